@@ -1,0 +1,32 @@
+"""Reading the dates people type: ISO, and UK day-first forms such as ``21/11/2026`` or ``21 Nov 2026``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+_HINT = "use 2026-11-21, 21/11/2026 or 21 Nov 2026"
+# dateutil fills any missing part from its default, so "Nov 2026" would silently gain a day.
+# Parsing against two defaults that differ in every field shows whether a part was missing.
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 2, 2))
+
+
+def parse_date(text: str) -> date:
+    """Parse a date, day first; raise ``ValueError`` with a readable message for anything else."""
+    raw = text.strip()
+    if not raw:
+        raise ValueError("a date is required")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    from dateutil import parser
+
+    try:
+        first, second = (parser.parse(raw, dayfirst=True, default=d) for d in _DEFAULTS)
+    except (ValueError, OverflowError):
+        raise ValueError(f"'{raw}' is not a real date ({_HINT})") from None
+    if first != second:
+        raise ValueError(f"'{raw}' needs a day, a month and a year ({_HINT})")
+    if first.time() != datetime.min.time():
+        raise ValueError(f"'{raw}' has a time in it; give just the date ({_HINT})")
+    return first.date()

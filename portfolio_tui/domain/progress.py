@@ -1,0 +1,121 @@
+"""What a programme records beside evidence: reviews, off-the-job hours, breaks, prerequisites,
+gateway checklist items, milestones done, recorded grades and sign-offs.
+
+Each record is dated and names who recorded it (the OS account), because an auditor must be able
+to see who confirmed what, when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+OTJ_EXCLUDED_CATEGORIES: dict[str, str] = {
+    "english-maths": "English and maths",
+    "progress-review": "Progress review",
+    "initial-assessment": "Initial assessment",
+    "exam": "Exam",
+}
+OTJ_CATEGORIES: dict[str, str] = {
+    "teaching": "Teaching of theory",
+    "practical-training": "Practical training",
+    "shadowing": "Shadowing and mentoring",
+    "industry-visit": "Industry visit",
+    "learning-support": "Learning support and tutorials",
+    "assignment": "Writing assignments or projects",
+    "self-study": "Self-study",
+    **OTJ_EXCLUDED_CATEGORIES,
+}
+
+
+@dataclass(frozen=True)
+class Review:
+    """A three-way progress review (apprentice, employer, provider)."""
+
+    id: int
+    date: date
+    attendees: tuple[str, ...] = ()
+    otj_hours_discussed: float | None = None
+    actions: str = ""
+    notes: str = ""
+    signed_by: tuple[str, ...] = ()
+    recorded_by: str = ""
+    recorded_at: str = ""
+
+
+@dataclass(frozen=True)
+class OtjEntry:
+    id: int
+    date: date
+    hours: float
+    category: str
+    criteria: tuple[str, ...] = ()
+    description: str = ""
+    recorded_by: str = ""
+    recorded_at: str = ""
+
+    @property
+    def counts(self) -> bool:
+        return self.category not in OTJ_EXCLUDED_CATEGORIES
+
+
+@dataclass(frozen=True)
+class BreakInLearning:
+    """A pause in the programme; ``end`` is ``None`` while the break is still going on."""
+
+    id: int
+    start: date
+    end: date | None = None
+    reason: str = ""
+    recorded_by: str = ""
+    recorded_at: str = ""
+
+
+@dataclass(frozen=True)
+class PrerequisiteRecord:
+    key: str
+    achieved_on: date
+    note: str = ""
+    recorded_by: str = ""
+    recorded_at: str = ""
+
+
+@dataclass(frozen=True)
+class ChecklistRecord:
+    """A gateway checklist item the plan names (``epa-booked``) or ``employer-confirmation``."""
+
+    key: str
+    done_on: date
+    detail: str = ""
+    recorded_by: str = ""
+    recorded_at: str = ""
+
+
+@dataclass(frozen=True)
+class MilestoneDone:
+    key: str
+    done_on: date
+    recorded_by: str = ""
+    recorded_at: str = ""
+
+
+@dataclass(frozen=True)
+class GradeRecord:
+    """A recorded result for one grading rule kind; ``values`` holds that kind's arguments."""
+
+    id: int
+    kind: str
+    values: dict[str, Any] = field(default_factory=dict)
+    recorded_by: str = ""
+    recorded_at: str = ""
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """A gateway sign-off by one role, in the order assessor, apprentice, employer."""
+
+    role: str
+    by: str
+    on: date
+    recorded_at: str = ""

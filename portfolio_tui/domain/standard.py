@@ -1,0 +1,496 @@
+"""Standards and qualifications as plain data: a tree of groups holding criteria, and a plan.
+
+A standard is read from JSON (see ``schemas/standard.schema.json``) by :func:`standard_from_dict`,
+which checks what a schema cannot (unique ids, rule parameters that refer to real components)
+and reports every problem with its JSON path, so a user's own file gets one line per mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+CRITERION_KINDS = ("knowledge", "skill", "behaviour", "value", "assessment-criterion")
+GROUP_KINDS = ("unit", "learning-outcome", "ksb-area", "brief-standard", "epa-method", "area")
+RULE_KINDS = ("criterion-assessment", "mark-sheet", "per-method-thresholds", "weighted-components", "none")
+REAL_WORK_ONLY = "real-work-only"
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    section: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A leaf of the standard: the thing a piece of evidence is tagged to."""
+
+    id: str
+    text: str
+    kind: str
+    title: str = ""
+    band: str | None = None
+    flags: tuple[str, ...] = ()
+    section: str = ""
+    group_id: str = ""
+
+    @property
+    def real_work_only(self) -> bool:
+        return REAL_WORK_ONLY in self.flags
+
+    @property
+    def required_for_gateway(self) -> bool:
+        """Distinction criteria and optional ones raise a grade; they do not gate the EPA."""
+        return self.band != "distinction" and "optional" not in self.flags
+
+    @property
+    def label(self) -> str:
+        return self.title or self.text
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    title: str
+    kind: str
+    description: str = ""
+    section: str = ""
+    credits: float | None = None
+    glh: float | None = None
+    notes: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    criteria: tuple[Criterion, ...] = ()
+    groups: tuple["Group", ...] = ()
+
+    def all_criteria(self) -> Iterator[Criterion]:
+        yield from self.criteria
+        for child in self.groups:
+            yield from child.all_criteria()
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    key: str
+    title: str
+    kind: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Component:
+    """An EPA component or assessment method."""
+
+    id: str
+    title: str
+    description: str = ""
+    weight: float | None = None
+    grades: tuple[str, ...] = ()
+    duration_hours: float | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MilestoneSpec:
+    """A milestone as the plan states it: an offset from the start or the planned end."""
+
+    key: str
+    title: str
+    anchor: str
+    years: int = 0
+    months: int = 0
+    weeks: int = 0
+    days: int = 0
+    kind: str = "due"
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class SupportMinimum:
+    key: str
+    title: str
+    minimum_hours: float
+
+
+@dataclass(frozen=True)
+class GradingRule:
+    """A grading rule kind with its parameters, kept as given; ``grading.py`` interprets it."""
+
+    kind: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AssessmentPlan:
+    typical_months: tuple[int, ...] = ()
+    minimum_months: int | None = None
+    maximum_months: int | None = None
+    duration_note: str = ""
+    credits: float | None = None
+    glh: float | None = None
+    support: tuple[SupportMinimum, ...] = ()
+    prerequisites: tuple[Prerequisite, ...] = ()
+    components: tuple[Component, ...] = ()
+    milestones: tuple[MilestoneSpec, ...] = ()
+    gateway_checklist: tuple[ChecklistItem, ...] = ()
+    grading: tuple[GradingRule, ...] = ()
+
+    def component(self, component_id: str) -> Component | None:
+        return next((c for c in self.components if c.id == component_id), None)
+
+
+@dataclass(frozen=True)
+class Qualification:
+    number: str
+    title: str
+    level: int | None = None
+
+
+@dataclass(frozen=True)
+class Standard:
+    id: str
+    title: str
+    kind: str
+    level: int
+    version: str
+    source: Source
+    partial: bool
+    plan: AssessmentPlan
+    groups: tuple[Group, ...] = ()
+    reference: str = ""
+    effective_from: str | None = None
+    effective_to: str | None = None
+    notes: tuple[str, ...] = ()
+    qualifications: tuple[Qualification, ...] = ()
+
+    def all_criteria(self) -> Iterator[Criterion]:
+        for group in self.groups:
+            yield from group.all_criteria()
+
+    @property
+    def criteria(self) -> dict[str, Criterion]:
+        return {c.id: c for c in self.all_criteria()}
+
+    def criterion(self, criterion_id: str) -> Criterion | None:
+        return self.criteria.get(criterion_id)
+
+    def all_groups(self) -> Iterator[Group]:
+        stack = list(reversed(self.groups))
+        while stack:
+            group = stack.pop()
+            yield group
+            stack.extend(reversed(group.groups))
+
+
+class StandardError(ValueError):
+    """A standard definition is wrong; ``problems`` holds one ``(json_path, message)`` each."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{path}: {msg}" for path, msg in problems))
+
+
+class _Reader:
+    """Walks a JSON document collecting every problem instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, str]] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append((path, message))
+
+    def get(self, obj: Any, key: str, path: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        if not isinstance(obj, dict):
+            return None if default is ... else default
+        if key not in obj:
+            if default is ...:
+                self.fail(path, f"missing required field '{key}'")
+                return None
+            return default
+        value = obj[key]
+        if kind is float:
+            kind = (int, float)
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool and bool not in _as_tuple(kind)):
+            self.fail(f"{path}.{key}", f"expected {_kind_name(kind)}, got {type(value).__name__}")
+            return None if default is ... else default
+        return value
+
+    def text(self, obj: Any, key: str, path: str, required: bool = True) -> str:
+        value = self.get(obj, key, path, str, ... if required else "")
+        if required and value == "":
+            self.fail(f"{path}.{key}", "must not be empty")
+        return value or ""
+
+    def items(self, obj: Any, key: str, path: str, required: bool = False) -> list[tuple[str, Any]]:
+        value = self.get(obj, key, path, list, ... if required else [])
+        return [(f"{path}.{key}[{i}]", item) for i, item in enumerate(value or [])]
+
+
+def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "a string", int: "a whole number", float: "a number", bool: "true or false", list: "a list", dict: "an object"}
+    return " or ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
+
+
+def standard_from_dict(data: Any) -> Standard:
+    """Build a :class:`Standard` from parsed JSON, or raise :class:`StandardError` listing every problem."""
+    r = _Reader()
+    if not isinstance(data, dict):
+        raise StandardError([("$", "a standard must be a JSON object")])
+    if data.get("format") != 1:
+        r.fail("$.format", f"unsupported format {data.get('format')!r}; this version reads format 1")
+    seen_criteria: dict[str, str] = {}
+    seen_groups: dict[str, str] = {}
+
+    def criterion(path: str, obj: Any, group_id: str, inherited: tuple[str, ...]) -> Criterion | None:
+        if not isinstance(obj, dict):
+            r.fail(path, "a criterion must be an object")
+            return None
+        cid = r.text(obj, "id", path)
+        kind = r.text(obj, "kind", path)
+        if kind and kind not in CRITERION_KINDS:
+            r.fail(f"{path}.kind", f"unknown criterion kind '{kind}' (expected one of {', '.join(CRITERION_KINDS)})")
+        band = r.get(obj, "band", path, str, None)
+        if band is not None and band not in ("pass", "distinction"):
+            r.fail(f"{path}.band", f"unknown band '{band}' (expected pass or distinction)")
+        if cid:
+            if cid in seen_criteria:
+                r.fail(f"{path}.id", f"duplicate criterion id '{cid}' (first at {seen_criteria[cid]})")
+            else:
+                seen_criteria[cid] = path
+        section = r.get(r.get(obj, "source", path, dict, {}), "section", f"{path}.source", str, "")
+        return Criterion(
+            id=cid,
+            text=r.text(obj, "text", path),
+            kind=kind,
+            title=r.text(obj, "title", path, required=False),
+            band=band,
+            flags=tuple(dict.fromkeys((*inherited, *r.get(obj, "flags", path, list, [])))),
+            section=section or "",
+            group_id=group_id,
+        )
+
+    def group(path: str, obj: Any, inherited: tuple[str, ...] = ()) -> Group | None:
+        if not isinstance(obj, dict):
+            r.fail(path, "a group must be an object")
+            return None
+        gid = r.text(obj, "id", path)
+        kind = r.text(obj, "kind", path)
+        if kind and kind not in GROUP_KINDS:
+            r.fail(f"{path}.kind", f"unknown group kind '{kind}' (expected one of {', '.join(GROUP_KINDS)})")
+        if gid:
+            if gid in seen_groups:
+                r.fail(f"{path}.id", f"duplicate group id '{gid}' (first at {seen_groups[gid]})")
+            else:
+                seen_groups[gid] = path
+        flags = (*inherited, *r.get(obj, "flags", path, list, []))
+        crits = [criterion(p, c, gid, flags) for p, c in r.items(obj, "criteria", path)]
+        children = [group(p, g, flags) for p, g in r.items(obj, "groups", path)]
+        return Group(
+            id=gid,
+            title=r.text(obj, "title", path),
+            kind=kind,
+            description=r.text(obj, "description", path, required=False),
+            section=r.get(r.get(obj, "source", path, dict, {}), "section", f"{path}.source", str, "") or "",
+            credits=r.get(obj, "credits", path, float, None),
+            glh=r.get(obj, "glh", path, float, None),
+            notes=tuple(r.get(obj, "notes", path, list, [])),
+            flags=tuple(dict.fromkeys(flags)),
+            criteria=tuple(c for c in crits if c),
+            groups=tuple(g for g in children if g),
+        )
+
+    groups = [group(p, g) for p, g in r.items(data, "groups", "$", required=True)]
+    plan = _plan(r, data.get("plan"), "$.plan") if "plan" in data else None
+    if plan is None:
+        r.fail("$", "missing required field 'plan'")
+    if plan is not None:
+        _check_rules(r, plan)
+    source_obj = r.get(data, "source", "$", dict)
+    level = r.get(data, "level", "$", int)
+    partial = r.get(data, "partial", "$", bool)
+    kind = r.text(data, "kind", "$")
+    if kind and kind not in ("apprenticeship-standard", "qualification"):
+        r.fail("$.kind", f"unknown kind '{kind}' (expected apprenticeship-standard or qualification)")
+    effective = r.get(data, "effective", "$", dict, {})
+    standard = Standard(
+        id=r.text(data, "id", "$"),
+        title=r.text(data, "title", "$"),
+        kind=kind,
+        level=level or 0,
+        version=r.text(data, "version", "$"),
+        reference=r.text(data, "reference", "$", required=False),
+        source=Source(
+            file=r.text(source_obj, "file", "$.source") if source_obj else "",
+            section=r.text(source_obj, "section", "$.source", required=False) if source_obj else "",
+            title=r.text(source_obj, "title", "$.source", required=False) if source_obj else "",
+        ),
+        effective_from=effective.get("from"),
+        effective_to=effective.get("to"),
+        partial=bool(partial),
+        notes=tuple(r.get(data, "notes", "$", list, [])),
+        qualifications=tuple(
+            Qualification(r.text(q, "number", p), r.text(q, "title", p), r.get(q, "level", p, int, None))
+            for p, q in r.items(data, "qualifications", "$")
+        ),
+        groups=tuple(g for g in groups if g),
+        plan=plan or AssessmentPlan(),
+    )
+    if not seen_criteria and not standard.partial and not r.problems:
+        r.fail("$.groups", "a standard with no criteria must say so with \"partial\": true and a note")
+    if r.problems:
+        raise StandardError(r.problems)
+    return standard
+
+
+def _plan(r: _Reader, obj: Any, path: str) -> AssessmentPlan | None:
+    if not isinstance(obj, dict):
+        r.fail(path, "the plan must be an object")
+        return None
+    duration = r.get(obj, "duration", path, dict)
+    dpath = f"{path}.duration"
+    prerequisites = []
+    for p, item in r.items(obj, "prerequisites", path, required=True):
+        kind = r.text(item, "kind", p)
+        if kind and kind not in ("qualification", "english", "maths", "other"):
+            r.fail(f"{p}.kind", f"unknown prerequisite kind '{kind}'")
+        prerequisites.append(Prerequisite(r.text(item, "key", p), r.text(item, "title", p), kind, r.text(item, "note", p, required=False)))
+    components = []
+    for p, item in r.items(obj, "components", path):
+        components.append(
+            Component(
+                id=r.text(item, "id", p),
+                title=r.text(item, "title", p),
+                description=r.text(item, "description", p, required=False),
+                weight=r.get(item, "weight", p, float, None),
+                grades=tuple(r.get(item, "grades", p, list, [])),
+                duration_hours=r.get(item, "duration_hours", p, float, None),
+                note=r.text(item, "note", p, required=False),
+            )
+        )
+    milestones = []
+    for p, item in r.items(obj, "milestones", path, required=True):
+        anchor = r.text(item, "anchor", p)
+        if anchor and anchor not in ("start", "end"):
+            r.fail(f"{p}.anchor", f"unknown anchor '{anchor}' (expected start or end)")
+        offset = r.get(item, "offset", p, dict) or {}
+        for unit in offset:
+            if unit not in ("years", "months", "weeks", "days"):
+                r.fail(f"{p}.offset.{unit}", "unknown offset unit (expected years, months, weeks or days)")
+        kind = r.get(item, "kind", p, str, "due")
+        if kind not in ("due", "window-opens", "deadline"):
+            r.fail(f"{p}.kind", f"unknown milestone kind '{kind}'")
+        milestones.append(
+            MilestoneSpec(
+                key=r.text(item, "key", p),
+                title=r.text(item, "title", p),
+                anchor=anchor,
+                years=r.get(offset, "years", f"{p}.offset", int, 0),
+                months=r.get(offset, "months", f"{p}.offset", int, 0),
+                weeks=r.get(offset, "weeks", f"{p}.offset", int, 0),
+                days=r.get(offset, "days", f"{p}.offset", int, 0),
+                kind=kind,
+                detail=r.text(item, "detail", p, required=False),
+            )
+        )
+    _unique(r, [(p, m.key) for (p, _), m in zip(r.items(obj, "milestones", path), milestones)], "milestone key")
+    checklist = [ChecklistItem(r.text(i, "key", p), r.text(i, "title", p)) for p, i in r.items(obj, "gateway_checklist", path, required=True)]
+    _unique(r, [(p, c.key) for (p, _), c in zip(r.items(obj, "gateway_checklist", path), checklist)], "checklist key")
+    support = [
+        SupportMinimum(r.text(i, "key", p), r.text(i, "title", p), r.get(i, "minimum_hours", p, float) or 0)
+        for p, i in r.items(obj, "support", path)
+    ]
+    rules = []
+    for p, item in r.items(obj, "grading", path, required=True):
+        kind = r.text(item, "kind", p)
+        if kind and kind not in RULE_KINDS:
+            r.fail(f"{p}.kind", f"unknown rule kind '{kind}' (expected one of {', '.join(RULE_KINDS)})")
+        params = {k: v for k, v in item.items() if k != "kind"} if isinstance(item, dict) else {}
+        rules.append((p, GradingRule(kind, params)))
+    if isinstance(obj.get("grading"), list) and not obj["grading"]:
+        r.fail(f"{path}.grading", "at least one grading rule is needed (use kind 'none' with a note where the source gives none)")
+    plan = AssessmentPlan(
+        typical_months=tuple(r.get(duration, "typical_months", dpath, list, [])),
+        minimum_months=r.get(duration, "minimum_months", dpath, int, None),
+        maximum_months=r.get(duration, "maximum_months", dpath, int, None),
+        duration_note=r.text(duration, "note", dpath, required=False) if duration else "",
+        credits=r.get(obj, "credits", path, float, None),
+        glh=r.get(obj, "glh", path, float, None),
+        support=tuple(support),
+        prerequisites=tuple(prerequisites),
+        components=tuple(components),
+        milestones=tuple(milestones),
+        gateway_checklist=tuple(checklist),
+        grading=tuple(rule for _, rule in rules),
+    )
+    return plan
+
+
+def _unique(r: _Reader, keyed: list[tuple[str, str]], what: str) -> None:
+    seen: dict[str, str] = {}
+    for path, key in keyed:
+        if key in seen:
+            r.fail(f"{path}.key", f"duplicate {what} '{key}' (first at {seen[key]})")
+        seen.setdefault(key, path)
+
+
+def _check_rules(r: _Reader, plan: AssessmentPlan) -> None:
+    """Rule parameters must refer to components the plan defines and hold together numerically."""
+    component_ids = {c.id for c in plan.components}
+    for i, rule in enumerate(plan.grading):
+        path = f"$.plan.grading[{i}]"
+        p = rule.params
+        if rule.kind == "mark-sheet":
+            sections = p.get("sections")
+            if not isinstance(sections, list) or not sections:
+                r.fail(f"{path}.sections", "a mark sheet needs at least one section")
+                continue
+            for i, s in enumerate(sections):
+                if not isinstance(s, dict) or not all(isinstance(s.get(k), (int, float)) for k in ("max", "min")):
+                    r.fail(f"{path}.sections[{i}]", "each section needs numeric 'max' and 'min'")
+                elif s["min"] > s["max"]:
+                    r.fail(f"{path}.sections[{i}].min", f"minimum {s['min']} is above the maximum {s['max']}")
+            if not isinstance(p.get("pass_total"), (int, float)):
+                r.fail(f"{path}.pass_total", "a mark sheet needs a numeric pass_total")
+        elif rule.kind == "per-method-thresholds":
+            methods = p.get("methods")
+            if not isinstance(methods, list) or not methods:
+                r.fail(f"{path}.methods", "per-method thresholds need at least one method")
+                continue
+            for i, m in enumerate(methods):
+                mp = f"{path}.methods[{i}]"
+                if not isinstance(m, dict):
+                    r.fail(mp, "a method must be an object")
+                    continue
+                if m.get("component") not in component_ids:
+                    r.fail(f"{mp}.component", f"unknown component '{m.get('component')}' (not in plan.components)")
+                needed, total = m.get("distinction_needed"), m.get("distinction_criteria")
+                if not isinstance(needed, int) or not isinstance(total, int) or not isinstance(m.get("pass_criteria"), int):
+                    r.fail(mp, "pass_criteria, distinction_criteria and distinction_needed must be whole numbers")
+                elif needed > total:
+                    r.fail(f"{mp}.distinction_needed", f"{needed} is more than the {total} distinction criteria")
+        elif rule.kind == "weighted-components":
+            comps = p.get("components")
+            if not isinstance(comps, list) or not comps:
+                r.fail(f"{path}.components", "weighted components need at least one component")
+                continue
+            total = 0.0
+            for i, c in enumerate(comps):
+                if not isinstance(c, dict) or not isinstance(c.get("weight"), (int, float)):
+                    r.fail(f"{path}.components[{i}]", "each component needs a numeric weight")
+                    continue
+                if c.get("component") not in component_ids:
+                    r.fail(f"{path}.components[{i}].component", f"unknown component '{c.get('component')}' (not in plan.components)")
+                total += c["weight"]
+            if abs(total - 100) > 1e-9:
+                r.fail(f"{path}.components", f"weights add up to {total:g}, not 100")

@@ -1,0 +1,33 @@
+"""The layers point one way: the domain (and the headless CLI) never pull in Textual or TinyDB."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+
+def _modules_after(code: str) -> set[str]:
+    script = f"{code}\nimport sys\nprint('\\n'.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout
+    return set(out.split())
+
+
+def test_domain_imports_neither_textual_nor_tinydb() -> None:
+    loaded = _modules_after(
+        "import pkgutil, importlib, portfolio_tui.domain as d\n"
+        "for m in pkgutil.iter_modules(d.__path__): importlib.import_module(f'portfolio_tui.domain.{m.name}')"
+    )
+    assert "portfolio_tui.domain.standard" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in ("textual", "tinydb")}
+
+
+@pytest.mark.parametrize("argv", [["standards", "list", "--json"], ["standards", "show", "odo-l3", "--json"]])
+def test_headless_commands_do_not_import_textual(argv: list[str]) -> None:
+    loaded = _modules_after(
+        "import contextlib, io\nfrom portfolio_tui.cli import main\n"
+        f"with contextlib.redirect_stdout(io.StringIO()): main({argv!r})"
+    )
+    assert "portfolio_tui.cli" in loaded
+    assert not {m for m in loaded if m.split(".")[0] == "textual"}
