@@ -133,7 +133,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     tree = Tree(title)
 
     def add(node: Tree, group: Group) -> None:
-        branch = node.add(text(f"{group.title} [{group.kind}]", "bold"))
+        label = text(f"{group.title} [{group.kind}]", "bold")
+        if "real-work-only" in group.flags:
+            label.append(" real-work evidence only", style="yellow")
+        branch = node.add(label)
         for c in group.criteria:
             label = text(f"{c.id}  ")
             if c.title:
@@ -148,6 +151,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     for group in standard.groups:
         add(tree, group)
     out.print(tree)
+    if standard.qualifications:
+        out.print(text("Qualifications:", "bold"))
+        for q in standard.qualifications:
+            level = f" (level {q.level})" if q.level else ""
+            out.print(text(f"  {q.number}: {q.title}{level}"))
     plan = standard.plan
     if plan.components:
         out.print(text("EPA components / methods:", "bold"))
