@@ -1,0 +1,128 @@
+"""Off-the-job hours under each start-date regime, exclusions, and progress against the pro-rata expectation.
+
+Hand computation: a 364-day (52-week) plan has 52 - 5.6 = 46.4 working weeks after statutory leave.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from portfolio_tui import catalog
+from portfolio_tui.domain.learner import Learner
+from portfolio_tui.domain.otj import otj_status, regime_for
+from portfolio_tui.domain.progress import BreakInLearning, OtjEntry
+
+CSP = catalog.get("csp-l2")
+
+
+def learner(start: date, hours: float = 30.0, weeks: int = 52, target: float | None = None) -> Learner:
+    end = start + timedelta(weeks=weeks)
+    return Learner("Ann", "csp-l2", "1", start, end, contracted_hours_per_week=hours, otj_target_hours=target)
+
+
+def log(*items: tuple[date, float, str]) -> tuple[OtjEntry, ...]:
+    return tuple(OtjEntry(i, d, h, c) for i, (d, h, c) in enumerate(items, 1))
+
+
+@pytest.mark.parametrize(
+    ("start", "hours", "target", "regime"),
+    [
+        (date(2021, 9, 1), 30, 278.4, "pre-2022"),  # 46.4 x 30 x 0.2
+        (date(2021, 9, 1), 37.5, 348.0, "pre-2022"),  # no cap before Aug 2022: 46.4 x 37.5 x 0.2
+        (date(2022, 7, 31), 37.5, 348.0, "pre-2022"),
+        (date(2022, 8, 1), 37.5, 278.4, "2022-2025"),  # capped at 30 hours a week
+        (date(2023, 9, 4), 20, 185.6, "2022-2025"),  # part-time, under the cap: 46.4 x 20 x 0.2
+        (date(2025, 7, 31), 40, 278.4, "2022-2025"),
+    ],
+)
+def test_regime_targets(start: date, hours: float, target: float, regime: str) -> None:
+    status = otj_status(learner(start, hours), CSP, (), start)
+    assert status.target == pytest.approx(target)
+    assert (status.regime, status.target_source) == (regime, "regime")
+
+
+def test_a_78_week_plan_scales_the_target() -> None:
+    status = otj_status(learner(date(2023, 1, 9), 30, weeks=78), CSP, (), date(2023, 1, 9))
+    assert status.target == pytest.approx(78 * 46.4 / 52 * 30 * 0.2)  # 417.6
+
+
+def test_from_august_2025_the_target_is_unknown_without_a_learner_target() -> None:
+    status = otj_status(learner(date(2025, 8, 1)), CSP, log((date(2025, 9, 1), 6, "teaching")), date(2025, 10, 1))
+    assert status.regime == "2025"
+    assert (status.target, status.expected_to_date, status.state, status.target_source) == (
+        None,
+        None,
+        "unknown",
+        "unknown",
+    )
+    assert "Customer Service Practitioner" in status.note
+    assert status.logged == 6
+    assert not status.met
+
+
+def test_the_learner_target_always_wins() -> None:
+    assert otj_status(learner(date(2025, 8, 1), target=187), CSP, (), date(2025, 8, 1)).target == 187
+    old = otj_status(learner(date(2021, 9, 1), target=300), CSP, (), date(2021, 9, 1))
+    assert (old.target, old.target_source, old.regime) == (300, "learner", "pre-2022")
+
+
+def test_excluded_categories_do_not_count() -> None:
+    entries = log(
+        (date(2024, 1, 10), 10, "english-maths"),
+        (date(2024, 1, 11), 2, "progress-review"),
+        (date(2024, 1, 12), 3, "initial-assessment"),
+        (date(2024, 1, 13), 1.5, "exam"),
+        (date(2024, 1, 14), 20, "teaching"),
+        (date(2024, 1, 15), 4.5, "self-study"),
+    )
+    status = otj_status(learner(date(2024, 1, 8)), CSP, entries, date(2024, 2, 1))
+    assert (status.logged, status.excluded) == (24.5, 16.5)
+
+
+def test_entries_after_as_of_do_not_count() -> None:
+    entries = log((date(2024, 1, 10), 5, "teaching"), (date(2024, 3, 1), 7, "teaching"))
+    assert otj_status(learner(date(2024, 1, 8)), CSP, entries, date(2024, 2, 1)).logged == 5
+
+
+@pytest.mark.parametrize(
+    ("logged", "state"),
+    [(125.2, "behind"), (125.3, "on-track"), (139.2, "on-track"), (153.1, "on-track"), (153.2, "ahead")],
+)
+def test_state_against_the_pro_rata_expectation_with_10_percent_tolerance(logged: float, state: str) -> None:
+    # Half way through (182 of 364 days) the expectation is 278.4 / 2 = 139.2; 90% is 125.28, 110% is 153.12.
+    start = date(2023, 9, 4)
+    status = otj_status(learner(start), CSP, log((start, logged, "teaching")), start + timedelta(days=182))
+    assert status.expected_to_date == pytest.approx(139.2)
+    assert status.state == state
+
+
+def test_time_on_a_break_does_not_add_to_the_expectation() -> None:
+    start = date(2023, 9, 4)
+    brk = (BreakInLearning(1, date(2023, 10, 2), date(2023, 10, 30)),)  # 28 days
+    status = otj_status(learner(start), CSP, (), start + timedelta(days=182), brk)
+    assert status.expected_to_date == pytest.approx(278.4 * 154 / 364)
+
+
+def test_the_expectation_stops_at_the_target_and_met_means_logged_reaches_it() -> None:
+    start = date(2023, 9, 4)
+    late = start + timedelta(days=500)
+    assert otj_status(learner(start), CSP, (), late).expected_to_date == pytest.approx(278.4)
+    assert otj_status(learner(start), CSP, log((start, 278.4, "teaching")), late).met
+    short = otj_status(learner(start), CSP, log((start, 278, "teaching")), late)
+    assert not short.met and short.remaining == pytest.approx(0.4)
+
+
+@given(st.dates(min_value=date(2015, 1, 1), max_value=date(2035, 1, 1)))
+def test_regimes_split_on_1_august(start: date) -> None:
+    expected = "pre-2022" if start < date(2022, 8, 1) else "2022-2025" if start < date(2025, 8, 1) else "2025"
+    assert regime_for(start) == expected
+
+
+@given(st.floats(0, 60), st.integers(1, 200))
+def test_the_2022_cap_never_exceeds_6_hours_per_working_week(hours: float, weeks: int) -> None:
+    status = otj_status(learner(date(2023, 9, 4), hours, weeks), CSP, (), date(2023, 9, 4))
+    assert status.target <= weeks * 46.4 / 52 * 6 + 1e-9
