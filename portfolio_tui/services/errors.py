@@ -1,0 +1,27 @@
+"""What a service refuses: bad input names the field, so the CLI prints one line and the TUI marks the field."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A request that cannot be carried out as asked; ``str(error)`` is one line."""
+
+
+class InputError(ServiceError):
+    """A value the user gave is wrong: ``field`` is the name the CLI option and the form field share."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+class StandardMissing(ServiceError):
+    """The portfolio's standard is not installed here, so its criteria cannot be checked."""
+
+    def __init__(self, standard_id: str):
+        self.standard_id = standard_id
+        super().__init__(
+            f"this portfolio follows the standard '{standard_id}', which is not installed here "
+            "(see `portfolio standards list`)"
+        )

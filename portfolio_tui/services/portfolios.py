@@ -1,0 +1,270 @@
+"""What a user can do to a portfolio, validated: the one API the CLI and the TUI call.
+
+Every method checks its input first (raising :class:`InputError` naming the field) and then makes
+its change in one short store transaction, so bad input never touches the file and the lock is
+never held while a person types. Checks that depend on the record as it is now (is it removed?
+is it simulated?) run inside the transaction, against what was just re-read.
+
+Time-dependent checks take ``as_of`` (default: today) so tests and callers can fix "today".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from portfolio_tui import catalog
+from portfolio_tui.domain.evidence import ACCEPT, Evidence
+from portfolio_tui.domain.learner import Learner
+from portfolio_tui.domain.portfolio import Portfolio
+from portfolio_tui.domain.standard import Standard
+from portfolio_tui.services import validation as check
+from portfolio_tui.services.errors import InputError, StandardMissing
+from portfolio_tui.store.portfolio_store import PortfolioStore
+from portfolio_tui.store.records import AuditEntry, to_record
+from portfolio_tui.store.transaction import Transaction
+
+EDITABLE_EVIDENCE_FIELDS = ("title", "date", "kind", "criteria", "description", "hours", "files", "simulated")
+
+
+class PortfolioService:
+    """One portfolio file; ``actor`` defaults to the OS account running this process."""
+
+    def __init__(self, path: str | Path, actor: str | None = None, *, store: PortfolioStore | None = None):
+        self.store = store or PortfolioStore(path, actor)
+        self._standard: Standard | None = None
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    @property
+    def actor(self) -> str:
+        return self.store.actor
+
+    @classmethod
+    def create(
+        cls,
+        path: str | Path,
+        *,
+        learner: str,
+        standard: str,
+        start: date | str,
+        end: date | str,
+        employer: str = "",
+        line_manager: str = "",
+        tutor: str = "",
+        review_cadence: str = "3-months",
+        actor: str | None = None,
+    ) -> PortfolioService:
+        """A new portfolio file for one apprentice; refuses a path that exists."""
+        name = check.text("learner", learner, required=True)
+        standard_id = check.text("standard", standard, required=True)
+        try:
+            found = catalog.get(standard_id)
+        except catalog.StandardNotFound as exc:
+            raise InputError("standard", str(exc)) from None
+        start_date = check.date_value("start", start)
+        end_date = check.date_value(
+            "end", end, not_before=start_date + timedelta(days=1), not_before_label="the day after the start"
+        )
+        profile = Learner(
+            name=name,
+            standard_id=found.id,
+            standard_version=found.version,
+            start=start_date,
+            planned_end=end_date,
+            employer=check.text("employer", employer),
+            line_manager=check.text("line_manager", line_manager),
+            tutor=check.text("tutor", tutor),
+            review_cadence=check.review_cadence(review_cadence),
+        )
+        store = PortfolioStore.create(path, profile, actor)
+        service = cls(path, store=store)
+        service._standard = found
+        return service
+
+    def load(self) -> Portfolio:
+        return self.store.load()
+
+    @property
+    def learner(self) -> Learner:
+        return self.store.learner()
+
+    @property
+    def standard(self) -> Standard:
+        """The installed standard this portfolio follows (looked up again if the learner's changes)."""
+        standard_id = self.store.learner().standard_id
+        if self._standard is None or self._standard.id != standard_id:
+            try:
+                self._standard = catalog.get(standard_id)
+            except catalog.StandardNotFound:
+                raise StandardMissing(standard_id) from None
+        return self._standard
+
+    def evidence(self, evidence_id: int) -> Evidence:
+        return self.store.evidence(evidence_id)
+
+    def history(self, table: str | None = None, record: int | None = None) -> list[AuditEntry]:
+        return self.store.audit(table, record)
+
+    def add_evidence(
+        self,
+        *,
+        title: str,
+        date: date | str,
+        kind: str,
+        criteria: Iterable[str] | str = (),
+        description: str = "",
+        hours: float | str | None = None,
+        files: Iterable[str] = (),
+        simulated: bool = False,
+        as_of: date | None = None,
+    ) -> Evidence:
+        """Record a new piece of evidence and return it (with its new id)."""
+        standard = self.standard
+        values = self._evidence_values(
+            {"title": title, "date": date, "kind": kind, "criteria": criteria, "description": description,
+             "hours": hours, "files": files, "simulated": simulated},
+            standard, as_of,
+        )
+        check.real_work("criteria", values["criteria"], standard, values["simulated"])
+        record = to_record(Evidence(id=0, **values))
+        with self.store.transaction() as tx:
+            new_id = tx.insert("evidence", record, detail=f"added evidence '{values['title']}'")
+            return tx.record_object("evidence", new_id)
+
+    def edit_evidence(
+        self, evidence_id: int, expected_rev: int | None = None, *, as_of: date | None = None, **changes: Any
+    ) -> Evidence:
+        """Change some fields of a piece of evidence; a stale ``expected_rev`` is a conflict."""
+        unknown = set(changes) - set(EDITABLE_EVIDENCE_FIELDS)
+        if unknown:
+            raise TypeError(f"evidence has no editable field(s) {', '.join(sorted(unknown))}")
+        standard = self.standard
+        values = self._evidence_values(changes, standard, as_of)
+        with self.store.transaction() as tx:
+            current = self._live(tx, evidence_id)
+            merged = replace(current, **values)
+            if "criteria" in values or "simulated" in values:
+                check.real_work("criteria", merged.criteria, standard, merged.simulated)
+            changed = {k: v for k, v in to_record(merged).items() if k in values}
+            tx.update("evidence", evidence_id, changed, expected_rev, detail=f"edited {', '.join(changed)}")
+            return tx.record_object("evidence", evidence_id)
+
+    def remove_evidence(self, evidence_id: int, expected_rev: int | None = None) -> Evidence:
+        """Mark evidence removed; it stays in the file and :meth:`restore_evidence` brings it back."""
+        with self.store.transaction() as tx:
+            current = self._live(tx, evidence_id)
+            tx.update("evidence", evidence_id, {"deleted": True}, expected_rev, action="remove",
+                      detail=f"removed evidence '{current.title}'")
+            return tx.record_object("evidence", evidence_id)
+
+    def restore_evidence(self, evidence_id: int, expected_rev: int | None = None) -> Evidence:
+        with self.store.transaction() as tx:
+            current = tx.record_object("evidence", evidence_id)
+            if not current.deleted:
+                raise InputError("evidence", f"evidence {evidence_id} has not been removed")
+            tx.update("evidence", evidence_id, {"deleted": False}, expected_rev, action="restore",
+                      detail=f"restored evidence '{current.title}'")
+            return tx.record_object("evidence", evidence_id)
+
+    def tag(self, evidence_id: int, criterion_ids: Iterable[str] | str, expected_rev: int | None = None) -> Evidence:
+        """Add criteria to a piece of evidence (those it already has are kept once)."""
+        standard = self.standard
+        adding = check.criteria("criteria", criterion_ids, standard)
+        with self.store.transaction() as tx:
+            current = self._live(tx, evidence_id)
+            merged = tuple(dict.fromkeys((*current.criteria, *adding)))
+            check.real_work("criteria", merged, standard, current.simulated)
+            tx.update("evidence", evidence_id, {"criteria": list(merged)}, expected_rev, action="tag",
+                      detail=f"tagged {', '.join(adding)}")
+            return tx.record_object("evidence", evidence_id)
+
+    def untag(self, evidence_id: int, criterion_ids: Iterable[str] | str, expected_rev: int | None = None) -> Evidence:
+        standard = self.standard
+        removing = check.criteria("criteria", criterion_ids, standard)
+        with self.store.transaction() as tx:
+            current = self._live(tx, evidence_id)
+            missing = [cid for cid in removing if cid not in current.criteria]
+            if missing:
+                raise InputError("criteria", f"evidence {evidence_id} is not tagged to {', '.join(missing)}")
+            kept = [cid for cid in current.criteria if cid not in removing]
+            tx.update("evidence", evidence_id, {"criteria": kept}, expected_rev, action="untag",
+                      detail=f"untagged {', '.join(removing)}")
+            return tx.record_object("evidence", evidence_id)
+
+    def assess(self, evidence_id: int, outcome: str, feedback: str, expected_rev: int | None = None) -> Evidence:
+        """Record an assessor's judgement (accept or refer) with the OS account and the time."""
+        outcome = check.outcome(outcome)
+        feedback = check.text("feedback", feedback, required=True, multiline=True)
+        with self.store.transaction() as tx:
+            current = self._live(tx, evidence_id)
+            judgements = tx.get("evidence", evidence_id).get("judgements", [])
+            judgements.append({"outcome": outcome, "feedback": feedback, "by": tx.actor, "at": tx.now})
+            verb = "accepted" if outcome == ACCEPT else "referred"
+            tx.update("evidence", evidence_id, {"judgements": judgements}, expected_rev, action="assess",
+                      detail=f"{verb} evidence '{current.title}'")
+            return tx.record_object("evidence", evidence_id)
+
+    # Generic record access for the other tables (reviews, otj, breaks, ...): services/records.py
+    # builds its validated methods on these.
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        with self.store.transaction() as tx:
+            yield tx
+
+    def add_record(self, table: str, fields: dict[str, Any], detail: str = "") -> int:
+        with self.store.transaction() as tx:
+            return tx.insert(table, fields, detail)
+
+    def update_record(
+        self, table: str, record_id: int, changes: dict[str, Any], expected_rev: int | None = None, detail: str = ""
+    ) -> dict[str, Any]:
+        with self.store.transaction() as tx:
+            return tx.update(table, record_id, changes, expected_rev, detail=detail)
+
+    def delete_record(self, table: str, record_id: int, detail: str = "") -> dict[str, Any]:
+        with self.store.transaction() as tx:
+            return tx.remove(table, record_id, detail)
+
+    def _evidence_values(self, given: dict[str, Any], standard: Standard, as_of: date | None) -> dict[str, Any]:
+        """Validated evidence fields, for the keys present in ``given``."""
+        today = as_of or date.today()
+        values: dict[str, Any] = {}
+        if "title" in given:
+            values["title"] = check.text("title", given["title"], required=True)
+        if "date" in given:
+            start = self.store.learner().start
+            values["date"] = check.date_value(
+                "date", given["date"],
+                not_before=start, not_before_label=f"the programme start ({start.isoformat()})",
+                not_after=today, not_after_label=f"today ({today.isoformat()}); evidence cannot be dated in the future",
+            )
+        if "kind" in given:
+            values["kind"] = check.evidence_kind(given["kind"])
+        if "criteria" in given:
+            values["criteria"] = check.criteria("criteria", given["criteria"] or (), standard)
+        if "description" in given:
+            values["description"] = check.text("description", given["description"], multiline=True)
+        if "hours" in given:
+            values["hours"] = check.hours("hours", given["hours"])
+        if "files" in given:
+            values["files"] = check.files("file", given["files"])
+        if "simulated" in given:
+            if not isinstance(given["simulated"], bool):
+                raise InputError("simulated", "expected true or false")
+            values["simulated"] = given["simulated"]
+        return values
+
+    @staticmethod
+    def _live(tx: Transaction, evidence_id: int) -> Evidence:
+        current = tx.record_object("evidence", evidence_id)
+        if current.deleted:
+            raise InputError("evidence", f"evidence {evidence_id} has been removed; restore it first")
+        return current

@@ -1,0 +1,187 @@
+"""Checking each value a user gives, field by field, before anything is written.
+
+Text policy (the same everywhere): surrounding whitespace is trimmed and, in multi-line fields,
+``\\r\\n`` and ``\\r`` become ``\\n``. Any other control, escape or bidi-format character is refused,
+not silently stripped, with the field named: it would reach other people's terminals, and a user
+who pasted it should know their text was not saved as typed. Single-line fields also refuse
+newlines and tabs.
+
+Every function raises :class:`InputError` naming the field; values that reach a message are
+cleaned first, so the message itself is safe to print.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+
+from portfolio_tui.domain.dates import parse_date
+from portfolio_tui.domain.evidence import ACCEPT, EVIDENCE_KINDS, REFER
+from portfolio_tui.domain.learner import REVIEW_CADENCES
+from portfolio_tui.domain.standard import Standard
+from portfolio_tui.domain.text import clean_text, unsafe_characters
+from portfolio_tui.services.errors import InputError
+
+SINGLE_LINE_LIMIT = 500
+MULTI_LINE_LIMIT = 50_000
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A user's value quoted for a message, with anything that could drive a terminal removed."""
+    text = clean_text(str(value))
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def text(field: str, value: object, *, required: bool = False, multiline: bool = False) -> str:
+    """Trimmed text, refused when it holds control characters, is too long, or is empty but required."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InputError(field, "expected text")
+    if multiline:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = value.strip()
+    bad = unsafe_characters(value, multiline=multiline)
+    if bad:
+        if not multiline and set(bad) <= {"U+000A", "U+000D", "U+0009"}:
+            raise InputError(field, "must be one line (it contains a line break or a tab)")
+        listed = ", ".join(dict.fromkeys(bad))
+        raise InputError(
+            field, f"contains control or escape characters ({listed}); they would reach other people's terminals"
+        )
+    if any(unicodedata.category(ch) == "Cs" for ch in value):
+        raise InputError(field, "contains characters that are not valid text (lone surrogates)")
+    limit = MULTI_LINE_LIMIT if multiline else SINGLE_LINE_LIMIT
+    if len(value) > limit:
+        raise InputError(field, f"is too long ({len(value)} characters; at most {limit})")
+    if required and not value:
+        raise InputError(field, "must not be empty")
+    return value
+
+
+def date_value(
+    field: str,
+    value: object,
+    *,
+    not_before: date | None = None,
+    not_before_label: str = "",
+    not_after: date | None = None,
+    not_after_label: str = "",
+) -> date:
+    """A date from a ``date`` or typed text (ISO, ``21/11/2026``, ``21 Nov 2026``), within the given bounds."""
+    if isinstance(value, date):
+        result = value
+    elif isinstance(value, str):
+        try:
+            result = parse_date(clean_text(value))
+        except ValueError as exc:
+            raise InputError(field, str(exc)) from None
+    else:
+        raise InputError(field, "expected a date")
+    if not_before is not None and result < not_before:
+        raise InputError(field, f"{result.isoformat()} is before {not_before_label or not_before.isoformat()}")
+    if not_after is not None and result > not_after:
+        raise InputError(field, f"{result.isoformat()} is after {not_after_label or not_after.isoformat()}")
+    return result
+
+
+def hours(field: str, value: object) -> float | None:
+    """Hours as a number of zero or more, or ``None`` when not given."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise InputError(field, "expected a number of hours")
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            raise InputError(field, f"{shown(value)} is not a number of hours") from None
+    elif isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        raise InputError(field, "expected a number of hours")
+    if not math.isfinite(number):
+        raise InputError(field, "must be a finite number of hours")
+    if number < 0:
+        raise InputError(field, f"must not be negative (got {number:g})")
+    return number
+
+
+def _normalised_kind(value: str) -> str:
+    return "-".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+_KIND_NAMES = {_normalised_kind(label): key for key, label in EVIDENCE_KINDS.items()} | {
+    _normalised_kind(key): key for key in EVIDENCE_KINDS
+} | {_normalised_kind(label.split(" (")[0]): key for key, label in EVIDENCE_KINDS.items()}
+
+
+def evidence_kind(value: object, field: str = "kind") -> str:
+    """One of :data:`EVIDENCE_KINDS` by key or label, in any case (``"witness testimony"`` works)."""
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(field, f"is required (one of {', '.join(EVIDENCE_KINDS)})")
+    kind = _KIND_NAMES.get(_normalised_kind(value))
+    if kind is None:
+        raise InputError(field, f"unknown kind {shown(value)} (expected one of {', '.join(EVIDENCE_KINDS)})")
+    return kind
+
+
+def criteria(field: str, values: Iterable[str] | str, standard: Standard) -> tuple[str, ...]:
+    """Criterion ids of ``standard``, from a list and/or comma-separated text; case is corrected, repeats dropped."""
+    if isinstance(values, str):
+        values = [values]
+    known = standard.criteria
+    by_folded = {cid.casefold(): cid for cid in known}
+    result: list[str] = []
+    for value in values:
+        if not isinstance(value, str):
+            raise InputError(field, "expected criterion ids as text")
+        for part in value.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            cid = part if part in known else by_folded.get(part.casefold())
+            if cid is None:
+                close = difflib.get_close_matches(part, list(known), n=3)
+                hint = (f"; did you mean {', '.join(close)}?" if close
+                        else f" (see `portfolio standards show {standard.id}`)")
+                raise InputError(field, f"{shown(part)} is not a criterion of {standard.id}{hint}")
+            if cid not in result:
+                result.append(cid)
+    return tuple(result)
+
+
+def real_work(field: str, criterion_ids: Iterable[str], standard: Standard, simulated: bool) -> None:
+    """Simulated evidence cannot be tagged to criteria the standard says need real work."""
+    if not simulated:
+        return
+    needing = [cid for cid in criterion_ids if (c := standard.criterion(cid)) is not None and c.real_work_only]
+    if needing:
+        raise InputError(
+            field, f"{', '.join(needing)} must be evidenced from real work; simulated evidence cannot be tagged to it"
+        )
+
+
+def files(field: str, values: Iterable[str] | None) -> tuple[str, ...]:
+    """File paths or URLs, each one line; repeats dropped."""
+    result: list[str] = []
+    for value in values or ():
+        item = text(field, value, required=True)
+        if item not in result:
+            result.append(item)
+    return tuple(result)
+
+
+def outcome(value: object, field: str = "outcome") -> str:
+    if value not in (ACCEPT, REFER):
+        raise InputError(field, f"must be {ACCEPT} or {REFER}, not {shown(value)}")
+    return str(value)
+
+
+def review_cadence(value: object, field: str = "review_cadence") -> str:
+    if value not in REVIEW_CADENCES:
+        raise InputError(field, f"unknown cadence {shown(value)} (expected one of {', '.join(REVIEW_CADENCES)})")
+    return str(value)

@@ -1,0 +1,67 @@
+"""Refused files, failed saves and conflicts: each message is one line a user can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class StoreError(Exception):
+    """Base of every store failure; ``str(error)`` is one complete line."""
+
+
+class CorruptFile(StoreError):
+    """The file is not a readable portfolio; it is left exactly as it was."""
+
+    def __init__(self, path: Path | str, problem: str):
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"cannot open {path}: {problem} (the file was left as it is)")
+
+
+class NewerVersion(StoreError):
+    def __init__(self, path: Path | str, found: int, supported: int):
+        self.path, self.found, self.supported = Path(path), found, supported
+        super().__init__(
+            f"cannot open {path}: it was written by a newer portfolio-tui (schema version {found}; this one reads "
+            f"up to {supported}); upgrade portfolio-tui to open it (the file was left as it is)"
+        )
+
+
+class ConflictError(StoreError):
+    """Someone else changed the record after it was read: shown to the user, never silently overwritten."""
+
+    def __init__(self, table: str, record: int, expected: int, actual: int, by: str, at: str):
+        self.table, self.record, self.expected, self.actual, self.by, self.at = table, record, expected, actual, by, at
+        who = f" by {by or 'unknown'} at {at or 'an unknown time'}"
+        super().__init__(
+            f"{singular(table)} {record} was changed{who} after you opened it (revision {expected}, now {actual}); "
+            "reload it and make your change again"
+        )
+
+
+class WriteFailed(StoreError):
+    def __init__(self, path: Path | str, reason: str):
+        self.path, self.reason = Path(path), reason
+        super().__init__(f"could not save {path}: {reason} (the file on disk was not changed)")
+
+
+class NotFound(StoreError):
+    def __init__(self, what: str):
+        super().__init__(what)
+
+
+class AlreadyExists(StoreError):
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        super().__init__(f"{path} already exists; choose another name (nothing was changed)")
+
+
+class LockTimeout(StoreError):
+    def __init__(self, path: Path | str, seconds: float):
+        self.path = Path(path)
+        super().__init__(f"{path} is being saved by another program; gave up after {seconds:g} s (try again)")
+
+
+def singular(table: str) -> str:
+    return {"evidence": "evidence", "reviews": "review", "breaks": "break", "grades": "grade",
+            "signoffs": "sign-off", "milestones": "milestone", "otj": "off-the-job entry"}.get(table, table)

@@ -1,0 +1,88 @@
+"""Schema versions: ``meta.1.schema_version`` says which layout a file uses.
+
+A file from a newer app is refused untouched: guessing at fields we do not know would lose them.
+An older file is upgraded in memory on reading and written back by the next change, after its
+original bytes are saved beside it as ``NAME.v<old>.bak`` (never overwriting an earlier backup).
+
+Version 0 is the prototype layout, from before files carried a version: no ``meta`` table, a
+``learner`` and an ``evidence`` table only, evidence ``criteria`` as one comma-separated string,
+and none of ``rev``, ``deleted``, ``judgements``, ``files``, ``simulated`` or who/when fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from portfolio_tui.store.errors import CorruptFile, NewerVersion
+from portfolio_tui.store.records import TABLES
+
+CURRENT_VERSION = 1
+APP = "portfolio-tui"
+
+Document = dict[str, dict[str, Any]]
+
+
+def meta_record(version: int = CURRENT_VERSION) -> dict[str, Any]:
+    return {"schema_version": version, "app": APP, "generation": 0}
+
+
+def version_of(doc: Document, path: Path) -> int:
+    """The file's schema version; raises :class:`NewerVersion` or :class:`CorruptFile` when it cannot be read."""
+    meta = doc.get("meta")
+    if meta is None:
+        if "learner" in doc:
+            return 0
+        raise CorruptFile(path, "not a portfolio file: it has neither a meta nor a learner table")
+    record = meta.get("1")
+    version = record.get("schema_version") if isinstance(record, dict) else None
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise CorruptFile(path, "$.meta.1.schema_version: expected a whole number from 1 up")
+    if version > CURRENT_VERSION:
+        raise NewerVersion(path, version, CURRENT_VERSION)
+    return version
+
+
+def upgrade(doc: Document, version: int) -> Document:
+    """The document in the current layout; ``doc`` itself is left as it was."""
+    for step in range(version, CURRENT_VERSION):
+        doc = _STEPS[step](doc)
+    return doc
+
+
+def _v0_to_v1(doc: Document) -> Document:
+    new: Document = {"meta": {"1": meta_record(1)}}
+    new["learner"] = {key: {**record, "rev": 1} if isinstance(record, dict) else record
+                      for key, record in doc.get("learner", {}).items()}
+    evidence = {}
+    for key, record in doc.get("evidence", {}).items():
+        if isinstance(record, dict):
+            record = dict(record)
+            if isinstance(record.get("criteria"), str):
+                record["criteria"] = [c.strip() for c in record["criteria"].split(",") if c.strip()]
+            defaults = {"criteria": [], "description": "", "hours": None, "files": [], "simulated": False,
+                        "deleted": False, "judgements": [], "rev": 1, "created_by": "", "created_at": "",
+                        "updated_by": "", "updated_at": ""}
+            record = {**defaults, **record}
+        evidence[key] = record
+    new["evidence"] = evidence
+    for table in TABLES:
+        new.setdefault(table, dict(doc.get(table, {})))
+    return new
+
+
+_STEPS: dict[int, Callable[[Document], Document]] = {0: _v0_to_v1}
+
+
+def backup_path(path: Path, version: int) -> Path:
+    """A backup name beside the file that no earlier backup uses."""
+    candidate = path.with_name(f"{path.name}.v{version}.bak")
+    if not candidate.exists():
+        return candidate
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    n = 1
+    while (candidate := path.with_name(f"{path.name}.v{version}.{stamp}-{n}.bak")).exists():
+        n += 1
+    return candidate

@@ -1,0 +1,199 @@
+"""One apprentice's portfolio file: snapshots to read, transactions to change it.
+
+A transaction takes the lock beside the file, re-reads the file (from the cache when ``os.stat``
+and the first line say nothing changed), applies the change, writes atomically, appends audit
+entries, and releases. The lock is held only for that: never while a person is typing, so callers
+collect and validate input first and then open a transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from portfolio_tui import identity
+from portfolio_tui.domain.evidence import Evidence
+from portfolio_tui.domain.learner import Learner
+from portfolio_tui.domain.portfolio import Portfolio
+from portfolio_tui.store import migrations
+from portfolio_tui.store.errors import AlreadyExists, NotFound, StoreError, WriteFailed
+from portfolio_tui.store.lock import DEFAULT_TIMEOUT, PortfolioLock
+from portfolio_tui.store.records import (
+    PORTFOLIO_FIELDS,
+    RECORD_TABLES,
+    TABLES,
+    AuditEntry,
+    audit_from_record,
+    check_document,
+    from_record,
+    to_record,
+)
+from portfolio_tui.store.storage import AtomicJSONStorage, Snapshot, describe, remove_stale_temp_files, write_atomically
+from portfolio_tui.store.transaction import Transaction, copy_json
+
+
+def utc_now() -> str:
+    """An ISO-8601 UTC timestamp with seconds, as every record and audit entry carries."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class PortfolioStore:
+    """The portfolio at ``path``; ``actor`` defaults to the OS account running this process."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        actor: str | None = None,
+        *,
+        clock: Callable[[], str] = utc_now,
+        lock_timeout: float = DEFAULT_TIMEOUT,
+    ):
+        self.path = Path(path)
+        self.actor = actor or identity.current_user()
+        self._clock = clock
+        self._lock = PortfolioLock(self.path, lock_timeout)
+        self._storage = AtomicJSONStorage(self.path)
+        self._mutex = threading.RLock()
+        self._in_transaction = False
+        self._swept = False
+
+    @classmethod
+    def create(
+        cls, path: str | Path, learner: Learner, actor: str | None = None, **options: Any
+    ) -> PortfolioStore:
+        """Write a new portfolio for ``learner``; refuses a path that already exists."""
+        store = cls(path, actor, **options)
+        if not store.path.parent.is_dir():
+            raise NotFound(f"the folder {store.path.parent} does not exist")
+        with store._mutex, store._lock.held():
+            if os.path.lexists(store.path):
+                raise AlreadyExists(store.path)
+            now = store._clock()
+            doc: dict[str, dict[str, Any]] = {table: {} for table in TABLES}
+            doc["meta"]["1"] = migrations.meta_record()
+            doc["learner"]["1"] = {
+                **to_record(learner), "rev": 1,
+                "created_by": store.actor, "created_at": now, "updated_by": store.actor, "updated_at": now,
+            }
+            doc["audit"]["1"] = {
+                "at": now, "by": store.actor, "action": "create", "table": "learner", "record": 1,
+                "detail": f"created the portfolio for {learner.name}",
+            }
+            problems = check_document(doc)
+            if problems:
+                raise ValueError("; ".join(f"{p}: {m}" for p, m in problems))
+            store._storage.commit(doc, None)
+        return store
+
+    def snapshot(self) -> Snapshot:
+        with self._mutex:
+            return self._storage.snapshot()
+
+    def load(self) -> Portfolio:
+        """The whole portfolio as immutable domain objects (rebuilt only for records that changed)."""
+        with self._mutex:
+            snap = self._storage.snapshot()
+            if snap.portfolio is None:
+                snap.portfolio = Portfolio(
+                    learner=self._object(snap, "learner", Learner, "1"),
+                    **{
+                        PORTFOLIO_FIELDS[table]: tuple(self._object(snap, table, cls, key) for key in snap.doc[table])
+                        for table, cls in RECORD_TABLES.items()
+                    },
+                )
+            return snap.portfolio
+
+    def learner(self) -> Learner:
+        with self._mutex:
+            return self._object(self._storage.snapshot(), "learner", Learner, "1")
+
+    def evidence(self, evidence_id: int) -> Evidence:
+        """One piece of evidence (removed ones included); raises :class:`NotFound`."""
+        with self._mutex:
+            snap = self._storage.snapshot()
+            if str(evidence_id) not in snap.doc["evidence"]:
+                raise NotFound(f"there is no evidence {evidence_id} in {self.path}")
+            return self._object(snap, "evidence", Evidence, str(evidence_id))
+
+    def audit(self, table: str | None = None, record: int | None = None) -> list[AuditEntry]:
+        """The history, oldest first; optionally only one table's or one record's entries."""
+        with self._mutex:
+            entries = self._storage.snapshot().doc["audit"]
+            return [
+                audit_from_record(int(key), entry)
+                for key, entry in entries.items()
+                if (table is None or entry.get("table") == table) and (record is None or entry.get("record") == record)
+            ]
+
+    def document(self) -> dict[str, dict[str, Any]]:
+        """A copy of the whole document as it is on disk (upgraded in memory if the file is older)."""
+        with self._mutex:
+            return copy_json(self._storage.snapshot().doc)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Lock, re-read, let the caller change the document, save atomically, unlock.
+
+        If the body raises, nothing is saved. An older file is upgraded by the first transaction,
+        after its original bytes are kept beside it.
+        """
+        with self._mutex:
+            if self._in_transaction:
+                raise RuntimeError("transactions on one portfolio do not nest")
+            self._in_transaction = True
+            try:
+                with self._lock.held():
+                    yield from self._run(self._clock())
+            finally:
+                self._in_transaction = False
+
+    def _run(self, now: str) -> Iterator[Transaction]:
+        before = self._storage.cached
+        snap = self._storage.snapshot()
+        if snap is not before or not self._swept:
+            remove_stale_temp_files(self.path)
+            self._swept = True
+        tx = Transaction(snap, self.actor, now)
+        try:
+            yield tx
+            if snap.original is not None:
+                backup = self._keep_backup(snap)
+                tx.audit(
+                    "migrate", "meta", 1,
+                    f"upgraded from schema version {snap.found_version} to {migrations.CURRENT_VERSION}; "
+                    f"the original is kept as {backup.name}",
+                )
+            elif not tx.touched:
+                return
+            tx.bump_generation()
+            self._storage.commit(snap.doc, tx.dirty)
+        except BaseException:
+            if tx.touched:
+                self._storage.forget()
+            raise
+
+    def _keep_backup(self, snap: Snapshot) -> Path:
+        assert snap.original is not None
+        backup = migrations.backup_path(self.path, snap.found_version)
+        try:
+            mode = stat.S_IMODE(os.stat(self.path).st_mode)
+            write_atomically(backup, snap.original, mode)
+        except OSError as exc:
+            raise WriteFailed(backup, describe(exc)) from None
+        return backup
+
+    @staticmethod
+    def _object(snap: Snapshot, table: str, cls: type, key: str) -> Any:
+        cached = snap.objects.get((table, key))
+        if cached is None:
+            cached = snap.objects[(table, key)] = from_record(cls, int(key), snap.doc[table][key])
+        return cached
+
+
+__all__ = ["PortfolioStore", "StoreError", "utc_now"]

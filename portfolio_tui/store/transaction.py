@@ -1,0 +1,260 @@
+"""One change to a portfolio: TinyDB tables over the freshly read document, saved once at the end.
+
+Inside a transaction TinyDB works on the in-memory document. Its tables are a subclass that
+records which records each operation set, changed or removed (so the save re-serialises only
+those) and that updates the table in place instead of copying all of it on every insert.
+
+Use :meth:`Transaction.insert`, :meth:`~Transaction.update` and :meth:`~Transaction.remove` for
+changes: they keep each record's revision, who/when fields and the audit trail. ``table(name)``
+gives the TinyDB table for queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, MutableMapping
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from portfolio_tui.domain.learner import Learner
+from portfolio_tui.store.errors import ConflictError, NotFound, singular
+from portfolio_tui.store.records import RECORD_TABLES, check_record, from_record
+from portfolio_tui.store.storage import Dirty, Snapshot
+
+NO_AUDIT = ("meta", "audit")
+"""Tables written without bookkeeping or audit entries of their own."""
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of JSON data (much faster than ``copy.deepcopy`` for it)."""
+    if isinstance(value, dict):
+        return {k: copy_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_json(v) for v in value]
+    return value
+
+
+class _IdView(MutableMapping):
+    """The raw ``{"id": record}`` table seen with integer ids, noting every record an operation may change.
+
+    Reading a record through it counts as a change, because TinyDB's ``update`` edits records in place.
+    """
+
+    __slots__ = ("_raw", "_touched")
+
+    def __init__(self, raw: dict[str, Any], touched: set[str]):
+        self._raw, self._touched = raw, touched
+
+    def __getitem__(self, doc_id: int) -> Any:
+        key = str(doc_id)
+        record = self._raw[key]
+        self._touched.add(key)
+        return record
+
+    def __setitem__(self, doc_id: int, record: Any) -> None:
+        key = str(doc_id)
+        self._raw[key] = record
+        self._touched.add(key)
+
+    def __delitem__(self, doc_id: int) -> None:
+        key = str(doc_id)
+        del self._raw[key]
+        self._touched.add(key)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter([int(k) for k in self._raw])
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return str(doc_id) in self._raw
+
+
+class _TransactionStorage(Storage):
+    def __init__(self, snapshot: Snapshot):
+        super().__init__()
+        self.snapshot = snapshot
+        self.dirty: Dirty = {}
+        self.rewrite_all = False
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        return self.snapshot.doc
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        # Only TinyDB's table-level operations (drop_table, drop_tables) come here.
+        if data is not self.snapshot.doc:
+            self.snapshot.doc.clear()
+            self.snapshot.doc.update(data)
+        self.rewrite_all = True
+
+    def next_id(self, table: str) -> int:
+        raw = self.snapshot.doc.get(table, {})
+        counters = self.snapshot.next_ids
+        candidate = counters.get(table) or (max(map(int, raw), default=0) + 1)
+        while str(candidate) in raw:
+            candidate += 1
+        counters[table] = candidate + 1
+        return candidate
+
+
+class _TrackedTable(Table):
+    _storage: _TransactionStorage
+
+    def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
+        raw = self._storage.snapshot.doc.setdefault(self.name, {})
+        updater(_IdView(raw, self._storage.dirty.setdefault(self.name, set())))  # type: ignore[arg-type]
+        self.clear_cache()
+
+    def _get_next_id(self) -> int:
+        return self._storage.next_id(self.name)
+
+
+class _TransactionDB(TinyDB):
+    table_class = _TrackedTable
+
+
+class Transaction:
+    """The change being made under the portfolio's lock; see the module docstring."""
+
+    def __init__(self, snapshot: Snapshot, actor: str, now: str):
+        self.actor = actor
+        self.now = now
+        self._storage = _TransactionStorage(snapshot)
+        self.db = _TransactionDB(storage=lambda: self._storage)
+
+    @property
+    def touched(self) -> bool:
+        return self._storage.rewrite_all or any(self._storage.dirty.values())
+
+    @property
+    def dirty(self) -> Dirty | None:
+        """What to re-serialise: ``None`` means everything."""
+        return None if self._storage.rewrite_all else self._storage.dirty
+
+    def table(self, name: str) -> Table:
+        return self.db.table(name)
+
+    def _raw(self, table: str, record_id: int) -> dict[str, Any]:
+        record = self._storage.snapshot.doc.get(table, {}).get(str(record_id))
+        if record is None:
+            raise NotFound(f"there is no {singular(table)} {record_id} in this portfolio")
+        return record
+
+    def get(self, table: str, record_id: int) -> dict[str, Any]:
+        """A copy of one record; raises :class:`NotFound`."""
+        return copy_json(self._raw(table, record_id))
+
+    def records(self, table: str) -> list[tuple[int, dict[str, Any]]]:
+        return [(int(k), copy_json(r)) for k, r in self._storage.snapshot.doc.get(table, {}).items()]
+
+    def find(self, table: str, **match: Any) -> list[tuple[int, dict[str, Any]]]:
+        """Copies of the records whose fields equal every ``match`` value."""
+        return [
+            (int(k), copy_json(r))
+            for k, r in self._storage.snapshot.doc.get(table, {}).items()
+            if all(r.get(f, _MISSING) == v for f, v in match.items())
+        ]
+
+    def learner(self) -> Learner:
+        return from_record(Learner, 1, self._raw("learner", 1))
+
+    def record_object(self, table: str, record_id: int) -> Any:
+        """The domain dataclass for one record of a record table."""
+        return from_record(RECORD_TABLES[table], record_id, self._raw(table, record_id))
+
+    def insert(self, table: str, fields: dict[str, Any], detail: str = "") -> int:
+        """Add a record (revision 1, who/when filled in) and its audit entry; returns the new id."""
+        record = {
+            **copy_json(fields),
+            "rev": 1,
+            "created_by": self.actor,
+            "created_at": self.now,
+            "updated_by": self.actor,
+            "updated_at": self.now,
+        }
+        _check(table, record)
+        record_id = self.table(table).insert(record)
+        self.audit("add", table, record_id, detail or f"added {table} {record_id}")
+        return record_id
+
+    def update(
+        self,
+        table: str,
+        record_id: int,
+        changes: dict[str, Any],
+        expected_rev: int | None = None,
+        *,
+        action: str = "edit",
+        detail: str = "",
+    ) -> dict[str, Any]:
+        """Change fields of one record; a stale ``expected_rev`` raises :class:`ConflictError`.
+
+        Fields whose value does not change are ignored; when nothing changes, nothing is written.
+        Returns a copy of the record as it now is.
+        """
+        current = self._raw(table, record_id)
+        rev = current.get("rev", 1)
+        if expected_rev is not None and expected_rev != rev:
+            raise ConflictError(
+                table, record_id, expected_rev, rev, current.get("updated_by", ""), current.get("updated_at", "")
+            )
+        changed = {k: copy_json(v) for k, v in changes.items() if current.get(k, _MISSING) != v}
+        if not changed:
+            return copy_json(current)
+        before = {k: copy_json(current.get(k)) for k in changed}
+        _check(table, {**current, **changed})
+        self.table(table).update({**changed, "rev": rev + 1, "updated_by": self.actor, "updated_at": self.now},
+                                 doc_ids=[record_id])
+        self.audit(
+            action,
+            table,
+            record_id,
+            detail or f"changed {', '.join(changed)}",
+            changes={k: {"from": before[k], "to": copy_json(v)} for k, v in changed.items()},
+        )
+        return copy_json(current)
+
+    def remove(self, table: str, record_id: int, detail: str = "") -> dict[str, Any]:
+        """Delete a record for good (evidence is never removed this way; it is marked deleted)."""
+        record = self.get(table, record_id)
+        self.table(table).remove(doc_ids=[record_id])
+        self.audit("delete", table, record_id, detail or f"deleted {table} {record_id}", changes={"record": record})
+        return record
+
+    def audit(
+        self, action: str, table: str, record: int | None, detail: str, changes: dict[str, Any] | None = None
+    ) -> int:
+        entry: dict[str, Any] = {
+            "at": self.now, "by": self.actor, "action": action, "table": table, "record": record, "detail": detail,
+        }
+        if changes is not None:
+            entry["changes"] = changes
+        return self.table("audit").insert(entry)
+
+    def bump_generation(self) -> None:
+        """Every save changes the file's first line, which other processes' caches check."""
+        meta = self._storage.snapshot.doc["meta"]["1"]
+        meta["generation"] = int(meta.get("generation", 0)) + 1
+        self._storage.dirty.setdefault("meta", set()).add("1")
+
+
+class _Missing:
+    pass
+
+
+_MISSING = _Missing()
+
+
+def _check(table: str, record: dict[str, Any]) -> None:
+    """Refuse to put a record of the wrong shape into the document (a programming error, not user input)."""
+    if table == "learner":
+        problems = check_record(Learner, record, "$.learner")
+    elif table in RECORD_TABLES:
+        problems = check_record(RECORD_TABLES[table], record, f"$.{table}")
+    else:
+        return
+    if problems:
+        raise ValueError("; ".join(f"{path}: {message}" for path, message in problems))
