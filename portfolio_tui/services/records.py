@@ -1,0 +1,178 @@
+"""Recording progress beside evidence: reviews, off-the-job hours, breaks, prerequisites, gateway
+checklist items, milestones done and grades. Each call validates against the portfolio's standard
+first (raising :class:`InputError` naming the field), then writes in one store transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from portfolio_tui.domain import grading
+from portfolio_tui.domain.progress import (
+    OTJ_CATEGORIES,
+    BreakInLearning,
+    ChecklistRecord,
+    GradeRecord,
+    MilestoneDone,
+    OtjEntry,
+    PrerequisiteRecord,
+    Review,
+)
+from portfolio_tui.services import validation as check
+from portfolio_tui.services.errors import InputError
+from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.store.records import to_record
+
+EMPLOYER_CONFIRMATION = "employer-confirmation"
+
+
+def _past_date(svc: PortfolioService, field: str, value: date | str, as_of: date | None) -> date:
+    today = as_of or date.today()
+    start = svc.learner.start
+    return check.date_value(
+        field, value,
+        not_before=start, not_before_label=f"the programme start ({start.isoformat()})",
+        not_after=today, not_after_label=f"today ({today.isoformat()})",
+    )
+
+
+def _names(field: str, values: Iterable[str] | str) -> tuple[str, ...]:
+    if isinstance(values, str):
+        values = [v for v in values.split(",")]
+    return tuple(n for n in (check.text(field, v) for v in values) if n)
+
+
+def record_review(
+    svc: PortfolioService,
+    *,
+    on: date | str,
+    attendees: Iterable[str] | str = (),
+    otj_hours: float | str | None = None,
+    actions: str = "",
+    notes: str = "",
+    signed_by: Iterable[str] | str = (),
+    as_of: date | None = None,
+) -> int:
+    """A three-way progress review (apprentice, employer, provider), dated and signed."""
+    review = Review(
+        id=0,
+        date=_past_date(svc, "date", on, as_of),
+        attendees=_names("attendees", attendees),
+        otj_hours_discussed=check.hours("otj_hours", otj_hours),
+        actions=check.text("actions", actions, multiline=True),
+        notes=check.text("notes", notes, multiline=True),
+        signed_by=_names("signed_by", signed_by),
+    )
+    return svc.add_record("reviews", to_record(review), detail=f"recorded review of {review.date.isoformat()}")
+
+
+def log_otj(
+    svc: PortfolioService,
+    *,
+    on: date | str,
+    hours: float | str,
+    category: str,
+    criteria: Iterable[str] | str = (),
+    description: str = "",
+    as_of: date | None = None,
+) -> int:
+    """An off-the-job training activity; excluded categories are recorded but do not count."""
+    amount = check.hours("hours", hours)
+    if amount is None or amount == 0:
+        raise InputError("hours", "must be more than 0")
+    if amount > 24:
+        raise InputError("hours", f"{amount:g} hours in one day is more than a day holds")
+    if category not in OTJ_CATEGORIES:
+        raise InputError("category", f"unknown category {check.shown(category)} (expected one of {', '.join(OTJ_CATEGORIES)})")
+    entry = OtjEntry(
+        id=0,
+        date=_past_date(svc, "date", on, as_of),
+        hours=amount,
+        category=category,
+        criteria=check.criteria("criteria", criteria, svc.standard) if criteria else (),
+        description=check.text("description", description, multiline=True),
+    )
+    return svc.add_record("otj", to_record(entry), detail=f"logged {amount:g} off-the-job hours ({category})")
+
+
+def record_break(
+    svc: PortfolioService,
+    *,
+    start: date | str,
+    end: date | str | None = None,
+    reason: str = "",
+    as_of: date | None = None,
+) -> int:
+    """A break in learning; the planned end and every milestone move by its length."""
+    first = _past_date(svc, "start", start, as_of)
+    last = None
+    if end not in (None, ""):
+        last = check.date_value("end", end, not_before=first, not_before_label=f"the break's start ({first})")
+    for other in svc.load().breaks:
+        other_end = other.end or date.max
+        if first <= other_end and (last or date.max) >= other.start:
+            raise InputError("start", f"overlaps break {other.id} ({other.start.isoformat()} to {other.end or 'ongoing'})")
+    brk = BreakInLearning(id=0, start=first, end=last, reason=check.text("reason", reason))
+    return svc.add_record("breaks", to_record(brk), detail=f"recorded break from {first.isoformat()}")
+
+
+def end_break(svc: PortfolioService, break_id: int, end: date | str) -> None:
+    current = next((b for b in svc.load().breaks if b.id == break_id), None)
+    if current is None:
+        raise InputError("break", f"no break with id {break_id}")
+    last = check.date_value("end", end, not_before=current.start, not_before_label=f"the break's start ({current.start})")
+    svc.update_record("breaks", break_id, {"end": last.isoformat()}, detail=f"break {break_id} ended {last.isoformat()}")
+
+
+def record_prerequisite(
+    svc: PortfolioService, key: str, *, achieved_on: date | str, note: str = "", as_of: date | None = None
+) -> int:
+    """A gateway prerequisite (qualification, English, maths) recorded as achieved on a date."""
+    known = {p.key: p for p in svc.standard.plan.prerequisites}
+    if key not in known:
+        offer = ", ".join(known) or "none"
+        raise InputError("key", f"{svc.standard.id} has no prerequisite {check.shown(key)} (it has: {offer})")
+    on = check.date_value("achieved_on", achieved_on, not_after=as_of or date.today(), not_after_label="today")
+    record = PrerequisiteRecord(key=key, achieved_on=on, note=check.text("note", note))
+    return svc.add_record("prerequisites", to_record(record), detail=f"prerequisite {key} achieved {on.isoformat()}")
+
+
+def checklist_keys(svc: PortfolioService) -> dict[str, str]:
+    """The checklist items a person records: the plan's own, and the employer's confirmation."""
+    keys = {item.key: item.title for item in svc.standard.plan.gateway_checklist}
+    keys[EMPLOYER_CONFIRMATION] = "Employer confirms the apprentice is competent and ready"
+    return keys
+
+
+def record_checklist(
+    svc: PortfolioService, key: str, *, on: date | str, detail: str = "", as_of: date | None = None
+) -> int:
+    known = checklist_keys(svc)
+    if key not in known:
+        raise InputError("key", f"unknown checklist item {check.shown(key)} (expected one of {', '.join(known)})")
+    done = _past_date(svc, "date", on, as_of)
+    record = ChecklistRecord(key=key, done_on=done, detail=check.text("detail", detail))
+    return svc.add_record("checklist", to_record(record), detail=f"checklist {key} done {done.isoformat()}")
+
+
+def mark_milestone_done(svc: PortfolioService, key: str, *, on: date | str, as_of: date | None = None) -> int:
+    """Record a plan milestone as done; who and when are the OS account and the time of writing."""
+    known = {m.key: m for m in svc.standard.plan.milestones}
+    if key not in known:
+        raise InputError("milestone", f"unknown milestone {check.shown(key)} (expected one of {', '.join(known)})")
+    if any(m.key == key for m in svc.load().milestones_done):
+        raise InputError("milestone", f"{key} is already recorded as done")
+    done = _past_date(svc, "date", on, as_of)
+    return svc.add_record("milestones", to_record(MilestoneDone(key=key, done_on=done)), detail=f"milestone {key} done")
+
+
+def record_grade(svc: PortfolioService, kind: str, values: dict[str, Any]) -> int:
+    """A recorded result for one of the standard's grading rules, checked against the standard."""
+    problems = grading.validate_grade_values(svc.standard, kind, values)
+    if problems:
+        field, _, message = problems[0].partition(": ")
+        raise InputError(field, message + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+    record = GradeRecord(id=0, kind=kind, values=dict(values))
+    return svc.add_record("grades", to_record(record), detail=f"recorded {kind} result")
