@@ -13,7 +13,7 @@ from importlib import import_module
 from portfolio_tui import __version__
 from portfolio_tui.cli.errors import CliError
 
-COMMAND_MODULES = ("standards",)
+COMMAND_MODULES = ("standards", "tui_commands", "people", "portfolio_cmds", "evidence", "rules")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,132 @@
+"""``portfolio`` (bare), ``portfolio open PATH`` and ``portfolio demo``: the commands that start the TUI.
+
+Textual is imported inside the handlers only, so the headless commands never pay for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import tempfile
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from portfolio_tui import locations
+from portfolio_tui.cli.errors import CliError
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("open", help="open a portfolio file in the TUI (creates it when it does not exist)")
+    p.add_argument("path", type=Path)
+    p.set_defaults(func=cmd_open)
+
+    p = sub.add_parser("demo", help="try the TUI on a fresh copy of a sample portfolio, dated around today")
+    p.add_argument("--sample", help="the sample's file name without .json (default: the first one)")
+    p.add_argument("--dir", type=Path, help="where to put the copy (default: a new temporary folder)")
+    p.set_defaults(func=cmd_demo)
+
+
+def _run(path: Path, *, first_run: bool) -> int:
+    from portfolio_tui.tui.factory import build_app
+
+    build_app(path, first_run=first_run).run()
+    return 0
+
+
+def open_default(args: argparse.Namespace) -> int:
+    """Bare ``portfolio``: the user's own portfolio, created on first run."""
+    path = locations.default_portfolio_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return _run(path, first_run=True)
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    path: Path = args.path
+    if path.is_dir():
+        raise CliError(f"{path} is a folder; give the portfolio's file name")
+    if not path.exists() and not path.parent.is_dir():
+        raise CliError(f"{path.parent} does not exist")
+    return _run(path, first_run=True)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    path = make_demo(args.sample, args.dir, date.today())
+    print(f"Demo portfolio: {path}")
+    return _run(path, first_run=False)
+
+
+def samples() -> list[Path]:
+    return sorted(locations.samples_dir().glob("*.json"))
+
+
+def make_demo(sample: str | None, folder: Path | None, today: date) -> Path:
+    """Copy a sample into ``folder`` (or a new temporary folder) with its dates moved so that
+    ``today`` falls halfway between the learner's start and planned end."""
+    found = samples()
+    if not found:
+        raise CliError(f"no sample portfolios in {locations.samples_dir()}")
+    if sample:
+        chosen = next((p for p in found if p.stem == sample), None)
+        if chosen is None:
+            raise CliError(f"no sample named '{sample}' (there are: {', '.join(p.stem for p in found)})")
+    else:
+        chosen = found[0]
+    from portfolio_tui.jsonfile import JsonFileError, loads_strict
+
+    try:
+        doc = loads_strict(chosen.read_text(encoding="utf-8"))
+    except (OSError, JsonFileError) as exc:
+        raise CliError(f"cannot read the sample {chosen}: {exc}") from None
+    learner = doc["learner"]["1"]
+    start, end = date.fromisoformat(learner["start"]), date.fromisoformat(learner["planned_end"])
+    shifted = shift_dates(doc, (today - (start + (end - start) / 2)).days)
+    folder = folder or Path(tempfile.mkdtemp(prefix="portfolio-demo-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / chosen.name
+    write_demo(target, shifted)
+    return target
+
+
+def write_demo(target: Path, doc: dict[str, Any]) -> None:
+    """Save the shifted document through the store (same checks and atomic write as every save),
+    then read it back as the app will, so a sample that no longer fits the schema fails here."""
+    from portfolio_tui.store.errors import StoreError
+    from portfolio_tui.store.portfolio_store import PortfolioStore
+    from portfolio_tui.store.records import check_document
+    from portfolio_tui.store.storage import AtomicJSONStorage
+
+    problems = check_document(doc)
+    if problems:
+        where, what = problems[0]
+        raise CliError(f"the sample does not fit this version's schema: {where}: {what}")
+    try:
+        AtomicJSONStorage(target).commit(doc, None)
+        PortfolioStore(target).load()
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+
+
+def shift_dates(value: Any, days: int) -> Any:
+    """The same document with every ISO date and timestamp moved by ``days``; nothing else changes."""
+    if isinstance(value, dict):
+        return {k: shift_dates(v, days) for k, v in value.items()}
+    if isinstance(value, list):
+        return [shift_dates(v, days) for v in value]
+    if isinstance(value, str):
+        if _DATE.match(value):
+            try:
+                return (date.fromisoformat(value) + timedelta(days=days)).isoformat()
+            except ValueError:
+                return value
+        if _TIMESTAMP.match(value):
+            try:
+                moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                return value
+            moved = (moment + timedelta(days=days)).isoformat()
+            return moved.replace("+00:00", "Z") if value.endswith("Z") else moved
+    return value

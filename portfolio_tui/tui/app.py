@@ -1,0 +1,171 @@
+"""The Textual app: five screens as app modes over one portfolio file, saved through the service."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from textual.app import App
+from textual.binding import Binding
+from textual.theme import Theme
+
+from portfolio_tui.domain.text import clean_text
+from portfolio_tui.services.errors import InputError
+from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.store.errors import StoreError
+from portfolio_tui.tui.commands import PortfolioCommands
+from portfolio_tui.tui.screens.criteria import CriteriaScreen
+from portfolio_tui.tui.screens.dashboard import DashboardScreen
+from portfolio_tui.tui.screens.evidence_log import EvidenceLogScreen
+from portfolio_tui.tui.screens.gateway import GatewayScreen
+from portfolio_tui.tui.screens.timeline import TimelineScreen
+from portfolio_tui.tui.state import PortfolioView, build_view
+
+T = TypeVar("T")
+
+# Every colour is an xterm-256 palette entry, so a plain SSH terminal (TERM=xterm-256color, no
+# COLORTERM) shows what was designed rather than the nearest approximation of a truecolor shade.
+PLAIN_THEME = Theme(
+    name="portfolio",
+    primary="#5fafff",
+    secondary="#87afd7",
+    accent="#ffaf5f",
+    foreground="#e4e4e4",
+    background="#1c1c1c",
+    surface="#262626",
+    panel="#3a3a3a",
+    success="#5faf5f",
+    warning="#d7af00",
+    error="#ff5f5f",
+    boost="#303030",
+    dark=True,
+)
+
+
+class PortfolioApp(App[None]):
+    """Apprentice first: the dashboard opens, every action has a key, and every save is off the UI thread."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "portfolio"
+    MODES = {
+        "dashboard": DashboardScreen,
+        "evidence": EvidenceLogScreen,
+        "criteria": CriteriaScreen,
+        "timeline": TimelineScreen,
+        "gateway": GatewayScreen,
+    }
+    COMMANDS = App.COMMANDS | {PortfolioCommands}
+    BINDINGS = [
+        Binding("1", "switch_mode('dashboard')", "Dashboard", id="go.dashboard", show=False),
+        Binding("2", "switch_mode('evidence')", "Evidence", id="go.evidence", show=False),
+        Binding("3", "switch_mode('criteria')", "Criteria", id="go.criteria", show=False),
+        Binding("4", "switch_mode('timeline')", "Timeline", id="go.timeline", show=False),
+        Binding("5", "switch_mode('gateway')", "Gateway", id="go.gateway", show=False),
+        Binding("question_mark", "show_help", "Help", id="app.help", key_display="?"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, path: Path, *, as_of: date | None = None, first_run: bool = False,
+                 service: PortfolioService | None = None) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.fixed_as_of = as_of
+        self.first_run = first_run
+        self.service = service or PortfolioService(self.path)
+        self.view: PortfolioView | None = None
+        self._version = 0
+        self.register_theme(PLAIN_THEME)
+        self.theme = "portfolio"
+
+    @property
+    def as_of(self) -> date:
+        return self.fixed_as_of or date.today()
+
+    def on_mount(self) -> None:
+        if self.first_run and not self.path.exists():
+            from portfolio_tui.tui.screens.first_run import FirstRunScreen
+
+            self.push_screen(FirstRunScreen(self.path), self._created)
+            return
+        self.switch_mode("dashboard")
+        self.reload()
+
+    def _created(self, created: bool | None) -> None:
+        if not created:
+            self.exit()
+            return
+        self.switch_mode("dashboard")
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the file and recompute readiness in a worker thread, then show the result."""
+        self.run_worker(self._reload_in_thread, thread=True, group="load", exclusive=True)
+
+    def _reload_in_thread(self) -> None:
+        try:
+            view = self.build_view()
+        except StoreError as exc:
+            self.call_from_thread(self.refused, exc)
+            return
+        self.call_from_thread(self.show_view, view)
+
+    def build_view(self) -> PortfolioView:
+        """Load and compute everything the screens show; called in a worker thread."""
+        portfolio = self.service.load()
+        self._version += 1
+        return build_view(portfolio, self.service.standard, self.as_of, self._version)
+
+    def show_view(self, view: PortfolioView) -> None:
+        if self.view is not None and view.version < self.view.version:
+            return
+        self.view = view
+        # A big portfolio is hundreds of thousands of long-lived objects; a full cyclic collection
+        # over them while someone types in the filter is a visible stall. They are freed by
+        # reference counting when the next view replaces them, so the cyclic collector can skip them.
+        gc.freeze()
+        from portfolio_tui.tui.screens.base import PortfolioScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, PortfolioScreen):
+                screen.refresh_view()
+
+    def refused(self, exc: Exception) -> None:
+        """A refused file (corrupt, newer version, locked): say so plainly and keep running."""
+        self.notify(clean_text(str(exc)), title="Not saved" if self.view else "Cannot open", severity="error",
+                    timeout=10, markup=False)
+
+    def change(self, action: Callable[[PortfolioService], T], *, done: Callable[[T], Any] | None = None) -> None:
+        """Run one change through the service off the UI thread, then reload and show the new state."""
+
+        def work() -> None:
+            try:
+                result = action(self.service)
+            except InputError as exc:
+                self.call_from_thread(self.notify, clean_text(f"{exc.field}: {exc.message}"), severity="error",
+                                      markup=False)
+                return
+            except StoreError as exc:
+                self.call_from_thread(self.refused, exc)
+                return
+            view = self.build_view()
+            self.call_from_thread(self.show_view, view)
+            if done is not None:
+                self.call_from_thread(done, result)
+
+        self.run_worker(work, thread=True, group="save")
+
+    def action_show_help(self) -> None:
+        from portfolio_tui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    async def jump_to_criterion(self, criterion_id: str) -> None:
+        """Open the criteria screen on one criterion (the dashboard's gaps jump here)."""
+        await self.switch_mode("criteria")
+        screen = self.screen
+        if isinstance(screen, CriteriaScreen):
+            screen.select_criterion(criterion_id)

@@ -1,0 +1,21 @@
+"""The one way to build the app: the CLI and the tests both come through here, so tests exercise
+what users run."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from portfolio_tui.tui.app import PortfolioApp
+
+
+def build_app(path: Path | str, *, as_of: date | None = None, first_run: bool = False,
+              actor: str | None = None) -> PortfolioApp:
+    """An app on the portfolio at ``path``.
+
+    ``as_of`` freezes "today" (tests and snapshots); ``first_run`` shows the create screen when
+    the file does not exist yet; ``actor`` names who saves (default: the OS account).
+    """
+    from portfolio_tui.services.portfolios import PortfolioService
+
+    return PortfolioApp(Path(path), as_of=as_of, first_run=first_run, service=PortfolioService(Path(path), actor=actor))

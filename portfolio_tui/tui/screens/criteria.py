@@ -1,0 +1,227 @@
+"""The standard as a tree (groups, then criteria), each criterion with its coverage state and the
+evidence tagged to it; tag and untag from here."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import Static, Tree
+
+from portfolio_tui.domain.evidence import Evidence
+from portfolio_tui.domain.standard import Criterion, Group
+from portfolio_tui.domain.text import clean_text
+from portfolio_tui.tui.render import literal, plural
+from portfolio_tui.tui.screens.base import PaletteCommand, PortfolioScreen
+from portfolio_tui.tui.state import PortfolioView
+from portfolio_tui.tui.widgets.coverage_state import STATE_RICH, STATE_STYLE, STATE_WORDS, state_mark
+
+
+class CriteriaScreen(PortfolioScreen):
+    MODE = "criteria"
+    BINDINGS = [
+        Binding("t", "tag", "Tag", id="criteria.tag"),
+        Binding("x", "untag", "Untag", id="criteria.untag"),
+        Binding("e", "edit", "Edit", id="criteria.edit"),
+        Binding("g", "next_gap", "Next gap", id="criteria.next_gap"),
+        Binding("c", "collapse", "Collapse all", id="criteria.collapse", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: str | None = None
+        self.nodes: dict[str, object] = {}
+
+    def body(self) -> ComposeResult:
+        tree: Tree[tuple[str, str]] = Tree("standard", id="criteria-tree")
+        tree.show_root = False
+        yield tree
+        yield Static("", id="criteria-detail")
+
+    @property
+    def tree(self) -> Tree[tuple[str, str]]:
+        return self.query_one("#criteria-tree", Tree)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.tree.focus()
+
+    def show(self, view: PortfolioView) -> None:
+        tree = self.tree
+        cursor = tree.cursor_node.data if tree.cursor_node else None
+        expanded = {n.data for n in self.nodes.values() if n.is_expanded}  # type: ignore[attr-defined]
+        tree.clear()
+        self.nodes = {}
+        states = view.coverage_states
+
+        def add_group(parent, group: Group) -> None:  # type: ignore[no-untyped-def]
+            ids = [c.id for c in group.all_criteria()]
+            met = sum(1 for i in ids if states.get(i) == "full")
+            label = Text.assemble((clean_text(group.title), "bold"), (f"  {met}/{len(ids)} covered", "dim"))
+            node = parent.add(label, data=("group", group.id), expand=("group", group.id) in expanded or not expanded)
+            self.nodes[f"group:{group.id}"] = node
+            for criterion in group.criteria:
+                add_criterion(node, criterion)
+            for child in group.groups:
+                add_group(node, child)
+
+        def add_criterion(parent, criterion: Criterion) -> None:  # type: ignore[no-untyped-def]
+            tagged = view.by_criterion.get(criterion.id, ())
+            state = states.get(criterion.id, "none")
+            label = Text.assemble(
+                (state_mark(state), STATE_RICH.get(state, "")), " ", (clean_text(criterion.id), "bold"), " ",
+                clean_text(criterion.label), (f"  ({len(tagged)})" if tagged else "", "dim"),
+            )
+            node = parent.add(label, data=("criterion", criterion.id), allow_expand=bool(tagged),
+                              expand=("criterion", criterion.id) in expanded)
+            self.nodes[f"criterion:{criterion.id}"] = node
+            if node.is_expanded:
+                self._add_evidence(node, tagged)
+
+        for group in view.standard.groups:
+            add_group(tree.root, group)
+        target = f"criterion:{self.pending}" if self.pending else f"{cursor[0]}:{cursor[1]}" if cursor else None
+        self.pending = None
+        if target in self.nodes:
+            # The tree lays out its new lines on the next refresh; the cursor can only move after that.
+            self.call_after_refresh(self._move_to, self.nodes[target])
+
+    def _add_evidence(self, node, tagged: tuple[Evidence, ...]) -> None:  # type: ignore[no-untyped-def]
+        for evidence in tagged:
+            label = literal(f"{evidence.date.isoformat()}  ", "dim")
+            label.append_text(literal(evidence.title))
+            label.append(f"  {evidence.status}", style="dim")
+            node.add_leaf(label, data=("evidence", str(evidence.id)))
+
+    @on(Tree.NodeExpanded, "#criteria-tree")
+    def _expanded(self, event: Tree.NodeExpanded) -> None:
+        """Evidence leaves are added when a criterion opens, so a 5,000-piece portfolio builds fast."""
+        node = event.node
+        view = self.papp.view
+        if view is None or not node.data or node.data[0] != "criterion" or node.children:
+            return
+        self._add_evidence(node, view.by_criterion.get(node.data[1], ()))
+
+    @on(Tree.NodeHighlighted, "#criteria-tree")
+    def _highlighted(self, event: Tree.NodeHighlighted) -> None:
+        self._describe(event.node)
+
+    def _describe(self, node) -> None:  # type: ignore[no-untyped-def]
+        view = self.papp.view
+        detail = self.query_one("#criteria-detail", Static)
+        if view is None or not node.data:
+            detail.update("")
+            return
+        kind, key = node.data
+        if kind == "criterion":
+            criterion = view.standard.criterion(key)
+            tagged = view.by_criterion.get(key, ())
+            state = view.coverage_states.get(key, "none")
+            parts = [
+                Content.assemble((clean_text(key), "bold"), " ",
+                                 (STATE_WORDS.get(state, state), STATE_STYLE.get(state, "")), " · ",
+                                 plural(len(tagged), "piece") + " of evidence", ("  (t tags)", "$text-muted")),
+                Content(clean_text(criterion.text if criterion else "")),
+            ]
+            detail.update(Content("\n").join(parts))
+        elif kind == "evidence":
+            evidence = view.evidence_by_id.get(int(key))
+            if evidence:
+                detail.update(Content.assemble(
+                    (clean_text(evidence.title), "bold"), f"  {evidence.date.isoformat()} · {evidence.status}",
+                    ("  x untags · e edits", "$text-muted"),
+                ))
+        else:
+            detail.update(Content.styled("Enter opens or closes the group.", "$text-muted"))
+
+    def _move_to(self, node) -> None:  # type: ignore[no-untyped-def]
+        parent = node.parent
+        while parent is not None:
+            parent.expand()
+            parent = parent.parent
+        self.tree.move_cursor(node)
+        self.tree.scroll_to_node(node, animate=False)
+        self._describe(node)
+
+    def select_criterion(self, criterion_id: str) -> None:
+        """Put the cursor on a criterion now, or once the tree is built."""
+        node = self.nodes.get(f"criterion:{criterion_id}")
+        self.tree.focus()
+        if node is None:
+            self.pending = criterion_id
+            return
+        self.call_after_refresh(self._move_to, node)
+
+    def _current(self, kind: str) -> tuple[str, str] | None:
+        node = self.tree.cursor_node
+        while node is not None and node.data and node.data[0] != kind:
+            node = node.parent
+        return node.data if node is not None and node.data else None
+
+    def action_tag(self) -> None:
+        from portfolio_tui.tui.screens.tag_picker import TagPicker
+
+        view = self.papp.view
+        current = self._current("criterion")
+        if view is None or current is None:
+            self.notify("Highlight a criterion first, then press t.", markup=False)
+            return
+        criterion_id = current[1]
+        already = {e.id for e in view.by_criterion.get(criterion_id, ())}
+        choices = [e for e in view.portfolio.live_evidence if e.id not in already]
+
+        def picked(evidence_id: int | None) -> None:
+            if evidence_id is None:
+                return
+            self.papp.change(lambda service: service.tag(evidence_id, [criterion_id]),
+                             done=lambda _: self.notify(f"Tagged to {clean_text(criterion_id)}.", markup=False))
+
+        self.app.push_screen(TagPicker(criterion_id, choices), picked)
+
+    def action_untag(self) -> None:
+        node = self.tree.cursor_node
+        if node is None or not node.data or node.data[0] != "evidence" or node.parent is None:
+            self.notify("Highlight a piece of evidence under a criterion, then press x.", markup=False)
+            return
+        evidence_id = int(node.data[1])
+        criterion_id = node.parent.data[1]
+        self.papp.change(lambda service: service.untag(evidence_id, [criterion_id]),
+                         done=lambda _: self.notify(f"Untagged from {clean_text(criterion_id)}.", markup=False))
+
+    def action_edit(self) -> None:
+        from portfolio_tui.tui.screens.evidence_form import EvidenceForm
+
+        node = self.tree.cursor_node
+        view = self.papp.view
+        if view is None or node is None or not node.data or node.data[0] != "evidence":
+            return
+        evidence = view.evidence_by_id.get(int(node.data[1]))
+        if evidence:
+            self.app.push_screen(EvidenceForm(view.standard, evidence))
+
+    def action_next_gap(self) -> None:
+        view = self.papp.view
+        if view is None:
+            return
+        ids = [c.id for c in view.standard.all_criteria()]
+        current = self._current("criterion")
+        start = ids.index(current[1]) + 1 if current and current[1] in ids else 0
+        for criterion_id in ids[start:] + ids[:start]:
+            if view.coverage_states.get(criterion_id, "none") != "full":
+                self.select_criterion(criterion_id)
+                return
+        self.notify("Every criterion is covered.", markup=False)
+
+    def action_collapse(self) -> None:
+        for node in self.tree.root.children:
+            node.collapse_all()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            ("criteria: tag evidence", "Tag a piece of evidence to the highlighted criterion", self.action_tag),
+            ("criteria: untag", "Untag the highlighted evidence from its criterion", self.action_untag),
+            ("criteria: next gap", "Jump to the next criterion not yet covered", self.action_next_gap),
+            ("criteria: collapse all", "Close every group", self.action_collapse),
+        ]

@@ -1,0 +1,173 @@
+"""The dashboard: where the apprentice stands today, in one screen, with each gap one key from its criterion."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from portfolio_tui.domain.text import clean_text
+from portfolio_tui.tui.render import days_phrase
+from portfolio_tui.tui.screens.base import PaletteCommand, PortfolioScreen
+from portfolio_tui.tui.state import PortfolioView
+from portfolio_tui.tui.widgets.coverage_bars import BarItem, CoverageBars
+from portfolio_tui.tui.widgets.coverage_state import STATE_STYLE, STATUS_STYLE, state_mark
+from portfolio_tui.tui.widgets.rag_badge import RagBadge
+
+REASONS_SHOWN = 4
+MILESTONES_SHOWN = 4
+OTJ_STYLE = {"behind": "$text-error", "on-track": "$text-success", "ahead": "$text-success", "unknown": "$text-muted"}
+
+
+def _title(text: str) -> Static:
+    return Static(Content.styled(text, "bold $secondary"), classes="section-title")
+
+
+class DashboardScreen(PortfolioScreen):
+    MODE = "dashboard"
+    BINDINGS = [
+        Binding("a", "add_evidence", "Add evidence", id="dashboard.add"),
+        Binding("g", "gaps", "Gaps", id="dashboard.gaps"),
+        Binding("r", "reload", "Reload", id="dashboard.reload"),
+    ]
+
+    def body(self) -> ComposeResult:
+        with VerticalScroll(id="dash"):
+            yield Static(Content.styled("Loading…", "$text-muted"), id="dash-head")
+            with Horizontal(id="dash-columns"):
+                with Vertical(id="dash-left"):
+                    yield _title("Readiness")
+                    with Horizontal(id="dash-rag-row"):
+                        yield RagBadge(id="dash-rag")
+                        yield Static("", id="dash-verdict")
+                    yield Static("", id="dash-rag-reasons")
+                    yield _title("Coverage")
+                    yield CoverageBars(id="dash-coverage")
+                    yield _title("Off-the-job hours")
+                    yield Static("", id="dash-otj")
+                    yield _title("Reviews")
+                    yield Static("", id="dash-reviews")
+                with Vertical(id="dash-right"):
+                    yield _title("Next milestones")
+                    yield Static("", id="dash-milestones")
+                    yield _title("Predicted grade")
+                    yield Static("", id="dash-grade")
+                    yield _title("Gaps (enter opens the criterion)")
+                    yield OptionList(id="gaps")
+
+    def show(self, view: PortfolioView) -> None:
+        report, learner, as_of = view.report, view.portfolio.learner, view.as_of
+        standard = view.standard
+        end = report.effective_end
+        moved = " (moved by breaks)" if end != learner.planned_end else ""
+        self.query_one("#dash-head", Static).update(Content("\n").join([
+            Content.assemble((clean_text(learner.name), "bold"), " · ",
+                             clean_text(f"{standard.title} (level {standard.level})")),
+            Content.assemble(
+                "Planned end ", (end.isoformat(), "bold"), f" {days_phrase((end - as_of).days)}{moved} · ",
+                "Gateway ", (report.gateway_date.isoformat(), "bold"),
+                f" {days_phrase((report.gateway_date - as_of).days)}",
+            ),
+        ]))
+
+        self.query_one("#dash-rag", RagBadge).rag = report.rag
+        open_items = report.open_items
+        verdict = " Ready for gateway" if report.ready else f" Not ready: {len(open_items)} open"
+        self.query_one("#dash-verdict", Static).update(Content(verdict))
+        reasons = [Content.assemble(("✗ ", "$text-error"), clean_text(i.title)) for i in open_items[:REASONS_SHOWN]]
+        if len(open_items) > REASONS_SHOWN:
+            reasons.append(Content.styled(f"  and {len(open_items) - REASONS_SHOWN} more (5: gateway)",
+                                          "$text-muted"))
+        self.query_one("#dash-rag-reasons", Static).update(Content("\n").join(reasons))
+
+        bars = [BarItem(g.title, g.summary.full, g.summary.total) for g in report.groups if g.summary.total]
+        self.query_one("#dash-coverage", CoverageBars).show(bars)
+
+        otj = report.otj
+        if otj.target is None:
+            line = Content.assemble(f"{otj.logged:g} h logged · ", ("no target known", "$text-muted"))
+        else:
+            expected = f" · {otj.expected_to_date:.0f} expected" if otj.expected_to_date is not None else ""
+            line = Content.assemble(f"{otj.logged:g} of {otj.target:.0f} h{expected} · ",
+                                    (otj.state, OTJ_STYLE.get(otj.state, "")))
+        self.query_one("#dash-otj", Static).update(line)
+
+        reviews = report.reviews
+        parts = [Content(f"Last held {reviews.last_review.isoformat()}" if reviews.last_review else "None held yet")]
+        if reviews.overdue:
+            parts.append(Content.styled(f"{len(reviews.overdue)} overdue since {reviews.overdue[0].isoformat()}",
+                                        "bold $text-error"))
+        if reviews.next_due:
+            countdown = days_phrase((reviews.next_due - as_of).days)
+            parts.append(Content(f"Next due {reviews.next_due.isoformat()} {countdown}"))
+        self.query_one("#dash-reviews", Static).update(Content("\n").join(parts))
+
+        pending = [m for m in report.milestones if m.status != "done"][:MILESTONES_SHOWN]
+        lines = [
+            Content.assemble(
+                (m.date.isoformat(), "bold"), " ",
+                (f"{m.status} · {days_phrase((m.date - as_of).days)}", STATUS_STYLE.get(m.status, "")),
+                "\n  ", clean_text(m.title),
+            )
+            for m in pending
+        ] or [Content.styled("Every milestone is done.", "$text-success")]
+        self.query_one("#dash-milestones", Static).update(Content("\n").join(lines))
+
+        prediction = report.prediction
+        self.query_one("#dash-grade", Static).update(Content.assemble(
+            (clean_text(prediction.grade), "bold"), (" (provisional)" if prediction.provisional else "", "$text-muted"),
+            "\n", clean_text(prediction.reason),
+        ))
+
+        gaps = self.query_one("#gaps", OptionList)
+        highlighted = gaps.highlighted
+        gaps.clear_options()
+        criteria = standard.criteria
+        for cid in report.missing:
+            criterion = criteria.get(cid)
+            state = report.criteria[cid].state if cid in report.criteria else "none"
+            gaps.add_option(Option(
+                Content.assemble((state_mark(state), STATE_STYLE.get(state, "")), " ", (clean_text(cid), "bold"), " ",
+                                 clean_text(criterion.label if criterion else "")),
+                id=cid,
+            ))
+        if not report.missing:
+            gaps.add_option(Option(Content.styled("No gaps: every required criterion is covered.", "$text-success"),
+                                   disabled=True))
+        elif highlighted is not None:
+            gaps.highlighted = min(highlighted, gaps.option_count - 1)
+
+    @on(OptionList.OptionSelected, "#gaps")
+    async def _gap_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            await self.papp.jump_to_criterion(event.option.id)
+
+    def action_gaps(self) -> None:
+        gaps = self.query_one("#gaps", OptionList)
+        gaps.focus()
+        gaps.scroll_visible()
+
+    def action_reload(self) -> None:
+        self.papp.reload()
+
+    def action_add_evidence(self) -> None:
+        from portfolio_tui.tui.screens.evidence_form import EvidenceForm
+
+        view = self.papp.view
+        if view is not None:
+            self.app.push_screen(EvidenceForm(view.standard, as_of_text=view.as_of.isoformat()), self._saved)
+
+    def _saved(self, evidence_id: int | None) -> None:
+        if evidence_id is not None:
+            self.notify("Evidence saved. Tag more criteria from 3: criteria.", markup=False)
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            ("evidence: add", "Log a new piece of evidence", self.action_add_evidence),
+            ("dashboard: gaps", "Move to the list of criteria not yet covered", self.action_gaps),
+            ("dashboard: reload", "Read the portfolio file again", self.action_reload),
+        ]

@@ -1,0 +1,223 @@
+"""Add or edit one piece of evidence in a modal form that saves through the service.
+
+The form saves itself (off the UI thread) and closes only when the save succeeded, returning the
+evidence id through ``dismiss``. A refused field is shown under that field; a conflict or a
+refused file is shown at the top; in every case the form stays open with what was typed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from portfolio_tui.domain.dates import parse_date
+from portfolio_tui.domain.evidence import EVIDENCE_KINDS, Evidence
+from portfolio_tui.domain.standard import Standard
+from portfolio_tui.domain.text import clean_text
+from portfolio_tui.services.errors import InputError
+from portfolio_tui.store.errors import ConflictError, StoreError
+from portfolio_tui.tui.widgets.criteria_picker import CriteriaPicker
+
+if TYPE_CHECKING:
+    from portfolio_tui.tui.app import PortfolioApp
+
+FIELDS = ("title", "date", "kind", "hours", "files", "description", "criteria")
+FIELD_ALIASES = {"file": "files"}
+"""The service's field names where they differ from the form's."""
+
+
+class EvidenceForm(ModalScreen[int | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="form.save"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+
+    def __init__(self, standard: Standard, evidence: Evidence | None = None, *, as_of_text: str = "") -> None:
+        super().__init__()
+        self.standard = standard
+        self.evidence = evidence
+        self.expected_rev = evidence.rev if evidence else None
+        self.as_of_text = as_of_text
+        self.saving = False
+
+    @property
+    def papp(self) -> PortfolioApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        e = self.evidence
+        heading = "Edit evidence" if e else "Add evidence"
+        with Vertical(id="form-dialog"):
+            yield Static(Content.styled(heading, "bold"), id="form-heading")
+            yield Static("", id="form-error", classes="field-error")
+            with VerticalScroll(id="form-fields"):
+                yield from self._row("title", "Title", Input(clean_text(e.title) if e else "", id="title",
+                                                             placeholder="what you did", compact=True))
+                yield from self._row("date", "Date", Input(e.date.isoformat() if e else self.as_of_text, id="date",
+                                                           placeholder="2026-11-21 or 21/11/2026", compact=True))
+                kinds = [(Content(label), key) for key, label in EVIDENCE_KINDS.items()]
+                kind = e.kind if e and e.kind in EVIDENCE_KINDS else "product"
+                yield from self._row("kind", "Kind", Select(kinds, value=kind, allow_blank=False, id="kind",
+                                                            compact=True))
+                hours = f"{e.hours:g}" if e and e.hours is not None else ""
+                yield from self._row("hours", "Hours", Input(hours, id="hours", placeholder="optional, e.g. 1.5",
+                                                             compact=True))
+                files = "; ".join(clean_text(f) for f in e.files) if e else ""
+                yield from self._row("files", "Files/links", Input(files, id="files", compact=True,
+                                                                   placeholder="paths or links, separated by ;"))
+                yield from self._row("description", "Description", TextArea(
+                    clean_text(e.description, multiline=True) if e else "", id="description", compact=True,
+                    soft_wrap=True, tab_behavior="focus", placeholder="what you did and what it shows (optional)"))
+                yield Label("Criteria", classes="form-label")
+                yield CriteriaPicker(list(self.standard.all_criteria()), e.criteria if e else (), id="criteria")
+                yield Static("", id="criteria-error", classes="field-error")
+            with Horizontal(id="form-buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def _row(self, field: str, label: str, widget: Any) -> ComposeResult:
+        with Horizontal(classes="form-row"):
+            yield Label(label, classes="form-label")
+            yield widget
+        yield Static("", id=f"{field}-error", classes="field-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#title", Input).focus()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def show_error(self, field: str, message: str) -> None:
+        """Show a refusal under its field (or at the top when no field matches) and focus that field."""
+        target = field if field in FIELDS else "form"
+        box = self.query_one(f"#{target}-error", Static)
+        box.update(Content(clean_text(message)))
+        box.add_class("-shown")
+        if target != "form":
+            widget = self.query_one(f"#{target}")
+            (widget.query_one(Input) if isinstance(widget, CriteriaPicker) else widget).focus()
+
+    def clear_errors(self) -> None:
+        for box in self.query(".field-error"):
+            box.remove_class("-shown")
+            if isinstance(box, Static):
+                box.update("")
+
+    def values(self) -> dict[str, Any]:
+        """What is typed, checked here first so a bad date or number never leaves the form."""
+        errors: dict[str, str] = {}
+        title = self.query_one("#title", Input).value.strip()
+        if not title:
+            errors["title"] = "a title is required"
+        raw_date = self.query_one("#date", Input).value
+        when = None
+        try:
+            when = parse_date(raw_date)
+        except ValueError as exc:
+            errors["date"] = str(exc)
+        raw_hours = self.query_one("#hours", Input).value.strip()
+        hours = None
+        if raw_hours:
+            try:
+                hours = float(raw_hours)
+            except ValueError:
+                errors["hours"] = f"'{raw_hours}' is not a number of hours (e.g. 1.5)"
+            else:
+                if hours < 0 or hours != hours or hours == float("inf"):
+                    errors["hours"] = "hours must be zero or more"
+        if errors:
+            raise _Invalid(errors)
+        files = [f.strip() for f in self.query_one("#files", Input).value.split(";") if f.strip()]
+        return {
+            "title": title,
+            "date": when,
+            "kind": self.query_one("#kind", Select).value,
+            "description": self.query_one("#description", TextArea).text.strip(),
+            "hours": hours,
+            "files": files,
+            "criteria": list(self.query_one(CriteriaPicker).selected),
+        }
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        self.clear_errors()
+        try:
+            values = self.values()
+        except _Invalid as invalid:
+            for field, message in invalid.errors.items():
+                self.show_error(field, message)
+            return
+        self.saving = True
+        self.query_one("#save", Button).disabled = True
+        self._save(values)
+
+    @work(thread=True, exclusive=True, group="form-save")
+    def _save(self, values: dict[str, Any]) -> None:
+        service = self.papp.service
+        try:
+            if self.evidence is None:
+                saved = service.add_evidence(**values, as_of=self.papp.as_of)
+            else:
+                saved = service.edit_evidence(self.evidence.id, self.expected_rev, as_of=self.papp.as_of, **values)
+        except InputError as exc:
+            self.app.call_from_thread(self._refused, FIELD_ALIASES.get(exc.field, exc.field), exc.message)
+            return
+        except ConflictError as exc:
+            current = self._current_rev()
+            self.app.call_from_thread(self._conflict, exc, current)
+            return
+        except StoreError as exc:
+            self.app.call_from_thread(self._refused, "form", f"Not saved: {exc}")
+            return
+        view = self.papp.build_view()
+        self.app.call_from_thread(self.papp.show_view, view)
+        self.app.call_from_thread(self.dismiss, saved.id)
+
+    def _current_rev(self) -> int | None:
+        if self.evidence is None:
+            return None
+        try:
+            return self.papp.service.evidence(self.evidence.id).rev
+        except StoreError:
+            return None
+
+    def _refused(self, field: str, message: str) -> None:
+        self.saving = False
+        self.query_one("#save", Button).disabled = False
+        self.show_error(field, message)
+
+    def _conflict(self, exc: ConflictError, current_rev: int | None) -> None:
+        """Someone else saved this evidence since the form opened: keep what was typed, say so,
+        and let a second ctrl+s deliberately save over their change."""
+        if current_rev is not None:
+            self.expected_rev = current_rev
+        who = f" by {exc.by}" if exc.by else ""
+        self._refused(
+            "form",
+            f"Not saved: this evidence was changed{who} at {exc.at or 'an unknown time'} after you opened it. "
+            "Your changes are still here: ctrl+s saves them over the other change, esc discards them.",
+        )
+        self.notify("This evidence was changed elsewhere; nothing you typed was lost.", title="Conflict",
+                    severity="warning", markup=False)
+
+
+class _Invalid(Exception):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors

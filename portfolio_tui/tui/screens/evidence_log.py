@@ -1,0 +1,201 @@
+"""The evidence log: every live piece of evidence in a table, filtered as you type, sortable, with
+add, edit and remove (and undo) on single keys."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Input, Static
+
+from portfolio_tui.domain.text import clean_text
+from portfolio_tui.tui.render import plural
+from portfolio_tui.tui.screens.base import PaletteCommand, PortfolioScreen
+from portfolio_tui.tui.state import LogEntry, PortfolioView
+from portfolio_tui.tui.widgets.evidence_table import Column, EvidenceTable
+
+COLUMNS = [
+    Column("date", "Date", 10),
+    Column("title", "Title", 0),
+    Column("kind", "Kind", 14),
+    Column("criteria", "Criteria", 12),
+    Column("status", "Status", 9),
+]
+SORTS = ("date", "title", "kind", "criteria", "status")
+_SORT_KEYS = {
+    "date": lambda e: (e.evidence.date, e.evidence.id),
+    "title": lambda e: (e.row.cells[1].casefold(), e.evidence.id),
+    "kind": lambda e: (e.row.cells[2].casefold(), e.evidence.date),
+    "criteria": lambda e: (e.evidence.criteria, e.evidence.date),
+    "status": lambda e: (e.evidence.status, e.evidence.date),
+}
+
+
+class EvidenceLogScreen(PortfolioScreen):
+    MODE = "evidence"
+    BINDINGS = [
+        Binding("a", "add", "Add", id="evidence.add"),
+        Binding("e", "edit", "Edit", id="evidence.edit"),
+        Binding("d", "remove", "Remove", id="evidence.remove"),
+        Binding("u", "undo", "Undo", id="evidence.undo"),
+        Binding("slash", "filter", "Filter", id="evidence.filter", key_display="/"),
+        Binding("s", "sort", "Sort", id="evidence.sort"),
+        Binding("escape", "clear_filter", "Clear filter", id="evidence.clear_filter", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort_by = "date"
+        self.descending = True
+        self.ordered: list[LogEntry] = []
+        self.removed: list[tuple[int, str]] = []
+
+    def body(self) -> ComposeResult:
+        with Horizontal(id="log-bar"):
+            yield Input(placeholder="/ filter: words in title, kind, criteria, status, date", id="log-filter",
+                        compact=True)
+            yield Static("", id="log-count")
+        yield EvidenceTable(COLUMNS, id="log")
+        yield Static("", id="log-detail")
+
+    @property
+    def table(self) -> EvidenceTable:
+        return self.query_one("#log", EvidenceTable)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.table.focus()
+
+    def show(self, view: PortfolioView) -> None:
+        self._sort(view.log)
+        self.apply_filter()
+
+    def _sort(self, log: tuple[LogEntry, ...] | list[LogEntry]) -> None:
+        self.ordered = sorted(log, key=_SORT_KEYS[self.sort_by], reverse=self.descending)
+        self.table.sort_marker = (self.sort_by, self.descending)
+
+    def apply_filter(self) -> None:
+        """Every word typed must appear somewhere in the row (or its description); case is ignored."""
+        words = self.query_one("#log-filter", Input).value.lower().split()
+        if words:
+            shown = [e for e in self.ordered if all(w in e.haystack for w in words)]
+        else:
+            shown = self.ordered
+        table = self.table
+        table.set_rows([e.row for e in shown], keep=table.current_key)
+        total = len(self.ordered)
+        count = plural(total, "piece") if len(shown) == total else f"{len(shown)} of {total}"
+        self.query_one("#log-count", Static).update(Content(count))
+
+    @on(Input.Changed, "#log-filter")
+    def _filter_changed(self) -> None:
+        self.apply_filter()
+
+    @on(Input.Submitted, "#log-filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    @on(EvidenceTable.Highlighted, "#log")
+    def _row_highlighted(self, event: EvidenceTable.Highlighted) -> None:
+        view = self.papp.view
+        evidence = view.evidence_by_id.get(event.key) if view and event.key is not None else None
+        detail = self.query_one("#log-detail", Static)
+        if evidence is None:
+            detail.update("")
+            return
+        files = f" · {len(evidence.files)} file(s)" if evidence.files else ""
+        hours = f" · {evidence.hours:g} h" if evidence.hours is not None else ""
+        first = Content.assemble((clean_text(evidence.title), "bold"), (f"  {evidence.kind_label}{hours}{files}",
+                                                                         "$text-muted"))
+        description = clean_text(evidence.description, multiline=True).strip() or "(no description)"
+        detail.update(Content("\n").join([first, Content(description)]))
+
+    @on(EvidenceTable.Selected, "#log")
+    def _row_selected(self) -> None:
+        self.action_edit()
+
+    @on(EvidenceTable.HeaderClicked, "#log")
+    def _header_clicked(self, event: EvidenceTable.HeaderClicked) -> None:
+        self.sort_on(event.column)
+
+    def sort_on(self, column: str) -> None:
+        if column == self.sort_by:
+            self.descending = not self.descending
+        else:
+            self.sort_by, self.descending = column, column == "date"
+        self._sort(self.ordered)
+        self.apply_filter()
+
+    def action_sort(self) -> None:
+        """Cycle the sort column; clicking a header sorts on it and a second click reverses."""
+        self.sort_on(SORTS[(SORTS.index(self.sort_by) + 1) % len(SORTS)])
+
+    def action_filter(self) -> None:
+        self.query_one("#log-filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#log-filter", Input)
+        if box.value:
+            box.value = ""
+        self.table.focus()
+
+    def action_add(self) -> None:
+        from portfolio_tui.tui.screens.evidence_form import EvidenceForm
+
+        view = self.papp.view
+        if view is None:
+            return
+        self.app.push_screen(EvidenceForm(view.standard, as_of_text=view.as_of.isoformat()), self._saved)
+
+    def action_edit(self) -> None:
+        from portfolio_tui.tui.screens.evidence_form import EvidenceForm
+
+        view = self.papp.view
+        key = self.table.current_key
+        if view is None or key is None:
+            return
+        evidence = view.evidence_by_id.get(key)
+        if evidence is not None:
+            self.app.push_screen(EvidenceForm(view.standard, evidence), self._saved)
+
+    def _saved(self, evidence_id: int | None) -> None:
+        if evidence_id is not None:
+            self.table.move_to(evidence_id)
+            self.notify("Evidence saved.", markup=False)
+
+    def action_remove(self) -> None:
+        view = self.papp.view
+        key = self.table.current_key
+        if view is None or key is None:
+            return
+        title = clean_text(view.evidence_by_id[key].title)
+
+        def done(_: object) -> None:
+            self.removed.append((key, title))
+            self.notify(f"Removed '{title}'. Press u to undo.", markup=False)
+
+        self.papp.change(lambda service: service.remove_evidence(key), done=done)
+
+    def action_undo(self) -> None:
+        if not self.removed:
+            self.notify("Nothing to undo.", markup=False)
+            return
+        key, title = self.removed.pop()
+
+        def done(_: object) -> None:
+            self.table.move_to(key)
+            self.notify(f"Restored '{title}'.", markup=False)
+
+        self.papp.change(lambda service: service.restore_evidence(key), done=done)
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            ("evidence: add", "Log a new piece of evidence", self.action_add),
+            ("evidence: edit", "Edit the highlighted evidence", self.action_edit),
+            ("evidence: remove", "Remove the highlighted evidence (u undoes)", self.action_remove),
+            ("evidence: undo remove", "Restore the evidence removed last", self.action_undo),
+            ("evidence: filter", "Type to filter the log", self.action_filter),
+            ("evidence: sort", "Sort on the next column", self.action_sort),
+        ]

@@ -1,0 +1,138 @@
+"""First run: create the portfolio (name, standard, start date, planned end) before anything else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Select, Static
+
+from portfolio_tui import catalog
+from portfolio_tui.domain.dates import parse_date
+from portfolio_tui.domain.text import clean_text
+from portfolio_tui.services.errors import InputError
+from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from portfolio_tui.tui.app import PortfolioApp
+
+FIELDS = ("learner", "standard", "start", "end")
+
+
+class FirstRunScreen(Screen[bool]):
+    BINDINGS = [
+        Binding("ctrl+s", "create", "Create", id="first_run.create"),
+        Binding("escape", "quit", "Quit", id="first_run.quit"),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(id="first-run")
+        self.path = path
+        self.saving = False
+
+    @property
+    def papp(self) -> PortfolioApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        standards, broken = catalog.installed()
+        options = [
+            (Content(clean_text(f"{i.standard.title} (level {i.standard.level}, {i.standard.id})")), i.standard.id)
+            for i in standards
+        ]
+        with Vertical(id="first-run-dialog"):
+            yield Static(Content.styled("Create your portfolio", "bold"))
+            yield Static(Content.assemble("It will be saved as ", (clean_text(str(self.path)), "italic"), "."),
+                         classes="muted")
+            yield Static("", id="form-error", classes="field-error")
+            yield from self._row("learner", "Your name",
+                                 Input(id="learner", compact=True, placeholder="as on your ILR"))
+            yield from self._row("standard", "Standard",
+                                 Select(options, id="standard", compact=True, prompt="pick your standard"))
+            today = self.papp.as_of.isoformat()
+            yield from self._row("start", "Start date", Input(today, id="start", compact=True,
+                                                              placeholder="2026-09-01 or 01/09/2026"))
+            yield from self._row("end", "Planned end", Input(id="end", compact=True,
+                                                                     placeholder="2027-09-01 or 01/09/2027"))
+            if broken:
+                yield Static(Content(f"{len(broken)} standard file(s) could not be read; see "
+                                     "`portfolio standards list`."), classes="muted")
+            with Horizontal(id="form-buttons"):
+                yield Button("Create (ctrl+s)", id="create", variant="primary", compact=True)
+                yield Button("Quit (esc)", id="quit", compact=True)
+        yield Footer()
+
+    def _row(self, field: str, label: str, widget: Any) -> ComposeResult:
+        with Horizontal(classes="form-row"):
+            yield Label(label, classes="form-label")
+            yield widget
+        yield Static("", id=f"{field}-error", classes="field-error")
+
+    @on(Button.Pressed, "#create")
+    def _create_pressed(self) -> None:
+        self.action_create()
+
+    @on(Button.Pressed, "#quit")
+    def _quit_pressed(self) -> None:
+        self.action_quit()
+
+    def action_quit(self) -> None:
+        self.dismiss(False)
+
+    def show_error(self, field: str, message: str) -> None:
+        target = field if field in FIELDS else "form"
+        box = self.query_one(f"#{target}-error", Static)
+        box.update(Content(clean_text(message)))
+        box.add_class("-shown")
+        if target != "form":
+            self.query_one(f"#{target}").focus()
+
+    def action_create(self) -> None:
+        if self.saving:
+            return
+        for box in self.query(".field-error"):
+            box.remove_class("-shown")
+        values: dict[str, Any] = {"learner": self.query_one("#learner", Input).value.strip()}
+        errors: dict[str, str] = {}
+        if not values["learner"]:
+            errors["learner"] = "your name is required"
+        standard = self.query_one("#standard", Select).value
+        if standard is Select.BLANK:
+            errors["standard"] = "pick the standard you are working towards"
+        values["standard"] = standard
+        for field in ("start", "end"):
+            try:
+                values[field] = parse_date(self.query_one(f"#{field}", Input).value)
+            except ValueError as exc:
+                errors[field] = str(exc)
+        if "start" in values and "end" in values and values["end"] <= values["start"]:
+            errors["end"] = "the planned end must be after the start date"
+        for field, message in errors.items():
+            self.show_error(field, message)
+        if errors:
+            return
+        self.saving = True
+        self._create(values)
+
+    @work(thread=True, exclusive=True)
+    def _create(self, values: dict[str, Any]) -> None:
+        try:
+            service = PortfolioService.create(self.path, actor=self.papp.service.actor, **values)
+        except InputError as exc:
+            self.app.call_from_thread(self._refused, exc.field, exc.message)
+        except StoreError as exc:
+            self.app.call_from_thread(self._refused, "form", f"Not created: {exc}")
+        else:
+            self.papp.service = service
+            self.app.call_from_thread(self.dismiss, True)
+
+    def _refused(self, field: str, message: str) -> None:
+        self.saving = False
+        self.show_error(field, message)

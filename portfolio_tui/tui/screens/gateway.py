@@ -1,0 +1,108 @@
+"""The gateway: each checklist item with its state, due date and detail, and the grade prediction."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import DataTable, Static
+
+from portfolio_tui.domain.gateway import ChecklistResult
+from portfolio_tui.domain.text import clean_text
+from portfolio_tui.tui.render import days_phrase, literal
+from portfolio_tui.tui.screens.base import PaletteCommand, PortfolioScreen
+from portfolio_tui.tui.state import PortfolioView
+from portfolio_tui.tui.widgets.rag_badge import RagBadge
+
+
+class GatewayScreen(PortfolioScreen):
+    MODE = "gateway"
+    BINDINGS = [
+        Binding("o", "next_open", "Next open item", id="gateway.next_open"),
+        Binding("r", "reload", "Reload", id="gateway.reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, ChecklistResult] = {}
+
+    def body(self) -> ComposeResult:
+        with Horizontal(id="gateway-top"):
+            yield RagBadge(id="gateway-rag")
+            yield Static("", id="gateway-summary")
+        table: DataTable[Text] = DataTable(id="checklist", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="checklist-detail")
+        yield Static("", id="prediction")
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#checklist", DataTable)
+
+    def on_mount(self) -> None:
+        table = self.table
+        table.add_column("State", key="state", width=6)
+        table.add_column("Due", key="due", width=10)
+        table.add_column("Item", key="item")
+        super().on_mount()
+        table.focus()
+
+    def show(self, view: PortfolioView) -> None:
+        report, as_of = view.report, view.as_of
+        self.query_one("#gateway-rag", RagBadge).rag = report.rag
+        open_count = len(report.open_items)
+        verdict = "ready for gateway" if report.ready else f"{open_count} of {len(report.checklist)} items open"
+        self.query_one("#gateway-summary", Static).update(Content.assemble(
+            "Gateway ", (report.gateway_date.isoformat(), "bold"),
+            f" {days_phrase((report.gateway_date - as_of).days)}",
+            " · ", (verdict, "bold"),
+        ))
+        table = self.table
+        row = table.cursor_row
+        table.clear()
+        self.items = {item.key: item for item in report.checklist}
+        for item in report.checklist:
+            state = Text("✔ done", style="green") if item.ok else Text("✗ open", style="bold red")
+            table.add_row(state, Text(item.due.isoformat() if item.due else "-"), literal(item.title), key=item.key)
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+        prediction = report.prediction
+        self.query_one("#prediction", Static).update(Content.assemble(
+            ("Predicted grade: ", "bold $secondary"), (clean_text(prediction.grade), "bold"),
+            (" (provisional)" if prediction.provisional else "", "$text-muted"), "\n", clean_text(prediction.reason),
+        ))
+
+    @on(DataTable.RowHighlighted, "#checklist")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        item = self.items.get(event.row_key.value or "")
+        detail = self.query_one("#checklist-detail", Static)
+        if item is None:
+            detail.update("")
+            return
+        state = ("done", "$text-success") if item.ok else ("open", "bold $text-error")
+        detail.update(Content.assemble((clean_text(item.title), "bold"), " · ", state, "\n",
+                                       clean_text(item.detail)))
+
+    def action_next_open(self) -> None:
+        view = self.papp.view
+        if view is None:
+            return
+        count = len(view.report.checklist)
+        start = self.table.cursor_row + 1
+        for index in list(range(start, count)) + list(range(0, start)):
+            if not view.report.checklist[index].ok:
+                self.table.move_cursor(row=index)
+                return
+        self.notify("Every gateway item is done.", markup=False)
+
+    def action_reload(self) -> None:
+        self.papp.reload()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            ("gateway: next open item", "Move to the next checklist item still open", self.action_next_open),
+            ("gateway: reload", "Read the portfolio file again", self.action_reload),
+        ]

@@ -1,0 +1,171 @@
+"""Milestones, reviews and breaks in one dated list with their status; record a milestone as done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import DataTable, Static
+
+from portfolio_tui.domain.text import clean_text
+from portfolio_tui.tui.render import days_phrase, literal
+from portfolio_tui.tui.screens.base import PaletteCommand, PortfolioScreen
+from portfolio_tui.tui.state import PortfolioView
+
+STATUS_RICH = {
+    "done": "green",
+    "overdue": "bold red",
+    "missed": "red",
+    "due-soon": "bold yellow",
+    "open": "cyan",
+    "upcoming": "",
+    "held": "green",
+    "due": "bold yellow",
+    "on break": "magenta",
+    "ended": "",
+}
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    key: str
+    day: date
+    kind: str
+    title: str
+    status: str
+    detail: str = ""
+    milestone_key: str = ""
+
+
+def timeline_items(view: PortfolioView) -> list[TimelineItem]:
+    """Everything dated on the programme, in date order."""
+    report = view.report
+    items = [
+        TimelineItem(f"m:{m.key}", m.date, "milestone", m.title, m.status,
+                     m.detail + (f" Done {m.done_on.isoformat()} by {m.done_by}." if m.done_on else ""), m.key)
+        for m in report.milestones
+    ]
+    for review in view.portfolio.reviews:
+        if review.date <= view.as_of:
+            who = ", ".join(review.attendees)
+            items.append(TimelineItem(f"r:{review.id}", review.date, "review", "Progress review", "held",
+                                      (f"With {who}. " if who else "") + review.actions))
+    status = report.reviews
+    for day in status.missed:
+        items.append(TimelineItem(f"rm:{day}", day, "review", "Progress review due", "missed",
+                                  "No review was held in this window."))
+    if status.next_due:
+        items.append(TimelineItem(f"rn:{status.next_due}", status.next_due, "review", "Next progress review due",
+                                  "due", f"Reviews are due {status.cadence_label}."))
+    for brk in view.portfolio.breaks:
+        ongoing = brk.end is None or brk.end > view.as_of
+        span = f"{brk.start.isoformat()} to {brk.end.isoformat() if brk.end else 'open'}"
+        items.append(TimelineItem(f"b:{brk.id}", brk.start, "break", "Break in learning",
+                                  "on break" if ongoing and brk.start <= view.as_of else "ended",
+                                  f"{span}. {brk.reason}".strip()))
+    return sorted(items, key=lambda i: (i.day, i.kind, i.key))
+
+
+class TimelineScreen(PortfolioScreen):
+    MODE = "timeline"
+    BINDINGS = [
+        Binding("m", "mark_done", "Mark done", id="timeline.mark_done"),
+        Binding("n", "jump_next", "Next due", id="timeline.next"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, TimelineItem] = {}
+
+    def body(self) -> ComposeResult:
+        table: DataTable[Text] = DataTable(id="timeline-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="timeline-detail")
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#timeline-table", DataTable)
+
+    def on_mount(self) -> None:
+        table = self.table
+        for key, label in (("date", "Date"), ("when", "When"), ("status", "Status"), ("kind", "Kind"),
+                           ("title", "What")):
+            table.add_column(label, key=key)
+        super().on_mount()
+        table.focus()
+
+    def show(self, view: PortfolioView) -> None:
+        table = self.table
+        keep = self._current_key()
+        items = timeline_items(view)
+        self.items = {i.key: i for i in items}
+        table.clear()
+        for item in items:
+            table.add_row(
+                Text(item.day.isoformat()),
+                Text(days_phrase((item.day - view.as_of).days), style="dim"),
+                Text(item.status, style=STATUS_RICH.get(item.status, "")),
+                Text(item.kind),
+                literal(item.title),
+                key=item.key,
+            )
+        if keep and keep in self.items:
+            table.move_cursor(row=table.get_row_index(keep))
+        else:
+            self.action_jump_next()
+
+    def _current_key(self) -> str | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    @on(DataTable.RowHighlighted, "#timeline-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        item = self.items.get(event.row_key.value or "")
+        detail = self.query_one("#timeline-detail", Static)
+        if item is None:
+            detail.update("")
+            return
+        hint = ""
+        if item.milestone_key and item.status != "done":
+            hint = "  m marks it done today"
+        detail.update(Content.assemble((clean_text(item.title), "bold"), (hint, "$text-muted"), "\n",
+                                       clean_text(item.detail or "")))
+
+    def action_jump_next(self) -> None:
+        view = self.papp.view
+        if view is None or not self.items:
+            return
+        keys = list(self.items)
+        index = next((i for i, k in enumerate(keys) if self.items[k].day >= view.as_of), len(keys) - 1)
+        self.table.move_cursor(row=index)
+
+    def action_mark_done(self) -> None:
+        view = self.papp.view
+        item = self.items.get(self._current_key() or "")
+        if view is None or item is None or not item.milestone_key:
+            self.notify("Highlight a milestone, then press m.", markup=False)
+            return
+        if item.status == "done":
+            self.notify("That milestone is already done.", markup=False)
+            return
+        from portfolio_tui.services.records import mark_milestone_done
+
+        on = view.as_of
+        key = item.milestone_key
+        self.papp.change(
+            lambda service: mark_milestone_done(service, key, on=on, as_of=on),
+            done=lambda _: self.notify(f"Marked '{clean_text(item.title)}' done on {on.isoformat()}.", markup=False),
+        )
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            ("timeline: mark milestone done", "Record the highlighted milestone as done today", self.action_mark_done),
+            ("timeline: next due", "Move to the first item from today", self.action_jump_next),
+        ]

@@ -1,0 +1,89 @@
+"""What the screens show, computed once per change (in a worker thread), never per render.
+
+A ``PortfolioView`` is an immutable snapshot: the portfolio, its standard, the readiness report,
+the evidence rows of the log with their search text, and which evidence backs each criterion.
+Screens compare ``version`` to know whether they are showing the latest snapshot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from portfolio_tui.domain.evidence import Evidence
+from portfolio_tui.domain.gateway import ReadinessReport
+from portfolio_tui.domain.portfolio import Portfolio
+from portfolio_tui.domain.standard import Standard
+from portfolio_tui.domain.text import clean_text
+from portfolio_tui.tui.widgets.evidence_table import TableRow
+
+STATUS_STYLES = {
+    "accepted": "evidence-table--accepted",
+    "referred": "evidence-table--referred",
+    "submitted": "evidence-table--submitted",
+}
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One evidence row of the log, with everything filtering and sorting need precomputed."""
+
+    evidence: Evidence
+    row: TableRow
+    haystack: str
+
+
+@dataclass(frozen=True)
+class PortfolioView:
+    portfolio: Portfolio
+    standard: Standard
+    report: ReadinessReport
+    as_of: date
+    version: int
+    log: tuple[LogEntry, ...] = ()
+    evidence_by_id: dict[int, Evidence] = field(default_factory=dict)
+    """Live evidence by id."""
+    by_criterion: dict[str, tuple[Evidence, ...]] = field(default_factory=dict)
+    """Live evidence tagged to each criterion, newest first (simulated pieces included, as tagged)."""
+
+    @property
+    def coverage_states(self) -> dict[str, str]:
+        """``full``, ``partial`` or ``none`` per criterion id, as the readiness rules count it."""
+        return {cid: c.state for cid, c in self.report.criteria.items()}
+
+
+
+def log_entry(evidence: Evidence) -> LogEntry:
+    title = clean_text(evidence.title)
+    kind = clean_text(evidence.kind_label.split(" (")[0])
+    criteria = ", ".join(clean_text(c) for c in evidence.criteria) or "-"
+    row = TableRow(
+        key=evidence.id,
+        cells=(evidence.date.isoformat(), title, kind, criteria, evidence.status),
+        styles=("", "", "evidence-table--muted", "", STATUS_STYLES.get(evidence.status, "")),
+    )
+    haystack = " ".join(
+        (evidence.date.isoformat(), title, kind, evidence.kind, " ".join(evidence.criteria), evidence.status,
+         clean_text(evidence.description))
+    ).lower()
+    return LogEntry(evidence, row, haystack)
+
+
+def build_view(portfolio: Portfolio, standard: Standard, as_of: date, version: int) -> PortfolioView:
+    from portfolio_tui.services.readiness import assess
+
+    live = sorted(portfolio.live_evidence, key=lambda e: (e.date, e.id), reverse=True)
+    by_criterion: dict[str, list[Evidence]] = {}
+    for evidence in live:
+        for criterion_id in evidence.criteria:
+            by_criterion.setdefault(criterion_id, []).append(evidence)
+    return PortfolioView(
+        portfolio=portfolio,
+        standard=standard,
+        report=assess(standard, portfolio, as_of),
+        as_of=as_of,
+        version=version,
+        log=tuple(log_entry(e) for e in live),
+        evidence_by_id={e.id: e for e in live},
+        by_criterion={k: tuple(v) for k, v in by_criterion.items()},
+    )

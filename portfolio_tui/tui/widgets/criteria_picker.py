@@ -1,0 +1,80 @@
+"""Pick criteria from a standard: type to narrow the list, space to tick. The ticked set survives
+filtering, because SelectionList forgets the selection of options it no longer holds."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Input, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from portfolio_tui.domain.standard import Criterion
+from portfolio_tui.domain.text import clean_text
+
+
+def criterion_prompt(criterion: Criterion, ticked: bool) -> Content:
+    """The tick is spelt out as well as coloured, so it reads with NO_COLOR too."""
+    mark = ("✔ ", "bold $text-success") if ticked else ("  ", "")
+    return Content.assemble(mark, (clean_text(criterion.id), "bold"), " ", clean_text(criterion.label))
+
+
+class CriteriaPicker(Vertical):
+    DEFAULT_CSS = """
+    CriteriaPicker { height: auto; }
+    CriteriaPicker > SelectionList { height: 8; border: none; padding: 0; background: $boost; }
+    CriteriaPicker > SelectionList:focus { border: none; background-tint: $foreground 5%; }
+    CriteriaPicker > .picker-summary { color: $text-muted; height: auto; }
+    """
+
+    def __init__(self, criteria: list[Criterion], selected: tuple[str, ...] = (), *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.criteria = criteria
+        self._by_id = {c.id: c for c in criteria}
+        self.selected: list[str] = [c for c in selected]
+        self._search = {c.id: f"{c.id} {c.title} {c.text}".lower() for c in criteria}
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="type to search criteria; space ticks", id="criteria-search", compact=True)
+        yield SelectionList[str](*self._options(""), id="criteria-list")
+        yield Static(self._summary(), classes="picker-summary")
+
+    def _options(self, query: str) -> list[Selection[str]]:
+        words = query.lower().split()
+        return [
+            Selection(criterion_prompt(c, c.id in self.selected), c.id, c.id in self.selected, id=c.id)
+            for c in self.criteria
+            if all(w in self._search[c.id] for w in words)
+        ]
+
+    def _summary(self) -> Content:
+        if not self.selected:
+            return Content("No criteria ticked (space ticks the highlighted one).")
+        return Content(f"Ticked {len(self.selected)}: " + ", ".join(clean_text(c) for c in self.selected))
+
+    @on(Input.Changed, "#criteria-search")
+    def _filter(self, event: Input.Changed) -> None:
+        event.stop()
+        listing = self.query_one("#criteria-list", SelectionList)
+        listing.clear_options()
+        listing.add_options(self._options(event.value))
+        if listing.option_count:
+            listing.highlighted = 0
+
+    @on(Input.Submitted, "#criteria-search")
+    def _to_list(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#criteria-list", SelectionList).focus()
+
+    @on(SelectionList.SelectionToggled, "#criteria-list")
+    def _toggled(self, event: SelectionList.SelectionToggled) -> None:
+        event.stop()
+        value = event.selection.value
+        if value in self.selected:
+            self.selected.remove(value)
+        else:
+            self.selected.append(value)
+        listing = self.query_one("#criteria-list", SelectionList)
+        listing.replace_option_prompt(value, criterion_prompt(self._by_id[value], value in self.selected))
+        self.query_one(".picker-summary", Static).update(self._summary())

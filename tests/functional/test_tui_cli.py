@@ -1,0 +1,71 @@
+"""The commands that start the TUI: first run creates the portfolio; `demo` shifts a sample's dates."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Select
+
+from portfolio_tui import locations
+from portfolio_tui.cli import tui_commands
+from portfolio_tui.cli.errors import CliError
+from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.tui.factory import build_app
+from portfolio_tui.tui.screens.dashboard import DashboardScreen
+from portfolio_tui.tui.screens.first_run import FirstRunScreen
+from tests.functional.tui_helpers import AS_OF, drive, make_portfolio, settle
+
+
+@drive
+async def test_first_run_creates_the_portfolio_then_shows_the_dashboard(tmp_path: Path) -> None:
+    path = tmp_path / "mine.json"
+    app = build_app(path, as_of=AS_OF, first_run=True, actor="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, FirstRunScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "required" in str(screen.query_one("#learner-error").render())
+        assert not path.exists()
+        screen.query_one("#learner", Input).value = "Jo [bold]Bloggs"
+        screen.query_one("#standard", Select).value = "csp-l2"
+        screen.query_one("#end", Input).value = "15/01/2027"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        learner = PortfolioService(path).load().learner
+        assert (learner.name, learner.standard_id, learner.start, learner.planned_end) == (
+            "Jo [bold]Bloggs", "csp-l2", AS_OF, date(2027, 1, 15))
+        assert "Jo [bold]Bloggs" in str(app.screen.query_one("#dash-head").render())
+
+
+def test_shift_dates_moves_dates_and_timestamps_only() -> None:
+    doc = {"t": {"1": {"date": "2025-01-31", "at": "2025-01-31T10:00:00Z", "title": "2025-01-31 notes", "n": 3,
+                       "list": ["2024-02-29"]}}}
+    assert tui_commands.shift_dates(doc, 1) == {
+        "t": {"1": {"date": "2025-02-01", "at": "2025-02-01T10:00:00Z", "title": "2025-01-31 notes", "n": 3,
+                    "list": ["2024-03-01"]}}}
+
+
+def test_demo_puts_today_mid_programme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    make_portfolio(samples).rename(samples / "odo-apprentice.json")
+    monkeypatch.setattr(locations, "samples_dir", lambda: samples)
+    today = date(2030, 5, 17)
+    target = tui_commands.make_demo(None, tmp_path / "demo", today)
+    original = PortfolioService(samples / "odo-apprentice.json").load()
+    copy = PortfolioService(target).load()
+    start, end = copy.learner.start, copy.learner.planned_end
+    assert abs((today - start).days - (end - today).days) <= 1
+    shift = start - original.learner.start
+    assert end - original.learner.planned_end == shift
+    assert [e.date - shift for e in copy.evidence] == [e.date for e in original.evidence]
+    assert [r.date - shift for r in copy.reviews] == [r.date for r in original.reviews]
+    assert json.loads((samples / "odo-apprentice.json").read_text())["learner"]["1"]["start"] == "2025-03-03"
+    with pytest.raises(CliError, match="no sample named 'nope'"):
+        tui_commands.make_demo("nope", tmp_path / "other", today)

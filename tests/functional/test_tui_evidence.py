@@ -1,0 +1,178 @@
+"""The evidence log and form, driven with the keyboard as a user would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, SelectionList, Static
+
+from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.tui.screens.evidence_form import EvidenceForm
+from portfolio_tui.tui.screens.evidence_log import EvidenceLogScreen
+from portfolio_tui.tui.widgets.evidence_table import EvidenceTable
+from tests.functional.tui_helpers import AS_OF, app_for, drive, make_portfolio, settle
+
+
+async def _type(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(*[c if c != " " else "space" for c in text])
+
+
+@drive
+async def test_add_evidence_with_criteria_from_the_form(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "a")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, EvidenceForm)
+        await _type(pilot, "Shadowed the duty manager")
+        form.query_one("#date", Input).value = "3/1/2026"
+        form.query_one("#criteria-search", Input).focus()
+        await _type(pilot, "S3")
+        await pilot.pause()
+        await pilot.press("tab", "space")
+        form.query_one("#criteria-search", Input).value = "honesty"
+        await pilot.pause()
+        form.query_one("#criteria-list", SelectionList).focus()
+        await pilot.press("space", "ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EvidenceLogScreen)
+        added = next(e for e in PortfolioService(path).load().evidence if e.title == "Shadowed the duty manager")
+        assert added.date.isoformat() == "2026-01-03"
+        assert added.criteria == ("S3", "V2")
+        table = app.screen.query_one(EvidenceTable)
+        assert table.current_key == added.id
+        assert table.row_count == 7
+
+
+@drive
+async def test_filter_the_log_as_you_type(tmp_path: Path) -> None:
+    app = app_for(make_portfolio(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "slash")
+        await _type(pilot, "product k1")
+        await pilot.pause()
+        table = app.screen.query_one(EvidenceTable)
+        assert [r.cells[1] for r in table.rows] == ["Minutes of the March team meeting"]
+        assert "1 of 6" in str(app.screen.query_one("#log-count", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table.row_count == 6
+        assert app.screen.focused is table
+
+
+@drive
+async def test_an_invalid_date_is_refused_on_the_field(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    before = path.read_bytes()
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "a")
+        await settle(app, pilot)
+        form = app.screen
+        await _type(pilot, "Observation at the counter")
+        form.query_one("#date", Input).value = "31/02/2026"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        error = form.query_one("#date-error", Static)
+        assert error.has_class("-shown") and "not a real date" in str(error.render())
+        assert form.focused is form.query_one("#date", Input)
+        assert form.query_one("#title", Input).value == "Observation at the counter"
+        # A date the service refuses (after "today") is shown on the same field.
+        form.query_one("#date", Input).value = "2026-02-01"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        assert "future" in str(form.query_one("#date-error", Static).render())
+    assert path.read_bytes() == before
+
+
+@drive
+async def test_a_conflicting_edit_is_shown_and_nothing_typed_is_lost(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "e")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, EvidenceForm) and form.evidence is not None
+        evidence_id = form.evidence.id
+        # Another process changes the same evidence while the form is open.
+        PortfolioService(path, actor="someone-else").edit_evidence(evidence_id, title="Changed elsewhere", as_of=AS_OF)
+        form.query_one("#title", Input).value = "My better title"
+        form.query_one("#hours", Input).value = "2.5"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        message = str(form.query_one("#form-error", Static).render())
+        assert "changed by someone-else" in message and "still here" in message
+        assert form.query_one("#title", Input).value == "My better title"
+        assert form.query_one("#hours", Input).value == "2.5"
+        assert PortfolioService(path).evidence(evidence_id).title == "Changed elsewhere"
+        # Saving again is a deliberate choice to keep mine.
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EvidenceLogScreen)
+        saved = PortfolioService(path).evidence(evidence_id)
+        assert (saved.title, saved.hours) == ("My better title", 2.5)
+
+
+@drive
+async def test_remove_then_undo(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        table = app.screen.query_one(EvidenceTable)
+        first = table.current_key
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert table.row_count == 5 and first not in [r.key for r in table.rows]
+        assert PortfolioService(path).evidence(first).deleted
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert table.row_count == 6 and table.current_key == first
+        assert not PortfolioService(path).evidence(first).deleted
+
+
+@drive
+async def test_sort_by_clicking_a_header(tmp_path: Path) -> None:
+    app = app_for(make_portfolio(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        table = app.screen.query_one(EvidenceTable)
+        await pilot.click(EvidenceTable, offset=(14, 0))
+        await pilot.pause()
+        titles = [r.cells[1] for r in table.rows]
+        assert titles == sorted(titles, key=str.casefold)
+        await pilot.click(EvidenceTable, offset=(14, 0))
+        await pilot.pause()
+        assert [r.cells[1] for r in table.rows] == sorted(titles, key=str.casefold, reverse=True)
+
+
+@drive
+async def test_command_palette_offers_this_screens_commands(tmp_path: Path) -> None:
+    app = app_for(make_portfolio(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "ctrl+p")
+        await pilot.pause()
+        await _type(pilot, "evidence: add")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EvidenceForm) and app.screen.evidence is None
+        await pilot.press("escape", "ctrl+p")
+        await _type(pilot, "go: gateway")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current_mode == "gateway"

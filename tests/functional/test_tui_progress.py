@@ -1,0 +1,90 @@
+"""Tagging from the criteria screen, the dashboard following it, and marking a milestone done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, OptionList, Tree
+
+from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.tui.screens.criteria import CriteriaScreen
+from portfolio_tui.tui.screens.tag_picker import TagPicker
+from portfolio_tui.tui.widgets.coverage_bars import CoverageBars
+from tests.functional.tui_helpers import AS_OF, app_for, drive, make_portfolio, settle
+
+
+def _values_bar(app) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    bars = app.screen.query_one(CoverageBars).items
+    values = next(b for b in bars if b.title == "Values")
+    return values.covered, values.total
+
+
+@drive
+async def test_tag_from_the_criteria_screen_changes_coverage_and_the_dashboard(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert _values_bar(app) == (1, 4)
+        gaps = app.screen.query_one("#gaps", OptionList)
+        assert "V2" in [gaps.get_option_at_index(i).id for i in range(gaps.option_count)]
+        # The dashboard's gap jumps to its criterion.
+        await pilot.press("g", "down", "enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CriteriaScreen)
+        tree = screen.query_one(Tree)
+        assert tree.cursor_node.data == ("criterion", "V2")
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TagPicker)
+        app.screen.query_one(Input).value = "performance review"
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is screen
+        review = next(e for e in PortfolioService(path).load().evidence if e.title == "Mid-year performance review")
+        assert "V2" in review.criteria
+        assert screen.papp.view.coverage_states["V2"] == "full"  # accepted evidence covers it
+        assert "✔ V2 Honesty" in str(tree.cursor_node.label)
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert _values_bar(app) == (2, 4)
+        gaps = app.screen.query_one("#gaps", OptionList)
+        assert "V2" not in [gaps.get_option_at_index(i).id for i in range(gaps.option_count)]
+        # Untag from the tree again: expand V2, move to its evidence, x.
+        await pilot.press("3")
+        await settle(app, pilot)
+        tree = app.screen.query_one(Tree)
+        tree.cursor_node.expand()
+        await pilot.pause()
+        await pilot.press("down", "x")
+        await settle(app, pilot)
+        assert "V2" not in PortfolioService(path).evidence(review.id).criteria
+        assert app.screen.papp.view.coverage_states["V2"] == "none"
+
+
+@drive
+async def test_record_a_milestone_as_done(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert any(m.key == "plan-review" and m.status == "overdue" for m in app.view.report.milestones)
+        await pilot.press("4")
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        row = table.get_row_index("m:plan-review")
+        table.move_cursor(row=row)
+        await pilot.press("m")
+        await settle(app, pilot)
+        done = PortfolioService(path).load().milestones_done
+        assert [(m.key, m.done_on) for m in done] == [("plan-review", AS_OF)]
+        milestone = next(m for m in app.view.report.milestones if m.key == "plan-review")
+        assert milestone.status == "done"
+        assert str(table.get_row("m:plan-review")[2]) == "done"
+        # Marking it again is refused with a message, not a second record.
+        table.move_cursor(row=table.get_row_index("m:plan-review"))
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert len(PortfolioService(path).load().milestones_done) == 1

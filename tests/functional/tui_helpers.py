@@ -1,0 +1,65 @@
+"""A deterministic portfolio for the TUI tests and snapshots: fixed dates, fixed actor, frozen "today"."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Coroutine
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.tui.app import PortfolioApp
+from portfolio_tui.tui.factory import build_app
+
+AS_OF = date(2026, 1, 15)
+ACTOR = "tester"
+
+EVIDENCE = [
+    ("Minutes of the March team meeting", date(2025, 3, 20), "product", ["K1", "S2"], "accept"),
+    ("Letter to a customer about a refund", date(2025, 4, 11), "product", ["S1", "K2"], "accept"),
+    ("Mid-year performance review", date(2025, 6, 30), "performance-review", ["B1", "B2", "V1"], "accept"),
+    ("Coach report: handling a complaint", date(2025, 8, 14), "coach-report", ["S5", "B4"], None),
+    ("Reflective account on a new process", date(2025, 10, 2), "reflective-account", ["B1", "S7"], "refer"),
+    ("Line-manager feedback on casework", date(2025, 12, 5), "line-manager-feedback", ["K3"], None),
+]
+
+
+def make_portfolio(folder: Path, *, name: str = "Ava Patel") -> Path:
+    """An ODO portfolio, mid-programme on ``AS_OF``, with evidence in every state."""
+    path = folder / "portfolio.json"
+    service = PortfolioService.create(
+        path, learner=name, standard="odo-l3", start=date(2025, 3, 3), end=date(2026, 6, 30),
+        employer="HMRC", tutor="Sam Jones", actor=ACTOR,
+    )
+    for title, when, kind, criteria, outcome in EVIDENCE:
+        piece = service.add_evidence(title=title, date=when, kind=kind, criteria=criteria, as_of=AS_OF,
+                                     description=f"What I did: {title.lower()}.")
+        if outcome:
+            service.assess(piece.id, outcome, "Clear and well evidenced." if outcome == "accept" else "Add detail.")
+    service.add_record("reviews", {"date": "2025-06-02", "attendees": ["Ava Patel", "Sam Jones"],
+                                   "actions": "Plan the project topic."})
+    service.add_record("otj", {"date": "2025-09-01", "hours": 120.0, "category": "teaching"})
+    return path
+
+
+def app_for(path: Path) -> PortfolioApp:
+    return build_app(path, as_of=AS_OF, actor=ACTOR)
+
+
+async def settle(app: PortfolioApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait for loading and saving workers, then for the screen to catch up."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def drive(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async Pilot scenario as a plain pytest test (no async plugin is needed)."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run
