@@ -1,0 +1,215 @@
+"""A hash chain that makes changes to a portfolio file outside the app evident.
+
+On a shared server any member of the cohort's group can replace a portfolio file: the OS cannot
+stop it (see docs/shared-server.md). What the app can do is make such a change visible. Every audit
+entry and every gateway sign-off carries the hash of the entry before it, and every audit entry
+that records a change carries a digest of the record's new state. ``portfolio verify`` recomputes
+both.
+
+**Hashes.** ``canonical(value)`` is the UTF-8 JSON of ``value`` with sorted keys, no whitespace
+and ``ensure_ascii=False``. ``digest(value)`` is the hex SHA-256 of that. An entry's ``hash`` is the
+digest of the entry without its ``hash`` field (its ``prev`` included). The first entry of a chain
+has ``prev`` = :data:`GENESIS`.
+
+**A sealed audit entry** (table ``audit``, one document per change, in document-id order):
+
+=============== ==============================================================================
+``at``          when, ISO-8601 UTC with seconds (``2026-03-01T10:15:00Z``)
+``by``          the OS account (from the process's uid)
+``action``      what happened: ``create``, ``add``, ``edit``, ``delete``, ``migrate``, ...
+``table``       the table of the record changed (``evidence``, ``signoffs``, ``learner``, ...)
+``record``      the record's document id (the store writes an integer; verify compares it as text),
+                or ``null`` for an entry about no single record
+``detail``      what the action says about itself (text); the store may add ``changes``
+                (field -> from/to); any further field is hashed like the rest
+``record_hash`` ``record_digest(record)``: the digest of the record's whole document as stored
+                after the change (bookkeeping fields included), or ``null`` when it was deleted
+``prev``        the previous audit entry's ``hash`` (:data:`GENESIS` for the first)
+``hash``        ``digest(entry without "hash")``
+=============== ==============================================================================
+
+An entry with ``record`` null, or with no ``record_hash``, is chained but checks no record.
+
+**A sealed sign-off** (table ``signoffs``) is the whole stored record (the
+:class:`~portfolio_tui.domain.progress.SignOff` fields and the store's bookkeeping) plus ``prev``
+(the previous sign-off's ``hash``, in document-id order) and ``hash``, sealed after the bookkeeping
+is filled in. A sign-off is never edited after that. Writing one also appends an audit entry for
+it, as for any record.
+
+**What verify finds.** An entry whose ``hash`` does not match its content was changed; an entry
+whose ``prev`` does not match the entry before was moved, or an entry before it was removed or
+inserted. A record (in any table but ``meta`` and ``audit``) whose digest differs from the
+``record_hash`` of the latest audit entry naming it was changed outside the app; one that no audit
+entry names was added outside the app; one that the audit says exists but is gone was removed.
+
+**What it cannot find.** The hashes are not keyed: someone who recomputes every hash after an
+edit, or who cuts the newest entries together with the records they describe, leaves a chain that
+checks. ``head()`` (the last hash and the count, which ``portfolio verify`` prints) written down
+elsewhere, at gateway for instance, shows that too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+GENESIS = "0" * 64
+HASH_FIELD = "hash"
+PREV_FIELD = "prev"
+UNCHAINED_TABLES = frozenset({"meta", "audit"})
+"""Tables whose records are not checked against the audit: the schema stamp changes on migration,
+and the audit is checked by its own chain."""
+
+CHANGED = "changed"
+LINK = "link"
+UNSEALED = "unsealed"
+RECORD_CHANGED = "record-changed"
+RECORD_ADDED = "record-added"
+RECORD_REMOVED = "record-removed"
+NOT_A_TABLE = "not-a-table"
+
+
+@dataclass(frozen=True)
+class Break:
+    """One problem ``verify`` found, naming the entry or record (``audit 7``, ``evidence 12``)."""
+
+    where: str
+    kind: str
+    message: str
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def digest(value: Any) -> str:
+    return hashlib.sha256(canonical(value)).hexdigest()
+
+
+def entry_hash(entry: Mapping[str, Any]) -> str:
+    return digest({k: v for k, v in entry.items() if k != HASH_FIELD})
+
+
+def record_digest(record: Mapping[str, Any] | None) -> str | None:
+    """The ``record_hash`` an audit entry stores for a record's new state (``None`` once deleted)."""
+    return None if record is None else digest(dict(record))
+
+
+def seal(entry: Mapping[str, Any], prev_hash: str) -> dict[str, Any]:
+    """A copy of ``entry`` chained after ``prev_hash``: with ``prev`` set and its own ``hash``.
+
+    ``entry`` must already hold everything that is to be stored (``record_hash`` included): any
+    field added after sealing breaks the hash.
+    """
+    sealed = {k: v for k, v in entry.items() if k != HASH_FIELD}
+    sealed[PREV_FIELD] = prev_hash
+    sealed[HASH_FIELD] = entry_hash(sealed)
+    return sealed
+
+
+def head(entries: Sequence[Mapping[str, Any]]) -> str:
+    """The hash the next entry chains to: the last entry's ``hash``, or :data:`GENESIS`."""
+    if not entries:
+        return GENESIS
+    return str(entries[-1].get(HASH_FIELD, GENESIS))
+
+
+def table_head(table: Mapping[str, Mapping[str, Any]]) -> str:
+    """The hash a new entry of a TinyDB table (``{"<id>": entry}``) chains to: that of the highest id."""
+    if not table:
+        return GENESIS
+    last = max(table, key=lambda key: (key.isdigit(), int(key) if key.isdigit() else 0, key))
+    return str(table[last].get(HASH_FIELD, GENESIS))
+
+
+def ordered(table: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """A TinyDB table's documents in document-id order (ids are numeric strings)."""
+    return sorted(table.items(), key=lambda item: (0, int(item[0]), "") if item[0].isdigit() else (1, 0, item[0]))
+
+
+def verify_chain(entries: Sequence[Any], ids: Sequence[str] | None = None, label: str = "audit") -> list[Break]:
+    """Every place where ``entries`` (in order) is not an unbroken chain from :data:`GENESIS`."""
+    breaks: list[Break] = []
+    expected: str | None = GENESIS
+    for index, entry in enumerate(entries):
+        where = f"{label} {ids[index] if ids is not None else index + 1}"
+        if not isinstance(entry, Mapping) or HASH_FIELD not in entry or PREV_FIELD not in entry:
+            breaks.append(Break(where, UNSEALED, "has no hash: it was not written by the app, or its hash was removed"))
+            expected = None
+            continue
+        if expected is not None and entry[PREV_FIELD] != expected:
+            breaks.append(
+                Break(where, LINK, "does not follow the entry before it: an entry was removed, inserted or moved here")
+            )
+        if entry_hash(entry) != entry[HASH_FIELD]:
+            breaks.append(Break(where, CHANGED, "does not match its own hash: it was changed after it was written"))
+        expected = entry[HASH_FIELD]
+    return breaks
+
+
+def verify_records(
+    audit: Sequence[tuple[str, Any]], tables: Mapping[str, Any], skip: frozenset[str] = UNCHAINED_TABLES
+) -> list[Break]:
+    """Each record whose current state is not the one the latest audit entry naming it recorded.
+
+    ``audit`` is the audit table's ``(id, entry)`` pairs in order; ``tables`` the whole document.
+    """
+    latest: dict[tuple[str, str], tuple[str, Mapping[str, Any]]] = {}
+    for audit_id, entry in audit:
+        names_record = isinstance(entry, Mapping) and entry.get("table") is not None and entry.get("record") is not None
+        if names_record and "record_hash" in entry:
+            latest[(str(entry["table"]), str(entry["record"]))] = (audit_id, entry)
+    breaks: list[Break] = []
+    present: set[tuple[str, str]] = set()
+    for table, documents in tables.items():
+        if table in skip:
+            continue
+        if not isinstance(documents, Mapping):
+            breaks.append(Break(table, NOT_A_TABLE, "is not a table of records"))
+            continue
+        for doc_id, document in ordered(documents):
+            key = (table, doc_id)
+            present.add(key)
+            where = f"{table} {doc_id}"
+            if key not in latest:
+                breaks.append(Break(where, RECORD_ADDED, "has no audit entry: it was added outside the app"))
+                continue
+            audit_id, entry = latest[key]
+            expected = entry["record_hash"]
+            if expected is None:
+                message = f"was deleted by audit {audit_id} but is there: put back outside the app"
+                breaks.append(Break(where, RECORD_ADDED, message))
+            elif not isinstance(document, Mapping) or record_digest(document) != expected:
+                message = f"is not as audit {audit_id} left it ({_who(entry)}): changed outside the app"
+                breaks.append(Break(where, RECORD_CHANGED, message))
+    for (table, doc_id), (audit_id, entry) in latest.items():
+        if entry["record_hash"] is not None and (table, doc_id) not in present and table not in skip:
+            message = f"is gone, but audit {audit_id} ({_who(entry)}) wrote it: removed outside the app"
+            breaks.append(Break(f"{table} {doc_id}", RECORD_REMOVED, message))
+    return breaks
+
+
+def verify_document(document: Mapping[str, Any]) -> list[Break]:
+    """Check a whole portfolio document: the audit chain, the sign-off chain and every record."""
+    breaks: list[Break] = []
+    audit = document.get("audit")
+    if not isinstance(audit, Mapping):
+        return [Break("audit", UNSEALED, "the file has no audit table: it was not written by this app")]
+    audit_items = ordered(audit)
+    if audit_items and not any(isinstance(e, Mapping) and HASH_FIELD in e for _, e in audit_items):
+        return [Break("audit", UNSEALED, "no entry is sealed: the file was written before its record was made "
+                      "tamper-evident, or every hash was stripped")]
+    breaks += verify_chain([e for _, e in audit_items], [i for i, _ in audit_items], "audit")
+    signoffs = document.get("signoffs", {})
+    if isinstance(signoffs, Mapping):
+        signoff_items = ordered(signoffs)
+        breaks += verify_chain([e for _, e in signoff_items], [i for i, _ in signoff_items], "signoffs")
+    breaks += verify_records(audit_items, document)
+    return breaks
+
+
+def _who(entry: Mapping[str, Any]) -> str:
+    return f"{entry.get('by', '?')} at {entry.get('at', '?')}"

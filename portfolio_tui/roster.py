@@ -1,0 +1,215 @@
+"""The cohort roster on disk: ``roster.json`` in the cohort folder, beside the portfolio files.
+
+::
+
+    {"format": "portfolio-tui roster", "version": 1, "owner": "tutor1",
+     "entries": {"alice": {"role": "apprentice", "portfolios": ["alice.json"]}, ...},
+     "history": [{"at", "by", "action": "init", "account": "tutor1", "prev", "hash"},
+                 {"at", "by", "action": "add", "account", "role", "portfolios", "prev", "hash"}, ...]}
+
+The roster decides who may do what, and any group member can replace the file, so it is checked
+every time it is read: strict JSON; a history chained by hash (see ``domain.audit_chain``);
+``owner`` and ``entries`` exactly what the history replays to; and the file owned by the account
+that made the last change (the app writes by rename, so the file's owner is always the last
+writer). A roster that fails is refused with the reason, never used. Writes are atomic, under a
+lock file beside it, with group read-write and nothing for others (``sharing``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from portfolio_tui import sharing
+from portfolio_tui.domain import audit_chain, roles
+from portfolio_tui.domain.roles import NotAllowed, Roster
+from portfolio_tui.jsonfile import JsonFileError, loads_strict
+
+ROSTER_FILE = "roster.json"
+LOCK_FILE = ".roster.json.lock"
+LOCK_TIMEOUT_SECONDS = 10
+
+
+class RosterError(Exception):
+    """A roster that cannot be read or trusted; the message names the file and what is wrong."""
+
+
+def roster_path(folder: Path) -> Path:
+    return folder / ROSTER_FILE
+
+
+def load_roster(folder: Path) -> Roster | None:
+    """The folder's roster, ``None`` when it has none; :class:`RosterError` when it fails a check."""
+    checked = _read(folder)
+    return None if checked is None else checked[0]
+
+
+def read_roster(folder: Path) -> tuple[Roster, list[dict[str, Any]]] | None:
+    """The checked roster and its history (who changed what, when, oldest first), from one read."""
+    checked = _read(folder)
+    return None if checked is None else checked[:2]
+
+
+def _read(folder: Path) -> tuple[Roster, list[dict[str, Any]], str] | None:
+    """The roster, its history and the account that owns the file; ``None`` when there is no roster."""
+    path = roster_path(folder)
+    try:
+        raw = path.read_text(encoding="utf-8")
+        writer = sharing.owner_of(path)
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RosterError(f"{path}: cannot read it ({_why(exc)})") from None
+    return (*_check(path, raw, writer), writer)
+
+
+def _check(path: Path, raw: str, writer: str) -> tuple[Roster, list[dict[str, Any]]]:
+    try:
+        data = loads_strict(raw)
+        roster = roles.roster_from_dict(data)
+    except (JsonFileError, roles.RosterFormatError) as exc:
+        raise RosterError(f"{path}: {exc}") from None
+    history = data.get("history")
+    if not isinstance(history, list) or not history:
+        raise RosterError(f"{path}: $.history: must list the roster's changes, starting with its creation")
+    breaks = audit_chain.verify_chain(history, label="roster change")
+    if breaks:
+        first = breaks[0]
+        raise RosterError(f"{path}: {first.where} {first.message}")
+    try:
+        replayed = roles.replay(history)
+    except roles.RosterFormatError as exc:
+        raise RosterError(f"{path}: {exc}") from None
+    if replayed != roster:
+        raise RosterError(f"{path}: its owner or entries are not what its history says: changed outside the app")
+    last_by = history[-1].get("by")
+    if writer != last_by:
+        raise RosterError(
+            f"{path}: the file was last written by {writer}, but its last recorded change is by {last_by}:"
+            " it was replaced outside the app (the roster's owner or a tutor can start it again with"
+            " `portfolio roster init --force`)"
+        )
+    return roster, history
+
+
+def create_roster(folder: Path, actor: str, *, force: bool = False) -> Roster:
+    """Start an empty roster owned by ``actor``.
+
+    With ``force`` it replaces the one there: a roster that passes its checks only when ``actor``
+    may edit it; one that fails them (hand-edited, replaced) by anyone, since nothing in it can be
+    trusted to say who may. The new history's first entry records what it replaced.
+    """
+    _require_folder(folder)
+    with _lock(folder):
+        path = roster_path(folder)
+        init = roles.roster_changes(None, Roster(actor, {}))
+        if path.exists():
+            if not force:
+                raise RosterError(f"{path}: a roster already exists (`portfolio roster show` lists it)")
+            init[0]["replaced"] = _replaced(folder, actor)
+        roster = Roster(actor, {})
+        _write(folder, roster, [], init, actor)
+        return roster
+
+
+def _replaced(folder: Path, actor: str) -> str:
+    """What ``init --force`` replaces, for the new history; refuses when ``actor`` may not edit a sound roster."""
+    try:
+        checked = _read(folder)
+    except RosterError as exc:
+        return f"a roster that failed its checks: {exc}"
+    if checked is None:
+        return "nothing"
+    current, earlier, writer = checked
+    _require_editor(current, actor, writer)
+    return f"a roster owned by {current.owner} with {len(earlier)} changes"
+
+
+def update_roster(folder: Path, actor: str, change: Callable[[Roster], Roster]) -> Roster:
+    """Re-read the roster under its lock, check ``actor`` may edit it, apply ``change`` and write it.
+
+    Raises :class:`~portfolio_tui.domain.roles.NotAllowed` (saying who may) when ``actor`` is neither
+    the roster's owner, the owner of the file, nor a tutor on it; only the owner may hand the roster
+    to another owner. ``change`` may raise ``ValueError`` for bad input: nothing is written then.
+    """
+    _require_folder(folder)
+    with _lock(folder):
+        checked = _read(folder)
+        if checked is None:
+            raise RosterError(f"{folder}: has no roster yet (start one with `portfolio roster init`)")
+        current, earlier, writer = checked
+        _require_editor(current, actor, writer)
+        new = change(current)
+        if new.owner != current.owner and actor != current.owner:
+            raise NotAllowed(roles.Decision(False, f"only the roster's owner may hand it over: {current.owner}",
+                                            (current.owner,)))
+        changes = roles.roster_changes(current, new)
+        if changes:
+            _write(folder, new, earlier, changes, actor)
+        return new
+
+
+def _require_editor(current: Roster, actor: str, writer: str) -> None:
+    """The roster's owner, a tutor on it, or the account that owns the file (its last writer) may edit it."""
+    decision = roles.may(current, actor, "roster.edit")
+    if not decision.allowed and actor != writer:
+        raise NotAllowed(decision)
+
+
+def save_roster(folder: Path, roster: Roster, actor: str) -> Roster:
+    """Replace the folder's roster with ``roster`` as ``actor`` (recording the difference in its history)."""
+    return update_roster(folder, actor, lambda _current: roster)
+
+
+def _write(folder: Path, roster: Roster, history: list[dict[str, Any]], changes: list[dict[str, Any]],
+           actor: str) -> None:
+    at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    chained = list(history)
+    for change in changes:
+        chained.append(audit_chain.seal({"at": at, "by": actor, **change}, audit_chain.head(chained)))
+    document = {
+        "format": roles.ROSTER_FORMAT,
+        "version": roles.ROSTER_VERSION,
+        "owner": roster.owner,
+        "entries": roles.entries_to_dict(roster),
+        "history": chained,
+    }
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    path = roster_path(folder)
+    try:
+        sharing.atomic_write_text(path, text)
+    except OSError as exc:
+        raise RosterError(f"{path}: cannot write it ({_why(exc)}); the old roster is unchanged") from None
+
+
+def _require_folder(folder: Path) -> None:
+    if not folder.is_dir():
+        raise RosterError(f"{folder}: is not a folder")
+
+
+@contextmanager
+def _lock(folder: Path) -> Iterator[None]:
+    """Hold the roster's lock file (group read-write in a shared folder, so every tutor can take it)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(folder / LOCK_FILE, timeout=LOCK_TIMEOUT_SECONDS, mode=sharing.file_mode_for(folder))
+    try:
+        lock.acquire()
+    except Timeout:
+        raise RosterError(f"{folder}: someone else is changing the roster; try again") from None
+    except OSError as exc:
+        raise RosterError(f"{folder / LOCK_FILE}: cannot lock the roster ({_why(exc)})") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _why(exc: OSError | UnicodeDecodeError) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return exc.strerror or str(exc)

@@ -1,0 +1,105 @@
+"""File permissions for a cohort folder shared by a group, and the OS account names behind files.
+
+A folder the group may write to (``chmod 2770``: group rwx, setgid) is a shared cohort folder:
+files the app creates there get mode 0660 (the group reads and writes them, others nothing) and
+the folder's group. Any other folder (a laptop's data directory) is private: files get 0600. The
+app sets these modes itself, so they do not depend on the user's umask.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+SHARED_FILE_MODE = 0o660
+PRIVATE_FILE_MODE = 0o600
+
+
+def folder_is_shared(folder: Path) -> bool:
+    """A folder the group can write to is a shared cohort folder."""
+    return bool(folder.stat().st_mode & stat.S_IWGRP)
+
+
+def file_mode_for(folder: Path) -> int:
+    """The mode for a file the app creates in ``folder``: group read-write when it is shared, never world."""
+    return SHARED_FILE_MODE if folder_is_shared(folder) else PRIVATE_FILE_MODE
+
+
+def prepare_new_file(fd: int, folder: Path) -> None:
+    """Give a just-created file (open as ``fd``) its mode and the folder's group.
+
+    On Linux a setgid folder already gives new files its group; elsewhere, or when the bit is
+    missing, the group is set by hand when the user belongs to it (and left alone otherwise).
+    """
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, file_mode_for(folder))
+    if hasattr(os, "fchown"):
+        folder_gid = folder.stat().st_gid
+        if os.fstat(fd).st_gid != folder_gid:
+            try:
+                os.fchown(fd, -1, folder_gid)
+            except PermissionError:
+                pass
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text``: temp file in the same folder, fsync, ``os.replace``, fsync the folder.
+
+    Readers see the old file or the new one, never half of one. The new file gets
+    :func:`file_mode_for` its folder and the folder's group (:func:`prepare_new_file`).
+    """
+    folder = path.parent
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        prepare_new_file(fd, folder)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    fsync_folder(folder)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (a no-op where folders cannot be opened, as on Windows)."""
+    flags = getattr(os, "O_DIRECTORY", None)
+    if flags is None:
+        return
+    fd = os.open(folder, os.O_RDONLY | flags)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def account_name(uid: int) -> str:
+    """The account name for ``uid``; ``uid-N`` when the system has none (as ``identity.current_user`` says)."""
+    try:
+        import pwd
+    except ImportError:
+        return f"uid-{uid}"
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid-{uid}"
+
+
+def group_name(gid: int) -> str:
+    try:
+        import grp
+    except ImportError:
+        return str(gid)
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def owner_of(path: Path) -> str:
+    """The OS account that owns ``path``: the one that last replaced it, since the app writes by rename."""
+    return account_name(path.stat().st_uid)
