@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 _HINT = "use 2026-11-21, 21/11/2026 or 21 Nov 2026"
 # dateutil fills any missing part from its default, so "Nov 2026" would silently gain a day.
 # Parsing against two defaults that differ in every field shows whether a part was missing.
 _DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 2, 2))
+# Year first is always year-month-day; dayfirst would read 2026-13-01 as 13 January.
+_YEAR_FIRST = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\Z")
 
 
 def parse_date(text: str) -> date:
@@ -19,6 +22,11 @@ def parse_date(text: str) -> date:
         return date.fromisoformat(raw)
     except ValueError:
         pass
+    if year_first := _YEAR_FIRST.match(raw):
+        try:
+            return date(*map(int, year_first.groups()))
+        except ValueError:
+            raise ValueError(f"'{raw}' is not a real date ({_HINT})") from None
     from dateutil import parser
 
     try:

@@ -103,7 +103,9 @@ class PortfolioStore:
                 snap.portfolio = Portfolio(
                     learner=self._object(snap, "learner", Learner, "1"),
                     **{
-                        PORTFOLIO_FIELDS[table]: tuple(self._object(snap, table, cls, key) for key in snap.doc[table])
+                        PORTFOLIO_FIELDS[table]: tuple(
+                            self._object(snap, table, cls, key) for key in snap.doc.get(table, {})
+                        )
                         for table, cls in RECORD_TABLES.items()
                     },
                 )
@@ -117,14 +119,14 @@ class PortfolioStore:
         """One piece of evidence (removed ones included); raises :class:`NotFound`."""
         with self._mutex:
             snap = self._storage.snapshot()
-            if str(evidence_id) not in snap.doc["evidence"]:
+            if str(evidence_id) not in snap.doc.get("evidence", {}):
                 raise NotFound(f"there is no evidence {evidence_id} in {self.path}")
             return self._object(snap, "evidence", Evidence, str(evidence_id))
 
     def audit(self, table: str | None = None, record: int | None = None) -> list[AuditEntry]:
         """The history, oldest first; optionally only one table's or one record's entries."""
         with self._mutex:
-            entries = self._storage.snapshot().doc["audit"]
+            entries = self._storage.snapshot().doc.get("audit", {})
             return [
                 audit_from_record(int(key), entry)
                 for key, entry in entries.items()
