@@ -14,6 +14,16 @@ from portfolio_tui import __version__
 from portfolio_tui.cli.errors import CliError
 
 COMMAND_MODULES = ("standards", "tui_commands", "people", "portfolio_cmds", "evidence", "rules")
+COMMANDS = {
+    "standards": "standards",
+    "open": "tui_commands", "demo": "tui_commands",
+    "roster": "people", "doctor": "people", "verify": "people",
+    "new": "portfolio_cmds", "validate": "portfolio_cmds",
+    "evidence": "evidence",
+    "timeline": "rules", "gateway": "rules", "review": "rules", "otj": "rules", "break": "rules",
+    "prerequisite": "rules", "checklist": "rules", "milestone": "rules", "grade": "rules",
+}
+"""Top-level command -> the module that registers it, so one command imports only its own module."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -23,20 +33,25 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given ``argv`` naming a known command, only that command's module is imported."""
     parser = _Parser(
         prog="portfolio",
         description="Apprenticeship evidence, EPA timeline and gateway readiness in the terminal.",
     )
     parser.add_argument("--version", action="version", version=f"portfolio-tui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    first = next((a for a in argv or () if not a.startswith("-")), None)
+    modules = (COMMANDS[first],) if first in COMMANDS else COMMAND_MODULES
+    for name in modules:
         import_module(f"portfolio_tui.cli.{name}").register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler = getattr(args, "func", None)
     if handler is None:

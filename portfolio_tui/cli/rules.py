@@ -39,7 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_gateway)
 
     review = sub.add_parser("review", help="record a progress review").add_subparsers(
-        dest="review_command", metavar="ACTION", required=True)
+        dest="review_command", metavar="ACTION", required=True
+    )
     p = review.add_parser("add", help="record a three-way progress review")
     p.add_argument("path", type=Path)
     p.add_argument("--date", required=True)
@@ -51,7 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_review_add)
 
     otj = sub.add_parser("otj", help="log off-the-job training hours").add_subparsers(
-        dest="otj_command", metavar="ACTION", required=True)
+        dest="otj_command", metavar="ACTION", required=True
+    )
     p = otj.add_parser("add", help="log an off-the-job activity")
     p.add_argument("path", type=Path)
     p.add_argument("--date", required=True)
@@ -62,7 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_otj_add)
 
     brk = sub.add_parser("break", help="record a break in learning").add_subparsers(
-        dest="break_command", metavar="ACTION", required=True)
+        dest="break_command", metavar="ACTION", required=True
+    )
     p = brk.add_parser("add", help="a break from START (to END, or ongoing)")
     p.add_argument("path", type=Path)
     p.add_argument("--start", required=True)
@@ -76,7 +79,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_break_end)
 
     pre = sub.add_parser("prerequisite", help="record a gateway prerequisite as achieved").add_subparsers(
-        dest="prerequisite_command", metavar="ACTION", required=True)
+        dest="prerequisite_command", metavar="ACTION", required=True
+    )
     p = pre.add_parser("record", help="a qualification, English or maths achieved on a date")
     p.add_argument("path", type=Path)
     p.add_argument("key", help="the prerequisite's key, as `standards show` lists it")
@@ -85,7 +89,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_prerequisite)
 
     chk = sub.add_parser("checklist", help="record a gateway checklist item").add_subparsers(
-        dest="checklist_command", metavar="ACTION", required=True)
+        dest="checklist_command", metavar="ACTION", required=True
+    )
     p = chk.add_parser("record", help="e.g. epa-booked, or employer-confirmation")
     p.add_argument("path", type=Path)
     p.add_argument("key")
@@ -94,7 +99,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_checklist)
 
     ms = sub.add_parser("milestone", help="record a milestone as done").add_subparsers(
-        dest="milestone_command", metavar="ACTION", required=True)
+        dest="milestone_command", metavar="ACTION", required=True
+    )
     p = ms.add_parser("done", help="mark a plan milestone done")
     p.add_argument("path", type=Path)
     p.add_argument("key")
@@ -102,7 +108,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_milestone_done)
 
     grade = sub.add_parser("grade", help="record an EPA or project result").add_subparsers(
-        dest="grade_command", metavar="ACTION", required=True)
+        dest="grade_command", metavar="ACTION", required=True
+    )
     p = grade.add_parser(
         "record",
         help="weighted components: --component C --grade G; methods: --method M --pass-met N "
@@ -172,11 +179,11 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def grade_line(prediction) -> str:
-    """"Pass (provisional): reason", without repeating a grade the reason already starts with."""
+    """ "Pass (provisional): reason", without repeating a grade the reason already starts with."""
     grade = prediction.grade + (" (provisional)" if prediction.provisional else "")
     reason = prediction.reason
     if reason.startswith(prediction.grade):
-        reason = reason[len(prediction.grade):].lstrip(" :")
+        reason = reason[len(prediction.grade) :].lstrip(" :")
     return f"{grade}: {reason}" if reason else grade
 
 
@@ -247,8 +254,13 @@ def cmd_review_add(args: argparse.Namespace) -> int:
 
     with refusals():
         new_id = records.record_review(
-            _service(args.path), on=args.date, attendees=args.attendees, otj_hours=args.otj_hours,
-            actions=args.actions, notes=args.notes, signed_by=args.signed_by,
+            _service(args.path),
+            on=args.date,
+            attendees=args.attendees,
+            otj_hours=args.otj_hours,
+            actions=args.actions,
+            notes=args.notes,
+            signed_by=args.signed_by,
         )
     print(new_id)
     return 0
@@ -259,8 +271,12 @@ def cmd_otj_add(args: argparse.Namespace) -> int:
 
     with refusals():
         new_id = records.log_otj(
-            _service(args.path), on=args.date, hours=args.hours, category=args.category,
-            criteria=[c for c in args.criteria.split(",") if c.strip()], description=args.description,
+            _service(args.path),
+            on=args.date,
+            hours=args.hours,
+            category=args.category,
+            criteria=[c for c in args.criteria.split(",") if c.strip()],
+            description=args.description,
         )
     print(new_id)
     return 0

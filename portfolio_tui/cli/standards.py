@@ -68,8 +68,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         row = summary(i)
         partial = " (partial)" if row["partial"] else ""
         table.add_row(
-            text(row["id"]), text(row["title"] + partial), str(row["level"]), text(row["version"]),
-            str(row["criteria"]), row["origin"],
+            text(row["id"]),
+            text(row["title"] + partial),
+            str(row["level"]),
+            text(row["version"]),
+            str(row["criteria"]),
+            row["origin"],
         )
     out = console()
     out.print(table)
@@ -165,8 +169,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     if plan.milestones:
         out.print(text("Milestones:", "bold"))
         for m in plan.milestones:
-            offset = ", ".join(f"{v:+d} {k}" for k, v in (("years", m.years), ("months", m.months),
-                                                          ("weeks", m.weeks), ("days", m.days)) if v)
+            offset = ", ".join(
+                f"{v:+d} {k}"
+                for k, v in (("years", m.years), ("months", m.months), ("weeks", m.weeks), ("days", m.days))
+                if v
+            )
             out.print(text(f"  {m.key}: {m.title} ({m.anchor} {offset or '+0'})"))
     for note in standard.notes:
         out.print(text(f"Note: {note}", "dim"))

@@ -7,8 +7,9 @@ and reports every problem with its JSON path, so a user's own file gets one line
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 CRITERION_KINDS = ("knowledge", "skill", "behaviour", "value", "assessment-criterion")
 GROUP_KINDS = ("unit", "learning-outcome", "ksb-area", "brief-standard", "epa-method", "area")
@@ -62,7 +63,7 @@ class Group:
     notes: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
     criteria: tuple[Criterion, ...] = ()
-    groups: tuple["Group", ...] = ()
+    groups: tuple[Group, ...] = ()
 
     def all_criteria(self) -> Iterator[Criterion]:
         yield from self.criteria
@@ -217,7 +218,9 @@ class _Reader:
         value = obj[key]
         if kind is float:
             kind = (int, float)
-        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool and bool not in _as_tuple(kind)):
+        if not isinstance(value, kind) or (
+            isinstance(value, bool) and kind is not bool and bool not in _as_tuple(kind)
+        ):
             self.fail(f"{path}.{key}", f"expected {_kind_name(kind)}, got {type(value).__name__}")
             return None if default is ... else default
         return value
@@ -238,7 +241,14 @@ def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "a string", int: "a whole number", float: "a number", bool: "true or false", list: "a list", dict: "an object"}
+    names = {
+        str: "a string",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+        list: "a list",
+        dict: "an object",
+    }
     return " or ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
 
 
@@ -347,7 +357,7 @@ def standard_from_dict(data: Any) -> Standard:
         plan=plan or AssessmentPlan(),
     )
     if not seen_criteria and not standard.partial and not r.problems:
-        r.fail("$.groups", "a standard with no criteria must say so with \"partial\": true and a note")
+        r.fail("$.groups", 'a standard with no criteria must say so with "partial": true and a note')
     if r.problems:
         raise StandardError(r.problems)
     return standard
@@ -364,7 +374,11 @@ def _plan(r: _Reader, obj: Any, path: str) -> AssessmentPlan | None:
         kind = r.text(item, "kind", p)
         if kind and kind not in ("qualification", "english", "maths", "other"):
             r.fail(f"{p}.kind", f"unknown prerequisite kind '{kind}'")
-        prerequisites.append(Prerequisite(r.text(item, "key", p), r.text(item, "title", p), kind, r.text(item, "note", p, required=False)))
+        prerequisites.append(
+            Prerequisite(
+                r.text(item, "key", p), r.text(item, "title", p), kind, r.text(item, "note", p, required=False)
+            )
+        )
     components = []
     for p, item in r.items(obj, "components", path):
         components.append(
@@ -403,9 +417,18 @@ def _plan(r: _Reader, obj: Any, path: str) -> AssessmentPlan | None:
                 detail=r.text(item, "detail", p, required=False),
             )
         )
-    _unique(r, [(p, m.key) for (p, _), m in zip(r.items(obj, "milestones", path), milestones)], "milestone key")
-    checklist = [ChecklistItem(r.text(i, "key", p), r.text(i, "title", p)) for p, i in r.items(obj, "gateway_checklist", path, required=True)]
-    _unique(r, [(p, c.key) for (p, _), c in zip(r.items(obj, "gateway_checklist", path), checklist)], "checklist key")
+    _unique(
+        r, [(p, m.key) for (p, _), m in zip(r.items(obj, "milestones", path), milestones, strict=True)], "milestone key"
+    )
+    checklist = [
+        ChecklistItem(r.text(i, "key", p), r.text(i, "title", p))
+        for p, i in r.items(obj, "gateway_checklist", path, required=True)
+    ]
+    _unique(
+        r,
+        [(p, c.key) for (p, _), c in zip(r.items(obj, "gateway_checklist", path), checklist, strict=True)],
+        "checklist key",
+    )
     support = [
         SupportMinimum(r.text(i, "key", p), r.text(i, "title", p), r.get(i, "minimum_hours", p, float) or 0)
         for p, i in r.items(obj, "support", path)
@@ -418,7 +441,10 @@ def _plan(r: _Reader, obj: Any, path: str) -> AssessmentPlan | None:
         params = {k: v for k, v in item.items() if k != "kind"} if isinstance(item, dict) else {}
         rules.append((p, GradingRule(kind, params)))
     if isinstance(obj.get("grading"), list) and not obj["grading"]:
-        r.fail(f"{path}.grading", "at least one grading rule is needed (use kind 'none' with a note where the source gives none)")
+        r.fail(
+            f"{path}.grading",
+            "at least one grading rule is needed (use kind 'none' with a note where the source gives none)",
+        )
     plan = AssessmentPlan(
         typical_months=tuple(r.get(duration, "typical_months", dpath, list, [])),
         minimum_months=r.get(duration, "minimum_months", dpath, int, None),
@@ -475,7 +501,11 @@ def _check_rules(r: _Reader, plan: AssessmentPlan) -> None:
                 if m.get("component") not in component_ids:
                     r.fail(f"{mp}.component", f"unknown component '{m.get('component')}' (not in plan.components)")
                 needed, total = m.get("distinction_needed"), m.get("distinction_criteria")
-                if not isinstance(needed, int) or not isinstance(total, int) or not isinstance(m.get("pass_criteria"), int):
+                if (
+                    not isinstance(needed, int)
+                    or not isinstance(total, int)
+                    or not isinstance(m.get("pass_criteria"), int)
+                ):
                     r.fail(mp, "pass_criteria, distinction_criteria and distinction_needed must be whole numbers")
                 elif needed > total:
                     r.fail(f"{mp}.distinction_needed", f"{needed} is more than the {total} distinction criteria")
@@ -490,7 +520,10 @@ def _check_rules(r: _Reader, plan: AssessmentPlan) -> None:
                     r.fail(f"{path}.components[{i}]", "each component needs a numeric weight")
                     continue
                 if c.get("component") not in component_ids:
-                    r.fail(f"{path}.components[{i}].component", f"unknown component '{c.get('component')}' (not in plan.components)")
+                    r.fail(
+                        f"{path}.components[{i}].component",
+                        f"unknown component '{c.get('component')}' (not in plan.components)",
+                    )
                 total += c["weight"]
             if abs(total - 100) > 1e-9:
                 r.fail(f"{path}.components", f"weights add up to {total:g}, not 100")

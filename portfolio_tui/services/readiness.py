@@ -32,7 +32,8 @@ def portfolio_paths(targets: Iterable[str | Path]) -> list[Path]:
         path = Path(target)
         if path.is_dir():
             paths.extend(
-                p for p in sorted(path.glob("*.json"))
+                p
+                for p in sorted(path.glob("*.json"))
                 if p.name not in NOT_PORTFOLIOS and not p.name.startswith(".") and ".bak" not in p.suffixes
             )
         elif path.is_file():

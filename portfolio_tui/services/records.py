@@ -32,9 +32,12 @@ def _past_date(svc: PortfolioService, field: str, value: date | str, as_of: date
     today = as_of or date.today()
     start = svc.learner.start
     return check.date_value(
-        field, value,
-        not_before=start, not_before_label=f"the programme start ({start.isoformat()})",
-        not_after=today, not_after_label=f"today ({today.isoformat()})",
+        field,
+        value,
+        not_before=start,
+        not_before_label=f"the programme start ({start.isoformat()})",
+        not_after=today,
+        not_after_label=f"today ({today.isoformat()})",
     )
 
 
@@ -85,7 +88,9 @@ def log_otj(
     if amount > 24:
         raise InputError("hours", f"{amount:g} hours in one day is more than a day holds")
     if category not in OTJ_CATEGORIES:
-        raise InputError("category", f"unknown category {check.shown(category)} (expected one of {', '.join(OTJ_CATEGORIES)})")
+        raise InputError(
+            "category", f"unknown category {check.shown(category)} (expected one of {', '.join(OTJ_CATEGORIES)})"
+        )
     entry = OtjEntry(
         id=0,
         date=_past_date(svc, "date", on, as_of),
@@ -113,7 +118,9 @@ def record_break(
     for other in svc.load().breaks:
         other_end = other.end or date.max
         if first <= other_end and (last or date.max) >= other.start:
-            raise InputError("start", f"overlaps break {other.id} ({other.start.isoformat()} to {other.end or 'ongoing'})")
+            raise InputError(
+                "start", f"overlaps break {other.id} ({other.start.isoformat()} to {other.end or 'ongoing'})"
+            )
     brk = BreakInLearning(id=0, start=first, end=last, reason=check.text("reason", reason))
     return svc.add_record("breaks", to_record(brk), detail=f"recorded break from {first.isoformat()}")
 
@@ -122,8 +129,12 @@ def end_break(svc: PortfolioService, break_id: int, end: date | str) -> None:
     current = next((b for b in svc.load().breaks if b.id == break_id), None)
     if current is None:
         raise InputError("break", f"no break with id {break_id}")
-    last = check.date_value("end", end, not_before=current.start, not_before_label=f"the break's start ({current.start})")
-    svc.update_record("breaks", break_id, {"end": last.isoformat()}, detail=f"break {break_id} ended {last.isoformat()}")
+    last = check.date_value(
+        "end", end, not_before=current.start, not_before_label=f"the break's start ({current.start})"
+    )
+    svc.update_record(
+        "breaks", break_id, {"end": last.isoformat()}, detail=f"break {break_id} ended {last.isoformat()}"
+    )
 
 
 def record_prerequisite(
