@@ -63,9 +63,14 @@ def samples() -> list[Path]:
     return sorted(locations.samples_dir().glob("*.json"))
 
 
+SAMPLES_AS_OF = date(2026, 11, 24)
+"""The day the bundled samples are written to be judged on (see sample_portfolios/make_samples.py)."""
+
+
 def make_demo(sample: str | None, folder: Path | None, today: date) -> Path:
-    """Copy a sample into ``folder`` (or a new temporary folder) with its dates moved so that
-    ``today`` falls halfway between the learner's start and planned end."""
+    """Copy a sample into ``folder`` (or a new temporary folder) with every date moved by the same
+    number of days, so that ``today`` stands where the sample's own day stood: the learner is at the
+    point the sample was written for (mid-programme for the default), and no evidence is in the future."""
     found = samples()
     if not found:
         raise CliError(f"no sample portfolios in {locations.samples_dir()}")
@@ -81,9 +86,7 @@ def make_demo(sample: str | None, folder: Path | None, today: date) -> Path:
         doc = loads_strict(chosen.read_text(encoding="utf-8"))
     except (OSError, JsonFileError) as exc:
         raise CliError(f"cannot read the sample {chosen}: {exc}") from None
-    learner = doc["learner"]["1"]
-    start, end = date.fromisoformat(learner["start"]), date.fromisoformat(learner["planned_end"])
-    shifted = shift_dates(doc, (today - (start + (end - start) / 2)).days)
+    shifted = shift_dates(doc, (today - SAMPLES_AS_OF).days)
     folder = folder or Path(tempfile.mkdtemp(prefix="portfolio-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / chosen.name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Input, Static
 
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.tui.screens.evidence_form import EvidenceForm
@@ -33,10 +33,10 @@ async def test_add_evidence_with_criteria_from_the_form(tmp_path: Path) -> None:
         await _type(pilot, "S3")
         await pilot.pause()
         await pilot.press("tab", "space")
+        form.query_one("#criteria-search", Input).focus()
         form.query_one("#criteria-search", Input).value = "honesty"
         await pilot.pause()
-        form.query_one("#criteria-list", SelectionList).focus()
-        await pilot.press("space", "ctrl+s")
+        await pilot.press("down", "space", "ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, EvidenceLogScreen)
         added = next(e for e in PortfolioService(path).load().evidence if e.title == "Shadowed the duty manager")

@@ -3,7 +3,7 @@ filtering, because SelectionList forgets the selection of options it no longer h
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -36,7 +36,7 @@ class CriteriaPicker(Vertical):
         self._search = {c.id: f"{c.id} {c.title} {c.text}".lower() for c in criteria}
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="type to search criteria; space ticks", id="criteria-search", compact=True)
+        yield Input(placeholder="type to search; down or enter to the list, space ticks", id="criteria-search", compact=True)
         yield SelectionList[str](*self._options(""), id="criteria-list")
         yield Static(self._summary(), classes="picker-summary")
 
@@ -66,6 +66,14 @@ class CriteriaPicker(Vertical):
     def _to_list(self, event: Input.Submitted) -> None:
         event.stop()
         self.query_one("#criteria-list", SelectionList).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Down from the search box goes to the list, as it does in every search-then-pick control."""
+        search = self.query_one("#criteria-search", Input)
+        if event.key == "down" and self.screen.focused is search:
+            event.stop()
+            event.prevent_default()
+            self.query_one("#criteria-list", SelectionList).focus()
 
     @on(SelectionList.SelectionToggled, "#criteria-list")
     def _toggled(self, event: SelectionList.SelectionToggled) -> None:
