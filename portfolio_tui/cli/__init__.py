@@ -21,7 +21,7 @@ COMMANDS = {
     "new": "portfolio_cmds", "validate": "portfolio_cmds",
     "evidence": "evidence",
     "timeline": "rules", "gateway": "rules", "review": "rules", "otj": "rules", "break": "rules",
-    "prerequisite": "rules", "checklist": "rules", "milestone": "rules", "grade": "rules",
+    "prerequisite": "rules", "checklist": "rules", "milestone": "rules", "grade": "rules", "learner": "rules",
 }
 """Top-level command -> the module that registers it, so one command imports only its own module."""
 

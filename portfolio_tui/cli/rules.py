@@ -127,6 +127,38 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--on", help="the date of the result (default today)")
     p.add_argument("--note", default="")
     p.set_defaults(func=cmd_grade_record)
+    _register_learner(sub)
+
+
+def _register_learner(sub: argparse._SubParsersAction) -> None:
+    learner = sub.add_parser("learner", help="change the learner's profile").add_subparsers(
+        dest="learner_command", metavar="ACTION", required=True
+    )
+    p = learner.add_parser("set", help="set the off-the-job target, contracted hours, EPA date, people...")
+    p.add_argument("path", type=Path)
+    p.add_argument("--employer")
+    p.add_argument("--line-manager")
+    p.add_argument("--tutor")
+    p.add_argument("--review-cadence", choices=("12-weeks", "3-months"))
+    p.add_argument("--contracted-hours", metavar="H", help="contracted hours a week")
+    p.add_argument("--otj-target", metavar="H", help="off-the-job hours target for the whole programme")
+    p.add_argument("--age-at-start", metavar="YEARS")
+    p.add_argument("--epa-date", metavar="DATE", help="the planned presentation or EPA date")
+    p.add_argument("--end", metavar="DATE", help="a new planned end date (use `break add` for a break)")
+    p.set_defaults(func=cmd_learner_set)
+
+
+def cmd_learner_set(args: argparse.Namespace) -> int:
+    from portfolio_tui.services import records
+
+    with refusals():
+        records.update_learner(
+            _service(args.path), employer=args.employer, line_manager=args.line_manager, tutor=args.tutor,
+            review_cadence=args.review_cadence, contracted_hours_per_week=args.contracted_hours,
+            otj_target_hours=args.otj_target, age_at_start=args.age_at_start, epa_presentation=args.epa_date,
+            planned_end=args.end,
+        )
+    return 0
 
 
 def _service(path: Path):

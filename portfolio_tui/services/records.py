@@ -187,3 +187,52 @@ def record_grade(svc: PortfolioService, kind: str, values: dict[str, Any]) -> in
         raise InputError(field, message + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
     record = GradeRecord(id=0, kind=kind, values=dict(values))
     return svc.add_record("grades", to_record(record), detail=f"recorded {kind} result")
+
+
+def update_learner(
+    svc: PortfolioService,
+    *,
+    employer: str | None = None,
+    line_manager: str | None = None,
+    tutor: str | None = None,
+    review_cadence: str | None = None,
+    contracted_hours_per_week: float | str | None = None,
+    otj_target_hours: float | str | None = None,
+    age_at_start: int | str | None = None,
+    epa_presentation: date | str | None = None,
+    planned_end: date | str | None = None,
+) -> None:
+    """Change the learner's profile: the fields the rules read (target, hours, dates) and the people.
+
+    Only the arguments given change; each change is audited with its old and new value.
+    """
+    learner = svc.learner
+    changes: dict[str, Any] = {}
+    for field, value in (("employer", employer), ("line_manager", line_manager), ("tutor", tutor)):
+        if value is not None:
+            changes[field] = check.text(field, value)
+    if review_cadence is not None:
+        changes["review_cadence"] = check.review_cadence(review_cadence)
+    if contracted_hours_per_week is not None:
+        hours = check.hours("contracted_hours_per_week", contracted_hours_per_week)
+        if not hours or hours > 60:
+            raise InputError("contracted_hours_per_week", "must be more than 0 and at most 60 hours a week")
+        changes["contracted_hours_per_week"] = hours
+    if otj_target_hours is not None:
+        changes["otj_target_hours"] = check.hours("otj_target_hours", otj_target_hours)
+    if age_at_start is not None:
+        try:
+            age = int(str(age_at_start).strip())
+        except ValueError:
+            raise InputError("age_at_start", f"{check.shown(age_at_start)} is not a whole number of years") from None
+        if not 14 <= age <= 100:
+            raise InputError("age_at_start", f"{age} is not a plausible age at the start")
+        changes["age_at_start"] = age
+    after_start = {"not_before": learner.start, "not_before_label": f"the start ({learner.start.isoformat()})"}
+    if epa_presentation is not None:
+        changes["epa_presentation"] = check.date_value("epa_presentation", epa_presentation, **after_start).isoformat()
+    if planned_end is not None:
+        changes["planned_end"] = check.date_value("planned_end", planned_end, **after_start).isoformat()
+    if not changes:
+        raise InputError("learner", "nothing to change")
+    svc.update_record("learner", 1, changes, detail=f"changed {', '.join(changes)}")
