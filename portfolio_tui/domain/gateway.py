@@ -36,7 +36,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from portfolio_tui.domain import coverage as cov_rules
-from portfolio_tui.domain.grading import Prediction, predict
+from portfolio_tui.domain.grading import FAIL, REFER_GRADE, REFERRAL, Prediction, predict
 from portfolio_tui.domain.otj import OtjStatus, otj_status
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.reviews import ReviewStatus, review_status
@@ -257,6 +257,13 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
     otj = otj_status(learner, standard, portfolio.otj, as_of, portfolio.breaks)
     reviews = review_status(learner, portfolio.reviews, portfolio.breaks, as_of)
     items = checklist(standard, portfolio, as_of, summary, gaps, timeline, otj, reviews)
+    prediction = predict(standard, portfolio, criteria)
+    if portfolio.grades and prediction.grade in (FAIL, REFERRAL, REFER_GRADE):
+        # A result already recorded against the standard's own rule (an ILM project referred on a
+        # section, a failed component) means the learner is not through, whatever the evidence says.
+        items.append(
+            ChecklistResult("recorded-results", "No recorded result is referred or failed", False, prediction.reason)
+        )
     colour = rag(items, as_of)
     return ReadinessReport(
         learner=learner.name,
@@ -275,5 +282,5 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
         checklist=tuple(items),
         otj=otj,
         reviews=reviews,
-        prediction=predict(standard, portfolio, criteria),
+        prediction=prediction,
     )

@@ -34,7 +34,7 @@ EXPECTED: dict[str, tuple[str, str, bool, tuple[int, int, int, int], list[str], 
         "csp-l2", "amber", False, (25, 6, 3, 34),
         ["K2", "K3", "S3", "2.3", "2.4", "2.5", "3.1", "3.3", "3.6"], "Not yet gradable",
     ),
-    "ilm-referred.json": ("ilm-l5-si-2011", "green", True, (7, 0, 0, 7), [], "Referral"),
+    "ilm-referred.json": ("ilm-l5-si-2011", "red", False, (7, 0, 0, 7), [], "Referral"),
     "ilm-2012-new.json": ("ilm-l5-si-2012", "amber", False, (0, 0, 0, 0), [], "Not yet gradable"),
     "ocr-cs-learner.json": ("ocr-cs", "amber", False, (0, 0, 0, 0), [], "No grading rule"),
 }

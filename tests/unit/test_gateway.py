@@ -14,6 +14,7 @@ from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.progress import (
     BreakInLearning,
     ChecklistRecord,
+    GradeRecord,
     MilestoneDone,
     OtjEntry,
     PrerequisiteRecord,
@@ -199,3 +200,13 @@ def test_the_json_document_has_the_keys_the_cli_keeps() -> None:
     assert (doc["otj"]["logged"], doc["otj"]["target"]) == (310, 300)
     assert {"grade", "reason"} <= set(doc["predicted_grade"])
     assert (doc["learner"], doc["standard"], doc["ready"], doc["rag"]) == ("Sam Practitioner", "csp-l2", True, "green")
+
+
+def test_a_recorded_fail_or_referral_keeps_the_learner_red() -> None:
+    ready = ready_csp()
+    passed = GradeRecord(1, "per-method-thresholds", {"method": "observation", "pass_met": 25, "distinction_met": 0})
+    failed = GradeRecord(2, "per-method-thresholds", {"method": "showcase", "pass_met": 29, "distinction_met": 0})
+    assert assess_readiness(CSP, replace(ready, grades=(passed,)), AS_OF).rag == "green"
+    report = assess_readiness(CSP, replace(ready, grades=(passed, failed)), AS_OF)
+    assert (report.rag, report.ready, report.prediction.grade) == ("red", False, "Fail")
+    assert item(report, "recorded-results").detail == report.prediction.reason
