@@ -1,9 +1,11 @@
 """What a user can do to a portfolio, validated: the one API the CLI and the TUI call.
 
-Every method checks its input first (raising :class:`InputError` naming the field) and then makes
-its change in one short store transaction, so bad input never touches the file and the lock is
-never held while a person types. Checks that depend on the record as it is now (is it removed?
-is it simulated?) run inside the transaction, against what was just re-read.
+Every method that changes the portfolio first asks :func:`access.authorize` whether this process's
+OS account may (raising :class:`~portfolio_tui.domain.roles.NotAllowed`, which says who may), then
+checks its input (raising :class:`InputError` naming the field), and then makes its change in one
+short store transaction, so bad input never touches the file and the lock is never held while a
+person types. Checks that depend on the record as it is now (is it removed? is it simulated?) run
+inside the transaction, against what was just re-read.
 
 Time-dependent checks take ``as_of`` (default: today) so tests and callers can fix "today".
 """
@@ -18,11 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from portfolio_tui import catalog
+from portfolio_tui.domain import roles
 from portfolio_tui.domain.evidence import ACCEPT, Evidence
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.services import validation as check
+from portfolio_tui.services.access import authorize, record_actions
 from portfolio_tui.services.errors import InputError, StandardMissing
 from portfolio_tui.store.portfolio_store import PortfolioStore
 from portfolio_tui.store.records import AuditEntry, to_record
@@ -32,7 +36,8 @@ EDITABLE_EVIDENCE_FIELDS = ("title", "date", "kind", "criteria", "description", 
 
 
 class PortfolioService:
-    """One portfolio file; ``actor`` defaults to the OS account running this process."""
+    """One portfolio file; ``actor`` (the name the audit records) defaults to the OS account running
+    this process. What may be changed is always decided by that OS account, whatever ``actor`` says."""
 
     def __init__(self, path: str | Path, actor: str | None = None, *, store: PortfolioStore | None = None):
         self.store = store or PortfolioStore(path, actor)
@@ -62,6 +67,7 @@ class PortfolioService:
         actor: str | None = None,
     ) -> PortfolioService:
         """A new portfolio file for one apprentice; refuses a path that exists."""
+        authorize(Path(path), "portfolio.setup")
         name = check.text("learner", learner, required=True)
         standard_id = check.text("standard", standard, required=True)
         try:
@@ -126,6 +132,7 @@ class PortfolioService:
         as_of: date | None = None,
     ) -> Evidence:
         """Record a new piece of evidence and return it (with its new id)."""
+        authorize(self.path, "evidence.add")
         standard = self.standard
         values = self._evidence_values(
             {"title": title, "date": date, "kind": kind, "criteria": criteria, "description": description,
@@ -145,6 +152,7 @@ class PortfolioService:
         unknown = set(changes) - set(EDITABLE_EVIDENCE_FIELDS)
         if unknown:
             raise TypeError(f"evidence has no editable field(s) {', '.join(sorted(unknown))}")
+        authorize(self.path, "evidence.edit")
         standard = self.standard
         values = self._evidence_values(changes, standard, as_of)
         with self.store.transaction() as tx:
@@ -158,6 +166,7 @@ class PortfolioService:
 
     def remove_evidence(self, evidence_id: int, expected_rev: int | None = None) -> Evidence:
         """Mark evidence removed; it stays in the file and :meth:`restore_evidence` brings it back."""
+        authorize(self.path, "evidence.edit")
         with self.store.transaction() as tx:
             current = self._live(tx, evidence_id)
             tx.update("evidence", evidence_id, {"deleted": True}, expected_rev, action="remove",
@@ -165,6 +174,7 @@ class PortfolioService:
             return tx.record_object("evidence", evidence_id)
 
     def restore_evidence(self, evidence_id: int, expected_rev: int | None = None) -> Evidence:
+        authorize(self.path, "evidence.edit")
         with self.store.transaction() as tx:
             current = tx.record_object("evidence", evidence_id)
             if not current.deleted:
@@ -175,6 +185,7 @@ class PortfolioService:
 
     def tag(self, evidence_id: int, criterion_ids: Iterable[str] | str, expected_rev: int | None = None) -> Evidence:
         """Add criteria to a piece of evidence (those it already has are kept once)."""
+        authorize(self.path, "evidence.edit")
         standard = self.standard
         adding = check.criteria("criteria", criterion_ids, standard)
         with self.store.transaction() as tx:
@@ -186,6 +197,7 @@ class PortfolioService:
             return tx.record_object("evidence", evidence_id)
 
     def untag(self, evidence_id: int, criterion_ids: Iterable[str] | str, expected_rev: int | None = None) -> Evidence:
+        authorize(self.path, "evidence.edit")
         standard = self.standard
         removing = check.criteria("criteria", criterion_ids, standard)
         with self.store.transaction() as tx:
@@ -200,6 +212,7 @@ class PortfolioService:
 
     def assess(self, evidence_id: int, outcome: str, feedback: str, expected_rev: int | None = None) -> Evidence:
         """Record an assessor's judgement (accept or refer) with the OS account and the time."""
+        authorize(self.path, "evidence.assess")
         outcome = check.outcome(outcome)
         feedback = check.text("feedback", feedback, required=True, multiline=True)
         with self.store.transaction() as tx:
@@ -212,26 +225,43 @@ class PortfolioService:
             return tx.record_object("evidence", evidence_id)
 
     # Generic record access for the other tables (reviews, otj, breaks, ...): services/records.py
-    # builds its validated methods on these.
+    # builds its validated methods on these. Each asks who may first (access.record_actions), so
+    # neither the CLI nor the TUI can change a record the OS account may not.
 
     @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
+    def transaction(self, *actions: str) -> Iterator[Transaction]:
+        """A store transaction for a change that needs ``actions`` (at least one), checked first."""
+        if not actions:
+            raise ValueError("name the action(s) the change needs, so that who may make it is checked")
+        for action in dict.fromkeys(actions):
+            authorize(self.path, action)
         with self.store.transaction() as tx:
             yield tx
 
     def add_record(self, table: str, fields: dict[str, Any], detail: str = "") -> int:
+        """Add a record; a sign-off also waits for the ones before it (assessor, apprentice, employer)."""
+        self._authorize_change(table, None, fields)
         with self.store.transaction() as tx:
+            if table == "signoffs":
+                made = [tx.record_object("signoffs", i) for i, _ in tx.records("signoffs")]
+                roles.require(roles.check_signoff(made, fields.get("role", "")))
             return tx.insert(table, fields, detail)
 
     def update_record(
         self, table: str, record_id: int, changes: dict[str, Any], expected_rev: int | None = None, detail: str = ""
     ) -> dict[str, Any]:
         with self.store.transaction() as tx:
+            self._authorize_change(table, tx.get(table, record_id), changes)
             return tx.update(table, record_id, changes, expected_rev, detail=detail)
 
     def delete_record(self, table: str, record_id: int, detail: str = "") -> dict[str, Any]:
         with self.store.transaction() as tx:
+            self._authorize_change(table, tx.get(table, record_id), None)
             return tx.remove(table, record_id, detail)
+
+    def _authorize_change(self, table: str, before: dict[str, Any] | None, changes: dict[str, Any] | None) -> None:
+        for action in sorted(record_actions(table, before, changes)):
+            authorize(self.path, action)
 
     def _evidence_values(self, given: dict[str, Any], standard: Standard, as_of: date | None) -> dict[str, Any]:
         """Validated evidence fields, for the keys present in ``given``."""

@@ -1,6 +1,8 @@
 """Recording progress beside evidence: reviews, off-the-job hours, breaks, prerequisites, gateway
-checklist items, milestones done and grades. Each call validates against the portfolio's standard
-first (raising :class:`InputError` naming the field), then writes in one store transaction.
+checklist items, milestones done and grades. Each call asks whether this process's OS account may
+make the change (``access.authorize``; the employer's confirmation is the line manager's, the other
+checklist items the tutor's), validates against the portfolio's standard (raising
+:class:`InputError` naming the field), then writes in one store transaction.
 """
 
 from __future__ import annotations
@@ -21,11 +23,10 @@ from portfolio_tui.domain.progress import (
     Review,
 )
 from portfolio_tui.services import validation as check
+from portfolio_tui.services.access import EMPLOYER_CONFIRMATION, authorize
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.store.records import to_record
-
-EMPLOYER_CONFIRMATION = "employer-confirmation"
 
 
 def _past_date(svc: PortfolioService, field: str, value: date | str, as_of: date | None) -> date:
@@ -59,6 +60,7 @@ def record_review(
     as_of: date | None = None,
 ) -> int:
     """A three-way progress review (apprentice, employer, provider), dated and signed."""
+    authorize(svc.path, "review.record")
     review = Review(
         id=0,
         date=_past_date(svc, "date", on, as_of),
@@ -82,6 +84,7 @@ def log_otj(
     as_of: date | None = None,
 ) -> int:
     """An off-the-job training activity; excluded categories are recorded but do not count."""
+    authorize(svc.path, "otj.record")
     amount = check.hours("hours", hours)
     if amount is None or amount == 0:
         raise InputError("hours", "must be more than 0")
@@ -111,6 +114,7 @@ def record_break(
     as_of: date | None = None,
 ) -> int:
     """A break in learning; the planned end and every milestone move by its length."""
+    authorize(svc.path, "progress.record")
     first = _past_date(svc, "start", start, as_of)
     last = None
     if end not in (None, ""):
@@ -126,6 +130,7 @@ def record_break(
 
 
 def end_break(svc: PortfolioService, break_id: int, end: date | str) -> None:
+    authorize(svc.path, "progress.record")
     current = next((b for b in svc.load().breaks if b.id == break_id), None)
     if current is None:
         raise InputError("break", f"no break with id {break_id}")
@@ -141,6 +146,7 @@ def record_prerequisite(
     svc: PortfolioService, key: str, *, achieved_on: date | str, note: str = "", as_of: date | None = None
 ) -> int:
     """A gateway prerequisite (qualification, English, maths) recorded as achieved on a date."""
+    authorize(svc.path, "progress.record")
     known = {p.key: p for p in svc.standard.plan.prerequisites}
     if key not in known:
         offer = ", ".join(known) or "none"
@@ -160,6 +166,8 @@ def checklist_keys(svc: PortfolioService) -> dict[str, str]:
 def record_checklist(
     svc: PortfolioService, key: str, *, on: date | str, detail: str = "", as_of: date | None = None
 ) -> int:
+    """A gateway checklist item done; the employer's confirmation is the line manager's to record."""
+    authorize(svc.path, "employer.confirm" if key == EMPLOYER_CONFIRMATION else "progress.record")
     known = checklist_keys(svc)
     if key not in known:
         raise InputError("key", f"unknown checklist item {check.shown(key)} (expected one of {', '.join(known)})")
@@ -170,6 +178,7 @@ def record_checklist(
 
 def mark_milestone_done(svc: PortfolioService, key: str, *, on: date | str, as_of: date | None = None) -> int:
     """Record a plan milestone as done; who and when are the OS account and the time of writing."""
+    authorize(svc.path, "progress.record")
     known = {m.key: m for m in svc.standard.plan.milestones}
     if key not in known:
         raise InputError("milestone", f"unknown milestone {check.shown(key)} (expected one of {', '.join(known)})")
@@ -181,6 +190,7 @@ def mark_milestone_done(svc: PortfolioService, key: str, *, on: date | str, as_o
 
 def record_grade(svc: PortfolioService, kind: str, values: dict[str, Any]) -> int:
     """A recorded result for one of the standard's grading rules, checked against the standard."""
+    authorize(svc.path, "grade.record")
     problems = grading.validate_grade_values(svc.standard, kind, values)
     if problems:
         field, _, message = problems[0].partition(": ")
@@ -206,6 +216,7 @@ def update_learner(
 
     Only the arguments given change; each change is audited with its old and new value.
     """
+    authorize(svc.path, "portfolio.setup")
     learner = svc.learner
     changes: dict[str, Any] = {}
     for field, value in (("employer", employer), ("line_manager", line_manager), ("tutor", tutor)):

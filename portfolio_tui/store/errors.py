@@ -56,6 +56,17 @@ class AlreadyExists(StoreError):
         super().__init__(f"{path} already exists; choose another name (nothing was changed)")
 
 
+class SealedRecord(StoreError):
+    """A gateway sign-off is sealed into its chain when it is made, and never changed or removed after."""
+
+    def __init__(self, table: str, record: int):
+        self.table, self.record = table, record
+        super().__init__(
+            f"{singular(table)} {record} is sealed: a sign-off is never changed or removed once made "
+            "(nothing was changed)"
+        )
+
+
 class LockTimeout(StoreError):
     def __init__(self, path: Path | str, seconds: float):
         self.path = Path(path)

@@ -1,8 +1,9 @@
 """The lock file beside each portfolio that makes every change a transaction across processes.
 
 ``filelock`` uses ``flock`` on Unix and ``msvcrt`` on Windows, and the OS drops the lock when a
-process dies, so a crashed writer never leaves a portfolio locked. The lock file is created
-``0o660``: a cohort folder is shared by a group (tutors, assessors), never by everyone.
+process dies, so a crashed writer never leaves a portfolio locked. The lock file gets the mode
+``sharing`` gives new files in its folder: ``0o660`` in a shared cohort folder, so that everyone in
+the cohort's group can take it, ``0o600`` in a private one; never anything for others.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
+from portfolio_tui import sharing
 from portfolio_tui.store.errors import LockTimeout, WriteFailed
 
-LOCK_MODE = 0o660
 DEFAULT_TIMEOUT = 15.0
 
 
@@ -35,9 +36,10 @@ class PortfolioLock:
         """Hold the lock for the body; only ever around a short read-change-write."""
         from filelock import FileLock, Timeout
 
-        if self._lock is None:
-            self._lock = FileLock(str(lock_path(self.path)), timeout=self.timeout, mode=LOCK_MODE, thread_local=False)
         try:
+            if self._lock is None:
+                mode = sharing.file_mode_for(self.path.parent)
+                self._lock = FileLock(str(lock_path(self.path)), timeout=self.timeout, mode=mode, thread_local=False)
             self._lock.acquire()
         except Timeout:
             raise LockTimeout(self.path, self.timeout) from None

@@ -7,6 +7,13 @@ original bytes are saved beside it as ``NAME.v<old>.bak`` (never overwriting an 
 Version 0 is the prototype layout, from before files carried a version: no ``meta`` table, a
 ``learner`` and an ``evidence`` table only, evidence ``criteria`` as one comma-separated string,
 and none of ``rev``, ``deleted``, ``judgements``, ``files``, ``simulated`` or who/when fields.
+
+Version 1 has an audit trail that is not tamper-evident. Version 2 chains every audit entry and
+sign-off by hash and fingerprints each record in the audit (``domain.audit_chain``). Upgrading
+seals what is there: the old entries and sign-offs are chained as found, and one ``seal`` audit
+entry per record fingerprints it as found. So ``portfolio verify`` vouches for a sealed older file
+only from its upgrade on; changes made by hand before it cannot be told from the app's. An app
+that knows only version 1 refuses a version 2 file instead of appending unsealed entries to it.
 """
 
 from __future__ import annotations
@@ -16,10 +23,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from portfolio_tui import identity
+from portfolio_tui.domain import audit_chain
 from portfolio_tui.store.errors import CorruptFile, NewerVersion
-from portfolio_tui.store.records import TABLES
+from portfolio_tui.store.records import RECORD_TABLES, TABLES
 
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
 APP = "portfolio-tui"
 
 Document = dict[str, dict[str, Any]]
@@ -73,7 +82,41 @@ def _v0_to_v1(doc: Document) -> Document:
     return new
 
 
-_STEPS: dict[int, Callable[[Document], Document]] = {0: _v0_to_v1}
+def _v1_to_v2(doc: Document) -> Document:
+    """Chain the audit entries and sign-offs as found, then fingerprint every record in a ``seal`` entry."""
+    new: Document = dict(doc)
+    new["meta"] = {"1": {**doc["meta"]["1"], "schema_version": 2}}
+    new["signoffs"] = _chained(doc.get("signoffs", {}))
+    audit = _chained(doc.get("audit", {}))
+    at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    by = identity.current_user()
+    next_id = max(map(int, audit), default=0) + 1
+    head = audit_chain.table_head(audit)
+    for table in ("learner", *RECORD_TABLES):
+        for key, record in audit_chain.ordered(new.get(table, {})):
+            entry = {
+                "at": at, "by": by, "action": "seal", "table": table, "record": int(key),
+                "detail": "recorded as found when the file's history was sealed (schema version 2)",
+                "record_hash": audit_chain.record_digest(record),
+            }
+            audit[str(next_id)] = sealed = audit_chain.seal(entry, head)
+            head = sealed[audit_chain.HASH_FIELD]
+            next_id += 1
+    new["audit"] = audit
+    return new
+
+
+def _chained(table: dict[str, Any]) -> dict[str, Any]:
+    """The table's records in id order, each chained to the one before (any old ``prev``/``hash`` replaced)."""
+    chained: dict[str, Any] = {}
+    head = audit_chain.GENESIS
+    for key, record in audit_chain.ordered(table):
+        chained[key] = audit_chain.seal(record, head)
+        head = chained[key][audit_chain.HASH_FIELD]
+    return chained
+
+
+_STEPS: dict[int, Callable[[Document], Document]] = {0: _v0_to_v1, 1: _v1_to_v2}
 
 
 def backup_path(path: Path, version: int) -> Path:

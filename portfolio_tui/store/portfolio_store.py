@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from portfolio_tui import identity
+from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
@@ -81,10 +82,11 @@ class PortfolioStore:
                 **to_record(learner), "rev": 1,
                 "created_by": store.actor, "created_at": now, "updated_by": store.actor, "updated_at": now,
             }
-            doc["audit"]["1"] = {
+            doc["audit"]["1"] = audit_chain.seal({
                 "at": now, "by": store.actor, "action": "create", "table": "learner", "record": 1,
                 "detail": f"created the portfolio for {learner.name}",
-            }
+                "record_hash": audit_chain.record_digest(doc["learner"]["1"]),
+            }, audit_chain.GENESIS)
             problems = check_document(doc)
             if problems:
                 raise ValueError("; ".join(f"{p}: {m}" for p, m in problems))

@@ -2,9 +2,10 @@
 
 Stock ``JSONStorage`` truncates and rewrites the file in place and re-reads it on every query. Here:
 
-* a save goes to a temp file in the same folder, is fsynced with the original's permissions, then
-  replaces the original with ``os.replace`` and the folder is fsynced: a crash leaves the old file
-  or the new one, never a mixture;
+* a save goes to a temp file in the same folder, is fsynced with the original's permissions (less
+  any access for others), then replaces the original with ``os.replace`` and the folder is fsynced:
+  a crash leaves the old file or the new one, never a mixture; a new file gets the mode and group
+  ``sharing`` gives files in its folder (group read-write in a shared cohort folder, never world);
 * reading is strict (:func:`~portfolio_tui.jsonfile.loads_strict` plus a type check of every
   record), and a file that fails is refused with its path and what is wrong; nothing here writes
   to a file that was refused, because no snapshot of it ever exists;
@@ -32,6 +33,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from portfolio_tui import sharing
 from portfolio_tui.jsonfile import JsonFileError, loads_strict
 from portfolio_tui.store import migrations
 from portfolio_tui.store.errors import CorruptFile, NotFound, StoreError, WriteFailed
@@ -41,7 +43,7 @@ Document = dict[str, dict[str, Any]]
 Dirty = dict[str, set[str]]
 """Table name -> ids of the records a transaction set, changed or removed."""
 
-NEW_FILE_MODE = 0o660
+WORLD_BITS = 0o007
 _HEAD_LIMIT = 4096
 _ID = re.compile(r"[1-9][0-9]*\Z")
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
@@ -59,6 +61,8 @@ class Snapshot:
     """The bytes as read, kept only while an upgraded document waits to be saved (for the backup)."""
     fragments: dict[str, dict[str, bytes]] = field(default_factory=dict)
     next_ids: dict[str, int] = field(default_factory=dict)
+    heads: dict[str, str] = field(default_factory=dict)
+    """Table -> the hash of its highest-id record, for chained tables, kept up to date by each insert."""
     objects: dict[tuple[str, str], Any] = field(default_factory=dict)
     """Domain objects built from records, dropped with the record's fragment when it changes."""
     portfolio: Any = None
@@ -268,8 +272,10 @@ def write_atomically(path: Path, data: bytes | list[bytes], mode: int | None = N
 
     Temp file in the same folder, same permissions, fsync, ``os.replace``, fsync the folder.
 
-    A new file gets ``mode`` (default ``0o660`` less the umask). On any failure the temp file is
-    removed and ``path`` is as it was.
+    An existing file keeps its mode, less any access for others, and its owner and group where the
+    OS allows. A new file gets :func:`sharing.prepare_new_file`'s mode and the folder's group, or
+    ``mode`` (less access for others) when given. On any failure the temp file is removed and
+    ``path`` is as it was.
     """
     folder = path.parent
     try:
@@ -294,24 +300,29 @@ def write_atomically(path: Path, data: bytes | list[bytes], mode: int | None = N
 
 
 def _copy_permissions(fd: int, temp: str, existing: os.stat_result | None, mode: int | None) -> None:
-    if existing is not None:
-        mode = stat.S_IMODE(existing.st_mode)
-    elif mode is None:
-        mode = NEW_FILE_MODE & ~_umask()
+    if existing is None:
+        sharing.prepare_new_file(fd, Path(temp).parent)
+        if mode is not None:
+            _chmod(fd, temp, mode & ~WORLD_BITS)
+        return
+    _chmod(fd, temp, stat.S_IMODE(existing.st_mode) & ~WORLD_BITS)
+    if hasattr(os, "fchown"):
+        current = os.fstat(fd)
+        if (existing.st_uid, existing.st_gid) == (current.st_uid, current.st_gid):
+            return
+        try:
+            os.fchown(fd, existing.st_uid, existing.st_gid)
+        except OSError:
+            # Only root can give the file away; anyone may keep its group when they belong to it.
+            with suppress(OSError):
+                os.fchown(fd, -1, existing.st_gid)
+
+
+def _chmod(fd: int, temp: str, mode: int) -> None:
     if hasattr(os, "fchmod"):
         os.fchmod(fd, mode)
     else:
         os.chmod(temp, mode)
-    if existing is not None and hasattr(os, "fchown"):
-        with suppress(OSError):
-            if (existing.st_uid, existing.st_gid) != (os.getuid(), os.getgid()):
-                os.fchown(fd, existing.st_uid, existing.st_gid)
-
-
-def _umask() -> int:
-    mask = os.umask(0o077)
-    os.umask(mask)
-    return mask
 
 
 def _fsync_folder(folder: Path) -> None:

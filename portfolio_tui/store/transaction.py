@@ -7,6 +7,12 @@ those) and that updates the table in place instead of copying all of it on every
 Use :meth:`Transaction.insert`, :meth:`~Transaction.update` and :meth:`~Transaction.remove` for
 changes: they keep each record's revision, who/when fields and the audit trail. ``table(name)``
 gives the TinyDB table for queries.
+
+The audit trail is tamper-evident (``domain.audit_chain``): each audit entry holds the digest of
+the record it changed, as left by the change, and is chained by hash to the entry before; each
+sign-off is chained to the sign-off before and never changed after. Writing a record table's
+records any other way than through these three methods leaves a record that ``portfolio verify``
+reports as changed outside the app.
 """
 
 from __future__ import annotations
@@ -18,13 +24,17 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.learner import Learner
-from portfolio_tui.store.errors import ConflictError, NotFound, singular
+from portfolio_tui.store.errors import ConflictError, NotFound, SealedRecord, singular
 from portfolio_tui.store.records import RECORD_TABLES, check_record, from_record
 from portfolio_tui.store.storage import Dirty, Snapshot
 
 NO_AUDIT = ("meta", "audit")
 """Tables written without bookkeeping or audit entries of their own."""
+
+SEALED_TABLES = frozenset({"signoffs"})
+"""Tables whose records are chained by hash among themselves when inserted, and never changed after."""
 
 
 def copy_json(value: Any) -> Any:
@@ -176,8 +186,26 @@ class Transaction:
             "updated_at": self.now,
         }
         _check(table, record)
-        record_id = self.table(table).insert(record)
+        if table in SEALED_TABLES:
+            record_id = self._insert_chained(table, record)
+        else:
+            record_id = self.table(table).insert(record)
         self.audit("add", table, record_id, detail or f"added {table} {record_id}")
+        return record_id
+
+    def _insert_chained(self, table: str, record: dict[str, Any]) -> int:
+        """Insert ``record`` sealed after the table's last record (a new record gets the highest id).
+
+        The head is found once per reading of the file and then follows the inserts, so that adding to
+        a long history does not scan it every time.
+        """
+        snapshot = self._storage.snapshot
+        head = snapshot.heads.get(table)
+        if head is None:
+            head = audit_chain.table_head(snapshot.doc.get(table, {}))
+        sealed = audit_chain.seal(record, head)
+        record_id = self.table(table).insert(sealed)
+        snapshot.heads[table] = sealed[audit_chain.HASH_FIELD]
         return record_id
 
     def update(
@@ -196,6 +224,8 @@ class Transaction:
         Returns a copy of the record as it now is.
         """
         current = self._raw(table, record_id)
+        if table in SEALED_TABLES:
+            raise SealedRecord(table, record_id)
         rev = current.get("rev", 1)
         if expected_rev is not None and expected_rev != rev:
             raise ConflictError(
@@ -220,6 +250,8 @@ class Transaction:
     def remove(self, table: str, record_id: int, detail: str = "") -> dict[str, Any]:
         """Delete a record for good (evidence is never removed this way; it is marked deleted)."""
         record = self.get(table, record_id)
+        if table in SEALED_TABLES:
+            raise SealedRecord(table, record_id)
         self.table(table).remove(doc_ids=[record_id])
         self.audit("delete", table, record_id, detail or f"deleted {table} {record_id}", changes={"record": record})
         return record
@@ -227,12 +259,20 @@ class Transaction:
     def audit(
         self, action: str, table: str, record: int | None, detail: str, changes: dict[str, Any] | None = None
     ) -> int:
+        """Append an audit entry, sealed: call it after the change it describes, which it fingerprints.
+
+        For an entry about one record (of a table other than ``meta`` and ``audit``), ``record_hash``
+        is the digest of that record as it now stands in the document (``None`` once deleted).
+        """
         entry: dict[str, Any] = {
             "at": self.now, "by": self.actor, "action": action, "table": table, "record": record, "detail": detail,
         }
         if changes is not None:
             entry["changes"] = changes
-        return self.table("audit").insert(entry)
+        if record is not None and table not in audit_chain.UNCHAINED_TABLES:
+            stored = self._storage.snapshot.doc.get(table, {}).get(str(record))
+            entry["record_hash"] = audit_chain.record_digest(stored)
+        return self._insert_chained("audit", entry)
 
     def bump_generation(self) -> None:
         """Every save changes the file's first line, which other processes' caches check."""

@@ -2,8 +2,10 @@
 
 Five accounts are created in a new group (a tutor, two apprentices, two line managers), the folder
 is set up as docs/shared-server.md recommends, and ``portfolio`` runs as each of them through
-``runuser`` with ``USER`` and ``LOGNAME`` set to someone else's name. Skipped where the runner
-cannot create accounts (not root, or no useradd).
+``runuser`` with ``USER`` and ``LOGNAME`` set to someone else's name: the roster's checks, then real
+commands on a real portfolio (who may assess, confirm and sign off; the files' modes; ``verify`` on
+what the store wrote and on hand-edited copies). Skipped where the runner cannot create accounts
+(not root, or no useradd).
 """
 
 from __future__ import annotations
@@ -202,3 +204,99 @@ def test_an_apprentice_who_forges_the_roster_is_found_out(cohort: Env) -> None:
         tmp.chmod(0o660)
         os.replace(tmp, roster)
     assert cohort.run("tutor", "roster", "show", str(cohort.folder)).returncode == 0
+
+
+@pytest.fixture(scope="module")
+def portfolio(cohort: Env) -> Path:
+    """app1's portfolio, started by the tutor and given a piece of evidence by app1 (both with umask 022)."""
+    path = cohort.folder / "app1.json"
+    made = cohort.run("tutor", "new", str(path), "--learner", "Ann One", "--standard", "odo-l3",
+                      "--start", "2025-03-03", "--end", "2026-09-30", umask="022")
+    assert made.returncode == 0, made.stderr
+    added = cohort.run("app1", "evidence", "add", str(path), "--title", "Letter to a customer", "--date",
+                       "2025-04-01", "--kind", "product", "--criteria", "S1", umask="022")
+    assert added.returncode == 0, added.stderr
+    return path
+
+
+def test_portfolios_and_their_locks_are_group_read_write_whatever_the_umask(cohort: Env, portfolio: Path) -> None:
+    for file in (portfolio, cohort.folder / ".app1.json.lock"):
+        info = file.stat()
+        assert stat.S_IMODE(info.st_mode) == 0o660, file
+        assert info.st_gid == _gid(cohort.people.group), file
+    assert portfolio.stat().st_uid == _uid(cohort.people["app1"]), "the last writer owns the file"
+
+
+def test_an_apprentice_cannot_accept_their_own_evidence_through_the_real_command(
+    cohort: Env, portfolio: Path
+) -> None:
+    before = portfolio.read_bytes()
+    refused = cohort.run("app1", "evidence", "assess", str(portfolio), "1", "--accept", "--feedback", "Mine")
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        f"portfolio: only an assessor (tutor) may accept or refer evidence in app1.json: {cohort.people['tutor']}\n"
+    )
+    assert portfolio.read_bytes() == before
+    accepted = cohort.run("tutor", "evidence", "assess", str(portfolio), "1", "--accept", "--feedback", "Clear")
+    assert accepted.returncode == 0, accepted.stderr
+    judgement = json.loads(portfolio.read_text())["evidence"]["1"]["judgements"][-1]
+    assert judgement["by"] == cohort.people["tutor"], "the judgement names the OS account, not the spoofed USER"
+
+
+def test_a_line_manager_records_the_employers_confirmation(cohort: Env, portfolio: Path) -> None:
+    argv = ("checklist", "record", str(portfolio), "employer-confirmation", "--date", "2025-09-01")
+    refused = cohort.run("mgr2", *argv)
+    assert refused.returncode == 1
+    assert refused.stderr.rstrip().endswith(f"in app1.json: {cohort.people['mgr1']}")
+    assert cohort.run("app1", *argv).returncode == 1
+    done = cohort.run("mgr1", *argv)
+    assert done.returncode == 0, done.stderr
+    checklist = json.loads(portfolio.read_text())["checklist"]
+    assert [(c["key"], c["created_by"]) for c in checklist.values()] == [
+        ("employer-confirmation", cohort.people["mgr1"])]
+
+
+_SIGN = """
+import sys
+from portfolio_tui.domain.roles import NotAllowed
+from portfolio_tui.identity import current_user
+from portfolio_tui.services.portfolios import PortfolioService
+try:
+    PortfolioService({path!r}).add_record("signoffs", {{"role": {role!r}, "by": current_user(), "on": "2026-01-05"}})
+except NotAllowed as exc:
+    sys.exit(str(exc))
+"""
+
+
+def test_signoffs_by_real_accounts_verify_and_a_hand_edit_is_named(cohort: Env, portfolio: Path) -> None:
+    def sign(label: str, role: str) -> subprocess.CompletedProcess[str]:
+        return cohort.python_as(label, _SIGN.format(path=str(portfolio), role=role))
+
+    assert "still waiting for: assessor" in sign("app1", "apprentice").stderr
+    assert "may sign off the gateway as assessor" in sign("app1", "assessor").stderr
+    for label, role in (("tutor", "assessor"), ("app1", "apprentice"), ("mgr1", "employer")):
+        signed = sign(label, role)
+        assert signed.returncode == 0, signed.stderr
+    checked = cohort.run("mgr1", "verify", str(portfolio))
+    assert checked.returncode == 0, checked.stdout
+    assert checked.stdout.startswith(f"ok      {portfolio}: ")
+
+    copies = cohort.folder.parent / "tampered"
+    copies.mkdir(mode=0o755, exist_ok=True)
+    for name, table, record, field in (("signoff.json", "signoffs", "2", "on"), ("evidence.json", "evidence", "1",
+                                                                                  "title")):
+        doc = json.loads(portfolio.read_text())
+        doc[table][record][field] = "2026-01-04" if field == "on" else "Written by someone else"
+        copy = copies / name
+        copy.write_text(json.dumps(doc))
+        copy.chmod(0o644)
+        found = cohort.run("tutor", "verify", str(copy))
+        assert found.returncode == 1
+        assert f"        {table} {record}: is not as audit " in found.stdout, found.stdout
+    assert "        signoffs 2: does not match its own hash" in cohort.run("tutor", "verify", str(copies)).stdout
+
+
+def _uid(account: str) -> int:
+    import pwd
+
+    return pwd.getpwnam(account).pw_uid

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.store import migrations, storage
@@ -44,10 +45,29 @@ def test_create_refuses_an_existing_file(tmp_path: Path) -> None:
 
 
 def test_new_file_and_lock_file_are_never_world_readable(tmp_path: Path) -> None:
+    """Private in a private folder; group read-write in a shared (setgid, group-writable) one; never world."""
+    private = tmp_path / "mine"
+    private.mkdir(mode=0o755)
+    shared = tmp_path / "cohort"
+    shared.mkdir()
+    shared.chmod(0o2770)
+    old_umask = os.umask(0o000)
+    try:
+        for folder, mode in ((private, 0o600), (shared, 0o660)):
+            path = new_portfolio(folder)
+            add(PortfolioService(path, ACTOR))
+            for file in (path, lock_path(path)):
+                assert stat.S_IMODE(file.stat().st_mode) == mode, file
+                assert file.stat().st_gid == folder.stat().st_gid
+    finally:
+        os.umask(old_umask)
+
+
+def test_a_save_takes_away_access_for_others(tmp_path: Path) -> None:
     path = new_portfolio(tmp_path)
-    for file in (path, lock_path(path)):
-        assert stat.S_IMODE(file.stat().st_mode) & 0o007 == 0
-    assert stat.S_IMODE(lock_path(path).stat().st_mode) == 0o660
+    os.chmod(path, 0o664)
+    add(PortfolioService(path, ACTOR))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o660
 
 
 def test_a_save_keeps_the_files_permissions(tmp_path: Path) -> None:
@@ -131,7 +151,7 @@ def test_the_file_is_one_record_per_line_and_plain_tinydb_reads_it(tmp_path: Pat
 
     path = new_portfolio(tmp_path, evidence=3)
     lines = path.read_text().splitlines()
-    assert lines[0].startswith('{"meta":{"1":{"schema_version":1')
+    assert lines[0].startswith('{"meta":{"1":{"schema_version":2')
     assert sum(1 for line in lines if line.startswith('"') and '"title":' in line) == 3
     db = TinyDB(path, storage=JSONStorage, access_mode="r")
     assert len(db.table("evidence")) == 3
@@ -204,7 +224,7 @@ def test_corrupt_messages_say_what_is_wrong(tmp_path: Path) -> None:
 
 def test_a_newer_schema_version_is_refused_untouched(tmp_path: Path) -> None:
     path = new_portfolio(tmp_path, evidence=1)
-    path.write_text(path.read_text().replace('"schema_version":1', '"schema_version":2'))
+    path.write_text(path.read_text().replace('"schema_version":2', '"schema_version":3'))
     before = path.read_bytes()
     service = PortfolioService(path, ACTOR)
     with pytest.raises(NewerVersion, match="newer portfolio-tui"):
@@ -236,15 +256,44 @@ def test_an_older_file_is_read_then_upgraded_with_a_backup(tmp_path: Path) -> No
     backup = tmp_path / "ben.json.v0.bak"
     assert backup.read_bytes() == original
     doc = json.loads(path.read_text())
-    assert doc["meta"]["1"]["schema_version"] == 1
-    assert [e["action"] for e in doc["audit"].values()] == ["add", "migrate"]
-    assert "ben.json.v0.bak" in doc["audit"]["2"]["detail"]
+    assert doc["meta"]["1"]["schema_version"] == 2
+    # The learner and both pieces of evidence are sealed as found, then come the change and the upgrade.
+    assert [(e["action"], e["table"], e["record"]) for e in doc["audit"].values()] == [
+        ("seal", "learner", 1), ("seal", "evidence", 1), ("seal", "evidence", 2), ("add", "evidence", 3),
+        ("migrate", "meta", 1)]
+    assert "ben.json.v0.bak" in doc["audit"]["5"]["detail"]
+    assert audit_chain.verify_document(doc) == []
     assert len(service.load().evidence) == 3
     # A second old file of the same name never overwrites the first backup.
     path.write_bytes(original)
     add(PortfolioService(path, ACTOR))
     assert backup.read_bytes() == original
     assert len(list(tmp_path.glob("ben.json.v0*.bak"))) == 2
+
+
+def test_a_version_1_file_is_sealed_as_found_on_upgrade(tmp_path: Path) -> None:
+    """Before version 2 nothing was chained: the upgrade chains the old entries and sign-offs as they are
+    and fingerprints every record, so from then on a change outside the app shows."""
+    path = new_portfolio(tmp_path, evidence=2)
+    service = PortfolioService(path, ACTOR)
+    service.add_record("signoffs", {"role": "assessor", "by": ACTOR, "on": "2025-06-01"})
+    doc = json.loads(path.read_text())
+    doc["meta"]["1"]["schema_version"] = 1
+    for table in ("audit", "signoffs"):
+        for entry in doc[table].values():
+            for key in ("prev", "hash", "record_hash"):
+                entry.pop(key, None)
+    path.write_text(json.dumps(doc))
+    old_entries = len(doc["audit"])
+    add(PortfolioService(path, ACTOR))
+    upgraded = json.loads(path.read_text())
+    assert (tmp_path / "ava.json.v1.bak").exists()
+    assert audit_chain.verify_document(upgraded) == []
+    actions = [e["action"] for e in upgraded["audit"].values()]
+    assert actions[old_entries:] == ["seal"] * 4 + ["add", "migrate"]  # learner, 2 evidence, 1 sign-off
+    assert upgraded["signoffs"]["1"]["prev"] == audit_chain.GENESIS
+    upgraded["evidence"]["2"]["title"] = "Changed by hand"
+    assert [b.where for b in audit_chain.verify_document(upgraded)] == ["evidence 2"]
 
 
 def test_failed_write_standing_in_for_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

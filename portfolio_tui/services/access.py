@@ -1,0 +1,91 @@
+"""May the person running this process change this portfolio? Every mutating service asks first.
+
+The person is the OS account of the process's uid (:func:`identity.current_user`), never the
+``actor`` a service was built with: that name only labels the audit entries (tests and the sample
+generator pass one), so passing another name cannot borrow another person's rights. What the
+account may do comes from the roster in the portfolio's folder (``domain.roles``); without one,
+the account that owns the file may do everything to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from portfolio_tui import identity, sharing
+from portfolio_tui import roster as roster_io
+from portfolio_tui.domain import roles
+from portfolio_tui.store.errors import StoreError
+
+EMPLOYER_CONFIRMATION = "employer-confirmation"
+
+TABLE_ACTIONS: dict[str, str] = {
+    "learner": "portfolio.setup",
+    "reviews": "review.record",
+    "otj": "otj.record",
+    "breaks": "progress.record",
+    "prerequisites": "progress.record",
+    "checklist": "progress.record",
+    "milestones": "progress.record",
+    "grades": "grade.record",
+}
+"""The action that changing a record of each table needs (sign-offs, evidence and the employer's
+confirmation are decided by :func:`record_actions`, from the record and the change)."""
+
+
+class UntrustedRoster(StoreError):
+    """The folder's roster failed its checks, so nothing says who may change the portfolio.
+
+    A refused file, like a corrupt portfolio: the CLI exits 2 and the TUI says so; nothing is written.
+    """
+
+
+def authorize(path: Path, action: str) -> None:
+    """Raise :class:`~portfolio_tui.domain.roles.NotAllowed` (saying who may) unless this process's
+    OS account may do ``action`` to the portfolio at ``path``."""
+    path = Path(path)
+    try:
+        roster = roster_io.load_roster(path.parent)
+    except roster_io.RosterError as exc:
+        raise UntrustedRoster(f"{exc} (nothing was changed)") from None
+    try:
+        owner = sharing.owner_of(path)
+    except FileNotFoundError:
+        owner = None
+    roles.require(roles.may(roster, identity.current_user(), action, path.name, file_owner=owner))
+
+
+def record_actions(table: str, before: Mapping[str, Any] | None, changes: Mapping[str, Any] | None) -> set[str]:
+    """The actions a change to one record of ``table`` needs.
+
+    ``before`` is the record as it is (``None`` when adding one); ``changes`` the fields being set
+    (the whole record when adding; ``None`` when removing it). A checklist record for the employer's
+    confirmation is the line manager's, any other the tutor's, and a change that turns one into the
+    other needs both; a change to evidence judgements is an assessment; a sign-off is its role's.
+    """
+    if table == "evidence":
+        if before is None:
+            return {"evidence.add"}
+        if changes is None:
+            return {"evidence.edit"}
+        needed = {"evidence.assess"} if "judgements" in changes else set()
+        if set(changes) - {"judgements"}:
+            needed.add("evidence.edit")
+        return needed
+    states = [r for r in (before, None if changes is None else {**(before or {}), **changes}) if r is not None]
+    return {_action(table, state) for state in states}
+
+
+def _action(table: str, record: Mapping[str, Any]) -> str:
+    if table == "signoffs":
+        role = record.get("role")
+        if role not in roles.SIGNOFF_ACTIONS:
+            raise ValueError(f"a sign-off's role is one of {', '.join(roles.SIGNOFF_ORDER)}, not {role!r}")
+        return roles.SIGNOFF_ACTIONS[role]
+    if table == "checklist" and record.get("key") == EMPLOYER_CONFIRMATION:
+        return "employer.confirm"
+    try:
+        return TABLE_ACTIONS[table]
+    except KeyError:
+        raise ValueError(f"no action decides who may change the table '{table}'") from None

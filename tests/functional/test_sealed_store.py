@@ -1,0 +1,91 @@
+"""Files the store writes are sealed: `portfolio verify` passes them, and names what a hand edit changed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from portfolio_tui.cli import main
+from portfolio_tui.identity import current_user
+from portfolio_tui.services import records
+from portfolio_tui.services.portfolios import PortfolioService
+from tests.functional.store_helpers import ACTOR, AS_OF, new_portfolio
+
+ME = current_user()
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path) -> Path:
+    """Every kind of change the store makes: add, edit, assess, soft and hard removal, sign-offs."""
+    path = new_portfolio(tmp_path, evidence=2)
+    service = PortfolioService(path, ACTOR)
+    service.edit_evidence(1, title="Minutes of the quarterly team meeting", as_of=AS_OF)
+    service.assess(1, "accept", "Clear minutes, circulated on time.")
+    service.remove_evidence(2)
+    service.restore_evidence(2)
+    records.log_otj(service, on="2025-06-02", hours=2.5, category="self-study", as_of=AS_OF)
+    review = records.record_review(service, on="2025-06-03", attendees="Ava, Sam", as_of=AS_OF)
+    service.delete_record("reviews", review)
+    records.record_checklist(service, "employer-confirmation", on="2025-06-04", as_of=AS_OF)
+    for role in ("assessor", "apprentice", "employer"):
+        service.add_record("signoffs", {"role": role, "by": ME, "on": "2025-06-05"})
+    return path
+
+
+def verify(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    code = main(["verify", str(path)])
+    return code, capsys.readouterr().out.splitlines()
+
+
+def edit(path: Path, change) -> None:
+    doc = json.loads(path.read_text())
+    change(doc)
+    path.write_text(json.dumps(doc))
+
+
+def test_a_file_written_by_the_store_verifies(portfolio: Path, capsys) -> None:
+    code, lines = verify(portfolio, capsys)
+    assert code == 0, lines
+    entries = len(json.loads(portfolio.read_text())["audit"])
+    assert lines[0].startswith(f"ok      {portfolio}: {entries} entries, head ")
+
+
+def test_a_signoff_edited_by_hand_is_named(portfolio: Path, capsys) -> None:
+    edit(portfolio, lambda doc: doc["signoffs"]["1"].update(on="2025-05-01"))
+    code, lines = verify(portfolio, capsys)
+    assert code == 1
+    assert lines[0] == f"BROKEN  {portfolio}: 2 problems"
+    assert lines[1] == "        signoffs 1: does not match its own hash: it was changed after it was written"
+    assert lines[2].startswith("        signoffs 1: is not as audit ")
+    assert lines[2].endswith(": changed outside the app")
+
+
+def test_an_evidence_record_edited_by_hand_is_named(portfolio: Path, capsys) -> None:
+    def accept(doc: dict) -> None:
+        doc["evidence"]["2"]["judgements"] = [{"outcome": "accept", "feedback": "ok", "by": "tess", "at": ""}]
+
+    edit(portfolio, accept)
+    code, lines = verify(portfolio, capsys)
+    assert code == 1
+    assert lines[1].startswith("        evidence 2: is not as audit ") and f"({ACTOR} at " in lines[1]
+
+
+def test_records_removed_or_put_back_by_hand_are_named(portfolio: Path, capsys) -> None:
+    def cut(doc: dict) -> None:
+        del doc["otj"]["1"]
+        doc["reviews"]["1"] = {"date": "2025-06-03", "rev": 1}
+
+    edit(portfolio, cut)
+    code, lines = verify(portfolio, capsys)
+    assert code == 1
+    assert any(line.startswith("        otj 1: is gone, but audit ") for line in lines)
+    assert any(line.startswith("        reviews 1: was deleted by audit ") for line in lines)
+
+
+def test_an_audit_entry_removed_by_hand_breaks_the_chain(portfolio: Path, capsys) -> None:
+    edit(portfolio, lambda doc: doc["audit"].pop("3"))
+    code, lines = verify(portfolio, capsys)
+    assert code == 1
+    assert "        audit 4: does not follow the entry before it: an entry was removed, inserted or moved here" in lines
