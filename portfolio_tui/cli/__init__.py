@@ -13,7 +13,7 @@ from importlib import import_module
 from portfolio_tui import __version__
 from portfolio_tui.cli.errors import CliError
 
-COMMAND_MODULES = ("standards", "tui_commands", "people", "portfolio_cmds", "evidence", "rules")
+COMMAND_MODULES = ("standards", "tui_commands", "people", "portfolio_cmds", "evidence", "rules", "signoffs")
 COMMANDS = {
     "standards": "standards",
     "open": "tui_commands", "demo": "tui_commands",
@@ -22,6 +22,7 @@ COMMANDS = {
     "evidence": "evidence",
     "timeline": "rules", "gateway": "rules", "review": "rules", "otj": "rules", "break": "rules",
     "prerequisite": "rules", "checklist": "rules", "milestone": "rules", "grade": "rules", "learner": "rules",
+    "signoff": "signoffs",
 }
 """Top-level command -> the module that registers it, so one command imports only its own module."""
 

@@ -20,7 +20,8 @@ _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("open", help="open a portfolio file in the TUI (creates it when it does not exist)")
+    p = sub.add_parser("open", help="open a portfolio file in the TUI (creates it when it does not exist), "
+                       "or a cohort folder's caseload")
     p.add_argument("path", type=Path)
     p.set_defaults(func=cmd_open)
 
@@ -47,7 +48,10 @@ def open_default(args: argparse.Namespace) -> int:
 def cmd_open(args: argparse.Namespace) -> int:
     path: Path = args.path
     if path.is_dir():
-        raise CliError(f"{path} is a folder; give the portfolio's file name")
+        from portfolio_tui.tui.factory import build_caseload
+
+        build_caseload(path).run()
+        return 0
     if not path.exists() and not path.parent.is_dir():
         raise CliError(f"{path.parent} does not exist")
     return _run(path, first_run=True)

@@ -12,17 +12,20 @@ from textual.app import App
 from textual.binding import Binding
 from textual.theme import Theme
 
+from portfolio_tui import identity
+from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.store.errors import StoreError
 from portfolio_tui.tui.commands import PortfolioCommands
+from portfolio_tui.tui.screens.caseload import CaseloadScreen
 from portfolio_tui.tui.screens.criteria import CriteriaScreen
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
 from portfolio_tui.tui.screens.evidence_log import EvidenceLogScreen
 from portfolio_tui.tui.screens.gateway import GatewayScreen
 from portfolio_tui.tui.screens.timeline import TimelineScreen
-from portfolio_tui.tui.state import PortfolioView, build_view
+from portfolio_tui.tui.state import PortfolioView, access_for, build_view
 
 T = TypeVar("T")
 
@@ -75,6 +78,8 @@ class PortfolioApp(App[None]):
         self.fixed_as_of = as_of
         self.first_run = first_run
         self.service = service or PortfolioService(self.path)
+        self.account = identity.current_user()
+        """Who is looking: the OS account decides what they may change (the service's actor only labels the audit)."""
         self.view: PortfolioView | None = None
         self._version = 0
         self.register_theme(PLAIN_THEME)
@@ -85,6 +90,10 @@ class PortfolioApp(App[None]):
         return self.fixed_as_of or date.today()
 
     def on_mount(self) -> None:
+        self.start()
+
+    def start(self) -> None:
+        """Show the first screen (Textual calls every class's ``on_mount``, so subclasses override this)."""
         if self.first_run and not self.path.exists():
             from portfolio_tui.tui.screens.first_run import FirstRunScreen
 
@@ -115,12 +124,13 @@ class PortfolioApp(App[None]):
     def build_view(self) -> PortfolioView:
         """Load and compute everything the screens show; called in a worker thread."""
         portfolio = self.service.load()
+        access = access_for(self.service.path, self.account)
         self._version += 1
-        return build_view(portfolio, self.service.standard, self.as_of, self._version)
+        return build_view(portfolio, self.service.standard, self.as_of, self._version, access)
 
     def show_view(self, view: PortfolioView) -> None:
-        if self.view is not None and view.version < self.view.version:
-            return
+        if view.access.path != self.path or (self.view is not None and view.version < self.view.version):
+            return  # an older snapshot, or one of a learner the caseload has since left
         self.view = view
         # A big portfolio is hundreds of thousands of long-lived objects; a full cyclic collection
         # over them while someone types in the filter is a visible stall. They are freed by
@@ -137,6 +147,17 @@ class PortfolioApp(App[None]):
         self.notify(clean_text(str(exc)), title="Not saved" if self.view else "Cannot open", severity="error",
                     timeout=10, markup=False)
 
+    def permit(self, action: str) -> bool:
+        """May the viewer do ``action`` (a ``domain.roles`` action) to this portfolio? If not, say who may."""
+        view = self.view
+        if view is None:
+            return False
+        decision = view.access.decide(action)
+        if not decision.allowed:
+            self.notify(clean_text(decision.reason), title="Read-only for you", severity="warning", timeout=8,
+                        markup=False)
+        return decision.allowed
+
     def change(self, action: Callable[[PortfolioService], T], *, done: Callable[[T], Any] | None = None) -> None:
         """Run one change through the service off the UI thread, then reload and show the new state."""
 
@@ -147,7 +168,7 @@ class PortfolioApp(App[None]):
                 self.call_from_thread(self.notify, clean_text(f"{exc.field}: {exc.message}"), severity="error",
                                       markup=False)
                 return
-            except StoreError as exc:
+            except (StoreError, NotAllowed) as exc:
                 self.call_from_thread(self.refused, exc)
                 return
             view = self.build_view()
@@ -169,3 +190,56 @@ class PortfolioApp(App[None]):
         screen = self.screen
         if isinstance(screen, CriteriaScreen):
             screen.select_criterion(criterion_id)
+
+
+LEARNER_MODES = ("dashboard", "evidence", "criteria", "timeline", "gateway")
+
+
+class CaseloadApp(PortfolioApp):
+    """A tutor's or line manager's cohort folder: the caseload first, each learner's five screens one
+    enter away, and backspace (or escape) back to the caseload, which checks every file again."""
+
+    MODES = PortfolioApp.MODES | {"caseload": CaseloadScreen}
+    BINDINGS = [
+        Binding("backspace", "caseload", "Caseload", id="app.caseload", key_display="⌫"),
+        Binding("escape", "caseload", "Caseload", id="app.caseload.escape", show=False),
+    ]
+
+    def __init__(self, folder: Path, *, as_of: date | None = None, actor: str | None = None) -> None:
+        # Until a learner is opened nothing reads ``path`` or ``service``; open_learner replaces both.
+        super().__init__(folder, as_of=as_of, service=PortfolioService(folder, actor=actor))
+        self.folder = Path(folder)
+        self.actor = actor
+        self.learner_open = False
+
+    def start(self) -> None:
+        self.switch_mode("caseload")
+
+    async def open_learner(self, path: Path) -> None:
+        """Show one learner's dashboard; the screens read this learner's file from now on."""
+        self.path = path
+        self.service = PortfolioService(path, actor=self.actor)
+        self.view = None
+        self.learner_open = True
+        await self.switch_mode("dashboard")
+        self.reload()
+
+    async def action_caseload(self) -> None:
+        if not self.learner_open:
+            return
+        self.learner_open = False
+        self.view = None
+        await self.switch_mode("caseload")
+        # Fresh screens for the next learner: a filter, an undo list or a cursor must not carry over.
+        for mode in LEARNER_MODES:
+            await self.remove_mode(mode)
+            self.add_mode(mode, PortfolioApp.MODES[mode])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from portfolio_tui.tui.screens.base import PortfolioScreen
+
+        if action == "switch_mode":
+            return self.learner_open
+        if action == "caseload":
+            return self.learner_open and isinstance(self.screen, PortfolioScreen)
+        return True

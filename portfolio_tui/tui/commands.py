@@ -17,9 +17,9 @@ class PortfolioCommands(Provider):
         commands: list[tuple[str, str, Callable[[], object]]] = []
         if isinstance(self.screen, PortfolioScreen):
             commands.extend(self.screen.palette_commands())  # type: ignore[arg-type]
-        for mode, key, title in SCREENS:
-            commands.append((f"go: {title.lower()}", f"Open the {title.lower()} screen (key {key})",
-                             partial(self.app.switch_mode, mode)))
+            for mode, key, title in SCREENS:
+                commands.append((f"go: {title.lower()}", f"Open the {title.lower()} screen (key {key})",
+                                 partial(self.app.switch_mode, mode)))
         commands.append(("help: keys", "Every key on this screen (key ?)", self.app.action_show_help))  # type: ignore[attr-defined]
         return commands
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from portfolio_tui.tui.app import PortfolioApp
+from portfolio_tui.tui.app import CaseloadApp, PortfolioApp
 
 
 def build_app(path: Path | str, *, as_of: date | None = None, first_run: bool = False,
@@ -19,3 +19,8 @@ def build_app(path: Path | str, *, as_of: date | None = None, first_run: bool = 
     from portfolio_tui.services.portfolios import PortfolioService
 
     return PortfolioApp(Path(path), as_of=as_of, first_run=first_run, service=PortfolioService(Path(path), actor=actor))
+
+
+def build_caseload(folder: Path | str, *, as_of: date | None = None, actor: str | None = None) -> CaseloadApp:
+    """An app on a cohort folder: the caseload of the OS account running it, then each learner's screens."""
+    return CaseloadApp(Path(folder), as_of=as_of, actor=actor)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
+from portfolio_tui.domain import roles
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import ReadinessReport
 from portfolio_tui.domain.portfolio import Portfolio
@@ -34,12 +36,56 @@ class LogEntry:
 
 
 @dataclass(frozen=True)
+class Access:
+    """Who is looking at which portfolio file, and what the cohort's roster lets them do to it.
+
+    Screens ask :meth:`decide` before every change, so a line manager or an apprentice opening
+    someone else's portfolio gets a read-only view and a refusal that says who may.
+    """
+
+    path: Path
+    account: str
+    roster: roles.Roster | None = None
+    file_owner: str | None = None
+    roster_problem: str = ""
+    """Why the folder's roster was refused; when set, nothing may be changed."""
+
+    def decide(self, action: str) -> roles.Decision:
+        if self.roster_problem:
+            return roles.Decision(False, f"the cohort's roster cannot be trusted, so nothing can be changed: "
+                                         f"{self.roster_problem}")
+        return roles.may(self.roster, self.account, action, self.path.name, file_owner=self.file_owner)
+
+    @property
+    def role(self) -> str | None:
+        """The account's role on the roster (``None`` without a roster or when not on it)."""
+        return self.roster.role_of(self.account) if self.roster else None
+
+
+def access_for(path: Path, account: str) -> Access:
+    """Read the roster beside ``path`` and who owns the file (file I/O: call it in a worker thread)."""
+    from portfolio_tui import roster as roster_io
+    from portfolio_tui import sharing
+
+    try:
+        owner: str | None = sharing.owner_of(path)
+    except OSError:
+        owner = None
+    try:
+        roster = roster_io.load_roster(path.parent)
+    except roster_io.RosterError as exc:
+        return Access(path, account, file_owner=owner, roster_problem=clean_text(str(exc)))
+    return Access(path, account, roster, owner)
+
+
+@dataclass(frozen=True)
 class PortfolioView:
     portfolio: Portfolio
     standard: Standard
     report: ReadinessReport
     as_of: date
     version: int
+    access: Access
     log: tuple[LogEntry, ...] = ()
     evidence_by_id: dict[int, Evidence] = field(default_factory=dict)
     """Live evidence by id."""
@@ -69,7 +115,7 @@ def log_entry(evidence: Evidence) -> LogEntry:
     return LogEntry(evidence, row, haystack)
 
 
-def build_view(portfolio: Portfolio, standard: Standard, as_of: date, version: int) -> PortfolioView:
+def build_view(portfolio: Portfolio, standard: Standard, as_of: date, version: int, access: Access) -> PortfolioView:
     from portfolio_tui.services.readiness import assess
 
     live = sorted(portfolio.live_evidence, key=lambda e: (e.date, e.id), reverse=True)
@@ -83,6 +129,7 @@ def build_view(portfolio: Portfolio, standard: Standard, as_of: date, version: i
         report=assess(standard, portfolio, as_of),
         as_of=as_of,
         version=version,
+        access=access,
         log=tuple(log_entry(e) for e in live),
         evidence_by_id={e.id: e for e in live},
         by_criterion={k: tuple(v) for k, v in by_criterion.items()},

@@ -168,6 +168,8 @@ class CriteriaScreen(PortfolioScreen):
         if view is None or current is None:
             self.notify("Highlight a criterion first, then press t.", markup=False)
             return
+        if not self.papp.permit("evidence.edit"):
+            return
         criterion_id = current[1]
         already = {e.id for e in view.by_criterion.get(criterion_id, ())}
         choices = [e for e in view.portfolio.live_evidence if e.id not in already]
@@ -185,6 +187,8 @@ class CriteriaScreen(PortfolioScreen):
         if node is None or not node.data or node.data[0] != "evidence" or node.parent is None:
             self.notify("Highlight a piece of evidence under a criterion, then press x.", markup=False)
             return
+        if not self.papp.permit("evidence.edit"):
+            return
         evidence_id = int(node.data[1])
         criterion_id = node.parent.data[1]
         self.papp.change(lambda service: service.untag(evidence_id, [criterion_id]),
@@ -196,6 +200,8 @@ class CriteriaScreen(PortfolioScreen):
         node = self.tree.cursor_node
         view = self.papp.view
         if view is None or node is None or not node.data or node.data[0] != "evidence":
+            return
+        if not self.papp.permit("evidence.edit"):
             return
         evidence = view.evidence_by_id.get(int(node.data[1]))
         if evidence:

@@ -158,7 +158,7 @@ class DashboardScreen(PortfolioScreen):
         from portfolio_tui.tui.screens.evidence_form import EvidenceForm
 
         view = self.papp.view
-        if view is not None:
+        if view is not None and self.papp.permit("evidence.add"):
             self.app.push_screen(EvidenceForm(view.standard, as_of_text=view.as_of.isoformat()), self._saved)
 
     def _saved(self, evidence_id: int | None) -> None:

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from portfolio_tui.domain.dates import parse_date
 from portfolio_tui.domain.evidence import EVIDENCE_KINDS, Evidence
+from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.errors import InputError
@@ -182,7 +183,7 @@ class EvidenceForm(ModalScreen[int | None]):
             current = self._current_rev()
             self.app.call_from_thread(self._conflict, exc, current)
             return
-        except StoreError as exc:
+        except (StoreError, NotAllowed) as exc:
             self.app.call_from_thread(self._refused, "form", f"Not saved: {exc}")
             return
         view = self.papp.build_view()

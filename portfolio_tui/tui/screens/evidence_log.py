@@ -1,5 +1,5 @@
 """The evidence log: every live piece of evidence in a table, filtered as you type, sortable, with
-add, edit and remove (and undo) on single keys."""
+add, edit and remove (and undo) on single keys, and A for an assessor to accept or refer."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ class EvidenceLogScreen(PortfolioScreen):
         Binding("a", "add", "Add", id="evidence.add"),
         Binding("e", "edit", "Edit", id="evidence.edit"),
         Binding("d", "remove", "Remove", id="evidence.remove"),
-        Binding("u", "undo", "Undo", id="evidence.undo"),
+        Binding("u", "undo", "Undo", id="evidence.undo", show=False),  # the removal notice says "u undoes"
+        Binding("A", "assess", "Assess", id="evidence.assess"),
         Binding("slash", "filter", "Filter", id="evidence.filter", key_display="/"),
         Binding("s", "sort", "Sort", id="evidence.sort"),
         Binding("escape", "clear_filter", "Clear filter", id="evidence.clear_filter", show=False),
@@ -114,7 +115,12 @@ class EvidenceLogScreen(PortfolioScreen):
 
     @on(EvidenceTable.Selected, "#log")
     def _row_selected(self) -> None:
-        self.action_edit()
+        """Enter edits; for an assessor, who may not edit an apprentice's evidence, it assesses."""
+        access = self.papp.view.access if self.papp.view else None
+        if access and not access.decide("evidence.edit").allowed and access.decide("evidence.assess").allowed:
+            self.action_assess()
+        else:
+            self.action_edit()
 
     @on(EvidenceTable.HeaderClicked, "#log")
     def _header_clicked(self, event: EvidenceTable.HeaderClicked) -> None:
@@ -145,7 +151,7 @@ class EvidenceLogScreen(PortfolioScreen):
         from portfolio_tui.tui.screens.evidence_form import EvidenceForm
 
         view = self.papp.view
-        if view is None:
+        if view is None or not self.papp.permit("evidence.add"):
             return
         self.app.push_screen(EvidenceForm(view.standard, as_of_text=view.as_of.isoformat()), self._saved)
 
@@ -154,11 +160,29 @@ class EvidenceLogScreen(PortfolioScreen):
 
         view = self.papp.view
         key = self.table.current_key
-        if view is None or key is None:
+        if view is None or key is None or not self.papp.permit("evidence.edit"):
             return
         evidence = view.evidence_by_id.get(key)
         if evidence is not None:
             self.app.push_screen(EvidenceForm(view.standard, evidence), self._saved)
+
+    def action_assess(self) -> None:
+        from portfolio_tui.tui.screens.decisions import AssessDialog
+
+        view = self.papp.view
+        key = self.table.current_key
+        if view is None or key is None or not self.papp.permit("evidence.assess"):
+            return
+        evidence = view.evidence_by_id.get(key)
+        if evidence is None:
+            return
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.table.move_to(evidence.id)
+                self.notify(f"Assessed '{clean_text(evidence.title)}'.", markup=False)
+
+        self.app.push_screen(AssessDialog(evidence), done)
 
     def _saved(self, evidence_id: int | None) -> None:
         if evidence_id is not None:
@@ -168,7 +192,7 @@ class EvidenceLogScreen(PortfolioScreen):
     def action_remove(self) -> None:
         view = self.papp.view
         key = self.table.current_key
-        if view is None or key is None:
+        if view is None or key is None or not self.papp.permit("evidence.edit"):
             return
         title = clean_text(view.evidence_by_id[key].title)
 
@@ -181,6 +205,8 @@ class EvidenceLogScreen(PortfolioScreen):
     def action_undo(self) -> None:
         if not self.removed:
             self.notify("Nothing to undo.", markup=False)
+            return
+        if not self.papp.permit("evidence.edit"):
             return
         key, title = self.removed.pop()
 
@@ -196,6 +222,7 @@ class EvidenceLogScreen(PortfolioScreen):
             ("evidence: edit", "Edit the highlighted evidence", self.action_edit),
             ("evidence: remove", "Remove the highlighted evidence (u undoes)", self.action_remove),
             ("evidence: undo remove", "Restore the evidence removed last", self.action_undo),
+            ("evidence: assess", "Accept or refer the highlighted evidence (assessors)", self.action_assess),
             ("evidence: filter", "Type to filter the log", self.action_filter),
             ("evidence: sort", "Sort on the next column", self.action_sort),
         ]

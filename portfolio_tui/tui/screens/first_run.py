@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from portfolio_tui import catalog
 from portfolio_tui.domain.dates import parse_date
+from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.portfolios import PortfolioService
@@ -127,7 +128,7 @@ class FirstRunScreen(Screen[bool]):
             service = PortfolioService.create(self.path, actor=self.papp.service.actor, **values)
         except InputError as exc:
             self.app.call_from_thread(self._refused, exc.field, exc.message)
-        except StoreError as exc:
+        except (StoreError, NotAllowed) as exc:
             self.app.call_from_thread(self._refused, "form", f"Not created: {exc}")
         else:
             self.papp.service = service

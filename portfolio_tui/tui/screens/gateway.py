@@ -1,4 +1,5 @@
-"""The gateway: each checklist item with its state, due date and detail, and the grade prediction."""
+"""The gateway: each checklist item with its state, due date and detail, the sign-offs so far, and the
+grade prediction; S records a sign-off (assessor, then apprentice, then employer)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
+from portfolio_tui.domain import roles
 from portfolio_tui.domain.gateway import ChecklistResult
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.tui.render import days_phrase, literal
 from portfolio_tui.tui.screens.base import PaletteCommand, PortfolioScreen
+from portfolio_tui.tui.screens.decisions import ROLE_SIGNOFF, SignOffDialog, signoff_summary
 from portfolio_tui.tui.state import PortfolioView
 from portfolio_tui.tui.widgets.rag_badge import RagBadge
 
@@ -22,6 +25,7 @@ class GatewayScreen(PortfolioScreen):
     MODE = "gateway"
     BINDINGS = [
         Binding("o", "next_open", "Next open item", id="gateway.next_open"),
+        Binding("S", "sign_off", "Sign off", id="gateway.sign_off"),
         Binding("r", "reload", "Reload", id="gateway.reload"),
     ]
 
@@ -36,6 +40,7 @@ class GatewayScreen(PortfolioScreen):
         table: DataTable[Text] = DataTable(id="checklist", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="checklist-detail")
+        yield Static("", id="signoffs")
         yield Static("", id="prediction")
 
     @property
@@ -69,6 +74,7 @@ class GatewayScreen(PortfolioScreen):
             table.add_row(state, Text(item.due.isoformat() if item.due else "-"), literal(item.title), key=item.key)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
+        self.query_one("#signoffs", Static).update(signoff_summary(view.portfolio.signoffs))
         prediction = report.prediction
         self.query_one("#prediction", Static).update(Content.assemble(
             ("Predicted grade: ", "bold $secondary"), (clean_text(prediction.grade), "bold"),
@@ -101,8 +107,33 @@ class GatewayScreen(PortfolioScreen):
     def action_reload(self) -> None:
         self.papp.reload()
 
+    def action_sign_off(self) -> None:
+        view = self.papp.view
+        if view is None:
+            return
+        signoffs = view.portfolio.signoffs
+        following = roles.next_signoff(signoffs)
+        if following is None:
+            self.notify("All three gateway sign-offs are in.", markup=False)
+            return
+        role = ROLE_SIGNOFF.get(view.access.role or "", following)
+        if not any(view.access.decide(action).allowed for action in roles.SIGNOFF_ACTIONS.values()):
+            self.papp.permit(roles.SIGNOFF_ACTIONS[role])
+            return
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.notify("Sign-off recorded.", markup=False)
+
+        report = view.report
+        warning = "" if report.ready else f"Not ready for gateway: {len(report.open_items)} of " \
+                                           f"{len(report.checklist)} items are still open."
+        self.app.push_screen(SignOffDialog(report.learner, signoffs, role, view.as_of, warning), done)
+
     def palette_commands(self) -> list[PaletteCommand]:
         return [
             ("gateway: next open item", "Move to the next checklist item still open", self.action_next_open),
+            ("gateway: sign off", "Record a gateway sign-off (assessor, then apprentice, then employer)",
+             self.action_sign_off),
             ("gateway: reload", "Read the portfolio file again", self.action_reload),
         ]

@@ -155,6 +155,8 @@ class TimelineScreen(PortfolioScreen):
         if item.status == "done":
             self.notify("That milestone is already done.", markup=False)
             return
+        if not self.papp.permit("progress.record"):
+            return
         from portfolio_tui.services.records import mark_milestone_done
 
         on = view.as_of

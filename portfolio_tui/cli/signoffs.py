@@ -1,0 +1,62 @@
+"""``portfolio signoff PATH --role assessor|apprentice|employer [--date D]``: a gateway sign-off.
+
+The account running the command must hold the role on the cohort's roster (without a roster: own
+the file); a refusal says who may, and exits 1. Signing out of order is bad input (exit 2) and
+says who must sign first.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from portfolio_tui.cli.errors import CliError
+from portfolio_tui.cli.refusals import refusals
+from portfolio_tui.domain.roles import SIGNOFF_ACTIONS, SIGNOFF_ORDER
+
+REFUSED = 1
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("signoff", help="sign off a portfolio's gateway (assessor, then apprentice, then employer)")
+    p.add_argument("path", type=Path)
+    p.add_argument("--role", required=True, choices=SIGNOFF_ORDER)
+    p.add_argument("--date", help="the day of the sign-off (default today)")
+    p.set_defaults(func=cmd_signoff)
+
+
+def _require_role(path: Path, role: str) -> None:
+    """Refuse unless the OS account may sign for ``role`` (the roster beside the file decides)."""
+    from portfolio_tui import roster as roster_io
+    from portfolio_tui import sharing
+    from portfolio_tui.domain import roles
+    from portfolio_tui.domain.text import clean_text
+    from portfolio_tui.identity import current_user
+
+    if not path.is_file():
+        raise CliError(f"{path}: no such portfolio file")
+    try:
+        roster = roster_io.load_roster(path.parent)
+    except roster_io.RosterError as exc:
+        raise CliError(clean_text(str(exc))) from None
+    decision = roles.may(roster, current_user(), SIGNOFF_ACTIONS[role], path.name, file_owner=sharing.owner_of(path))
+    if not decision.allowed:
+        raise CliError(clean_text(decision.reason), REFUSED)
+
+
+def cmd_signoff(args: argparse.Namespace) -> int:
+    from portfolio_tui.domain.roles import next_signoff
+    from portfolio_tui.services.portfolios import PortfolioService
+    from portfolio_tui.services.signoffs import sign_off
+
+    _require_role(args.path, args.role)
+    with refusals():
+        svc = PortfolioService(args.path)
+        sign_off(svc, args.role, args.date or date.today())
+        made = svc.load().signoffs
+    done = next(s for s in made if s.role == args.role)
+    following = next_signoff(made)
+    then = f"; next: the {following}" if following else "; all three sign-offs are in"
+    print(f"signed off as {args.role} by {done.by} on {done.on.isoformat()}{then}")
+    return 0

@@ -1,0 +1,260 @@
+"""The caseload: every learner in a cohort folder that the viewer may see, riskiest first.
+
+A tutor sees their caseload, a line manager only their own apprentices (the folder's roster
+decides; without a roster, every portfolio in the folder). Each file is checked off the UI thread
+with the same readiness rules as ``portfolio gateway``; a file that cannot be read is a row of its
+own, first, with the reason. Enter opens the learner's dashboard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from portfolio_tui.domain import grading, roles
+from portfolio_tui.domain.gateway import ReadinessReport
+from portfolio_tui.domain.text import clean_text
+from portfolio_tui.tui.render import days_phrase, plural
+from portfolio_tui.tui.widgets.evidence_table import Column, EvidenceTable, TableRow
+
+if TYPE_CHECKING:
+    from portfolio_tui.tui.app import CaseloadApp
+
+COLUMNS = [
+    Column("learner", "Learner", 0),
+    Column("standard", "Standard", 8),
+    Column("rag", "RAG", 5),
+    Column("coverage", "Covered", 7),
+    Column("overdue", "Overdue", 7),
+    Column("next", "Next milestone", 15),
+    Column("end", "Ends", 5),
+    Column("grade", "Grade", 11),
+]
+RAG_RANK = {"red": 0, "amber": 1, "green": 2}
+RAG_STYLE = {"red": "caseload--red", "amber": "caseload--amber", "green": "caseload--green"}
+SHORT_GRADES = {grading.NOT_YET: "Not yet", grading.NO_RULE: "No rule"}
+"""Grades too long for the column; the detail line under the table spells them out."""
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    """One learner's file: its readiness report, or why it could not be read."""
+
+    key: int
+    path: Path
+    as_of: date
+    report: ReadinessReport | None = None
+    error: str = ""
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for m in self.report.milestones if m.status == "overdue") if self.report else 0
+
+    @property
+    def days_to_end(self) -> int:
+        return (self.report.effective_end - self.as_of).days if self.report else 0
+
+    @property
+    def name(self) -> str:
+        return clean_text(self.report.learner) if self.report else self.path.name
+
+    def risk(self) -> tuple[int, int, int, int, str]:
+        """Unreadable files first, then red, amber, green; then most overdue milestones, then nearest end."""
+        if self.report is None:
+            return (0, 0, 0, 0, self.path.name)
+        return (1, RAG_RANK.get(self.report.rag, 0), -self.overdue, self.days_to_end, self.name.casefold())
+
+
+@dataclass(frozen=True)
+class Caseload:
+    rows: tuple[CaseloadRow, ...] = ()
+    viewer: str = ""
+    """Who is looking and in what role, as the heading says it."""
+    problem: str = ""
+    """Why nothing is listed (a roster that failed its checks), or ``""``."""
+
+
+def load_caseload(folder: Path, account: str, as_of: date) -> Caseload:
+    """Check every portfolio in ``folder`` that ``account`` may see (file I/O: run it in a worker thread)."""
+    from portfolio_tui import roster as roster_io
+    from portfolio_tui.services.readiness import check_portfolio, portfolio_paths
+
+    try:
+        roster = roster_io.load_roster(folder)
+    except roster_io.RosterError as exc:
+        return Caseload(viewer=account, problem=clean_text(str(exc)))
+    if roster is None:
+        viewer = f"{account} (no roster here: every portfolio is listed)"
+    else:
+        role = roster.role_of(account)
+        viewer = f"{account}, {roles.ROLES[role]}" if role else f"{account} (not on this cohort's roster)"
+    paths = portfolio_paths([folder])
+    shown = set(roles.visible(roster, account, [p.name for p in paths]))
+    rows = []
+    for key, path in enumerate(paths):
+        if path.name not in shown:
+            continue
+        checked = check_portfolio(path, as_of)
+        rows.append(CaseloadRow(key, path, as_of, checked.report, clean_text(checked.error)))
+    return Caseload(tuple(sorted(rows, key=CaseloadRow.risk)), viewer)
+
+
+def _days(days: int) -> str:
+    return f"{days}d"
+
+
+def table_row(row: CaseloadRow) -> TableRow:
+    report = row.report
+    if report is None:
+        # The row names the file already: the cell keeps what comes after "<path>: ".
+        why = row.error.split(f"{row.path}: ", 1)[-1]
+        return TableRow(row.key, (row.path.name, "-", "ERROR", "", "", why, "", ""),
+                        ("", "", "caseload--red", "", "", "caseload--red", "", ""))
+    nxt = report.next_milestone
+    upcoming = f"{_days((nxt.date - row.as_of).days)} {clean_text(nxt.title)}" if nxt else "none"
+    grade = report.prediction.grade
+    return TableRow(
+        row.key,
+        (
+            row.name,
+            clean_text(report.standard_id),
+            report.rag.upper(),
+            f"{report.coverage.full}/{report.coverage.total}",
+            str(row.overdue) if row.overdue else "-",
+            upcoming,
+            _days(row.days_to_end),
+            SHORT_GRADES.get(grade, clean_text(grade)),
+        ),
+        (
+            "",
+            "caseload--muted",
+            RAG_STYLE.get(report.rag, ""),
+            "",
+            "caseload--red" if row.overdue else "caseload--muted",
+            "caseload--red" if nxt and nxt.status == "overdue" else "",
+            "caseload--red" if row.days_to_end < 0 else "",
+            "caseload--muted" if report.prediction.provisional else "",
+        ),
+    )
+
+
+def detail(row: CaseloadRow) -> Content:
+    """Two lines about the highlighted learner: what the columns had to shorten."""
+    report = row.report
+    if report is None:
+        return Content.assemble((row.path.name, "bold"), "  cannot be read\n", (row.error, "$text-error"))
+    first = Content.assemble((row.name, "bold"), " · ", clean_text(report.standard_title), " · ",
+                             (row.path.name, "$text-muted"))
+    parts: list[str | Content | tuple[str, str]] = []
+    nxt = report.next_milestone
+    if nxt:
+        when = days_phrase((nxt.date - row.as_of).days)
+        parts += ["Next: ", clean_text(nxt.title), f" {nxt.date.isoformat()} {when}"]
+    else:
+        parts.append("No milestones left")
+    open_items = len(report.open_items)
+    parts += [" · ", "ready for gateway" if report.ready else f"{plural(open_items, 'gateway item')} open",
+              " · ", (clean_text(report.prediction.grade), "bold"),
+              (" (provisional)" if report.prediction.provisional else "", "$text-muted")]
+    return Content("\n").join([first, Content.assemble(*parts)])
+
+
+class CaseloadTable(EvidenceTable):
+    """The evidence log's virtual table, with the caseload's colours."""
+
+    COMPONENT_CLASSES = EvidenceTable.COMPONENT_CLASSES | {
+        "caseload--red", "caseload--amber", "caseload--green", "caseload--muted",
+    }
+    BINDINGS = [Binding("enter", "select", "Open learner", id="caseload.open")]
+    DEFAULT_CSS = """
+    CaseloadTable {
+        & > .caseload--red { color: $text-error; text-style: bold; }
+        & > .caseload--amber { color: $text-warning; text-style: bold; }
+        & > .caseload--green { color: $text-success; text-style: bold; }
+        & > .caseload--muted { color: $text-muted; }
+    }
+    """
+
+
+class CaseloadScreen(Screen[None]):
+    BINDINGS = [
+        Binding("r", "reload", "Reload", id="caseload.reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[int, CaseloadRow] = {}
+
+    @property
+    def capp(self) -> CaseloadApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.styled("Checking the portfolios…", "$text-muted"), id="caseload-head")
+        yield CaseloadTable(COLUMNS, id="caseload")
+        yield Static("", id="caseload-detail")
+        yield Footer()
+
+    @property
+    def table(self) -> CaseloadTable:
+        return self.query_one("#caseload", CaseloadTable)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        """Check every file again (off the UI thread): coming back from a learner shows what changed."""
+        app = self.capp
+        folder, account, as_of = app.folder, app.account, app.as_of
+
+        def work() -> None:
+            caseload = load_caseload(folder, account, as_of)
+            app.call_from_thread(self.show, caseload)
+
+        self.run_worker(work, thread=True, group="caseload", exclusive=True)
+
+    def show(self, caseload: Caseload) -> None:
+        folder = clean_text(str(self.capp.folder))
+        as_of = self.capp.as_of.isoformat()
+        head = [Content.assemble(("Caseload ", "bold $secondary"), (folder, "bold"),
+                                 f" · {plural(len(caseload.rows), 'learner')} · as of {as_of}")]
+        if caseload.problem:
+            head.append(Content.styled(f"Not listed: {caseload.problem}", "$text-error"))
+        else:
+            head.append(Content.assemble(("You: ", "$text-muted"), caseload.viewer,
+                                         (" · enter opens a learner", "$text-muted")))
+        self.query_one("#caseload-head", Static).update(Content("\n").join(head))
+        self.rows = {row.key: row for row in caseload.rows}
+        table = self.table
+        table.set_rows([table_row(row) for row in caseload.rows], keep=table.current_key)
+        if not caseload.rows:
+            self.query_one("#caseload-detail", Static).update(
+                Content.styled("No portfolios here that you may see.", "$text-muted"))
+
+    @on(EvidenceTable.Highlighted, "#caseload")
+    def _highlighted(self, event: EvidenceTable.Highlighted) -> None:
+        row = self.rows.get(event.key) if event.key is not None else None
+        if row is not None:
+            self.query_one("#caseload-detail", Static).update(detail(row))
+
+    @on(EvidenceTable.Selected, "#caseload")
+    async def _selected(self, event: EvidenceTable.Selected) -> None:
+        row = self.rows.get(event.key)
+        if row is None:
+            return
+        if row.report is None:
+            self.notify(f"{row.path.name} cannot be opened: {row.error}", severity="error", markup=False)
+            return
+        await self.capp.open_learner(row.path)

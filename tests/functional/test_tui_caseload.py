@@ -1,0 +1,189 @@
+"""The tutor's caseload: learners sorted by risk, drill down, accept evidence and sign off the gateway;
+and a line manager who sees only their own apprentice, read-only."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from textual.widgets import Select, Static, TextArea
+
+from portfolio_tui import roster as roster_io
+from portfolio_tui.domain.roles import Roster, RosterEntry
+from portfolio_tui.identity import current_user
+from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.services.records import mark_milestone_done
+from portfolio_tui.tui.app import CaseloadApp
+from portfolio_tui.tui.factory import build_caseload
+from portfolio_tui.tui.screens.caseload import CaseloadScreen, CaseloadTable
+from portfolio_tui.tui.screens.dashboard import DashboardScreen
+from portfolio_tui.tui.screens.decisions import AssessDialog, SignOffDialog
+from portfolio_tui.tui.screens.evidence_log import EvidenceLogScreen
+from portfolio_tui.tui.screens.gateway import GatewayScreen
+from portfolio_tui.tui.widgets.evidence_table import EvidenceTable
+from tests.functional.tui_helpers import AS_OF, drive, settle
+
+ACTOR = "tester"
+ME = current_user()
+
+
+def _learner(folder: Path, file: str, name: str, start: date, end: date, reviews: tuple[str, ...] = ()) -> Path:
+    path = folder / file
+    service = PortfolioService.create(path, learner=name, standard="odo-l3", start=start, end=end, actor=ACTOR)
+    service.add_evidence(title=f"{name}: minutes of the team meeting", date=start, kind="product",
+                         criteria=["K1", "S2"], as_of=AS_OF)
+    for day in reviews:
+        service.add_record("reviews", {"date": day, "attendees": [name], "actions": "Plan the next quarter."})
+    return path
+
+
+def make_cohort(folder: Path) -> Path:
+    """Four learners on fixed dates (risk on ``AS_OF`` in the comments) and one file that cannot be read."""
+    # red, 2 milestones overdue, ends in 75 days
+    _learner(folder, "ava.json", "Ava Patel", date(2024, 6, 3), date(2026, 3, 31))
+    # red, 1 overdue (the other is done), ends sooner (43 days): fewer overdue sorts after Ava
+    dan = _learner(folder, "dan.json", "Dan Reid", date(2024, 6, 3), date(2026, 2, 27))
+    mark_milestone_done(PortfolioService(dan, actor=ACTOR), "plan-review", on=date(2025, 9, 1), as_of=AS_OF)
+    # amber, nothing overdue: the nearer planned end first
+    _learner(folder, "ben.json", "Ben Okoro", date(2025, 9, 1), date(2027, 3, 31), ("2025-12-01",))
+    _learner(folder, "cara.json", "Cara Lewis", date(2025, 6, 2), date(2026, 12, 18), ("2025-09-01", "2025-12-01"))
+    (folder / "broken.json").write_text("{ not json", encoding="utf-8")
+    return folder
+
+
+def _learners(app: CaseloadApp) -> list[str]:
+    return [row.cells[0] for row in app.screen.query_one(CaseloadTable).rows]
+
+
+def _notes(app: CaseloadApp) -> list[str]:
+    """Record what the app tells the user in notifications."""
+    seen: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        seen.append(message)
+        notify(message, **kwargs)
+
+    app.notify = recording  # type: ignore[method-assign]
+    return seen
+
+
+async def _type(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(*[c if c != " " else "space" for c in text])
+
+
+@drive
+async def test_a_tutor_sorts_by_risk_drills_down_accepts_evidence_and_signs_off(tmp_path: Path) -> None:
+    folder = make_cohort(tmp_path)
+    app = build_caseload(folder, as_of=AS_OF, actor=ACTOR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseloadScreen)
+        assert _learners(app) == ["broken.json", "Ava Patel", "Dan Reid", "Cara Lewis", "Ben Okoro"]
+        rows = app.screen.query_one(CaseloadTable).rows
+        assert [r.cells[2] for r in rows] == ["ERROR", "RED", "RED", "AMBER", "AMBER"]
+        assert [r.cells[4] for r in rows[1:]] == ["2", "1", "-", "-"]
+        assert rows[1].cells[6] == "75d" and rows[1].cells[3] == "0/22"
+        assert rows[0].cells[5].startswith("not valid JSON at line 1")
+        assert "cannot open" in str(app.screen.query_one("#caseload-detail", Static).render())
+
+        # Drill down into Ava (the riskiest readable file), her dashboard shows.
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert "Ava Patel" in str(app.screen.query_one("#dash-head", Static).render())
+
+        # Accept her evidence: A, choose accept, type feedback, save.
+        await pilot.press("2")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EvidenceLogScreen)
+        await pilot.press("A")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AssessDialog)
+        await pilot.press("enter", "down", "enter")
+        assert dialog.query_one("#outcome", Select).value == "accept"
+        await pilot.press("tab")
+        assert dialog.focused is dialog.query_one("#feedback", TextArea)
+        await _type(pilot, "Clear minutes [b]well kept")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EvidenceLogScreen)
+        evidence = PortfolioService(folder / "ava.json").load().evidence[0]
+        assert evidence.status == "accepted"
+        assert (evidence.judgements[-1].feedback, evidence.judgements[-1].by) == ("Clear minutes [b]well kept", ACTOR)
+        assert app.screen.query_one(EvidenceTable).rows[0].cells[4] == "accepted"
+
+        # Sign off the gateway as assessor (the next one due is offered first).
+        await pilot.press("5")
+        await settle(app, pilot)
+        assert isinstance(app.screen, GatewayScreen)
+        assert "next: assessor" in str(app.screen.query_one("#signoffs", Static).render())
+        await pilot.press("S")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SignOffDialog)
+        assert app.screen.query_one("#role", Select).value == "assessor"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, GatewayScreen)
+        signoffs = PortfolioService(folder / "ava.json").load().signoffs
+        assert [(s.role, s.by, s.on) for s in signoffs] == [("assessor", ACTOR, AS_OF)]
+        shown = str(app.screen.query_one("#signoffs", Static).render())
+        assert "assessor tester 2026-01-15" in shown and "next: apprentice" in shown
+
+        # The employer before the apprentice is refused, saying who must sign first; nothing is written.
+        before = (folder / "ava.json").read_bytes()
+        await pilot.press("S")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, SignOffDialog)
+        dialog.query_one("#role", Select).value = "employer"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is dialog
+        error = dialog.query_one("#dialog-error", Static)
+        assert error.has_class("-shown")
+        assert "still waiting for: apprentice" in str(error.render())
+        assert (folder / "ava.json").read_bytes() == before
+        await pilot.press("escape")
+        await settle(app, pilot)
+
+        # Back to the caseload, which checks the files again: Ava's accepted evidence now counts.
+        await pilot.press("backspace")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseloadScreen)
+        rows = app.screen.query_one(CaseloadTable).rows
+        assert rows[1].cells[0] == "Ava Patel" and rows[1].cells[3] == "2/22"
+        await pilot.press("2")  # no learner open: the learner screens stay closed
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseloadScreen)
+
+
+@drive
+async def test_a_line_manager_sees_only_their_apprentice_read_only(tmp_path: Path) -> None:
+    folder = make_cohort(tmp_path)
+    roster_io.create_roster(folder, ME)
+    roster_io.update_roster(folder, ME, lambda r: Roster(r.owner, {
+        ME: RosterEntry("line-manager", ("cara.json",)),
+        "tess": RosterEntry("tutor", ("*",)),
+    }))
+    before = (folder / "cara.json").read_bytes()
+    app = build_caseload(folder, as_of=AS_OF, actor=ACTOR)
+    notes = _notes(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert _learners(app) == ["Cara Lewis"]
+        assert "line manager" in str(app.screen.query_one("#caseload-head", Static).render())
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("2", "A")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EvidenceLogScreen)
+        assert notes[-1] == "only an assessor (tutor) may accept or refer evidence in cara.json: tess"
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EvidenceLogScreen)
+        assert notes[-1] == "only the apprentice may add evidence to cara.json, and the roster names no one for it" \
+                            f" (the roster's owner or a tutor can add them: {ME}, tess)"
+    assert (folder / "cara.json").read_bytes() == before
