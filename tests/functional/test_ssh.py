@@ -41,8 +41,14 @@ class Server:
     folder: Path
     """The tutor's cohort folder, with one apprentice's portfolio in it."""
 
-    def drive(self, command: str, timeout: float = 60) -> tuple[int, list[str]]:
-        """Run ``command`` on the server through ``ssh -t`` in an 80x24 tmux pane; its exit status and the screen."""
+    def drive(
+        self, command: str, timeout: float = 60, *, wait_for: str = "", keys: tuple[str, ...] = ()
+    ) -> tuple[int, list[str]]:
+        """Run ``command`` on the server through ``ssh -t`` in an 80x24 tmux pane; its exit status and the screen.
+
+        For a full-screen program, ``wait_for`` is text to see on the screen before typing ``keys``;
+        the screen returned is then the one seen at that moment.
+        """
         sock = f"portfolio-ssh-{secrets.token_hex(4)}"
         conf = self.key.parent / f"{sock}.conf"
         conf.write_text("set -g history-limit 5000\nset -g remain-on-exit on\n")
@@ -59,14 +65,31 @@ class Server:
              "env", "TERM=xterm-256color", "LANG=C.UTF-8", "sh", "-c", pane],
             check=True, env=env,
         )
+
+        def capture(history: bool = True) -> list[str]:
+            start = ["-S", "-"] if history else []
+            return subprocess.run([*tmux, "capture-pane", "-p", *start, "-t", "tutor"],
+                                  capture_output=True, text=True, check=True).stdout.splitlines()
+
         try:
             deadline = time.monotonic() + timeout
+            seen: list[str] = []
+            while wait_for:
+                seen = capture(history=False)
+                if any(wait_for in line for line in seen):
+                    time.sleep(0.5)
+                    seen = capture(history=False)
+                    subprocess.run([*tmux, "send-keys", "-t", "tutor", *keys], check=True)
+                    break
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{wait_for!r} never appeared:\n" + "\n".join(seen))
+                time.sleep(0.2)
             while True:
-                screen = subprocess.run([*tmux, "capture-pane", "-p", "-S", "-", "-t", "tutor"],
-                                        capture_output=True, text=True, check=True).stdout.splitlines()
+                screen = capture()
                 finished = [line for line in screen if line.startswith(DONE)]
                 if finished:
-                    return int(finished[-1].split()[1]), [line for line in screen if not line.startswith(DONE)]
+                    status = int(finished[-1].split()[1])
+                    return status, seen or [line for line in screen if not line.startswith(DONE)]
                 if time.monotonic() > deadline:
                     pytest.fail("the SSH session did not finish:\n" + "\n".join(screen))
                 time.sleep(0.1)
@@ -246,3 +269,11 @@ def test_the_tutors_gateway_check_of_a_caseload(server: Server) -> None:
     assert status == 1, text  # a new portfolio is not ready for gateway
     assert "Alice Ng" in text and "RED" in text and "Traceback" not in text
     assert max(len(line) for line in screen) <= 80
+
+
+def test_the_tutor_opens_the_caseload_in_the_tui(server: Server) -> None:
+    status, screen = server.drive(f"portfolio open {server.folder}", wait_for="Alice Ng", keys=("q",))
+    text = "\n".join(screen)
+    assert status == 0, text
+    assert "Alice Ng" in text and "odo-l3" in text and "Traceback" not in text
+    assert len(screen) <= 24 and max(len(line) for line in screen) <= 80
