@@ -13,14 +13,16 @@ from importlib import import_module
 from portfolio_tui import __version__
 from portfolio_tui.cli.errors import CliError
 
-COMMAND_MODULES = ("standards", "tui_commands", "people", "portfolio_cmds", "evidence", "rules", "signoffs")
+COMMAND_MODULES = (
+    "standards", "tui_commands", "people", "portfolio_cmds", "evidence", "readiness_cmds", "rules", "signoffs",
+)
 COMMANDS = {
     "standards": "standards",
     "open": "tui_commands", "demo": "tui_commands",
     "roster": "people", "doctor": "people", "verify": "people",
     "new": "portfolio_cmds", "validate": "portfolio_cmds",
     "evidence": "evidence",
-    "timeline": "rules", "gateway": "rules", "review": "rules", "otj": "rules", "break": "rules",
+    "timeline": "readiness_cmds", "gateway": "readiness_cmds", "review": "rules", "otj": "rules", "break": "rules",
     "prerequisite": "rules", "checklist": "rules", "milestone": "rules", "grade": "rules", "learner": "rules",
     "signoff": "signoffs",
 }

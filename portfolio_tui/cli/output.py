@@ -8,10 +8,33 @@ from typing import Any
 
 from portfolio_tui.domain.text import clean_text
 
+INDENT = 2
+
+
+def json_text(value: Any, depth: int = 0) -> str:
+    """``value`` as :func:`print_json` writes it, placed ``depth`` levels down in a bigger document.
+
+    Encoding is the slow part of printing a big document, so the parts of one can be encoded apart
+    (in worker processes) and joined by :func:`print_json_lists` into the same text.
+    """
+    text = json.dumps(value, indent=INDENT, ensure_ascii=False, default=str)
+    return text.replace("\n", "\n" + " " * (INDENT * depth)) if depth else text
+
 
 def print_json(document: Any) -> None:
-    json.dump(document, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
+    # One write of the whole text: json.dump would make one write call per token.
+    sys.stdout.write(json_text(document) + "\n")
+
+
+def print_json_lists(lists: dict[str, list[str]]) -> None:
+    """Print ``{name: [item, ...]}`` exactly as :func:`print_json` would, each item already ``json_text(item, 2)``."""
+    pad = " " * INDENT
+    members = [
+        f"{pad}{json.dumps(name, ensure_ascii=False)}: "
+        + ("[\n" + ",\n".join(pad * 2 + item for item in items) + f"\n{pad}]" if items else "[]")
+        for name, items in lists.items()
+    ]
+    sys.stdout.write("{\n" + ",\n".join(members) + "\n}\n" if members else "{}\n")
 
 
 def console(stderr: bool = False):

@@ -20,17 +20,24 @@ NOT_NOW = 1
 @contextmanager
 def refusals() -> Iterator[None]:
     """Turn :class:`ServiceError` and :class:`StoreError` raised in the body into :class:`CliError`."""
+    try:
+        yield
+    except Exception as exc:
+        refusal = _refusal(exc)
+        if refusal is None:
+            raise
+        raise refusal from None
+
+
+def _refusal(exc: Exception) -> CliError | None:
+    # The error classes are imported only once something failed, so a command that succeeds does
+    # not pay for importing the roles module.
     from portfolio_tui.domain.roles import NotAllowed
     from portfolio_tui.services.errors import ServiceError
     from portfolio_tui.store.errors import ConflictError, LockTimeout, StoreError, WriteFailed
 
-    try:
-        yield
-    except NotAllowed as exc:
-        raise CliError(clean_text(str(exc)), NOT_NOW) from None
-    except ServiceError as exc:
-        raise CliError(clean_text(str(exc)), BAD_INPUT) from None
-    except (ConflictError, WriteFailed, LockTimeout) as exc:
-        raise CliError(clean_text(str(exc)), NOT_NOW) from None
-    except StoreError as exc:
-        raise CliError(clean_text(str(exc)), BAD_INPUT) from None
+    if isinstance(exc, (NotAllowed, ConflictError, WriteFailed, LockTimeout)):
+        return CliError(clean_text(str(exc)), NOT_NOW)
+    if isinstance(exc, (ServiceError, StoreError)):
+        return CliError(clean_text(str(exc)), BAD_INPUT)
+    return None

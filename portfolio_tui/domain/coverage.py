@@ -56,21 +56,25 @@ class GroupCoverage:
 def coverage(standard: Standard, evidence: Iterable[Evidence]) -> dict[str, CriterionCoverage]:
     """Each criterion's coverage, in the standard's order."""
     criteria = standard.criteria
-    tagged: dict[str, list[Evidence]] = {cid: [] for cid in criteria}
+    tagged: dict[str, list[tuple[int, bool, bool]]] = {cid: [] for cid in criteria}
     for piece in evidence:
         if piece.deleted:
             continue
+        facts = (piece.id, piece.simulated, piece.accepted)  # worked out once, not once per criterion
         for cid in dict.fromkeys(piece.criteria):
-            if cid in tagged:
-                tagged[cid].append(piece)
+            pieces = tagged.get(cid)
+            if pieces is not None:
+                pieces.append(facts)
     out = {}
     for cid, criterion in criteria.items():
-        pieces = tagged[cid]
-        simulated = [e.id for e in pieces if e.simulated and criterion.real_work_only]
-        counting = [e for e in pieces if not (e.simulated and criterion.real_work_only)]
-        accepted = [e.id for e in counting if e.accepted]
+        counting = tagged[cid]
+        simulated: tuple[int, ...] = ()
+        if criterion.real_work_only:
+            simulated = tuple(eid for eid, is_simulated, _ in counting if is_simulated)
+            counting = [facts for facts in counting if not facts[1]]
+        accepted = tuple(eid for eid, _, is_accepted in counting if is_accepted)
         state = "full" if accepted else "partial" if counting else "none"
-        out[cid] = CriterionCoverage(cid, state, tuple(e.id for e in counting), tuple(accepted), tuple(simulated))
+        out[cid] = CriterionCoverage(cid, state, tuple(eid for eid, _, _ in counting), accepted, simulated)
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 CRITERION_KINDS = ("knowledge", "skill", "behaviour", "value", "assessment-criterion")
@@ -175,8 +176,9 @@ class Standard:
         for group in self.groups:
             yield from group.all_criteria()
 
-    @property
+    @cached_property
     def criteria(self) -> dict[str, Criterion]:
+        """Every criterion by id, in the standard's order (worked out once: a standard never changes)."""
         return {c.id: c for c in self.all_criteria()}
 
     def criterion(self, criterion_id: str) -> Criterion | None:

@@ -19,8 +19,8 @@ from portfolio_tui.domain.progress import OtjEntry
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.store import migrations
 from portfolio_tui.store.errors import CorruptFile, NewerVersion
+from portfolio_tui.store.reading import parse_document
 from portfolio_tui.store.records import check_document, check_record, from_record
-from portfolio_tui.store.storage import parse_document
 
 EXTRA_CHECKLIST_KEYS = ("employer-confirmation",)
 

@@ -6,7 +6,8 @@ The TUI shows the :class:`ReadinessReport` object; ``portfolio gateway --json`` 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -52,16 +53,86 @@ class Checked:
     error: str = ""
 
 
-def check_portfolio(path: Path, as_of: date) -> Checked:
+def check_portfolio(path: Path, as_of: date, standards: dict[str, Standard] | None = None) -> Checked:
+    """One portfolio's report; ``standards`` keeps the standards already looked up, across a caseload."""
     from portfolio_tui.store.errors import StoreError
-    from portfolio_tui.store.portfolio_store import PortfolioStore
+    from portfolio_tui.store.reading import read_portfolio
 
     try:
-        portfolio = PortfolioStore(path).load()
-        standard = catalog.get(portfolio.learner.standard_id)
+        portfolio = read_portfolio(path)
+        standard_id = portfolio.learner.standard_id
+        standard = standards.get(standard_id) if standards is not None else None
+        if standard is None:
+            standard = catalog.get(standard_id)
+            if standards is not None:
+                standards[standard_id] = standard
     except (StoreError, catalog.StandardNotFound) as exc:
         return Checked(path, error=str(exc))
     return Checked(path, assess(standard, portfolio, as_of))
+
+
+PARALLEL_FROM = 40
+"""Portfolios per worker process below which a caseload is read in this process (a fork costs a few ms)."""
+
+
+def check_portfolios(
+    paths: list[Path], as_of: date, *, parallel: bool = False, then: Callable[[Checked], Any] | None = None
+) -> list[Any]:
+    """Each portfolio's report, in the order of ``paths``, or what ``then`` makes of it.
+
+    With ``parallel``, a big caseload is shared among worker processes, one per CPU core this process
+    may use. They are forked, so they start without importing anything again; only call it so from a
+    program that runs no threads (the CLI; not the TUI), since forking a threaded process is unsafe.
+    ``then`` runs in the workers too, so that its work is shared out and only its result is sent back.
+    """
+    workers = min(_cpus(), len(paths) // PARALLEL_FROM) if parallel else 1
+    if workers < 2 or not _can_fork():
+        return _check_all(paths, as_of, then)
+    import multiprocessing
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(paths) // (workers * 4))  # a few chunks each, so a slow chunk does not leave a core idle
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_ctrl_c)
+    try:
+        # Ctrl-C reaches every process in the terminal's group. A worker stopped by it mid-way could
+        # leave the pool's queues locked and this process waiting for ever, so workers ignore it; they
+        # are forked with it blocked, so that not even one arriving as they start can stop them. Here
+        # it raises KeyboardInterrupt as usual: chunks not started are cancelled, started ones finish.
+        unblocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            futures = [pool.submit(_check_all, chunk, as_of, then) for chunk in chunks]
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)
+        return [result for future in futures for result in future.result()]
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+    import signal
+
+    return "fork" in multiprocessing.get_all_start_methods() and hasattr(signal, "pthread_sigmask")
+
+
+def _ignore_ctrl_c() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _check_all(paths: list[Path], as_of: date, then: Callable[[Checked], Any] | None) -> list[Any]:
+    standards: dict[str, Standard] = {}
+    checked = [check_portfolio(path, as_of, standards) for path in paths]
+    return checked if then is None else list(map(then, checked))
+
+
+def _cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def report_document(path: Path, report: ReadinessReport) -> dict[str, Any]:
@@ -69,8 +140,17 @@ def report_document(path: Path, report: ReadinessReport) -> dict[str, Any]:
     return {"path": str(path), **report.to_dict()}
 
 
-def gateway_document(checked: list[Checked]) -> dict[str, Any]:
-    return {
-        "portfolios": [report_document(c.path, c.report) for c in checked if c.report],
-        "errors": [{"path": str(c.path), "error": c.error} for c in checked if not c.report],
-    }
+@dataclass(frozen=True)
+class Entry:
+    """One portfolio as ``gateway --json`` prints it: its part of the document, and whether it is ready."""
+
+    document: dict[str, Any]
+    ready: bool | None
+    """None when the file could not be read; the document then says why."""
+
+
+def gateway_entry(checked: Checked) -> Entry:
+    """What ``gateway --json`` shows of one portfolio: its report, or why it could not be read."""
+    if checked.report is None:
+        return Entry({"path": str(checked.path), "error": checked.error}, None)
+    return Entry(report_document(checked.path, checked.report), checked.report.ready)

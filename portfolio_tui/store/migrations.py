@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from portfolio_tui import identity
-from portfolio_tui.domain import audit_chain
 from portfolio_tui.store.errors import CorruptFile, NewerVersion
 from portfolio_tui.store.records import RECORD_TABLES, TABLES
 
@@ -84,6 +83,8 @@ def _v0_to_v1(doc: Document) -> Document:
 
 def _v1_to_v2(doc: Document) -> Document:
     """Chain the audit entries and sign-offs as found, then fingerprint every record in a ``seal`` entry."""
+    from portfolio_tui.domain import audit_chain  # hashing is only needed here: reading a current file skips it
+
     new: Document = dict(doc)
     new["meta"] = {"1": {**doc["meta"]["1"], "schema_version": 2}}
     new["signoffs"] = _chained(doc.get("signoffs", {}))
@@ -108,6 +109,8 @@ def _v1_to_v2(doc: Document) -> Document:
 
 def _chained(table: dict[str, Any]) -> dict[str, Any]:
     """The table's records in id order, each chained to the one before (any old ``prev``/``hash`` replaced)."""
+    from portfolio_tui.domain import audit_chain
+
     chained: dict[str, Any] = {}
     head = audit_chain.GENESIS
     for key, record in audit_chain.ordered(table):

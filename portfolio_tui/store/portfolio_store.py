@@ -25,17 +25,9 @@ from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.store import migrations
 from portfolio_tui.store.errors import AlreadyExists, NotFound, StoreError, WriteFailed
 from portfolio_tui.store.lock import DEFAULT_TIMEOUT, PortfolioLock
-from portfolio_tui.store.records import (
-    PORTFOLIO_FIELDS,
-    RECORD_TABLES,
-    TABLES,
-    AuditEntry,
-    audit_from_record,
-    check_document,
-    from_record,
-    to_record,
-)
-from portfolio_tui.store.storage import AtomicJSONStorage, Snapshot, describe, remove_stale_temp_files, write_atomically
+from portfolio_tui.store.reading import Snapshot, object_of, portfolio_of
+from portfolio_tui.store.records import TABLES, AuditEntry, audit_from_record, check_document, to_record
+from portfolio_tui.store.storage import AtomicJSONStorage, describe, remove_stale_temp_files, write_atomically
 from portfolio_tui.store.transaction import Transaction, copy_json
 
 
@@ -100,22 +92,11 @@ class PortfolioStore:
     def load(self) -> Portfolio:
         """The whole portfolio as immutable domain objects (rebuilt only for records that changed)."""
         with self._mutex:
-            snap = self._storage.snapshot()
-            if snap.portfolio is None:
-                snap.portfolio = Portfolio(
-                    learner=self._object(snap, "learner", Learner, "1"),
-                    **{
-                        PORTFOLIO_FIELDS[table]: tuple(
-                            self._object(snap, table, cls, key) for key in snap.doc.get(table, {})
-                        )
-                        for table, cls in RECORD_TABLES.items()
-                    },
-                )
-            return snap.portfolio
+            return portfolio_of(self._storage.snapshot())
 
     def learner(self) -> Learner:
         with self._mutex:
-            return self._object(self._storage.snapshot(), "learner", Learner, "1")
+            return object_of(self._storage.snapshot(), "learner", Learner, "1")
 
     def evidence(self, evidence_id: int) -> Evidence:
         """One piece of evidence (removed ones included); raises :class:`NotFound`."""
@@ -123,7 +104,7 @@ class PortfolioStore:
             snap = self._storage.snapshot()
             if str(evidence_id) not in snap.doc.get("evidence", {}):
                 raise NotFound(f"there is no evidence {evidence_id} in {self.path}")
-            return self._object(snap, "evidence", Evidence, str(evidence_id))
+            return object_of(snap, "evidence", Evidence, str(evidence_id))
 
     def audit(self, table: str | None = None, record: int | None = None) -> list[AuditEntry]:
         """The history, oldest first; optionally only one table's or one record's entries."""
@@ -191,13 +172,6 @@ class PortfolioStore:
         except OSError as exc:
             raise WriteFailed(backup, describe(exc)) from None
         return backup
-
-    @staticmethod
-    def _object(snap: Snapshot, table: str, cls: type, key: str) -> Any:
-        cached = snap.objects.get((table, key))
-        if cached is None:
-            cached = snap.objects[(table, key)] = from_record(cls, int(key), snap.doc[table][key])
-        return cached
 
 
 __all__ = ["PortfolioStore", "StoreError", "utc_now"]

@@ -12,11 +12,13 @@ import math
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import MISSING, dataclass, fields
 from datetime import date
-from functools import cache
-from typing import Any
+from functools import cache, partial
+from itertools import chain, starmap
+from operator import is_not, itemgetter
+from typing import Any, NamedTuple
 
 from portfolio_tui.domain.evidence import Evidence, Judgement
 from portfolio_tui.domain.learner import Learner
@@ -67,13 +69,28 @@ class AuditEntry:
     changes: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True)
-class _Field:
+class _Kind(NamedTuple):
+    """How one annotated type is checked and loaded.
+
+    ``check`` says what is wrong (or None), for any value. The quick path only uses ``types`` (the
+    exact Python types a good value has once parsed from JSON) and ``refine``, for the few kinds whose
+    type alone does not settle it: given a whole column of values whose types are already known to be
+    among ``types``, is every one good? The quick path may refuse what ``check`` accepts, never the
+    other way round, so whatever it refuses goes to ``check`` for the message. ``load`` is None when
+    the JSON value is already the field's value.
+    """
+
+    check: Callable[[Any], str | None]
+    types: frozenset[type]
+    refine: Callable[[Iterable[Any]], bool] | None = None
+    load: Callable[[Any], Any] | None = None
+
+
+class _Field(NamedTuple):
     name: str
     key: str
     required: bool
-    check: Callable[[Any], str | None]
-    load: Callable[[Any], Any]
+    kind: _Kind
 
 
 def _is_date_text(value: Any) -> bool:
@@ -86,42 +103,115 @@ def _is_date_text(value: Any) -> bool:
     return True
 
 
-def _checker(hint: Any) -> tuple[Callable[[Any], str | None], Callable[[Any], Any]]:
-    """A type check (returning what is wrong, or None) and a loader for one annotated field."""
+def _is_finite_number(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and _finite_numbers((value,))
+
+
+def _finite_numbers(column: Iterable[float]) -> bool:
+    try:
+        return all(map(math.isfinite, column))
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
+def _dates(column: Iterable[str]) -> bool:
+    return all(map(_is_date_text, column))
+
+
+def _texts(column: Iterable[list[Any]]) -> bool:
+    return set(map(type, chain.from_iterable(column))) <= {str}
+
+
+_JUDGEMENT_KEYS = tuple(f.name for f in fields(Judgement))
+_judgement_values = itemgetter(*_JUDGEMENT_KEYS)
+
+
+def _judgements(column: Iterable[list[Any]]) -> bool:
+    try:
+        found = map(_judgement_values, chain.from_iterable(column))
+        return set(map(type, chain.from_iterable(found))) <= {str}
+    except (KeyError, TypeError):  # a judgement that is not an object, or lacks a field
+        return False
+
+
+def _maker(cls: type) -> Callable[..., Any]:
+    """A constructor for the frozen dataclass ``cls`` taking every field, in order, by position.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``, which is most of
+    the cost of reading a file of thousands of records. The object it builds is a plain instance whose
+    ``__dict__`` holds the fields, so filling that dict in one C call builds an equal object (same
+    ``==``, hash, repr and pickling) at a third of the cost. That holds only for a class with no
+    ``__post_init__``, no ``__slots__`` and every field in ``__init__``; any other gets its own ``__init__``.
+    """
+    if hasattr(cls, "__post_init__") or "__slots__" in cls.__dict__ or not all(f.init for f in fields(cls)):
+        return cls
+    names = tuple(f.name for f in fields(cls))
+    new = object.__new__
+
+    def make(*values: Any) -> Any:
+        obj = new(cls)
+        obj.__dict__.update(zip(names, values, strict=False))  # callers give every field
+        return obj
+
+    return make
+
+
+def _load_judgements(value: list[dict[str, str]]) -> tuple[Judgement, ...]:
+    return tuple(starmap(Judgement, map(_judgement_values, value))) if value else ()
+
+
+_given = partial(is_not, None)
+
+
+def _optional(kind: _Kind) -> _Kind:
+    check, refine, load = kind.check, kind.refine, kind.load
+    return _Kind(
+        lambda v: None if v is None else check(v),
+        kind.types | {type(None)},
+        None if refine is None else (lambda column: refine(filter(_given, column))),
+        None if load is None else (lambda v: None if v is None else load(v)),
+    )
+
+
+def _kind_of(hint: Any) -> _Kind:
+    """How to check and load one annotated field."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (types.UnionType, typing.Union) and type(None) in args:
-        inner_check, inner_load = _checker(next(a for a in args if a is not type(None)))
-        return (lambda v: None if v is None else inner_check(v)), (lambda v: None if v is None else inner_load(v))
+        return _optional(_kind_of(next(a for a in args if a is not type(None))))
     if hint is date:
-        return (lambda v: None if _is_date_text(v) else "expected a date as YYYY-MM-DD"), date.fromisoformat
+        return _Kind(
+            lambda v: None if _is_date_text(v) else "expected a date as YYYY-MM-DD",
+            frozenset({str}), _dates, date.fromisoformat,
+        )
     if hint is bool:
-        return (lambda v: None if isinstance(v, bool) else "expected true or false"), bool
+        return _Kind(lambda v: None if isinstance(v, bool) else "expected true or false", frozenset({bool}))
     if hint is int:
-        return (lambda v: None if isinstance(v, int) and not isinstance(v, bool) else "expected a whole number"), int
+        return _Kind(
+            lambda v: None if isinstance(v, int) and not isinstance(v, bool) else "expected a whole number",
+            frozenset({int}),
+        )
     if hint is float:
-        def check_number(v: Any) -> str | None:
-            ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-            return None if ok else "expected a number"
-        return check_number, float
+        return _Kind(
+            lambda v: None if _is_finite_number(v) else "expected a number",
+            frozenset({int, float}), _finite_numbers, float,
+        )
     if hint is str:
-        return (lambda v: None if isinstance(v, str) else "expected text"), str
+        return _Kind(lambda v: None if isinstance(v, str) else "expected text", frozenset({str}))
     if origin is tuple and args[0] is str:
-        def check_texts(v: Any) -> str | None:
-            ok = isinstance(v, list) and all(isinstance(i, str) for i in v)
-            return None if ok else "expected a list of text"
-        return check_texts, tuple
+        return _Kind(
+            lambda v: None if isinstance(v, list) and all(isinstance(i, str) for i in v) else "expected a list of text",
+            frozenset({list}), _texts, tuple,
+        )
     if origin is tuple and args[0] is Judgement:
-        keys = [f.name for f in fields(Judgement)]
-
         def check_judgements(v: Any) -> str | None:
             ok = isinstance(v, list) and all(
-                isinstance(j, dict) and all(isinstance(j.get(k), str) for k in keys) for j in v
+                isinstance(j, dict) and all(isinstance(j.get(k), str) for k in _JUDGEMENT_KEYS) for j in v
             )
             return None if ok else "expected a list of judgements, each with outcome, feedback, by and at as text"
 
-        return check_judgements, lambda v: tuple(Judgement(**{k: j[k] for k in keys}) for j in v)
+        return _Kind(check_judgements, frozenset({list}), _judgements, _load_judgements)
     if origin is dict:
-        return (lambda v: None if isinstance(v, dict) else "expected an object"), dict
+        return _Kind(lambda v: None if isinstance(v, dict) else "expected an object", frozenset({dict}), load=dict)
     raise TypeError(f"no record mapping for {hint!r}")
 
 
@@ -132,20 +222,105 @@ def _plan(cls: type) -> tuple[_Field, ...]:
     for f in fields(cls):
         if f.name == "id":
             continue
-        check, load = _checker(hints[f.name])
         required = f.default is MISSING and f.default_factory is MISSING
-        plan.append(_Field(f.name, _RENAMED.get(f.name, f.name), required, check, load))
+        plan.append(_Field(f.name, _RENAMED.get(f.name, f.name), required, _kind_of(hints[f.name])))
     return tuple(plan)
 
 
-_BOOKKEEPING_CHECKS = {
-    "rev": lambda v: None if isinstance(v, int) and not isinstance(v, bool) and v >= 1 else "expected a revision >= 1",
-    **{k: (lambda v: None if isinstance(v, str) else "expected text") for k in BOOKKEEPING[1:]},
+_BOOKKEEPING_KINDS = {
+    "rev": _Kind(
+        lambda v: None if isinstance(v, int) and not isinstance(v, bool) and v >= 1 else "expected a revision >= 1",
+        frozenset({int}), lambda column: min(column, default=1) >= 1,
+    ),
+    **{k: _Kind(lambda v: None if isinstance(v, str) else "expected text", frozenset({str})) for k in BOOKKEEPING[1:]},
 }
+
+
+class _Layout(NamedTuple):
+    """A record class read the quick way: a whole table at once, column by column, in C where it can be.
+
+    It serves records that hold every field, as the store writes them. ``values`` picks the fields in
+    the dataclass's order, then the bookkeeping the class has no field for (both are checked);
+    ``field_values`` picks only the fields. One C call either returns them all or raises ``KeyError``
+    (``TypeError`` for a record that is not an object), and then the records go the slow way, field
+    by field, which also finds the words for what is wrong.
+    """
+
+    values: Callable[[dict[str, Any]], tuple[Any, ...]]
+    field_values: Callable[[dict[str, Any]], tuple[Any, ...]]
+    types: tuple[frozenset[type], ...]
+    refine: tuple[tuple[int, Callable[[Iterable[Any]], bool]], ...]
+    loads: tuple[tuple[int, Callable[[Any], Any]], ...]
+    has_id: bool
+    make: Callable[..., Any]
+    """Builds an instance from every field, by position (see :func:`_maker`)."""
+
+    def valid(self, records: Iterable[Any]) -> bool:
+        """True only if :func:`check_record` finds nothing wrong with any of ``records`` (False may still be fine)."""
+        try:
+            rows = list(map(self.values, records))
+        except (KeyError, TypeError):
+            return False
+        if not rows:
+            return True
+        columns = list(zip(*rows, strict=True))
+        return all(set(map(type, column)) <= ok for column, ok in zip(columns, self.types, strict=True)) and all(
+            test(columns[i]) for i, test in self.refine
+        )
+
+    def build(self, ids: list[int], records: list[dict[str, Any]]) -> list[Any]:
+        """The dataclasses for checked records that hold every field; raises ``KeyError`` if one lacks a field."""
+        if not records:
+            return []
+        columns: list[Iterable[Any]] = list(zip(*map(self.field_values, records), strict=True))
+        for i, load in self.loads:
+            columns[i] = map(load, columns[i])
+        return list(map(self.make, ids, *columns) if self.has_id else map(self.make, *columns))
+
+
+def _getter(keys: list[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """``record -> (record[k] for k in keys)`` as a tuple, in C (``itemgetter`` of one key returns no tuple)."""
+    if len(keys) == 1:
+        key = keys[0]
+        return lambda record: (record[key],)
+    return itemgetter(*keys)
+
+
+@cache
+def _layout(cls: type) -> _Layout:
+    plan = _plan(cls)
+    names = [f.name for f in fields(cls)]
+    has_id = "id" in names
+    if has_id and names[0] != "id":
+        raise TypeError(f"{cls.__name__}: the id must be the first field")
+    kinds = {f.key: [f.kind] for f in plan}
+    extra = [k for k in _BOOKKEEPING_KINDS if k not in kinds]
+    for key, kind in _BOOKKEEPING_KINDS.items():
+        kinds.setdefault(key, []).append(kind)
+    keys = [f.key for f in plan] + extra
+    refine = []
+    for i, key in enumerate(keys):
+        refine.extend((i, kind.refine) for kind in kinds[key] if kind.refine is not None)
+    return _Layout(
+        values=_getter(keys),
+        field_values=_getter([f.key for f in plan]),
+        types=tuple(frozenset.intersection(*(kind.types for kind in kinds[key])) for key in keys),
+        refine=tuple(refine),
+        loads=tuple((i, f.kind.load) for i, f in enumerate(plan) if f.kind.load is not None),
+        has_id=has_id,
+        make=_maker(cls),
+    )
 
 
 def check_record(cls: type, record: Any, path: str) -> list[tuple[str, str]]:
     """Every wrong or missing field in one record, as ``(json_path, message)``; unknown fields are kept."""
+    if _layout(cls).valid((record,)):
+        return []
+    return _problems(cls, record, path)
+
+
+def _problems(cls: type, record: Any, path: str) -> list[tuple[str, str]]:
+    """:func:`check_record` field by field, in words: the slow way, for records the quick way refused."""
     if not isinstance(record, dict):
         return [(path, "expected an object")]
     problems = []
@@ -154,18 +329,34 @@ def check_record(cls: type, record: Any, path: str) -> list[tuple[str, str]]:
             if f.required:
                 problems.append((path, f"missing required field '{f.key}'"))
             continue
-        wrong = f.check(record[f.key])
+        wrong = f.kind.check(record[f.key])
         if wrong:
             problems.append((f"{path}.{f.key}", wrong))
-    for key, check in _BOOKKEEPING_CHECKS.items():
-        if key in record and (wrong := check(record[key])):
+    for key, kind in _BOOKKEEPING_KINDS.items():
+        if key in record and (wrong := kind.check(record[key])):
             problems.append((f"{path}.{key}", wrong))
     return problems
 
 
 def from_record(cls: type, record_id: int, record: dict[str, Any]) -> Any:
     """The dataclass for a checked record (see :func:`check_record`)."""
-    values = {f.name: f.load(record[f.key]) for f in _plan(cls) if f.key in record}
+    return from_records(cls, [record_id], [record])[0]
+
+
+def from_records(cls: type, ids: list[int], records: list[dict[str, Any]]) -> list[Any]:
+    """The dataclasses for checked records, built together (much faster than one by one)."""
+    try:
+        return _layout(cls).build(ids, records)
+    except KeyError:
+        return [_from_record_by_field(cls, record_id, record) for record_id, record in zip(ids, records, strict=True)]
+
+
+def _from_record_by_field(cls: type, record_id: int, record: dict[str, Any]) -> Any:
+    values = {}
+    for f in _plan(cls):
+        if f.key in record:
+            load = f.kind.load
+            values[f.name] = record[f.key] if load is None else load(record[f.key])
     if any(f.name == "id" for f in fields(cls)):
         values["id"] = record_id
     return cls(**values)
@@ -211,6 +402,21 @@ def audit_from_record(record_id: int, record: dict[str, Any]) -> AuditEntry:
     )
 
 
+_audit_values = itemgetter("at", "by", "action", "table", "record")
+_AUDIT_TYPES = (*[frozenset({str})] * 4, frozenset({int, type(None)}))
+
+
+def _audit_valid(entries: Iterable[Any]) -> bool:
+    """The quick path of :func:`_check_audit`: True only if it finds nothing wrong with any of ``entries``."""
+    try:
+        columns = list(zip(*map(_audit_values, entries), strict=True))
+    except (KeyError, TypeError):
+        return False
+    if not columns:  # no entries
+        return True
+    return all(set(map(type, column)) <= ok for column, ok in zip(columns, _AUDIT_TYPES, strict=True))
+
+
 def _check_audit(record: Any, path: str) -> list[tuple[str, str]]:
     if not isinstance(record, dict):
         return [(path, "expected an object")]
@@ -233,8 +439,12 @@ def check_document(doc: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
     else:
         problems.extend(check_record(Learner, learners["1"], "$.learner.1"))
     for table, cls in RECORD_TABLES.items():
-        for key, record in doc.get(table, {}).items():
-            problems.extend(check_record(cls, record, f"$.{table}.{key}"))
-    for key, record in doc.get("audit", {}).items():
-        problems.extend(_check_audit(record, f"$.audit.{key}"))
+        records = doc.get(table, {})
+        if records and not _layout(cls).valid(records.values()):
+            for key, record in records.items():
+                problems.extend(check_record(cls, record, f"$.{table}.{key}"))  # quick again, record by record
+    audit = doc.get("audit", {})
+    if not _audit_valid(audit.values()):
+        for key, record in audit.items():
+            problems.extend(_check_audit(record, f"$.audit.{key}"))
     return problems

@@ -6,9 +6,9 @@ Stock ``JSONStorage`` truncates and rewrites the file in place and re-reads it o
   any access for others), then replaces the original with ``os.replace`` and the folder is fsynced:
   a crash leaves the old file or the new one, never a mixture; a new file gets the mode and group
   ``sharing`` gives files in its folder (group read-write in a shared cohort folder, never world);
-* reading is strict (:func:`~portfolio_tui.jsonfile.loads_strict` plus a type check of every
-  record), and a file that fails is refused with its path and what is wrong; nothing here writes
-  to a file that was refused, because no snapshot of it ever exists;
+* reading is strict (:func:`~portfolio_tui.store.reading.read_snapshot`: strict JSON plus a type
+  check of every record), and a file that fails is refused with its path and what is wrong; nothing
+  here writes to a file that was refused, because no snapshot of it ever exists;
 * the parsed document is cached only while ``os.stat`` (inode, mtime, size) and the file's first
   line (which holds a generation number bumped by every save) are unchanged, so no cache outlives
   another process's write;
@@ -26,7 +26,6 @@ import re
 import stat
 import tempfile
 from contextlib import suppress
-from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -34,38 +33,15 @@ from typing import Any
 from tinydb.storages import Storage
 
 from portfolio_tui import sharing
-from portfolio_tui.jsonfile import JsonFileError, loads_strict
 from portfolio_tui.store import migrations
-from portfolio_tui.store.errors import CorruptFile, NotFound, StoreError, WriteFailed
-from portfolio_tui.store.records import TABLES, check_document
+from portfolio_tui.store.errors import WriteFailed
+from portfolio_tui.store.reading import HEAD_LIMIT, Document, Snapshot, head_of, read_snapshot, stat_key
 
-Document = dict[str, dict[str, Any]]
 Dirty = dict[str, set[str]]
 """Table name -> ids of the records a transaction set, changed or removed."""
 
 WORLD_BITS = 0o007
-_HEAD_LIMIT = 4096
-_ID = re.compile(r"[1-9][0-9]*\Z")
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-
-
-@dataclass
-class Snapshot:
-    """One reading of the file, valid while the file's stat key and first line are unchanged."""
-
-    key: tuple[int, int, int]
-    head: bytes
-    doc: Document
-    found_version: int
-    original: bytes | None = None
-    """The bytes as read, kept only while an upgraded document waits to be saved (for the backup)."""
-    fragments: dict[str, dict[str, bytes]] = field(default_factory=dict)
-    next_ids: dict[str, int] = field(default_factory=dict)
-    heads: dict[str, str] = field(default_factory=dict)
-    """Table -> the hash of its highest-id record, for chained tables, kept up to date by each insert."""
-    objects: dict[tuple[str, str], Any] = field(default_factory=dict)
-    """Domain objects built from records, dropped with the record's fragment when it changes."""
-    portfolio: Any = None
 
 
 class AtomicJSONStorage(Storage):
@@ -99,32 +75,10 @@ class AtomicJSONStorage(Storage):
                 st = os.stat(self.path)
             except OSError:
                 st = None
-            if st is not None and _key(st) == cached.key and self._read_head() == cached.head:
+            if st is not None and stat_key(st) == cached.key and self._read_head() == cached.head:
                 return cached
         self._snapshot = None
-        try:
-            with open(self.path, "rb") as handle:
-                key = _key(os.fstat(handle.fileno()))
-                data = handle.read()
-        except FileNotFoundError:
-            raise NotFound(f"{self.path} does not exist (create it with `portfolio new`)") from None
-        except IsADirectoryError:
-            raise CorruptFile(self.path, "it is a folder, not a portfolio file") from None
-        except OSError as exc:
-            raise StoreError(f"cannot open {self.path}: {exc.strerror or exc}") from None
-        doc = parse_document(data, self.path)
-        version = migrations.version_of(doc, self.path)
-        if version < migrations.CURRENT_VERSION:
-            doc = migrations.upgrade(doc, version)
-        problems = check_document(doc)
-        if problems:
-            where, what = problems[0]
-            more = f" (and {len(problems) - 1} more; `portfolio validate` lists them)" if len(problems) > 1 else ""
-            raise CorruptFile(self.path, f"{where}: {what}{more}")
-        for table in TABLES:
-            doc.setdefault(table, {})
-        snap = Snapshot(key, _head_of(data), doc, version, data if version < migrations.CURRENT_VERSION else None)
-        self._snapshot = snap
+        snap = self._snapshot = read_snapshot(self.path)
         return snap
 
     def commit(self, doc: Document, dirty: Dirty | None) -> Snapshot:
@@ -142,74 +96,26 @@ class AtomicJSONStorage(Storage):
             self.forget()
             raise WriteFailed(self.path, describe(exc)) from None
         if snap is None:
-            snap = Snapshot(_key(st), _head_of(data), doc, migrations.CURRENT_VERSION, fragments=fragments)
+            snap = Snapshot(stat_key(st), head_of(data), doc, migrations.CURRENT_VERSION, fragments=fragments)
             self._snapshot = snap
             return snap
-        snap.key, snap.head, snap.fragments = _key(st), _head_of(data), fragments
+        snap.key, snap.head, snap.fragments = stat_key(st), head_of(data), fragments
         snap.found_version, snap.original, snap.portfolio = migrations.CURRENT_VERSION, None, None
         if dirty is None:
             snap.objects.clear()
         else:
             for table, keys in dirty.items():
+                built = snap.objects.get(table, {})
                 for key in keys:
-                    snap.objects.pop((table, key), None)
+                    built.pop(key, None)
         return snap
 
     def _read_head(self) -> bytes | None:
         try:
             with open(self.path, "rb") as handle:
-                return _head_of(handle.read(_HEAD_LIMIT))
+                return head_of(handle.read(HEAD_LIMIT))
         except OSError:
             return None
-
-
-def _key(st: os.stat_result) -> tuple[int, int, int]:
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
-def _head_of(data: bytes | list[bytes]) -> bytes:
-    if isinstance(data, list):
-        start, size = [], 0
-        for chunk in data:
-            start.append(chunk[:_HEAD_LIMIT])
-            size += len(chunk)
-            if b"\n" in chunk or size >= _HEAD_LIMIT:
-                break
-        data = b"".join(start)
-    head = data[:_HEAD_LIMIT]
-    end = head.find(b"\n")
-    return head if end < 0 else head[: end + 1]
-
-
-def _kind(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}.get(
-        type(value), "a number"
-    )
-
-
-def parse_document(data: bytes, path: Path) -> Document:
-    """Strict JSON with the shape of a TinyDB file (an object of tables, each an object of id -> object)."""
-    if not data.strip():
-        raise CorruptFile(path, "the file is empty")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CorruptFile(path, f"not UTF-8 text (bad byte at offset {exc.start})") from None
-    try:
-        doc = loads_strict(text)
-    except JsonFileError as exc:
-        raise CorruptFile(path, str(exc)) from None
-    if not isinstance(doc, dict):
-        raise CorruptFile(path, f"expected an object of tables, found {_kind(doc)}")
-    for name, table in doc.items():
-        if not isinstance(table, dict):
-            raise CorruptFile(path, f"$.{name}: a table must be an object, found {_kind(table)}")
-        for key, record in table.items():
-            if not _ID.match(key):
-                raise CorruptFile(path, f"$.{name}: record id '{key}' is not a whole number from 1 up")
-            if not isinstance(record, dict):
-                raise CorruptFile(path, f"$.{name}.{key}: a record must be an object, found {_kind(record)}")
-    return doc
 
 
 def _fragment(key: str, record: Any) -> bytes:

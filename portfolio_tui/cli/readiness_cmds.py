@@ -1,0 +1,181 @@
+"""``portfolio timeline`` and ``portfolio gateway``: what a portfolio's dates and readiness are.
+
+They only read. ``gateway`` exits 0 when every learner checked is ready, 1 when any is not, 2 on bad
+input or a portfolio that cannot be read. The commands that record progress are in ``rules``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from portfolio_tui.cli.errors import CliError
+from portfolio_tui.cli.output import json_text, print_json, print_json_lists
+from portfolio_tui.cli.refusals import refusals
+from portfolio_tui.domain.dates import parse_date
+from portfolio_tui.services import readiness
+
+NOT_READY = 1
+
+
+def _as_of(value: str) -> date:
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("timeline", help="the EPA milestones, reviews and breaks of one portfolio")
+    p.add_argument("path", type=Path)
+    p.add_argument("--as-of", type=_as_of, metavar="DATE", help="the day to judge statuses on (default today)")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.set_defaults(func=cmd_timeline)
+
+    p = sub.add_parser("gateway", help="gateway readiness of portfolios, or of every portfolio in a folder")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH_OR_FOLDER")
+    p.add_argument("--as-of", type=_as_of, metavar="DATE", help="the day to judge readiness on (default today)")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.set_defaults(func=cmd_gateway)
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from portfolio_tui.services.portfolios import PortfolioService
+
+    as_of = args.as_of or date.today()
+    with refusals():
+        svc = PortfolioService(args.path)
+        portfolio = svc.load()
+        report = readiness.assess(svc.standard, portfolio, as_of)
+    doc = {
+        "path": str(args.path),
+        "learner": report.learner,
+        "as_of": as_of.isoformat(),
+        "start": portfolio.learner.start.isoformat(),
+        "planned_end": portfolio.learner.planned_end.isoformat(),
+        "effective_end": report.effective_end.isoformat(),
+        "gateway_date": report.gateway_date.isoformat(),
+        "milestones": report.to_dict()["milestones"],
+        "reviews": report.to_dict()["reviews"],
+        "breaks": [
+            {"id": b.id, "start": b.start.isoformat(), "end": b.end.isoformat() if b.end else None, "reason": b.reason}
+            for b in portfolio.breaks
+        ],
+    }
+    if args.json:
+        print_json(doc)
+        return 0
+    from rich.table import Table
+
+    from portfolio_tui.cli.output import console, text
+
+    out = console()
+    out.print(text(f"{report.learner}: planned end {doc['effective_end']}, gateway {doc['gateway_date']}", "bold"))
+    table = Table("date", "milestone", "status", "days", title_justify="left")
+    for m in report.milestones:
+        table.add_row(m.date.isoformat(), text(m.title), _status(m.status), str((m.date - as_of).days))
+    out.print(table)
+    r = report.reviews
+    out.print(text(f"Reviews ({r.cadence_label}): next due {r.next_due}; overdue: {len(r.overdue)}"))
+    for b in portfolio.breaks:
+        out.print(text(f"Break {b.id}: {b.start} to {b.end or 'ongoing'} {b.reason}"))
+    return 0
+
+
+def grade_line(prediction) -> str:
+    """ "Pass (provisional): reason", without repeating a grade the reason already starts with."""
+    grade = prediction.grade + (" (provisional)" if prediction.provisional else "")
+    reason = prediction.reason
+    if reason.startswith(prediction.grade):
+        reason = reason[len(prediction.grade) :].lstrip(" :")
+    return f"{grade}: {reason}" if reason else grade
+
+
+def _status(status: str):
+    from portfolio_tui.cli.output import text
+
+    styles = {"done": "green", "overdue": "bold red", "due-soon": "yellow", "open": "cyan"}
+    return text(status, styles.get(status, ""))
+
+
+def cmd_gateway(args: argparse.Namespace) -> int:
+    as_of = args.as_of or date.today()
+    with refusals():
+        paths = readiness.portfolio_paths(args.paths)
+    if not paths:
+        raise CliError(f"no portfolios found in {', '.join(map(str, args.paths))}")
+    with _no_cycle_collection():
+        if args.json:
+            encoded = readiness.check_portfolios(paths, as_of, parallel=True, then=_encoded_entry)
+            print_json_lists({
+                "portfolios": [text for ready, text in encoded if ready is not None],
+                "errors": [text for ready, text in encoded if ready is None],
+            })
+            ready = [ready for ready, _ in encoded]
+        else:
+            checked = readiness.check_portfolios(paths, as_of, parallel=True)
+            _gateway_tables(checked, as_of)
+            ready = [c.report.ready if c.report else None for c in checked]
+    if None in ready:
+        return 2
+    return 0 if all(ready) else NOT_READY
+
+
+def _encoded_entry(checked: readiness.Checked) -> tuple[bool | None, str]:
+    """One portfolio's part of ``gateway --json``, encoded where it was checked (a worker, for a big caseload)."""
+    entry = readiness.gateway_entry(checked)
+    return entry.ready, json_text(entry.document, depth=2)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Reading a caseload makes no reference cycles: all it reads is freed by reference counting, so
+    the cyclic collector would only walk the growing list of reports again and again. Pause it."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _gateway_tables(checked, as_of: date) -> None:
+    from rich.table import Table
+
+    from portfolio_tui.cli.output import console, text
+
+    out = console()
+    rag_style = {"green": "bold green", "amber": "bold yellow", "red": "bold red"}
+    for c in checked:
+        if not c.report:
+            out.print(text(f"{c.path}: {c.error}", "red"))
+            continue
+        r = c.report
+        title = text(f"{r.learner}", "bold")
+        title.append_text(text(f"  {r.standard_id}  {c.path}", "dim"))
+        table = Table(title=title, title_justify="left", show_header=False, expand=False)
+        table.add_column(style="bold", max_width=28)
+        table.add_column()
+        table.add_row("RAG", text(r.rag.upper() + (" ready" if r.ready else " not ready"), rag_style[r.rag]))
+        cov = r.coverage
+        table.add_row("Coverage", text(f"{cov.full} of {cov.total} full, {cov.partial} partial, {cov.none} none"))
+        missing = ", ".join(r.missing[:12]) + (f" (+{len(r.missing) - 12} more)" if len(r.missing) > 12 else "")
+        table.add_row("Missing", text(missing or "none"))
+        nxt = r.next_milestone
+        table.add_row(
+            "Next milestone",
+            text(f"{nxt.title}: {nxt.date} ({(nxt.date - as_of).days} days, {nxt.status})" if nxt else "none"),
+        )
+        target = f"{r.otj.target:g}" if r.otj.target is not None else "unknown"
+        table.add_row("Off-the-job", text(f"{r.otj.logged:g} of {target} hours ({r.otj.state})"))
+        for item in r.open_items:
+            table.add_row(text(item.title, "yellow" if item.due and item.due > as_of else "red"), text(item.detail))
+        table.add_row("Predicted grade", text(grade_line(r.prediction)))
+        out.print(table)
+    ready = sum(1 for c in checked if c.report and c.report.ready)
+    out.print(text(f"{ready} of {len(checked)} ready for gateway as of {as_of.isoformat()}", "bold"))

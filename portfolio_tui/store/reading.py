@@ -1,0 +1,159 @@
+"""Reading a portfolio file: strict JSON, the shape and type checks, and the domain objects built from it.
+
+Nothing here writes, locks or imports TinyDB, so a command that only reads (``portfolio gateway``
+over a caseload) loads just this. :class:`~portfolio_tui.store.storage.AtomicJSONStorage` reads
+through :func:`read_snapshot` too, so both refuse a broken file in the same words:
+
+* the JSON must be strict (:func:`~portfolio_tui.jsonfile.loads_strict`: no NaN, no duplicate keys);
+* it must be an object of tables, each an object of id -> record, ids whole numbers from 1 up;
+* an older schema version is upgraded in memory; a newer one is refused;
+* every record must have the types its table's class wants (:func:`~records.check_document`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from portfolio_tui.domain.learner import Learner
+from portfolio_tui.domain.portfolio import Portfolio
+from portfolio_tui.jsonfile import JsonFileError, loads_strict
+from portfolio_tui.store import migrations
+from portfolio_tui.store.errors import CorruptFile, NotFound, StoreError
+from portfolio_tui.store.records import PORTFOLIO_FIELDS, RECORD_TABLES, TABLES, check_document, from_records
+
+Document = dict[str, dict[str, Any]]
+
+HEAD_LIMIT = 4096
+_ID = re.compile(r"[1-9][0-9]*\Z")
+
+
+@dataclass
+class Snapshot:
+    """One reading of the file, valid while the file's stat key and first line are unchanged."""
+
+    key: tuple[int, int, int]
+    head: bytes
+    doc: Document
+    found_version: int
+    original: bytes | None = None
+    """The bytes as read, kept only while an upgraded document waits to be saved (for the backup)."""
+    fragments: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    next_ids: dict[str, int] = field(default_factory=dict)
+    heads: dict[str, str] = field(default_factory=dict)
+    """Table -> the hash of its highest-id record, for chained tables, kept up to date by each insert."""
+    objects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Table -> id -> the domain object built from that record, dropped with the record's fragment when it changes."""
+    portfolio: Any = None
+
+
+def read_snapshot(path: Path) -> Snapshot:
+    """Read, check and (if older) upgrade the file at ``path``; raises :class:`StoreError` saying what is wrong."""
+    try:
+        with open(path, "rb") as handle:
+            key = stat_key(os.fstat(handle.fileno()))
+            data = handle.read()
+    except FileNotFoundError:
+        raise NotFound(f"{path} does not exist (create it with `portfolio new`)") from None
+    except IsADirectoryError:
+        raise CorruptFile(path, "it is a folder, not a portfolio file") from None
+    except OSError as exc:
+        raise StoreError(f"cannot open {path}: {exc.strerror or exc}") from None
+    doc = parse_document(data, path)
+    version = migrations.version_of(doc, path)
+    if version < migrations.CURRENT_VERSION:
+        doc = migrations.upgrade(doc, version)
+    problems = check_document(doc)
+    if problems:
+        where, what = problems[0]
+        more = f" (and {len(problems) - 1} more; `portfolio validate` lists them)" if len(problems) > 1 else ""
+        raise CorruptFile(path, f"{where}: {what}{more}")
+    for table in TABLES:
+        doc.setdefault(table, {})
+    return Snapshot(key, head_of(data), doc, version, data if version < migrations.CURRENT_VERSION else None)
+
+
+def read_portfolio(path: Path) -> Portfolio:
+    """The portfolio at ``path`` for reading only: no lock is taken and nothing is cached or written."""
+    return portfolio_of(read_snapshot(path))
+
+
+def portfolio_of(snap: Snapshot) -> Portfolio:
+    """The whole portfolio as immutable domain objects (rebuilt only for records that changed)."""
+    if snap.portfolio is None:
+        tables = {name: objects_of(snap, table, RECORD_TABLES[table]) for table, name in PORTFOLIO_FIELDS.items()}
+        snap.portfolio = Portfolio(learner=object_of(snap, "learner", Learner, "1"), **tables)
+    return snap.portfolio
+
+
+def objects_of(snap: Snapshot, table: str, cls: type) -> tuple[Any, ...]:
+    """Every record of a table as objects; the ones not built yet are built together, which is much faster."""
+    records = snap.doc.get(table, {})
+    built = snap.objects.setdefault(table, {})
+    missing = [key for key in records if key not in built] if built else list(records)
+    if missing:
+        made = from_records(cls, list(map(int, missing)), [records[key] for key in missing])
+        built.update(zip(missing, made, strict=True))
+    return tuple(map(built.__getitem__, records))
+
+
+def object_of(snap: Snapshot, table: str, cls: type, key: str) -> Any:
+    """One record as an object, built once per reading of the record."""
+    built = snap.objects.setdefault(table, {})
+    obj = built.get(key)
+    if obj is None:
+        obj = built[key] = from_records(cls, [int(key)], [snap.doc[table][key]])[0]
+    return obj
+
+
+def stat_key(st: os.stat_result) -> tuple[int, int, int]:
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def head_of(data: bytes | list[bytes]) -> bytes:
+    """The file's first line (it holds the generation number every save bumps), from its bytes or chunks."""
+    if isinstance(data, list):
+        start, size = [], 0
+        for chunk in data:
+            start.append(chunk[:HEAD_LIMIT])
+            size += len(chunk)
+            if b"\n" in chunk or size >= HEAD_LIMIT:
+                break
+        data = b"".join(start)
+    head = data[:HEAD_LIMIT]
+    end = head.find(b"\n")
+    return head if end < 0 else head[: end + 1]
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number"
+    )
+
+
+def parse_document(data: bytes, path: Path) -> Document:
+    """Strict JSON with the shape of a TinyDB file (an object of tables, each an object of id -> object)."""
+    if not data.strip():
+        raise CorruptFile(path, "the file is empty")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CorruptFile(path, f"not UTF-8 text (bad byte at offset {exc.start})") from None
+    try:
+        doc = loads_strict(text)
+    except JsonFileError as exc:
+        raise CorruptFile(path, str(exc)) from None
+    if not isinstance(doc, dict):
+        raise CorruptFile(path, f"expected an object of tables, found {_kind(doc)}")
+    for name, table in doc.items():
+        if not isinstance(table, dict):
+            raise CorruptFile(path, f"$.{name}: a table must be an object, found {_kind(table)}")
+        for key, record in table.items():
+            if not _ID.match(key):
+                raise CorruptFile(path, f"$.{name}: record id '{key}' is not a whole number from 1 up")
+            if not isinstance(record, dict):
+                raise CorruptFile(path, f"$.{name}.{key}: a record must be an object, found {_kind(record)}")
+    return doc

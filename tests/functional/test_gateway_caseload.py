@@ -1,0 +1,109 @@
+"""`portfolio gateway FOLDER` over a caseload big enough to be shared among worker processes.
+
+Whether it is read in one process or several, the report is the same, in name order, and a broken
+file is reported by name and reason (exit 2) while the others are still reported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from portfolio_tui.domain.learner import Learner
+from portfolio_tui.jsonfile import loads_strict
+from portfolio_tui.locations import samples_dir
+from portfolio_tui.services import readiness
+from portfolio_tui.store import records
+
+AS_OF = "2026-11-24"
+BROKEN = {
+    "learner-031.json": ('"title":', '"title":"one","title":', "duplicate key 'title'"),
+    "learner-052.json": ('"contracted_hours_per_week":30.0', '"contracted_hours_per_week":NaN', "NaN is not allowed"),
+    "learner-077.json": ('"kind":"', '"kind":7,"was":"', "$.evidence.1.kind: expected text"),
+}
+
+
+@pytest.fixture
+def caseload(tmp_path: Path) -> Path:
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    samples = sorted(p for p in samples_dir().glob("*.json"))
+    for n in range(90):
+        shutil.copyfile(samples[n % len(samples)], folder / f"learner-{n:03d}.json")
+    for name, (old, new, _) in BROKEN.items():
+        path = folder / name
+        text = path.read_text()
+        assert old in text
+        path.write_text(text.replace(old, new, 1))
+    (folder / "notes.txt").write_text("not a portfolio")
+    return folder
+
+
+def test_a_caseload_read_by_workers_matches_one_read_in_process(caseload: Path, monkeypatch) -> None:
+    paths = readiness.portfolio_paths([caseload])
+    as_of = date.fromisoformat(AS_OF)
+    alone = readiness.check_portfolios(paths, as_of, then=readiness.gateway_entry)
+    monkeypatch.setattr(readiness, "_cpus", lambda: 2)
+    shared = readiness.check_portfolios(paths, as_of, parallel=True, then=readiness.gateway_entry)
+    assert shared == alone
+    assert [e.document["path"] for e in shared] == [str(p) for p in paths]
+
+
+def test_gateway_over_a_caseload_reports_every_file_and_names_the_broken_ones(caseload: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "portfolio_tui", "gateway", str(caseload), "--json", "--as-of", AS_OF],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    doc = loads_strict(result.stdout)
+    names = [Path(p["path"]).name for p in doc["portfolios"]]
+    assert names == sorted(f"learner-{n:03d}.json" for n in range(90) if f"learner-{n:03d}.json" not in BROKEN)
+    errors = {Path(e["path"]).name: e["error"] for e in doc["errors"]}
+    assert set(errors) == set(BROKEN)
+    for name, (_, _, reason) in BROKEN.items():
+        assert reason in errors[name] and "\n" not in errors[name]
+    assert doc == json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("sample", sorted(p.name for p in samples_dir().glob("*.json")))
+def test_store_written_files_take_the_quick_way(sample: str) -> None:
+    doc = loads_strict((samples_dir() / sample).read_text())
+    for table, cls in records.RECORD_TABLES.items():
+        assert records._layout(cls).valid(doc[table].values()), table
+    assert records._layout(Learner).valid(doc["learner"].values())
+    assert records._audit_valid(doc["audit"].values())
+
+
+@pytest.mark.skipif(readiness._cpus() < 2, reason="one CPU: the caseload is read in one process")
+def test_ctrl_c_while_workers_read_a_caseload_stops_cleanly(tmp_path: Path) -> None:
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    sample = samples_dir() / "odo-nearly-ready.json"
+    for n in range(600):
+        shutil.copyfile(sample, folder / f"learner-{n:03d}.json")
+    command = [sys.executable, "-m", "portfolio_tui", "gateway", str(folder), "--json", "--as-of", AS_OF]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+        deadline = time.monotonic() + 20
+        while process.poll() is None and not children.read_text().split() and time.monotonic() < deadline:
+            time.sleep(0.002)
+        if process.poll() is not None:
+            pytest.skip("the caseload was read before the workers could be seen")
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        _, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 130, err.decode()
+    assert err.decode() == ""

@@ -1,0 +1,145 @@
+"""The quick way of checking and building records (whole tables, column by column) agrees with the slow way.
+
+The quick check may send a good record the slow way, but must never pass a record the slow way
+finds fault with; records as the store writes them must go the quick way; and the objects it builds
+must be the objects ``__init__`` builds.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import fields
+from datetime import date
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from portfolio_tui.domain.evidence import Evidence, Judgement
+from portfolio_tui.domain.learner import Learner
+from portfolio_tui.domain.progress import (
+    BreakInLearning,
+    ChecklistRecord,
+    GradeRecord,
+    MilestoneDone,
+    OtjEntry,
+    PrerequisiteRecord,
+    Review,
+    SignOff,
+)
+from portfolio_tui.store import records
+from portfolio_tui.store.records import RECORD_TABLES, check_document, check_record, from_records, to_record
+
+STAMP = {"rev": 2, "created_by": "ava", "created_at": "2025-05-02T09:00:00Z", "updated_by": "sam",
+         "updated_at": "2025-05-03T09:00:00Z"}
+EXAMPLES: list[Any] = [
+    Learner("Ava Patel", "odo-l3", "2015", date(2025, 6, 2), date(2027, 1, 29), otj_target_hours=300.0,
+            age_at_start=19, epa_presentation=date(2027, 1, 10)),
+    Evidence(3, "Observation", date(2025, 5, 2), "observation", ("S1", "B2"), "Two customers.", 1.5, ("obs.pdf",),
+             True, False, (Judgement("refer", "Add detail.", "sam", "2025-05-03T10:00:00Z"),), 2, "ava",
+             "2025-05-02T09:00:00Z", "sam", "2025-05-03T09:00:00Z"),
+    Review(1, date(2025, 6, 2), ("Ava", "Sam"), 40.0, "Plan the project", "", ("Sam",), "ava", "2025-05-02T09:00:00Z"),
+    OtjEntry(4, date(2025, 6, 3), 3.0, "teaching", ("K1",), "Workshop", "ava", "2025-05-02T09:00:00Z"),
+    BreakInLearning(2, date(2025, 7, 1), None, "Parental leave", "ava", "2025-05-02T09:00:00Z"),
+    PrerequisiteRecord("maths-l2", date(2025, 1, 5), "", "ava", "2025-05-02T09:00:00Z"),
+    ChecklistRecord("epa-booked", date(2026, 9, 1), "booked", "ava", "2025-05-02T09:00:00Z"),
+    MilestoneDone("plan-review", date(2026, 7, 1), "ava", "2025-05-02T09:00:00Z"),
+    GradeRecord(5, "mark-sheet", {"sections": {"a": 12}}, "ava", "2025-05-02T09:00:00Z"),
+    SignOff("assessor", "sam", date(2026, 1, 10), "2025-05-02T09:00:00Z"),
+]
+
+
+def stored(obj: Any) -> dict[str, Any]:
+    """The record as the store writes it: every field, and the bookkeeping."""
+    record = to_record(obj) | STAMP
+    for f in fields(obj):
+        if f.name in ("recorded_by", "recorded_at"):
+            record[f.name.replace("recorded", "created")] = getattr(obj, f.name)
+        elif f.name in STAMP:
+            record[f.name] = getattr(obj, f.name)
+    return record
+
+
+def typed(obj: Any) -> list[tuple[type, Any]]:
+    """Field values with their types, since ``3 == 3.0`` would hide a float field left an int."""
+    return [(type(getattr(obj, f.name)), getattr(obj, f.name)) for f in fields(obj)]
+
+
+def test_records_as_the_store_writes_them_go_the_quick_way() -> None:
+    for obj in EXAMPLES:
+        record = stored(obj)
+        assert records._layout(type(obj)).valid([record, record]), type(obj).__name__
+        assert check_record(type(obj), record, "$") == []
+        [built] = from_records(type(obj), [getattr(obj, "id", 1)], [record])
+        assert built == obj and typed(built) == typed(obj)
+
+
+def test_built_objects_are_the_objects_init_builds() -> None:
+    obj = EXAMPLES[1]
+    [built] = from_records(Evidence, [3], [stored(obj)])
+    assert built == obj and hash(built) == hash(obj) and repr(built) == repr(obj)
+    assert pickle.loads(pickle.dumps(built)) == obj
+    assert built.accepted is False and built.status == "referred"
+
+
+values = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 3), st.just(10**400), st.floats(), st.text(max_size=4),
+    st.sampled_from(["2025-06-02", "2025-02-30", "2025-6-2", "20250602", "2025-W01-1", "٢٠٢٥-٠٦-٠٢"]),
+    st.lists(st.one_of(st.text(max_size=3), st.integers(), st.none()), max_size=3),
+    st.lists(st.dictionaries(st.sampled_from(["outcome", "feedback", "by", "at"]),
+                             st.one_of(st.text(max_size=3), st.integers()), max_size=4), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> tuple[type, dict[str, Any]]:
+    obj = draw(st.sampled_from(EXAMPLES))
+    record = stored(obj)
+    for _ in range(draw(st.integers(1, 3))):
+        key = draw(st.sampled_from([*record, "extra"]))
+        if draw(st.booleans()):
+            record.pop(key, None)
+        else:
+            record[key] = draw(values)
+    return type(obj), record
+
+
+@settings(max_examples=400, deadline=None)
+@given(mutated())
+def test_the_quick_check_never_passes_what_the_slow_check_refuses(case: tuple[type, dict[str, Any]]) -> None:
+    cls, record = case
+    slow = records._problems(cls, record, "$.t.1")
+    if records._layout(cls).valid([record]):
+        assert slow == []
+    assert check_record(cls, record, "$.t.1") == slow
+    if not slow:
+        [quick] = from_records(cls, [1], [record])
+        assert typed(quick) == typed(records._from_record_by_field(cls, 1, record))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(mutated(), min_size=1, max_size=4), st.integers(0, 20))
+def test_one_bad_record_in_a_table_is_found_with_its_path(cases: list, good: int) -> None:
+    cls, bad = cases[0]
+    table = next((name for name, c in RECORD_TABLES.items() if c is cls), None)
+    if table is None:
+        return
+    rows = {str(i): stored(next(o for o in EXAMPLES if type(o) is cls)) for i in range(1, good + 1)}
+    rows[str(good + 1)] = bad
+    doc = {"learner": {"1": stored(EXAMPLES[0])}, table: rows}
+    expected = records._problems(cls, bad, f"$.{table}.{good + 1}")
+    assert check_document(doc) == expected
+
+
+def test_audit_entries_are_checked_quickly_and_refused_in_words() -> None:
+    entry = {"at": "2025-05-02T09:00:00Z", "by": "ava", "action": "add", "table": "evidence", "record": 3,
+             "detail": "added evidence 3", "prev": "0" * 64, "hash": "1" * 64}
+    learner = {"1": stored(EXAMPLES[0])}
+    assert check_document({"learner": learner, "audit": {}}) == []
+    assert check_document({"learner": learner, "audit": {"1": entry, "2": entry | {"record": None}}}) == []
+    broken = {"1": entry, "2": entry | {"record": True, "by": 5}, "3": "an entry"}
+    assert check_document({"learner": learner, "audit": broken}) == [
+        ("$.audit.2.by", "expected text"), ("$.audit.2.record", "expected a record id or null"),
+        ("$.audit.3", "expected an object"),
+    ]
