@@ -44,10 +44,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
+    from portfolio_tui.services import access
     from portfolio_tui.services.portfolios import PortfolioService
 
     as_of = args.as_of or date.today()
     with refusals():
+        access.viewable([args.path], named=[args.path])
         svc = PortfolioService(args.path)
         portfolio = svc.load()
         report = readiness.assess(svc.standard, portfolio, as_of)
@@ -104,8 +106,11 @@ def _status(status: str):
 
 def cmd_gateway(args: argparse.Namespace) -> int:
     as_of = args.as_of or date.today()
+    from portfolio_tui.services import access
+
     with refusals():
         paths = readiness.portfolio_paths(args.paths)
+        paths = access.viewable(paths, named=[p for p in args.paths if p.is_file()])
     if not paths:
         raise CliError(f"no portfolios found in {', '.join(map(str, args.paths))}")
     with _no_cycle_collection():

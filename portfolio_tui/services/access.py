@@ -9,7 +9,7 @@ the account that owns the file may do everything to it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -89,3 +89,29 @@ def _action(table: str, record: Mapping[str, Any]) -> str:
         return TABLE_ACTIONS[table]
     except KeyError:
         raise ValueError(f"no action decides who may change the table '{table}'") from None
+
+
+def viewable(paths: list[Path], named: Iterable[Path] = ()) -> list[Path]:
+    """The portfolios among ``paths`` this OS account may see, by each folder's roster.
+
+    A portfolio found in a folder that the viewer may not see is left out, as a line manager's
+    caseload holds only their own apprentices; one the viewer named explicitly is refused with
+    :class:`~portfolio_tui.domain.roles.NotAllowed`, saying who may see it.
+    """
+    account = identity.current_user()
+    explicit = {Path(p).resolve() for p in named}
+    rosters: dict[Path, roles.Roster | None] = {}
+    shown = []
+    for path in paths:
+        folder = path.parent
+        if folder not in rosters:
+            try:
+                rosters[folder] = roster_io.load_roster(folder)
+            except roster_io.RosterError as exc:
+                raise UntrustedRoster(f"{exc} (nothing is shown)") from None
+        decision = roles.may(rosters[folder], account, "view", path.name)
+        if decision.allowed:
+            shown.append(path)
+        elif path.resolve() in explicit:
+            roles.require(decision)
+    return shown

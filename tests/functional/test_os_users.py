@@ -300,3 +300,17 @@ def _uid(account: str) -> int:
     import pwd
 
     return pwd.getpwnam(account).pw_uid
+
+
+def test_a_line_managers_gateway_check_lists_only_their_own_apprentices(cohort: Env, portfolio: Path) -> None:
+    other = cohort.folder / "app2.json"
+    if not other.exists():
+        made = cohort.run("tutor", "new", str(other), "--learner", "Bea Two", "--standard", "odo-l3",
+                          "--start", "2025-03-03", "--end", "2026-09-30")
+        assert made.returncode == 0, made.stderr
+    seen = cohort.run("mgr1", "gateway", str(cohort.folder), "--json")
+    assert [p["learner"] for p in json.loads(seen.stdout)["portfolios"]] == ["Ann One"]
+    assert [p["learner"] for p in json.loads(cohort.run("tutor", "gateway", str(cohort.folder), "--json").stdout)[
+        "portfolios"]] == ["Ann One", "Bea Two"]
+    refused = cohort.run("mgr1", "gateway", str(other))
+    assert refused.returncode == 1 and cohort.people["mgr2"] in refused.stderr

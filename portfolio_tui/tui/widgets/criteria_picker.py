@@ -36,7 +36,9 @@ class CriteriaPicker(Vertical):
         self._search = {c.id: f"{c.id} {c.title} {c.text}".lower() for c in criteria}
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="type to search; down or enter to the list, space ticks", id="criteria-search", compact=True)
+        yield Input(
+            placeholder="type to search; down or enter to the list, space ticks", id="criteria-search", compact=True
+        )
         yield SelectionList[str](*self._options(""), id="criteria-list")
         yield Static(self._summary(), classes="picker-summary")
 
