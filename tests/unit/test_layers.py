@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +24,20 @@ def test_domain_imports_neither_textual_nor_tinydb() -> None:
     assert not {m for m in loaded if m.split(".")[0] in ("textual", "tinydb")}
 
 
-@pytest.mark.parametrize("argv", [["standards", "list", "--json"], ["standards", "show", "odo-l3", "--json"]])
+SAMPLE = str(Path(__file__).resolve().parents[2] / "sample_portfolios" / "odo-nearly-ready.json")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["standards", "list", "--json"],
+        ["standards", "show", "odo-l3", "--json"],
+        ["gateway", SAMPLE, "--json", "--as-of", "2026-11-24"],
+        ["timeline", SAMPLE, "--json", "--as-of", "2026-11-24"],
+        ["evidence", "list", SAMPLE, "--json"],
+    ],
+    ids=lambda argv: " ".join(argv[:2]),
+)
 def test_headless_commands_do_not_import_textual(argv: list[str]) -> None:
     loaded = _modules_after(
         "import contextlib, io\nfrom portfolio_tui.cli import main\n"
