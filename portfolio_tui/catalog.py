@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from portfolio_tui import locations
 from portfolio_tui.domain.standard import Standard, StandardError, standard_from_dict
@@ -36,21 +37,21 @@ class Broken:
     problems: tuple[tuple[str, str], ...]
 
 
-def _read(path: Path) -> Standard:
+def _parse(path: Path) -> Any:
+    """The file's strict JSON, or :class:`StandardError` saying why it cannot be read."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise StandardError([("$", f"cannot read the file: {exc}")]) from None
     try:
-        data = loads_strict(text)
+        return loads_strict(text)
     except JsonFileError as exc:
         raise StandardError([("$", str(exc))]) from None
-    return standard_from_dict(data)
 
 
 @lru_cache(maxsize=64)
 def _load_cached(path: Path, mtime_ns: int) -> Standard:
-    return _read(path)
+    return standard_from_dict(_parse(path))
 
 
 def load_file(path: Path) -> Standard:
@@ -104,19 +105,15 @@ def get(standard_id: str) -> Standard:
 def validate_file(path: Path) -> list[tuple[str, str]]:
     """Every problem in a standard file: strict JSON, the JSON Schema, then the semantic checks."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [("$", f"cannot read the file: {exc}")]
-    try:
-        data = loads_strict(text)
-    except JsonFileError as exc:
-        return [("$", str(exc))]
+        data = _parse(Path(path))
+    except StandardError as exc:
+        return exc.problems
     problems = schema_problems(data, "standard.schema.json")
     try:
         standard_from_dict(data)
     except StandardError as exc:
-        problems.extend(p for p in exc.problems if p not in problems)
-    return _dedupe(problems)
+        problems.extend(exc.problems)
+    return list(dict.fromkeys(problems))
 
 
 def schema_problems(data: object, schema_name: str) -> list[tuple[str, str]]:
@@ -133,12 +130,3 @@ def schema_problems(data: object, schema_name: str) -> list[tuple[str, str]]:
         leaf = best_match([error]) if error.context else error
         problems.append((leaf.json_path, leaf.message))
     return problems
-
-
-def _dedupe(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    seen, out = set(), []
-    for p in problems:
-        if p not in seen:
-            seen.add(p)
-            out.append(p)
-    return out

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import os
 
+from portfolio_tui.sharing import account_name
+
 
 def current_user() -> str:
-    """The login name of the process's real uid (``getpass`` only where there is no ``pwd``, e.g. Windows)."""
-    try:
-        import pwd
-    except ImportError:
+    """The login name of the process's real uid; ``uid-N`` for a uid with no passwd entry (some
+    containers), still a stable identity. ``getpass`` only where there are no uids (Windows)."""
+    if not hasattr(os, "getuid"):
         import getpass
 
         return getpass.getuser()
-    try:
-        return pwd.getpwuid(os.getuid()).pw_name
-    except KeyError:
-        # A uid with no passwd entry (some containers) is still a stable identity.
-        return f"uid-{os.getuid()}"
+    return account_name(os.getuid())

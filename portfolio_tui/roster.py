@@ -106,12 +106,12 @@ def create_roster(folder: Path, actor: str, *, force: bool = False) -> Roster:
     _require_folder(folder)
     with _lock(folder):
         path = roster_path(folder)
-        init = roles.roster_changes(None, Roster(actor, {}))
+        roster = Roster(actor, {})
+        init = roles.roster_changes(None, roster)
         if path.exists():
             if not force:
                 raise RosterError(f"{path}: a roster already exists (`portfolio roster show` lists it)")
             init[0]["replaced"] = _replaced(folder, actor)
-        roster = Roster(actor, {})
         _write(folder, roster, [], init, actor)
         return roster
 

@@ -13,9 +13,6 @@ from importlib import import_module
 from portfolio_tui import __version__
 from portfolio_tui.cli.errors import CliError
 
-COMMAND_MODULES = (
-    "standards", "tui_commands", "people", "portfolio_cmds", "evidence", "readiness_cmds", "rules", "signoffs",
-)
 COMMANDS = {
     "standards": "standards",
     "open": "tui_commands", "demo": "tui_commands",
@@ -27,6 +24,7 @@ COMMANDS = {
     "signoff": "signoffs",
 }
 """Top-level command -> the module that registers it, so one command imports only its own module."""
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,12 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler = getattr(args, "func", None)
-    if handler is None:
-        default = getattr(args, "default_func", None) or _default_command()
-        if default is None:
-            parser.print_help()
-            return 0
-        handler = default
+    if handler is None:  # bare ``portfolio``: the TUI on the user's own portfolio
+        from portfolio_tui.cli.tui_commands import open_default
+
+        handler = open_default
     try:
         return int(handler(args) or 0)
     except CliError as exc:
@@ -72,12 +68,3 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-
-
-def _default_command():
-    """Bare ``portfolio`` opens the TUI on the user's default portfolio, once the TUI is installed."""
-    try:
-        module = import_module("portfolio_tui.cli.tui_commands")
-    except ModuleNotFoundError:
-        return None
-    return module.open_default

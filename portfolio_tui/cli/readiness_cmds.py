@@ -53,6 +53,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         svc = PortfolioService(args.path)
         portfolio = svc.load()
         report = readiness.assess(svc.standard, portfolio, as_of)
+    whole = report.to_dict()
     doc = {
         "path": str(args.path),
         "learner": report.learner,
@@ -61,8 +62,8 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         "planned_end": portfolio.learner.planned_end.isoformat(),
         "effective_end": report.effective_end.isoformat(),
         "gateway_date": report.gateway_date.isoformat(),
-        "milestones": report.to_dict()["milestones"],
-        "reviews": report.to_dict()["reviews"],
+        "milestones": whole["milestones"],
+        "reviews": whole["reviews"],
         "breaks": [
             {"id": b.id, "start": b.start.isoformat(), "end": b.end.isoformat() if b.end else None, "reason": b.reason}
             for b in portfolio.breaks

@@ -15,8 +15,6 @@ from portfolio_tui.cli.errors import CliError
 from portfolio_tui.cli.refusals import refusals
 from portfolio_tui.domain.roles import SIGNOFF_ACTIONS, SIGNOFF_ORDER
 
-REFUSED = 1
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("signoff", help="sign off a portfolio's gateway (assessor, then apprentice, then employer)")
@@ -27,22 +25,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _require_role(path: Path, role: str) -> None:
-    """Refuse unless the OS account may sign for ``role`` (the roster beside the file decides)."""
-    from portfolio_tui import roster as roster_io
-    from portfolio_tui import sharing
-    from portfolio_tui.domain import roles
-    from portfolio_tui.domain.text import clean_text
-    from portfolio_tui.identity import current_user
+    """Refuse unless the OS account may sign for ``role`` (the roster beside the file decides),
+    before the order of sign-offs is checked, so a refusal says who may sign."""
+    from portfolio_tui.services.access import authorize
 
     if not path.is_file():
         raise CliError(f"{path}: no such portfolio file")
-    try:
-        roster = roster_io.load_roster(path.parent)
-    except roster_io.RosterError as exc:
-        raise CliError(clean_text(str(exc))) from None
-    decision = roles.may(roster, current_user(), SIGNOFF_ACTIONS[role], path.name, file_owner=sharing.owner_of(path))
-    if not decision.allowed:
-        raise CliError(clean_text(decision.reason), REFUSED)
+    with refusals():
+        authorize(path, SIGNOFF_ACTIONS[role])
 
 
 def cmd_signoff(args: argparse.Namespace) -> int:

@@ -40,7 +40,7 @@ def summary(item: catalog.Installed) -> dict[str, Any]:
         "level": s.level,
         "version": s.version,
         "partial": s.partial,
-        "criteria": sum(1 for _ in s.all_criteria()),
+        "criteria": len(s.criteria),
         "origin": item.origin,
         "path": str(item.path),
     }
@@ -114,7 +114,7 @@ def standard_as_json(standard: Standard) -> dict[str, Any]:
         "partial": standard.partial,
         "notes": list(standard.notes),
         "qualifications": [asdict(q) for q in standard.qualifications],
-        "criteria_count": sum(1 for _ in standard.all_criteria()),
+        "criteria_count": len(standard.criteria),
         "groups": [group_as_json(g) for g in standard.groups],
         "plan": plan,
     }

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.standard import Standard
 
-STATES = ("none", "partial", "full")
-
 
 @dataclass(frozen=True)
 class CriterionCoverage:

@@ -36,7 +36,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from portfolio_tui.domain import coverage as cov_rules
-from portfolio_tui.domain.grading import FAIL, REFER_GRADE, REFERRAL, Prediction, predict
+from portfolio_tui.domain.grading import FAIL, REFER_GRADE, REFERRAL, Prediction, listed, predict
 from portfolio_tui.domain.otj import OtjStatus, otj_status
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.reviews import ReviewStatus, review_status
@@ -190,8 +190,7 @@ def checklist(
     else:
         detail = f"{summary.full} of {summary.total} criteria fully covered"
         if missing:
-            shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-            detail += f"; missing: {shown}"
+            detail += f"; missing: {listed(missing)}"
         items.append(ChecklistResult("criteria", "Every criterion fully covered", not missing, detail, gate))
 
     achieved = {

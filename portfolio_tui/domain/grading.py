@@ -66,7 +66,8 @@ def _criteria(n: int) -> str:
     return f"{n} {_noun(n)}"
 
 
-def _list(ids: Sequence[str], limit: int = 8) -> str:
+def listed(ids: Sequence[str], limit: int = 8) -> str:
+    """``a, b, c and 4 more``: the first ``limit`` ids, and how many are left out."""
     shown = ", ".join(ids[:limit])
     return shown if len(ids) <= limit else f"{shown} and {len(ids) - limit} more"
 
@@ -107,12 +108,12 @@ def criterion_assessment(
     pending = [cid for cid, o in outcomes.items() if o == "pending"]
     details = {"criteria": outcomes}
     if pending:
-        reason = f"{NOT_YET}: {len(pending)} of {len(required)} criteria still missing ({_list(pending)})"
+        reason = f"{NOT_YET}: {len(pending)} of {len(required)} criteria still missing ({listed(pending)})"
         if referred:
-            reason += f"; referred: {_list(referred)}"
+            reason += f"; referred: {listed(referred)}"
         return Prediction(NOT_YET, reason, True, details)
     if referred:
-        return Prediction(REFER_GRADE, f"{REFER_GRADE}: {_list(referred)} not adequately evidenced", False, details)
+        return Prediction(REFER_GRADE, f"{REFER_GRADE}: {listed(referred)} not adequately evidenced", False, details)
     return Prediction(PASS, f"{PASS}: all {len(required)} assessment criteria evidenced", False, details)
 
 

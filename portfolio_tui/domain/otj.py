@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from portfolio_tui.domain.learner import Learner
-from portfolio_tui.domain.progress import OTJ_EXCLUDED_CATEGORIES, BreakInLearning, OtjEntry
+from portfolio_tui.domain.progress import BreakInLearning, OtjEntry
 from portfolio_tui.domain.standard import Standard
 
 OTJ_SHARE = 0.2
@@ -118,8 +118,8 @@ def otj_status(
     ``standard`` is taken so a per-standard minimum can be read once standard files carry one; none does yet.
     """
     entries = [e for e in entries if e.date <= as_of]
-    logged = sum(e.hours for e in entries if e.category not in OTJ_EXCLUDED_CATEGORIES)
-    excluded = sum(e.hours for e in entries if e.category in OTJ_EXCLUDED_CATEGORIES)
+    logged = sum(e.hours for e in entries if e.counts)
+    excluded = sum(e.hours for e in entries if not e.counts)
     regime = regime_for(learner.start)
     note = ""
     if learner.otj_target_hours is not None:

@@ -145,8 +145,8 @@ def portfolio_key(name: str) -> str:
 
 def check_account(account: str) -> str | None:
     """Why ``account`` cannot be an OS account name, or ``None`` when it can."""
-    if unsafe_characters(account):
-        return f"account name has control characters ({', '.join(unsafe_characters(account))})"
+    if bad := unsafe_characters(account):
+        return f"account name has control characters ({', '.join(bad)})"
     if not _ACCOUNT.match(account):
         return f"'{account}' is not an account name (letters, digits, '.', '_', '-', up to 64 characters)"
     return None
@@ -154,8 +154,8 @@ def check_account(account: str) -> str | None:
 
 def check_portfolio_name(name: str) -> str | None:
     """Why ``name`` cannot name a portfolio file in the cohort folder, or ``None`` when it can."""
-    if unsafe_characters(name):
-        return f"portfolio name has control characters ({', '.join(unsafe_characters(name))})"
+    if bad := unsafe_characters(name):
+        return f"portfolio name has control characters ({', '.join(bad)})"
     if name == EVERY_PORTFOLIO:
         return None
     if not name.strip() or "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):
@@ -249,8 +249,13 @@ def _roster_edit(roster: Roster, account: str) -> Decision:
         return Decision(True, f"{account} owns the roster")
     if roster.role_of(account) == TUTOR:
         return Decision(True, f"{account} is a tutor on the roster")
-    who = tuple(dict.fromkeys((roster.owner, *roster.accounts(TUTOR))))
+    who = _editors(roster)
     return Decision(False, f"only the roster's owner or a tutor may edit the roster: {', '.join(who)}", who)
+
+
+def _editors(roster: Roster) -> tuple[str, ...]:
+    """Who may edit the roster: its owner and every tutor on it."""
+    return tuple(dict.fromkeys((roster.owner, *roster.accounts(TUTOR))))
 
 
 def _refusal(
@@ -260,10 +265,9 @@ def _refusal(
     if who:
         head = f"only {roles} may {rule.verb} {name}: {', '.join(who)}"
     else:
-        editors = ", ".join(dict.fromkeys((roster.owner, *roster.accounts(TUTOR))))
         head = (
             f"only {roles} may {rule.verb} {name}, and the roster names no one for it"
-            f" (the roster's owner or a tutor can add them: {editors})"
+            f" (the roster's owner or a tutor can add them: {', '.join(_editors(roster))})"
         )
     if entry is None:
         return f"{account} is not on this cohort's roster; {head}"

@@ -323,11 +323,13 @@ def standard_from_dict(data: Any) -> Standard:
         )
 
     groups = [group(p, g) for p, g in r.items(data, "groups", "$", required=True)]
-    plan = _plan(r, data.get("plan"), "$.plan") if "plan" in data else None
-    if plan is None:
+    if "plan" in data:
+        plan = _plan(r, data["plan"], "$.plan")
+        if plan is not None:
+            _check_rules(r, plan)
+    else:
+        plan = None
         r.fail("$", "missing required field 'plan'")
-    if plan is not None:
-        _check_rules(r, plan)
     source_obj = r.get(data, "source", "$", dict)
     level = r.get(data, "level", "$", int)
     partial = r.get(data, "partial", "$", bool)
@@ -394,8 +396,9 @@ def _plan(r: _Reader, obj: Any, path: str) -> AssessmentPlan | None:
                 note=r.text(item, "note", p, required=False),
             )
         )
+    milestone_items = r.items(obj, "milestones", path, required=True)
     milestones = []
-    for p, item in r.items(obj, "milestones", path, required=True):
+    for p, item in milestone_items:
         anchor = r.text(item, "anchor", p)
         if anchor and anchor not in ("start", "end"):
             r.fail(f"{p}.anchor", f"unknown anchor '{anchor}' (expected start or end)")
@@ -419,18 +422,10 @@ def _plan(r: _Reader, obj: Any, path: str) -> AssessmentPlan | None:
                 detail=r.text(item, "detail", p, required=False),
             )
         )
-    _unique(
-        r, [(p, m.key) for (p, _), m in zip(r.items(obj, "milestones", path), milestones, strict=True)], "milestone key"
-    )
-    checklist = [
-        ChecklistItem(r.text(i, "key", p), r.text(i, "title", p))
-        for p, i in r.items(obj, "gateway_checklist", path, required=True)
-    ]
-    _unique(
-        r,
-        [(p, c.key) for (p, _), c in zip(r.items(obj, "gateway_checklist", path), checklist, strict=True)],
-        "checklist key",
-    )
+    _unique(r, [(p, m.key) for (p, _), m in zip(milestone_items, milestones, strict=True)], "milestone key")
+    checklist_items = r.items(obj, "gateway_checklist", path, required=True)
+    checklist = [ChecklistItem(r.text(i, "key", p), r.text(i, "title", p)) for p, i in checklist_items]
+    _unique(r, [(p, c.key) for (p, _), c in zip(checklist_items, checklist, strict=True)], "checklist key")
     support = [
         SupportMinimum(r.text(i, "key", p), r.text(i, "title", p), r.get(i, "minimum_hours", p, float) or 0)
         for p, i in r.items(obj, "support", path)
@@ -441,13 +436,13 @@ def _plan(r: _Reader, obj: Any, path: str) -> AssessmentPlan | None:
         if kind and kind not in RULE_KINDS:
             r.fail(f"{p}.kind", f"unknown rule kind '{kind}' (expected one of {', '.join(RULE_KINDS)})")
         params = {k: v for k, v in item.items() if k != "kind"} if isinstance(item, dict) else {}
-        rules.append((p, GradingRule(kind, params)))
+        rules.append(GradingRule(kind, params))
     if isinstance(obj.get("grading"), list) and not obj["grading"]:
         r.fail(
             f"{path}.grading",
             "at least one grading rule is needed (use kind 'none' with a note where the source gives none)",
         )
-    plan = AssessmentPlan(
+    return AssessmentPlan(
         typical_months=tuple(r.get(duration, "typical_months", dpath, list, [])),
         minimum_months=r.get(duration, "minimum_months", dpath, int, None),
         maximum_months=r.get(duration, "maximum_months", dpath, int, None),
@@ -459,9 +454,8 @@ def _plan(r: _Reader, obj: Any, path: str) -> AssessmentPlan | None:
         components=tuple(components),
         milestones=tuple(milestones),
         gateway_checklist=tuple(checklist),
-        grading=tuple(rule for _, rule in rules),
+        grading=tuple(rules),
     )
-    return plan
 
 
 def _unique(r: _Reader, keyed: list[tuple[str, str]], what: str) -> None:

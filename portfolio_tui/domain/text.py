@@ -5,6 +5,13 @@ from __future__ import annotations
 import unicodedata
 
 _ALLOWED_CONTROLS = {"\n", "\t"}
+_JOINERS = {"\u200d", "\u200c"}
+
+
+def _unsafe(ch: str, multiline: bool) -> bool:
+    if multiline and ch in _ALLOWED_CONTROLS:
+        return False
+    return unicodedata.category(ch) in ("Cc", "Cf") and ch not in _JOINERS
 
 
 def unsafe_characters(text: str, *, multiline: bool = False) -> list[str]:
@@ -13,23 +20,9 @@ def unsafe_characters(text: str, *, multiline: bool = False) -> list[str]:
     C0 and C1 controls (ESC, CSI 0x9b, BEL, ...) would drive the terminal of whoever views the
     portfolio; bidirectional overrides make a title read differently from what it is.
     """
-    found = []
-    for ch in text:
-        if multiline and ch in _ALLOWED_CONTROLS:
-            continue
-        if unicodedata.category(ch) in ("Cc", "Cf") and ch not in ("\u200d", "\u200c"):
-            found.append(f"U+{ord(ch):04X}")
-    return found
+    return [f"U+{ord(ch):04X}" for ch in text if _unsafe(ch, multiline)]
 
 
 def clean_text(text: str, *, multiline: bool = False) -> str:
     """Remove control, escape and format characters; keep newlines and tabs when ``multiline``."""
-    out = []
-    for ch in text:
-        if multiline and ch in _ALLOWED_CONTROLS:
-            out.append(ch)
-        elif unicodedata.category(ch) in ("Cc", "Cf") and ch not in ("\u200d", "\u200c"):
-            continue
-        else:
-            out.append(ch)
-    return "".join(out)
+    return "".join(ch for ch in text if not _unsafe(ch, multiline))

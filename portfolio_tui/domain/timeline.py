@@ -34,7 +34,6 @@ from portfolio_tui.domain.progress import BreakInLearning
 from portfolio_tui.domain.standard import MilestoneSpec, Standard
 
 DUE_SOON_DAYS = 30
-MILESTONE_STATUSES = ("done", "due-soon", "overdue", "upcoming", "open")
 PRESENTATION_ANCHORED_KEYS = frozenset({"submission", "presentation"})
 """Milestone keys counted from ``Learner.epa_presentation`` when it is set (ODO's plan)."""
 

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
-
 import pytest
-from jsonschema import Draft202012Validator
 
 from portfolio_tui.domain.standard import Standard, standard_from_dict
 
-REPO = Path(__file__).parents[2]
-DATA = REPO / "portfolio_tui" / "standards" / "csp-l2.json"
-SCHEMA = REPO / "schemas" / "standard.schema.json"
-SEED = REPO.parent / "shared" / "seeds" / "003_ddbbd414c0ff6387.txt"
+from .standard_files import schema_errors, seed_text, standard_data
+
+SEED = "003_ddbbd414c0ff6387.txt"
 
 BRIEF_ITEMS = ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "2.5", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6"]
 # Distinction cells the seed splits over several table rows; the file joins them (see its notes).
@@ -24,13 +18,9 @@ JOINED = {
 }
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
-
-
 @pytest.fixture(scope="module")
 def data() -> dict:
-    return json.loads(DATA.read_text(encoding="utf-8"))
+    return standard_data("csp-l2")
 
 
 @pytest.fixture(scope="module")
@@ -40,15 +30,11 @@ def standard(data: dict) -> Standard:
 
 @pytest.fixture(scope="module")
 def seed() -> str:
-    if not SEED.exists():
-        pytest.skip(f"seed document not found at {SEED}; verbatim checks need it")
-    return _squash(SEED.read_text(encoding="utf-8"))
+    return seed_text(SEED)
 
 
 def test_file_matches_schema(data: dict) -> None:
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in Draft202012Validator(schema).iter_errors(data)]
-    assert errors == []
+    assert schema_errors(data) == []
 
 
 def test_identity_and_partial(standard: Standard) -> None:

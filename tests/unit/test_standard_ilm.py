@@ -2,53 +2,31 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-from jsonschema import Draft202012Validator
 
 from portfolio_tui.domain.standard import Standard, standard_from_dict
 
-REPO = Path(__file__).parents[2]
-STANDARDS = REPO / "portfolio_tui" / "standards"
-SCHEMA = REPO / "schemas" / "standard.schema.json"
-SEEDS = REPO.parent / "shared" / "seeds"
-SEED_2011 = SEEDS / "001_5f4bd481029904e2.txt"
-SEED_2012 = SEEDS / "000_1846370b08a8d6ba.txt"
+from .standard_files import schema_errors, seed_text, squash, standard_data
+
+SEED_2011 = "001_5f4bd481029904e2.txt"
+SEED_2012 = "000_1846370b08a8d6ba.txt"
 
 CRITERIA_2011 = ["M5.33-1.1", "M5.33-1.2", "M5.33-2.1", "M5.34-1.1", "M5.34-1.2", "M5.34-1.3", "M5.34-2.1"]
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _data(name: str) -> dict:
-    return json.loads((STANDARDS / f"{name}.json").read_text(encoding="utf-8"))
-
-
-def _seed(path: Path) -> str:
-    if not path.exists():
-        pytest.skip(f"seed document not found at {path}; verbatim checks need it")
-    return _squash(path.read_text(encoding="utf-8"))
-
-
 @pytest.fixture(scope="module")
 def si2011() -> Standard:
-    return standard_from_dict(_data("ilm-l5-si-2011"))
+    return standard_from_dict(standard_data("ilm-l5-si-2011"))
 
 
 @pytest.fixture(scope="module")
 def si2012() -> Standard:
-    return standard_from_dict(_data("ilm-l5-si-2012"))
+    return standard_from_dict(standard_data("ilm-l5-si-2012"))
 
 
 @pytest.mark.parametrize("name", ["ilm-l5-si-2011", "ilm-l5-si-2012"])
 def test_file_matches_schema(name: str) -> None:
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in Draft202012Validator(schema).iter_errors(_data(name))]
-    assert errors == []
+    assert schema_errors(standard_data(name)) == []
 
 
 def test_2011_identity(si2011: Standard) -> None:
@@ -70,11 +48,11 @@ def test_2011_has_exactly_the_seven_criteria_in_their_units(si2011: Standard) ->
 
 
 def test_2011_texts_are_verbatim_from_seed_001(si2011: Standard) -> None:
-    seed = _seed(SEED_2011)
+    seed = seed_text(SEED_2011)
     for criterion in si2011.all_criteria():
-        assert _squash(criterion.text) in seed, criterion.id
+        assert squash(criterion.text) in seed, criterion.id
     for group in si2011.all_groups():
-        assert _squash(group.title) in seed, group.id
+        assert squash(group.title) in seed, group.id
     assert si2011.criterion("M5.33-1.1").text == "Define an aspect of service delivery requiring improvement"
 
 
@@ -91,10 +69,10 @@ def test_2011_mark_sheet(si2011: Standard) -> None:
 
 
 def test_2011_mark_sheet_titles_are_the_mark_sheets_own_words(si2011: Standard) -> None:
-    seed = _seed(SEED_2011)
+    seed = seed_text(SEED_2011)
     sheet = next(r for r in si2011.plan.grading if r.kind == "mark-sheet").params
     for section in sheet["sections"]:
-        assert _squash(section["title"]) in seed, section["id"]
+        assert squash(section["title"]) in seed, section["id"]
 
 
 def test_2011_plan(si2011: Standard) -> None:
@@ -134,7 +112,7 @@ def test_2012_units_credits_glh_and_support(si2012: Standard) -> None:
 
 def test_2012_claims_no_mark_sheet_seed_000_does_not_give(si2012: Standard) -> None:
     assert [r.kind for r in si2012.plan.grading] == ["criterion-assessment"]
-    seed = _seed(SEED_2012)
+    seed = seed_text(SEED_2012)
     assert "Criterion assessment applies to all units within this qualification" in seed
     for unit in si2012.groups:
-        assert _squash(unit.title) in seed, unit.id
+        assert squash(unit.title) in seed, unit.id

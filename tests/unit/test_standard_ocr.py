@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-from jsonschema import Draft202012Validator
 
 from portfolio_tui.domain.standard import Standard, standard_from_dict
 
-REPO = Path(__file__).parents[2]
-DATA = REPO / "portfolio_tui" / "standards" / "ocr-cs.json"
-SCHEMA = REPO / "schemas" / "standard.schema.json"
-SEED = REPO.parent / "shared" / "seeds" / "004_ed6f79727755a687.txt"
+from .standard_files import schema_errors, seed_text, standard_data
+
+SEED = "004_ed6f79727755a687.txt"
 
 QUALIFICATIONS = {
     "03454": 1, "03455": 2, "03456": 3, "10381": 4,
@@ -21,13 +16,9 @@ QUALIFICATIONS = {
 }
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
-
-
 @pytest.fixture(scope="module")
 def data() -> dict:
-    return json.loads(DATA.read_text(encoding="utf-8"))
+    return standard_data("ocr-cs")
 
 
 @pytest.fixture(scope="module")
@@ -37,15 +28,11 @@ def standard(data: dict) -> Standard:
 
 @pytest.fixture(scope="module")
 def seed() -> str:
-    if not SEED.exists():
-        pytest.skip(f"seed document not found at {SEED}; verbatim checks need it")
-    return _squash(SEED.read_text(encoding="utf-8"))
+    return seed_text(SEED)
 
 
 def test_file_matches_schema(data: dict) -> None:
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in Draft202012Validator(schema).iter_errors(data)]
-    assert errors == []
+    assert schema_errors(data) == []
 
 
 def test_identity_and_partial(standard: Standard) -> None:

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
-
 import pytest
-from jsonschema import Draft202012Validator
 
 from portfolio_tui.domain.standard import Standard, standard_from_dict
 
-REPO = Path(__file__).parents[2]
-DATA = REPO / "portfolio_tui" / "standards" / "odo-l3.json"
-SCHEMA = REPO / "schemas" / "standard.schema.json"
-SEEDS = REPO.parent / "shared" / "seeds"
-SEED = SEEDS / "002_00c946ac496f8f01.txt"
+from .standard_files import schema_errors, seed_path, squash, standard_data
+
+SEED = "002_00c946ac496f8f01.txt"
 
 TITLES = {
     "values": ["Integrity", "Honesty", "Objectivity", "Impartiality"],
@@ -56,13 +49,9 @@ S4_HALVES = [
 ]
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
-
-
 @pytest.fixture(scope="module")
 def data() -> dict:
-    return json.loads(DATA.read_text(encoding="utf-8"))
+    return standard_data("odo-l3")
 
 
 @pytest.fixture(scope="module")
@@ -72,15 +61,11 @@ def standard(data: dict) -> Standard:
 
 @pytest.fixture(scope="module")
 def seed_lines() -> list[str]:
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed folder not found at {SEEDS}; verbatim checks need the source document")
-    return SEED.read_text(encoding="utf-8").splitlines()
+    return seed_path(SEED).read_text(encoding="utf-8").splitlines()
 
 
 def test_file_matches_schema(data: dict) -> None:
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in Draft202012Validator(schema).iter_errors(data)]
-    assert errors == []
+    assert schema_errors(data) == []
 
 
 def test_identity(standard: Standard) -> None:
@@ -90,7 +75,7 @@ def test_identity(standard: Standard) -> None:
         3,
         "2015",
     )
-    assert standard.source.file == SEED.name
+    assert standard.source.file == SEED
     assert standard.partial is False
     assert any(n.startswith("Numbering is ours") and "source's order" in n for n in standard.notes)
     assert any("developed by the independent assessment organisations" in n for n in standard.notes)
@@ -140,12 +125,12 @@ def test_every_criterion_is_a_row_of_the_seed(standard: Standard, seed_lines: li
     for line in seed_lines:
         head, sep, text = line.partition("\t")
         if sep and head.strip():
-            rows[_squash(head.strip())] = _squash(text.strip())
+            rows[squash(head.strip())] = squash(text.strip())
     for c in standard.all_criteria():
         assert c.title in rows, c.id
         if c.id == "S4":
             assert rows[c.title] == S4_HALVES[0]
-            assert any(_squash(line.strip()) == S4_HALVES[1] for line in seed_lines if line.startswith("\t"))
+            assert any(squash(line.strip()) == S4_HALVES[1] for line in seed_lines if line.startswith("\t"))
         else:
             assert rows[c.title] == c.text, c.id
 
@@ -161,7 +146,7 @@ def test_components_and_weights(standard: Standard, seed_lines: list[str]) -> No
     assert sum(c["weight"] for c in rule.params["components"]) == 100
     assert rule.params["distinction_top_percent"] == 10
     assert "provisional" in rule.params["note"]
-    seed = _squash("\n".join(seed_lines))
+    seed = squash("\n".join(seed_lines))
     for label, pct in [("Showcase Portfolio", 50), ("Work-based project", 20), ("Presentation", 20), ("Interview", 10)]:
         assert f"{label} Distinction; Pass; or Fail {pct}%" in seed
     assert "within the top 10% of overall marks" in seed
@@ -180,7 +165,7 @@ def test_duration_and_prerequisites(standard: Standard, seed_lines: list[str]) -
         ("maths-l2", "maths", "Level 2 mathematics"),
         ("english-l2", "english", "Level 2 English"),
     ]
-    seed = _squash("\n".join(seed_lines))
+    seed = squash("\n".join(seed_lines))
     assert f"- {l2_award}." in seed and f"- {l3_certificate}." in seed
     assert "they will also have level 2 mathematics and level 2 english qualifications" in seed.lower()
 
