@@ -44,15 +44,14 @@ def check_folder(folder: Path) -> list[Check]:
         return [Check("folder", False, f"{folder} is not a folder", "give the path of the cohort folder")]
     q = shlex.quote(str(folder))
     group = sharing.group_name(info.st_gid)
-    checks = [_group(folder, info, q), *_folder_mode(info, q)]
+    checks = [_group(info, group, q), *_folder_mode(info, q)]
     checks += _entries(folder, info.st_gid, group, q)
     checks.append(_umask())
     checks += _roster(folder, group, q)
     return checks
 
 
-def _group(folder: Path, info: os.stat_result, q: str) -> Check:
-    group = sharing.group_name(info.st_gid)
+def _group(info: os.stat_result, group: str, q: str) -> Check:
     members = group_accounts(info.st_gid)
     owner = sharing.account_name(info.st_uid)
     if members <= {owner}:
@@ -84,11 +83,12 @@ def _entries(folder: Path, gid: int, group: str, q: str) -> list[Check]:
     """Files and sub-folders: none open to others, all in the folder's group, all group read-write."""
     world, foreign, closed = [], [], []
     for path in sorted(_walk(folder)):
-        mode = path.lstat().st_mode
+        info = path.lstat()
+        mode = info.st_mode
         name = str(path.relative_to(folder))
         if mode & stat.S_IRWXO:
             world.append(name)
-        if path.lstat().st_gid != gid:
+        if info.st_gid != gid:
             foreign.append(name)
         needed = stat.S_IRWXG if stat.S_ISDIR(mode) else stat.S_IRGRP | stat.S_IWGRP
         if mode & needed != needed:

@@ -115,6 +115,16 @@ class PortfolioService:
     def evidence(self, evidence_id: int) -> Evidence:
         return self.store.evidence(evidence_id)
 
+    def past_date(self, field: str, value: date | str, as_of: date | None = None, *, why_not_later: str = "") -> date:
+        """A date from the programme start to today (``as_of``); ``why_not_later`` ends the message for a later one."""
+        today = as_of or date.today()
+        start = self.store.learner().start
+        return check.date_value(
+            field, value,
+            not_before=start, not_before_label=f"the programme start ({start.isoformat()})",
+            not_after=today, not_after_label=f"today ({today.isoformat()}){why_not_later}",
+        )
+
     def history(self, table: str | None = None, record: int | None = None) -> list[AuditEntry]:
         return self.store.audit(table, record)
 
@@ -265,16 +275,12 @@ class PortfolioService:
 
     def _evidence_values(self, given: dict[str, Any], standard: Standard, as_of: date | None) -> dict[str, Any]:
         """Validated evidence fields, for the keys present in ``given``."""
-        today = as_of or date.today()
         values: dict[str, Any] = {}
         if "title" in given:
             values["title"] = check.text("title", given["title"], required=True)
         if "date" in given:
-            start = self.store.learner().start
-            values["date"] = check.date_value(
-                "date", given["date"],
-                not_before=start, not_before_label=f"the programme start ({start.isoformat()})",
-                not_after=today, not_after_label=f"today ({today.isoformat()}); evidence cannot be dated in the future",
+            values["date"] = self.past_date(
+                "date", given["date"], as_of, why_not_later="; evidence cannot be dated in the future"
             )
         if "kind" in given:
             values["kind"] = check.evidence_kind(given["kind"])

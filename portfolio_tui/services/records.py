@@ -29,22 +29,9 @@ from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.store.records import to_record
 
 
-def _past_date(svc: PortfolioService, field: str, value: date | str, as_of: date | None) -> date:
-    today = as_of or date.today()
-    start = svc.learner.start
-    return check.date_value(
-        field,
-        value,
-        not_before=start,
-        not_before_label=f"the programme start ({start.isoformat()})",
-        not_after=today,
-        not_after_label=f"today ({today.isoformat()})",
-    )
-
-
 def _names(field: str, values: Iterable[str] | str) -> tuple[str, ...]:
     if isinstance(values, str):
-        values = [v for v in values.split(",")]
+        values = values.split(",")
     return tuple(n for n in (check.text(field, v) for v in values) if n)
 
 
@@ -63,7 +50,7 @@ def record_review(
     authorize(svc.path, "review.record")
     review = Review(
         id=0,
-        date=_past_date(svc, "date", on, as_of),
+        date=svc.past_date("date", on, as_of),
         attendees=_names("attendees", attendees),
         otj_hours_discussed=check.hours("otj_hours", otj_hours),
         actions=check.text("actions", actions, multiline=True),
@@ -96,7 +83,7 @@ def log_otj(
         )
     entry = OtjEntry(
         id=0,
-        date=_past_date(svc, "date", on, as_of),
+        date=svc.past_date("date", on, as_of),
         hours=amount,
         category=category,
         criteria=check.criteria("criteria", criteria, svc.standard) if criteria else (),
@@ -115,7 +102,7 @@ def record_break(
 ) -> int:
     """A break in learning; the planned end and every milestone move by its length."""
     authorize(svc.path, "progress.record")
-    first = _past_date(svc, "start", start, as_of)
+    first = svc.past_date("start", start, as_of)
     last = None
     if end not in (None, ""):
         last = check.date_value("end", end, not_before=first, not_before_label=f"the break's start ({first})")
@@ -171,7 +158,7 @@ def record_checklist(
     known = checklist_keys(svc)
     if key not in known:
         raise InputError("key", f"unknown checklist item {check.shown(key)} (expected one of {', '.join(known)})")
-    done = _past_date(svc, "date", on, as_of)
+    done = svc.past_date("date", on, as_of)
     record = ChecklistRecord(key=key, done_on=done, detail=check.text("detail", detail))
     return svc.add_record("checklist", to_record(record), detail=f"checklist {key} done {done.isoformat()}")
 
@@ -184,7 +171,7 @@ def mark_milestone_done(svc: PortfolioService, key: str, *, on: date | str, as_o
         raise InputError("milestone", f"unknown milestone {check.shown(key)} (expected one of {', '.join(known)})")
     if any(m.key == key for m in svc.load().milestones_done):
         raise InputError("milestone", f"{key} is already recorded as done")
-    done = _past_date(svc, "date", on, as_of)
+    done = svc.past_date("date", on, as_of)
     return svc.add_record("milestones", to_record(MilestoneDone(key=key, done_on=done)), detail=f"milestone {key} done")
 
 

@@ -25,13 +25,7 @@ def sign_off(svc: PortfolioService, role: str, on: date | str, *, as_of: date | 
     """
     if role not in roles.SIGNOFF_ORDER:
         raise InputError("role", f"must be one of {', '.join(roles.SIGNOFF_ORDER)}, not {check.shown(role)}")
-    today = as_of or date.today()
-    start = svc.learner.start
-    day = check.date_value(
-        "date", on,
-        not_before=start, not_before_label=f"the programme start ({start.isoformat()})",
-        not_after=today, not_after_label=f"today ({today.isoformat()}); a sign-off cannot be dated in the future",
-    )
+    day = svc.past_date("date", on, as_of, why_not_later="; a sign-off cannot be dated in the future")
     decision = roles.check_signoff(svc.load().signoffs, role)
     if not decision.allowed:
         raise InputError("role", decision.reason)

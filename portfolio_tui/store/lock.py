@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 from portfolio_tui import sharing
@@ -51,8 +51,3 @@ class PortfolioLock:
             yield
         finally:
             self._lock.release()
-
-
-def locked(path: Path, timeout: float = DEFAULT_TIMEOUT) -> AbstractContextManager[None]:
-    """Hold ``path``'s lock for the body of a ``with`` statement."""
-    return PortfolioLock(path, timeout).held()

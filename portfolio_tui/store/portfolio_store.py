@@ -28,7 +28,7 @@ from portfolio_tui.store.lock import DEFAULT_TIMEOUT, PortfolioLock
 from portfolio_tui.store.reading import Snapshot, object_of, portfolio_of
 from portfolio_tui.store.records import TABLES, AuditEntry, audit_from_record, check_document, to_record
 from portfolio_tui.store.storage import AtomicJSONStorage, describe, remove_stale_temp_files, write_atomically
-from portfolio_tui.store.transaction import Transaction, copy_json
+from portfolio_tui.store.transaction import Transaction
 
 
 def utc_now() -> str:
@@ -85,10 +85,6 @@ class PortfolioStore:
             store._storage.commit(doc, None)
         return store
 
-    def snapshot(self) -> Snapshot:
-        with self._mutex:
-            return self._storage.snapshot()
-
     def load(self) -> Portfolio:
         """The whole portfolio as immutable domain objects (rebuilt only for records that changed)."""
         with self._mutex:
@@ -115,11 +111,6 @@ class PortfolioStore:
                 for key, entry in entries.items()
                 if (table is None or entry.get("table") == table) and (record is None or entry.get("record") == record)
             ]
-
-    def document(self) -> dict[str, dict[str, Any]]:
-        """A copy of the whole document as it is on disk (upgraded in memory if the file is older)."""
-        with self._mutex:
-            return copy_json(self._storage.snapshot().doc)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:

@@ -23,9 +23,8 @@ from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.jsonfile import JsonFileError, loads_strict
 from portfolio_tui.store import migrations
 from portfolio_tui.store.errors import CorruptFile, NotFound, StoreError
+from portfolio_tui.store.migrations import Document
 from portfolio_tui.store.records import PORTFOLIO_FIELDS, RECORD_TABLES, TABLES, check_document, from_records
-
-Document = dict[str, dict[str, Any]]
 
 HEAD_LIMIT = 4096
 _ID = re.compile(r"[1-9][0-9]*\Z")

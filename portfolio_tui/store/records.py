@@ -385,10 +385,6 @@ def to_json(value: Any) -> Any:
     return value
 
 
-def learner_from_record(record: dict[str, Any]) -> Learner:
-    return from_record(Learner, 1, record)
-
-
 def audit_from_record(record_id: int, record: dict[str, Any]) -> AuditEntry:
     return AuditEntry(
         id=record_id,

@@ -27,11 +27,9 @@ from tinydb.table import Table
 from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.store.errors import ConflictError, NotFound, SealedRecord, singular
+from portfolio_tui.store.reading import Snapshot
 from portfolio_tui.store.records import RECORD_TABLES, check_record, from_record
-from portfolio_tui.store.storage import Dirty, Snapshot
-
-NO_AUDIT = ("meta", "audit")
-"""Tables written without bookkeeping or audit entries of their own."""
+from portfolio_tui.store.storage import Dirty
 
 SEALED_TABLES = frozenset({"signoffs"})
 """Tables whose records are chained by hash among themselves when inserted, and never changed after."""
@@ -159,17 +157,6 @@ class Transaction:
 
     def records(self, table: str) -> list[tuple[int, dict[str, Any]]]:
         return [(int(k), copy_json(r)) for k, r in self._storage.snapshot.doc.get(table, {}).items()]
-
-    def find(self, table: str, **match: Any) -> list[tuple[int, dict[str, Any]]]:
-        """Copies of the records whose fields equal every ``match`` value."""
-        return [
-            (int(k), copy_json(r))
-            for k, r in self._storage.snapshot.doc.get(table, {}).items()
-            if all(r.get(f, _MISSING) == v for f, v in match.items())
-        ]
-
-    def learner(self) -> Learner:
-        return from_record(Learner, 1, self._raw("learner", 1))
 
     def record_object(self, table: str, record_id: int) -> Any:
         """The domain dataclass for one record of a record table."""
