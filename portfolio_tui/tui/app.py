@@ -13,9 +13,8 @@ from textual.binding import Binding
 from textual.theme import Theme
 
 from portfolio_tui import identity
-from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.services.errors import InputError
+from portfolio_tui.services.errors import InputError, StandardMissing
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.store.errors import StoreError
 from portfolio_tui.tui.commands import PortfolioCommands
@@ -23,6 +22,7 @@ from portfolio_tui.tui.screens.caseload import CaseloadScreen
 from portfolio_tui.tui.screens.criteria import CriteriaScreen
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
 from portfolio_tui.tui.screens.evidence_log import EvidenceLogScreen
+from portfolio_tui.tui.screens.forms import REFUSED
 from portfolio_tui.tui.screens.gateway import GatewayScreen
 from portfolio_tui.tui.screens.timeline import TimelineScreen
 from portfolio_tui.tui.state import PortfolioView, access_for, build_view
@@ -72,12 +72,14 @@ class PortfolioApp(App[None]):
     ]
 
     def __init__(self, path: Path, *, as_of: date | None = None, first_run: bool = False,
-                 service: PortfolioService | None = None) -> None:
+                 actor: str | None = None) -> None:
         super().__init__()
         self.path = Path(path)
         self.fixed_as_of = as_of
         self.first_run = first_run
-        self.service = service or PortfolioService(self.path)
+        self.actor = actor
+        """Who saves, as the audit names them (``None``: the OS account)."""
+        self.service = PortfolioService(self.path, actor=actor)
         self.account = identity.current_user()
         """Who is looking: the OS account decides what they may change (the service's actor only labels the audit)."""
         self.view: PortfolioView | None = None
@@ -111,13 +113,14 @@ class PortfolioApp(App[None]):
 
     def reload(self) -> None:
         """Read the file and recompute readiness in a worker thread, then show the result."""
-        self.run_worker(self._reload_in_thread, thread=True, group="load", exclusive=True)
+        self.run_worker(self.load_and_show, thread=True, group="load", exclusive=True)
 
-    def _reload_in_thread(self) -> None:
+    def load_and_show(self) -> None:
+        """In a worker thread: read the file, recompute readiness once and show it. Every save ends here."""
         try:
             view = self.build_view()
-        except StoreError as exc:
-            self.call_from_thread(self.refused, exc)
+        except (StoreError, StandardMissing) as exc:
+            self.call_from_thread(self.refused, exc, "Cannot open")
             return
         self.call_from_thread(self.show_view, view)
 
@@ -142,10 +145,9 @@ class PortfolioApp(App[None]):
             if isinstance(screen, PortfolioScreen):
                 screen.refresh_view()
 
-    def refused(self, exc: Exception) -> None:
-        """A refused file (corrupt, newer version, locked): say so plainly and keep running."""
-        self.notify(clean_text(str(exc)), title="Not saved" if self.view else "Cannot open", severity="error",
-                    timeout=10, markup=False)
+    def refused(self, exc: Exception, title: str) -> None:
+        """A refused file (corrupt, newer version, locked) or change: say so plainly and keep running."""
+        self.notify(clean_text(str(exc)), title=title, severity="error", timeout=10, markup=False)
 
     def permit(self, action: str) -> bool:
         """May the viewer do ``action`` (a ``domain.roles`` action) to this portfolio? If not, say who may."""
@@ -168,11 +170,10 @@ class PortfolioApp(App[None]):
                 self.call_from_thread(self.notify, clean_text(f"{exc.field}: {exc.message}"), severity="error",
                                       markup=False)
                 return
-            except (StoreError, NotAllowed) as exc:
-                self.call_from_thread(self.refused, exc)
+            except REFUSED as exc:
+                self.call_from_thread(self.refused, exc, "Not saved")
                 return
-            view = self.build_view()
-            self.call_from_thread(self.show_view, view)
+            self.load_and_show()
             if done is not None:
                 self.call_from_thread(done, result)
 
@@ -207,9 +208,8 @@ class CaseloadApp(PortfolioApp):
 
     def __init__(self, folder: Path, *, as_of: date | None = None, actor: str | None = None) -> None:
         # Until a learner is opened nothing reads ``path`` or ``service``; open_learner replaces both.
-        super().__init__(folder, as_of=as_of, service=PortfolioService(folder, actor=actor))
+        super().__init__(folder, as_of=as_of, actor=actor)
         self.folder = Path(folder)
-        self.actor = actor
         self.learner_open = False
 
     def start(self) -> None:
@@ -230,6 +230,9 @@ class CaseloadApp(PortfolioApp):
         self.learner_open = False
         self.view = None
         await self.switch_mode("caseload")
+        screen = self.screen
+        if isinstance(screen, CaseloadScreen):
+            screen.action_reload()
         # Fresh screens for the next learner: a filter, an undo list or a cursor must not carry over.
         for mode in LEARNER_MODES:
             await self.remove_mode(mode)

@@ -16,7 +16,7 @@ class PortfolioCommands(Provider):
 
         commands: list[tuple[str, str, Callable[[], object]]] = []
         if isinstance(self.screen, PortfolioScreen):
-            commands.extend(self.screen.palette_commands())  # type: ignore[arg-type]
+            commands.extend(self.screen.palette_commands())
             for mode, key, title in SCREENS:
                 commands.append((f"go: {title.lower()}", f"Open the {title.lower()} screen (key {key})",
                                  partial(self.app.switch_mode, mode)))

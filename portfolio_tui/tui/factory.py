@@ -16,9 +16,7 @@ def build_app(path: Path | str, *, as_of: date | None = None, first_run: bool = 
     ``as_of`` freezes "today" (tests and snapshots); ``first_run`` shows the create screen when
     the file does not exist yet; ``actor`` names who saves (default: the OS account).
     """
-    from portfolio_tui.services.portfolios import PortfolioService
-
-    return PortfolioApp(Path(path), as_of=as_of, first_run=first_run, service=PortfolioService(Path(path), actor=actor))
+    return PortfolioApp(Path(path), as_of=as_of, first_run=first_run, actor=actor)
 
 
 def build_caseload(folder: Path | str, *, as_of: date | None = None, actor: str | None = None) -> CaseloadApp:

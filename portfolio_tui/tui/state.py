@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from portfolio_tui.domain import roles
@@ -92,11 +93,10 @@ class PortfolioView:
     by_criterion: dict[str, tuple[Evidence, ...]] = field(default_factory=dict)
     """Live evidence tagged to each criterion, newest first (simulated pieces included, as tagged)."""
 
-    @property
+    @cached_property
     def coverage_states(self) -> dict[str, str]:
         """``full``, ``partial`` or ``none`` per criterion id, as the readiness rules count it."""
         return {cid: c.state for cid, c in self.report.criteria.items()}
-
 
 
 def log_entry(evidence: Evidence) -> LogEntry:

@@ -88,3 +88,21 @@ async def test_record_a_milestone_as_done(tmp_path: Path) -> None:
         await pilot.press("m")
         await settle(app, pilot)
         assert len(PortfolioService(path).load().milestones_done) == 1
+
+
+@drive
+async def test_a_portfolio_whose_standard_is_not_installed_is_refused_not_a_crash(tmp_path: Path) -> None:
+    import json
+
+    path = make_portfolio(tmp_path)
+    doc = json.loads(path.read_text())
+    doc["learner"]["1"]["standard_id"] = "withdrawn-standard"
+    path.write_text(json.dumps(doc))
+    app = app_for(path)
+    seen: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (seen.append(message), notify(message, **kw))[1]  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.is_running
+        assert any("withdrawn-standard" in m for m in seen)

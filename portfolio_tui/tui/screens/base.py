@@ -3,6 +3,7 @@ latest ``PortfolioView`` when it changes or when the screen comes back into view
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from portfolio_tui.tui.app import PortfolioApp
     from portfolio_tui.tui.state import PortfolioView
 
-PaletteCommand = tuple[str, str, object]
+PaletteCommand = tuple[str, str, Callable[[], object]]
 """``(name, help, callback)`` as the command palette lists it."""
 
 

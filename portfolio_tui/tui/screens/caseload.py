@@ -64,8 +64,12 @@ class CaseloadRow:
         return (self.report.effective_end - self.as_of).days if self.report else 0
 
     @property
+    def file_name(self) -> str:
+        return clean_text(self.path.name)
+
+    @property
     def name(self) -> str:
-        return clean_text(self.report.learner) if self.report else self.path.name
+        return clean_text(self.report.learner) if self.report else self.file_name
 
     def risk(self) -> tuple[int, int, int, int, str]:
         """Unreadable files first, then red, amber, green; then most overdue milestones, then nearest end."""
@@ -86,7 +90,7 @@ class Caseload:
 def load_caseload(folder: Path, account: str, as_of: date) -> Caseload:
     """Check every portfolio in ``folder`` that ``account`` may see (file I/O: run it in a worker thread)."""
     from portfolio_tui import roster as roster_io
-    from portfolio_tui.services.readiness import check_portfolio, portfolio_paths
+    from portfolio_tui.services.readiness import check_portfolios, portfolio_paths
 
     try:
         roster = roster_io.load_roster(folder)
@@ -99,12 +103,10 @@ def load_caseload(folder: Path, account: str, as_of: date) -> Caseload:
         viewer = f"{account}, {roles.ROLES[role]}" if role else f"{account} (not on this cohort's roster)"
     paths = portfolio_paths([folder])
     shown = set(roles.visible(roster, account, [p.name for p in paths]))
-    rows = []
-    for key, path in enumerate(paths):
-        if path.name not in shown:
-            continue
-        checked = check_portfolio(path, as_of)
-        rows.append(CaseloadRow(key, path, as_of, checked.report, clean_text(checked.error)))
+    rows = [
+        CaseloadRow(key, checked.path, as_of, checked.report, clean_text(checked.error))
+        for key, checked in enumerate(check_portfolios([p for p in paths if p.name in shown], as_of))
+    ]
     return Caseload(tuple(sorted(rows, key=CaseloadRow.risk)), viewer)
 
 
@@ -116,8 +118,8 @@ def table_row(row: CaseloadRow) -> TableRow:
     report = row.report
     if report is None:
         # The row names the file already: the cell keeps what comes after "<path>: ".
-        why = row.error.split(f"{row.path}: ", 1)[-1]
-        return TableRow(row.key, (row.path.name, "-", "ERROR", "", "", why, "", ""),
+        why = row.error.split(f"{clean_text(str(row.path))}: ", 1)[-1]
+        return TableRow(row.key, (row.file_name, "-", "ERROR", "", "", why, "", ""),
                         ("", "", "caseload--red", "", "", "caseload--red", "", ""))
     nxt = report.next_milestone
     upcoming = f"{_days((nxt.date - row.as_of).days)} {clean_text(nxt.title)}" if nxt else "none"
@@ -151,9 +153,9 @@ def detail(row: CaseloadRow) -> Content:
     """Two lines about the highlighted learner: what the columns had to shorten."""
     report = row.report
     if report is None:
-        return Content.assemble((row.path.name, "bold"), "  cannot be read\n", (row.error, "$text-error"))
+        return Content.assemble((row.file_name, "bold"), "  cannot be read\n", (row.error, "$text-error"))
     first = Content.assemble((row.name, "bold"), " · ", clean_text(report.standard_title), " · ",
-                             (row.path.name, "$text-muted"))
+                             (row.file_name, "$text-muted"))
     parts: list[str | Content | tuple[str, str]] = []
     nxt = report.next_milestone
     if nxt:
@@ -175,14 +177,6 @@ class CaseloadTable(EvidenceTable):
         "caseload--red", "caseload--amber", "caseload--green", "caseload--muted",
     }
     BINDINGS = [Binding("enter", "select", "Open learner", id="caseload.open")]
-    DEFAULT_CSS = """
-    CaseloadTable {
-        & > .caseload--red { color: $text-error; text-style: bold; }
-        & > .caseload--amber { color: $text-warning; text-style: bold; }
-        & > .caseload--green { color: $text-success; text-style: bold; }
-        & > .caseload--muted { color: $text-muted; }
-    }
-    """
 
 
 class CaseloadScreen(Screen[None]):
@@ -210,12 +204,11 @@ class CaseloadScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.table.focus()
-
-    def on_screen_resume(self) -> None:
         self.action_reload()
 
     def action_reload(self) -> None:
-        """Check every file again (off the UI thread): coming back from a learner shows what changed."""
+        """Check every file again (off the UI thread); the app calls it on the way back from a learner,
+        so the caseload shows what changed (but not after every dialog or palette closed over it)."""
         app = self.capp
         folder, account, as_of = app.folder, app.account, app.as_of
 
@@ -255,6 +248,6 @@ class CaseloadScreen(Screen[None]):
         if row is None:
             return
         if row.report is None:
-            self.notify(f"{row.path.name} cannot be opened: {row.error}", severity="error", markup=False)
+            self.notify(f"{row.file_name} cannot be opened: {row.error}", severity="error", markup=False)
             return
         await self.capp.open_learner(row.path)

@@ -9,15 +9,14 @@ stays open with what was typed.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from portfolio_tui.domain import roles
 from portfolio_tui.domain.dates import parse_date
@@ -25,51 +24,28 @@ from portfolio_tui.domain.evidence import ACCEPT, REFER, Evidence
 from portfolio_tui.domain.progress import SignOff
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.errors import InputError
-from portfolio_tui.store.errors import ConflictError, StoreError
-
-if TYPE_CHECKING:
-    from portfolio_tui.tui.app import PortfolioApp
+from portfolio_tui.store.errors import ConflictError
+from portfolio_tui.tui.screens.forms import REFUSED, SaveDialog, save_buttons, show_error
 
 ROLE_SIGNOFF = {roles.TUTOR: "assessor", roles.APPRENTICE: "apprentice", roles.LINE_MANAGER: "employer"}
 """The sign-off each roster role makes."""
 
 
-class _Dialog(ModalScreen[bool]):
-    """A modal that saves through the service in a worker and shows refusals on its error line."""
+class _Dialog(SaveDialog[bool]):
+    """A decision dialog: one error line above its buttons for every refusal."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="dialog.save"),
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
     ]
-    saving = False
-
-    @property
-    def papp(self) -> PortfolioApp:
-        return self.app  # type: ignore[return-value]
 
     def buttons(self, save_label: str) -> ComposeResult:
         yield Static("", id="dialog-error", classes="field-error")
-        with Horizontal(id="form-buttons"):
-            yield Button(f"{save_label} (ctrl+s)", id="save", variant="primary", compact=True)
-            yield Button("Cancel (esc)", id="cancel", compact=True)
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+        yield from save_buttons(save_label)
 
     def refuse(self, message: str) -> None:
-        self.saving = False
-        self.query_one("#save", Button).disabled = False
-        box = self.query_one("#dialog-error", Static)
-        box.update(Content(clean_text(message)))
-        box.add_class("-shown")
+        self.set_saving(False)
+        show_error(self, "dialog-error", message)
 
     def action_save(self) -> None:
         if self.saving:
@@ -79,8 +55,7 @@ class _Dialog(ModalScreen[bool]):
         except ValueError as exc:
             self.refuse(str(exc))
             return
-        self.saving = True
-        self.query_one("#save", Button).disabled = True
+        self.set_saving(True)
         self.query_one("#dialog-error", Static).remove_class("-shown")
         self._save(values)
 
@@ -99,12 +74,10 @@ class _Dialog(ModalScreen[bool]):
         except InputError as exc:
             self.app.call_from_thread(self.refuse, exc.message)
             return
-        except (StoreError, roles.NotAllowed) as exc:
+        except REFUSED as exc:
             self.app.call_from_thread(self.refuse, f"Not saved: {exc}")
             return
-        view = self.papp.build_view()
-        self.app.call_from_thread(self.papp.show_view, view)
-        self.app.call_from_thread(self.dismiss, True)
+        self.saved(True)
 
 
 class AssessDialog(_Dialog):

@@ -7,34 +7,30 @@ refused file is shown at the top; in every case the form stays open with what wa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from portfolio_tui.domain.dates import parse_date
 from portfolio_tui.domain.evidence import EVIDENCE_KINDS, Evidence
-from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.store.errors import ConflictError, StoreError
+from portfolio_tui.tui.screens.forms import REFUSED, SaveDialog, clear_errors, field_row, save_buttons, show_field_error
 from portfolio_tui.tui.widgets.criteria_picker import CriteriaPicker
-
-if TYPE_CHECKING:
-    from portfolio_tui.tui.app import PortfolioApp
 
 FIELDS = ("title", "date", "kind", "hours", "files", "description", "criteria")
 FIELD_ALIASES = {"file": "files"}
 """The service's field names where they differ from the form's."""
 
 
-class EvidenceForm(ModalScreen[int | None]):
+class EvidenceForm(SaveDialog[int | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save"),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
@@ -46,11 +42,6 @@ class EvidenceForm(ModalScreen[int | None]):
         self.evidence = evidence
         self.expected_rev = evidence.rev if evidence else None
         self.as_of_text = as_of_text
-        self.saving = False
-
-    @property
-    def papp(self) -> PortfolioApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         e = self.evidence
@@ -59,65 +50,30 @@ class EvidenceForm(ModalScreen[int | None]):
             yield Static(Content.styled(heading, "bold"), id="form-heading")
             yield Static("", id="form-error", classes="field-error")
             with VerticalScroll(id="form-fields"):
-                yield from self._row("title", "Title", Input(clean_text(e.title) if e else "", id="title",
+                yield from field_row("title", "Title", Input(clean_text(e.title) if e else "", id="title",
                                                              placeholder="what you did", compact=True))
-                yield from self._row("date", "Date", Input(e.date.isoformat() if e else self.as_of_text, id="date",
+                yield from field_row("date", "Date", Input(e.date.isoformat() if e else self.as_of_text, id="date",
                                                            placeholder="2026-11-21 or 21/11/2026", compact=True))
                 kinds = [(Content(label), key) for key, label in EVIDENCE_KINDS.items()]
                 kind = e.kind if e and e.kind in EVIDENCE_KINDS else "product"
-                yield from self._row("kind", "Kind", Select(kinds, value=kind, allow_blank=False, id="kind",
+                yield from field_row("kind", "Kind", Select(kinds, value=kind, allow_blank=False, id="kind",
                                                             compact=True))
                 hours = f"{e.hours:g}" if e and e.hours is not None else ""
-                yield from self._row("hours", "Hours", Input(hours, id="hours", placeholder="optional, e.g. 1.5",
+                yield from field_row("hours", "Hours", Input(hours, id="hours", placeholder="optional, e.g. 1.5",
                                                              compact=True))
                 files = "; ".join(clean_text(f) for f in e.files) if e else ""
-                yield from self._row("files", "Files/links", Input(files, id="files", compact=True,
+                yield from field_row("files", "Files/links", Input(files, id="files", compact=True,
                                                                    placeholder="paths or links, separated by ;"))
-                yield from self._row("description", "Description", TextArea(
+                yield from field_row("description", "Description", TextArea(
                     clean_text(e.description, multiline=True) if e else "", id="description", compact=True,
                     soft_wrap=True, tab_behavior="focus", placeholder="what you did and what it shows (optional)"))
                 yield Label("Criteria", classes="form-label")
                 yield CriteriaPicker(list(self.standard.all_criteria()), e.criteria if e else (), id="criteria")
                 yield Static("", id="criteria-error", classes="field-error")
-            with Horizontal(id="form-buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
-
-    def _row(self, field: str, label: str, widget: Any) -> ComposeResult:
-        with Horizontal(classes="form-row"):
-            yield Label(label, classes="form-label")
-            yield widget
-        yield Static("", id=f"{field}-error", classes="field-error")
+            yield from save_buttons("Save")
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def show_error(self, field: str, message: str) -> None:
-        """Show a refusal under its field (or at the top when no field matches) and focus that field."""
-        target = field if field in FIELDS else "form"
-        box = self.query_one(f"#{target}-error", Static)
-        box.update(Content(clean_text(message)))
-        box.add_class("-shown")
-        if target != "form":
-            widget = self.query_one(f"#{target}")
-            (widget.query_one(Input) if isinstance(widget, CriteriaPicker) else widget).focus()
-
-    def clear_errors(self) -> None:
-        for box in self.query(".field-error"):
-            box.remove_class("-shown")
-            if isinstance(box, Static):
-                box.update("")
 
     def values(self) -> dict[str, Any]:
         """What is typed, checked here first so a bad date or number never leaves the form."""
@@ -157,15 +113,14 @@ class EvidenceForm(ModalScreen[int | None]):
     def action_save(self) -> None:
         if self.saving:
             return
-        self.clear_errors()
+        clear_errors(self)
         try:
             values = self.values()
         except _Invalid as invalid:
             for field, message in invalid.errors.items():
-                self.show_error(field, message)
+                show_field_error(self, FIELDS, field, message)
             return
-        self.saving = True
-        self.query_one("#save", Button).disabled = True
+        self.set_saving(True)
         self._save(values)
 
     @work(thread=True, exclusive=True, group="form-save")
@@ -183,12 +138,10 @@ class EvidenceForm(ModalScreen[int | None]):
             current = self._current_rev()
             self.app.call_from_thread(self._conflict, exc, current)
             return
-        except (StoreError, NotAllowed) as exc:
+        except REFUSED as exc:
             self.app.call_from_thread(self._refused, "form", f"Not saved: {exc}")
             return
-        view = self.papp.build_view()
-        self.app.call_from_thread(self.papp.show_view, view)
-        self.app.call_from_thread(self.dismiss, saved.id)
+        self.saved(saved.id)
 
     def _current_rev(self) -> int | None:
         if self.evidence is None:
@@ -199,9 +152,8 @@ class EvidenceForm(ModalScreen[int | None]):
             return None
 
     def _refused(self, field: str, message: str) -> None:
-        self.saving = False
-        self.query_one("#save", Button).disabled = False
-        self.show_error(field, message)
+        self.set_saving(False)
+        show_field_error(self, FIELDS, field, message)
 
     def _conflict(self, exc: ConflictError, current_rev: int | None) -> None:
         """Someone else saved this evidence since the form opened: keep what was typed, say so,

@@ -108,8 +108,8 @@ class EvidenceLogScreen(PortfolioScreen):
             return
         files = f" · {len(evidence.files)} file(s)" if evidence.files else ""
         hours = f" · {evidence.hours:g} h" if evidence.hours is not None else ""
-        first = Content.assemble((clean_text(evidence.title), "bold"), (f"  {evidence.kind_label}{hours}{files}",
-                                                                         "$text-muted"))
+        first = Content.assemble((clean_text(evidence.title), "bold"),
+                                 (clean_text(f"  {evidence.kind_label}{hours}{files}"), "$text-muted"))
         description = clean_text(evidence.description, multiline=True).strip() or "(no description)"
         detail.update(Content("\n").join([first, Content(description)]))
 

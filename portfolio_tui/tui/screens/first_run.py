@@ -11,15 +11,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Select, Static
 
 from portfolio_tui import catalog
 from portfolio_tui.domain.dates import parse_date
-from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.portfolios import PortfolioService
-from portfolio_tui.store.errors import StoreError
+from portfolio_tui.tui.screens.forms import REFUSED, clear_errors, field_row, show_field_error
 
 if TYPE_CHECKING:
     from portfolio_tui.tui.app import PortfolioApp
@@ -53,15 +52,15 @@ class FirstRunScreen(Screen[bool]):
             yield Static(Content.assemble("It will be saved as ", (clean_text(str(self.path)), "italic"), "."),
                          classes="muted")
             yield Static("", id="form-error", classes="field-error")
-            yield from self._row("learner", "Your name",
+            yield from field_row("learner", "Your name",
                                  Input(id="learner", compact=True, placeholder="as on your ILR"))
-            yield from self._row("standard", "Standard",
+            yield from field_row("standard", "Standard",
                                  Select(options, id="standard", compact=True, prompt="pick your standard"))
             today = self.papp.as_of.isoformat()
-            yield from self._row("start", "Start date", Input(today, id="start", compact=True,
+            yield from field_row("start", "Start date", Input(today, id="start", compact=True,
                                                               placeholder="2026-09-01 or 01/09/2026"))
-            yield from self._row("end", "Planned end", Input(id="end", compact=True,
-                                                                     placeholder="2027-09-01 or 01/09/2027"))
+            yield from field_row("end", "Planned end", Input(id="end", compact=True,
+                                                            placeholder="2027-09-01 or 01/09/2027"))
             if broken:
                 yield Static(Content(f"{len(broken)} standard file(s) could not be read; see "
                                      "`portfolio standards list`."), classes="muted")
@@ -69,12 +68,6 @@ class FirstRunScreen(Screen[bool]):
                 yield Button("Create (ctrl+s)", id="create", variant="primary", compact=True)
                 yield Button("Quit (esc)", id="quit", compact=True)
         yield Footer()
-
-    def _row(self, field: str, label: str, widget: Any) -> ComposeResult:
-        with Horizontal(classes="form-row"):
-            yield Label(label, classes="form-label")
-            yield widget
-        yield Static("", id=f"{field}-error", classes="field-error")
 
     @on(Button.Pressed, "#create")
     def _create_pressed(self) -> None:
@@ -87,19 +80,10 @@ class FirstRunScreen(Screen[bool]):
     def action_quit(self) -> None:
         self.dismiss(False)
 
-    def show_error(self, field: str, message: str) -> None:
-        target = field if field in FIELDS else "form"
-        box = self.query_one(f"#{target}-error", Static)
-        box.update(Content(clean_text(message)))
-        box.add_class("-shown")
-        if target != "form":
-            self.query_one(f"#{target}").focus()
-
     def action_create(self) -> None:
         if self.saving:
             return
-        for box in self.query(".field-error"):
-            box.remove_class("-shown")
+        clear_errors(self)
         values: dict[str, Any] = {"learner": self.query_one("#learner", Input).value.strip()}
         errors: dict[str, str] = {}
         if not values["learner"]:
@@ -116,7 +100,7 @@ class FirstRunScreen(Screen[bool]):
         if "start" in values and "end" in values and values["end"] <= values["start"]:
             errors["end"] = "the planned end must be after the start date"
         for field, message in errors.items():
-            self.show_error(field, message)
+            show_field_error(self, FIELDS, field, message)
         if errors:
             return
         self.saving = True
@@ -128,7 +112,7 @@ class FirstRunScreen(Screen[bool]):
             service = PortfolioService.create(self.path, actor=self.papp.service.actor, **values)
         except InputError as exc:
             self.app.call_from_thread(self._refused, exc.field, exc.message)
-        except (StoreError, NotAllowed) as exc:
+        except REFUSED as exc:
             self.app.call_from_thread(self._refused, "form", f"Not created: {exc}")
         else:
             self.papp.service = service
@@ -136,4 +120,4 @@ class FirstRunScreen(Screen[bool]):
 
     def _refused(self, field: str, message: str) -> None:
         self.saving = False
-        self.show_error(field, message)
+        show_field_error(self, FIELDS, field, message)

@@ -3,6 +3,8 @@ filtering, because SelectionList forgets the selection of options it no longer h
 
 from __future__ import annotations
 
+from typing import Self
+
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -41,6 +43,11 @@ class CriteriaPicker(Vertical):
         )
         yield SelectionList[str](*self._options(""), id="criteria-list")
         yield Static(self._summary(), classes="picker-summary")
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        """The search box takes the focus, so a form that refuses the criteria puts the cursor there."""
+        self.query_one("#criteria-search", Input).focus(scroll_visible)
+        return self
 
     def _options(self, query: str) -> list[Selection[str]]:
         words = query.lower().split()
