@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from importlib import import_module
+from typing import NoReturn
 
 from portfolio_tui import __version__
 from portfolio_tui.cli.errors import CliError
@@ -30,7 +31,7 @@ COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage mistake in one line and exits 2, with no usage dump."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 

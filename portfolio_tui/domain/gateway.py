@@ -217,7 +217,7 @@ def checklist(
         if reviews.overdue:
             detail = "overdue: " + ", ".join(d.isoformat() for d in reviews.overdue)
         else:
-            detail = f"next due {reviews.next_due.isoformat()}"
+            detail = f"next due {reviews.next_due.isoformat()}" if reviews.next_due else "no review due"
         items.append(ChecklistResult("reviews", "Progress reviews up to date", reviews.up_to_date, detail, None))
 
     overdue = [m for m in timeline if m.status == "overdue"]
@@ -229,12 +229,13 @@ def checklist(
     if _is_apprenticeship(standard) and EMPLOYER_CONFIRMATION not in {k for k, _ in wanted}:
         wanted.append((EMPLOYER_CONFIRMATION, "Employer confirms the apprentice is ready"))
     for key, title in wanted:
-        record = done.get(key)
-        if record:
-            detail = f"done {record.done_on.isoformat()}" + (f" by {record.recorded_by}" if record.recorded_by else "")
+        done_record = done.get(key)
+        if done_record:
+            by = done_record.recorded_by
+            detail = f"done {done_record.done_on.isoformat()}" + (f" by {by}" if by else "")
         else:
             detail = "not recorded"
-        items.append(ChecklistResult(key, title, record is not None, detail, gate))
+        items.append(ChecklistResult(key, title, done_record is not None, detail, gate))
     return items
 
 

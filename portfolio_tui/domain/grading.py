@@ -338,6 +338,7 @@ def validate_grade_values(standard: Standard, kind: str, values: Any) -> list[st
         return ["values: must be an object"]
     rule = rules[kind]
     problems: list[str] = []
+    allowed: tuple[str, ...]
     if kind == "mark-sheet":
         allowed = ("role", "sections", *_COMMON_KEYS)
         if values.get("role", "assessor") not in ("assessor", "qa"):
@@ -365,7 +366,7 @@ def validate_grade_values(standard: Standard, kind: str, values: Any) -> list[st
         allowed = ("component", "grade", *_COMMON_KEYS)
         weighted = [c["component"] for c in rule.params["components"]]
         cid = values.get("component")
-        if cid not in weighted:
+        if not isinstance(cid, str) or cid not in weighted:
             problems.append(f"component: unknown component {cid!r} (expected {', '.join(weighted)})")
         else:
             component = standard.plan.component(cid)

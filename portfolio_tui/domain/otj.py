@@ -122,6 +122,7 @@ def otj_status(
     excluded = sum(e.hours for e in entries if not e.counts)
     regime = regime_for(learner.start)
     note = ""
+    target: float | None
     if learner.otj_target_hours is not None:
         target, source = float(learner.otj_target_hours), "learner"
     else:

@@ -35,7 +35,7 @@ class ReviewStatus:
     cadence_label: str
     due: tuple[date, ...]
     """Due dates on or before ``as_of``."""
-    next_due: date
+    next_due: date | None
     missed: tuple[date, ...]
     overdue: tuple[date, ...]
     last_review: date | None

@@ -22,6 +22,7 @@ Rules this module keeps (each one chosen, so each one is written down):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -42,11 +43,11 @@ PRESENTATION_ANCHORED_KEYS = frozenset({"submission", "presentation"})
 class Milestone:
     key: str
     title: str
-    date: date
+    date: dt.date
     status: str
     kind: str = "due"
     detail: str = ""
-    done_on: date | None = None
+    done_on: dt.date | None = None
     done_by: str = ""
 
 

@@ -226,11 +226,15 @@ def update_learner(
         if not 14 <= age <= 100:
             raise InputError("age_at_start", f"{age} is not a plausible age at the start")
         changes["age_at_start"] = age
-    after_start = {"not_before": learner.start, "not_before_label": f"the start ({learner.start.isoformat()})"}
+    after_start = f"the start ({learner.start.isoformat()})"
     if epa_presentation is not None:
-        changes["epa_presentation"] = check.date_value("epa_presentation", epa_presentation, **after_start).isoformat()
+        changes["epa_presentation"] = check.date_value(
+            "epa_presentation", epa_presentation, not_before=learner.start, not_before_label=after_start
+        ).isoformat()
     if planned_end is not None:
-        changes["planned_end"] = check.date_value("planned_end", planned_end, **after_start).isoformat()
+        changes["planned_end"] = check.date_value(
+            "planned_end", planned_end, not_before=learner.start, not_before_label=after_start
+        ).isoformat()
     if not changes:
         raise InputError("learner", "nothing to change")
     svc.update_record("learner", 1, changes, detail=f"changed {', '.join(changes)}")

@@ -12,9 +12,13 @@ import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from portfolio_tui import sharing
 from portfolio_tui.store.errors import LockTimeout, WriteFailed
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
 
 DEFAULT_TIMEOUT = 15.0
 
@@ -29,7 +33,7 @@ class PortfolioLock:
     def __init__(self, path: Path, timeout: float = DEFAULT_TIMEOUT):
         self.path = path
         self.timeout = timeout
-        self._lock = None
+        self._lock: BaseFileLock | None = None
 
     @contextmanager
     def held(self) -> Iterator[None]:
@@ -37,10 +41,12 @@ class PortfolioLock:
         from filelock import FileLock, Timeout
 
         try:
-            if self._lock is None:
+            lock = self._lock
+            if lock is None:
                 mode = sharing.file_mode_for(self.path.parent)
-                self._lock = FileLock(str(lock_path(self.path)), timeout=self.timeout, mode=mode, thread_local=False)
-            self._lock.acquire()
+                lock = self._lock = FileLock(str(lock_path(self.path)), timeout=self.timeout, mode=mode,
+                                             thread_local=False)
+            lock.acquire()
         except Timeout:
             raise LockTimeout(self.path, self.timeout) from None
         except OSError as exc:
@@ -50,4 +56,4 @@ class PortfolioLock:
         try:
             yield
         finally:
-            self._lock.release()
+            lock.release()

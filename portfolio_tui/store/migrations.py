@@ -70,9 +70,11 @@ def _v0_to_v1(doc: Document) -> Document:
             record = dict(record)
             if isinstance(record.get("criteria"), str):
                 record["criteria"] = [c.strip() for c in record["criteria"].split(",") if c.strip()]
-            defaults = {"criteria": [], "description": "", "hours": None, "files": [], "simulated": False,
-                        "deleted": False, "judgements": [], "rev": 1, "created_by": "", "created_at": "",
-                        "updated_by": "", "updated_at": ""}
+            defaults: dict[str, Any] = {
+                "criteria": [], "description": "", "hours": None, "files": [], "simulated": False,
+                "deleted": False, "judgements": [], "rev": 1, "created_by": "", "created_at": "",
+                "updated_by": "", "updated_at": "",
+            }
             record = {**defaults, **record}
         evidence[key] = record
     new["evidence"] = evidence

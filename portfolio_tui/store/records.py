@@ -149,7 +149,7 @@ def _maker(cls: type) -> Callable[..., Any]:
     new = object.__new__
 
     def make(*values: Any) -> Any:
-        obj = new(cls)
+        obj: Any = new(cls)
         obj.__dict__.update(zip(names, values, strict=False))  # callers give every field
         return obj
 
@@ -293,12 +293,12 @@ def _layout(cls: type) -> _Layout:
     has_id = "id" in names
     if has_id and names[0] != "id":
         raise TypeError(f"{cls.__name__}: the id must be the first field")
-    kinds = {f.key: [f.kind] for f in plan}
+    kinds: dict[str, list[Any]] = {f.key: [f.kind] for f in plan}
     extra = [k for k in _BOOKKEEPING_KINDS if k not in kinds]
     for key, kind in _BOOKKEEPING_KINDS.items():
         kinds.setdefault(key, []).append(kind)
     keys = [f.key for f in plan] + extra
-    refine = []
+    refine: list[tuple[int, Any]] = []
     for i, key in enumerate(keys):
         refine.extend((i, kind.refine) for kind in kinds[key] if kind.refine is not None)
     return _Layout(
@@ -365,7 +365,8 @@ def _from_record_by_field(cls: type, record_id: int, record: dict[str, Any]) -> 
 def to_record(obj: Any) -> dict[str, Any]:
     """The JSON record for a dataclass (without the id and the store's bookkeeping)."""
     record: dict[str, Any] = {}
-    for f in _plan(type(obj)):
+    cls: type = type(obj)
+    for f in _plan(cls):
         if f.key in BOOKKEEPING:
             continue
         record[f.key] = to_json(getattr(obj, f.name))

@@ -262,4 +262,4 @@ def describe(exc: OSError) -> str:
         errno.EPERM: "permission denied (is the folder read-only?)",
         errno.EROFS: "the file system is read-only",
     }
-    return reasons.get(exc.errno, exc.strerror or str(exc))
+    return (reasons.get(exc.errno) if exc.errno is not None else None) or exc.strerror or str(exc)

@@ -113,7 +113,8 @@ class _TrackedTable(Table):
 
     def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
         raw = self._storage.snapshot.doc.setdefault(self.name, {})
-        updater(_IdView(raw, self._storage.dirty.setdefault(self.name, set())))  # type: ignore[arg-type]
+        view = _IdView(raw, self._storage.dirty.setdefault(self.name, set()))
+        updater(view)  # type: ignore[arg-type]  # a dict-like view: TinyDB's updater only indexes it
         self.clear_cache()
 
     def _get_next_id(self) -> int:

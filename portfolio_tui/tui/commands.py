@@ -20,7 +20,8 @@ class PortfolioCommands(Provider):
             for mode, key, title in SCREENS:
                 commands.append((f"go: {title.lower()}", f"Open the {title.lower()} screen (key {key})",
                                  partial(self.app.switch_mode, mode)))
-        commands.append(("help: keys", "Every key on this screen (key ?)", self.app.action_show_help))  # type: ignore[attr-defined]
+        show_help = self.app.action_show_help  # type: ignore[attr-defined]  # PortfolioApp, this provider's only host
+        commands.append(("help: keys", "Every key on this screen (key ?)", show_help))
         return commands
 
     async def discover(self) -> Hits:

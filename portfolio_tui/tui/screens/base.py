@@ -4,7 +4,7 @@ latest ``PortfolioView`` when it changes or when the screen comes back into view
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -28,7 +28,7 @@ class PortfolioScreen(Screen[None]):
 
     @property
     def papp(self) -> PortfolioApp:
-        return self.app  # type: ignore[return-value]
+        return cast("PortfolioApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -190,7 +190,7 @@ class CaseloadScreen(Screen[None]):
 
     @property
     def capp(self) -> CaseloadApp:
-        return self.app  # type: ignore[return-value]
+        return cast("CaseloadApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Checking the portfolios…", "$text-muted"), id="caseload-head")

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static, Tree
+from textual.widgets.tree import TreeNode
 
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.standard import Criterion, Group
@@ -32,7 +33,7 @@ class CriteriaScreen(PortfolioScreen):
     def __init__(self) -> None:
         super().__init__()
         self.pending: str | None = None
-        self.nodes: dict[str, object] = {}
+        self.nodes: dict[str, TreeNode[tuple[str, str]]] = {}
 
     def body(self) -> ComposeResult:
         tree: Tree[tuple[str, str]] = Tree("standard", id="criteria-tree")
@@ -41,22 +42,22 @@ class CriteriaScreen(PortfolioScreen):
         yield Static("", id="criteria-detail")
 
     @property
-    def tree(self) -> Tree[tuple[str, str]]:
+    def criteria_tree(self) -> Tree[tuple[str, str]]:
         return self.query_one("#criteria-tree", Tree)
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.tree.focus()
+        self.criteria_tree.focus()
 
     def show(self, view: PortfolioView) -> None:
-        tree = self.tree
+        tree = self.criteria_tree
         cursor = tree.cursor_node.data if tree.cursor_node else None
-        expanded = {n.data for n in self.nodes.values() if n.is_expanded}  # type: ignore[attr-defined]
+        expanded = {n.data for n in self.nodes.values() if n.is_expanded}
         tree.clear()
         self.nodes = {}
         states = view.coverage_states
 
-        def add_group(parent, group: Group) -> None:  # type: ignore[no-untyped-def]
+        def add_group(parent, group: Group) -> None:
             ids = [c.id for c in group.all_criteria()]
             met = sum(1 for i in ids if states.get(i) == "full")
             label = Text.assemble((clean_text(group.title), "bold"), (f"  {met}/{len(ids)} covered", "dim"))
@@ -67,7 +68,7 @@ class CriteriaScreen(PortfolioScreen):
             for child in group.groups:
                 add_group(node, child)
 
-        def add_criterion(parent, criterion: Criterion) -> None:  # type: ignore[no-untyped-def]
+        def add_criterion(parent, criterion: Criterion) -> None:
             tagged = view.by_criterion.get(criterion.id, ())
             state = states.get(criterion.id, "none")
             label = Text.assemble(
@@ -88,7 +89,7 @@ class CriteriaScreen(PortfolioScreen):
             # The tree lays out its new lines on the next refresh; the cursor can only move after that.
             self.call_after_refresh(self._move_to, self.nodes[target])
 
-    def _add_evidence(self, node, tagged: tuple[Evidence, ...]) -> None:  # type: ignore[no-untyped-def]
+    def _add_evidence(self, node, tagged: tuple[Evidence, ...]) -> None:
         for evidence in tagged:
             label = literal(f"{evidence.date.isoformat()}  ", "dim")
             label.append_text(literal(evidence.title))
@@ -108,7 +109,7 @@ class CriteriaScreen(PortfolioScreen):
     def _highlighted(self, event: Tree.NodeHighlighted) -> None:
         self._describe(event.node)
 
-    def _describe(self, node) -> None:  # type: ignore[no-untyped-def]
+    def _describe(self, node) -> None:
         view = self.papp.view
         detail = self.query_one("#criteria-detail", Static)
         if view is None or not node.data:
@@ -136,26 +137,26 @@ class CriteriaScreen(PortfolioScreen):
         else:
             detail.update(Content.styled("Enter opens or closes the group.", "$text-muted"))
 
-    def _move_to(self, node) -> None:  # type: ignore[no-untyped-def]
+    def _move_to(self, node) -> None:
         parent = node.parent
         while parent is not None:
             parent.expand()
             parent = parent.parent
-        self.tree.move_cursor(node)
-        self.tree.scroll_to_node(node, animate=False)
+        self.criteria_tree.move_cursor(node)
+        self.criteria_tree.scroll_to_node(node, animate=False)
         self._describe(node)
 
     def select_criterion(self, criterion_id: str) -> None:
         """Put the cursor on a criterion now, or once the tree is built."""
         node = self.nodes.get(f"criterion:{criterion_id}")
-        self.tree.focus()
+        self.criteria_tree.focus()
         if node is None:
             self.pending = criterion_id
             return
         self.call_after_refresh(self._move_to, node)
 
     def _current(self, kind: str) -> tuple[str, str] | None:
-        node = self.tree.cursor_node
+        node = self.criteria_tree.cursor_node
         while node is not None and node.data and node.data[0] != kind:
             node = node.parent
         return node.data if node is not None and node.data else None
@@ -183,8 +184,9 @@ class CriteriaScreen(PortfolioScreen):
         self.app.push_screen(TagPicker(criterion_id, choices), picked)
 
     def action_untag(self) -> None:
-        node = self.tree.cursor_node
-        if node is None or not node.data or node.data[0] != "evidence" or node.parent is None:
+        node = self.criteria_tree.cursor_node
+        if node is None or not node.data or node.data[0] != "evidence" or node.parent is None \
+                or node.parent.data is None:
             self.notify("Highlight a piece of evidence under a criterion, then press x.", markup=False)
             return
         if not self.papp.permit("evidence.edit"):
@@ -197,7 +199,7 @@ class CriteriaScreen(PortfolioScreen):
     def action_edit(self) -> None:
         from portfolio_tui.tui.screens.evidence_form import EvidenceForm
 
-        node = self.tree.cursor_node
+        node = self.criteria_tree.cursor_node
         view = self.papp.view
         if view is None or node is None or not node.data or node.data[0] != "evidence":
             return
@@ -221,7 +223,7 @@ class CriteriaScreen(PortfolioScreen):
         self.notify("Every criterion is covered.", markup=False)
 
     def action_collapse(self) -> None:
-        for node in self.tree.root.children:
+        for node in self.criteria_tree.root.children:
             node.collapse_all()
 
     def palette_commands(self) -> list[PaletteCommand]:

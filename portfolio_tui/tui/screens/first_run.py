@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -39,7 +39,7 @@ class FirstRunScreen(Screen[bool]):
 
     @property
     def papp(self) -> PortfolioApp:
-        return self.app  # type: ignore[return-value]
+        return cast("PortfolioApp", self.app)
 
     def compose(self) -> ComposeResult:
         standards, broken = catalog.installed()

@@ -8,7 +8,7 @@ shown as ``Content``, never parsed as markup.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -76,7 +76,7 @@ class SaveDialog(ModalScreen[T]):
 
     @property
     def papp(self) -> PortfolioApp:
-        return self.app  # type: ignore[return-value]
+        return cast("PortfolioApp", self.app)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
