@@ -15,6 +15,8 @@ def _isolated_data_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     home = tmp_path_factory.mktemp("portfolio-home")
     monkeypatch.setenv("PORTFOLIO_TUI_HOME", str(home))
     monkeypatch.setenv("PORTFOLIO_TUI_STANDARDS", str(home / "standards"))
+    # No test trusts the machine's own /etc/portfolio-tui/allowed_signers: no anchors unless a test makes some.
+    monkeypatch.setenv("PORTFOLIO_TUI_TRUST", str(home / "no-allowed-signers"))
 
 
 @pytest.fixture
