@@ -24,6 +24,7 @@ COMMANDS = {
     "prerequisite": "rules", "checklist": "rules", "milestone": "rules", "grade": "rules", "learner": "rules",
     "signoff": "signoffs",
     "keys": "signing_cmds", "trust": "signing_cmds",
+    "report": "reports", "export": "reports", "import": "reports",
 }
 """Top-level command -> the module that registers it, so one command imports only its own module."""
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))

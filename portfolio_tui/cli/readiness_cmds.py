@@ -40,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH_OR_FOLDER")
     p.add_argument("--as-of", type=_as_of, metavar="DATE", help="the day to judge readiness on (default today)")
     p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.add_argument("--csv", action="store_true", help="print one CSV row per learner, for spreadsheets")
     p.set_defaults(func=cmd_gateway)
 
 
@@ -114,6 +115,10 @@ def cmd_gateway(args: argparse.Namespace) -> int:
         paths = access.viewable(paths, named=[p for p in args.paths if p.is_file()])
     if not paths:
         raise CliError(f"no portfolios found in {', '.join(map(str, args.paths))}")
+    if args.csv:
+        if args.json:
+            raise CliError("--csv and --json: choose one")
+        return _gateway_csv(paths, as_of)
     with _no_cycle_collection():
         if args.json:
             encoded = readiness.check_portfolios(paths, as_of, parallel=True, then=_encoded_entry)
@@ -129,6 +134,22 @@ def cmd_gateway(args: argparse.Namespace) -> int:
     if None in ready:
         return 2
     return 0 if all(ready) else NOT_READY
+
+
+def _gateway_csv(paths: list[Path], as_of: date) -> int:
+    import csv
+    import sys
+
+    from portfolio_tui.cli.csv_cells import inert
+    from portfolio_tui.services.report import CASELOAD_COLUMNS, caseload_row
+
+    rows = [caseload_row(c.path, c.report, c.error) for c in readiness.check_portfolios(paths, as_of, parallel=True)]
+    writer = csv.writer(sys.stdout, lineterminator="\r\n")
+    writer.writerow(CASELOAD_COLUMNS)
+    writer.writerows([inert(value) for value in row.values()] for row in rows)
+    if not all(row.readable for row in rows):
+        return 2
+    return 0 if all(row.cells["ready"] == "yes" for row in rows) else NOT_READY
 
 
 def _encoded_entry(checked: readiness.Checked) -> tuple[bool | None, str]:

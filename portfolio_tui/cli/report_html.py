@@ -1,0 +1,196 @@
+"""The evidence pack and the caseload page as one self-contained HTML file each.
+
+No script, no font, no image, no link leaves the file: the styles are inline and a Content Security
+Policy forbids any request, so the pack opens the same offline, from an e-mail, or on a phone.
+Every piece of text goes through :func:`html.escape`; nothing the user typed is ever markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+from portfolio_tui.services.report import CaseloadRow, CriterionEntry, Report, Section, Table
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+STYLE = """
+:root { color-scheme: light; --ink: #1b1f24; --muted: #57606a; --line: #d0d7de; --green: #1a7f37;
+  --amber: #9a6700; --red: #cf222e; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 60rem; padding: 1rem; color: var(--ink); background: #fff;
+  font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+  overflow-wrap: anywhere; }
+h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; border-bottom: 2px solid var(--line); padding-bottom: .2rem; }
+h3 { font-size: 1rem; margin: 1rem 0 .3rem; }
+.meta { color: var(--muted); margin: 0; }
+dl { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .2rem 1rem; margin: 0; }
+dt { color: var(--muted); }
+dd { margin: 0; white-space: pre-wrap; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; margin: .3rem 0 .8rem; font-size: .92rem; }
+th, td { border: 1px solid var(--line); padding: .25rem .4rem; text-align: left; vertical-align: top;
+  white-space: pre-wrap; }
+th { background: #f6f8fa; }
+.badge { display: inline-block; padding: 0 .45rem; border-radius: .6rem; font-weight: 600; font-size: .85rem;
+  border: 1px solid currentColor; }
+.full, .green, .met { color: var(--green); }
+.partial, .amber { color: var(--amber); }
+.none, .red, .open, .BROKEN { color: var(--red); }
+.criterion { border: 1px solid var(--line); border-radius: .4rem; padding: .4rem .6rem; margin: .5rem 0;
+  break-inside: avoid; }
+.criterion h4 { margin: 0 0 .2rem; font-size: 1rem; }
+.criterion .where { color: var(--muted); font-size: .85rem; margin: 0 0 .3rem; }
+.empty { color: var(--muted); font-style: italic; margin: .2rem 0; }
+.sig { color: var(--muted); font-size: .85rem; }
+footer { margin-top: 2rem; color: var(--muted); font-size: .85rem; }
+@media (max-width: 40rem) {
+  body { padding: .6rem; font-size: 15px; }
+  dl { grid-template-columns: 1fr; }
+  dt { font-weight: 600; color: var(--ink); }
+}
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  .scroll { overflow: visible; }
+  h2 { break-after: avoid; }
+  table, .criterion { break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+  @page { margin: 15mm; }
+}
+"""
+
+
+EVIDENCE_COLUMNS = ("date", "evidence", "kind", "status", "tutor", "feedback")
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _page(title: str, body: Iterable[str]) -> str:
+    return "".join((
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n",
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+        "<meta name=\"referrer\" content=\"no-referrer\">\n",
+        f"<title>{_e(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        *body,
+        "</body>\n</html>\n",
+    ))
+
+
+def _facts(facts: tuple[tuple[str, str], ...]) -> str:
+    if not facts:
+        return ""
+    items = "".join(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in facts)
+    return f"<dl>{items}</dl>\n"
+
+
+def _cell(column: str, value: str) -> str:
+    if column in ("state", "result", "status") and value:
+        return f"<td><span class=\"badge {_e(value.split()[0])}\">{_e(value)}</span></td>"
+    return f"<td>{_e(value)}</td>"
+
+
+def _grid(head: str, rows: str) -> str:
+    """A table that scrolls sideways on a narrow screen instead of squeezing its columns."""
+    return f"<div class=\"scroll\"><table><thead><tr>{head}</tr></thead><tbody>\n{rows}</tbody></table></div>\n"
+
+
+def _table(table: Table) -> str:
+    heading = f"<h3>{_e(table.title)}</h3>\n" if table.title else ""
+    if not table.rows:
+        return f"{heading}<p class=\"empty\">{_e(table.empty)}</p>\n"
+    shown = [i for i, _ in enumerate(table.columns) if any(row[i] for row in table.rows)]
+    head = "".join(f"<th scope=\"col\">{_e(table.columns[i])}</th>" for i in shown)
+    rows = "".join(
+        "<tr>" + "".join(_cell(table.columns[i], row[i]) for i in shown) + "</tr>\n" for row in table.rows
+    )
+    return heading + _grid(head, rows)
+
+
+def _section(section: Section) -> str:
+    tables = "".join(_table(t) for t in section.tables)
+    heading = f"<h2>{_e(section.title)}</h2>\n"
+    return f"<section id=\"{_e(section.key)}\">\n{heading}{_facts(section.facts)}{tables}</section>\n"
+
+
+def _criterion(c: CriterionEntry) -> str:
+    need = "" if c.required else " (not required for gateway)"
+    head = (f"<h4 id=\"criterion-{_e(c.id)}\">{_e(c.id)} <span class=\"badge {_e(c.state)}\">{_e(c.state)}</span>"
+            f"</h4>\n<p>{_e(c.text)}</p>\n<p class=\"where\">{_e(c.folder)} · {_e(c.group)}{_e(need)}</p>\n")
+    if not c.evidence:
+        return f"<article class=\"criterion\">{head}<p class=\"empty\">no evidence tagged</p></article>\n"
+    rows = "".join(
+        "<tr>"
+        f"<td>{_e(e.date)}</td><td>{e.id}. {_e(e.title)}</td><td>{_e(e.kind)}</td>"
+        f"<td>{_e(e.status)}{'' if e.counts else _e(' (does not count: real work only)')}</td>"
+        f"<td>{_e(e.tutor)}</td><td>{_e(e.feedback)}</td>"
+        "</tr>\n"
+        for e in c.evidence
+    )
+    columns = "".join(f"<th scope=\"col\">{c}</th>" for c in EVIDENCE_COLUMNS)
+    table = _grid(columns, rows)
+    return f"<article class=\"criterion\">{head}{table}</article>\n"
+
+
+def _signatures(report: Report) -> str:
+    """The place for each sign-off's signature fingerprint: empty until sign-offs are signed."""
+    if not report.signatures:
+        return ""
+    lines = "".join(
+        f"<li>{_e(s.role)}: {_e(s.fingerprint) if s.fingerprint else 'not signed with a key'}</li>"
+        for s in report.signatures
+    )
+    return f"<div class=\"sig\" id=\"signatures\"><h3>Signature fingerprints</h3><ul>{lines}</ul></div>\n"
+
+
+def render(report: Report) -> str:
+    """One learner's gateway evidence pack."""
+    body = [
+        f"<header>\n<h1>{_e(report.title)}</h1>\n",
+        f"<p class=\"meta\">{_e(report.standard)}</p>\n",
+        f"<p class=\"meta\">Ready for gateway: <span class=\"badge {_e(report.rag)}\">"
+        f"{_e(report.rag.upper())} {'ready' if report.ready else 'not ready'}</span></p>\n</header>\n",
+    ]
+    for section in report.sections:
+        if section.key == "otj":
+            body.append("<section id=\"criteria\">\n<h2>Criteria and evidence</h2>\n")
+            body.extend(_criterion(c) for c in report.criteria)
+            body.append("</section>\n")
+        body.append(_section(section))
+        if section.key == "signoffs":
+            body.append(_signatures(report))
+    body.append(f"<footer>Generated at {_e(report.generated_at)} by portfolio-tui.</footer>\n")
+    return _page(report.title, body)
+
+
+def render_caseload(rows: list[CaseloadRow], links: dict[str, str], generated_at: str, title: str) -> str:
+    """The caseload summary: one row per learner, each linking to that learner's pack (``links`` by path)."""
+    shown = ("learner", "standard", "rag", "gateway_date", "criteria_full", "criteria_required", "otj_logged",
+             "otj_target", "otj_state", "next_milestone", "next_milestone_date", "predicted_grade", "open_items")
+    head = "".join(f"<th scope=\"col\">{_e(c.replace('_', ' '))}</th>" for c in shown)
+    body_rows = []
+    for row in rows:
+        if not row.readable:
+            body_rows.append(f"<tr><td colspan=\"{len(shown)}\"><span class=\"badge red\">cannot be read</span> "
+                             f"{_e(row.cells['path'])}: {_e(row.cells['error'])}</td></tr>\n")
+            continue
+        cells = []
+        for column in shown:
+            value = row.cells[column]
+            if column == "learner" and str(row.path) in links:
+                cells.append(f"<td><a href=\"{_e(links[str(row.path)])}\">{_e(value)}</a></td>")
+            elif column == "rag":
+                cells.append(f"<td><span class=\"badge {_e(value)}\">{_e(value.upper())}</span></td>")
+            else:
+                cells.append(f"<td>{_e(value)}</td>")
+        body_rows.append("<tr>" + "".join(cells) + "</tr>\n")
+    ready = sum(1 for r in rows if r.cells["ready"] == "yes")
+    body = [
+        f"<header><h1>{_e(title)}</h1>\n<p class=\"meta\">{ready} of {len(rows)} ready for gateway</p></header>\n",
+        _grid(head, "".join(body_rows)),
+        f"<footer>Generated at {_e(generated_at)} by portfolio-tui.</footer>\n",
+    ]
+    return _page(title, body)

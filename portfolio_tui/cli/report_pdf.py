@@ -1,0 +1,148 @@
+"""The evidence pack as PDF (fpdf2), the form assessment organisations are used to receiving.
+
+Text is set in DejaVu Sans, which covers the Latin, Greek and Cyrillic names and the typographic
+punctuation people paste in; fpdf2's built-in fonts are Latin-1 only and would fail on them. It is
+taken from Debian's ``fonts-dejavu-core`` where installed, else Roboto Mono, which textual-serve (a
+dependency, for ``portfolio serve``) ships, so the PDF works on a machine without system fonts too.
+Nothing is read as markup: fpdf2's own markdown is off.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+from portfolio_tui.domain.text import clean_text
+from portfolio_tui.services.report import CriterionEntry, Report, Section, Table
+
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+"""Where Debian and Fedora put DejaVu Sans."""
+FONT = "pack"
+
+
+def font_files() -> tuple[Path, Path]:
+    """(regular, bold) font files: DejaVu Sans where installed, else the Roboto Mono textual-serve ships."""
+    for folder in FONT_DIRS:
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.is_file() and bold.is_file():
+            return regular, bold
+    bundled = Path(str(resources.files("textual_serve") / "static" / "fonts" / "RobotoMono-VariableFont_wght.ttf"))
+    return bundled, bundled
+
+
+def _t(value: object) -> str:
+    return clean_text(str(value), multiline=True)
+
+
+class _Writer:
+    def __init__(self, report: Report):
+        from fpdf import FPDF
+
+        pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+        regular, bold = font_files()
+        pdf.add_font(FONT, "", str(regular))
+        pdf.add_font(FONT, "B", str(bold))
+        pdf.set_auto_page_break(auto=True, margin=15)
+        pdf.set_margins(15, 15, 15)
+        pdf.set_title(_t(report.title))
+        pdf.set_creator("portfolio-tui")
+        pdf.set_creation_date(datetime.fromisoformat(report.generated_at.replace("Z", "+00:00")))
+        footer = _t(f"{report.title} · generated at {report.generated_at}")
+
+        def page_footer() -> None:
+            pdf.set_y(-12)
+            pdf.set_font(FONT, "", 7)
+            pdf.cell(0, 5, f"{footer} · page {pdf.page_no()}", align="C")
+
+        pdf.footer = page_footer  # type: ignore[method-assign]
+        pdf.add_page()
+        self.pdf = pdf
+
+    def text(self, value: object, size: float = 9, bold: bool = False, gap: float = 1) -> None:
+        self.pdf.set_font(FONT, "B" if bold else "", size)
+        self.pdf.multi_cell(0, size * 0.5, _t(value), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.ln(gap)
+
+    def heading(self, value: str, level: int = 2) -> None:
+        size = {1: 16, 2: 13, 3: 10.5}[level]
+        if level <= 2 and self.pdf.get_y() > self.pdf.h - 50:
+            self.pdf.add_page()
+        self.text(value, size, bold=True, gap=2 if level <= 2 else 1)
+
+    def facts(self, facts: tuple[tuple[str, str], ...]) -> None:
+        if facts:
+            self.grid(("", ""), tuple(facts), widths=(1, 2.5), header=False)
+
+    def grid(self, columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...], *, widths=None,
+             header: bool = True) -> None:
+        pdf = self.pdf
+        pdf.set_font(FONT, "", 8)
+        with pdf.table(
+            col_widths=widths, text_align="LEFT", first_row_as_headings=header, line_height=4,
+            headings_style=_headings(), markdown=False,
+        ) as table:
+            if header:
+                heading = table.row()
+                for column in columns:
+                    heading.cell(_t(column))
+            for values in rows:
+                row = table.row()
+                for value in values:
+                    row.cell(_t(value))
+        pdf.ln(2)
+
+    def table(self, table: Table) -> None:
+        if table.title:
+            self.heading(table.title, 3)
+        if not table.rows:
+            self.text(table.empty, 8.5)
+            return
+        shown = [i for i, _ in enumerate(table.columns) if any(row[i] for row in table.rows)]
+        self.grid(tuple(table.columns[i] for i in shown), tuple(tuple(r[i] for i in shown) for r in table.rows))
+
+    def section(self, section: Section) -> None:
+        self.heading(section.title)
+        self.facts(section.facts)
+        for table in section.tables:
+            self.table(table)
+
+    def criterion(self, c: CriterionEntry) -> None:
+        need = "" if c.required else " (not required for gateway)"
+        self.heading(f"{c.id}: {c.state}", 3)
+        self.text(c.text, 8.5, gap=0.5)
+        self.text(f"{c.folder} · {c.group}{need}", 7.5)
+        if not c.evidence:
+            self.text("no evidence tagged", 8)
+            return
+        rows = tuple(
+            (e.date, f"{e.id}. {e.title}", e.kind, e.status + ("" if e.counts else " (does not count: real work only)"),
+             e.tutor, e.feedback)
+            for e in c.evidence
+        )
+        self.grid(("date", "evidence", "kind", "status", "tutor", "feedback"), rows, widths=(2, 4, 2.5, 2, 2, 5))
+
+
+def _headings():
+    from fpdf.fonts import FontFace
+
+    return FontFace(emphasis="BOLD", fill_color=(240, 242, 245))
+
+
+def render(report: Report) -> bytes:
+    writer = _Writer(report)
+    writer.heading(report.title, 1)
+    writer.text(report.standard, 10)
+    writer.text(f"Ready for gateway: {report.rag.upper()} {'ready' if report.ready else 'not ready'}", 10, bold=True)
+    for section in report.sections:
+        if section.key == "otj":
+            writer.heading("Criteria and evidence")
+            for c in report.criteria:
+                writer.criterion(c)
+        writer.section(section)
+        if section.key == "signoffs" and report.signatures:
+            writer.heading("Signature fingerprints", 3)
+            for s in report.signatures:
+                writer.text(f"{s.role}: {s.fingerprint or 'not signed with a key'}", 8)
+    writer.text(f"Generated at {report.generated_at} by portfolio-tui.", 8)
+    return bytes(writer.pdf.output())

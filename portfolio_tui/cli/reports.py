@@ -1,0 +1,201 @@
+"""``portfolio report``, ``export`` and ``import``: a portfolio outside the app, and back.
+
+``report FILE`` writes one learner's gateway evidence pack (HTML, PDF or Markdown); ``report FOLDER``
+writes a caseload page linking each learner's pack. ``export`` puts a portfolio, its attachments,
+the pack and its evidence by criterion kind in one zip; ``import`` restores exactly that.
+Reading is refused (exit 1, naming who may) when the account may not see the portfolio; bad input
+(unknown format, an OUT that cannot be written, a zip that is not ours or not safe) exits 2 with
+one line, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from portfolio_tui.cli.errors import CliError
+from portfolio_tui.cli.refusals import refusals
+
+FORMATS = ("html", "pdf", "md")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="a portfolio's gateway evidence pack (html, pdf or md), or a folder's "
+                                      "caseload page linking each learner's pack")
+    p.add_argument("path", type=Path, metavar="FILE_OR_FOLDER")
+    p.add_argument("--format", default="html", metavar="FORMAT",
+                   help=f"one of {', '.join(FORMATS)} (default html; a folder's caseload page is html)")
+    p.add_argument("-o", "--output", type=Path, metavar="OUT",
+                   help="where to write it, '-' for standard output (default: NAME.FORMAT here; for a folder, "
+                        "a folder NAME-report here)")
+    p.add_argument("--as-of", type=_as_of, metavar="DATE", help="the day to judge readiness on (default today)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export", help="one zip to take away: the portfolio, its attachments, the HTML pack as "
+                                      "index.html and the evidence by Knowledge, Skills and Behaviours")
+    p.add_argument("path", type=Path, metavar="FILE")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="NAME.zip")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="restore a portfolio from an export zip into the folder DEST, exactly")
+    p.add_argument("source", type=Path, metavar="NAME.zip")
+    p.add_argument("dest", type=Path, metavar="DEST")
+    p.set_defaults(func=cmd_import)
+
+
+def _as_of(value: str) -> date:
+    from portfolio_tui.domain.dates import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _render(report, fmt: str) -> bytes:
+    if fmt == "pdf":
+        from portfolio_tui.cli import report_pdf
+
+        return report_pdf.render(report)
+    if fmt == "md":
+        from portfolio_tui.cli import report_md
+
+        return report_md.render(report).encode("utf-8")
+    from portfolio_tui.cli import report_html
+
+    return report_html.render(report).encode("utf-8")
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` whole (temp file, rename), or say in one line why it cannot be."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise CliError(f"{path}: is a folder; name a file to write")
+    try:
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise CliError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temp, 0o644 & ~_umask())
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise CliError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    fmt = args.format
+    if fmt not in FORMATS:
+        raise CliError(f"--format: unknown format '{fmt}' (expected one of {', '.join(FORMATS)})")
+    if args.path.is_dir():
+        if fmt != "html":
+            raise CliError(f"--format: a folder's caseload page is html, not {fmt}")
+        return _caseload_report(args)
+    from portfolio_tui.services import report as report_model
+
+    if not args.path.is_file():
+        raise CliError(f"{args.path}: no such file or folder")
+    with refusals():
+        report = report_model.for_portfolio(args.path, args.as_of)
+    data = _render(report, fmt)
+    if args.output == Path("-"):
+        if fmt == "pdf" and sys.stdout.isatty():
+            raise CliError("-o -: a PDF is not shown on a terminal; name a file")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    out = args.output or Path(f"{args.path.stem}.{fmt}")
+    write_file(out, data)
+    print(f"wrote {out} ({report.learner}: {len(report.criteria)} criteria, {report.rag})")
+    return 0
+
+
+def _caseload_report(args: argparse.Namespace) -> int:
+    from portfolio_tui.cli import report_html
+    from portfolio_tui.services import report as report_model
+
+    folder: Path = args.path
+    out: Path = args.output or Path(f"{folder.resolve().name}-report")
+    if out == Path("-"):
+        raise CliError("-o -: a caseload report is a folder of pages; name a folder")
+    if out.exists() and not out.is_dir():
+        raise CliError(f"{out}: is a file; a caseload report is written into a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"{out}: cannot be written ({exc.strerror or exc})") from None
+    with refusals():
+        rows = report_model.caseload([folder], args.as_of)
+        links: dict[str, str] = {}
+        packs = []
+        for row in rows:
+            if row.readable:
+                packs.append((row, report_model.for_portfolio(row.path, args.as_of)))
+    for row, report in packs:
+        name = f"{row.path.stem}.html"
+        write_file(out / name, report_html.render(report).encode("utf-8"))
+        links[str(row.path)] = name
+    generated = packs[0][1].generated_at if packs else ""
+    page = report_html.render_caseload(rows, links, generated, f"Caseload: {folder.resolve().name}")
+    write_file(out / "index.html", page.encode("utf-8"))
+    print(f"wrote {out / 'index.html'} and {len(packs)} learner pack(s)")
+    return 0 if all(r.readable for r in rows) else 2
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from portfolio_tui.cli import report_html, report_md
+    from portfolio_tui.services import portable
+    from portfolio_tui.services import report as report_model
+
+    if not args.path.is_file():
+        raise CliError(f"{args.path}: no such portfolio file")
+    target: Path = args.output
+    if target.suffix != ".zip":
+        raise CliError(f"-o: {target}: an export is a .zip file")
+    if target.is_dir() or not (target.parent if str(target.parent) else Path(".")).is_dir():
+        raise CliError(f"-o: {target}: cannot be written (not a file in an existing folder)")
+    with refusals():
+        report = report_model.for_portfolio(args.path)
+        pages = {name: report_md.evidence_page(c, e) for name, c, e in portable.evidence_pages(report)}
+        try:
+            done = portable.export(args.path, target, report, report_html.render(report), pages)
+        except OSError as exc:
+            raise CliError(f"-o: {target}: cannot be written ({exc.strerror or exc})") from None
+    print(f"wrote {done.target}: the portfolio, {done.attachments} attachment(s), index.html and "
+          f"{done.pages} evidence page(s)")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from portfolio_tui.services import portable
+
+    with refusals():
+        done = portable.import_zip(args.source, args.dest, _readable)
+    print(f"imported {done.portfolio} with {done.attachments} attachment(s); its record verifies")
+    return 0
+
+
+def _readable(path: Path) -> None:
+    """The imported portfolio must open in this version and its record verify, or nothing is kept."""
+    from portfolio_tui.services.errors import InputError
+    from portfolio_tui.services.portfolios import PortfolioService
+    from portfolio_tui.services.verify import verify_file
+
+    PortfolioService(path).load()
+    checked = verify_file(path)
+    if not checked.ok:
+        where = checked.breaks[0]
+        raise InputError("zip", f"the portfolio in it does not verify ({where.where}: {where.message}); "
+                                "nothing was written")

@@ -1,0 +1,276 @@
+"""A portfolio in one zip a learner can take with them, and back: ``portfolio export`` and ``import``.
+
+The zip holds the portfolio file byte for byte, its kept attachments in the same content-addressed
+layout as beside the portfolio (``<name>.files/ab/abcdef...``), the HTML evidence pack as
+``index.html``, one folder per criterion kind (Knowledge, Skills, Behaviours) with a short page per
+piece of evidence, and ``portfolio-export.json``: the manifest naming every member with its sha256.
+
+Import trusts nothing in the zip. Before anything is written it checks that the zip is one of
+ours (manifest, format, version), that no member name leaves DEST (absolute, ``..``, backslashes,
+drive letters: zip-slip), that the whole is within the size limit (declared sizes and, while
+reading, actual bytes: a zip bomb is stopped), and that every file's hash is the manifest's. The
+files are then written into a hidden folder inside DEST, the portfolio is read back and its record
+verified, and only then renamed into place; a failure removes the hidden folder. An existing
+portfolio is never overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from portfolio_tui.services.errors import InputError
+from portfolio_tui.services.report import KIND_FOLDERS, OTHER_FOLDER, CriterionEntry, EvidenceLine, Report
+
+FORMAT = "portfolio-tui-export"
+VERSION = 1
+MANIFEST = "portfolio-export.json"
+INDEX = "index.html"
+LIMIT_ENV = "PORTFOLIO_TUI_IMPORT_LIMIT_MB"
+DEFAULT_LIMIT_MB = 2048
+MAX_MEMBERS = 100_000
+_CHUNK = 1 << 20
+_STORED = re.compile(r"sha256:([0-9a-f]{64})/")
+_DIGEST = re.compile(r"[0-9a-f]{64}\Z")
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9 ._-]+")
+FIELD = "zip"
+
+
+def limit_bytes() -> int:
+    """The largest export ``import`` unpacks: ``$PORTFOLIO_TUI_IMPORT_LIMIT_MB`` megabytes (default 2048)."""
+    raw = os.environ.get(LIMIT_ENV, "").strip()
+    try:
+        megabytes = float(raw) if raw else DEFAULT_LIMIT_MB
+    except ValueError:
+        megabytes = DEFAULT_LIMIT_MB
+    return int(max(megabytes, 0) * 1024 * 1024)
+
+
+def files_dir(portfolio: Path) -> Path:
+    """The attachments kept beside ``portfolio`` (``name.json`` keeps them in ``name.files/``)."""
+    return portfolio.with_name(portfolio.stem + ".files")
+
+
+def stored_digests(document: dict[str, Any]) -> list[str]:
+    """The sha256 of every kept attachment the portfolio's evidence names, once each, in order."""
+    found: dict[str, None] = {}
+    for record in (document.get("evidence") or {}).values():
+        for entry in record.get("files") or () if isinstance(record, dict) else ():
+            match = _STORED.match(entry) if isinstance(entry, str) else None
+            if match:
+                found[match.group(1)] = None
+    return list(found)
+
+
+def _blob_member(stem: str, digest: str) -> str:
+    return f"{stem}.files/{digest[:2]}/{digest}"
+
+
+def _safe_name(text: str, limit: int = 60) -> str:
+    cleaned = _UNSAFE_NAME.sub("-", text).strip(" .-")[:limit].rstrip(" .-")
+    return cleaned or "untitled"
+
+
+def evidence_pages(report: Report) -> list[tuple[str, CriterionEntry, EvidenceLine]]:
+    """Where each piece of evidence goes under each criterion: ``Knowledge/K1/12 Title.md``."""
+    pages = []
+    for c in report.criteria:
+        folder = f"{KIND_FOLDERS.get(c.kind, OTHER_FOLDER)}/{_safe_name(c.id, 30)}"
+        pages += [(f"{folder}/{e.id} {_safe_name(e.title)}.md", c, e) for e in c.evidence]
+    return pages
+
+
+def export(path: Path, target: Path, report: Report, index_html: str, pages: dict[str, str]) -> ExportSummary:
+    """Write the zip for the portfolio at ``path`` (already viewed through ``report``) to ``target``;
+    ``pages`` are the evidence pages by :func:`evidence_pages` name, rendered."""
+    data = path.read_bytes()
+    document = json.loads(data)
+    digests = stored_digests(document)
+    store = files_dir(path)
+    missing = [d for d in digests if not (store / d[:2] / d).is_file()]
+    if missing:
+        raise InputError("attachments", f"{store}/{missing[0][:2]}/{missing[0]} is missing; "
+                                        "`portfolio verify` lists every missing file")
+    manifest = {
+        "format": FORMAT,
+        "version": VERSION,
+        "portfolio": path.name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+        "attachments": {d: (store / d[:2] / d).stat().st_size for d in digests},
+        "generated_at": report.generated_at,
+    }
+    folder = target.parent
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(MANIFEST, json.dumps(manifest, indent=2) + "\n")
+            zf.writestr(path.name, data)
+            for digest in digests:
+                zf.write(store / digest[:2] / digest, _blob_member(path.stem, digest))
+            zf.writestr(INDEX, index_html)
+            for name, page in pages.items():
+                zf.writestr(name, page)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return ExportSummary(target, len(digests), len(pages))
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    target: Path
+    attachments: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    portfolio: Path
+    attachments: int
+
+
+def _bad(message: str) -> InputError:
+    return InputError(FIELD, message)
+
+
+def _member_path(name: str) -> PurePosixPath:
+    """The member's path inside DEST; a name that would leave it (zip-slip) is refused."""
+    if not name or "\\" in name or "\x00" in name or name.startswith("/") or re.match(r"[A-Za-z]:", name):
+        raise _bad(f"member {json.dumps(name)} has an unsafe path; nothing was written")
+    parts = PurePosixPath(name).parts
+    if any(part in ("..", ".") for part in parts) or not parts:
+        raise _bad(f"member {json.dumps(name)} has an unsafe path ('..'); nothing was written")
+    return PurePosixPath(*parts)
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) -> bytes:
+    """The member's bytes, stopping as soon as they outgrow what its header declared or the limit left."""
+    out = io.BytesIO()
+    try:
+        with zf.open(info) as handle:
+            while chunk := handle.read(_CHUNK):
+                out.write(chunk)
+                budget[0] -= len(chunk)
+                if out.tell() > info.file_size or budget[0] < 0:
+                    raise _bad("the zip is larger than it says or than the import limit "
+                               f"({LIMIT_ENV}); nothing was written")
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise _bad(f"member {json.dumps(info.filename)} cannot be read ({exc}); nothing was written") from None
+    return out.getvalue()
+
+
+def _open_zip(source: Path) -> zipfile.ZipFile:
+    try:
+        size = source.stat().st_size
+    except OSError as exc:
+        raise InputError(FIELD, f"{source}: cannot be read ({exc.strerror or exc})") from None
+    if size > limit_bytes():
+        raise _bad(f"{source} is {size} bytes, over the import limit of {limit_bytes()} ({LIMIT_ENV})")
+    try:
+        return zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _bad(f"{source} is not a portfolio export (not a zip file: {exc})") from None
+
+
+def _manifest(zf: zipfile.ZipFile, source: Path, budget: list[int]) -> dict[str, Any]:
+    try:
+        info = zf.getinfo(MANIFEST)
+    except KeyError:
+        raise _bad(f"{source} is not a portfolio export (no {MANIFEST})") from None
+    try:
+        manifest = json.loads(_read_member(zf, info, budget))
+    except (ValueError, UnicodeDecodeError):
+        raise _bad(f"{source} is not a portfolio export ({MANIFEST} is not JSON)") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise _bad(f"{source} is not a portfolio export ({MANIFEST} names another format)")
+    if manifest.get("version") != VERSION:
+        raise _bad(f"{source} is a version {manifest.get('version')!r} export; this version reads {VERSION}")
+    name, attachments = manifest.get("portfolio"), manifest.get("attachments")
+    if (not isinstance(name, str) or not name.endswith(".json") or "/" in name or name.startswith(".")
+            or not isinstance(attachments, dict) or not all(_DIGEST.match(str(d)) for d in attachments)):
+        raise _bad(f"{source} is not a portfolio export ({MANIFEST} is incomplete)")
+    return manifest
+
+
+def import_zip(source: Path, dest: Path, check: Callable[[Path], None]) -> ImportSummary:
+    """Unpack the export at ``source`` into the folder ``dest``; ``check(path)`` reads the portfolio back
+    and raises if it is not sound. Raises :class:`InputError` (nothing written) on anything wrong."""
+    zf = _open_zip(source)
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise _bad(f"{source} has {len(infos)} members, more than an export ever holds")
+        for info in infos:
+            _member_path(info.filename)
+        declared = sum(i.file_size for i in infos)
+        if declared > limit_bytes():
+            raise _bad(f"{source} unpacks to {declared} bytes, over the import limit of {limit_bytes()} "
+                       f"({LIMIT_ENV}); nothing was written")
+        budget = [limit_bytes()]
+        manifest = _manifest(zf, source, budget)
+        name = manifest["portfolio"]
+        target = dest / name
+        if target.exists():
+            raise InputError("DEST", f"{target} already exists; import into another folder (nothing was written)")
+        try:
+            data = _read_member(zf, zf.getinfo(name), budget)
+        except KeyError:
+            raise _bad(f"{source} is not a portfolio export (no {name})") from None
+        if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
+            raise _bad(f"{name} in {source} does not match its sha256 in {MANIFEST}; nothing was written")
+        stem = PurePosixPath(name).stem
+        blobs: dict[str, bytes] = {}
+        for digest in manifest["attachments"]:
+            member = _blob_member(stem, digest)
+            try:
+                blob = _read_member(zf, zf.getinfo(member), budget)
+            except KeyError:
+                raise _bad(f"{source} lacks the attachment {member}; nothing was written") from None
+            if hashlib.sha256(blob).hexdigest() != digest:
+                raise _bad(f"{member} in {source} does not match its name (sha256); nothing was written")
+            blobs[digest] = blob
+    return _place(dest, name, data, blobs, check)
+
+
+def _place(dest: Path, name: str, data: bytes, blobs: dict[str, bytes], check: Callable[[Path], None]) -> ImportSummary:
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=dest, prefix=".import-"))
+    except OSError as exc:
+        raise InputError("DEST", f"{dest}: cannot be written ({exc.strerror or exc}); nothing was written") from None
+    try:
+        staged = staging / name
+        staged.write_bytes(data)
+        for digest, blob in blobs.items():
+            blob_path = files_dir(staged) / digest[:2] / digest
+            blob_path.parent.mkdir(parents=True, exist_ok=True)
+            blob_path.write_bytes(blob)
+        check(staged)
+        target = dest / name
+        store = files_dir(target)
+        for digest in blobs:
+            final = store / digest[:2] / digest
+            if not final.exists():
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(files_dir(staged) / digest[:2] / digest, final)
+        if target.exists():
+            raise InputError("DEST", f"{target} already exists; import into another folder")
+        os.replace(staged, target)
+    except OSError as exc:
+        raise InputError("DEST", f"{dest}: cannot be written ({exc.strerror or exc})") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return ImportSummary(dest / name, len(blobs))

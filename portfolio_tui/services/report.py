@@ -1,0 +1,441 @@
+"""The gateway evidence pack as one view model, which the HTML, Markdown and PDF renderers only lay out.
+
+Everything a renderer shows is worked out here, as plain strings in sections and tables, so the three
+formats cannot disagree and none of them holds a rule. The pack is read through the same checks as
+every other read: the OS account must be allowed to see the portfolio (``view`` on the roster).
+User text is kept exactly as typed; each renderer escapes it for its own format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from portfolio_tui.domain.evidence import Evidence
+from portfolio_tui.domain.gateway import ReadinessReport
+from portfolio_tui.domain.portfolio import Portfolio
+from portfolio_tui.domain.standard import Criterion, Group, Standard
+from portfolio_tui.domain.text import clean_text
+
+KIND_FOLDERS = {"knowledge": "Knowledge", "skill": "Skills", "behaviour": "Behaviours"}
+"""Criterion kinds as the standard's own words name them (Knowledge, Skills and Behaviours)."""
+OTHER_FOLDER = "Criteria"
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of text under a heading; ``empty`` is shown when there are no rows."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    empty: str = "none recorded"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of the pack: facts (label, value), then tables."""
+
+    key: str
+    title: str
+    facts: tuple[tuple[str, str], ...] = ()
+    tables: tuple[Table, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    """One piece of evidence under a criterion, as the assessment organisation reads it."""
+
+    id: int
+    title: str
+    date: str
+    kind: str
+    status: str
+    tutor: str
+    """Who made the latest judgement ("" while it awaits one)."""
+    feedback: str
+    counts: bool = True
+    """False for simulated evidence under a criterion that needs real work."""
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CriterionEntry:
+    id: str
+    text: str
+    kind: str
+    group: str
+    """The titles of the groups holding it, outermost first, joined by " / "."""
+    state: str
+    required: bool
+    evidence: tuple[EvidenceLine, ...] = ()
+
+    @property
+    def folder(self) -> str:
+        return KIND_FOLDERS.get(self.kind, OTHER_FOLDER)
+
+
+@dataclass(frozen=True)
+class SignatureNote:
+    """Where each sign-off's signature fingerprint goes once sign-offs are signed (not yet: none is shown)."""
+
+    role: str
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    learner: str
+    standard: str
+    generated_at: str
+    ready: bool
+    rag: str
+    sections: tuple[Section, ...]
+    criteria: tuple[CriterionEntry, ...]
+    signatures: tuple[SignatureNote, ...] = field(default=())
+
+    @property
+    def criterion_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.criteria)
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+
+def build(
+    path: Path,
+    portfolio: Portfolio,
+    standard: Standard,
+    readiness: ReadinessReport,
+    verified: Iterable[tuple[bool, str]],
+    generated_at: datetime | None = None,
+) -> Report:
+    """The pack for one portfolio. ``verified`` is the ``verify`` result: (ok, line) per check made."""
+    moment = (generated_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    learner = portfolio.learner
+    evidence = {e.id: e for e in portfolio.live_evidence}
+    criteria = tuple(_criteria(standard, readiness, evidence))
+    sections = (
+        _learner_section(path, portfolio, standard),
+        _readiness_section(readiness),
+        _coverage_section(standard, readiness, criteria),
+        _otj_section(readiness),
+        _reviews_section(portfolio, readiness),
+        _milestones_section(readiness),
+        _checklist_section(standard, portfolio),
+        _signoffs_section(portfolio),
+        _verify_section(list(verified)),
+    )
+    return Report(
+        title=f"Gateway evidence pack: {learner.name}",
+        learner=learner.name,
+        standard=f"{standard.title} ({standard.reference or standard.id}, version {learner.standard_version})",
+        generated_at=moment.isoformat().replace("+00:00", "Z"),
+        ready=readiness.ready,
+        rag=readiness.rag,
+        sections=sections,
+        criteria=criteria,
+        signatures=tuple(SignatureNote(s.role) for s in portfolio.signoffs),
+    )
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _hours(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:g}"
+
+
+def _learner_section(path: Path, portfolio: Portfolio, standard: Standard) -> Section:
+    p = portfolio.learner
+    facts = (
+        ("Learner", p.name),
+        ("Employer", p.employer),
+        ("Line manager", p.line_manager),
+        ("Tutor", p.tutor),
+        ("Standard", standard.title),
+        ("Reference", standard.reference or standard.id),
+        ("Version", p.standard_version),
+        ("Level", str(standard.level)),
+        ("Start", _iso(p.start)),
+        ("Planned end", _iso(p.planned_end)),
+        ("EPA presentation", _iso(p.epa_presentation) or "not booked"),
+        ("Portfolio file", path.name),
+    )
+    return Section("learner", "Learner and standard", facts)
+
+
+def _readiness_section(r: ReadinessReport) -> Section:
+    """Each gateway item with the rule that decides it; the ``rule``/``source`` keys of ``gateway --json``
+    are shown when the document carries them (funding rules cite their source)."""
+    items = r.to_dict()["checklist"]
+    rows = tuple(
+        (
+            "met" if item["ok"] else "open",
+            item["title"],
+            item["detail"],
+            str(item.get("rule") or ""),
+            str(item.get("source") or ""),
+            item["due"] or "",
+        )
+        for item in items
+    )
+    facts = (
+        ("Ready for gateway", "yes" if r.ready else "no"),
+        ("RAG", r.rag.upper()),
+        ("Gateway date", _iso(r.gateway_date)),
+        ("Effective end", _iso(r.effective_end)),
+        ("Judged on", _iso(r.as_of)),
+        ("Predicted grade", r.prediction.grade + (" (provisional)" if r.prediction.provisional else "")),
+        ("Why", r.prediction.reason),
+    )
+    table = Table("Gateway items", ("state", "item", "detail", "rule", "source", "due"), rows)
+    return Section("readiness", "Readiness", facts, (table,))
+
+
+def _group_paths(groups: Iterable[Group], above: str = "") -> Iterable[tuple[Criterion, str]]:
+    for group in groups:
+        here = f"{above} / {group.title}" if above else group.title
+        for criterion in group.criteria:
+            yield criterion, here
+        yield from _group_paths(group.groups, here)
+
+
+def _evidence_line(piece: Evidence, counts: bool) -> EvidenceLine:
+    last = piece.judgements[-1] if piece.judgements else None
+    return EvidenceLine(
+        id=piece.id,
+        title=piece.title,
+        date=_iso(piece.date),
+        kind=piece.kind_label,
+        status=piece.status + (" (simulated)" if piece.simulated else ""),
+        tutor=last.by if last else "",
+        feedback=last.feedback if last else "",
+        counts=counts,
+        files=piece.files,
+    )
+
+
+def _criteria(standard: Standard, r: ReadinessReport, evidence: dict[int, Evidence]) -> Iterable[CriterionEntry]:
+    for criterion, group in _group_paths(standard.groups):
+        cov = r.criteria[criterion.id]
+        lines = [_evidence_line(evidence[i], True) for i in cov.evidence_ids if i in evidence]
+        lines += [_evidence_line(evidence[i], False) for i in cov.simulated_ids if i in evidence]
+        yield CriterionEntry(
+            id=criterion.id,
+            text=criterion.label,
+            kind=criterion.kind,
+            group=group,
+            state=cov.state,
+            required=criterion.required_for_gateway,
+            evidence=tuple(sorted(lines, key=lambda e: (e.date, e.id))),
+        )
+
+
+def _coverage_section(standard: Standard, r: ReadinessReport, criteria: tuple[CriterionEntry, ...]) -> Section:
+    s = r.coverage
+    facts = (
+        ("Required criteria", str(s.total)),
+        ("Fully covered", str(s.full)),
+        ("Partly covered", str(s.partial)),
+        ("Not covered", str(s.none)),
+        ("Missing", ", ".join(r.missing) or "none"),
+    )
+    groups = Table(
+        "Coverage by group",
+        ("group", "full", "partial", "none", "required"),
+        tuple((g.title, str(g.summary.full), str(g.summary.partial), str(g.summary.none), str(g.summary.total))
+              for g in r.groups),
+    )
+    tables = [groups]
+    duties = _duty_table(standard, criteria)
+    if duties is not None:
+        tables.append(duties)
+    return Section("coverage", "Coverage", facts, tuple(tables))
+
+
+def _duty_table(standard: Standard, criteria: tuple[CriterionEntry, ...]) -> Table | None:
+    """Coverage by duty, for a standard whose file maps duties to criteria (imported standards do)."""
+    duties = getattr(standard, "duties", ())
+    if not duties:
+        return None
+    state = {c.id: c.state for c in criteria}
+    rows = []
+    for duty in duties:
+        ids = [cid for cid in getattr(duty, "criteria", ()) if cid in state]
+        full = sum(1 for cid in ids if state[cid] == "full")
+        rows.append((str(getattr(duty, "id", "")), str(getattr(duty, "title", "")), f"{full} of {len(ids)}"))
+    return Table("Coverage by duty", ("duty", "title", "criteria fully covered"), tuple(rows))
+
+
+def _otj_section(r: ReadinessReport) -> Section:
+    o = r.otj
+    facts = (
+        ("Hours that count", _hours(round(o.logged, 2))),
+        ("Target", _hours(o.target)),
+        ("Expected by now", _hours(None if o.expected_to_date is None else round(o.expected_to_date, 2))),
+        ("Pace", o.state),
+        ("Not counted (English and maths, reviews, exams)", _hours(round(o.excluded, 2))),
+        ("Rule", o.regime_label),
+        ("Target from", o.target_source),
+    )
+    return Section("otj", "Off-the-job training", facts)
+
+
+def _reviews_section(portfolio: Portfolio, r: ReadinessReport) -> Section:
+    s = r.reviews
+    facts = (
+        ("Cadence", s.cadence_label),
+        ("Held", str(s.held)),
+        ("Last review", _iso(s.last_review) or "none"),
+        ("Next due", _iso(s.next_due)),
+        ("Overdue", ", ".join(map(_iso, s.overdue)) or "none"),
+    )
+    rows = tuple(
+        (_iso(v.date), ", ".join(v.attendees), _hours(v.otj_hours_discussed) if v.otj_hours_discussed is not None
+         else "", v.actions, v.notes, ", ".join(v.signed_by))
+        for v in sorted(portfolio.reviews, key=lambda v: v.date)
+    )
+    table = Table("Reviews held", ("date", "attendees", "OTJ hours discussed", "actions", "notes", "signed by"), rows)
+    return Section("reviews", "Progress reviews", facts, (table,))
+
+
+def _milestones_section(r: ReadinessReport) -> Section:
+    rows = tuple(
+        (_iso(m.date), m.title, m.status, _iso(m.done_on), m.done_by, m.detail) for m in r.milestones
+    )
+    return Section("milestones", "Milestones", (), (Table("", ("date", "milestone", "status", "done on", "by",
+                                                               "detail"), rows),))
+
+
+def _checklist_section(standard: Standard, portfolio: Portfolio) -> Section:
+    achieved = {p.key: p for p in portfolio.prerequisites}
+    prereqs = tuple(
+        (p.title, _iso(achieved[p.key].achieved_on) if p.key in achieved else "not recorded",
+         achieved[p.key].recorded_by if p.key in achieved else "", achieved[p.key].note if p.key in achieved else "")
+        for p in standard.plan.prerequisites
+    )
+    done = tuple(
+        (c.key, _iso(c.done_on), c.recorded_by, c.detail) for c in sorted(portfolio.checklist, key=lambda c: c.done_on)
+    )
+    return Section(
+        "checklist",
+        "Checklist and prerequisites",
+        (),
+        (
+            Table("Prerequisites", ("prerequisite", "achieved", "recorded by", "note"), prereqs,
+                  "the standard's plan names none"),
+            Table("Checklist items recorded", ("item", "done on", "recorded by", "detail"), done),
+        ),
+    )
+
+
+def _signoffs_section(portfolio: Portfolio) -> Section:
+    rows = tuple((s.role, s.by, _iso(s.on), s.recorded_at) for s in portfolio.signoffs)
+    return Section("signoffs", "Sign-offs", (), (Table("", ("role", "by", "date", "recorded at"), rows,
+                                                       "no sign-off yet"),))
+
+
+def _verify_section(verified: list[tuple[bool, str]]) -> Section:
+    ok = all(good for good, _ in verified)
+    facts = (("Record intact", "yes" if ok else "no"),)
+    rows = tuple(("ok" if good else "BROKEN", line) for good, line in verified)
+    return Section("verify", "Verify (audit chain and sign-off chain)", facts, (Table("", ("result", "check"), rows),))
+
+
+def plain(value: str) -> str:
+    """One line of user text with terminal control characters removed, for renderers that need it."""
+    return clean_text(value)
+
+
+def verify_lines(path: Path) -> list[tuple[bool, str]]:
+    """``portfolio verify`` of one file as (ok, line) pairs for the pack."""
+    from portfolio_tui.services.verify import verify_file
+
+    checked = verify_file(path)
+    if checked.ok:
+        lines = [(True, f"{checked.entries} audit entries and every sign-off chained by hash; "
+                        f"head {checked.head[:16]}")]
+    else:
+        lines = [(False, f"{b.where}: {b.message}") for b in checked.breaks]
+    return lines + [(True, f"note: {note}") for note in checked.notes]
+
+
+def for_portfolio(path: Path, as_of: date | None = None, generated_at: datetime | None = None) -> Report:
+    """The pack of the portfolio at ``path``, if this OS account may see it (else ``NotAllowed``)."""
+    from portfolio_tui.services import access, readiness
+    from portfolio_tui.services.portfolios import PortfolioService
+
+    path = Path(path)
+    access.viewable([path], named=[path])
+    svc = PortfolioService(path)
+    portfolio = svc.load()
+    standard = svc.standard
+    assessed = readiness.assess(standard, portfolio, as_of or date.today())
+    return build(path, portfolio, standard, assessed, verify_lines(path), generated_at)
+
+
+CASELOAD_COLUMNS = (
+    "path", "learner", "standard", "ready", "rag", "gateway_date", "criteria_full", "criteria_required",
+    "missing", "otj_logged", "otj_target", "otj_state", "reviews_overdue", "next_review_due",
+    "next_milestone", "next_milestone_date", "predicted_grade", "open_items", "error",
+)
+"""The caseload's columns, for ``gateway FOLDER --csv`` and the caseload page (a public interface)."""
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    path: Path
+    cells: dict[str, str]
+    """One text per :data:`CASELOAD_COLUMNS` name."""
+
+    @property
+    def readable(self) -> bool:
+        return not self.cells["error"]
+
+    def values(self) -> tuple[str, ...]:
+        return tuple(self.cells[c] for c in CASELOAD_COLUMNS)
+
+
+def caseload_row(path: Path, report: ReadinessReport | None, error: str = "") -> CaseloadRow:
+    cells = dict.fromkeys(CASELOAD_COLUMNS, "")
+    cells["path"] = str(path)
+    if report is None:
+        cells["error"] = error
+        return CaseloadRow(path, cells)
+    nxt = report.next_milestone
+    cells.update(
+        learner=report.learner,
+        standard=report.standard_id,
+        ready="yes" if report.ready else "no",
+        rag=report.rag,
+        gateway_date=_iso(report.gateway_date),
+        criteria_full=str(report.coverage.full),
+        criteria_required=str(report.coverage.total),
+        missing=" ".join(report.missing),
+        otj_logged=f"{report.otj.logged:g}",
+        otj_target=_hours(report.otj.target),
+        otj_state=report.otj.state,
+        reviews_overdue=" ".join(map(_iso, report.reviews.overdue)),
+        next_review_due=_iso(report.reviews.next_due),
+        next_milestone=nxt.title if nxt else "",
+        next_milestone_date=_iso(nxt.date) if nxt else "",
+        predicted_grade=report.prediction.grade,
+        open_items="; ".join(item.title for item in report.open_items),
+    )
+    return CaseloadRow(path, cells)
+
+
+def caseload(targets: Iterable[Path], as_of: date | None = None) -> list[CaseloadRow]:
+    """One row per portfolio this OS account may see among ``targets`` (files, or folders of them)."""
+    from portfolio_tui.services import access, readiness
+
+    targets = [Path(t) for t in targets]
+    paths = readiness.portfolio_paths(targets)
+    paths = access.viewable(paths, named=[p for p in targets if p.is_file()])
+    checked = readiness.check_portfolios(paths, as_of or date.today())
+    return [caseload_row(c.path, c.report, c.error) for c in checked]

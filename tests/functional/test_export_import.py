@@ -1,0 +1,174 @@
+"""``portfolio export`` and ``import``: the round trip is exact, and a hostile zip writes nothing outside DEST."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from portfolio_tui.cli import main
+from portfolio_tui.services.portable import MANIFEST
+from portfolio_tui.services.portfolios import PortfolioService
+from tests.functional.report_helpers import HOSTILE, hostile_portfolio
+
+
+def _attach(path: Path, name: str, content: bytes) -> str:
+    """Keep ``content`` in the portfolio's content-addressed file store and tag a new evidence piece with it."""
+    digest = hashlib.sha256(content).hexdigest()
+    blob = path.with_name(path.stem + ".files") / digest[:2] / digest
+    blob.parent.mkdir(parents=True, exist_ok=True)
+    blob.write_bytes(content)
+    PortfolioService(path).add_evidence(title=f"Attached {name}", date=date(2025, 5, 2), kind="product",
+                                        criteria=["B1"], files=[f"sha256:{digest}/{name}", "https://example.org/x"],
+                                        as_of=date(2026, 1, 15))
+    return digest
+
+
+@pytest.fixture
+def exported(tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    home = tmp_path / "home"
+    home.mkdir()
+    path = hostile_portfolio(home)
+    digests = [_attach(path, "minutes.pdf", b"%PDF-1.4 minutes"), _attach(path, HOSTILE[0] + ".txt", b"<b>x</b>")]
+    target = tmp_path / "out" / "ava.zip"
+    target.parent.mkdir()
+    assert main(["export", str(path), "-o", str(target)]) == 0
+    return path, target, digests
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_round_trip_is_exact_and_hostile_text_survives(exported, tmp_path: Path, capsys) -> None:
+    path, target, digests = exported
+    with zipfile.ZipFile(target) as zf:
+        names = set(zf.namelist())
+        index = zf.read("index.html").decode()
+        page = next(n for n in names if n.startswith("Behaviours/B1/"))
+    assert {MANIFEST, "hostile.json", "index.html"} <= names
+    assert {f"hostile.files/{d[:2]}/{d}" for d in digests} <= names
+    assert any(n.startswith("Knowledge/K1/") for n in names) and any(n.startswith("Skills/S2/") for n in names)
+    assert page.endswith(".md") and "<script" not in index
+
+    dest = tmp_path / "restored"
+    assert main(["import", str(target), str(dest)]) == 0
+    restored = dest / "hostile.json"
+    assert restored.read_bytes() == path.read_bytes()
+    assert _tree(dest / "hostile.files") == _tree(path.parent / "hostile.files")
+    for digest in digests:
+        blob = dest / "hostile.files" / digest[:2] / digest
+        assert hashlib.sha256(blob.read_bytes()).hexdigest() == digest
+    assert sorted(os.listdir(dest)) == ["hostile.files", "hostile.json"]  # no staging folder left
+    capsys.readouterr()
+    assert main(["verify", str(restored)]) == 0
+    learner = json.loads(restored.read_text(encoding="utf-8"))["learner"]["1"]
+    assert (learner["name"], learner["employer"]) == (HOSTILE[1], HOSTILE[0])
+    titles = {e.title for e in PortfolioService(restored).load().evidence}
+    assert set(HOSTILE) <= titles
+
+
+def test_import_never_overwrites(exported, tmp_path: Path, capsys) -> None:
+    path, target, _ = exported
+    assert main(["import", str(target), str(path.parent)]) == 2
+    err = capsys.readouterr().err
+    assert "already exists" in err and err.count("\n") == 1
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def _members(target: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(target) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def _refused(args: list[str], dest: Path, outside: Path, capsys, *words: str) -> None:
+    before = _tree(outside)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("portfolio: ") and "Traceback" not in err, err
+    for word in words:
+        assert word in err, err
+    assert _tree(outside) == before
+    assert not dest.exists() or not any(p.is_file() for p in dest.rglob("*"))
+
+
+def test_bad_zips_get_one_line_exit_2_and_nothing_written(exported, tmp_path: Path, capsys, monkeypatch) -> None:
+    _, target, _ = exported
+    good = _members(target)
+    dest = tmp_path / "sandbox" / "dest"
+    dest.parent.mkdir()
+    outside = tmp_path / "sandbox"
+
+    not_zip = outside / "notes.zip"
+    not_zip.write_text("just text")
+    _refused(["import", str(not_zip), str(dest)], dest, outside, capsys, "not a portfolio export")
+
+    theirs = _zip(outside / "theirs.zip", {"README.txt": b"hello", "data.json": b"{}"})
+    _refused(["import", str(theirs), str(dest)], dest, outside, capsys, "not a portfolio export", MANIFEST)
+
+    other = _zip(outside / "other.zip", {MANIFEST: json.dumps({"format": "something-else"}).encode()})
+    _refused(["import", str(other), str(dest)], dest, outside, capsys, "another format")
+
+    slip = _zip(outside / "slip.zip", {**good, "../evil.txt": b"owned", "../../evil.json": b"{}"})
+    _refused(["import", str(slip), str(dest)], dest, outside, capsys, "unsafe path")
+    absolute = _zip(outside / "abs.zip", {**good, "/tmp/evil.txt": b"owned"})
+    _refused(["import", str(absolute), str(dest)], dest, outside, capsys, "unsafe path")
+    assert not (tmp_path / "evil.txt").exists() and not Path("/tmp/evil.txt").exists()
+
+    tampered = dict(good)
+    tampered["hostile.json"] = good["hostile.json"].replace(b"Sam", b"Pam") + b" "
+    changed = _zip(outside / "changed.zip", tampered)
+    _refused(["import", str(changed), str(dest)], dest, outside, capsys, "sha256")
+
+    monkeypatch.setenv("PORTFOLIO_TUI_IMPORT_LIMIT_MB", "1")
+    big = _zip(outside / "big.zip", {**good, "Knowledge/padding.md": b"0" * (2 * 1024 * 1024)})
+    _refused(["import", str(big), str(dest)], dest, outside, capsys, "import limit")
+
+
+def test_zip_bomb_that_lies_about_its_size_is_stopped(exported, tmp_path: Path, capsys, monkeypatch) -> None:
+    """A member whose header declares fewer bytes than it holds is stopped while it is read."""
+    _, target, _ = exported
+    good = _members(target)
+    bomb = tmp_path / "bomb.zip"
+    manifest = json.loads(good[MANIFEST])
+    payload = b"x" * (3 * 1024 * 1024)
+    manifest["sha256"] = hashlib.sha256(payload).hexdigest()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(MANIFEST, json.dumps(manifest))
+        zf.writestr("hostile.json", payload)
+    raw = bytearray(bomb.read_bytes())
+    # Rewrite the declared uncompressed size (local header and central directory) to 10 bytes.
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = 0
+        while (at := raw.find(signature, start)) != -1:
+            name_len = int.from_bytes(raw[at + (26 if signature == b"PK\x03\x04" else 28):][:2], "little")
+            name = raw[at + (30 if signature == b"PK\x03\x04" else 46):][:name_len]
+            if name == b"hostile.json":
+                raw[at + offset: at + offset + 4] = (10).to_bytes(4, "little")
+            start = at + 4
+    bomb.write_bytes(bytes(raw))
+    dest = tmp_path / "dest"
+    assert main(["import", str(bomb), str(dest)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not dest.exists() or not any(p.is_file() for p in dest.rglob("*"))
+
+
+def test_export_bad_output_is_one_line(tmp_path: Path, capsys) -> None:
+    path = hostile_portfolio(tmp_path)
+    for out, words in ((tmp_path / "x.tar", ".zip"), (tmp_path / "missing" / "x.zip", "cannot be written")):
+        assert main(["export", str(path), "-o", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and words in err, err
+        assert not out.exists()

@@ -1,0 +1,171 @@
+"""``portfolio report`` (html, md, pdf; a folder's caseload page) and ``gateway --csv``, through the CLI."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from portfolio_tui import catalog
+from portfolio_tui.cli import main
+from portfolio_tui.cli.report_md import md
+from tests.functional.report_helpers import HOSTILE, SAMPLES, SAMPLES_AS_OF, hostile_portfolio, sample_copy
+
+SAMPLE_NAMES = sorted(p.stem for p in SAMPLES.glob("*.json"))
+
+
+def _criteria(path: Path) -> list[str]:
+    import json
+
+    standard_id = json.loads(path.read_text())["learner"]["1"]["standard_id"]
+    return list(catalog.get(standard_id).criteria)
+
+
+def _one_line_exit_2(code: int, capsys: pytest.CaptureFixture[str], *words: str) -> str:
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("portfolio: "), err
+    assert "Traceback" not in err
+    for word in words:
+        assert word in err
+    return err
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_html_pack_of_each_sample_shows_every_criterion_and_section(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = sample_copy(tmp_path, name)
+    out = tmp_path / "pack.html"
+    assert main(["report", str(path), "-o", str(out), "--as-of", SAMPLES_AS_OF.isoformat()]) == 0
+    page = out.read_text(encoding="utf-8")
+    for cid in _criteria(path):
+        assert f'id="criterion-{html.escape(cid)}"' in page
+    for section in ("learner", "readiness", "criteria", "coverage", "otj", "reviews", "milestones", "checklist",
+                    "signoffs", "verify"):
+        assert f'<section id="{section}">' in page
+    assert "Generated at " in page and "Record intact</dt><dd>yes" in page
+    # Self-contained: nothing is fetched (the CSP forbids it too), no script at all.
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert "<script" not in page
+    assert "default-src 'none'" in page
+
+
+def test_html_pack_escapes_hostile_text_and_lists_signoffs(tmp_path: Path) -> None:
+    path = hostile_portfolio(tmp_path)
+    out = tmp_path / "pack.html"
+    assert main(["report", str(path), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<script" not in page and "<img" not in page
+    for text in HOSTILE:
+        assert html.escape(text, quote=True) in page
+    signoffs = page[page.index('<section id="signoffs">'):]
+    for role in ("assessor", "apprentice", "employer"):
+        assert role in signoffs
+    for day in ("2026-01-10", "2026-01-11", "2026-01-12"):
+        assert day in signoffs
+    assert 'id="signatures"' in page  # the place for signature fingerprints, empty until sign-offs are signed
+    assert "not signed with a key" in page
+
+
+def test_markdown_pack_escapes_its_own_syntax(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = hostile_portfolio(tmp_path)
+    assert main(["report", str(path), "--format", "md", "-o", "-"]) == 0
+    text = capsys.readouterr().out
+    for hostile in HOSTILE:
+        assert md(hostile) in text
+    assert "<script>" not in text and "[link](" not in text and "**bold**" not in text
+    assert md("<b>") == "\\<b\\>" and md("1. x") == "1\\. x" and md("- x") == "\\- x"
+    assert md("a\nb|c") == "a<br>b\\|c"
+
+
+def test_pdf_text_has_every_criterion_and_signoff(tmp_path: Path) -> None:
+    path = hostile_portfolio(tmp_path)
+    out = tmp_path / "pack.pdf"
+    assert main(["report", str(path), "--format", "pdf", "-o", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF-")
+    text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
+    for cid in _criteria(path):
+        assert re.search(rf"(?<![\w.]){re.escape(cid)}(?!\w|\.\d)", text), cid
+    signoffs = text[text.rindex("Sign-offs"):]
+    for role, day in (("assessor", "2026-01-10"), ("apprentice", "2026-01-11"), ("employer", "2026-01-12")):
+        assert re.search(rf"{role}\s+\S+\s+{day}", signoffs), (role, signoffs[:400])
+    assert "<script>alert('pwned')</script>" in text.replace("\n", "")
+
+
+def test_pdf_sets_unicode_text(tmp_path: Path) -> None:
+    from datetime import date
+
+    from portfolio_tui.services.portfolios import PortfolioService
+
+    path = tmp_path / "zoe.json"
+    PortfolioService.create(path, learner="Zoë Øster-Ελένη Ковальчук “Jo”", standard="odo-l3",
+                            start=date(2025, 3, 3), end=date(2026, 9, 30))
+    out = tmp_path / "zoe.pdf"
+    assert main(["report", str(path), "--format", "pdf", "-o", str(out)]) == 0
+    assert "Zoë Øster-Ελένη Ковальчук “Jo”" in PdfReader(out).pages[0].extract_text()
+
+
+def test_caseload_page_links_each_learners_pack(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    for name in ("odo-nearly-ready", "csp-midway"):
+        sample_copy(folder, name)
+    hostile_portfolio(folder)
+    out = tmp_path / "site"
+    assert main(["report", str(folder), "--format", "html", "-o", str(out)]) == 0
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for stem in ("odo-nearly-ready", "csp-midway", "hostile"):
+        assert f'href="{stem}.html"' in index
+        assert (out / f"{stem}.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "Priya Shah" in index and "Jade Thompson" in index
+    assert html.escape(HOSTILE[1]) in index and "<script" not in index
+
+
+def test_gateway_csv_has_one_row_per_learner_with_formulas_neutralised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    sample_copy(folder, "odo-nearly-ready")
+    sample_copy(folder, "odo-gaps-overdue")
+    hostile_portfolio(folder)
+    code = main(["gateway", str(folder), "--csv", "--as-of", SAMPLES_AS_OF.isoformat()])
+    assert code == 1  # not everyone is ready
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [Path(r["path"]).name for r in rows] == ["hostile.json", "odo-gaps-overdue.json", "odo-nearly-ready.json"]
+    assert rows[2]["learner"] == "Priya Shah" and rows[2]["missing"] == "K3 S5" and rows[2]["rag"] == "amber"
+    assert rows[0]["learner"] == "'" + HOSTILE[1]  # =cmd|... shown as text, not run
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@")), value
+
+
+def test_csv_cells_neutralise_every_formula_start() -> None:
+    from portfolio_tui.cli.csv_cells import inert
+
+    for text in ("=1+2", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"):
+        assert inert(text).startswith("'")
+    assert inert("Priya Shah") == "Priya Shah" and inert("2026-01-01") == "2026-01-01"
+
+
+def test_report_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = sample_copy(tmp_path)
+    before = sorted(os.listdir(tmp_path))
+    _one_line_exit_2(main(["report", str(path), "--format", "docx"]), capsys, "unknown format", "docx")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    before = sorted(os.listdir(tmp_path))
+    _one_line_exit_2(main(["report", str(path), "-o", str(blocker / "out.html")]), capsys, "cannot be written")
+    _one_line_exit_2(main(["report", str(path), "-o", str(tmp_path / "missing" / "out.pdf"), "--format", "pdf"]),
+                     capsys, "cannot be written")
+    _one_line_exit_2(main(["report", str(path), "-o", str(tmp_path)]), capsys, "is a folder")
+    _one_line_exit_2(main(["report", str(tmp_path / "nope.json")]), capsys, "no such file")
+    _one_line_exit_2(main(["gateway", str(path), "--csv", "--json"]), capsys, "choose one")
+    assert sorted(os.listdir(tmp_path)) == before
