@@ -7,18 +7,19 @@ Each subcommand lives in its own module with a ``register(subparsers)`` function
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib import import_module
-from typing import NoReturn
 
 from portfolio_tui import __version__
+from portfolio_tui.cli import conventions
 from portfolio_tui.cli.errors import CliError
 
 COMMANDS = {
     "standards": "standards",
     "open": "tui_commands", "demo": "tui_commands",
     "roster": "people", "doctor": "people", "verify": "people",
-    "new": "portfolio_cmds", "validate": "portfolio_cmds",
+    "new": "portfolio_cmds", "validate": "portfolio_cmds", "where": "portfolio_cmds", "completion": "completion",
     "evidence": "evidence",
     "timeline": "readiness_cmds", "gateway": "readiness_cmds", "review": "rules", "otj": "rules", "break": "rules",
     "prerequisite": "rules", "checklist": "rules", "milestone": "rules", "grade": "rules", "learner": "rules",
@@ -30,31 +31,32 @@ COMMANDS = {
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage mistake in one line and exits 2, with no usage dump."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The parser; given ``argv`` naming a known command, only that command's module is imported."""
-    parser = _Parser(
+    parser = conventions.Parser(
         prog="portfolio",
-        description="Apprenticeship evidence, EPA timeline and gateway readiness in the terminal.",
+        description="Apprenticeship evidence, EPA timeline and gateway readiness in the terminal. "
+        "Bare `portfolio` opens your own portfolio in the TUI.",
+        epilog=conventions.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"portfolio-tui {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=conventions.Parser)
     first = next((a for a in argv or () if not a.startswith("-")), None)
     modules = (COMMANDS[first],) if first in COMMANDS else COMMAND_MODULES
     for name in modules:
         import_module(f"portfolio_tui.cli.{name}").register(sub)
+    conventions.apply(parser)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
+    if "_ARGCOMPLETE" in os.environ:  # a shell asking for completions: answer and exit
+        from portfolio_tui.cli.completion import complete
+
+        complete(build_parser())
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler = getattr(args, "func", None)
@@ -63,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
         handler = open_default
     try:
+        conventions.fill_in_portfolio(args)
         return int(handler(args) or 0)
     except CliError as exc:
         print(f"portfolio: {exc}", file=sys.stderr)

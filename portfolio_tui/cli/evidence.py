@@ -9,6 +9,7 @@ from typing import Any
 
 from portfolio_tui.cli.output import console, print_json, text
 from portfolio_tui.cli.refusals import refusals
+from portfolio_tui.domain.evidence import EVIDENCE_KINDS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--title", required=True)
     p.add_argument("--date", required=True, metavar="DATE",
                    help="when it happened (2026-11-21, 21/11/2026, 21 Nov 2026)")
-    p.add_argument("--kind", required=True, help="observation, witness-testimony, product, reflective-account, ...")
+    p.add_argument("--kind", required=True, help="one of: " + ", ".join(EVIDENCE_KINDS) + " (or its label)")
     p.add_argument("--criteria", required=True, action="append", metavar="ID[,ID...]",
                    help="criterion ids of the portfolio's standard (repeat or separate with commas)")
     _optional_fields(p)

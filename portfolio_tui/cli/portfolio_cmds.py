@@ -1,4 +1,4 @@
-"""``portfolio new`` and ``portfolio validate``: starting a portfolio file and checking one."""
+"""``portfolio new``, ``validate`` and ``where``: starting a portfolio file, checking one, finding your own."""
 
 from __future__ import annotations
 
@@ -24,7 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("validate", help="check a portfolio file against the schema and its standard")
     p.add_argument("path", type=Path)
+    p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("where", help="print where your own portfolio, the data folder and your standards are")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.set_defaults(func=cmd_where)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -52,6 +57,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from portfolio_tui.services.portfolio_check import check_file
 
     result = check_file(args.path)
+    if args.json:
+        from portfolio_tui.cli.output import print_json
+
+        print_json({
+            "path": str(args.path),
+            "valid": result.valid,
+            "problems": [{"where": where, "message": message} for where, message in result.problems],
+            "notes": list(result.notes),
+        })
+        return 0 if result.valid else 2
     for note in result.notes:
         print(f"{args.path}: note: {note}", file=sys.stderr)
     if result.valid:
@@ -60,3 +75,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for where, message in result.problems:
         print(clean_text(f"{args.path}: {where}: {message}"), file=sys.stderr)
     return 2
+
+
+def cmd_where(args: argparse.Namespace) -> int:
+    from portfolio_tui.cli.conventions import own_locations
+    from portfolio_tui.cli.output import print_json
+
+    places = own_locations()
+    if args.json:
+        print_json({name: str(path) for name, path in places.items()}
+                   | {"portfolio_exists": places["portfolio"].exists()})
+        return 0
+    exists = "" if places["portfolio"].exists() else "  (not created yet: run `portfolio`)"
+    print(f"portfolio  {places['portfolio']}{exists}")
+    print(f"data       {places['data']}  (PORTFOLIO_TUI_HOME overrides)")
+    print(f"standards  {places['standards']}  (PORTFOLIO_TUI_STANDARDS overrides)")
+    return 0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from portfolio_tui.cli.errors import CliError
 from portfolio_tui.cli.refusals import refusals
-from portfolio_tui.domain.dates import parse_date
+from portfolio_tui.domain.progress import OTJ_CATEGORIES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,7 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("path", type=Path)
     p.add_argument("--date", required=True)
     p.add_argument("--hours", required=True)
-    p.add_argument("--category", required=True, help="teaching, practical-training, shadowing, ... (see DOMAIN)")
+    p.add_argument("--category", required=True,
+                   help="one of: " + ", ".join(f"{key} ({label})" for key, label in OTJ_CATEGORIES.items()))
     p.add_argument("--criteria", default="", metavar="ID[,ID...]")
     p.add_argument("--description", default="")
     p.set_defaults(func=cmd_otj_add)
@@ -61,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p = pre.add_parser("record", help="a qualification, English or maths achieved on a date")
     p.add_argument("path", type=Path)
-    p.add_argument("key", help="the prerequisite's key, as `standards show` lists it")
+    p.add_argument("key", help="the prerequisite's key: `portfolio standards show ID` lists them (or press TAB)")
     p.add_argument("--date", required=True)
     p.add_argument("--note", default="")
     p.set_defaults(func=cmd_prerequisite)
@@ -71,7 +72,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p = chk.add_parser("record", help="e.g. epa-booked, or employer-confirmation")
     p.add_argument("path", type=Path)
-    p.add_argument("key")
+    p.add_argument("key", help="the checklist item's key: `portfolio standards show ID` lists them (or press TAB)")
     p.add_argument("--date", required=True)
     p.add_argument("--detail", default="")
     p.set_defaults(func=cmd_checklist)
@@ -81,7 +82,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p = ms.add_parser("done", help="mark a plan milestone done")
     p.add_argument("path", type=Path)
-    p.add_argument("key")
+    p.add_argument("key", help="the milestone's key: `portfolio standards show ID` lists them (or press TAB)")
     p.add_argument("--date", help="default today")
     p.set_defaults(func=cmd_milestone_done)
 
@@ -246,10 +247,7 @@ def cmd_grade_record(args: argparse.Namespace) -> int:
     else:
         raise CliError("say what to record: --component and --grade, --method and --pass-met, or --section ID=MARK")
     if args.on:
-        try:
-            values["on"] = parse_date(args.on).isoformat()
-        except ValueError as exc:
-            raise CliError(f"--on: {exc}") from None
+        values["on"] = args.on
     if args.note:
         values["note"] = args.note
     with refusals():

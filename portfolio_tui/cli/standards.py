@@ -161,13 +161,24 @@ def cmd_show(args: argparse.Namespace) -> int:
             level = f" (level {q.level})" if q.level else ""
             out.print(text(f"  {q.number}: {q.title}{level}"))
     plan = standard.plan
+    from portfolio_tui.services.keys import record_keys
+
+    keys = record_keys(standard)
+    for kind, heading in (
+        ("prerequisite", "Gateway prerequisites (portfolio prerequisite record FILE KEY):"),
+        ("checklist", "Gateway checklist (portfolio checklist record FILE KEY):"),
+    ):
+        if keys[kind]:
+            out.print(text(heading, "bold"))
+            for key, title in keys[kind]:
+                out.print(text(f"  {key}: {title}"))
     if plan.components:
-        out.print(text("EPA components / methods:", "bold"))
+        out.print(text("EPA components / methods (portfolio grade record --component or --method ID):", "bold"))
         for c in plan.components:
             weight = f" {c.weight:g}%" if c.weight is not None else ""
             out.print(text(f"  {c.id}: {c.title}{weight}"))
     if plan.milestones:
-        out.print(text("Milestones:", "bold"))
+        out.print(text("Milestones (portfolio milestone done FILE KEY):", "bold"))
         for m in plan.milestones:
             offset = ", ".join(
                 f"{v:+d} {k}"

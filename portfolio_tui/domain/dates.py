@@ -11,6 +11,26 @@ _HINT = "use 2026-11-21, 21/11/2026 or 21 Nov 2026"
 _DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 2, 2))
 # Year first is always year-month-day; dayfirst would read 2026-13-01 as 13 January.
 _YEAR_FIRST = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\Z")
+# All-numeric day-first dates are read strictly: dateutil would quietly read 11/21/2025 month first.
+_DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d+)\Z")
+
+
+def _day_first(raw: str, day: int, month: int, year: int, *, year_digits: int) -> date:
+    if year_digits != 4:
+        raise ValueError(f"'{raw}' needs the year in full, four digits ({_HINT})")
+    if month > 12 and day <= 12:
+        raise ValueError(
+            f"'{raw}' is ambiguous: dates are day first, and {month} is not a month "
+            f"(for {_MONTHS[day - 1]} {month} write {year}-{day:02d}-{month:02d})"
+        )
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"'{raw}' is not a real date ({_HINT})") from None
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
 
 
 def parse_date(text: str) -> date:
@@ -27,6 +47,8 @@ def parse_date(text: str) -> date:
             return date(*map(int, year_first.groups()))
         except ValueError:
             raise ValueError(f"'{raw}' is not a real date ({_HINT})") from None
+    if day_first := _DAY_FIRST.match(raw):
+        return _day_first(raw, *map(int, day_first.groups()), year_digits=len(day_first.group(3)))
     from dateutil import parser
 
     try:

@@ -170,6 +170,14 @@ def _is_apprenticeship(standard: Standard) -> bool:
     return standard.kind == "apprenticeship-standard"
 
 
+def checklist_items(standard: Standard) -> list[tuple[str, str]]:
+    """The gateway checklist's (key, title) pairs: the plan's own, and employer confirmation for apprenticeships."""
+    wanted = [(c.key, c.title) for c in standard.plan.gateway_checklist]
+    if _is_apprenticeship(standard) and EMPLOYER_CONFIRMATION not in {k for k, _ in wanted}:
+        wanted.append((EMPLOYER_CONFIRMATION, "Employer confirms the apprentice is ready"))
+    return wanted
+
+
 def checklist(
     standard: Standard,
     portfolio: Portfolio,
@@ -225,10 +233,7 @@ def checklist(
     items.append(ChecklistResult("timeline", "No milestone overdue", not overdue, detail, None))
 
     done = {c.key: c for c in sorted(portfolio.checklist, key=lambda c: c.done_on) if c.done_on <= as_of}
-    wanted = [(c.key, c.title) for c in standard.plan.gateway_checklist]
-    if _is_apprenticeship(standard) and EMPLOYER_CONFIRMATION not in {k for k, _ in wanted}:
-        wanted.append((EMPLOYER_CONFIRMATION, "Employer confirms the apprentice is ready"))
-    for key, title in wanted:
+    for key, title in checklist_items(standard):
         done_record = done.get(key)
         if done_record:
             by = done_record.recorded_by

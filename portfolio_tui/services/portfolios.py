@@ -65,6 +65,7 @@ class PortfolioService:
         tutor: str = "",
         review_cadence: str = "3-months",
         actor: str | None = None,
+        as_of: date | None = None,
     ) -> PortfolioService:
         """A new portfolio file for one apprentice; refuses a path that exists."""
         authorize(Path(path), "portfolio.setup")
@@ -74,7 +75,7 @@ class PortfolioService:
             found = catalog.get(standard_id)
         except catalog.StandardNotFound as exc:
             raise InputError("standard", str(exc)) from None
-        start_date = check.date_value("start", start)
+        start_date = check.start_date("start", start, as_of or date.today())
         end_date = check.date_value(
             "end", end, not_before=start_date + timedelta(days=1), not_before_label="the day after the start"
         )
@@ -289,7 +290,7 @@ class PortfolioService:
         if "description" in given:
             values["description"] = check.text("description", given["description"], multiline=True)
         if "hours" in given:
-            values["hours"] = check.hours("hours", given["hours"])
+            values["hours"] = check.hours("hours", given["hours"], one_day=True)
         if "files" in given:
             values["files"] = check.files("file", given["files"])
         if "simulated" in given:

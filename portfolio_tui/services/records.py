@@ -72,11 +72,9 @@ def log_otj(
 ) -> int:
     """An off-the-job training activity; excluded categories are recorded but do not count."""
     authorize(svc.path, "otj.record")
-    amount = check.hours("hours", hours)
+    amount = check.hours("hours", hours, one_day=True)
     if amount is None or amount == 0:
         raise InputError("hours", "must be more than 0")
-    if amount > 24:
-        raise InputError("hours", f"{amount:g} hours in one day is more than a day holds")
     if category not in OTJ_CATEGORIES:
         raise InputError(
             "category", f"unknown category {check.shown(category)} (expected one of {', '.join(OTJ_CATEGORIES)})"
@@ -175,9 +173,12 @@ def mark_milestone_done(svc: PortfolioService, key: str, *, on: date | str, as_o
     return svc.add_record("milestones", to_record(MilestoneDone(key=key, done_on=done)), detail=f"milestone {key} done")
 
 
-def record_grade(svc: PortfolioService, kind: str, values: dict[str, Any]) -> int:
+def record_grade(svc: PortfolioService, kind: str, values: dict[str, Any], as_of: date | None = None) -> int:
     """A recorded result for one of the standard's grading rules, checked against the standard."""
     authorize(svc.path, "grade.record")
+    if values.get("on") is not None:
+        why = "; a result cannot be dated in the future"
+        values = values | {"on": svc.past_date("on", values["on"], as_of, why_not_later=why).isoformat()}
     problems = grading.validate_grade_values(svc.standard, kind, values)
     if problems:
         field, _, message = problems[0].partition(": ")

@@ -88,8 +88,30 @@ def date_value(
     return result
 
 
-def hours(field: str, value: object) -> float | None:
-    """Hours as a number of zero or more, or ``None`` when not given."""
+PLAUSIBLE_START_YEARS = (5, 2)
+"""A programme start lies at most this many years before, and after, today: anything else is a typo."""
+
+
+def start_date(field: str, value: object, today: date) -> date:
+    """A programme start date, refused when implausibly far from ``today`` (years 1900 and 3000 are typos)."""
+    before, after = PLAUSIBLE_START_YEARS
+    earliest, latest = _years_from(today, -before), _years_from(today, after)
+    return date_value(
+        field, value,
+        not_before=earliest, not_before_label=f"{earliest.isoformat()}, {before} years ago: not a plausible start",
+        not_after=latest, not_after_label=f"{latest.isoformat()}, {after} years from now: not a plausible start",
+    )
+
+
+def _years_from(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def hours(field: str, value: object, *, one_day: bool = False) -> float | None:
+    """Hours as a number of zero or more, or ``None`` when not given; ``one_day``: at most 24."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
@@ -107,6 +129,8 @@ def hours(field: str, value: object) -> float | None:
         raise InputError(field, "must be a finite number of hours")
     if number < 0:
         raise InputError(field, f"must not be negative (got {number:g})")
+    if one_day and number > 24:
+        raise InputError(field, f"{number:g} hours in one day is more than a day holds (at most 24)")
     return number
 
 

@@ -1,0 +1,226 @@
+"""The command line as terminal users expect it, run through the installed ``portfolio`` entry point.
+
+Each test is one habit from git, gh or ripgrep: your own file by default, keys you can find, no
+abbreviated options, plausible dates and hours, ``--json`` on every read, exit statuses in
+``--help``, completion. Bad input is one line on stderr, exit 2, and the file unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ENTRY_POINT = Path(sys.executable).with_name("portfolio")
+TODAY = date.today()
+
+
+def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    if not ENTRY_POINT.exists():
+        pytest.fail(f"the `portfolio` entry point is not installed beside {sys.executable}: pip install -e .")
+    return subprocess.run([str(ENTRY_POINT), *args], capture_output=True, text=True, env=env or os.environ.copy(),
+                          cwd=cwd, timeout=60)
+
+
+def bad_input(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    """One line on stderr naming the problem, exit 2, nothing on stdout."""
+    assert result.returncode == 2, result
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+
+
+@pytest.fixture
+def own(tmp_path: Path) -> Path:
+    """The account's own portfolio, at the default place under PORTFOLIO_TUI_HOME."""
+    home = Path(os.environ["PORTFOLIO_TUI_HOME"])
+    path = home / "portfolio.json"
+    start = TODAY.replace(day=1).replace(year=TODAY.year - 1).isoformat()
+    result = run("new", str(path), "--learner", "Priya Shah", "--standard", "odo-l3", "--start", start,
+                 "--end", TODAY.replace(year=TODAY.year + 1, day=1).isoformat())
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+# Your own portfolio by default ------------------------------------------------------------------
+
+
+def test_where_prints_the_portfolio_data_and_standards_folders() -> None:
+    home = Path(os.environ["PORTFOLIO_TUI_HOME"])
+    result = run("where", "--json")
+    assert result.returncode == 0
+    places = json.loads(result.stdout)
+    assert places["portfolio"] == str(home / "portfolio.json")
+    assert places["data"] == str(home)
+    assert places["standards"] == os.environ["PORTFOLIO_TUI_STANDARDS"]
+    assert places["portfolio_exists"] is False
+    text = run("where").stdout
+    assert str(home / "portfolio.json") in text and "PORTFOLIO_TUI_HOME" in text
+
+
+def test_commands_use_your_own_portfolio_when_file_is_left_out(own: Path) -> None:
+    added = run("evidence", "add", "--title", "Letter", "--date", TODAY.isoformat(), "--kind", "product",
+                "--criteria", "K1")
+    assert added.returncode == 0, added.stderr
+    listed = json.loads(run("evidence", "list", "--json").stdout)
+    assert listed["path"] == str(own)
+    assert [e["title"] for e in listed["evidence"]] == ["Letter"]
+    assert run("timeline", "--json").returncode == 0
+    assert json.loads(run("gateway", "--json").stdout)
+
+
+def test_no_own_portfolio_yet_says_where_it_looked_and_how_to_make_one() -> None:
+    result = run("evidence", "list")
+    bad_input(result, "no portfolio yet", "portfolio.json", "run `portfolio`")
+
+
+def test_help_names_the_default_portfolio_the_home_variable_and_the_exit_statuses() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    assert "portfolio where" in result.stdout and "PORTFOLIO_TUI_HOME" in result.stdout
+    assert "exit status:" in result.stdout
+    for line in ("0  done, or ready", "1  refused, not ready", "2  bad input"):
+        assert line in result.stdout
+
+
+def test_every_positional_argument_has_help() -> None:
+    from portfolio_tui.cli import build_parser
+    from portfolio_tui.cli.conventions import walk
+
+    missing = [
+        f"{' '.join(names)} {action.dest}"
+        for names, parser in walk(build_parser())
+        for action in parser._actions
+        if not action.option_strings and action.help is None and not isinstance(action, argparse._SubParsersAction)
+    ]
+    assert missing == []
+
+
+# Keys where you need them ------------------------------------------------------------------------
+
+
+def test_standards_show_lists_the_keys_to_record_with_their_titles() -> None:
+    out = run("standards", "show", "odo-l3").stdout
+    assert "portfolio checklist record FILE KEY" in out
+    for key in ("epa-organisation-chosen", "employer-confirmation", "english-l2", "plan-review", "presentation"):
+        assert key in out
+
+
+def test_help_that_takes_a_key_says_how_to_list_them() -> None:
+    for command in (("checklist", "record"), ("prerequisite", "record"), ("milestone", "done")):
+        assert "portfolio standards show" in run(*command, "--help").stdout
+
+
+def test_help_lists_every_kind_and_category() -> None:
+    help_text = run("evidence", "add", "--help").stdout
+    kind_help = help_text[help_text.index("\n  --kind KIND"):].split("\n  --criteria")[0]
+    assert "witness-testimony" in kind_help.replace("\n", "").replace(" ", "") and "..." not in kind_help
+    otj = run("otj", "add", "--help").stdout
+    assert "DOMAIN" not in otj and "self-study" in otj.replace("\n", "").replace(" ", "")
+
+
+def complete(line: str, cwd: Path, tmp_path: Path) -> list[str]:
+    """argcomplete's own test hook: the shell's request in the environment, the answer in a file."""
+    out = tmp_path / "completions"
+    env = os.environ | {"_ARGCOMPLETE": "1", "COMP_LINE": line, "COMP_POINT": str(len(line)),
+                        "_ARGCOMPLETE_STDOUT_FILENAME": str(out), "_ARGCOMPLETE_IFS": "\n"}
+    result = run(env=env, cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return [word.strip() for word in out.read_text().split("\n")]
+
+
+def test_completion_offers_the_standards_checklist_keys(own: Path, tmp_path: Path) -> None:
+    words = complete(f"portfolio checklist record {own} ", tmp_path, tmp_path)
+    assert {"epa-organisation-chosen", "employer-confirmation"} <= set(words)
+    words = complete(f"portfolio milestone done {own} pl", tmp_path, tmp_path)
+    assert "plan-review" in words
+    words = complete(f"portfolio evidence add {own} --criteria K1,S", tmp_path, tmp_path)
+    assert "K1,S1" in words and all(w.startswith("K1,S") for w in words if w)
+    assert "gateway" in complete("portfolio gat", tmp_path, tmp_path)
+
+
+def test_completion_prints_shell_code() -> None:
+    result = run("completion", "bash")
+    assert result.returncode == 0 and "portfolio" in result.stdout and "complete" in result.stdout
+
+
+# Options ------------------------------------------------------------------------------------------
+
+
+def test_abbreviated_options_are_unknown(own: Path) -> None:
+    before = own.read_bytes()
+    result = run("evidence", "add", "--tit", "x", "--date", TODAY.isoformat(), "--kind", "product",
+                 "--criteria", "K1")
+    bad_input(result, "unknown option --tit")
+    assert own.read_bytes() == before
+
+
+def test_a_misspelt_option_is_named_as_unknown_not_as_a_missing_one(own: Path) -> None:
+    result = run("evidence", "add", "--titel", "x", "--date", TODAY.isoformat())
+    bad_input(result, "unknown option --titel", "did you mean --title?")
+
+
+# Dates and hours ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [("11/21/2025", "ambiguous"), ("21/11/25", "year in full"), ("31/02/2025", "not a real date")],
+)
+def test_ambiguous_or_impossible_dates_are_refused(own: Path, typed: str, why: str) -> None:
+    before = own.read_bytes()
+    result = run("evidence", "add", "--title", "x", "--date", typed, "--kind", "product", "--criteria", "K1")
+    bad_input(result, typed, why)
+    assert own.read_bytes() == before
+
+
+def test_day_first_dates_are_read_day_first(own: Path) -> None:
+    day = TODAY.replace(day=1)
+    typed = f"{day.day:02d}/{day.month:02d}/{day.year}"
+    added = run("evidence", "add", "--title", "y", "--date", typed, "--kind", "product", "--criteria", "K1")
+    assert added.returncode == 0, added.stderr
+    listed = json.loads(run("evidence", "list", "--json").stdout)["evidence"]
+    assert day.isoformat() in {e["date"] for e in listed}
+
+
+@pytest.mark.parametrize("year_offset", [-6, 3])
+def test_an_implausible_start_is_refused(tmp_path: Path, year_offset: int) -> None:
+    start = TODAY.replace(day=1, year=TODAY.year + year_offset).isoformat()
+    path = tmp_path / "p.json"
+    result = run("new", str(path), "--learner", "A", "--standard", "odo-l3", "--start", start, "--end", "2031-01-01")
+    bad_input(result, "start", "not a plausible start")
+    assert not path.exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("grade", "record", "--component", "presentation", "--grade", "pass", "--on", "2099-01-01"),
+        ("evidence", "add", "--title", "x", "--kind", "product", "--criteria", "K1", "--date", "2099-01-01"),
+        ("otj", "add", "--hours", "2", "--category", "teaching", "--date", "2099-01-01"),
+        ("checklist", "record", "epa-organisation-chosen", "--date", "2099-01-01"),
+    ],
+    ids=lambda argv: " ".join(argv[:2]),
+)
+def test_future_dates_are_refused_for_past_events(own: Path, argv: tuple[str, ...]) -> None:
+    before = own.read_bytes()
+    bad_input(run(*argv), "2099-01-01", "today")
+    assert own.read_bytes() == before
+
+
+@pytest.mark.parametrize("hours", ["25", "1e9", "24.5"])
+def test_more_hours_than_a_day_holds_are_refused(own: Path, hours: str) -> None:
+    before = own.read_bytes()
+    bad_input(run("evidence", "add", "--title", "x", "--date", TODAY.isoformat(), "--kind", "product",
+                  "--criteria", "K1", "--hours", hours), "hours", "at most 24")
+    bad_input(run("otj", "add", "--date", TODAY.isoformat(), "--hours", hours, "--category", "teaching"),
+              "hours", "at most 24")
+    assert own.read_bytes() == before
