@@ -105,7 +105,7 @@ def apply(parser: argparse.ArgumentParser) -> None:
             if action.option_strings:
                 continue
             if action.dest == "path" and action.nargs is None:
-                action.nargs, action.default, action.metavar = "?", None, "FILE"
+                action.nargs, action.default, action.metavar = "?", None, action.metavar or "FILE"
                 action.help = action.help or PORTFOLIO_HELP
             elif action.dest == "paths" and action.nargs == "+":
                 action.nargs, action.default = "*", []

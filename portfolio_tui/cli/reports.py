@@ -42,8 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help="restore a portfolio from an export zip into the folder DEST, exactly")
-    p.add_argument("source", type=Path, metavar="NAME.zip")
-    p.add_argument("dest", type=Path, metavar="DEST")
+    p.add_argument("source", type=Path, metavar="NAME.zip", help="a zip written by `portfolio export`")
+    p.add_argument("dest", type=Path, metavar="DEST", help="where to restore the portfolio (a new file)")
     p.set_defaults(func=cmd_import)
 
 
