@@ -41,8 +41,16 @@ def _parse(path: Path) -> Any:
     """The file's strict JSON, or :class:`StandardError` saying why it cannot be read."""
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StandardError([("$", f"cannot read the file: {exc}")]) from None
+    except FileNotFoundError:
+        raise StandardError([("$", "no such file")]) from None
+    except IsADirectoryError:
+        raise StandardError([("$", "is a folder, not a standard file")]) from None
+    except PermissionError:
+        raise StandardError([("$", "cannot read the file: permission denied")]) from None
+    except UnicodeDecodeError as exc:
+        raise StandardError([("$", f"not UTF-8 text (byte {exc.start})")]) from None
+    except OSError as exc:
+        raise StandardError([("$", f"cannot read the file: {exc.strerror or 'unknown error'}")]) from None
     try:
         return loads_strict(text)
     except JsonFileError as exc:

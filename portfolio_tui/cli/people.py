@@ -56,10 +56,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("folder", type=Path)
     p.add_argument("action", choices=list(roles.ACTIONS))
     p.add_argument("portfolio", nargs="?", help="the portfolio file's name (not needed for roster.edit)")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("doctor", help="check a cohort folder's set-up for a shared server; exit 1 on any problem")
     p.add_argument("folder", type=Path)
+    p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser("verify", help="check portfolios' audit chains and records; exit 1 on any break")
@@ -154,6 +156,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         path = args.folder / roles.portfolio_key(args.portfolio)
         owner = sharing.owner_of(path) if path.exists() else None
     decision = roles.may(roster, current_user(), args.action, args.portfolio, file_owner=owner)
+    if args.json:
+        print_json({"account": current_user(), "action": args.action, "portfolio": args.portfolio,
+                    "allowed": decision.allowed, "reason": decision.reason})
+        return 0 if decision.allowed else REFUSED
     print(f"{'yes' if decision.allowed else 'no'}: {decision.reason}")
     return 0 if decision.allowed else REFUSED
 
@@ -163,11 +169,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     _require_folder(args.folder)
     checks = check_folder(args.folder)
+    problems = sum(1 for c in checks if not c.ok)
+    if args.json:
+        print_json({"folder": str(args.folder), "ok": not problems, "checks": [
+            {"name": c.name, "ok": c.ok, "detail": c.detail, "fix": c.fix or None} for c in checks
+        ]})
+        return PROBLEMS if problems else 0
     for check in checks:
         print(f"{'ok     ' if check.ok else 'PROBLEM'}  {check.name}: {clean_text(check.detail)}")
         if not check.ok and check.fix:
             print(f"         fix: {clean_text(check.fix)}")
-    problems = sum(1 for c in checks if not c.ok)
     print(f"{problems} problem{'s' if problems != 1 else ''}" if problems else "all checks passed")
     return PROBLEMS if problems else 0
 

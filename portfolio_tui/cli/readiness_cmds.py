@@ -177,10 +177,11 @@ def _gateway_tables(checked, as_of: date) -> None:
     from portfolio_tui.cli.output import console, text
 
     out = console()
+    problems = console(stderr=True)
     rag_style = {"green": "bold green", "amber": "bold yellow", "red": "bold red"}
     for c in checked:
         if not c.report:
-            out.print(text(f"{c.path}: {c.error}", "red"))
+            problems.print(text(f"portfolio: {c.path}: {c.error}"), soft_wrap=True)
             continue
         r = c.report
         title = text(f"{r.learner}", "bold")
@@ -204,5 +205,19 @@ def _gateway_tables(checked, as_of: date) -> None:
             table.add_row(text(item.title, "yellow" if item.due and item.due > as_of else "red"), text(item.detail))
         table.add_row("Predicted grade", text(grade_line(r.prediction)))
         out.print(table)
-    ready = sum(1 for c in checked if c.report and c.report.ready)
-    out.print(text(f"{ready} of {len(checked)} ready for gateway as of {as_of.isoformat()}", "bold"))
+    out.print(text(gateway_summary(checked, as_of), "bold"))
+
+
+def gateway_summary(checked, as_of: date) -> str:
+    """"3 learners, 1 ready, 4 files unreadable (as of ...)": a file that cannot be read is not a learner."""
+    learners = [c.report for c in checked if c.report]
+    unreadable = len(checked) - len(learners)
+    ready = sum(1 for r in learners if r.ready)
+    counts = [_count(len(learners), "learner"), f"{ready} ready"]
+    if unreadable:
+        counts.append(_count(unreadable, "file") + " unreadable")
+    return f"{', '.join(counts)} for gateway as of {as_of.isoformat()}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

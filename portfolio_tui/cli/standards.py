@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = inner.add_parser("validate", help="check a standard file; one line per problem")
     p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(func=cmd_validate)
 
 
@@ -193,6 +194,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     problems = catalog.validate_file(args.file)
+    if args.json:
+        print_json({"file": str(args.file), "valid": not problems,
+                    "problems": [{"path": path, "message": message} for path, message in problems]})
+        return 2 if problems else 0
     if not problems:
         print(f"{args.file}: valid")
         return 0

@@ -224,3 +224,48 @@ def test_more_hours_than_a_day_holds_are_refused(own: Path, hours: str) -> None:
     bad_input(run("otj", "add", "--date", TODAY.isoformat(), "--hours", hours, "--category", "teaching"),
               "hours", "at most 24")
     assert own.read_bytes() == before
+
+
+# Where output goes --------------------------------------------------------------------------------
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_portfolios"
+
+
+def test_gateway_folder_lists_broken_files_on_stderr_and_keeps_them_out_of_the_count(tmp_path: Path) -> None:
+    cohort = tmp_path / "cohort"
+    cohort.mkdir()
+    samples = sorted(SAMPLES.glob("odo-*.json"))[:3]
+    for sample in samples:
+        (cohort / sample.name).write_bytes(sample.read_bytes())
+    broken = {"torn.json": "{bad", "newer.json": '{"meta": {"1": {"schema_version": 99}}}', "junk.json": "x",
+              "empty.json": ""}
+    for name, content in broken.items():
+        (cohort / name).write_text(content)
+    result = run("gateway", str(cohort))
+    assert result.returncode == 2
+    errors = result.stderr.strip().splitlines()
+    assert sorted(line.split(": ")[1] for line in errors) == sorted(str(cohort / n) for n in broken)
+    assert all(line.startswith("portfolio: ") for line in errors)
+    assert not any(name in result.stdout for name in broken)
+    assert f"{len(samples)} learners, 0 ready, 4 files unreadable" in result.stdout
+
+
+def test_standards_validate_of_a_missing_file_is_one_readable_line(tmp_path: Path) -> None:
+    result = run("standards", "validate", str(tmp_path / "missing.json"))
+    bad_input(result, "missing.json", "no such file")
+    assert "Errno" not in result.stderr
+
+
+# --json on every read or check command ----------------------------------------------------------
+
+
+def test_check_commands_print_json(own: Path, tmp_path: Path) -> None:
+    valid = run("validate", "--json")
+    assert valid.returncode == 0 and json.loads(valid.stdout)["valid"] is True
+    standard = run("standards", "validate", str(tmp_path / "none.json"), "--json")
+    assert standard.returncode == 2 and json.loads(standard.stdout)["valid"] is False
+    doctor = run("doctor", str(own.parent), "--json")
+    assert doctor.returncode in (0, 1) and {"folder", "ok", "checks"} <= set(json.loads(doctor.stdout))
+    check = run("roster", "check", str(own.parent), "evidence.add", own.name, "--json")
+    assert check.returncode in (0, 1), check.stderr
+    assert set(json.loads(check.stdout)) >= {"allowed", "reason", "account", "action"}
