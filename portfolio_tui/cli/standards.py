@@ -113,6 +113,7 @@ def standard_as_json(standard: Standard) -> dict[str, Any]:
         "source": asdict(standard.source),
         "effective": {"from": standard.effective_from, "to": standard.effective_to},
         "partial": standard.partial,
+        "otj_minimum_hours": standard.otj_minimum_hours,
         "notes": list(standard.notes),
         "qualifications": [asdict(q) for q in standard.qualifications],
         "criteria_count": len(standard.criteria),

@@ -171,6 +171,8 @@ class Standard:
     effective_to: str | None = None
     notes: tuple[str, ...] = ()
     qualifications: tuple[Qualification, ...] = ()
+    otj_minimum_hours: float | None = None
+    """The off-the-job minimum published for this version (from 1 Aug 2025), in hours; None where none is."""
 
     def all_criteria(self) -> Iterator[Criterion]:
         for group in self.groups:
@@ -359,12 +361,21 @@ def standard_from_dict(data: Any) -> Standard:
         ),
         groups=tuple(g for g in groups if g),
         plan=plan or AssessmentPlan(),
+        otj_minimum_hours=_non_negative(r, data, "otj_minimum_hours", "$"),
     )
     if not seen_criteria and not standard.partial and not r.problems:
         r.fail("$.groups", 'a standard with no criteria must say so with "partial": true and a note')
     if r.problems:
         raise StandardError(r.problems)
     return standard
+
+
+def _non_negative(r: _Reader, obj: Any, key: str, path: str) -> float | None:
+    value = r.get(obj, key, path, float, None)
+    if value is not None and value < 0:
+        r.fail(f"{path}.{key}", f"must not be negative, got {value:g}")
+        return None
+    return value
 
 
 def _plan(r: _Reader, obj: Any, path: str) -> AssessmentPlan | None:
