@@ -559,7 +559,7 @@ def ilm_referred(folder: Path) -> Path:
     })
 
     activities = [
-        Activity(date(2025, 9, 8), 2, "learning-support", "Induction: the qualification, the project and the "
+        Activity(date(2025, 9, 8), 2, "induction", "Induction: the qualification, the project and the "
                  "3-year completion rule"),
         *[Activity(day, 6, "teaching", topic) for day, topic in [
             (date(2025, 9, 22), "Workshop: principles of lean, DMAIC, six sigma and kaizen"),
@@ -611,7 +611,7 @@ def ilm_2012_new(folder: Path) -> Path:
               "days lost waiting for the gas and electrical checks."),
     ])
     log_activities(svc, [
-        Activity(date(2026, 9, 14), 2, "learning-support", "Induction: the qualification, ILM registration and "
+        Activity(date(2026, 9, 14), 2, "induction", "Induction: the qualification, ILM registration and "
                  "the 3-year completion rule"),
         Activity(date(2026, 9, 21), 6, "teaching", "Workshop: principles of lean, DMAIC, six sigma and kaizen"),
         Activity(date(2026, 10, 12), 1.5, "learning-support", "Tutorial with Anne Fletcher: choosing a project"),

@@ -118,7 +118,26 @@ def _register_learner(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--employer")
     p.add_argument("--line-manager")
     p.add_argument("--tutor")
-    p.add_argument("--review-cadence", choices=("12-weeks", "3-months"))
+    p.add_argument(
+        "--review-cadence", choices=("12-weeks", "3-months", "8-weeks", "4-months", "6-months"),
+        help="an alternative review frequency; it applies only with --review-agreed-by",
+    )  # fmt: skip
+    p.add_argument("--review-agreed-by", metavar="NAME", help="the employer who agreed the review frequency")
+    p.add_argument(
+        "--english-maths",
+        choices=("required", "not-required", ""),
+        metavar="DECISION",
+        help="the employer's decision for a learner 19 or over at the start: required or not-required",
+    )
+    p.add_argument("--english-maths-decided-by", metavar="NAME", help="the employer who decided")
+    p.add_argument("--prior-learning-hours", metavar="H", help="off-the-job hours taken off the target")
+    p.add_argument("--prior-learning-reason", metavar="TEXT")
+    p.add_argument("--prior-learning-agreed-by", metavar="NAME")
+    p.add_argument(
+        "--last-day-of-learning",
+        metavar="DATE",
+        help="the final day of the practical period (the gateway), with evidence of learning on it",
+    )
     p.add_argument("--contracted-hours", metavar="H", help="contracted hours a week")
     p.add_argument("--otj-target", metavar="H", help="off-the-job hours target for the whole programme")
     p.add_argument("--age-at-start", metavar="YEARS")
@@ -132,10 +151,23 @@ def cmd_learner_set(args: argparse.Namespace) -> int:
 
     with refusals():
         records.update_learner(
-            _service(args.path), employer=args.employer, line_manager=args.line_manager, tutor=args.tutor,
-            review_cadence=args.review_cadence, contracted_hours_per_week=args.contracted_hours,
-            otj_target_hours=args.otj_target, age_at_start=args.age_at_start, epa_presentation=args.epa_date,
+            _service(args.path),
+            employer=args.employer,
+            line_manager=args.line_manager,
+            tutor=args.tutor,
+            review_cadence=args.review_cadence,
+            contracted_hours_per_week=args.contracted_hours,
+            otj_target_hours=args.otj_target,
+            age_at_start=args.age_at_start,
+            epa_presentation=args.epa_date,
             planned_end=args.end,
+            review_cadence_agreed_by=args.review_agreed_by,
+            english_maths_decision=args.english_maths,
+            english_maths_decided_by=args.english_maths_decided_by,
+            prior_learning_hours=args.prior_learning_hours,
+            prior_learning_reason=args.prior_learning_reason,
+            prior_learning_agreed_by=args.prior_learning_agreed_by,
+            last_day_of_learning=args.last_day_of_learning,
         )
     return 0
 

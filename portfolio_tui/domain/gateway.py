@@ -6,22 +6,38 @@ The checklist, built from the standard's plan (each item's key, and the date it 
   file that lists no criteria cannot show readiness, so the item stays open and says why.
 * ``prerequisite:<key>``: each plan prerequisite recorded as achieved on or before ``as_of`` (gateway date).
 * ``minimum-duration``: the planned learning time, start to planned end without breaks, is at least the
-  minimum: the plan's ``minimum_months`` and England's funding rule (372 days for starts before 1 Aug 2025,
-  8 months from then); the later of the two ends counts. It is a property of the plan, not of the day it
-  is checked, so a plan that is too short is open now (no due date).
-* ``otj-target``: countable off-the-job hours at or above the target (gateway date); an unknown target is open.
-* ``reviews``: no progress review overdue (a missed review made up by a later one no longer counts).
+  minimum: England's funding rule by start date (12 months and 372 days before 1 Aug 2025, extended by
+  12 x 30 / weekly hours months under 30 hours a week; 8 months from then) and the standard's own
+  ``minimum_months`` where its source states one; the later end counts. It is a property of the plan, not
+  of the day it is checked, so a plan that is too short is open now (no due date).
+* ``otj-target``: countable off-the-job hours, up to the end of the practical period, at or above the
+  target (gateway date); an unknown target is open. The item carries the pace (hours a week still owed).
+* ``reviews``: no progress review missed anywhere in the history (a late review does not undo a gap).
+* ``english-maths``: by age at start: required for 16 to 18 (and for everyone before 11 Feb 2025);
+  from 11 Feb 2025 optional for 19 and over by the employer's recorded decision. Met when every English
+  and maths prerequisite of the plan is achieved. A level-2 standard's entry requirement (CSP's Level 1) is
+  not a gateway item: it is listed as an entry requirement.
+* ``last-day-of-learning``: the final day of the practical period is recorded, is not after ``as_of``, and
+  has evidence of learning (evidence or off-the-job hours) dated on it.
+* For a qualification taken on its own: ``maximum-duration`` (ILM's 3 years), ``guided-learning`` hours and
+  each support minimum (induction, tutorial support) logged, instead of the funding-rule items.
+
+Every funding-rule item names the rule of :mod:`funding_rules` it followed (``rule``) and its ``source``.
 * ``timeline``: no milestone overdue.
 * each of the plan's own ``gateway_checklist`` keys (CSP: ``epa-organisation-chosen``, ``epa-month-decided``,
   ``epa-booked``) and ``employer-confirmation``: a ``ChecklistRecord`` dated on or before ``as_of``
   (gateway date).
 
-Minimum duration, off-the-job hours, reviews and employer confirmation are apprenticeship funding rules:
-they are checked for apprenticeship standards, not for qualifications taken on their own (ILM, OCR), whose
-off-the-job and review status is still reported.
+Minimum duration, off-the-job hours, reviews, English and maths and employer confirmation are
+apprenticeship funding rules: they are checked for apprenticeship standards, not for qualifications taken
+on their own (ILM, OCR), which get no off-the-job target and no review cadence.
 
-The gateway date is one month before the end-point assessment (the booked presentation, else the
-effective planned end), which is when ODO's plan has the portfolio submitted.
+The gateway date is the recorded last day of learning; without one, one month before the end-point
+assessment (the booked presentation, else the effective planned end), which is when ODO's plan has the
+portfolio submitted. Off-the-job hours are counted up to it, not to the EPA.
+
+Months with no learning activity (evidence, off-the-job hours or a review) and no break recorded are
+listed in ``quiet_months`` with a prompt to record a break in learning.
 
 RAG: green when every item holds; amber when every open item has a due date after ``as_of``; red otherwise
 (something is overdue, or open with no date to wait for). ``ready`` means green.
@@ -30,21 +46,27 @@ RAG: green when every item holds; amber when every open item has a due date afte
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from math import ceil
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
 from portfolio_tui.domain import coverage as cov_rules
+from portfolio_tui.domain import funding_rules
 from portfolio_tui.domain.grading import FAIL, REFER_GRADE, REFERRAL, Prediction, listed, predict
+from portfolio_tui.domain.learner import Learner
+from portfolio_tui.domain.learning_months import quiet_months
 from portfolio_tui.domain.otj import OtjStatus, otj_status
 from portfolio_tui.domain.portfolio import Portfolio
+from portfolio_tui.domain.progress import PrerequisiteRecord
 from portfolio_tui.domain.reviews import ReviewStatus, review_status
-from portfolio_tui.domain.standard import Standard
+from portfolio_tui.domain.standard import Prerequisite, Standard
 from portfolio_tui.domain.timeline import Milestone, effective_end, epa_date, milestones, next_milestone
 
 EMPLOYER_CONFIRMATION = "employer-confirmation"
-FUNDING_RULE_CHANGE = date(2025, 8, 1)
+FUNDING_RULE_CHANGE = funding_rules.REFORM_2025
+DURATION_RULES = ("duration-12-months", "duration-8-months")
 
 
 @dataclass(frozen=True)
@@ -54,6 +76,7 @@ class ChecklistResult:
     ok: bool
     detail: str
     due: date | None = None
+    rule: funding_rules.Rule | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +98,9 @@ class ReadinessReport:
     otj: OtjStatus
     reviews: ReviewStatus
     prediction: Prediction
+    quiet_months: tuple[date, ...] = ()
+    """First days of calendar months with no learning activity and no break recorded."""
+    entry_requirements: tuple[str, ...] = ()
 
     @property
     def next_milestone(self) -> Milestone | None:
@@ -107,11 +133,20 @@ class ReadinessReport:
                     "kind": m.kind,
                     "done_on": iso(m.done_on),
                     "done_by": m.done_by,
+                    "out_of_order": m.out_of_order,
                 }
                 for m in self.milestones
             ],
             "checklist": [
-                {"key": c.key, "title": c.title, "ok": c.ok, "detail": c.detail, "due": iso(c.due)}
+                {
+                    "key": c.key,
+                    "title": c.title,
+                    "ok": c.ok,
+                    "detail": c.detail,
+                    "due": iso(c.due),
+                    **({"rule": c.rule.id, "source": c.rule.source.cite()} if c.rule is not None else {}),
+                    **({"pace": _round(self.otj.pace)} if c.key == "otj-target" else {}),
+                }
                 for c in self.checklist
             ],
             "otj": {
@@ -122,6 +157,11 @@ class ReadinessReport:
                 "state": self.otj.state,
                 "regime": self.otj.regime,
                 "target_source": self.otj.target_source,
+                "pace": _round(self.otj.pace),
+                "practical_end": iso(self.otj.practical_end),
+                "prior_learning": round(self.otj.prior_learning, 2),
+                "rule": self.otj.rule.id if self.otj.rule else None,
+                "source": self.otj.rule.source.cite() if self.otj.rule else None,
             },
             "reviews": {
                 "cadence": self.reviews.cadence,
@@ -129,7 +169,13 @@ class ReadinessReport:
                 "overdue": [iso(d) for d in self.reviews.overdue],
                 "missed": [iso(d) for d in self.reviews.missed],
                 "last_review": iso(self.reviews.last_review),
+                "gaps": [{"due": iso(g.due), "held": iso(g.held)} for g in self.reviews.gaps],
+                "agreed_by": self.reviews.agreed_by,
+                "rule": self.reviews.rule.id if self.reviews.rule else None,
+                "source": self.reviews.rule.source.cite() if self.reviews.rule else None,
             },
+            "quiet_months": [m.strftime("%Y-%m") for m in self.quiet_months],
+            "entry_requirements": list(self.entry_requirements),
             "predicted_grade": {
                 "grade": self.prediction.grade,
                 "reason": self.prediction.reason,
@@ -151,19 +197,43 @@ def _summary_dict(s: cov_rules.CoverageSummary) -> dict[str, int]:
 
 
 def gateway_date(portfolio: Portfolio, as_of: date) -> date:
-    """One month before the end-point assessment."""
+    """The recorded last day of learning, else one month before the end-point assessment."""
+    if portfolio.learner.last_day_of_learning is not None:
+        return portfolio.learner.last_day_of_learning
     return epa_date(portfolio.learner, portfolio.breaks, as_of) - relativedelta(months=1)
 
 
-def minimum_duration(standard: Standard, start: date) -> tuple[date, str]:
-    """The earliest planned end the minimum duration allows, and the rule in words."""
-    funding = relativedelta(days=372) if start < FUNDING_RULE_CHANGE else relativedelta(months=8)
-    funding_words = "372 days" if start < FUNDING_RULE_CHANGE else "8 months"
-    earliest, words = start + funding, f"{funding_words} (funding rule for this start date)"
+def funding_minimum(start: date, hours_per_week: float = 30.0) -> tuple[date, str, funding_rules.Rule]:
+    """The earliest planned end the funding rule for this start allows, in words, and the rule.
+
+    Before 1 Aug 2025: 372 days, and under 30 hours a week 12 x 30 / hours months (a fraction of a month
+    as that share of 365.25 / 12 days, rounded up), whichever ends later. From then: 8 months.
+    """
+    rule = funding_rules.applying("minimum-duration", start, start, DURATION_RULES)
+    if rule.id == "duration-8-months":
+        return start + relativedelta(months=8), "8 months", rule
+    earliest, words = start + timedelta(days=rule.params["days"]), "372 days"
+    full_time = rule.params["full_time_hours"]
+    if 0 < hours_per_week < full_time:
+        months = rule.params["months"] * full_time / hours_per_week
+        whole = int(months)
+        extended = start + relativedelta(months=whole) + timedelta(days=ceil((months - whole) * 365.25 / 12))
+        if extended > earliest:
+            earliest, words = extended, f"{months:g} months (12 x 30 / {hours_per_week:g} hours a week)"
+    return earliest, words, rule
+
+
+def minimum_duration(
+    standard: Standard, start: date, hours_per_week: float = 30.0
+) -> tuple[date, str, funding_rules.Rule]:
+    """The earliest planned end the minimum duration allows, the rule in words, and the rule followed."""
+    earliest, funding_words, rule = funding_minimum(start, hours_per_week)
+    words = f"{funding_words} (funding rule for this start date)"
     months = standard.plan.minimum_months
     if months is not None and start + relativedelta(months=months) > earliest:
         earliest, words = start + relativedelta(months=months), f"{months} months (the standard's plan)"
-    return earliest, words
+        rule = funding_rules.rule("duration-standard-minimum")
+    return earliest, words, rule
 
 
 def _is_apprenticeship(standard: Standard) -> bool:
@@ -190,6 +260,7 @@ def checklist(
 ) -> list[ChecklistResult]:
     learner = portfolio.learner
     gate = gateway_date(portfolio, as_of)
+    apprenticeship = _is_apprenticeship(standard)
     items: list[ChecklistResult] = []
 
     if summary.total == 0:
@@ -204,29 +275,33 @@ def checklist(
     achieved = {
         p.key: p for p in sorted(portfolio.prerequisites, key=lambda p: p.achieved_on) if p.achieved_on <= as_of
     }
+    english_maths = [p for p in standard.plan.prerequisites if p.kind in ("english", "maths")]
     for prereq in standard.plan.prerequisites:
+        if apprenticeship and prereq in english_maths:
+            continue  # one English and maths item below, by the rule for the learner's age
         record = achieved.get(prereq.key)
         detail = f"achieved {record.achieved_on.isoformat()}" if record else "not recorded as achieved"
         items.append(ChecklistResult(f"prerequisite:{prereq.key}", prereq.title, record is not None, detail, gate))
 
-    if _is_apprenticeship(standard):
-        earliest, rule = minimum_duration(standard, learner.start)
-        ok = learner.planned_end >= earliest
-        days = (learner.planned_end - learner.start).days
-        detail = f"{days} days planned from start to planned end; minimum {rule}, to {earliest.isoformat()} or later"
-        items.append(ChecklistResult("minimum-duration", "Minimum duration met", ok, detail, None))
-
+    if apprenticeship:
+        items.append(_duration_item(standard, learner))
         if otj.target is None:
             detail = otj.note or "target unknown"
         else:
-            detail = f"{otj.logged:g} of {otj.target:.1f} hours logged"
-        items.append(ChecklistResult("otj-target", "Off-the-job training target met", otj.met, detail, gate))
-
-        if reviews.overdue:
-            detail = "overdue: " + ", ".join(d.isoformat() for d in reviews.overdue)
+            detail = f"{otj.logged:g} of {otj.target:.1f} hours logged to {gate.isoformat()}"
+            if not otj.met and otj.pace is not None:
+                detail += f"; {otj.pace:.1f} hours a week still owed"
+            if otj.note:
+                detail += f" ({otj.note})"
+        items.append(ChecklistResult("otj-target", "Off-the-job training target met", otj.met, detail, gate, otj.rule))
+        items.append(_reviews_item(reviews))
+        if english_maths and _is_entry_requirement(standard, english_maths):
+            pass  # a level-2 standard's Level 1 English and maths is an entry requirement, checked at the start
         else:
-            detail = f"next due {reviews.next_due.isoformat()}" if reviews.next_due else "no review due"
-        items.append(ChecklistResult("reviews", "Progress reviews up to date", reviews.up_to_date, detail, None))
+            items.append(_english_maths_item(learner, english_maths, achieved, as_of, gate))
+        items.append(_last_day_item(portfolio, as_of))
+    else:
+        items.extend(_qualification_items(standard, portfolio, as_of))
 
     overdue = [m for m in timeline if m.status == "overdue"]
     detail = "overdue: " + "; ".join(f"{m.title} ({m.date.isoformat()})" for m in overdue) if overdue else "on track"
@@ -241,6 +316,143 @@ def checklist(
         else:
             detail = "not recorded"
         items.append(ChecklistResult(key, title, done_record is not None, detail, gate))
+    return items
+
+
+def _duration_item(standard: Standard, learner: Learner) -> ChecklistResult:
+    earliest, words, rule = minimum_duration(standard, learner.start, learner.contracted_hours_per_week)
+    days = (learner.planned_end - learner.start).days
+    detail = f"{days} days planned from start to planned end; minimum {words}, to {earliest.isoformat()} or later"
+    ok = learner.planned_end >= earliest
+    return ChecklistResult("minimum-duration", "Minimum duration met", ok, detail, None, rule)
+
+
+def _reviews_item(reviews: ReviewStatus) -> ChecklistResult:
+    parts = []
+    if reviews.gaps:
+        parts.append(
+            "missed: "
+            + "; ".join(
+                f"due {g.due.isoformat()}, " + (f"held {g.held.isoformat()}" if g.held else "none held since")
+                for g in reviews.gaps
+            )
+        )
+    if reviews.next_due is not None:
+        parts.append(f"next due {reviews.next_due.isoformat()}")
+    detail = f"{reviews.cadence_label}" + (f" (agreed by {reviews.agreed_by})" if reviews.agreed_by else "")
+    detail += ": " + ("; ".join(parts) if parts else "none missed")
+    return ChecklistResult(
+        "reviews", "Progress reviews held as often as the rules ask", reviews.up_to_date, detail, None, reviews.rule
+    )
+
+
+def _is_entry_requirement(standard: Standard, english_maths: list[Prerequisite]) -> bool:
+    """English and maths the plan asks for on entry (a note saying so), not to be achieved by the gateway."""
+    return all("entry requirement" in p.note.lower() for p in english_maths)
+
+
+def _english_maths_item(
+    learner: Learner,
+    english_maths: list[Prerequisite],
+    achieved: dict[str, PrerequisiteRecord],
+    as_of: date,
+    gate: date,
+) -> ChecklistResult:
+    title = "English and maths"
+    age = learner.age_at_start
+    optional = funding_rules.rule("english-maths-optional-19-plus")
+    required = funding_rules.rule("english-maths-required")
+    if age is not None and age >= optional.params["min_age"] and optional.applies(learner.start, as_of):
+        decision = learner.english_maths_decision
+        who = f" by {learner.english_maths_decided_by}" if learner.english_maths_decided_by else ""
+        if decision == "not-required":
+            detail = f"not required: {age} at the start, and the employer's decision{who} is recorded"
+            return ChecklistResult("english-maths", title, True, detail, None, optional)
+        why = (
+            f"required: {age} at the start, the employer decided{who} that English and maths stay in"
+            if decision == "required"
+            else f"optional at {age} at the start, but no employer decision is recorded: required until it is"
+        )
+        rule = optional
+    elif age is None:
+        why, rule = "required: the age at the start is not recorded (optional only for 19 and over)", required
+    elif age <= required.params["max_age"]:
+        why, rule = f"required: {age} at the start (16 to 18)", required
+    else:
+        why, rule = f"required: {age} at the start, and the check is before 11 Feb 2025", required
+    if not english_maths:
+        return ChecklistResult("english-maths", title, True, why + "; the plan lists no English or maths", None, rule)
+    open_ = [p.title for p in english_maths if p.key not in achieved]
+    done = [f"{p.title} {achieved[p.key].achieved_on.isoformat()}" for p in english_maths if p.key in achieved]
+    detail = (
+        why
+        + "; "
+        + (
+            "; ".join(
+                filter(
+                    None,
+                    ["achieved: " + ", ".join(done) if done else "", "not yet: " + ", ".join(open_) if open_ else ""],
+                )
+            )
+        )
+    )
+    return ChecklistResult("english-maths", title, not open_, detail, gate, rule)
+
+
+def _last_day_item(portfolio: Portfolio, as_of: date) -> ChecklistResult:
+    rule = funding_rules.rule("gateway-last-day-of-learning")
+    title = "Last day of learning recorded, with evidence of learning on it"
+    day = portfolio.learner.last_day_of_learning
+    if day is None:
+        return ChecklistResult(
+            "last-day-of-learning", title, False, "not recorded", gateway_date(portfolio, as_of), rule
+        )
+    if day > as_of:
+        return ChecklistResult("last-day-of-learning", title, False, f"{day.isoformat()} is still to come", day, rule)
+    evidenced = [e for e in portfolio.live_evidence if e.date == day] + [o for o in portfolio.otj if o.date == day]
+    if not evidenced:
+        detail = f"{day.isoformat()}: no evidence or off-the-job hours dated on it"
+        return ChecklistResult("last-day-of-learning", title, False, detail, None, rule)
+    return ChecklistResult(
+        "last-day-of-learning", title, True, f"{day.isoformat()}, with learning evidenced", None, rule
+    )
+
+
+SUPPORT_CATEGORIES = {"induction": ("induction",), "tutorial-support": ("learning-support",)}
+"""A qualification's support minimum -> the logged hour categories that count towards it."""
+
+
+def _qualification_items(standard: Standard, portfolio: Portfolio, as_of: date) -> list[ChecklistResult]:
+    """A stand-alone qualification's own limits: its time limit, guided learning and support hours.
+
+    Hours fall due by the time limit (else the planned end), so a new learner is amber, not red.
+    """
+    rule = funding_rules.rule("qualification-not-apprenticeship")
+    learner, plan = portfolio.learner, standard.plan
+    items: list[ChecklistResult] = []
+    limit = learner.planned_end
+    if plan.maximum_months is not None:
+        limit = learner.start + relativedelta(months=plan.maximum_months)
+        ok = learner.planned_end <= limit
+        detail = f"to be completed by {limit.isoformat()} ({plan.maximum_months} months from the start)"
+        if not ok:
+            detail += f"; planned end {learner.planned_end.isoformat()} is later"
+        items.append(ChecklistResult("maximum-duration", "Completed within the time limit", ok, detail, limit, rule))
+    hours = [o for o in portfolio.otj if o.date <= as_of]
+    if plan.glh is not None:
+        logged = sum(o.hours for o in hours)
+        detail = f"{logged:g} of {plan.glh:g} guided learning hours logged"
+        items.append(
+            ChecklistResult("guided-learning", "Guided learning hours", logged >= plan.glh, detail, limit, rule)
+        )
+    for support in plan.support:
+        kinds = SUPPORT_CATEGORIES.get(support.key, ())
+        logged = sum(o.hours for o in hours if o.category in kinds)
+        detail = f"{logged:g} of at least {support.minimum_hours:g} hours logged"
+        if kinds:
+            detail += f" (as {', '.join(kinds)})"
+        ok = logged >= support.minimum_hours
+        items.append(ChecklistResult(f"support:{support.key}", support.title, ok, detail, limit, rule))
     return items
 
 
@@ -259,8 +471,9 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
     summary = cov_rules.summary(standard, criteria)
     gaps = cov_rules.missing(standard, criteria)
     timeline = milestones(standard, portfolio, as_of)
-    otj = otj_status(learner, standard, portfolio.otj, as_of, portfolio.breaks)
-    reviews = review_status(learner, portfolio.reviews, portfolio.breaks, as_of)
+    gate = gateway_date(portfolio, as_of)
+    otj = otj_status(learner, standard, portfolio.otj, as_of, portfolio.breaks, gate)
+    reviews = review_status(learner, portfolio.reviews, portfolio.breaks, as_of, gate)
     items = checklist(standard, portfolio, as_of, summary, gaps, timeline, otj, reviews)
     prediction = predict(standard, portfolio, criteria)
     if portfolio.grades and prediction.grade in (FAIL, REFERRAL, REFER_GRADE):
@@ -276,7 +489,7 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
         standard_title=standard.title,
         as_of=as_of,
         effective_end=effective_end(learner, portfolio.breaks, as_of),
-        gateway_date=gateway_date(portfolio, as_of),
+        gateway_date=gate,
         ready=colour == "green",
         rag=colour,
         coverage=summary,
@@ -288,4 +501,10 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
         otj=otj,
         reviews=reviews,
         prediction=prediction,
+        quiet_months=tuple(quiet_months(portfolio, as_of, gate)),
+        entry_requirements=tuple(
+            p.title
+            for p in standard.plan.prerequisites
+            if _is_apprenticeship(standard) and p.kind in ("english", "maths") and "entry requirement" in p.note.lower()
+        ),
     )

@@ -1,24 +1,26 @@
-"""Off-the-job (OTJ) training hours: what counts, the target by start-date regime, and progress against it.
+"""Off-the-job (OTJ) training hours: what counts, the target by start-date rule, progress and pace.
 
-Rules (England's funding rules as digested in DOMAIN.md; the choices are written down):
+The target follows one rule of :mod:`funding_rules` by the learner's start date (``otj-20-percent``,
+``otj-6-hours``, ``otj-standard-minimum``); the status names it. The choices the rules leave open:
 
 * English and maths, progress reviews, initial assessment and exams do not count
   (``progress.OTJ_EXCLUDED_CATEGORIES``); they are totalled separately as ``excluded``.
-* ``Learner.otj_target_hours``, when set, is the target whatever the start date.
-* Otherwise the target follows the start date:
-
-  - before 1 Aug 2022: 20% of contracted hours over the planned duration;
-  - 1 Aug 2022 to 31 Jul 2025: the same with the weekly hours capped at 30;
-  - from 1 Aug 2025: a fixed minimum published per standard. The standard files carry none, so without
-    a learner target the target is *unknown* and the state says so rather than guessing.
-
-  The planned duration is ``planned_end - start`` in weeks (days / 7). Statutory annual leave is deducted
-  as the funding rules require: 5.6 weeks (28 days) for every 52 weeks, so a 52-week programme has 46.4
-  working weeks, and 30 hours a week gives 46.4 x 30 x 0.2 = 278.4 hours.
-* Only entries dated on or before ``as_of`` count. The pro-rata expectation is the target times the share
-  of the planned learning time already gone (time on a break does not count), capped at the whole target.
-* State: *behind* below 90% of the expectation, *ahead* above 110% of it, *on-track* in between
-  (a 10% tolerance either side); *unknown* when there is no target.
+* Hours are counted over the **practical period**: from the start to its end (the recorded last day of
+  learning, else the planned gateway), not to the end-point assessment. Entries after that end, or after
+  ``as_of``, do not count.
+* Before 1 Aug 2025 the target is 20% of the contracted weekly hours (capped at 30 from 1 Aug 2022) times
+  the practical period in weeks (days / 7, breaks excluded) less statutory leave, 5.6 weeks in every 52:
+  a 52-week period at 30 hours a week is 46.4 x 30 x 0.2 = 278.4 hours.
+* From 1 Aug 2025 it is the standard version's published minimum (``Standard.otj_minimum_hours``); with
+  none on the standard file it is unknown, and the state says so rather than guessing.
+* ``Learner.otj_target_hours``, when set, is the planned target whatever the start date.
+* Recorded prior learning (``Learner.prior_learning_hours``, with its reason and who agreed) comes off the
+  target. From 1 Aug 2025 the target never goes below the 187-hour floor.
+* The pro-rata expectation is the target times the share of the practical period gone (breaks excluded).
+  State: *behind* below 90% of it, *ahead* above 110%, *on-track* between; *unknown* without a target.
+* **Pace**: the hours still owed divided by the weeks of learning left to the end of the practical period
+  (breaks excluded): what must be done each week from now to reach the target in time. With no time left
+  the whole remainder is owed now (the pace is the remainder itself).
 """
 
 from __future__ import annotations
@@ -27,28 +29,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from portfolio_tui.domain import funding_rules
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.progress import BreakInLearning, OtjEntry
 from portfolio_tui.domain.standard import Standard
 
-OTJ_SHARE = 0.2
-WEEKLY_HOURS_CAP = 30.0
-STATUTORY_LEAVE_WEEKS_PER_YEAR = 5.6
 TOLERANCE = 0.10
-REGIME_2022 = date(2022, 8, 1)
-REGIME_2025 = date(2025, 8, 1)
-
+REGIME_2022 = funding_rules.REFORM_2022
+REGIME_2025 = funding_rules.REFORM_2025
+OTJ_RULES = ("otj-20-percent", "otj-6-hours", "otj-standard-minimum")
 REGIMES: dict[str, str] = {
     "pre-2022": "start before 1 Aug 2022: 20% of contracted hours",
     "2022-2025": "start 1 Aug 2022 to 31 Jul 2025: 20% of contracted hours, capped at 30 hours a week",
-    "2025": "start from 1 Aug 2025: a fixed minimum published per standard",
+    "2025": "start from 1 Aug 2025: the minimum published for the standard's version",
 }
+_REGIME_OF_RULE = dict(zip(OTJ_RULES, REGIMES, strict=True))
 
 
 @dataclass(frozen=True)
 class OtjStatus:
     logged: float
-    """Hours that count, on or before ``as_of``."""
+    """Hours that count, on or before ``as_of`` and within the practical period."""
     excluded: float
     """Hours logged in excluded categories (English and maths, reviews, initial assessment, exams)."""
     target: float | None
@@ -57,8 +58,14 @@ class OtjStatus:
     regime: str
     regime_label: str
     target_source: str
-    """``learner`` (set on the profile), ``regime`` (computed) or ``unknown``."""
+    """``learner`` (set on the profile), ``regime`` (by the start-date rule), ``standard`` or ``unknown``."""
     note: str = ""
+    rule: funding_rules.Rule | None = None
+    practical_end: date | None = None
+    pace: float | None = None
+    """Hours a week still owed to reach the target by ``practical_end``; None without a target."""
+    weeks_left: float | None = None
+    prior_learning: float = 0.0
 
     @property
     def met(self) -> bool:
@@ -70,39 +77,57 @@ class OtjStatus:
 
 
 def regime_for(start: date) -> str:
-    if start < REGIME_2022:
-        return "pre-2022"
-    if start < REGIME_2025:
-        return "2022-2025"
-    return "2025"
+    return _REGIME_OF_RULE[otj_rule(start).id]
 
 
-def working_weeks(learner: Learner) -> float:
-    """Planned duration in weeks less statutory annual leave (5.6 weeks in every 52)."""
-    weeks = max(0, (learner.planned_end - learner.start).days) / 7
-    return weeks * (52 - STATUTORY_LEAVE_WEEKS_PER_YEAR) / 52
+def otj_rule(start: date) -> funding_rules.Rule:
+    return funding_rules.applying("off-the-job", start, start, OTJ_RULES)
 
 
-def regime_target(learner: Learner) -> float | None:
-    """The minimum the start-date regime sets, or ``None`` where it depends on a per-standard figure."""
-    regime = regime_for(learner.start)
-    hours = learner.contracted_hours_per_week
-    if regime == "pre-2022":
-        return working_weeks(learner) * hours * OTJ_SHARE
-    if regime == "2022-2025":
-        return working_weeks(learner) * min(hours, WEEKLY_HOURS_CAP) * OTJ_SHARE
-    return None
+def _break_days_within(breaks: Iterable[BreakInLearning], begin: date, end: date, as_of: date) -> int:
+    """Days of breaks falling between ``begin`` and ``end``; an open break runs to ``as_of``."""
+    days = 0
+    for brk in breaks:
+        stop = min(brk.end or as_of, end)
+        days += max(0, (stop - max(brk.start, begin)).days)
+    return days
 
 
-def elapsed_share(learner: Learner, breaks: Iterable[BreakInLearning], as_of: date) -> float:
-    """How much of the planned learning time has gone by ``as_of``, from 0 to 1; breaks do not count."""
-    planned = (learner.planned_end - learner.start).days
+def learning_days(
+    learner: Learner, end: date, breaks: Iterable[BreakInLearning] = (), as_of: date | None = None
+) -> int:
+    """Days of learning from the start to ``end``, breaks excluded."""
+    as_of = as_of or end
+    return max(0, (end - learner.start).days - _break_days_within(breaks, learner.start, end, as_of))
+
+
+def working_weeks(learner: Learner, end: date | None = None, breaks: Iterable[BreakInLearning] = ()) -> float:
+    """The practical period in weeks less statutory annual leave (5.6 weeks in every 52)."""
+    leave = funding_rules.rule("otj-6-hours").params["leave_weeks_per_year"]
+    weeks = learning_days(learner, end or learner.planned_end, breaks) / 7
+    return weeks * (52 - leave) / 52
+
+
+def regime_target(
+    learner: Learner, standard: Standard | None = None, end: date | None = None, breaks: Iterable[BreakInLearning] = ()
+) -> float | None:
+    """The minimum the start-date rule sets, before prior learning; ``None`` where the standard holds no figure."""
+    rule = otj_rule(learner.start)
+    if rule.id == "otj-standard-minimum":
+        return None if standard is None else standard.otj_minimum_hours
+    cap = rule.params["weekly_cap"]
+    hours = learner.contracted_hours_per_week if cap is None else min(learner.contracted_hours_per_week, cap)
+    return working_weeks(learner, end, breaks) * hours * rule.params["share"]
+
+
+def elapsed_share(learner: Learner, breaks: Iterable[BreakInLearning], as_of: date, end: date | None = None) -> float:
+    """How much of the practical period has gone by ``as_of``, from 0 to 1; breaks do not count."""
+    end = end or learner.planned_end
+    breaks = tuple(breaks)
+    planned = learning_days(learner, end, breaks, as_of)
     if planned <= 0:
         return 1.0
-    gone = max(0, (as_of - learner.start).days)
-    for brk in breaks:
-        end = min(brk.end or as_of, as_of)
-        gone -= max(0, (end - max(brk.start, learner.start)).days)
+    gone = learning_days(learner, min(as_of, end), breaks, as_of)
     return min(1.0, max(0.0, gone / planned))
 
 
@@ -112,32 +137,70 @@ def otj_status(
     entries: Iterable[OtjEntry],
     as_of: date,
     breaks: Iterable[BreakInLearning] = (),
+    practical_end: date | None = None,
 ) -> OtjStatus:
-    """Logged hours against the target and against the pro-rata expectation as of a date.
+    """Logged hours against the target, the pro-rata expectation and the pace, as of a date.
 
-    ``standard`` is taken so a per-standard minimum can be read once standard files carry one; none does yet.
+    ``practical_end`` is the last day of the practical period (the gateway); by default the planned end.
     """
-    entries = [e for e in entries if e.date <= as_of]
+    end = practical_end or learner.planned_end
+    breaks = tuple(breaks)
+    entries = [e for e in entries if e.date <= as_of and e.date <= end]
     logged = sum(e.hours for e in entries if e.counts)
     excluded = sum(e.hours for e in entries if not e.counts)
-    regime = regime_for(learner.start)
+    rule = otj_rule(learner.start)
+    regime = _REGIME_OF_RULE[rule.id]
+    prior = learner.prior_learning_hours or 0.0
     note = ""
-    target: float | None
+    base: float | None
     if learner.otj_target_hours is not None:
-        target, source = float(learner.otj_target_hours), "learner"
+        base, source = float(learner.otj_target_hours), "learner"
     else:
-        target = regime_target(learner)
-        source = "regime" if target is not None else "unknown"
-        if target is None:
+        base = regime_target(learner, standard, end, breaks)
+        source = "unknown" if base is None else ("standard" if rule.id == "otj-standard-minimum" else "regime")
+        if base is None:
             title = standard.title if standard is not None else "this standard"
             note = (
-                f"Target unknown: starts from 1 Aug 2025 need the minimum published for {title}, "
-                "which the standard file does not hold; set the learner's off-the-job target."
+                f"Target unknown: starts from 1 Aug 2025 need the minimum published for {title}, which the "
+                "standard file does not hold (otj_minimum_hours); import the standard or set the learner's target."
             )
-    if target is None:
-        return OtjStatus(logged, excluded, None, None, "unknown", regime, REGIMES[regime], source, note)
-    expected = target * elapsed_share(learner, breaks, as_of)
-    return OtjStatus(logged, excluded, target, expected, _state(logged, expected), regime, REGIMES[regime], source)
+    if base is None:
+        return OtjStatus(
+            logged, excluded, None, None, "unknown", regime, REGIMES[regime], source, note,
+            rule=rule, practical_end=end, prior_learning=prior,
+        )  # fmt: skip
+    target = max(0.0, base - prior)
+    floor = rule.params.get("floor_hours")
+    if floor is not None and target < floor:
+        note = f"raised to the {floor:g}-hour floor ({base:g} planned less {prior:g} prior learning is {target:g})"
+        target = floor
+    elif prior:
+        note = f"{base:g} less {prior:g} hours of prior learning"
+        if learner.prior_learning_reason:
+            note += f" ({learner.prior_learning_reason}"
+            note += f", agreed by {learner.prior_learning_agreed_by})" if learner.prior_learning_agreed_by else ")"
+    expected = target * elapsed_share(learner, breaks, as_of, end)
+    remaining = max(0.0, target - logged)
+    weeks_left = (
+        learning_days(learner, end, breaks, as_of) / 7 - learning_days(learner, min(as_of, end), breaks, as_of) / 7
+    )
+    pace = remaining / weeks_left if weeks_left >= 1 else remaining
+    return OtjStatus(
+        logged,
+        excluded,
+        target,
+        expected,
+        _state(logged, expected),
+        regime,
+        REGIMES[regime],
+        source,
+        note,
+        rule=rule,
+        practical_end=end,
+        pace=pace,
+        weeks_left=max(0.0, weeks_left),
+        prior_learning=prior,
+    )
 
 
 def _state(logged: float, expected: float) -> str:

@@ -16,6 +16,7 @@ OTJ_EXCLUDED_CATEGORIES: dict[str, str] = {
     "progress-review": "Progress review",
     "initial-assessment": "Initial assessment",
     "exam": "Exam",
+    "induction": "Induction",
 }
 OTJ_CATEGORIES: dict[str, str] = {
     "teaching": "Teaching of theory",

@@ -1,32 +1,45 @@
-"""Progress-review cadence: when three-way reviews fall due, and which are overdue, as of a date.
+"""Progress reviews: how often they fall due under the rule that applies, and every gap in the history.
 
-Rules (chosen, so written down):
+The cadence is one rule of :mod:`funding_rules`: every 12 weeks for starts before 1 Aug 2025
+(``reviews-12-weeks``), at least every 3 calendar months from then (``reviews-3-calendar-months``), or an
+alternative frequency when the learner's ``review_cadence`` is recorded with the employer who agreed it
+(``reviews-agreed-frequency``). Choices the rules leave open, written down:
 
-* Due dates run from the learner's start, never the start itself: every 12 weeks (``"12-weeks"``, the
-  2022/23 rule) or every 3 calendar months (``"3-months"``, the 2025/26 rule), from ``dateutil.rrule``.
-  A start on the 29th to 31st falls due on the last day of shorter months (31 Aug -> 30 Nov -> 28/29 Feb).
-* Breaks in learning pause the clock: each due date is counted in learning time and moved on by every
-  break that begins on or before it (:func:`timeline.shift_for_breaks`). While a break goes on, nothing
-  falls due.
-* A review satisfies the due date of its window: held on or before that date and after the previous due
-  date (the first window starts on the start date itself). Reviews dated after ``as_of`` are ignored.
-* A due date before ``as_of`` whose window holds no review is *missed*; that stays on record. A missed date
-  is *overdue* until a review is held after it: a late review brings the learner back up to date, but does
-  not un-miss the date. ``up_to_date`` means nothing is overdue.
-* ``next_due`` is the first due date on or after ``as_of`` whose window holds no review yet.
+* Each review sets the next due date; the first is counted from the start. ``N-weeks``: N weeks after the
+  previous review. ``N-months``: the last day of the Nth calendar month after the previous review's month,
+  as the 2025/26 rules' own example has it (a review on 1 Aug 2025 needs the next on or before 30 Nov 2025).
+* Breaks in learning pause the clock: each day of a break after the previous review moves the due date on.
+* The whole history is judged: every gap longer than the cadence (from the start or a review to the next
+  review, or to ``as_of`` when none has been held since) is listed as *missed* with its due date and the
+  date the next review was held. A learner with a missed review is not up to date, even after a late
+  review; ``overdue`` is the due date passed with no review yet.
+* Only the practical period counts: reviews before the start or after ``as_of`` are ignored, and nothing
+  falls due after the end of the practical period (the gateway).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import calendar
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, timedelta
 
-from dateutil.rrule import MONTHLY, WEEKLY, rrule
+from dateutil.relativedelta import relativedelta
 
+from portfolio_tui.domain import funding_rules
 from portfolio_tui.domain.learner import REVIEW_CADENCES, Learner
 from portfolio_tui.domain.progress import BreakInLearning, Review
-from portfolio_tui.domain.timeline import shift_for_breaks
+
+REVIEW_RULES = ("reviews-12-weeks", "reviews-3-calendar-months")
+_CADENCE = re.compile(r"(\d+)-(weeks|months)\Z")
+
+
+@dataclass(frozen=True)
+class MissedReview:
+    due: date
+    held: date | None
+    """When the next review was held; None when none has been yet."""
 
 
 @dataclass(frozen=True)
@@ -34,68 +47,98 @@ class ReviewStatus:
     cadence: str
     cadence_label: str
     due: tuple[date, ...]
-    """Due dates on or before ``as_of``."""
+    """Due dates on or before ``as_of``, one per gap (the first after the start, then after each review)."""
     next_due: date | None
+    """When the next review is due; None once the practical period is over."""
     missed: tuple[date, ...]
     overdue: tuple[date, ...]
     last_review: date | None
     held: int
     """Reviews held on or before ``as_of``."""
+    rule: funding_rules.Rule | None = None
+    agreed_by: str = ""
+    gaps: tuple[MissedReview, ...] = ()
 
     @property
     def up_to_date(self) -> bool:
-        return not self.overdue
+        """No review missed, ever: a late review does not make up for the gap before it."""
+        return not self.missed
 
 
-def _schedule(start: date, cadence: str) -> rrule:
-    first = datetime(start.year, start.month, start.day)
-    if cadence == "12-weeks":
-        return rrule(WEEKLY, interval=12, dtstart=first)
-    if cadence == "3-months":
-        if start.day <= 28:
-            return rrule(MONTHLY, interval=3, dtstart=first, bymonthday=start.day)
-        # The last of the days 28..start.day that the month has: 31 -> 30 Nov, 28/29 Feb.
-        return rrule(MONTHLY, interval=3, dtstart=first, bymonthday=tuple(range(28, start.day + 1)), bysetpos=-1)
-    raise ValueError(f"unknown review cadence '{cadence}' (expected one of {', '.join(REVIEW_CADENCES)})")
+def review_rule(learner: Learner, as_of: date) -> tuple[funding_rules.Rule, str]:
+    """The rule and the cadence it sets for this learner."""
+    if learner.review_cadence_agreed_by:
+        return funding_rules.rule("reviews-agreed-frequency"), learner.review_cadence
+    rule = funding_rules.applying("reviews", learner.start, as_of, REVIEW_RULES)
+    return rule, rule.params["cadence"]
 
 
-def due_dates(learner: Learner, breaks: Iterable[BreakInLearning], as_of: date) -> Iterator[date]:
-    """Every review due date after the start, moved by breaks; an endless, increasing sequence."""
-    breaks = tuple(breaks)
-    for moment in _schedule(learner.start, learner.review_cadence):
-        day = moment.date()
-        if day > learner.start:
-            yield shift_for_breaks(day, breaks, as_of)
+def next_due(previous: date, cadence: str) -> date:
+    """The date a review is due by, counted from the previous review (or the start)."""
+    match = _CADENCE.match(cadence)
+    if match is None or cadence not in REVIEW_CADENCES:
+        raise ValueError(f"unknown review cadence '{cadence}' (expected one of {', '.join(REVIEW_CADENCES)})")
+    count, unit = int(match.group(1)), match.group(2)
+    if unit == "weeks":
+        return previous + timedelta(weeks=count)
+    month = previous + relativedelta(day=1, months=count)
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def _moved_by_breaks(previous: date, due: date, breaks: Iterable[BreakInLearning], as_of: date) -> date:
+    """``due`` moved on by every day of break after ``previous`` (a break that the move reaches counts too)."""
+    for brk in sorted(breaks, key=lambda b: b.start):
+        begin = max(brk.start, previous)
+        end = brk.end if brk.end is not None else max(as_of, begin)
+        if begin <= due and end > begin:
+            due += end - begin
+    return due
 
 
 def review_status(
-    learner: Learner, reviews: Iterable[Review], breaks: Iterable[BreakInLearning], as_of: date
+    learner: Learner,
+    reviews: Iterable[Review],
+    breaks: Iterable[BreakInLearning],
+    as_of: date,
+    practical_end: date | None = None,
 ) -> ReviewStatus:
-    held = sorted(r.date for r in reviews if r.date <= as_of)
-    due: list[date] = []
-    missed: list[date] = []
-    previous = None
-    next_due = None
-    for day in due_dates(learner, breaks, as_of):
-        in_window = any((previous is None or previous < r) and r <= day and r >= learner.start for r in held)
-        if day <= as_of:
-            due.append(day)
-        if day < as_of:
-            if not in_window:
-                missed.append(day)
-        elif not in_window:
-            next_due = day
+    rule, cadence = review_rule(learner, as_of)
+    breaks = tuple(breaks)
+    end = min(as_of, practical_end) if practical_end is not None else as_of
+    held = sorted(r.date for r in reviews if learner.start <= r.date <= as_of)
+    due_list: list[date] = []
+    gaps: list[MissedReview] = []
+    previous = learner.start
+    for day in held:
+        if day > end:
             break
+        due = _moved_by_breaks(previous, next_due(previous, cadence), breaks, as_of)
+        if due <= as_of:
+            due_list.append(due)
+        if day > due:
+            gaps.append(MissedReview(due, day))
         previous = day
-    last = held[-1] if held else None
-    overdue = [d for d in missed if last is None or last < d]
+    due = _moved_by_breaks(previous, next_due(previous, cadence), breaks, as_of)
+    overdue: tuple[date, ...] = ()
+    upcoming: date | None = due
+    if practical_end is not None and due > practical_end:
+        upcoming = None
+    elif due < end:
+        due_list.append(due)
+        gaps.append(MissedReview(due, None))
+        overdue = (due,)
+    elif due <= as_of:
+        due_list.append(due)
     return ReviewStatus(
-        cadence=learner.review_cadence,
-        cadence_label=REVIEW_CADENCES[learner.review_cadence],
-        due=tuple(due),
-        next_due=next_due,
-        missed=tuple(missed),
-        overdue=tuple(overdue),
-        last_review=last,
+        cadence=cadence,
+        cadence_label=REVIEW_CADENCES[cadence],
+        due=tuple(due_list),
+        next_due=upcoming,
+        missed=tuple(g.due for g in gaps),
+        overdue=overdue,
+        last_review=held[-1] if held else None,
         held=len(held),
+        rule=rule,
+        agreed_by=learner.review_cadence_agreed_by if rule.id == "reviews-agreed-frequency" else "",
+        gaps=tuple(gaps),
     )

@@ -18,13 +18,17 @@ Rules this module keeps (each one chosen, so each one is written down):
   date before ``as_of`` is *overdue*, a date within 30 days (today included) is *due-soon*, and a later one
   *upcoming*. A ``window-opens`` milestone marks when work may start, not a deadline: it is *upcoming* before
   its date and *open* from then on, never overdue, until it is marked done.
+* A ``window-opens`` milestone cannot be done before its window opens ("no earlier than 3 months before"):
+  :func:`window_problem` says why, and recording it is refused. A milestone done before an earlier-dated
+  one of the plan was done is shown as *out of order* (``Milestone.out_of_order``): it stands, but the tutor
+  sees it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -49,6 +53,8 @@ class Milestone:
     detail: str = ""
     done_on: dt.date | None = None
     done_by: str = ""
+    out_of_order: bool = False
+    """Done while a milestone dated earlier in the plan was not yet done."""
 
 
 def break_days(brk: BreakInLearning, as_of: date) -> int:
@@ -124,7 +130,32 @@ def milestones(standard: Standard, portfolio: Portfolio, as_of: date) -> list[Mi
                 done_by=record.recorded_by if record else "",
             )
         )
-    return sorted(out, key=lambda m: m.date)
+    out = sorted(out, key=lambda m: m.date)
+    return [replace(m, out_of_order=_done_out_of_order(m, out)) for m in out]
+
+
+def _done_out_of_order(item: Milestone, timeline: list[Milestone]) -> bool:
+    if item.done_on is None:
+        return False
+    return any(
+        other.date < item.date
+        and other.kind != "window-opens"
+        and (other.done_on is None or other.done_on > item.done_on)
+        for other in timeline
+    )
+
+
+def window_problem(standard: Standard, portfolio: Portfolio, key: str, done_on: date) -> str | None:
+    """Why ``key`` cannot be recorded as done on ``done_on``: its window has not opened yet; else None."""
+    spec = next((m for m in standard.plan.milestones if m.key == key), None)
+    if spec is None or spec.kind != "window-opens":
+        return None
+    opens = milestone_date(spec, portfolio, done_on)
+    if done_on < opens:
+        return (
+            f"{spec.title} cannot be done before {opens.isoformat()} (the plan: {spec.detail or 'window opens then'})"
+        )
+    return None
 
 
 def next_milestone(items: Iterable[Milestone]) -> Milestone | None:

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from portfolio_tui.domain import grading
+from portfolio_tui.domain import funding_rules, grading
+from portfolio_tui.domain.learner import ENGLISH_MATHS_DECISIONS, Learner
 from portfolio_tui.domain.progress import (
     OTJ_CATEGORIES,
     BreakInLearning,
@@ -22,6 +23,7 @@ from portfolio_tui.domain.progress import (
     PrerequisiteRecord,
     Review,
 )
+from portfolio_tui.domain.timeline import window_problem
 from portfolio_tui.services import validation as check
 from portfolio_tui.services.access import EMPLOYER_CONFIRMATION, authorize
 from portfolio_tui.services.errors import InputError
@@ -170,6 +172,9 @@ def mark_milestone_done(svc: PortfolioService, key: str, *, on: date | str, as_o
     if any(m.key == key for m in svc.load().milestones_done):
         raise InputError("milestone", f"{key} is already recorded as done")
     done = svc.past_date("date", on, as_of)
+    problem = window_problem(svc.standard, svc.load(), key, done)
+    if problem:
+        raise InputError("date", problem)
     return svc.add_record("milestones", to_record(MilestoneDone(key=key, done_on=done)), detail=f"milestone {key} done")
 
 
@@ -199,10 +204,21 @@ def update_learner(
     age_at_start: int | str | None = None,
     epa_presentation: date | str | None = None,
     planned_end: date | str | None = None,
+    review_cadence_agreed_by: str | None = None,
+    english_maths_decision: str | None = None,
+    english_maths_decided_by: str | None = None,
+    prior_learning_hours: float | str | None = None,
+    prior_learning_reason: str | None = None,
+    prior_learning_agreed_by: str | None = None,
+    last_day_of_learning: date | str | None = None,
+    as_of: date | None = None,
 ) -> None:
     """Change the learner's profile: the fields the rules read (target, hours, dates) and the people.
 
-    Only the arguments given change; each change is audited with its old and new value.
+    Only the arguments given change; each change is audited with its old and new value. What the funding
+    rules ask to be recorded with a name is refused without it: an alternative review frequency needs the
+    employer who agreed it, prior learning its reason and who agreed it, the English and maths decision the
+    employer who made it. From 1 Aug 2025 an off-the-job target below the 187-hour floor is refused.
     """
     authorize(svc.path, "portfolio.setup")
     learner = svc.learner
@@ -219,6 +235,20 @@ def update_learner(
         changes["contracted_hours_per_week"] = hours
     if otj_target_hours is not None:
         changes["otj_target_hours"] = check.hours("otj_target_hours", otj_target_hours)
+        floor = funding_rules.applying("off-the-job", learner.start, learner.start).params.get("floor_hours")
+        if floor is not None and changes["otj_target_hours"] < floor:
+            raise InputError(
+                "otj_target_hours",
+                f"{changes['otj_target_hours']:g} is below the {floor:g}-hour floor for starts from 1 Aug 2025",
+            )
+    changes.update(_named_rule_fields(learner, review_cadence, review_cadence_agreed_by, english_maths_decision,
+                                      english_maths_decided_by, prior_learning_hours, prior_learning_reason,
+                                      prior_learning_agreed_by))  # fmt: skip
+    if last_day_of_learning is not None:
+        changes["last_day_of_learning"] = check.date_value(
+            "last_day_of_learning", last_day_of_learning, not_after=as_of or date.today(), not_after_label="today",
+            not_before=learner.start, not_before_label=f"the start ({learner.start.isoformat()})",
+        ).isoformat()  # fmt: skip
     if age_at_start is not None:
         try:
             age = int(str(age_at_start).strip())
@@ -239,3 +269,44 @@ def update_learner(
     if not changes:
         raise InputError("learner", "nothing to change")
     svc.update_record("learner", 1, changes, detail=f"changed {', '.join(changes)}")
+
+
+def _named_rule_fields(
+    learner: Learner,
+    review_cadence: str | None,
+    review_cadence_agreed_by: str | None,
+    english_maths_decision: str | None,
+    english_maths_decided_by: str | None,
+    prior_learning_hours: float | str | None,
+    prior_learning_reason: str | None,
+    prior_learning_agreed_by: str | None,
+) -> dict[str, Any]:
+    """The rule fields that go with a name: each checked with its partner, as it will stand after the change."""
+    changes: dict[str, Any] = {}
+    if review_cadence_agreed_by is not None:
+        changes["review_cadence_agreed_by"] = check.text("review_cadence_agreed_by", review_cadence_agreed_by)
+        if changes["review_cadence_agreed_by"] and review_cadence is None:
+            raise InputError("review_cadence", "give the agreed review cadence with the employer who agreed it")
+    if english_maths_decision is not None:
+        if english_maths_decision not in ("", *ENGLISH_MATHS_DECISIONS):
+            raise InputError(
+                "english_maths_decision",
+                f"must be one of {', '.join(ENGLISH_MATHS_DECISIONS)}, not {check.shown(english_maths_decision)}",
+            )
+        changes["english_maths_decision"] = english_maths_decision
+        decided_by = check.text("english_maths_decided_by", english_maths_decided_by or "")
+        if english_maths_decision and not decided_by:
+            raise InputError("english_maths_decided_by", "name the employer who made the English and maths decision")
+        changes["english_maths_decided_by"] = decided_by
+    elif english_maths_decided_by is not None:
+        raise InputError("english_maths_decision", "give the decision with the employer who made it")
+    if prior_learning_hours is not None:
+        hours = check.hours("prior_learning_hours", prior_learning_hours)
+        reason = check.text("prior_learning_reason", prior_learning_reason or "")
+        agreed = check.text("prior_learning_agreed_by", prior_learning_agreed_by or "")
+        if hours and not (reason and agreed):
+            raise InputError("prior_learning_reason", "prior learning needs its reason and who agreed it")
+        changes.update(prior_learning_hours=hours, prior_learning_reason=reason, prior_learning_agreed_by=agreed)
+    elif prior_learning_reason is not None or prior_learning_agreed_by is not None:
+        raise InputError("prior_learning_hours", "give the prior learning hours with their reason and who agreed")
+    return changes
