@@ -46,7 +46,8 @@ def make_cohort(folder: Path) -> Path:
     mark_milestone_done(PortfolioService(dan, actor=ACTOR), "plan-review", on=date(2025, 9, 1), as_of=AS_OF)
     # amber, nothing overdue: the nearer planned end first
     _learner(folder, "ben.json", "Ben Okoro", date(2025, 9, 1), date(2027, 3, 31), ("2025-12-01",))
-    _learner(folder, "cara.json", "Cara Lewis", date(2025, 6, 2), date(2026, 12, 18), ("2025-09-01", "2025-12-01"))
+    # (a start before Aug 2025: reviews every 12 weeks, 2025-08-25 at the latest, then 84 days after each)
+    _learner(folder, "cara.json", "Cara Lewis", date(2025, 6, 2), date(2026, 12, 18), ("2025-08-20", "2025-11-10"))
     (folder / "broken.json").write_text("{ not json", encoding="utf-8")
     return folder
 
