@@ -94,6 +94,10 @@ class DashboardScreen(PortfolioScreen):
             expected = f" · {otj.expected_to_date:.0f} expected" if otj.expected_to_date is not None else ""
             line = Content.assemble(f"{otj.logged:g} of {otj.target:.0f} h{expected} · ",
                                     (otj.state, OTJ_STYLE.get(otj.state, "")))
+        if otj.pace is not None and otj.practical_end is not None and not otj.met:
+            line = Content.assemble(line, f"\n{otj.pace:.1f} h a week to {otj.practical_end.isoformat()}")
+        if otj.rule is not None:
+            line = Content.assemble(line, ("\nRule: " + otj.rule.id, "$text-muted"))
         self.query_one("#dash-otj", Static).update(line)
 
         reviews = report.reviews
@@ -104,6 +108,8 @@ class DashboardScreen(PortfolioScreen):
         if reviews.next_due:
             countdown = days_phrase((reviews.next_due - as_of).days)
             parts.append(Content(f"Next due {reviews.next_due.isoformat()} {countdown}"))
+        if reviews.rule is not None:
+            parts.append(Content.styled(f"Rule: {reviews.rule.id}", "$text-muted"))
         self.query_one("#dash-reviews", Static).update(Content("\n").join(parts))
 
         pending = [m for m in report.milestones if m.status != "done"][:MILESTONES_SHOWN]

@@ -51,6 +51,7 @@ class GatewayScreen(PortfolioScreen):
         table = self.table
         table.add_column("State", key="state", width=6)
         table.add_column("Due", key="due", width=10)
+        table.add_column("Rule", key="rule", width=18)
         table.add_column("Item", key="item")
         super().on_mount()
         table.focus()
@@ -64,6 +65,8 @@ class GatewayScreen(PortfolioScreen):
             "Gateway ", (report.gateway_date.isoformat(), "bold"),
             f" {days_phrase((report.gateway_date - as_of).days)}",
             " · ", (verdict, "bold"),
+            *((f" · pace {report.otj.pace:.1f} h/wk", "$warning"),)
+            if report.otj.pace is not None and not report.otj.met else (),
         ))
         table = self.table
         row = table.cursor_row
@@ -71,7 +74,9 @@ class GatewayScreen(PortfolioScreen):
         self.items = {item.key: item for item in report.checklist}
         for item in report.checklist:
             state = Text("✔ done", style="green") if item.ok else Text("✗ open", style="bold red")
-            table.add_row(state, Text(item.due.isoformat() if item.due else "-"), literal(item.title), key=item.key)
+            rule = Text(item.rule.id if item.rule else "-", style="dim")
+            due = Text(item.due.isoformat() if item.due else "-")
+            table.add_row(state, due, rule, literal(item.title), key=item.key)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
         self.query_one("#signoffs", Static).update(signoff_summary(view.portfolio.signoffs))
@@ -89,8 +94,15 @@ class GatewayScreen(PortfolioScreen):
             detail.update("")
             return
         state = ("done", "$text-success") if item.ok else ("open", "bold $text-error")
-        detail.update(Content.assemble((clean_text(item.title), "bold"), " · ", state, "\n",
-                                       clean_text(item.detail)))
+        text = Content.assemble((clean_text(item.title), "bold"), " · ", state, "\n", clean_text(item.detail))
+        otj = self.papp.view.report.otj if self.papp.view is not None else None
+        if item.key == "otj-target" and otj is not None and otj.pace is not None and not item.ok:
+            text = Content.assemble(text, f"\nPace: {otj.pace:.1f} hours a week to {otj.practical_end}")
+        if item.rule is not None:
+            source = item.rule.source
+            rule = f"Rule {item.rule.id}: {item.rule.title}. Source: {source.document}, {source.paragraph}"
+            text = Content.assemble(text, "\n", (clean_text(rule), "$text-muted"))
+        detail.update(text)
 
     def action_next_open(self) -> None:
         view = self.papp.view
