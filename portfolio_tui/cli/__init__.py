@@ -25,7 +25,7 @@ COMMANDS = {
     "prerequisite": "rules", "checklist": "rules", "milestone": "rules", "grade": "rules", "learner": "rules",
     "signoff": "signoffs",
     "keys": "signing_cmds", "trust": "signing_cmds",
-    "report": "reports", "export": "reports", "import": "reports",
+    "report": "reports", "export": "reports", "import": "reports", "serve": "serve",
 }
 """Top-level command -> the module that registers it, so one command imports only its own module."""
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))

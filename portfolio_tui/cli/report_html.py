@@ -31,10 +31,11 @@ dd { margin: 0; white-space: pre-wrap; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; margin: .3rem 0 .8rem; font-size: .92rem; }
 th, td { border: 1px solid var(--line); padding: .25rem .4rem; text-align: left; vertical-align: top;
-  white-space: pre-wrap; }
+  white-space: pre-wrap; overflow-wrap: break-word; }
 th { background: #f6f8fa; }
-.badge { display: inline-block; padding: 0 .45rem; border-radius: .6rem; font-weight: 600; font-size: .85rem;
-  border: 1px solid currentColor; }
+.badge { display: inline-block; white-space: nowrap; padding: 0 .45rem; border-radius: .6rem; font-weight: 600;
+  font-size: .85rem; border: 1px solid currentColor; }
+td.date { white-space: nowrap; }
 .full, .green, .met { color: var(--green); }
 .partial, .amber { color: var(--amber); }
 .none, .red, .open, .BROKEN { color: var(--red); }
@@ -61,6 +62,7 @@ footer { margin-top: 2rem; color: var(--muted); font-size: .85rem; }
 """
 
 
+DATE_COLUMNS = ("date", "due", "done on", "achieved")
 EVIDENCE_COLUMNS = ("date", "evidence", "kind", "status", "tutor", "feedback")
 
 
@@ -90,6 +92,8 @@ def _facts(facts: tuple[tuple[str, str], ...]) -> str:
 def _cell(column: str, value: str) -> str:
     if column in ("state", "result", "status") and value:
         return f"<td><span class=\"badge {_e(value.split()[0])}\">{_e(value)}</span></td>"
+    if column in DATE_COLUMNS:
+        return f"<td class=\"date\">{_e(value)}</td>"
     return f"<td>{_e(value)}</td>"
 
 
@@ -124,7 +128,7 @@ def _criterion(c: CriterionEntry) -> str:
         return f"<article class=\"criterion\">{head}<p class=\"empty\">no evidence tagged</p></article>\n"
     rows = "".join(
         "<tr>"
-        f"<td>{_e(e.date)}</td><td>{e.id}. {_e(e.title)}</td><td>{_e(e.kind)}</td>"
+        f"<td class=\"date\">{_e(e.date)}</td><td>{e.id}. {_e(e.title)}</td><td>{_e(e.kind)}</td>"
         f"<td>{_e(e.status)}{'' if e.counts else _e(' (does not count: real work only)')}</td>"
         f"<td>{_e(e.tutor)}</td><td>{_e(e.feedback)}</td>"
         "</tr>\n"

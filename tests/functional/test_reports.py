@@ -99,10 +99,18 @@ def test_pdf_text_has_every_criterion_and_signoff(tmp_path: Path) -> None:
     assert "<script>alert('pwned')</script>" in text.replace("\n", "")
 
 
-def test_pdf_sets_unicode_text(tmp_path: Path) -> None:
+@pytest.mark.parametrize("font", ["system DejaVu Sans", "bundled Roboto Mono"])
+def test_pdf_sets_unicode_text(font: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import date
 
+    from portfolio_tui.cli import report_pdf
     from portfolio_tui.services.portfolios import PortfolioService
+
+    if font.startswith("bundled"):
+        monkeypatch.setattr(report_pdf, "FONT_DIRS", ())
+        assert report_pdf.font_files()[0].name == "RobotoMono-VariableFont_wght.ttf"
+    elif not report_pdf.font_files()[0].name.startswith("DejaVu"):
+        pytest.skip("Debian's fonts-dejavu-core is not installed")
 
     path = tmp_path / "zoe.json"
     PortfolioService.create(path, learner="Zoë Øster-Ελένη Ковальчук “Jo”", standard="odo-l3",
