@@ -121,7 +121,12 @@ def table_head(table: Mapping[str, Mapping[str, Any]]) -> str:
     """The hash a new entry of a TinyDB table (``{"<id>": entry}``) chains to: that of the highest id."""
     if not table:
         return GENESIS
-    last = max(table, key=lambda key: (key.isdigit(), int(key) if key.isdigit() else 0, key))
+    try:  # the common case, every id a plain number, in C: a long history is read on every fresh open
+        last = str(max(map(int, table)))
+    except ValueError:
+        last = ""
+    if last not in table:
+        last = max(table, key=lambda key: (key.isdigit(), int(key) if key.isdigit() else 0, key))
     return str(table[last].get(HASH_FIELD, GENESIS))
 
 

@@ -12,6 +12,7 @@ through :func:`read_snapshot` too, so both refuse a broken file in the same word
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from typing import Any
 
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
-from portfolio_tui.jsonfile import JsonFileError, loads_strict
+from portfolio_tui.jsonfile import JsonFileError, is_sure, loads_checked, loads_compact
 from portfolio_tui.store import migrations
 from portfolio_tui.store.errors import CorruptFile, NotFound, StoreError
 from portfolio_tui.store.migrations import Document
@@ -28,13 +29,14 @@ from portfolio_tui.store.records import PORTFOLIO_FIELDS, RECORD_TABLES, TABLES,
 
 HEAD_LIMIT = 4096
 _ID = re.compile(r"[1-9][0-9]*\Z")
+_DICT = {dict}
 
 
 @dataclass
 class Snapshot:
     """One reading of the file, valid while the file's stat key and first line are unchanged."""
 
-    key: tuple[int, int, int]
+    key: tuple[int, int, int, int, int]
     head: bytes
     doc: Document
     found_version: int
@@ -108,8 +110,14 @@ def object_of(snap: Snapshot, table: str, cls: type, key: str) -> Any:
     return obj
 
 
-def stat_key(st: os.stat_result) -> tuple[int, int, int]:
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
+def stat_key(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    """The file's identity and version: (device, inode, size, mtime_ns) and the inode's change time.
+
+    Every save here replaces the file (a new inode) and bumps the generation on its first line. A
+    program writing in place may keep the size and even put the mtime back; it cannot put back the
+    change time, which the kernel sets on every write and every ``utime``.
+    """
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def head_of(data: bytes | list[bytes]) -> bytes:
@@ -137,22 +145,25 @@ def parse_document(data: bytes, path: Path) -> Document:
     """Strict JSON with the shape of a TinyDB file (an object of tables, each an object of id -> object)."""
     if not data.strip():
         raise CorruptFile(path, "the file is empty")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CorruptFile(path, f"not UTF-8 text (bad byte at offset {exc.start})") from None
-    try:
-        doc = loads_strict(text)
-    except JsonFileError as exc:
-        raise CorruptFile(path, str(exc)) from None
+    doc = loads_compact(data[3:] if data.startswith(codecs.BOM_UTF8) else data)
+    if not is_sure(doc):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CorruptFile(path, f"not UTF-8 text (bad byte at offset {exc.start})") from None
+        try:
+            doc = loads_checked(text)
+        except JsonFileError as exc:
+            raise CorruptFile(path, str(exc)) from None
     if not isinstance(doc, dict):
         raise CorruptFile(path, f"expected an object of tables, found {_kind(doc)}")
     for name, table in doc.items():
         if not isinstance(table, dict):
             raise CorruptFile(path, f"$.{name}: a table must be an object, found {_kind(table)}")
-        for key, record in table.items():
-            if not _ID.match(key):
-                raise CorruptFile(path, f"$.{name}: record id '{key}' is not a whole number from 1 up")
-            if not isinstance(record, dict):
-                raise CorruptFile(path, f"$.{name}.{key}: a record must be an object, found {_kind(record)}")
+        if not all(map(_ID.match, table)):
+            key = next(k for k in table if not _ID.match(k))
+            raise CorruptFile(path, f"$.{name}: record id '{key}' is not a whole number from 1 up")
+        if not set(map(type, table.values())) <= _DICT:
+            key, record = next((k, r) for k, r in table.items() if not isinstance(r, dict))
+            raise CorruptFile(path, f"$.{name}.{key}: a record must be an object, found {_kind(record)}")
     return doc

@@ -9,10 +9,12 @@ Stock ``JSONStorage`` truncates and rewrites the file in place and re-reads it o
 * reading is strict (:func:`~portfolio_tui.store.reading.read_snapshot`: strict JSON plus a type
   check of every record), and a file that fails is refused with its path and what is wrong; nothing
   here writes to a file that was refused, because no snapshot of it ever exists;
-* the parsed document is cached only while ``os.stat`` (inode, mtime, size) and the file's first
-  line (which holds a generation number bumped by every save) are unchanged, so no cache outlives
+* the parsed document is cached only while the file's identity (:func:`~reading.stat_key`: device,
+  inode, size, mtime_ns, ctime_ns) and its first line (which holds a generation number bumped by
+  every save) are unchanged, and a transaction checks that under the lock, so no cache outlives
   another process's write;
-* each record is kept serialised (one record per line on disk); a save re-serialises only the
+* each record is kept serialised (one record per line on disk, compact JSON written by orjson, which
+  :func:`~portfolio_tui.jsonfile.loads_compact` reads back quickly); a save re-serialises only the
   records a transaction touched and joins the rest, which keeps a save into a 5,000-record file in
   the low milliseconds.
 """
@@ -21,15 +23,18 @@ from __future__ import annotations
 
 import errno
 import json
+import math
 import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterable
 from contextlib import suppress
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb.storages import Storage
 
 from portfolio_tui import sharing
@@ -119,7 +124,58 @@ class AtomicJSONStorage(Storage):
 
 
 def _fragment(key: str, record: Any) -> bytes:
-    return f'"{key}":{_ENCODER.encode(record)}'.encode()
+    return orjson.dumps(key) + b":" + dumps_record(record)
+
+
+def dumps_record(record: Any) -> bytes:
+    """One record as compact JSON, in the form :func:`~portfolio_tui.jsonfile.loads_compact` reads quickly.
+
+    orjson writes NaN and Infinity as ``null`` where the json module refuses them; a record holding
+    one is refused here too, so nothing is silently changed on its way to disk. An integer beyond
+    64 bits, which orjson cannot write, goes the json module's way.
+    """
+    try:
+        data = orjson.dumps(record)
+    except TypeError:
+        return _ENCODER.encode(record).encode()
+    if b"null" in data and not _finite(record):
+        raise ValueError("NaN and Infinity cannot be saved")
+    return data
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(map(_finite, value.values()))
+    if isinstance(value, (list, tuple)):
+        return all(map(_finite, value))
+    return True
+
+
+def table_fragments(table: dict[str, Any], checked: Iterable[str] | None) -> dict[str, bytes]:
+    """Every record of a table as its line of the file, encoded in C as far as possible.
+
+    ``checked`` names the records that may hold NaN or Infinity (``None``: any of them). Records
+    read from the file cannot: the strict reading refuses both, and so a fresh open followed by one
+    change re-encodes the whole file without looking into every record.
+    """
+    try:
+        bodies = list(map(orjson.dumps, table.values()))
+    except TypeError:
+        return {key: _fragment(key, record) for key, record in table.items()}
+    keys = list(table)
+    suspects = keys if checked is None else [key for key in checked if key in table]
+    if suspects:
+        body_of = dict(zip(keys, bodies, strict=True))
+        for key in suspects:
+            if b"null" in body_of[key] and not _finite(table[key]):
+                raise ValueError("NaN and Infinity cannot be saved")
+    if all(map(str.isdigit, keys)):  # record ids: nothing in them needs escaping
+        prefixes = [b'"' + key.encode() + b'":' for key in keys]
+    else:
+        prefixes = list(map(b":".__radd__, map(orjson.dumps, keys)))
+    return dict(zip(keys, map(bytes.__add__, prefixes, bodies), strict=True))
 
 
 def render(doc: Document, fragments: dict[str, dict[str, bytes]], dirty: Dirty | None) -> list[bytes]:
@@ -134,24 +190,24 @@ def render(doc: Document, fragments: dict[str, dict[str, bytes]], dirty: Dirty |
     for name in names:
         table = doc[name]
         frags = fragments.get(name)
+        keys = () if dirty is None else dirty.get(name, ())
         if dirty is None or frags is None:
-            frags = {key: _fragment(key, record) for key, record in table.items()}
+            frags = table_fragments(table, None if dirty is None else keys)
         else:
-            keys = dirty.get(name, ())
             for key in keys:
                 if key in table:
                     frags[key] = _fragment(key, table[key])
                 else:
                     frags.pop(key, None)
             if len(frags) != len(table):
-                frags = {key: _fragment(key, record) for key, record in table.items()}
+                frags = table_fragments(table, None)
             elif keys and _tail(frags, len(keys)) != _tail(table, len(keys)):
                 # New or re-inserted records sit at the table's end; keep the file in the table's order.
                 frags = {key: frags[key] for key in table}
         kept[name] = frags
         if len(chunks) > 1:
             chunks.append(b",\n")
-        label = _ENCODER.encode(name).encode()
+        label = orjson.dumps(name)
         if name == "meta" or not frags:
             chunks.append(label + b":{" + b",".join(frags.values()) + b"}")
         else:

@@ -7,6 +7,8 @@ import json
 import os
 import re
 import stat
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -143,6 +145,45 @@ def test_a_read_cache_never_outlives_another_writer(tmp_path: Path) -> None:
     assert reader.load().evidence[0].title == "Minutes of team meeting 9"
     add(writer)
     assert len(reader.load().evidence) == 2
+
+
+ANOTHER_PROCESS_ADDS = """
+import sys
+from datetime import date
+from portfolio_tui.services.portfolios import PortfolioService
+PortfolioService(sys.argv[1], "assessor1").add_evidence(
+    title="Added by another process", date="2025-05-02", kind="product", criteria=["K1"], as_of=date(2026, 1, 15))
+"""
+
+ANOTHER_PROCESS_EDITS_IN_PLACE = """
+import os, sys
+path = sys.argv[1]
+before = os.stat(path)
+with open(path, "r+b") as handle:
+    data = handle.read()
+    handle.seek(data.index(b"Minutes of team meeting 1"))
+    handle.write(b"Minutes of team meeting 7")
+os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+"""
+
+
+def test_another_process_s_write_invalidates_the_cache(tmp_path: Path) -> None:
+    """Not timed: the cache of a long-running program (the TUI) after other programs write the file."""
+    path = new_portfolio(tmp_path, evidence=1)
+    reader = PortfolioService(path, ACTOR)
+    assert [e.title for e in reader.load().evidence] == ["Minutes of team meeting 1"]
+    subprocess.run([sys.executable, "-c", ANOTHER_PROCESS_ADDS, str(path)], check=True)
+    assert [e.title for e in reader.load().evidence] == ["Minutes of team meeting 1", "Added by another process"]
+    # Written in place by a program that takes no lock: same inode, size, first line and mtime.
+    before = os.stat(path)
+    subprocess.run([sys.executable, "-c", ANOTHER_PROCESS_EDITS_IN_PLACE, str(path)], check=True)
+    after = os.stat(path)
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    assert reader.load().evidence[0].title == "Minutes of team meeting 7"
+    # A transaction checks the cache under the lock too: its change lands on the file as it now is.
+    add(reader, "Added here")
+    titles = [e.title for e in PortfolioService(path, ACTOR).load().evidence]
+    assert titles == ["Minutes of team meeting 7", "Added by another process", "Added here"]
 
 
 def test_the_file_is_one_record_per_line_and_plain_tinydb_reads_it(tmp_path: Path) -> None:

@@ -37,6 +37,18 @@ def test_any_repeated_key_is_refused_and_named(value: dict, data: st.DataObject)
     assert str(caught.value) == f"duplicate key '{key}'"
 
 
+@given(st.dictionaries(st.text(min_size=1, max_size=4), json_values, min_size=1, max_size=4), st.data())
+def test_a_repeated_key_in_compact_json_is_refused_too(value: dict, data: st.DataObject) -> None:
+    """orjson keeps the last of repeated keys; the compact quick path must not let one through."""
+    key = data.draw(st.sampled_from(sorted(value)))
+    compact = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    repeated = "{" + json.dumps(key, ensure_ascii=False) + ":0," + compact[1:]
+    assert loads_strict(compact) == value
+    with pytest.raises(JsonFileError) as caught:
+        loads_strict(repeated)
+    assert str(caught.value) == f"duplicate key '{key}'"
+
+
 def test_the_same_key_in_different_objects_is_fine() -> None:
     assert loads_strict('[{"a": 1}, {"a": 2}, {"b": {"a": 3}}]') == [{"a": 1}, {"a": 2}, {"b": {"a": 3}}]
 
@@ -47,6 +59,10 @@ def test_the_same_key_in_different_objects_is_fine() -> None:
         ('{"title": "x", "title": "y"}', "duplicate key 'title'"),
         ('{"a": {"k": 1, "j": 2, "k": 3}}', "duplicate key 'k'"),
         ('{"hours": NaN}', "NaN is not allowed"),
+        ('{"a":{"k":1,"j":2,"k":3}}', "duplicate key 'k'"),
+        ('{"a":[\n{"k":1},\n{"k":1,\n"k":1}]}', "duplicate key 'k'"),
+        ('{"hours":NaN}', "NaN is not allowed"),
+        ('{"hours":-Infinity}', "-Infinity is not allowed"),
         ('{"hours": Infinity}', "Infinity is not allowed"),
         ('[-Infinity]', "-Infinity is not allowed"),
         ('{"a": 1}\n}garbage', "not valid JSON at line 2, column 1: Extra data"),
