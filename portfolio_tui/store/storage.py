@@ -174,7 +174,7 @@ def table_fragments(table: dict[str, Any], checked: Iterable[str] | None) -> dic
     if all(map(str.isdigit, keys)):  # record ids: nothing in them needs escaping
         prefixes = [b'"' + key.encode() + b'":' for key in keys]
     else:
-        prefixes = list(map(b":".__radd__, map(orjson.dumps, keys)))
+        prefixes = [orjson.dumps(key) + b":" for key in keys]
     return dict(zip(keys, map(bytes.__add__, prefixes, bodies), strict=True))
 
 
