@@ -88,8 +88,8 @@ def test_ctrl_c_while_workers_read_a_caseload_stops_cleanly(tmp_path: Path) -> N
     folder = tmp_path / "cohort"
     folder.mkdir()
     sample = samples_dir() / "odo-nearly-ready.json"
-    for n in range(600):
-        shutil.copyfile(sample, folder / f"learner-{n:03d}.json")
+    for n in range(2000):  # enough work that the workers are still reading when Ctrl-C comes, even on a busy machine
+        shutil.copyfile(sample, folder / f"learner-{n:04d}.json")
     command = [sys.executable, "-m", "portfolio_tui", "gateway", str(folder), "--json", "--as-of", AS_OF]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
