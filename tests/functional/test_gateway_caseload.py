@@ -83,15 +83,23 @@ def test_store_written_files_take_the_quick_way(sample: str) -> None:
     assert records._audit_valid(doc["audit"].values())
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """A shell starts a program with Ctrl-C neither blocked nor ignored; the test runner may have either
+    (left by another test), and a child inherits both, so put them back as a terminal would have them."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(readiness._cpus() < 2, reason="one CPU: the caseload is read in one process")
 def test_ctrl_c_while_workers_read_a_caseload_stops_cleanly(tmp_path: Path) -> None:
     folder = tmp_path / "cohort"
     folder.mkdir()
     sample = samples_dir() / "odo-nearly-ready.json"
-    for n in range(2000):  # enough work that the workers are still reading when Ctrl-C comes, even on a busy machine
-        shutil.copyfile(sample, folder / f"learner-{n:04d}.json")
+    for n in range(600):
+        shutil.copyfile(sample, folder / f"learner-{n:03d}.json")
     command = [sys.executable, "-m", "portfolio_tui", "gateway", str(folder), "--json", "--as-of", AS_OF]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                               preexec_fn=_ctrl_c_as_in_a_terminal)
     try:
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
         deadline = time.monotonic() + 20
