@@ -95,6 +95,36 @@ def group_summaries(standard: Standard, cov: dict[str, CriterionCoverage]) -> li
     ]
 
 
+@dataclass(frozen=True)
+class DutyCoverage:
+    """One duty of the occupation and the criteria it maps to that are not fully covered yet."""
+
+    duty_id: str
+    text: str
+    core: bool
+    options: tuple[str, ...]
+    criteria: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+def duty_coverage(standard: Standard, cov: dict[str, CriterionCoverage]) -> list[DutyCoverage]:
+    """Each duty in the standard's order, with the gaps that block it (criteria required for gateway only)."""
+    criteria = standard.criteria
+    return [
+        DutyCoverage(
+            d.id,
+            d.text,
+            d.core,
+            d.options,
+            d.criteria,
+            tuple(
+                c for c in d.criteria if c in cov and criteria[c].required_for_gateway and cov[c].state != "full"
+            ),
+        )
+        for d in standard.duties
+    ]
+
+
 def missing(standard: Standard, cov: dict[str, CriterionCoverage]) -> list[str]:
     """Ids of the criteria required for gateway that are not fully covered, in the standard's order."""
     return [c.id for c in standard.all_criteria() if c.required_for_gateway and cov[c.id].state != "full"]

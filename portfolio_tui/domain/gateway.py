@@ -32,12 +32,16 @@ Minimum duration, off-the-job hours, reviews, English and maths and employer con
 apprenticeship funding rules: they are checked for apprenticeship standards, not for qualifications taken
 on their own (ILM, OCR), which get no off-the-job target and no review cadence.
 
-The gateway date is the recorded last day of learning; without one, one month before the end-point
-assessment (the booked presentation, else the effective planned end), which is when ODO's plan has the
-portfolio submitted. Off-the-job hours are counted up to it, not to the EPA.
+The gateway date is the recorded last day of learning; without one, the plan's ``gateway_before_epa``
+before the end-point assessment (the booked presentation, else the effective planned end); a plan that
+does not state it gets one month, which is when ODO's plan has the portfolio submitted. Off-the-job hours
+are counted up to it, not to the EPA.
 
 Months with no learning activity (evidence, off-the-job hours or a review) and no break recorded are
 listed in ``quiet_months`` with a prompt to record a break in learning.
+
+Coverage by duty: for a standard with duties, each duty lists its criteria still missing, so a gap reads as
+the duties it blocks (``duties`` in the JSON).
 
 RAG: green when every item holds; amber when every open item has a due date after ``as_of``; red otherwise
 (something is overdue, or open with no date to wait for). ``ready`` means green.
@@ -101,6 +105,7 @@ class ReadinessReport:
     quiet_months: tuple[date, ...] = ()
     """First days of calendar months with no learning activity and no break recorded."""
     entry_requirements: tuple[str, ...] = ()
+    duties: tuple[cov_rules.DutyCoverage, ...] = ()
 
     @property
     def next_milestone(self) -> Milestone | None:
@@ -124,6 +129,18 @@ class ReadinessReport:
             "coverage": _summary_dict(self.coverage),
             "groups": [{"id": g.group_id, "title": g.title, **_summary_dict(g.summary)} for g in self.groups],
             "missing": list(self.missing),
+            "duties": [
+                {
+                    "id": d.duty_id,
+                    "text": d.text,
+                    "core": d.core,
+                    "options": list(d.options),
+                    "criteria": list(d.criteria),
+                    "missing": list(d.missing),
+                    "blocked": bool(d.missing),
+                }
+                for d in self.duties
+            ],
             "milestones": [
                 {
                     "key": m.key,
@@ -196,11 +213,12 @@ def _summary_dict(s: cov_rules.CoverageSummary) -> dict[str, int]:
     return {"full": s.full, "partial": s.partial, "none": s.none, "total": s.total}
 
 
-def gateway_date(portfolio: Portfolio, as_of: date) -> date:
-    """The recorded last day of learning, else one month before the end-point assessment."""
+def gateway_date(standard: Standard, portfolio: Portfolio, as_of: date) -> date:
+    """The recorded last day of learning, else the plan's gateway interval (one month unless the standard
+    says otherwise) before the end-point assessment."""
     if portfolio.learner.last_day_of_learning is not None:
         return portfolio.learner.last_day_of_learning
-    return epa_date(portfolio.learner, portfolio.breaks, as_of) - relativedelta(months=1)
+    return epa_date(portfolio.learner, portfolio.breaks, as_of) - standard.plan.gateway_before_epa.delta()
 
 
 def funding_minimum(start: date, hours_per_week: float = 30.0) -> tuple[date, str, funding_rules.Rule]:
@@ -237,7 +255,7 @@ def minimum_duration(
 
 
 def _is_apprenticeship(standard: Standard) -> bool:
-    return standard.kind == "apprenticeship-standard"
+    return standard.kind in ("apprenticeship-standard", "foundation-apprenticeship")
 
 
 def checklist_items(standard: Standard) -> list[tuple[str, str]]:
@@ -259,7 +277,7 @@ def checklist(
     reviews: ReviewStatus,
 ) -> list[ChecklistResult]:
     learner = portfolio.learner
-    gate = gateway_date(portfolio, as_of)
+    gate = gateway_date(standard, portfolio, as_of)
     apprenticeship = _is_apprenticeship(standard)
     items: list[ChecklistResult] = []
 
@@ -299,7 +317,7 @@ def checklist(
             pass  # a level-2 standard's Level 1 English and maths is an entry requirement, checked at the start
         else:
             items.append(_english_maths_item(learner, english_maths, achieved, as_of, gate))
-        items.append(_last_day_item(portfolio, as_of))
+        items.append(_last_day_item(standard, portfolio, as_of))
     else:
         items.extend(_qualification_items(standard, portfolio, as_of))
 
@@ -399,13 +417,13 @@ def _english_maths_item(
     return ChecklistResult("english-maths", title, not open_, detail, gate, rule)
 
 
-def _last_day_item(portfolio: Portfolio, as_of: date) -> ChecklistResult:
+def _last_day_item(standard: Standard, portfolio: Portfolio, as_of: date) -> ChecklistResult:
     rule = funding_rules.rule("gateway-last-day-of-learning")
     title = "Last day of learning recorded, with evidence of learning on it"
     day = portfolio.learner.last_day_of_learning
     if day is None:
         return ChecklistResult(
-            "last-day-of-learning", title, False, "not recorded", gateway_date(portfolio, as_of), rule
+            "last-day-of-learning", title, False, "not recorded", gateway_date(standard, portfolio, as_of), rule
         )
     if day > as_of:
         return ChecklistResult("last-day-of-learning", title, False, f"{day.isoformat()} is still to come", day, rule)
@@ -471,7 +489,7 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
     summary = cov_rules.summary(standard, criteria)
     gaps = cov_rules.missing(standard, criteria)
     timeline = milestones(standard, portfolio, as_of)
-    gate = gateway_date(portfolio, as_of)
+    gate = gateway_date(standard, portfolio, as_of)
     otj = otj_status(learner, standard, portfolio.otj, as_of, portfolio.breaks, gate)
     reviews = review_status(learner, portfolio.reviews, portfolio.breaks, as_of, gate)
     items = checklist(standard, portfolio, as_of, summary, gaps, timeline, otj, reviews)
@@ -507,4 +525,5 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
             for p in standard.plan.prerequisites
             if _is_apprenticeship(standard) and p.kind in ("english", "maths") and "entry requirement" in p.note.lower()
         ),
+        duties=tuple(cov_rules.duty_coverage(standard, criteria)),
     )

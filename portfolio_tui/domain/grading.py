@@ -10,13 +10,18 @@ Recorded results are ``GradeRecord``s whose ``values`` depend on the rule kind (
   record per method; the latest per method wins.
 * ``weighted-components`` (ODO): ``{"component": "presentation", "grade": "pass"}``; the latest per
   component wins.
+* ``combination-table`` (imported standards, from the assessment plan): ``{"component": "interview", "grade":
+  "merit", "met": ["interview-m1"]}``, one record per EPA method after the EPA; the latest per method wins;
+  ``met`` optionally lists the method's pass/merit/distinction descriptors the assessor found met.
 * ``criterion-assessment`` (ILM) is not recorded as a grade: each criterion is passed or referred by the
   assessor's judgements on the evidence tagged to it.
 
 Overall decisions the sources leave open, decided here:
 
-* CSP gives no rule combining its three method grades. A Fail in any method fails (every pass criterion in
-  every method is required); otherwise the overall grade shown is the lowest method grade, provisional.
+* A per-method-thresholds rule may carry a ``combination`` table (the same rows as a combination-table rule).
+  CSP's file gives none, as its source gives no rule combining the three method grades: a Fail in any method
+  fails (every pass criterion in every method is required); otherwise the lowest method grade is shown,
+  provisional, and the reason says the standard file has no combination table.
 * ODO's overall Distinction is cohort-relative (top 10% of aggregated marks), so it cannot be known from one
   portfolio: every component passed predicts "Pass", every component at Distinction predicts "Distinction",
   and both are provisional.
@@ -37,6 +42,7 @@ from portfolio_tui.domain.progress import GradeRecord
 from portfolio_tui.domain.standard import GradingRule, Standard
 
 PASS = "Pass"
+MERIT = "Merit"
 DISTINCTION = "Distinction"
 FAIL = "Fail"
 REFER_GRADE = "Refer"
@@ -44,10 +50,13 @@ REFERRAL = "Referral"
 NOT_YET = "Not yet gradable"
 NO_RULE = "No grading rule"
 
-_SEVERITY = {DISTINCTION: 0, PASS: 1, NO_RULE: 2, NOT_YET: 3, REFER_GRADE: 4, REFERRAL: 4, FAIL: 4}
+_SEVERITY = {DISTINCTION: 0, MERIT: 1, PASS: 2, NO_RULE: 3, NOT_YET: 4, REFER_GRADE: 5, REFERRAL: 5, FAIL: 5}
 _COMMON_KEYS = ("by", "on", "note")
 COMPONENT_GRADES = ("fail", "pass", "distinction")
-RECORDED_KINDS = ("mark-sheet", "per-method-thresholds", "weighted-components")
+RECORDED_KINDS = ("mark-sheet", "per-method-thresholds", "weighted-components", "combination-table")
+COMPONENT_KINDS = ("weighted-components", "combination-table")
+"""Rule kinds recorded as one grade per EPA component or method (``grade record --component C --grade G``)."""
+NOT_IMPORTED = "grading rules not imported: add them from the assessment plan"
 
 
 @dataclass(frozen=True)
@@ -186,11 +195,79 @@ def per_method_thresholds(
     so_far = "; ".join(f"{titles[c]}: {g}" for c, g in grades.items())
     if pending:
         return Prediction(NOT_YET, f"{NOT_YET}: no result yet for {', '.join(pending)} ({so_far})", True, details)
+    table = rule.params.get("combination")
+    if isinstance(table, dict):
+        return _combined(table.get("methods", list(grades)), table.get("rows", []), grades, titles, details)
     overall = PASS if PASS in grades.values() else DISTINCTION
     short = "; ".join(f"{titles[c]} {notes[c]}" for c, g in grades.items() if g == PASS)
     reason = f"{overall}: {short}" if short else f"{overall}: every method at Distinction"
-    reason += " (provisional: the source gives no rule combining the method grades; the lowest is shown)"
+    reason += (
+        f" (provisional: {standard.id}'s file gives no table combining the method grades, so the lowest is shown)"
+    )
     return Prediction(overall, reason, True, details)
+
+
+# --- combination table (the usual assessment-plan shape: "Pass + Distinction = Merit") -------------------
+
+
+def _combined(
+    methods: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+    grades: Mapping[str, str],
+    titles: Mapping[str, str],
+    details: dict[str, Any],
+) -> Prediction:
+    """The overall grade the table gives for every method's grade (as words: ``Pass``, ``Merit``...)."""
+    lowered = tuple(grades[m].lower() for m in methods)
+    overall = next((str(r["overall"]) for r in rows if tuple(r["grades"]) == lowered), None)
+    words = " + ".join(f"{titles[m]} {grades[m].capitalize()}" for m in methods)
+    if overall is None:
+        return Prediction(NOT_YET, f"{NOT_YET}: the combination table has no row for {words}", True, details)
+    return Prediction(overall.capitalize(), f"{overall.capitalize()}: {words} (combination table)", False, details)
+
+
+def combination_table(
+    standard: Standard,
+    rule: GradingRule,
+    results: Mapping[str, Mapping[str, Any]],
+    cov: Mapping[str, CriterionCoverage],
+) -> Prediction:
+    """Each EPA method's recorded grade, combined by the plan's table; a Fail in any method fails overall."""
+    methods = list(rule.params["methods"])
+    titles, grades, methods_detail = {}, {}, {}
+    for cid in methods:
+        component = standard.plan.component(cid)
+        titles[cid] = component.title if component else cid
+        recorded = results.get(cid)
+        if recorded is None:
+            continue
+        grade = str(recorded.get("grade", "")).lower()
+        grades[cid] = grade.capitalize()
+        methods_detail[cid] = {"grade": grades[cid], **descriptors_met(component, recorded.get("met", ()))}
+    details: dict[str, Any] = {"methods": methods_detail}
+    failed = [titles[c] for c, g in grades.items() if g == FAIL]
+    if failed:
+        return Prediction(FAIL, f"{FAIL}: {', '.join(failed)} failed", False, details)
+    if not grades:
+        return _not_yet(standard, cov, "no EPA method results recorded yet")
+    pending = [titles[c] for c in methods if c not in grades]
+    if pending:
+        so_far = "; ".join(f"{titles[c]}: {g}" for c, g in grades.items())
+        return Prediction(NOT_YET, f"{NOT_YET}: no result yet for {', '.join(pending)} ({so_far})", True, details)
+    return _combined(methods, rule.params["rows"], grades, titles, details)
+
+
+def descriptors_met(component: Any, met: Iterable[str]) -> dict[str, Any]:
+    """How many of a method's descriptors of each grade were recorded as met, for the prediction's detail."""
+    if component is None or not component.descriptors:
+        return {}
+    met_ids = set(met)
+    counts = {}
+    for grade in ("pass", "merit", "distinction"):
+        ids = [d.id for d in component.descriptors if d.grade == grade]
+        if ids:
+            counts[grade] = {"met": sum(i in met_ids for i in ids), "of": len(ids)}
+    return {"descriptors": counts}
 
 
 # --- weighted components (ODO) --------------------------------------------------------------------------
@@ -276,6 +353,8 @@ def rule_prediction(
         return per_method_thresholds(standard, rule, latest_results(portfolio.grades, rule.kind, "method"), cov)
     if rule.kind == "weighted-components":
         return weighted_components(standard, rule, latest_results(portfolio.grades, rule.kind, "component"), cov)
+    if rule.kind == "combination-table":
+        return combination_table(standard, rule, latest_results(portfolio.grades, rule.kind, "component"), cov)
     note = str(rule.params.get("note", "")).split(". ")[0].rstrip(".")
     return Prediction(NO_RULE, note or "The standard gives no grading rule", True)
 
@@ -325,6 +404,11 @@ def _count(problems: list[str], field_name: str, value: Any, maximum: int) -> No
         problems.append(f"{field_name}: {value} is more than the {maximum} available")
 
 
+def component_kind(standard: Standard) -> str | None:
+    """The standard's rule kind recorded per component or method, when ``grade record`` is not told."""
+    return next((r.kind for r in standard.plan.grading if r.kind in COMPONENT_KINDS), None)
+
+
 def validate_grade_values(standard: Standard, kind: str, values: Any) -> list[str]:
     """Every problem with a grade record's values for this standard, one line each naming the field."""
     rules = {r.kind: r for r in standard.plan.grading}
@@ -363,16 +447,24 @@ def validate_grade_values(standard: Standard, kind: str, values: Any) -> list[st
             _count(problems, "pass_met", values.get("pass_met"), method["pass_criteria"])
             _count(problems, "distinction_met", values.get("distinction_met", 0), method["distinction_criteria"])
     else:
-        allowed = ("component", "grade", *_COMMON_KEYS)
-        weighted = [c["component"] for c in rule.params["components"]]
+        table = kind == "combination-table"
+        allowed = ("component", "grade", *(("met",) if table else ()), *_COMMON_KEYS)
+        named = list(rule.params["methods"]) if table else [c["component"] for c in rule.params["components"]]
         cid = values.get("component")
-        if not isinstance(cid, str) or cid not in weighted:
-            problems.append(f"component: unknown component {cid!r} (expected {', '.join(weighted)})")
+        if not isinstance(cid, str) or cid not in named:
+            problems.append(f"component: unknown component {cid!r} (expected {', '.join(named)})")
         else:
             component = standard.plan.component(cid)
-            grades = (component.grades if component else ()) or COMPONENT_GRADES
+            default = ("fail", "pass", "merit", "distinction") if table else COMPONENT_GRADES
+            grades = tuple(g for g in (component.grades if component else ()) if g != "refer") or default
             if values.get("grade") not in grades:
                 problems.append(f"grade: must be one of {', '.join(grades)}, got {values.get('grade')!r}")
+            descriptor_ids = {d.id for d in component.descriptors} if component else set()
+            met = values.get("met", [])
+            if not isinstance(met, list):
+                problems.append("met: must be a list of descriptor ids")
+            else:
+                problems += [f"met: unknown descriptor {m!r} of {cid}" for m in met if m not in descriptor_ids]
     problems += [f"{k}: unknown field for {kind} (expected {', '.join(allowed)})" for k in values if k not in allowed]
     if "on" in values:
         try:

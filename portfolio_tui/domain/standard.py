@@ -12,9 +12,22 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+
 CRITERION_KINDS = ("knowledge", "skill", "behaviour", "value", "assessment-criterion")
 GROUP_KINDS = ("unit", "learning-outcome", "ksb-area", "brief-standard", "epa-method", "area")
-RULE_KINDS = ("criterion-assessment", "mark-sheet", "per-method-thresholds", "weighted-components", "none")
+RULE_KINDS = (
+    "criterion-assessment",
+    "mark-sheet",
+    "per-method-thresholds",
+    "weighted-components",
+    "combination-table",
+    "none",
+)
+STANDARD_KINDS = ("apprenticeship-standard", "foundation-apprenticeship", "qualification")
+METHOD_GRADES = ("fail", "pass", "merit", "distinction")
+"""The grades an EPA method or the overall result can take, lowest first (``refer`` is recorded, not combined)."""
+DESCRIPTOR_GRADES = ("pass", "merit", "distinction")
 REAL_WORK_ONLY = "real-work-only"
 
 
@@ -37,6 +50,8 @@ class Criterion:
     flags: tuple[str, ...] = ()
     section: str = ""
     group_id: str = ""
+    source_id: str = ""
+    """The source's own identifier (the Skills England API's GUID), kept so a re-import can be matched."""
 
     @property
     def real_work_only(self) -> bool:
@@ -81,6 +96,15 @@ class Prerequisite:
 
 
 @dataclass(frozen=True)
+class Descriptor:
+    """A pass, merit or distinction descriptor of one EPA method: judged at the EPA, never a gateway item."""
+
+    id: str
+    grade: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Component:
     """An EPA component or assessment method."""
 
@@ -91,6 +115,58 @@ class Component:
     grades: tuple[str, ...] = ()
     duration_hours: float | None = None
     note: str = ""
+    descriptors: tuple[Descriptor, ...] = ()
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A span of time as a plan states it ("one month"), applied with relativedelta."""
+
+    years: int = 0
+    months: int = 0
+    weeks: int = 0
+    days: int = 0
+
+    def delta(self) -> relativedelta:
+        return relativedelta(years=self.years, months=self.months, weeks=self.weeks, days=self.days)
+
+    def words(self) -> str:
+        parts = [(self.years, "year"), (self.months, "month"), (self.weeks, "week"), (self.days, "day")]
+        return ", ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n) or "0 days"
+
+
+DEFAULT_GATEWAY_BEFORE_EPA = Offset(months=1)
+
+
+@dataclass(frozen=True)
+class Duty:
+    """A duty of the occupation: the criteria it maps to, and whether it is core or belongs to options."""
+
+    id: str
+    text: str
+    core: bool = True
+    options: tuple[str, ...] = ()
+    criteria: tuple[str, ...] = ()
+    source_id: str = ""
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What the official standards data says about this version, kept as published."""
+
+    status: str = ""
+    lars_code: str = ""
+    latest_end: str | None = None
+    assessment_plan_url: str = ""
+    standard_page_url: str = ""
+    english_and_maths: str = ""
+    epa_months: float | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +219,8 @@ class AssessmentPlan:
     milestones: tuple[MilestoneSpec, ...] = ()
     gateway_checklist: tuple[ChecklistItem, ...] = ()
     grading: tuple[GradingRule, ...] = ()
+    gateway_before_epa: Offset = DEFAULT_GATEWAY_BEFORE_EPA
+    """How long before the end-point assessment the gateway falls (the plan's own rule; one month if unstated)."""
 
     def component(self, component_id: str) -> Component | None:
         return next((c for c in self.components if c.id == component_id), None)
@@ -173,6 +251,9 @@ class Standard:
     qualifications: tuple[Qualification, ...] = ()
     otj_minimum_hours: float | None = None
     """The off-the-job minimum published for this version (from 1 Aug 2025), in hours; None where none is."""
+    duties: tuple[Duty, ...] = ()
+    options: tuple[Option, ...] = ()
+    publication: Publication | None = None
 
     def all_criteria(self) -> Iterator[Criterion]:
         for group in self.groups:
@@ -282,7 +363,8 @@ def standard_from_dict(data: Any) -> Standard:
                 r.fail(f"{path}.id", f"duplicate criterion id '{cid}' (first at {seen_criteria[cid]})")
             else:
                 seen_criteria[cid] = path
-        section = r.get(r.get(obj, "source", path, dict, {}), "section", f"{path}.source", str, "")
+        source = r.get(obj, "source", path, dict, {})
+        section = r.get(source, "section", f"{path}.source", str, "")
         return Criterion(
             id=cid,
             text=r.text(obj, "text", path),
@@ -292,6 +374,7 @@ def standard_from_dict(data: Any) -> Standard:
             flags=tuple(dict.fromkeys((*inherited, *r.get(obj, "flags", path, list, [])))),
             section=section or "",
             group_id=group_id,
+            source_id=r.get(source, "id", f"{path}.source", str, "") or "",
         )
 
     def group(path: str, obj: Any, inherited: tuple[str, ...] = ()) -> Group | None:
@@ -336,8 +419,8 @@ def standard_from_dict(data: Any) -> Standard:
     level = r.get(data, "level", "$", int)
     partial = r.get(data, "partial", "$", bool)
     kind = r.text(data, "kind", "$")
-    if kind and kind not in ("apprenticeship-standard", "qualification"):
-        r.fail("$.kind", f"unknown kind '{kind}' (expected apprenticeship-standard or qualification)")
+    if kind and kind not in STANDARD_KINDS:
+        r.fail("$.kind", f"unknown kind '{kind}' (expected one of {', '.join(STANDARD_KINDS)})")
     effective = r.get(data, "effective", "$", dict, {})
     standard = Standard(
         id=r.text(data, "id", "$"),
@@ -362,12 +445,70 @@ def standard_from_dict(data: Any) -> Standard:
         groups=tuple(g for g in groups if g),
         plan=plan or AssessmentPlan(),
         otj_minimum_hours=_non_negative(r, data, "otj_minimum_hours", "$"),
+        options=tuple(Option(r.text(o, "id", p), r.text(o, "title", p)) for p, o in r.items(data, "options", "$")),
+        duties=tuple(_duty(r, p, d) for p, d in r.items(data, "duties", "$")),
+        publication=_publication(r, data),
     )
+    _check_duties(r, standard, seen_criteria)
     if not seen_criteria and not standard.partial and not r.problems:
         r.fail("$.groups", 'a standard with no criteria must say so with "partial": true and a note')
     if r.problems:
         raise StandardError(r.problems)
     return standard
+
+
+def _duty(r: _Reader, path: str, obj: Any) -> Duty:
+    return Duty(
+        id=r.text(obj, "id", path),
+        text=r.text(obj, "text", path),
+        core=r.get(obj, "core", path, bool, True),
+        options=tuple(r.get(obj, "options", path, list, [])),
+        criteria=tuple(r.get(obj, "criteria", path, list, [])),
+        source_id=r.get(r.get(obj, "source", path, dict, {}), "id", f"{path}.source", str, "") or "",
+    )
+
+
+def _check_duties(r: _Reader, standard: Standard, criteria: dict[str, str]) -> None:
+    """A duty names criteria and options the standard defines."""
+    options = {o.id for o in standard.options}
+    seen: dict[str, str] = {}
+    for i, duty in enumerate(standard.duties):
+        path = f"$.duties[{i}]"
+        if duty.id in seen:
+            r.fail(f"{path}.id", f"duplicate duty id '{duty.id}' (first at {seen[duty.id]})")
+        seen.setdefault(duty.id, path)
+        for j, cid in enumerate(duty.criteria):
+            if cid not in criteria:
+                r.fail(f"{path}.criteria[{j}]", f"unknown criterion '{cid}'")
+        for j, oid in enumerate(duty.options):
+            if oid not in options:
+                r.fail(f"{path}.options[{j}]", f"unknown option '{oid}' (not in options)")
+
+
+def _publication(r: _Reader, data: Any) -> Publication | None:
+    obj = r.get(data, "publication", "$", dict, None)
+    if obj is None:
+        return None
+    path = "$.publication"
+    return Publication(
+        status=r.text(obj, "status", path, required=False),
+        lars_code=r.text(obj, "lars_code", path, required=False),
+        latest_end=r.get(obj, "latest_end", path, (str, type(None)), None),
+        assessment_plan_url=r.text(obj, "assessment_plan_url", path, required=False),
+        standard_page_url=r.text(obj, "standard_page_url", path, required=False),
+        english_and_maths=r.text(obj, "english_and_maths", path, required=False),
+        epa_months=_non_negative(r, obj, "epa_months", path),
+    )
+
+
+def _offset(r: _Reader, obj: Any, path: str) -> Offset:
+    for unit in obj if isinstance(obj, dict) else ():
+        if unit not in ("years", "months", "weeks", "days"):
+            r.fail(f"{path}.{unit}", "unknown offset unit (expected years, months, weeks or days)")
+    units = {u: r.get(obj, u, path, int, 0) for u in ("years", "months", "weeks", "days")}
+    if any(v < 0 for v in units.values()):
+        r.fail(path, "an offset counts forward: no negative values")
+    return Offset(**units)
 
 
 def _non_negative(r: _Reader, obj: Any, key: str, path: str) -> float | None:
@@ -396,15 +537,31 @@ def _plan(r: _Reader, obj: Any, path: str) -> AssessmentPlan | None:
         )
     components = []
     for p, item in r.items(obj, "components", path):
+        grades = tuple(r.get(item, "grades", p, list, []))
+        for g in grades:
+            if g not in (*METHOD_GRADES, "refer"):
+                r.fail(f"{p}.grades", f"unknown grade '{g}' (expected {', '.join(METHOD_GRADES)} or refer)")
+        descriptors = []
+        for dp, d in r.items(item, "criteria", p):
+            grade = r.text(d, "grade", dp)
+            if grade and grade not in DESCRIPTOR_GRADES:
+                r.fail(f"{dp}.grade", f"unknown grade '{grade}' (expected {', '.join(DESCRIPTOR_GRADES)})")
+            descriptors.append(Descriptor(r.text(d, "id", dp), grade, r.text(d, "text", dp)))
+        _unique(
+            r,
+            [(dp, d.id) for (dp, _), d in zip(r.items(item, "criteria", p), descriptors, strict=True)],
+            "descriptor id",
+        )
         components.append(
             Component(
                 id=r.text(item, "id", p),
                 title=r.text(item, "title", p),
                 description=r.text(item, "description", p, required=False),
                 weight=r.get(item, "weight", p, float, None),
-                grades=tuple(r.get(item, "grades", p, list, [])),
+                grades=grades,
                 duration_hours=r.get(item, "duration_hours", p, float, None),
                 note=r.text(item, "note", p, required=False),
+                descriptors=tuple(descriptors),
             )
         )
     milestone_items = r.items(obj, "milestones", path, required=True)
@@ -466,6 +623,9 @@ def _plan(r: _Reader, obj: Any, path: str) -> AssessmentPlan | None:
         milestones=tuple(milestones),
         gateway_checklist=tuple(checklist),
         grading=tuple(rules),
+        gateway_before_epa=_offset(r, obj["gateway_before_epa"], f"{path}.gateway_before_epa")
+        if "gateway_before_epa" in obj
+        else DEFAULT_GATEWAY_BEFORE_EPA,
     )
 
 
@@ -516,6 +676,9 @@ def _check_rules(r: _Reader, plan: AssessmentPlan) -> None:
                     r.fail(mp, "pass_criteria, distinction_criteria and distinction_needed must be whole numbers")
                 elif needed > total:
                     r.fail(f"{mp}.distinction_needed", f"{needed} is more than the {total} distinction criteria")
+            if "combination" in p:
+                table = p["combination"] if isinstance(p["combination"], dict) else {}
+                _check_table(r, plan, table, f"{path}.combination", component_ids)
         elif rule.kind == "weighted-components":
             comps = p.get("components")
             if not isinstance(comps, list) or not comps:
@@ -534,3 +697,51 @@ def _check_rules(r: _Reader, plan: AssessmentPlan) -> None:
                 total += c["weight"]
             if abs(total - 100) > 1e-9:
                 r.fail(f"{path}.components", f"weights add up to {total:g}, not 100")
+        elif rule.kind == "combination-table":
+            _check_table(r, plan, p, path, component_ids)
+
+
+def _check_table(r: _Reader, plan: AssessmentPlan, p: dict[str, Any], path: str, component_ids: set[str]) -> None:
+    """A combination table names real methods and gives one overall grade for every combination of their
+    passing grades (a Fail in any method fails overall, so fail rows are not needed)."""
+    import itertools
+
+    methods = p.get("methods")
+    if not isinstance(methods, list) or not methods or not all(isinstance(m, str) for m in methods):
+        r.fail(f"{path}.methods", "a combination table needs the list of methods it combines, in column order")
+        return
+    for i, m in enumerate(methods):
+        if m not in component_ids:
+            r.fail(f"{path}.methods[{i}]", f"unknown component '{m}' (not in plan.components)")
+    if len(set(methods)) != len(methods):
+        r.fail(f"{path}.methods", "a method is named twice")
+    rows = p.get("rows")
+    if not isinstance(rows, list) or not rows:
+        r.fail(f"{path}.rows", 'a combination table needs rows: {"grades": [one per method], "overall": grade}')
+        return
+    passing = {m: _passing_grades(plan.component(m)) for m in methods}
+    seen: dict[tuple[str, ...], str] = {}
+    for i, row in enumerate(rows):
+        rp = f"{path}.rows[{i}]"
+        grades = row.get("grades") if isinstance(row, dict) else None
+        overall = row.get("overall") if isinstance(row, dict) else None
+        if not isinstance(grades, list) or len(grades) != len(methods):
+            r.fail(f"{rp}.grades", f"needs {len(methods)} grades, one per method ({', '.join(methods)})")
+            continue
+        for m, g in zip(methods, grades, strict=True):
+            if g not in passing[m]:
+                r.fail(f"{rp}.grades", f"'{g}' is not a passing grade of {m} (expected {', '.join(passing[m])})")
+        if overall not in METHOD_GRADES:
+            r.fail(f"{rp}.overall", f"unknown grade {overall!r} (expected {', '.join(METHOD_GRADES)})")
+        key = tuple(grades)
+        if key in seen:
+            r.fail(f"{rp}.grades", f"the combination {' + '.join(key)} is already given at {seen[key]}")
+        seen.setdefault(key, rp)
+    for combo in itertools.product(*(passing[m] for m in methods)):
+        if combo not in seen:
+            r.fail(f"{path}.rows", f"no row for {' + '.join(combo)}")
+
+
+def _passing_grades(component: Component | None) -> tuple[str, ...]:
+    grades = component.grades if component and component.grades else METHOD_GRADES
+    return tuple(g for g in grades if g not in ("fail", "refer"))

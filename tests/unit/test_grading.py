@@ -180,7 +180,7 @@ def test_csp_reason_says_what_a_distinction_needs() -> None:
     assert result.grade == "Pass"
     assert result.reason.startswith("Pass: Observation needs 1 more distinction criterion for Distinction")
     assert result.provisional
-    assert "no rule combining" in result.reason
+    assert "no table combining the method grades" in result.reason
 
 
 def test_csp_every_method_at_distinction_is_a_provisional_distinction() -> None:
