@@ -1,0 +1,313 @@
+"""Skills England (formerly IfATE) apprenticeship standards data, mapped to this app's standard format.
+
+The API (``/api/apprenticeshipstandards`` and ``/api/foundationapprenticeships``) gives each version of a
+standard as one JSON record. Its knowledge, skills and behaviours carry GUIDs, not the familiar codes: as DfE's
+own course service does, K1..Kn, S1..Sn and B1..Bn are numbered in the record's order, and each GUID is kept
+as the criterion's source id. Foundation apprenticeships list ``technicalKnowledges``, ``technicalSkills`` and
+``employabilitySkillsAndBehaviours`` instead; they are numbered K, S and B the same way, so evidence is tagged
+alike on both.
+
+What the API does not hold, the mapping does not invent: EPA methods, their pass/merit/distinction descriptors
+and the grading table live in the assessment plan document, so an imported standard's grading rule says
+``grading rules not imported: add them from the assessment plan`` until the provider adds them (see
+``catalog.RULES_SUFFIX``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+APPROVED = "approved for delivery"
+NOT_IMPORTED_NOTE = (
+    "grading rules not imported: add them from the assessment plan. The standards data holds no EPA method "
+    "detail; add the methods, their descriptors and the grading table with `portfolio standards edit-rules`."
+)
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+_REFERENCE = re.compile(r"^(ST|FA)\d{4}$", re.IGNORECASE)
+_SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+# (API list key, id key inside each item, our id prefix, criterion kind, group title) per kind of record.
+_STANDARD_LISTS = (
+    ("knowledges", "knowledgeId", "K", "knowledge", "Knowledge"),
+    ("skills", "skillId", "S", "skill", "Skills"),
+    ("behaviours", "behaviourId", "B", "behaviour", "Behaviours"),
+)
+_FOUNDATION_LISTS = (
+    ("technicalKnowledges", "id", "K", "knowledge", "Technical knowledge"),
+    ("technicalSkills", "id", "S", "skill", "Technical skills"),
+    ("employabilitySkillsAndBehaviours", "id", "B", "behaviour", "Employability skills and behaviours"),
+)
+
+
+class RecordProblem(ValueError):
+    """The record cannot become a standard; the message is one line saying what and where."""
+
+
+def clean_text(value: Any) -> str:
+    """The API's text as one line: HTML tags dropped, entities decoded, whitespace runs made one space."""
+    if not isinstance(value, str):
+        return ""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", value))).strip()
+
+
+def is_foundation(record: Mapping[str, Any]) -> bool:
+    return any(key in record for key, *_ in _FOUNDATION_LISTS) and not any(key in record for key, *_ in _STANDARD_LISTS)
+
+
+def reference_of(record: Any) -> str:
+    return str(record.get("referenceNumber", "")).strip().upper() if isinstance(record, Mapping) else ""
+
+
+def version_of(record: Mapping[str, Any]) -> str:
+    return str(record.get("version") or record.get("versionNumber") or "").strip()
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version)) or (0,)
+
+
+def approved(record: Mapping[str, Any]) -> bool:
+    return str(record.get("status", "")).strip().lower() == APPROVED
+
+
+def choose(records: Iterable[Mapping[str, Any]], reference: str, version: str | None) -> Mapping[str, Any]:
+    """The version asked for, else the latest approved for delivery; one line saying why when there is none."""
+    candidates = [r for r in records if reference_of(r) == reference.upper()]
+    if not candidates:
+        raise RecordProblem(f"--reference: no standard {reference} in the source")
+    if version is not None:
+        wanted = [r for r in candidates if version_of(r) == version]
+        if not wanted:
+            have = ", ".join(sorted({version_of(r) for r in candidates}, key=_version_key))
+            raise RecordProblem(f"--version: {reference} has no version {version} in the source (it has {have})")
+        return wanted[0]
+    live = [r for r in candidates if approved(r)]
+    if not live:
+        statuses = ", ".join(sorted({f"{version_of(r)} {r.get('status', '')!s}".strip() for r in candidates}))
+        raise RecordProblem(
+            f"--reference: no version of {reference} is approved for delivery ({statuses}); name one with --version"
+        )
+    return max(live, key=lambda r: _version_key(version_of(r)))
+
+
+def standard_id(reference: str, version: str) -> str:
+    """``st0116-v1.2``: one file per version, so a new version installs beside the old one."""
+    return _SLUG_UNSAFE.sub("-", f"{reference.lower()}-v{version}").strip("-")
+
+
+def _date(value: Any) -> str | None:
+    """The API's ``2023-01-01T00:00:00`` as ``2023-01-01``; anything else as absent."""
+    if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        return value[:10]
+    return None
+
+
+def _hours(value: Any, where: str) -> float | None:
+    """``minimumHoursForCompliance`` is published as a string ("278"); blank means none published."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        hours = float(str(value).replace(",", "").strip())
+    except ValueError:
+        raise RecordProblem(f"{where}: minimumHoursForCompliance {value!r} is not a number of hours") from None
+    if hours < 0:
+        raise RecordProblem(f"{where}: minimumHoursForCompliance {value!r} is negative")
+    return hours
+
+
+def to_standard_document(record: Any, origin: str) -> dict[str, Any]:
+    """The standard file (format 1) for one API record; ``origin`` names where it came from (file or URL)."""
+    if not isinstance(record, Mapping):
+        raise RecordProblem(f"{origin}: a standard record must be a JSON object")
+    reference = reference_of(record)
+    where = f"{origin}: {reference or 'record'}"
+    if not _REFERENCE.match(reference):
+        raise RecordProblem(f"{where}: referenceNumber {record.get('referenceNumber')!r} is not like ST0116")
+    version = version_of(record)
+    if not version:
+        raise RecordProblem(f"{where}: no version")
+    where = f"{origin}: {reference} version {version}"
+    title = clean_text(record.get("title"))
+    if not title:
+        raise RecordProblem(f"{where}: no title")
+    level = record.get("level")
+    if isinstance(level, str) and level.strip().isdigit():
+        level = int(level)
+    if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 8:
+        raise RecordProblem(f"{where}: level {record.get('level')!r} is not a level from 1 to 8")
+    foundation = is_foundation(record)
+
+    guids: dict[str, str] = {}
+    groups = []
+    for key, id_key, prefix, kind, group_title in _FOUNDATION_LISTS if foundation else _STANDARD_LISTS:
+        items = record.get(key) or []
+        if not isinstance(items, list):
+            raise RecordProblem(f"{where}: {key} must be a list")
+        criteria = []
+        for n, item in enumerate(items, start=1):
+            cid = f"{prefix}{n}"
+            text = clean_text(item.get("detail")) if isinstance(item, Mapping) else ""
+            if not text:
+                raise RecordProblem(f"{where}: {key}[{n - 1}] has no detail text")
+            guid = str(item.get(id_key) or "").strip().lower()
+            if not guid:
+                raise RecordProblem(f"{where}: {key}[{n - 1}] has no {id_key}")
+            if guid in guids:
+                raise RecordProblem(f"{where}: duplicate GUID {guid} ({guids[guid]} and {cid})")
+            guids[guid] = cid
+            criteria.append({"id": cid, "text": text, "kind": kind, "source": {"id": guid}})
+        if criteria:
+            groups.append({"id": key, "title": group_title, "kind": "ksb-area", "criteria": criteria})
+    if not guids:
+        keys = ", ".join(k for k, *_ in (_FOUNDATION_LISTS if foundation else _STANDARD_LISTS))
+        raise RecordProblem(f"{where}: the record has no knowledge, skills or behaviours ({keys} are empty)")
+
+    options, option_ids = _options(record.get("options"), where)
+    duties = _duties(record.get("duties"), guids, option_ids, where)
+    months = record.get("typicalDuration")
+    duration: dict[str, Any] = {}
+    if isinstance(months, int) and not isinstance(months, bool) and months > 0:
+        duration["typical_months"] = [months]
+    plan_url = clean_text(record.get("assessmentPlanUrl"))
+    publication = {
+        "status": clean_text(record.get("status")),
+        "lars_code": clean_text(str(record.get("larsCode") or "")),
+        "latest_end": _date(record.get("latestEndDate")),
+        "assessment_plan_url": plan_url,
+        "standard_page_url": clean_text(
+            record.get("standardPageUrl") or record.get("foundationApprenticeshipUrl") or ""
+        ),
+        "english_and_maths": clean_text(_english_and_maths(record.get("englishAndMathsQualifications"))),
+    }
+    epa = record.get("ePALength")
+    if isinstance(epa, (int, float)) and not isinstance(epa, bool) and epa >= 0:
+        publication["epa_months"] = epa
+    publication = {k: v for k, v in publication.items() if v not in ("", None)}
+    source = {"file": plan_url or origin, "title": f"Skills England {reference} version {version}: {title}"}
+    notes = [
+        f"Imported from the Skills England standards data ({origin}). K, S and B numbers follow the order of the "
+        "data; each criterion keeps the data's GUID as its source id. Texts are the data's, whitespace "
+        "normalised and HTML removed.",
+        "The EPA methods, their pass, merit and distinction descriptors and the grading table are in the "
+        "assessment plan" + (f" ({plan_url})" if plan_url else "") + ", not in the data: add them with "
+        f"`portfolio standards edit-rules {standard_id(reference, version)}`.",
+    ]
+    document: dict[str, Any] = {
+        "format": 1,
+        "id": standard_id(reference, version),
+        "title": title,
+        "kind": "foundation-apprenticeship" if foundation else "apprenticeship-standard",
+        "level": level,
+        "version": version,
+        "reference": reference,
+        "source": source,
+        "effective": {"from": _date(record.get("earliestStartDate")), "to": _date(record.get("latestStartDate"))},
+        "partial": False,
+        "notes": notes,
+        "qualifications": _qualifications(record.get("qualifications")),
+        "groups": groups,
+        "options": options,
+        "duties": duties,
+        "publication": publication,
+        "plan": {
+            "duration": duration,
+            "prerequisites": [],
+            "milestones": [],
+            "gateway_checklist": [],
+            "grading": [{"kind": "none", "note": NOT_IMPORTED_NOTE}],
+        },
+    }
+    hours = _hours(record.get("minimumHoursForCompliance"), where)
+    if hours is not None:
+        document["otj_minimum_hours"] = hours
+    return {k: v for k, v in document.items() if v != []}
+
+
+def _options(value: Any, where: str) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """The standard's options as ``O1``, ``O2``..., and a map from the API's option GUID (or title) to them."""
+    out, ids = [], {}
+    for n, item in enumerate(value or [], start=1):
+        if isinstance(item, Mapping):
+            title, guid = clean_text(item.get("title")), str(item.get("optionId") or "").strip().lower()
+        else:
+            title, guid = clean_text(item), ""
+        if not title:
+            raise RecordProblem(f"{where}: options[{n - 1}] has no title")
+        oid = f"O{n}"
+        out.append({"id": oid, "title": title})
+        for key in (guid, title.lower()):
+            if key:
+                ids[key] = oid
+    return out, ids
+
+
+def _duties(value: Any, guids: Mapping[str, str], options: Mapping[str, str], where: str) -> list[dict[str, Any]]:
+    duties = []
+    seen: set[str] = set()
+    for n, item in enumerate(value or [], start=1):
+        if not isinstance(item, Mapping):
+            raise RecordProblem(f"{where}: duties[{n - 1}] must be an object")
+        text = clean_text(item.get("dutyDetail"))
+        if not text:
+            raise RecordProblem(f"{where}: duties[{n - 1}] has no dutyDetail")
+        guid = str(item.get("dutyId") or item.get("dutyID") or "").strip().lower()
+        if guid and (guid in seen or guid in guids):
+            raise RecordProblem(f"{where}: duplicate GUID {guid} (duty D{n})")
+        seen.add(guid)
+        criteria = []
+        for key in ("mappedKnowledge", "mappedSkills", "mappedBehaviour"):
+            for ref in item.get(key) or []:
+                cid = guids.get(str(ref).strip().lower())
+                if cid is None:
+                    raise RecordProblem(f"{where}: duty D{n} maps {key} {ref!r}, which the record does not list")
+                criteria.append(cid)
+        duty_options = []
+        for ref in item.get("mappedOptions") or []:
+            oid = options.get(str(ref).strip().lower())
+            if oid is None:
+                raise RecordProblem(f"{where}: duty D{n} maps option {ref!r}, which the record does not list")
+            duty_options.append(oid)
+        core = item.get("isThisACoreDuty")
+        duty: dict[str, Any] = {
+            "id": f"D{n}",
+            "text": text,
+            "core": bool(core) if core is not None else not duty_options,
+            "criteria": list(dict.fromkeys(criteria)),
+        }
+        if duty_options:
+            duty["options"] = list(dict.fromkeys(duty_options))
+        if guid:
+            duty["source"] = {"id": guid}
+        duties.append(duty)
+    return duties
+
+
+def _qualifications(value: Any) -> list[dict[str, Any]]:
+    out = []
+    for item in value or []:
+        if not isinstance(item, Mapping):
+            continue
+        title = clean_text(item.get("title"))
+        if not title:
+            continue
+        qual: dict[str, Any] = {"number": clean_text(str(item.get("qualificationId") or "")) or "-", "title": title}
+        level = str(item.get("level") or "").strip()
+        if level.isdigit() and 1 <= int(level) <= 8:
+            qual["level"] = int(level)
+        out.append(qual)
+    return out
+
+
+def _english_and_maths(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value if v)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, ""))
+    return ""

@@ -1,0 +1,226 @@
+"""``portfolio standards import``: one standard from the Skills England data, installed in the user's folder.
+
+The source is a file or an http(s) URL holding one record or a list of them. A list is scanned record by
+record (``json_records``) from a memory map, so the 75 MB list of every standard is never parsed whole nor
+held twice; only records naming the reference asked for are parsed. Whatever goes wrong is one
+:class:`ImportRefused` line and nothing is written: the standard file is written atomically, and only once
+it has passed the schema and the model's own checks.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from portfolio_tui import catalog, locations
+from portfolio_tui.domain import skills_england
+from portfolio_tui.domain.standard import StandardError, standard_from_dict
+from portfolio_tui.json_records import NotAList, first_byte, records
+from portfolio_tui.services.errors import ServiceError
+
+SIZE_LIMIT = 512 * 1024 * 1024
+"""Seven times today's full list; anything larger is not the standards data."""
+DEFAULT_TIMEOUT = 60.0
+_CHUNK = 1 << 20
+
+
+class ImportRefused(ServiceError):
+    """The source or the record cannot be imported; one line saying what and where."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    standard_id: str
+    path: Path
+    changed: bool
+    """False when the same version was already installed with the same content."""
+    replaced: bool = False
+    """True when the same version was installed with different content (the data was corrected)."""
+
+
+def import_standard(
+    source: str,
+    reference: str | None = None,
+    version: str | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    size_limit: int = SIZE_LIMIT,
+) -> ImportResult:
+    """Read ``source``, pick the record, map and check it, and install it unless it is already there."""
+    with _opened(source, timeout, size_limit) as buffer:
+        record = _pick(buffer, source, reference, version)
+    try:
+        document = skills_england.to_standard_document(record, source)
+    except skills_england.RecordProblem as exc:
+        raise ImportRefused(str(exc)) from None
+    problems = catalog.schema_problems(document, "standard.schema.json")
+    try:
+        standard_from_dict(document)
+    except StandardError as exc:
+        problems += exc.problems
+    if problems:
+        path, message = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ImportRefused(f"{source}: the record does not make a valid standard: {path}: {message}{more}")
+    return _install(document)
+
+
+def _install(document: dict[str, Any]) -> ImportResult:
+    import orjson
+
+    from portfolio_tui.store.storage import write_atomically
+
+    folder = locations.user_standards_dir()
+    target = folder / f"{document['id']}.json"
+    data = orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+    replaced = False
+    if target.exists():
+        try:
+            if orjson.loads(target.read_bytes()) == document:
+                return ImportResult(document["id"], target, changed=False)
+        except (OSError, orjson.JSONDecodeError):
+            pass
+        replaced = True
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(target, data)
+    except OSError as exc:
+        raise ImportRefused(f"{target}: cannot write the standard: {exc.strerror or exc}") from None
+    return ImportResult(document["id"], target, changed=True, replaced=replaced)
+
+
+# --- picking the record ---------------------------------------------------------------------------------
+
+
+def _pick(buffer: memoryview, source: str, reference: str | None, version: str | None) -> Any:
+    import orjson
+
+    start = first_byte(buffer)
+    head = bytes(buffer[start : start + 1])
+    if head == b"{":
+        record = _loads(orjson, buffer, source)
+        if reference is None and version is None:
+            return record
+        return _choose([record], reference or skills_england.reference_of(record), version)
+    if head != b"[":
+        raise ImportRefused(f"{source}: malformed JSON: expected a standard record or a list of them")
+    if reference is None:
+        raise ImportRefused(f"{source}: holds a list of standards; say which one with --reference (e.g. ST0116)")
+    wanted = reference.strip().upper()
+    needle = b'"' + wanted.encode() + b'"'
+    found = []
+    try:
+        for begin, end in records(buffer):
+            if needle in buffer[begin:end]:
+                record = _loads(orjson, buffer[begin:end], source, offset=begin)
+                if skills_england.reference_of(record) == wanted:
+                    found.append(record)
+    except NotAList as exc:
+        raise ImportRefused(f"{source}: malformed JSON: {exc}") from None
+    return _choose(found, wanted, version)
+
+
+def _choose(found: list[Any], reference: str, version: str | None) -> Any:
+    try:
+        return skills_england.choose(found, reference, version)
+    except skills_england.RecordProblem as exc:
+        raise ImportRefused(str(exc)) from None
+
+
+def _loads(orjson: Any, data: memoryview, source: str, offset: int = 0) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise ImportRefused(f"{source}: malformed JSON at byte {offset + exc.pos}: {exc.msg}") from None
+
+
+# --- reading the source ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def _opened(source: str, timeout: float, size_limit: int) -> Iterator[memoryview]:
+    """The source's bytes, memory-mapped; a URL is first downloaded to a temporary file."""
+    if source.startswith(("http://", "https://")):
+        with tempfile.TemporaryFile() as spool:
+            _download(source, spool, timeout, size_limit)
+            with _mapped(spool, source) as view:
+                yield view
+        return
+    if "://" in source:
+        raise ImportRefused(f"{source}: only a file or an http(s) URL can be imported")
+    path = Path(source)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise ImportRefused(f"{source}: not a file")
+    except OSError as exc:
+        raise ImportRefused(f"{source}: cannot read: {exc.strerror}") from None
+    if size > size_limit:
+        raise ImportRefused(f"{source}: {size:,} bytes is over the {size_limit:,}-byte limit for standards data")
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise ImportRefused(f"{source}: cannot read: {exc.strerror}") from None
+    with handle, _mapped(handle, source) as view:
+        yield view
+
+
+@contextmanager
+def _mapped(handle: IO[bytes], source: str) -> Iterator[memoryview]:
+    handle.seek(0, os.SEEK_END)
+    if handle.tell() == 0:
+        raise ImportRefused(f"{source}: malformed JSON: the source is empty")
+    with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        view = memoryview(mapped)
+        try:
+            yield view
+        finally:
+            view.release()
+
+
+def _download(url: str, spool: IO[bytes], timeout: float, size_limit: int) -> None:
+    """Fetch ``url`` into ``spool``: JSON only, at most ``size_limit`` bytes, all within ``timeout`` seconds."""
+    import socket
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked above)
+            final = response.geturl()
+            kind = response.headers.get_content_type()
+            if "json" not in kind:
+                moved = f" (redirected to {final})" if final != url else ""
+                raise ImportRefused(f"{url}: the server sent {kind}, not JSON{moved}")
+            length = response.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > size_limit:
+                raise ImportRefused(f"{url}: {int(length):,} bytes is over the {size_limit:,}-byte limit")
+            received = 0
+            while chunk := response.read(_CHUNK):
+                received += len(chunk)
+                if received > size_limit:
+                    raise ImportRefused(f"{url}: more than the {size_limit:,}-byte limit for standards data")
+                if time.monotonic() > deadline:
+                    raise ImportRefused(f"{url}: timed out after {timeout:g} seconds")
+                spool.write(chunk)
+    except urllib.error.HTTPError as exc:
+        raise ImportRefused(f"{url}: the server answered {exc.code} {exc.reason}") from None
+    except (TimeoutError, socket.timeout):
+        raise ImportRefused(f"{url}: timed out after {timeout:g} seconds") from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, (TimeoutError, socket.timeout)):
+            raise ImportRefused(f"{url}: timed out after {timeout:g} seconds") from None
+        raise ImportRefused(f"{url}: cannot fetch: {reason}") from None
+    except (OSError, ValueError) as exc:
+        raise ImportRefused(f"{url}: cannot fetch: {exc}") from None
+    with suppress(OSError):
+        spool.flush()
