@@ -2,6 +2,11 @@
 
 Loading is lazy and by id (``<id>.json`` first), so a headless command pays for the one standard
 it needs. Full JSON Schema validation (jsonschema) runs only when asked, by ``validate_file``.
+
+A rules file ``<id>.rules.json`` beside a standard file holds what a provider adds by hand from the
+assessment plan to an imported standard (EPA methods with their descriptors, grading rules, the gateway
+interval, the gateway checklist, milestones and prerequisites). Its keys replace the same keys of the
+standard's ``plan``; the imported criteria are never touched, so a re-import keeps the rules.
 """
 
 from __future__ import annotations
@@ -57,19 +62,89 @@ def _parse(path: Path) -> Any:
         raise StandardError([("$", str(exc))]) from None
 
 
+RULES_SUFFIX = ".rules.json"
+RULES_KEYS = ("components", "grading", "gateway_before_epa", "gateway_checklist", "milestones", "prerequisites")
+"""The plan keys a rules file may set; anything else in it is refused."""
+
+
+def rules_path(standard_path: Path) -> Path:
+    return standard_path.with_name(standard_path.name.removesuffix(".json") + RULES_SUFFIX)
+
+
+def with_rules(document: Any, rules: Any, rules_name: str) -> tuple[Any, list[tuple[str, str]]]:
+    """The standard document with the rules file's plan keys in place, and the rules file's own problems."""
+    if not isinstance(rules, dict):
+        return document, [(rules_name + ": $", "a rules file must be a JSON object")]
+    problems = []
+    if rules.get("format") != 1:
+        problems.append(
+            (f"{rules_name}: $.format", f"unsupported format {rules.get('format')!r}; this version reads 1")
+        )
+    for key in rules:
+        if key not in (*RULES_KEYS, "format", "standard"):
+            problems.append((f"{rules_name}: $.{key}", f"not a rules key (expected {', '.join(RULES_KEYS)})"))
+    if isinstance(document, dict) and rules.get("standard") not in (None, document.get("id")):
+        problems.append((f"{rules_name}: $.standard", f"is for {rules.get('standard')!r}, not {document.get('id')!r}"))
+    if isinstance(document, dict) and isinstance(document.get("plan"), dict):
+        plan = dict(document["plan"]) | {k: v for k, v in rules.items() if k in RULES_KEYS}
+        document = document | {"plan": plan}
+    return document, problems
+
+
+def _rules_problem_path(path: str, rules: Any, rules_name: str) -> str:
+    """``$.plan.grading[0]...`` as the rules file's own ``$.grading[0]...`` where the key came from it."""
+    for key in RULES_KEYS:
+        prefix = f"$.plan.{key}"
+        if (
+            isinstance(rules, dict)
+            and key in rules
+            and (path == prefix or path.startswith((prefix + ".", prefix + "[")))
+        ):
+            return f"{rules_name}: $.{path[len('$.plan.') :]}"
+    return path
+
+
+def _read_with_rules(path: Path) -> Any:
+    """The standard's JSON with its rules file applied; a broken rules file is a problem of the standard."""
+    data = _parse(path)
+    rules_file = rules_path(path)
+    if not rules_file.is_file():
+        return data
+    try:
+        rules = _parse(rules_file)
+    except StandardError as exc:
+        raise StandardError([(f"{rules_file.name}: {p}", m) for p, m in exc.problems]) from None
+    merged, problems = with_rules(data, rules, rules_file.name)
+    if problems:
+        raise StandardError(problems)
+    try:
+        standard_from_dict(merged)
+    except StandardError as exc:
+        raise StandardError([(_rules_problem_path(p, rules, rules_file.name), m) for p, m in exc.problems]) from None
+    return merged
+
+
 @lru_cache(maxsize=64)
-def _load_cached(path: Path, mtime_ns: int) -> Standard:
-    return standard_from_dict(_parse(path))
+def _load_cached(path: Path, mtime_ns: int, rules_mtime_ns: int) -> Standard:
+    return standard_from_dict(_read_with_rules(path))
 
 
 def load_file(path: Path) -> Standard:
-    """Load one standard file, or raise :class:`StandardError` with every problem found."""
+    """Load one standard file (with its rules file, if any), or raise :class:`StandardError` with every problem."""
     path = Path(path)
     try:
         mtime = path.stat().st_mtime_ns
     except OSError as exc:
         raise StandardError([("$", f"cannot read the file: {exc.strerror}")]) from None
-    return _load_cached(path.resolve(), mtime)
+    try:
+        rules_mtime = rules_path(path).stat().st_mtime_ns
+    except OSError:
+        rules_mtime = 0
+    return _load_cached(path.resolve(), mtime, rules_mtime)
+
+
+def is_standard_file(path: Path) -> bool:
+    return path.name.endswith(".json") and not path.name.endswith(RULES_SUFFIX)
 
 
 def _dirs() -> list[tuple[Path, str]]:
@@ -83,7 +158,7 @@ def installed() -> tuple[list[Installed], list[Broken]]:
     for folder, origin in _dirs():
         if not folder.is_dir():
             continue
-        for path in sorted(folder.glob("*.json")):
+        for path in sorted(p for p in folder.glob("*.json") if is_standard_file(p)):
             try:
                 standard = load_file(path)
             except StandardError as exc:
@@ -138,3 +213,30 @@ def schema_problems(data: object, schema_name: str) -> list[tuple[str, str]]:
         leaf = best_match([error]) if error.context else error
         problems.append((leaf.json_path, leaf.message))
     return problems
+
+
+def rules_problems(standard_path: Path, rules: Any, rules_name: str) -> list[tuple[str, str]]:
+    """Every problem a rules file would give the standard it sits beside: its own keys, the schema, the model."""
+    try:
+        data = _parse(standard_path)
+    except StandardError as exc:
+        return exc.problems
+    merged, problems = with_rules(data, rules, rules_name)
+    if problems:
+        return problems
+    problems = [
+        (_rules_problem_path(p, rules, rules_name), m) for p, m in schema_problems(merged, "standard.schema.json")
+    ]
+    try:
+        standard_from_dict(merged)
+    except StandardError as exc:
+        problems.extend((_rules_problem_path(p, rules, rules_name), m) for p, m in exc.problems)
+    return list(dict.fromkeys(problems))
+
+
+def find(standard_id: str) -> Installed:
+    """The installed standard with this id, with its file and origin."""
+    for item in installed()[0]:
+        if item.standard.id == standard_id:
+            return item
+    raise StandardNotFound(standard_id)

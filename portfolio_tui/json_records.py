@@ -17,6 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from mmap import mmap
+
+Buffer = bytes | mmap
+"""Bytes in memory, or a file mapped from disk (what ``standards import`` passes)."""
 
 _STRING = rb'"(?:[^"\\]++|\\.)*+"'
 _MAX_DEPTH = 8
@@ -35,40 +39,46 @@ _SEPARATOR = re.compile(rb"\s*,\s*")
 _SPACE = re.compile(rb"\s*")
 
 
+def _skip(buffer: Buffer, pos: int) -> int:
+    """The offset after any white space at ``pos`` (``\\s*`` always matches)."""
+    match = _SPACE.match(buffer, pos)
+    return match.end() if match else pos
+
+
 class NotAList(ValueError):
     """The buffer does not hold a JSON list of records; the message says where it stops making sense."""
 
 
-def first_byte(buffer: bytes | memoryview) -> int:
+def first_byte(buffer: Buffer) -> int:
     """The offset of the first character that is not white space (a UTF-8 byte-order mark is skipped)."""
     start = 3 if bytes(buffer[:3]) == b"\xef\xbb\xbf" else 0
-    match = _SPACE.match(buffer, start)  # type: ignore[call-overload]
+    match = _SPACE.match(buffer, start)
     return match.end() if match else start
 
 
-def records(buffer: bytes | memoryview) -> Iterator[tuple[int, int]]:
+def records(buffer: Buffer) -> Iterator[tuple[int, int]]:
     """Each top-level element's ``(start, end)`` byte span, in order; :class:`NotAList` on a structural fault."""
     pos = first_byte(buffer)
     if buffer[pos : pos + 1] != b"[":
         raise NotAList(f"byte {pos}: expected a list of records")
-    pos = _SPACE.match(buffer, pos + 1).end()  # type: ignore[call-overload, union-attr]
+    pos = _skip(buffer, pos + 1)
     if buffer[pos : pos + 1] == b"]":
         return
     while True:
-        match = _VALUE.match(buffer, pos)  # type: ignore[call-overload]
+        match = _VALUE.match(buffer, pos)
         if match is None:
             what = "an object" if buffer[pos : pos + 1] != b"{" else "a complete object"
             raise NotAList(f"byte {pos}: expected {what} (the list is cut short, malformed, or nested too deeply)")
         yield match.start(), match.end()
         pos = match.end()
-        separator = _SEPARATOR.match(buffer, pos)  # type: ignore[call-overload]
+        separator = _SEPARATOR.match(buffer, pos)
         if separator and buffer[separator.end() : separator.end() + 1] in (b"{", b"["):
             pos = separator.end()
             continue
-        pos = _SPACE.match(buffer, pos).end()  # type: ignore[call-overload, union-attr]
+        pos = _skip(buffer, pos)
         if buffer[pos : pos + 1] != b"]":
             raise NotAList(f"byte {pos}: expected ',' or ']' after a record")
-        rest = _SPACE.match(buffer, pos + 1).end()  # type: ignore[call-overload, union-attr]
+        rest = _skip(buffer, pos + 1)
         if rest != len(buffer):
             raise NotAList(f"byte {rest}: unexpected text after the list")
         return

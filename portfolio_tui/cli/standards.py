@@ -1,4 +1,5 @@
-"""``portfolio standards list|show|validate``: the frameworks the app knows, and checking new ones."""
+"""``portfolio standards list|show|validate|import|edit-rules``: the frameworks the app knows, bringing in
+official ones, and adding what their assessment plan says."""
 
 from __future__ import annotations
 
@@ -31,6 +32,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(func=cmd_validate)
 
+    p = inner.add_parser(
+        "import",
+        help="install a standard from the Skills England standards data (a JSON file or an http(s) URL)",
+        description="Install one standard from the Skills England (IfATE) apprenticeship standards data into "
+        "your standards folder and print its id. SOURCE holds one standard or a list; from a list, --reference "
+        "picks one, at its latest version approved for delivery unless --version names another. "
+        "Exit status: 0 installed or already installed, 2 bad source or record (nothing written).",
+    )
+    p.add_argument("source", metavar="SOURCE", help="a JSON file, or an http(s) URL of the standards API")
+    p.add_argument("--reference", metavar="STxxxx", help="the standard to take from a list, e.g. ST0116")
+    p.add_argument("--version", metavar="X.Y", help="that version rather than the latest approved for delivery")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="give up on a URL after this long")
+    p.set_defaults(func=cmd_import)
+
+    p = inner.add_parser(
+        "edit-rules",
+        help="add EPA methods, grading table and gateway rule from the assessment plan to one of your standards",
+        description="Opens the standard's rules file (<id>.rules.json beside it) in $VISUAL or $EDITOR, or takes "
+        "it from --from FILE, and installs it only if it checks out; otherwise prints one line per problem, "
+        "exits 2 and changes nothing. The imported criteria are never touched.",
+    )
+    p.add_argument("id", help="the standard's id, as `standards list` shows it")
+    p.add_argument("--from", dest="from_file", type=Path, metavar="FILE", help="take the rules from FILE")
+    p.add_argument("--print", dest="print_only", action="store_true", help="print the current rules and stop")
+    p.set_defaults(func=cmd_edit_rules)
+
 
 def summary(item: catalog.Installed) -> dict[str, Any]:
     s = item.standard
@@ -40,7 +67,10 @@ def summary(item: catalog.Installed) -> dict[str, Any]:
         "kind": s.kind,
         "level": s.level,
         "version": s.version,
+        "reference": s.reference,
+        "status": s.publication.status if s.publication else "",
         "partial": s.partial,
+        "missing": s.missing_parts,
         "criteria": len(s.criteria),
         "origin": item.origin,
         "path": str(item.path),
@@ -63,16 +93,25 @@ def cmd_list(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     table = Table(title="Installed standards", title_justify="left")
-    for column in ("id", "title", "level", "version", "criteria", "origin"):
-        table.add_column(column)
+    table.add_column("id", no_wrap=True)
+    table.add_column("title", min_width=20, ratio=1)
+    table.add_column("reference", max_width=12, overflow="ellipsis", no_wrap=True)
+    table.add_column("version", max_width=12, overflow="ellipsis", no_wrap=True)
+    table.add_column("status", min_width=10, max_width=21)
+    for column in ("level", "criteria", "origin"):
+        table.add_column(column, no_wrap=True)
     for i in items:
         row = summary(i)
-        partial = " (partial)" if row["partial"] else ""
+        title = text(row["title"])
+        if row["missing"]:
+            title.append(f" (partial: {row['missing']})", style="yellow")
         table.add_row(
             text(row["id"]),
-            text(row["title"] + partial),
-            str(row["level"]),
+            title,
+            text(row["reference"] or "-"),
             text(row["version"]),
+            text(row["status"] or "-"),
+            str(row["level"]),
             str(row["criteria"]),
             row["origin"],
         )
@@ -207,3 +246,71 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path, message in problems:
         print(f"{args.file}: {path}: {message}", file=sys.stderr)
     return 2
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from portfolio_tui.services.standards_import import ImportRefused, import_standard
+
+    try:
+        result = import_standard(args.source, args.reference, args.version, timeout=args.timeout)
+    except ImportRefused as exc:
+        raise CliError(str(exc)) from None
+    if not result.changed:
+        print(f"{result.standard_id}: already installed, nothing changed ({result.path})")
+    elif result.replaced:
+        print(f"{result.standard_id}: updated from the source ({result.path})")
+    else:
+        print(f"{result.standard_id}: installed ({result.path})")
+    return 0
+
+
+def cmd_edit_rules(args: argparse.Namespace) -> int:
+    import sys
+
+    from portfolio_tui.services.standard_rules import RulesRefused, current_rules, install_rules
+
+    try:
+        path, current = current_rules(args.id)
+        if args.print_only:
+            sys.stdout.write(current)
+            return 0
+        if args.from_file is not None:
+            try:
+                new = args.from_file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CliError(f"--from: cannot read {args.from_file}: {exc}") from None
+            shown = str(args.from_file)
+        else:
+            new, shown = _edit(current, path.name), path.name
+            if new == current and path.is_file():
+                print(f"{args.id}: rules unchanged ({path})")
+                return 0
+        target = install_rules(args.id, new, shown)
+    except RulesRefused as exc:
+        for line in exc.problems:
+            print(f"portfolio: {line}", file=sys.stderr)
+        return 2
+    print(f"{args.id}: rules saved ({target})")
+    return 0
+
+
+def _edit(text_now: str, name: str) -> str:
+    """The text after the user's editor has had it; the editor works on a temporary copy, never the file."""
+    import os
+    import shlex
+    import subprocess
+    import tempfile
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise CliError("no editor: set VISUAL or EDITOR, or give the rules with --from FILE")
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / name
+        copy.write_text(text_now, encoding="utf-8")
+        try:
+            status = subprocess.call([*shlex.split(editor), str(copy)])
+        except OSError as exc:
+            raise CliError(f"cannot start the editor {editor!r}: {exc.strerror}") from None
+        if status != 0:
+            raise CliError(f"the editor exited with status {status}; nothing changed")
+        return copy.read_text(encoding="utf-8")

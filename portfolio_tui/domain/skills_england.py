@@ -174,7 +174,7 @@ def to_standard_document(record: Any, origin: str) -> dict[str, Any]:
     if isinstance(months, int) and not isinstance(months, bool) and months > 0:
         duration["typical_months"] = [months]
     plan_url = clean_text(record.get("assessmentPlanUrl"))
-    publication = {
+    publication: dict[str, Any] = {
         "status": clean_text(record.get("status")),
         "lars_code": clean_text(str(record.get("larsCode") or "")),
         "latest_end": _date(record.get("latestEndDate")),

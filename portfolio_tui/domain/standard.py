@@ -28,6 +28,8 @@ STANDARD_KINDS = ("apprenticeship-standard", "foundation-apprenticeship", "quali
 METHOD_GRADES = ("fail", "pass", "merit", "distinction")
 """The grades an EPA method or the overall result can take, lowest first (``refer`` is recorded, not combined)."""
 DESCRIPTOR_GRADES = ("pass", "merit", "distinction")
+NOT_IMPORTED = "grading rules not imported"
+"""How an imported standard's placeholder grading rule starts, until the assessment plan's rules are added."""
 REAL_WORK_ONLY = "real-work-only"
 
 
@@ -266,6 +268,23 @@ class Standard:
 
     def criterion(self, criterion_id: str) -> Criterion | None:
         return self.criteria.get(criterion_id)
+
+    @property
+    def grading_not_imported(self) -> bool:
+        """An imported standard whose grading rules have not been added from the assessment plan yet."""
+        return any(
+            r.kind == "none" and str(r.params.get("note", "")).startswith(NOT_IMPORTED) for r in self.plan.grading
+        )
+
+    @property
+    def missing_parts(self) -> str:
+        """What a user should know is not in the file, in a few words ("" when nothing is)."""
+        parts = []
+        if self.partial:
+            parts.append("criteria incomplete, see notes")
+        if self.grading_not_imported:
+            parts.append("grading rules not imported")
+        return "; ".join(parts)
 
     def all_groups(self) -> Iterator[Group]:
         stack = list(reversed(self.groups))

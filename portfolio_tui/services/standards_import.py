@@ -83,7 +83,7 @@ def _install(document: dict[str, Any]) -> ImportResult:
     replaced = False
     if target.exists():
         try:
-            if orjson.loads(target.read_bytes()) == document:
+            if _content(orjson.loads(target.read_bytes())) == _content(document):
                 return ImportResult(document["id"], target, changed=False)
         except (OSError, orjson.JSONDecodeError):
             pass
@@ -96,34 +96,44 @@ def _install(document: dict[str, Any]) -> ImportResult:
     return ImportResult(document["id"], target, changed=True, replaced=replaced)
 
 
+def _content(document: Any) -> Any:
+    """The standard as published: what it says, not where this copy was read from."""
+    return {k: v for k, v in document.items() if k not in ("notes", "source")} if isinstance(document, dict) else None
+
+
 # --- picking the record ---------------------------------------------------------------------------------
 
 
-def _pick(buffer: memoryview, source: str, reference: str | None, version: str | None) -> Any:
+def _pick(buffer: mmap.mmap, source: str, reference: str | None, version: str | None) -> Any:
     import orjson
 
     start = first_byte(buffer)
     head = bytes(buffer[start : start + 1])
     if head == b"{":
-        record = _loads(orjson, buffer, source)
-        if reference is None and version is None:
-            return record
-        return _choose([record], reference or skills_england.reference_of(record), version)
+        record = _loads(orjson, buffer[:], source)
+        if reference is not None and skills_england.reference_of(record) != reference.strip().upper():
+            raise ImportRefused(f"--reference: {source} holds {skills_england.reference_of(record) or 'no reference'}")
+        if version is not None and isinstance(record, dict) and skills_england.version_of(record) != version:
+            raise ImportRefused(f"--version: {source} holds version {skills_england.version_of(record)}")
+        return record
     if head != b"[":
         raise ImportRefused(f"{source}: malformed JSON: expected a standard record or a list of them")
-    if reference is None:
-        raise ImportRefused(f"{source}: holds a list of standards; say which one with --reference (e.g. ST0116)")
-    wanted = reference.strip().upper()
+    wanted = (reference or "").strip().upper()
     needle = b'"' + wanted.encode() + b'"'
-    found = []
+    found, count = [], 0
     try:
         for begin, end in records(buffer):
-            if needle in buffer[begin:end]:
+            count += 1
+            if reference is not None and buffer.find(needle, begin, end) != -1:
                 record = _loads(orjson, buffer[begin:end], source, offset=begin)
                 if skills_england.reference_of(record) == wanted:
                     found.append(record)
     except NotAList as exc:
         raise ImportRefused(f"{source}: malformed JSON: {exc}") from None
+    if reference is None:
+        raise ImportRefused(
+            f"{source}: holds a list of {count} records; say which standard with --reference (e.g. ST0116)"
+        )
     return _choose(found, wanted, version)
 
 
@@ -134,7 +144,7 @@ def _choose(found: list[Any], reference: str, version: str | None) -> Any:
         raise ImportRefused(str(exc)) from None
 
 
-def _loads(orjson: Any, data: memoryview, source: str, offset: int = 0) -> Any:
+def _loads(orjson: Any, data: bytes, source: str, offset: int = 0) -> Any:
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -145,7 +155,7 @@ def _loads(orjson: Any, data: memoryview, source: str, offset: int = 0) -> Any:
 
 
 @contextmanager
-def _opened(source: str, timeout: float, size_limit: int) -> Iterator[memoryview]:
+def _opened(source: str, timeout: float, size_limit: int) -> Iterator[mmap.mmap]:
     """The source's bytes, memory-mapped; a URL is first downloaded to a temporary file."""
     if source.startswith(("http://", "https://")):
         with tempfile.TemporaryFile() as spool:
@@ -173,21 +183,16 @@ def _opened(source: str, timeout: float, size_limit: int) -> Iterator[memoryview
 
 
 @contextmanager
-def _mapped(handle: IO[bytes], source: str) -> Iterator[memoryview]:
+def _mapped(handle: IO[bytes], source: str) -> Iterator[mmap.mmap]:
     handle.seek(0, os.SEEK_END)
     if handle.tell() == 0:
         raise ImportRefused(f"{source}: malformed JSON: the source is empty")
     with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-        view = memoryview(mapped)
-        try:
-            yield view
-        finally:
-            view.release()
+        yield mapped
 
 
 def _download(url: str, spool: IO[bytes], timeout: float, size_limit: int) -> None:
     """Fetch ``url`` into ``spool``: JSON only, at most ``size_limit`` bytes, all within ``timeout`` seconds."""
-    import socket
     import urllib.error
     import urllib.request
 
@@ -213,11 +218,11 @@ def _download(url: str, spool: IO[bytes], timeout: float, size_limit: int) -> No
                 spool.write(chunk)
     except urllib.error.HTTPError as exc:
         raise ImportRefused(f"{url}: the server answered {exc.code} {exc.reason}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise ImportRefused(f"{url}: timed out after {timeout:g} seconds") from None
     except urllib.error.URLError as exc:
         reason = exc.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
+        if isinstance(reason, TimeoutError):
             raise ImportRefused(f"{url}: timed out after {timeout:g} seconds") from None
         raise ImportRefused(f"{url}: cannot fetch: {reason}") from None
     except (OSError, ValueError) as exc:
