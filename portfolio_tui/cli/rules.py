@@ -97,7 +97,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("path", type=Path)
     p.add_argument("--kind", help="the rule kind (worked out from the other options when left out)")
     p.add_argument("--component")
-    p.add_argument("--grade", choices=("fail", "pass", "distinction"))
+    p.add_argument("--grade", choices=("fail", "pass", "merit", "distinction"))
+    p.add_argument("--met", action="append", default=[], metavar="ID[,ID...]",
+                   help="the method's descriptors found met at the EPA (combination-table standards)")
     p.add_argument("--method")
     p.add_argument("--pass-met", type=int)
     p.add_argument("--distinction-met", type=int)
@@ -272,10 +274,11 @@ def cmd_grade_record(args: argparse.Namespace) -> int:
             raise CliError("--pass-met: required with --method")
         values = {"method": args.method, "pass_met": args.pass_met, "distinction_met": args.distinction_met or 0}
     elif args.component:
-        kind = kind or "weighted-components"
         if args.grade is None:
             raise CliError("--grade: required with --component")
         values = {"component": args.component, "grade": args.grade}
+        if args.met:
+            values["met"] = [m.strip() for item in args.met for m in item.split(",") if m.strip()]
     else:
         raise CliError("say what to record: --component and --grade, --method and --pass-met, or --section ID=MARK")
     if args.on:

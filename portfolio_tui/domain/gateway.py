@@ -197,6 +197,7 @@ class ReadinessReport:
                 "grade": self.prediction.grade,
                 "reason": self.prediction.reason,
                 "provisional": self.prediction.provisional,
+                **({"methods": self.prediction.details["methods"]} if "methods" in self.prediction.details else {}),
             },
         }
 

@@ -178,9 +178,15 @@ def mark_milestone_done(svc: PortfolioService, key: str, *, on: date | str, as_o
     return svc.add_record("milestones", to_record(MilestoneDone(key=key, done_on=done)), detail=f"milestone {key} done")
 
 
-def record_grade(svc: PortfolioService, kind: str, values: dict[str, Any], as_of: date | None = None) -> int:
-    """A recorded result for one of the standard's grading rules, checked against the standard."""
+def record_grade(
+    svc: PortfolioService, kind: str | None, values: dict[str, Any], as_of: date | None = None
+) -> int:
+    """A recorded result for one of the standard's grading rules, checked against the standard.
+
+    ``kind`` None is a per-component result: the standard's weighted-components or combination-table rule.
+    """
     authorize(svc.path, "grade.record")
+    kind = kind or grading.component_kind(svc.standard) or "weighted-components"
     if values.get("on") is not None:
         why = "; a result cannot be dated in the future"
         values = values | {"on": svc.past_date("on", values["on"], as_of, why_not_later=why).isoformat()}

@@ -83,11 +83,32 @@ class CriteriaScreen(PortfolioScreen):
 
         for group in view.standard.groups:
             add_group(tree.root, group)
+        if view.report.duties:
+            self._add_duties(tree.root, view, expanded)
         target = f"criterion:{self.pending}" if self.pending else f"{cursor[0]}:{cursor[1]}" if cursor else None
         self.pending = None
         if target in self.nodes:
             # The tree lays out its new lines on the next refresh; the cursor can only move after that.
             self.call_after_refresh(self._move_to, self.nodes[target])
+
+    def _add_duties(self, root, view: PortfolioView, expanded: set) -> None:
+        """Coverage by duty: each duty of the occupation, and the criteria gaps that block it."""
+        duties = view.report.duties
+        blocked = sum(1 for d in duties if d.missing)
+        label = Text.assemble(("Duties", "bold"), (f"  {len(duties) - blocked}/{len(duties)} clear", "dim"))
+        node = root.add(label, data=("group", "duties"), expand=("group", "duties") in expanded)
+        self.nodes["group:duties"] = node
+        for duty in duties:
+            state = "full" if not duty.missing else "none"
+            where = "core" if duty.core else "option " + ", ".join(duty.options)
+            gap = f"  blocked by {', '.join(duty.missing)}" if duty.missing else "  clear"
+            node.add_leaf(
+                Text.assemble(
+                    (state_mark(state), STATE_RICH.get(state, "")), " ", (clean_text(duty.duty_id), "bold"), " ",
+                    clean_text(duty.text), (f"  ({where})", "dim"), (gap, "dim" if not duty.missing else ""),
+                ),
+                data=("duty", duty.duty_id),
+            )
 
     def _add_evidence(self, node, tagged: tuple[Evidence, ...]) -> None:
         for evidence in tagged:
@@ -133,6 +154,14 @@ class CriteriaScreen(PortfolioScreen):
                 detail.update(Content.assemble(
                     (clean_text(evidence.title), "bold"), f"  {evidence.date.isoformat()} · {evidence.status}",
                     ("  x untags · e edits", "$text-muted"),
+                ))
+        elif kind == "duty":
+            duty = next((d for d in view.report.duties if d.duty_id == key), None)
+            if duty:
+                gaps = ", ".join(duty.missing) or "none"
+                detail.update(Content.assemble(
+                    (clean_text(key), "bold"), f"  maps to {', '.join(duty.criteria) or 'no criteria'}",
+                    f"; gaps: {gaps}\n", Content(clean_text(duty.text)),
                 ))
         else:
             detail.update(Content.styled("Enter opens or closes the group.", "$text-muted"))

@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Input, Select, Static
 
 from portfolio_tui import catalog
 from portfolio_tui.domain.dates import parse_date
+from portfolio_tui.domain.standard import Standard
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.portfolios import PortfolioService
@@ -24,6 +25,14 @@ if TYPE_CHECKING:
     from portfolio_tui.tui.app import PortfolioApp
 
 FIELDS = ("learner", "standard", "start", "end")
+
+
+def choice_label(standard: Standard) -> str:
+    """Title, reference, version and status, and what is missing, so a provider picks the right version."""
+    version = standard.version if len(standard.version) <= 16 else standard.version[:15] + "…"
+    status = standard.publication.status if standard.publication else "status not published"
+    label = f"{standard.title} ({standard.reference or standard.id} v{version}, {status}, level {standard.level})"
+    return label + (f" [partial: {standard.missing_parts}]" if standard.missing_parts else "")
 
 
 class FirstRunScreen(Screen[bool]):
@@ -43,10 +52,7 @@ class FirstRunScreen(Screen[bool]):
 
     def compose(self) -> ComposeResult:
         standards, broken = catalog.installed()
-        options = [
-            (Content(clean_text(f"{i.standard.title} (level {i.standard.level}, {i.standard.id})")), i.standard.id)
-            for i in standards
-        ]
+        options = [(Content(clean_text(choice_label(i.standard))), i.standard.id) for i in standards]
         with Vertical(id="first-run-dialog"):
             yield Static(Content.styled("Create your portfolio", "bold"))
             yield Static(Content.assemble("It will be saved as ", (clean_text(str(self.path)), "italic"), "."),
