@@ -71,9 +71,9 @@ def _optional_fields(p: argparse.ArgumentParser) -> None:
 
 
 def _service(path: Path):
-    from portfolio_tui.services.portfolios import PortfolioService
+    from portfolio_tui.services.session import PortfolioSession
 
-    return PortfolioService(path)
+    return PortfolioSession(path)
 
 
 def cmd_add(args: argparse.Namespace) -> int:

@@ -45,31 +45,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from portfolio_tui.services import access
-    from portfolio_tui.services.portfolios import PortfolioService
+    from portfolio_tui.services.session import PortfolioSession
 
     as_of = args.as_of or date.today()
     with refusals():
-        access.viewable([args.path], named=[args.path])
-        svc = PortfolioService(args.path)
-        portfolio = svc.load()
-        report = readiness.assess(svc.standard, portfolio, as_of)
-    whole = report.to_dict()
-    doc = {
-        "path": str(args.path),
-        "learner": report.learner,
-        "as_of": as_of.isoformat(),
-        "start": portfolio.learner.start.isoformat(),
-        "planned_end": portfolio.learner.planned_end.isoformat(),
-        "effective_end": report.effective_end.isoformat(),
-        "gateway_date": report.gateway_date.isoformat(),
-        "milestones": whole["milestones"],
-        "reviews": whole["reviews"],
-        "breaks": [
-            {"id": b.id, "start": b.start.isoformat(), "end": b.end.isoformat() if b.end else None, "reason": b.reason}
-            for b in portfolio.breaks
-        ],
-    }
+        timeline = PortfolioSession(args.path).timeline(as_of)
+    report, portfolio = timeline.report, timeline.portfolio
+    doc = timeline.document()
     if args.json:
         print_json(doc)
         return 0
@@ -107,17 +89,16 @@ def _status(status: str):
 
 
 def cmd_gateway(args: argparse.Namespace) -> int:
-    as_of = args.as_of or date.today()
-    from portfolio_tui.services import access
+    from portfolio_tui.services.caseload import readable_portfolios
 
+    as_of = args.as_of or date.today()
+    if args.csv and args.json:
+        raise CliError("--csv and --json: choose one")
     with refusals():
-        paths = readiness.portfolio_paths(args.paths)
-        paths = access.viewable(paths, named=[p for p in args.paths if p.is_file()])
+        paths = readable_portfolios(args.paths)
     if not paths:
         raise CliError(f"no portfolios found in {', '.join(map(str, args.paths))}")
     if args.csv:
-        if args.json:
-            raise CliError("--csv and --json: choose one")
         return _gateway_csv(paths, as_of)
     with _no_cycle_collection():
         if args.json:

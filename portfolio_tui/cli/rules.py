@@ -175,9 +175,9 @@ def cmd_learner_set(args: argparse.Namespace) -> int:
 
 
 def _service(path: Path):
-    from portfolio_tui.services.portfolios import PortfolioService
+    from portfolio_tui.services.session import PortfolioSession
 
-    return PortfolioService(path)
+    return PortfolioSession(path)
 
 
 def cmd_review_add(args: argparse.Namespace) -> int:

@@ -32,6 +32,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(path: Path, *, first_run: bool) -> int:
+    """The TUI on ``path``, once this OS account is known to be allowed to see it (else one line, exit 1)."""
+    from portfolio_tui.cli.refusals import refusals
+    from portfolio_tui.services.session import PortfolioSession
+
+    with refusals():
+        PortfolioSession(path)
     from portfolio_tui.tui.factory import build_app
 
     build_app(path, first_run=first_run).run()

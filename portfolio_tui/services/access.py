@@ -16,6 +16,8 @@ from typing import Any
 from portfolio_tui import identity, sharing
 from portfolio_tui import roster as roster_io
 from portfolio_tui.domain import roles
+from portfolio_tui.domain.text import clean_text
+from portfolio_tui.services.views import Access
 from portfolio_tui.store.errors import StoreError
 
 EMPLOYER_CONFIRMATION = "employer-confirmation"
@@ -91,27 +93,47 @@ def _action(table: str, record: Mapping[str, Any]) -> str:
         raise ValueError(f"no action decides who may change the table '{table}'") from None
 
 
-def viewable(paths: list[Path], named: Iterable[Path] = ()) -> list[Path]:
-    """The portfolios among ``paths`` this OS account may see, by each folder's roster.
+def load_roster(folder: Path) -> roles.Roster | None:
+    """The folder's roster (``None`` when it has none); :class:`UntrustedRoster` when it fails its checks."""
+    try:
+        return roster_io.load_roster(folder)
+    except roster_io.RosterError as exc:
+        raise UntrustedRoster(f"{exc} (nothing is shown)") from None
+
+
+def viewable(paths: list[Path], named: Iterable[Path] = (), *, account: str | None = None) -> list[Path]:
+    """The portfolios among ``paths`` that ``account`` (default: this OS account) may see, by each folder's roster.
 
     A portfolio found in a folder that the viewer may not see is left out, as a line manager's
     caseload holds only their own apprentices; one the viewer named explicitly is refused with
     :class:`~portfolio_tui.domain.roles.NotAllowed`, saying who may see it.
     """
-    account = identity.current_user()
+    account = account or identity.current_user()
     explicit = {Path(p).resolve() for p in named}
     rosters: dict[Path, roles.Roster | None] = {}
     shown = []
     for path in paths:
         folder = path.parent
         if folder not in rosters:
-            try:
-                rosters[folder] = roster_io.load_roster(folder)
-            except roster_io.RosterError as exc:
-                raise UntrustedRoster(f"{exc} (nothing is shown)") from None
+            rosters[folder] = load_roster(folder)
         decision = roles.may(rosters[folder], account, "view", path.name)
         if decision.allowed:
             shown.append(path)
         elif path.resolve() in explicit:
             roles.require(decision)
     return shown
+
+
+def access_for(path: Path, account: str | None = None) -> Access:
+    """What ``account`` (default: this process's OS account) may do to the portfolio at ``path``,
+    from the roster beside it and who owns the file (file I/O: the TUI calls it in a worker thread)."""
+    account = account or identity.current_user()
+    try:
+        owner: str | None = sharing.owner_of(path)
+    except OSError:
+        owner = None
+    try:
+        roster = roster_io.load_roster(path.parent)
+    except roster_io.RosterError as exc:
+        return Access(path, account, file_owner=owner, roster_problem=clean_text(str(exc)))
+    return Access(path, account, roster, owner)

@@ -19,7 +19,7 @@ from pathlib import Path
 from portfolio_tui import roster as roster_io
 from portfolio_tui import sharing
 from portfolio_tui.domain import roles
-from portfolio_tui.services.verify import portfolio_files
+from portfolio_tui.store.files import portfolio_files
 
 _NAMES_SHOWN = 5
 

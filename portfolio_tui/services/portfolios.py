@@ -104,6 +104,9 @@ class PortfolioService:
 
     @property
     def standard(self) -> Standard:
+        return self._installed_standard()
+
+    def _installed_standard(self) -> Standard:
         """The installed standard this portfolio follows (looked up again if the learner's changes)."""
         standard_id = self.store.learner().standard_id
         if self._standard is None or self._standard.id != standard_id:

@@ -7,7 +7,7 @@ The TUI shows the :class:`ReadinessReport` object; ``portfolio gateway --json`` 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,31 +17,10 @@ from portfolio_tui import catalog
 from portfolio_tui.domain.gateway import ReadinessReport, assess_readiness
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.standard import Standard
-from portfolio_tui.services.errors import InputError
-
-NOT_PORTFOLIOS = {"roster.json"}
 
 
 def assess(standard: Standard, portfolio: Portfolio, as_of: date) -> ReadinessReport:
     return assess_readiness(standard, portfolio, as_of)
-
-
-def portfolio_paths(targets: Iterable[str | Path]) -> list[Path]:
-    """Files named, and every portfolio in each folder named (a tutor's caseload), in name order."""
-    paths: list[Path] = []
-    for target in targets:
-        path = Path(target)
-        if path.is_dir():
-            paths.extend(
-                p
-                for p in sorted(path.glob("*.json"))
-                if p.name not in NOT_PORTFOLIOS and not p.name.startswith(".") and ".bak" not in p.suffixes
-            )
-        elif path.is_file():
-            paths.append(path)
-        else:
-            raise InputError("path", f"{target}: no such file or folder")
-    return paths
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from portfolio_tui import sharing
 from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.audit_chain import Break
 from portfolio_tui.jsonfile import JsonFileError, loads_strict
+from portfolio_tui.store.files import portfolio_files
 
 UNREADABLE = "unreadable"
 ROSTER = "roster"
@@ -46,12 +47,6 @@ class FileReport:
             "breaks": [{"where": b.where, "kind": b.kind, "message": b.message} for b in self.breaks],
             "notes": self.notes,
         }
-
-
-def portfolio_files(folder: Path) -> list[Path]:
-    """The portfolio files of a cohort folder: ``*.json`` but the roster and hidden files, by name."""
-    names = (p for p in folder.glob("*.json") if p.name != roster_io.ROSTER_FILE and not p.name.startswith("."))
-    return sorted(p for p in names if p.is_file())
 
 
 def targets(paths: Iterable[Path]) -> list[Path]:

@@ -13,9 +13,10 @@ from textual.binding import Binding
 from textual.theme import Theme
 
 from portfolio_tui import identity
+from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.errors import InputError, StandardMissing
-from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.services.session import PortfolioSession
 from portfolio_tui.store.errors import StoreError
 from portfolio_tui.tui.commands import PortfolioCommands
 from portfolio_tui.tui.screens.caseload import CaseloadScreen
@@ -25,7 +26,7 @@ from portfolio_tui.tui.screens.evidence_log import EvidenceLogScreen
 from portfolio_tui.tui.screens.forms import REFUSED
 from portfolio_tui.tui.screens.gateway import GatewayScreen
 from portfolio_tui.tui.screens.timeline import TimelineScreen
-from portfolio_tui.tui.state import PortfolioView, access_for, build_view
+from portfolio_tui.tui.state import PortfolioView, build_view
 
 T = TypeVar("T")
 
@@ -79,13 +80,25 @@ class PortfolioApp(App[None]):
         self.first_run = first_run
         self.actor = actor
         """Who saves, as the audit names them (``None``: the OS account)."""
-        self.service = PortfolioService(self.path, actor=actor)
+        self._session: PortfolioSession | None = None
         self.account = identity.current_user()
         """Who is looking: the OS account decides what they may change (the service's actor only labels the audit)."""
         self.view: PortfolioView | None = None
         self._version = 0
         self.register_theme(PLAIN_THEME)
         self.theme = "portfolio"
+
+    @property
+    def service(self) -> PortfolioSession:
+        """This account's session on the open portfolio, opened on first use (in a worker thread):
+        opening it checks that the account may see the portfolio, raising ``NotAllowed`` if not."""
+        if self._session is None:
+            self._session = PortfolioSession(self.path, actor=self.actor)
+        return self._session
+
+    @service.setter
+    def service(self, session: PortfolioSession | None) -> None:
+        self._session = session
 
     @property
     def as_of(self) -> date:
@@ -122,14 +135,18 @@ class PortfolioApp(App[None]):
         except (StoreError, StandardMissing) as exc:
             self.call_from_thread(self.refused, exc, "Cannot open")
             return
+        except NotAllowed as exc:
+            self.call_from_thread(self.show_refusal, exc)
+            return
         self.call_from_thread(self.show_view, view)
 
     def build_view(self) -> PortfolioView:
         """Load and compute everything the screens show; called in a worker thread."""
-        portfolio = self.service.load()
-        access = access_for(self.service.path, self.account)
+        session = self.service
+        portfolio = session.load()
+        access = session.access()
         self._version += 1
-        return build_view(portfolio, self.service.standard, self.as_of, self._version, access)
+        return build_view(portfolio, session.standard, self.as_of, self._version, access)
 
     def show_view(self, view: PortfolioView) -> None:
         if view.access.path != self.path or (self.view is not None and view.version < self.view.version):
@@ -144,6 +161,14 @@ class PortfolioApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, PortfolioScreen):
                 screen.refresh_view()
+
+    def show_refusal(self, exc: NotAllowed) -> None:
+        """This account may not see the portfolio: a screen that says so and who may, nothing of the file."""
+        from portfolio_tui.tui.screens.refusal import RefusalScreen
+
+        self.view = None
+        if not isinstance(self.screen, RefusalScreen):
+            self.push_screen(RefusalScreen(clean_text(str(exc))))
 
     def refused(self, exc: Exception, title: str) -> None:
         """A refused file (corrupt, newer version, locked) or change: say so plainly and keep running."""
@@ -160,7 +185,7 @@ class PortfolioApp(App[None]):
                         markup=False)
         return decision.allowed
 
-    def change(self, action: Callable[[PortfolioService], T], *, done: Callable[[T], Any] | None = None) -> None:
+    def change(self, action: Callable[[PortfolioSession], T], *, done: Callable[[T], Any] | None = None) -> None:
         """Run one change through the service off the UI thread, then reload and show the new state."""
 
         def work() -> None:
@@ -218,7 +243,7 @@ class CaseloadApp(PortfolioApp):
     async def open_learner(self, path: Path) -> None:
         """Show one learner's dashboard; the screens read this learner's file from now on."""
         self.path = path
-        self.service = PortfolioService(path, actor=self.actor)
+        self.service = None
         self.view = None
         self.learner_open = True
         await self.switch_mode("dashboard")
@@ -244,5 +269,7 @@ class CaseloadApp(PortfolioApp):
         if action == "switch_mode":
             return self.learner_open
         if action == "caseload":
-            return self.learner_open and isinstance(self.screen, PortfolioScreen)
+            from portfolio_tui.tui.screens.refusal import RefusalScreen
+
+            return self.learner_open and isinstance(self.screen, (PortfolioScreen, RefusalScreen))
         return True

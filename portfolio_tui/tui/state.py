@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from pathlib import Path
 
-from portfolio_tui.domain import roles
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import ReadinessReport
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.domain.text import clean_text
+from portfolio_tui.services.views import Access
 from portfolio_tui.tui.widgets.evidence_table import TableRow
 
 STATUS_STYLES = {
@@ -34,49 +33,6 @@ class LogEntry:
     evidence: Evidence
     row: TableRow
     haystack: str
-
-
-@dataclass(frozen=True)
-class Access:
-    """Who is looking at which portfolio file, and what the cohort's roster lets them do to it.
-
-    Screens ask :meth:`decide` before every change, so a line manager or an apprentice opening
-    someone else's portfolio gets a read-only view and a refusal that says who may.
-    """
-
-    path: Path
-    account: str
-    roster: roles.Roster | None = None
-    file_owner: str | None = None
-    roster_problem: str = ""
-    """Why the folder's roster was refused; when set, nothing may be changed."""
-
-    def decide(self, action: str) -> roles.Decision:
-        if self.roster_problem:
-            return roles.Decision(False, f"the cohort's roster cannot be trusted, so nothing can be changed: "
-                                         f"{self.roster_problem}")
-        return roles.may(self.roster, self.account, action, self.path.name, file_owner=self.file_owner)
-
-    @property
-    def role(self) -> str | None:
-        """The account's role on the roster (``None`` without a roster or when not on it)."""
-        return self.roster.role_of(self.account) if self.roster else None
-
-
-def access_for(path: Path, account: str) -> Access:
-    """Read the roster beside ``path`` and who owns the file (file I/O: call it in a worker thread)."""
-    from portfolio_tui import roster as roster_io
-    from portfolio_tui import sharing
-
-    try:
-        owner: str | None = sharing.owner_of(path)
-    except OSError:
-        owner = None
-    try:
-        roster = roster_io.load_roster(path.parent)
-    except roster_io.RosterError as exc:
-        return Access(path, account, file_owner=owner, roster_problem=clean_text(str(exc)))
-    return Access(path, account, roster, owner)
 
 
 @dataclass(frozen=True)

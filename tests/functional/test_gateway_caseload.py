@@ -22,6 +22,7 @@ from portfolio_tui.domain.learner import Learner
 from portfolio_tui.jsonfile import loads_strict
 from portfolio_tui.locations import samples_dir
 from portfolio_tui.services import readiness
+from portfolio_tui.services.caseload import readable_portfolios
 from portfolio_tui.store import records
 
 AS_OF = "2026-11-24"
@@ -49,7 +50,7 @@ def caseload(tmp_path: Path) -> Path:
 
 
 def test_a_caseload_read_by_workers_matches_one_read_in_process(caseload: Path, monkeypatch) -> None:
-    paths = readiness.portfolio_paths([caseload])
+    paths = readable_portfolios([caseload])
     as_of = date.fromisoformat(AS_OF)
     alone = readiness.check_portfolios(paths, as_of, then=readiness.gateway_entry)
     monkeypatch.setattr(readiness, "_cpus", lambda: 2)

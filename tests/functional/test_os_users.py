@@ -247,8 +247,10 @@ def test_a_line_manager_records_the_employers_confirmation(cohort: Env, portfoli
     argv = ("checklist", "record", str(portfolio), "employer-confirmation", "--date", "2025-09-01")
     refused = cohort.run("mgr2", *argv)
     assert refused.returncode == 1
+    assert "may see app1.json: " in refused.stderr, "another manager may not even see the portfolio"
+    refused = cohort.run("app1", *argv)
+    assert refused.returncode == 1
     assert refused.stderr.rstrip().endswith(f"in app1.json: {cohort.people['mgr1']}")
-    assert cohort.run("app1", *argv).returncode == 1
     done = cohort.run("mgr1", *argv)
     assert done.returncode == 0, done.stderr
     checklist = json.loads(portfolio.read_text())["checklist"]
@@ -314,3 +316,23 @@ def test_a_line_managers_gateway_check_lists_only_their_own_apprentices(cohort: 
         "portfolios"]] == ["Ann One", "Bea Two"]
     refused = cohort.run("mgr1", "gateway", str(other))
     assert refused.returncode == 1 and cohort.people["mgr2"] in refused.stderr
+
+
+@pytest.mark.parametrize("label", ["mgr2", "app2"])
+def test_every_read_path_refuses_someone_not_on_the_portfolios_roster(cohort: Env, portfolio: Path, label: str) -> None:
+    """Another apprentice's line manager, and another apprentice, see nothing of app1's portfolio:
+    not its evidence, its timeline, its gateway report, nor the TUI. One line each, naming who may, exit 1."""
+    before = portfolio.read_bytes()
+    who_may = sorted(cohort.people[p] for p in ("app1", "mgr1", "tutor"))
+    for args in (("evidence", "list", str(portfolio)), ("evidence", "list", str(portfolio), "--json"),
+                 ("timeline", str(portfolio)), ("timeline", str(portfolio), "--json"),
+                 ("gateway", str(portfolio)), ("gateway", str(portfolio), "--json"),
+                 ("open", str(portfolio))):
+        refused = cohort.run(label, *args)
+        assert refused.returncode == 1, (args, refused.stdout, refused.stderr)
+        assert refused.stdout == "", args
+        assert refused.stderr == f"portfolio: only the apprentice, their line manager or an assessor (tutor) may see " \
+                                 f"app1.json: {', '.join(who_may)}\n", args
+    assert "Ann One" not in cohort.run(label, "gateway", str(cohort.folder), "--json").stdout
+    assert portfolio.read_bytes() == before
+    assert cohort.run("mgr1", "evidence", "list", str(portfolio), "--json").returncode == 0

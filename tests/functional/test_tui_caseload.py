@@ -188,3 +188,41 @@ async def test_a_line_manager_sees_only_their_apprentice_read_only(tmp_path: Pat
         assert notes[-1] == "only the apprentice may add evidence to cara.json, and the roster names no one for it" \
                             f" (the roster's owner or a tutor can add them: {ME}, tess)"
     assert (folder / "cara.json").read_bytes() == before
+
+
+def _screen_text(app: CaseloadApp) -> str:
+    return " ".join(str(widget.render()) for widget in app.screen.query(Static))
+
+
+@drive
+async def test_a_portfolio_the_account_may_not_see_opens_on_a_refusal_screen(tmp_path: Path) -> None:
+    from portfolio_tui.tui.factory import build_app
+    from portfolio_tui.tui.screens.refusal import RefusalScreen
+
+    folder = make_cohort(tmp_path)
+    roster_io.create_roster(folder, ME)
+    roster_io.update_roster(folder, ME, lambda r: Roster(r.owner, {
+        ME: RosterEntry("line-manager", ("cara.json",)),
+        "tess": RosterEntry("tutor", ("*",)),
+    }))
+    app = build_app(folder / "ava.json", as_of=AS_OF, actor=ACTOR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, RefusalScreen)
+        shown = _screen_text(app)
+        assert "only the apprentice, their line manager or an assessor (tutor) may see ava.json: tess" in shown
+        assert "Ava" not in shown and app.view is None
+
+    caseload = build_caseload(folder, as_of=AS_OF, actor=ACTOR)
+    async with caseload.run_test(size=(80, 24)) as pilot:
+        await settle(caseload, pilot)
+        assert _learners(caseload) == ["Cara Lewis"]
+        roster_io.update_roster(folder, ME, lambda r: Roster(r.owner, {"tess": RosterEntry("tutor", ("*",))}))
+        await pilot.press("enter")
+        await settle(caseload, pilot)
+        assert isinstance(caseload.screen, RefusalScreen), "the roster is read again when a learner is opened"
+        assert "Cara" not in _screen_text(caseload)
+        await pilot.press("backspace")
+        await settle(caseload, pilot)
+        assert isinstance(caseload.screen, CaseloadScreen)
+        assert _learners(caseload) == []

@@ -8,9 +8,6 @@ own, first, with the reason. Enter opens the learner's dashboard.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from textual import on
@@ -20,9 +17,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from portfolio_tui.domain import grading, roles
-from portfolio_tui.domain.gateway import ReadinessReport
+from portfolio_tui.domain import grading
 from portfolio_tui.domain.text import clean_text
+from portfolio_tui.services.caseload import Caseload
+from portfolio_tui.services.views import CaseloadRow, CaseloadView
 from portfolio_tui.tui.render import days_phrase, plural
 from portfolio_tui.tui.widgets.evidence_table import Column, EvidenceTable, TableRow
 
@@ -39,75 +37,9 @@ COLUMNS = [
     Column("end", "Ends", 5),
     Column("grade", "Grade", 11),
 ]
-RAG_RANK = {"red": 0, "amber": 1, "green": 2}
 RAG_STYLE = {"red": "caseload--red", "amber": "caseload--amber", "green": "caseload--green"}
 SHORT_GRADES = {grading.NOT_YET: "Not yet", grading.NO_RULE: "No rule"}
 """Grades too long for the column; the detail line under the table spells them out."""
-
-
-@dataclass(frozen=True)
-class CaseloadRow:
-    """One learner's file: its readiness report, or why it could not be read."""
-
-    key: int
-    path: Path
-    as_of: date
-    report: ReadinessReport | None = None
-    error: str = ""
-
-    @property
-    def overdue(self) -> int:
-        return sum(1 for m in self.report.milestones if m.status == "overdue") if self.report else 0
-
-    @property
-    def days_to_end(self) -> int:
-        return (self.report.effective_end - self.as_of).days if self.report else 0
-
-    @property
-    def file_name(self) -> str:
-        return clean_text(self.path.name)
-
-    @property
-    def name(self) -> str:
-        return clean_text(self.report.learner) if self.report else self.file_name
-
-    def risk(self) -> tuple[int, int, int, int, str]:
-        """Unreadable files first, then red, amber, green; then most overdue milestones, then nearest end."""
-        if self.report is None:
-            return (0, 0, 0, 0, self.path.name)
-        return (1, RAG_RANK.get(self.report.rag, 0), -self.overdue, self.days_to_end, self.name.casefold())
-
-
-@dataclass(frozen=True)
-class Caseload:
-    rows: tuple[CaseloadRow, ...] = ()
-    viewer: str = ""
-    """Who is looking and in what role, as the heading says it."""
-    problem: str = ""
-    """Why nothing is listed (a roster that failed its checks), or ``""``."""
-
-
-def load_caseload(folder: Path, account: str, as_of: date) -> Caseload:
-    """Check every portfolio in ``folder`` that ``account`` may see (file I/O: run it in a worker thread)."""
-    from portfolio_tui import roster as roster_io
-    from portfolio_tui.services.readiness import check_portfolios, portfolio_paths
-
-    try:
-        roster = roster_io.load_roster(folder)
-    except roster_io.RosterError as exc:
-        return Caseload(viewer=account, problem=clean_text(str(exc)))
-    if roster is None:
-        viewer = f"{account} (no roster here: every portfolio is listed)"
-    else:
-        role = roster.role_of(account)
-        viewer = f"{account}, {roles.ROLES[role]}" if role else f"{account} (not on this cohort's roster)"
-    paths = portfolio_paths([folder])
-    shown = set(roles.visible(roster, account, [p.name for p in paths]))
-    rows = [
-        CaseloadRow(key, checked.path, as_of, checked.report, clean_text(checked.error))
-        for key, checked in enumerate(check_portfolios([p for p in paths if p.name in shown], as_of))
-    ]
-    return Caseload(tuple(sorted(rows, key=CaseloadRow.risk)), viewer)
 
 
 def _days(days: int) -> str:
@@ -213,12 +145,12 @@ class CaseloadScreen(Screen[None]):
         folder, account, as_of = app.folder, app.account, app.as_of
 
         def work() -> None:
-            caseload = load_caseload(folder, account, as_of)
+            caseload = Caseload(folder, account).view(as_of)
             app.call_from_thread(self.show, caseload)
 
         self.run_worker(work, thread=True, group="caseload", exclusive=True)
 
-    def show(self, caseload: Caseload) -> None:
+    def show(self, caseload: CaseloadView) -> None:
         folder = clean_text(str(self.capp.folder))
         as_of = self.capp.as_of.isoformat()
         head = [Content.assemble(("Caseload ", "bold $secondary"), (folder, "bold"),

@@ -18,7 +18,7 @@ from portfolio_tui.domain.dates import parse_date
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.errors import InputError
-from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.services.session import PortfolioSession
 from portfolio_tui.tui.screens.forms import REFUSED, clear_errors, field_row, show_field_error
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ class FirstRunScreen(Screen[bool]):
     @work(thread=True, exclusive=True)
     def _create(self, values: dict[str, Any]) -> None:
         try:
-            service = PortfolioService.create(self.path, actor=self.papp.service.actor, **values)
+            service = PortfolioSession.create(self.path, actor=self.papp.actor, **values)
         except InputError as exc:
             self.app.call_from_thread(self._refused, exc.field, exc.message)
         except REFUSED as exc:

@@ -1,0 +1,82 @@
+"""A cohort folder as one OS account sees it: only the portfolios the folder's roster lets it view.
+
+``portfolio gateway`` and the TUI's caseload list folders through here, so both leave out the same
+portfolios and refuse the same named file. Reading a caseload loads no TinyDB: the files are only
+read (``store.reading``), and a learner opened from it becomes a ``services.session.PortfolioSession``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from portfolio_tui import identity
+from portfolio_tui.domain import roles
+from portfolio_tui.domain.text import clean_text
+from portfolio_tui.services import access, readiness
+from portfolio_tui.services.errors import InputError
+from portfolio_tui.services.views import CaseloadRow, CaseloadView
+from portfolio_tui.store.files import portfolio_files
+
+if TYPE_CHECKING:
+    from portfolio_tui.services.session import PortfolioSession
+
+
+class Caseload:
+    """A cohort folder as this OS account sees it: only the portfolios the folder's roster lets it view."""
+
+    def __init__(self, folder: str | Path, account: str | None = None):
+        self.folder = Path(folder)
+        self.account = account or identity.current_user()
+
+    def paths(self) -> list[Path]:
+        """The portfolio files in the folder this account may see, by name."""
+        return access.viewable(portfolio_files(self.folder), account=self.account)
+
+    def open(self, path: str | Path, actor: str | None = None) -> PortfolioSession:
+        """One learner's session (checked again: the roster may have changed since the list was made)."""
+        from portfolio_tui.services.session import PortfolioSession
+
+        return PortfolioSession(path, actor)
+
+    def view(self, as_of: date) -> CaseloadView:
+        """Every portfolio this account may see, checked for readiness, riskiest first (file I/O:
+        the TUI calls it in a worker thread). A roster that fails its checks lists nothing, and says why."""
+        try:
+            roster = access.load_roster(self.folder)
+        except access.UntrustedRoster as exc:
+            return CaseloadView(viewer=self.account, problem=clean_text(str(exc)))
+        if roster is None:
+            viewer = f"{self.account} (no roster here: every portfolio is listed)"
+        else:
+            role = roster.role_of(self.account)
+            viewer = f"{self.account}, {roles.ROLES[role]}" if role else f"{self.account} (not on this cohort's roster)"
+        paths = portfolio_files(self.folder)
+        shown = set(roles.visible(roster, self.account, [p.name for p in paths]))
+        checked = readiness.check_portfolios([p for p in paths if p.name in shown], as_of)
+        rows = [CaseloadRow(key, c.path, as_of, c.report, clean_text(c.error)) for key, c in enumerate(checked)]
+        return CaseloadView(tuple(sorted(rows, key=CaseloadRow.risk)), viewer)
+
+
+def readable_portfolios(targets: Iterable[str | Path]) -> list[Path]:
+    """The portfolios ``portfolio gateway`` checks for its arguments, by this OS account's rights.
+
+    Each folder gives the portfolios in it this account may see (a line manager's, only their own
+    apprentices'); a file named explicitly that it may not see is refused with
+    :class:`~portfolio_tui.domain.roles.NotAllowed`, naming who may; a path that is not there is an
+    :class:`InputError`.
+    """
+    paths: list[Path] = []
+    named: list[Path] = []
+    for target in targets:
+        path = Path(target)
+        if path.is_dir():
+            paths.extend(portfolio_files(path))
+        elif path.is_file():
+            paths.append(path)
+            named.append(path)
+        else:
+            raise InputError("path", f"{target}: no such file or folder")
+    return access.viewable(paths, named=named)

@@ -1,0 +1,117 @@
+"""Ready-made views of a portfolio for one OS account: what the screens and the commands render.
+
+Each is computed here, once, from the domain objects and the roster, so the TUI and the CLI show
+the same thing and neither decides anything: who may do what (:class:`Access`), the timeline
+(:func:`timeline_document`) and a caseload's rows (``services.caseload``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from portfolio_tui.domain import roles
+from portfolio_tui.domain.gateway import ReadinessReport
+from portfolio_tui.domain.portfolio import Portfolio
+from portfolio_tui.domain.text import clean_text
+
+RAG_RANK = {"red": 0, "amber": 1, "green": 2}
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who is looking at which portfolio file, and what the cohort's roster lets them do to it.
+
+    Screens ask :meth:`decide` before offering a change, so a line manager or an apprentice opening
+    someone else's portfolio gets a read-only view and a refusal that says who may. The service
+    decides again, inside the locked transaction, when the change is made.
+    """
+
+    path: Path
+    account: str
+    roster: roles.Roster | None = None
+    file_owner: str | None = None
+    roster_problem: str = ""
+    """Why the folder's roster was refused; when set, nothing may be changed."""
+
+    def decide(self, action: str) -> roles.Decision:
+        if self.roster_problem:
+            return roles.Decision(False, f"the cohort's roster cannot be trusted, so nothing can be changed: "
+                                         f"{self.roster_problem}")
+        return roles.may(self.roster, self.account, action, self.path.name, file_owner=self.file_owner)
+
+    @property
+    def role(self) -> str | None:
+        """The account's role on the roster (``None`` without a roster or when not on it)."""
+        return self.roster.role_of(self.account) if self.roster else None
+
+    @property
+    def allowed_actions(self) -> frozenset[str]:
+        """Every ``domain.roles`` action this account may do to this portfolio (footers and the palette)."""
+        return frozenset(a for a in roles.ACTIONS if a != "roster.edit" and self.decide(a).allowed)
+
+
+def timeline_document(path: Path, portfolio: Portfolio, report: ReadinessReport, as_of: date) -> dict[str, Any]:
+    """``portfolio timeline --json``: the dates, milestones, reviews and breaks of one portfolio."""
+    whole = report.to_dict()
+    return {
+        "path": str(path),
+        "learner": report.learner,
+        "as_of": as_of.isoformat(),
+        "start": portfolio.learner.start.isoformat(),
+        "planned_end": portfolio.learner.planned_end.isoformat(),
+        "effective_end": report.effective_end.isoformat(),
+        "gateway_date": report.gateway_date.isoformat(),
+        "milestones": whole["milestones"],
+        "reviews": whole["reviews"],
+        "breaks": [
+            {"id": b.id, "start": b.start.isoformat(), "end": b.end.isoformat() if b.end else None, "reason": b.reason}
+            for b in portfolio.breaks
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    """One learner's file in a caseload: its readiness report, or why it could not be read."""
+
+    key: int
+    path: Path
+    as_of: date
+    report: ReadinessReport | None = None
+    error: str = ""
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for m in self.report.milestones if m.status == "overdue") if self.report else 0
+
+    @property
+    def days_to_end(self) -> int:
+        return (self.report.effective_end - self.as_of).days if self.report else 0
+
+    @property
+    def file_name(self) -> str:
+        return clean_text(self.path.name)
+
+    @property
+    def name(self) -> str:
+        return clean_text(self.report.learner) if self.report else self.file_name
+
+    def risk(self) -> tuple[int, int, int, int, str]:
+        """Unreadable files first, then red, amber, green; then most overdue milestones, then nearest end."""
+        if self.report is None:
+            return (0, 0, 0, 0, self.path.name)
+        return (1, RAG_RANK.get(self.report.rag, 0), -self.overdue, self.days_to_end, self.name.casefold())
+
+
+@dataclass(frozen=True)
+class CaseloadView:
+    """The learners one account may see in a cohort folder, riskiest first."""
+
+    rows: tuple[CaseloadRow, ...] = ()
+    viewer: str = ""
+    """Who is looking and in what role, as the heading says it."""
+    problem: str = ""
+    """Why nothing is listed (a roster that failed its checks), or ``""``."""
