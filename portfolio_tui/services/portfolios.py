@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from portfolio_tui import catalog
 from portfolio_tui.domain import roles
@@ -66,7 +66,7 @@ class PortfolioService:
         review_cadence: str = "3-months",
         actor: str | None = None,
         as_of: date | None = None,
-    ) -> PortfolioService:
+    ) -> Self:
         """A new portfolio file for one apprentice; refuses a path that exists."""
         authorize(Path(path), "portfolio.setup")
         name = check.text("learner", learner, required=True)
