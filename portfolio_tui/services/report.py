@@ -367,16 +367,12 @@ def verify_lines(path: Path) -> list[tuple[bool, str]]:
 
 def for_portfolio(path: Path, as_of: date | None = None, generated_at: datetime | None = None) -> Report:
     """The pack of the portfolio at ``path``, if this OS account may see it (else ``NotAllowed``)."""
-    from portfolio_tui.services import access, readiness
-    from portfolio_tui.services.portfolios import PortfolioService
+    from portfolio_tui.services.session import PortfolioSession
 
     path = Path(path)
-    access.viewable([path], named=[path])
-    svc = PortfolioService(path)
-    portfolio = svc.load()
-    standard = svc.standard
-    assessed = readiness.assess(standard, portfolio, as_of or date.today())
-    return build(path, portfolio, standard, assessed, verify_lines(path), generated_at)
+    session = PortfolioSession(path)
+    portfolio, assessed = session.readiness(as_of or date.today())
+    return build(path, portfolio, session.standard, assessed, verify_lines(path), generated_at)
 
 
 CASELOAD_COLUMNS = (
@@ -432,10 +428,9 @@ def caseload_row(path: Path, report: ReadinessReport | None, error: str = "") ->
 
 def caseload(targets: Iterable[Path], as_of: date | None = None) -> list[CaseloadRow]:
     """One row per portfolio this OS account may see among ``targets`` (files, or folders of them)."""
-    from portfolio_tui.services import access, readiness
+    from portfolio_tui.services import readiness
+    from portfolio_tui.services.caseload import readable_portfolios
 
-    targets = [Path(t) for t in targets]
-    paths = readiness.portfolio_paths(targets)
-    paths = access.viewable(paths, named=[p for p in targets if p.is_file()])
+    paths = readable_portfolios(targets)
     checked = readiness.check_portfolios(paths, as_of or date.today())
     return [caseload_row(c.path, c.report, c.error) for c in checked]
