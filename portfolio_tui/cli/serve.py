@@ -66,13 +66,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _require_view(path: Path) -> None:
     """Refuse at once (exit 1, naming who may) a portfolio this account may not see, rather than in the browser."""
     from portfolio_tui.cli.refusals import refusals
-    from portfolio_tui.services import access, readiness
+    from portfolio_tui.services.caseload import readable_portfolios
 
     with refusals():
-        if path.is_file():
-            access.viewable([path], named=[path])
-        else:
-            readiness.portfolio_paths([path])
+        readable_portfolios([path])
 
 
 def token_server(command: str, port: int, token: str):
