@@ -99,7 +99,8 @@ class _Writer:
             self.text(table.empty, 8.5)
             return
         shown = [i for i, _ in enumerate(table.columns) if any(row[i] for row in table.rows)]
-        self.grid(tuple(table.columns[i] for i in shown), tuple(tuple(r[i] for i in shown) for r in table.rows))
+        rows = tuple(tuple(r[i] for i in shown) for r in table.rows)
+        self.grid(tuple(table.columns[i] for i in shown), rows, widths=_widths(rows))
 
     def section(self, section: Section) -> None:
         self.heading(section.title)
@@ -121,6 +122,13 @@ class _Writer:
             for e in c.evidence
         )
         self.grid(("date", "evidence", "kind", "status", "tutor", "feedback"), rows, widths=(2, 4, 2.5, 2, 2, 5))
+
+
+def _widths(rows: tuple[tuple[str, ...], ...]) -> tuple[float, ...]:
+    """Column widths that follow how much each column holds, so a long cited source does not squeeze a date."""
+    return tuple(
+        min(max(sum(len(row[i]) for row in rows) / len(rows), 12), 60) ** 0.7 for i in range(len(rows[0]))
+    )
 
 
 def _headings():

@@ -113,7 +113,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.output == Path("-"):
         if fmt == "pdf" and sys.stdout.isatty():
             raise CliError("-o -: a PDF is not shown on a terminal; name a file")
-        sys.stdout.buffer.write(data)
+        if fmt == "pdf":
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
         return 0
     out = args.output or Path(f"{args.path.stem}.{fmt}")

@@ -35,6 +35,8 @@ SAMPLE = str(Path(__file__).resolve().parents[2] / "sample_portfolios" / "odo-ne
         ["gateway", SAMPLE, "--json", "--as-of", "2026-11-24"],
         ["timeline", SAMPLE, "--json", "--as-of", "2026-11-24"],
         ["evidence", "list", SAMPLE, "--json"],
+        ["gateway", SAMPLE, "--csv", "--as-of", "2026-11-24"],
+        ["report", SAMPLE, "--format", "md", "--output", "-", "--as-of", "2026-11-24"],
     ],
     ids=lambda argv: " ".join(argv[:2]),
 )
