@@ -70,14 +70,15 @@ WEBSOCKET = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Ver
              "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
 
 
-def _wait_for(frames: list[bytes], page, *words: str, timeout: float = 30) -> str:
+def _wait_for(frames: list[bytes], page, *words: str, since: int = 0, timeout: float = 30) -> str:
+    """What the app drew from frame ``since`` on, once it shows every one of ``words``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        shown = screen_text(frames)
+        shown = screen_text(frames[since:])
         if all(w in shown for w in words):
             return shown
         page.wait_for_timeout(200)
-    raise AssertionError(f"the served app never showed {words}; it showed: {screen_text(frames)[-2000:]!r}")
+    raise AssertionError(f"the served app never showed {words}; it showed: {screen_text(frames[since:])[-2000:]!r}")
 
 
 @pytest.fixture
