@@ -1,11 +1,12 @@
-"""TUI speed on a 5,000-evidence portfolio.
+"""TUI speed on a 20,000-evidence portfolio (``--evidence`` for another size).
 
 * launch: from starting a new Python process to the first frame of the dashboard with its data
-  (imports, reading the file, readiness, layout and render included); target at most 1.0 s;
+  (imports, reading the file, readiness, layout and render included); target at most 1.0 s. Its
+  floor is the read floor (orjson parse of the same bytes, ``floors.py``) plus ``python -c pass``;
 * filter: time per keystroke typing into the evidence log's filter, until the table is redrawn;
   target at most 50 ms.
 
-Run: ``python benchmarks/bench_tui.py`` (prints figures and targets; exit status 1 if a target is missed).
+Run: ``python benchmarks/bench_tui.py``. It prints figures, floors and targets; it asserts nothing.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
-EVIDENCE = 5000
+from floors import machine, median_ms, read_floor  # noqa: E402
+
+EVIDENCE = 20000
 LAUNCH_TARGET = 1.0
 KEY_TARGET = 0.050
 AS_OF = date(2026, 1, 15)
@@ -54,9 +58,10 @@ app.run(headless=True, size=(80, 24))
 """
 
 
-def make_big_portfolio(folder: Path) -> Path:
-    """A real portfolio file (made by the service) with 5,000 evidence records written in one go."""
+def make_big_portfolio(folder: Path, count: int) -> Path:
+    """A real portfolio file (made by the service) with ``count`` evidence records written in one go."""
     from portfolio_tui.services.portfolios import PortfolioService
+    from portfolio_tui.store.storage import render
 
     path = folder / "big.json"
     service = PortfolioService.create(path, learner="Bench Mark", standard="odo-l3", start=date(2024, 9, 2),
@@ -64,7 +69,7 @@ def make_big_portfolio(folder: Path) -> Path:
     service.add_evidence(title="seed", date=date(2024, 9, 3), kind="product", as_of=AS_OF)
     doc = json.loads(path.read_text(encoding="utf-8"))
     template = doc["evidence"]["1"]
-    for i in range(1, EVIDENCE + 1):
+    for i in range(1, count + 1):
         words = " ".join(WORDS[(i * k) % len(WORDS)] for k in (1, 3, 7))
         doc["evidence"][str(i)] = {
             **template,
@@ -76,7 +81,7 @@ def make_big_portfolio(folder: Path) -> Path:
             "judgements": [{"outcome": "accept", "feedback": "ok", "by": "bench", "at": template["created_at"]}]
             if i % 3 == 0 else [],
         }
-    path.write_text(json.dumps(doc), encoding="utf-8")
+    path.write_bytes(b"".join(render(doc, {}, None)))  # as the store writes it
     return path
 
 
@@ -90,7 +95,7 @@ def bench_launch(path: Path, runs: int = 3) -> list[float]:
     return times
 
 
-async def bench_filter(path: Path, typed: str = "observation team") -> list[float]:
+async def bench_filter(path: Path, count: int, typed: str = "observation team") -> list[float]:
     """Each keystroke is inserted into the filter box as typing does; the clock stops when the frame
     after the filtered table has been rendered (Pilot's own key pacing is left out)."""
     from textual.widgets import Input
@@ -109,7 +114,7 @@ async def bench_filter(path: Path, typed: str = "observation team") -> list[floa
         screen = app.screen
         assert isinstance(screen, EvidenceLogScreen)
         table = screen.query_one(EvidenceTable)
-        assert table.row_count == EVIDENCE
+        assert table.row_count == count
         box = screen.query_one("#log-filter", Input)
         box.focus()
         await pilot.pause()
@@ -129,26 +134,36 @@ async def bench_filter(path: Path, typed: str = "observation team") -> list[floa
             await drawn.wait()
             times.append(time.perf_counter() - start)
             await pilot.pause()
-        assert table.row_count == EVIDENCE
+        assert table.row_count == count
     return times
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory() as folder:
-        import os
+    import argparse
+    import os
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--evidence", type=int, default=EVIDENCE)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
         os.environ.setdefault("PORTFOLIO_TUI_HOME", folder)
-        path = make_big_portfolio(Path(folder))
-        launch = bench_launch(path)
-        keys = asyncio.run(bench_filter(path))
-    best, worst = min(launch), max(launch)
+        path = make_big_portfolio(Path(folder), args.evidence)
+        size = path.stat().st_size
+        launch = bench_launch(path, args.runs)
+        floor = median_ms(lambda: read_floor([path]), 5) / 1000
+        bare = median_ms(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True), 5) / 1000
+        keys = asyncio.run(bench_filter(path, args.evidence))
+    median_launch, worst = statistics.median(launch), max(launch)
     median_key, worst_key = statistics.median(keys), max(keys)
-    print(f"portfolio: {EVIDENCE} evidence")
-    print(f"launch to first dashboard frame: best {best:.3f} s, worst {worst:.3f} s of {len(launch)} "
-          f"(target <= {LAUNCH_TARGET:.1f} s) {'OK' if worst <= LAUNCH_TARGET else 'MISSED'}")
+    print(f"machine: {machine()}")
+    print(f"portfolio: {args.evidence} evidence, {size / 1e6:.1f} MB")
+    print(f"launch to first dashboard frame: median {median_launch:.3f} s, worst {worst:.3f} s of {len(launch)} "
+          f"(target <= {LAUNCH_TARGET:.1f} s); floor {floor + bare:.3f} s (read floor {floor * 1000:.0f} ms + "
+          f"python -c pass {bare * 1000:.0f} ms), ratio {median_launch / (floor + bare):.1f}x")
     print(f"filter keystroke: median {median_key * 1000:.1f} ms, worst {worst_key * 1000:.1f} ms of {len(keys)} "
-          f"(target <= {KEY_TARGET * 1000:.0f} ms) {'OK' if worst_key <= KEY_TARGET else 'MISSED'}")
-    return 0 if worst <= LAUNCH_TARGET and worst_key <= KEY_TARGET else 1
+          f"(target <= {KEY_TARGET * 1000:.0f} ms)")
+    return 0
 
 
 if __name__ == "__main__":

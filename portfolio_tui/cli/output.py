@@ -6,9 +6,15 @@ import json
 import sys
 from typing import Any
 
+import orjson
+
 from portfolio_tui.domain.text import clean_text
 
 INDENT = 2
+_ORJSON_OPTIONS = (
+    orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+)
+"""As json.dumps: dataclasses and dates/times go to ``default=str``; keys that are not text become text."""
 
 
 def json_text(value: Any, depth: int = 0) -> str:
@@ -17,7 +23,11 @@ def json_text(value: Any, depth: int = 0) -> str:
     Encoding is the slow part of printing a big document, so the parts of one can be encoded apart
     (in worker processes) and joined by :func:`print_json_lists` into the same text.
     """
-    text = json.dumps(value, indent=INDENT, ensure_ascii=False, default=str)
+    try:
+        # orjson writes the same text as json.dumps(indent=2, ensure_ascii=False) at several times the speed.
+        text = orjson.dumps(value, default=str, option=_ORJSON_OPTIONS).decode()
+    except TypeError:  # an integer beyond 64 bits, or a lone surrogate: the json module's way, as before
+        text = json.dumps(value, indent=INDENT, ensure_ascii=False, default=str)
     return text.replace("\n", "\n" + " " * (INDENT * depth)) if depth else text
 
 

@@ -1,0 +1,100 @@
+"""The physical floors every benchmark divides by, and the small helpers they share.
+
+* read floor: ``orjson.loads`` of the file's bytes (read included), in this process, on one core:
+  the fastest a Python program can turn the same bytes into objects;
+* save floor: ``orjson.dumps`` of the same document, written to a new file in the same folder and
+  fsynced: the least a durable save of that document costs.
+
+Figures are medians; nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import orjson
+
+
+def median_ms(fn: Callable[[], object], runs: int) -> float:
+    """The median wall time of ``fn`` in milliseconds over ``runs`` runs."""
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples) * 1000
+
+
+def read_floor(paths: Iterable[Path]) -> None:
+    """The read floor for these files (call it under :func:`median_ms`)."""
+    for path in paths:
+        orjson.loads(path.read_bytes())
+
+
+def save_floor(doc: object, folder: Path) -> None:
+    """The save floor for ``doc``: dumps, write and fsync a new file in ``folder`` (then removed)."""
+    data = orjson.dumps(doc)
+    path = folder / ".save-floor.tmp"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+        os.unlink(path)
+
+
+def machine() -> str:
+    """What the figures were measured on, and how busy it was (others may share the cores)."""
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return f"{os.cpu_count()} cores, {cpu}; load average {load}"
+
+
+def ratio_line(label: str, figure: float, floor: float, target: str = "") -> str:
+    ratio = figure / floor if floor else float("inf")
+    return f"{label:<52} {figure:9.1f} ms   floor {floor:8.1f} ms   ratio {ratio:5.2f}x  {target}".rstrip()
+
+
+PEAK_CHILD = """
+import sys
+sys.path[:0] = {paths!r}
+{setup}
+def _kib(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field):
+                return int(line.split()[1])
+try:
+    with open("/proc/self/clear_refs", "w") as refs:  # start the peak afresh, after the imports
+        refs.write("5")
+except OSError:
+    pass
+_base = _kib("VmRSS:")
+{work}
+print(_kib("VmHWM:") - _base)
+"""
+
+
+def peak_growth_bytes(setup: str, work: str, env: dict[str, str] | None = None) -> int:
+    """How far a fresh process's peak RSS rises above its RSS after ``setup`` while it runs ``work`` (Linux)."""
+    import subprocess
+    import sys
+
+    repo = str(Path(__file__).resolve().parents[1])
+    code = PEAK_CHILD.format(paths=[repo], setup=setup, work=work)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    return int(out.stdout.strip().splitlines()[-1]) * 1024
