@@ -24,11 +24,33 @@ def json_text(value: Any, depth: int = 0) -> str:
     (in worker processes) and joined by :func:`print_json_lists` into the same text.
     """
     try:
-        # orjson writes the same text as json.dumps(indent=2, ensure_ascii=False) at several times the speed.
-        text = orjson.dumps(value, default=str, option=_ORJSON_OPTIONS).decode()
-    except TypeError:  # an integer beyond 64 bits, or a lone surrogate: the json module's way, as before
-        text = json.dumps(value, indent=INDENT, ensure_ascii=False, default=str)
+        # orjson writes what json.dumps(indent=2, ensure_ascii=False) does (floats in exponent form aside)
+        # at several times the speed.
+        data = orjson.dumps(value, default=str, option=_ORJSON_OPTIONS)
+    except TypeError:  # an integer beyond 64 bits, or a lone surrogate: orjson refuses both
+        data = orjson.dumps(_encodable(value), default=str, option=_ORJSON_OPTIONS)
+    text = data.decode()
     return text.replace("\n", "\n" + " " * (INDENT * depth)) if depth else text
+
+
+def _encodable(value: Any) -> Any:
+    """``value`` with what orjson refuses given as ready-made JSON: big integers as they are, text with a
+    lone surrogate (from a hand-edited file) escaped, so every part of a document is written the same way."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int) and not -(2**63) <= value < 2**64:
+        return orjson.Fragment(str(value))
+    if isinstance(value, str):
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return orjson.Fragment(json.dumps(value))
+        return value
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else str(k): _encodable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encodable(v) for v in value]
+    return value
 
 
 def print_json(document: Any) -> None:
