@@ -153,6 +153,9 @@ def standard_as_json(standard: Standard) -> dict[str, Any]:
         "effective": {"from": standard.effective_from, "to": standard.effective_to},
         "partial": standard.partial,
         "otj_minimum_hours": standard.otj_minimum_hours,
+        "publication": asdict(standard.publication) if standard.publication else None,
+        "options": [asdict(o) for o in standard.options],
+        "duties": [asdict(d) for d in standard.duties],
         "notes": list(standard.notes),
         "qualifications": [asdict(q) for q in standard.qualifications],
         "criteria_count": len(standard.criteria),
@@ -213,11 +216,20 @@ def cmd_show(args: argparse.Namespace) -> int:
             out.print(text(heading, "bold"))
             for key, title in keys[kind]:
                 out.print(text(f"  {key}: {title}"))
+    if standard.duties:
+        out.print(text("Duties:", "bold"))
+        for d in standard.duties:
+            where = "core" if d.core else "option " + ", ".join(d.options)
+            out.print(text(f"  {d.id} ({where}): {d.text} [{', '.join(d.criteria)}]"))
     if plan.components:
         out.print(text("EPA components / methods (portfolio grade record --component or --method ID):", "bold"))
         for c in plan.components:
             weight = f" {c.weight:g}%" if c.weight is not None else ""
             out.print(text(f"  {c.id}: {c.title}{weight}"))
+            for descriptor in c.descriptors:
+                out.print(text(f"    {descriptor.id} ({descriptor.grade}): {descriptor.text}"))
+    if standard.grading_not_imported:
+        out.print(text(f"Grading rules not imported: add them with `portfolio standards edit-rules {standard.id}`"))
     if plan.milestones:
         out.print(text("Milestones (portfolio milestone done FILE KEY):", "bold"))
         for m in plan.milestones:

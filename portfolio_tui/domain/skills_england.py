@@ -20,6 +20,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from portfolio_tui.domain.text import clean_text as safe_text
+
 APPROVED = "approved for delivery"
 NOT_IMPORTED_NOTE = (
     "grading rules not imported: add them from the assessment plan. The standards data holds no EPA method "
@@ -49,10 +51,11 @@ class RecordProblem(ValueError):
 
 
 def clean_text(value: Any) -> str:
-    """The API's text as one line: HTML tags dropped, entities decoded, whitespace runs made one space."""
+    """The API's text as one line: HTML tags dropped, entities decoded, whitespace runs made one space,
+    and control, escape and bidi characters removed (they would drive the terminal of whoever reads it)."""
     if not isinstance(value, str):
         return ""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", value))).strip()
+    return _SPACE.sub(" ", safe_text(html.unescape(_TAG.sub(" ", value)), multiline=True)).strip()
 
 
 def is_foundation(record: Mapping[str, Any]) -> bool:

@@ -59,6 +59,10 @@ def test_from_a_list_the_latest_approved_version_is_installed_with_duties_and_op
     assert (d3.core, d3.criteria, d3.options) == (False, ("K2", "S3", "B2"), ("O1",))
     assert standard.qualifications[0].number == "603/1234/5"
     assert standard.grading_not_imported
+    code, out, _ = run(["standards", "show", "st0999-v1.1", "--json"], capsys)
+    shown = json.loads(out)
+    assert shown["duties"][2]["options"] == ["O1"] and shown["publication"]["status"] == "Approved for delivery"
+    assert shown["otj_minimum_hours"] == 278
 
 
 def test_the_same_version_again_changes_nothing_and_a_new_version_installs_beside_it(
@@ -274,3 +278,19 @@ def test_list_shows_reference_version_status_and_marks_what_is_missing(
     monkeypatch.setenv("COLUMNS", "200")
     code, out, _ = run(["standards", "list"], capsys)
     assert "ST0999" in out and "Approved for delivery" in out and "grading rules not imported" in out
+
+
+def test_escape_sequences_in_the_data_never_reach_the_standard(
+    tmp_path: Path, user_standards_dir: Path, capsys
+) -> None:
+    record = json.loads((FIXTURES / "st0999-v1.0.json").read_text())
+    record["knowledges"][0]["detail"] = "Data \x1b[31mprotection&#27;[2J \u202eevil\u0007."
+    record["title"] = "Specialist \x9b1m"
+    (tmp_path / "r.json").write_text(json.dumps(record))
+    assert run(["standards", "import", str(tmp_path / "r.json")], capsys)[0] == 0
+    standard = catalog.get("st0999-v1.0")
+    assert standard.criteria["K1"].text == "Data [31mprotection[2J evil."
+    assert standard.title == "Specialist 1m"
+    code, out, _ = run(["standards", "show", "st0999-v1.0"], capsys)
+    assert code == 0 and "\x1b" not in out and "D1 (core): Handle customer enquiries across channels." in out
+    assert "Grading rules not imported" in out
