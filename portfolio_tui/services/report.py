@@ -121,7 +121,7 @@ def build(
     sections = (
         _learner_section(path, portfolio, standard),
         _readiness_section(readiness),
-        _coverage_section(standard, readiness, criteria),
+        _coverage_section(readiness),
         _otj_section(readiness),
         _reviews_section(portfolio, readiness),
         _milestones_section(readiness),
@@ -236,7 +236,7 @@ def _criteria(standard: Standard, r: ReadinessReport, evidence: dict[int, Eviden
         )
 
 
-def _coverage_section(standard: Standard, r: ReadinessReport, criteria: tuple[CriterionEntry, ...]) -> Section:
+def _coverage_section(r: ReadinessReport) -> Section:
     s = r.coverage
     facts = (
         ("Required criteria", str(s.total)),
@@ -252,24 +252,28 @@ def _coverage_section(standard: Standard, r: ReadinessReport, criteria: tuple[Cr
               for g in r.groups),
     )
     tables = [groups]
-    duties = _duty_table(standard, criteria)
+    duties = _duty_table(r)
     if duties is not None:
         tables.append(duties)
     return Section("coverage", "Coverage", facts, tuple(tables))
 
 
-def _duty_table(standard: Standard, criteria: tuple[CriterionEntry, ...]) -> Table | None:
+def _duty_table(r: ReadinessReport) -> Table | None:
     """Coverage by duty, for a standard whose file maps duties to criteria (imported standards do)."""
-    duties = getattr(standard, "duties", ())
-    if not duties:
+    if not r.duties:
         return None
-    state = {c.id: c.state for c in criteria}
-    rows = []
-    for duty in duties:
-        ids = [cid for cid in getattr(duty, "criteria", ()) if cid in state]
-        full = sum(1 for cid in ids if state[cid] == "full")
-        rows.append((str(getattr(duty, "id", "")), str(getattr(duty, "title", "")), f"{full} of {len(ids)}"))
-    return Table("Coverage by duty", ("duty", "title", "criteria fully covered"), tuple(rows))
+    rows = tuple(
+        (
+            d.duty_id,
+            d.text,
+            "core" if d.core else "option: " + ", ".join(d.options),
+            f"{len(d.criteria) - len(d.missing)} of {len(d.criteria)}",
+            ", ".join(d.missing) or "none",
+        )
+        for d in r.duties
+    )
+    return Table("Coverage by duty", ("duty", "what the duty is", "core or option", "criteria covered", "missing"),
+                 rows)
 
 
 def _otj_section(r: ReadinessReport) -> Section:

@@ -177,3 +177,25 @@ def test_report_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, capsys:
     _one_line_exit_2(main(["report", str(tmp_path / "nope.json")]), capsys, "no such file")
     _one_line_exit_2(main(["gateway", str(path), "--csv", "--json"]), capsys, "choose one")
     assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_pack_shows_coverage_by_duty_for_a_standard_with_duties(
+    user_standards_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.functional.test_imported_standard_e2e import LIST
+
+    assert main(["standards", "import", str(LIST), "--reference", "ST0999"]) == 0
+    path = tmp_path / "ann.json"
+    assert main(["new", str(path), "--learner", "Ann Smith", "--standard", "st0999-v1.1", "--start", "2025-01-06",
+                 "--end", "2026-07-31"]) == 0
+    assert main(["evidence", "add", str(path), "--title", "Call log review", "--date", "2025-06-01", "--kind",
+                 "product", "--criteria", "K1,S1,B1"]) == 0
+    capsys.readouterr()
+    assert main(["report", str(path), "--format", "md", "--output", "-"]) == 0
+    text = capsys.readouterr().out
+    duties = text[text.index("### Coverage by duty"):]
+    duties = duties[: duties.index("\n\n", duties.index("|"))]
+    rows = [line for line in duties.splitlines() if line.startswith("| D")]
+    assert rows and all(line.count("|") == 6 for line in rows)
+    assert any(line.startswith("| D1 |") and "core" in line for line in rows)
+    assert any("option" in line for line in rows)
