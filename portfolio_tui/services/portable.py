@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from portfolio_tui import sharing
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.report import KIND_FOLDERS, OTHER_FOLDER, CriterionEntry, EvidenceLine, Report
 
@@ -253,11 +254,11 @@ def _place(dest: Path, name: str, data: bytes, blobs: dict[str, bytes], check: C
         raise InputError("DEST", f"{dest}: cannot be written ({exc.strerror or exc}); nothing was written") from None
     try:
         staged = staging / name
-        staged.write_bytes(data)
+        _write_new(staged, data, dest)
         for digest, blob in blobs.items():
             blob_path = files_dir(staged) / digest[:2] / digest
             blob_path.parent.mkdir(parents=True, exist_ok=True)
-            blob_path.write_bytes(blob)
+            _write_new(blob_path, blob, dest)
         check(staged)
         target = dest / name
         store = files_dir(target)
@@ -269,8 +270,19 @@ def _place(dest: Path, name: str, data: bytes, blobs: dict[str, bytes], check: C
         if target.exists():
             raise InputError("DEST", f"{target} already exists; import into another folder")
         os.replace(staged, target)
+        sharing.fsync_folder(dest)
     except OSError as exc:
         raise InputError("DEST", f"{dest}: cannot be written ({exc.strerror or exc})") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return ImportSummary(dest / name, len(blobs))
+
+
+def _write_new(path: Path, data: bytes, cohort: Path) -> None:
+    """A new file with the mode and group the app gives files in ``cohort`` (group-shared or private), synced."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        sharing.prepare_new_file(handle.fileno(), cohort)
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import zipfile
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from portfolio_tui import sharing
 from portfolio_tui.cli import main
 from portfolio_tui.services.portable import MANIFEST
 from portfolio_tui.services.portfolios import PortfolioService
@@ -65,6 +67,7 @@ def test_round_trip_is_exact_and_hostile_text_survives(exported, tmp_path: Path,
         blob = dest / "hostile.files" / digest[:2] / digest
         assert hashlib.sha256(blob.read_bytes()).hexdigest() == digest
     assert sorted(os.listdir(dest)) == ["hostile.files", "hostile.json"]  # no staging folder left
+    assert stat.S_IMODE(restored.stat().st_mode) == sharing.file_mode_for(dest)  # as the app makes files there
     capsys.readouterr()
     assert main(["verify", str(restored)]) == 0
     learner = json.loads(restored.read_text(encoding="utf-8"))["learner"]["1"]
