@@ -11,9 +11,8 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from portfolio_tui.cli.errors import CliError
 from portfolio_tui.cli.refusals import refusals
-from portfolio_tui.domain.roles import SIGNOFF_ACTIONS, SIGNOFF_ORDER
+from portfolio_tui.domain.roles import SIGNOFF_ORDER
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,25 +23,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_signoff)
 
 
-def _require_role(path: Path, role: str) -> None:
-    """Refuse unless the OS account may sign for ``role`` (the roster beside the file decides),
-    before the order of sign-offs is checked, so a refusal says who may sign."""
-    from portfolio_tui.services.access import authorize
-
-    if not path.is_file():
-        raise CliError(f"{path}: no such portfolio file")
-    with refusals():
-        authorize(path, SIGNOFF_ACTIONS[role])
-
-
 def cmd_signoff(args: argparse.Namespace) -> int:
     from portfolio_tui.domain.roles import next_signoff
-    from portfolio_tui.services.portfolios import PortfolioService
+    from portfolio_tui.services.session import PortfolioSession
     from portfolio_tui.services.signoffs import sign_off
 
-    _require_role(args.path, args.role)
     with refusals():
-        svc = PortfolioService(args.path)
+        svc = PortfolioSession(args.path)
         sign_off(svc, args.role, args.date or date.today())
         made = svc.load().signoffs
     done = next(s for s in made if s.role == args.role)

@@ -1,18 +1,19 @@
-"""What a user can do to a portfolio, validated: the one API the CLI and the TUI call.
+"""What a user can do to a portfolio, validated: the changes behind ``services.session.PortfolioSession``.
 
-Every method that changes the portfolio first asks :func:`access.authorize` whether this process's
-OS account may (raising :class:`~portfolio_tui.domain.roles.NotAllowed`, which says who may), then
-checks its input (raising :class:`InputError` naming the field), and then makes its change in one
-short store transaction, so bad input never touches the file and the lock is never held while a
-person types. Checks that depend on the record as it is now (is it removed? is it simulated?) run
-inside the transaction, against what was just re-read.
+Every method that changes the portfolio first checks its input (raising :class:`InputError` naming
+the field), then opens one short store transaction and, with the lock held, asks
+:func:`access.authorize` once whether this process's OS account may (raising
+:class:`~portfolio_tui.domain.roles.NotAllowed`, which says who may). So bad input never touches the
+file, the lock is never held while a person types, and the decision is made against the file and
+the roster as they are when the change is written. Checks that depend on the records as they are
+now (is it removed? who has signed off? does a break overlap?) run inside the transaction too.
 
 Time-dependent checks take ``as_of`` (default: today) so tests and callers can fix "today".
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
@@ -31,6 +32,9 @@ from portfolio_tui.services.errors import InputError, StandardMissing
 from portfolio_tui.store.portfolio_store import PortfolioStore
 from portfolio_tui.store.records import AuditEntry, to_record
 from portfolio_tui.store.transaction import Transaction
+
+StateCheck = Callable[[Portfolio], None]
+"""A check of a change against the portfolio as it is under the lock; raises to refuse the change."""
 
 EDITABLE_EVIDENCE_FIELDS = ("title", "date", "kind", "criteria", "description", "hours", "files", "simulated")
 
@@ -146,7 +150,6 @@ class PortfolioService:
         as_of: date | None = None,
     ) -> Evidence:
         """Record a new piece of evidence and return it (with its new id)."""
-        authorize(self.path, "evidence.add")
         standard = self.standard
         values = self._evidence_values(
             {"title": title, "date": date, "kind": kind, "criteria": criteria, "description": description,
@@ -155,7 +158,7 @@ class PortfolioService:
         )
         check.real_work("criteria", values["criteria"], standard, values["simulated"])
         record = to_record(Evidence(id=0, **values))
-        with self.store.transaction() as tx:
+        with self.transaction("evidence.add") as tx:
             new_id = tx.insert("evidence", record, detail=f"added evidence '{values['title']}'")
             return tx.record_object("evidence", new_id)
 
@@ -166,10 +169,9 @@ class PortfolioService:
         unknown = set(changes) - set(EDITABLE_EVIDENCE_FIELDS)
         if unknown:
             raise TypeError(f"evidence has no editable field(s) {', '.join(sorted(unknown))}")
-        authorize(self.path, "evidence.edit")
         standard = self.standard
         values = self._evidence_values(changes, standard, as_of)
-        with self.store.transaction() as tx:
+        with self.transaction("evidence.edit") as tx:
             current = self._live(tx, evidence_id)
             merged = replace(current, **values)
             if "criteria" in values or "simulated" in values:
@@ -180,16 +182,14 @@ class PortfolioService:
 
     def remove_evidence(self, evidence_id: int, expected_rev: int | None = None) -> Evidence:
         """Mark evidence removed; it stays in the file and :meth:`restore_evidence` brings it back."""
-        authorize(self.path, "evidence.edit")
-        with self.store.transaction() as tx:
+        with self.transaction("evidence.edit") as tx:
             current = self._live(tx, evidence_id)
             tx.update("evidence", evidence_id, {"deleted": True}, expected_rev, action="remove",
                       detail=f"removed evidence '{current.title}'")
             return tx.record_object("evidence", evidence_id)
 
     def restore_evidence(self, evidence_id: int, expected_rev: int | None = None) -> Evidence:
-        authorize(self.path, "evidence.edit")
-        with self.store.transaction() as tx:
+        with self.transaction("evidence.edit") as tx:
             current = tx.record_object("evidence", evidence_id)
             if not current.deleted:
                 raise InputError("evidence", f"evidence {evidence_id} has not been removed")
@@ -199,10 +199,9 @@ class PortfolioService:
 
     def tag(self, evidence_id: int, criterion_ids: Iterable[str] | str, expected_rev: int | None = None) -> Evidence:
         """Add criteria to a piece of evidence (those it already has are kept once)."""
-        authorize(self.path, "evidence.edit")
         standard = self.standard
         adding = check.criteria("criteria", criterion_ids, standard)
-        with self.store.transaction() as tx:
+        with self.transaction("evidence.edit") as tx:
             current = self._live(tx, evidence_id)
             merged = tuple(dict.fromkeys((*current.criteria, *adding)))
             check.real_work("criteria", merged, standard, current.simulated)
@@ -211,10 +210,9 @@ class PortfolioService:
             return tx.record_object("evidence", evidence_id)
 
     def untag(self, evidence_id: int, criterion_ids: Iterable[str] | str, expected_rev: int | None = None) -> Evidence:
-        authorize(self.path, "evidence.edit")
         standard = self.standard
         removing = check.criteria("criteria", criterion_ids, standard)
-        with self.store.transaction() as tx:
+        with self.transaction("evidence.edit") as tx:
             current = self._live(tx, evidence_id)
             missing = [cid for cid in removing if cid not in current.criteria]
             if missing:
@@ -226,10 +224,9 @@ class PortfolioService:
 
     def assess(self, evidence_id: int, outcome: str, feedback: str, expected_rev: int | None = None) -> Evidence:
         """Record an assessor's judgement (accept or refer) with the OS account and the time."""
-        authorize(self.path, "evidence.assess")
         outcome = check.outcome(outcome)
         feedback = check.text("feedback", feedback, required=True, multiline=True)
-        with self.store.transaction() as tx:
+        with self.transaction("evidence.assess") as tx:
             current = self._live(tx, evidence_id)
             judgements = tx.get("evidence", evidence_id).get("judgements", [])
             judgements.append({"outcome": outcome, "feedback": feedback, "by": tx.actor, "at": tx.now})
@@ -239,33 +236,46 @@ class PortfolioService:
             return tx.record_object("evidence", evidence_id)
 
     # Generic record access for the other tables (reviews, otj, breaks, ...): services/records.py
-    # builds its validated methods on these. Each asks who may first (access.record_actions), so
-    # neither the CLI nor the TUI can change a record the OS account may not.
+    # builds its validated methods on these. Each asks who may (access.record_actions) once, inside
+    # the lock, so neither the CLI nor the TUI can change a record the OS account may not; and a
+    # check that depends on the file (``state_check``) sees it as it is then, not as it was read earlier.
 
     @contextmanager
     def transaction(self, *actions: str) -> Iterator[Transaction]:
-        """A store transaction for a change that needs ``actions`` (at least one), checked first."""
+        """A store transaction for a change that needs ``actions`` (at least one), checked once the lock is held."""
         if not actions:
             raise ValueError("name the action(s) the change needs, so that who may make it is checked")
-        for action in dict.fromkeys(actions):
-            authorize(self.path, action)
         with self.store.transaction() as tx:
+            for action in dict.fromkeys(actions):
+                authorize(self.path, action)
             yield tx
 
-    def add_record(self, table: str, fields: dict[str, Any], detail: str = "") -> int:
-        """Add a record; a sign-off also waits for the ones before it (assessor, apprentice, employer)."""
-        self._authorize_change(table, None, fields)
+    def add_record(
+        self, table: str, fields: dict[str, Any], detail: str = "", *, state_check: StateCheck | None = None
+    ) -> int:
+        """Add a record; a sign-off also waits for the ones before it (assessor, apprentice, employer).
+
+        ``state_check`` gets the portfolio as it is under the lock and raises (``InputError``) to refuse.
+        """
         with self.store.transaction() as tx:
+            self._authorize_change(table, None, fields)
             if table == "signoffs":
                 made = [tx.record_object("signoffs", i) for i, _ in tx.records("signoffs")]
-                roles.require(roles.check_signoff(made, fields.get("role", "")))
+                decision = roles.check_signoff(made, fields.get("role", ""))
+                if not decision.allowed:
+                    raise InputError("role", decision.reason)
+            if state_check is not None:
+                state_check(self.store.load())
             return tx.insert(table, fields, detail)
 
     def update_record(
-        self, table: str, record_id: int, changes: dict[str, Any], expected_rev: int | None = None, detail: str = ""
+        self, table: str, record_id: int, changes: dict[str, Any], expected_rev: int | None = None, detail: str = "",
+        *, state_check: StateCheck | None = None,
     ) -> dict[str, Any]:
         with self.store.transaction() as tx:
             self._authorize_change(table, tx.get(table, record_id), changes)
+            if state_check is not None:
+                state_check(self.store.load())
             return tx.update(table, record_id, changes, expected_rev, detail=detail)
 
     def delete_record(self, table: str, record_id: int, detail: str = "") -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """Recording progress beside evidence: reviews, off-the-job hours, breaks, prerequisites, gateway
-checklist items, milestones done and grades. Each call asks whether this process's OS account may
-make the change (``access.authorize``; the employer's confirmation is the line manager's, the other
-checklist items the tutor's), validates against the portfolio's standard (raising
-:class:`InputError` naming the field), then writes in one store transaction.
+checklist items, milestones done and grades. Each call validates against the portfolio's standard
+(raising :class:`InputError` naming the field), then writes in one store transaction, in which
+``PortfolioService.add_record`` asks once whether this process's OS account may make the change
+(the employer's confirmation is the line manager's, the other checklist items the tutor's) and
+runs the checks that depend on the other records (a break's overlap, a milestone already done)
+against the file as it is under the lock.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from portfolio_tui.domain import funding_rules, grading
 from portfolio_tui.domain.learner import ENGLISH_MATHS_DECISIONS, Learner
+from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.progress import (
     OTJ_CATEGORIES,
     BreakInLearning,
@@ -25,7 +28,7 @@ from portfolio_tui.domain.progress import (
 )
 from portfolio_tui.domain.timeline import window_problem
 from portfolio_tui.services import validation as check
-from portfolio_tui.services.access import EMPLOYER_CONFIRMATION, authorize
+from portfolio_tui.services.access import EMPLOYER_CONFIRMATION
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.store.records import to_record
@@ -49,7 +52,6 @@ def record_review(
     as_of: date | None = None,
 ) -> int:
     """A three-way progress review (apprentice, employer, provider), dated and signed."""
-    authorize(svc.path, "review.record")
     review = Review(
         id=0,
         date=svc.past_date("date", on, as_of),
@@ -73,7 +75,6 @@ def log_otj(
     as_of: date | None = None,
 ) -> int:
     """An off-the-job training activity; excluded categories are recorded but do not count."""
-    authorize(svc.path, "otj.record")
     amount = check.hours("hours", hours, one_day=True)
     if amount is None or amount == 0:
         raise InputError("hours", "must be more than 0")
@@ -101,31 +102,36 @@ def record_break(
     as_of: date | None = None,
 ) -> int:
     """A break in learning; the planned end and every milestone move by its length."""
-    authorize(svc.path, "progress.record")
     first = svc.past_date("start", start, as_of)
     last = None
     if end not in (None, ""):
         last = check.date_value("end", end, not_before=first, not_before_label=f"the break's start ({first})")
-    for other in svc.load().breaks:
-        other_end = other.end or date.max
-        if first <= other_end and (last or date.max) >= other.start:
-            raise InputError(
-                "start", f"overlaps break {other.id} ({other.start.isoformat()} to {other.end or 'ongoing'})"
-            )
+
+    def no_overlap(now: Portfolio) -> None:
+        for other in now.breaks:
+            other_end = other.end or date.max
+            if first <= other_end and (last or date.max) >= other.start:
+                raise InputError(
+                    "start", f"overlaps break {other.id} ({other.start.isoformat()} to {other.end or 'ongoing'})"
+                )
+
     brk = BreakInLearning(id=0, start=first, end=last, reason=check.text("reason", reason))
-    return svc.add_record("breaks", to_record(brk), detail=f"recorded break from {first.isoformat()}")
+    return svc.add_record("breaks", to_record(brk), detail=f"recorded break from {first.isoformat()}",
+                          state_check=no_overlap)
 
 
 def end_break(svc: PortfolioService, break_id: int, end: date | str) -> None:
-    authorize(svc.path, "progress.record")
-    current = next((b for b in svc.load().breaks if b.id == break_id), None)
-    if current is None:
-        raise InputError("break", f"no break with id {break_id}")
-    last = check.date_value(
-        "end", end, not_before=current.start, not_before_label=f"the break's start ({current.start})"
-    )
+    last = check.date_value("end", end)
+
+    def after_its_start(now: Portfolio) -> None:
+        current = next((b for b in now.breaks if b.id == break_id), None)
+        if current is None:
+            raise InputError("break", f"no break with id {break_id}")
+        check.date_value("end", last, not_before=current.start, not_before_label=f"the break's start ({current.start})")
+
     svc.update_record(
-        "breaks", break_id, {"end": last.isoformat()}, detail=f"break {break_id} ended {last.isoformat()}"
+        "breaks", break_id, {"end": last.isoformat()}, detail=f"break {break_id} ended {last.isoformat()}",
+        state_check=after_its_start,
     )
 
 
@@ -133,7 +139,6 @@ def record_prerequisite(
     svc: PortfolioService, key: str, *, achieved_on: date | str, note: str = "", as_of: date | None = None
 ) -> int:
     """A gateway prerequisite (qualification, English, maths) recorded as achieved on a date."""
-    authorize(svc.path, "progress.record")
     known = {p.key: p for p in svc.standard.plan.prerequisites}
     if key not in known:
         offer = ", ".join(known) or "none"
@@ -154,7 +159,6 @@ def record_checklist(
     svc: PortfolioService, key: str, *, on: date | str, detail: str = "", as_of: date | None = None
 ) -> int:
     """A gateway checklist item done; the employer's confirmation is the line manager's to record."""
-    authorize(svc.path, "employer.confirm" if key == EMPLOYER_CONFIRMATION else "progress.record")
     known = checklist_keys(svc)
     if key not in known:
         raise InputError("key", f"unknown checklist item {check.shown(key)} (expected one of {', '.join(known)})")
@@ -165,17 +169,21 @@ def record_checklist(
 
 def mark_milestone_done(svc: PortfolioService, key: str, *, on: date | str, as_of: date | None = None) -> int:
     """Record a plan milestone as done; who and when are the OS account and the time of writing."""
-    authorize(svc.path, "progress.record")
     known = {m.key: m for m in svc.standard.plan.milestones}
     if key not in known:
         raise InputError("milestone", f"unknown milestone {check.shown(key)} (expected one of {', '.join(known)})")
-    if any(m.key == key for m in svc.load().milestones_done):
-        raise InputError("milestone", f"{key} is already recorded as done")
     done = svc.past_date("date", on, as_of)
-    problem = window_problem(svc.standard, svc.load(), key, done)
-    if problem:
-        raise InputError("date", problem)
-    return svc.add_record("milestones", to_record(MilestoneDone(key=key, done_on=done)), detail=f"milestone {key} done")
+    standard = svc.standard
+
+    def not_done_yet(now: Portfolio) -> None:
+        if any(m.key == key for m in now.milestones_done):
+            raise InputError("milestone", f"{key} is already recorded as done")
+        problem = window_problem(standard, now, key, done)
+        if problem:
+            raise InputError("date", problem)
+
+    return svc.add_record("milestones", to_record(MilestoneDone(key=key, done_on=done)), detail=f"milestone {key} done",
+                          state_check=not_done_yet)
 
 
 def record_grade(
@@ -185,7 +193,6 @@ def record_grade(
 
     ``kind`` None is a per-component result: the standard's weighted-components or combination-table rule.
     """
-    authorize(svc.path, "grade.record")
     kind = kind or grading.component_kind(svc.standard) or "weighted-components"
     if values.get("on") is not None:
         why = "; a result cannot be dated in the future"
@@ -226,7 +233,6 @@ def update_learner(
     employer who agreed it, prior learning its reason and who agreed it, the English and maths decision the
     employer who made it. From 1 Aug 2025 an off-the-job target below the 187-hour floor is refused.
     """
-    authorize(svc.path, "portfolio.setup")
     learner = svc.learner
     changes: dict[str, Any] = {}
     for field, value in (("employer", employer), ("line_manager", line_manager), ("tutor", tutor)):

@@ -19,6 +19,7 @@ from portfolio_tui.domain.roles import Roster, RosterEntry
 from portfolio_tui.identity import current_user
 from portfolio_tui.services import records
 from portfolio_tui.services.access import UntrustedRoster, record_actions
+from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.store.errors import SealedRecord
 from tests.functional.store_helpers import ACTOR, AS_OF, new_portfolio
@@ -80,7 +81,7 @@ def test_the_generic_record_calls_are_checked_too(portfolio: Path) -> None:
         lambda: service.add_record("grades", {"kind": "mark-sheet", "values": {}}),
         lambda: service.add_record("checklist", {"key": "employer-confirmation", "done_on": "2025-06-01"}),
         lambda: service.add_record("signoffs", {"role": "assessor", "by": ME, "on": "2025-06-01"}),
-        lambda: records.record_grade(service, "mark-sheet", {}),
+        lambda: records.record_review(service, on="2025-06-01", as_of=AS_OF),
         lambda: service.transaction("evidence.assess").__enter__(),
     ):
         with pytest.raises(roles.NotAllowed):
@@ -109,7 +110,7 @@ def test_a_line_manager_confirms_for_the_employer_and_nothing_a_tutor_records(po
     argv = ["checklist", "record", str(portfolio), "employer-confirmation", "--date", "2025-06-02"]
     assert main(argv) == 0
     capsys.readouterr()
-    assert main(["checklist", "record", str(portfolio), "epa-booked", "--date", "2025-06-02"]) == 1
+    assert main(["checklist", "record", str(portfolio), "epa-organisation-chosen", "--date", "2025-06-02"]) == 1
     assert "only an assessor (tutor) may record breaks, prerequisites" in capsys.readouterr().err
     keys = [c.key for c in PortfolioService(portfolio).load().checklist]
     assert keys == ["employer-confirmation"]
@@ -151,11 +152,11 @@ def test_a_roster_that_fails_its_checks_refuses_every_change(portfolio: Path, ca
 
 def test_signoffs_go_in_order_are_sealed_and_never_change(portfolio: Path) -> None:
     service = PortfolioService(portfolio)
-    with pytest.raises(roles.NotAllowed, match="still waiting for: assessor"):
+    with pytest.raises(InputError, match="still waiting for: assessor"):
         service.add_record("signoffs", {"role": "apprentice", "by": ME, "on": "2025-06-01"})
     first = service.add_record("signoffs", {"role": "assessor", "by": ME, "on": "2025-06-01"})
     second = service.add_record("signoffs", {"role": "apprentice", "by": ME, "on": "2025-06-02"})
-    with pytest.raises(roles.NotAllowed, match="already signed off"):
+    with pytest.raises(InputError, match="already signed off"):
         service.add_record("signoffs", {"role": "assessor", "by": ME, "on": "2025-06-03"})
     stored = json.loads(portfolio.read_text())["signoffs"]
     assert stored[str(first)]["prev"] == audit_chain.GENESIS

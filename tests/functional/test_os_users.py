@@ -262,10 +262,11 @@ _SIGN = """
 import sys
 from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.identity import current_user
+from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.portfolios import PortfolioService
 try:
     PortfolioService({path!r}).add_record("signoffs", {{"role": {role!r}, "by": current_user(), "on": "2026-01-05"}})
-except NotAllowed as exc:
+except (NotAllowed, InputError) as exc:
     sys.exit(str(exc))
 """
 
