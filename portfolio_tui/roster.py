@@ -8,11 +8,19 @@
                  {"at", "by", "action": "add", "account", "role", "portfolios", "prev", "hash"}, ...]}
 
 The roster decides who may do what, and any group member can replace the file, so it is checked
-every time it is read: strict JSON; a history chained by hash (see ``domain.audit_chain``);
+every time it is read: strict JSON; a history chained by hash (see ``domain.audit_chain``) whose
+signed changes verify (``domain.signatures``: each change is signed by the account that made it);
 ``owner`` and ``entries`` exactly what the history replays to; and the file owned by the account
 that made the last change (the app writes by rename, so the file's owner is always the last
 writer). A roster that fails is refused with the reason, never used. Writes are atomic, under a
 lock file beside it, with group read-write and nothing for others (``sharing``).
+
+**Managed folders.** Where there are trust anchors (``store.trust``), a cohort folder (one the
+group may write, or one with a roster) is managed: every change in its roster's history must be
+signed by a key enrolled for the account that made it, the first by a key enrolled as ``tutor``
+or ``admin``, each later one by someone the roster as it stood then let edit it. A managed folder
+with no roster, or with one that fails this, is refused for every change (:func:`require_managed`),
+and nobody may edit a roster just because they own its file.
 """
 
 from __future__ import annotations
@@ -27,7 +35,9 @@ from typing import Any
 from portfolio_tui import sharing
 from portfolio_tui.domain import audit_chain, roles
 from portfolio_tui.domain.roles import NotAllowed, Roster
+from portfolio_tui.domain.signatures import ROSTER, Anchors, is_signed
 from portfolio_tui.jsonfile import JsonFileError, loads_strict
+from portfolio_tui.store import keys, trust
 
 ROSTER_FILE = "roster.json"
 LOCK_FILE = ".roster.json.lock"
@@ -48,13 +58,17 @@ def load_roster(folder: Path) -> Roster | None:
     return None if checked is None else checked[0]
 
 
-def read_roster(folder: Path) -> tuple[Roster, list[dict[str, Any]]] | None:
-    """The checked roster and its history (who changed what, when, oldest first), from one read."""
-    checked = _read(folder)
+def read_roster(folder: Path, anchors: Anchors | None = None) -> tuple[Roster, list[dict[str, Any]]] | None:
+    """The checked roster and its history (who changed what, when, oldest first), from one read.
+
+    ``anchors`` given (``verify --trust``) are used instead of the ones in force here, and with any
+    the folder is treated as managed.
+    """
+    checked = _read(folder, anchors)
     return None if checked is None else checked[:2]
 
 
-def _read(folder: Path) -> tuple[Roster, list[dict[str, Any]], str] | None:
+def _read(folder: Path, anchors: Anchors | None = None) -> tuple[Roster, list[dict[str, Any]], str] | None:
     """The roster, its history and the account that owns the file; ``None`` when there is no roster."""
     path = roster_path(folder)
     try:
@@ -64,10 +78,12 @@ def _read(folder: Path) -> tuple[Roster, list[dict[str, Any]], str] | None:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise RosterError(f"{path}: cannot read it ({_why(exc)})") from None
-    return (*_check(path, raw, writer), writer)
+    if anchors is None:
+        anchors = _anchors(path) if is_managed(folder) else Anchors()
+    return (*_check(path, raw, writer, anchors), writer)
 
 
-def _check(path: Path, raw: str, writer: str) -> tuple[Roster, list[dict[str, Any]]]:
+def _check(path: Path, raw: str, writer: str, anchors: Anchors) -> tuple[Roster, list[dict[str, Any]]]:
     try:
         data = loads_strict(raw)
         roster = roles.roster_from_dict(data)
@@ -80,6 +96,9 @@ def _check(path: Path, raw: str, writer: str) -> tuple[Roster, list[dict[str, An
     if breaks:
         first = breaks[0]
         raise RosterError(f"{path}: {first.where} {first.message}")
+    problems = signature_problems(history, anchors)
+    if problems:
+        raise RosterError(f"{path}: {problems[0]}")
     try:
         replayed = roles.replay(history)
     except roles.RosterFormatError as exc:
@@ -96,6 +115,56 @@ def _check(path: Path, raw: str, writer: str) -> tuple[Roster, list[dict[str, An
     return roster, history
 
 
+def _anchors(path: Path) -> Anchors:
+    try:
+        return trust.load_anchors()
+    except trust.TrustError as exc:
+        raise RosterError(f"{path}: cannot be checked: {exc}") from None
+
+
+def is_managed(folder: Path) -> bool:
+    """Are there anchors, and is ``folder`` a cohort folder (group-writable, or with a roster)?"""
+    try:
+        anchors = trust.load_anchors()
+    except trust.TrustError:
+        return True  # anchors that cannot be trusted manage nothing, and _anchors refuses the roster
+    return bool(anchors) and (sharing.folder_is_shared(folder) or roster_path(folder).exists())
+
+
+def require_managed(folder: Path) -> None:
+    """In a managed folder a change needs a roster: without one, :class:`RosterError` (never "the owner may")."""
+    if is_managed(folder) and not roster_path(folder).exists():
+        raise RosterError(f"{roster_path(folder)}: is missing, and this cohort folder is managed (trust anchors in "
+                          f"{trust.trust_path()}), so no change is allowed until a tutor starts it again with "
+                          "`portfolio roster init`")
+
+
+def signature_problems(history: list[dict[str, Any]], anchors: Anchors) -> list[str]:
+    """What is wrong with the signatures of a roster's history: with ``anchors``, that every change is
+    signed by an enrolled key of someone allowed to make it then; without, that signed changes verify."""
+    problems = []
+    for index, change in enumerate(history):
+        where, by, at = f"roster change {index + 1}", str(change.get("by")), str(change.get("at"))
+        if not is_signed(change):
+            if anchors:
+                problems.append(f"{where} ({by} at {at}) is not signed, and this folder's roster must be")
+            continue
+        if not keys.signature_valid(ROSTER, change):
+            problems.append(f"{where} has a signature that does not verify: it was forged or changed")
+            continue
+        if not anchors:
+            continue
+        key = str(change.get("key"))
+        problem = anchors.problem(by, key, at)
+        if problem:
+            problems.append(f"{where} {problem}")
+        elif index == 0 and not anchors.may_sign_rosters(by, key, at):
+            problems.append(f"{where} started the roster as {by}, whose key is not enrolled as tutor or admin")
+        elif index > 0 and not (decision := roles.may(roles.replay(history[:index]), by, "roster.edit")).allowed:
+            problems.append(f"{where} is by {by}, who could not edit the roster then: {decision.reason}")
+    return problems
+
+
 def create_roster(folder: Path, actor: str, *, force: bool = False) -> Roster:
     """Start an empty roster owned by ``actor``.
 
@@ -104,6 +173,7 @@ def create_roster(folder: Path, actor: str, *, force: bool = False) -> Roster:
     trusted to say who may. The new history's first entry records what it replaced.
     """
     _require_folder(folder)
+    _require_roster_signer(folder, actor)
     with _lock(folder):
         path = roster_path(folder)
         roster = Roster(actor, {})
@@ -125,7 +195,7 @@ def _replaced(folder: Path, actor: str) -> str:
     if checked is None:
         return "nothing"
     current, earlier, writer = checked
-    _require_editor(current, actor, writer)
+    _require_editor(folder, current, actor, writer)
     return f"a roster owned by {current.owner} with {len(earlier)} changes"
 
 
@@ -142,7 +212,7 @@ def update_roster(folder: Path, actor: str, change: Callable[[Roster], Roster]) 
         if checked is None:
             raise RosterError(f"{folder}: has no roster yet (start one with `portfolio roster init`)")
         current, earlier, writer = checked
-        _require_editor(current, actor, writer)
+        _require_editor(folder, current, actor, writer)
         new = change(current)
         if new.owner != current.owner and actor != current.owner:
             raise NotAllowed(roles.Decision(False, f"only the roster's owner may hand it over: {current.owner}",
@@ -153,11 +223,25 @@ def update_roster(folder: Path, actor: str, change: Callable[[Roster], Roster]) 
         return new
 
 
-def _require_editor(current: Roster, actor: str, writer: str) -> None:
-    """The roster's owner, a tutor on it, or the account that owns the file (its last writer) may edit it."""
+def _require_editor(folder: Path, current: Roster, actor: str, writer: str) -> None:
+    """The roster's owner or a tutor on it may edit it; outside a managed folder so may the account
+    that owns the file (its last writer)."""
     decision = roles.may(current, actor, "roster.edit")
-    if not decision.allowed and actor != writer:
+    if not decision.allowed and (actor != writer or is_managed(folder)):
         raise NotAllowed(decision)
+
+
+def _require_roster_signer(folder: Path, actor: str) -> None:
+    """In a managed folder only a key enrolled as tutor or admin may start a roster (it would be refused)."""
+    if not is_managed(folder):
+        return
+    anchors = _anchors(roster_path(folder))
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if not anchors.may_sign_rosters(actor, keys.own_signer().public, now):
+        who = tuple(dict.fromkeys(a.account for a in anchors.anchors if a.role and a.valid_at(now)))
+        raise NotAllowed(roles.Decision(
+            False, f"this folder is managed: only a tutor or admin whose key is enrolled as such in "
+            f"{trust.trust_path()} may start its roster: {', '.join(who) or 'nobody yet'}", who))
 
 
 def save_roster(folder: Path, roster: Roster, actor: str) -> Roster:
@@ -168,9 +252,11 @@ def save_roster(folder: Path, roster: Roster, actor: str) -> Roster:
 def _write(folder: Path, roster: Roster, history: list[dict[str, Any]], changes: list[dict[str, Any]],
            actor: str) -> None:
     at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    signer = keys.own_signer()
     chained = list(history)
     for change in changes:
-        chained.append(audit_chain.seal({"at": at, "by": actor, **change}, audit_chain.head(chained)))
+        entry = {"at": at, "by": actor, **change}
+        chained.append(keys.seal_signed(entry, audit_chain.head(chained), ROSTER, signer))
     document = {
         "format": roles.ROSTER_FORMAT,
         "version": roles.ROSTER_VERSION,

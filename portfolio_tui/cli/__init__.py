@@ -24,7 +24,7 @@ COMMANDS = {
     "timeline": "readiness_cmds", "gateway": "readiness_cmds", "review": "rules", "otj": "rules", "break": "rules",
     "prerequisite": "rules", "checklist": "rules", "milestone": "rules", "grade": "rules", "learner": "rules",
     "signoff": "signoffs",
-    "keys": "signing_cmds", "trust": "signing_cmds",
+    "keys": "signing_cmds", "trust": "signing_cmds", "repair": "signing_cmds",
     "report": "reports", "export": "reports", "import": "reports", "serve": "serve",
 }
 """Top-level command -> the module that registers it, so one command imports only its own module."""

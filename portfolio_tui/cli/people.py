@@ -19,6 +19,7 @@ from portfolio_tui.cli.output import console, print_json, text
 from portfolio_tui.domain import roles
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.identity import current_user
+from portfolio_tui.store.errors import StoreError
 
 T = TypeVar("T")
 REFUSED = 1
@@ -64,8 +65,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(func=cmd_doctor)
 
-    p = sub.add_parser("verify", help="check portfolios' audit chains and records; exit 1 on any break")
+    p = sub.add_parser("verify", help="check portfolios' audit chains, signatures and records; exit 1 on any break")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH_OR_FOLDER")
+    p.add_argument("--trust", type=Path, metavar="FILE",
+                   help="allowed-signers file to check signatures against (default: the one in force here)")
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(func=cmd_verify)
 
@@ -185,12 +188,15 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from portfolio_tui.services import verify
+    from portfolio_tui.store.trust import TrustError, load_anchors
 
     try:
         files = verify.targets(args.paths)
-    except ValueError as exc:
+        anchors = load_anchors(args.trust)
+    except (ValueError, TrustError) as exc:
         raise CliError(clean_text(str(exc))) from None
-    reports = [verify.verify_file(path) for path in files]
+    rosters = {p.parent for p in files if p.name == roster_io.ROSTER_FILE}
+    reports = [verify.verify_file(path, anchors, roster_reported=path.parent in rosters) for path in files]
     if args.json:
         print_json({"ok": all(r.ok for r in reports), "files": [r.as_json() for r in reports]})
     else:
@@ -214,7 +220,7 @@ def _guarded(action: Callable[[], T]) -> T:
         return action()
     except roles.NotAllowed as exc:
         raise CliError(clean_text(str(exc)), REFUSED) from None
-    except roster_io.RosterError as exc:
+    except (roster_io.RosterError, StoreError) as exc:
         raise CliError(clean_text(str(exc))) from None
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from portfolio_tui.cli.output import print_json
 from portfolio_tui.cli.refusals import refusals
 from portfolio_tui.domain.signatures import ROSTER_ROLES
+from portfolio_tui.domain.text import clean_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +35,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON document")
     _trust_option(p)
     p.set_defaults(func=cmd_trust_list)
+    p = sub.add_parser("repair", help="accept a portfolio whose record does not check, with a signed reason (tutor)")
+    p.add_argument("path", type=Path, metavar="PATH")
+    p.add_argument("--reason", required=True, help="why the file may be written to again (recorded and signed)")
+    p.set_defaults(func=cmd_repair)
+
     p = inner.add_parser("revoke", help="end ACCOUNT's keys now (what they signed before stays valid)")
     p.add_argument("account")
     _trust_option(p)
@@ -92,4 +98,15 @@ def cmd_trust_revoke(args: argparse.Namespace) -> int:
     with refusals():
         path, count = signing.revoke(args.account, now, args.trust)
     print(f"revoked {count} key(s) of {args.account} from {now} in {path}; earlier signatures stay valid")
+    return 0
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    from portfolio_tui.services import signing
+
+    with refusals():
+        found = signing.repair(args.path, args.reason)
+    print(f"repaired {args.path}: {len(found)} problem(s) recorded with your signed reason")
+    for problem in found:
+        print(f"  {clean_text(problem)}")
     return 0

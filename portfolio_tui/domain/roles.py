@@ -70,6 +70,7 @@ ACTIONS: dict[str, _Rule] = {
     "progress.record": _Rule((TUTOR,), "record breaks, prerequisites, checklist items and milestones in"),
     "portfolio.setup": _Rule((TUTOR,), "create or change the learner profile of"),
     "roster.edit": _Rule((TUTOR,), "edit the roster"),
+    "portfolio.repair": _Rule((TUTOR,), "repair the record of"),
 }
 """Every action the app checks. The first eleven are the issue's; ``otj.record``, ``review.record``,
 ``progress.record`` and ``portfolio.setup`` cover the remaining records so that every change a

@@ -4,7 +4,8 @@ The person is the OS account of the process's uid (:func:`identity.current_user`
 ``actor`` a service was built with: that name only labels the audit entries (tests and the sample
 generator pass one), so passing another name cannot borrow another person's rights. What the
 account may do comes from the roster in the portfolio's folder (``domain.roles``); without one,
-the account that owns the file may do everything to it.
+the account that owns the file may do everything to it, except in a managed folder (one under
+trust anchors, see ``roster``), where no roster means no change at all.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def authorize(path: Path, action: str) -> None:
     OS account may do ``action`` to the portfolio at ``path``."""
     path = Path(path)
     try:
+        roster_io.require_managed(path.parent)
         roster = roster_io.load_roster(path.parent)
     except roster_io.RosterError as exc:
         raise UntrustedRoster(f"{exc} (nothing was changed)") from None

@@ -14,8 +14,11 @@ from portfolio_tui import identity
 from portfolio_tui.domain import signatures
 from portfolio_tui.domain.roles import check_account
 from portfolio_tui.domain.signatures import Anchor, Anchors
+from portfolio_tui.services import validation as check
+from portfolio_tui.services.access import authorize
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.store import keys, trust
+from portfolio_tui.store.portfolio_store import PortfolioStore
 
 
 def own_key() -> dict[str, Any]:
@@ -68,3 +71,14 @@ def revoke(account: str, at: str, trust_file: Path | None = None) -> tuple[Path,
         where = current.source or trust.trust_path(trust_file)
         raise InputError("account", f"{account} has no key in force in {where}")
     return trust.save_anchors(current.revoked(account, at), trust_file), len(live)
+
+
+def repair(path: Path, reason: str) -> list[str]:
+    """A tutor accepts a file whose record does not check, with a signed reason; returns what was wrong.
+
+    Until then the store refuses every change to it (``store.sealing``); ``verify`` goes on
+    reporting what came before as history.
+    """
+    reason = check.text("--reason", reason, required=True)
+    authorize(path, "portfolio.repair")
+    return PortfolioStore(path).repair(reason)

@@ -2,7 +2,10 @@
 
 Reads the portfolio files directly (strict JSON; the TinyDB layout in docs/ARCHITECTURE.md) rather
 than through the store, so that it checks the bytes on disk, never a repaired or migrated copy,
-and never writes. The checks themselves are pure: ``domain.audit_chain.verify_document``.
+and never writes. The hash checks are pure (``domain.audit_chain.verify_document``); who signed
+each entry and whether they were allowed to is ``services.signature_check``, against the trust
+anchors given (``--trust FILE``) or in force here; the person running it also has their receipts
+checked (``store.receipts``), which shows entries of theirs cut off the end of a file.
 """
 
 from __future__ import annotations
@@ -16,11 +19,15 @@ from portfolio_tui import roster as roster_io
 from portfolio_tui import sharing
 from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.audit_chain import Break
+from portfolio_tui.domain.signatures import Anchors
 from portfolio_tui.jsonfile import JsonFileError, loads_strict
+from portfolio_tui.services import signature_check
+from portfolio_tui.store import receipts
 from portfolio_tui.store.files import portfolio_files
 
 UNREADABLE = "unreadable"
 ROSTER = "roster"
+MISSING_ROSTER = "roster-missing"
 
 
 @dataclass(frozen=True)
@@ -67,10 +74,14 @@ def targets(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def verify_file(path: Path) -> FileReport:
-    """Check one file: a roster (by name) or a portfolio."""
+def verify_file(path: Path, anchors: Anchors | None = None, *, roster_reported: bool = False) -> FileReport:
+    """Check one file: a roster (by name) or a portfolio.
+
+    ``anchors`` ``None`` means the ones in force here; a portfolio's roster problems are its own
+    breaks unless ``roster_reported`` (the roster is checked as a file of the same run).
+    """
     if path.name == roster_io.ROSTER_FILE:
-        return _verify_roster(path)
+        return _verify_roster(path, anchors)
     try:
         document = loads_strict(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, JsonFileError) as exc:
@@ -80,16 +91,66 @@ def verify_file(path: Path) -> FileReport:
     breaks = audit_chain.verify_document(document)
     audit = audit_chain.ordered(document["audit"]) if isinstance(document.get("audit"), Mapping) else []
     entries = [e for _, e in audit if isinstance(e, Mapping)]
-    return FileReport(path, breaks, len(audit), audit_chain.head(entries), _writer_note(path, entries))
+    history, roster_breaks, notes = _roster_history(path, anchors)
+    if not roster_reported:
+        breaks += roster_breaks
+    signed_breaks, signed_notes = signature_check.check(document, path, anchors or Anchors(), history)
+    breaks += signed_breaks + _receipt_breaks(path, document.get("audit"), notes)
+    return FileReport(path, breaks, len(audit), audit_chain.head(entries),
+                      _writer_note(path, entries) + notes + signed_notes)
 
 
-def _verify_roster(path: Path) -> FileReport:
+def _roster_history(
+    path: Path, anchors: Anchors | None
+) -> tuple[list[dict[str, Any]] | None, list[Break], list[str]]:
+    """The roster history beside a portfolio (``None`` when there is none to ask), its breaks and notes."""
+    folder = path.parent
+    roster = roster_io.roster_path(folder)
     try:
-        checked = roster_io.read_roster(path.parent)
+        checked = roster_io.read_roster(folder, anchors or None)
+    except roster_io.RosterError as exc:
+        return None, [Break(roster.name, ROSTER, str(exc).removeprefix(f"{roster}: "))], []
+    if checked is not None:
+        return checked[1], [], []
+    if anchors is None:
+        anchors = Anchors()
+        managed = roster_io.is_managed(folder)
+    else:
+        managed = bool(anchors) and sharing.folder_is_shared(folder)
+    if managed:
+        return None, [Break(roster.name, MISSING_ROSTER, "is missing from this managed cohort folder: it was "
+                            "deleted, and every change here is refused until a tutor starts it again")], []
+    return None, [], []
+
+
+def _receipt_breaks(path: Path, audit: Any, notes: list[str]) -> list[Break]:
+    """Entries the person running verify signed in this file (by their receipts) that are gone or changed."""
+    if not isinstance(audit, Mapping):
+        return []
+    mine, elsewhere = receipts.mine(path, receipts.genesis_of(audit))
+    if elsewhere:
+        notes.append(f"you signed {elsewhere} entries in a file at this path whose history began differently: "
+                     "it was replaced or made again")
+    breaks = []
+    for receipt in mine:
+        entry = audit.get(str(receipt.audit))
+        if isinstance(entry, Mapping) and entry.get(audit_chain.HASH_FIELD) == receipt.hash:
+            continue
+        state = "is gone" if entry is None else "is not what you signed"
+        breaks.append(Break(f"audit {receipt.audit}", signature_check.MISSING,
+                            f"you signed it at {receipt.at} (your receipt), and it {state}: removed outside the app"))
+    return breaks
+
+
+def _verify_roster(path: Path, anchors: Anchors | None = None) -> FileReport:
+    try:
+        checked = roster_io.read_roster(path.parent, anchors or None)
     except roster_io.RosterError as exc:
         return FileReport(path, [Break(path.name, ROSTER, str(exc).removeprefix(f"{path}: "))])
     changes = checked[1] if checked else []
-    return FileReport(path, [], len(changes), audit_chain.head(changes))
+    notes = [] if anchors or roster_io.is_managed(path.parent) else [
+        "not anchored: no allowed-signers file says whose keys signed the roster's changes"]
+    return FileReport(path, [], len(changes), audit_chain.head(changes), notes)
 
 
 def _writer_note(path: Path, entries: list[Mapping[str, Any]]) -> list[str]:

@@ -14,6 +14,11 @@ seals what is there: the old entries and sign-offs are chained as found, and one
 entry per record fingerprints it as found. So ``portfolio verify`` vouches for a sealed older file
 only from its upgrade on; changes made by hand before it cannot be told from the app's. An app
 that knows only version 1 refuses a version 2 file instead of appending unsealed entries to it.
+
+Version 3 signs every new audit entry (``domain.signatures``). Upgrading signs nothing that is
+there: the entries from before stay unsigned and ``portfolio verify`` reports them as legacy
+history. The store writes the upgrade only when the old chain checks (``store.sealing``), and its
+``migrate`` entry is signed by whoever made the change that upgraded the file.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from portfolio_tui import identity
 from portfolio_tui.store.errors import CorruptFile, NewerVersion
 from portfolio_tui.store.records import RECORD_TABLES, TABLES
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 APP = "portfolio-tui"
 
 Document = dict[str, dict[str, Any]]
@@ -121,7 +126,12 @@ def _chained(table: dict[str, Any]) -> dict[str, Any]:
     return chained
 
 
-_STEPS: dict[int, Callable[[Document], Document]] = {0: _v0_to_v1, 1: _v1_to_v2}
+def _v2_to_v3(doc: Document) -> Document:
+    """Only the version changes: the unsigned entries stay as they are, as legacy history."""
+    return {**doc, "meta": {"1": {**doc["meta"]["1"], "schema_version": 3}}}
+
+
+_STEPS: dict[int, Callable[[Document], Document]] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def backup_path(path: Path, version: int) -> Path:

@@ -22,7 +22,8 @@ from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
-from portfolio_tui.store import migrations
+from portfolio_tui.domain.signatures import AUDIT
+from portfolio_tui.store import keys, migrations, receipts, sealing, trust
 from portfolio_tui.store.errors import AlreadyExists, NotFound, StoreError, WriteFailed
 from portfolio_tui.store.lock import DEFAULT_TIMEOUT, PortfolioLock
 from portfolio_tui.store.reading import Snapshot, object_of, portfolio_of
@@ -74,15 +75,17 @@ class PortfolioStore:
                 **to_record(learner), "rev": 1,
                 "created_by": store.actor, "created_at": now, "updated_by": store.actor, "updated_at": now,
             }
-            doc["audit"]["1"] = audit_chain.seal({
+            doc["audit"]["1"] = first = keys.seal_signed({
                 "at": now, "by": store.actor, "action": "create", "table": "learner", "record": 1,
                 "detail": f"created the portfolio for {learner.name}",
                 "record_hash": audit_chain.record_digest(doc["learner"]["1"]),
-            }, audit_chain.GENESIS)
+            }, audit_chain.GENESIS, AUDIT, keys.own_signer())
             problems = check_document(doc)
             if problems:
                 raise ValueError("; ".join(f"{p}: {m}" for p, m in problems))
             store._storage.commit(doc, None)
+            genesis = first[audit_chain.HASH_FIELD]
+            receipts.record(store.path, genesis, [(1, genesis, now)])
         return store
 
     def load(self) -> Portfolio:
@@ -113,11 +116,13 @@ class PortfolioStore:
             ]
 
     @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
+    def transaction(self, *, repair: bool = False) -> Iterator[Transaction]:
         """Lock, re-read, let the caller change the document, save atomically, unlock.
 
         If the body raises, nothing is saved. An older file is upgraded by the first transaction,
-        after its original bytes are kept beside it.
+        after its original bytes are kept beside it. A file whose record does not check is refused
+        (:class:`~portfolio_tui.store.sealing.Unsound`) unless ``repair``: only
+        :meth:`repair` opens one so.
         """
         with self._mutex:
             if self._in_transaction:
@@ -125,17 +130,29 @@ class PortfolioStore:
             self._in_transaction = True
             try:
                 with self._lock.held():
-                    yield from self._run(self._clock())
+                    yield from self._run(self._clock(), repair)
             finally:
                 self._in_transaction = False
 
-    def _run(self, now: str) -> Iterator[Transaction]:
+    def repair(self, reason: str) -> list[str]:
+        """Record a signed ``repair`` entry with ``reason`` and what was wrong, then re-fingerprint each
+        record that no longer matches the audit (``store.sealing``); returns what was wrong.
+
+        The caller checks that this account may repair the file (a tutor, or the owner without a roster).
+        """
+        with self.transaction(repair=True) as tx:
+            found = sealing.repair(tx, reason)
+        return found
+
+    def _run(self, now: str, repair: bool = False) -> Iterator[Transaction]:
         before = self._storage.cached
         snap = self._storage.snapshot()
         if snap is not before or not self._swept:
             remove_stale_temp_files(self.path)
             self._swept = True
-        tx = Transaction(snap, self.actor, now)
+        if not repair:
+            sealing.refuse_unsound(self.path, snap, trust.load_anchors())
+        tx = Transaction(snap, self.actor, now, keys.own_signer())
         try:
             yield tx
             if snap.original is not None:
@@ -149,6 +166,7 @@ class PortfolioStore:
                 return
             tx.bump_generation()
             self._storage.commit(snap.doc, tx.dirty)
+            receipts.record(self.path, receipts.genesis_of(snap.doc["audit"]), tx.signed)
         except BaseException:
             if tx.touched:
                 self._storage.forget()

@@ -9,8 +9,10 @@ changes: they keep each record's revision, who/when fields and the audit trail. 
 gives the TinyDB table for queries.
 
 The audit trail is tamper-evident (``domain.audit_chain``): each audit entry holds the digest of
-the record it changed, as left by the change, and is chained by hash to the entry before; each
-sign-off is chained to the sign-off before and never changed after. Writing a record table's
+the record it changed, as left by the change, is chained by hash to the entry before and is signed
+by the account making the change (``domain.signatures``), so judgements, sign-offs and every other
+record are signed through the entry that fingerprints them; each sign-off is also chained to the
+sign-off before and never changed after. Writing a record table's
 records any other way than through these three methods leaves a record that ``portfolio verify``
 reports as changed outside the app.
 """
@@ -26,7 +28,9 @@ from tinydb.table import Table
 
 from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.learner import Learner
+from portfolio_tui.domain.signatures import AUDIT
 from portfolio_tui.store.errors import ConflictError, NotFound, SealedRecord, singular
+from portfolio_tui.store.keys import Signer, seal_signed
 from portfolio_tui.store.reading import Snapshot
 from portfolio_tui.store.records import RECORD_TABLES, check_record, from_record
 from portfolio_tui.store.storage import Dirty
@@ -128,9 +132,12 @@ class _TransactionDB(TinyDB):
 class Transaction:
     """The change being made under the portfolio's lock; see the module docstring."""
 
-    def __init__(self, snapshot: Snapshot, actor: str, now: str):
+    def __init__(self, snapshot: Snapshot, actor: str, now: str, signer: Signer | None = None):
         self.actor = actor
         self.now = now
+        self.signer = signer
+        self.signed: list[tuple[int, str, str]] = []
+        """``(audit id, hash, at)`` of each entry this transaction signed: the signer's receipts."""
         self._storage = _TransactionStorage(snapshot)
         self.db = _TransactionDB(storage=lambda: self._storage)
 
@@ -142,6 +149,11 @@ class Transaction:
     def dirty(self) -> Dirty | None:
         """What to re-serialise: ``None`` means everything."""
         return None if self._storage.rewrite_all else self._storage.dirty
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The reading of the file this change is made to (read it only; change it through the methods)."""
+        return self._storage.snapshot
 
     def table(self, name: str) -> Table:
         return self.db.table(name)
@@ -191,9 +203,12 @@ class Transaction:
         head = snapshot.heads.get(table)
         if head is None:
             head = audit_chain.table_head(snapshot.doc.get(table, {}))
-        sealed = audit_chain.seal(record, head)
+        signer = self.signer if table == "audit" else None
+        sealed = audit_chain.seal(record, head) if signer is None else seal_signed(record, head, AUDIT, signer)
         record_id = self.table(table).insert(sealed)
         snapshot.heads[table] = sealed[audit_chain.HASH_FIELD]
+        if signer is not None:
+            self.signed.append((record_id, sealed[audit_chain.HASH_FIELD], self.now))
         return record_id
 
     def update(

@@ -72,6 +72,21 @@ def cohort(labels: tuple[str, ...], *, homes: bool = False) -> Iterator[Cohort]:
         subprocess.run(["groupdel", group], capture_output=True)
 
 
+def data_homes(people: Cohort, base: Path) -> dict[str, Path]:
+    """A private data folder per person (owned by them, mode 0700) for ``PORTFOLIO_TUI_HOME``: their
+    signing key and receipts live there, as they would in their own home on a real server."""
+    import pwd
+
+    homes = {}
+    for label, account in people.people.items():
+        home = base / f"home-{label}"
+        home.mkdir(mode=0o700)
+        entry = pwd.getpwnam(account)
+        os.chown(home, entry.pw_uid, entry.pw_gid)
+        homes[label] = home
+    return homes
+
+
 @dataclass(frozen=True)
 class Runtime:
     python: str

@@ -192,7 +192,7 @@ def test_unknown_id_and_missing_file(tmp_path: Path, capsys) -> None:
         lambda text: text.replace("30.0", "NaN"),
         lambda text: text.replace('"kind":', '"kind":"x","kind":', 1),
         lambda text: text.replace('"reviews":{}', '"reviews":[]'),
-        lambda text: text.replace('"schema_version":2', '"schema_version":7'),
+        lambda text: text.replace('"schema_version":3', '"schema_version":7'),
     ],
     ids=["empty", "truncated", "trailing-garbage", "nan", "duplicate-key", "wrong-type", "newer-version"],
 )

@@ -33,19 +33,22 @@ class Env:
     people: os_accounts.Cohort
     runtime: os_accounts.Runtime
     folder: Path
+    homes: dict[str, Path]
 
     def run(self, label: str, *args: str, umask: str = "007") -> subprocess.CompletedProcess[str]:
         """``portfolio ARGS`` as ``label``'s account, claiming in USER and LOGNAME to be the tutor (or app1)."""
         spoof = self.people["app1" if label == "tutor" else "tutor"]
         argv = [
             "runuser", "-u", self.people[label], "--",
-            *self.runtime.env(USER=spoof, LOGNAME=spoof, HOME=str(self.folder.parent)),
+            *self.runtime.env(USER=spoof, LOGNAME=spoof, HOME=str(self.folder.parent),
+                              PORTFOLIO_TUI_HOME=str(self.homes[label])),
             "sh", "-c", f'umask {umask}; exec "$@"', "sh", *self.runtime.argv(*args),
         ]
         return subprocess.run(argv, capture_output=True, text=True, cwd="/", timeout=60)
 
     def python_as(self, label: str, code: str) -> subprocess.CompletedProcess[str]:
-        argv = ["runuser", "-u", self.people[label], "--", *self.runtime.env(), self.runtime.python, "-c", code]
+        env = self.runtime.env(PORTFOLIO_TUI_HOME=str(self.homes[label]))
+        argv = ["runuser", "-u", self.people[label], "--", *env, self.runtime.python, "-c", code]
         return subprocess.run(argv, capture_output=True, text=True, cwd="/", timeout=60)
 
 
@@ -61,7 +64,7 @@ def env() -> Iterator[Env]:
             folder.mkdir()
             os.chown(folder, 0, _gid(people.group))
             folder.chmod(0o2770)
-            yield Env(people, runtime, folder)
+            yield Env(people, runtime, folder, os_accounts.data_homes(people, base))
         finally:
             subprocess.run(["rm", "-rf", str(base)], check=False)
 

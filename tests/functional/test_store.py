@@ -192,7 +192,7 @@ def test_the_file_is_one_record_per_line_and_plain_tinydb_reads_it(tmp_path: Pat
 
     path = new_portfolio(tmp_path, evidence=3)
     lines = path.read_text().splitlines()
-    assert lines[0].startswith('{"meta":{"1":{"schema_version":2')
+    assert lines[0].startswith('{"meta":{"1":{"schema_version":3')
     assert sum(1 for line in lines if line.startswith('"') and '"title":' in line) == 3
     db = TinyDB(path, storage=JSONStorage, access_mode="r")
     assert len(db.table("evidence")) == 3
@@ -265,7 +265,7 @@ def test_corrupt_messages_say_what_is_wrong(tmp_path: Path) -> None:
 
 def test_a_newer_schema_version_is_refused_untouched(tmp_path: Path) -> None:
     path = new_portfolio(tmp_path, evidence=1)
-    path.write_text(path.read_text().replace('"schema_version":2', '"schema_version":3'))
+    path.write_text(path.read_text().replace('"schema_version":3', '"schema_version":4'))
     before = path.read_bytes()
     service = PortfolioService(path, ACTOR)
     with pytest.raises(NewerVersion, match="newer portfolio-tui"):
@@ -297,7 +297,7 @@ def test_an_older_file_is_read_then_upgraded_with_a_backup(tmp_path: Path) -> No
     backup = tmp_path / "ben.json.v0.bak"
     assert backup.read_bytes() == original
     doc = json.loads(path.read_text())
-    assert doc["meta"]["1"]["schema_version"] == 2
+    assert doc["meta"]["1"]["schema_version"] == 3
     # The learner and both pieces of evidence are sealed as found, then come the change and the upgrade.
     assert [(e["action"], e["table"], e["record"]) for e in doc["audit"].values()] == [
         ("seal", "learner", 1), ("seal", "evidence", 1), ("seal", "evidence", 2), ("add", "evidence", 3),
@@ -322,7 +322,7 @@ def test_a_version_1_file_is_sealed_as_found_on_upgrade(tmp_path: Path) -> None:
     doc["meta"]["1"]["schema_version"] = 1
     for table in ("audit", "signoffs"):
         for entry in doc[table].values():
-            for key in ("prev", "hash", "record_hash"):
+            for key in ("prev", "hash", "record_hash", "key", "sig"):
                 entry.pop(key, None)
     path.write_text(json.dumps(doc))
     old_entries = len(doc["audit"])

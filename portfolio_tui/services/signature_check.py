@@ -1,0 +1,220 @@
+"""``portfolio verify``'s signature checks of one portfolio document: who signed each entry, may they.
+
+The hash chain says whether the file is as it was written (``domain.audit_chain``); these checks
+say who wrote it and whether they were allowed to:
+
+* every audit entry after signing began is signed, and its signature verifies (an entry from
+  before is legacy: reported as unsigned history, not as forged);
+* with anchors, each key was enrolled for the entry's ``by`` when it signed; without, a note says
+  the signatures are not anchored;
+* each signed entry's change was one its signer was allowed to make by the roster as it stood
+  then (the roster's history is signed too, and checked by ``roster``);
+* each judgement in an evidence record was made by a signed ``assess`` entry of the same account,
+  and none made that way has gone missing since, unless a later assessment changed them;
+* each sign-off came after the ones before it (assessor, apprentice, employer) and was added by
+  an entry of the account that signed it off;
+* a schema version older than the signatures in the file was set back outside the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from portfolio_tui.domain import audit_chain, roles
+from portfolio_tui.domain.audit_chain import Break
+from portfolio_tui.domain.signatures import AUDIT, Anchors, is_signed
+from portfolio_tui.services.access import record_actions
+from portfolio_tui.store import keys
+from portfolio_tui.store.sealing import SIGNED_VERSION
+
+FORGED = "forged"
+UNSIGNED = "unsigned"
+UNANCHORED = "not-enrolled"
+NOT_ALLOWED = "not-allowed"
+DOWNGRADED = "downgraded"
+ORDER = "order"
+JUDGEMENT = "judgement"
+MISSING = "missing"
+
+NOT_CHECKED_ACTIONS = frozenset({"create", "migrate"})
+REPAIR_ACTIONS = frozenset({"repair", "seal"})
+
+
+def check(
+    document: Mapping[str, Any],
+    path: Path,
+    anchors: Anchors,
+    roster_history: Sequence[Mapping[str, Any]] | None,
+) -> tuple[list[Break], list[str]]:
+    """The breaks and notes for the signatures of ``document``; ``roster_history`` ``None``: no roster to ask."""
+    audit = document.get("audit")
+    if not isinstance(audit, Mapping):
+        return [], []
+    items = [(k, e) for k, e in audit_chain.ordered(audit) if isinstance(e, Mapping)]
+    breaks: list[Break] = []
+    notes: list[str] = []
+    signed_at = next((i for i, (_, e) in enumerate(items) if is_signed(e)), None)
+    version = _version(document)
+    if signed_at is None:
+        if version >= SIGNED_VERSION and items:
+            breaks.append(Break("audit", UNSIGNED, f"the file says schema version {version}, but no entry is signed: "
+                                "its signatures were stripped"))
+        elif items:
+            notes.append(f"audit 1-{items[-1][0]}: unsigned history from before signing (legacy), not checked")
+        return breaks, notes
+    if version < SIGNED_VERSION:
+        breaks.append(Break("meta 1", DOWNGRADED, f"the schema version was set back to {version} outside the app: "
+                            "the file holds signed entries"))
+    if signed_at:
+        notes.append(f"audit 1-{items[signed_at - 1][0]}: unsigned history from before signing (legacy), not checked")
+    if not anchors:
+        notes.append("signatures are not anchored (no allowed-signers file): they show what each key signed, "
+                     "not whose key it is")
+    if roster_history is None and anchors:
+        notes.append("no roster beside the file: who was allowed to make each change was not checked")
+    trusted = list(items[:signed_at])  # legacy history vouches for the judgements and sign-offs it made
+    for audit_id, entry in items[signed_at:]:
+        where = f"audit {audit_id}"
+        problem = _entry_problem(entry, anchors)
+        if problem is None and roster_history is not None:
+            problem = _permission_problem(entry, document, path, roster_history)
+        if problem is not None:
+            breaks.append(Break(where, problem[0], problem[1]))
+        else:
+            trusted.append((audit_id, entry))
+    breaks += _judgement_breaks(document, trusted)
+    breaks += _signoff_breaks(document, trusted)
+    return breaks, notes
+
+
+def _version(document: Mapping[str, Any]) -> int:
+    meta = document.get("meta")
+    record = meta.get("1") if isinstance(meta, Mapping) else None
+    version = record.get("schema_version") if isinstance(record, Mapping) else None
+    return version if isinstance(version, int) else 0
+
+
+def _entry_problem(entry: Mapping[str, Any], anchors: Anchors) -> tuple[str, str] | None:
+    if not is_signed(entry):
+        return UNSIGNED, "is not signed, but every entry after signing began must be: it was added outside the app"
+    if not keys.signature_valid(AUDIT, entry):
+        return FORGED, f"claims to be by {entry.get('by')}, but its signature does not verify: forged or changed"
+    if anchors:
+        problem = anchors.problem(str(entry.get("by")), str(entry.get("key")), str(entry.get("at")))
+        if problem:
+            return UNANCHORED, problem
+    return None
+
+
+def roster_at(history: Sequence[Mapping[str, Any]], at: str) -> roles.Roster | None:
+    """The roster as it stood at ``at`` (its changes made at or before then), ``None`` before it began."""
+    made = [change for change in history if str(change.get("at", "")) <= at]
+    return roles.replay(made) if made else None
+
+
+def _permission_problem(
+    entry: Mapping[str, Any], document: Mapping[str, Any], path: Path, history: Sequence[Mapping[str, Any]]
+) -> tuple[str, str] | None:
+    action = entry.get("action")
+    if action in NOT_CHECKED_ACTIONS:
+        return None
+    needed = _needed(entry, document)
+    if not needed:
+        return None
+    by, at = str(entry.get("by")), str(entry.get("at"))
+    roster = roster_at(history, at)
+    if roster is None:
+        return NOT_ALLOWED, f"is by {by} at {at}, before the folder's roster began: nobody could allow it"
+    for name in sorted(needed):
+        decision = roles.may(roster, by, name, path.name)
+        if not decision.allowed:
+            return NOT_ALLOWED, f"is by {by} at {at}, who was not allowed to then: {decision.reason}"
+    return None
+
+
+def _needed(entry: Mapping[str, Any], document: Mapping[str, Any]) -> set[str]:
+    """The actions the change an entry records needed (what ``access.record_actions`` asks before it)."""
+    table, action = entry.get("table"), entry.get("action")
+    if action in REPAIR_ACTIONS:
+        return {"portfolio.repair"}
+    if not isinstance(table, str) or table in audit_chain.UNCHAINED_TABLES:
+        return set()
+    tables = document.get(table)
+    current = tables.get(str(entry.get("record"))) if isinstance(tables, Mapping) else None
+    current = current if isinstance(current, Mapping) else {}
+    changes = entry.get("changes")
+    try:
+        if action == "add":
+            return record_actions(table, None, dict(current))
+        if action == "delete":
+            removed = changes.get("record") if isinstance(changes, Mapping) else None
+            return record_actions(table, dict(removed) if isinstance(removed, Mapping) else {}, None)
+        changed = dict(changes) if isinstance(changes, Mapping) else {}
+        return record_actions(table, dict(current), changed)
+    except ValueError:
+        return {"progress.record"}
+
+
+def _judgement_breaks(document: Mapping[str, Any], trusted: list[tuple[str, Mapping[str, Any]]]) -> list[Break]:
+    """Every judgement in the evidence must come from a trusted ``assess`` entry by the same account."""
+    made: dict[str, dict[bytes, str]] = {}
+    breaks = []
+    for audit_id, entry in trusted:
+        changes = entry.get("changes")
+        if entry.get("table") != "evidence" or not isinstance(changes, Mapping) or "judgements" not in changes:
+            continue
+        change = changes["judgements"] if isinstance(changes["judgements"], Mapping) else {}
+        before = {audit_chain.canonical(j) for j in change.get("from") or () if isinstance(j, Mapping)}
+        evidence = str(entry.get("record"))
+        earlier = made.get(evidence, {})
+        made[evidence] = {}
+        for judgement in change.get("to") or ():
+            if not isinstance(judgement, Mapping):
+                continue
+            text = audit_chain.canonical(judgement)
+            if text not in before and (judgement.get("by"), judgement.get("at")) != (entry.get("by"), entry.get("at")):
+                breaks.append(Break(f"audit {audit_id}", JUDGEMENT, f"adds a judgement in the name of "
+                                    f"{judgement.get('by')}, but is signed by {entry.get('by')}: forged"))
+                continue
+            made[evidence][text] = earlier.get(text, audit_id)
+    evidence_table = document.get("evidence")
+    for evidence_id, record in audit_chain.ordered(evidence_table if isinstance(evidence_table, Mapping) else {}):
+        judgements = record.get("judgements") if isinstance(record, Mapping) else None
+        present = {audit_chain.canonical(j) for j in judgements or () if isinstance(j, Mapping)}
+        backed = made.get(evidence_id, {})
+        for judgement in judgements or ():
+            if isinstance(judgement, Mapping) and audit_chain.canonical(judgement) not in backed:
+                breaks.append(Break(f"evidence {evidence_id}", JUDGEMENT,
+                                    f"holds a judgement by {judgement.get('by')} at {judgement.get('at')} that no "
+                                    "signed assessment made: forged"))
+        for text, audit_id in backed.items():
+            if text not in present:
+                breaks.append(Break(f"evidence {evidence_id}", MISSING,
+                                    f"lost a judgement that audit {audit_id} recorded: removed outside an assessment"))
+    return breaks
+
+
+def _signoff_breaks(document: Mapping[str, Any], trusted: list[tuple[str, Mapping[str, Any]]]) -> list[Break]:
+    """Sign-offs in the order assessor, apprentice, employer, each added by a trusted entry of its signer."""
+    added = {str(e.get("record")): e for _, e in trusted if e.get("table") == "signoffs" and e.get("action") == "add"}
+    breaks = []
+    done: list[str] = []
+    table = document.get("signoffs")
+    for signoff_id, record in audit_chain.ordered(table if isinstance(table, Mapping) else {}):
+        if not isinstance(record, Mapping):
+            continue
+        where, role = f"signoffs {signoff_id}", str(record.get("role"))
+        entry = added.get(signoff_id)
+        if entry is None:
+            breaks.append(Break(where, FORGED, f"the {role}'s sign-off was not added by a signed entry: forged"))
+        elif entry.get("by") != record.get("created_by"):
+            breaks.append(Break(where, FORGED, f"was added by {entry.get('by')} but names {record.get('created_by')}"))
+        if role in roles.SIGNOFF_ORDER:
+            missing = [r for r in roles.SIGNOFF_ORDER[: roles.SIGNOFF_ORDER.index(role)] if r not in done]
+            if missing:
+                breaks.append(Break(where, ORDER, f"the {role} signed off before the {' and the '.join(missing)}"))
+            done.append(role)
+    return breaks
+

@@ -1,0 +1,81 @@
+"""Receipts against truncation: each signer keeps a note of every entry they signed, in their own folder.
+
+Anyone who may write a portfolio can cut entries off its end, and what is left still checks. The
+person who signed the cut entries still has their receipts (``receipts.jsonl`` in their own data
+folder, mode 0600), so ``portfolio verify`` run by them names each of their entries that is gone.
+A receipt names the file's first audit hash (``genesis``), which a copy keeps wherever it is, and
+the path it was signed at. Receipts are appended after the save, without an fsync of their own:
+a crash can lose the newest receipt, never the portfolio's change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from portfolio_tui import locations
+from portfolio_tui.domain.audit_chain import HASH_FIELD
+
+RECEIPTS_FILE = "receipts.jsonl"
+
+
+@dataclass(frozen=True)
+class Receipt:
+    file: str
+    genesis: str
+    audit: int
+    hash: str
+    at: str
+
+
+def receipts_path() -> Path:
+    return locations.data_dir() / RECEIPTS_FILE
+
+
+def genesis_of(audit: Mapping[str, Any]) -> str:
+    first = audit.get("1")
+    return str(first.get(HASH_FIELD, "")) if isinstance(first, Mapping) else ""
+
+
+def record(portfolio: Path, genesis: str, signed: Iterable[tuple[int, str, str]]) -> None:
+    """Append a receipt for each ``(audit id, hash, at)`` just saved in ``portfolio``."""
+    lines = "".join(
+        json.dumps({"file": str(portfolio.resolve()), "genesis": genesis, "audit": n, "hash": h, "at": at}) + "\n"
+        for n, h, at in signed
+    )
+    if not lines:
+        return
+    path = receipts_path()
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
+            handle.write(lines)
+    except OSError:
+        return  # the change is saved; only this person's own check against truncation is weaker
+
+
+def mine(portfolio: Path, genesis: str) -> tuple[list[Receipt], int]:
+    """This account's receipts for the file with ``genesis``, and how many name its path with another history."""
+    try:
+        text = receipts_path().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return [], 0
+    where = str(portfolio.resolve())
+    found, elsewhere = [], 0
+    for line in text.splitlines():
+        try:
+            data = json.loads(line)
+            receipt = Receipt(str(data["file"]), str(data["genesis"]), int(data["audit"]), str(data["hash"]),
+                              str(data["at"]))
+        except (ValueError, KeyError, TypeError):
+            continue
+        if receipt.genesis == genesis:
+            found.append(receipt)
+        elif receipt.file == where:
+            elsewhere += 1
+    return found, elsewhere

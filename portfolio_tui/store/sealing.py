@@ -1,0 +1,114 @@
+"""No silent re-sealing: a portfolio whose record does not check is not written to until it is repaired.
+
+Appending a signed entry to a broken record would vouch for it, so before a change is saved the
+store checks what it can check cheaply on every save, and the whole chain when a file is upgraded:
+
+* a file whose schema version is older than the signatures it holds was set back outside the app
+  (an older app would re-seal it "as found", forged entries included);
+* the newest audit entry must match its own hash and, in a signed file, carry a valid signature
+  by a key enrolled for its author where there are anchors (an entry appended by hand cannot be
+  signed by anyone else);
+* an unsigned file is upgraded to signing only when its whole chain and every record check.
+
+Each refusal is :class:`Unsound`, one line naming the entry. A tutor (the file's owner where there
+is no roster) repairs the file with ``portfolio repair PATH --reason TEXT``: a signed ``repair``
+entry that records the reason and what was wrong, then a signed ``seal`` entry for each record
+that no longer matches the audit, so the record goes on from the repaired state. ``verify`` keeps
+reporting what came before the repair as history, never as checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.signatures import AUDIT, SIG_FIELD, Anchors
+from portfolio_tui.store import keys
+from portfolio_tui.store.errors import StoreError
+from portfolio_tui.store.reading import Snapshot
+from portfolio_tui.store.transaction import Transaction
+
+SIGNED_VERSION = 3
+"""The first schema version whose audit entries are signed."""
+
+
+class Unsound(StoreError):
+    """The file's record does not check, so no change is made until a tutor repairs it."""
+
+    def __init__(self, path: Path, problem: str):
+        self.path, self.problem = Path(path), problem
+        super().__init__(
+            f"{path}: {problem}; no change is saved to it until a tutor repairs it with "
+            f"`portfolio repair {path} --reason TEXT` (`portfolio verify` lists what is wrong)"
+        )
+
+
+def problems(snap: Snapshot, anchors: Anchors | None = None) -> list[str]:
+    """Why a change must not be saved to this reading of the file (empty when it may)."""
+    audit = snap.doc.get("audit", {})
+    if not audit:
+        return []
+    if snap.found_version < SIGNED_VERSION and any(SIG_FIELD in e for e in audit.values() if isinstance(e, Mapping)):
+        return [f"its schema version is {snap.found_version}, but it holds signed entries: the version was set "
+                "back outside the app"]
+    if snap.found_version < SIGNED_VERSION:
+        return [f"{b.where} {b.message}" for b in audit_chain.verify_document(snap.doc)]
+    last_id = max(audit, key=lambda k: int(k) if k.isdigit() else -1)
+    return _tip_problems(last_id, audit[last_id], anchors or Anchors(), any_signed=_any_signed(audit))
+
+
+def _tip_problems(last_id: str, tip: Any, anchors: Anchors, *, any_signed: bool) -> list[str]:
+    where = f"audit {last_id}"
+    if not isinstance(tip, Mapping) or audit_chain.entry_hash(tip) != tip.get(audit_chain.HASH_FIELD):
+        return [f"{where} does not match its own hash: it was changed after it was written"]
+    if SIG_FIELD in tip:
+        if not keys.signature_valid(AUDIT, tip):
+            return [f"{where} has a signature that does not verify: it was forged or changed"]
+        problem = anchors.problem(str(tip.get("by")), str(tip.get("key")), str(tip.get("at"))) if anchors else None
+        if problem:
+            return [f"{where} {problem}"]
+    elif any_signed:
+        return [f"{where} is not signed, but every entry after signing began must be: it was added outside the app"]
+    return []
+
+
+def _any_signed(audit: Mapping[str, Any]) -> bool:
+    """Is any entry signed? Looks from the newest, where a signed file's entries are signed."""
+    for key in sorted(audit, key=lambda k: int(k) if k.isdigit() else -1, reverse=True):
+        entry = audit[key]
+        if isinstance(entry, Mapping) and SIG_FIELD in entry:
+            return True
+    return False
+
+
+class NothingToRepair(StoreError):
+    """``repair`` on a file whose record checks: nothing is written."""
+
+
+REPAIRABLE = frozenset({audit_chain.RECORD_CHANGED, audit_chain.RECORD_ADDED, audit_chain.RECORD_REMOVED})
+
+
+def repair(tx: Transaction, reason: str) -> list[str]:
+    """Append the signed ``repair`` entry and one signed ``seal`` per record found changed; returns what was wrong."""
+    snap = tx.snapshot
+    breaks = audit_chain.verify_document(snap.doc)
+    found = list(dict.fromkeys([*problems(snap), *(f"{b.where} {b.message}" for b in breaks)]))
+    if not found:
+        raise NothingToRepair("the file's record checks: there is nothing to repair")
+    shown = "; ".join(found[:20]) + (f"; and {len(found) - 20} more" if len(found) > 20 else "")
+    tx.audit("repair", "meta", None, f"repaired: {reason} (found: {shown})")
+    for b in breaks:
+        if b.kind in REPAIRABLE:
+            table, _, record = b.where.partition(" ")
+            if record.isdigit():
+                tx.audit("seal", table, int(record), "recorded as found when the file was repaired")
+    return found
+
+
+def refuse_unsound(path: Path, snap: Snapshot, anchors: Anchors) -> None:
+    found = problems(snap, anchors)
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise Unsound(path, found[0] + more)
