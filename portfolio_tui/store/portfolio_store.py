@@ -151,7 +151,7 @@ class PortfolioStore:
             remove_stale_temp_files(self.path)
             self._swept = True
         if not repair:
-            sealing.refuse_unsound(self.path, snap, trust.load_anchors())
+            sealing.refuse_unsound(self.path, snap, trust.load_anchors)
         tx = Transaction(snap, self.actor, now, keys.own_signer())
         try:
             yield tx

@@ -44,6 +44,8 @@ class Snapshot:
     """The bytes as read, kept only while an upgraded document waits to be saved (for the backup)."""
     fragments: dict[str, dict[str, bytes]] = field(default_factory=dict)
     next_ids: dict[str, int] = field(default_factory=dict)
+    sound: bool = False
+    """The record passed the store's checks before a save (``store.sealing``): once per reading."""
     heads: dict[str, str] = field(default_factory=dict)
     """Table -> the hash of its highest-id record, for chained tables, kept up to date by each insert."""
     objects: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -19,7 +19,7 @@ reporting what came before the repair as history, never as checked.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -55,11 +55,11 @@ def problems(snap: Snapshot, anchors: Anchors | None = None) -> list[str]:
                 "back outside the app"]
     if snap.found_version < SIGNED_VERSION:
         return [f"{b.where} {b.message}" for b in audit_chain.verify_document(snap.doc)]
-    last_id = max(audit, key=lambda k: int(k) if k.isdigit() else -1)
-    return _tip_problems(last_id, audit[last_id], anchors or Anchors(), any_signed=_any_signed(audit))
+    last_id = str(max(map(int, audit)))
+    return _tip_problems(last_id, audit[last_id], anchors or Anchors(), audit)
 
 
-def _tip_problems(last_id: str, tip: Any, anchors: Anchors, *, any_signed: bool) -> list[str]:
+def _tip_problems(last_id: str, tip: Any, anchors: Anchors, audit: Mapping[str, Any]) -> list[str]:
     where = f"audit {last_id}"
     if not isinstance(tip, Mapping) or audit_chain.entry_hash(tip) != tip.get(audit_chain.HASH_FIELD):
         return [f"{where} does not match its own hash: it was changed after it was written"]
@@ -69,18 +69,14 @@ def _tip_problems(last_id: str, tip: Any, anchors: Anchors, *, any_signed: bool)
         problem = anchors.problem(str(tip.get("by")), str(tip.get("key")), str(tip.get("at"))) if anchors else None
         if problem:
             return [f"{where} {problem}"]
-    elif any_signed:
+    elif _any_signed(audit):
         return [f"{where} is not signed, but every entry after signing began must be: it was added outside the app"]
     return []
 
 
 def _any_signed(audit: Mapping[str, Any]) -> bool:
     """Is any entry signed? Looks from the newest, where a signed file's entries are signed."""
-    for key in sorted(audit, key=lambda k: int(k) if k.isdigit() else -1, reverse=True):
-        entry = audit[key]
-        if isinstance(entry, Mapping) and SIG_FIELD in entry:
-            return True
-    return False
+    return any(isinstance(entry, Mapping) and SIG_FIELD in entry for entry in reversed(audit.values()))
 
 
 class NothingToRepair(StoreError):
@@ -107,8 +103,13 @@ def repair(tx: Transaction, reason: str) -> list[str]:
     return found
 
 
-def refuse_unsound(path: Path, snap: Snapshot, anchors: Anchors) -> None:
-    found = problems(snap, anchors)
+def refuse_unsound(path: Path, snap: Snapshot, anchors: Callable[[], Anchors]) -> None:
+    """Raise :class:`Unsound` unless this reading may be written to; checked once per reading, since
+    every entry added after the check is this process's own, signed as it is added."""
+    if snap.sound:
+        return
+    found = problems(snap, anchors())
     if found:
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         raise Unsound(path, found[0] + more)
+    snap.sound = True

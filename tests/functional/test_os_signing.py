@@ -1,0 +1,301 @@
+"""Forgery by real OS accounts in a managed cohort folder: each attack is named by verify and refused.
+
+A tutor, a line manager and two apprentices in one cohort group, each with their own signing key
+(``portfolio keys show``) enrolled by root in an allowed-signers file only root may write, as
+docs/shared-server.md sets up. An apprentice then does what the group's file permissions let
+them do, with Python and their own key: append a judgement or a sign-off under the tutor's name
+with the chain recomputed, delete or replace the roster, set the schema version back and save,
+cut the tutor's last judgement off the end. Each time ``portfolio verify`` exits 1 naming the
+entry, and where the roster is concerned every change is refused. Skipped where accounts cannot be
+made (not root, or no useradd); CI runs as root.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from portfolio_tui.cli import main
+from portfolio_tui.services import signing
+from tests.functional import os_accounts
+
+pytestmark = pytest.mark.skipif(os_accounts.unavailable() is not None, reason=str(os_accounts.unavailable()))
+
+LABELS = ("tutor", "mgr", "app1", "app2")
+
+
+@dataclass
+class Env:
+    people: os_accounts.Cohort
+    runtime: os_accounts.Runtime
+    folder: Path
+    trust: Path
+    homes: dict[str, Path]
+
+    def run(self, label: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return self._as(label, [*self.runtime.argv(*args)])
+
+    def python_as(self, label: str, code: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return self._as(label, [self.runtime.python, "-c", code, *args])
+
+    def _as(self, label: str, argv: list[str]) -> subprocess.CompletedProcess[str]:
+        env = self.runtime.env(PORTFOLIO_TUI_HOME=str(self.homes[label]), PORTFOLIO_TUI_TRUST=str(self.trust))
+        command = ["runuser", "-u", self.people[label], "--", *env, "sh", "-c", 'umask 007; exec "$@"', "sh", *argv]
+        return subprocess.run(command, capture_output=True, text=True, cwd="/", timeout=60)
+
+    def ok(self, label: str, *args: str) -> str:
+        done = self.run(label, *args)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+
+@pytest.fixture(scope="module")
+def env() -> Iterator[Env]:
+    import grp
+
+    with os_accounts.cohort(LABELS) as people, os_accounts.shared_runtime(people["tutor"]) as runtime:
+        if runtime is None:
+            pytest.skip("no Python interpreter the test accounts can run (the test's own lives under a private home)")
+        base = Path(tempfile.mkdtemp(prefix="portfolio-tui-signed-"))
+        try:
+            base.chmod(0o755)
+            folder = base / "cohort"
+            folder.mkdir()
+            os.chown(folder, 0, grp.getgrnam(people.group).gr_gid)
+            folder.chmod(0o2770)
+            (base / "etc").mkdir(mode=0o755)
+            trust = base / "etc" / "allowed_signers"
+            env = Env(people, runtime, folder, trust, os_accounts.data_homes(people, base))
+            for label in LABELS:  # each person shows their key; root enrols it
+                shown = json.loads(env.ok(label, "keys", "show", "--json"))
+                signing.enrol(people[label], shown["public_key"], "tutor" if label == "tutor" else "", trust)
+            steps = [
+                ("roster", "init", str(folder)),
+                ("roster", "add", str(folder), people["tutor"], "--role", "tutor", "--portfolio", "*"),
+                ("roster", "add", str(folder), people["app1"], "--role", "apprentice", "--portfolio", "app1"),
+                ("roster", "add", str(folder), people["app2"], "--role", "apprentice", "--portfolio", "app2"),
+                ("roster", "add", str(folder), people["mgr"], "--role", "line-manager", "--portfolio", "app1",
+                 "--portfolio", "app2"),
+            ]
+            for args in steps:
+                env.ok("tutor", *args)
+            yield env
+        finally:
+            subprocess.run(["rm", "-rf", str(base)], check=False)
+
+
+@pytest.fixture
+def portfolio(env: Env) -> Iterator[Path]:
+    """app1's portfolio: made by the tutor, evidence by app1, the tutor's judgement last."""
+    path = env.folder / "app1.json"
+    env.ok("tutor", "new", str(path), "--learner", "Ann One", "--standard", "odo-l3", "--start", "2025-03-03",
+           "--end", "2026-09-30")
+    for title in ("Letter to a customer", "Minutes of the team meeting"):
+        env.ok("app1", "evidence", "add", str(path), "--title", title, "--date", "2025-04-01", "--kind", "product",
+               "--criteria", "S1")
+    env.ok("tutor", "evidence", "assess", str(path), "1", "--refer", "--feedback", "Add the date")
+    yield path
+    for leftover in env.folder.glob("app1.json*"):
+        leftover.unlink()
+
+
+def last_audit(path: Path) -> int:
+    return max(map(int, json.loads(path.read_text())["audit"]))
+
+
+def verify_breaks(env: Env, label: str, *targets: str) -> tuple[int, list[tuple[str, str]]]:
+    done = env.run(label, "verify", *targets, "--json")
+    report = json.loads(done.stdout)
+    return done.returncode, [(b["where"], b["kind"]) for f in report["files"] for b in f["breaks"]]
+
+
+_FORGE = """
+import base64, json, sys
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.signatures import AUDIT, signed_bytes
+from portfolio_tui.store import keys
+path, tutor, what = sys.argv[1], sys.argv[2], sys.argv[3]
+doc = json.load(open(path))
+at = "2026-01-20T09:00:00Z"
+if what == "judgement":
+    table, record = "evidence", 2
+    doc["evidence"]["2"]["judgements"].append({"outcome": "accept", "feedback": "Fine", "by": tutor, "at": at})
+else:
+    table, record = "signoffs", max(map(int, doc["signoffs"] or {"0": 0})) + 1
+    fields = {"role": "assessor", "by": tutor, "on": "2026-01-20", "recorded_at": at, "rev": 1,
+              "created_by": tutor, "created_at": at, "updated_by": tutor, "updated_at": at}
+    doc["signoffs"][str(record)] = audit_chain.seal(fields, audit_chain.table_head(doc["signoffs"]))
+entry = {"at": at, "by": tutor, "action": "assess" if what == "judgement" else "add", "table": table,
+         "record": record, "detail": "forged", "record_hash": audit_chain.record_digest(doc[table][str(record)])}
+audit = doc["audit"]
+sealed = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT, keys.own_signer())  # the apprentice's key
+audit[str(max(map(int, audit)) + 1)] = sealed
+open(path, "w").write(json.dumps(doc))
+"""
+
+
+@pytest.mark.parametrize("what", ["judgement", "signoff"])
+def test_a_forged_judgement_or_signoff_under_the_tutors_name_is_named_and_refused(
+    env: Env, portfolio: Path, what: str
+) -> None:
+    forged = env.python_as("app1", _FORGE, str(portfolio), env.people["tutor"], what)
+    assert forged.returncode == 0, forged.stderr
+    number = last_audit(portfolio)
+    code, breaks = verify_breaks(env, "mgr", str(portfolio))
+    assert code == 1
+    assert (f"audit {number}", "not-enrolled") in breaks
+    before = portfolio.read_bytes()
+    refused = env.run("tutor", "evidence", "assess", str(portfolio), "2", "--accept", "--feedback", "Good")
+    assert refused.returncode == 2 and f"audit {number}" in refused.stderr and refused.stderr.count("\n") == 1
+    assert portfolio.read_bytes() == before
+
+
+def _restore(path: Path, data: bytes, owner: int, gid: int) -> None:
+    temp = path.with_suffix(".restore")
+    temp.write_bytes(data)
+    os.chown(temp, owner, gid)
+    temp.chmod(0o660)
+    os.replace(temp, path)
+
+
+def test_a_deleted_roster_refuses_every_change_and_verify_names_it(env: Env, portfolio: Path) -> None:
+    roster = env.folder / "roster.json"
+    original, info = roster.read_bytes(), roster.stat()
+    gone = env.python_as("app1", "import os, sys; os.unlink(sys.argv[1])", str(roster))
+    assert gone.returncode == 0, gone.stderr
+    try:
+        code, breaks = verify_breaks(env, "tutor", str(env.folder))
+        assert code == 1 and ("roster.json", "roster-missing") in breaks
+        for label, argv in (
+            ("app1", ("evidence", "add", str(portfolio), "--title", "Mine", "--date", "2025-05-01", "--kind", "product",
+                      "--criteria", "S1")),
+            ("tutor", ("evidence", "assess", str(portfolio), "2", "--accept", "--feedback", "Good")),
+        ):
+            refused = env.run(label, *argv)
+            assert refused.returncode == 2, refused.stderr
+            assert "roster.json: is missing, and this cohort folder is managed" in refused.stderr
+            assert refused.stderr.count("\n") == 1
+    finally:
+        _restore(roster, original, info.st_uid, info.st_gid)
+    env.ok("tutor", "evidence", "assess", str(portfolio), "2", "--accept", "--feedback", "Good")
+
+
+_REPLACE_ROSTER = """
+import json, sys
+from datetime import UTC, datetime
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.signatures import ROSTER
+from portfolio_tui.store import keys
+path, me, tutor = sys.argv[1], sys.argv[2], sys.argv[3]
+at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+history = []
+for change in ({"action": "init", "account": me},
+               {"action": "add", "account": me, "role": "tutor", "portfolios": ["*"]},
+               {"action": "add", "account": tutor, "role": "line-manager", "portfolios": ["app1"]}):
+    history.append(keys.seal_signed({"at": at, "by": me, **change}, audit_chain.head(history), ROSTER,
+                                    keys.own_signer()))
+doc = {"format": "portfolio-tui roster", "version": 1, "owner": me,
+       "entries": {me: {"role": "tutor", "portfolios": ["*"]}, tutor: {"role": "line-manager", "portfolios": ["app1"]}},
+       "history": history}
+open(path + ".new", "w").write(json.dumps(doc))
+import os; os.replace(path + ".new", path)
+"""
+
+
+def test_a_roster_replaced_by_an_apprentice_refuses_every_change(env: Env, portfolio: Path) -> None:
+    roster = env.folder / "roster.json"
+    original, info = roster.read_bytes(), roster.stat()
+    by_the_app = env.run("app1", "roster", "init", str(env.folder), "--force")
+    assert by_the_app.returncode == 1 and "this folder is managed" in by_the_app.stderr
+    assert roster.read_bytes() == original
+    replaced = env.python_as("app1", _REPLACE_ROSTER, str(roster), env.people["app1"], env.people["tutor"])
+    assert replaced.returncode == 0, replaced.stderr
+    try:
+        code, breaks = verify_breaks(env, "mgr", str(env.folder))
+        assert code == 1 and ("roster.json", "roster") in breaks
+        shown = env.run("mgr", "verify", str(env.folder))
+        assert "roster change 1 started the roster as" in shown.stdout
+        for label in ("app1", "tutor"):
+            refused = env.run(label, "evidence", "assess", str(portfolio), "2", "--accept", "--feedback", "Mine")
+            assert refused.returncode == 2 and "roster.json" in refused.stderr and refused.stderr.count("\n") == 1
+        assert json.loads(portfolio.read_text())["evidence"]["2"]["judgements"] == []
+    finally:
+        _restore(roster, original, info.st_uid, info.st_gid)
+
+
+_DOWNGRADE = """
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc["meta"]["1"]["schema_version"] = 1
+open(sys.argv[1], "w").write(json.dumps(doc))
+"""
+
+
+def test_a_downgraded_schema_is_not_resealed_on_save(env: Env, portfolio: Path) -> None:
+    assert env.python_as("app1", _DOWNGRADE, str(portfolio)).returncode == 0
+    before = portfolio.read_bytes()
+    saved = env.run("app1", "evidence", "add", str(portfolio), "--title", "After", "--date", "2025-05-01",
+                    "--kind", "product", "--criteria", "S1")
+    assert saved.returncode == 2 and "the version was set back outside the app" in saved.stderr
+    assert portfolio.read_bytes() == before
+    assert not list(env.folder.glob("app1.json.v1*.bak")), "no upgrade, so no backup to delete"
+    code, breaks = verify_breaks(env, "mgr", str(portfolio))
+    assert code == 1 and ("meta 1", "downgraded") in breaks
+    refused = env.run("app1", "repair", str(portfolio), "--reason", "mine")
+    assert refused.returncode == 1 and "only an assessor (tutor) may repair the record of app1.json" in refused.stderr
+    env.ok("tutor", "repair", str(portfolio), "--reason", "schema set back by hand; the record checked with Ann")
+    env.ok("app1", "evidence", "add", str(portfolio), "--title", "After", "--date", "2025-05-01", "--kind", "product",
+           "--criteria", "S1")
+    assert env.run("mgr", "verify", str(portfolio)).returncode == 0
+
+
+_CUT_LAST_JUDGEMENT = """
+import json, sys
+doc = json.load(open(sys.argv[1]))
+audit = doc["audit"]
+last = audit.pop(str(max(map(int, audit))))
+ordered = [e for _, e in sorted(audit.items(), key=lambda i: int(i[0]))]
+before = [e for e in ordered if e["table"] == "evidence" and e["record"] == 1][-1]
+record = doc["evidence"]["1"]
+record.update(judgements=last["changes"]["judgements"]["from"], rev=record["rev"] - 1,
+              updated_by=before["by"], updated_at=before["at"])
+open(sys.argv[1], "w").write(json.dumps(doc))
+"""
+
+
+def test_the_tutors_last_judgement_cut_off_is_named_by_the_tutors_verify(env: Env, portfolio: Path) -> None:
+    number = last_audit(portfolio)
+    cut = env.python_as("app1", _CUT_LAST_JUDGEMENT, str(portfolio))
+    assert cut.returncode == 0, cut.stderr
+    assert json.loads(portfolio.read_text())["evidence"]["1"]["judgements"] == []
+    code, breaks = verify_breaks(env, "tutor", str(portfolio))
+    assert code == 1 and breaks == [(f"audit {number}", "missing")]
+
+
+def test_a_signed_copy_verifies_with_only_the_allowed_signers_file(
+    env: Env, portfolio: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.ok("tutor", "evidence", "assess", str(portfolio), "2", "--accept", "--feedback", "Good")
+    elsewhere = tmp_path / "assessment-org"
+    elsewhere.mkdir()
+    copy = elsewhere / "app1.json"
+    shutil.copy(portfolio, copy)
+    trust = elsewhere / "allowed_signers"
+    shutil.copy(env.trust, trust)
+    trust.chmod(0o644)
+    assert main(["verify", str(copy), "--trust", str(trust)]) == 0, capsys.readouterr().out
+    capsys.readouterr()
+    data = bytearray(copy.read_bytes())
+    at = data.index(b'"feedback":"Good"') + len(b'"feedback":"')
+    data[at] = ord("g")
+    copy.write_bytes(bytes(data))
+    assert main(["verify", str(copy), "--trust", str(trust)]) == 1
+    assert "evidence 2: is not as audit" in capsys.readouterr().out
