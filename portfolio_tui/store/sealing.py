@@ -76,7 +76,7 @@ def _tip_problems(last_id: str, tip: Any, anchors: Anchors, audit: Mapping[str, 
 
 def _any_signed(audit: Mapping[str, Any]) -> bool:
     """Is any entry signed? Looks from the newest, where a signed file's entries are signed."""
-    return any(isinstance(entry, Mapping) and SIG_FIELD in entry for entry in reversed(audit.values()))
+    return any(isinstance(entry, Mapping) and SIG_FIELD in entry for entry in reversed(list(audit.values())))
 
 
 class NothingToRepair(StoreError):
