@@ -63,10 +63,16 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     out.print(text(f"{report.learner}: planned end {doc['effective_end']}, gateway {doc['gateway_date']}", "bold"))
     table = Table("date", "milestone", "status", "days", title_justify="left")
     for m in report.milestones:
-        table.add_row(m.date.isoformat(), text(m.title), _status(m.status), str((m.date - as_of).days))
+        status = _status(m.status)
+        if m.out_of_order:
+            status.append(" (out of order)", "yellow")
+        table.add_row(m.date.isoformat(), text(m.title), status, str((m.date - as_of).days))
     out.print(table)
     r = report.reviews
-    out.print(text(f"Reviews ({r.cadence_label}): next due {r.next_due}; overdue: {len(r.overdue)}"))
+    rule = f", rule {r.rule.id}" if r.rule is not None else ""
+    out.print(text(f"Reviews ({r.cadence_label}{rule}): next due {r.next_due}; missed: {len(r.missed)}"))
+    for gap in r.gaps:
+        out.print(text(f"  missed: due {gap.due}, " + (f"held {gap.held}" if gap.held else "none held since")))
     for b in portfolio.breaks:
         out.print(text(f"Break {b.id}: {b.start} to {b.end or 'ongoing'} {b.reason}"))
     return 0
@@ -103,6 +109,7 @@ def cmd_gateway(args: argparse.Namespace) -> int:
     with _no_cycle_collection():
         if args.json:
             encoded = readiness.check_portfolios(paths, as_of, parallel=True, then=_encoded_entry)
+            encoded = _with_cohort(encoded)
             print_json_lists({
                 "portfolios": [text for ready, text in encoded if ready is not None],
                 "errors": [text for ready, text in encoded if ready is None],
@@ -133,10 +140,26 @@ def _gateway_csv(paths: list[Path], as_of: date) -> int:
     return 0 if all(row.cells["ready"] == "yes" for row in rows) else NOT_READY
 
 
-def _encoded_entry(checked: readiness.Checked) -> tuple[bool | None, str]:
-    """One portfolio's part of ``gateway --json``, encoded where it was checked (a worker, for a big caseload)."""
+def _encoded_entry(checked: readiness.Checked) -> tuple[bool | None, str, tuple[str, float, float] | None]:
+    """One portfolio's part of ``gateway --json``, encoded where it was checked (a worker, for a big caseload),
+    and its weighted aggregate mark, for the cohort's Distinction."""
     entry = readiness.gateway_entry(checked)
-    return entry.ready, json_text(entry.document, depth=2)
+    return entry.ready, json_text(entry.document, depth=2), readiness.aggregate_of(checked.report)
+
+
+def _with_cohort(encoded: list) -> list[tuple[bool | None, str]]:
+    """Each document, with ``predicted_grade.cohort`` added where the learner has an aggregate mark."""
+    import json
+
+    standing = readiness.cohort_standing([aggregate for _, _, aggregate in encoded])
+    out = []
+    for (ready, text, _), cohort in zip(encoded, standing, strict=True):
+        if cohort is not None:
+            document = json.loads(text)
+            document["predicted_grade"]["cohort"] = cohort
+            text = json_text(document, depth=2)
+        out.append((ready, text))
+    return out
 
 
 @contextmanager
@@ -181,9 +204,17 @@ def _gateway_tables(checked, as_of: date) -> None:
             text(f"{nxt.title}: {nxt.date} ({(nxt.date - as_of).days} days, {nxt.status})" if nxt else "none"),
         )
         target = f"{r.otj.target:g}" if r.otj.target is not None else "unknown"
-        table.add_row("Off-the-job", text(f"{r.otj.logged:g} of {target} hours ({r.otj.state})"))
+        pace = f"; {r.otj.pace:.1f} h a week still owed" if r.otj.pace is not None and not r.otj.met else ""
+        rule = f"; rule {r.otj.rule.id}" if r.otj.rule is not None else ""
+        table.add_row("Off-the-job", text(f"{r.otj.logged:g} of {target} hours ({r.otj.state}){pace}{rule}"))
         for item in r.open_items:
-            table.add_row(text(item.title, "yellow" if item.due and item.due > as_of else "red"), text(item.detail))
+            detail = item.detail + (f" [rule {item.rule.id}]" if item.rule is not None else "")
+            table.add_row(text(item.title, "yellow" if item.due and item.due > as_of else "red"), text(detail))
+        if r.quiet_months:
+            months = ", ".join(m.strftime("%b %Y") for m in r.quiet_months)
+            table.add_row(
+                text("No learning", "yellow"), text(f"{months}: record a break in learning if none was planned")
+            )
         table.add_row("Predicted grade", text(grade_line(r.prediction)))
         out.print(table)
     out.print(text(gateway_summary(checked, as_of), "bold"))

@@ -58,7 +58,7 @@ from dateutil.relativedelta import relativedelta
 
 from portfolio_tui.domain import coverage as cov_rules
 from portfolio_tui.domain import funding_rules
-from portfolio_tui.domain.grading import FAIL, REFER_GRADE, REFERRAL, Prediction, listed, predict
+from portfolio_tui.domain.grading import FAIL, REFER_GRADE, REFERRAL, Prediction, aggregate_mark, listed, predict
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.learning_months import quiet_months
 from portfolio_tui.domain.otj import OtjStatus, otj_status
@@ -198,6 +198,7 @@ class ReadinessReport:
                 "reason": self.prediction.reason,
                 "provisional": self.prediction.provisional,
                 **({"methods": self.prediction.details["methods"]} if "methods" in self.prediction.details else {}),
+                "aggregate": aggregate_mark(self.prediction.details)[0],
             },
         }
 

@@ -8,8 +8,8 @@ Recorded results are ``GradeRecord``s whose ``values`` depend on the rule kind (
   source's sheet; the latest QA mark wins, else the latest assessor mark (provisional until QA).
 * ``per-method-thresholds`` (CSP): ``{"method": "observation", "pass_met": 25, "distinction_met": 3}``, one
   record per method; the latest per method wins.
-* ``weighted-components`` (ODO): ``{"component": "presentation", "grade": "pass"}``; the latest per
-  component wins.
+* ``weighted-components`` (ODO): ``{"component": "presentation", "grade": "pass"}``, optionally with the
+  component's ``mark`` out of 100; the latest per component wins.
 * ``combination-table`` (imported standards, from the assessment plan): ``{"component": "interview", "grade":
   "merit", "met": ["interview-m1"]}``, one record per EPA method after the EPA; the latest per method wins;
   ``met`` optionally lists the method's pass/merit/distinction descriptors the assessor found met.
@@ -22,9 +22,14 @@ Overall decisions the sources leave open, decided here:
   CSP's file gives none, as its source gives no rule combining the three method grades: a Fail in any method
   fails (every pass criterion in every method is required); otherwise the lowest method grade is shown,
   provisional, and the reason says the standard file has no combination table.
+* ODO's plan aggregates the components by weight "to achieve a final mark". The weighted aggregate mark is
+  computed out of 100 from each component's recorded ``mark``; where a mark is not recorded its grade stands
+  in on the app's own scale (Fail 0, Pass 50, Distinction 100; the plan gives none), and the reason says so.
+  The plan says nothing of a failed component failing the whole: that reading is the app's, so a Fail
+  predicted from it is provisional and its reason quotes the plan's own words beside it.
 * ODO's overall Distinction is cohort-relative (top 10% of aggregated marks), so it cannot be known from one
   portfolio: every component passed predicts "Pass", every component at Distinction predicts "Distinction",
-  and both are provisional.
+  and both are provisional. Over a caseload folder ``cohort_top`` names the marks in the top 10%.
 * Where a standard has several rules (ILM 2011: criteria and mark sheet) the worst result stands.
 """
 
@@ -33,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from math import ceil
 from typing import Any
 
 from portfolio_tui.domain.coverage import CriterionCoverage, missing
@@ -57,6 +63,12 @@ RECORDED_KINDS = ("mark-sheet", "per-method-thresholds", "weighted-components", 
 COMPONENT_KINDS = ("weighted-components", "combination-table")
 """Rule kinds recorded as one grade per EPA component or method (``grade record --component C --grade G``)."""
 NOT_IMPORTED = "grading rules not imported: add them from the assessment plan"
+GRADE_MARKS = {"fail": 0.0, "pass": 50.0, "distinction": 100.0}
+"""The app's stand-in mark for a component graded without a mark (the plan gives no marks)."""
+AGGREGATION_WORDS = (
+    "Each component will be assessed discretely and the results will be aggregated to achieve a final mark, "
+    "according to the weightings across the different assessment instruments"
+)
 
 
 @dataclass(frozen=True)
@@ -279,39 +291,86 @@ def weighted_components(
     results: Mapping[str, Mapping[str, Any]],
     cov: Mapping[str, CriterionCoverage],
 ) -> Prediction:
-    """Each component Fail/Pass/Distinction; any Fail fails; an overall Distinction is cohort-relative."""
-    titles, weights, grades = {}, {}, {}
+    """Each component Fail/Pass/Distinction, aggregated by weight to a mark; Distinction is cohort-relative."""
+    titles, weights, grades, marks = {}, {}, {}, {}
     for item in rule.params["components"]:
         cid = item["component"]
         component = standard.plan.component(cid)
         titles[cid], weights[cid] = (component.title if component else cid), item["weight"]
-        grade = str(results.get(cid, {}).get("grade", "")).lower()
+        result = results.get(cid, {})
+        grade = str(result.get("grade", "")).lower()
         if grade in COMPONENT_GRADES:
             grades[cid] = grade
-    details = {"components": {cid: {"grade": g, "weight": weights[cid]} for cid, g in grades.items()}}
-    failed = [titles[c] for c, g in grades.items() if g == "fail"]
-    if failed:
-        return Prediction(FAIL, f"{FAIL}: {', '.join(failed)} failed", False, details)
+            mark = result.get("mark")
+            marks[cid] = float(mark) if isinstance(mark, (int, float)) else GRADE_MARKS[grade]
+    details: dict[str, Any] = {
+        "components": {cid: {"grade": g, "weight": weights[cid], "mark": marks[cid]} for cid, g in grades.items()}
+    }
     if not grades:
         return _not_yet(standard, cov, "no component results recorded yet")
     pending = [titles[c] for c in titles if c not in grades]
     so_far = "; ".join(f"{titles[c]}: {g.capitalize()}" for c, g in grades.items())
-    if pending:
+    failed = [titles[c] for c, g in grades.items() if g == "fail"]
+    if pending and not failed:
         return Prediction(NOT_YET, f"{NOT_YET}: no result yet for {', '.join(pending)} ({so_far})", True, details)
+    aggregate = sum(weights[c] * marks[c] for c in grades) / sum(weights[c] for c in grades)
+    stood_in = [titles[c] for c in grades if not isinstance(results.get(c, {}).get("mark"), (int, float))]
+    mark_words = f"weighted aggregate mark {aggregate:.1f} of 100"
+    if stood_in:
+        mark_words += " (grades as marks on the app's scale, Fail 0, Pass 50, Distinction 100, for " + (
+            f"{', '.join(stood_in)})"
+        )
+    if not pending:
+        details["aggregate"] = round(aggregate, 2)
+    if failed:
+        return Prediction(
+            FAIL,
+            f"{FAIL} (provisional): {', '.join(failed)} failed; that any failed component fails the whole is the "
+            f"app's interpretation, the plan says: '{AGGREGATION_WORDS}'; {mark_words}",
+            True,
+            details,
+        )
     distinction_weight = sum(weights[c] for c, g in grades.items() if g == "distinction")
     details["distinction_weight"] = distinction_weight
     top = rule.params.get("distinction_top_percent", 10)
+    details["distinction_top_percent"] = top
     cohort = f"an overall Distinction needs an aggregated score in the top {top:g}% of the cohort"
     if distinction_weight == sum(weights.values()):
         return Prediction(
-            DISTINCTION, f"{DISTINCTION} (provisional): every component at Distinction; {cohort}", True, details
+            DISTINCTION,
+            f"{DISTINCTION} (provisional): every component at Distinction; {mark_words}; {cohort}",
+            True,
+            details,
         )
     return Prediction(
         PASS,
-        f"{PASS} (provisional): every component passed, {distinction_weight:g}% of the weight at Distinction; {cohort}",
+        f"{PASS} (provisional): every component passed, {distinction_weight:g}% of the weight at Distinction; "
+        f"{mark_words}; {cohort}",
         True,
         details,
     )
+
+
+def aggregate_mark(details: Mapping[str, Any]) -> tuple[float | None, float]:
+    """A prediction's weighted aggregate mark (None unless every weighted component is graded) and the
+    Distinction's top percent, from its details (one rule's, or each of several rules')."""
+    for rule in details.get("rules", [details]):
+        if "aggregate" in rule:
+            return float(rule["aggregate"]), float(rule.get("distinction_top_percent", 10))
+    return None, 10.0
+
+
+def cohort_top(marks: Mapping[str, float], top_percent: float) -> set[str]:
+    """The learners whose aggregate mark is in the top ``top_percent`` of a cohort's marks.
+
+    The top share is ``ceil(n x top_percent / 100)`` learners (at least one); everyone tied with the last
+    of them is in too, since the plan ranks marks, not people.
+    """
+    if not marks:
+        return set()
+    count = max(1, ceil(len(marks) * top_percent / 100))
+    cut = sorted(marks.values(), reverse=True)[count - 1]
+    return {name for name, mark in marks.items() if mark >= cut}
 
 
 # --- the prediction -------------------------------------------------------------------------------------
@@ -448,8 +507,11 @@ def validate_grade_values(standard: Standard, kind: str, values: Any) -> list[st
             _count(problems, "distinction_met", values.get("distinction_met", 0), method["distinction_criteria"])
     else:
         table = kind == "combination-table"
-        allowed = ("component", "grade", *(("met",) if table else ()), *_COMMON_KEYS)
+        allowed = ("component", "grade", *(("met",) if table else ("mark",)), *_COMMON_KEYS)
         named = list(rule.params["methods"]) if table else [c["component"] for c in rule.params["components"]]
+        mark = values.get("mark")
+        if mark is not None and (isinstance(mark, bool) or not isinstance(mark, (int, float)) or not 0 <= mark <= 100):
+            problems.append(f"mark: must be a number from 0 to 100, got {mark!r}")
         cid = values.get("component")
         if not isinstance(cid, str) or cid not in named:
             problems.append(f"component: unknown component {cid!r} (expected {', '.join(named)})")

@@ -133,3 +133,42 @@ def gateway_entry(checked: Checked) -> Entry:
     if checked.report is None:
         return Entry({"path": str(checked.path), "error": checked.error}, None)
     return Entry(report_document(checked.path, checked.report), checked.report.ready)
+
+
+def aggregate_of(report: ReadinessReport | None) -> tuple[str, float, float] | None:
+    """(standard, weighted aggregate mark, top percent) where every weighted component has a result; else None."""
+    if report is None:
+        return None
+    from portfolio_tui.domain.grading import aggregate_mark
+
+    mark, top = aggregate_mark(report.prediction.details)
+    return None if mark is None else (report.standard_id, mark, top)
+
+
+def cohort_standing(aggregates: list[tuple[str, float, float] | None]) -> list[dict[str, Any] | None]:
+    """For each learner with an aggregate mark, where it stands in the caseload's cohort on the same standard.
+
+    The plan's Distinction is "an aggregated score within the top 10% of overall marks": over a folder, the
+    marks of every learner on the standard with all components graded are that cohort (:func:`cohort_top`).
+    """
+    from portfolio_tui.domain.grading import cohort_top
+
+    by_standard: dict[str, dict[str, float]] = {}
+    for index, item in enumerate(aggregates):
+        if item is not None:
+            by_standard.setdefault(item[0], {})[str(index)] = item[1]
+    standing: list[dict[str, Any] | None] = []
+    for index, item in enumerate(aggregates):
+        if item is None:
+            standing.append(None)
+            continue
+        marks = by_standard[item[0]]
+        top = cohort_top(marks, item[2])
+        standing.append({
+            "aggregate": item[1],
+            "cohort_size": len(marks),
+            "rank": 1 + sum(1 for mark in marks.values() if mark > item[1]),
+            "top_percent": item[2],
+            "in_top": str(index) in top,
+        })
+    return standing

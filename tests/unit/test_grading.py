@@ -12,6 +12,7 @@ from portfolio_tui import catalog
 from portfolio_tui.domain.coverage import coverage
 from portfolio_tui.domain.evidence import Evidence, Judgement
 from portfolio_tui.domain.grading import (
+    cohort_top,
     criterion_assessment,
     mark_sheet,
     method_grade,
@@ -225,9 +226,35 @@ def odo_results(**grades: str) -> list[GradeRecord]:
 
 
 @pytest.mark.parametrize("component", ["showcase_portfolio", "work_based_project", "presentation", "interview"])
-def test_odo_a_fail_in_any_component_fails(component: str) -> None:
+def test_odo_a_fail_in_any_component_is_the_apps_provisional_reading_with_the_plans_words(component: str) -> None:
     result = prediction(ODO, grades=odo_results(**{component: "fail"}))
-    assert (result.grade, result.provisional) == ("Fail", False)
+    assert (result.grade, result.provisional) == ("Fail", True)
+    assert "is the app's interpretation, the plan says: 'Each component will be assessed discretely" in result.reason
+
+
+def test_odo_weighted_aggregate_mark_from_grades_on_the_apps_scale() -> None:
+    # Distinction 100 x 50% + Pass 50 x 20% + Pass 50 x 20% + Distinction 100 x 10% = 50 + 10 + 10 + 10 = 80.
+    result = prediction(ODO, grades=odo_results(showcase_portfolio="distinction", interview="distinction"))
+    assert result.details["aggregate"] == 80.0
+    assert "weighted aggregate mark 80.0 of 100 (grades as marks on the app's scale" in result.reason
+
+
+def test_odo_weighted_aggregate_mark_from_recorded_marks() -> None:
+    # 72 x 0.5 + 65 x 0.2 + 58 x 0.2 + 80 x 0.1 = 36 + 13 + 11.6 + 8 = 68.6
+    marks = {"showcase-portfolio": 72, "work-based-project": 65, "presentation": 58, "interview": 80}
+    grades = records("weighted-components", *({"component": c, "grade": "pass", "mark": m} for c, m in marks.items()))
+    result = prediction(ODO, grades=grades)
+    assert result.details["aggregate"] == pytest.approx(68.6)
+    assert "weighted aggregate mark 68.6 of 100;" in result.reason
+
+
+def test_cohort_top_ten_percent() -> None:
+    # 20 learners: the top 10% is 2 marks; a tie with the second is in too.
+    marks = {f"l{i}": float(i) for i in range(20)}
+    assert cohort_top(marks, 10) == {"l19", "l18"}
+    assert cohort_top({**marks, "tied": 18.0}, 10) == {"l19", "l18", "tied"}
+    assert cohort_top({"only": 40.0}, 10) == {"only"}
+    assert cohort_top({}, 10) == set()
 
 
 def test_odo_all_passed_predicts_a_provisional_pass() -> None:
@@ -343,7 +370,7 @@ def test_valid_values_pass_validation() -> None:
             {"component": "interview", "grade": "merit", "score": 3},
             [
                 "grade: must be one of fail, pass, distinction, got 'merit'",
-                "score: unknown field for weighted-components (expected component, grade, by, on, note)",
+                "score: unknown field for weighted-components (expected component, grade, mark, by, on, note)",
             ],
         ),
         (ODO, "mark-sheet", {}, ["kind: odo-l3 has no 'mark-sheet' rule (it records: weighted-components)"]),

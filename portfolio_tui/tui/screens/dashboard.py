@@ -110,6 +110,9 @@ class DashboardScreen(PortfolioScreen):
             parts.append(Content(f"Next due {reviews.next_due.isoformat()} {countdown}"))
         if reviews.rule is not None:
             parts.append(Content.styled(f"Rule: {reviews.rule.id}", "$text-muted"))
+        if report.quiet_months:
+            months = ", ".join(m.strftime("%b %Y") for m in report.quiet_months)
+            parts.append(Content.styled(f"No learning in {months}: record a break?", "$warning"))
         self.query_one("#dash-reviews", Static).update(Content("\n").join(parts))
 
         pending = [m for m in report.milestones if m.status != "done"][:MILESTONES_SHOWN]

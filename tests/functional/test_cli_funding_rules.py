@@ -1,0 +1,126 @@
+"""The funding rules from the command line: rule, source and pace in `gateway --json`, the cohort's Distinction,
+the named records the rules ask for, and milestone windows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from portfolio_tui.cli import main
+from portfolio_tui.services.portfolios import PortfolioService
+
+AS_OF = "2026-11-24"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def learner(folder: Path, name: str, start: str = "2025-06-02", end: str = "2027-01-29") -> Path:
+    path = folder / f"{name.lower()}.json"
+    PortfolioService.create(path, learner=name, standard="odo-l3", start=start, end=end, actor="test")
+    return path
+
+
+@pytest.fixture
+def cohort(tmp_path: Path) -> Path:
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    return folder
+
+
+def test_gateway_json_names_the_rule_and_source_of_each_funding_item_and_the_pace(cohort: Path, capsys) -> None:
+    path = learner(cohort, "Ada")
+    assert run(capsys, "otj", "add", str(path), "--date", "2025-09-01", "--hours", "8", "--category", "teaching")[0] == 0
+    code, out, _ = run(capsys, "gateway", str(path), "--json", "--as-of", AS_OF)
+    [doc] = json.loads(out)["portfolios"]
+    items = {c["key"]: c for c in doc["checklist"]}
+    assert {k: items[k]["rule"] for k in ("otj-target", "minimum-duration", "reviews", "english-maths")} == {
+        "otj-target": "otj-6-hours",  # a start on 2 Jun 2025, before 1 Aug 2025
+        "minimum-duration": "duration-12-months",
+        "reviews": "reviews-12-weeks",
+        "english-maths": "english-maths-required",
+    }
+    assert all(items[k]["source"] for k in ("otj-target", "minimum-duration", "reviews", "english-maths"))
+    assert "P59" in items["reviews"]["source"]
+    # Practical period to the gateway, 2026-12-29 (a month before the planned end): 575 days = 82.14 weeks,
+    # less leave: x 46.4 / 52 = 73.30 weeks x 6 h = 439.8 h target; 431.8 owed over 5 weeks left = 86.36 h/week.
+    assert doc["otj"]["target"] == pytest.approx(439.8, abs=0.05)
+    assert items["otj-target"]["pace"] == doc["otj"]["pace"] == pytest.approx(86.36, abs=0.05)
+    assert doc["otj"]["practical_end"] == "2026-12-29"
+
+
+def test_the_cohorts_top_ten_percent_over_a_folder(cohort: Path, capsys) -> None:
+    grades = {"Ada": ("distinction", "distinction"), "Ben": ("pass", "pass"), "Cy": ("pass", "distinction")}
+    for name, (showcase, rest) in grades.items():
+        path = learner(cohort, name)
+        for component in ("showcase-portfolio", "work-based-project", "presentation", "interview"):
+            grade = showcase if component == "showcase-portfolio" else rest
+            code, _, err = run(capsys, "grade", "record", str(path), "--component", component, "--grade", grade,
+                               "--on", "2026-11-01")
+            assert code == 0, err
+    _, out, _ = run(capsys, "gateway", str(cohort), "--json", "--as-of", AS_OF)
+    docs = {d["learner"]: d["predicted_grade"] for d in json.loads(out)["portfolios"]}
+    # Aggregates: Ada 100; Cy 50 x 0.5 + 100 x 0.5 = 75; Ben 50. The top 10% of 3 marks is 1 learner: Ada.
+    assert {n: (g["cohort"]["aggregate"], g["cohort"]["rank"], g["cohort"]["in_top"]) for n, g in docs.items()} == {
+        "Ada": (100.0, 1, True), "Cy": (75.0, 2, False), "Ben": (50.0, 3, False),
+    }  # fmt: skip
+    assert all(g["cohort"]["cohort_size"] == 3 for g in docs.values())
+
+
+def test_learner_set_records_the_rule_fields_with_their_names_and_refuses_them_without(cohort: Path, capsys) -> None:
+    path = learner(cohort, "Ada")
+    ok = [
+        ["--review-cadence", "4-months", "--review-agreed-by", "Bea Employer"],
+        ["--age-at-start", "19", "--english-maths", "not-required", "--english-maths-decided-by", "Bea Employer"],
+        ["--prior-learning-hours", "40", "--prior-learning-reason", "Level 2 award", "--prior-learning-agreed-by",
+         "Bea Employer"],
+    ]  # fmt: skip
+    for args in ok:
+        code, _, err = run(capsys, "learner", "set", str(path), *args)
+        assert code == 0, err
+    before = path.read_bytes()
+    refused = {
+        ("--review-agreed-by", "Bea Employer"): "review_cadence",
+        ("--english-maths", "not-required"): "english_maths_decided_by",
+        ("--prior-learning-hours", "40"): "prior_learning_reason",
+        ("--last-day-of-learning", "2099-01-01"): "last_day_of_learning",
+        ("--last-day-of-learning", "2025-01-01"): "last_day_of_learning",
+    }
+    for args, field in refused.items():
+        code, out, err = run(capsys, "learner", "set", str(path), *args)
+        assert code == 2 and len(err.strip().splitlines()) == 1 and field in err, err
+    assert path.read_bytes() == before
+    _, out, _ = run(capsys, "gateway", str(path), "--json", "--as-of", AS_OF)
+    [doc] = json.loads(out)["portfolios"]
+    items = {c["key"]: c for c in doc["checklist"]}
+    assert items["reviews"]["rule"] == "reviews-agreed-frequency" and "Bea Employer" in items["reviews"]["detail"]
+    assert items["english-maths"]["ok"] and items["english-maths"]["rule"] == "english-maths-optional-19-plus"
+    assert doc["otj"]["prior_learning"] == 40
+
+
+def test_an_otj_target_below_the_floor_is_refused_for_a_2025_start(cohort: Path, capsys) -> None:
+    path = learner(cohort, "Ada", start="2025-08-01", end="2026-08-01")
+    code, _, err = run(capsys, "learner", "set", str(path), "--otj-target", "150")
+    assert code == 2 and "187-hour floor" in err
+    assert run(capsys, "learner", "set", str(path), "--otj-target", "187")[0] == 0
+
+
+def test_a_milestone_window_is_enforced_and_an_out_of_order_milestone_is_shown(cohort: Path, capsys) -> None:
+    path = learner(cohort, "Ada")  # planned end 2027-01-29: the completion window opens 2026-10-29
+    before = path.read_bytes()
+    code, _, err = run(capsys, "milestone", "done", str(path), "completion-window", "--date", "2025-09-01")
+    assert code == 2 and "cannot be done before 2026-10-29" in err
+    code, _, err = run(capsys, "milestone", "done", str(path), "plan-review", "--date", "2099-01-01")
+    assert code == 2
+    assert path.read_bytes() == before
+    # The line manager's review (due 2026-10-29) done before the plan review (due 2026-07-29) was done.
+    assert run(capsys, "milestone", "done", str(path), "line-manager-review", "--date", "2026-07-20")[0] == 0
+    assert run(capsys, "milestone", "done", str(path), "plan-review", "--date", "2026-08-01")[0] == 0
+    _, out, _ = run(capsys, "timeline", str(path), "--json", "--as-of", AS_OF)
+    flags = {m["key"]: m.get("out_of_order") for m in json.loads(out)["milestones"]}
+    assert flags["line-manager-review"] is True and flags["plan-review"] is False
