@@ -35,7 +35,8 @@ def cohort(tmp_path: Path) -> Path:
 
 def test_gateway_json_names_the_rule_and_source_of_each_funding_item_and_the_pace(cohort: Path, capsys) -> None:
     path = learner(cohort, "Ada")
-    assert run(capsys, "otj", "add", str(path), "--date", "2025-09-01", "--hours", "8", "--category", "teaching")[0] == 0
+    logged = run(capsys, "otj", "add", str(path), "--date", "2025-09-01", "--hours", "8", "--category", "teaching")
+    assert logged[0] == 0
     code, out, _ = run(capsys, "gateway", str(path), "--json", "--as-of", AS_OF)
     [doc] = json.loads(out)["portfolios"]
     items = {c["key"]: c for c in doc["checklist"]}
