@@ -198,6 +198,9 @@ def _gateway_tables(checked, as_of: date) -> None:
         table.add_row("Coverage", text(f"{cov.full} of {cov.total} full, {cov.partial} partial, {cov.none} none"))
         missing = ", ".join(r.missing[:12]) + (f" (+{len(r.missing) - 12} more)" if len(r.missing) > 12 else "")
         table.add_row("Missing", text(missing or "none"))
+        if r.duties:
+            blocked = [f"{d.duty_id} ({', '.join(d.missing)})" for d in r.duties if d.missing]
+            table.add_row("Duties blocked", text("; ".join(blocked) or f"none of {len(r.duties)}"))
         nxt = r.next_milestone
         table.add_row(
             "Next milestone",

@@ -26,7 +26,7 @@ from portfolio_tui.domain.progress import (
     PrerequisiteRecord,
     Review,
 )
-from portfolio_tui.domain.timeline import window_problem
+from portfolio_tui.domain.timeline import epa_date, window_problem
 from portfolio_tui.services import validation as check
 from portfolio_tui.services.access import EMPLOYER_CONFIRMATION
 from portfolio_tui.services.errors import InputError
@@ -197,6 +197,11 @@ def record_grade(
     if values.get("on") is not None:
         why = "; a result cannot be dated in the future"
         values = values | {"on": svc.past_date("on", values["on"], as_of, why_not_later=why).isoformat()}
+        if kind == "combination-table":
+            portfolio = svc.load()
+            epa = epa_date(portfolio.learner, portfolio.breaks, as_of or date.today())
+            if date.fromisoformat(values["on"]) < epa:
+                raise InputError("on", f"an EPA method's result is recorded after the EPA ({epa.isoformat()})")
     problems = grading.validate_grade_values(svc.standard, kind, values)
     if problems:
         field, _, message = problems[0].partition(": ")

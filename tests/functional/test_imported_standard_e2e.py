@@ -132,10 +132,18 @@ def test_evidence_gateway_by_duty_timeline_and_a_combined_grade(imported: Path, 
     assert doc["gateway_date"] == "2026-05-31"  # two months before the planned end, as the rules file says
     assert doc["predicted_grade"]["grade"] == "Not yet gradable"
 
+    code, out, _ = run(capsys, "gateway", path, "--as-of", AS_OF)
+    assert "Duties blocked" in out and "D1 (K3)" in out
+
     code, out, _ = run(capsys, "timeline", path, "--json", "--as-of", AS_OF)
     assert code == 0 and json.loads(out)
 
-    assert run(capsys, "grade", "record", path, "--component", "project", "--grade", "distinction")[0] == 0
+    code, _, err = run(capsys, "grade", "record", path, "--component", "project", "--grade", "pass",
+                       "--on", "2026-07-30")
+    assert code == 2 and err == "portfolio: on: an EPA method's result is recorded after the EPA (2026-07-31)\n"
+    code, _, err = run(capsys, "grade", "record", path, "--component", "project", "--grade", "distinction",
+                       "--on", "2026-07-31")
+    assert (code, err) == (0, "")
     code, _, err = run(capsys, "grade", "record", path, "--component", "interview", "--grade", "merit")
     assert code == 2 and "grade: must be one of fail, pass, distinction" in err
     code, _, err = run(
