@@ -53,6 +53,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise CliError(f"{path}: no such file or folder")
     if path is not None:
         _require_view(path)
+    _check_port(args.port)
     token = secrets.token_urlsafe(24)
     server = token_server(app_command(path), args.port, token)
     print(f"Open http://{HOST}:{args.port}/{token}/ in your browser (Ctrl+C stops the server).", flush=True)
@@ -61,6 +62,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CliError(f"--port: cannot listen on {HOST}:{args.port} ({exc.strerror or exc})") from None
     return 0
+
+
+def _check_port(port: int) -> None:
+    """Refuse a port already in use before printing an address that would not work."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError as exc:
+            raise CliError(f"--port: cannot listen on {HOST}:{port} ({exc.strerror or exc})") from None
 
 
 def _require_view(path: Path) -> None:

@@ -160,3 +160,19 @@ def test_serve_shows_the_dashboard_and_takes_keys(served) -> None:
         assert all(r.startswith(f"{base}/{token}/") or r.startswith(f"ws://127.0.0.1:{base.rsplit(':', 1)[1]}/{token}/")
                    for r in requests), requests
     assert identity.current_user()
+
+
+def test_serve_refuses_a_port_in_use_and_a_missing_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", str(sample_copy(tmp_path)), "--port", str(port)]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.count("\n") == 1 and "cannot listen" in err
+    assert main(["serve", str(tmp_path / "nope.json"), "--port", str(port)]) == 2
+    assert main(["serve", str(tmp_path / "nope.json"), "--port", "70000"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 2
