@@ -48,6 +48,11 @@ td.date { white-space: nowrap; }
 footer { margin-top: 2rem; color: var(--muted); font-size: .85rem; }
 @media (max-width: 40rem) {
   body { padding: .6rem; font-size: 15px; }
+  table.evidence, .evidence tbody, .evidence tr, .evidence td { display: block; width: auto; }
+  .evidence thead { display: none; }
+  .evidence tr { border-top: 1px solid var(--line); padding: .3rem 0; }
+  .evidence td { border: 0; padding: .1rem 0; }
+  .evidence td::before { content: attr(data-label) ": "; color: var(--muted); }
   dl { grid-template-columns: 1fr; }
   dt { font-weight: 600; color: var(--ink); }
 }
@@ -97,9 +102,11 @@ def _cell(column: str, value: str) -> str:
     return f"<td>{_e(value)}</td>"
 
 
-def _grid(head: str, rows: str) -> str:
-    """A table that scrolls sideways on a narrow screen instead of squeezing its columns."""
-    return f"<div class=\"scroll\"><table><thead><tr>{head}</tr></thead><tbody>\n{rows}</tbody></table></div>\n"
+def _grid(head: str, rows: str, kind: str = "") -> str:
+    """A table that scrolls sideways on a narrow screen instead of squeezing its columns (evidence tables
+    become one card per piece there instead)."""
+    css = f" class=\"{kind}\"" if kind else ""
+    return f"<div class=\"scroll\"><table{css}><thead><tr>{head}</tr></thead><tbody>\n{rows}</tbody></table></div>\n"
 
 
 def _table(table: Table) -> str:
@@ -121,21 +128,22 @@ def _section(section: Section) -> str:
 
 
 def _criterion(c: CriterionEntry) -> str:
-    need = "" if c.required else " (not required for gateway)"
     head = (f"<h4 id=\"criterion-{_e(c.id)}\">{_e(c.id)} <span class=\"badge {_e(c.state)}\">{_e(c.state)}</span>"
-            f"</h4>\n<p>{_e(c.text)}</p>\n<p class=\"where\">{_e(c.folder)} · {_e(c.group)}{_e(need)}</p>\n")
+            f"</h4>\n<p>{_e(c.text)}</p>\n<p class=\"where\">{_e(c.where)}</p>\n")
     if not c.evidence:
         return f"<article class=\"criterion\">{head}<p class=\"empty\">no evidence tagged</p></article>\n"
     rows = "".join(
         "<tr>"
-        f"<td class=\"date\">{_e(e.date)}</td><td>{e.id}. {_e(e.title)}</td><td>{_e(e.kind)}</td>"
-        f"<td>{_e(e.status)}{'' if e.counts else _e(' (does not count: real work only)')}</td>"
-        f"<td>{_e(e.tutor)}</td><td>{_e(e.feedback)}</td>"
+        f"<td class=\"date\" data-label=\"date\">{_e(e.date)}</td>"
+        f"<td data-label=\"evidence\">{e.id}. {_e(e.title)}</td>"
+        f"<td data-label=\"kind\">{_e(e.kind)}</td>"
+        f"<td data-label=\"status\">{_e(e.status)}{'' if e.counts else _e(' (does not count: real work only)')}</td>"
+        f"<td data-label=\"tutor\">{_e(e.tutor)}</td><td data-label=\"feedback\">{_e(e.feedback)}</td>"
         "</tr>\n"
         for e in c.evidence
     )
     columns = "".join(f"<th scope=\"col\">{c}</th>" for c in EVIDENCE_COLUMNS)
-    table = _grid(columns, rows)
+    table = _grid(columns, rows, "evidence")
     return f"<article class=\"criterion\">{head}{table}</article>\n"
 
 

@@ -54,8 +54,7 @@ def _section(section: Section) -> list[str]:
 
 
 def _criterion(c: CriterionEntry) -> list[str]:
-    need = "" if c.required else " (not required for gateway)"
-    out = [f"### {md(c.id)}: {md(c.state)}", "", md(c.text), "", f"_{md(c.folder)} · {md(c.group)}{md(need)}_", ""]
+    out = [f"### {md(c.id)}: {md(c.state)}", "", md(c.text), "", f"_{md(c.where)}_", ""]
     if not c.evidence:
         return [*out, "_no evidence tagged_", ""]
     out += ["| date | evidence | kind | status | tutor | feedback |", "|---|---|---|---|---|---|"]

@@ -109,10 +109,9 @@ class _Writer:
             self.table(table)
 
     def criterion(self, c: CriterionEntry) -> None:
-        need = "" if c.required else " (not required for gateway)"
         self.heading(f"{c.id}: {c.state}", 3)
         self.text(c.text, 8.5, gap=0.5)
-        self.text(f"{c.folder} · {c.group}{need}", 7.5)
+        self.text(c.where, 7.5)
         if not c.evidence:
             self.text("no evidence tagged", 8)
             return

@@ -19,8 +19,9 @@ from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.standard import Criterion, Group, Standard
 from portfolio_tui.domain.text import clean_text
 
-KIND_FOLDERS = {"knowledge": "Knowledge", "skill": "Skills", "behaviour": "Behaviours"}
-"""Criterion kinds as the standard's own words name them (Knowledge, Skills and Behaviours)."""
+KIND_FOLDERS = {"knowledge": "Knowledge", "skill": "Skills", "behaviour": "Behaviours", "value": "Values"}
+"""Criterion kinds as the standard's own words name them (Knowledge, Skills, Behaviours; ODO's Values);
+a qualification's assessment criteria go under :data:`OTHER_FOLDER`."""
 OTHER_FOLDER = "Criteria"
 
 
@@ -75,6 +76,13 @@ class CriterionEntry:
     @property
     def folder(self) -> str:
         return KIND_FOLDERS.get(self.kind, OTHER_FOLDER)
+
+    @property
+    def where(self) -> str:
+        """Its kind and its groups, once each (``Values`` rather than ``Values · Values``), and whether
+        gateway needs it."""
+        place = self.group if self.group.startswith(self.folder) else f"{self.folder} · {self.group}"
+        return place + ("" if self.required else " (not required for gateway)")
 
 
 @dataclass(frozen=True)
