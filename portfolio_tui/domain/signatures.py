@@ -31,7 +31,7 @@ import re
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from portfolio_tui.domain.audit_chain import HASH_FIELD, canonical
@@ -45,7 +45,6 @@ ROSTER_ROLES = ("tutor", "admin")
 """The anchor roles whose keys may sign a managed cohort's roster."""
 
 _OPTION = re.compile(r'([a-z-]+)(?:="([^"]*)")?')
-_TIME = "%Y%m%d%H%M%SZ"
 
 
 class TrustFormatError(ValueError):
@@ -59,7 +58,7 @@ def signed_bytes(kind: str, entry: Mapping[str, Any]) -> bytes:
 
 
 def is_signed(entry: Any) -> bool:
-    return isinstance(entry, Mapping) and SIG_FIELD in entry
+    return isinstance(entry, dict) and SIG_FIELD in entry
 
 
 def openssh_public(key_b64: str, comment: str = "") -> str:
@@ -97,9 +96,15 @@ def key_from_openssh(text: str) -> str:
     return base64.b64encode(raw).decode()
 
 
+_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
 def stamp(at: str) -> str:
-    """An entry's ISO ``at`` (``2026-03-01T10:15:00Z``) as the allowed-signers time format."""
-    return datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).strftime(_TIME)
+    """An entry's ISO ``at`` (``2026-03-01T10:15:00Z``) as the allowed-signers time format
+    (``20260301101500Z``); ``ValueError`` for any other text. Done on text: verify does it per entry."""
+    if not _ISO.fullmatch(at):
+        raise ValueError(f"not an ISO-8601 UTC time: {at!r}")
+    return at[0:4] + at[5:7] + at[8:10] + at[11:13] + at[14:16] + at[17:19] + "Z"
 
 
 @dataclass(frozen=True)
@@ -142,12 +147,20 @@ class Anchors:
 
     def problem(self, account: str, key: str, at: str) -> str | None:
         """Why ``key`` cannot speak for ``account`` at ``at``, or ``None`` when it can."""
-        mine = [a for a in self.anchors if a.account == account and a.key == key]
+        mine = self._by_signer.get((account, key), ())
         if not mine:
             return f"is signed by a key that is not enrolled for {account} ({fingerprint(key)})"
         if not any(a.valid_at(at) for a in mine):
             return f"is signed at {at} by a key of {account} that was not valid then (revoked, or not yet valid)"
         return None
+
+    @cached_property
+    def _by_signer(self) -> dict[tuple[str, str], tuple[Anchor, ...]]:
+        """``(account, key)`` -> its anchors, made once: verify asks for every entry."""
+        found: dict[tuple[str, str], tuple[Anchor, ...]] = {}
+        for anchor in self.anchors:
+            found[(anchor.account, anchor.key)] = (*found.get((anchor.account, anchor.key), ()), anchor)
+        return found
 
     def may_sign_rosters(self, account: str, key: str, at: str) -> bool:
         return any(a.account == account and a.key == key and a.role in ROSTER_ROLES and a.valid_at(at)

@@ -52,7 +52,7 @@ def check(
     audit = document.get("audit")
     if not isinstance(audit, Mapping):
         return [], []
-    items = [(k, e) for k, e in audit_chain.ordered(audit) if isinstance(e, Mapping)]
+    items: list[tuple[str, Mapping[str, Any]]] = [(k, e) for k, e in audit_chain.ordered(audit) if isinstance(e, dict)]
     breaks: list[Break] = []
     notes: list[str] = []
     signed_at = next((i for i, (_, e) in enumerate(items) if is_signed(e)), None)

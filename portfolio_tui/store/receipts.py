@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from portfolio_tui import locations
 from portfolio_tui.domain.audit_chain import HASH_FIELD
 
@@ -69,10 +71,10 @@ def mine(portfolio: Path, genesis: str) -> tuple[list[Receipt], int]:
     found, elsewhere = [], 0
     for line in text.splitlines():
         try:
-            data = json.loads(line)
+            data = orjson.loads(line)
             receipt = Receipt(str(data["file"]), str(data["genesis"]), int(data["audit"]), str(data["hash"]),
                               str(data["at"]))
-        except (ValueError, KeyError, TypeError):
+        except (orjson.JSONDecodeError, ValueError, KeyError, TypeError):
             continue
         if receipt.genesis == genesis:
             found.append(receipt)
