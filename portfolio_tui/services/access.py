@@ -58,6 +58,34 @@ def authorize(path: Path, action: str) -> None:
     except FileNotFoundError:
         owner = None
     roles.require(roles.may(roster, identity.current_user(), action, path.name, file_owner=owner))
+    if action != "view":
+        _require_enrolled(path.parent)
+
+
+class NotEnrolled(StoreError):
+    """In a managed folder this account's signing key is not in the trust anchors, so what it signed
+    would not verify, and the file would be refused to everyone after it: nothing is written."""
+
+
+def _require_enrolled(folder: Path) -> None:
+    if not roster_io.is_managed(folder):
+        return
+    from datetime import UTC, datetime
+
+    from portfolio_tui.domain.signatures import fingerprint
+    from portfolio_tui.store import keys, trust
+
+    try:
+        anchors = trust.load_anchors()
+    except trust.TrustError as exc:
+        raise UntrustedRoster(f"{exc} (nothing was changed)") from None
+    me, key = identity.current_user(), keys.own_signer().public
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if anchors.problem(me, key, now):
+        raise NotEnrolled(
+            f"your signing key ({fingerprint(key)}) is not enrolled for {me} in {trust.trust_path()}, so nothing "
+            "was changed: send the admin what `portfolio keys show` prints (they run `portfolio trust add`)"
+        )
 
 
 def record_actions(table: str, before: Mapping[str, Any] | None, changes: Mapping[str, Any] | None) -> set[str]:

@@ -194,3 +194,20 @@ def test_an_unsigned_file_with_a_broken_chain_is_not_upgraded(tmp_path: Path) ->
     path.write_text(json.dumps(doc))
     with pytest.raises(Unsound, match="audit 1 does not match its own hash"):
         PortfolioService(path, ME).edit_evidence(1, title="Another", as_of=AS_OF)
+
+
+def test_in_a_managed_folder_a_key_not_enrolled_changes_nothing(tmp_path: Path, monkeypatch, capsys) -> None:
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    folder.chmod(0o2770)
+    monkeypatch.setenv("PORTFOLIO_TUI_TRUST", str(anchors_for_me(tmp_path)))
+    assert main(["roster", "init", str(folder)]) == 0
+    assert main(["roster", "add", str(folder), ME, "--role", "tutor", "--portfolio", "*"]) == 0
+    path = new_portfolio(folder, evidence=0, actor=ME)
+    monkeypatch.setenv("PORTFOLIO_TUI_HOME", str(tmp_path / "new-home"))  # a new key, not enrolled
+    before = path.read_bytes()
+    capsys.readouterr()
+    code = main(["learner", "set", "--employer", "Someone else", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "your signing key (SHA256:" in err and "is not enrolled for" in err
+    assert path.read_bytes() == before
