@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         handler = open_default
     try:
         conventions.fill_in_portfolio(args)
+        if getattr(handler, "changes", False):
+            return conventions.run_change(handler, args)
         return int(handler(args) or 0)
     except CliError as exc:
         print(f"portfolio: {exc}", file=sys.stderr)

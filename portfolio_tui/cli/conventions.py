@@ -6,7 +6,8 @@ later keeps the same conventions without anyone remembering them:
 - a portfolio argument (``path``, or ``paths`` for commands that take several) may be left out,
   and then means the account's own portfolio (see ``portfolio where``);
 - every positional argument has help;
-- every command that changes something takes ``--quiet``;
+- every command that changes something says what it changed in one line (``--quiet`` silences it,
+  ``--json`` prints the changed records' ids and revisions for scripts);
 - options are never abbreviated, and an unknown option is named as unknown (argparse would
   otherwise report a missing required option first, or take ``--tit`` for ``--title``).
 """
@@ -115,6 +116,27 @@ def apply(parser: argparse.ArgumentParser) -> None:
         handler = command.get_default("func")
         if getattr(handler, "changes", False) and "--quiet" not in command._option_string_actions:
             command.add_argument("-q", "--quiet", action="store_true", help="print nothing when it worked")
+            command.add_argument("--json", action="store_true",
+                                 help="print what changed as JSON (each record's table, id and revision)")
+
+
+def run_change(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a changing command and say in one line what it changed (unless ``--quiet``)."""
+    from portfolio_tui.services.changes import recording, summary
+
+    with recording() as made:
+        status = int(handler(args) or 0)
+    if status != 0 or getattr(args, "quiet", False):
+        return status
+    if getattr(args, "json", False):
+        from dataclasses import asdict
+
+        from portfolio_tui.cli.output import print_json
+
+        print_json({"changed": bool(made), "changes": [asdict(c) for c in made]})
+    else:
+        print(summary(made))
+    return status
 
 
 def fill_in_portfolio(args: argparse.Namespace) -> None:

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from portfolio_tui.cli.conventions import changes
 from portfolio_tui.cli.output import console, print_json, text
 from portfolio_tui.cli.refusals import refusals
 from portfolio_tui.domain.evidence import EVIDENCE_KINDS
@@ -76,9 +77,10 @@ def _service(path: Path):
     return PortfolioSession(path)
 
 
+@changes
 def cmd_add(args: argparse.Namespace) -> int:
     with refusals():
-        evidence = _service(args.path).add_evidence(
+        _service(args.path).add_evidence(
             title=args.title,
             date=args.date,
             kind=args.kind,
@@ -88,7 +90,6 @@ def cmd_add(args: argparse.Namespace) -> int:
             files=args.files or (),
             simulated=args.simulated,
         )
-    print(evidence.id)
     return 0
 
 
@@ -125,6 +126,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+@changes
 def cmd_edit(args: argparse.Namespace) -> int:
     changes: dict[str, Any] = {}
     for name in ("title", "date", "kind", "criteria", "description", "hours", "files", "simulated"):
@@ -136,27 +138,26 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
         raise CliError("evidence edit: give at least one field to change (see --help)")
     with refusals():
-        evidence = _service(args.path).edit_evidence(args.id, args.rev, **changes)
-    print(f"evidence {evidence.id} saved (revision {evidence.rev})")
+        _service(args.path).edit_evidence(args.id, args.rev, **changes)
     return 0
 
 
+@changes
 def cmd_remove(args: argparse.Namespace) -> int:
     with refusals():
-        evidence = _service(args.path).remove_evidence(args.id)
-    print(f"evidence {evidence.id} removed (restore it with `portfolio evidence restore {args.path} {evidence.id}`)")
+        _service(args.path).remove_evidence(args.id)
     return 0
 
 
+@changes
 def cmd_restore(args: argparse.Namespace) -> int:
     with refusals():
-        evidence = _service(args.path).restore_evidence(args.id)
-    print(f"evidence {evidence.id} restored")
+        _service(args.path).restore_evidence(args.id)
     return 0
 
 
+@changes
 def cmd_assess(args: argparse.Namespace) -> int:
     with refusals():
-        evidence = _service(args.path).assess(args.id, args.outcome, args.feedback)
-    print(f"evidence {evidence.id} {evidence.status}")
+        _service(args.path).assess(args.id, args.outcome, args.feedback)
     return 0

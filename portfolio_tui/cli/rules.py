@@ -10,6 +10,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from portfolio_tui.cli.conventions import changes
 from portfolio_tui.cli.errors import CliError
 from portfolio_tui.cli.refusals import refusals
 from portfolio_tui.domain.progress import OTJ_CATEGORIES
@@ -148,6 +149,7 @@ def _register_learner(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_learner_set)
 
 
+@changes
 def cmd_learner_set(args: argparse.Namespace) -> int:
     from portfolio_tui.services import records
 
@@ -180,11 +182,12 @@ def _service(path: Path):
     return PortfolioSession(path)
 
 
+@changes
 def cmd_review_add(args: argparse.Namespace) -> int:
     from portfolio_tui.services import records
 
     with refusals():
-        new_id = records.record_review(
+        records.record_review(
             _service(args.path),
             on=args.date,
             attendees=args.attendees,
@@ -193,15 +196,15 @@ def cmd_review_add(args: argparse.Namespace) -> int:
             notes=args.notes,
             signed_by=args.signed_by,
         )
-    print(new_id)
     return 0
 
 
+@changes
 def cmd_otj_add(args: argparse.Namespace) -> int:
     from portfolio_tui.services import records
 
     with refusals():
-        new_id = records.log_otj(
+        records.log_otj(
             _service(args.path),
             on=args.date,
             hours=args.hours,
@@ -209,19 +212,19 @@ def cmd_otj_add(args: argparse.Namespace) -> int:
             criteria=[c for c in args.criteria.split(",") if c.strip()],
             description=args.description,
         )
-    print(new_id)
     return 0
 
 
+@changes
 def cmd_break_add(args: argparse.Namespace) -> int:
     from portfolio_tui.services import records
 
     with refusals():
-        new_id = records.record_break(_service(args.path), start=args.start, end=args.end, reason=args.reason)
-    print(new_id)
+        records.record_break(_service(args.path), start=args.start, end=args.end, reason=args.reason)
     return 0
 
 
+@changes
 def cmd_break_end(args: argparse.Namespace) -> int:
     from portfolio_tui.services import records
 
@@ -230,6 +233,7 @@ def cmd_break_end(args: argparse.Namespace) -> int:
     return 0
 
 
+@changes
 def cmd_prerequisite(args: argparse.Namespace) -> int:
     from portfolio_tui.services import records
 
@@ -238,6 +242,7 @@ def cmd_prerequisite(args: argparse.Namespace) -> int:
     return 0
 
 
+@changes
 def cmd_checklist(args: argparse.Namespace) -> int:
     from portfolio_tui.services import records
 
@@ -246,6 +251,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     return 0
 
 
+@changes
 def cmd_milestone_done(args: argparse.Namespace) -> int:
     from portfolio_tui.services import records
 
@@ -254,6 +260,7 @@ def cmd_milestone_done(args: argparse.Namespace) -> int:
     return 0
 
 
+@changes
 def cmd_grade_record(args: argparse.Namespace) -> int:
     from portfolio_tui.services import records
 
@@ -286,6 +293,5 @@ def cmd_grade_record(args: argparse.Namespace) -> int:
     if args.note:
         values["note"] = args.note
     with refusals():
-        new_id = records.record_grade(_service(args.path), kind, values)
-    print(new_id)
+        records.record_grade(_service(args.path), kind, values)
     return 0

@@ -75,4 +75,5 @@ class LockTimeout(StoreError):
 
 def singular(table: str) -> str:
     return {"evidence": "evidence", "reviews": "review", "breaks": "break", "grades": "grade",
-            "signoffs": "sign-off", "milestones": "milestone", "otj": "off-the-job entry"}.get(table, table)
+            "signoffs": "sign-off", "milestones": "milestone", "otj": "off-the-job entry",
+            "prerequisites": "prerequisite"}.get(table, table)

@@ -23,7 +23,7 @@ from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.signatures import AUDIT
-from portfolio_tui.store import keys, migrations, receipts, sealing, trust
+from portfolio_tui.store import change_log, keys, migrations, receipts, sealing, trust
 from portfolio_tui.store.errors import AlreadyExists, NotFound, StoreError, WriteFailed
 from portfolio_tui.store.lock import DEFAULT_TIMEOUT, PortfolioLock
 from portfolio_tui.store.reading import Snapshot, object_of, portfolio_of
@@ -167,6 +167,7 @@ class PortfolioStore:
             tx.bump_generation()
             self._storage.commit(snap.doc, tx.dirty)
             receipts.record(self.path, receipts.genesis_of(snap.doc["audit"]), tx.signed)
+            change_log.note(tx.changes)
         except BaseException:
             if tx.touched:
                 self._storage.forget()

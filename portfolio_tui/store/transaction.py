@@ -27,6 +27,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.change import Change
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.signatures import AUDIT
 from portfolio_tui.store.errors import ConflictError, NotFound, SealedRecord, singular
@@ -140,6 +141,8 @@ class Transaction:
         """``(audit id, hash, at)`` of each entry this transaction signed: the signer's receipts."""
         self._storage = _TransactionStorage(snapshot)
         self.db = _TransactionDB(storage=lambda: self._storage)
+        self.changes: list[Change] = []
+        """What this transaction changed, one entry per audit entry it wrote (for the CLI's report)."""
 
     @property
     def touched(self) -> bool:
@@ -272,9 +275,11 @@ class Transaction:
         }
         if changes is not None:
             entry["changes"] = changes
+        stored = self._storage.snapshot.doc.get(table, {}).get(str(record)) if record is not None else None
         if record is not None and table not in audit_chain.UNCHAINED_TABLES:
-            stored = self._storage.snapshot.doc.get(table, {}).get(str(record))
             entry["record_hash"] = audit_chain.record_digest(stored)
+        revision = stored.get("rev") if isinstance(stored, dict) and table != "meta" else None
+        self.changes.append(Change(action, table, record, revision, detail))
         return self._insert_chained("audit", entry)
 
     def bump_generation(self) -> None:

@@ -269,3 +269,45 @@ def test_check_commands_print_json(own: Path, tmp_path: Path) -> None:
     check = run("roster", "check", str(own.parent), "evidence.add", own.name, "--json")
     assert check.returncode in (0, 1), check.stderr
     assert set(json.loads(check.stdout)) >= {"allowed", "reason", "account", "action"}
+
+
+# Every change says what it did ------------------------------------------------------------------
+
+
+def test_each_change_says_what_which_record_and_revision(own: Path) -> None:
+    day = TODAY.isoformat()
+    steps = [
+        (("evidence", "add", "--title", "Letter", "--date", day, "--kind", "product", "--criteria", "K1"),
+         "evidence 1: added evidence 'Letter' (revision 1)"),
+        (("evidence", "edit", "1", "--hours", "2"), "evidence 1: edited hours (revision 2)"),
+        (("checklist", "record", "epa-organisation-chosen", "--date", day), "checklist 1: "),
+        (("prerequisite", "record", "english-l2", "--date", day), "prerequisite 1: "),
+        (("break", "add", "--start", day), "break 1: "),
+        (("break", "end", "1", "--end", day), "break 1: "),
+        (("learner", "set", "--contracted-hours", "35"), "learner: "),
+    ]
+    for argv, said in steps:
+        result = run(*argv)
+        assert result.returncode == 0, (argv, result.stderr)
+        assert result.stderr == ""
+        lines = result.stdout.splitlines()
+        assert len(lines) == 1 and lines[0].startswith(said), (argv, lines)
+        assert "revision" in lines[0]
+
+
+def test_an_edit_that_changes_nothing_says_so(own: Path) -> None:
+    run("evidence", "add", "--title", "Letter", "--date", TODAY.isoformat(), "--kind", "product", "--criteria", "K1")
+    before = own.read_bytes()
+    result = run("evidence", "edit", "1", "--hours", "")
+    assert (result.returncode, result.stdout) == (0, "nothing changed\n")
+    assert own.read_bytes() == before
+
+
+def test_quiet_silences_the_report_and_json_gives_ids(own: Path) -> None:
+    argv = ("evidence", "add", "--title", "Letter", "--date", TODAY.isoformat(), "--kind", "product",
+            "--criteria", "K1")
+    quiet = run(*argv, "--quiet")
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+    made = json.loads(run(*argv, "--json").stdout)
+    assert made["changed"] is True
+    assert [(c["table"], c["record"], c["revision"]) for c in made["changes"]] == [("evidence", 2, 1)]

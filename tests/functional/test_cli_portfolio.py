@@ -28,7 +28,7 @@ ADD = ["--title", "Letter to a customer about a refund", "--date", "2025-04-11",
        "--criteria", "S1,K2"]
 
 
-def test_new_then_add_prints_the_new_id(tmp_path: Path, capsys) -> None:
+def test_new_then_add_says_what_it_added(tmp_path: Path, capsys) -> None:
     path = tmp_path / "ava.json"
     code, out, err = run(["new", path, "--learner", "Ava Patel", "--standard", "odo-l3", "--start", "03/03/2025",
                           "--end", "30 Sep 2026", "--employer", "HMRC", "--line-manager", "Jo Bloggs",
@@ -37,10 +37,14 @@ def test_new_then_add_prints_the_new_id(tmp_path: Path, capsys) -> None:
     learner = json.loads(path.read_text())["learner"]["1"]
     assert (learner["start"], learner["planned_end"], learner["line_manager"]) == ("2025-03-03", "2026-09-30",
                                                                                    "Jo Bloggs")
-    assert run(["evidence", "add", path, *ADD], capsys)[1] == "1\n"
+    assert run(["evidence", "add", path, *ADD], capsys)[1] == (
+        "evidence 1: added evidence 'Letter to a customer about a refund' (revision 1)\n"
+    )
     code, out, _ = run(["evidence", "add", path, *ADD, "--hours", "2.5", "--file", "letters/refund.pdf",
-                        "--file", "https://example.org/x", "--description", "Explained the refund."], capsys)
-    assert (code, out) == (0, "2\n")
+                        "--file", "https://example.org/x", "--description", "Explained the refund.", "--json"], capsys)
+    assert code == 0
+    assert json.loads(out)["changes"][0] | {"detail": ""} == {
+        "action": "add", "table": "evidence", "record": 2, "revision": 1, "detail": ""}
     evidence = json.loads(run(["evidence", "list", path, "--json"], capsys)[1])["evidence"]
     assert [e["id"] for e in evidence] == [1, 2]
     assert evidence[1]["files"] == ["letters/refund.pdf", "https://example.org/x"] and evidence[1]["hours"] == 2.5
@@ -136,7 +140,7 @@ def test_edit_remove_restore_assess(tmp_path: Path, capsys) -> None:
                         "--criteria", "S3", "--hours", "1.5", "--simulated"], capsys)
     assert code == 0 and "revision 2" in out
     code, out, _ = run(["evidence", "remove", path, "2"], capsys)
-    assert code == 0 and "restore" in out
+    assert code == 0 and out.startswith("evidence 2: removed")
     listed = json.loads(run(["evidence", "list", path, "--json"], capsys)[1])["evidence"]
     assert [e["id"] for e in listed] == [1]
     assert listed[0]["criteria"] == ["K1", "S3"] and listed[0]["simulated"] is True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import multiprocessing
 import os
 import random
@@ -31,10 +32,10 @@ def _cli_adds(path: str, worker: int, count: int) -> list[int]:
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             code = main(["evidence", "add", path, "--title", f"Worker {worker} save {i}", "--date", "2025-05-02",
-                         "--kind", "product", "--criteria", "K1,S2", "--hours", "1"])
+                         "--kind", "product", "--criteria", "K1,S2", "--hours", "1", "--json"])
         if code != 0:
             raise RuntimeError(f"worker {worker} add {i} exited {code}")
-        ids.append(int(out.getvalue()))
+        ids.append(json.loads(out.getvalue())["changes"][0]["record"])
     return ids
 
 
@@ -82,7 +83,7 @@ def test_concurrent_runs_of_the_real_cli(tmp_path: Path) -> None:
         for run in runs:
             out, err = run.communicate(timeout=60)
             assert run.returncode == 0, err
-            assert out.strip().isdigit()
+            assert out.startswith("evidence ") and out.rstrip().endswith("(revision 1)")
     _assert_intact(path, rounds * width)
 
 
