@@ -103,9 +103,10 @@ def test_evidence_gateway_by_duty_timeline_and_a_combined_grade(imported: Path, 
         "product",
         "--criteria",
         "K1,S1,B1",
+        "--json",
     )
     assert (code, err) == (0, "")
-    piece = out.split()[0]
+    piece = str(json.loads(out)["changes"][0]["record"])
     assert run(capsys, "evidence", "assess", path, piece, "--accept", "--feedback", "Clear.")[0] == 0
     code, _, err = run(
         capsys,
