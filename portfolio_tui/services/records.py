@@ -304,6 +304,11 @@ def _named_rule_fields(
         changes["review_cadence_agreed_by"] = check.text("review_cadence_agreed_by", review_cadence_agreed_by)
         if changes["review_cadence_agreed_by"] and review_cadence is None:
             raise InputError("review_cadence", "give the agreed review cadence with the employer who agreed it")
+    elif review_cadence is not None and not learner.review_cadence_agreed_by:
+        raise InputError(
+            "review_cadence_agreed_by",
+            "reviews follow the funding rule for the start date; another frequency needs the employer who agreed it",
+        )
     if english_maths_decision is not None:
         if english_maths_decision not in ("", *ENGLISH_MATHS_DECISIONS):
             raise InputError(

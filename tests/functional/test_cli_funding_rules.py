@@ -75,6 +75,8 @@ def test_the_cohorts_top_ten_percent_over_a_folder(cohort: Path, capsys) -> None
 
 def test_learner_set_records_the_rule_fields_with_their_names_and_refuses_them_without(cohort: Path, capsys) -> None:
     path = learner(cohort, "Ada")
+    code, _, err = run(capsys, "learner", "set", str(path), "--review-cadence", "6-months")
+    assert code == 2 and "review_cadence_agreed_by" in err  # a frequency other than the rule's needs the employer
     ok = [
         ["--review-cadence", "4-months", "--review-agreed-by", "Bea Employer"],
         ["--age-at-start", "19", "--english-maths", "not-required", "--english-maths-decided-by", "Bea Employer"],

@@ -47,7 +47,9 @@ def timeline_items(view: PortfolioView) -> list[TimelineItem]:
     report = view.report
     items = [
         TimelineItem(f"m:{m.key}", m.date, "milestone", m.title, m.status,
-                     m.detail + (f" Done {m.done_on.isoformat()} by {m.done_by}." if m.done_on else ""), m.key)
+                     m.detail + (f" Done {m.done_on.isoformat()} by {m.done_by}." if m.done_on else "")
+                     + (" Done out of order: a milestone due before it was not yet done." if m.out_of_order else ""),
+                     m.key)
         for m in report.milestones
     ]
     for review in view.portfolio.reviews:
@@ -56,12 +58,14 @@ def timeline_items(view: PortfolioView) -> list[TimelineItem]:
             items.append(TimelineItem(f"r:{review.id}", review.date, "review", "Progress review", "held",
                                       (f"With {who}. " if who else "") + review.actions))
     status = report.reviews
-    for day in status.missed:
-        items.append(TimelineItem(f"rm:{day}", day, "review", "Progress review due", "missed",
-                                  "No review was held in this window."))
+    rule = f" (rule {status.rule.id})" if status.rule else ""
+    for gap in status.gaps:
+        held = f"the next was held on {gap.held.isoformat()}" if gap.held else "none has been held since"
+        items.append(TimelineItem(f"rm:{gap.due}", gap.due, "review", "Progress review due", "missed",
+                                  f"No review was held by this date; {held}."))
     if status.next_due:
         items.append(TimelineItem(f"rn:{status.next_due}", status.next_due, "review", "Next progress review due",
-                                  "due", f"Reviews are due {status.cadence_label}."))
+                                  "due", f"Reviews are due {status.cadence_label}{rule}."))
     for brk in view.portfolio.breaks:
         ongoing = brk.end is None or brk.end > view.as_of
         span = f"{brk.start.isoformat()} to {brk.end.isoformat() if brk.end else 'open'}"
