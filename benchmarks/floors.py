@@ -1,7 +1,8 @@
 """The physical floors every benchmark divides by, and the small helpers they share.
 
-* read floor: ``orjson.loads`` of the file's bytes (read included), in this process, on one core:
-  the fastest a Python program can turn the same bytes into objects;
+* read floor: ``orjson.loads`` of the file's bytes (read included), in this process, on one core,
+  with the cyclic garbage collector paused: the fastest a Python program can turn the same bytes
+  into objects;
 * save floor: ``orjson.dumps`` of the same document, written to a new file in the same folder and
   fsynced: the least a durable save of that document costs.
 
@@ -10,6 +11,7 @@ Figures are medians; nothing here asserts.
 
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import time
@@ -30,9 +32,15 @@ def median_ms(fn: Callable[[], object], runs: int) -> float:
 
 
 def read_floor(paths: Iterable[Path]) -> None:
-    """The read floor for these files (call it under :func:`median_ms`)."""
-    for path in paths:
-        orjson.loads(path.read_bytes())
+    """The read floor for these files (call it under :func:`median_ms`), with the cyclic collector paused."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        for path in paths:
+            orjson.loads(path.read_bytes())
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def save_floor(doc: object, folder: Path) -> None:
