@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import orjson
@@ -58,15 +59,25 @@ def print_json(document: Any) -> None:
     sys.stdout.write(json_text(document) + "\n")
 
 
-def print_json_lists(lists: dict[str, list[str]]) -> None:
-    """Print ``{name: [item, ...]}`` exactly as :func:`print_json` would, each item already ``json_text(item, 2)``."""
+def print_json_lists(lists: Mapping[str, Iterable[str]]) -> None:
+    """Print ``{name: [item, ...]}`` exactly as :func:`print_json` would, each item already ``json_text(item, 2)``.
+
+    Items are written as they come: a list may be a generator, so that a caseload's entries are
+    printed as they are checked instead of all held until the end. Lists are read in order.
+    """
+    write = sys.stdout.write
+    if not lists:
+        write("{}\n")
+        return
     pad = " " * INDENT
-    members = [
-        f"{pad}{json.dumps(name, ensure_ascii=False)}: "
-        + ("[\n" + ",\n".join(pad * 2 + item for item in items) + f"\n{pad}]" if items else "[]")
-        for name, items in lists.items()
-    ]
-    sys.stdout.write("{\n" + ",\n".join(members) + "\n}\n" if members else "{}\n")
+    for n, (name, items) in enumerate(lists.items()):
+        write(("{\n" if n == 0 else ",\n") + f"{pad}{json.dumps(name, ensure_ascii=False)}: ")
+        opened = False
+        for item in items:
+            write((",\n" if opened else "[\n") + pad * 2 + item)
+            opened = True
+        write(f"\n{pad}]" if opened else "[]")
+    write("\n}\n")
 
 
 def console(stderr: bool = False):

@@ -7,7 +7,7 @@ The TUI shows the :class:`ReadinessReport` object; ``portfolio gateway --json`` 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -57,7 +57,17 @@ PARALLEL_FROM = 40
 def check_portfolios(
     paths: list[Path], as_of: date, *, parallel: bool = False, then: Callable[[Checked], Any] | None = None
 ) -> list[Any]:
-    """Each portfolio's report, in the order of ``paths``, or what ``then`` makes of it.
+    """Each portfolio's report, in the order of ``paths``, or what ``then`` makes of it (see :func:`each_checked`)."""
+    return list(each_checked(paths, as_of, parallel=parallel, then=then))
+
+
+def each_checked(
+    paths: list[Path], as_of: date, *, parallel: bool = False, then: Callable[[Checked], Any] | None = None
+) -> Iterator[Any]:
+    """Each portfolio's report, in the order of ``paths``, or what ``then`` makes of it, as each is ready.
+
+    A caller that uses each result and lets it go (``gateway --json`` prints it) holds one portfolio's
+    report at a time, not the caseload's.
 
     With ``parallel``, a big caseload is shared among worker processes, one per CPU core this process
     may use. They are forked, so they start without importing anything again; only call it so from a
@@ -66,7 +76,11 @@ def check_portfolios(
     """
     workers = min(_cpus(), len(paths) // PARALLEL_FROM) if parallel else 1
     if workers < 2 or not _can_fork():
-        return _check_all(paths, as_of, then)
+        standards: dict[str, Standard] = {}
+        for path in paths:
+            checked = check_portfolio(path, as_of, standards)
+            yield checked if then is None else then(checked)
+        return
     import multiprocessing
     import signal
     from concurrent.futures import ProcessPoolExecutor
@@ -84,7 +98,8 @@ def check_portfolios(
             futures = [pool.submit(_check_all, chunk, as_of, then) for chunk in chunks]
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)
-        return [result for future in futures for result in future.result()]
+        for future in futures:
+            yield from future.result()
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -104,8 +119,9 @@ def _ignore_ctrl_c() -> None:
 
 def _check_all(paths: list[Path], as_of: date, then: Callable[[Checked], Any] | None) -> list[Any]:
     standards: dict[str, Standard] = {}
-    checked = [check_portfolio(path, as_of, standards) for path in paths]
-    return checked if then is None else list(map(then, checked))
+    if then is None:
+        return [check_portfolio(path, as_of, standards) for path in paths]
+    return [then(check_portfolio(path, as_of, standards)) for path in paths]  # each report let go once used
 
 
 def _cpus() -> int:
