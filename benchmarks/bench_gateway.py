@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -139,13 +140,16 @@ def main() -> None:
         cli = [sys.executable, "-m", "portfolio_tui"]
         gateway = [*cli, "gateway", str(cohort), "--json", "--as-of", AS_OF]
         run(gateway, env)  # warm the page cache and .pyc files
-        os.sched_setaffinity(0, {core})  # the floor on the same one core
-        try:
-            floor = median_ms(lambda: read_floor(paths), args.runs)
-        finally:
-            os.sched_setaffinity(0, cores)
-        one_core = median_ms(lambda: run([*pin, *gateway], env), args.runs)
-        all_cores = median_ms(lambda: run(gateway, env), args.runs)
+        samples: dict[str, list[float]] = {"floor": [], "one core": [], "all cores": []}
+        for _ in range(args.runs):  # interleaved, so that all three meet the same load from others
+            os.sched_setaffinity(0, {core})  # the floor on the same one core
+            try:
+                samples["floor"].append(median_ms(lambda: read_floor(paths), 1))
+            finally:
+                os.sched_setaffinity(0, cores)
+            samples["one core"].append(median_ms(lambda: run([*pin, *gateway], env), 1))
+            samples["all cores"].append(median_ms(lambda: run(gateway, env), 1))
+        floor, one_core, all_cores = (statistics.median(samples[k]) for k in ("floor", "one core", "all cores"))
         print(ratio_line(f"P1 gateway --json, one core ({'taskset' if pin else 'NOT pinned'})", one_core, floor,
                          "(target <= 2x)"))
         print(ratio_line(f"   gateway --json, all {len(cores)} cores", all_cores, floor / len(cores),
