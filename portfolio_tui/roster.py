@@ -38,14 +38,15 @@ from portfolio_tui.domain.roles import NotAllowed, Roster
 from portfolio_tui.domain.signatures import ROSTER, Anchors, is_signed
 from portfolio_tui.jsonfile import JsonFileError, loads_strict
 from portfolio_tui.store import keys, trust
+from portfolio_tui.store.errors import StoreError
 
 ROSTER_FILE = "roster.json"
 LOCK_FILE = ".roster.json.lock"
 LOCK_TIMEOUT_SECONDS = 10
 
 
-class RosterError(Exception):
-    """A roster that cannot be read or trusted; the message names the file and what is wrong."""
+class RosterError(StoreError):
+    """A roster that cannot be read, trusted or written; the message names the file and what is wrong."""
 
 
 def roster_path(folder: Path) -> Path:

@@ -92,7 +92,7 @@ def _criteria(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> list[st
 
 
 def _standard_ids(prefix: str, **_: Any) -> list[str]:
-    from portfolio_tui.catalog import installed
+    from portfolio_tui.services.standards import installed
 
     items, _broken = installed()
     return [i.standard.id for i in items if i.standard.id.startswith(prefix)]

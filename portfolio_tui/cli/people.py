@@ -8,20 +8,17 @@ roster exits 2.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from portfolio_tui import roster as roster_io
-from portfolio_tui import sharing
+from portfolio_tui import identity
 from portfolio_tui.cli.errors import CliError
 from portfolio_tui.cli.output import console, print_json, text
+from portfolio_tui.cli.refusals import refusals
 from portfolio_tui.domain import roles
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.identity import current_user
-from portfolio_tui.store.errors import StoreError
+from portfolio_tui.services import cohort
 
-T = TypeVar("T")
 REFUSED = 1
 PROBLEMS = 1
 
@@ -74,48 +71,34 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    actor = current_user()
-    _guarded(lambda: roster_io.create_roster(args.folder, actor, force=args.force))
+    with refusals():
+        actor = cohort.start(args.folder, force=args.force)
     print(f"roster started in {_shown(args.folder)}, owned by {actor}")
     return 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    portfolios = [roles.portfolio_key(p) for p in args.portfolio]
-    problem = roles.check_entry(args.account, args.role, portfolios)
-    if problem:
-        raise CliError(f"{problem[0]}: {clean_text(problem[1])}")
-    entry = roles.RosterEntry(args.role, tuple(portfolios))
-
-    def add(current: roles.Roster) -> roles.Roster:
-        return roles.Roster(current.owner, {**current.entries, args.account: entry})
-
-    _guarded(lambda: roster_io.update_roster(args.folder, current_user(), add))
-    print(f"{args.account}: {roles.ROLES[args.role]} of {', '.join(portfolios)}")
-    if not _account_exists(args.account):
+    with refusals():
+        added = cohort.add(args.folder, args.account, args.role, args.portfolio)
+    print(f"{args.account}: {roles.ROLES[args.role]} of {', '.join(added.entry.portfolios)}")
+    if added.unknown_account:
         print(f"note: there is no OS account named {args.account} on this machine yet")
-    missing = [p for p in portfolios if p != roles.EVERY_PORTFOLIO and not (args.folder / p).exists()]
-    if missing:
-        print(f"note: no such portfolio in the folder yet: {', '.join(missing)}")
+    if added.missing_portfolios:
+        print(f"note: no such portfolio in the folder yet: {', '.join(added.missing_portfolios)}")
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    def remove(current: roles.Roster) -> roles.Roster:
-        if args.account not in current.entries:
-            raise CliError(f"account: {args.account} is not on the roster")
-        return roles.Roster(current.owner, {a: e for a, e in current.entries.items() if a != args.account})
-
-    _guarded(lambda: roster_io.update_roster(args.folder, current_user(), remove))
+    with refusals():
+        cohort.remove(args.folder, args.account)
     print(f"{args.account}: removed from the roster")
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    _require_folder(args.folder)
-    me = current_user()
-    roster, changes = _guarded(lambda: roster_io.read_roster(args.folder)) or (None, [])
-    entry = roster.entries.get(me) if roster else None
+    with refusals():
+        view = cohort.show(args.folder)
+    roster, changes, me, entry = view.roster, view.history, view.account, view.entry
     you: dict[str, Any] = {"account": me, "role": entry.role if entry else None,
                            "portfolios": list(entry.portfolios) if entry else []}
     if args.json:
@@ -147,20 +130,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    _require_folder(args.folder)
-    roster = _guarded(lambda: roster_io.load_roster(args.folder))
-    if args.action != "roster.edit" and not args.portfolio:
-        raise CliError(f"portfolio: {args.action} needs the portfolio's name")
-    owner = None
-    if args.portfolio:
-        problem = roles.check_portfolio_name(args.portfolio)
-        if problem:
-            raise CliError(f"portfolio: {problem}")
-        path = args.folder / roles.portfolio_key(args.portfolio)
-        owner = sharing.owner_of(path) if path.exists() else None
-    decision = roles.may(roster, current_user(), args.action, args.portfolio, file_owner=owner)
+    with refusals():
+        decision = cohort.decide(args.folder, args.action, args.portfolio)
     if args.json:
-        print_json({"account": current_user(), "action": args.action, "portfolio": args.portfolio,
+        print_json({"account": identity.current_user(), "action": args.action, "portfolio": args.portfolio,
                     "allowed": decision.allowed, "reason": decision.reason})
         return 0 if decision.allowed else REFUSED
     print(f"{'yes' if decision.allowed else 'no'}: {decision.reason}")
@@ -188,15 +161,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from portfolio_tui.services import verify
-    from portfolio_tui.store.trust import TrustError, load_anchors
 
-    try:
-        files = verify.targets(args.paths)
-        anchors = load_anchors(args.trust)
-    except (ValueError, TrustError) as exc:
-        raise CliError(clean_text(str(exc))) from None
-    rosters = {p.parent for p in files if p.name == roster_io.ROSTER_FILE}
-    reports = [verify.verify_file(path, anchors, roster_reported=path.parent in rosters) for path in files]
+    with refusals():
+        reports = verify.check(args.paths, args.trust)
     if args.json:
         print_json({"ok": all(r.ok for r in reports), "files": [r.as_json() for r in reports]})
     else:
@@ -214,31 +181,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in reports) else PROBLEMS
 
 
-def _guarded(action: Callable[[], T]) -> T:
-    """Run a roster operation, turning its refusals into one-line CLI errors."""
-    try:
-        return action()
-    except roles.NotAllowed as exc:
-        raise CliError(clean_text(str(exc)), REFUSED) from None
-    except (roster_io.RosterError, StoreError) as exc:
-        raise CliError(clean_text(str(exc))) from None
-
-
 def _require_folder(folder: Path) -> None:
     if not folder.is_dir():
         raise CliError(f"{_shown(folder)}: is not a folder")
-
-
-def _account_exists(account: str) -> bool:
-    try:
-        import pwd
-    except ImportError:
-        return True
-    try:
-        pwd.getpwnam(account)
-    except KeyError:
-        return False
-    return True
 
 
 def _shown(path: Path) -> str:

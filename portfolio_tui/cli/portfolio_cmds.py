@@ -33,10 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from portfolio_tui.services.portfolios import PortfolioService
+    from portfolio_tui.services.session import PortfolioSession
 
     with refusals():
-        service = PortfolioService.create(
+        service = PortfolioSession.create(
             args.path,
             learner=args.learner,
             standard=args.standard,

@@ -33,8 +33,7 @@ def _refusal(exc: Exception) -> CliError | None:
     # The error classes are imported only once something failed, so a command that succeeds does
     # not pay for importing the roles module.
     from portfolio_tui.domain.roles import NotAllowed
-    from portfolio_tui.services.errors import ServiceError
-    from portfolio_tui.store.errors import ConflictError, LockTimeout, StoreError, WriteFailed
+    from portfolio_tui.services.errors import ConflictError, LockTimeout, ServiceError, StoreError, WriteFailed
 
     if isinstance(exc, (NotAllowed, ConflictError, WriteFailed, LockTimeout)):
         return CliError(clean_text(str(exc)), NOT_NOW)

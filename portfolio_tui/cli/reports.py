@@ -193,10 +193,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _readable(path: Path) -> None:
     """The imported portfolio must open in this version and its record verify, or nothing is kept."""
     from portfolio_tui.services.errors import InputError
-    from portfolio_tui.services.portfolios import PortfolioService
+    from portfolio_tui.services.session import PortfolioSession
     from portfolio_tui.services.verify import verify_file
 
-    PortfolioService(path).load()
+    PortfolioSession(path).load()
     checked = verify_file(path)
     if not checked.ok:
         where = checked.breaks[0]

@@ -92,7 +92,7 @@ def cmd_trust_list(args: argparse.Namespace) -> int:
 
 def cmd_trust_revoke(args: argparse.Namespace) -> int:
     from portfolio_tui.services import signing
-    from portfolio_tui.store.portfolio_store import utc_now
+    from portfolio_tui.services.session import utc_now
 
     now = utc_now()
     with refusals():

@@ -8,10 +8,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from portfolio_tui import catalog
 from portfolio_tui.cli.errors import CliError
 from portfolio_tui.cli.output import console, print_json, text
 from portfolio_tui.domain.standard import Group, Standard
+from portfolio_tui.services import standards as catalog
 
 
 def register(sub: argparse._SubParsersAction) -> None:

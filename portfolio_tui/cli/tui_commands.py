@@ -90,37 +90,18 @@ def make_demo(sample: str | None, folder: Path | None, today: date) -> Path:
             raise CliError(f"no sample named '{sample}' (there are: {', '.join(p.stem for p in found)})")
     else:
         chosen = found[0]
-    from portfolio_tui.jsonfile import JsonFileError, loads_strict
+    from portfolio_tui.cli.refusals import refusals
+    from portfolio_tui.services.demo import read_sample, write_demo
 
-    try:
-        doc = loads_strict(chosen.read_text(encoding="utf-8"))
-    except (OSError, JsonFileError) as exc:
-        raise CliError(f"cannot read the sample {chosen}: {exc}") from None
+    with refusals():
+        doc = read_sample(chosen)
     shifted = shift_dates(doc, (today - SAMPLES_AS_OF).days)
     folder = folder or Path(tempfile.mkdtemp(prefix="portfolio-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / chosen.name
-    write_demo(target, shifted)
+    with refusals():
+        write_demo(target, shifted)
     return target
-
-
-def write_demo(target: Path, doc: dict[str, Any]) -> None:
-    """Save the shifted document through the store (same checks and atomic write as every save),
-    then read it back as the app will, so a sample that no longer fits the schema fails here."""
-    from portfolio_tui.store.errors import StoreError
-    from portfolio_tui.store.portfolio_store import PortfolioStore
-    from portfolio_tui.store.records import check_document
-    from portfolio_tui.store.storage import AtomicJSONStorage
-
-    problems = check_document(doc)
-    if problems:
-        where, what = problems[0]
-        raise CliError(f"the sample does not fit this version's schema: {where}: {what}")
-    try:
-        AtomicJSONStorage(target).commit(doc, None)
-        PortfolioStore(target).load()
-    except StoreError as exc:
-        raise CliError(str(exc)) from None
 
 
 def shift_dates(value: Any, days: int) -> Any:

@@ -137,11 +137,15 @@ class Roster:
 
 
 def portfolio_key(name: str) -> str:
-    """A portfolio's name in a roster: its file name, with ``.json`` added when it has no suffix."""
+    """A portfolio's name in a roster: its file name, with ``.json`` added when it has no suffix.
+
+    Nothing else is changed: a name with a folder in it stays one, so :func:`check_portfolio_name`
+    refuses it rather than the roster quietly naming another file.
+    """
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    if base == EVERY_PORTFOLIO or "." in base:
-        return base
-    return f"{base}.json"
+    if name == EVERY_PORTFOLIO or "." in base:
+        return name
+    return f"{name}.json"
 
 
 def check_account(account: str) -> str | None:

@@ -1,6 +1,28 @@
-"""What a service refuses: bad input names the field, so the CLI prints one line and the TUI marks the field."""
+"""What a service refuses: bad input names the field, so the CLI prints one line and the TUI marks the field.
+
+The store's refusals (a corrupt or newer file, a conflict, a failed save, a lock held too long) and
+the roster's reach the CLI and the TUI as they are, named here: the interfaces import their errors
+from this module and never from the store.
+"""
 
 from __future__ import annotations
+
+from portfolio_tui.roster import RosterError
+from portfolio_tui.store.errors import (
+    ConflictError,
+    CorruptFile,
+    LockTimeout,
+    NewerVersion,
+    NotFound,
+    SealedRecord,
+    StoreError,
+    WriteFailed,
+)
+
+__all__ = [
+    "ConflictError", "CorruptFile", "InputError", "LockTimeout", "NewerVersion", "NotFound", "RosterError",
+    "SealedRecord", "ServiceError", "StandardMissing", "StoreError", "WriteFailed",
+]
 
 
 class ServiceError(Exception):

@@ -29,8 +29,11 @@ from portfolio_tui.domain.standard import Standard
 from portfolio_tui.services import access, readiness
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.services.views import Access, timeline_document
-from portfolio_tui.store.portfolio_store import PortfolioStore
+from portfolio_tui.store.portfolio_store import PortfolioStore, utc_now
 from portfolio_tui.store.records import AuditEntry
+
+# ``utc_now`` is the one clock every record, audit entry and roster change is stamped with.
+__all__ = ["PortfolioSession", "Timeline", "open_session", "utc_now"]
 
 
 class PortfolioSession(PortfolioService):

@@ -22,6 +22,7 @@ from portfolio_tui.domain.audit_chain import Break
 from portfolio_tui.domain.signatures import Anchors
 from portfolio_tui.jsonfile import JsonFileError, loads_strict
 from portfolio_tui.services import signature_check
+from portfolio_tui.services.errors import ServiceError
 from portfolio_tui.store import receipts
 from portfolio_tui.store.files import portfolio_files
 
@@ -72,6 +73,20 @@ def targets(paths: Iterable[Path]) -> list[Path]:
         else:
             raise ValueError(f"{path}: no such file or folder")
     return found
+
+
+def check(paths: Iterable[Path], trust: Path | None = None) -> list[FileReport]:
+    """``portfolio verify``: every file of ``paths`` checked, signatures against the allowed signers in
+    ``trust`` (default: the ones in force here); :class:`ServiceError` for a path or trust file that is wrong."""
+    from portfolio_tui.store.trust import TrustError, load_anchors
+
+    try:
+        files = targets(paths)
+        anchors = load_anchors(trust)
+    except (ValueError, TrustError) as exc:
+        raise ServiceError(str(exc)) from None
+    rosters = {p.parent for p in files if p.name == roster_io.ROSTER_FILE}
+    return [verify_file(path, anchors, roster_reported=path.parent in rosters) for path in files]
 
 
 def verify_file(path: Path, anchors: Anchors | None = None, *, roster_reported: bool = False) -> FileReport:

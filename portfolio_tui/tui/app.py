@@ -15,9 +15,8 @@ from textual.theme import Theme
 from portfolio_tui import identity
 from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.services.errors import InputError, StandardMissing
+from portfolio_tui.services.errors import InputError, StandardMissing, StoreError
 from portfolio_tui.services.session import PortfolioSession
-from portfolio_tui.store.errors import StoreError
 from portfolio_tui.tui.commands import PortfolioCommands
 from portfolio_tui.tui.screens.caseload import CaseloadScreen
 from portfolio_tui.tui.screens.criteria import CriteriaScreen

@@ -166,14 +166,14 @@ def test_cli_bad_input_exits_2_naming_the_field_and_changes_nothing(cohort: Path
 
 
 def test_cli_refusal_exits_1_and_says_who_may(cohort: Path, capsys, monkeypatch) -> None:
-    monkeypatch.setattr("portfolio_tui.cli.people.current_user", lambda: "alice")
+    monkeypatch.setattr("portfolio_tui.identity.current_user", lambda: "alice")
     code, _, err = run(["roster", "add", str(cohort), "alice", "--role", "tutor", "--portfolio", "*"], capsys)
     assert code == 1
     assert err == f"portfolio: only the roster's owner or a tutor may edit the roster: {ME}, tess\n"
 
 
 def test_cli_check_answers_for_the_current_account(cohort: Path, capsys, monkeypatch) -> None:
-    monkeypatch.setattr("portfolio_tui.cli.people.current_user", lambda: "alice")
+    monkeypatch.setattr("portfolio_tui.identity.current_user", lambda: "alice")
     code, out, _ = run(["roster", "check", str(cohort), "evidence.assess", "alice"], capsys)
     assert (code, out) == (1, "no: only an assessor (tutor) may accept or refer evidence in alice.json: tess\n")
     code, out, _ = run(["roster", "check", str(cohort), "evidence.add", "alice.json"], capsys)
@@ -186,3 +186,13 @@ def test_cli_a_tampered_roster_exits_2(cohort: Path, capsys) -> None:
     roster_io.roster_path(cohort).write_text(json.dumps(data))
     code, _, err = run(["roster", "show", str(cohort)], capsys)
     assert code == 2 and "changed outside the app" in err
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "../alice.json", "sub/alice", "..\\alice", ".hidden", ".."])
+def test_a_portfolio_name_that_is_not_a_file_name_here_is_refused_not_altered(cohort: Path, capsys, name: str) -> None:
+    before = roster_io.roster_path(cohort).read_bytes()
+    code, out, err = run(["roster", "add", str(cohort), "bob", "--role", "apprentice", "--portfolio", name], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith("portfolio: portfolio: ") and err.count("\n") == 1
+    assert "not a file name in the cohort folder" in err
+    assert roster_io.roster_path(cohort).read_bytes() == before

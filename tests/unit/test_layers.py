@@ -47,3 +47,19 @@ def test_headless_commands_do_not_import_textual(argv: list[str]) -> None:
     )
     assert "portfolio_tui.cli" in loaded
     assert not {m for m in loaded if m.split(".")[0] == "textual"}
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_layer_contracts_hold() -> None:
+    """pyproject.toml's import-linter contracts, on the real import graph: the CLI and the TUI reach
+    the store, the roster, the catalog and file modes only through the services; lower layers never
+    import higher ones; the domain imports no Textual, TinyDB or files."""
+    run = subprocess.run(
+        [sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()",
+         "--no-cache"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "Contracts: 3 kept, 0 broken." in run.stdout

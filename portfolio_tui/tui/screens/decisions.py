@@ -23,8 +23,7 @@ from portfolio_tui.domain.dates import parse_date
 from portfolio_tui.domain.evidence import ACCEPT, REFER, Evidence
 from portfolio_tui.domain.progress import SignOff
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.services.errors import InputError
-from portfolio_tui.store.errors import ConflictError
+from portfolio_tui.services.errors import ConflictError, InputError
 from portfolio_tui.tui.screens.forms import REFUSED, SaveDialog, save_buttons, show_error
 
 ROLE_SIGNOFF = {roles.TUTOR: "assessor", roles.APPRENTICE: "apprentice", roles.LINE_MANAGER: "employer"}

@@ -20,8 +20,7 @@ from portfolio_tui.domain.dates import parse_date
 from portfolio_tui.domain.evidence import EVIDENCE_KINDS, Evidence
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.services.errors import InputError
-from portfolio_tui.store.errors import ConflictError, StoreError
+from portfolio_tui.services.errors import ConflictError, InputError, StoreError
 from portfolio_tui.tui.screens.forms import REFUSED, SaveDialog, clear_errors, field_row, save_buttons, show_field_error
 from portfolio_tui.tui.widgets.criteria_picker import CriteriaPicker
 

@@ -13,10 +13,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Select, Static
 
-from portfolio_tui import catalog
 from portfolio_tui.domain.dates import parse_date
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.domain.text import clean_text
+from portfolio_tui.services import standards as catalog
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.session import PortfolioSession
 from portfolio_tui.tui.screens.forms import REFUSED, clear_errors, field_row, show_field_error

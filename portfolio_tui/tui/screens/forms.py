@@ -20,7 +20,7 @@ from textual.widgets import Button, Label, Static
 
 from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.store.errors import StoreError
+from portfolio_tui.services.errors import StoreError
 
 if TYPE_CHECKING:
     from portfolio_tui.tui.app import PortfolioApp
