@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,6 +22,12 @@ EVIDENCE_KINDS: dict[str, str] = {
 
 ACCEPT = "accept"
 REFER = "refer"
+REOPEN = "reopen"
+"""Not a tutor's decision: the mark left when an accepted piece changes, sending it back for assessment."""
+
+JUDGED_FIELDS = ("title", "date", "kind", "criteria", "description", "files", "simulated")
+"""What a tutor judged when accepting a piece: a change to any of these means the acceptance no longer
+covers the piece as it stands (hours are off-the-job bookkeeping, not part of the judgement)."""
 
 
 @dataclass(frozen=True)
@@ -54,10 +61,15 @@ class Evidence:
 
     @property
     def status(self) -> str:
-        """``accepted``, ``referred`` or ``submitted``: the latest judgement wins."""
+        """``accepted``, ``referred`` or ``submitted`` (awaiting assessment): the latest judgement wins.
+
+        A piece changed after it was accepted carries a :data:`REOPEN` mark last, so it is awaiting
+        assessment again and counts towards coverage only once a tutor accepts it as it now stands.
+        """
         if not self.judgements:
             return "submitted"
-        return "accepted" if self.judgements[-1].outcome == ACCEPT else "referred"
+        outcome = self.judgements[-1].outcome
+        return "accepted" if outcome == ACCEPT else "referred" if outcome == REFER else "submitted"
 
     @property
     def accepted(self) -> bool:
@@ -66,3 +78,11 @@ class Evidence:
     @property
     def kind_label(self) -> str:
         return EVIDENCE_KINDS.get(self.kind, self.kind)
+
+
+def reopening(evidence: Evidence, changed: Iterable[str], by: str, at: str) -> Judgement | None:
+    """The mark that sends ``evidence`` back for assessment when ``changed`` touches what its tutor accepted."""
+    judged = [name for name in changed if name in JUDGED_FIELDS]
+    if not evidence.accepted or not judged:
+        return None
+    return Judgement(REOPEN, f"changed {', '.join(judged)} after it was accepted; awaiting assessment again", by, at)

@@ -22,7 +22,7 @@ from typing import Any, Self
 
 from portfolio_tui import catalog
 from portfolio_tui.domain import roles
-from portfolio_tui.domain.evidence import ACCEPT, Evidence
+from portfolio_tui.domain.evidence import ACCEPT, Evidence, reopening
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.standard import Standard
@@ -30,7 +30,7 @@ from portfolio_tui.services import validation as check
 from portfolio_tui.services.access import authorize, record_actions
 from portfolio_tui.services.errors import InputError, StandardMissing
 from portfolio_tui.store.portfolio_store import PortfolioStore
-from portfolio_tui.store.records import AuditEntry, to_record
+from portfolio_tui.store.records import AuditEntry, to_json, to_record
 from portfolio_tui.store.transaction import Transaction
 
 StateCheck = Callable[[Portfolio], None]
@@ -177,7 +177,7 @@ class PortfolioService:
             if "criteria" in values or "simulated" in values:
                 check.real_work("criteria", merged.criteria, standard, merged.simulated)
             changed = {k: v for k, v in to_record(merged).items() if k in values}
-            tx.update("evidence", evidence_id, changed, expected_rev, detail=f"edited {', '.join(changed)}")
+            self._change_evidence(tx, current, changed, expected_rev, "edit", f"edited {', '.join(changed)}")
             return tx.record_object("evidence", evidence_id)
 
     def remove_evidence(self, evidence_id: int, expected_rev: int | None = None) -> Evidence:
@@ -205,8 +205,8 @@ class PortfolioService:
             current = self._live(tx, evidence_id)
             merged = tuple(dict.fromkeys((*current.criteria, *adding)))
             check.real_work("criteria", merged, standard, current.simulated)
-            tx.update("evidence", evidence_id, {"criteria": list(merged)}, expected_rev, action="tag",
-                      detail=f"tagged {', '.join(adding)}")
+            self._change_evidence(tx, current, {"criteria": list(merged)}, expected_rev, "tag",
+                                  f"tagged {', '.join(adding)}")
             return tx.record_object("evidence", evidence_id)
 
     def untag(self, evidence_id: int, criterion_ids: Iterable[str] | str, expected_rev: int | None = None) -> Evidence:
@@ -218,8 +218,8 @@ class PortfolioService:
             if missing:
                 raise InputError("criteria", f"evidence {evidence_id} is not tagged to {', '.join(missing)}")
             kept = [cid for cid in current.criteria if cid not in removing]
-            tx.update("evidence", evidence_id, {"criteria": kept}, expected_rev, action="untag",
-                      detail=f"untagged {', '.join(removing)}")
+            self._change_evidence(tx, current, {"criteria": kept}, expected_rev, "untag",
+                                  f"untagged {', '.join(removing)}")
             return tx.record_object("evidence", evidence_id)
 
     def assess(self, evidence_id: int, outcome: str, feedback: str, expected_rev: int | None = None) -> Evidence:
@@ -311,6 +311,20 @@ class PortfolioService:
                 raise InputError("simulated", "expected true or false")
             values["simulated"] = given["simulated"]
         return values
+
+    @staticmethod
+    def _change_evidence(
+        tx: Transaction, current: Evidence, changes: dict[str, Any], expected_rev: int | None, action: str, detail: str
+    ) -> None:
+        """Write ``changes`` to a piece; one that was accepted goes back to awaiting assessment if what was
+        judged changed, so coverage only ever counts what a tutor accepted as the piece now stands."""
+        stored = to_record(current)
+        changed = [name for name, value in changes.items() if stored.get(name) != value]
+        mark = reopening(current, changed, tx.actor, tx.now)
+        if mark is not None:
+            changes = {**changes, "judgements": [*stored["judgements"], to_json(mark)]}
+            detail += "; awaiting assessment again"
+        tx.update("evidence", current.id, changes, expected_rev, action=action, detail=detail)
 
     @staticmethod
     def _live(tx: Transaction, evidence_id: int) -> Evidence:

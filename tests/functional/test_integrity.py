@@ -1,0 +1,59 @@
+"""Integrity faults found by hand on a shared server: each is refused or repaired, never silently kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from portfolio_tui.cli import main
+from portfolio_tui.domain.coverage import coverage
+from portfolio_tui.services.portfolios import PortfolioService
+from tests.functional.store_helpers import new_portfolio
+
+
+def run(argv: list[object], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _accepted(path: Path) -> PortfolioService:
+    service = PortfolioService(path)
+    service.assess(1, "accept", "Clear minutes")
+    assert service.evidence(1).status == "accepted"
+    return service
+
+
+@pytest.mark.parametrize(
+    "option, value",
+    [("--title", "Something else"), ("--criteria", "K1,S2,S3"), ("--description", "Other words"),
+     ("--date", "2025-04-02"), ("--file", "minutes.pdf")],
+)
+def test_editing_what_was_accepted_sends_it_back_for_assessment(tmp_path: Path, capsys, option, value) -> None:
+    path = new_portfolio(tmp_path, evidence=1)
+    service = _accepted(path)
+    code, out, err = run(["evidence", "edit", path, "1", option, value], capsys)
+    assert code == 0, err
+    assert "awaiting assessment again" in out
+    piece = service.evidence(1)
+    assert piece.status == "submitted" and piece.judgements[-1].outcome == "reopen"
+    assert all(c.accepted_ids == () for c in coverage(service.standard, service.load().evidence).values())
+    listed = json.loads(run(["evidence", "list", path, "--json"], capsys)[1])["evidence"][0]
+    assert listed["status"] == "submitted"
+
+
+def test_a_retag_through_the_service_also_reopens_and_a_new_acceptance_counts_again(tmp_path: Path) -> None:
+    service = _accepted(new_portfolio(tmp_path, evidence=1))
+    service.tag(1, ["S3"])
+    assert service.evidence(1).status == "submitted"
+    service.assess(1, "accept", "Still clear")
+    cov = coverage(service.standard, service.load().evidence)
+    assert cov["S3"].accepted_ids == (1,) and service.evidence(1).status == "accepted"
+
+
+def test_changing_only_the_hours_keeps_the_acceptance(tmp_path: Path) -> None:
+    service = _accepted(new_portfolio(tmp_path, evidence=1))
+    service.edit_evidence(1, hours=2)
+    assert service.evidence(1).status == "accepted"
