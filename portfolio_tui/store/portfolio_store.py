@@ -28,7 +28,13 @@ from portfolio_tui.store.errors import AlreadyExists, NotFound, StoreError, Writ
 from portfolio_tui.store.lock import DEFAULT_TIMEOUT, PortfolioLock
 from portfolio_tui.store.reading import Snapshot, object_of, portfolio_of
 from portfolio_tui.store.records import TABLES, AuditEntry, audit_from_record, check_document, to_record
-from portfolio_tui.store.storage import AtomicJSONStorage, describe, remove_stale_temp_files, write_atomically
+from portfolio_tui.store.storage import (
+    AtomicJSONStorage,
+    describe,
+    link_target,
+    remove_stale_temp_files,
+    write_atomically,
+)
 from portfolio_tui.store.transaction import Transaction
 
 
@@ -48,7 +54,7 @@ class PortfolioStore:
         clock: Callable[[], str] = utc_now,
         lock_timeout: float = DEFAULT_TIMEOUT,
     ):
-        self.path = Path(path)
+        self.path = link_target(Path(path))
         self.actor = actor or identity.current_user()
         self._clock = clock
         self._lock = PortfolioLock(self.path, lock_timeout)

@@ -229,8 +229,18 @@ def _write_all(fd: int, chunks: list[bytes]) -> None:
             view = view[os.write(fd, view):]
 
 
+def link_target(path: Path) -> Path:
+    """The file a symbolic link at ``path`` points to (``path`` itself when it is no link).
+
+    Replacing a link by renaming a temp file over it would turn the link into a separate copy and
+    leave the file it points to unchanged, so writes (and the lock, and the folder's roster) go to
+    the target.
+    """
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+
+
 def write_atomically(path: Path, data: bytes | list[bytes], mode: int | None = None) -> os.stat_result:
-    """Replace ``path`` with ``data`` (bytes, or chunks written in order) all at once.
+    """Replace ``path`` (or the file it links to) with ``data`` (bytes, or chunks written in order) all at once.
 
     Temp file in the same folder, same permissions, fsync, ``os.replace``, fsync the folder.
 
@@ -239,6 +249,7 @@ def write_atomically(path: Path, data: bytes | list[bytes], mode: int | None = N
     ``mode`` (less access for others) when given. On any failure the temp file is removed and
     ``path`` is as it was.
     """
+    path = link_target(path)
     folder = path.parent
     try:
         existing: os.stat_result | None = os.stat(path)

@@ -57,3 +57,17 @@ def test_changing_only_the_hours_keeps_the_acceptance(tmp_path: Path) -> None:
     service = _accepted(new_portfolio(tmp_path, evidence=1))
     service.edit_evidence(1, hours=2)
     assert service.evidence(1).status == "accepted"
+
+
+def test_saving_through_a_symlinked_portfolio_writes_the_target_and_keeps_the_link(tmp_path: Path, capsys) -> None:
+    (tmp_path / "real").mkdir()
+    target = new_portfolio(tmp_path / "real", evidence=1)
+    link = tmp_path / "ava-link.json"
+    link.symlink_to(target)
+    code, _, err = run(["evidence", "edit", link, "1", "--title", "Edited through the link"], capsys)
+    assert code == 0, err
+    assert link.is_symlink() and link.resolve() == target
+    assert PortfolioService(target).evidence(1).title == "Edited through the link"
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == sorted(["real", "ava-link.json"])
+    code, _, _ = run(["verify", link], capsys)
+    assert code == 0
