@@ -53,6 +53,10 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
+    for stream in (sys.stdout, sys.stderr):
+        # Whatever slips past the escaping (a terminal that is not UTF-8) is shown as an escape, not a traceback.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     if "_ARGCOMPLETE" in os.environ:  # a shell asking for completions: answer and exit
         from portfolio_tui.cli.completion import complete
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from portfolio_tui.domain.text import clean_text
+from portfolio_tui.domain.text import clean_text, escape_json_text
 
 INDENT = 2
 _ORJSON_OPTIONS = (
@@ -30,7 +30,7 @@ def json_text(value: Any, depth: int = 0) -> str:
         data = orjson.dumps(value, default=str, option=_ORJSON_OPTIONS)
     except TypeError:  # an integer beyond 64 bits, or a lone surrogate: orjson refuses both
         data = orjson.dumps(_encodable(value), default=str, option=_ORJSON_OPTIONS)
-    text = data.decode()
+    text = escape_json_text(data.decode())
     return text.replace("\n", "\n" + " " * (INDENT * depth)) if depth else text
 
 
@@ -71,7 +71,7 @@ def print_json_lists(lists: Mapping[str, Iterable[str]]) -> None:
         return
     pad = " " * INDENT
     for n, (name, items) in enumerate(lists.items()):
-        write(("{\n" if n == 0 else ",\n") + f"{pad}{json.dumps(name, ensure_ascii=False)}: ")
+        write(("{\n" if n == 0 else ",\n") + f"{pad}{escape_json_text(json.dumps(name, ensure_ascii=False))}: ")
         opened = False
         for item in items:
             write((",\n" if opened else "[\n") + pad * 2 + item)

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _ALLOWED_CONTROLS = {"\n", "\t"}
 _JOINERS = {"\u200d", "\u200c"}
+_UNSAFE_CATEGORIES = ("Cc", "Cf", "Cs", "Zl", "Zp")
+"""Controls (C0, C1 with CSI U+009B, DEL), format characters (bidi overrides, zero-width), lone
+surrogates (a hand-edited ``\\ud800`` that no terminal or encoder can take) and line separators."""
+
+_ESCAPED = re.compile(
+    "[\u007f-\u009f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    "\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001345f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f]"
+)
+"""Every character of :data:`_UNSAFE_CATEGORIES` above ASCII (JSON escapes the C0 controls itself)."""
 
 
 def _unsafe(ch: str, multiline: bool) -> bool:
     if multiline and ch in _ALLOWED_CONTROLS:
         return False
-    return unicodedata.category(ch) in ("Cc", "Cf") and ch not in _JOINERS
+    return unicodedata.category(ch) in _UNSAFE_CATEGORIES and ch not in _JOINERS
 
 
 def unsafe_characters(text: str, *, multiline: bool = False) -> list[str]:
@@ -26,8 +37,27 @@ def unsafe_characters(text: str, *, multiline: bool = False) -> list[str]:
 
 
 def clean_text(text: str, *, multiline: bool = False) -> str:
-    """Remove control, escape and format characters; keep newlines and tabs when ``multiline``."""
+    """Remove control, escape and format characters; keep newlines and tabs when ``multiline``.
+
+    A lone surrogate becomes U+FFFD, so a reader sees that something unshowable was there.
+    """
     if text.isprintable():
-        # The common case, in C: a printable string has no control (Cc) or format (Cf) character at all.
+        # The common case, in C: a printable string has no control, format, surrogate or separator character.
         return text
-    return "".join(ch for ch in text if not _unsafe(ch, multiline))
+    return "".join(
+        ("\ufffd" if unicodedata.category(ch) == "Cs" else "") if _unsafe(ch, multiline) else ch for ch in text
+    )
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def escape_json_text(encoded: str) -> str:
+    """JSON text (as ``json.dumps(..., ensure_ascii=False)`` makes it) with every unsafe character as a
+    ``\\uXXXX`` escape: the same data to a JSON reader, nothing a terminal would act on."""
+    return encoded if encoded.isascii() and "\x7f" not in encoded else _ESCAPED.sub(_json_escape, encoded)

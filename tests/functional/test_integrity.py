@@ -71,3 +71,30 @@ def test_saving_through_a_symlinked_portfolio_writes_the_target_and_keeps_the_li
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == sorted(["real", "ava-link.json"])
     code, _, _ = run(["verify", link], capsys)
     assert code == 0
+
+
+HOSTILE_TITLE = "Minutes \ud800 \u009b31m \u202eevil\u202c \u007f \u2028 \U000e0041"
+
+
+def _hand_edit(path: Path, old: str, new_json_fragment: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new_json_fragment), encoding="utf-8")
+
+
+def test_a_lone_surrogate_and_terminal_controls_in_a_hand_edited_file_are_escaped_everywhere(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    path = new_portfolio(tmp_path, evidence=1)
+    _hand_edit(path, '"Minutes of team meeting 1"', json.dumps(HOSTILE_TITLE))
+    code, out, err = run(["evidence", "list", path], capsys)
+    assert code == 0 and err == ""
+    assert "\ufffd" in out and "Minutes" in out
+    code, out, err = run(["evidence", "list", path, "--json"], capsys)
+    assert code == 0 and err == ""
+    out.encode("utf-8")  # no lone surrogate reaches the terminal
+    for raw in ("\ud800", "\u009b", "\u202e", "\u007f", "\u2028", "\U000e0041"):
+        assert raw not in out
+    assert '"Minutes \\ud800 \\u009b31m \\u202eevil\\u202c \\u007f \\u2028 \\udb40\\udc41"' in out
+    assert json.loads(out)["evidence"][0]["title"] == HOSTILE_TITLE
