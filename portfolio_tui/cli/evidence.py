@@ -9,7 +9,7 @@ from typing import Any
 
 from portfolio_tui.cli.conventions import changes
 from portfolio_tui.cli.output import console, print_json, text
-from portfolio_tui.cli.refusals import refusals
+from portfolio_tui.cli.refusals import refusals, warn_if_read_only
 from portfolio_tui.domain.evidence import EVIDENCE_KINDS
 
 
@@ -105,7 +105,9 @@ def evidence_as_json(evidence: Any) -> dict[str, Any]:
 
 def cmd_list(args: argparse.Namespace) -> int:
     with refusals():
-        portfolio = _service(args.path).load()
+        service = _service(args.path)
+        portfolio = service.load()
+        warn_if_read_only(service)
     items = portfolio.evidence if args.all else portfolio.live_evidence
     if args.json:
         print_json({"path": str(args.path), "evidence": [evidence_as_json(e) for e in items]})

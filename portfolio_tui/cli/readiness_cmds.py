@@ -15,7 +15,7 @@ from pathlib import Path
 
 from portfolio_tui.cli.errors import CliError
 from portfolio_tui.cli.output import json_text, print_json, print_json_lists
-from portfolio_tui.cli.refusals import refusals
+from portfolio_tui.cli.refusals import refusals, warn_if_read_only
 from portfolio_tui.domain.dates import parse_date
 from portfolio_tui.services import readiness
 
@@ -49,7 +49,9 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
     as_of = args.as_of or date.today()
     with refusals():
-        timeline = PortfolioSession(args.path).timeline(as_of)
+        session = PortfolioSession(args.path)
+        timeline = session.timeline(as_of)
+        warn_if_read_only(session)
     report, portfolio = timeline.report, timeline.portfolio
     doc = timeline.document()
     if args.json:

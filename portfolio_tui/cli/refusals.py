@@ -40,3 +40,12 @@ def _refusal(exc: Exception) -> CliError | None:
     if isinstance(exc, (ServiceError, StoreError)):
         return CliError(clean_text(str(exc)), BAD_INPUT)
     return None
+
+
+def warn_if_read_only(service: object) -> None:
+    """One warning line on stderr when the portfolio is shown read-only (a hand edit broke the schema)."""
+    import sys
+
+    reason = service.read_only_reason()  # type: ignore[attr-defined]
+    if reason:
+        print(f"portfolio: warning: {clean_text(reason)}", file=sys.stderr)

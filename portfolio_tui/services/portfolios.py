@@ -13,7 +13,7 @@ Time-dependent checks take ``as_of`` (default: today) so tests and callers can f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
@@ -29,6 +29,7 @@ from portfolio_tui.domain.standard import Standard
 from portfolio_tui.services import validation as check
 from portfolio_tui.services.access import authorize, record_actions
 from portfolio_tui.services.errors import InputError, StandardMissing
+from portfolio_tui.store.errors import breaks_schema
 from portfolio_tui.store.portfolio_store import PortfolioStore
 from portfolio_tui.store.records import AuditEntry, to_json, to_record
 from portfolio_tui.store.transaction import Transaction
@@ -46,6 +47,18 @@ class PortfolioService:
     def __init__(self, path: str | Path, actor: str | None = None, *, store: PortfolioStore | None = None):
         self.store = store or PortfolioStore(path, actor)
         self._standard: Standard | None = None
+        self.store.criteria = self._known_criteria
+
+    def _known_criteria(self) -> Collection[str] | None:
+        try:
+            return self.standard.criteria
+        except StandardMissing:
+            return None
+
+    def read_only_reason(self) -> str | None:
+        """Why this portfolio is shown read-only (a hand edit that breaks the schema), or ``None``."""
+        found = self.store.problems()
+        return f"{self.path.name} {breaks_schema(found)}; shown read-only, changes are refused" if found else None
 
     @property
     def path(self) -> Path:

@@ -44,6 +44,8 @@ def text(field: str, value: object, *, required: bool = False, multiline: bool =
     if multiline:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = value.strip()
+    if any(unicodedata.category(ch) == "Cs" for ch in value):
+        raise InputError(field, "contains characters that are not valid text (lone surrogates)")
     bad = unsafe_characters(value, multiline=multiline)
     if bad:
         if not multiline and set(bad) <= {"U+000A", "U+000D", "U+0009"}:
@@ -52,8 +54,6 @@ def text(field: str, value: object, *, required: bool = False, multiline: bool =
         raise InputError(
             field, f"contains control or escape characters ({listed}); they would reach other people's terminals"
         )
-    if any(unicodedata.category(ch) == "Cs" for ch in value):
-        raise InputError(field, "contains characters that are not valid text (lone surrogates)")
     limit = MULTI_LINE_LIMIT if multiline else SINGLE_LINE_LIMIT
     if len(value) > limit:
         raise InputError(field, f"is too long ({len(value)} characters; at most {limit})")

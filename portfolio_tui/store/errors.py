@@ -27,6 +27,21 @@ class NewerVersion(StoreError):
         )
 
 
+class BreaksSchema(StoreError):
+    """A hand-edited file breaks the schema's rules (not its types): it may be read, never changed."""
+
+    def __init__(self, path: Path | str, problems: list[tuple[str, str]]):
+        self.path, self.problems = Path(path), problems
+        super().__init__(f"{path} {breaks_schema(problems)}; fix the file first (nothing was changed)")
+
+
+def breaks_schema(problems: list[tuple[str, str]]) -> str:
+    """The first of ``problems`` in words, for a refusal or a warning."""
+    where, what = problems[0]
+    more = f" (and {len(problems) - 1} more; `portfolio validate` lists them)" if len(problems) > 1 else ""
+    return f"breaks the portfolio schema at {where}: {what}{more}"
+
+
 class ConflictError(StoreError):
     """Someone else changed the record after it was read: shown to the user, never silently overwritten."""
 

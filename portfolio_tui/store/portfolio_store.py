@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import stat
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,8 +23,8 @@ from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.signatures import AUDIT
-from portfolio_tui.store import change_log, keys, migrations, receipts, sealing, trust
-from portfolio_tui.store.errors import AlreadyExists, NotFound, StoreError, WriteFailed
+from portfolio_tui.store import change_log, constraints, keys, migrations, receipts, sealing, trust
+from portfolio_tui.store.errors import AlreadyExists, BreaksSchema, NotFound, StoreError, WriteFailed
 from portfolio_tui.store.lock import DEFAULT_TIMEOUT, PortfolioLock
 from portfolio_tui.store.reading import Snapshot, object_of, portfolio_of
 from portfolio_tui.store.records import TABLES, AuditEntry, audit_from_record, check_document, to_record
@@ -62,6 +62,8 @@ class PortfolioStore:
         self._mutex = threading.RLock()
         self._in_transaction = False
         self._swept = False
+        self.criteria: Callable[[], Collection[str] | None] = lambda: None
+        """The criterion ids of the portfolio's standard (``None``: not known), for :meth:`problems`."""
 
     @classmethod
     def create(
@@ -121,6 +123,19 @@ class PortfolioStore:
                 if (table is None or entry.get("table") == table) and (record is None or entry.get("record") == record)
             ]
 
+    def problems(self) -> list[tuple[str, str]]:
+        """How the file breaks the schema beyond types (nothing, for a file this app wrote).
+
+        A file with problems is read-only: every transaction on it raises :class:`BreaksSchema`.
+        """
+        with self._mutex:
+            return self._problems(self._storage.snapshot())
+
+    def _problems(self, snap: Snapshot) -> list[tuple[str, str]]:
+        if snap.problems is None:
+            snap.problems = constraints.problems(snap.doc, self.criteria())
+        return snap.problems
+
     @contextmanager
     def transaction(self, *, repair: bool = False) -> Iterator[Transaction]:
         """Lock, re-read, let the caller change the document, save atomically, unlock.
@@ -156,11 +171,15 @@ class PortfolioStore:
         if snap is not before or not self._swept:
             remove_stale_temp_files(self.path)
             self._swept = True
+        found = self._problems(snap)
+        if found:
+            raise BreaksSchema(self.path, found)
         if not repair:
             sealing.refuse_unsound(self.path, snap, trust.load_anchors)
         tx = Transaction(snap, self.actor, now, keys.own_signer())
         try:
             yield tx
+            self._check_changes(snap, tx)
             if snap.original is not None:
                 backup = self._keep_backup(snap)
                 tx.audit(
@@ -178,6 +197,17 @@ class PortfolioStore:
             if tx.touched:
                 self._storage.forget()
             raise
+
+    def _check_changes(self, snap: Snapshot, tx: Transaction) -> None:
+        """Only what the transaction changed is checked again; the rest was checked when the file was read."""
+        dirty = tx.dirty
+        if dirty is None:
+            changed = snap.doc
+        else:
+            changed = {t: {k: snap.doc[t][k] for k in keys if k in snap.doc.get(t, {})} for t, keys in dirty.items()}
+        found = constraints.problems(changed, self.criteria())
+        if found:
+            raise BreaksSchema(self.path, found)
 
     def _keep_backup(self, snap: Snapshot) -> Path:
         assert snap.original is not None

@@ -54,6 +54,8 @@ class Snapshot:
     objects: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Table -> id -> the domain object built from that record, dropped with the record's fragment when it changes."""
     portfolio: Any = None
+    problems: list[tuple[str, str]] | None = None
+    """What the document breaks of the schema beyond types (``store.constraints``), once asked."""
 
 
 def read_snapshot(path: Path) -> Snapshot:

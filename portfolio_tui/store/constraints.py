@@ -1,0 +1,78 @@
+"""What ``schemas/portfolio.schema.json`` asks beyond types: known tables, kinds, outcomes, hours not negative.
+
+A file someone edited by hand can hold well-typed values the app never writes (a kind it does not
+know, -40 hours, a table of its own). Such a file is still shown, read-only with a warning, but no
+change is saved to it, so its violations are never rewritten as if the app had made them. The checks
+here are cheap (whole columns of values against sets), run once per reading of the file; the one
+that needs the standard (known criteria) takes its criteria from the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from portfolio_tui.domain.evidence import ACCEPT, EVIDENCE_KINDS, REFER, REOPEN
+from portfolio_tui.domain.learner import REVIEW_CADENCES
+from portfolio_tui.domain.progress import OTJ_CATEGORIES
+from portfolio_tui.domain.text import clean_text
+from portfolio_tui.store.records import TABLES
+
+Problem = tuple[str, str]
+
+_OUTCOMES = frozenset({ACCEPT, REFER, REOPEN})
+_LEARNER_HOURS = ("contracted_hours_per_week", "otj_target_hours", "age_at_start")
+
+
+def _quoted(value: Any) -> str:
+    return repr(clean_text(str(value))[:40])
+
+
+def _enum(table: str, records: dict[str, Any], key: str, allowed: Collection[str], what: str) -> Iterable[Problem]:
+    if {r[key] for r in records.values() if key in r}.issubset(allowed):
+        return
+    for rid, record in records.items():
+        if key in record and record[key] not in allowed:
+            yield f"$.{table}.{rid}.{key}", f"unknown {what} {_quoted(record.get(key))}"
+
+
+def _not_negative(table: str, records: dict[str, Any], key: str) -> Iterable[Problem]:
+    values = [r.get(key) for r in records.values()]
+    if min((v for v in values if v is not None), default=0) >= 0:
+        return
+    for rid, record in records.items():
+        value = record.get(key)
+        if value is not None and value < 0:
+            yield f"$.{table}.{rid}.{key}", f"{value:g} is negative"
+
+
+def _criteria(table: str, records: dict[str, Any], known: Collection[str]) -> Iterable[Problem]:
+    if {c for r in records.values() for c in r.get("criteria", ())}.issubset(known):
+        return
+    for rid, record in records.items():
+        unknown = [c for c in record.get("criteria", ()) if c not in known]
+        if unknown:
+            yield f"$.{table}.{rid}.criteria", f"unknown criterion {_quoted(unknown[0])} for this standard"
+
+
+def problems(doc: dict[str, dict[str, Any]], criteria: Collection[str] | None = None) -> list[Problem]:
+    """Every way a well-typed document breaks the schema's other rules; ``criteria``: the standard's ids."""
+    found: list[Problem] = [(f"$.{name}", "a table this app does not know") for name in doc if name not in TABLES]
+    evidence, otj = doc.get("evidence", {}), doc.get("otj", {})
+    found += _enum("evidence", evidence, "kind", EVIDENCE_KINDS, "evidence kind")
+    found += _not_negative("evidence", evidence, "hours")
+    outcomes = {j.get("outcome") for r in evidence.values() for j in r.get("judgements", ())}
+    if not outcomes <= _OUTCOMES:
+        found += [(f"$.evidence.{rid}.judgements", f"unknown outcome {_quoted(j.get('outcome'))}")
+                  for rid, r in evidence.items() for j in r.get("judgements", ()) if j.get("outcome") not in _OUTCOMES]
+    found += _enum("otj", otj, "category", OTJ_CATEGORIES, "off-the-job category")
+    found += _not_negative("otj", otj, "hours")
+    found += _not_negative("reviews", doc.get("reviews", {}), "otj_hours_discussed")
+    learner = doc.get("learner", {})
+    found += _enum("learner", learner, "review_cadence", REVIEW_CADENCES, "review cadence")
+    for key in _LEARNER_HOURS:
+        found += _not_negative("learner", learner, key)
+    if criteria is not None:
+        found += _criteria("evidence", evidence, criteria)
+        found += _criteria("otj", otj, criteria)
+    return found
