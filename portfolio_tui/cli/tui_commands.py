@@ -6,17 +6,13 @@ Textual is imported inside the handlers only, so the headless commands never pay
 from __future__ import annotations
 
 import argparse
-import re
+import os
 import tempfile
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 from portfolio_tui import locations
 from portfolio_tui.cli.errors import CliError
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -91,36 +87,14 @@ def make_demo(sample: str | None, folder: Path | None, today: date) -> Path:
     else:
         chosen = found[0]
     from portfolio_tui.cli.refusals import refusals
-    from portfolio_tui.services.demo import read_sample, write_demo
+    from portfolio_tui.services.demo import build_demo, read_sample
 
     with refusals():
         doc = read_sample(chosen)
-    shifted = shift_dates(doc, (today - SAMPLES_AS_OF).days)
     folder = folder or Path(tempfile.mkdtemp(prefix="portfolio-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / chosen.name
+    if os.path.lexists(target):
+        raise CliError(f"{target} already exists; the demo never writes over a file (choose another --dir)")
     with refusals():
-        write_demo(target, shifted)
-    return target
-
-
-def shift_dates(value: Any, days: int) -> Any:
-    """The same document with every ISO date and timestamp moved by ``days``; nothing else changes."""
-    if isinstance(value, dict):
-        return {k: shift_dates(v, days) for k, v in value.items()}
-    if isinstance(value, list):
-        return [shift_dates(v, days) for v in value]
-    if isinstance(value, str):
-        if _DATE.match(value):
-            try:
-                return (date.fromisoformat(value) + timedelta(days=days)).isoformat()
-            except ValueError:
-                return value
-        if _TIMESTAMP.match(value):
-            try:
-                moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            except ValueError:
-                return value
-            moved = (moment + timedelta(days=days)).isoformat()
-            return moved.replace("+00:00", "Z") if value.endswith("Z") else moved
-    return value
+        return build_demo(doc, target, (today - SAMPLES_AS_OF).days)

@@ -1,16 +1,26 @@
-"""``portfolio demo``'s copy of a sample portfolio: read strictly, written through the store.
+"""``portfolio demo``'s copy of a sample portfolio: read strictly, re-dated around today, and rebuilt
+record by record through the store.
 
-The CLI decides which sample and where; reading the sample and saving the copy (same checks and
-atomic write as every save, then read back as the app will) happen here, below the interfaces.
+Copying the sample's file with its dates moved would leave every audit entry fingerprinting a record
+that no longer exists (``portfolio verify`` would call the copy tampered with). Instead the learner
+is created and each record added, and each judgement made, as the person and at the (moved) time
+the sample names, so the copy's history is a true record of how it was built and verifies. The CLI
+decides which sample and where.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.learner import Learner
 from portfolio_tui.jsonfile import JsonFileError, loads_strict
-from portfolio_tui.services.errors import InputError, StoreError
+from portfolio_tui.services.errors import InputError
+from portfolio_tui.store.portfolio_store import PortfolioStore
+from portfolio_tui.store.records import BOOKKEEPING, RECORD_TABLES, check_document, from_record
 
 
 def read_sample(path: Path) -> Any:
@@ -21,19 +31,63 @@ def read_sample(path: Path) -> Any:
         raise InputError("sample", f"cannot read the sample {path}: {exc}") from None
 
 
-def write_demo(target: Path, doc: dict[str, Any]) -> None:
-    """Save ``doc`` at ``target`` through the store, then read it back, so a sample that no longer
-    fits the schema fails here rather than in the TUI."""
-    from portfolio_tui.store.portfolio_store import PortfolioStore
-    from portfolio_tui.store.records import check_document
-    from portfolio_tui.store.storage import AtomicJSONStorage
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T")
+_SEALING = (audit_chain.PREV_FIELD, audit_chain.HASH_FIELD)
+_ORDER = {table: i for i, table in enumerate(RECORD_TABLES)}
 
+
+def shift_dates(value: Any, days: int) -> Any:
+    """The same document with every ISO date and timestamp moved by ``days``; nothing else changes."""
+    if isinstance(value, dict):
+        return {k: shift_dates(v, days) for k, v in value.items()}
+    if isinstance(value, list):
+        return [shift_dates(v, days) for v in value]
+    if isinstance(value, str):
+        if _DATE.match(value):
+            try:
+                return (date.fromisoformat(value) + timedelta(days=days)).isoformat()
+            except ValueError:
+                return value
+        if _TIMESTAMP.match(value):
+            try:
+                moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                return value
+            moved = (moment + timedelta(days=days)).isoformat()
+            return moved.replace("+00:00", "Z") if value.endswith("Z") else moved
+    return value
+
+
+def build_demo(sample: dict[str, Any], target: Path, days: int) -> Path:
+    """Write ``sample`` moved by ``days`` to ``target`` through the store; refuses a ``target`` that exists.
+
+    Raises :class:`InputError` when the sample does not fit this version's schema, and the store's errors
+    (``AlreadyExists``, ``WriteFailed``) as they are.
+    """
+    doc = shift_dates(sample, days)
     problems = check_document(doc)
     if problems:
         where, what = problems[0]
         raise InputError("sample", f"the sample does not fit this version's schema: {where}: {what}")
-    try:
-        AtomicJSONStorage(target).commit(doc, None)
-        PortfolioStore(target).load()
-    except StoreError as exc:
-        raise InputError("sample", str(exc)) from None
+    learner_record = doc["learner"]["1"]
+    moment = {"now": learner_record.get("created_at", "")}
+    store = PortfolioStore.create(target, from_record(Learner, 1, learner_record), learner_record.get("created_by"),
+                                  clock=lambda: moment["now"])
+    records = sorted(
+        ((r.get("created_at", ""), _ORDER[table], int(key), table, r)
+         for table in RECORD_TABLES for key, r in doc.get(table, {}).items()),
+        key=lambda item: item[:3],
+    )
+    for at, _, _, table, record in records:
+        fields = {k: v for k, v in record.items() if k not in BOOKKEEPING and k not in _SEALING}
+        judgements = fields.pop("judgements", None) if table == "evidence" else None
+        store.actor, moment["now"] = record.get("created_by", store.actor), at
+        with store.transaction() as tx:
+            new_id = tx.insert(table, {**fields, "judgements": []} if judgements is not None else fields)
+        for i, judgement in enumerate(judgements or ()):
+            store.actor, moment["now"] = judgement["by"], judgement["at"]
+            with store.transaction() as tx:
+                tx.update(table, new_id, {"judgements": judgements[: i + 1]}, action="assess",
+                          detail=f"{judgement['outcome']} evidence '{fields.get('title', '')}'")
+    return store.path

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from portfolio_tui.cli import main
+from portfolio_tui.cli import main, tui_commands
+from portfolio_tui.cli.errors import CliError
 from portfolio_tui.domain.coverage import coverage
 from portfolio_tui.services.portfolios import PortfolioService
 from tests.functional.store_helpers import new_portfolio
@@ -98,3 +100,51 @@ def test_a_lone_surrogate_and_terminal_controls_in_a_hand_edited_file_are_escape
         assert raw not in out
     assert '"Minutes \\ud800 \\u009b31m \\u202eevil\\u202c \\u007f \\u2028 \\udb40\\udc41"' in out
     assert json.loads(out)["evidence"][0]["title"] == HOSTILE_TITLE
+
+
+SCHEMA_BREAKS = {
+    "unknown kind": ('"kind":"product"', '"kind":"essay"', "$.evidence.1.kind"),
+    "unknown criterion": ('"criteria":["K1","S2"]', '"criteria":["K1","ZZ9"]', "$.evidence.1.criteria"),
+    "negative hours": ('"hours":null', '"hours":-40', "$.evidence.1.hours"),
+    "extra table": ('"audit":{', '"extra":{"1":{"x":1}},\n"audit":{', "$.extra"),
+}
+
+
+@pytest.mark.parametrize("name", SCHEMA_BREAKS)
+def test_a_file_breaking_the_schema_is_shown_read_only_and_every_write_is_refused(
+    tmp_path: Path, capsys, name: str
+) -> None:
+    path = new_portfolio(tmp_path, evidence=1)
+    old, new, where = SCHEMA_BREAKS[name]
+    _hand_edit(path, old, new)
+    before = path.read_bytes()
+    code, out, err = run(["evidence", "list", path, "--json"], capsys)
+    assert code == 0 and json.loads(out)["evidence"][0]["id"] == 1
+    assert err.count("\n") == 1 and "warning" in err and where in err and "read-only" in err
+    for argv in (["evidence", "edit", path, "1", "--title", "Fixed?"],
+                 ["evidence", "add", path, "--title", "New", "--date", "2025-05-01", "--kind", "product",
+                  "--criteria", "K1"],
+                 ["milestone", "done", path, "plan-review", "--date", "2025-03-10"]):
+        code, out, err = run(argv, capsys)
+        assert code == 2, (argv, err)
+        assert err.count("\n") == 1 and where in err and "nothing was changed" in err, err
+        assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("sample", [p.stem for p in tui_commands.samples()])
+def test_every_demo_copy_is_built_through_the_store_and_verifies(tmp_path: Path, capsys, sample: str) -> None:
+    target = tui_commands.make_demo(sample, tmp_path, date(2030, 5, 17))
+    code, out, err = run(["verify", target], capsys)
+    assert code == 0 and out.startswith("ok"), out + err
+    assert PortfolioService(target).read_only_reason() is None
+
+
+def test_demo_never_writes_over_an_existing_file(tmp_path: Path) -> None:
+    first = tui_commands.make_demo(None, tmp_path, date(2030, 5, 17))
+    PortfolioService(first).add_evidence(title="My own work", date="2030-05-01", kind="product", criteria=["1.1"],
+                                         as_of=date(2030, 5, 17))
+    before = first.read_bytes()
+    with pytest.raises(CliError, match="already exists") as refused:
+        tui_commands.make_demo(None, tmp_path, date(2030, 5, 18))
+    assert "\n" not in str(refused.value)
+    assert first.read_bytes() == before

@@ -11,6 +11,7 @@ from textual.widgets import Input, Select
 from portfolio_tui import locations
 from portfolio_tui.cli import tui_commands
 from portfolio_tui.cli.errors import CliError
+from portfolio_tui.services.demo import shift_dates
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.tui.factory import build_app
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
@@ -45,7 +46,7 @@ async def test_first_run_creates_the_portfolio_then_shows_the_dashboard(tmp_path
 def test_shift_dates_moves_dates_and_timestamps_only() -> None:
     doc = {"t": {"1": {"date": "2025-01-31", "at": "2025-01-31T10:00:00Z", "title": "2025-01-31 notes", "n": 3,
                        "list": ["2024-02-29"]}}}
-    assert tui_commands.shift_dates(doc, 1) == {
+    assert shift_dates(doc, 1) == {
         "t": {"1": {"date": "2025-02-01", "at": "2025-02-01T10:00:00Z", "title": "2025-01-31 notes", "n": 3,
                     "list": ["2024-03-01"]}}}
 
