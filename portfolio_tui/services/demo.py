@@ -81,11 +81,11 @@ def build_demo(sample: dict[str, Any], target: Path, days: int) -> Path:
     )
     for at, _, _, table, record in records:
         fields = {k: v for k, v in record.items() if k not in BOOKKEEPING and k not in _SEALING}
-        judgements = fields.pop("judgements", None) if table == "evidence" else None
+        judgements: list[dict[str, str]] = fields.pop("judgements", []) if table == "evidence" else []
         store.actor, moment["now"] = record.get("created_by", store.actor), at
         with store.transaction() as tx:
-            new_id = tx.insert(table, {**fields, "judgements": []} if judgements is not None else fields)
-        for i, judgement in enumerate(judgements or ()):
+            new_id = tx.insert(table, {**fields, "judgements": []} if table == "evidence" else fields)
+        for i, judgement in enumerate(judgements):
             store.actor, moment["now"] = judgement["by"], judgement["at"]
             with store.transaction() as tx:
                 tx.update(table, new_id, {"judgements": judgements[: i + 1]}, action="assess",
