@@ -45,12 +45,17 @@ def breaks_schema(problems: list[tuple[str, str]]) -> str:
 class ConflictError(StoreError):
     """Someone else changed the record after it was read: shown to the user, never silently overwritten."""
 
-    def __init__(self, table: str, record: int, expected: int, actual: int, by: str, at: str):
+    def __init__(
+        self, table: str, record: int, expected: int, actual: int, by: str, at: str, fields: tuple[str, ...] = ()
+    ):
         self.table, self.record, self.expected, self.actual, self.by, self.at = table, record, expected, actual, by, at
+        self.fields = fields
+        """What the other change(s) touched, so a save over them can keep the rest."""
         who = f" by {by or 'unknown'} at {at or 'an unknown time'}"
+        what = f"; they changed {', '.join(fields)}" if fields else ""
         super().__init__(
-            f"{singular(table)} {record} was changed{who} after you opened it (revision {expected}, now {actual}); "
-            "reload it and make your change again"
+            f"{singular(table)} {record} was changed{who} after you opened it "
+            f"(revision {expected}, now {actual}{what}); reload it and make your change again"
         )
 
 

@@ -235,7 +235,8 @@ class Transaction:
         rev = current.get("rev", 1)
         if expected_rev is not None and expected_rev != rev:
             raise ConflictError(
-                table, record_id, expected_rev, rev, current.get("updated_by", ""), current.get("updated_at", "")
+                table, record_id, expected_rev, rev, current.get("updated_by", ""), current.get("updated_at", ""),
+                self.changed_since(table, record_id, expected_rev),
             )
         changed = {k: copy_json(v) for k, v in changes.items() if current.get(k, _MISSING) != v}
         if not changed:
@@ -252,6 +253,19 @@ class Transaction:
             changes={k: {"from": before[k], "to": copy_json(v)} for k, v in changed.items()},
         )
         return copy_json(current)
+
+    def changed_since(self, table: str, record_id: int, rev: int) -> tuple[str, ...]:
+        """The fields of one record changed after its revision ``rev``, from the audit (only read on a conflict).
+
+        A record's revision counts its audit entries (its adding, then one per change), so the entries
+        after the first ``rev`` of them made the revisions since.
+        """
+        entries = [e for e in self._storage.snapshot.doc.get("audit", {}).values()
+                   if e.get("table") == table and e.get("record") == record_id]
+        fields: dict[str, None] = {}
+        for entry in entries[rev:]:
+            fields.update(dict.fromkeys(entry.get("changes") or {}))
+        return tuple(fields)
 
     def remove(self, table: str, record_id: int, detail: str = "") -> dict[str, Any]:
         """Delete a record for good (evidence is never removed this way; it is marked deleted)."""

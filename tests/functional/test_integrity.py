@@ -148,3 +148,13 @@ def test_demo_never_writes_over_an_existing_file(tmp_path: Path) -> None:
         tui_commands.make_demo(None, tmp_path, date(2030, 5, 18))
     assert "\n" not in str(refused.value)
     assert first.read_bytes() == before
+
+
+def test_a_cli_conflict_names_the_fields_the_other_person_changed(tmp_path: Path, capsys) -> None:
+    path = new_portfolio(tmp_path, evidence=1)
+    PortfolioService(path, actor="tutor2").edit_evidence(1, description="Their words", hours=3)
+    before = path.read_bytes()
+    code, _, err = run(["evidence", "edit", path, "1", "--rev", "1", "--title", "Mine"], capsys)
+    assert code == 1 and err.count("\n") == 1
+    assert "by tutor2" in err and "they changed description, hours" in err
+    assert path.read_bytes() == before

@@ -111,7 +111,8 @@ async def test_a_conflicting_edit_is_shown_and_nothing_typed_is_lost(tmp_path: P
         await settle(app, pilot)
         assert app.screen is form
         message = str(form.query_one("#form-error", Static).render())
-        assert "changed by someone-else" in message and "still here" in message
+        assert "changed by someone-else" in message and "they changed title" in message
+        assert "You both changed title" in message
         assert form.query_one("#title", Input).value == "My better title"
         assert form.query_one("#hours", Input).value == "2.5"
         assert PortfolioService(path).evidence(evidence_id).title == "Changed elsewhere"
@@ -121,6 +122,32 @@ async def test_a_conflicting_edit_is_shown_and_nothing_typed_is_lost(tmp_path: P
         assert isinstance(app.screen, EvidenceLogScreen)
         saved = PortfolioService(path).evidence(evidence_id)
         assert (saved.title, saved.hours) == ("My better title", 2.5)
+
+
+@drive
+async def test_saving_over_a_conflict_writes_only_the_fields_this_user_changed(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "e")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, EvidenceForm) and form.evidence is not None
+        evidence_id = form.evidence.id
+        PortfolioService(path, actor="tutor2").edit_evidence(evidence_id, description="Their new account of it",
+                                                            kind="observation", as_of=AS_OF)
+        form.query_one("#title", Input).value = "My better title"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        message = str(form.query_one("#form-error", Static).render())
+        assert "they changed kind, description" in message and "You both" not in message
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EvidenceLogScreen)
+        saved = PortfolioService(path).evidence(evidence_id)
+        assert (saved.title, saved.description, saved.kind) == ("My better title", "Their new account of it",
+                                                                "observation")
 
 
 @drive

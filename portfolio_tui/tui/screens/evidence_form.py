@@ -26,6 +26,7 @@ from portfolio_tui.tui.widgets.criteria_picker import CriteriaPicker
 
 FIELDS = ("title", "date", "kind", "hours", "files", "description", "criteria")
 FIELD_ALIASES = {"file": "files"}
+_UNSET = object()
 """The service's field names where they differ from the form's."""
 
 
@@ -41,6 +42,8 @@ class EvidenceForm(SaveDialog[int | None]):
         self.evidence = evidence
         self.expected_rev = evidence.rev if evidence else None
         self.as_of_text = as_of_text
+        self.opened_with: dict[str, Any] = {}
+        """The form's values as it opened (editing), to tell what this user changed."""
 
     def compose(self) -> ComposeResult:
         e = self.evidence
@@ -73,6 +76,18 @@ class EvidenceForm(SaveDialog[int | None]):
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
+        if self.evidence is not None:
+            try:
+                self.opened_with = self.values()
+            except _Invalid:
+                self.opened_with = {}
+
+    def changed_fields(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Only what this user changed since the form opened: a save after a conflict must not write back
+        the other person's fields as they were when this form opened."""
+        if self.evidence is None:
+            return values
+        return {k: v for k, v in values.items() if self.opened_with.get(k, _UNSET) != v}
 
     def values(self) -> dict[str, Any]:
         """What is typed, checked here first so a bad date or number never leaves the form."""
@@ -120,7 +135,7 @@ class EvidenceForm(SaveDialog[int | None]):
                 show_field_error(self, FIELDS, field, message)
             return
         self.set_saving(True)
-        self._save(values)
+        self._save(self.changed_fields(values))
 
     @work(thread=True, exclusive=True, group="form-save")
     def _save(self, values: dict[str, Any]) -> None:
@@ -128,6 +143,8 @@ class EvidenceForm(SaveDialog[int | None]):
         try:
             if self.evidence is None:
                 saved = service.add_evidence(**values, as_of=self.papp.as_of)
+            elif not values:
+                saved = self.evidence
             else:
                 saved = service.edit_evidence(self.evidence.id, self.expected_rev, as_of=self.papp.as_of, **values)
         except InputError as exc:
@@ -155,15 +172,24 @@ class EvidenceForm(SaveDialog[int | None]):
         show_field_error(self, FIELDS, field, message)
 
     def _conflict(self, exc: ConflictError, current_rev: int | None) -> None:
-        """Someone else saved this evidence since the form opened: keep what was typed, say so,
-        and let a second ctrl+s deliberately save over their change."""
+        """Someone else saved this evidence since the form opened: keep what was typed, say which fields
+        they changed, and let a second ctrl+s deliberately save the fields this user changed over theirs
+        (the fields only they changed are kept)."""
         if current_rev is not None:
             self.expected_rev = current_rev
         who = f" by {exc.by}" if exc.by else ""
+        theirs = ", ".join(exc.fields) or "some fields"
+        try:
+            mine = set(self.changed_fields(self.values()))
+        except _Invalid:
+            mine = set()
+        both = [f for f in exc.fields if f in mine]
+        overlap = f" You both changed {', '.join(both)}: ctrl+s keeps yours." if both else ""
         self._refused(
             "form",
-            f"Not saved: this evidence was changed{who} at {exc.at or 'an unknown time'} after you opened it. "
-            "Your changes are still here: ctrl+s saves them over the other change, esc discards them.",
+            f"Not saved: this evidence was changed{who} at {exc.at or 'an unknown time'} after you opened it; "
+            f"they changed {theirs}.{overlap} ctrl+s saves only the fields you changed and keeps the rest of "
+            "theirs; esc discards yours.",
         )
         self.notify("This evidence was changed elsewhere; nothing you typed was lost.", title="Conflict",
                     severity="warning", markup=False)
