@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -27,8 +28,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_demo)
 
 
+def need_terminal() -> None:
+    """Refuse to start the TUI where nobody can see it: without a terminal (``ssh host portfolio`` without
+    ``-t``, cron, a pipe) it would only write screens of escapes to whatever reads its output.
+    A session of ``portfolio serve`` talks to the browser over pipes through the driver it names."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return
+    streams = (sys.stdin, sys.stdout, sys.stderr)
+    if not all(stream is not None and stream.isatty() for stream in streams):
+        raise CliError(
+            "the TUI needs a terminal, and stdin or stdout is not one (over ssh use `ssh -t`); "
+            "the headless commands, such as `portfolio gateway` and `portfolio evidence list`, need none"
+        )
+
+
 def _run(path: Path, *, first_run: bool) -> int:
     """The TUI on ``path``, once this OS account is known to be allowed to see it (else one line, exit 1)."""
+    need_terminal()
     from portfolio_tui.cli.refusals import refusals
     from portfolio_tui.services.session import PortfolioSession
 
@@ -42,6 +58,7 @@ def _run(path: Path, *, first_run: bool) -> int:
 
 def open_default(args: argparse.Namespace) -> int:
     """Bare ``portfolio``: the user's own portfolio, created on first run."""
+    need_terminal()
     path = locations.default_portfolio_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     return _run(path, first_run=True)
@@ -50,6 +67,7 @@ def open_default(args: argparse.Namespace) -> int:
 def cmd_open(args: argparse.Namespace) -> int:
     path: Path = args.path
     if path.is_dir():
+        need_terminal()
         from portfolio_tui.tui.factory import build_caseload
 
         build_caseload(path).run()
@@ -60,6 +78,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    need_terminal()
     path = make_demo(args.sample, args.dir, date.today())
     print(f"Demo portfolio: {path}")
     return _run(path, first_run=False)

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.theme import Theme
 
 from portfolio_tui import identity
@@ -84,6 +86,7 @@ class PortfolioApp(App[None]):
         """Who is looking: the OS account decides what they may change (the service's actor only labels the audit)."""
         self.view: PortfolioView | None = None
         self._version = 0
+        self._screens_closed = False
         self.register_theme(PLAIN_THEME)
         self.theme = "portfolio"
 
@@ -102,6 +105,15 @@ class PortfolioApp(App[None]):
     @property
     def as_of(self) -> date:
         return self.fixed_as_of or date.today()
+
+    def get_driver_class(self) -> type[Driver]:
+        """In a real terminal, the driver that survives a bad byte and exits when the terminal goes away."""
+        driver = super().get_driver_class()
+        if driver.__module__ == "textual.drivers.linux_driver":
+            from portfolio_tui.tui.driver import TerminalDriver
+
+            return TerminalDriver
+        return driver
 
     def on_mount(self) -> None:
         self.start()
@@ -137,6 +149,10 @@ class PortfolioApp(App[None]):
         except NotAllowed as exc:
             self.call_from_thread(self.show_refusal, exc)
             return
+        except Exception as exc:  # a file the checks let through but the rules choke on: say so, stay up
+            self.log.error(f"load failed: {exc!r}")
+            self.call_from_thread(self.refused, exc, f"Cannot show it: an unexpected error ({type(exc).__name__})")
+            return
         self.call_from_thread(self.show_view, view)
 
     def build_view(self) -> PortfolioView:
@@ -148,12 +164,18 @@ class PortfolioApp(App[None]):
         return build_view(portfolio, session.standard, self.as_of, self._version, access)
 
     def show_view(self, view: PortfolioView) -> None:
-        if view.access.path != self.path or (self.view is not None and view.version < self.view.version):
+        if view.access.path != self.service.path or (self.view is not None and view.version < self.view.version):
             return  # an older snapshot, or one of a learner the caseload has since left
         self.view = view
         # A big portfolio is hundreds of thousands of long-lived objects; a full cyclic collection
         # over them while someone types in the filter is a visible stall. They are freed by
         # reference counting when the next view replaces them, so the cyclic collector can skip them.
+        # A closed screen, though, is garbage held in cycles that only the collector frees: frozen, it
+        # would stay for good. So after a screen closed, collect once before freezing again.
+        if self._screens_closed:
+            self._screens_closed = False
+            gc.unfreeze()
+            gc.collect()
         gc.freeze()
         from portfolio_tui.tui.screens.base import PortfolioScreen
 
@@ -197,11 +219,29 @@ class PortfolioApp(App[None]):
             except REFUSED as exc:
                 self.call_from_thread(self.refused, exc, "Not saved")
                 return
+            except Exception as exc:  # anything unforeseen: say so and stay up, never lose the session
+                self.log.error(f"save failed: {exc!r}")
+                self.call_from_thread(self.refused, exc, f"Not saved: an unexpected error ({type(exc).__name__})")
+                return
             self.load_and_show()
             if done is not None:
                 self.call_from_thread(done, result)
 
         self.run_worker(work, thread=True, group="save")
+
+    def pop_screen(self) -> AwaitComplete:
+        self._screens_closed = True
+        return super().pop_screen()
+
+    def remove_mode(self, mode: str) -> AwaitComplete:
+        self._screens_closed = True
+        return super().remove_mode(mode)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The screen keys wait until the first-run form has made the portfolio they show."""
+        from portfolio_tui.tui.screens.first_run import FirstRunScreen
+
+        return not (action == "switch_mode" and isinstance(self.screen, FirstRunScreen))
 
     def action_show_help(self) -> None:
         from portfolio_tui.tui.screens.help import HelpScreen
@@ -271,4 +311,4 @@ class CaseloadApp(PortfolioApp):
             from portfolio_tui.tui.screens.refusal import RefusalScreen
 
             return self.learner_open and isinstance(self.screen, (PortfolioScreen, RefusalScreen))
-        return True
+        return super().check_action(action, parameters)

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from portfolio_tui.tui.widgets.footer import PortfolioFooter
 from portfolio_tui.tui.widgets.nav_bar import NavBar
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class PortfolioScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE)
         yield from self.body()
-        yield Footer()
+        yield PortfolioFooter()
 
     def body(self) -> ComposeResult:
         yield Static("")

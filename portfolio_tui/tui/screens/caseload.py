@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from portfolio_tui.domain import grading
 from portfolio_tui.domain.text import clean_text
@@ -23,6 +23,7 @@ from portfolio_tui.services.caseload import Caseload
 from portfolio_tui.services.views import CaseloadRow, CaseloadView
 from portfolio_tui.tui.render import days_phrase, plural
 from portfolio_tui.tui.widgets.evidence_table import Column, EvidenceTable, TableRow
+from portfolio_tui.tui.widgets.footer import PortfolioFooter
 
 if TYPE_CHECKING:
     from portfolio_tui.tui.app import CaseloadApp
@@ -128,7 +129,7 @@ class CaseloadScreen(Screen[None]):
         yield Static(Content.styled("Checking the portfolios…", "$text-muted"), id="caseload-head")
         yield CaseloadTable(COLUMNS, id="caseload")
         yield Static("", id="caseload-detail")
-        yield Footer()
+        yield PortfolioFooter()
 
     @property
     def table(self) -> CaseloadTable:

@@ -33,6 +33,8 @@ ROLE_SIGNOFF = {roles.TUTOR: "assessor", roles.APPRENTICE: "apprentice", roles.L
 class _Dialog(SaveDialog[bool]):
     """A decision dialog: one error line above its buttons for every refusal."""
 
+    ERROR_BOX = "dialog-error"
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="dialog.save"),
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
@@ -66,7 +68,7 @@ class _Dialog(SaveDialog[bool]):
         """The change, through the service (runs in a worker thread)."""
         raise NotImplementedError
 
-    @work(thread=True, exclusive=True, group="dialog-save")
+    @work(thread=True, exclusive=True, group="dialog-save", exit_on_error=False)
     def _save(self, values: dict[str, Any]) -> None:
         try:
             self.write(values)

@@ -137,7 +137,7 @@ class EvidenceForm(SaveDialog[int | None]):
         self.set_saving(True)
         self._save(self.changed_fields(values))
 
-    @work(thread=True, exclusive=True, group="form-save")
+    @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
     def _save(self, values: dict[str, Any]) -> None:
         service = self.papp.service
         try:

@@ -11,7 +11,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
+from textual.worker import Worker, WorkerState
 
 from portfolio_tui.domain.dates import parse_date
 from portfolio_tui.domain.standard import Standard
@@ -19,7 +20,8 @@ from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services import standards as catalog
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.session import PortfolioSession
-from portfolio_tui.tui.screens.forms import REFUSED, clear_errors, field_row, show_field_error
+from portfolio_tui.tui.screens.forms import REFUSED, clear_errors, field_row, show_field_error, unexpected
+from portfolio_tui.tui.widgets.footer import PortfolioFooter
 
 if TYPE_CHECKING:
     from portfolio_tui.tui.app import PortfolioApp
@@ -73,7 +75,7 @@ class FirstRunScreen(Screen[bool]):
             with Horizontal(id="form-buttons"):
                 yield Button("Create (ctrl+s)", id="create", variant="primary", compact=True)
                 yield Button("Quit (esc)", id="quit", compact=True)
-        yield Footer()
+        yield PortfolioFooter()
 
     @on(Button.Pressed, "#create")
     def _create_pressed(self) -> None:
@@ -112,7 +114,12 @@ class FirstRunScreen(Screen[bool]):
         self.saving = True
         self._create(values)
 
-    @work(thread=True, exclusive=True)
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.saving = False
+            unexpected(self, "form-error", event.worker)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def _create(self, values: dict[str, Any]) -> None:
         try:
             service = PortfolioSession.create(self.path, actor=self.papp.actor, **values)

@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static
+from textual.worker import Worker, WorkerState
 
 from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.domain.text import clean_text
@@ -62,6 +63,18 @@ def show_field_error(screen: Screen, fields: tuple[str, ...], field: str, messag
         show_error(screen, "form-error", message)
 
 
+def unexpected(screen: Screen, box_id: str, worker: Worker) -> None:
+    """A save that failed for a reason nobody foresaw: shown in the form, which stays open as typed.
+
+    Save workers run with ``exit_on_error=False``, so such a failure reaches here instead of closing
+    the app (and everything typed in it).
+    """
+    error = worker.error
+    screen.app.log.error(f"save failed: {error!r}")
+    show_error(screen, box_id, f"Not saved: an unexpected error ({type(error).__name__}: {error}). "
+                               "What you typed is still here; try again, or esc to leave it.")
+
+
 def clear_errors(screen: Screen) -> None:
     for box in screen.query(".field-error").results(Static):
         box.remove_class("-shown")
@@ -73,6 +86,13 @@ class SaveDialog(ModalScreen[T]):
     succeeded; until then a refusal is shown in it and what was typed stays."""
 
     saving = False
+    ERROR_BOX = "form-error"
+    """Where a refusal that belongs to no field is shown."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.set_saving(False)
+            unexpected(self, self.ERROR_BOX, event.worker)
 
     @property
     def papp(self) -> PortfolioApp:
