@@ -221,6 +221,10 @@ def _gateway_tables(checked, as_of: date) -> None:
                 text("No learning", "yellow"), text(f"{months}: record a break in learning if none was planned")
             )
         table.add_row("Predicted grade", text(grade_line(r.prediction)))
+        for s in r.signoffs:
+            what = "withdrew the sign-off" if s.withdrawal else "signed off"
+            why = f" ({'why' if s.withdrawal else 'items open'}: {s.reason})" if s.reason else ""
+            table.add_row(text(f"Sign-off: {s.role}"), text(f"{s.by} {what} on {s.on.isoformat()}{why}"))
         out.print(table)
     out.print(text(gateway_summary(checked, as_of), "bold"))
 

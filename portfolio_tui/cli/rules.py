@@ -78,7 +78,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--detail", default="")
     p.set_defaults(func=cmd_checklist)
 
-    ms = sub.add_parser("milestone", help="record a milestone as done").add_subparsers(
+    ms = sub.add_parser("milestone", help="record a milestone as done, or undo that").add_subparsers(
         dest="milestone_command", metavar="ACTION", required=True
     )
     p = ms.add_parser("done", help="mark a plan milestone done")
@@ -86,6 +86,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("key", help="the milestone's key: `portfolio standards show ID` lists them (or press TAB)")
     p.add_argument("--date", help="default today")
     p.set_defaults(func=cmd_milestone_done)
+    p = ms.add_parser("undo", help="take back a milestone's done mark, with a reason (the mark stays on record)")
+    p.add_argument("path", type=Path)
+    p.add_argument("key", help="the milestone's key, as marked done")
+    p.add_argument("--reason", required=True, help="why the mark is taken back")
+    p.set_defaults(func=cmd_milestone_undo)
 
     grade = sub.add_parser("grade", help="record an EPA or project result").add_subparsers(
         dest="grade_command", metavar="ACTION", required=True
@@ -257,6 +262,15 @@ def cmd_milestone_done(args: argparse.Namespace) -> int:
 
     with refusals():
         records.mark_milestone_done(_service(args.path), args.key, on=args.date or date.today())
+    return 0
+
+
+@changes
+def cmd_milestone_undo(args: argparse.Namespace) -> int:
+    from portfolio_tui.services import records
+
+    with refusals():
+        records.undo_milestone(_service(args.path), args.key, reason=args.reason)
     return 0
 
 

@@ -63,7 +63,7 @@ from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.learning_months import quiet_months
 from portfolio_tui.domain.otj import OtjStatus, otj_status
 from portfolio_tui.domain.portfolio import Portfolio
-from portfolio_tui.domain.progress import PrerequisiteRecord
+from portfolio_tui.domain.progress import PrerequisiteRecord, SignOff
 from portfolio_tui.domain.reviews import ReviewStatus, review_status
 from portfolio_tui.domain.standard import Prerequisite, Standard
 from portfolio_tui.domain.timeline import Milestone, effective_end, epa_date, milestones, next_milestone
@@ -106,6 +106,8 @@ class ReadinessReport:
     """First days of calendar months with no learning activity and no break recorded."""
     entry_requirements: tuple[str, ...] = ()
     duties: tuple[cov_rules.DutyCoverage, ...] = ()
+    signoffs: tuple[SignOff, ...] = ()
+    """Every sign-off and withdrawal, in the order made, each with its reason."""
 
     @property
     def next_milestone(self) -> Milestone | None:
@@ -129,6 +131,10 @@ class ReadinessReport:
             "coverage": _summary_dict(self.coverage),
             "groups": [{"id": g.group_id, "title": g.title, **_summary_dict(g.summary)} for g in self.groups],
             "missing": list(self.missing),
+            "signoffs": [
+                {"role": s.role, "by": s.by, "on": iso(s.on), "withdrawal": s.withdrawal, "reason": s.reason}
+                for s in self.signoffs
+            ],
             "duties": [
                 {
                     "id": d.duty_id,
@@ -528,4 +534,5 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
             if _is_apprenticeship(standard) and p.kind in ("english", "maths") and "entry requirement" in p.note.lower()
         ),
         duties=tuple(cov_rules.duty_coverage(standard, criteria)),
+        signoffs=portfolio.signoffs,
     )

@@ -7,6 +7,7 @@ to see who confirmed what, when.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -95,10 +96,28 @@ class ChecklistRecord:
 
 @dataclass(frozen=True)
 class MilestoneDone:
+    """A plan milestone marked done; or, with ``undone`` set, that mark taken back (on ``done_on``, with a
+    reason). Marks are appended, never edited, so the record shows every mark and every undo."""
+
     key: str
     done_on: date
     recorded_by: str = ""
     recorded_at: str = ""
+    undone: bool = False
+    reason: str = ""
+
+
+def milestones_standing(records: Iterable[MilestoneDone], as_of: date | None = None) -> dict[str, MilestoneDone]:
+    """Each milestone's mark that stands (on ``as_of``): marks and undos taken in the order recorded."""
+    standing: dict[str, MilestoneDone] = {}
+    for record in records:
+        if as_of is not None and record.done_on > as_of:
+            continue
+        if record.undone:
+            standing.pop(record.key, None)
+        else:
+            standing[record.key] = record
+    return standing
 
 
 @dataclass(frozen=True)
@@ -114,9 +133,16 @@ class GradeRecord:
 
 @dataclass(frozen=True)
 class SignOff:
-    """A gateway sign-off by one role, in the order assessor, apprentice, employer."""
+    """A gateway sign-off by one role, in the order assessor, apprentice, employer; or its withdrawal.
+
+    Sign-offs are sealed, never edited: a signer takes theirs back by appending a record with
+    ``withdrawal`` set (and a reason). ``reason`` on a sign-off says why it was made while gateway
+    items were still open.
+    """
 
     role: str
     by: str
     on: date
     recorded_at: str = ""
+    reason: str = ""
+    withdrawal: bool = False

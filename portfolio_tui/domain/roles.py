@@ -324,17 +324,42 @@ def entries_to_dict(roster: Roster) -> dict[str, dict[str, Any]]:
     }
 
 
+def standing_signoffs(signoffs: Iterable[SignOff]) -> tuple[SignOff, ...]:
+    """The sign-offs that stand, in the order made: each role's latest, unless withdrawn after it."""
+    standing: dict[str, SignOff] = {}
+    for s in signoffs:
+        if s.withdrawal:
+            standing.pop(s.role, None)
+        else:
+            standing[s.role] = s
+    return tuple(standing.values())
+
+
 def next_signoff(signoffs: Iterable[SignOff]) -> str | None:
     """The role whose gateway sign-off comes next, or ``None`` when all three are in."""
-    done = {s.role for s in signoffs}
+    done = {s.role for s in standing_signoffs(signoffs)}
     return next((role for role in SIGNOFF_ORDER if role not in done), None)
+
+
+def check_withdrawal(signoffs: Iterable[SignOff], role: str, account: str) -> Decision:
+    """May ``account`` withdraw ``role``'s sign-off? Only their own, and only while no later role's stands on it."""
+    made = {s.role: s for s in standing_signoffs(signoffs)}
+    current = made.get(role)
+    if current is None:
+        return Decision(False, f"there is no {role} sign-off to withdraw")
+    if current.by != account:
+        return Decision(False, f"only {current.by}, who signed it, may withdraw the {role}'s sign-off")
+    later = [r for r in SIGNOFF_ORDER[SIGNOFF_ORDER.index(role) + 1:] if r in made]
+    if later:
+        return Decision(False, f"the {' and the '.join(later)} signed after the {role}; they withdraw theirs first")
+    return Decision(True, f"{account} may withdraw the {role}'s sign-off")
 
 
 def check_signoff(signoffs: Iterable[SignOff], role: str) -> Decision:
     """May ``role`` sign off now? Refused when it already has, or when one before it has not."""
     if role not in SIGNOFF_ORDER:
         return Decision(False, f"a gateway sign-off is by the {', the '.join(SIGNOFF_ORDER)}; not '{role}'")
-    made = {s.role: s for s in signoffs}
+    made = {s.role: s for s in standing_signoffs(signoffs)}
     if role in made:
         earlier = made[role]
         return Decision(False, f"the {role} already signed off on {earlier.on.isoformat()} ({earlier.by})")

@@ -35,7 +35,7 @@ from dateutil.relativedelta import relativedelta
 
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
-from portfolio_tui.domain.progress import BreakInLearning
+from portfolio_tui.domain.progress import BreakInLearning, milestones_standing
 from portfolio_tui.domain.standard import MilestoneSpec, Standard
 
 DUE_SOON_DAYS = 30
@@ -113,7 +113,7 @@ def milestone_status(kind: str, day: date, as_of: date, done: bool) -> str:
 
 def milestones(standard: Standard, portfolio: Portfolio, as_of: date) -> list[Milestone]:
     """The plan's milestones for this learner as of a date, sorted by date (plan order on ties)."""
-    done = {m.key: m for m in sorted(portfolio.milestones_done, key=lambda m: m.done_on) if m.done_on <= as_of}
+    done = milestones_standing(portfolio.milestones_done, as_of)
     out = []
     for spec in standard.plan.milestones:
         day = milestone_date(spec, portfolio, as_of)

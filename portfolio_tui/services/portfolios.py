@@ -274,7 +274,11 @@ class PortfolioService:
             self._authorize_change(table, None, fields)
             if table == "signoffs":
                 made = [tx.record_object("signoffs", i) for i, _ in tx.records("signoffs")]
-                decision = roles.check_signoff(made, fields.get("role", ""))
+                role = fields.get("role", "")
+                if fields.get("withdrawal"):
+                    decision = roles.check_withdrawal(made, role, tx.actor)
+                else:
+                    decision = roles.check_signoff(made, role)
                 if not decision.allowed:
                     raise InputError("role", decision.reason)
             if state_check is not None:

@@ -25,6 +25,7 @@ from portfolio_tui.domain.progress import (
     OtjEntry,
     PrerequisiteRecord,
     Review,
+    milestones_standing,
 )
 from portfolio_tui.domain.timeline import epa_date, window_problem
 from portfolio_tui.services import validation as check
@@ -176,7 +177,7 @@ def mark_milestone_done(svc: PortfolioService, key: str, *, on: date | str, as_o
     standard = svc.standard
 
     def not_done_yet(now: Portfolio) -> None:
-        if any(m.key == key for m in now.milestones_done):
+        if key in milestones_standing(now.milestones_done):
             raise InputError("milestone", f"{key} is already recorded as done")
         problem = window_problem(standard, now, key, done)
         if problem:
@@ -184,6 +185,22 @@ def mark_milestone_done(svc: PortfolioService, key: str, *, on: date | str, as_o
 
     return svc.add_record("milestones", to_record(MilestoneDone(key=key, done_on=done)), detail=f"milestone {key} done",
                           state_check=not_done_yet)
+
+
+def undo_milestone(
+    svc: PortfolioService, key: str, *, reason: str, on: date | str | None = None, as_of: date | None = None
+) -> int:
+    """Take back a milestone's mark, with a reason, as an appended record (the mark itself stays in the file)."""
+    why = check.text("reason", reason, required=True)
+    day = svc.past_date("date", on or (as_of or date.today()), as_of)
+
+    def marked_done(now: Portfolio) -> None:
+        if key not in milestones_standing(now.milestones_done):
+            raise InputError("milestone", f"{check.shown(key)} is not marked done, so there is nothing to undo")
+
+    record = MilestoneDone(key=key, done_on=day, undone=True, reason=why)
+    return svc.add_record("milestones", to_record(record), detail=f"milestone {key} no longer done: {why}",
+                          state_check=marked_done)
 
 
 def record_grade(

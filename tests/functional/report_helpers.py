@@ -45,7 +45,7 @@ def hostile_portfolio(folder: Path, name: str = "hostile.json") -> Path:
                                  description=text, as_of=date(2026, 1, 15))
         svc.assess(piece.id, "accept", f"feedback {text}")
     for day, role in enumerate(("assessor", "apprentice", "employer"), start=10):
-        sign_off(svc, role, date(2026, 1, day), as_of=date(2026, 1, 15))
+        sign_off(svc, role, date(2026, 1, day), reason="Signed for the test", as_of=date(2026, 1, 15))
     return path
 
 

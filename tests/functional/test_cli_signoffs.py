@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +10,8 @@ import pytest
 
 from portfolio_tui import roster as roster_io
 from portfolio_tui.cli import main
-from portfolio_tui.domain.roles import Roster, RosterEntry
+from portfolio_tui.domain.progress import SignOff
+from portfolio_tui.domain.roles import Roster, RosterEntry, check_withdrawal, next_signoff
 from portfolio_tui.identity import current_user
 from portfolio_tui.services.portfolios import PortfolioService
 
@@ -25,8 +27,9 @@ def _portfolio(folder: Path) -> Path:
 
 def test_signoffs_go_in_order_and_out_of_order_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _portfolio(tmp_path)
-    assert main(["signoff", str(path), "--role", "assessor", "--date", "2026-01-15"]) == 0
-    assert capsys.readouterr().out == f"signed off as assessor by {ME} on 2026-01-15; next: the apprentice\n"
+    assert main(["signoff", str(path), "--role", "assessor", "--date", "2026-01-15", "--reason", "Agreed early"]) == 0
+    assert capsys.readouterr().out == (f"signed off as assessor by {ME} on 2026-01-15 (with open items: Agreed early);"
+                                       " next: the apprentice\n")
     before = path.read_bytes()
     assert main(["signoff", str(path), "--role", "employer", "--date", "2026-01-16"]) == 2
     err = capsys.readouterr().err
@@ -52,3 +55,52 @@ def test_only_the_roles_holder_may_sign(tmp_path: Path, capsys: pytest.CaptureFi
     assert capsys.readouterr().err == "portfolio: only an assessor (tutor) may sign off the gateway as assessor" \
                                       " for alice.json: tess\n"
     assert path.read_bytes() == before
+
+
+def test_a_signoff_with_gateway_items_open_needs_a_reason_which_is_kept_and_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _portfolio(tmp_path)
+    before = path.read_bytes()
+    assert main(["signoff", str(path), "--role", "assessor", "--date", "2026-01-15"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("portfolio: reason: ") and "still open" in err
+    assert path.read_bytes() == before
+    assert main(["signoff", str(path), "--role", "assessor", "--date", "2026-01-15",
+                 "--reason", "EPA booked by the employer"]) == 0
+    capsys.readouterr()
+    assert main(["gateway", str(path), "--json", "--as-of", "2026-01-16"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    learner = document["portfolios"][0]
+    assert learner["signoffs"] == [{"role": "assessor", "by": ME, "on": "2026-01-15", "withdrawal": False,
+                                    "reason": "EPA booked by the employer"}]
+
+
+def test_a_signer_withdraws_their_own_signoff_with_a_reason_as_an_appended_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _portfolio(tmp_path)
+    assert main(["signoff", str(path), "--role", "assessor", "--date", "2026-01-15", "--reason", "Agreed"]) == 0
+    capsys.readouterr()
+    before = path.read_bytes()
+    assert main(["signoff", str(path), "--role", "assessor", "--withdraw"]) == 2
+    assert "reason" in capsys.readouterr().err and path.read_bytes() == before
+    assert main(["signoff", str(path), "--role", "apprentice", "--withdraw", "--reason", "x"]) == 2
+    assert "no apprentice sign-off to withdraw" in capsys.readouterr().err
+    assert main(["signoff", str(path), "--role", "assessor", "--withdraw", "--reason", "Evidence was re-opened"]) == 0
+    assert "withdrew the assessor's sign-off" in capsys.readouterr().out
+    signoffs = PortfolioService(path).load().signoffs
+    assert [(s.role, s.withdrawal, s.reason) for s in signoffs] == [
+        ("assessor", False, "Agreed"), ("assessor", True, "Evidence was re-opened")]
+    assert next_signoff(signoffs) == "assessor"
+    assert main(["verify", str(path)]) == 0  # appended, sealed in the chain: nothing edited
+    capsys.readouterr()
+    assert main(["signoff", str(path), "--role", "assessor", "--date", "2026-01-16", "--reason", "Again"]) == 0
+
+
+def test_only_the_signer_may_withdraw_a_signoff() -> None:
+    made = [SignOff("assessor", "tess", date(2026, 1, 15))]
+    assert not check_withdrawal(made, "assessor", "sam").allowed
+    assert "only tess" in check_withdrawal(made, "assessor", "sam").reason
+    later = [*made, SignOff("apprentice", "ava", date(2026, 1, 16))]
+    assert "withdraw theirs first" in check_withdrawal(later, "assessor", "tess").reason

@@ -158,3 +158,25 @@ def test_a_cli_conflict_names_the_fields_the_other_person_changed(tmp_path: Path
     assert code == 1 and err.count("\n") == 1
     assert "by tutor2" in err and "they changed description, hours" in err
     assert path.read_bytes() == before
+
+
+def test_a_milestone_mark_is_undone_by_an_appended_record(tmp_path: Path, capsys) -> None:
+    path = new_portfolio(tmp_path)
+    code, _, err = run(["milestone", "done", path, "plan-review", "--date", "2025-06-10"], capsys)
+    assert code == 0, err
+    before = path.read_bytes()
+    code, _, err = run(["milestone", "undo", path, "plan-review", "--reason", ""], capsys)
+    assert code == 2 and err.count("\n") == 1 and "reason" in err and path.read_bytes() == before
+    code, out, err = run(["milestone", "undo", path, "plan-review", "--reason", "Marked on the wrong learner"], capsys)
+    assert code == 0, err
+    assert "no longer marked done" in out
+    records = PortfolioService(path).load().milestones_done
+    assert [(m.key, m.undone, m.reason) for m in records] == [
+        ("plan-review", False, ""), ("plan-review", True, "Marked on the wrong learner")]
+    timeline = json.loads(run(["timeline", path, "--json", "--as-of", "2030-01-01"], capsys)[1])
+    assert next(m for m in timeline["milestones"] if m["key"] == "plan-review")["status"] != "done"
+    code, _, err = run(["milestone", "undo", path, "plan-review", "--reason", "again"], capsys)
+    assert code == 2 and "nothing to undo" in err
+    assert run(["verify", path], capsys)[0] == 0
+    code, _, err = run(["milestone", "done", path, "plan-review", "--date", "2025-06-12"], capsys)
+    assert code == 0, err

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from textual.widgets import Select, Static, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from portfolio_tui import roster as roster_io
 from portfolio_tui.domain.roles import Roster, RosterEntry
@@ -124,13 +124,22 @@ async def test_a_tutor_sorts_by_risk_drills_down_accepts_evidence_and_signs_off(
         await settle(app, pilot)
         assert isinstance(app.screen, SignOffDialog)
         assert app.screen.query_one("#role", Select).value == "assessor"
+        # Gateway items are open: refused until a reason is given, which is kept and shown.
+        before = (folder / "ava.json").read_bytes()
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SignOffDialog)
+        assert "still open" in str(app.screen.query_one("#dialog-error", Static).render())
+        assert (folder / "ava.json").read_bytes() == before
+        app.screen.query_one("#reason", Input).value = "EPA booked; portfolio gaps agreed with the employer"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, GatewayScreen)
         signoffs = PortfolioService(folder / "ava.json").load().signoffs
-        assert [(s.role, s.by, s.on) for s in signoffs] == [("assessor", ACTOR, AS_OF)]
+        assert [(s.role, s.by, s.on, s.reason) for s in signoffs] == [
+            ("assessor", ACTOR, AS_OF, "EPA booked; portfolio gaps agreed with the employer")]
         shown = str(app.screen.query_one("#signoffs", Static).render())
-        assert "assessor tester 2026-01-15" in shown and "next: apprentice" in shown
+        assert "assessor tester 2026-01-15 (items open: EPA booked" in shown and "next: apprentice" in shown
 
         # The employer before the apprentice is refused, saying who must sign first; nothing is written.
         before = (folder / "ava.json").read_bytes()

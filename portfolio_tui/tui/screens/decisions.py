@@ -157,6 +157,10 @@ class SignOffDialog(_Dialog):
             with Horizontal(classes="form-row"):
                 yield Label("Date", classes="form-label")
                 yield Input(self.today.isoformat(), id="date", compact=True, placeholder="2026-11-21 or 21/11/2026")
+            with Horizontal(classes="form-row"):
+                yield Label("Reason", classes="form-label")
+                yield Input(id="reason", compact=True,
+                            placeholder="why sign off with items open (needed then; kept with the sign-off)")
             yield from self.buttons("Sign off")
 
     def on_mount(self) -> None:
@@ -171,20 +175,28 @@ class SignOffDialog(_Dialog):
         decision = self.papp.view.access.decide(roles.SIGNOFF_ACTIONS[role]) if self.papp.view else None
         if decision is not None and not decision.allowed:
             raise ValueError(decision.reason)
-        return {"role": role, "on": on}
+        return {"role": role, "on": on, "reason": self.query_one("#reason", Input).value}
 
     def write(self, values: dict[str, Any]) -> None:
         from portfolio_tui.services.signoffs import sign_off
 
-        sign_off(self.papp.service, values["role"], values["on"], as_of=self.papp.as_of)
+        sign_off(self.papp.service, values["role"], values["on"], reason=values["reason"], as_of=self.papp.as_of)
 
 
 def signoff_summary(signoffs: tuple[SignOff, ...]) -> Content:
-    """``✔ assessor tess 2026-05-01 · next: apprentice, then employer``."""
-    made = sorted(signoffs, key=lambda s: roles.SIGNOFF_ORDER.index(s.role) if s.role in roles.SIGNOFF_ORDER else 9)
+    """``✔ assessor tess 2026-05-01 · next: apprentice, then employer``, with each reason given and each
+    withdrawal (the sign-offs are the ones that stand; the withdrawals stay in the record)."""
+    standing = roles.standing_signoffs(signoffs)
+    made = sorted(standing, key=lambda s: roles.SIGNOFF_ORDER.index(s.role) if s.role in roles.SIGNOFF_ORDER else 9)
     parts: list[str | Content | tuple[str, str]] = []
     for s in made:
-        parts += [("✔ ", "$text-success"), (clean_text(s.role), "bold"), f" {clean_text(s.by)} {s.on.isoformat()} · "]
+        parts += [("✔ ", "$text-success"), (clean_text(s.role), "bold"), f" {clean_text(s.by)} {s.on.isoformat()}"]
+        if s.reason:
+            parts += [(f" (items open: {clean_text(s.reason)})", "$text-warning")]
+        parts.append(" · ")
+    for w in (s for s in signoffs if s.withdrawal):
+        parts += [(f"withdrawn: {clean_text(w.role)} by {clean_text(w.by)} {w.on.isoformat()} "
+                   f"({clean_text(w.reason)})", "$text-warning"), " · "]
     following = roles.next_signoff(signoffs)
     if following is None:
         parts.append(("all three are in", "$text-success"))
