@@ -16,6 +16,7 @@ from pathlib import Path
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import ReadinessReport
 from portfolio_tui.domain.portfolio import Portfolio
+from portfolio_tui.domain.roles import standing_signoffs
 from portfolio_tui.domain.standard import Criterion, Group, Standard
 from portfolio_tui.domain.text import clean_text
 
@@ -146,7 +147,7 @@ def build(
         rag=readiness.rag,
         sections=sections,
         criteria=criteria,
-        signatures=tuple(SignatureNote(s.role) for s in portfolio.signoffs),
+        signatures=tuple(SignatureNote(s.role) for s in standing_signoffs(portfolio.signoffs)),
     )
 
 
@@ -347,8 +348,9 @@ def _checklist_section(standard: Standard, portfolio: Portfolio) -> Section:
 
 
 def _signoffs_section(portfolio: Portfolio) -> Section:
-    rows = tuple((s.role, s.by, _iso(s.on), s.recorded_at) for s in portfolio.signoffs)
-    return Section("signoffs", "Sign-offs", (), (Table("", ("role", "by", "date", "recorded at"), rows,
+    rows = tuple((f"{s.role} (withdrawn)" if s.withdrawal else s.role, s.by, _iso(s.on), s.reason, s.recorded_at)
+                 for s in portfolio.signoffs)
+    return Section("signoffs", "Sign-offs", (), (Table("", ("role", "by", "date", "reason", "recorded at"), rows,
                                                        "no sign-off yet"),))
 
 

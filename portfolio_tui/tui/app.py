@@ -87,6 +87,8 @@ class PortfolioApp(App[None]):
         self.view: PortfolioView | None = None
         self._version = 0
         self._screens_closed = False
+        self._read_only_warned: str | None = None
+        """The read-only warning last shown (a hand-edited file that breaks the schema), shown once."""
         self.register_theme(PLAIN_THEME)
         self.theme = "portfolio"
 
@@ -154,6 +156,11 @@ class PortfolioApp(App[None]):
             self.call_from_thread(self.refused, exc, f"Cannot show it: an unexpected error ({type(exc).__name__})")
             return
         self.call_from_thread(self.show_view, view)
+        read_only = self.service.read_only_reason()
+        if read_only and read_only != self._read_only_warned:
+            self._read_only_warned = read_only
+            self.call_from_thread(self.notify, clean_text(read_only), title="Read-only", severity="warning",
+                                  timeout=15, markup=False)
 
     def build_view(self) -> PortfolioView:
         """Load and compute everything the screens show; called in a worker thread."""

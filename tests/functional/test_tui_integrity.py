@@ -11,11 +11,16 @@ from textual.dom import DOMNode
 from textual.widgets import Input, Static
 
 from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.services.records import mark_milestone_done
+from portfolio_tui.services.signoffs import sign_off
 from portfolio_tui.tui.factory import build_app, build_caseload
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
+from portfolio_tui.tui.screens.decisions import ReasonDialog
 from portfolio_tui.tui.screens.evidence_form import EvidenceForm
 from portfolio_tui.tui.screens.first_run import FirstRunScreen
-from tests.functional.test_tui_caseload import make_cohort
+from portfolio_tui.tui.screens.gateway import GatewayScreen
+from portfolio_tui.tui.screens.timeline import TimelineScreen
+from tests.functional.test_tui_caseload import _notes, make_cohort
 from tests.functional.tui_helpers import AS_OF, app_for, drive, make_portfolio, settle
 
 
@@ -99,3 +104,67 @@ async def test_number_keys_do_not_skip_the_first_run_form(tmp_path: Path) -> Non
             await settle(app, pilot)
             assert isinstance(app.screen, FirstRunScreen), key
     assert not (tmp_path / "new.json").exists()
+
+
+@drive
+async def test_a_file_that_breaks_the_schema_opens_read_only_with_a_warning(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace('"kind":"product"', '"kind":"essay"', 1),
+                    encoding="utf-8")
+    before = path.read_bytes()
+    app = app_for(path)
+    notes = _notes(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        warnings = [n for n in notes if "read-only" in n]
+        assert len(warnings) == 1 and "unknown evidence kind 'essay'" in warnings[0]
+        await pilot.press("2", "e")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, EvidenceForm)
+        form.query_one("#title", Input).value = "Changed"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        assert "breaks the portfolio schema" in str(form.query_one("#form-error", Static).render())
+    assert path.read_bytes() == before
+
+
+@drive
+async def test_a_milestone_mark_and_ones_own_signoff_are_taken_back_with_a_reason(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    service = PortfolioService(path, actor="tester")
+    mark_milestone_done(service, "plan-review", on="2025-06-10", as_of=AS_OF)
+    sign_off(service, "assessor", "2026-01-10", reason="Agreed with the employer", as_of=AS_OF)
+    app = app_for(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, TimelineScreen)
+        screen.table.move_cursor(row=list(screen.items).index("m:plan-review"))
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReasonDialog)
+        await pilot.press("ctrl+s")  # no reason: refused, nothing written
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReasonDialog)
+        app.screen.query_one("#reason", Input).value = "Marked on the wrong learner"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is screen
+        await pilot.press("5", "W")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReasonDialog)
+        app.screen.query_one("#reason", Input).value = "Evidence reopened"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, GatewayScreen)
+        assert "withdrawn: assessor by tester" in str(app.screen.query_one("#signoffs", Static).render())
+    portfolio = PortfolioService(path).load()
+    assert [(m.key, m.undone, m.reason) for m in portfolio.milestones_done] == [
+        ("plan-review", False, ""), ("plan-review", True, "Marked on the wrong learner")]
+    assert [(s.role, s.withdrawal, s.reason) for s in portfolio.signoffs] == [
+        ("assessor", False, "Agreed with the employer"), ("assessor", True, "Evidence reopened")]

@@ -8,6 +8,7 @@ stays open with what was typed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -204,3 +205,35 @@ def signoff_summary(signoffs: tuple[SignOff, ...]) -> Content:
         after = roles.SIGNOFF_ORDER[roles.SIGNOFF_ORDER.index(following) + 1:]
         parts += ["next: ", (following, "bold $accent"), f", then {' and '.join(after)}" if after else ""]
     return Content.assemble(("Sign-offs: ", "bold $secondary"), *parts)
+
+
+class ReasonDialog(_Dialog):
+    """Take something back with a reason (a milestone's done mark, one's own sign-off): the change is an
+    appended record, so the dialog says what will be kept, and asks only why."""
+
+    def __init__(self, heading: str, explanation: str, write: Callable[[Any, str], object]) -> None:
+        super().__init__()
+        self.heading = heading
+        self.explanation = explanation
+        self.change = write
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="decision-dialog"):
+            yield Static(Content.styled(clean_text(self.heading), "bold"), id="form-heading")
+            yield Static(Content(clean_text(self.explanation)), classes="muted")
+            with Horizontal(classes="form-row"):
+                yield Label("Reason", classes="form-label")
+                yield Input(id="reason", compact=True, placeholder="why (kept in the record)")
+            yield from self.buttons("Take back")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            raise ValueError("reason: say why (it is kept with the record)")
+        return {"reason": reason}
+
+    def write(self, values: dict[str, Any]) -> None:
+        self.change(self.papp.service, values["reason"])

@@ -26,6 +26,7 @@ class GatewayScreen(PortfolioScreen):
     BINDINGS = [
         Binding("o", "next_open", "Next open item", id="gateway.next_open"),
         Binding("S", "sign_off", "Sign off", id="gateway.sign_off"),
+        Binding("W", "withdraw_signoff", "Withdraw my sign-off", id="gateway.withdraw", show=False),
         Binding("r", "reload", "Reload", id="gateway.reload"),
     ]
 
@@ -142,10 +143,39 @@ class GatewayScreen(PortfolioScreen):
                                            f"{len(report.checklist)} items are still open."
         self.app.push_screen(SignOffDialog(report.learner, signoffs, role, view.as_of, warning), done)
 
+    def action_withdraw_signoff(self) -> None:
+        """Take back this account's own standing sign-off, with a reason (an appended, sealed record)."""
+        view = self.papp.view
+        if view is None:
+            return
+        mine = [s for s in roles.standing_signoffs(view.portfolio.signoffs) if s.by == self.papp.service.actor]
+        if not mine:
+            self.notify("You have no sign-off standing on this portfolio.", markup=False)
+            return
+        role = mine[-1].role
+        if not self.papp.permit(roles.SIGNOFF_ACTIONS[role]):
+            return
+        from portfolio_tui.services.signoffs import withdraw_signoff
+        from portfolio_tui.tui.screens.decisions import ReasonDialog
+
+        as_of = view.as_of
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.notify(f"Your {role} sign-off is withdrawn; it and your reason stay on record.", markup=False)
+
+        self.app.push_screen(ReasonDialog(
+            f"Withdraw your {role} sign-off",
+            "Sign-offs are sealed: a withdrawal is added after yours, with your reason; nothing is deleted.",
+            lambda service, reason: withdraw_signoff(service, role, reason=reason, as_of=as_of),
+        ), done)
+
     def palette_commands(self) -> list[PaletteCommand]:
         return [
             ("gateway: next open item", "Move to the next checklist item still open", self.action_next_open),
             ("gateway: sign off", "Record a gateway sign-off (assessor, then apprentice, then employer)",
              self.action_sign_off),
+            ("gateway: withdraw my sign-off", "Take back your own sign-off, with a reason (kept on record)",
+             self.action_withdraw_signoff),
             ("gateway: reload", "Read the portfolio file again", self.action_reload),
         ]

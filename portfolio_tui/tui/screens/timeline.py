@@ -137,8 +137,8 @@ class TimelineScreen(PortfolioScreen):
             detail.update("")
             return
         hint = ""
-        if item.milestone_key and item.status != "done":
-            hint = "  m marks it done today"
+        if item.milestone_key:
+            hint = "  m undoes the mark (with a reason)" if item.status == "done" else "  m marks it done today"
         detail.update(Content.assemble((clean_text(item.title), "bold"), (hint, "$text-muted"), "\n",
                                        clean_text(item.detail or "")))
 
@@ -156,10 +156,10 @@ class TimelineScreen(PortfolioScreen):
         if view is None or item is None or not item.milestone_key:
             self.notify("Highlight a milestone, then press m.", markup=False)
             return
-        if item.status == "done":
-            self.notify("That milestone is already done.", markup=False)
-            return
         if not self.papp.permit("progress.record"):
+            return
+        if item.status == "done":
+            self._undo(item.milestone_key, item.title)
             return
         from portfolio_tui.services.records import mark_milestone_done
 
@@ -169,6 +169,23 @@ class TimelineScreen(PortfolioScreen):
             lambda service: mark_milestone_done(service, key, on=on, as_of=on),
             done=lambda _: self.notify(f"Marked '{clean_text(item.title)}' done on {on.isoformat()}.", markup=False),
         )
+
+    def _undo(self, key: str, title: str) -> None:
+        """Take back a done mark, with a reason: appended, so the mark and the undo both stay on record."""
+        from portfolio_tui.services.records import undo_milestone
+        from portfolio_tui.tui.screens.decisions import ReasonDialog
+
+        as_of = self.papp.as_of
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.notify(f"'{clean_text(title)}' is no longer marked done.", markup=False)
+
+        self.app.push_screen(ReasonDialog(
+            f"Undo: {title} done",
+            "The mark stays in the record, followed by this undo and your reason.",
+            lambda service, reason: undo_milestone(service, key, reason=reason, as_of=as_of),
+        ), done)
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [
