@@ -44,12 +44,12 @@ def need_terminal() -> None:
 
 def _run(path: Path, *, first_run: bool) -> int:
     """The TUI on ``path``, once this OS account is known to be allowed to see it (else one line, exit 1)."""
-    need_terminal()
     from portfolio_tui.cli.refusals import refusals
     from portfolio_tui.services.session import PortfolioSession
 
     with refusals():
         PortfolioSession(path)
+    need_terminal()
     from portfolio_tui.tui.factory import build_app
 
     build_app(path, first_run=first_run).run()
