@@ -50,8 +50,10 @@ class PortfolioService:
         self.store.criteria = self._known_criteria
 
     def _known_criteria(self) -> Collection[str] | None:
+        """The standard's criterion ids, for the store's schema check (inside a transaction: no view check here,
+        the change's own authorisation decides)."""
         try:
-            return self.standard.criteria
+            return self._installed_standard().criteria
         except StandardMissing:
             return None
 

@@ -79,9 +79,9 @@ def test_a_break_ended_before_its_start_as_changed_meanwhile_is_refused(portfoli
 def test_a_signoff_is_judged_by_the_signoffs_in_the_file_when_it_is_written(portfolio: Path) -> None:
     session = PortfolioSession(portfolio, ACTOR)
     other = PortfolioService(portfolio, "someone-else")
-    _first(session, lambda: sign_off(other, "assessor", "2026-01-05", as_of=AS_OF))
+    _first(session, lambda: sign_off(other, "assessor", "2026-01-05", reason="Agreed", as_of=AS_OF))
     with pytest.raises(InputError, match="role: the assessor already signed off on 2026-01-05"):
-        sign_off(session, "assessor", "2026-01-06", as_of=AS_OF)
+        sign_off(session, "assessor", "2026-01-06", reason="Agreed", as_of=AS_OF)
     assert [s.by for s in session.load().signoffs] == ["someone-else"]
 
 
