@@ -169,7 +169,7 @@ def test_a_milestone_mark_is_undone_by_an_appended_record(tmp_path: Path, capsys
     assert code == 2 and err.count("\n") == 1 and "reason" in err and path.read_bytes() == before
     code, out, err = run(["milestone", "undo", path, "plan-review", "--reason", "Marked on the wrong learner"], capsys)
     assert code == 0, err
-    assert "no longer marked done" in out
+    assert "no longer done: Marked on the wrong learner" in out
     records = PortfolioService(path).load().milestones_done
     assert [(m.key, m.undone, m.reason) for m in records] == [
         ("plan-review", False, ""), ("plan-review", True, "Marked on the wrong learner")]
