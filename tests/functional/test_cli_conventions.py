@@ -311,3 +311,44 @@ def test_quiet_silences_the_report_and_json_gives_ids(own: Path) -> None:
     made = json.loads(run(*argv, "--json").stdout)
     assert made["changed"] is True
     assert [(c["table"], c["record"], c["revision"]) for c in made["changes"]] == [("evidence", 2, 1)]
+
+
+READ_AND_CHECK_COMMANDS = [
+    "standards list", "standards show", "standards validate", "validate", "where", "doctor", "verify",
+    "roster show", "roster check", "evidence list", "timeline", "gateway", "keys show", "trust list",
+]
+
+
+def test_every_read_or_check_command_takes_json() -> None:
+    from portfolio_tui.cli import build_parser
+    from portfolio_tui.cli.conventions import walk
+
+    commands = {" ".join(names): parser for names, parser in walk(build_parser()) if names}
+    for name in READ_AND_CHECK_COMMANDS:
+        assert "--json" in commands[name]._option_string_actions, name
+    changing = [name for name, parser in commands.items() if getattr(parser.get_default("func"), "changes", False)]
+    assert len(changing) >= 14
+    for name in changing:
+        assert {"--json", "--quiet"} <= set(commands[name]._option_string_actions), name
+
+
+def test_readme_command_table_names_every_command_and_only_real_ones() -> None:
+    import re
+
+    from portfolio_tui.cli import COMMANDS, build_parser
+    from portfolio_tui.cli.conventions import walk
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## The command line", 1)[1].split("\n## ", 1)[0]
+    named: set[tuple[str, ...]] = set()
+    for cell in re.findall(r"^\| `([^|]+)` \|", table, flags=re.M):
+        for part in cell.split("`, `"):
+            words = part.strip("`").split()
+            top, rest = words[0], " ".join(words[1:])
+            subs = [w.strip() for w in rest.split(",") if w.strip() and w.strip().islower()]
+            named.add((top,))
+            named.update((top, sub) for sub in subs if sub.replace("-", "").isalpha())
+    assert ("portfolio",) in named
+    real = {names for names, _ in walk(build_parser()) if names}
+    assert {(c,) for c in COMMANDS} <= named, "a command is missing from README's table"
+    assert named - {("portfolio",)} <= real, "README's table names a command that does not exist"
