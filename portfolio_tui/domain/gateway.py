@@ -363,7 +363,7 @@ def _reviews_item(reviews: ReviewStatus) -> ChecklistResult:
                 for g in reviews.gaps
             )
         )
-    if reviews.next_due is not None:
+    if reviews.next_due is not None and not reviews.overdue:
         parts.append(f"next due {reviews.next_due.isoformat()}")
     detail = f"{reviews.cadence_label}" + (f" (agreed by {reviews.agreed_by})" if reviews.agreed_by else "")
     detail += ": " + ("; ".join(parts) if parts else "none missed")
