@@ -80,13 +80,15 @@ def check(paths: Iterable[Path], trust: Path | None = None) -> list[FileReport]:
     ``trust`` (default: the ones in force here); :class:`ServiceError` for a path or trust file that is wrong."""
     from portfolio_tui.store.trust import TrustError, load_anchors
 
+    paths = list(paths)
     try:
         files = targets(paths)
         anchors = load_anchors(trust)
     except (ValueError, TrustError) as exc:
         raise ServiceError(str(exc)) from None
     rosters = {p.parent for p in files if p.name == roster_io.ROSTER_FILE}
-    return [verify_file(path, anchors, roster_reported=path.parent in rosters) for path in files]
+    reports = [verify_file(path, anchors, roster_reported=path.parent in rosters) for path in files]
+    return reports + [report for folder in paths if folder.is_dir() for report in deleted_files(folder)]
 
 
 def verify_file(path: Path, anchors: Anchors | None = None, *, roster_reported: bool = False) -> FileReport:
@@ -155,6 +157,15 @@ def _receipt_breaks(path: Path, audit: Any, notes: list[str]) -> list[Break]:
         breaks.append(Break(f"audit {receipt.audit}", signature_check.MISSING,
                             f"you signed it at {receipt.at} (your receipt), and it {state}: removed outside the app"))
     return breaks
+
+
+def deleted_files(folder: Path) -> list[FileReport]:
+    """Portfolios in ``folder`` that the person running verify signed entries in, and that are gone."""
+    return [
+        FileReport(folder / name, [Break(name, signature_check.MISSING,
+                                         f"is gone, but you signed {count} entries in it (your receipts): deleted")])
+        for name, count in sorted(receipts.gone_from(folder).items())
+    ]
 
 
 def _verify_roster(path: Path, anchors: Anchors | None = None) -> FileReport:

@@ -9,6 +9,7 @@ collect and validate input first and then open a transaction.
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 import threading
 from collections.abc import Callable, Collection, Iterator
@@ -87,6 +88,7 @@ class PortfolioStore:
                 "at": now, "by": store.actor, "action": "create", "table": "learner", "record": 1,
                 "detail": f"created the portfolio for {learner.name}",
                 "record_hash": audit_chain.record_digest(doc["learner"]["1"]),
+                "nonce": secrets.token_hex(16),
             }, audit_chain.GENESIS, AUDIT, keys.own_signer())
             problems = check_document(doc)
             if problems:

@@ -61,21 +61,38 @@ def record(portfolio: Path, genesis: str, signed: Iterable[tuple[int, str, str]]
         return  # the change is saved; only this person's own check against truncation is weaker
 
 
-def mine(portfolio: Path, genesis: str) -> tuple[list[Receipt], int]:
-    """This account's receipts for the file with ``genesis``, and how many name its path with another history."""
+def _read() -> list[Receipt]:
     try:
         text = receipts_path().read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return [], 0
-    where = str(portfolio.resolve())
-    found, elsewhere = [], 0
+        return []
+    found = []
     for line in text.splitlines():
         try:
             data = orjson.loads(line)
-            receipt = Receipt(str(data["file"]), str(data["genesis"]), int(data["audit"]), str(data["hash"]),
-                              str(data["at"]))
+            found.append(Receipt(str(data["file"]), str(data["genesis"]), int(data["audit"]), str(data["hash"]),
+                                 str(data["at"])))
         except (orjson.JSONDecodeError, ValueError, KeyError, TypeError):
             continue
+    return found
+
+
+def gone_from(folder: Path) -> dict[str, int]:
+    """Files in ``folder`` that this account signed entries in (name -> how many) and that are not there now."""
+    where = folder.resolve()
+    counts: dict[str, int] = {}
+    for receipt in _read():
+        path = Path(receipt.file)
+        if path.parent == where and not path.exists():
+            counts[path.name] = counts.get(path.name, 0) + 1
+    return counts
+
+
+def mine(portfolio: Path, genesis: str) -> tuple[list[Receipt], int]:
+    """This account's receipts for the file with ``genesis``, and how many name its path with another history."""
+    where = str(portfolio.resolve())
+    found, elsewhere = [], 0
+    for receipt in _read():
         if receipt.genesis == genesis:
             found.append(receipt)
         elif receipt.file == where:

@@ -211,3 +211,12 @@ def test_in_a_managed_folder_a_key_not_enrolled_changes_nothing(tmp_path: Path, 
     err = capsys.readouterr().err
     assert code == 2 and "your signing key (SHA256:" in err and "is not enrolled for" in err
     assert path.read_bytes() == before
+
+
+def test_a_deleted_portfolio_is_named_from_the_signers_receipts(assessed: Path, capsys) -> None:
+    other = new_portfolio(assessed.parent, name="bob.json", actor=ME)
+    assessed.unlink()
+    code, report = verify(capsys, str(assessed.parent))
+    assert code == 1
+    assert ("ava.json", "missing") in breaks(report)
+    assert all(f["ok"] for f in report["files"] if f["path"] == str(other)), report
