@@ -77,12 +77,28 @@ class CriteriaPicker(Vertical):
         self.query_one("#criteria-list", SelectionList).focus()
 
     def on_key(self, event: events.Key) -> None:
-        """Down from the search box goes to the list, as it does in every search-then-pick control."""
+        """Down from the search box goes to the list, as it does in every search-then-pick control; in the
+        list, typing (or backspace) goes on searching and up from the top goes back to the search box, so
+        no keystroke is lost and a space meant for a new search never unticks the last pick."""
         search = self.query_one("#criteria-search", Input)
-        if event.key == "down" and self.screen.focused is search:
-            event.stop()
-            event.prevent_default()
-            self.query_one("#criteria-list", SelectionList).focus()
+        listing = self.query_one("#criteria-list", SelectionList)
+        focused = self.screen.focused
+        if focused is search and event.key == "down":
+            listing.focus()
+        elif focused is listing and event.key == "up" and not listing.highlighted:
+            search.focus()
+        elif focused is listing and event.key == "backspace":
+            search.value = search.value[:-1]
+            search.cursor_position = len(search.value)
+            search.focus()
+        elif focused is listing and event.is_printable and event.character not in (None, " "):
+            search.value += event.character
+            search.cursor_position = len(search.value)
+            search.focus()
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     @on(SelectionList.SelectionToggled, "#criteria-list")
     def _toggled(self, event: SelectionList.SelectionToggled) -> None:
