@@ -161,6 +161,8 @@ class PortfolioApp(App[None]):
             self._read_only_warned = read_only
             self.call_from_thread(self.notify, clean_text(read_only), title="Read-only", severity="warning",
                                   timeout=15, markup=False)
+        view.log  # noqa: B018 - built here, off the UI thread, once the dashboard is on screen
+        gc.freeze()  # and, like the rest of the view (see show_view), left out of the collector's walks
 
     def build_view(self) -> PortfolioView:
         """Load and compute everything the screens show; called in a worker thread."""

@@ -43,11 +43,18 @@ class PortfolioView:
     as_of: date
     version: int
     access: Access
-    log: tuple[LogEntry, ...] = ()
+    live: tuple[Evidence, ...] = ()
+    """Live evidence, newest first."""
     evidence_by_id: dict[int, Evidence] = field(default_factory=dict)
     """Live evidence by id."""
     by_criterion: dict[str, tuple[Evidence, ...]] = field(default_factory=dict)
     """Live evidence tagged to each criterion, newest first (simulated pieces included, as tagged)."""
+
+    @cached_property
+    def log(self) -> tuple[LogEntry, ...]:
+        """The evidence log's rows, built on first use: the dashboard's first frame does not wait for
+        them (a second at 20,000 pieces); the worker that built the view builds them next, off the UI thread."""
+        return tuple(log_entry(e) for e in self.live)
 
     @cached_property
     def coverage_states(self) -> dict[str, str]:
@@ -86,7 +93,7 @@ def build_view(portfolio: Portfolio, standard: Standard, as_of: date, version: i
         as_of=as_of,
         version=version,
         access=access,
-        log=tuple(log_entry(e) for e in live),
+        live=tuple(live),
         evidence_by_id={e.id: e for e in live},
         by_criterion={k: tuple(v) for k, v in by_criterion.items()},
     )
