@@ -121,8 +121,8 @@ def record_break(
                           state_check=no_overlap)
 
 
-def end_break(svc: PortfolioService, break_id: int, end: date | str) -> None:
-    last = check.date_value("end", end)
+def end_break(svc: PortfolioService, break_id: int, end: date | str, as_of: date | None = None) -> None:
+    last = svc.past_date("end", end, as_of, why_not_later="; a break cannot be recorded as ended in the future")
 
     def after_its_start(now: Portfolio) -> None:
         current = next((b for b in now.breaks if b.id == break_id), None)

@@ -207,12 +207,23 @@ def test_an_implausible_start_is_refused(tmp_path: Path, year_offset: int) -> No
         ("evidence", "add", "--title", "x", "--kind", "product", "--criteria", "K1", "--date", "2099-01-01"),
         ("otj", "add", "--hours", "2", "--category", "teaching", "--date", "2099-01-01"),
         ("checklist", "record", "epa-organisation-chosen", "--date", "2099-01-01"),
+        ("review", "add", "--date", "2099-01-01"),
+        ("break", "add", "--start", "2099-01-01"),
+        ("prerequisite", "record", "english-l2", "--date", "2099-01-01"),
+        ("milestone", "done", "plan-review", "--date", "2099-01-01"),
     ],
     ids=lambda argv: " ".join(argv[:2]),
 )
 def test_future_dates_are_refused_for_past_events(own: Path, argv: tuple[str, ...]) -> None:
     before = own.read_bytes()
     bad_input(run(*argv), "2099-01-01", "today")
+    assert own.read_bytes() == before
+
+
+def test_a_break_cannot_end_in_the_future(own: Path) -> None:
+    assert run("break", "add", "--start", TODAY.replace(day=1).isoformat()).returncode == 0
+    before = own.read_bytes()
+    bad_input(run("break", "end", "1", "--end", "2099-01-01"), "2099-01-01", "today")
     assert own.read_bytes() == before
 
 
