@@ -147,17 +147,6 @@ def _criterion(c: CriterionEntry) -> str:
     return f"<article class=\"criterion\">{head}{table}</article>\n"
 
 
-def _signatures(report: Report) -> str:
-    """The place for each sign-off's signature fingerprint: empty until sign-offs are signed."""
-    if not report.signatures:
-        return ""
-    lines = "".join(
-        f"<li>{_e(s.role)}: {_e(s.fingerprint) if s.fingerprint else 'not signed with a key'}</li>"
-        for s in report.signatures
-    )
-    return f"<div class=\"sig\" id=\"signatures\"><h3>Signature fingerprints</h3><ul>{lines}</ul></div>\n"
-
-
 def render(report: Report) -> str:
     """One learner's gateway evidence pack."""
     body = [
@@ -172,8 +161,6 @@ def render(report: Report) -> str:
             body.extend(_criterion(c) for c in report.criteria)
             body.append("</section>\n")
         body.append(_section(section))
-        if section.key == "signoffs":
-            body.append(_signatures(report))
     body.append(f"<footer>Generated at {_e(report.generated_at)} by portfolio-tui.</footer>\n")
     return _page(report.title, body)
 

@@ -74,11 +74,6 @@ def render(report: Report) -> str:
             for c in report.criteria:
                 out += _criterion(c)
         out += _section(section)
-        if section.key == "signoffs" and report.signatures:
-            out += ["### Signature fingerprints", ""]
-            out += [f"- {md(s.role)}: {md(s.fingerprint) if s.fingerprint else 'not signed with a key'}"
-                    for s in report.signatures]
-            out.append("")
     out += ["---", "", f"Generated at {md(report.generated_at)} by portfolio\\-tui\\.", ""]
     return "\n".join(out)
 

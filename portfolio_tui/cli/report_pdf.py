@@ -147,9 +147,5 @@ def render(report: Report) -> bytes:
             for c in report.criteria:
                 writer.criterion(c)
         writer.section(section)
-        if section.key == "signoffs" and report.signatures:
-            writer.heading("Signature fingerprints", 3)
-            for s in report.signatures:
-                writer.text(f"{s.role}: {s.fingerprint or 'not signed with a key'}", 8)
     writer.text(f"Generated at {report.generated_at} by portfolio-tui.", 8)
     return bytes(writer.pdf.output())

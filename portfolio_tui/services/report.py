@@ -8,15 +8,14 @@ User text is kept exactly as typed; each renderer escapes it for its own format.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import ReadinessReport
 from portfolio_tui.domain.portfolio import Portfolio
-from portfolio_tui.domain.roles import standing_signoffs
 from portfolio_tui.domain.standard import Criterion, Group, Standard
 from portfolio_tui.domain.text import clean_text
 
@@ -87,14 +86,6 @@ class CriterionEntry:
 
 
 @dataclass(frozen=True)
-class SignatureNote:
-    """Where each sign-off's signature fingerprint goes once sign-offs are signed (not yet: none is shown)."""
-
-    role: str
-    fingerprint: str = ""
-
-
-@dataclass(frozen=True)
 class Report:
     title: str
     learner: str
@@ -104,7 +95,6 @@ class Report:
     rag: str
     sections: tuple[Section, ...]
     criteria: tuple[CriterionEntry, ...]
-    signatures: tuple[SignatureNote, ...] = field(default=())
 
     @property
     def criterion_ids(self) -> tuple[str, ...]:
@@ -121,8 +111,10 @@ def build(
     readiness: ReadinessReport,
     verified: Iterable[tuple[bool, str]],
     generated_at: datetime | None = None,
+    signed_by_key: Mapping[tuple[str, str, str], str] | None = None,
 ) -> Report:
-    """The pack for one portfolio. ``verified`` is the ``verify`` result: (ok, line) per check made."""
+    """The pack for one portfolio. ``verified`` is the ``verify`` result: (ok, line) per check made;
+    ``signed_by_key`` the fingerprint of the key each sign-off was signed with, by (role, by, date)."""
     moment = (generated_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     learner = portfolio.learner
     evidence = {e.id: e for e in portfolio.live_evidence}
@@ -135,7 +127,7 @@ def build(
         _reviews_section(portfolio, readiness),
         _milestones_section(readiness),
         _checklist_section(standard, portfolio),
-        _signoffs_section(portfolio),
+        _signoffs_section(portfolio, signed_by_key or {}),
         _verify_section(list(verified)),
     )
     return Report(
@@ -147,7 +139,6 @@ def build(
         rag=readiness.rag,
         sections=sections,
         criteria=criteria,
-        signatures=tuple(SignatureNote(s.role) for s in standing_signoffs(portfolio.signoffs)),
     )
 
 
@@ -347,11 +338,43 @@ def _checklist_section(standard: Standard, portfolio: Portfolio) -> Section:
     )
 
 
-def _signoffs_section(portfolio: Portfolio) -> Section:
-    rows = tuple((f"{s.role} (withdrawn)" if s.withdrawal else s.role, s.by, _iso(s.on), s.reason, s.recorded_at)
-                 for s in portfolio.signoffs)
-    return Section("signoffs", "Sign-offs", (), (Table("", ("role", "by", "date", "reason", "recorded at"), rows,
-                                                       "no sign-off yet"),))
+def _signoffs_section(portfolio: Portfolio, signed_by_key: Mapping[tuple[str, str, str], str]) -> Section:
+    rows = tuple(
+        (f"{s.role} (withdrawn)" if s.withdrawal else s.role, s.by, _iso(s.on), s.reason, s.recorded_at,
+         signed_by_key.get((s.role, s.by, _iso(s.on)), UNSIGNED))
+        for s in portfolio.signoffs
+    )
+    table = Table("", ("role", "by", "date", "reason", "recorded at", "signed with key"), rows, "no sign-off yet")
+    return Section("signoffs", "Sign-offs", (), (table,))
+
+
+UNSIGNED = "not signed (recorded before signing keys)"
+
+
+def signoff_fingerprints(path: Path) -> dict[tuple[str, str, str], str]:
+    """The fingerprint (``SHA256:...``, as ``ssh-keygen -l`` prints it) of the key that signed the audit
+    entry adding each sign-off, by (role, by, date). Whether that key is the account's own is what
+    ``portfolio verify --trust`` checks; the pack shows which key it was."""
+    from portfolio_tui.domain.signatures import KEY_FIELD, fingerprint
+    from portfolio_tui.jsonfile import JsonFileError, loads_strict
+
+    try:
+        document = loads_strict(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, JsonFileError):
+        return {}
+    signoffs = document.get("signoffs") or {}
+    found: dict[tuple[str, str, str], str] = {}
+    for entry in (document.get("audit") or {}).values():
+        if not isinstance(entry, dict) or entry.get("table") != "signoffs" or entry.get("action") != "add":
+            continue
+        record = signoffs.get(str(entry.get("record")))
+        key = entry.get(KEY_FIELD)
+        if isinstance(record, dict) and isinstance(key, str):
+            try:
+                found[(str(record.get("role")), str(record.get("by")), str(record.get("on")))] = fingerprint(key)
+            except ValueError:
+                continue
+    return found
 
 
 def _verify_section(verified: list[tuple[bool, str]]) -> Section:
@@ -386,7 +409,8 @@ def for_portfolio(path: Path, as_of: date | None = None, generated_at: datetime 
     path = Path(path)
     session = PortfolioSession(path)
     portfolio, assessed = session.readiness(as_of or date.today())
-    return build(path, portfolio, session.standard, assessed, verify_lines(path), generated_at)
+    return build(path, portfolio, session.standard, assessed, verify_lines(path), generated_at,
+                 signoff_fingerprints(path))
 
 
 CASELOAD_COLUMNS = (

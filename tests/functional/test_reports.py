@@ -70,8 +70,9 @@ def test_html_pack_escapes_hostile_text_and_lists_signoffs(tmp_path: Path) -> No
         assert role in signoffs
     for day in ("2026-01-10", "2026-01-11", "2026-01-12"):
         assert day in signoffs
-    assert 'id="signatures"' in page  # the place for signature fingerprints, empty until sign-offs are signed
-    assert "not signed with a key" in page
+    from portfolio_tui.services.signing import own_key
+
+    assert signoffs.count(html.escape(own_key()["fingerprint"])) == 3  # each signed with the signer's key
 
 
 def test_markdown_pack_escapes_its_own_syntax(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -97,6 +98,9 @@ def test_pdf_text_has_every_criterion_and_signoff(tmp_path: Path) -> None:
     for role, day in (("assessor", "2026-01-10"), ("apprentice", "2026-01-11"), ("employer", "2026-01-12")):
         assert re.search(rf"{role}\s+\S+\s+{day}", signoffs), (role, signoffs[:400])
     assert "<script>alert('pwned')</script>" in text.replace("\n", "")
+    from portfolio_tui.services.signing import own_key
+
+    assert re.sub(r"\s", "", signoffs).count(own_key()["fingerprint"]) == 3  # wrapped in its cell
 
 
 @pytest.mark.parametrize("font", ["system DejaVu Sans", "bundled Roboto Mono"])
