@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
@@ -57,6 +58,10 @@ def changes(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
     return handler
 
 
+_INVALID_VALUE = re.compile(r"argument (\w+): invalid \w+ value: '(.*)'")
+"""argparse's message for a positional whose word does not convert (an id that is not a number)."""
+
+
 class Parser(argparse.ArgumentParser):
     """argparse with the conventions above: no abbreviations, unknown options named, one-line errors."""
 
@@ -65,7 +70,18 @@ class Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(2, f"{self.prog}: error: {self._missing_after_file(message) or message} (see --help)\n")
+
+    def _missing_after_file(self, message: str) -> str | None:
+        """With FILE optional before a required positional, ``evidence remove FILE`` gives FILE to the id,
+        and argparse calls it an invalid id; when that word names a path, say that the id is missing."""
+        found = _INVALID_VALUE.fullmatch(message)
+        if not found or not any(a.dest == "path" and a.nargs == "?" for a in self._actions):
+            return None
+        name, word = found.groups()
+        if not ("/" in word or word.endswith(".json") or os.path.exists(word)):
+            return None
+        return f"{name} is missing: '{word}' is the FILE, and the {name} goes after it"
 
     def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
         # A command's own parser (one with no subcommands) sees exactly its own arguments, so any

@@ -168,6 +168,17 @@ def test_a_misspelt_option_is_named_as_unknown_not_as_a_missing_one(own: Path) -
     bad_input(result, "unknown option --titel", "did you mean --title?")
 
 
+def test_a_file_given_without_the_id_after_it_says_the_id_is_missing(own: Path) -> None:
+    """`evidence remove FILE` (the id forgotten) is not "invalid int value: FILE": argparse gives the only
+    word to the required id, so the message says the id is missing after the file."""
+    before = own.read_bytes()
+    result = run("evidence", "remove", str(own))
+    bad_input(result, "id is missing", str(own))
+    assert "invalid int" not in result.stderr
+    assert own.read_bytes() == before
+    bad_input(run("evidence", "remove", "2x"), "invalid int value: '2x'")
+
+
 # Dates and hours ----------------------------------------------------------------------------------
 
 
