@@ -50,8 +50,8 @@ async def test_add_evidence_with_criteria_from_the_form(tmp_path: Path) -> None:
 @drive
 async def test_typing_in_the_criteria_list_searches_and_up_from_its_top_returns(tmp_path: Path) -> None:
     """After ticking one criterion, the apprentice types the next one's id straight away: the letters
-    go to the search box (not lost, so space does not untick the first), and up from the list's top
-    goes back to the search box."""
+    start a new search (not lost, so space does not untick the first), backspace edits the search,
+    and up from the list's top goes back to the search box."""
     path = make_portfolio(tmp_path)
     app = app_for(path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -65,12 +65,15 @@ async def test_typing_in_the_criteria_list_searches_and_up_from_its_top_returns(
         search.focus()
         await _type(pilot, "S3")
         await pilot.press("down", "space")
-        await pilot.press("backspace", "backspace", "K", "1")
+        await pilot.press("K", "1")  # straight after ticking S3: a new search, not "S3K1"
         await pilot.pause()
         assert app.focused is search and search.value == "K1"
-        await pilot.press("down", "space", "up")
+        await pilot.press("down", "space", "backspace")  # backspace edits the search
         await pilot.pause()
-        assert app.focused is search
+        assert app.focused is search and search.value == "K"
+        await pilot.press("1", "down", "up")
+        await pilot.pause()
+        assert app.focused is search and search.value == "K1"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         added = next(e for e in PortfolioService(path).load().evidence if e.title == "Shadowed the duty manager")

@@ -88,17 +88,24 @@ class CriteriaPicker(Vertical):
         elif focused is listing and event.key == "up" and not listing.highlighted:
             search.focus()
         elif focused is listing and event.key == "backspace":
-            search.value = search.value[:-1]
-            search.cursor_position = len(search.value)
-            search.focus()
+            self._search_again(search.value[:-1])
         elif focused is listing and event.is_printable and event.character not in (None, " "):
-            search.value += event.character
-            search.cursor_position = len(search.value)
-            search.focus()
+            self._search_again(event.character)
         else:
             return
         event.stop()
         event.prevent_default()
+
+    def _search_again(self, query: str) -> None:
+        """Back to the search box holding ``query``, the cursor after it: a new word starts a new search
+        (the last one's picks are made), backspace edits the last one. The box's select-all on focus
+        is held off for this focus, or the next key typed would replace what this one put there."""
+        search = self.query_one("#criteria-search", Input)
+        search.select_on_focus = False
+        search.value = query
+        search.cursor_position = len(query)
+        search.focus()
+        self.call_after_refresh(setattr, search, "select_on_focus", True)
 
     @on(SelectionList.SelectionToggled, "#criteria-list")
     def _toggled(self, event: SelectionList.SelectionToggled) -> None:
