@@ -37,7 +37,7 @@ from portfolio_tui.domain import audit_chain, roles
 from portfolio_tui.domain.roles import NotAllowed, Roster
 from portfolio_tui.domain.signatures import ROSTER, Anchors, is_signed
 from portfolio_tui.jsonfile import JsonFileError, loads_strict
-from portfolio_tui.store import keys, trust
+from portfolio_tui.store import keys, persistence, trust
 from portfolio_tui.store.errors import StoreError
 
 ROSTER_FILE = "roster.json"
@@ -252,7 +252,7 @@ def save_roster(folder: Path, roster: Roster, actor: str) -> Roster:
 
 def _write(folder: Path, roster: Roster, history: list[dict[str, Any]], changes: list[dict[str, Any]],
            actor: str) -> None:
-    at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    at = persistence.utc_now()
     signer = keys.own_signer()
     chained = list(history)
     for change in changes:
@@ -268,7 +268,7 @@ def _write(folder: Path, roster: Roster, history: list[dict[str, Any]], changes:
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     path = roster_path(folder)
     try:
-        sharing.atomic_write_text(path, text)
+        persistence.write_atomically(path, text.encode("utf-8"), as_new=True)
     except OSError as exc:
         raise RosterError(f"{path}: cannot write it ({_why(exc)}); the old roster is unchanged") from None
 
@@ -281,19 +281,10 @@ def _require_folder(folder: Path) -> None:
 @contextmanager
 def _lock(folder: Path) -> Iterator[None]:
     """Hold the roster's lock file (group read-write in a shared folder, so every tutor can take it)."""
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(folder / LOCK_FILE, timeout=LOCK_TIMEOUT_SECONDS, mode=sharing.file_mode_for(folder))
-    try:
-        lock.acquire()
-    except Timeout:
-        raise RosterError(f"{folder}: someone else is changing the roster; try again") from None
-    except OSError as exc:
-        raise RosterError(f"{folder / LOCK_FILE}: cannot lock the roster ({_why(exc)})") from None
-    try:
+    guard = persistence.FileLockGuard(folder / LOCK_FILE, LOCK_TIMEOUT_SECONDS)
+    with guard.held(busy=lambda: RosterError(f"{folder}: someone else is changing the roster; try again"),
+                    failed=lambda why: RosterError(f"{folder / LOCK_FILE}: cannot lock the roster ({why})")):
         yield
-    finally:
-        lock.release()
 
 
 def _why(exc: OSError | UnicodeDecodeError) -> str:

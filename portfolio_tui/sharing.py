@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 SHARED_FILE_MODE = 0o660
@@ -42,39 +41,6 @@ def prepare_new_file(fd: int, folder: Path) -> None:
                 os.fchown(fd, -1, folder_gid)
             except PermissionError:
                 pass
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text``: temp file in the same folder, fsync, ``os.replace``, fsync the folder.
-
-    Readers see the old file or the new one, never half of one. The new file gets
-    :func:`file_mode_for` its folder and the folder's group (:func:`prepare_new_file`).
-    """
-    folder = path.parent
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        prepare_new_file(fd, folder)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    fsync_folder(folder)
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (a no-op where folders cannot be opened, as on Windows)."""
-    flags = getattr(os, "O_DIRECTORY", None)
-    if flags is None:
-        return
-    fd = os.open(folder, os.O_RDONLY | flags)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def account_name(uid: int) -> str:

@@ -33,6 +33,7 @@ from typing import Any
 from portfolio_tui import sharing
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.report import KIND_FOLDERS, OTHER_FOLDER, CriterionEntry, EvidenceLine, Report
+from portfolio_tui.store import persistence
 
 FORMAT = "portfolio-tui-export"
 VERSION = 1
@@ -112,21 +113,14 @@ def export(path: Path, target: Path, report: Report, index_html: str, pages: dic
         "attachments": {d: (store / d[:2] / d).stat().st_size for d in digests},
         "generated_at": report.generated_at,
     }
-    folder = target.parent
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr(MANIFEST, json.dumps(manifest, indent=2) + "\n")
-            zf.writestr(path.name, data)
-            for digest in digests:
-                zf.write(store / digest[:2] / digest, _blob_member(path.stem, digest))
-            zf.writestr(INDEX, index_html)
-            for name, page in pages.items():
-                zf.writestr(name, page)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with persistence.writing_atomically(target) as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(MANIFEST, json.dumps(manifest, indent=2) + "\n")
+        zf.writestr(path.name, data)
+        for digest in digests:
+            zf.write(store / digest[:2] / digest, _blob_member(path.stem, digest))
+        zf.writestr(INDEX, index_html)
+        for name, page in pages.items():
+            zf.writestr(name, page)
     return ExportSummary(target, len(digests), len(pages))
 
 
@@ -270,7 +264,7 @@ def _place(dest: Path, name: str, data: bytes, blobs: dict[str, bytes], check: C
         if target.exists():
             raise InputError("DEST", f"{target} already exists; import into another folder")
         os.replace(staged, target)
-        sharing.fsync_folder(dest)
+        persistence.fsync_folder(dest)
     except OSError as exc:
         raise InputError("DEST", f"{dest}: cannot be written ({exc.strerror or exc})") from None
     finally:

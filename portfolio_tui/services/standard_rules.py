@@ -68,7 +68,7 @@ def install_rules(standard_id: str, text: str, shown_as: str) -> Path:
     problems = catalog.rules_problems(item.path, rules, shown_as)
     if problems:
         raise RulesRefused([f"{p}: {m}" if p.startswith(shown_as) else f"{shown_as}: {p}: {m}" for p, m in problems])
-    from portfolio_tui.store.storage import write_atomically
+    from portfolio_tui.store.persistence import write_atomically
 
     target = catalog.rules_path(item.path)
     try:

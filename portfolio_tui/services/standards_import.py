@@ -75,7 +75,7 @@ def import_standard(
 def _install(document: dict[str, Any]) -> ImportResult:
     import orjson
 
-    from portfolio_tui.store.storage import write_atomically
+    from portfolio_tui.store.persistence import write_atomically
 
     folder = locations.user_standards_dir()
     target = folder / f"{document['id']}.json"

@@ -24,12 +24,12 @@ history. The store writes the upgrade only when the old chain checks (``store.se
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from portfolio_tui import identity
 from portfolio_tui.store.errors import CorruptFile, NewerVersion
+from portfolio_tui.store.persistence import utc_now
 from portfolio_tui.store.records import RECORD_TABLES, TABLES
 
 CURRENT_VERSION = 3
@@ -109,7 +109,7 @@ def _v1_to_v2(doc: Document) -> Document:
     new["meta"] = {"1": {**doc["meta"]["1"], "schema_version": 2}}
     new["signoffs"] = _chained(doc.get("signoffs", {}))
     audit = _chained(doc.get("audit", {}))
-    at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    at = utc_now()
     by = identity.current_user()
     next_id = max(map(int, audit), default=0) + 1
     head = audit_chain.table_head(audit)
@@ -152,7 +152,7 @@ def backup_path(path: Path, version: int) -> Path:
     candidate = path.with_name(f"{path.name}.v{version}.bak")
     if not candidate.exists():
         return candidate
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = utc_now().replace("-", "").replace(":", "")
     n = 1
     while (candidate := path.with_name(f"{path.name}.v{version}.{stamp}-{n}.bak")).exists():
         n += 1

@@ -14,7 +14,6 @@ import stat
 import threading
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,21 +26,11 @@ from portfolio_tui.domain.signatures import AUDIT
 from portfolio_tui.store import change_log, constraints, keys, migrations, receipts, sealing, trust
 from portfolio_tui.store.errors import AlreadyExists, BreaksSchema, NotFound, StoreError, WriteFailed
 from portfolio_tui.store.lock import DEFAULT_TIMEOUT, PortfolioLock
+from portfolio_tui.store.persistence import link_target, utc_now, write_atomically
 from portfolio_tui.store.reading import Snapshot, object_of, portfolio_of
 from portfolio_tui.store.records import TABLES, AuditEntry, audit_from_record, check_document, to_record
-from portfolio_tui.store.storage import (
-    AtomicJSONStorage,
-    describe,
-    link_target,
-    remove_stale_temp_files,
-    write_atomically,
-)
+from portfolio_tui.store.storage import AtomicJSONStorage, describe, remove_stale_temp_files
 from portfolio_tui.store.transaction import Transaction
-
-
-def utc_now() -> str:
-    """An ISO-8601 UTC timestamp with seconds, as every record and audit entry carries."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class PortfolioStore:

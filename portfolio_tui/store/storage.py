@@ -26,8 +26,6 @@ import json
 import math
 import os
 import re
-import stat
-import tempfile
 from collections.abc import Iterable
 from contextlib import suppress
 from itertools import islice
@@ -37,15 +35,14 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from portfolio_tui import sharing
 from portfolio_tui.store import migrations
 from portfolio_tui.store.errors import WriteFailed
+from portfolio_tui.store.persistence import write_atomically
 from portfolio_tui.store.reading import HEAD_LIMIT, Document, Snapshot, head_of, read_snapshot, stat_key
 
 Dirty = dict[str, set[str]]
 """Table name -> ids of the records a transaction set, changed or removed."""
 
-WORLD_BITS = 0o007
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
@@ -220,94 +217,6 @@ def render(doc: Document, fragments: dict[str, dict[str, bytes]], dirty: Dirty |
 
 def _tail(mapping: dict[str, Any], count: int) -> list[str]:
     return list(islice(reversed(mapping), count))
-
-
-def _write_all(fd: int, chunks: list[bytes]) -> None:
-    for chunk in chunks:
-        view = memoryview(chunk)
-        while view:
-            view = view[os.write(fd, view):]
-
-
-def link_target(path: Path) -> Path:
-    """The file a symbolic link at ``path`` points to (``path`` itself when it is no link).
-
-    Replacing a link by renaming a temp file over it would turn the link into a separate copy and
-    leave the file it points to unchanged, so writes (and the lock, and the folder's roster) go to
-    the target.
-    """
-    return Path(os.path.realpath(path)) if os.path.islink(path) else path
-
-
-def write_atomically(path: Path, data: bytes | list[bytes], mode: int | None = None) -> os.stat_result:
-    """Replace ``path`` (or the file it links to) with ``data`` (bytes, or chunks written in order) all at once.
-
-    Temp file in the same folder, same permissions, fsync, ``os.replace``, fsync the folder.
-
-    An existing file keeps its mode, less any access for others, and its owner and group where the
-    OS allows. A new file gets :func:`sharing.prepare_new_file`'s mode and the folder's group, or
-    ``mode`` (less access for others) when given. On any failure the temp file is removed and
-    ``path`` is as it was.
-    """
-    path = link_target(path)
-    folder = path.parent
-    try:
-        existing: os.stat_result | None = os.stat(path)
-    except FileNotFoundError:
-        existing = None
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        try:
-            _copy_permissions(fd, temp, existing, mode)
-            _write_all(fd, [data] if isinstance(data, bytes) else data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temp)
-        raise
-    _fsync_folder(folder)
-    return os.stat(path)
-
-
-def _copy_permissions(fd: int, temp: str, existing: os.stat_result | None, mode: int | None) -> None:
-    if existing is None:
-        sharing.prepare_new_file(fd, Path(temp).parent)
-        if mode is not None:
-            _chmod(fd, temp, mode & ~WORLD_BITS)
-        return
-    _chmod(fd, temp, stat.S_IMODE(existing.st_mode) & ~WORLD_BITS)
-    if hasattr(os, "fchown"):
-        current = os.fstat(fd)
-        if (existing.st_uid, existing.st_gid) == (current.st_uid, current.st_gid):
-            return
-        try:
-            os.fchown(fd, existing.st_uid, existing.st_gid)
-        except OSError:
-            # Only root can give the file away; anyone may keep its group when they belong to it.
-            with suppress(OSError):
-                os.fchown(fd, -1, existing.st_gid)
-
-
-def _chmod(fd: int, temp: str, mode: int) -> None:
-    if hasattr(os, "fchmod"):
-        os.fchmod(fd, mode)
-    else:
-        os.chmod(temp, mode)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename durable; best effort, since the new file is already complete and in place."""
-    if os.name != "posix":
-        return
-    with suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def remove_stale_temp_files(path: Path) -> None:

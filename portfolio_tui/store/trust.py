@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from portfolio_tui import sharing
 from portfolio_tui.domain.signatures import Anchors, TrustFormatError, format_anchors, parse_anchors
+from portfolio_tui.store import persistence
 from portfolio_tui.store.errors import StoreError
 
 TRUST_ENV = "PORTFOLIO_TUI_TRUST"
@@ -80,17 +80,7 @@ def save_anchors(anchors: Anchors, explicit: Path | None = None) -> Path:
         path.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
         if path.exists():
             refuse_unsafe(path)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            os.fchmod(fd, ANCHOR_FILE_MODE)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(format_anchors(anchors))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        persistence.write_atomically(path, format_anchors(anchors).encode("utf-8"), ANCHOR_FILE_MODE, public=True)
     except OSError as exc:
         raise TrustError(f"{path}: cannot write the allowed-signers file ({_why(exc)}); it is unchanged") from None
     return path

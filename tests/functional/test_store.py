@@ -17,7 +17,7 @@ import pytest
 from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.services.portfolios import PortfolioService
-from portfolio_tui.store import migrations, storage
+from portfolio_tui.store import migrations, persistence, storage
 from portfolio_tui.store.errors import (
     AlreadyExists,
     ConflictError,
@@ -347,7 +347,7 @@ def test_failed_write_standing_in_for_a_full_disk(tmp_path: Path, monkeypatch: p
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     with monkeypatch.context() as patch:
-        patch.setattr(storage.os, "write", full)
+        patch.setattr(persistence.os, "write", full)
         with pytest.raises(WriteFailed) as caught:
             add(service, "Never saved")
     assert "disk is full" in str(caught.value) and str(path) in str(caught.value)
@@ -366,7 +366,7 @@ def test_failed_fsync_leaves_the_original(tmp_path: Path, monkeypatch: pytest.Mo
     def failing(fd: int) -> None:
         raise OSError(errno.EIO, os.strerror(errno.EIO))
 
-    monkeypatch.setattr(storage.os, "fsync", failing)
+    monkeypatch.setattr(persistence.os, "fsync", failing)
     with pytest.raises(WriteFailed, match="could not save"):
         add(PortfolioService(path, ACTOR))
     monkeypatch.undo()
@@ -384,7 +384,7 @@ def test_read_only_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         def refuse(*args: object, **kwargs: object) -> None:
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
-        monkeypatch.setattr(storage.tempfile, "mkstemp", refuse)
+        monkeypatch.setattr(persistence.tempfile, "mkstemp", refuse)
     else:
         folder.chmod(0o555)
     try:

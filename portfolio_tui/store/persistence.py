@@ -1,0 +1,173 @@
+"""Every file the app writes, written one way: whole or not at all, under a lock, stamped by one clock.
+
+Portfolios, their backups, the roster, the allowed-signers file, installed standards, reports and
+export archives all go through :func:`writing_atomically` (temp file in the same folder, fsync,
+``os.replace``, fsync the folder: a reader sees the old file or the new one, never half of one),
+changes that must not interleave hold a :class:`FileLockGuard`, and every record, audit entry and
+roster change is stamped by :func:`utc_now`. File modes follow ``sharing``: group read-write in a
+shared cohort folder, private elsewhere, never anything for others unless the file is public.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from portfolio_tui import sharing
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
+
+WORLD_BITS = 0o007
+
+
+def utc_now() -> str:
+    """An ISO-8601 UTC timestamp with seconds, as every record, audit entry and roster change carries."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@contextmanager
+def writing_atomically(
+    path: Path, mode: int | None = None, *, public: bool = False, as_new: bool = False
+) -> Iterator[BinaryIO]:
+    """Write ``path`` through the yielded binary file; it replaces ``path`` only when the body ends well.
+
+    An existing file keeps its mode, less any access for others, and its owner and group where the
+    OS allows. A new file gets :func:`sharing.prepare_new_file`'s mode and the folder's group, or
+    ``mode`` (less access for others) when given. A ``public`` file (the allowed signers: public
+    keys) gets exactly ``mode``. A file written ``as_new`` (the roster, whose owner must be its last
+    writer) gets a new file's mode and group whatever it replaces. On any failure the temp file is
+    removed and ``path`` is as it was.
+    """
+    with _temp_beside(path, mode, public, as_new) as fd, os.fdopen(fd, "wb", closefd=False) as handle:
+        yield handle
+
+
+def write_atomically(path: Path, data: bytes | list[bytes], mode: int | None = None, *,
+                     public: bool = False, as_new: bool = False) -> os.stat_result:
+    """Replace ``path`` with ``data`` (bytes, or chunks written in order) all at once, as
+    :func:`writing_atomically` does; returns the new file's ``stat``."""
+    with _temp_beside(path, mode, public, as_new) as fd:
+        for chunk in [data] if isinstance(data, bytes) else data:
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(fd, view):]
+    return os.stat(path)
+
+
+def link_target(path: Path) -> Path:
+    """The file a symbolic link at ``path`` points to (``path`` itself when it is no link).
+
+    Replacing a link by renaming a temp file over it would turn the link into a separate copy and
+    leave the file it points to unchanged, so writes (and the lock, and the folder's roster) go to
+    the target.
+    """
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+
+
+@contextmanager
+def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool) -> Iterator[int]:
+    """A temp file in the folder of ``path`` (or of the file it links to), open as the yielded fd;
+    fsynced and renamed over that file after."""
+    path = link_target(path)
+    folder = path.parent
+    try:
+        existing: os.stat_result | None = None if as_new else os.stat(path)
+    except FileNotFoundError:
+        existing = None
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        try:
+            if public and mode is not None:
+                _chmod(fd, temp, mode)
+            else:
+                _copy_permissions(fd, temp, existing, mode)
+            yield fd
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temp)
+        raise
+    fsync_folder(folder)
+
+
+def _copy_permissions(fd: int, temp: str, existing: os.stat_result | None, mode: int | None) -> None:
+    if existing is None:
+        sharing.prepare_new_file(fd, Path(temp).parent)
+        if mode is not None:
+            _chmod(fd, temp, mode & ~WORLD_BITS)
+        return
+    _chmod(fd, temp, stat.S_IMODE(existing.st_mode) & ~WORLD_BITS)
+    if hasattr(os, "fchown"):
+        current = os.fstat(fd)
+        if (existing.st_uid, existing.st_gid) == (current.st_uid, current.st_gid):
+            return
+        try:
+            os.fchown(fd, existing.st_uid, existing.st_gid)
+        except OSError:
+            # Only root can give the file away; anyone may keep its group when they belong to it.
+            with suppress(OSError):
+                os.fchown(fd, -1, existing.st_gid)
+
+
+def _chmod(fd: int, temp: str, mode: int) -> None:
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)
+    else:
+        os.chmod(temp, mode)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make the rename durable; best effort, since the new file is already complete and in place."""
+    if os.name != "posix":
+        return
+    with suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class FileLockGuard:
+    """A lock file beside what it guards, reused across changes (building a ``FileLock`` costs more than
+    taking it). ``filelock`` uses ``flock`` on Unix and ``msvcrt`` on Windows, and the OS drops the lock
+    when a process dies, so a crashed writer never leaves a file locked. The lock file gets the mode
+    ``sharing`` gives new files in its folder, so everyone in a cohort's group can take it."""
+
+    def __init__(self, lock_file: Path, timeout: float):
+        self.lock_file = lock_file
+        self.timeout = timeout
+        self._lock: BaseFileLock | None = None
+
+    @contextmanager
+    def held(self, *, busy: Callable[[], Exception], failed: Callable[[str], Exception]) -> Iterator[None]:
+        """Hold the lock for the body; ``busy()`` is raised after the timeout, ``failed(reason)`` when
+        the lock file cannot be made (a read-only folder, say)."""
+        from filelock import FileLock, Timeout
+
+        try:
+            lock = self._lock
+            if lock is None:
+                mode = sharing.file_mode_for(self.lock_file.parent)
+                lock = self._lock = FileLock(str(self.lock_file), timeout=self.timeout, mode=mode, thread_local=False)
+            lock.acquire()
+        except Timeout:
+            raise busy() from None
+        except OSError as exc:
+            denied = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+            raise failed("the folder is read-only" if denied else (exc.strerror or str(exc))) from None
+        try:
+            yield
+        finally:
+            lock.release()
