@@ -68,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         from portfolio_tui.cli.tui_commands import open_default
 
         handler = open_default
+    from portfolio_tui.cli.refusals import name_options
+
+    name_options(conventions.options_of(parser, handler))
     try:
         conventions.fill_in_portfolio(args)
         if getattr(handler, "changes", False):

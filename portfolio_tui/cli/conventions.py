@@ -115,6 +115,14 @@ def walk(parser: argparse.ArgumentParser, names: tuple[str, ...] = ()) -> Iterat
                 yield from walk(child, (*names, name))
 
 
+def options_of(parser: argparse.ArgumentParser, handler: Callable[..., Any]) -> dict[str, str]:
+    """The long options of the command ``handler`` runs, by ``dest``: how a refusal names a field."""
+    for _names, command in walk(parser):
+        if command.get_default("func") is handler:
+            return {a.dest: max(a.option_strings, key=len) for a in command._actions if a.option_strings}
+    return {}
+
+
 def apply(parser: argparse.ArgumentParser) -> None:
     """Give every command in the tree the conventions this module describes."""
     for _names, command in walk(parser):

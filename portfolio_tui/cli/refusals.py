@@ -8,13 +8,41 @@ this OS account may not do it (the message says who may).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from portfolio_tui.cli.errors import BAD_INPUT, CliError
 from portfolio_tui.domain.text import clean_text
 
 NOT_NOW = 1
+
+DESTS = {
+    "otj_target_hours": "otj_target",
+    "contracted_hours_per_week": "contracted_hours",
+    "epa_presentation": "epa_date",
+    "planned_end": "end",
+    "review_cadence_agreed_by": "review_agreed_by",
+    "english_maths_decision": "english_maths",
+    "achieved_on": "date",
+}
+"""A service's name for a field -> the argparse ``dest`` that carries it, where the two differ."""
+
+_options: ContextVar[Mapping[str, str] | None] = ContextVar("options", default=None)
+
+
+def name_options(options: Mapping[str, str]) -> None:
+    """The running command's options by ``dest`` (``otj_target`` -> ``--otj-target``), set by ``main``."""
+    _options.set(options)
+
+
+def cli_names() -> dict[str, str]:
+    """Each service field whose name is not what the user typed -> the running command's option for it
+    (``otj_target_hours`` -> ``--otj-target``); a one-word field (``title``) already reads as its option."""
+    options = _options.get() or {}
+    names = {dest: option for dest, option in options.items() if "_" in dest}
+    names.update({field: options[dest] for field, dest in DESTS.items() if dest in options})
+    return names
 
 
 @contextmanager
@@ -33,8 +61,17 @@ def _refusal(exc: Exception) -> CliError | None:
     # The error classes are imported only once something failed, so a command that succeeds does
     # not pay for importing the roles module.
     from portfolio_tui.domain.roles import NotAllowed
-    from portfolio_tui.services.errors import ConflictError, LockTimeout, ServiceError, StoreError, WriteFailed
+    from portfolio_tui.services.errors import (
+        ConflictError,
+        InputError,
+        LockTimeout,
+        ServiceError,
+        StoreError,
+        WriteFailed,
+    )
 
+    if isinstance(exc, InputError):
+        return CliError(clean_text(exc.named(cli_names())), BAD_INPUT)
     if isinstance(exc, (NotAllowed, ConflictError, WriteFailed, LockTimeout)):
         return CliError(clean_text(str(exc)), NOT_NOW)
     if isinstance(exc, (ServiceError, StoreError)):

@@ -7,6 +7,8 @@ from this module and never from the store.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from portfolio_tui.roster import RosterError
 from portfolio_tui.store.errors import (
     ConflictError,
@@ -36,6 +38,11 @@ class InputError(ServiceError):
         self.field = field
         self.message = message
         super().__init__(f"{field}: {message}")
+
+    def named(self, names: Mapping[str, str]) -> str:
+        """The one line as an interface shows it: the field by that interface's name for it (the CLI's
+        option, ``--otj-target``; the form's label), or the service's name when it has none."""
+        return f"{names.get(self.field, self.field)}: {self.message}"
 
 
 class StandardMissing(ServiceError):

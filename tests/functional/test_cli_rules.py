@@ -96,8 +96,8 @@ def test_recording_progress_changes_the_gateway(odo: Path, capsys) -> None:
         (["grade", "record", "{p}", "--component", "juggling", "--grade", "pass"], "component"),
         (["grade", "record", "{p}", "--method", "observation", "--pass-met", "3"], "kind"),
         (["break", "add", "{p}", "--start", "2026-03-01", "--end", "2026-02-01"], "end"),
-        (["learner", "set", "{p}", "--contracted-hours", "0"], "contracted_hours_per_week"),
-        (["learner", "set", "{p}", "--epa-date", "2020-01-01"], "epa_presentation"),
+        (["learner", "set", "{p}", "--contracted-hours", "0"], "--contracted-hours: "),
+        (["learner", "set", "{p}", "--epa-date", "2020-01-01"], "--epa-date: "),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_changes_nothing(odo: Path, capsys, argv: list[str], field: str) -> None:
@@ -114,3 +114,21 @@ def test_learner_set_feeds_the_rules(odo: Path, capsys) -> None:
     doc = json.loads(out)["portfolios"][0]
     assert doc["otj"]["target"] == 250
     assert {m["key"]: m["date"] for m in doc["milestones"]}["presentation"] == "2027-01-15"
+
+
+def test_bad_input_names_the_option_the_user_typed(tmp_path, capsys) -> None:
+    """A service's field (otj_target_hours) is named as the CLI names it (--otj-target); one line, exit 2,
+    the file unchanged byte for byte."""
+    from portfolio_tui.cli import main
+    from tests.functional.store_helpers import new_portfolio
+
+    path = new_portfolio(tmp_path)
+    before = path.read_bytes()
+    for option, value, shown in (("--otj-target", "lots", "--otj-target: "),
+                                 ("--contracted-hours", "99", "--contracted-hours: "),
+                                 ("--epa-date", "31/02/2026", "--epa-date: ")):
+        assert main(["learner", "set", str(path), option, value]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"portfolio: {shown}") and err.count("\n") == 1, err
+        assert "otj_target_hours" not in err and "contracted_hours_per_week" not in err
+    assert path.read_bytes() == before
