@@ -92,30 +92,25 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     from rich.table import Table
 
+    out = console()
+    wide = out.width >= 110  # the criteria count and origin only where they fit beside the title
     table = Table(title="Installed standards", title_justify="left")
     table.add_column("id", no_wrap=True)
-    table.add_column("title", min_width=20, ratio=1)
+    table.add_column("title", min_width=18, ratio=1)
     table.add_column("reference", max_width=12, overflow="ellipsis", no_wrap=True)
-    table.add_column("version", max_width=12, overflow="ellipsis", no_wrap=True)
-    table.add_column("status", min_width=10, max_width=21)
-    for column in ("level", "criteria", "origin"):
+    table.add_column("version", max_width=8, overflow="ellipsis", no_wrap=True)
+    table.add_column("status", min_width=10, max_width=21 if wide else 12)
+    extra = ("level", "criteria", "origin") if wide else ()
+    for column in extra:
         table.add_column(column, no_wrap=True)
     for i in items:
         row = summary(i)
         title = text(row["title"])
         if row["missing"]:
             title.append(f" (partial: {row['missing']})", style="yellow")
-        table.add_row(
-            text(row["id"]),
-            title,
-            text(row["reference"] or "-"),
-            text(row["version"]),
-            text(row["status"] or "-"),
-            str(row["level"]),
-            str(row["criteria"]),
-            row["origin"],
-        )
-    out = console()
+        cells = {"level": str(row["level"]), "criteria": str(row["criteria"]), "origin": row["origin"]}
+        table.add_row(text(row["id"]), title, text(row["reference"] or "-"), text(row["version"]),
+                      text(row["status"] or "-"), *(cells[c] for c in extra))
     out.print(table)
     for b in broken:
         out.print(text(f"not loaded: {b.path}: {b.problems[0][0]}: {b.problems[0][1]}", "red"))

@@ -374,3 +374,14 @@ def test_readme_command_table_names_every_command_and_only_real_ones() -> None:
     real = {names for names, _ in walk(build_parser()) if names}
     assert {(c,) for c in COMMANDS} <= named, "a command is missing from README's table"
     assert named - {("portfolio",)} <= real, "README's table names a command that does not exist"
+
+
+def test_standards_list_fits_80_columns_with_reference_version_and_status() -> None:
+    result = run("standards", "list", env=os.environ | {"COLUMNS": "80"})
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    header = next(line for line in lines if "title" in line)
+    for column in ("id", "title", "reference", "version", "status"):
+        assert f" {column} " in header
+    assert all("││" not in line for line in lines), "no column squeezed to nothing"
