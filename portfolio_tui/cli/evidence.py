@@ -93,13 +93,23 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def evidence_as_json(evidence: Any) -> dict[str, Any]:
+def evidence_as_json(evidence: Any, path: Path | None = None) -> dict[str, Any]:
+    """One piece as ``evidence list --json`` gives it; with the portfolio's ``path``, each kept file's
+    name, size, type and where it is kept (``attachments``)."""
     data = asdict(evidence)
     data["date"] = evidence.date.isoformat()
     data["criteria"], data["files"] = list(evidence.criteria), list(evidence.files)
     data["judgements"] = [asdict(j) for j in evidence.judgements]
     data["kind_label"] = evidence.kind_label
     data["status"] = evidence.status
+    if path is not None:
+        from portfolio_tui.services.attachments import shown
+
+        data["attachments"] = [
+            {"name": f.attachment.name, "sha256": f.attachment.digest or None, "size": f.size,
+             "type": f.attachment.type, "location": f.location}
+            for f in shown(path, evidence.files)
+        ]
     return data
 
 
@@ -110,7 +120,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         warn_if_read_only(service)
     items = portfolio.evidence if args.all else portfolio.live_evidence
     if args.json:
-        print_json({"path": str(args.path), "evidence": [evidence_as_json(e) for e in items]})
+        print_json({"path": str(args.path), "evidence": [evidence_as_json(e, service.path) for e in items]})
         return 0
     from rich.table import Table
 

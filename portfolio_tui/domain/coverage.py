@@ -58,11 +58,11 @@ def coverage(standard: Standard, evidence: Iterable[Evidence]) -> dict[str, Crit
     for piece in evidence:
         if piece.deleted:
             continue
-        facts = (piece.id, piece.simulated, piece.accepted)  # worked out once, not once per criterion
+        accepted_for = piece.accepted_criteria  # worked out once, not once per criterion
         for cid in dict.fromkeys(piece.criteria):
             pieces = tagged.get(cid)
             if pieces is not None:
-                pieces.append(facts)
+                pieces.append((piece.id, piece.simulated, cid in accepted_for))
     out = {}
     for cid, criterion in criteria.items():
         counting = tagged[cid]
@@ -128,3 +128,10 @@ def duty_coverage(standard: Standard, cov: dict[str, CriterionCoverage]) -> list
 def missing(standard: Standard, cov: dict[str, CriterionCoverage]) -> list[str]:
     """Ids of the criteria required for gateway that are not fully covered, in the standard's order."""
     return [c.id for c in standard.all_criteria() if c.required_for_gateway and cov[c.id].state != "full"]
+
+
+def distinction_summary(standard: Standard, cov: dict[str, CriterionCoverage]) -> CoverageSummary:
+    """Counts over the EPA's distinction criteria: they raise the grade, so they are counted apart
+    from the criteria required for gateway (``total`` 0 when the standard has none)."""
+    states = [cov[c.id].state for c in standard.all_criteria() if c.band == "distinction"]
+    return CoverageSummary(states.count("full"), states.count("partial"), states.count("none"), len(states))

@@ -38,6 +38,8 @@ class Judgement:
     feedback: str
     by: str
     at: str
+    criterion: str = ""
+    """The one criterion judged ("" for the whole piece: every criterion it is tagged to)."""
 
 
 @dataclass(frozen=True)
@@ -61,19 +63,42 @@ class Evidence:
 
     @property
     def status(self) -> str:
-        """``accepted``, ``referred`` or ``submitted`` (awaiting assessment): the latest judgement wins.
+        """``accepted``, ``referred`` or ``submitted`` (awaiting assessment): for each criterion the latest
+        judgement of it (or of the whole piece) wins; one referred criterion refers the piece, and it is
+        accepted once every criterion is.
 
         A piece changed after it was accepted carries a :data:`REOPEN` mark last, so it is awaiting
         assessment again and counts towards coverage only once a tutor accepts it as it now stands.
         """
         if not self.judgements:
             return "submitted"
-        outcome = self.judgements[-1].outcome
-        return "accepted" if outcome == ACCEPT else "referred" if outcome == REFER else "submitted"
+        if not self.criteria or not any(j.criterion for j in self.judgements):
+            outcome = self.judgements[-1].outcome
+            return "accepted" if outcome == ACCEPT else "referred" if outcome == REFER else "submitted"
+        outcomes = [self.outcome_for(c) for c in self.criteria]
+        if REFER in outcomes:
+            return "referred"
+        return "accepted" if all(o == ACCEPT for o in outcomes) else "submitted"
 
     @property
     def accepted(self) -> bool:
         return self.status == "accepted"
+
+    def outcome_for(self, criterion: str) -> str | None:
+        """The latest judgement of ``criterion`` on this piece (its own or the whole piece's), if any."""
+        for judgement in reversed(self.judgements):
+            if judgement.criterion in ("", criterion):
+                return judgement.outcome
+        return None
+
+    @property
+    def accepted_criteria(self) -> frozenset[str]:
+        """The criteria this piece counts as accepted for."""
+        if not self.judgements:
+            return frozenset()
+        if not any(j.criterion for j in self.judgements):
+            return frozenset(self.criteria) if self.judgements[-1].outcome == ACCEPT else frozenset()
+        return frozenset(c for c in self.criteria if self.outcome_for(c) == ACCEPT)
 
     @property
     def kind_label(self) -> str:
@@ -86,3 +111,7 @@ def reopening(evidence: Evidence, changed: Iterable[str], by: str, at: str) -> J
     if not evidence.accepted or not judged:
         return None
     return Judgement(REOPEN, f"changed {', '.join(judged)} after it was accepted; awaiting assessment again", by, at)
+
+def awaiting_assessment(evidence: Iterable[Evidence]) -> int:
+    """How many live pieces no tutor has judged in full yet (the caseload's "to assess" column)."""
+    return sum(1 for e in evidence if not e.deleted and e.status == "submitted")

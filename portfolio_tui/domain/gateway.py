@@ -58,6 +58,7 @@ from dateutil.relativedelta import relativedelta
 
 from portfolio_tui.domain import coverage as cov_rules
 from portfolio_tui.domain import funding_rules
+from portfolio_tui.domain.evidence import awaiting_assessment
 from portfolio_tui.domain.grading import FAIL, REFER_GRADE, REFERRAL, Prediction, aggregate_mark, listed, predict
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.learning_months import quiet_months
@@ -108,6 +109,10 @@ class ReadinessReport:
     duties: tuple[cov_rules.DutyCoverage, ...] = ()
     signoffs: tuple[SignOff, ...] = ()
     """Every sign-off and withdrawal, in the order made, each with its reason."""
+    awaiting_assessment: int = 0
+    """Live evidence no tutor has judged in full yet."""
+    distinction: cov_rules.CoverageSummary | None = None
+    """Coverage of the EPA's distinction criteria, counted apart (``None`` when the standard has none)."""
 
     @property
     def next_milestone(self) -> Milestone | None:
@@ -129,6 +134,8 @@ class ReadinessReport:
             "effective_end": iso(self.effective_end),
             "gateway_date": iso(self.gateway_date),
             "coverage": _summary_dict(self.coverage),
+            "distinction": _summary_dict(self.distinction) if self.distinction else None,
+            "awaiting_assessment": self.awaiting_assessment,
             "groups": [{"id": g.group_id, "title": g.title, **_summary_dict(g.summary)} for g in self.groups],
             "missing": list(self.missing),
             "signoffs": [
@@ -535,4 +542,7 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
         ),
         duties=tuple(cov_rules.duty_coverage(standard, criteria)),
         signoffs=portfolio.signoffs,
+        awaiting_assessment=awaiting_assessment(portfolio.evidence),
+        distinction=cov_rules.distinction_summary(standard, criteria) if any(
+            c.band == "distinction" for c in standard.all_criteria()) else None,
     )

@@ -536,3 +536,42 @@ def validate_grade_values(standard: Standard, kind: str, values: Any) -> list[st
     if "by" in values and not isinstance(values["by"], str):
         problems.append("by: must be a name")
     return problems
+
+
+GRADE_TEXT_HINTS: dict[str, str] = {
+    "mark-sheet": "section=mark ... (e.g. s1=14 s2=9), role=qa for a second marker",
+    "per-method-thresholds": "method=ID pass_met=N distinction_met=N",
+    "weighted-components": "component=ID grade=fail|pass|distinction",
+}
+"""How a result is typed in one line, per recorded kind (the TUI's grade form shows it)."""
+
+
+def parse_grade_text(kind: str, text: str) -> dict[str, Any]:
+    """A result typed as ``key=value`` words into a grade record's values (checked later against the
+    standard by :func:`validate_grade_values`); ``ValueError`` says which word is wrong."""
+    pairs: dict[str, str] = {}
+    for word in text.split():
+        key, sep, value = word.partition("=")
+        if not sep or not key or not value:
+            raise ValueError(f"expected key=value, got {word!r}")
+        pairs[key] = value
+
+    def whole(key: str, value: str) -> int:
+        if not value.lstrip("-").isdigit():
+            raise ValueError(f"{key}: expected a whole number, got {value!r}")
+        return int(value)
+
+    if kind == "mark-sheet":
+        role = pairs.pop("role", "assessor")
+        return {"role": role, "sections": {k: whole(k, v) for k, v in pairs.items()}}
+    if kind == "per-method-thresholds":
+        values: dict[str, Any] = {"method": pairs.pop("method", "")}
+        for key in ("pass_met", "distinction_met"):
+            values[key] = whole(key, pairs.pop(key, "0"))
+    elif kind == "weighted-components":
+        values = {"component": pairs.pop("component", ""), "grade": pairs.pop("grade", "")}
+    else:
+        raise ValueError(f"{kind} results are not recorded as a grade")
+    if pairs:
+        raise ValueError(f"unknown {', '.join(pairs)} (expected {GRADE_TEXT_HINTS[kind]})")
+    return values

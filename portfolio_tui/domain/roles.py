@@ -61,7 +61,7 @@ ACTIONS: dict[str, _Rule] = {
     "evidence.assess": _Rule((TUTOR,), "accept or refer evidence in"),
     "grade.record": _Rule((TUTOR,), "record grades in"),
     "employer.confirm": _Rule((LINE_MANAGER,), "record the employer's confirmation in"),
-    "comment": _Rule((LINE_MANAGER, TUTOR), "comment on"),
+    "comment": _Rule((APPRENTICE, LINE_MANAGER, TUTOR), "comment on evidence in"),
     "signoff.assessor": _Rule((TUTOR,), "sign off the gateway as assessor for"),
     "signoff.apprentice": _Rule((APPRENTICE,), "sign off the gateway as apprentice for"),
     "signoff.employer": _Rule((LINE_MANAGER,), "sign off the gateway as employer for"),

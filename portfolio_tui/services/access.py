@@ -32,6 +32,7 @@ TABLE_ACTIONS: dict[str, str] = {
     "checklist": "progress.record",
     "milestones": "progress.record",
     "grades": "grade.record",
+    "comments": "comment",
 }
 """The action that changing a record of each table needs (sign-offs, evidence and the employer's
 confirmation are decided by :func:`record_actions`, from the record and the change)."""

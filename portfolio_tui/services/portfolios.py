@@ -22,10 +22,11 @@ from typing import Any, Self
 
 from portfolio_tui import catalog
 from portfolio_tui.domain import roles
-from portfolio_tui.domain.evidence import ACCEPT, Evidence, reopening
+from portfolio_tui.domain.evidence import ACCEPT, REFER, Evidence, reopening
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.standard import Standard
+from portfolio_tui.services import attachments
 from portfolio_tui.services import validation as check
 from portfolio_tui.services.access import authorize, record_actions
 from portfolio_tui.services.errors import InputError, StandardMissing
@@ -172,8 +173,11 @@ class PortfolioService:
             standard, as_of,
         )
         check.real_work("criteria", values["criteria"], standard, values["simulated"])
+        pending = attachments.check(self.path, values["files"])
+        values["files"] = pending.entries
         record = to_record(Evidence(id=0, **values))
         with self.transaction("evidence.add") as tx:
+            attachments.keep(self.path, pending)  # only once the account may add: a refusal copies nothing
             new_id = tx.insert("evidence", record, detail=f"added evidence '{values['title']}'")
             return tx.record_object("evidence", new_id)
 
@@ -186,7 +190,13 @@ class PortfolioService:
             raise TypeError(f"evidence has no editable field(s) {', '.join(sorted(unknown))}")
         standard = self.standard
         values = self._evidence_values(changes, standard, as_of)
+        pending = None
+        if "files" in values:
+            pending = attachments.check(self.path, values["files"], self.store.evidence(evidence_id).files)
+            values["files"] = pending.entries
         with self.transaction("evidence.edit") as tx:
+            if pending is not None:
+                attachments.keep(self.path, pending)
             current = self._live(tx, evidence_id)
             merged = replace(current, **values)
             if "criteria" in values or "simulated" in values:
@@ -239,15 +249,31 @@ class PortfolioService:
 
     def assess(self, evidence_id: int, outcome: str, feedback: str, expected_rev: int | None = None) -> Evidence:
         """Record an assessor's judgement (accept or refer) with the OS account and the time."""
-        outcome = check.outcome(outcome)
+        return self.assess_criteria(evidence_id, {"": outcome}, feedback, expected_rev)
+
+    def assess_criteria(
+        self, evidence_id: int, outcomes: dict[str, str], feedback: str, expected_rev: int | None = None
+    ) -> Evidence:
+        """Judge a piece criterion by criterion (``{"K1": "accept", "S2": "refer"}``; ``""`` is the whole
+        piece), one feedback for all, in one change. Every criterion judged must be one the piece is
+        tagged to; when all are judged alike it is one judgement of the whole piece."""
+        if not outcomes:
+            raise InputError("outcome", "judge at least one criterion")
+        checked = {cid: check.outcome(value) for cid, value in outcomes.items()}
         feedback = check.text("feedback", feedback, required=True, multiline=True)
         with self.transaction("evidence.assess") as tx:
             current = self._live(tx, evidence_id)
+            unknown = [cid for cid in checked if cid and cid not in current.criteria]
+            if unknown:
+                raise InputError("criteria", f"evidence {evidence_id} is not tagged to {', '.join(unknown)}")
+            if set(checked) == set(current.criteria) and len(set(checked.values())) == 1:
+                checked = {"": next(iter(checked.values()))}
             judgements = tx.get("evidence", evidence_id).get("judgements", [])
-            judgements.append({"outcome": outcome, "feedback": feedback, "by": tx.actor, "at": tx.now})
-            verb = "accepted" if outcome == ACCEPT else "referred"
+            for cid, outcome in checked.items():
+                judgement = {"outcome": outcome, "feedback": feedback, "by": tx.actor, "at": tx.now}
+                judgements.append(judgement | ({"criterion": cid} if cid else {}))
             tx.update("evidence", evidence_id, {"judgements": judgements}, expected_rev, action="assess",
-                      detail=f"{verb} evidence '{current.title}'")
+                      detail=f"{_judged(checked)} evidence '{current.title}'")
             return tx.record_object("evidence", evidence_id)
 
     # Generic record access for the other tables (reviews, otj, breaks, ...): services/records.py
@@ -351,3 +377,15 @@ class PortfolioService:
         if current.deleted:
             raise InputError("evidence", f"evidence {evidence_id} has been removed; restore it first")
         return current
+
+
+def _judged(outcomes: dict[str, str]) -> str:
+    """``accepted``, or ``accepted K1, S2; referred S3`` for a judgement criterion by criterion."""
+    if set(outcomes) == {""}:
+        return "accepted" if outcomes[""] == ACCEPT else "referred"
+    parts = []
+    for outcome, verb in ((ACCEPT, "accepted"), (REFER, "referred")):
+        named = [cid for cid, value in outcomes.items() if value == outcome]
+        if named:
+            parts.append(f"{verb} {', '.join(named)} of")
+    return "; ".join(parts)

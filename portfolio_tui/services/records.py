@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from portfolio_tui.domain import funding_rules, grading
+from portfolio_tui.domain.comments import Comment
 from portfolio_tui.domain.learner import ENGLISH_MATHS_DECISIONS, Learner
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.progress import (
@@ -32,6 +33,7 @@ from portfolio_tui.services import validation as check
 from portfolio_tui.services.access import EMPLOYER_CONFIRMATION
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.store.errors import NotFound
 from portfolio_tui.store.records import to_record
 
 
@@ -349,3 +351,28 @@ def _named_rule_fields(
     elif prior_learning_reason is not None or prior_learning_agreed_by is not None:
         raise InputError("prior_learning_hours", "give the prior learning hours with their reason and who agreed")
     return changes
+
+
+def add_comment(svc: PortfolioService, evidence_id: int, text: str) -> int:
+    """A comment on one live piece of evidence; who wrote it and when are the record's own."""
+    body = check.text("comment", text, required=True, multiline=True)
+    try:
+        piece = svc.evidence(evidence_id)
+    except NotFound:
+        piece = None
+    if piece is None or piece.deleted:
+        raise InputError("evidence", f"no evidence {evidence_id} to comment on")
+    return svc.add_record("comments", to_record(Comment(id=0, evidence=evidence_id, text=body)),
+                          detail=f"commented on evidence '{piece.title}'")
+
+
+def sign_review(svc: PortfolioService, review_id: int, name: str) -> None:
+    """Add one party's confirmation (their name) to a recorded review, as a line manager does for the employer."""
+    signer = check.text("signed_by", name, required=True)
+    review = next((r for r in svc.load().reviews if r.id == review_id), None)
+    if review is None:
+        raise InputError("review", f"no review with id {review_id}")
+    if signer in review.signed_by:
+        raise InputError("signed_by", f"{signer} has already confirmed the review of {review.date.isoformat()}")
+    svc.update_record("reviews", review_id, {"signed_by": [*review.signed_by, signer]},
+                      detail=f"{signer} confirmed the review of {review.date.isoformat()}")

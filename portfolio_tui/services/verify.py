@@ -17,18 +17,19 @@ from typing import Any
 
 from portfolio_tui import roster as roster_io
 from portfolio_tui import sharing
-from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain import attachments, audit_chain
 from portfolio_tui.domain.audit_chain import Break
 from portfolio_tui.domain.signatures import Anchors
 from portfolio_tui.jsonfile import JsonFileError, loads_strict
 from portfolio_tui.services import signature_check
 from portfolio_tui.services.errors import ServiceError
-from portfolio_tui.store import receipts
+from portfolio_tui.store import file_store, receipts
 from portfolio_tui.store.files import portfolio_files
 
 UNREADABLE = "unreadable"
 ROSTER = "roster"
 MISSING_ROSTER = "roster-missing"
+STORED_FILE = "stored-file"
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def verify_file(path: Path, anchors: Anchors | None = None, *, roster_reported: 
         return FileReport(path, [Break(str(path.name), UNREADABLE, _why(exc))])
     if not isinstance(document, Mapping):
         return FileReport(path, [Break(str(path.name), UNREADABLE, "is not a portfolio (not a JSON object)")])
-    breaks = audit_chain.verify_document(document)
+    breaks = audit_chain.verify_document(document) + _stored_file_breaks(path, document)
     audit = audit_chain.ordered(document["audit"]) if isinstance(document.get("audit"), Mapping) else []
     entries = [e for _, e in audit if isinstance(e, Mapping)]
     history, roster_breaks, notes = _roster_history(path, anchors)
@@ -115,6 +116,19 @@ def verify_file(path: Path, anchors: Anchors | None = None, *, roster_reported: 
     breaks += signed_breaks + _receipt_breaks(path, document.get("audit"), notes)
     return FileReport(path, breaks, len(audit), audit_chain.head(entries),
                       _writer_note(path, entries) + notes + signed_notes)
+
+
+def _stored_file_breaks(path: Path, document: Mapping[str, Any]) -> list[Break]:
+    """Every file the evidence keeps in the portfolio's file store, checked against its sha256."""
+    kept: list[tuple[str, str]] = []
+    evidence = document.get("evidence")
+    for record in evidence.values() if isinstance(evidence, Mapping) else ():
+        files = record.get("files") if isinstance(record, Mapping) else None
+        for entry in files if isinstance(files, list) else ():
+            parsed = attachments.parse(entry) if isinstance(entry, str) else None
+            if parsed is not None and parsed.stored:
+                kept.append((parsed.digest, parsed.name))
+    return [Break(f"file {p.name}", STORED_FILE, p.message) for p in file_store.check(path, kept)]
 
 
 def _roster_history(

@@ -99,6 +99,33 @@ class CaseloadRow:
     def name(self) -> str:
         return clean_text(self.report.learner) if self.report else self.file_name
 
+    @property
+    def awaiting(self) -> int:
+        """Live evidence no tutor has judged in full yet."""
+        return self.report.awaiting_assessment if self.report else 0
+
+    @property
+    def haystack(self) -> str:
+        """What the caseload's filter looks in: name, file, standard, RAG."""
+        report = self.report
+        extra = f" {report.standard_id} {report.standard_title} {report.rag}" if report else " error"
+        return f"{self.name} {self.file_name}{extra}".casefold()
+
+    def sort_key(self, by: str) -> tuple[object, ...]:
+        """The caseload's orders, each most urgent first: ``risk``, ``learner`` (by name), ``assess``
+        (most awaiting assessment), ``coverage`` (least covered) and ``end`` (nearest planned end)."""
+        if by == "learner":
+            return (self.name.casefold(),)
+        if by == "assess":
+            return (-self.awaiting, *self.risk())
+        if by == "coverage":
+            total = self.report.coverage.total if self.report else 0
+            share = self.report.coverage.full / total if self.report and total else 0.0
+            return (self.report is not None, share, *self.risk())
+        if by == "end":
+            return (self.report is not None, self.days_to_end, self.name.casefold())
+        return self.risk()
+
     def risk(self) -> tuple[int, int, int, int, str]:
         """Unreadable files first, then red, amber, green; then most overdue milestones, then nearest end."""
         if self.report is None:

@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import MISSING, dataclass, fields
 from datetime import date
 from functools import cache, partial
-from itertools import chain, starmap
+from itertools import chain
 from operator import is_not, itemgetter
 from typing import Any, NamedTuple
 
+from portfolio_tui.domain.comments import Comment
 from portfolio_tui.domain.evidence import Evidence, Judgement
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.progress import (
@@ -43,6 +44,7 @@ RECORD_TABLES: dict[str, type] = {
     "milestones": MilestoneDone,
     "grades": GradeRecord,
     "signoffs": SignOff,
+    "comments": Comment,
 }
 """Table name -> record class; the order is the order of tables in a new file."""
 
@@ -130,15 +132,19 @@ def _texts(column: Iterable[list[Any]]) -> bool:
     return set(map(type, chain.from_iterable(column))) <= {str}
 
 
-_JUDGEMENT_KEYS = tuple(f.name for f in fields(Judgement))
+_JUDGEMENT_KEYS = tuple(f.name for f in fields(Judgement) if f.default is MISSING)
 _judgement_values = itemgetter(*_JUDGEMENT_KEYS)
+_JUDGEMENT_OPTIONAL = "criterion"
+"""Written only for a judgement of one criterion, so whole-piece judgements stay as they always were."""
 
 
 def _judgements(column: Iterable[list[Any]]) -> bool:
     try:
-        found = map(_judgement_values, chain.from_iterable(column))
-        return set(map(type, chain.from_iterable(found))) <= {str}
-    except (KeyError, TypeError):  # a judgement that is not an object, or lacks a field
+        judgements = list(chain.from_iterable(column))
+        found = map(_judgement_values, judgements)
+        return set(map(type, chain.from_iterable(found))) <= {str} and all(
+            type(j.get(_JUDGEMENT_OPTIONAL, "")) is str for j in judgements)
+    except (KeyError, TypeError, AttributeError):  # a judgement that is not an object, or lacks a field
         return False
 
 
@@ -165,7 +171,14 @@ def _maker(cls: type) -> Callable[..., Any]:
 
 
 def _load_judgements(value: list[dict[str, str]]) -> tuple[Judgement, ...]:
-    return tuple(starmap(Judgement, map(_judgement_values, value))) if value else ()
+    if not value:
+        return ()
+    return tuple(_judgement(j) for j in value)
+
+
+def _judgement(record: dict[str, str]) -> Judgement:
+    outcome, feedback, by, at = _judgement_values(record)
+    return Judgement(outcome, feedback, by, at, record.get(_JUDGEMENT_OPTIONAL, ""))
 
 
 _given = partial(is_not, None)
@@ -213,7 +226,8 @@ def _kind_of(hint: Any) -> _Kind:
     if origin is tuple and args[0] is Judgement:
         def check_judgements(v: Any) -> str | None:
             ok = isinstance(v, list) and all(
-                isinstance(j, dict) and all(isinstance(j.get(k), str) for k in _JUDGEMENT_KEYS) for j in v
+                isinstance(j, dict) and all(isinstance(j.get(k), str) for k in _JUDGEMENT_KEYS)
+                and isinstance(j.get(_JUDGEMENT_OPTIONAL, ""), str) for j in v
             )
             return None if ok else "expected a list of judgements, each with outcome, feedback, by and at as text"
 
@@ -388,7 +402,10 @@ def to_json(value: Any) -> Any:
     if isinstance(value, (tuple, list)):
         return [to_json(v) for v in value]
     if isinstance(value, Judgement):
-        return {f.name: getattr(value, f.name) for f in fields(Judgement)}
+        record = {k: getattr(value, k) for k in _JUDGEMENT_KEYS}
+        if value.criterion:
+            record[_JUDGEMENT_OPTIONAL] = value.criterion
+        return record
     if isinstance(value, dict):
         return {k: to_json(v) for k, v in value.items()}
     return value

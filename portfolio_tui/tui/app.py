@@ -17,9 +17,11 @@ from textual.theme import Theme
 from portfolio_tui import identity
 from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.domain.text import clean_text
+from portfolio_tui.services.attachments import ShownFile
 from portfolio_tui.services.errors import InputError, StandardMissing, StoreError
 from portfolio_tui.services.session import PortfolioSession
 from portfolio_tui.tui.commands import PortfolioCommands
+from portfolio_tui.tui.opener import open_with_viewer
 from portfolio_tui.tui.screens.caseload import CaseloadScreen
 from portfolio_tui.tui.screens.criteria import CriteriaScreen
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
@@ -27,9 +29,13 @@ from portfolio_tui.tui.screens.evidence_log import EvidenceLogScreen
 from portfolio_tui.tui.screens.forms import REFUSED
 from portfolio_tui.tui.screens.gateway import GatewayScreen
 from portfolio_tui.tui.screens.timeline import TimelineScreen
-from portfolio_tui.tui.state import PortfolioView, build_view
+from portfolio_tui.tui.state import PortfolioView, build_view, file_stamp
 
 T = TypeVar("T")
+
+WATCH_SECONDS = 0.5
+"""How often the open portfolio file is checked for changes made by another process."""
+BUSY_GROUPS = frozenset({"load", "save", "form-save", "dialog-save"})
 
 # Every colour is an xterm-256 palette entry, so a plain SSH terminal (TERM=xterm-256color, no
 # COLORTERM) shows what was designed rather than the nearest approximation of a truecolor shade.
@@ -89,6 +95,9 @@ class PortfolioApp(App[None]):
         self._screens_closed = False
         self._read_only_warned: str | None = None
         """The read-only warning last shown (a hand-edited file that breaks the schema), shown once."""
+        self.opener: Callable[[Path], bool] = open_with_viewer
+        """Opens a kept file with the system's viewer (tests put a fake here)."""
+        self._reload_noticed = False
         self.register_theme(PLAIN_THEME)
         self.theme = "portfolio"
 
@@ -118,6 +127,7 @@ class PortfolioApp(App[None]):
         return driver
 
     def on_mount(self) -> None:
+        self.set_interval(WATCH_SECONDS, self.watch_file, name="watch-portfolio")
         self.start()
 
     def start(self) -> None:
@@ -167,14 +177,35 @@ class PortfolioApp(App[None]):
     def build_view(self) -> PortfolioView:
         """Load and compute everything the screens show; called in a worker thread."""
         session = self.service
+        stamp = file_stamp(session.path)  # before reading: a change made meanwhile is seen next time
         portfolio = session.load()
         access = session.access()
         self._version += 1
-        return build_view(portfolio, session.standard, self.as_of, self._version, access)
+        return build_view(portfolio, session.standard, self.as_of, self._version, access, stamp)
+
+    def watch_file(self) -> None:
+        """Every half second: has another process changed the open portfolio? Then read it again and say so.
+
+        Forms and filters are left as they are, so nothing being typed is lost. Our own saves are
+        not reported: they reload as part of the save, and no check runs while one is under way.
+        """
+        view = self.view
+        if view is None or view.access.path != self.path or self._busy():
+            return
+        if file_stamp(self.path) != view.stamp:
+            self._reload_noticed = True
+            self.reload()
+
+    def _busy(self) -> bool:
+        return any(w.group in BUSY_GROUPS and not w.is_finished for w in self.workers)
 
     def show_view(self, view: PortfolioView) -> None:
         if view.access.path != self.service.path or (self.view is not None and view.version < self.view.version):
             return  # an older snapshot, or one of a learner the caseload has since left
+        if self._reload_noticed:
+            self._reload_noticed = False
+            self.notify("The portfolio was changed elsewhere; this is the latest.", title="Reloaded",
+                        timeout=6, markup=False)
         self.view = view
         # A big portfolio is hundreds of thousands of long-lived objects; a full cyclic collection
         # over them while someone types in the filter is a visible stall. They are freed by
@@ -251,6 +282,24 @@ class PortfolioApp(App[None]):
         from portfolio_tui.tui.screens.first_run import FirstRunScreen
 
         return not (action == "switch_mode" and isinstance(self.screen, FirstRunScreen))
+
+    def open_attachment(self, shown: ShownFile) -> None:
+        """``o``: the system's viewer opens the kept file; without one (over SSH), say where it is."""
+        name = clean_text(shown.attachment.name)
+        location = clean_text(shown.location)
+        if shown.attachment.stored and shown.size is None:
+            self.notify(f"{name} is missing from the file store ({location}); portfolio verify checks every file.",
+                        severity="error", markup=False)
+            return
+        if not shown.attachment.stored and not shown.attachment.link:
+            self.notify(f"{name} was recorded as a path before files were kept; it is not in the file store.",
+                        severity="warning", markup=False)
+            return
+        target = shown.location
+        if self.opener(Path(target)):
+            self.notify(f"Opened {name} with the system viewer.", markup=False)
+        else:
+            self.notify(f"{name}: {location}", title="No viewer here; the file is kept at", timeout=15, markup=False)
 
     def action_show_help(self) -> None:
         from portfolio_tui.tui.screens.help import HelpScreen

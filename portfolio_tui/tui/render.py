@@ -8,7 +8,9 @@ are never parsed, with control and escape characters removed.
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
+from textual.widgets import DataTable
 
 from portfolio_tui.domain.text import clean_text
 
@@ -29,3 +31,25 @@ def days_phrase(days: int) -> str:
     if days > 0:
         return f"in {plural(days, 'day')}"
     return f"{plural(-days, 'day')} ago"
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells: cut at the last word that fits and ended with "…", so a
+    word is never shown half (unless it is the only word, or the first is longer than half the width)."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    cut = set_cell_size(text, width - 1)
+    if not text[len(cut)].isspace():
+        space = cut.rfind(" ")
+        if space >= width // 2:
+            cut = cut[:space]
+    return cut.rstrip(" ,;:·-") + "…"
+
+
+def last_column_width(table: DataTable, fixed: int, columns: int) -> int:
+    """The cells left for a table's last column once ``fixed`` cells of the ``columns`` others are
+    drawn (each column has padding either side), so its text can be :func:`fit` rather than clipped."""
+    padding = 2 * table.cell_padding * (columns + 1)
+    return max(table.scrollable_content_region.width - fixed - padding, 8)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import ReadinessReport
@@ -49,6 +50,9 @@ class PortfolioView:
     """Live evidence by id."""
     by_criterion: dict[str, tuple[Evidence, ...]] = field(default_factory=dict)
     """Live evidence tagged to each criterion, newest first (simulated pieces included, as tagged)."""
+    stamp: tuple[int, ...] = ()
+    """The file's modification time, size and inode when it was read: a different stamp means another
+    process has changed it since."""
 
     @cached_property
     def log(self) -> tuple[LogEntry, ...]:
@@ -78,7 +82,17 @@ def log_entry(evidence: Evidence) -> LogEntry:
     return LogEntry(evidence, row, haystack)
 
 
-def build_view(portfolio: Portfolio, standard: Standard, as_of: date, version: int, access: Access) -> PortfolioView:
+def file_stamp(path: Path) -> tuple[int, ...]:
+    """What changes whenever the file is replaced or written (``()`` when it cannot be read)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return ()
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def build_view(portfolio: Portfolio, standard: Standard, as_of: date, version: int, access: Access,
+               stamp: tuple[int, ...] = ()) -> PortfolioView:
     from portfolio_tui.services.readiness import assess
 
     live = sorted(portfolio.live_evidence, key=lambda e: (e.date, e.id), reverse=True)
@@ -96,4 +110,5 @@ def build_view(portfolio: Portfolio, standard: Standard, as_of: date, version: i
         live=tuple(live),
         evidence_by_id={e.id: e for e in live},
         by_criterion={k: tuple(v) for k, v in by_criterion.items()},
+        stamp=stamp,
     )

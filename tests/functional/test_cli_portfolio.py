@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -40,14 +41,27 @@ def test_new_then_add_says_what_it_added(tmp_path: Path, capsys) -> None:
     assert run(["evidence", "add", path, *ADD], capsys)[1] == (
         "evidence 1: added evidence 'Letter to a customer about a refund' (revision 1)\n"
     )
-    code, out, _ = run(["evidence", "add", path, *ADD, "--hours", "2.5", "--file", "letters/refund.pdf",
+    letter = tmp_path / "letters" / "refund.pdf"
+    letter.parent.mkdir()
+    letter.write_bytes(b"%PDF-1.4 refund letter")
+    code, out, _ = run(["evidence", "add", path, *ADD, "--hours", "2.5", "--file", str(letter),
                         "--file", "https://example.org/x", "--description", "Explained the refund.", "--json"], capsys)
     assert code == 0
     assert json.loads(out)["changes"][0] | {"detail": ""} == {
         "action": "add", "table": "evidence", "record": 2, "revision": 1, "detail": ""}
     evidence = json.loads(run(["evidence", "list", path, "--json"], capsys)[1])["evidence"]
     assert [e["id"] for e in evidence] == [1, 2]
-    assert evidence[1]["files"] == ["letters/refund.pdf", "https://example.org/x"] and evidence[1]["hours"] == 2.5
+    digest = hashlib.sha256(letter.read_bytes()).hexdigest()
+    assert evidence[1]["files"] == [f"sha256:{digest}/refund.pdf", "https://example.org/x"]
+    assert evidence[1]["hours"] == 2.5
+    kept = tmp_path / "ava.files" / digest[:2] / digest
+    assert kept.read_bytes() == letter.read_bytes()
+    assert evidence[1]["attachments"] == [
+        {"name": "refund.pdf", "sha256": digest, "size": len(letter.read_bytes()), "type": "application/pdf",
+         "location": str(kept)},
+        {"name": "https://example.org/x", "sha256": None, "size": None, "type": "link",
+         "location": "https://example.org/x"},
+    ]
     assert evidence[1]["criteria"] == ["S1", "K2"] and evidence[1]["status"] == "submitted"
 
 
@@ -97,6 +111,8 @@ BAD_ADDS = {
     "bidi-in-title": (["--title", "Letter \u202egnp.exe"], "title"),
     "escape-in-description": (["--description", "ok\x1b[31mred"], "description"),
     "escape-in-file": (["--file", "a\x1b.pdf"], "file"),
+    "missing-file": (["--file", "no/such/letter.pdf"], "file"),
+    "folder-as-file": (["--file", "."], "file"),
     "unknown-kind": (["--kind", "selfie"], "kind"),
 }
 
@@ -113,6 +129,19 @@ def test_bad_evidence_input_exits_2_and_leaves_the_file_byte_for_byte(tmp_path: 
     assert not any(ch in line for ch in "\x1b\x07\u202e")
     assert path.read_bytes() == before
     assert leftovers(tmp_path) == []
+
+
+def test_a_file_over_the_limit_is_refused_in_one_line(tmp_path: Path, capsys, monkeypatch) -> None:
+    path = new_portfolio(tmp_path, evidence=1)
+    before = path.read_bytes()
+    big = tmp_path / "video.mp4"
+    big.write_bytes(b"x" * 2 * 1024 * 1024)
+    monkeypatch.setenv("PORTFOLIO_TUI_FILE_LIMIT_MB", "1")
+    code, out, err = run(["evidence", "add", path, *ADD, "--file", str(big)], capsys)
+    assert code == 2 and out == ""
+    assert one_line(err).startswith("portfolio: file: ") and "over the limit of 1.0 MB" in err
+    assert path.read_bytes() == before
+    assert not (tmp_path / f"{path.stem}.files").exists()
 
 
 @pytest.mark.parametrize(

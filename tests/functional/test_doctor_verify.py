@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -169,3 +170,24 @@ def test_a_file_replaced_by_another_account_gets_a_note_not_a_failure(tmp_path: 
     code, out, _ = run(["verify", str(path)], capsys)
     assert code == 0
     assert "note: the file was last replaced by nobody, but its last audit entry is by mona" in out
+
+
+def test_verify_checks_every_kept_file_against_its_hash(tmp_path: Path, capsys) -> None:
+    from portfolio_tui.services.portfolios import PortfolioService
+    from tests.functional.store_helpers import AS_OF, new_portfolio
+
+    path = new_portfolio(tmp_path)
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Dear customer, your refund is on its way.")
+    piece = PortfolioService(path).add_evidence(title="Refund letter", date="2025-04-02", kind="product",
+                                                files=[str(letter)], as_of=AS_OF)
+    assert run(["verify", str(path)], capsys)[0] == 0
+    kept = tmp_path / "ava.files" / piece.files[0][7:9] / piece.files[0][7:71]
+    kept.write_text("Dear customer, no refund.")
+    code, out, _ = run(["verify", str(path)], capsys)
+    assert code == 1
+    now = hashlib.sha256(b"Dear customer, no refund.").hexdigest()[:12]
+    assert out.splitlines()[1] == f"        file letter.txt: {kept} has changed: its sha256 is now {now}…"
+    kept.unlink()
+    code, out, _ = run(["verify", str(path)], capsys)
+    assert code == 1 and out.splitlines()[1] == f"        file letter.txt: {kept} is missing"

@@ -79,7 +79,7 @@ def test_gateway_over_a_caseload_reports_every_file_and_names_the_broken_ones(ca
 def test_store_written_files_take_the_quick_way(sample: str) -> None:
     doc = loads_strict((samples_dir() / sample).read_text())
     for table, cls in records.RECORD_TABLES.items():
-        assert records._layout(cls).valid(doc[table].values()), table
+        assert records._layout(cls).valid(doc.get(table, {}).values()), table  # a table added later may be absent
     assert records._layout(Learner).valid(doc["learner"].values())
     assert records._audit_valid(doc["audit"].values())
 

@@ -9,6 +9,7 @@ from textual.widgets import Input, Static
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.tui.screens.evidence_form import EvidenceForm
 from portfolio_tui.tui.screens.evidence_log import EvidenceLogScreen
+from portfolio_tui.tui.screens.forms import ConfirmDialog
 from portfolio_tui.tui.widgets.evidence_table import EvidenceTable
 from tests.functional.tui_helpers import AS_OF, app_for, drive, make_portfolio, settle
 
@@ -192,7 +193,13 @@ async def test_remove_then_undo(tmp_path: Path) -> None:
         await pilot.press("2")
         table = app.screen.query_one(EvidenceTable)
         first = table.current_key
-        await pilot.press("d")
+        await pilot.press("d")  # asks first; n keeps it
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert not PortfolioService(path).evidence(first).deleted
+        await pilot.press("d", "y")
         await settle(app, pilot)
         assert table.row_count == 5 and first not in [r.key for r in table.rows]
         assert PortfolioService(path).evidence(first).deleted

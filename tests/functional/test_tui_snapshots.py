@@ -1,45 +1,132 @@
-"""Snapshots of the screens where the picture is the point, at 80x24 (a plain SSH terminal) and 120x40,
-with "today" frozen and a portfolio whose every date is fixed.
+"""Snapshots of every screen and dialog at 80x24 (a plain SSH terminal), and of the main screens at
+120x40, with "today" and the store's clock frozen and a portfolio whose every date is fixed.
 
-Review the report (`pytest --snapshot-report`) before running `--snapshot-update`.
+Review the report (`pytest --snapshot-report`) before running `--snapshot-update`, and look at the
+pictures (``rsvg-convert`` turns each SVG into a PNG).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.functional.tui_helpers import app_for, make_portfolio
+from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.store import portfolio_store
+from portfolio_tui.tui.app import PortfolioApp
+from portfolio_tui.tui.factory import build_app, build_caseload
+from tests.functional.test_tui_caseload import make_cohort
+from tests.functional.tui_helpers import ACTOR, AS_OF, app_for, make_portfolio
 
 SIZES = [(80, 24), (120, 40)]
+SMALL = (80, 24)
+Setup = Callable[..., Awaitable[None]]
 
 
-def _snap(snap_compare, tmp_path: Path, keys: list[str], size: tuple[int, int]) -> bool:  # type: ignore[no-untyped-def]
-    app = app_for(make_portfolio(tmp_path))
+class _FrozenClock(datetime):
+    @classmethod
+    def now(cls, tz=None):  # type: ignore[no-untyped-def,override]
+        return datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every record and audit entry written during a snapshot test carries the same time."""
+    monkeypatch.setattr(portfolio_store, "datetime", _FrozenClock)
+
+
+def _snap(snap_compare, app: PortfolioApp, keys: list[str], size: tuple[int, int],  # type: ignore[no-untyped-def]
+          then: Setup | None = None) -> bool:
     async def loaded(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause()
         await app.workers.wait_for_complete()
+        await pilot.pause()
         for key in keys:
             await pilot.press(key)
             await pilot.pause()
+            await app.workers.wait_for_complete()
+        if then is not None:
+            await then(pilot, app)
+        await app.workers.wait_for_complete()
         await pilot.wait_for_scheduled_animations()
         await pilot.pause()
 
     return snap_compare(app, terminal_size=size, run_before=loaded)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_dashboard(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert _snap(snap_compare, tmp_path, [], size)
+def _portfolio(tmp_path: Path) -> PortfolioApp:
+    return app_for(make_portfolio(tmp_path))
+
+
+async def _on_referred(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    table = app.screen.query_one("#log")
+    table.move_to(next(e.evidence.id for e in app.view.log if e.evidence.status == "referred"))
+    await pilot.pause()
+
+
+async def _typed_title(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(*["space" if ch == " " else ch for ch in "Letter to a customer explaining a refund"])
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_evidence_log(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert _snap(snap_compare, tmp_path, ["2"], size)
+@pytest.mark.parametrize("screen, keys", [
+    ("dashboard", []), ("evidence_log", ["2"]), ("criteria", ["3"]), ("timeline", ["4"]), ("gateway", ["5"]),
+])
+def test_main_screen(snap_compare, tmp_path: Path, size: tuple[int, int], screen: str,  # type: ignore[no-untyped-def]
+                     keys: list[str]) -> None:
+    assert _snap(snap_compare, _portfolio(tmp_path), keys, size)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_gateway(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert _snap(snap_compare, tmp_path, ["5"], size)
+def test_caseload(snap_compare, tmp_path: Path, size: tuple[int, int],  # type: ignore[no-untyped-def]
+                  monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "cohort").mkdir()
+    make_cohort(tmp_path / "cohort")
+    monkeypatch.chdir(tmp_path)  # the heading names the folder: relative, so the picture is the same every run
+    app = build_caseload(Path("cohort"), as_of=AS_OF, actor=ACTOR)
+    assert _snap(snap_compare, app, [], size)
+
+
+@pytest.mark.parametrize("dialog, keys", [
+    ("help", ["2", "question_mark"]),
+    ("evidence_form_with_suggestions", ["2", "a"]),
+    ("assess", ["2", "A"]),
+    ("remove_confirmation", ["2", "d"]),
+    ("comment", ["2", "c"]),
+    ("bin", ["2", "b"]),
+    ("history", ["2", "H"]),
+    ("otj_form", ["h"]),
+    ("review_form", ["4", "R"]),
+    ("break_form", ["4", "B"]),
+    ("confirm_review", ["4", "up", "up", "up", "up", "c"]),
+    ("sign_off", ["5", "S"]),
+    ("employer_confirmation", ["5", "E"]),
+    ("prerequisite_form", ["5", "down", "enter"]),
+    ("grade_form", ["5", "G"]),
+    ("tag_picker", ["3", "down", "down", "t"]),
+])
+def test_dialog(snap_compare, tmp_path: Path, dialog: str, keys: list[str]) -> None:  # type: ignore[no-untyped-def]
+    app = _portfolio(tmp_path)
+    then = _typed_title if dialog == "evidence_form_with_suggestions" else None
+    if dialog == "bin":
+        service = PortfolioService(tmp_path / "portfolio.json", actor=ACTOR)
+        service.remove_evidence(next(e.id for e in service.load().evidence if e.status == "submitted"))
+    assert _snap(snap_compare, app, keys, SMALL, then)
+
+
+def test_feedback_in_the_log(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The referred piece: who referred it, and what it still needs, under the log."""
+    assert _snap(snap_compare, _portfolio(tmp_path), ["2"], SMALL, _on_referred)
+
+
+def test_discard_confirmation(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert _snap(snap_compare, _portfolio(tmp_path), ["2", "a", "x", "escape"], SMALL)
+
+
+def test_first_run(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    app = build_app(Path("new.json"), as_of=AS_OF, first_run=True, actor=ACTOR)
+    assert _snap(snap_compare, app, [], SMALL)

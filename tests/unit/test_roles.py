@@ -70,7 +70,8 @@ def test_line_managers_record_the_employers_confirmation_and_comments() -> None:
     assert may(COHORT, "mona", "comment", "bob.json").allowed
     refused = may(COHORT, "tess", "employer.confirm", "bob.json")
     assert refused.reason == "only their line manager may record the employer's confirmation in bob.json: mona"
-    assert not may(COHORT, "bob", "comment", "bob.json").allowed
+    assert may(COHORT, "bob", "comment", "bob.json").allowed
+    assert not may(COHORT, "alice", "comment", "bob.json").allowed
 
 
 def test_each_signoff_belongs_to_its_role() -> None:

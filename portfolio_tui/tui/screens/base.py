@@ -1,12 +1,15 @@
-"""What every main screen shares: the bar of screens on top, the footer of keys, and showing the
-latest ``PortfolioView`` when it changes or when the screen comes back into view."""
+"""What every main screen shares: the bar of screens on top, the footer of keys, showing the latest
+``PortfolioView`` when it changes or when the screen comes back into view, and keys offered only to
+an account that may use them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -22,9 +25,20 @@ PaletteCommand = tuple[str, str, Callable[[], object]]
 
 
 class PortfolioScreen(Screen[None]):
-    """A main screen (one per app mode). Subclasses compose ``body()`` and implement ``show()``."""
+    """A main screen (one per app mode). Subclasses compose ``body()`` and implement ``show()``.
+
+    ``NEEDS`` maps an action to the ``domain.roles`` action it needs: a key this account may not use
+    is left out of the footer, the help and the palette (a line manager is not offered "Add").
+    Every binding with a ``tooltip`` is also a palette command, named ``<screen>: <description>``.
+    """
 
     MODE = ""
+    NEEDS: ClassVar[dict[str, str]] = {}
+    BINDINGS = [
+        Binding("r", "reload", "Reload", id="screen.reload", show=False, tooltip="Read the portfolio file again"),
+        Binding("H", "history", "History", id="screen.history", show=False,
+                tooltip="Who changed what in this portfolio, and when"),
+    ]
     shown_version = -1
 
     @property
@@ -52,10 +66,39 @@ class PortfolioScreen(Screen[None]):
         if view is not None and view.version != self.shown_version:
             self.shown_version = view.version
             self.show(view)
+            self.refresh_bindings()
 
     def show(self, view: PortfolioView) -> None:
         raise NotImplementedError
 
+    def may(self, action: str) -> bool:
+        """May this account do the screen action ``action`` (by ``NEEDS``) to the portfolio shown?"""
+        needed = self.NEEDS.get(action)
+        if needed is None:
+            return True
+        view = self.papp.view
+        return view is not None and view.access.decide(needed).allowed
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.may(action)
+
+    def action_reload(self) -> None:
+        self.papp.reload()
+
+    def action_history(self) -> None:
+        from portfolio_tui.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.papp.service, None, None, "the whole portfolio"))
+
     def palette_commands(self) -> list[PaletteCommand]:
-        """Commands for this screen's context, offered first in the command palette."""
-        return []
+        """Commands for this screen's context, offered first in the command palette: its own keys."""
+        commands: list[PaletteCommand] = []
+        seen: set[str] = set()
+        for binding in (b for group in self._bindings.key_to_bindings.values() for b in group):
+            if not binding.tooltip or binding.action in seen or not self.may(binding.action.split("(")[0]):
+                continue
+            seen.add(binding.action)
+            name = f"{self.MODE}: {binding.description.lower()}"
+            commands.append((name, f"{binding.tooltip} (key {binding.key_display or binding.key})",
+                             partial(self.run_action, binding.action)))
+        return commands

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from portfolio_tui.domain import grading
 from portfolio_tui.domain.text import clean_text
@@ -30,14 +30,21 @@ if TYPE_CHECKING:
 
 COLUMNS = [
     Column("learner", "Learner", 0),
-    Column("standard", "Standard", 8),
+    Column("standard", "Standard", 14),
     Column("rag", "RAG", 5),
     Column("coverage", "Covered", 7),
+    Column("assess", "Assess", 8),
     Column("overdue", "Overdue", 7),
-    Column("next", "Next milestone", 15),
+    Column("next", "Next milestone", 20),
     Column("end", "Ends", 5),
     Column("grade", "Grade", 11),
 ]
+NARROW = {"learner", "rag", "coverage", "assess", "overdue", "end", "grade"}
+"""The columns kept below 100 columns: the detail line under the table gives the standard and what is next."""
+WIDE_FROM = 100
+SORTS = ("risk", "learner", "assess", "coverage", "end")
+SORT_LABELS = {"risk": "risk", "learner": "name", "assess": "awaiting assessment", "coverage": "coverage",
+               "end": "planned end"}
 RAG_STYLE = {"red": "caseload--red", "amber": "caseload--amber", "green": "caseload--green"}
 SHORT_GRADES = {grading.NOT_YET: "Not yet", grading.NO_RULE: "No rule"}
 """Grades too long for the column; the detail line under the table spells them out."""
@@ -52,8 +59,8 @@ def table_row(row: CaseloadRow) -> TableRow:
     if report is None:
         # The row names the file already: the cell keeps what comes after "<path>: ".
         why = row.error.split(f"{clean_text(str(row.path))}: ", 1)[-1]
-        return TableRow(row.key, (row.file_name, "-", "ERROR", "", "", why, "", ""),
-                        ("", "", "caseload--red", "", "", "caseload--red", "", ""))
+        return TableRow(row.key, (row.file_name, "-", "ERROR", "", "", "", why, "", ""),
+                        ("", "", "caseload--red", "", "", "", "caseload--red", "", ""))
     nxt = report.next_milestone
     upcoming = f"{_days((nxt.date - row.as_of).days)} {clean_text(nxt.title)}" if nxt else "none"
     grade = report.prediction.grade
@@ -64,6 +71,7 @@ def table_row(row: CaseloadRow) -> TableRow:
             clean_text(report.standard_id),
             report.rag.upper(),
             f"{report.coverage.full}/{report.coverage.total}",
+            str(row.awaiting) if row.awaiting else "-",
             str(row.overdue) if row.overdue else "-",
             upcoming,
             _days(row.days_to_end),
@@ -74,6 +82,7 @@ def table_row(row: CaseloadRow) -> TableRow:
             "caseload--muted",
             RAG_STYLE.get(report.rag, ""),
             "",
+            "caseload--amber" if row.awaiting else "caseload--muted",
             "caseload--red" if row.overdue else "caseload--muted",
             "caseload--red" if nxt and nxt.status == "overdue" else "",
             "caseload--red" if row.days_to_end < 0 else "",
@@ -114,12 +123,16 @@ class CaseloadTable(EvidenceTable):
 
 class CaseloadScreen(Screen[None]):
     BINDINGS = [
+        Binding("slash", "filter", "Filter", id="caseload.filter", key_display="/"),
+        Binding("s", "sort", "Sort", id="caseload.sort"),
         Binding("r", "reload", "Reload", id="caseload.reload"),
+        Binding("escape", "clear_filter", "Clear filter", id="caseload.clear_filter", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: dict[int, CaseloadRow] = {}
+        self.sort_by = "risk"
 
     @property
     def capp(self) -> CaseloadApp:
@@ -127,6 +140,7 @@ class CaseloadScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Checking the portfolios…", "$text-muted"), id="caseload-head")
+        yield Input(placeholder="/ filter: name, file, standard or RAG", id="caseload-filter", compact=True)
         yield CaseloadTable(COLUMNS, id="caseload")
         yield Static("", id="caseload-detail")
         yield PortfolioFooter()
@@ -138,6 +152,9 @@ class CaseloadScreen(Screen[None]):
     def on_mount(self) -> None:
         self.table.focus()
         self.action_reload()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.table.show_columns(None if event.size.width >= WIDE_FROM else NARROW)
 
     def action_reload(self) -> None:
         """Check every file again (off the UI thread); the app calls it on the way back from a learner,
@@ -154,8 +171,9 @@ class CaseloadScreen(Screen[None]):
     def show(self, caseload: CaseloadView) -> None:
         folder = clean_text(str(self.capp.folder))
         as_of = self.capp.as_of.isoformat()
+        waiting = sum(row.awaiting for row in caseload.rows)
         head = [Content.assemble(("Caseload ", "bold $secondary"), (folder, "bold"),
-                                 f" · {plural(len(caseload.rows), 'learner')} · as of {as_of}")]
+                                 f" · {plural(len(caseload.rows), 'learner')} · {waiting} to assess · as of {as_of}")]
         if caseload.problem:
             head.append(Content.styled(f"Not listed: {caseload.problem}", "$text-error"))
         else:
@@ -163,11 +181,48 @@ class CaseloadScreen(Screen[None]):
                                          (" · enter opens a learner", "$text-muted")))
         self.query_one("#caseload-head", Static).update(Content("\n").join(head))
         self.rows = {row.key: row for row in caseload.rows}
-        table = self.table
-        table.set_rows([table_row(row) for row in caseload.rows], keep=table.current_key)
+        self.apply()
         if not caseload.rows:
             self.query_one("#caseload-detail", Static).update(
                 Content.styled("No portfolios here that you may see.", "$text-muted"))
+
+    def apply(self) -> None:
+        """Sort and filter the rows: every word typed must appear in the learner's name, file, standard or RAG."""
+        words = self.query_one("#caseload-filter", Input).value.casefold().split()
+        shown = [row for row in self.rows.values() if all(w in row.haystack for w in words)]
+        shown.sort(key=lambda row: row.sort_key(self.sort_by))
+        table = self.table
+        table.sort_marker = (self.sort_by, False) if self.sort_by != "risk" else None
+        table.set_rows([table_row(row) for row in shown], keep=table.current_key)
+
+    @on(Input.Changed, "#caseload-filter")
+    def _filter_changed(self) -> None:
+        self.apply()
+
+    @on(Input.Submitted, "#caseload-filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    @on(EvidenceTable.HeaderClicked, "#caseload")
+    def _header_clicked(self, event: EvidenceTable.HeaderClicked) -> None:
+        if event.column in SORTS:
+            self.sort_by = event.column
+            self.apply()
+
+    def action_sort(self) -> None:
+        """Cycle the order: risk, name, awaiting assessment, coverage, planned end."""
+        self.sort_by = SORTS[(SORTS.index(self.sort_by) + 1) % len(SORTS)]
+        self.apply()
+        self.notify(f"Sorted by {SORT_LABELS[self.sort_by]}.", markup=False, timeout=2)
+
+    def action_filter(self) -> None:
+        self.query_one("#caseload-filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#caseload-filter", Input)
+        if box.value:
+            box.value = ""
+        self.table.focus()
 
     @on(EvidenceTable.Highlighted, "#caseload")
     def _highlighted(self, event: EvidenceTable.Highlighted) -> None:

@@ -58,9 +58,7 @@ class CriteriaScreen(PortfolioScreen):
         states = view.coverage_states
 
         def add_group(parent, group: Group) -> None:
-            ids = [c.id for c in group.all_criteria()]
-            met = sum(1 for i in ids if states.get(i) == "full")
-            label = Text.assemble((clean_text(group.title), "bold"), (f"  {met}/{len(ids)} covered", "dim"))
+            label = Text.assemble((clean_text(group.title), "bold"), (group_counts(group, states), "dim"))
             node = parent.add(label, data=("group", group.id), expand=("group", group.id) in expanded or not expanded)
             self.nodes[f"group:{group.id}"] = node
             for criterion in group.criteria:
@@ -73,7 +71,8 @@ class CriteriaScreen(PortfolioScreen):
             state = states.get(criterion.id, "none")
             label = Text.assemble(
                 (state_mark(state), STATE_RICH.get(state, "")), " ", (clean_text(criterion.id), "bold"), " ",
-                clean_text(criterion.label), (f"  ({len(tagged)})" if tagged else "", "dim"),
+                clean_text(criterion.label), (band_mark(criterion), "bold magenta"),
+                (f"  ({len(tagged)})" if tagged else "", "dim"),
             )
             node = parent.add(label, data=("criterion", criterion.id), allow_expand=bool(tagged),
                               expand=("criterion", criterion.id) in expanded)
@@ -262,3 +261,24 @@ class CriteriaScreen(PortfolioScreen):
             ("criteria: next gap", "Jump to the next criterion not yet covered", self.action_next_gap),
             ("criteria: collapse all", "Close every group", self.action_collapse),
         ]
+
+
+def band_mark(criterion: Criterion) -> str:
+    """Distinction and optional criteria are marked: they are counted apart from the ones that gate the EPA."""
+    if criterion.band == "distinction":
+        return " [distinction]"
+    return " [optional]" if not criterion.required_for_gateway else ""
+
+
+def group_counts(group: Group, states: dict[str, str]) -> str:
+    """``  7/8 covered · distinction 1/3``: the criteria required for gateway, counted as the dashboard
+    and the gateway count them, and the distinction criteria apart."""
+    criteria = list(group.all_criteria())
+    required = [c.id for c in criteria if c.required_for_gateway]
+    distinction = [c.id for c in criteria if c.band == "distinction"]
+    parts = []
+    if required:
+        parts.append(f"{sum(states.get(i) == 'full' for i in required)}/{len(required)} covered")
+    if distinction:
+        parts.append(f"distinction {sum(states.get(i) == 'full' for i in distinction)}/{len(distinction)}")
+    return "  " + " · ".join(parts) if parts else ""

@@ -12,10 +12,11 @@ from textual.widgets.option_list import Option
 
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.tui.render import days_phrase
-from portfolio_tui.tui.screens.base import PaletteCommand, PortfolioScreen
+from portfolio_tui.tui.screens.base import PortfolioScreen
 from portfolio_tui.tui.state import PortfolioView
 from portfolio_tui.tui.widgets.coverage_bars import BarItem, CoverageBars
 from portfolio_tui.tui.widgets.coverage_state import STATE_STYLE, STATUS_STYLE, state_mark
+from portfolio_tui.tui.widgets.fit_lines import FitLines
 from portfolio_tui.tui.widgets.rag_badge import RagBadge
 
 REASONS_SHOWN = 4
@@ -30,10 +31,12 @@ def _title(text: str) -> Static:
 class DashboardScreen(PortfolioScreen):
     MODE = "dashboard"
     BINDINGS = [
-        Binding("a", "add_evidence", "Add evidence", id="dashboard.add"),
-        Binding("g", "gaps", "Gaps", id="dashboard.gaps"),
-        Binding("r", "reload", "Reload", id="dashboard.reload"),
+        Binding("a", "add_evidence", "Add evidence", id="dashboard.add", tooltip="Log a new piece of evidence"),
+        Binding("h", "log_hours", "Log hours", id="dashboard.log_hours",
+                tooltip="Log off-the-job training hours, beside the target and pace"),
+        Binding("g", "gaps", "Gaps", id="dashboard.gaps", tooltip="Move to the list of criteria not yet covered"),
     ]
+    NEEDS = {"add_evidence": "evidence.add", "log_hours": "otj.record"}
 
     def body(self) -> ComposeResult:
         with VerticalScroll(id="dash"):
@@ -44,16 +47,17 @@ class DashboardScreen(PortfolioScreen):
                     with Horizontal(id="dash-rag-row"):
                         yield RagBadge(id="dash-rag")
                         yield Static("", id="dash-verdict")
-                    yield Static("", id="dash-rag-reasons")
+                    yield FitLines(id="dash-rag-reasons")
                     yield _title("Coverage")
                     yield CoverageBars(id="dash-coverage")
+                    yield Static("", id="dash-coverage-total")
                     yield _title("Off-the-job hours")
                     yield Static("", id="dash-otj")
                     yield _title("Reviews")
                     yield Static("", id="dash-reviews")
                 with Vertical(id="dash-right"):
                     yield _title("Next milestones")
-                    yield Static("", id="dash-milestones")
+                    yield FitLines(id="dash-milestones")
                     yield _title("Predicted grade")
                     yield Static("", id="dash-grade")
                     yield _title("Gaps (enter opens the criterion)")
@@ -82,10 +86,16 @@ class DashboardScreen(PortfolioScreen):
         if len(open_items) > REASONS_SHOWN:
             reasons.append(Content.styled(f"  and {len(open_items) - REASONS_SHOWN} more (5: gateway)",
                                           "$text-muted"))
-        self.query_one("#dash-rag-reasons", Static).update(Content("\n").join(reasons))
+        self.query_one("#dash-rag-reasons", FitLines).show(reasons)
 
         bars = [BarItem(g.title, g.summary.full, g.summary.total) for g in report.groups if g.summary.total]
         self.query_one("#dash-coverage", CoverageBars).show(bars)
+        total = report.coverage
+        counted = [Content.assemble((f"{total.full} of {total.total}", "bold"), " required covered")]
+        if report.distinction is not None:
+            d = report.distinction
+            counted.append(Content.assemble(" · distinction ", (f"{d.full} of {d.total}", "bold magenta")))
+        self.query_one("#dash-coverage-total", Static).update(Content.assemble(*counted))
 
         otj = report.otj
         if otj.target is None:
@@ -116,15 +126,15 @@ class DashboardScreen(PortfolioScreen):
         self.query_one("#dash-reviews", Static).update(Content("\n").join(parts))
 
         pending = [m for m in report.milestones if m.status != "done"][:MILESTONES_SHOWN]
-        lines = [
-            Content.assemble(
+        lines: list[Content] = []
+        for m in pending:
+            lines.append(Content.assemble(
                 (m.date.isoformat(), "bold"), " ",
                 (f"{m.status} · {days_phrase((m.date - as_of).days)}", STATUS_STYLE.get(m.status, "")),
-                "\n  ", clean_text(m.title),
-            )
-            for m in pending
-        ] or [Content.styled("Every milestone is done.", "$text-success")]
-        self.query_one("#dash-milestones", Static).update(Content("\n").join(lines))
+            ))
+            lines.append(Content.assemble("  ", clean_text(m.title)))
+        self.query_one("#dash-milestones", FitLines).show(
+            lines or [Content.styled("Every milestone is done.", "$text-success")])
 
         prediction = report.prediction
         self.query_one("#dash-grade", Static).update(Content.assemble(
@@ -160,9 +170,6 @@ class DashboardScreen(PortfolioScreen):
         gaps.focus()
         gaps.scroll_visible()
 
-    def action_reload(self) -> None:
-        self.papp.reload()
-
     def action_add_evidence(self) -> None:
         from portfolio_tui.tui.screens.evidence_form import EvidenceForm
 
@@ -174,9 +181,15 @@ class DashboardScreen(PortfolioScreen):
         if evidence_id is not None:
             self.notify("Evidence saved. Tag more criteria from 3: criteria.", markup=False)
 
-    def palette_commands(self) -> list[PaletteCommand]:
-        return [
-            ("evidence: add", "Log a new piece of evidence", self.action_add_evidence),
-            ("dashboard: gaps", "Move to the list of criteria not yet covered", self.action_gaps),
-            ("dashboard: reload", "Read the portfolio file again", self.action_reload),
-        ]
+    def action_log_hours(self) -> None:
+        from portfolio_tui.tui.screens.progress_forms import ProgressForm, otj_form
+
+        view = self.papp.view
+        if view is None or not self.papp.permit("otj.record"):
+            return
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.notify("Off-the-job hours logged.", markup=False)
+
+        self.app.push_screen(ProgressForm(otj_form(view)), done)

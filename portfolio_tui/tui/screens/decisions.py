@@ -12,12 +12,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
 
 from portfolio_tui.domain import roles
 from portfolio_tui.domain.dates import parse_date
@@ -25,69 +26,37 @@ from portfolio_tui.domain.evidence import ACCEPT, REFER, Evidence
 from portfolio_tui.domain.progress import SignOff
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.errors import ConflictError, InputError
-from portfolio_tui.tui.screens.forms import REFUSED, SaveDialog, save_buttons, show_error
+from portfolio_tui.tui.screens.forms import RecordDialog
 
 ROLE_SIGNOFF = {roles.TUTOR: "assessor", roles.APPRENTICE: "apprentice", roles.LINE_MANAGER: "employer"}
 """The sign-off each roster role makes."""
 
 
-class _Dialog(SaveDialog[bool]):
-    """A decision dialog: one error line above its buttons for every refusal."""
+OUTCOME_MARKS = {ACCEPT: ("✔ accept", "bold $text-success"), REFER: ("✗ refer ", "bold $text-error"),
+                 None: ("· not yet", "$text-muted")}
+NEXT_OUTCOME = {None: ACCEPT, ACCEPT: REFER, REFER: None}
+
+
+class AssessDialog(RecordDialog):
+    """Accept or refer a piece criterion by criterion, with one feedback for the apprentice.
+
+    Space cycles the highlighted criterion through accept, refer and not judged; ``a`` accepts every
+    criterion and ``r`` refers every one. A piece tagged to no criteria is judged as a whole."""
 
     ERROR_BOX = "dialog-error"
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="dialog.save"),
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        *RecordDialog.BINDINGS,
+        Binding("space", "cycle", "Accept/refer", id="assess.cycle"),
+        Binding("a", "all('accept')", "Accept all", id="assess.accept_all"),
+        Binding("r", "all('refer')", "Refer all", id="assess.refer_all"),
     ]
-
-    def buttons(self, save_label: str) -> ComposeResult:
-        yield Static("", id="dialog-error", classes="field-error")
-        yield from save_buttons(save_label)
-
-    def refuse(self, message: str) -> None:
-        self.set_saving(False)
-        show_error(self, "dialog-error", message)
-
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        try:
-            values = self.values()
-        except ValueError as exc:
-            self.refuse(str(exc))
-            return
-        self.set_saving(True)
-        self.query_one("#dialog-error", Static).remove_class("-shown")
-        self._save(values)
-
-    def values(self) -> dict[str, Any]:
-        """What is typed, checked; ``ValueError`` says what is wrong."""
-        raise NotImplementedError
-
-    def write(self, values: dict[str, Any]) -> None:
-        """The change, through the service (runs in a worker thread)."""
-        raise NotImplementedError
-
-    @work(thread=True, exclusive=True, group="dialog-save", exit_on_error=False)
-    def _save(self, values: dict[str, Any]) -> None:
-        try:
-            self.write(values)
-        except InputError as exc:
-            self.app.call_from_thread(self.refuse, exc.message)
-            return
-        except REFUSED as exc:
-            self.app.call_from_thread(self.refuse, f"Not saved: {exc}")
-            return
-        self.saved(True)
-
-
-class AssessDialog(_Dialog):
-    """Accept or refer one piece of evidence, with feedback for the apprentice."""
 
     def __init__(self, evidence: Evidence) -> None:
         super().__init__()
         self.evidence = evidence
+        self.targets: tuple[str, ...] = evidence.criteria or ("",)
+        self.outcomes: dict[str, str | None] = dict.fromkeys(self.targets)
 
     def compose(self) -> ComposeResult:
         e = self.evidence
@@ -95,45 +64,83 @@ class AssessDialog(_Dialog):
             yield Static(Content.styled("Assess evidence", "bold"), id="form-heading")
             yield Static(Content.assemble((clean_text(e.title), "bold"), (f"  {e.date.isoformat()} · {e.status}",
                                                                           "$text-muted")), classes="one-line")
-            yield Static(Content.assemble(("Criteria: ", "$text-muted"),
-                                          ", ".join(clean_text(c) for c in e.criteria) or "none"))
             if e.judgements:
                 last = e.judgements[-1]
-                yield Static(Content.styled(clean_text(f"Last: {last.outcome} by {last.by} at {last.at}: "
+                about = f" on {last.criterion}" if last.criterion else ""
+                yield Static(Content.styled(clean_text(f"Last: {last.outcome}{about} by {last.by} at {last.at}: "
                                                        f"{last.feedback}"), "$text-muted"), classes="one-line")
-            with Horizontal(classes="form-row"):
-                yield Label("Outcome", classes="form-label")
-                yield Select([(Content("Accept: it meets the criteria"), ACCEPT),
-                              (Content("Refer: it needs more before it counts"), REFER)],
-                             prompt="choose accept or refer", id="outcome", compact=True)
+            yield Label("Criteria: space cycles accept, refer, not yet · a accepts all · r refers all",
+                        classes="muted")
+            yield OptionList(*self._options(), id="judge-list")
             with Horizontal(classes="form-row"):
                 yield Label("Feedback", classes="form-label")
                 yield TextArea(id="feedback", compact=True, soft_wrap=True, tab_behavior="focus",
                                placeholder="what it shows, or what it still needs (required)")
             yield from self.buttons("Save")
 
+    def _options(self) -> list[Option]:
+        criteria = self.evidence.criteria
+        options = []
+        for cid in self.targets:
+            mark, style = OUTCOME_MARKS[self.outcomes[cid]]
+            label = clean_text(cid) if cid else "The whole piece"
+            before = self.evidence.outcome_for(cid) if criteria else None
+            was = f"  (was {before})" if before else ""
+            options.append(Option(Content.assemble((mark, style), "  ", (label, "bold"), (was, "$text-muted")),
+                                  id=cid or "-whole-"))
+        return options
+
     def on_mount(self) -> None:
-        self.query_one("#outcome", Select).focus()
+        self.query_one("#judge-list", OptionList).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("cycle", "all") and isinstance(self.focused, TextArea):
+            return False  # typing feedback: space and letters are text
+        return True
+
+    def _redraw(self) -> None:
+        listing = self.query_one("#judge-list", OptionList)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        listing.add_options(self._options())
+        listing.highlighted = highlighted
+
+    def action_cycle(self) -> None:
+        listing = self.query_one("#judge-list", OptionList)
+        if listing.highlighted is None:
+            listing.highlighted = 0
+        cid = self.targets[listing.highlighted]
+        self.outcomes[cid] = NEXT_OUTCOME[self.outcomes[cid]]
+        self._redraw()
+
+    def action_all(self, outcome: str) -> None:
+        self.outcomes = dict.fromkeys(self.targets, outcome)
+        self._redraw()
+
+    @on(OptionList.OptionSelected, "#judge-list")
+    def _selected(self) -> None:
+        self.query_one("#feedback", TextArea).focus()
 
     def values(self) -> dict[str, Any]:
-        outcome = self.query_one("#outcome", Select).value
-        if outcome is Select.BLANK:
-            raise ValueError("outcome: choose accept or refer")
+        judged = {cid: outcome for cid, outcome in self.outcomes.items() if outcome is not None}
+        if not judged:
+            raise ValueError("outcome: accept or refer at least one criterion (space, or a for all)")
         feedback = self.query_one("#feedback", TextArea).text.strip()
         if not feedback:
             raise ValueError("feedback: say what it shows, or what it still needs")
-        return {"outcome": outcome, "feedback": feedback}
+        return {"outcomes": judged, "feedback": feedback}
 
     def write(self, values: dict[str, Any]) -> None:
         try:
-            self.papp.service.assess(self.evidence.id, values["outcome"], values["feedback"], self.evidence.rev)
+            self.papp.service.assess_criteria(self.evidence.id, values["outcomes"], values["feedback"],
+                                              self.evidence.rev)
         except ConflictError as exc:
             who = f" by {exc.by}" if exc.by else ""
             raise InputError("evidence", f"this evidence was changed{who} after you opened it; "
                                          "close this (esc) and look again") from None
 
 
-class SignOffDialog(_Dialog):
+class SignOffDialog(RecordDialog):
     """Sign off the gateway in one of the three roles, in order."""
 
     def __init__(self, learner: str, signoffs: tuple[SignOff, ...], role: str, today: date, warning: str = "") -> None:
@@ -207,7 +214,7 @@ def signoff_summary(signoffs: tuple[SignOff, ...]) -> Content:
     return Content.assemble(("Sign-offs: ", "bold $secondary"), *parts)
 
 
-class ReasonDialog(_Dialog):
+class ReasonDialog(RecordDialog):
     """Take something back with a reason (a milestone's done mark, one's own sign-off): the change is an
     appended record, so the dialog says what will be kept, and asks only why."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from portfolio_tui.domain.dates import parse_date
-from portfolio_tui.domain.evidence import EVIDENCE_KINDS, Evidence
+from portfolio_tui.domain.evidence import ACCEPT, EVIDENCE_KINDS, Evidence
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.errors import ConflictError, InputError, StoreError
@@ -50,6 +50,8 @@ class EvidenceForm(SaveDialog[int | None]):
         heading = "Edit evidence" if e else "Add evidence"
         with Vertical(id="form-dialog"):
             yield Static(Content.styled(heading, "bold"), id="form-heading")
+            if e and e.judgements:
+                yield Static(judgement_lines(e), id="form-feedback")
             yield Static("", id="form-error", classes="field-error")
             with VerticalScroll(id="form-fields"):
                 yield from field_row("title", "Title", Input(clean_text(e.title) if e else "", id="title",
@@ -88,6 +90,18 @@ class EvidenceForm(SaveDialog[int | None]):
         if self.evidence is None:
             return values
         return {k: v for k, v in values.items() if self.opened_with.get(k, _UNSET) != v}
+
+    @on(Input.Changed, "#title")
+    @on(TextArea.Changed, "#description")
+    def _suggest(self) -> None:
+        """As the piece is described, the criteria that match it move to the top of the picker."""
+        text = f"{self.query_one('#title', Input).value}\n{self.query_one('#description', TextArea).text}"
+        self.query_one(CriteriaPicker).suggest(text)
+
+    @on(Input.Submitted, "#title")
+    def _title_done(self) -> None:
+        """Enter after the title goes straight to the suggested criteria (the other fields keep their defaults)."""
+        self.query_one(CriteriaPicker).focus_list()
 
     def values(self) -> dict[str, Any]:
         """What is typed, checked here first so a bad date or number never leaves the form."""
@@ -199,3 +213,15 @@ class _Invalid(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(errors)
         self.errors = errors
+
+
+def judgement_lines(evidence: Evidence) -> Content:
+    """Every judgement of the piece with its feedback, newest last, as the apprentice reads it while editing."""
+    lines = []
+    for judgement in evidence.judgements:
+        accepted = judgement.outcome == ACCEPT
+        mark = ("✔ accepted", "bold $text-success") if accepted else ("✗ referred", "bold $text-error")
+        about = f" {judgement.criterion}" if judgement.criterion else ""
+        lines.append(Content.assemble(mark, (clean_text(f"{about} by {judgement.by} {judgement.at[:10]}: "),
+                                             "$text-muted"), clean_text(judgement.feedback)))
+    return Content("\n").join(lines)

@@ -1,18 +1,25 @@
 """The evidence log: every live piece of evidence in a table, filtered as you type, sortable, with
-add, edit and remove (and undo) on single keys, and A for an assessor to accept or refer."""
+add, edit and remove (and undo, and a bin of everything removed) on single keys, A for an assessor
+to accept or refer each criterion, c for the piece's comment thread, o to open a kept file and h
+for the piece's history. The panel under the table shows the highlighted piece's files, every
+judgement with its feedback, and its comments."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Static
 
+from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.text import clean_text
+from portfolio_tui.services import attachments
 from portfolio_tui.tui.render import plural
-from portfolio_tui.tui.screens.base import PaletteCommand, PortfolioScreen
+from portfolio_tui.tui.screens.base import PortfolioScreen
+from portfolio_tui.tui.screens.evidence_form import judgement_lines
+from portfolio_tui.tui.screens.forms import ConfirmDialog
 from portfolio_tui.tui.state import LogEntry, PortfolioView
 from portfolio_tui.tui.widgets.evidence_table import Column, EvidenceTable
 
@@ -36,15 +43,27 @@ _SORT_KEYS = {
 class EvidenceLogScreen(PortfolioScreen):
     MODE = "evidence"
     BINDINGS = [
-        Binding("a", "add", "Add", id="evidence.add"),
-        Binding("e", "edit", "Edit", id="evidence.edit"),
-        Binding("d", "remove", "Remove", id="evidence.remove"),
-        Binding("u", "undo", "Undo", id="evidence.undo", show=False),  # the removal notice says "u undoes"
-        Binding("A", "assess", "Assess", id="evidence.assess"),
-        Binding("slash", "filter", "Filter", id="evidence.filter", key_display="/"),
-        Binding("s", "sort", "Sort", id="evidence.sort"),
+        Binding("a", "add", "Add", id="evidence.add", tooltip="Log a new piece of evidence"),
+        Binding("e", "edit", "Edit", id="evidence.edit", show=False,
+                tooltip="Edit the highlighted evidence (or enter)"),
+        Binding("A", "assess", "Assess", id="evidence.assess",
+                tooltip="Accept or refer each criterion of the highlighted evidence"),
+        Binding("c", "comment", "Comment", id="evidence.comment", tooltip="Read and add to the piece's comments"),
+        Binding("d", "remove", "Remove", id="evidence.remove", tooltip="Remove the highlighted evidence (to the bin)"),
+        Binding("slash", "filter", "Filter", id="evidence.filter", key_display="/", tooltip="Type to filter the log"),
+        Binding("b", "bin", "Bin", id="evidence.bin", tooltip="Removed evidence: restore any of it"),
+        Binding("o", "open_file", "Open file", id="evidence.open", show=False,
+                tooltip="Open the highlighted piece's file with the system viewer, or say where it is"),
+        Binding("h", "record_history", "History", id="evidence.history", show=False,
+                tooltip="Who changed the highlighted evidence, and when"),
+        Binding("s", "sort", "Sort", id="evidence.sort", show=False, tooltip="Sort on the next column"),
+        Binding("u", "undo", "Undo", id="evidence.undo", show=False, tooltip="Restore the evidence removed last"),
         Binding("escape", "clear_filter", "Clear filter", id="evidence.clear_filter", show=False),
     ]
+    NEEDS = {
+        "add": "evidence.add", "edit": "evidence.edit", "remove": "evidence.edit", "undo": "evidence.edit",
+        "bin": "evidence.edit", "assess": "evidence.assess", "comment": "comment",
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -59,7 +78,8 @@ class EvidenceLogScreen(PortfolioScreen):
                         compact=True)
             yield Static("", id="log-count")
         yield EvidenceTable(COLUMNS, id="log")
-        yield Static("", id="log-detail")
+        with VerticalScroll(id="log-detail-box"):
+            yield Static("", id="log-detail")
 
     @property
     def table(self) -> EvidenceTable:
@@ -100,18 +120,16 @@ class EvidenceLogScreen(PortfolioScreen):
 
     @on(EvidenceTable.Highlighted, "#log")
     def _row_highlighted(self, event: EvidenceTable.Highlighted) -> None:
+        self.show_detail(event.key)
+
+    def show_detail(self, key: int | None) -> None:
         view = self.papp.view
-        evidence = view.evidence_by_id.get(event.key) if view and event.key is not None else None
+        evidence = view.evidence_by_id.get(key) if view and key is not None else None
         detail = self.query_one("#log-detail", Static)
-        if evidence is None:
+        if evidence is None or view is None:
             detail.update("")
             return
-        files = f" · {len(evidence.files)} file(s)" if evidence.files else ""
-        hours = f" · {evidence.hours:g} h" if evidence.hours is not None else ""
-        first = Content.assemble((clean_text(evidence.title), "bold"),
-                                 (clean_text(f"  {evidence.kind_label}{hours}{files}"), "$text-muted"))
-        description = clean_text(evidence.description, multiline=True).strip() or "(no description)"
-        detail.update(Content("\n").join([first, Content(description)]))
+        detail.update(evidence_detail(view, evidence))
 
     @on(EvidenceTable.Selected, "#log")
     def _row_selected(self) -> None:
@@ -189,18 +207,27 @@ class EvidenceLogScreen(PortfolioScreen):
             self.table.move_to(evidence_id)
             self.notify("Evidence saved.", markup=False)
 
-    def action_remove(self) -> None:
+    def highlighted(self) -> Evidence | None:
         view = self.papp.view
         key = self.table.current_key
-        if view is None or key is None or not self.papp.permit("evidence.edit"):
+        return view.evidence_by_id.get(key) if view is not None and key is not None else None
+
+    def action_remove(self) -> None:
+        evidence = self.highlighted()
+        if evidence is None or not self.papp.permit("evidence.edit"):
             return
-        title = clean_text(view.evidence_by_id[key].title)
+        key, title = evidence.id, clean_text(evidence.title)
 
         def done(_: object) -> None:
             self.removed.append((key, title))
-            self.notify(f"Removed '{title}'. Press u to undo.", markup=False)
+            self.notify(f"Removed '{title}'. u undoes; b opens the bin.", markup=False)
 
-        self.papp.change(lambda service: service.remove_evidence(key), done=done)
+        def answered(remove: bool | None) -> None:
+            if remove:
+                self.papp.change(lambda service: service.remove_evidence(key), done=done)
+
+        self.app.push_screen(ConfirmDialog(f"Remove '{title}'? It goes to the bin (b), where it can be restored.",
+                                           "Remove", "Keep"), answered)
 
     def action_undo(self) -> None:
         if not self.removed:
@@ -209,20 +236,79 @@ class EvidenceLogScreen(PortfolioScreen):
         if not self.papp.permit("evidence.edit"):
             return
         key, title = self.removed.pop()
+        self.restore(key, title)
 
+    def restore(self, key: int, title: str) -> None:
         def done(_: object) -> None:
             self.table.move_to(key)
             self.notify(f"Restored '{title}'.", markup=False)
 
         self.papp.change(lambda service: service.restore_evidence(key), done=done)
 
-    def palette_commands(self) -> list[PaletteCommand]:
-        return [
-            ("evidence: add", "Log a new piece of evidence", self.action_add),
-            ("evidence: edit", "Edit the highlighted evidence", self.action_edit),
-            ("evidence: remove", "Remove the highlighted evidence (u undoes)", self.action_remove),
-            ("evidence: undo remove", "Restore the evidence removed last", self.action_undo),
-            ("evidence: assess", "Accept or refer the highlighted evidence (assessors)", self.action_assess),
-            ("evidence: filter", "Type to filter the log", self.action_filter),
-            ("evidence: sort", "Sort on the next column", self.action_sort),
-        ]
+    def action_bin(self) -> None:
+        from portfolio_tui.tui.screens.bin import BinScreen
+
+        view = self.papp.view
+        if view is None:
+            return
+        removed = [e for e in view.portfolio.evidence if e.deleted]
+
+        def chosen(evidence_id: int | None) -> None:
+            if evidence_id is not None:
+                piece = next(e for e in removed if e.id == evidence_id)
+                self.restore(evidence_id, clean_text(piece.title))
+
+        self.app.push_screen(BinScreen(removed), chosen)
+
+    def action_comment(self) -> None:
+        from portfolio_tui.tui.screens.progress_forms import ProgressForm, comment_form
+
+        view, evidence = self.papp.view, self.highlighted()
+        if view is None or evidence is None or not self.papp.permit("comment"):
+            return
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.notify("Comment added.", markup=False)
+
+        self.app.push_screen(ProgressForm(comment_form(view, evidence)), done)
+
+    def action_record_history(self) -> None:
+        from portfolio_tui.tui.screens.history import HistoryScreen
+
+        evidence = self.highlighted()
+        if evidence is None:
+            return
+        about = f"evidence {evidence.id} '{clean_text(evidence.title)}'"
+        self.app.push_screen(HistoryScreen(self.papp.service, "evidence", evidence.id, about))
+
+    def action_open_file(self) -> None:
+        evidence = self.highlighted()
+        if evidence is None:
+            return
+        files = attachments.shown(self.papp.path, evidence.files)
+        if not files:
+            self.notify("This piece has no files. e edits it to add one.", markup=False)
+            return
+        self.papp.open_attachment(files[0])
+
+
+def evidence_detail(view: PortfolioView, evidence: Evidence) -> Content:
+    """The highlighted piece: what it is, its files, every judgement with its feedback, its comments."""
+    files = f" · {plural(len(evidence.files), 'file')}" if evidence.files else ""
+    hours = f" · {evidence.hours:g} h" if evidence.hours is not None else ""
+    lines = [Content.assemble((clean_text(evidence.title), "bold"),
+                              (clean_text(f"  {evidence.kind_label}{hours}{files}"), "$text-muted")),
+             Content(clean_text(evidence.description, multiline=True).strip() or "(no description)")]
+    for shown in attachments.shown(view.access.path, evidence.files):
+        lines.append(Content.assemble(("📎 ", ""), (clean_text(shown.attachment.name), "bold"),
+                                      (f"  {shown.size_text} · {shown.attachment.type}", "$text-muted")))
+    if evidence.judgements:
+        lines.append(judgement_lines(evidence))
+    comments = view.portfolio.comments_on(evidence.id)
+    for comment in comments[-3:]:
+        lines.append(Content.assemble((clean_text(f"💬 {comment.recorded_by} {comment.recorded_at[:10]}: "),
+                                       "$secondary"), clean_text(comment.text)))
+    if len(comments) > 3:
+        lines.append(Content.styled(f"  and {len(comments) - 3} earlier (c shows the thread)", "$text-muted"))
+    return Content("\n").join(lines)

@@ -8,20 +8,22 @@ shown as ``Content``, never parsed as markup.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.services.errors import StoreError
+from portfolio_tui.services.errors import InputError, StoreError
 
 if TYPE_CHECKING:
     from portfolio_tui.tui.app import PortfolioApp
@@ -81,9 +83,63 @@ def clear_errors(screen: Screen) -> None:
         box.update("")
 
 
+def typed_state(screen: Screen) -> tuple[Any, ...]:
+    """Everything typed, chosen or ticked in a form, to tell a filled form from an untouched one."""
+    state: list[Any] = []
+    for widget in screen.query("Input, TextArea, Select, Checkbox, SelectionList"):
+        if isinstance(widget, Input):
+            state.append(widget.value)
+        elif isinstance(widget, TextArea):
+            state.append(widget.text)
+        elif isinstance(widget, Select):
+            state.append(widget.value)
+        elif isinstance(widget, Checkbox):
+            state.append(widget.value)
+        elif isinstance(widget, SelectionList):
+            state.append(tuple(widget.selected))
+    return tuple(state)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """One question, y or n: before discarding a filled form or removing a piece of evidence."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n", "answer(False)", "No", id="confirm.no"),
+        Binding("escape", "answer(False)", "No", id="confirm.escape", show=False),
+    ]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        self.yes, self.no = yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog"):
+            yield Static(Content(clean_text(self.question)))
+            with Horizontal(id="form-buttons"):
+                yield Button(f"{self.yes} (y)", id="yes", variant="error", compact=True)
+                yield Button(f"{self.no} (n)", id="no", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed, "#yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#no")
+    def _no(self) -> None:
+        self.dismiss(False)
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
 class SaveDialog(ModalScreen[T]):
     """A modal that saves through the service in a worker thread and closes only when the save
-    succeeded; until then a refusal is shown in it and what was typed stays."""
+    succeeded; until then a refusal is shown in it and what was typed stays. Esc on a form with
+    anything typed asks before throwing it away."""
 
     saving = False
     ERROR_BOX = "form-error"
@@ -94,9 +150,21 @@ class SaveDialog(ModalScreen[T]):
             self.set_saving(False)
             unexpected(self, self.ERROR_BOX, event.worker)
 
+    untouched: tuple[Any, ...] | None = None
+
     @property
     def papp(self) -> PortfolioApp:
         return cast("PortfolioApp", self.app)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._remember_untouched)
+
+    def _remember_untouched(self) -> None:
+        self.untouched = typed_state(self)
+
+    @property
+    def filled(self) -> bool:
+        return self.untouched is not None and typed_state(self) != self.untouched
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
@@ -110,7 +178,16 @@ class SaveDialog(ModalScreen[T]):
         raise NotImplementedError
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.filled:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog("Discard what you typed in this form?", "Discard", "Keep editing"),
+                             answered)
 
     def set_saving(self, saving: bool) -> None:
         """While a save runs, ctrl+s and the Save button do nothing."""
@@ -121,3 +198,69 @@ class SaveDialog(ModalScreen[T]):
         """In the save's worker thread: show the portfolio as saved, then close with ``result``."""
         self.papp.load_and_show()
         self.app.call_from_thread(self.dismiss, result)
+
+
+class RecordDialog(SaveDialog[bool]):
+    """A dialog that records one thing through the service: one error line above its buttons for
+    every refusal. Subclasses say what is typed (:meth:`values`) and what the change is (:meth:`write`)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="dialog.save"),
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+    ]
+    ERROR_BOX = "dialog-error"
+
+    def buttons(self, save_label: str) -> ComposeResult:
+        yield Static("", id="dialog-error", classes="field-error")
+        yield from save_buttons(save_label)
+
+    def refuse(self, message: str) -> None:
+        self.set_saving(False)
+        show_error(self, "dialog-error", message)
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        try:
+            values = self.values()
+        except ValueError as exc:
+            self.refuse(str(exc))
+            return
+        self.set_saving(True)
+        self.query_one("#dialog-error", Static).remove_class("-shown")
+        self._save(values)
+
+    def values(self) -> dict[str, Any]:
+        """What is typed, checked; ``ValueError`` says what is wrong."""
+        raise NotImplementedError
+
+    def write(self, values: dict[str, Any]) -> None:
+        """The change, through the service (runs in a worker thread)."""
+        raise NotImplementedError
+
+    @work(thread=True, exclusive=True, group="dialog-save", exit_on_error=False)
+    def _save(self, values: dict[str, Any]) -> None:
+        try:
+            self.write(values)
+        except InputError as exc:
+            self.app.call_from_thread(self.refuse, f"{exc.field}: {exc.message}")
+            return
+        except REFUSED as exc:
+            self.app.call_from_thread(self.refuse, f"Not saved: {exc}")
+            return
+        self.saved(True)
+
+
+def row(label: str, widget: Widget) -> ComposeResult:
+    """A labelled field in a record dialog (its refusals go on the dialog's one error line)."""
+    with Horizontal(classes="form-row"):
+        yield Label(label, classes="form-label")
+        yield widget
+
+
+def parsed(field: str, parse: Callable[[str], Any], text: str) -> Any:
+    """``parse(text)``, with a refusal that names the field."""
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise ValueError(f"{field}: {exc}") from None

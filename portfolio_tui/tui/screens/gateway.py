@@ -12,11 +12,21 @@ from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from portfolio_tui.domain import roles
-from portfolio_tui.domain.gateway import ChecklistResult
+from portfolio_tui.domain.gateway import EMPLOYER_CONFIRMATION, ChecklistResult
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.tui.render import days_phrase, literal
-from portfolio_tui.tui.screens.base import PaletteCommand, PortfolioScreen
+from portfolio_tui.tui.render import days_phrase, fit, last_column_width, literal
+from portfolio_tui.tui.screens.base import PortfolioScreen
 from portfolio_tui.tui.screens.decisions import ROLE_SIGNOFF, SignOffDialog, signoff_summary
+from portfolio_tui.tui.screens.progress_forms import (
+    FormSpec,
+    ProgressForm,
+    checklist_form,
+    employer_confirmation_form,
+    grade_form,
+    otj_form,
+    prerequisite_form,
+    review_form,
+)
 from portfolio_tui.tui.state import PortfolioView
 from portfolio_tui.tui.widgets.rag_badge import RagBadge
 
@@ -24,11 +34,20 @@ from portfolio_tui.tui.widgets.rag_badge import RagBadge
 class GatewayScreen(PortfolioScreen):
     MODE = "gateway"
     BINDINGS = [
-        Binding("o", "next_open", "Next open item", id="gateway.next_open"),
-        Binding("S", "sign_off", "Sign off", id="gateway.sign_off"),
-        Binding("W", "withdraw_signoff", "Withdraw my sign-off", id="gateway.withdraw", show=False),
-        Binding("r", "reload", "Reload", id="gateway.reload"),
+        Binding("enter", "record_item", "Record", id="gateway.record",
+                tooltip="Record the highlighted item: a prerequisite, checklist item, hours or review"),
+        Binding("E", "employer_confirms", "Employer OK", id="gateway.employer_confirms",
+                tooltip="Record the employer's confirmation that the apprentice is ready"),
+        Binding("S", "sign_off", "Sign off", id="gateway.sign_off",
+                tooltip="Record a gateway sign-off (assessor, then apprentice, then employer)"),
+        Binding("G", "grade", "Grade", id="gateway.grade", tooltip="Record an EPA or project result"),
+        Binding("o", "next_open", "Next open", id="gateway.next_open",
+                tooltip="Move to the next checklist item still open"),
+        Binding("W", "withdraw_signoff", "Withdraw my sign-off", id="gateway.withdraw", show=False,
+                tooltip="Take back your own sign-off, with a reason (kept on record)"),
     ]
+    NEEDS = {"employer_confirms": "employer.confirm", "grade": "grade.record"}
+    RECORDING = ("progress.record", "employer.confirm", "otj.record", "review.record")
 
     def __init__(self) -> None:
         super().__init__()
@@ -57,7 +76,12 @@ class GatewayScreen(PortfolioScreen):
         super().on_mount()
         table.focus()
 
+    def on_resize(self) -> None:
+        if self.papp.view is not None and self.is_mounted:
+            self.show(self.papp.view)
+
     def show(self, view: PortfolioView) -> None:
+        width = last_column_width(self.table, 6 + 10 + 18, 3)
         report, as_of = view.report, view.as_of
         self.query_one("#gateway-rag", RagBadge).rag = report.rag
         open_count = len(report.open_items)
@@ -77,7 +101,7 @@ class GatewayScreen(PortfolioScreen):
             state = Text("✔ done", style="green") if item.ok else Text("✗ open", style="bold red")
             rule = Text(item.rule.id if item.rule else "-", style="dim")
             due = Text(item.due.isoformat() if item.due else "-")
-            table.add_row(state, due, rule, literal(item.title), key=item.key)
+            table.add_row(state, due, rule, literal(fit(clean_text(item.title), width)), key=item.key)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
         self.query_one("#signoffs", Static).update(signoff_summary(view.portfolio.signoffs))
@@ -117,8 +141,66 @@ class GatewayScreen(PortfolioScreen):
                 return
         self.notify("Every gateway item is done.", markup=False)
 
-    def action_reload(self) -> None:
-        self.papp.reload()
+    def may(self, action: str) -> bool:
+        if action == "sign_off":
+            view = self.papp.view
+            return view is not None and any(view.access.decide(a).allowed for a in roles.SIGNOFF_ACTIONS.values())
+        if action == "record_item":
+            view = self.papp.view
+            return view is not None and any(view.access.decide(a).allowed for a in self.RECORDING)
+        return super().may(action)
+
+    def _open(self, spec: FormSpec, said: str) -> None:
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.notify(said, markup=False)
+
+        self.app.push_screen(ProgressForm(spec), done)
+
+    @on(DataTable.RowSelected, "#checklist")
+    def _selected(self) -> None:
+        if self.may("record_item"):
+            self.action_record_item()
+
+    def action_record_item(self) -> None:
+        """Enter on an item opens the form that records it (the dashboard's and timeline's forms for hours
+        and reviews); an item worked out from other records says where it comes from."""
+        view = self.papp.view
+        if view is None or not self.table.row_count:
+            return
+        key = self.table.coordinate_to_cell_key(self.table.cursor_coordinate).row_key.value or ""
+        item = self.items.get(key)
+        if item is None:
+            return
+        plan_keys = {c.key for c in view.standard.plan.gateway_checklist}
+        if key.startswith("prerequisite:"):
+            if self.papp.permit("progress.record"):
+                self._open(prerequisite_form(view, key.removeprefix("prerequisite:"), item.title),
+                           "Prerequisite recorded.")
+        elif key == EMPLOYER_CONFIRMATION:
+            self.action_employer_confirms()
+        elif key in plan_keys:
+            if self.papp.permit("progress.record"):
+                self._open(checklist_form(view, key, item.title), "Checklist item recorded.")
+        elif key == "otj-target":
+            if self.papp.permit("otj.record"):
+                self._open(otj_form(view), "Off-the-job hours logged.")
+        elif key == "reviews":
+            if self.papp.permit("review.record"):
+                self._open(review_form(view, self.papp.account), "Review recorded.")
+        else:
+            self.notify(f"'{clean_text(item.title)}' follows from the rest of the portfolio; "
+                        "it is not recorded on its own.", markup=False)
+
+    def action_employer_confirms(self) -> None:
+        view = self.papp.view
+        if view is not None and self.papp.permit("employer.confirm"):
+            self._open(employer_confirmation_form(view), "Employer's confirmation recorded.")
+
+    def action_grade(self) -> None:
+        view = self.papp.view
+        if view is not None and self.papp.permit("grade.record"):
+            self._open(grade_form(view), "Result recorded.")
 
     def action_sign_off(self) -> None:
         view = self.papp.view
@@ -169,13 +251,3 @@ class GatewayScreen(PortfolioScreen):
             "Sign-offs are sealed: a withdrawal is added after yours, with your reason; nothing is deleted.",
             lambda service, reason: withdraw_signoff(service, role, reason=reason, as_of=as_of),
         ), done)
-
-    def palette_commands(self) -> list[PaletteCommand]:
-        return [
-            ("gateway: next open item", "Move to the next checklist item still open", self.action_next_open),
-            ("gateway: sign off", "Record a gateway sign-off (assessor, then apprentice, then employer)",
-             self.action_sign_off),
-            ("gateway: withdraw my sign-off", "Take back your own sign-off, with a reason (kept on record)",
-             self.action_withdraw_signoff),
-            ("gateway: reload", "Read the portfolio file again", self.action_reload),
-        ]

@@ -14,7 +14,7 @@ from portfolio_tui.tui.widgets.nav_bar import SCREENS
 ABOUT = (
     "Keys 1 to 5 (or a click on the bar at the top) switch screens. ctrl+p opens the command "
     "palette, which lists what can be done here. Every save goes straight to the portfolio file; "
-    "removed evidence can be restored with u on the evidence screen."
+    "removed evidence waits in the bin (b on the evidence screen), where enter restores it."
 )
 
 
@@ -32,7 +32,11 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         rows: list[Content] = [Content.styled("Keys on this screen", "bold")]
         seen: set[str] = set()
-        for active in self.under.active_bindings.values():
+        under, app = self.under, self.app
+        # The screen's own keys first, then the app's, then those of the widget in focus.
+        ordered = sorted(self.under.active_bindings.values(),
+                         key=lambda a: 0 if a.node is under else 1 if a.node is app else 2)
+        for active in ordered:
             binding = active.binding
             if not binding.description or binding.description in seen or binding.key in ("up", "down"):
                 continue
@@ -47,6 +51,9 @@ class HelpScreen(ModalScreen[None]):
         rows.append(Content(""))
         rows.append(Content(ABOUT))
         with Vertical(id="help-dialog"):
-            with VerticalScroll():
+            with VerticalScroll(id="help-lines"):
                 yield Static(Content("\n").join(rows))
-            yield Static(Content.styled("esc or ? closes", "$text-muted"))
+            yield Static(Content.styled("up, down, pgup, pgdn, home, end scroll · esc or ? closes", "$text-muted"))
+
+    def on_mount(self) -> None:
+        self.query_one("#help-lines", VerticalScroll).focus()

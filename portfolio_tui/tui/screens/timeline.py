@@ -12,9 +12,17 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
+from portfolio_tui.domain import roles
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.tui.render import days_phrase, literal
-from portfolio_tui.tui.screens.base import PaletteCommand, PortfolioScreen
+from portfolio_tui.tui.render import days_phrase, fit, last_column_width, literal
+from portfolio_tui.tui.screens.base import PortfolioScreen
+from portfolio_tui.tui.screens.progress_forms import (
+    FormSpec,
+    ProgressForm,
+    break_form,
+    confirm_review_form,
+    review_form,
+)
 from portfolio_tui.tui.state import PortfolioView
 
 STATUS_RICH = {
@@ -75,12 +83,24 @@ def timeline_items(view: PortfolioView) -> list[TimelineItem]:
     return sorted(items, key=lambda i: (i.day, i.kind, i.key))
 
 
+FIXED_COLUMNS = (("date", "Date", 10), ("when", "When", 13), ("status", "Status", 8), ("kind", "Kind", 9))
+
+
 class TimelineScreen(PortfolioScreen):
     MODE = "timeline"
     BINDINGS = [
-        Binding("m", "mark_done", "Mark done", id="timeline.mark_done"),
-        Binding("n", "jump_next", "Next due", id="timeline.next"),
+        Binding("R", "record_review", "Review", id="timeline.review", tooltip="Record a progress review"),
+        Binding("c", "confirm_review", "Confirm", id="timeline.confirm_review",
+                tooltip="Confirm the highlighted review (the employer's or another party's part)"),
+        Binding("m", "mark_done", "Done", id="timeline.mark_done",
+                tooltip="Record the highlighted milestone as done today"),
+        Binding("B", "record_break", "Break", id="timeline.break", tooltip="Record a break in learning"),
+        Binding("n", "jump_next", "Next due", id="timeline.next", tooltip="Move to the first item from today"),
+        Binding("h", "record_history", "History", id="timeline.history", show=False,
+                tooltip="Who changed the highlighted record, and when"),
     ]
+    NEEDS = {"record_review": "review.record", "confirm_review": "review.record", "mark_done": "progress.record",
+             "record_break": "progress.record"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -97,14 +117,19 @@ class TimelineScreen(PortfolioScreen):
 
     def on_mount(self) -> None:
         table = self.table
-        for key, label in (("date", "Date"), ("when", "When"), ("status", "Status"), ("kind", "Kind"),
-                           ("title", "What")):
-            table.add_column(label, key=key)
+        for key, label, width in FIXED_COLUMNS:
+            table.add_column(label, key=key, width=width)
+        table.add_column("What", key="title")
         super().on_mount()
         table.focus()
 
+    def on_resize(self) -> None:
+        if self.papp.view is not None and self.is_mounted:
+            self.show(self.papp.view)
+
     def show(self, view: PortfolioView) -> None:
         table = self.table
+        width = last_column_width(table, sum(w for _, _, w in FIXED_COLUMNS), len(FIXED_COLUMNS))
         keep = self._current_key()
         items = timeline_items(view)
         self.items = {i.key: i for i in items}
@@ -115,7 +140,7 @@ class TimelineScreen(PortfolioScreen):
                 Text(days_phrase((item.day - view.as_of).days), style="dim"),
                 Text(item.status, style=STATUS_RICH.get(item.status, "")),
                 Text(item.kind),
-                literal(item.title),
+                literal(fit(clean_text(item.title), width)),
                 key=item.key,
             )
         if keep and keep in self.items:
@@ -187,8 +212,47 @@ class TimelineScreen(PortfolioScreen):
             lambda service, reason: undo_milestone(service, key, reason=reason, as_of=as_of),
         ), done)
 
-    def palette_commands(self) -> list[PaletteCommand]:
-        return [
-            ("timeline: mark milestone done", "Record the highlighted milestone as done today", self.action_mark_done),
-            ("timeline: next due", "Move to the first item from today", self.action_jump_next),
-        ]
+    def _open(self, spec: FormSpec, said: str) -> None:
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.notify(said, markup=False)
+
+        self.app.push_screen(ProgressForm(spec), done)
+
+    def action_record_review(self) -> None:
+        view = self.papp.view
+        if view is not None and self.papp.permit("review.record"):
+            self._open(review_form(view, self.papp.account), "Review recorded.")
+
+    def action_record_break(self) -> None:
+        view = self.papp.view
+        if view is not None and self.papp.permit("progress.record"):
+            self._open(break_form(view), "Break recorded.")
+
+    def action_confirm_review(self) -> None:
+        view = self.papp.view
+        key = self._current_key() or ""
+        if view is None or not key.startswith("r:"):
+            self.notify("Highlight a review that was held, then press c.", markup=False)
+            return
+        if not self.papp.permit("review.record"):
+            return
+        learner = view.portfolio.learner
+        name = learner.line_manager if view.access.role == roles.LINE_MANAGER and learner.line_manager \
+            else self.papp.account
+        self._open(confirm_review_form(view, int(key[2:]), name), "Review confirmed.")
+
+    def action_record_history(self) -> None:
+        from portfolio_tui.tui.screens.history import HistoryScreen
+
+        key = self._current_key() or ""
+        tables = {"r": "reviews", "b": "breaks"}
+        kind, _, ident = key.partition(":")
+        if kind in tables and ident.isdigit():
+            item = self.items[key]
+            self.app.push_screen(HistoryScreen(self.papp.service, tables[kind], int(ident),
+                                               f"{item.title} {item.day.isoformat()}"))
+        elif kind == "m":
+            self.app.push_screen(HistoryScreen(self.papp.service, "milestones", None, "milestones"))
+        else:
+            self.action_history()

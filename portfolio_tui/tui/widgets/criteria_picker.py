@@ -1,5 +1,9 @@
 """Pick criteria from a standard: type to narrow the list, space to tick. The ticked set survives
-filtering, because SelectionList forgets the selection of options it no longer holds."""
+filtering, because SelectionList forgets the selection of options it no longer holds.
+
+The form tells the picker what the apprentice is writing (:meth:`CriteriaPicker.suggest`); the
+criteria that match it best (``domain.suggest``, BM25) come first, marked ★, so tagging a piece is
+usually enter, space, down, space."""
 
 from __future__ import annotations
 
@@ -13,12 +17,16 @@ from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from portfolio_tui.domain.standard import Criterion
+from portfolio_tui.domain.suggest import CriteriaIndex
 from portfolio_tui.domain.text import clean_text
 
+SUGGESTED = 5
+"""How many suggestions lead the list."""
 
-def criterion_prompt(criterion: Criterion, ticked: bool) -> Content:
-    """The tick is spelt out as well as coloured, so it reads with NO_COLOR too."""
-    mark = ("✔ ", "bold $text-success") if ticked else ("  ", "")
+
+def criterion_prompt(criterion: Criterion, ticked: bool, suggested: bool = False) -> Content:
+    """The tick is spelt out as well as coloured, so it reads with NO_COLOR too; a suggestion is starred."""
+    mark = ("✔ ", "bold $text-success") if ticked else ("★ ", "$text-accent") if suggested else ("  ", "")
     return Content.assemble(mark, (clean_text(criterion.id), "bold"), " ", clean_text(criterion.label))
 
 
@@ -36,10 +44,13 @@ class CriteriaPicker(Vertical):
         self._by_id = {c.id: c for c in criteria}
         self.selected: list[str] = [c for c in selected]
         self._search = {c.id: f"{c.id} {c.title} {c.text}".lower() for c in criteria}
+        self.index = CriteriaIndex.build(criteria)
+        self.suggested: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Input(
-            placeholder="type to search; down or enter to the list, space ticks", id="criteria-search", compact=True
+            placeholder="★ suggested from what you wrote; type to search, enter to the list, space ticks",
+            id="criteria-search", compact=True
         )
         yield SelectionList[str](*self._options(""), id="criteria-list")
         yield Static(self._summary(), classes="picker-summary")
@@ -51,11 +62,35 @@ class CriteriaPicker(Vertical):
 
     def _options(self, query: str) -> list[Selection[str]]:
         words = query.lower().split()
+        shown = [c for c in self.criteria if all(w in self._search[c.id] for w in words)]
+        first = {cid: i for i, cid in enumerate(self.suggested)}
+        shown.sort(key=lambda c: first.get(c.id, len(first)))
         return [
-            Selection(criterion_prompt(c, c.id in self.selected), c.id, c.id in self.selected, id=c.id)
-            for c in self.criteria
-            if all(w in self._search[c.id] for w in words)
+            Selection(criterion_prompt(c, c.id in self.selected, c.id in first), c.id, c.id in self.selected, id=c.id)
+            for c in shown
         ]
+
+    def suggest(self, text: str) -> None:
+        """Put the criteria that best match ``text`` (what the piece says about itself) first."""
+        suggested = self.index.rank(text, SUGGESTED)
+        if suggested == self.suggested:
+            return
+        self.suggested = suggested
+        self._refill(self.query_one("#criteria-search", Input).value)
+
+    def focus_list(self) -> None:
+        """To the list, on its first entry (the best suggestion)."""
+        listing = self.query_one("#criteria-list", SelectionList)
+        if listing.option_count:
+            listing.highlighted = 0
+        listing.focus()
+
+    def _refill(self, query: str) -> None:
+        listing = self.query_one("#criteria-list", SelectionList)
+        listing.clear_options()
+        listing.add_options(self._options(query))
+        if listing.option_count:
+            listing.highlighted = 0
 
     def _summary(self) -> Content:
         if not self.selected:
@@ -65,11 +100,7 @@ class CriteriaPicker(Vertical):
     @on(Input.Changed, "#criteria-search")
     def _filter(self, event: Input.Changed) -> None:
         event.stop()
-        listing = self.query_one("#criteria-list", SelectionList)
-        listing.clear_options()
-        listing.add_options(self._options(event.value))
-        if listing.option_count:
-            listing.highlighted = 0
+        self._refill(event.value)
 
     @on(Input.Submitted, "#criteria-search")
     def _to_list(self, event: Input.Submitted) -> None:
@@ -116,5 +147,6 @@ class CriteriaPicker(Vertical):
         else:
             self.selected.append(value)
         listing = self.query_one("#criteria-list", SelectionList)
-        listing.replace_option_prompt(value, criterion_prompt(self._by_id[value], value in self.selected))
+        listing.replace_option_prompt(value, criterion_prompt(self._by_id[value], value in self.selected,
+                                                              value in self.suggested))
         self.query_one(".picker-summary", Static).update(self._summary())

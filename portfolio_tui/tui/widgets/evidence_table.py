@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -18,6 +18,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from portfolio_tui.tui.render import fit
 
 
 @dataclass(frozen=True)
@@ -114,9 +116,21 @@ class EvidenceTable(ScrollView, can_focus=True):
     def __init__(self, columns: list[Column], *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self.all_columns = columns
         self.columns = columns
         self.rows: list[TableRow] = []
         self.sort_marker: tuple[str, bool] | None = None
+
+    def show_columns(self, keys: set[str] | None) -> None:
+        """Show only the columns in ``keys`` (all of them for ``None``): a narrow terminal drops the least needed."""
+        self.columns = [c for c in self.all_columns if keys is None or c.key in keys]
+        self.refresh()
+
+    def _shown(self, values: tuple[str, ...]) -> tuple[str, ...]:
+        if len(self.columns) == len(self.all_columns):
+            return values
+        keep = {c.key for c in self.columns}
+        return tuple(v for c, v in zip(self.all_columns, values, strict=False) if c.key in keep)
 
     @property
     def row_count(self) -> int:
@@ -201,7 +215,7 @@ class EvidenceTable(ScrollView, can_focus=True):
                styles: tuple[str, ...] = ()) -> list[Segment]:
         segments = [Segment(" ", base)]
         for i, (value, width) in enumerate(zip(values, widths, strict=True)):
-            text = value if cell_len(value) <= width else set_cell_size(value, width - 1) + "…"
+            text = fit(value, width)
             style = base
             if i < len(styles) and styles[i]:
                 style = base + self.get_component_rich_style(styles[i], partial=True)
@@ -228,4 +242,5 @@ class EvidenceTable(ScrollView, can_focus=True):
         row = self.rows[index]
         if index == self.cursor:
             base = base + self.get_component_rich_style("evidence-table--cursor")
-        return Strip(self._cells(row.cells, widths, base, row.styles)).adjust_cell_length(width, base)
+        return Strip(self._cells(self._shown(row.cells), widths, base, self._shown(row.styles))).adjust_cell_length(
+            width, base)

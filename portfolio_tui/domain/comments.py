@@ -1,0 +1,14 @@
+"""Comments on evidence: a thread per piece between the apprentice, the tutor and the line manager."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    evidence: int
+    text: str
+    recorded_by: str = ""
+    recorded_at: str = ""

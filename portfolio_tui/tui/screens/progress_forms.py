@@ -1,0 +1,289 @@
+"""The forms that record progress beside evidence: off-the-job hours, a progress review and a party's
+confirmation of it, a break, a prerequisite, a gateway checklist item (the employer's confirmation
+among them), a grade, and a comment on a piece of evidence.
+
+Each is a :class:`RecordDialog` declared as a list of fields; what is typed goes to one function of
+``services.records``, which checks it again and says which field is wrong. The screens only choose
+which form to open and what to fill in first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
+
+from portfolio_tui.domain import grading
+from portfolio_tui.domain.dates import parse_date
+from portfolio_tui.domain.evidence import Evidence
+from portfolio_tui.domain.progress import OTJ_CATEGORIES, OTJ_EXCLUDED_CATEGORIES
+from portfolio_tui.domain.text import clean_text
+from portfolio_tui.services import records
+from portfolio_tui.services.access import EMPLOYER_CONFIRMATION
+from portfolio_tui.services.errors import InputError
+from portfolio_tui.services.session import PortfolioSession
+from portfolio_tui.tui.screens.forms import RecordDialog, parsed, row
+from portfolio_tui.tui.state import PortfolioView
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a record form: ``kind`` is text, date, area (several lines), select or check."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    value: Any = ""
+    placeholder: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+    """``(label, value)`` for a select."""
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    heading: str
+    fields: tuple[Field, ...]
+    write: Callable[[PortfolioSession, dict[str, Any]], object]
+    """The change, through the services (called in a worker thread with the parsed values)."""
+    save_label: str = "Save"
+    side: Content | None = None
+    """Shown beside the fields (recent entries, the target): context for what is typed."""
+    intro: Content | None = field(default=None)
+
+
+class ProgressForm(RecordDialog):
+    """A record form built from a :class:`FormSpec`."""
+
+    def __init__(self, spec: FormSpec) -> None:
+        super().__init__()
+        self.spec = spec
+
+    def compose(self) -> ComposeResult:
+        spec = self.spec
+        with Vertical(id="decision-dialog", classes="progress-form"):
+            yield Static(Content.styled(spec.heading, "bold"), id="form-heading")
+            if spec.intro is not None:
+                yield Static(spec.intro, classes="form-intro")
+            with Horizontal(id="progress-body"):
+                with VerticalScroll(id="progress-fields"):
+                    for f in spec.fields:
+                        yield from row(f.label, self._widget(f))
+                if spec.side is not None:
+                    yield Static(spec.side, id="progress-side")
+            yield from self.buttons(spec.save_label)
+
+    @staticmethod
+    def _widget(f: Field) -> Widget:
+        if f.kind == "area":
+            return TextArea(str(f.value), id=f.name, compact=True, soft_wrap=True, tab_behavior="focus",
+                            placeholder=f.placeholder)
+        if f.kind == "select":
+            return Select([(Content(label), value) for label, value in f.options], value=f.value or Select.BLANK,
+                          allow_blank=not f.value, id=f.name, compact=True, prompt=f.placeholder or "choose")
+        if f.kind == "check":
+            return Checkbox(Content(f.placeholder), bool(f.value), id=f.name, compact=True)
+        return Input(str(f.value), id=f.name, placeholder=f.placeholder, compact=True)
+
+    def on_mount(self) -> None:
+        if self.spec.fields:
+            self.query_one(f"#{self.spec.fields[0].name}").focus()
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for f in self.spec.fields:
+            widget = self.query_one(f"#{f.name}")
+            if isinstance(widget, TextArea):
+                value: Any = widget.text.strip()
+            elif isinstance(widget, Select):
+                value = None if widget.value is Select.BLANK else widget.value
+            elif isinstance(widget, Checkbox):
+                value = widget.value
+            else:
+                value = widget.value.strip() if isinstance(widget, Input) else ""
+            if f.required and value in ("", None):
+                raise ValueError(f"{f.name}: required")
+            if f.kind == "date" and value:
+                value = parsed(f.name, parse_date, value)
+            values[f.name] = value
+        return values
+
+    def write(self, values: dict[str, Any]) -> None:
+        self.spec.write(self.papp.service, values)
+
+
+def _date_field(name: str, label: str, today: date, *, required: bool = True) -> Field:
+    return Field(name, label, "date", today.isoformat() if required else "", "2026-11-21 or 21/11/2026",
+                 required=required)
+
+
+def otj_form(view: PortfolioView) -> FormSpec:
+    """Off-the-job hours, with the target, the pace and the latest entries beside the fields."""
+    otj = view.report.otj
+    lines = [Content.styled("Target and pace", "bold $secondary")]
+    if otj.target is None:
+        lines.append(Content(f"{otj.logged:g} h logged; no target known"))
+    else:
+        lines.append(Content(f"{otj.logged:g} of {otj.target:.0f} h logged"))
+        if otj.expected_to_date is not None:
+            lines.append(Content(f"{otj.expected_to_date:.0f} h expected by now"))
+        lines.append(Content.styled(otj.state, "bold"))
+    lines += [Content(""), Content.styled("Latest entries", "bold $secondary")]
+    latest = sorted(view.portfolio.otj, key=lambda e: (e.date, e.id), reverse=True)[:5]
+    for entry in latest:
+        counted = "" if entry.counts else " (not counted)"
+        lines.append(Content(clean_text(f"{entry.date.isoformat()} {entry.hours:g} h {entry.category}{counted}")))
+    if not latest:
+        lines.append(Content.styled("none yet", "$text-muted"))
+    categories = tuple(
+        (f"{label}{' (does not count)' if key in OTJ_EXCLUDED_CATEGORIES else ''}", key)
+        for key, label in OTJ_CATEGORIES.items()
+    )
+    as_of = view.as_of
+
+    def write(service: PortfolioSession, v: dict[str, Any]) -> None:
+        records.log_otj(service, on=v["date"], hours=v["hours"], category=v["category"] or "",
+                        criteria=v["criteria"], description=v["note"], as_of=as_of)
+
+    return FormSpec("Log off-the-job hours", (
+        _date_field("date", "Date", as_of),
+        Field("hours", "Hours", placeholder="e.g. 3.5", required=True),
+        Field("category", "Category", "select", "teaching", options=categories),
+        Field("criteria", "Criteria", placeholder="optional, e.g. K1, S2"),
+        Field("note", "Note", "area", placeholder="what you learnt (optional)"),
+    ), write, "Log hours", Content("\n").join(lines))
+
+
+def review_form(view: PortfolioView, account: str) -> FormSpec:
+    """A three-way progress review: who came, the three parties' confirmations, actions, hours discussed."""
+    learner = view.portfolio.learner
+    people = [clean_text(p) for p in (learner.name, learner.line_manager, learner.tutor) if p]
+    parties = (("apprentice", "Apprentice", learner.name), ("employer", "Employer", learner.line_manager),
+               ("provider", "Provider", learner.tutor))
+    as_of = view.as_of
+
+    def write(service: PortfolioSession, v: dict[str, Any]) -> None:
+        signed = [v[f"{key}_name"] or label for key, label, _ in parties if v[f"{key}_confirms"]]
+        records.record_review(service, on=v["date"], attendees=v["attendees"], otj_hours=v["otj_hours"] or None,
+                              actions=v["actions"], notes=v["notes"], signed_by=signed, as_of=as_of)
+
+    fields: list[Field] = [
+        _date_field("date", "Date", as_of),
+        Field("attendees", "Attendees", value=", ".join(people), placeholder="names, separated by commas"),
+    ]
+    for key, label, name in parties:
+        fields.append(Field(f"{key}_confirms", label, "check", False, f"{label} confirms this record"))
+        fields.append(Field(f"{key}_name", "  name", value=clean_text(name or ""), placeholder=f"the {key}'s name"))
+    fields += [
+        Field("otj_hours", "OTJ hours", placeholder="hours discussed, e.g. 40"),
+        Field("actions", "Actions", "area", placeholder="agreed actions, who and by when"),
+        Field("notes", "Notes", placeholder="optional"),
+    ]
+    return FormSpec("Record a progress review", tuple(fields), write, "Record review",
+                    intro=Content.styled(f"Recording as {clean_text(account)}", "$text-muted"))
+
+
+def confirm_review_form(view: PortfolioView, review_id: int, name: str) -> FormSpec:
+    """One party (a line manager for the employer) confirms a review already recorded."""
+    review = next(r for r in view.portfolio.reviews if r.id == review_id)
+    signed = ", ".join(clean_text(s) for s in review.signed_by) or "nobody yet"
+    intro = Content("\n").join([
+        Content.assemble(("Review of ", "bold"), (review.date.isoformat(), "bold")),
+        Content(clean_text(f"Actions: {review.actions or '-'}")),
+        Content(f"Confirmed by: {signed}"),
+    ])
+
+    def write(service: PortfolioSession, v: dict[str, Any]) -> None:
+        records.sign_review(service, review_id, v["name"])
+
+    return FormSpec("Confirm a progress review", (Field("name", "Your name", value=clean_text(name),
+                                                        required=True),), write, "Confirm", intro=intro)
+
+
+def employer_confirmation_form(view: PortfolioView) -> FormSpec:
+    return checklist_form(view, EMPLOYER_CONFIRMATION, "Employer confirms the apprentice is competent and ready",
+                          heading="Employer's confirmation")
+
+
+def checklist_form(view: PortfolioView, key: str, title: str, *, heading: str = "Gateway checklist item") -> FormSpec:
+    as_of = view.as_of
+
+    def write(service: PortfolioSession, v: dict[str, Any]) -> None:
+        records.record_checklist(service, key, on=v["date"], detail=v["detail"], as_of=as_of)
+
+    return FormSpec(heading, (_date_field("date", "Done on", as_of), Field("detail", "Detail", placeholder="optional")),
+                    write, "Record", intro=Content.styled(clean_text(title), "bold"))
+
+
+def prerequisite_form(view: PortfolioView, key: str, title: str) -> FormSpec:
+    as_of = view.as_of
+
+    def write(service: PortfolioSession, v: dict[str, Any]) -> None:
+        records.record_prerequisite(service, key, achieved_on=v["date"], note=v["note"], as_of=as_of)
+
+    return FormSpec("Prerequisite achieved", (_date_field("date", "Achieved on", as_of),
+                                              Field("note", "Note", placeholder="certificate, result (optional)")),
+                    write, "Record", intro=Content.styled(clean_text(title), "bold"))
+
+
+def break_form(view: PortfolioView) -> FormSpec:
+    as_of = view.as_of
+
+    def write(service: PortfolioSession, v: dict[str, Any]) -> None:
+        records.record_break(service, start=v["start"], end=v["end"] or None, reason=v["reason"], as_of=as_of)
+
+    return FormSpec("Break in learning", (
+        _date_field("start", "Starts", as_of),
+        _date_field("end", "Ends", as_of, required=False),
+        Field("reason", "Reason", placeholder="e.g. maternity leave"),
+    ), write, "Record break", intro=Content.styled("Leave the end empty while the break lasts.", "$text-muted"))
+
+
+def grade_form(view: PortfolioView) -> FormSpec:
+    kinds = tuple((grading.GRADE_TEXT_HINTS[r.kind], r.kind) for r in view.standard.plan.grading
+                  if r.kind in grading.RECORDED_KINDS)
+    as_of = view.as_of
+
+    def write(service: PortfolioSession, v: dict[str, Any]) -> None:
+        kind = v["kind"] or ""
+        try:
+            values = grading.parse_grade_text(kind, v["result"])
+        except ValueError as exc:
+            raise InputError("result", str(exc)) from None
+        values["on"] = (v["date"] or as_of).isoformat()
+        if v["note"]:
+            values["note"] = v["note"]
+        records.record_grade(service, kind, values)
+
+    return FormSpec("Record a grade or marks", (
+        Field("kind", "Kind", "select", kinds[0][1] if len(kinds) == 1 else "", options=kinds,
+              placeholder="the standard's rule"),
+        Field("result", "Result", placeholder="as the kind says, e.g. component=epa-test grade=pass", required=True),
+        _date_field("date", "Date", as_of),
+        Field("note", "Note", placeholder="optional"),
+    ), write, "Record grade")
+
+
+def comment_form(view: PortfolioView, evidence: Evidence) -> FormSpec:
+    """The piece's thread so far, and a box for the next comment."""
+    thread = view.portfolio.comments_on(evidence.id)
+    lines = [Content.assemble(("On ", "$text-muted"), (clean_text(evidence.title), "bold"))]
+    for comment in thread[-6:]:
+        lines.append(Content.assemble((clean_text(f"{comment.recorded_by} {comment.recorded_at[:10]}: "), "$secondary"),
+                                      clean_text(comment.text)))
+    if not thread:
+        lines.append(Content.styled("No comments yet.", "$text-muted"))
+    evidence_id = evidence.id
+
+    def write(service: PortfolioSession, v: dict[str, Any]) -> None:
+        records.add_comment(service, evidence_id, v["comment"])
+
+    return FormSpec("Comment", (Field("comment", "Comment", "area", placeholder="your comment", required=True),),
+                    write, "Comment", intro=Content("\n").join(lines))

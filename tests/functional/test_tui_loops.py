@@ -1,0 +1,323 @@
+"""Each person's whole loop in the TUI, end to end, checking the portfolio file after each step:
+the apprentice (hours, feedback, comments, the bin, a kept file), the tutor (a review, judging
+criterion by criterion, a prerequisite, a break, a grade) and the line manager (the employer's
+confirmation and their part of a review). The roster gives this OS account each role in turn."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from textual.widgets import Input, Static, TextArea
+
+from portfolio_tui import roster as roster_io
+from portfolio_tui.domain.roles import Roster, RosterEntry
+from portfolio_tui.identity import current_user
+from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.tui.screens.bin import BinScreen
+from portfolio_tui.tui.screens.decisions import AssessDialog
+from portfolio_tui.tui.screens.evidence_form import EvidenceForm
+from portfolio_tui.tui.screens.forms import ConfirmDialog
+from portfolio_tui.tui.screens.history import HistoryScreen
+from portfolio_tui.tui.screens.progress_forms import ProgressForm
+from portfolio_tui.tui.widgets.evidence_table import EvidenceTable
+from tests.functional.tui_helpers import AS_OF, app_for, drive, make_portfolio, settle
+
+ME = current_user()
+
+
+def as_role(folder: Path, role: str) -> None:
+    """A roster naming this account in ``role`` on the test portfolio (and a tutor, tess)."""
+    roster_io.create_roster(folder, ME)
+    entries = {ME: RosterEntry(role, ("portfolio.json",))}
+    if role != "tutor":
+        entries["tess"] = RosterEntry("tutor", ("*",))
+    roster_io.update_roster(folder, ME, lambda r: Roster(r.owner, entries))
+
+
+def notes_of(app) -> list[str]:  # type: ignore[no-untyped-def]
+    seen: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        seen.append(message)
+        notify(message, **kwargs)
+
+    app.notify = recording
+    return seen
+
+
+async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(*["space" if ch == " " else ch for ch in text])
+
+
+def evidence_id(path: Path, title: str) -> int:
+    return next(e.id for e in PortfolioService(path).load().evidence if e.title == title)
+
+
+def detail_text(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one("#log-detail", Static).render())
+
+
+@drive
+async def test_the_apprentice_logs_hours_reads_feedback_comments_and_attaches_a_file(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    as_role(tmp_path, "apprentice")
+    app = app_for(path)
+    notes = notes_of(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        # Off-the-job hours: h opens the form, with the target, the pace and the latest entries beside it.
+        await pilot.press("h")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, ProgressForm)
+        side = str(form.query_one("#progress-side", Static).render())
+        assert "120 of" in side and "2025-09-01 120 h teaching" in side
+        await pilot.press("tab")
+        await type_text(pilot, "3.5")
+        form.query_one("#criteria", Input).value = "K1, S2"
+        form.query_one("#note", TextArea).text = "Workshop on the case-management system."
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ProgressForm)
+        entry = PortfolioService(path).load().otj[-1]
+        assert (entry.date, entry.hours, entry.category, entry.criteria) == (AS_OF, 3.5, "teaching", ("K1", "S2"))
+        assert app.view.report.otj.logged == 123.5
+        assert "123.5 of" in str(app.screen.query_one("#dash-otj", Static).render())
+
+        # Feedback: the referred piece shows who referred it and what it still needs.
+        await pilot.press("2")
+        await settle(app, pilot)
+        table = app.screen.query_one(EvidenceTable)
+        referred = evidence_id(path, "Reflective account on a new process")
+        table.move_to(referred)
+        await pilot.pause()
+        shown = detail_text(app)
+        assert "✗ referred by tester" in shown and "Add detail." in shown
+
+        # A comment on it, kept with who wrote it.
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ProgressForm)
+        await type_text(pilot, "Added two examples")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        [comment] = PortfolioService(path).load().comments_on(referred)
+        assert (comment.text, comment.recorded_by) == ("Added two examples", "tester")
+        assert "Added two examples" in detail_text(app)
+
+        # A kept file: e edits the piece, a missing path is refused in one line, a real file is copied.
+        await pilot.press("e")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, EvidenceForm)
+        assert "✗ referred by tester" in str(form.query_one("#form-feedback", Static).render())  # on the piece too
+        assert "Add detail." in str(form.query_one("#form-feedback", Static).render())
+        form.query_one("#files", Input).value = str(tmp_path / "no-such-file.pdf")
+        before = path.read_bytes()
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form and path.read_bytes() == before
+        assert "no such file" in str(form.query_one("#files-error", Static).render())
+        account = tmp_path / "reflective account.txt"
+        account.write_text("What I did, and what I would do differently.\n")
+        form.query_one("#files", Input).value = str(account)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        digest = hashlib.sha256(account.read_bytes()).hexdigest()
+        assert PortfolioService(path).evidence(referred).files == (f"sha256:{digest}/reflective account.txt",)
+        kept = tmp_path / "portfolio.files" / digest[:2] / digest
+        assert kept.read_bytes() == account.read_bytes()
+        account.unlink()  # the laptop's copy is gone; the portfolio's is not
+        table.move_to(referred)
+        await pilot.pause()
+        assert "reflective account.txt  45 B · text/plain" in detail_text(app)
+        opened: list[Path] = []
+        app.opener = lambda p: opened.append(p) is None and False  # no viewer: the app says where it is
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert opened == [kept] and str(kept) in notes[-1]
+
+        # Esc on a filled form asks before throwing it away.
+        await pilot.press("a")
+        await settle(app, pilot)
+        await type_text(pilot, "Half written")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EvidenceForm)
+        assert app.screen.query_one("#title", Input).value == "Half written"
+        await pilot.press("escape", "y")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, (EvidenceForm, ConfirmDialog))
+
+        # Remove a piece (asked first); it goes to the bin.
+        table.move_to(evidence_id(path, "Line-manager feedback on casework"))
+        await pilot.press("d", "y")
+        await settle(app, pilot)
+    removed = evidence_id(path, "Line-manager feedback on casework")
+    assert PortfolioService(path).evidence(removed).deleted
+
+    # A later session: the bin still holds it, and enter restores it.
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "b")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BinScreen)
+        assert [e.id for e in app.screen.removed] == [removed]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert not PortfolioService(path).evidence(removed).deleted
+        assert removed in [r.key for r in app.screen.query_one(EvidenceTable).rows]
+        # The history of the piece names each change.
+        await pilot.press("h")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert [r.action for r in app.screen.rows] == ["restore", "remove", "add"]
+
+
+@drive
+async def test_the_tutor_records_a_review_and_judges_criteria_one_by_one(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    as_role(tmp_path, "tutor")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert "a" not in app.screen.active_bindings  # a tutor adds no evidence
+        # A progress review from the timeline: attendees filled in, two of three confirmations ticked.
+        await pilot.press("4", "R")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, ProgressForm)
+        assert form.query_one("#attendees", Input).value == "Ava Patel, Sam Jones"
+        form.query_one("#apprentice_confirms").value = True
+        form.query_one("#provider_confirms").value = True
+        form.query_one("#otj_hours", Input).value = "40"
+        form.query_one("#actions", TextArea).text = "Finish the project plan by March."
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        review = PortfolioService(path).load().reviews[-1]
+        assert (review.date, review.signed_by, review.otj_hours_discussed, review.actions) == (
+            AS_OF, ("Ava Patel", "Sam Jones"), 40.0, "Finish the project plan by March.")
+
+        # Judge the coach report criterion by criterion: S5 accepted, B4 referred.
+        await pilot.press("2")
+        await settle(app, pilot)
+        coach = evidence_id(path, "Coach report: handling a complaint")
+        app.screen.query_one(EvidenceTable).move_to(coach)
+        await pilot.press("A")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AssessDialog)
+        await pilot.press("space", "down", "space", "space", "tab")
+        await type_text(pilot, "S5 is clear; B4 needs the customer's reply")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        piece = PortfolioService(path).evidence(coach)
+        assert [(j.criterion, j.outcome) for j in piece.judgements] == [("S5", "accept"), ("B4", "refer")]
+        assert piece.status == "referred" and app.view.coverage_states["S5"] == "full"
+        shown = detail_text(app)
+        assert "✔ accepted S5 by tester" in shown and "✗ referred B4 by tester" in shown
+
+        # A prerequisite from the gateway checklist, then a break from the timeline.
+        await pilot.press("5")
+        await settle(app, pilot)
+        table = app.screen.query_one("#checklist")
+        table.move_cursor(row=table.get_row_index("prerequisite:l2-award-operational-delivery"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ProgressForm)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert [p.key for p in PortfolioService(path).load().prerequisites] == ["l2-award-operational-delivery"]
+        await pilot.press("4", "B")
+        await settle(app, pilot)
+        app.screen.query_one("#start", Input).value = "2025-11-01"
+        app.screen.query_one("#end", Input).value = "2025-11-30"
+        app.screen.query_one("#reason", Input).value = "Illness"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        [brk] = PortfolioService(path).load().breaks
+        assert (brk.start.isoformat(), brk.end.isoformat() if brk.end else None, brk.reason) == (
+            "2025-11-01", "2025-11-30", "Illness")
+
+
+@drive
+async def test_the_line_manager_confirms_for_the_employer_and_signs_a_review(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    as_role(tmp_path, "line-manager")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        keys = app.screen.active_bindings
+        assert "a" not in keys and "h" not in keys  # no "Add evidence", no hours: only what they may do
+        await pilot.press("5")
+        await settle(app, pilot)
+        assert "E" in app.screen.active_bindings and "G" not in app.screen.active_bindings
+        await pilot.press("E")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ProgressForm)
+        app.screen.query_one("#detail", Input).value = "Competent in every duty"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        [confirmation] = PortfolioService(path).load().checklist
+        assert (confirmation.key, confirmation.done_on, confirmation.detail) == (
+            "employer-confirmation", AS_OF, "Competent in every duty")
+        # Their part of the review held in June: c on it in the timeline.
+        await pilot.press("4")
+        await settle(app, pilot)
+        table = app.screen.query_one("#timeline-table")
+        table.move_cursor(row=table.get_row_index("r:1"))
+        await pilot.press("c")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, ProgressForm)
+        form.query_one("#name", Input).value = "Jo Bloggs"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert PortfolioService(path).load().reviews[0].signed_by == ("Jo Bloggs",)
+
+
+@drive
+async def test_a_change_by_another_process_shows_within_two_seconds_and_keeps_what_is_typed(tmp_path: Path) -> None:
+    import asyncio
+    import subprocess
+    import sys
+    import time
+
+    path = make_portfolio(tmp_path)
+    app = app_for(path)
+    notes = notes_of(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "a")
+        await settle(app, pilot)
+        await type_text(pilot, "Typing while someone else saves")
+        before = len(app.view.log)
+        # Another process (the CLI) adds a piece of evidence to the open portfolio.
+        cli = "import sys; from portfolio_tui.cli import main; sys.exit(main())"
+        subprocess.run([sys.executable, "-c", cli, "evidence", "add", str(path), "--title",
+                        "Added from the command line", "--date", "2025-12-10", "--kind", "product",
+                        "--criteria", "K3"], check=True, capture_output=True)
+        changed = time.monotonic()
+        while len(app.view.log) == before and time.monotonic() - changed < 5:
+            await asyncio.sleep(0.05)
+        waited = time.monotonic() - changed
+        print(f"\nreload seen {waited:.2f} s after the other process's save")
+        assert waited < 2
+        assert "Added from the command line" in [e.evidence.title for e in app.view.log]
+        assert "The portfolio was changed elsewhere; this is the latest." in notes
+        form = app.screen
+        assert isinstance(form, EvidenceForm)
+        assert form.query_one("#title", Input).value == "Typing while someone else saves"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        titles = [e.title for e in PortfolioService(path).load().evidence]
+        assert titles[-2:] == ["Added from the command line", "Typing while someone else saves"]
+        # Our own save is not reported as someone else's.
+        assert notes.count("The portfolio was changed elsewhere; this is the latest.") == 1
+        rows = app.screen.query_one(EvidenceTable).rows
+        assert {"Added from the command line", "Typing while someone else saves"} <= {r.cells[1] for r in rows}

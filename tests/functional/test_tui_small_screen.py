@@ -1,0 +1,101 @@
+"""80x24 done properly: help scrolls to its last line, one coverage count everywhere (distinction
+criteria counted apart), an unticked criterion shows an empty box, and cut text ends with "…"."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual.containers import VerticalScroll
+from textual.widgets import SelectionList, Static, Tree
+
+from portfolio_tui.locations import samples_dir
+from portfolio_tui.tui.factory import build_app
+from portfolio_tui.tui.render import fit
+from portfolio_tui.tui.screens.help import HelpScreen
+from tests.functional.tui_helpers import AS_OF, app_for, drive, make_portfolio, settle
+
+
+@drive
+async def test_help_scrolls_to_its_last_line_at_80x24(tmp_path: Path) -> None:
+    app = app_for(make_portfolio(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "question_mark")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
+        lines = app.screen.query_one("#help-lines", VerticalScroll)
+        assert lines.max_scroll_y > 0  # more lines than fit
+        await pilot.press("end")
+        await pilot.pause()
+        assert lines.scroll_y == lines.max_scroll_y
+        assert lines.scroll_y + lines.scrollable_content_region.height >= lines.virtual_size.height  # last line shown
+
+
+@drive
+async def test_one_coverage_count_everywhere_with_distinction_apart(tmp_path: Path) -> None:
+    path = tmp_path / "csp.json"
+    shutil.copyfile(samples_dir() / "csp-midway.json", path)
+    app = build_app(path, as_of=AS_OF)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        report = app.view.report
+        total, distinction = report.coverage, report.distinction
+        assert distinction is not None and distinction.total == 3
+        shown = str(app.screen.query_one("#dash-coverage-total", Static).render())
+        assert f"{total.full} of {total.total} required covered" in shown
+        assert f"distinction {distinction.full} of {distinction.total}" in shown
+        assert sum(g.summary.total for g in report.groups) == total.total
+        await pilot.press("3")
+        await settle(app, pilot)
+        tree = app.screen.query_one(Tree)
+        labels = [str(node.label) for node in tree.root.children]
+        required = sum(int(label.split(" covered")[0].split()[-1].split("/")[1]) for label in labels
+                       if " covered" in label)
+        covered = sum(int(label.split(" covered")[0].split()[-1].split("/")[0]) for label in labels
+                      if " covered" in label)
+        assert (covered, required) == (total.full, total.total)
+        assert any("distinction" in label for label in labels)
+        await pilot.press("5")
+        await settle(app, pilot)
+        detail = next(c for c in report.checklist if c.key == "criteria").detail
+        assert detail.startswith(f"{total.full} of {total.total} criteria fully covered")
+
+
+@drive
+async def test_an_unticked_criterion_shows_an_empty_box(tmp_path: Path) -> None:
+    app = app_for(make_portfolio(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        listing = app.screen.query_one(SelectionList)
+        unticked = listing.get_component_rich_style("selection-list--button")
+        assert unticked.color == unticked.bgcolor  # the X is drawn in the box's own colour: not seen
+        ticked = listing.get_component_rich_style("selection-list--button-selected")
+        assert ticked.color != ticked.bgcolor
+
+
+def test_text_is_cut_at_a_word_with_an_ellipsis() -> None:
+    assert fit("Reflective account", 14) == "Reflective…"
+    assert fit("Minutes of the March team meeting", 25) == "Minutes of the March…"
+    assert fit("Line-manager feedback", 14) == "Line-manager…"
+    assert fit("Short", 14) == "Short"
+    assert fit("Supercalifragilistic", 8) == "Superca…"  # one long word: cut, still marked
+
+
+@drive
+async def test_the_dashboards_lists_are_cut_at_a_word(tmp_path: Path) -> None:
+    from portfolio_tui.tui.widgets.fit_lines import FitLines
+
+    app = app_for(make_portfolio(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        reasons = app.screen.query_one("#dash-rag-reasons", FitLines)
+        shown = str(reasons.render()).splitlines()
+        full = [line.plain for line in reasons.lines]
+        assert len(shown) == len(full) and any(line.endswith("…") for line in shown)
+        for cut, whole in zip(shown, full, strict=True):
+            if cut.endswith("…"):
+                kept = cut[:-1]
+                assert whole.startswith(kept) and whole[len(kept)] == " ", (cut, whole)  # a whole word was kept
