@@ -23,10 +23,10 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 from portfolio_tui.domain import grading
 from portfolio_tui.domain.dates import parse_date
 from portfolio_tui.domain.evidence import Evidence
+from portfolio_tui.domain.gateway import EMPLOYER_CONFIRMATION
 from portfolio_tui.domain.progress import OTJ_CATEGORIES, OTJ_EXCLUDED_CATEGORIES
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services import records
-from portfolio_tui.services.access import EMPLOYER_CONFIRMATION
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.session import PortfolioSession
 from portfolio_tui.tui.screens.forms import RecordDialog, parsed, row
