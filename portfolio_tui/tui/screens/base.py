@@ -48,7 +48,7 @@ class PortfolioScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE)
         yield from self.body()
-        yield PortfolioFooter()
+        yield PortfolioFooter(compact=True)
 
     def body(self) -> ComposeResult:
         yield Static("")

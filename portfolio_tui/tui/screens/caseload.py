@@ -143,7 +143,7 @@ class CaseloadScreen(Screen[None]):
         yield Input(placeholder="/ filter: name, file, standard or RAG", id="caseload-filter", compact=True)
         yield CaseloadTable(COLUMNS, id="caseload")
         yield Static("", id="caseload-detail")
-        yield PortfolioFooter()
+        yield PortfolioFooter(compact=True)
 
     @property
     def table(self) -> CaseloadTable:
