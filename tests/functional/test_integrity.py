@@ -33,7 +33,10 @@ def _accepted(path: Path) -> PortfolioService:
     [("--title", "Something else"), ("--criteria", "K1,S2,S3"), ("--description", "Other words"),
      ("--date", "2025-04-02"), ("--file", "minutes.pdf")],
 )
-def test_editing_what_was_accepted_sends_it_back_for_assessment(tmp_path: Path, capsys, option, value) -> None:
+def test_editing_what_was_accepted_sends_it_back_for_assessment(tmp_path: Path, capsys, monkeypatch, option,
+                                                                value) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "minutes.pdf").write_bytes(b"%PDF-1.4 minutes")  # a file added is kept, so it must exist
     path = new_portfolio(tmp_path, evidence=1)
     service = _accepted(path)
     code, out, err = run(["evidence", "edit", path, "1", option, value], capsys)
