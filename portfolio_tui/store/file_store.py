@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portfolio_tui import sharing
+from portfolio_tui.store import persistence
 
 LIMIT_ENV = "PORTFOLIO_TUI_FILE_LIMIT_MB"
 DEFAULT_LIMIT_MB = 50
@@ -80,7 +81,7 @@ def keep(portfolio: Path, source: Path) -> str:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    sharing.fsync_folder(folder)
+    persistence.fsync_folder(folder)
     return digest
 
 
