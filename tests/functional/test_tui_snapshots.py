@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from portfolio_tui.services.portfolios import PortfolioService
-from portfolio_tui.store import portfolio_store
+from portfolio_tui.store import persistence
 from portfolio_tui.tui.app import PortfolioApp
 from portfolio_tui.tui.factory import build_app, build_caseload
 from tests.functional.test_tui_caseload import make_cohort
@@ -34,7 +34,7 @@ class _FrozenClock(datetime):
 @pytest.fixture(autouse=True)
 def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every record and audit entry written during a snapshot test carries the same time."""
-    monkeypatch.setattr(portfolio_store, "datetime", _FrozenClock)
+    monkeypatch.setattr(persistence, "datetime", _FrozenClock)
 
 
 def _snap(snap_compare, app: PortfolioApp, keys: list[str], size: tuple[int, int],  # type: ignore[no-untyped-def]
