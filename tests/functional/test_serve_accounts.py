@@ -100,6 +100,19 @@ def test_line_manager_confirms_through_the_browser_as_their_own_account(cohort) 
             page.keyboard.press("5")
             _wait_for(frames, page, "Sign off")
             seen = len(frames)
+            page.keyboard.press("E")  # the employer's confirmation: the gateway checklist item
+            _wait_for(frames, page, "Employer's confirmation", since=seen)
+            page.wait_for_timeout(400)
+            page.keyboard.press("Control+s")
+            deadline = time.monotonic() + 30
+            while path.read_bytes() == before:
+                assert time.monotonic() < deadline, screen_text(frames)[-1500:]
+                page.wait_for_timeout(200)
+            page.wait_for_timeout(1000)
+            page.screenshot(path=str(artifacts() / "serve-employer-confirmed.png"))
+            confirmed = json.loads(path.read_text(encoding="utf-8"))
+            before = path.read_bytes()
+            seen = len(frames)
             page.keyboard.press("S")
             _wait_for(frames, page, "Gateway sign-off for", since=seen)
             for _ in range(2):  # from the role to the date, then to the reason
@@ -120,6 +133,10 @@ def test_line_manager_confirms_through_the_browser_as_their_own_account(cohort) 
         proc.wait(timeout=10)
         proc.stdout.close()
         proc.stderr.close()
+    checklist = [r for r in confirmed["checklist"].values() if r["key"] == "employer-confirmation"]
+    assert [r["created_by"] for r in checklist] == [people["mgr1"]]
+    last = max(confirmed["audit"].items(), key=lambda kv: int(kv[0]))[1]
+    assert (last["by"], last["table"]) == (people["mgr1"], "checklist"), last
     doc = json.loads(path.read_text(encoding="utf-8"))
     employer = [r for r in doc["signoffs"].values() if r["role"] == "employer"]
     assert [(r["by"], r["reason"]) for r in employer] == [(people["mgr1"], "Ready: confirmed with the team leader")]
