@@ -33,7 +33,7 @@ from typing import Any
 from portfolio_tui import sharing
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.report import KIND_FOLDERS, OTHER_FOLDER, CriterionEntry, EvidenceLine, Report
-from portfolio_tui.store import persistence
+from portfolio_tui.store import file_store, persistence
 
 FORMAT = "portfolio-tui-export"
 VERSION = 1
@@ -51,17 +51,11 @@ FIELD = "zip"
 
 def limit_bytes() -> int:
     """The largest export ``import`` unpacks: ``$PORTFOLIO_TUI_IMPORT_LIMIT_MB`` megabytes (default 2048)."""
-    raw = os.environ.get(LIMIT_ENV, "").strip()
-    try:
-        megabytes = float(raw) if raw else DEFAULT_LIMIT_MB
-    except ValueError:
-        megabytes = DEFAULT_LIMIT_MB
-    return int(max(megabytes, 0) * 1024 * 1024)
+    return file_store.megabytes_from_env(LIMIT_ENV, DEFAULT_LIMIT_MB)
 
 
-def files_dir(portfolio: Path) -> Path:
-    """The attachments kept beside ``portfolio`` (``name.json`` keeps them in ``name.files/``)."""
-    return portfolio.with_name(portfolio.stem + ".files")
+files_dir = file_store.store_dir
+"""The attachments kept beside a portfolio (``name.json`` keeps them in ``name.files/``)."""
 
 
 def stored_digests(document: dict[str, Any]) -> list[str]:

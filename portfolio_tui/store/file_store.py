@@ -25,11 +25,16 @@ _CHUNK = 1 << 20
 
 def limit_bytes() -> int:
     """The largest file that may be added: ``$PORTFOLIO_TUI_FILE_LIMIT_MB`` megabytes (default 50)."""
-    raw = os.environ.get(LIMIT_ENV, "").strip()
+    return megabytes_from_env(LIMIT_ENV, DEFAULT_LIMIT_MB)
+
+
+def megabytes_from_env(name: str, default: float) -> int:
+    """A size limit in bytes from an environment variable holding megabytes (``default`` when unset or bad)."""
+    raw = os.environ.get(name, "").strip()
     try:
-        megabytes = float(raw) if raw else DEFAULT_LIMIT_MB
+        megabytes = float(raw) if raw else default
     except ValueError:
-        megabytes = DEFAULT_LIMIT_MB
+        megabytes = default
     return int(max(megabytes, 0) * 1024 * 1024)
 
 
