@@ -19,8 +19,10 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from portfolio_tui.domain.dates import parse_date
 from portfolio_tui.domain.evidence import ACCEPT, EVIDENCE_KINDS, Evidence
 from portfolio_tui.domain.standard import Standard
+from portfolio_tui.domain.suggest import Suggester
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.errors import ConflictError, InputError, StoreError
+from portfolio_tui.services.suggestions import criteria_suggester
 from portfolio_tui.tui.screens.forms import REFUSED, SaveDialog, clear_errors, field_row, save_buttons, show_field_error
 from portfolio_tui.tui.widgets.criteria_picker import CriteriaPicker
 
@@ -72,7 +74,8 @@ class EvidenceForm(SaveDialog[int | None]):
                     clean_text(e.description, multiline=True) if e else "", id="description", compact=True,
                     soft_wrap=True, tab_behavior="focus", placeholder="what you did and what it shows (optional)"))
                 yield Label("Criteria", classes="form-label")
-                yield CriteriaPicker(list(self.standard.all_criteria()), e.criteria if e else (), id="criteria")
+                yield CriteriaPicker(list(self.standard.all_criteria()), e.criteria if e else (), id="criteria",
+                                     suggester=self._suggester())
                 yield Static("", id="criteria-error", classes="field-error")
             yield from save_buttons("Save")
 
@@ -91,12 +94,18 @@ class EvidenceForm(SaveDialog[int | None]):
             return values
         return {k: v for k, v in values.items() if self.opened_with.get(k, _UNSET) != v}
 
+    def _suggester(self) -> Suggester:
+        """The ranking learns from the portfolio's pieces as the app last read them (not this piece's own tags)."""
+        view = self.papp.view
+        evidence = view.portfolio.evidence if view is not None else ()
+        return criteria_suggester(self.standard, evidence, editing=self.evidence.id if self.evidence else None)
+
     @on(Input.Changed, "#title")
     @on(TextArea.Changed, "#description")
     def _suggest(self) -> None:
         """As the piece is described, the criteria that match it move to the top of the picker."""
-        text = f"{self.query_one('#title', Input).value}\n{self.query_one('#description', TextArea).text}"
-        self.query_one(CriteriaPicker).suggest(text)
+        self.query_one(CriteriaPicker).suggest(self.query_one("#title", Input).value,
+                                               self.query_one("#description", TextArea).text)
 
     @on(Input.Submitted, "#title")
     def _title_done(self) -> None:

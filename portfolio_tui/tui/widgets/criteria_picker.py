@@ -2,7 +2,8 @@
 filtering, because SelectionList forgets the selection of options it no longer holds.
 
 The form tells the picker what the apprentice is writing (:meth:`CriteriaPicker.suggest`); the
-criteria that match it best (``domain.suggest``, BM25) come first, marked ★, so tagging a piece is
+criteria that match it best (``services.suggestions``: BM25 over the criteria's texts, and the
+apprentice's earlier pieces with a close title) come first, marked ★, so tagging a piece is
 usually enter, space, down, space."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from portfolio_tui.domain.standard import Criterion
-from portfolio_tui.domain.suggest import CriteriaIndex
+from portfolio_tui.domain.suggest import Suggester
 from portfolio_tui.domain.text import clean_text
 
 SUGGESTED = 5
@@ -38,13 +39,14 @@ class CriteriaPicker(Vertical):
     CriteriaPicker > .picker-summary { color: $text-muted; height: auto; }
     """
 
-    def __init__(self, criteria: list[Criterion], selected: tuple[str, ...] = (), *, id: str | None = None) -> None:
+    def __init__(self, criteria: list[Criterion], selected: tuple[str, ...] = (), *, suggester: Suggester,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self.criteria = criteria
         self._by_id = {c.id: c for c in criteria}
         self.selected: list[str] = [c for c in selected]
         self._search = {c.id: f"{c.id} {c.title} {c.text}".lower() for c in criteria}
-        self.index = CriteriaIndex.build(criteria)
+        self.suggester = suggester
         self.suggested: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -70,9 +72,9 @@ class CriteriaPicker(Vertical):
             for c in shown
         ]
 
-    def suggest(self, text: str) -> None:
-        """Put the criteria that best match ``text`` (what the piece says about itself) first."""
-        suggested = self.index.rank(text, SUGGESTED)
+    def suggest(self, title: str, description: str) -> None:
+        """Put the criteria that best match what the piece says about itself first."""
+        suggested = self.suggester.rank(title, description, SUGGESTED)
         if suggested == self.suggested:
             return
         self.suggested = suggested
