@@ -67,9 +67,52 @@ def cohort(labels: tuple[str, ...], *, homes: bool = False) -> Iterator[Cohort]:
             people[label] = name
         yield Cohort(group, people)
     finally:
+        # A process left behind (an SSH session, a TUI a test gave up on) would keep userdel from removing
+        # its account and keep running as a stranger's uid once the number is reused: stop them all first.
+        stop_processes(made)
         for name in made:
             subprocess.run(["userdel", *(["--remove"] if homes else []), name], capture_output=True)
         subprocess.run(["groupdel", group], capture_output=True)
+
+
+def processes_of(accounts: list[str]) -> list[int]:
+    """The ids of the running processes whose real uid is one of ``accounts``."""
+    import pwd
+
+    uids = set()
+    for name in accounts:
+        try:
+            uids.add(pwd.getpwnam(name).pw_uid)
+        except KeyError:
+            continue
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:  # it ended while we looked
+            continue
+        uid = re.search(r"^Uid:\s+(\d+)", status, re.MULTILINE)
+        zombie = re.search(r"^State:\s+Z", status, re.MULTILINE)  # already dead, waiting for its parent
+        if uid and int(uid.group(1)) in uids and not zombie:
+            found.append(int(entry.name))
+    return found
+
+
+def stop_processes(accounts: list[str], timeout: float = 5.0) -> None:
+    """Kill every process the throwaway ``accounts`` still run, and wait until they are gone."""
+    import signal
+    import time
+
+    deadline = time.monotonic() + timeout
+    while (pids := processes_of(accounts)) and time.monotonic() < deadline:
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.05)
 
 
 def data_homes(people: Cohort, base: Path) -> dict[str, Path]:
