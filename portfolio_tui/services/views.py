@@ -84,8 +84,19 @@ class CaseloadRow:
     error: str = ""
 
     @property
-    def overdue(self) -> int:
+    def overdue_milestones(self) -> int:
         return sum(1 for m in self.report.milestones if m.status == "overdue") if self.report else 0
+
+    @property
+    def overdue_reviews(self) -> int:
+        """A progress review whose due date has passed with none held since (a late one, once held, no
+        longer is: the gateway's reviews item still counts it as missed)."""
+        return len(self.report.reviews.overdue) if self.report else 0
+
+    @property
+    def overdue(self) -> int:
+        """What is overdue today and can still be done: milestones and the progress review."""
+        return self.overdue_milestones + self.overdue_reviews
 
     @property
     def days_to_end(self) -> int:
@@ -127,7 +138,8 @@ class CaseloadRow:
         return self.risk()
 
     def risk(self) -> tuple[int, int, int, int, str]:
-        """Unreadable files first, then red, amber, green; then most overdue milestones, then nearest end."""
+        """Unreadable files first, then red, amber, green; then most overdue (milestones and reviews), then
+        nearest end."""
         if self.report is None:
             return (0, 0, 0, 0, self.path.name)
         return (1, RAG_RANK.get(self.report.rag, 0), -self.overdue, self.days_to_end, self.name.casefold())

@@ -33,18 +33,19 @@ def days_phrase(days: int) -> str:
     return f"{plural(-days, 'day')} ago"
 
 
-def fit(text: str, width: int) -> str:
+def fit(text: str, width: int, breaks: str = " ") -> str:
     """``text`` in at most ``width`` cells: cut at the last word that fits and ended with "…", so a
-    word is never shown half (unless it is the only word, or the first is longer than half the width)."""
+    word is never shown half (unless it is the only word, or the first is longer than half the width).
+    ``breaks`` are the characters words end at (``" -"`` for a hyphenated id such as a rule's)."""
     if cell_len(text) <= width:
         return text
     if width <= 1:
         return "…"[:width]
     cut = set_cell_size(text, width - 1)
-    if not text[len(cut)].isspace():
-        space = cut.rfind(" ")
-        if space >= width // 2:
-            cut = cut[:space]
+    if text[len(cut)] not in breaks and not text[len(cut)].isspace():
+        boundary = max(cut.rfind(c) for c in breaks)
+        if boundary >= width // 2:
+            cut = cut[:boundary]
     return cut.rstrip(" ,;:·-") + "…"
 
 

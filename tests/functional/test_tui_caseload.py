@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Select, Static, TextArea
 
 from portfolio_tui import roster as roster_io
 from portfolio_tui.domain.roles import Roster, RosterEntry
 from portfolio_tui.identity import current_user
+from portfolio_tui.services.caseload import Caseload
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.services.records import mark_milestone_done
 from portfolio_tui.tui.app import CaseloadApp
@@ -83,7 +85,9 @@ async def test_a_tutor_sorts_by_risk_drills_down_accepts_evidence_and_signs_off(
         assert _learners(app) == ["broken.json", "Ava Patel", "Dan Reid", "Cara Lewis", "Ben Okoro"]
         rows = app.screen.query_one(CaseloadTable).rows
         assert [r.cells[2] for r in rows] == ["ERROR", "RED", "RED", "AMBER", "AMBER"]
-        assert [r.cells[5] for r in rows[1:]] == ["2", "1", "-", "-"]
+        # Overdue: milestones, and the progress review none has been held for since it fell due
+        # (Ava and Dan never held one; Cara's and Ben's next are still to come).
+        assert [r.cells[5] for r in rows[1:]] == ["3", "2", "-", "-"]
         assert [r.cells[4] for r in rows[1:]] == ["1", "1", "1", "1"]  # one piece each awaiting assessment
         assert rows[1].cells[7] == "75d" and rows[1].cells[3] == "0/22"
         assert rows[0].cells[6].startswith("not valid JSON at line 1")
@@ -252,3 +256,28 @@ async def test_a_portfolio_the_account_may_not_see_opens_on_a_refusal_screen(tmp
         await settle(caseload, pilot)
         assert isinstance(caseload.screen, CaseloadScreen)
         assert _learners(caseload) == []
+
+
+@drive
+async def test_the_overdue_column_counts_milestones_and_reviews_from_the_view_model(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The column shows the service's count (``CaseloadRow.overdue``), which adds the overdue review to the
+    overdue milestones; the detail line spells out which; the heading names the folder opened as "."."""
+    folder = make_cohort(tmp_path)
+    monkeypatch.chdir(folder)
+    rows = {row.name: row for row in Caseload(folder).view(AS_OF).rows}
+    ava = rows["Ava Patel"]
+    assert (ava.overdue_milestones, ava.overdue_reviews, ava.overdue) == (2, 1, 3)
+    assert (rows["Cara Lewis"].overdue_reviews, rows["Ben Okoro"].overdue_reviews) == (0, 0)
+    app = build_caseload(Path("."), as_of=AS_OF, actor=ACTOR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        head = str(app.screen.query_one("#caseload-head", Static).render())
+        assert head.startswith(f"Caseload {folder.name} · 5 learners")
+        table = app.screen.query_one(CaseloadTable)
+        shown = {row.cells[0]: row.cells[5] for row in table.rows}
+        assert shown["Ava Patel"] == str(ava.overdue) and shown["Cara Lewis"] == "-"
+        await pilot.press("down")
+        await pilot.pause()
+        detail = str(app.screen.query_one("#caseload-detail", Static).render())
+        assert "2 milestones and 1 review overdue" in detail

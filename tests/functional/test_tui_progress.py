@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, OptionList, Tree
+from textual.widgets import DataTable, Input, OptionList, Static, Tree
 
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.tui.screens.criteria import CriteriaScreen
@@ -107,3 +108,44 @@ async def test_a_portfolio_whose_standard_is_not_installed_is_refused_not_a_cras
         await settle(app, pilot)
         assert app.is_running
         assert any("withdrawn-standard" in m for m in seen)
+
+
+@drive
+async def test_an_overdue_review_is_said_once_on_the_dashboard_and_the_timeline(tmp_path: Path) -> None:
+    """The test portfolio's last review (2025-06-02, 12-weekly) made the next due on 2025-08-25, and none
+    was held since: the dashboard says it is overdue (not also "next due" in the past), the timeline
+    has one row for it (not a "missed" and a "due" on the same date), and the late first review is counted."""
+    app = app_for(make_portfolio(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        reviews = str(app.screen.query_one("#dash-reviews", Static).render())
+        assert "Overdue: due 2025-08-25, 143 days ago" in reviews
+        assert "Next due" not in reviews and "overdue since" not in reviews
+        assert "1 review held late" in reviews  # the first, due 2025-05-26, was held on 2025-06-02
+        await pilot.press("4")
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        on_the_day = [row for row in rows if row[0] == "2025-08-25"]
+        assert [(row[2], row[4]) for row in on_the_day] == [("overdue", "Progress review overdue")]
+        assert ("missed", "Progress review due") in {(row[2], row[4]) for row in rows if row[0] == "2025-05-26"}
+
+
+@drive
+async def test_a_learner_with_no_review_yet_has_one_row_for_the_first_due(tmp_path: Path) -> None:
+    """No review held since the start (2025-09-01, so 3 calendar months: due 2025-12-31): one "overdue"
+    row on that date, and the dashboard says overdue once."""
+    path = tmp_path / "new.json"
+    PortfolioService.create(path, learner="Noor Ali", standard="odo-l3", start=date(2025, 9, 1),
+                            end=date(2027, 3, 31), actor="tester")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        reviews = str(app.screen.query_one("#dash-reviews", Static).render())
+        assert "None held yet" in reviews and "Overdue: due 2025-12-31, 15 days ago" in reviews
+        assert "Next due" not in reviews and "held late" not in reviews
+        await pilot.press("4")
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        assert [(row[0], row[2]) for row in rows if row[3] == "review"] == [("2025-12-31", "overdue")]

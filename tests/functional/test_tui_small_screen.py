@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from textual.containers import VerticalScroll
-from textual.widgets import SelectionList, Static, Tree
+from textual.widgets import DataTable, SelectionList, Static, Tree
 
 from portfolio_tui.locations import samples_dir
 from portfolio_tui.tui.factory import build_app
@@ -99,3 +99,34 @@ async def test_the_dashboards_lists_are_cut_at_a_word(tmp_path: Path) -> None:
             if cut.endswith("…"):
                 kept = cut[:-1]
                 assert whole.startswith(kept) and whole[len(kept)] == " ", (cut, whole)  # a whole word was kept
+
+
+def test_an_id_is_cut_at_a_hyphen_with_an_ellipsis() -> None:
+    assert fit("otj-standard-minimum", 18, breaks=" -") == "otj-standard…"
+    assert fit("reviews-3-calendar-months", 18, breaks=" -") == "reviews-3…"  # "-calendar" and "…" need 19
+    assert fit("otj-6-hours", 18, breaks=" -") == "otj-6-hours"
+
+
+@drive
+async def test_the_gateway_rule_column_is_cut_at_a_hyphen_with_an_ellipsis_at_80_columns(tmp_path: Path) -> None:
+    """The rule ids are longer than their column at 80x24: each is cut at a hyphen and marked, never clipped."""
+    app = app_for(make_portfolio(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5")
+        await settle(app, pilot)
+        table = app.screen.query_one("#checklist", DataTable)
+        rules = {c.rule.id for c in app.view.report.checklist if c.rule}
+        shown = [str(table.get_cell_at((row, 2))) for row in range(table.row_count)]
+        long = [r for r in rules if len(r) > 18]
+        assert long, "the test portfolio's rules all fit: nothing to check"
+        for cell in shown:
+            assert len(cell) <= 18
+            if cell.endswith("…"):
+                kept = cell[:-1]
+                whole = next(r for r in rules if r.startswith(kept))
+                assert whole[len(kept)] == "-", (cell, whole)  # cut where a hyphen was
+            else:
+                assert cell == "-" or cell in rules
+        assert sum(cell.endswith("…") for cell in shown) == sum(
+            len(c.rule.id) > 18 for c in app.view.report.checklist if c.rule)

@@ -101,7 +101,7 @@ def test_caseload(snap_compare, tmp_path: Path, size: tuple[int, int],  # type: 
     ("otj_form", ["h"]),
     ("review_form", ["4", "R"]),
     ("break_form", ["4", "B"]),
-    ("confirm_review", ["4", "up", "up", "up", "up", "c"]),
+    ("confirm_review", ["4", "up", "up", "up", "c"]),
     ("sign_off", ["5", "S"]),
     ("employer_confirmation", ["5", "E"]),
     ("prerequisite_form", ["5", "down", "enter"]),

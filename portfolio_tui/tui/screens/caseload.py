@@ -8,6 +8,7 @@ own, first, with the reason. Enter opens the learner's dashboard.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from textual import events, on
@@ -105,11 +106,22 @@ def detail(row: CaseloadRow) -> Content:
         parts += ["Next: ", clean_text(nxt.title), f" {nxt.date.isoformat()} {when}"]
     else:
         parts.append("No milestones left")
+    if row.overdue:
+        late = [plural(n, what) for n, what in ((row.overdue_milestones, "milestone"), (row.overdue_reviews, "review"))
+                if n]
+        parts += [" · ", (" and ".join(late) + " overdue", "$text-error")]
     open_items = len(report.open_items)
     parts += [" · ", "ready for gateway" if report.ready else f"{plural(open_items, 'gateway item')} open",
               " · ", (clean_text(report.prediction.grade), "bold"),
               (" (provisional)" if report.prediction.provisional else "", "$text-muted")]
     return Content("\n").join([first, Content.assemble(*parts)])
+
+
+def folder_label(folder: Path) -> str:
+    """The folder as the heading names it: its own name, even when it was given as "." or "..", which
+    say nothing once on screen (the root, which has no name, as "/")."""
+    resolved = folder.resolve()
+    return clean_text(resolved.name or str(resolved))
 
 
 class CaseloadTable(EvidenceTable):
@@ -169,7 +181,7 @@ class CaseloadScreen(Screen[None]):
         self.run_worker(work, thread=True, group="caseload", exclusive=True)
 
     def show(self, caseload: CaseloadView) -> None:
-        folder = clean_text(str(self.capp.folder))
+        folder = folder_label(self.capp.folder)
         as_of = self.capp.as_of.isoformat()
         waiting = sum(row.awaiting for row in caseload.rows)
         head = [Content.assemble(("Caseload ", "bold $secondary"), (folder, "bold"),

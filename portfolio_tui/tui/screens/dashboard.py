@@ -11,7 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.tui.render import days_phrase
+from portfolio_tui.tui.render import days_phrase, plural
 from portfolio_tui.tui.screens.base import PortfolioScreen
 from portfolio_tui.tui.state import PortfolioView
 from portfolio_tui.tui.widgets.coverage_bars import BarItem, CoverageBars
@@ -113,11 +113,16 @@ class DashboardScreen(PortfolioScreen):
         reviews = report.reviews
         parts = [Content(f"Last held {reviews.last_review.isoformat()}" if reviews.last_review else "None held yet")]
         if reviews.overdue:
-            parts.append(Content.styled(f"{len(reviews.overdue)} overdue since {reviews.overdue[0].isoformat()}",
+            # The next one is the overdue one: one statement, not "overdue" beside a "next due" in the past.
+            due = reviews.overdue[0]
+            parts.append(Content.styled(f"Overdue: due {due.isoformat()}, {days_phrase((due - as_of).days)}",
                                         "bold $text-error"))
-        if reviews.next_due:
+        elif reviews.next_due:
             countdown = days_phrase((reviews.next_due - as_of).days)
             parts.append(Content(f"Next due {reviews.next_due.isoformat()} {countdown}"))
+        held_late = len(reviews.missed) - len(reviews.overdue)
+        if held_late:
+            parts.append(Content.styled(f"{plural(held_late, 'review')} held late", "$warning"))
         if reviews.rule is not None:
             parts.append(Content.styled(f"Rule: {reviews.rule.id}", "$text-muted"))
         if report.quiet_months:

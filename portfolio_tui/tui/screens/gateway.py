@@ -30,6 +30,9 @@ from portfolio_tui.tui.screens.progress_forms import (
 from portfolio_tui.tui.state import PortfolioView
 from portfolio_tui.tui.widgets.rag_badge import RagBadge
 
+RULE_WIDTH = 18
+"""The rule's id is cut to this at a word or hyphen, with "…"; the detail under the table names it in full."""
+
 
 class GatewayScreen(PortfolioScreen):
     MODE = "gateway"
@@ -71,7 +74,7 @@ class GatewayScreen(PortfolioScreen):
         table = self.table
         table.add_column("State", key="state", width=6)
         table.add_column("Due", key="due", width=10)
-        table.add_column("Rule", key="rule", width=18)
+        table.add_column("Rule", key="rule", width=RULE_WIDTH)
         table.add_column("Item", key="item")
         super().on_mount()
         table.focus()
@@ -81,7 +84,7 @@ class GatewayScreen(PortfolioScreen):
             self.show(self.papp.view)
 
     def show(self, view: PortfolioView) -> None:
-        width = last_column_width(self.table, 6 + 10 + 18, 3)
+        width = last_column_width(self.table, 6 + 10 + RULE_WIDTH, 3)
         report, as_of = view.report, view.as_of
         self.query_one("#gateway-rag", RagBadge).rag = report.rag
         open_count = len(report.open_items)
@@ -99,7 +102,7 @@ class GatewayScreen(PortfolioScreen):
         self.items = {item.key: item for item in report.checklist}
         for item in report.checklist:
             state = Text("✔ done", style="green") if item.ok else Text("✗ open", style="bold red")
-            rule = Text(item.rule.id if item.rule else "-", style="dim")
+            rule = Text(fit(item.rule.id, RULE_WIDTH, breaks=" -") if item.rule else "-", style="dim")
             due = Text(item.due.isoformat() if item.due else "-")
             table.add_row(state, due, rule, literal(fit(clean_text(item.title), width)), key=item.key)
         if table.row_count:

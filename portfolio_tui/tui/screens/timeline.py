@@ -68,10 +68,14 @@ def timeline_items(view: PortfolioView) -> list[TimelineItem]:
     status = report.reviews
     rule = f" (rule {status.rule.id})" if status.rule else ""
     for gap in status.gaps:
-        held = f"the next was held on {gap.held.isoformat()}" if gap.held else "none has been held since"
+        if gap.held is None:  # the next review, overdue: one row, not a "missed" and a "due" on one date
+            items.append(TimelineItem(f"rm:{gap.due}", gap.due, "review", "Progress review overdue", "overdue",
+                                      "No review was held by this date, nor since. "
+                                      f"Reviews are due {status.cadence_label}{rule}."))
+            continue
         items.append(TimelineItem(f"rm:{gap.due}", gap.due, "review", "Progress review due", "missed",
-                                  f"No review was held by this date; {held}."))
-    if status.next_due:
+                                  f"No review was held by this date; the next was held on {gap.held.isoformat()}."))
+    if status.next_due and status.next_due not in status.overdue:
         items.append(TimelineItem(f"rn:{status.next_due}", status.next_due, "review", "Next progress review due",
                                   "due", f"Reviews are due {status.cadence_label}{rule}."))
     for brk in view.portfolio.breaks:
