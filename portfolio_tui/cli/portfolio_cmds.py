@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from portfolio_tui.cli.conventions import changes
 from portfolio_tui.cli.refusals import refusals
 
 
@@ -32,11 +33,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_where)
 
 
+@changes
 def cmd_new(args: argparse.Namespace) -> int:
+    """Says what it made as every change command does: one line, ``--json`` or nothing (``--quiet``)."""
     from portfolio_tui.services.session import PortfolioSession
 
     with refusals():
-        service = PortfolioSession.create(
+        PortfolioSession.create(
             args.path,
             learner=args.learner,
             standard=args.standard,
@@ -46,9 +49,6 @@ def cmd_new(args: argparse.Namespace) -> int:
             line_manager=args.line_manager,
             tutor=args.tutor,
         )
-    learner = service.learner
-    print(f"{args.path}: new portfolio for {learner.name} ({learner.standard_id}, "
-          f"{learner.start.isoformat()} to {learner.planned_end.isoformat()})")
     return 0
 
 

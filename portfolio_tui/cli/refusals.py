@@ -25,6 +25,7 @@ DESTS = {
     "review_cadence_agreed_by": "review_agreed_by",
     "english_maths_decision": "english_maths",
     "achieved_on": "date",
+    "output": "output",
 }
 """A service's name for a field -> the argparse ``dest`` that carries it, where the two differ."""
 

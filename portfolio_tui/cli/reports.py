@@ -11,9 +11,7 @@ one line, and nothing is written.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -71,28 +69,10 @@ def _render(report, fmt: str) -> bytes:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` whole (temp file, rename), or say in one line why it cannot be."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise CliError(f"{path}: is a folder; name a file to write")
-    try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise CliError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(temp, 0o644 & ~_umask())
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise CliError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+    from portfolio_tui.services import report as report_model
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    with refusals():
+        report_model.save(path, data)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

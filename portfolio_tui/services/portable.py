@@ -19,18 +19,18 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
 import shutil
 import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from portfolio_tui import sharing
+from portfolio_tui.domain import attachments
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.report import KIND_FOLDERS, OTHER_FOLDER, CriterionEntry, EvidenceLine, Report
 from portfolio_tui.store import file_store, persistence
@@ -43,7 +43,6 @@ LIMIT_ENV = "PORTFOLIO_TUI_IMPORT_LIMIT_MB"
 DEFAULT_LIMIT_MB = 2048
 MAX_MEMBERS = 100_000
 _CHUNK = 1 << 20
-_STORED = re.compile(r"sha256:([0-9a-f]{64})/")
 _DIGEST = re.compile(r"[0-9a-f]{64}\Z")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9 ._-]+")
 FIELD = "zip"
@@ -63,9 +62,9 @@ def stored_digests(document: dict[str, Any]) -> list[str]:
     found: dict[str, None] = {}
     for record in (document.get("evidence") or {}).values():
         for entry in record.get("files") or () if isinstance(record, dict) else ():
-            match = _STORED.match(entry) if isinstance(entry, str) else None
-            if match:
-                found[match.group(1)] = None
+            digest = attachments.parse(entry).digest if isinstance(entry, str) else ""
+            if digest:
+                found[digest] = None
     return list(found)
 
 
@@ -242,35 +241,25 @@ def _place(dest: Path, name: str, data: bytes, blobs: dict[str, bytes], check: C
         raise InputError("DEST", f"{dest}: cannot be written ({exc.strerror or exc}); nothing was written") from None
     try:
         staged = staging / name
-        _write_new(staged, data, dest)
+        persistence.write_new(staged, data, cohort=dest)
         for digest, blob in blobs.items():
             blob_path = files_dir(staged) / digest[:2] / digest
             blob_path.parent.mkdir(parents=True, exist_ok=True)
-            _write_new(blob_path, blob, dest)
+            persistence.write_new(blob_path, blob, cohort=dest)
         check(staged)
         target = dest / name
         store = files_dir(target)
         for digest in blobs:
             final = store / digest[:2] / digest
-            if not final.exists():
-                final.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(files_dir(staged) / digest[:2] / digest, final)
-        if target.exists():
-            raise InputError("DEST", f"{target} already exists; import into another folder")
-        os.replace(staged, target)
-        persistence.fsync_folder(dest)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            with suppress(FileExistsError):  # kept already: the same name is the same content
+                persistence.place_new(files_dir(staged) / digest[:2] / digest, final)
+        persistence.place_new(staged, target)
+    except FileExistsError:
+        raise InputError("DEST", f"{dest / name} already exists; import into another folder") from None
     except OSError as exc:
         raise InputError("DEST", f"{dest}: cannot be written ({exc.strerror or exc})") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return ImportSummary(dest / name, len(blobs))
 
-
-def _write_new(path: Path, data: bytes, cohort: Path) -> None:
-    """A new file with the mode and group the app gives files in ``cohort`` (group-shared or private), synced."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        sharing.prepare_new_file(handle.fileno(), cohort)
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())

@@ -472,3 +472,17 @@ def caseload(targets: Iterable[Path], as_of: date | None = None) -> list[Caseloa
     paths = readable_portfolios(targets)
     checked = readiness.check_portfolios(paths, as_of or date.today())
     return [caseload_row(c.path, c.report, c.error) for c in checked]
+
+
+def save(path: Path, data: bytes) -> None:
+    """Write a rendered pack or caseload page to ``path`` as the app writes every file (whole or not at
+    all, the folder's file mode); :class:`InputError` on ``output`` says in one line why it cannot be."""
+    from portfolio_tui.services.errors import InputError
+    from portfolio_tui.store import persistence
+
+    if path.is_dir():
+        raise InputError("output", f"{path}: is a folder; name a file to write")
+    try:
+        persistence.write_atomically(path, data)
+    except OSError as exc:
+        raise InputError("output", f"{path}: cannot be written ({exc.strerror or exc})") from None

@@ -11,19 +11,22 @@ say who wrote it and whether they were allowed to:
   then (the roster's history is signed too, and checked by ``roster``);
 * each judgement in an evidence record was made by a signed ``assess`` entry of the same account,
   and none made that way has gone missing since, unless a later assessment changed them;
-* each sign-off came after the ones before it (assessor, apprentice, employer) and was added by
-  an entry of the account that signed it off;
+* each sign-off came after the ones before it (assessor, apprentice, employer) that still stood,
+  each withdrawal took back a sign-off of its own signer that stood with none after it, and each
+  was added by an entry of the account that made it;
 * a schema version older than the signatures in the file was set back outside the app.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from portfolio_tui.domain import audit_chain, roles
 from portfolio_tui.domain.audit_chain import Break
+from portfolio_tui.domain.progress import SignOff
 from portfolio_tui.domain.signatures import AUDIT, Anchors, is_signed
 from portfolio_tui.services.access import record_actions
 from portfolio_tui.store import keys
@@ -200,7 +203,7 @@ def _signoff_breaks(document: Mapping[str, Any], trusted: list[tuple[str, Mappin
     """Sign-offs in the order assessor, apprentice, employer, each added by a trusted entry of its signer."""
     added = {str(e.get("record")): e for _, e in trusted if e.get("table") == "signoffs" and e.get("action") == "add"}
     breaks = []
-    done: list[str] = []
+    made: list[SignOff] = []
     table = document.get("signoffs")
     for signoff_id, record in audit_chain.ordered(table if isinstance(table, Mapping) else {}):
         if not isinstance(record, Mapping):
@@ -211,10 +214,22 @@ def _signoff_breaks(document: Mapping[str, Any], trusted: list[tuple[str, Mappin
             breaks.append(Break(where, FORGED, f"the {role}'s sign-off was not added by a signed entry: forged"))
         elif entry.get("by") != record.get("created_by"):
             breaks.append(Break(where, FORGED, f"was added by {entry.get('by')} but names {record.get('created_by')}"))
-        if role in roles.SIGNOFF_ORDER:
-            missing = [r for r in roles.SIGNOFF_ORDER[: roles.SIGNOFF_ORDER.index(role)] if r not in done]
-            if missing:
-                breaks.append(Break(where, ORDER, f"the {role} signed off before the {' and the '.join(missing)}"))
-            done.append(role)
+        signoff = _signoff(record)
+        # The app's own rule, replayed over the file: a withdrawal takes its sign-off out of the order.
+        decision = (roles.check_withdrawal(made, role, signoff.by) if signoff.withdrawal
+                    else roles.check_signoff(made, role))
+        if not decision.allowed:
+            breaks.append(Break(where, ORDER, f"out of order: {decision.reason}"))
+        made.append(signoff)
     return breaks
+
+
+def _signoff(record: Mapping[str, Any]) -> SignOff:
+    """A stored sign-off as the order rules read it (a hand-edited date is no reason to stop reading)."""
+    try:
+        on = date.fromisoformat(str(record.get("on")))
+    except ValueError:
+        on = date.min
+    return SignOff(role=str(record.get("role")), by=str(record.get("by")), on=on,
+                   withdrawal=record.get("withdrawal") is True)
 

@@ -23,6 +23,7 @@ from typing import Any
 from portfolio_tui import locations
 from portfolio_tui.domain import signatures
 from portfolio_tui.domain.audit_chain import HASH_FIELD, PREV_FIELD, entry_hash
+from portfolio_tui.store import persistence
 from portfolio_tui.store.errors import StoreError
 
 KEY_FOLDER = "keys"
@@ -81,11 +82,7 @@ def _new_seed(path: Path) -> bytes:
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         _refuse_exposed(path)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(f"{_HEADER} {base64.b64encode(seed).decode()}\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        persistence.write_new(path, f"{_HEADER} {base64.b64encode(seed).decode()}\n".encode("ascii"), mode=0o600)
     except FileExistsError:
         return _read_seed(path)
     except OSError as exc:

@@ -2,7 +2,9 @@
 
 Portfolios, their backups, the roster, the allowed-signers file, installed standards, reports and
 export archives all go through :func:`writing_atomically` (temp file in the same folder, fsync,
-``os.replace``, fsync the folder: a reader sees the old file or the new one, never half of one),
+``os.replace``, fsync the folder: a reader sees the old file or the new one, never half of one); a
+file that must be new, never a replacement (a signing key, what an import unpacks) is made by
+:func:`write_new` and put in place by :func:`place_new`;
 changes that must not interleave hold a :class:`FileLockGuard`, and every record, audit entry and
 roster change is stamped by :func:`utc_now`. File modes follow ``sharing``: group read-write in a
 shared cohort folder, private elsewhere, never anything for others unless the file is public.
@@ -60,6 +62,41 @@ def write_atomically(path: Path, data: bytes | list[bytes], mode: int | None = N
             while view:
                 view = view[os.write(fd, view):]
     return os.stat(path)
+
+
+def write_new(path: Path, data: bytes, *, cohort: Path | None = None, mode: int | None = None) -> None:
+    """Create ``path`` holding ``data``, synced; never replaces a file already there (``FileExistsError``).
+
+    For files that must be new rather than replaced: a private signing key, the files an import
+    stages. It gets the mode and group the app gives new files in ``cohort`` (default: its folder),
+    or exactly ``mode``; a write that fails part-way removes what it made.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        try:
+            if mode is None:
+                sharing.prepare_new_file(fd, cohort or path.parent)
+            else:
+                _chmod(fd, str(path), mode)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(path)
+        raise
+
+
+def place_new(source: Path, target: Path) -> None:
+    """Move the finished file ``source`` to ``target`` in one step, refusing (``FileExistsError``) when
+    ``target`` exists, even if it appeared a moment ago: a hard link cannot replace a file, ``os.replace``
+    would. Both are in the same file system (a staging folder beside the target)."""
+    os.link(source, target)
+    os.unlink(source)
+    fsync_folder(target.parent)
 
 
 def link_target(path: Path) -> Path:

@@ -19,6 +19,7 @@ from typing import Any
 
 from portfolio_tui import identity
 from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.change import Change
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
@@ -67,6 +68,8 @@ class PortfolioStore:
             if os.path.lexists(store.path):
                 raise AlreadyExists(store.path)
             now = store._clock()
+            detail = (f"created the portfolio for {learner.name} ({learner.standard_id}, "
+                      f"{learner.start.isoformat()} to {learner.planned_end.isoformat()})")
             doc: dict[str, dict[str, Any]] = {table: {} for table in TABLES}
             doc["meta"]["1"] = migrations.meta_record()
             doc["learner"]["1"] = {
@@ -75,7 +78,7 @@ class PortfolioStore:
             }
             doc["audit"]["1"] = first = keys.seal_signed({
                 "at": now, "by": store.actor, "action": "create", "table": "learner", "record": 1,
-                "detail": f"created the portfolio for {learner.name}",
+                "detail": detail,
                 "record_hash": audit_chain.record_digest(doc["learner"]["1"]),
                 "nonce": secrets.token_hex(16),
             }, audit_chain.GENESIS, AUDIT, keys.own_signer())
@@ -85,6 +88,7 @@ class PortfolioStore:
             store._storage.commit(doc, None)
             genesis = first[audit_chain.HASH_FIELD]
             receipts.record(store.path, genesis, [(1, genesis, now)])
+        change_log.note([Change("create", "learner", 1, 1, detail)])
         return store
 
     def load(self) -> Portfolio:

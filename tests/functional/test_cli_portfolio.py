@@ -85,6 +85,21 @@ def test_new_with_bad_input_creates_nothing(tmp_path: Path, capsys, argv: list[s
     assert not path.exists()
 
 
+NEW = ["--learner", "Ava Patel", "--standard", "odo-l3", "--start", "2025-03-03", "--end", "2026-09-30"]
+
+
+def test_new_reports_what_it_made_like_every_change_command(tmp_path: Path, capsys) -> None:
+    code, out, err = run(["new", tmp_path / "a.json", *NEW], capsys)
+    assert (code, err) == (0, "")
+    assert out == "learner: created the portfolio for Ava Patel (odo-l3, 2025-03-03 to 2026-09-30) (revision 1)\n"
+    code, out, _ = run(["new", tmp_path / "b.json", *NEW, "--json"], capsys)
+    assert code == 0 and json.loads(out) == {"changed": True, "changes": [
+        {"action": "create", "table": "learner", "record": 1, "revision": 1,
+         "detail": "created the portfolio for Ava Patel (odo-l3, 2025-03-03 to 2026-09-30)"}]}
+    assert run(["new", tmp_path / "c.json", *NEW, "--quiet"], capsys) == (0, "", "")
+    assert {p.name for p in tmp_path.glob("*.json")} == {"a.json", "b.json", "c.json"}
+
+
 def test_new_refuses_an_existing_file(tmp_path: Path, capsys) -> None:
     path = new_portfolio(tmp_path)
     before = path.read_bytes()

@@ -104,3 +104,25 @@ def test_only_the_signer_may_withdraw_a_signoff() -> None:
     assert "only tess" in check_withdrawal(made, "assessor", "sam").reason
     later = [*made, SignOff("apprentice", "ava", date(2026, 1, 16))]
     assert "withdraw theirs first" in check_withdrawal(later, "assessor", "tess").reason
+
+
+def test_verify_replays_withdrawals_when_it_checks_the_signoff_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sign-off written past the service after the one before it was withdrawn is out of order, and
+    verify says so; the same file through the service (withdraw, sign again) verifies."""
+    from portfolio_tui.store.records import to_record
+
+    path = _portfolio(tmp_path)
+    for argv in (["--role", "assessor", "--date", "2026-01-15", "--reason", "Agreed"],
+                 ["--role", "assessor", "--withdraw", "--reason", "Evidence was re-opened"]):
+        assert main(["signoff", str(path), *argv]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(path)]) == 0
+    capsys.readouterr()
+    store = PortfolioService(path).store
+    with store.transaction() as tx:  # what a tool with the account's key could write, bypassing the order rule
+        tx.insert("signoffs", to_record(SignOff("apprentice", ME, date(2026, 1, 16))), "signed as apprentice")
+    assert main(["verify", str(path)]) != 0
+    out = capsys.readouterr().out
+    assert "signoffs 3" in out and "still waiting for: assessor" in out
