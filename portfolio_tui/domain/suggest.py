@@ -39,7 +39,7 @@ K1 = 1.2
 B = 0.75
 TITLE_WEIGHT = 2
 """How many times a word of the title counts against one of the description."""
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 STOP_WORDS = frozenset(
     "a about after all also an and any are as at be been being but by can could did do does for from had has "
     "have how i if in into is it its me my no not of on or our out over so some such than that the their them "
@@ -69,14 +69,23 @@ def stem(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 1]
+    """The stemmed words of ``text`` that carry meaning (numbers do not: a year or a figure names no
+    criterion, and "2025-26" in two titles does not make them about the same thing). A hyphenated word
+    counts as its parts and as one word, so the standard's "e-mails" meets the apprentice's "emails"."""
+    found = []
+    for word in _WORD.findall(text.lower()):
+        parts = word.split("-")
+        for part in parts + (["".join(parts)] if len(parts) > 1 else []):
+            if part not in STOP_WORDS and len(part) > 1 and not part.isdigit():
+                found.append(stem(part))
+    return found
 
 
-def query_terms(title: str, description: str = "") -> Counter[str]:
-    """What a piece says about itself, as BM25 query terms: the title's words weigh ``TITLE_WEIGHT``."""
+def query_terms(title: str, description: str = "", title_weight: int = TITLE_WEIGHT) -> Counter[str]:
+    """What a piece says about itself, as BM25 query terms: each word of the title counts ``title_weight`` times."""
     query: Counter[str] = Counter()
     for term in terms(title):
-        query[term] += TITLE_WEIGHT
+        query[term] += title_weight
     query.update(terms(description))
     return query
 
@@ -90,6 +99,8 @@ class CriteriaIndex:
     lengths: tuple[int, ...]
     average: float
     idf: dict[str, float]
+    k1: float = K1
+    b: float = B
 
     @classmethod
     def build(cls, criteria: Iterable[Criterion]) -> CriteriaIndex:
@@ -109,11 +120,11 @@ class CriteriaIndex:
         found: dict[str, float] = {}
         for cid, count, length in zip(self.ids, self.counts, self.lengths, strict=True):
             score = 0.0
-            norm = K1 * (1 - B + B * length / self.average)
+            norm = self.k1 * (1 - self.b + self.b * length / self.average)
             for term, times in query.items():
                 tf = count.get(term)
                 if tf:
-                    score += times * self.idf[term] * tf * (K1 + 1) / (tf + norm)
+                    score += times * self.idf[term] * tf * (self.k1 + 1) / (tf + norm)
             if score > 0:
                 found[cid] = score
         return found
@@ -149,6 +160,7 @@ class Suggester:
     neighbours: int = NEIGHBOURS
     similar: float = SIMILAR
     weight: float = HISTORY_WEIGHT
+    title_weight: int = TITLE_WEIGHT
 
     @classmethod
     def build(cls, index: CriteriaIndex, earlier: Iterable[Evidence] = (), *, neighbours: int = NEIGHBOURS,
@@ -173,13 +185,14 @@ class Suggester:
     def scores(self, title: str, description: str = "") -> dict[str, float]:
         """Each criterion's score: its BM25 match scaled so the best is 1.0, plus ``weight`` times the title
         similarity (0 to 1) of each of the closest earlier pieces tagged to it."""
-        lexical = _scaled(self.index.scores(query_terms(title, description)))
+        lexical = _scaled(self.index.scores(query_terms(title, description, self.title_weight)))
         lent = self._lent(title) if self.earlier and self.weight else {}
         return {cid: lexical.get(cid, 0.0) + self.weight * lent.get(cid, 0.0) for cid in lexical.keys() | lent.keys()}
 
     def _lent(self, title: str) -> dict[str, float]:
         idf = self.idf or {}
-        query = _unit({t: times * idf[t] for t, times in Counter(terms(title)).items() if t in idf})
+        unseen = math.log(len(self.earlier) + 1) + 1  # a word no earlier title has: the rarest there is
+        query = _unit({t: times * idf.get(t, unseen) for t, times in Counter(terms(title)).items()})
         if not query:
             return {}
         similarity = [(sum(w * piece.vector.get(t, 0.0) for t, w in query.items()), i)

@@ -33,6 +33,12 @@ def test_terms_drop_common_words_and_stem_the_rest() -> None:
     assert stem("policies") == stem("policy") and stem("is") == "is"
 
 
+def test_hyphenated_words_count_whole_and_in_parts_and_numbers_not_at_all() -> None:
+    assert terms("e-mails to my line-manager") == ["mail", "email", "line", "manag", "linemanag"]
+    assert stem("emails") == "email"
+    assert terms("Review 2025-26, 12 actions") == ["review", "action"]
+
+
 def test_the_title_weighs_more_than_the_description() -> None:
     assert query_terms("team letter", "team safety") == {"team": 3, "letter": 2, "safeti": 1}
     index = CriteriaIndex.build(CRITERIA)
@@ -61,6 +67,12 @@ def test_an_earlier_piece_with_a_close_title_lends_its_criteria() -> None:
     assert learned.rank("Minutes of the May team meeting") == ["D", "B", "C"]
     # A title that is not close to it borrows nothing.
     assert learned.rank("Safety walk of the warehouse") == without.rank("Safety walk of the warehouse") == ["C"]
+
+
+def test_words_no_earlier_title_has_make_a_title_less_close() -> None:
+    learned = Suggester.build(CriteriaIndex.build(CRITERIA), [piece(1, "Minutes of the April team meeting", ("B",))])
+    assert "B" in learned.scores("Minutes of the May team meeting")
+    assert "B" not in learned.scores("Minutes of the team meeting on fire evacuation drills and the rota")
 
 
 def test_the_piece_being_edited_and_removed_pieces_teach_nothing() -> None:
