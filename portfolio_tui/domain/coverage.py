@@ -52,28 +52,49 @@ class GroupCoverage:
 
 
 def coverage(standard: Standard, evidence: Iterable[Evidence]) -> dict[str, CriterionCoverage]:
-    """Each criterion's coverage, in the standard's order."""
+    """Each criterion's coverage, in the standard's order.
+
+    One pass over the evidence appends each live piece's id to the criteria it is tagged to (a caseload
+    check does this for every learner, so the loop does no more than that); a tag given twice on one
+    piece appends its id twice in a row, dropped at the end.
+    """
     criteria = standard.criteria
-    tagged: dict[str, list[tuple[int, bool, bool]]] = {cid: [] for cid in criteria}
+    counting: dict[str, list[int]] = {cid: [] for cid in criteria}
+    accepted: dict[str, list[int]] = {cid: [] for cid in criteria}
+    real_work_only = standard.real_work_only_ids
+    simulated: dict[str, list[int]] = {cid: [] for cid in real_work_only}
     for piece in evidence:
         if piece.deleted:
             continue
-        accepted_for = piece.accepted_criteria  # worked out once, not once per criterion
-        for cid in dict.fromkeys(piece.criteria):
-            pieces = tagged.get(cid)
-            if pieces is not None:
-                pieces.append((piece.id, piece.simulated, cid in accepted_for))
+        eid = piece.id
+        tags = piece.criteria
+        accepted_for = piece.accepted_criteria if piece.judgements else ()
+        if piece.simulated and real_work_only:  # tagged there, but it does not count
+            for cid in tags:
+                if cid in real_work_only:
+                    simulated[cid].append(eid)
+            tags = [cid for cid in tags if cid not in real_work_only]
+            accepted_for = [cid for cid in accepted_for if cid not in real_work_only]
+        for cid in tags:
+            ids = counting.get(cid)
+            if ids is not None:
+                ids.append(eid)
+        for cid in accepted_for:
+            ids = accepted.get(cid)
+            if ids is not None:
+                ids.append(eid)
     out = {}
-    for cid, criterion in criteria.items():
-        counting = tagged[cid]
-        simulated: tuple[int, ...] = ()
-        if criterion.real_work_only:
-            simulated = tuple(eid for eid, is_simulated, _ in counting if is_simulated)
-            counting = [facts for facts in counting if not facts[1]]
-        accepted = tuple(eid for eid, _, is_accepted in counting if is_accepted)
-        state = "full" if accepted else "partial" if counting else "none"
-        out[cid] = CriterionCoverage(cid, state, tuple(eid for eid, _, _ in counting), accepted, simulated)
+    for cid in criteria:
+        ids, yes = counting[cid], accepted[cid]
+        state = "full" if yes else "partial" if ids else "none"
+        out[cid] = CriterionCoverage(
+            cid, state, _once(ids), tuple(yes), _once(simulated[cid]) if cid in simulated else ()
+        )
     return out
+
+
+def _once(ids: list[int]) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(ids)) if len(ids) > 1 else tuple(ids)
 
 
 def _summarise(standard: Standard, cov: dict[str, CriterionCoverage], ids: Iterable[str]) -> CoverageSummary:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 EVIDENCE_KINDS: dict[str, str] = {
     "observation": "Observation",
@@ -19,6 +20,9 @@ EVIDENCE_KINDS: dict[str, str] = {
     "presentation": "Presentation",
     "other": "Other",
 }
+
+_NONE: frozenset[str] = frozenset()
+_CRITERION = attrgetter("criterion")
 
 ACCEPT = "accept"
 REFER = "refer"
@@ -70,10 +74,11 @@ class Evidence:
         A piece changed after it was accepted carries a :data:`REOPEN` mark last, so it is awaiting
         assessment again and counts towards coverage only once a tutor accepts it as it now stands.
         """
-        if not self.judgements:
+        judgements = self.judgements
+        if not judgements:
             return "submitted"
-        if not self.criteria or not any(j.criterion for j in self.judgements):
-            outcome = self.judgements[-1].outcome
+        if not self.criteria or not any(map(_CRITERION, judgements)):
+            outcome = judgements[-1].outcome
             return "accepted" if outcome == ACCEPT else "referred" if outcome == REFER else "submitted"
         outcomes = [self.outcome_for(c) for c in self.criteria]
         if REFER in outcomes:
@@ -94,10 +99,11 @@ class Evidence:
     @property
     def accepted_criteria(self) -> frozenset[str]:
         """The criteria this piece counts as accepted for."""
-        if not self.judgements:
-            return frozenset()
-        if not any(j.criterion for j in self.judgements):
-            return frozenset(self.criteria) if self.judgements[-1].outcome == ACCEPT else frozenset()
+        judgements = self.judgements
+        if not judgements:
+            return _NONE
+        if not any(map(_CRITERION, judgements)):  # (whole-piece judgements only: the latest decides)
+            return frozenset(self.criteria) if judgements[-1].outcome == ACCEPT else _NONE
         return frozenset(c for c in self.criteria if self.outcome_for(c) == ACCEPT)
 
     @property
@@ -114,4 +120,4 @@ def reopening(evidence: Evidence, changed: Iterable[str], by: str, at: str) -> J
 
 def awaiting_assessment(evidence: Iterable[Evidence]) -> int:
     """How many live pieces no tutor has judged in full yet (the caseload's "to assess" column)."""
-    return sum(1 for e in evidence if not e.deleted and e.status == "submitted")
+    return sum(1 for e in evidence if not e.deleted and (not e.judgements or e.status == "submitted"))

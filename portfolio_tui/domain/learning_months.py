@@ -4,33 +4,53 @@ Learning activity is a piece of evidence, off-the-job hours (any category) or a 
 month. Only whole calendar months inside the practical period count (from the first month that starts on
 or after the start, to the last month ended before ``as_of`` and the end of the practical period); a month
 that any recorded break touches is not flagged. See ``funding_rules`` rule ``break-calendar-month``.
+
+Months are counted as whole numbers (``year * 12 + month - 1``), so the scan is set arithmetic over the
+distinct days of activity and the months each break touches, not date arithmetic month by month: a
+caseload check runs it for every learner.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
-
-from dateutil.relativedelta import relativedelta
+from operator import attrgetter
 
 from portfolio_tui.domain.portfolio import Portfolio
 
+_DATE = attrgetter("date")
+_ONE_DAY = timedelta(days=1)
 
-def _month(day: date) -> date:
-    return day.replace(day=1)
+
+def month_number(day: date) -> int:
+    """The calendar month ``day`` falls in, as a whole number that grows by one a month."""
+    return day.year * 12 + day.month - 1
+
+
+def first_day(number: int) -> date:
+    """The first day of the month :func:`month_number` numbers ``number``."""
+    return date(number // 12, number % 12 + 1, 1)
+
+
+def _months(days: Iterable[date]) -> set[int]:
+    return {day.year * 12 + day.month - 1 for day in set(days)}  # each distinct day once
 
 
 def quiet_months(portfolio: Portfolio, as_of: date, practical_end: date) -> Iterator[date]:
     """The first day of each whole month with no learning activity and no break recorded."""
     start = portfolio.learner.start
-    active = {_month(e.date) for e in portfolio.live_evidence}
-    active |= {_month(o.date) for o in portfolio.otj}
-    active |= {_month(r.date) for r in portfolio.reviews}
-    month = _month(start) if start.day == 1 else _month(start) + relativedelta(months=1)
-    last = min(as_of, practical_end + timedelta(days=1))
-    while month + relativedelta(months=1) <= last:
-        month_end = month + relativedelta(months=1)
-        on_break = any(b.start < month_end and (b.end is None or b.end > month) for b in portfolio.breaks)
-        if month not in active and not on_break:
-            yield month
-        month = month_end
+    first = month_number(start) + (start.day != 1)
+    # A month counts once it is over, before ``as_of`` and within the practical period: when its successor
+    # starts on or before the earlier of ``as_of`` and the day after the practical end (the month ``stop``).
+    stop = month_number(min(as_of, practical_end + _ONE_DAY))
+    if first >= stop:
+        return
+    live = (e for e in portfolio.evidence if not e.deleted)
+    active = _months(map(_DATE, live)) | _months(map(_DATE, portfolio.otj)) | _months(map(_DATE, portfolio.reviews))
+    quiet = set(range(first, stop)) - active
+    for b in portfolio.breaks:
+        # A break touches a month when it starts before the month ends and ends after the month starts.
+        last_touched = month_number(b.end - _ONE_DAY) if b.end is not None else stop
+        quiet.difference_update(range(month_number(b.start), last_touched + 1))
+    for number in sorted(quiet):
+        yield first_day(number)

@@ -266,6 +266,11 @@ class Standard:
         """Every criterion by id, in the standard's order (worked out once: a standard never changes)."""
         return {c.id: c for c in self.all_criteria()}
 
+    @cached_property
+    def real_work_only_ids(self) -> frozenset[str]:
+        """The criteria simulated evidence does not count towards (worked out once, for coverage)."""
+        return frozenset(cid for cid, c in self.criteria.items() if c.real_work_only)
+
     def criterion(self, criterion_id: str) -> Criterion | None:
         return self.criteria.get(criterion_id)
 

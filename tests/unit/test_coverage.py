@@ -137,3 +137,42 @@ def test_counts_always_add_up(spec: list[tuple[list[str], str, bool]]) -> None:
     for item in cov.values():
         assert set(item.accepted_ids) <= set(item.evidence_ids)
         assert (item.state == "full") == bool(item.accepted_ids)
+
+
+def literal_coverage(standard, evidence) -> dict[str, tuple[str, tuple[int, ...], tuple[int, ...], tuple[int, ...]]]:
+    """The rule read literally, criterion by criterion over every piece (slow, obviously right)."""
+    out = {}
+    for criterion in standard.all_criteria():
+        live = [e for e in evidence if not e.deleted and criterion.id in e.criteria]
+        simulated = tuple(e.id for e in live if e.simulated) if criterion.real_work_only else ()
+        counting = [e for e in live if not (criterion.real_work_only and e.simulated)]
+        accepted = tuple(e.id for e in counting if e.outcome_for(criterion.id) == "accept")
+        state = "full" if accepted else "partial" if counting else "none"
+        out[criterion.id] = (state, tuple(e.id for e in counting), accepted, simulated)
+    return out
+
+
+COMPETENCE_IDS = ["1.1", "2.1", "nowhere"]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(COMPETENCE_IDS), max_size=4),
+            st.lists(st.tuples(st.sampled_from(["accept", "refer", "reopen"]), st.sampled_from(["", *COMPETENCE_IDS])),
+                     max_size=3),
+            st.booleans(),
+            st.booleans(),
+        ),
+        max_size=8,
+    )
+)
+def test_coverage_agrees_with_the_rule_read_criterion_by_criterion(spec) -> None:
+    evidence = [
+        piece(i, *tags, judgements=tuple(Judgement(o, "", "t", "2026-01-05T10:00:00Z", c) for o, c in marks),
+              simulated=sim, deleted=gone)
+        for i, (tags, marks, sim, gone) in enumerate(spec, start=1)
+    ]
+    found = {cid: (c.state, c.evidence_ids, c.accepted_ids, c.simulated_ids)
+             for cid, c in coverage(COMPETENCE, evidence).items()}
+    assert found == literal_coverage(COMPETENCE, evidence)
