@@ -12,7 +12,7 @@ raise a grade; they do not gate the EPA).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from portfolio_tui.domain.evidence import Evidence
@@ -67,8 +67,8 @@ def coverage(standard: Standard, evidence: Iterable[Evidence]) -> dict[str, Crit
         if piece.deleted:
             continue
         eid = piece.id
-        tags = piece.criteria
-        accepted_for = piece.accepted_criteria if piece.judgements else ()
+        tags: Collection[str] = piece.criteria
+        accepted_for: Collection[str] = piece.accepted_criteria if piece.judgements else ()
         if piece.simulated and real_work_only:  # tagged there, but it does not count
             for cid in tags:
                 if cid in real_work_only:
