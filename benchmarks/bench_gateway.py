@@ -9,8 +9,11 @@ each file written by the store as the app writes it) in a temp folder, then in o
    printed too, with the floor shared out over them for comparison.
 2. Start-up: ``portfolio gateway ONE_FILE --json`` against ``python -c pass``. Target: at most 4x.
    And whether a headless command imported Textual (it must not).
-3. Memory: how far the peak RSS of the one-core gateway rises above that of the same command on
-   the smallest portfolio, against the largest single file. Target: at most 2x.
+3. Memory per worker against the largest single file (target: at most 2x): the peak RSS a process
+   adds while it checks the whole caseload on one core, in process above its warmed-up self and in
+   fresh processes above a one-file run (one core, and the biggest process on all cores); beside it,
+   the physical part: the file's bytes and its parsed document, held at once by any whole-file parse.
+4. Where one core's time goes: each step of checking the cohort timed apart, in process.
 
 Figures are medians of several runs. It prints; it asserts nothing.
 
@@ -30,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -112,6 +116,111 @@ def imports_textual(argv: list[str], env: dict[str, str]) -> bool:
     return out.stderr.strip().endswith("True")
 
 
+MEMORY_SETUP = """
+import os, sys
+from portfolio_tui.cli import main
+def quietly(*argv):
+    shown, sys.stdout = sys.stdout, open(os.devnull, "w")
+    try:
+        main(["gateway", *argv, "--json", "--as-of", {as_of!r}])
+    finally:
+        sys.stdout.close()
+        sys.stdout = shown
+os.sched_setaffinity(0, {{{core}}})  # one core: the caseload is read in this process, as one worker reads its share
+quietly({one!r})  # warm: the standard loaded, lazy imports done
+"""
+
+
+def memory(cohort: Path, paths: list[Path], largest: int, core: int, pinned: list[str], one_file: list[str],
+           gateway: list[str], env: dict[str, str]) -> None:
+    """Gateway memory, against the largest single file (target: at most 2x per worker), and what bounds it.
+
+    * per worker, in process: how far the peak RSS rises, while one process on one core checks the
+      whole caseload, above its RSS once warmed up by a one-file run (the interpreter, the code, the
+      standard): what reading the caseload itself costs a worker;
+    * the same in fresh processes: the peak RSS of the biggest process (one core; and all cores, where
+      workers share the caseload) above that of the same command on one file of the cohort;
+    * the physical part: the largest file's bytes and its parsed document in memory (``tracemalloc`` of
+      ``orjson.loads``), which any reader that parses a whole file holds at once.
+    """
+    import gc
+    import tracemalloc
+
+    import orjson
+    from floors import peak_growth_bytes
+
+    setup = MEMORY_SETUP.format(core=core, one=str(paths[0]), as_of=AS_OF)
+    work = f"quietly({str(cohort)!r})"
+    in_process = peak_growth_bytes(setup, work, env)
+    base = peak_rss(one_file, env)
+    one_core, all_cores = peak_rss(pinned, env) - base, peak_rss(gateway, env) - base
+    biggest = max(paths, key=lambda p: p.stat().st_size)
+    data = biggest.read_bytes()
+    gc.collect()
+    tracemalloc.start()
+    doc = orjson.loads(data)
+    parsed = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del doc
+    mb = 1e6
+    print(f"memory, largest file {largest / mb:.2f} MB (target <= 2x per worker):")
+    print(f"   per worker, in process: peak RSS above the warmed process {in_process / mb:6.2f} MB  "
+          f"{in_process / largest:5.1f}x")
+    print(f"   fresh processes, above a one-file run: one core {one_core / mb:6.2f} MB {one_core / largest:5.1f}x; "
+          f"all cores (biggest process) {all_cores / mb:6.2f} MB {all_cores / largest:5.1f}x")
+    print(f"   physical part: the file's bytes {len(data) / mb:.2f} MB (1.0x) + its parsed document "
+          f"{parsed / mb:.2f} MB ({parsed / len(data):.1f}x) = {(len(data) + parsed) / len(data):.1f}x, held at once "
+          "by any reader that parses a whole file")
+
+
+def phases(paths: list[Path], core: int) -> None:
+    """Where one core's time goes, in process, over the cohort: each step timed apart (medians of 3)."""
+    import gc
+
+    from portfolio_tui import catalog
+    from portfolio_tui.cli.readiness_cmds import _encoded_entry
+    from portfolio_tui.domain.gateway import assess_readiness
+    from portfolio_tui.services.readiness import Checked
+    from portfolio_tui.store import reading
+    from portfolio_tui.store.records import check_document
+
+    as_of = date.fromisoformat(AS_OF)
+    cores = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {core})
+    gc.disable()
+    try:
+        standard = catalog.get(reading.read_portfolio(paths[0]).learner.standard_id)
+        totals: dict[str, float] = {}
+
+        def timed(name: str, fn, *args):
+            started = time.perf_counter()
+            result = fn(*args)
+            totals[name] = totals.get(name, 0.0) + time.perf_counter() - started
+            return result
+
+        for _ in range(3):
+            totals.clear()
+            for path in paths:
+                data = timed("read the bytes", path.read_bytes)
+                doc = timed("strict parse (+ duplicate-key check, shape)", reading.parse_document, data, path)
+                timed("record checks (types of every record)", check_document, doc)
+                snap = reading.Snapshot((0, 0, 0, 0, 0), b"", doc, 0)
+                portfolio = timed("domain objects", reading.portfolio_of, snap)
+                report = timed("readiness (coverage, rules, months)", assess_readiness, standard, portfolio, as_of)
+                timed("JSON document", _encoded_entry, Checked(path, report))
+            for name, took in totals.items():
+                PHASES.setdefault(name, []).append(took)
+    finally:
+        gc.enable()
+        os.sched_setaffinity(0, cores)
+    print("where one core's time goes (in process, each step timed apart):")
+    for name, samples in PHASES.items():
+        print(f"   {name:<48} {statistics.median(samples) * 1000:8.1f} ms")
+
+
+PHASES: dict[str, list[float]] = {}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--portfolios", type=int, default=500)
@@ -162,15 +271,9 @@ def main() -> None:
         headless = imports_textual(["gateway", str(one), "--json", "--as-of", AS_OF], env)
         print(f"   headless gateway imported Textual: {'YES' if headless else 'no'}")
 
-        small = folder / "small.json"
-        shutil.copyfile(sorted(Path(__file__).resolve().parents[1].glob("sample_portfolios/*.json"))[0], small)
-        base = peak_rss([*cli, "gateway", str(small), "--json", "--as-of", AS_OF], env)
-        peak_one = peak_rss([*pin, *gateway], env) - base
-        peak_all = peak_rss(gateway, env) - base
-        largest = max(sizes)
-        print(f"memory: peak RSS above a one-small-file run: one core {peak_one / 1e6:.1f} MB, "
-              f"all cores (biggest process) {peak_all / 1e6:.1f} MB; largest file {largest / 1e6:.2f} MB: "
-              f"{peak_one / largest:.1f}x and {peak_all / largest:.1f}x (target <= 2x per worker)")
+        memory(cohort, paths, max(sizes), core, [*pin, *gateway], [*cli, "gateway", str(one), "--json",
+                                                                   "--as-of", AS_OF], gateway, env)
+        phases(paths, core)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import orjson
@@ -92,3 +92,53 @@ def text(value: object, style: str = ""):
     from rich.text import Text
 
     return Text(clean_text(str(value)), style=style)
+
+
+class TextSpool:
+    """Texts kept now and read back later, in order, with little of them held in memory.
+
+    ``gateway --json`` can print no learner's document until the whole caseload is checked (each
+    document carries the learner's standing in the cohort), so the documents wait here: the first
+    ``in_memory`` characters of them in a list, the rest in a private temporary file (created 0600, already
+    unlinked, gone when closed). A caseload's output then costs a process no more memory than one
+    document, however many learners it has.
+    """
+
+    def __init__(self, in_memory: int = 64 * 1024) -> None:
+        self._in_memory = in_memory
+        self._held: list[str] = []
+        self._held_size = 0
+        self._file: Any = None
+        self._sizes: list[int] = []
+
+    def add(self, text: str) -> None:
+        if self._file is None and self._held_size + len(text) <= self._in_memory:
+            self._held.append(text)
+            self._held_size += len(text)
+            return
+        if self._file is None:
+            import tempfile
+
+            self._file = tempfile.TemporaryFile()
+        data = text.encode("utf-8", "surrogatepass")
+        self._file.write(data)
+        self._sizes.append(len(data))
+
+    def __iter__(self) -> Iterator[str]:
+        """Each text in the order added (once: the file is read through)."""
+        yield from self._held
+        if self._file is not None:
+            self._file.seek(0)
+            for size in self._sizes:
+                yield self._file.read(size).decode("utf-8", "surrogatepass")
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> TextSpool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

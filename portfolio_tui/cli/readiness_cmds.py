@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from portfolio_tui.cli.errors import CliError
-from portfolio_tui.cli.output import json_text, print_json, print_json_lists
+from portfolio_tui.cli.output import TextSpool, json_text, print_json, print_json_lists
 from portfolio_tui.cli.refusals import refusals, warn_if_read_only
 from portfolio_tui.domain.dates import parse_date
 from portfolio_tui.services import readiness
@@ -110,13 +111,7 @@ def cmd_gateway(args: argparse.Namespace) -> int:
         return _gateway_csv(paths, as_of)
     with _no_cycle_collection():
         if args.json:
-            encoded = readiness.check_portfolios(paths, as_of, parallel=True, then=_encoded_entry)
-            encoded = _with_cohort(encoded)
-            print_json_lists({
-                "portfolios": [text for ready, text in encoded if ready is not None],
-                "errors": [text for ready, text in encoded if ready is None],
-            })
-            ready = [ready for ready, _ in encoded]
+            ready = _gateway_json(paths, as_of)
         else:
             checked = readiness.check_portfolios(paths, as_of, parallel=True)
             _gateway_tables(checked, as_of)
@@ -149,19 +144,38 @@ def _encoded_entry(checked: readiness.Checked) -> tuple[bool | None, str, tuple[
     return entry.ready, json_text(entry.document, depth=2), readiness.aggregate_of(checked.report)
 
 
-def _with_cohort(encoded: list) -> list[tuple[bool | None, str]]:
+def _gateway_json(paths: list[Path], as_of: date) -> list[bool | None]:
+    """Print ``gateway --json``; whether each learner is ready (None: the file could not be read).
+
+    Each portfolio is let go once its document is encoded, and the documents wait in a spool (mostly
+    on disk) until the cohort's standing is known: memory does not grow with the caseload.
+    """
+    ready: list[bool | None] = []
+    errors: list[str] = []
+    aggregates: list[tuple[str, float, float] | None] = []
+    with TextSpool() as documents:
+        for is_ready, text, aggregate in readiness.each_checked(paths, as_of, parallel=True, then=_encoded_entry):
+            ready.append(is_ready)
+            if is_ready is None:
+                errors.append(text)
+            else:
+                documents.add(text)
+                aggregates.append(aggregate)
+        standing = readiness.cohort_standing(aggregates)
+        print_json_lists({"portfolios": _with_cohort(documents, standing), "errors": errors})
+    return ready
+
+
+def _with_cohort(documents: Iterable[str], standing: list[dict[str, Any] | None]) -> Iterator[str]:
     """Each document, with ``predicted_grade.cohort`` added where the learner has an aggregate mark."""
     import json
 
-    standing = readiness.cohort_standing([aggregate for _, _, aggregate in encoded])
-    out = []
-    for (ready, text, _), cohort in zip(encoded, standing, strict=True):
+    for text, cohort in zip(documents, standing, strict=True):
         if cohort is not None:
             document = json.loads(text)
             document["predicted_grade"]["cohort"] = cohort
             text = json_text(document, depth=2)
-        out.append((ready, text))
-    return out
+        yield text
 
 
 @contextmanager

@@ -52,6 +52,8 @@ def check_portfolio(path: Path, as_of: date, standards: dict[str, Standard] | No
 
 PARALLEL_FROM = 40
 """Portfolios per worker process below which a caseload is read in this process (a fork costs a few ms)."""
+CHUNK_MOST = 16
+"""Portfolios sent to a worker at a time, at most."""
 
 
 def check_portfolios(
@@ -85,7 +87,9 @@ def each_checked(
     import signal
     from concurrent.futures import ProcessPoolExecutor
 
-    size = -(-len(paths) // (workers * 4))  # a few chunks each, so a slow chunk does not leave a core idle
+    # A few chunks each, so a slow chunk does not leave a core idle; and small ones, since a worker
+    # holds a chunk's results until the chunk is done.
+    size = min(-(-len(paths) // (workers * 4)), CHUNK_MOST)
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_ctrl_c)
     try:
@@ -98,8 +102,9 @@ def each_checked(
             futures = [pool.submit(_check_all, chunk, as_of, then) for chunk in chunks]
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)
-        for future in futures:
-            yield from future.result()
+        futures.reverse()
+        while futures:  # each chunk's results let go once used, not held till the last is
+            yield from futures.pop().result()
     finally:
         pool.shutdown(cancel_futures=True)
 

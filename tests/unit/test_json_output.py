@@ -31,3 +31,13 @@ def test_a_document_printed_in_parts_is_the_document_printed_whole(lists: dict[s
     parts = {name: [json_text(item, depth=2) for item in items] for name, items in lists.items()}
     assert printed(print_json_lists, parts) == whole
     assert json.loads(whole) == lists
+
+
+@given(st.lists(st.text(), max_size=12), st.integers(min_value=0, max_value=40))
+def test_a_spool_gives_back_what_it_was_given_in_order_held_or_on_disk(texts: list[str], in_memory: int) -> None:
+    from portfolio_tui.cli.output import TextSpool
+
+    with TextSpool(in_memory=in_memory) as spool:
+        for text in texts:
+            spool.add(text)
+        assert list(spool) == texts
