@@ -291,25 +291,46 @@ class _Layout(NamedTuple):
     has_id: bool
     make: Callable[..., list[Any]]
     """Builds the instances from one column per field (see :func:`_maker`)."""
+    bookkeeping_only: int
+    """How many of ``values``, at the end, are bookkeeping the class has no field for."""
 
     def valid(self, records: Iterable[Any]) -> bool:
         """True only if :func:`check_record` finds nothing wrong with any of ``records`` (False may still be fine)."""
+        return self.checked_columns(records) is not None
+
+    def checked_columns(self, records: Iterable[Any]) -> list[tuple[Any, ...]] | None:
+        """The records' values column by column (``values``' order), if :meth:`valid`; else None.
+
+        A reader that will build the objects too passes them to :meth:`build_checked`, so each record's
+        values are picked out once, not once to check and again to build.
+        """
         try:
             rows = list(map(self.values, records))
         except (KeyError, TypeError):
-            return False
+            return None
         if not rows:
-            return True
+            return []
         columns = list(zip(*rows, strict=True))
-        return all(set(map(type, column)) <= ok for column, ok in zip(columns, self.types, strict=True)) and all(
+        if all(set(map(type, column)) <= ok for column, ok in zip(columns, self.types, strict=True)) and all(
             test(columns[i]) for i, test in self.refine
-        )
+        ):
+            return columns
+        return None
 
     def build(self, ids: list[int], records: list[dict[str, Any]]) -> list[Any]:
         """The dataclasses for checked records that hold every field; raises ``KeyError`` if one lacks a field."""
         if not records:
             return []
-        columns: list[Iterable[Any]] = list(zip(*map(self.field_values, records), strict=True))
+        return self._objects(ids, list(zip(*map(self.field_values, records), strict=True)))
+
+    def build_checked(self, ids: list[int], columns: list[tuple[Any, ...]]) -> list[Any]:
+        """The dataclasses for records whose :meth:`checked_columns` these are."""
+        if not columns:
+            return []
+        return self._objects(ids, columns[: len(self.types) - self.bookkeeping_only])
+
+    def _objects(self, ids: list[int], field_columns: list[Any]) -> list[Any]:
+        columns: list[Iterable[Any]] = list(field_columns)
         for i, load in self.loads:
             columns[i] = load(columns[i])
         return self.make(ids, *columns) if self.has_id else self.make(*columns)
@@ -348,6 +369,7 @@ def _layout(cls: type) -> _Layout:
         ),
         has_id=has_id,
         make=_maker(cls),
+        bookkeeping_only=len(extra),
     )
 
 
@@ -469,8 +491,12 @@ def _check_audit(record: Any, path: str) -> list[tuple[str, str]]:
     return problems
 
 
-def check_document(doc: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
-    """Every type problem in a current-version document whose shape (tables of objects) is already known good."""
+def check_document(doc: dict[str, dict[str, Any]], built: dict[str, list[Any]] | None = None) -> list[tuple[str, str]]:
+    """Every type problem in a current-version document whose shape (tables of objects) is already known good.
+
+    Given ``built``, it also fills it with the domain objects of each record table whose records all
+    passed the quick way (table -> objects, in the table's order), built from the columns just checked.
+    """
     problems: list[tuple[str, str]] = []
     learners = doc.get("learner")
     if learners is None or list(learners) != ["1"]:
@@ -479,9 +505,15 @@ def check_document(doc: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
         problems.extend(check_record(Learner, learners["1"], "$.learner.1"))
     for table, cls in RECORD_TABLES.items():
         records = doc.get(table, {})
-        if records and not _layout(cls).valid(records.values()):
+        if not records:
+            continue
+        layout = _layout(cls)
+        columns = layout.checked_columns(records.values())
+        if columns is None:
             for key, record in records.items():
                 problems.extend(check_record(cls, record, f"$.{table}.{key}"))  # quick again, record by record
+        elif built is not None:
+            built[table] = layout.build_checked(list(map(int, records)), columns)
     audit = doc.get("audit", {})
     if not _audit_valid(audit.values()):
         for key, record in audit.items():

@@ -143,3 +143,19 @@ def test_audit_entries_are_checked_quickly_and_refused_in_words() -> None:
         ("$.audit.2.by", "expected text"), ("$.audit.2.record", "expected a record id or null"),
         ("$.audit.3", "expected an object"),
     ]
+
+
+def test_objects_built_as_a_file_is_checked_are_those_built_from_it_afterwards() -> None:
+    from pathlib import Path
+
+    from portfolio_tui.store.reading import portfolio_of, read_portfolio, read_snapshot
+
+    samples = sorted((Path(__file__).resolve().parents[2] / "sample_portfolios").glob("*.json"))
+    assert samples
+    for path in samples:
+        at_once, later = read_portfolio(path), portfolio_of(read_snapshot(path))
+        assert at_once == later, path.name
+        for table in fields(at_once):
+            if table.name != "learner":  # (a tuple of records; the learner is one object)
+                built_then = [typed(o) for o in getattr(later, table.name)]
+                assert [typed(o) for o in getattr(at_once, table.name)] == built_then, (path.name, table.name)
