@@ -162,7 +162,7 @@ def _maker(cls: type) -> Callable[..., list[Any]]:
     with no ``__post_init__``, no ``__slots__`` and every field in ``__init__``; any other is built by
     calling it.
     """
-    if hasattr(cls, "__post_init__") or "__slots__" in cls.__dict__ or not all(f.init for f in fields(cls)):
+    if not _plain(cls):
         return lambda *columns: list(map(cls, *columns))
     names = tuple(f.name for f in fields(cls))
     new = object.__new__
@@ -176,8 +176,24 @@ def _maker(cls: type) -> Callable[..., list[Any]]:
     return make_all
 
 
+def _plain(cls: type) -> bool:
+    """Is an instance of ``cls`` no more than its ``__dict__`` of fields (see :func:`_maker`)?"""
+    return not (hasattr(cls, "__post_init__") or "__slots__" in cls.__dict__ or not all(f.init for f in fields(cls)))
+
+
+def _adopt(cls: type, dicts: list[dict[str, Any]]) -> list[Any]:
+    """Instances of ``cls`` (one :func:`_maker` accepts) whose ``__dict__`` is each of ``dicts``, which must
+    hold exactly the fields, by name: cheaper than filling a new dict when a copy of the record is one."""
+    made: list[Any] = list(map(_new, repeat(cls, len(dicts))))
+    deque(map(_set_attribute, made, repeat("__dict__"), dicts), maxlen=0)
+    return made
+
+
+_new = object.__new__
+_set_attribute = object.__setattr__
 _make_judgements = _maker(Judgement)
 _criterion_of = methodcaller("get", _JUDGEMENT_OPTIONAL, "")
+_JUDGEMENT_FIELDS = len(fields(Judgement))
 
 
 def _judgement_column(column: Iterable[list[dict[str, str]]]) -> list[tuple[Judgement, ...]]:
@@ -186,8 +202,13 @@ def _judgement_column(column: Iterable[list[dict[str, str]]]) -> list[tuple[Judg
     judgements = list(chain.from_iterable(column))
     if not judgements:
         return [()] * len(column)
-    values = zip(*map(_judgement_values, judgements), strict=True)
-    made = iter(_make_judgements(*values, map(_criterion_of, judgements)))
+    copies = list(map(dict.copy, judgements))
+    deque(map(dict.setdefault, copies, repeat(_JUDGEMENT_OPTIONAL), repeat("")), maxlen=0)
+    if set(map(len, copies)) == {_JUDGEMENT_FIELDS}:  # nothing but the fields: the copies become the objects
+        made = iter(_adopt(Judgement, copies))
+    else:
+        values = zip(*map(_judgement_values, judgements), strict=True)
+        made = iter(_make_judgements(*values, map(_criterion_of, judgements)))
     return list(map(tuple, map(islice, repeat(made), map(len, column))))
 
 
@@ -293,6 +314,10 @@ class _Layout(NamedTuple):
     """Builds the instances from one column per field (see :func:`_maker`)."""
     bookkeeping_only: int
     """How many of ``values``, at the end, are bookkeeping the class has no field for."""
+    cls: type
+    adopt: tuple[str, ...] | None
+    """The record's keys, when they are the class's fields by name (the id aside) and it has no others:
+    then a record holding just those keys is copied to become its object's ``__dict__`` (:func:`_adopt`)."""
 
     def valid(self, records: Iterable[Any]) -> bool:
         """True only if :func:`check_record` finds nothing wrong with any of ``records`` (False may still be fine)."""
@@ -323,11 +348,19 @@ class _Layout(NamedTuple):
             return []
         return self._objects(ids, list(zip(*map(self.field_values, records), strict=True)))
 
-    def build_checked(self, ids: list[int], columns: list[tuple[Any, ...]]) -> list[Any]:
-        """The dataclasses for records whose :meth:`checked_columns` these are."""
+    def build_checked(self, ids: list[int], records: list[dict[str, Any]], columns: list[tuple[Any, ...]]) -> list[Any]:
+        """The dataclasses for ``records``, whose :meth:`checked_columns` these are."""
         if not columns:
             return []
-        return self._objects(ids, columns[: len(self.types) - self.bookkeeping_only])
+        keys = self.adopt
+        if keys is None or set(map(len, records)) != {len(keys)}:
+            return self._objects(ids, columns[: len(self.types) - self.bookkeeping_only])
+        copies = list(map(dict.copy, records))  # each holds exactly the fields, checked: only loads to apply
+        for i, load in self.loads:
+            deque(map(dict.__setitem__, copies, repeat(keys[i]), load(columns[i])), maxlen=0)
+        if self.has_id:
+            deque(map(dict.__setitem__, copies, repeat("id"), ids), maxlen=0)
+        return _adopt(self.cls, copies)
 
     def _objects(self, ids: list[int], field_columns: list[Any]) -> list[Any]:
         columns: list[Iterable[Any]] = list(field_columns)
@@ -370,7 +403,14 @@ def _layout(cls: type) -> _Layout:
         has_id=has_id,
         make=_maker(cls),
         bookkeeping_only=len(extra),
+        cls=cls,
+        adopt=tuple(f.key for f in plan) if _adoptable(cls, plan, extra) else None,
     )
+
+
+def _adoptable(cls: type, plan: tuple[_Field, ...], extra: list[str]) -> bool:
+    """Can a record of ``cls``, copied, become an instance's ``__dict__`` (see :func:`_adopt`)?"""
+    return _plain(cls) and not extra and all(f.key == f.name for f in plan)
 
 
 def check_record(cls: type, record: Any, path: str) -> list[tuple[str, str]]:
@@ -513,7 +553,7 @@ def check_document(doc: dict[str, dict[str, Any]], built: dict[str, list[Any]] |
             for key, record in records.items():
                 problems.extend(check_record(cls, record, f"$.{table}.{key}"))  # quick again, record by record
         elif built is not None:
-            built[table] = layout.build_checked(list(map(int, records)), columns)
+            built[table] = layout.build_checked(list(map(int, records)), list(records.values()), columns)
     audit = doc.get("audit", {})
     if not _audit_valid(audit.values()):
         for key, record in audit.items():

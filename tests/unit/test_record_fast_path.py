@@ -159,3 +159,33 @@ def test_objects_built_as_a_file_is_checked_are_those_built_from_it_afterwards()
             if table.name != "learner":  # (a tuple of records; the learner is one object)
                 built_then = [typed(o) for o in getattr(later, table.name)]
                 assert [typed(o) for o in getattr(at_once, table.name)] == built_then, (path.name, table.name)
+
+
+def _built_as_checked(table: str, record: dict[str, Any], record_id: int) -> Any:
+    built: dict[str, list[Any]] = {}
+    learner = stored(EXAMPLES[0])
+    assert check_document({"learner": {"1": learner}, table: {str(record_id): record}}, built) == []
+    [obj] = built[table]
+    return obj
+
+
+def test_evidence_built_from_copies_of_its_records_is_what_init_builds() -> None:
+    obj = EXAMPLES[1]
+    record = stored(obj)
+    record["judgements"].append({"outcome": "accept", "feedback": "Fine.", "by": "sam", "at": "2025-05-04T10:00:00Z",
+                                 "criterion": "S1"})
+    expected = Evidence(**{**{f.name: getattr(obj, f.name) for f in fields(obj)},
+                           "judgements": (*obj.judgements, Judgement("accept", "Fine.", "sam", "2025-05-04T10:00:00Z",
+                                                                     "S1"))})
+    built = _built_as_checked("evidence", record, 3)
+    assert built == expected and hash(built) == hash(expected) and repr(built) == repr(expected)
+    assert typed(built) == typed(expected) and pickle.loads(pickle.dumps(built)) == expected
+    assert [typed(j) for j in built.judgements] == [typed(j) for j in expected.judgements]
+
+
+def test_a_field_the_class_does_not_have_is_kept_on_disk_but_never_becomes_an_attribute() -> None:
+    record = stored(EXAMPLES[1]) | {"from_a_later_version": 1}
+    record["judgements"][0] = record["judgements"][0] | {"also_later": True}
+    built = _built_as_checked("evidence", record, 3)
+    assert built == EXAMPLES[1] and typed(built) == typed(EXAMPLES[1])
+    assert not hasattr(built, "from_a_later_version") and not hasattr(built.judgements[0], "also_later")
