@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +179,18 @@ def _kind(value: Any) -> str:
     )
 
 
+_ZERO_FIRST = methodcaller("startswith", "0")
+
+
+def _all_ids(keys: dict[str, Any]) -> bool:
+    """Is every key a record id (:data:`_ID`: ASCII digits, no leading zero)? All the keys joined are checked
+    at once, in C: a regular expression run key by key cost a third of the parse."""
+    if not keys:
+        return True
+    joined = "".join(keys)
+    return joined.isascii() and joined.isdigit() and "" not in keys and not any(map(_ZERO_FIRST, keys))
+
+
 def parse_document(data: bytes, path: Path) -> Document:
     """Strict JSON with the shape of a TinyDB file (an object of tables, each an object of id -> object)."""
     if not data or data.isspace():  # (strip would copy the whole file)
@@ -197,7 +210,7 @@ def parse_document(data: bytes, path: Path) -> Document:
     for name, table in doc.items():
         if not isinstance(table, dict):
             raise CorruptFile(path, f"$.{name}: a table must be an object, found {_kind(table)}")
-        if not all(map(_ID.match, table)):
+        if not _all_ids(table):
             key = next(k for k in table if not _ID.match(k))
             raise CorruptFile(path, f"$.{name}: record id '{key}' is not a whole number from 1 up")
         if not set(map(type, table.values())) <= _DICT:

@@ -189,3 +189,12 @@ def test_a_field_the_class_does_not_have_is_kept_on_disk_but_never_becomes_an_at
     built = _built_as_checked("evidence", record, 3)
     assert built == EXAMPLES[1] and typed(built) == typed(EXAMPLES[1])
     assert not hasattr(built, "from_a_later_version") and not hasattr(built.judgements[0], "also_later")
+
+
+@given(st.lists(st.one_of(st.sampled_from(["1", "10", "0", "01", "", " 1", "+1", "1_0", "١", "²", "1a"]),
+                          st.text(max_size=3)), max_size=4, unique=True))
+def test_record_ids_checked_all_at_once_agree_with_the_pattern_key_by_key(keys: list[str]) -> None:
+    from portfolio_tui.store.reading import _ID, _all_ids
+
+    table = dict.fromkeys(keys, {})
+    assert _all_ids(table) == all(_ID.match(k) for k in keys)
