@@ -122,8 +122,11 @@ def context(all_samples: list) -> None:
 
     per_piece: Counter[int] = Counter()
     tags = unmatched = reachable = 0
+    contained: dict[str, str] = {}
     for _, standard, pieces in all_samples:
         texts = {c.id: set(terms(f"{c.title} {c.text}")) for c in standard.all_criteria()}
+        within = sum(any(a != b and words <= texts[b] for b in texts) for a, words in texts.items())
+        contained[standard.id] = f"{within} of {len(texts)}"
         for piece in pieces:
             if not piece.criteria:
                 continue
@@ -139,6 +142,8 @@ def context(all_samples: list) -> None:
     spread = ", ".join(f"{k}: {n}" for k, n in sorted(per_piece.items()))
     print(f"context: tags per piece {{{spread}}}; {over} piece(s) have more than {TOP} tags (all-in-top-{TOP} "
           f"impossible); {unmatched} of {tags} tags ({unmatched / tags:.0%}) share no word with their piece's text")
+    print("criteria whose every word is also in another criterion of the standard (words that match "
+          "one match the other): " + ", ".join(f"{sid} {n}" for sid, n in contained.items()))
 
 
 def held_out(all_samples: list) -> Tally:
