@@ -30,6 +30,7 @@ from portfolio_tui.tui.screens.forms import REFUSED
 from portfolio_tui.tui.screens.gateway import GatewayScreen
 from portfolio_tui.tui.screens.timeline import TimelineScreen
 from portfolio_tui.tui.state import PortfolioView, build_view, file_stamp
+from portfolio_tui.tui.typeahead import KeysInOrder
 
 T = TypeVar("T")
 
@@ -56,7 +57,7 @@ PLAIN_THEME = Theme(
 )
 
 
-class PortfolioApp(App[None]):
+class PortfolioApp(KeysInOrder):
     """Apprentice first: the dashboard opens, every action has a key, and every save is off the UI thread."""
 
     CSS_PATH = "app.tcss"

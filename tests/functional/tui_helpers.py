@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from collections.abc import Callable, Coroutine
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from textual.worker import WorkerCancelled, WorkerState
 
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.tui.app import PortfolioApp
@@ -48,10 +51,33 @@ def app_for(path: Path) -> PortfolioApp:
     return build_app(path, as_of=AS_OF, actor=ACTOR)
 
 
+SETTLE_LIMIT = 60.0
+"""Seconds a test waits for the app's workers before failing (a loaded machine is slow, never this slow)."""
+
+
 async def settle(app: PortfolioApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    """Wait for loading and saving workers, then for the screen to catch up."""
+    """Wait for the keys typed to be handed on, for loading and saving workers and the ones they start,
+    then for the screen to catch up.
+
+    A worker cancelled because a newer one of its group replaced it (a reload after a save supersedes
+    the load the file watcher started) has finished its part: ``WorkerManager.wait_for_complete`` would
+    raise ``WorkerCancelled`` for it, so each worker is waited for here, and a failed one still fails.
+    """
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    deadline = time.monotonic() + SETTLE_LIMIT
+    while True:
+        assert time.monotonic() < deadline, f"still busy after {SETTLE_LIMIT:g} s: {list(app.workers)}"
+        if await app.keys_handed_on():
+            continue
+        running = [w for w in app.workers if not w.is_finished and w.state != WorkerState.PENDING]
+        if not running:
+            break
+        for worker in running:
+            try:
+                await asyncio.wait_for(worker.wait(), max(deadline - time.monotonic(), 0.01))
+            except WorkerCancelled:
+                pass
+        await pilot.pause()
     await pilot.pause()
 
 
