@@ -8,18 +8,24 @@ pictures (``rsvg-convert`` turns each SVG into a PNG).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from portfolio_tui import roster as roster_io
+from portfolio_tui.domain.roles import Roster, RosterEntry
+from portfolio_tui.identity import current_user
 from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.services.records import mark_milestone_done
+from portfolio_tui.services.signoffs import sign_off
 from portfolio_tui.store import persistence
 from portfolio_tui.tui.app import PortfolioApp
 from portfolio_tui.tui.factory import build_app, build_caseload
 from tests.functional.test_tui_caseload import make_cohort
-from tests.functional.tui_helpers import ACTOR, AS_OF, app_for, make_portfolio
+from tests.functional.tui_helpers import ACTOR, AS_OF, app_for, make_portfolio, settle
 
+ME = current_user()
 SIZES = [(80, 24), (120, 40)]
 SMALL = (80, 24)
 Setup = Callable[..., Awaitable[None]]
@@ -40,16 +46,13 @@ def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 def _snap(snap_compare, app: PortfolioApp, keys: list[str], size: tuple[int, int],  # type: ignore[no-untyped-def]
           then: Setup | None = None) -> bool:
     async def loaded(pilot) -> None:  # type: ignore[no-untyped-def]
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         for key in keys:
             await pilot.press(key)
-            await pilot.pause()
-            await app.workers.wait_for_complete()
+            await settle(app, pilot)
         if then is not None:
             await then(pilot, app)
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         await pilot.wait_for_scheduled_animations()
         await pilot.pause()
 
@@ -130,3 +133,86 @@ def test_first_run(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.chdir(tmp_path)
     app = build_app(Path("new.json"), as_of=AS_OF, first_run=True, actor=ACTOR)
     assert _snap(snap_compare, app, [], SMALL)
+
+
+async def _on_checklist_item(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    """Enter on the first item of the standard's own gateway checklist (not the employer's confirmation)."""
+    keys = [c.key for c in app.view.standard.plan.gateway_checklist if c.key != "employer-confirmation"]
+    table = app.screen.query_one("#checklist")
+    table.move_cursor(row=table.get_row_index(keys[0]))
+    await pilot.pause()
+    await pilot.press("enter")
+
+
+async def _edit_referred(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    await _on_referred(pilot, app)
+    await pilot.press("e")
+
+
+async def _conflict(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    """The referred piece is open for editing when someone else saves it; ctrl+s then says who changed what.
+    The TUI's reload of their change is waited for, and its notices cleared, so the picture is the form."""
+    await _edit_referred(pilot, app)
+    await settle(app, pilot)
+    piece = next(e for e in app.view.log if e.evidence.status == "referred").evidence
+    version = app.view.version
+    other = PortfolioService(app.path, actor="lee")
+    other.edit_evidence(piece.id, piece.rev, as_of=AS_OF, description="Rewritten by Lee, the line manager.")
+    for _ in range(200):  # the file watcher looks every 0.5 s
+        if app.view.version > version:
+            break
+        await pilot.pause(0.05)
+    assert app.view.version > version, "the TUI never reloaded the other person's change"
+    await pilot.press("end", "space", "2")
+    await pilot.press("ctrl+s")
+    await settle(app, pilot)
+    app.clear_notifications()
+
+
+async def _on_milestone_done(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    table = app.screen.query_one("#timeline-table")
+    table.move_cursor(row=table.get_row_index("m:plan-review"))
+    await pilot.pause()
+    await pilot.press("m")
+
+
+def _mark_done(path: Path) -> None:
+    mark_milestone_done(PortfolioService(path, actor=ACTOR), "plan-review", on=date(2026, 1, 5), as_of=AS_OF)
+
+
+def _signed_as_assessor(path: Path) -> None:
+    sign_off(PortfolioService(path, actor=ACTOR), "assessor", on=date(2026, 1, 14), as_of=AS_OF,
+             reason="Portfolio gaps agreed with the employer")
+
+
+@pytest.mark.parametrize("keys, setup, then", [
+    pytest.param(["5"], None, _on_checklist_item, id="checklist_form"),
+    pytest.param(["2"], None, _edit_referred, id="edit_evidence_with_feedback"),
+    pytest.param(["2"], None, _conflict, id="conflict"),
+    pytest.param(["4"], _mark_done, _on_milestone_done, id="undo_milestone_reason"),
+    pytest.param(["5", "W"], _signed_as_assessor, None, id="withdraw_signoff_reason"),
+])
+def test_more_dialogs(snap_compare, tmp_path: Path, keys: list[str],  # type: ignore[no-untyped-def]
+                      setup: Callable[[Path], None] | None, then: Setup | None) -> None:
+    path = make_portfolio(tmp_path)
+    if setup is not None:
+        setup(path)
+    assert _snap(snap_compare, app_for(path), keys, SMALL, then)
+
+
+def test_refusal_screen(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A portfolio this account may not see: why and who may, nothing of the file."""
+    path = make_portfolio(tmp_path)
+    roster_io.create_roster(tmp_path, ME)
+    roster_io.update_roster(tmp_path, ME, lambda r: Roster(r.owner, {"tess": RosterEntry("tutor", ("*",))}))
+    assert _snap(snap_compare, app_for(path), [], SMALL)
+
+
+@pytest.mark.parametrize("screen, keys", [("evidence_log", ["2"]), ("gateway", ["5"])])
+def test_line_manager(snap_compare, tmp_path: Path, screen: str, keys: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """The line manager's footers offer only what they may do: no Add, Assess or Sign off as tutor."""
+    path = make_portfolio(tmp_path)
+    roster_io.create_roster(tmp_path, ME)
+    roster_io.update_roster(tmp_path, ME, lambda r: Roster(r.owner, {
+        ME: RosterEntry("line-manager", ("portfolio.json",)), "tess": RosterEntry("tutor", ("*",))}))
+    assert _snap(snap_compare, app_for(path), keys, SMALL)
