@@ -23,6 +23,7 @@ from portfolio_tui.tui.screens.decisions import AssessDialog, SignOffDialog
 from portfolio_tui.tui.screens.evidence_log import EvidenceLogScreen
 from portfolio_tui.tui.screens.gateway import GatewayScreen
 from portfolio_tui.tui.widgets.evidence_table import EvidenceTable
+from portfolio_tui.tui.widgets.fit_lines import FitLines
 from tests.functional.tui_helpers import AS_OF, drive, settle
 
 ACTOR = "tester"
@@ -91,7 +92,7 @@ async def test_a_tutor_sorts_by_risk_drills_down_accepts_evidence_and_signs_off(
         assert [r.cells[4] for r in rows[1:]] == ["1", "1", "1", "1"]  # one piece each awaiting assessment
         assert rows[1].cells[7] == "75d" and rows[1].cells[3] == "0/22"
         assert rows[0].cells[6].startswith("not valid JSON at line 1")
-        assert "cannot open" in str(app.screen.query_one("#caseload-detail", Static).render())
+        assert "cannot open" in str(app.screen.query_one("#caseload-detail", FitLines).render())
 
         # Drill down into Ava (the riskiest readable file), her dashboard shows.
         await pilot.press("down", "enter")
@@ -279,5 +280,8 @@ async def test_the_overdue_column_counts_milestones_and_reviews_from_the_view_mo
         assert shown["Ava Patel"] == str(ava.overdue) and shown["Cara Lewis"] == "-"
         await pilot.press("down")
         await pilot.pause()
-        detail = str(app.screen.query_one("#caseload-detail", Static).render())
-        assert "2 milestones and 1 review overdue" in detail
+        detail = str(app.screen.query_one("#caseload-detail", FitLines).render())
+        assert detail.splitlines()[2].startswith("2 milestones and 1 review overdue · ")
+        # At 80 columns each line is cut at a word, with "…", never mid-word by the terminal.
+        assert all(len(line) <= 78 for line in detail.splitlines())
+        assert detail.splitlines()[1].startswith("Next: 2025-09-30 107 days ago Review progress")

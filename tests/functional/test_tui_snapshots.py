@@ -93,6 +93,16 @@ def test_caseload(snap_compare, tmp_path: Path, size: tuple[int, int],  # type: 
     assert _snap(snap_compare, app, [], size)
 
 
+def test_caseload_learner_detail(snap_compare, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The riskiest learner highlighted: the three lines under the table, each cut at a word at 80 columns."""
+    (tmp_path / "cohort").mkdir()
+    make_cohort(tmp_path / "cohort")
+    monkeypatch.chdir(tmp_path)
+    app = build_caseload(Path("cohort"), as_of=AS_OF, actor=ACTOR)
+    assert _snap(snap_compare, app, ["down"], SMALL)
+
+
 @pytest.mark.parametrize("dialog, keys", [
     ("help", ["2", "question_mark"]),
     ("evidence_form_with_suggestions", ["2", "a"]),

@@ -24,6 +24,7 @@ from portfolio_tui.services.caseload import Caseload
 from portfolio_tui.services.views import CaseloadRow, CaseloadView
 from portfolio_tui.tui.render import days_phrase, plural
 from portfolio_tui.tui.widgets.evidence_table import Column, EvidenceTable, TableRow
+from portfolio_tui.tui.widgets.fit_lines import FitLines
 from portfolio_tui.tui.widgets.footer import PortfolioFooter
 
 if TYPE_CHECKING:
@@ -92,29 +93,31 @@ def table_row(row: CaseloadRow) -> TableRow:
     )
 
 
-def detail(row: CaseloadRow) -> Content:
-    """Two lines about the highlighted learner: what the columns had to shorten."""
+def detail(row: CaseloadRow) -> list[Content]:
+    """Three lines about the highlighted learner, what the columns had to shorten, most important first
+    on each (each line is cut at a word to the width): who and on what; what is next; what is overdue,
+    open and predicted."""
     report = row.report
     if report is None:
-        return Content.assemble((row.file_name, "bold"), "  cannot be read\n", (row.error, "$text-error"))
+        return [Content.assemble((row.file_name, "bold"), "  cannot be read"), Content.styled(row.error, "$text-error")]
     first = Content.assemble((row.name, "bold"), " · ", clean_text(report.standard_title), " · ",
                              (row.file_name, "$text-muted"))
-    parts: list[str | Content | tuple[str, str]] = []
     nxt = report.next_milestone
     if nxt:
         when = days_phrase((nxt.date - row.as_of).days)
-        parts += ["Next: ", clean_text(nxt.title), f" {nxt.date.isoformat()} {when}"]
+        second = Content.assemble("Next: ", (f"{nxt.date.isoformat()} {when}", "bold"), " ", clean_text(nxt.title))
     else:
-        parts.append("No milestones left")
+        second = Content("No milestones left")
+    parts: list[str | Content | tuple[str, str]] = []
     if row.overdue:
         late = [plural(n, what) for n, what in ((row.overdue_milestones, "milestone"), (row.overdue_reviews, "review"))
                 if n]
-        parts += [" · ", (" and ".join(late) + " overdue", "$text-error")]
+        parts += [(" and ".join(late) + " overdue", "$text-error"), " · "]
     open_items = len(report.open_items)
-    parts += [" · ", "ready for gateway" if report.ready else f"{plural(open_items, 'gateway item')} open",
+    parts += ["ready for gateway" if report.ready else f"{plural(open_items, 'gateway item')} open",
               " · ", (clean_text(report.prediction.grade), "bold"),
               (" (provisional)" if report.prediction.provisional else "", "$text-muted")]
-    return Content("\n").join([first, Content.assemble(*parts)])
+    return [first, second, Content.assemble(*parts)]
 
 
 def folder_label(folder: Path) -> str:
@@ -154,7 +157,7 @@ class CaseloadScreen(Screen[None]):
         yield Static(Content.styled("Checking the portfolios…", "$text-muted"), id="caseload-head")
         yield Input(placeholder="/ filter: name, file, standard or RAG", id="caseload-filter", compact=True)
         yield CaseloadTable(COLUMNS, id="caseload")
-        yield Static("", id="caseload-detail")
+        yield FitLines(id="caseload-detail")
         yield PortfolioFooter(compact=True)
 
     @property
@@ -195,8 +198,8 @@ class CaseloadScreen(Screen[None]):
         self.rows = {row.key: row for row in caseload.rows}
         self.apply()
         if not caseload.rows:
-            self.query_one("#caseload-detail", Static).update(
-                Content.styled("No portfolios here that you may see.", "$text-muted"))
+            self.query_one("#caseload-detail", FitLines).show(
+                [Content.styled("No portfolios here that you may see.", "$text-muted")])
 
     def apply(self) -> None:
         """Sort and filter the rows: every word typed must appear in the learner's name, file, standard or RAG."""
@@ -240,7 +243,7 @@ class CaseloadScreen(Screen[None]):
     def _highlighted(self, event: EvidenceTable.Highlighted) -> None:
         row = self.rows.get(event.key) if event.key is not None else None
         if row is not None:
-            self.query_one("#caseload-detail", Static).update(detail(row))
+            self.query_one("#caseload-detail", FitLines).show(detail(row))
 
     @on(EvidenceTable.Selected, "#caseload")
     async def _selected(self, event: EvidenceTable.Selected) -> None:
