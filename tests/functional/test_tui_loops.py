@@ -21,6 +21,7 @@ from portfolio_tui.tui.screens.forms import ConfirmDialog
 from portfolio_tui.tui.screens.history import HistoryScreen
 from portfolio_tui.tui.screens.progress_forms import ProgressForm
 from portfolio_tui.tui.widgets.evidence_table import EvidenceTable
+from portfolio_tui.tui.widgets.fit_lines import FitLines
 from tests.functional.tui_helpers import AS_OF, app_for, drive, make_portfolio, settle
 
 ME = current_user()
@@ -56,7 +57,7 @@ def evidence_id(path: Path, title: str) -> int:
 
 
 def detail_text(app) -> str:  # type: ignore[no-untyped-def]
-    return str(app.screen.query_one("#log-detail", Static).render())
+    return str(app.screen.query_one("#log-detail", FitLines).render())
 
 
 @drive

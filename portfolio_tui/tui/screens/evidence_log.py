@@ -22,6 +22,7 @@ from portfolio_tui.tui.screens.evidence_form import judgement_lines
 from portfolio_tui.tui.screens.forms import ConfirmDialog
 from portfolio_tui.tui.state import LogEntry, PortfolioView
 from portfolio_tui.tui.widgets.evidence_table import Column, EvidenceTable
+from portfolio_tui.tui.widgets.fit_lines import FitLines
 
 COLUMNS = [
     Column("date", "Date", 10),
@@ -79,7 +80,7 @@ class EvidenceLogScreen(PortfolioScreen):
             yield Static("", id="log-count")
         yield EvidenceTable(COLUMNS, id="log")
         with VerticalScroll(id="log-detail-box"):
-            yield Static("", id="log-detail")
+            yield FitLines(id="log-detail")
 
     @property
     def table(self) -> EvidenceTable:
@@ -125,11 +126,11 @@ class EvidenceLogScreen(PortfolioScreen):
     def show_detail(self, key: int | None) -> None:
         view = self.papp.view
         evidence = view.evidence_by_id.get(key) if view and key is not None else None
-        detail = self.query_one("#log-detail", Static)
+        detail = self.query_one("#log-detail", FitLines)
         if evidence is None or view is None:
-            detail.update("")
+            detail.show([])
             return
-        detail.update(evidence_detail(view, evidence))
+        detail.show(evidence_detail(view, evidence).split("\n", allow_blank=True))
 
     @on(EvidenceTable.Selected, "#log")
     def _row_selected(self) -> None:
