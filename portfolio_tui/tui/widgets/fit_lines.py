@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from textual.content import Content
+from textual.geometry import Size
 from textual.widget import Widget
 
 from portfolio_tui.tui.render import fit
@@ -28,6 +29,12 @@ class FitLines(Widget):
     def show(self, lines: list[Content]) -> None:
         self.lines = lines
         self.refresh(layout=True)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """One row a line, since each is cut to fit. Textual's own measure renders at the width of the
+        last layout (at first none, so 80) and wraps that at this one: a wrong, cached height, which made
+        the dashboard's milestones take three rows too many, or not, by timing."""
+        return len(self.lines)
 
     def render(self) -> Content:
         width = self.content_region.width or self.size.width or 80
