@@ -104,7 +104,7 @@ class PortfolioStore:
         """One piece of evidence (removed ones included); raises :class:`NotFound`."""
         with self._mutex:
             snap = self._storage.snapshot()
-            if str(evidence_id) not in snap.doc.get("evidence", {}):
+            if str(evidence_id) not in snap.tables.get("evidence", {}):
                 raise NotFound(f"there is no evidence {evidence_id} in {self.path}")
             return object_of(snap, "evidence", Evidence, str(evidence_id))
 
@@ -128,7 +128,7 @@ class PortfolioStore:
 
     def _problems(self, snap: Snapshot) -> list[tuple[str, str]]:
         if snap.problems is None:
-            snap.problems = constraints.problems(snap.doc, self.criteria())
+            snap.problems = constraints.problems(snap.tables, self.criteria())
         return snap.problems
 
     @contextmanager
@@ -185,8 +185,8 @@ class PortfolioStore:
             elif not tx.touched:
                 return
             tx.bump_generation()
-            self._storage.commit(snap.doc, tx.dirty)
-            receipts.record(self.path, receipts.genesis_of(snap.doc["audit"]), tx.signed)
+            self._storage.commit(snap.tables, tx.dirty)
+            receipts.record(self.path, receipts.genesis_of({"1": snap.record("audit", "1")}), tx.signed)
             change_log.note(tx.changes)
         except BaseException:
             if tx.touched:
@@ -199,7 +199,8 @@ class PortfolioStore:
         if dirty is None:
             changed = snap.doc
         else:
-            changed = {t: {k: snap.doc[t][k] for k in keys if k in snap.doc.get(t, {})} for t, keys in dirty.items()}
+            tables = snap.tables  # a lazy table holds what was added, and only that can be dirty in it
+            changed = {t: {k: tables[t][k] for k in keys if k in tables.get(t, {})} for t, keys in dirty.items()}
         found = constraints.problems(changed, self.criteria())
         if found:
             raise BreaksSchema(self.path, found)

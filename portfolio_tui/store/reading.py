@@ -19,21 +19,35 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import methodcaller
+from itertools import chain, repeat
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.jsonfile import JsonFileError, is_sure, loads_checked, loads_compact
-from portfolio_tui.store import migrations
+from portfolio_tui.store import migrations, verified
 from portfolio_tui.store.errors import CorruptFile, NotFound, StoreError
 from portfolio_tui.store.migrations import Document
-from portfolio_tui.store.records import PORTFOLIO_FIELDS, RECORD_TABLES, TABLES, check_document, from_records
+from portfolio_tui.store.records import (
+    PORTFOLIO_FIELDS,
+    RECORD_TABLES,
+    TABLES,
+    check_audit,
+    check_document,
+    from_records,
+)
 
 HEAD_LIMIT = 4096
 _ID = re.compile(r"[1-9][0-9]*\Z")
 _DICT = {dict}
+_BATCH = 1000
+LAZY_TABLES = frozenset({"audit"})
+"""Tables a reading keeps as lines until they are needed (see :attr:`Snapshot.lazy`)."""
+loads, dumps = orjson.loads, orjson.dumps
 
 
 @dataclass
@@ -42,7 +56,8 @@ class Snapshot:
 
     key: tuple[int, int, int, int, int]
     head: bytes
-    doc: Document
+    tables: Document
+    """Every table; a :attr:`lazy` one holds only the records added since the file was read."""
     found_version: int
     original: bytes | None = None
     """The bytes as read, kept only while an upgraded document waits to be saved (for the backup)."""
@@ -57,11 +72,70 @@ class Snapshot:
     portfolio: Any = None
     problems: list[tuple[str, str]] | None = None
     """What the document breaks of the schema beyond types (``store.constraints``), once asked."""
+    last_lazy: dict[str, int] = field(default_factory=dict)
+    """A lazy table -> its highest id, once asked (0: none)."""
+    lazy: set[str] = field(default_factory=set)
+    """Tables whose records on disk are kept only as their lines (``fragments``), parsed when first needed.
+
+    The audit is as long as everything else together, and a change needs only its newest entry (to
+    chain to and to check) and its first (for receipts): it is parsed whole only for the history,
+    for ``verify`` and for queries."""
+
+    @property
+    def doc(self) -> Document:
+        """The whole document, the lazy tables parsed now (once)."""
+        for name in list(self.lazy):
+            self.table(name)
+        return self.tables
+
+    def table(self, name: str, *, create: bool = False) -> dict[str, Any]:
+        """One whole table (parsed now if it was lazy); a missing one is empty, and added if ``create``."""
+        if name in self.lazy:
+            added = self.tables.get(name, {})
+            whole = {key: added[key] if key in added else parse_fragment(frag)
+                     for key, frag in self.fragments[name].items()}
+            whole.update(added)
+            self.tables[name] = whole
+            self.lazy.discard(name)
+        return self.tables.setdefault(name, {}) if create else self.tables.get(name, {})
+
+    def has(self, name: str, key: str) -> bool:
+        return key in self.tables.get(name, ()) or (name in self.lazy and key in self.fragments[name])
+
+    def record(self, name: str, key: str) -> Any:
+        """One record (``None`` if there is none), without parsing the rest of a lazy table."""
+        found = self.tables.get(name, {}).get(key)
+        if found is None and name in self.lazy and key in self.fragments[name]:
+            found = parse_fragment(self.fragments[name][key])
+        return found
+
+    def last_id(self, name: str) -> str | None:
+        """The highest record id of a table (of one whose ids are all whole numbers, as a read file's are)."""
+        if name not in self.lazy:
+            table = self.tables.get(name, ())
+            return str(max(map(int, table))) if table else None
+        last = self.last_lazy.get(name)
+        if last is None:
+            ids = [*self.fragments[name], *self.tables.get(name, ())]
+            last = self.last_lazy[name] = max(map(int, ids), default=0)
+        return str(last) if last else None
+
+    def added(self, name: str, key: str, record: Any) -> None:
+        """Append a record to a lazy table (its id above every other)."""
+        self.tables.setdefault(name, {})[key] = record
+        self.last_lazy[name] = max(int(key), self.last_lazy.get(name) or 0)
 
 
-def read_snapshot(path: Path, *, build: bool = False) -> Snapshot:
+def parse_fragment(fragment: bytes) -> Any:
+    """The record on one line of the file (``"<id>":{...}``), as checked when the file was read."""
+    return loads(fragment[fragment.index(b'":') + 2:])
+
+
+def read_snapshot(path: Path, *, noted: bool = False, build: bool = False) -> Snapshot:
     """Read, check and (if older) upgrade the file at ``path``; raises :class:`StoreError` saying what is wrong.
 
+    ``noted``: this account's notes of the files it checked in full (``store.verified``) are
+    consulted, and written after a full check, so that reopening an unchanged file skips the checks.
     With ``build``, the domain objects are built as the records are checked, from the same columns
     (for a reader that wants them all at once: :func:`read_portfolio`).
     """
@@ -69,26 +143,56 @@ def read_snapshot(path: Path, *, build: bool = False) -> Snapshot:
         with open(path, "rb") as handle:
             key = stat_key(os.fstat(handle.fileno()))
             data = handle.read()
+            steady = stat_key(os.fstat(handle.fileno())) == key  # no one wrote to it while it was read
     except FileNotFoundError:
         raise NotFound(f"{path} does not exist (create it with `portfolio new`)") from None
     except IsADirectoryError:
         raise CorruptFile(path, "it is a folder, not a portfolio file") from None
     except OSError as exc:
         raise StoreError(f"cannot open {path}: {exc.strerror or exc}") from None
+    head = head_of(data)
+    trusted = noted and steady and verified.vouches(path, key, head)
+    # The file split at its newlines: one record a line, as the store writes it (see split_document).
+    # ``data`` goes at once, so that at no time are the bytes held twice beside the document.
+    lines = data.split(b"\n") if data.endswith(b"}\n") else None
+    if lines is not None:
+        del data
+    fragments: dict[str, dict[str, bytes]] = {}
+    problems: list[tuple[str, str]] = []
     with paused_gc():
-        doc = parse_document(data, path)
+        released: list[tuple[int, list[bytes]]] = []
+        split = split_document(lines, LAZY_TABLES, trusted, released) if lines is not None else None
+        if split is None:
+            trusted = False
+            data = b"\n".join(lines) if lines is not None else data
+            doc = parse_document(data, path)
+        else:
+            doc, fragments, problems = split
+            check_shape({name: table for name, table in doc.items() if name not in fragments}, path)
         version = migrations.version_of(doc, path)
-        if version < migrations.CURRENT_VERSION:
-            doc = migrations.upgrade(doc, version)
+        if version < migrations.CURRENT_VERSION:  # upgraded whole, in memory; the bytes are kept for the backup
+            if split is not None and lines is not None:
+                restore_lines(lines, released)
+                data = b"\n".join(lines)
+                for name in LAZY_TABLES.intersection(fragments):
+                    doc[name] = {key: parse_fragment(line) for key, line in fragments[name].items()}
+            doc, fragments, problems, trusted = migrations.upgrade(doc, version), {}, [], False
+        lines = None
         built: dict[str, list[Any]] | None = {} if build else None
-        problems = check_document(doc, built)
+        if not trusted:
+            problems[:0] = check_document(doc, built)
     if problems:
         where, what = problems[0]
         more = f" (and {len(problems) - 1} more; `portfolio validate` lists them)" if len(problems) > 1 else ""
         raise CorruptFile(path, f"{where}: {what}{more}")
     for table in TABLES:
         doc.setdefault(table, {})
-    snap = Snapshot(key, head_of(data), doc, version, data if version < migrations.CURRENT_VERSION else None)
+    if version < migrations.CURRENT_VERSION:
+        snap = Snapshot(key, head, doc, version, data)
+    else:
+        if noted and steady and not trusted and split is not None:  # (only a file read by lines is ever trusted)
+            verified.note(path, key, head)
+        snap = Snapshot(key, head, doc, version, fragments=fragments, lazy=set(LAZY_TABLES.intersection(fragments)))
     if built:
         snap.objects = {table: dict(zip(doc[table], objects, strict=True)) for table, objects in built.items()}
     return snap
@@ -115,6 +219,12 @@ def paused_gc() -> Iterator[None]:
     Reading makes many objects and no reference cycles, so the collector would only walk the growing
     heap again and again (a third of the time of opening a 20,000-evidence portfolio). It is paused,
     not forced: another thread may pause it too, and whoever paused it first turns it back on.
+
+    Turned back on, it would start by walking everything made meanwhile, still in its youngest
+    generation: what is alive is frozen instead (reference counting still frees it), which spares
+    a cold add a sixth of its work. Frozen, garbage cycles alive at that moment are never collected;
+    a one-command CLI run ends first, and the only long-running readers, the TUI apps, freeze their
+    views themselves and unfreeze and collect when a screen closes (``tui/app.py``).
     """
     was_on = gc.isenabled()
     gc.disable()
@@ -122,15 +232,13 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if was_on:
-            # What was read is long-lived and has no cycles: moved out of the collector's sight (reference
-            # counting still frees it), it spares the full collection that turning it back on would start.
             gc.freeze()
             gc.enable()
 
 
 def objects_of(snap: Snapshot, table: str, cls: type) -> tuple[Any, ...]:
     """Every record of a table as objects; the ones not built yet are built together, which is much faster."""
-    records = snap.doc.get(table, {})
+    records = snap.table(table)
     built = snap.objects.setdefault(table, {})
     missing = [key for key in records if key not in built] if built else list(records)
     if missing:
@@ -144,7 +252,7 @@ def object_of(snap: Snapshot, table: str, cls: type, key: str) -> Any:
     built = snap.objects.setdefault(table, {})
     obj = built.get(key)
     if obj is None:
-        obj = built[key] = from_records(cls, [int(key)], [snap.doc[table][key]])[0]
+        obj = built[key] = from_records(cls, [int(key)], [snap.table(table)[key]])[0]
     return obj
 
 
@@ -207,6 +315,12 @@ def parse_document(data: bytes, path: Path) -> Document:
             raise CorruptFile(path, str(exc)) from None
     if not isinstance(doc, dict):
         raise CorruptFile(path, f"expected an object of tables, found {_kind(doc)}")
+    check_shape(doc, path)
+    return doc
+
+
+def check_shape(doc: Document, path: Path) -> None:
+    """Each table an object of id -> object, ids whole numbers from 1 up; raises :class:`CorruptFile`."""
     for name, table in doc.items():
         if not isinstance(table, dict):
             raise CorruptFile(path, f"$.{name}: a table must be an object, found {_kind(table)}")
@@ -216,4 +330,179 @@ def parse_document(data: bytes, path: Path) -> Document:
         if not set(map(type, table.values())) <= _DICT:
             key, record = next((k, r) for k, r in table.items() if not isinstance(r, dict))
             raise CorruptFile(path, f"$.{name}.{key}: a record must be an object, found {_kind(record)}")
-    return doc
+
+
+Split = tuple[Document, dict[str, dict[str, bytes]], list[tuple[str, str]]]
+
+
+def split_document(
+    lines: list[bytes], lazy: frozenset[str] = frozenset(), trusted: bool = False,
+    released: list[tuple[int, list[bytes]]] | None = None,
+) -> Split | None:
+    """The document, and each record's line by table, if the file (split at its newlines) is laid out as
+    the store writes it (:func:`~portfolio_tui.store.storage.render`) and every record is in orjson's
+    compact form; ``None`` when it is not sure, and then :func:`parse_document` decides.
+
+    Each record is parsed from its own line and written back to compare (the check
+    :func:`~portfolio_tui.jsonfile.loads_compact` makes of a whole file: a repeated key comes back
+    shorter), so the lines are the records' fragments a save joins again without encoding them, and
+    the parser never holds a working copy of the whole file. A one-line table (``meta``, an empty one)
+    is parsed whole; its shape is left to :func:`check_shape`. Ids are checked here, as whole numbers
+    from 1 up, and every record must be an object.
+
+    The records of a ``lazy`` table are kept only as lines (its entry in the document is empty):
+    parsed, checked and dropped one batch at a time, or, when the file is ``trusted`` (this account
+    checked it in full, ``store.verified``), not parsed at all; a trusted file's records are not
+    written back to compare either. Also returns the type problems found in lazy tables.
+
+    Each table's lines are let go from ``lines`` once read (the file is not held twice over); they are
+    put back if the reading fails, and noted in ``released`` for :func:`restore_lines` otherwise.
+    """
+    released = [] if released is None else released
+    found = _split(lines, lazy, trusted, released)
+    if found is None:  # the lines of the tables read so far were let go: put them back for the whole reading
+        restore_lines(lines, released)
+    return found
+
+
+def restore_lines(lines: list[bytes], released: list[tuple[int, list[bytes]]]) -> None:
+    """Put back the lines :func:`split_document` let go (see ``released`` there)."""
+    for start, stripped in released:
+        lines[start:start + len(stripped)] = [*(line + b"," for line in stripped[:-1]), stripped[-1]]
+    released.clear()
+
+
+def _split(
+    lines: list[bytes], lazy: frozenset[str], trusted: bool, released: list[tuple[int, list[bytes]]]
+) -> Split | None:
+    last = len(lines) - 2
+    if last < 0 or lines[-1] or lines[0][:1] != b"{":
+        return None
+    doc: Document = {}
+    fragments: dict[str, dict[str, bytes]] = {}
+    problems: list[tuple[str, str]] = []
+    i, more = 0, True
+    while more:
+        if i > last:
+            return None
+        line = lines[i]
+        if i == 0:
+            line = line[1:]
+        if i == last:
+            line = line[:-1]
+        more = line[-1:] == b","
+        if more:
+            line = line[:-1]
+        if line[-2:] == b":{" and not more:  # a table's header: its records follow, one a line
+            name = _table_name(line[:-2])
+            if name is None or name in doc:
+                return None
+            found = _records(lines, i + 1, last, name in lazy, trusted, problems, released)
+            if found is None:
+                return None
+            table, frags, i, more = found
+            doc[name], fragments[name] = table, frags
+            continue
+        whole = b"{" + line + b"}"  # one or more tables on one line
+        try:
+            tables = loads(whole)
+        except orjson.JSONDecodeError:
+            return None
+        if type(tables) is not dict or not tables or dumps(tables) != whole or not tables.keys().isdisjoint(doc):
+            return None
+        doc.update(tables)
+        i += 1
+    return (doc, fragments, problems) if i == last + 1 else None
+
+
+def _table_name(label: bytes) -> str | None:
+    try:
+        name = loads(label)
+    except orjson.JSONDecodeError:
+        return None
+    return name if type(name) is str and dumps(name) == label else None
+
+
+def _records(
+    lines: list[bytes], i: int, last: int, lazy: bool, trusted: bool, problems: list[tuple[str, str]],
+    released: list[tuple[int, list[bytes]]],
+) -> tuple[dict[str, Any], dict[str, bytes], int, bool] | None:
+    """A multi-line table's records, from line ``i`` to the line that closes the table; then the line
+    after that, and whether a comma says another table follows. ``None`` when the layout is not the store's.
+
+    Each line is parsed as a whole JSON object (``{`` + line + ``}``: one id and its record), so a line
+    holds exactly one record, and written back to compare; all in C, a batch of lines at a time.
+    A ``lazy`` table's records are checked, their problems added to ``problems``, and not kept. A
+    ``trusted`` file (``store.verified``) is laid out as the store writes it and was checked as it is:
+    its lines are parsed a batch at a time as one object, and a lazy table's not at all. The table's
+    lines are then let go from ``lines`` (noted in ``released``, to be put back if the reading fails).
+    """
+    ends = [j for j in (_index(lines, b"},", i), _index(lines, b"}", i)) if j is not None]
+    if lines[last] == b"}}":
+        ends.append(last)
+    if not ends:
+        return None
+    j = min(ends)
+    if j == last and lines[j] != b"}}":  # the last line closes the table and the file
+        return None
+    if j == i:
+        return {}, {}, j + 1, lines[j] == b"},"
+    # every line but the table's last ends with the comma between records; none holds a newline
+    if sum(map(bytes.endswith, lines[i:j], repeat(b","))) != j - 1 - i or lines[j - 1][-1:] == b",":
+        return None
+    stripped = list(map(_BUT_LAST, lines[i:j - 1]))
+    stripped.append(lines[j - 1])
+    table: dict[str, Any] = {}
+    if trusted and lazy:  # only the ids, from each line's start: "<id>":{...}
+        frags = dict(zip(map(_id_of, stripped), stripped, strict=True))
+    elif trusted:
+        try:
+            for start in range(0, len(stripped), _BATCH):
+                table.update(loads(b"{" + b",".join(stripped[start:start + _BATCH]) + b"}"))
+        except orjson.JSONDecodeError:
+            return None
+        if len(table) != len(stripped):
+            return None
+        frags = dict(zip(table, stripped, strict=True))
+    else:
+        frags = {}
+        for start in range(0, len(stripped), _BATCH):
+            part = stripped[start:start + _BATCH]
+            wrapped = list(map(b"{%b}".__mod__, part))
+            try:
+                singles = list(map(loads, wrapped))
+            except orjson.JSONDecodeError:
+                return None
+            if list(map(dumps, singles)) != wrapped:  # a repeated key, a number written another way, ...
+                return None
+            if set(map(len, singles)) != {1}:  # an empty line, or two records on one
+                return None
+            found = dict(chain.from_iterable(map(dict.items, singles)))
+            if len(found) != len(part) or not found.keys().isdisjoint(frags):  # a repeated id
+                return None
+            if not _all_ids(found) or not set(map(type, found.values())) <= _DICT:
+                return None
+            frags.update(zip(found, part, strict=True))
+            if lazy:
+                problems.extend(check_audit(found))
+            else:
+                table.update(found)
+    # The table's lines are let go (each record's line lives on, without its comma, as its fragment),
+    # so that the file is not held twice over while the rest is read.
+    lines[i:j] = repeat(b"", j - i)
+    released.append((i, stripped))
+    return table, frags, j + 1, lines[j] == b"},"
+
+
+def _id_of(line: bytes) -> str:
+    return line[1:line.index(b'"', 1)].decode()
+
+
+_BUT_LAST = itemgetter(slice(None, -1))
+
+
+def _index(lines: list[bytes], line: bytes, start: int) -> int | None:
+    try:
+        return lines.index(line, start)
+    except ValueError:
+        return None

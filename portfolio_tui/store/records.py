@@ -554,8 +554,12 @@ def check_document(doc: dict[str, dict[str, Any]], built: dict[str, list[Any]] |
                 problems.extend(check_record(cls, record, f"$.{table}.{key}"))  # quick again, record by record
         elif built is not None:
             built[table] = layout.build_checked(list(map(int, records)), list(records.values()), columns)
-    audit = doc.get("audit", {})
-    if not _audit_valid(audit.values()):
-        for key, record in audit.items():
-            problems.extend(_check_audit(record, f"$.audit.{key}"))
+    problems.extend(check_audit(doc.get("audit", {})))
     return problems
+
+
+def check_audit(entries: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every type problem in audit entries (``id -> entry``)."""
+    if _audit_valid(entries.values()):
+        return []
+    return [problem for key, record in entries.items() for problem in _check_audit(record, f"$.audit.{key}")]

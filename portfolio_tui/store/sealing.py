@@ -47,6 +47,9 @@ class Unsound(StoreError):
 
 def problems(snap: Snapshot, anchors: Anchors | None = None) -> list[str]:
     """Why a change must not be saved to this reading of the file (empty when it may)."""
+    last_id = snap.last_id("audit") if "audit" in snap.lazy else None
+    if last_id is not None:  # a current file read by lines: its newest entry is all this needs
+        return _tip_problems(last_id, snap.record("audit", last_id), anchors or Anchors(), lambda: snap.table("audit"))
     audit = snap.doc.get("audit", {})
     if not audit:
         return []
@@ -56,10 +59,10 @@ def problems(snap: Snapshot, anchors: Anchors | None = None) -> list[str]:
     if snap.found_version < SIGNED_VERSION:
         return [f"{b.where} {b.message}" for b in audit_chain.verify_document(snap.doc)]
     last_id = str(max(map(int, audit)))
-    return _tip_problems(last_id, audit[last_id], anchors or Anchors(), audit)
+    return _tip_problems(last_id, audit[last_id], anchors or Anchors(), lambda: audit)
 
 
-def _tip_problems(last_id: str, tip: Any, anchors: Anchors, audit: Mapping[str, Any]) -> list[str]:
+def _tip_problems(last_id: str, tip: Any, anchors: Anchors, audit: Callable[[], Mapping[str, Any]]) -> list[str]:
     where = f"audit {last_id}"
     if not isinstance(tip, Mapping) or audit_chain.entry_hash(tip) != tip.get(audit_chain.HASH_FIELD):
         return [f"{where} does not match its own hash: it was changed after it was written"]
@@ -69,7 +72,7 @@ def _tip_problems(last_id: str, tip: Any, anchors: Anchors, audit: Mapping[str, 
         problem = anchors.problem(str(tip.get("by")), str(tip.get("key")), str(tip.get("at"))) if anchors else None
         if problem:
             return [f"{where} {problem}"]
-    elif _any_signed(audit):
+    elif _any_signed(audit()):
         return [f"{where} is not signed, but every entry after signing began must be: it was added outside the app"]
     return []
 

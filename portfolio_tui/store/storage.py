@@ -13,10 +13,14 @@ Stock ``JSONStorage`` truncates and rewrites the file in place and re-reads it o
   inode, size, mtime_ns, ctime_ns) and its first line (which holds a generation number bumped by
   every save) are unchanged, and a transaction checks that under the lock, so no cache outlives
   another process's write;
-* each record is kept serialised (one record per line on disk, compact JSON written by orjson, which
-  :func:`~portfolio_tui.jsonfile.loads_compact` reads back quickly); a save re-serialises only the
-  records a transaction touched and joins the rest, which keeps a save into a 5,000-record file in
-  the low milliseconds.
+* each record is kept serialised (one record per line on disk, compact JSON written by orjson): a
+  reading keeps each record's line (:func:`~portfolio_tui.store.reading.split_document`), and a save
+  re-serialises only the records a transaction touched and joins the rest, so even the first save
+  after a fresh open encodes almost nothing;
+* the audit is kept as its lines until something needs it whole (``Snapshot.lazy``); a change needs
+  only its newest entry;
+* after a save or a full check, the file's identity is noted in this account's private folder
+  (``store.verified``), so a fresh open of the unchanged file (the next CLI run) skips the checks.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from contextlib import suppress
 from itertools import islice
 from pathlib import Path
@@ -35,7 +39,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from portfolio_tui.store import migrations
+from portfolio_tui.store import migrations, verified
 from portfolio_tui.store.errors import WriteFailed
 from portfolio_tui.store.persistence import write_atomically
 from portfolio_tui.store.reading import HEAD_LIMIT, Document, Snapshot, head_of, read_snapshot, stat_key
@@ -80,15 +84,22 @@ class AtomicJSONStorage(Storage):
             if st is not None and stat_key(st) == cached.key and self._read_head() == cached.head:
                 return cached
         self._snapshot = None
-        snap = self._snapshot = read_snapshot(self.path)
+        snap = self._snapshot = read_snapshot(self.path, noted=True)
         return snap
 
     def commit(self, doc: Document, dirty: Dirty | None) -> Snapshot:
-        """Save ``doc``; ``dirty`` names the records that changed (``None``: treat every record as changed)."""
-        snap = self._snapshot if self._snapshot is not None and self._snapshot.doc is doc else None
+        """Save ``doc``; ``dirty`` names the records that changed (``None``: treat every record as changed).
+
+        ``doc`` is the cached snapshot's ``tables`` (its lazy tables holding only what was added), or
+        a new document.
+        """
+        snap = self._snapshot if self._snapshot is not None and self._snapshot.tables is doc else None
+        if snap is not None and dirty is None:
+            doc = snap.doc  # everything is written anew: the lazy tables are parsed first
         fragments = snap.fragments if snap is not None and dirty is not None else {}
+        lazy = snap.lazy if snap is not None else set()
         try:
-            data = render(doc, fragments, dirty)
+            data = render(doc, fragments, dirty, lazy)
         except (ValueError, TypeError) as exc:
             self.forget()
             raise WriteFailed(self.path, f"a record cannot be saved as JSON ({exc})") from None
@@ -97,12 +108,16 @@ class AtomicJSONStorage(Storage):
         except OSError as exc:
             self.forget()
             raise WriteFailed(self.path, describe(exc)) from None
+        identity, head = stat_key(st), head_of(data)
+        verified.note(self.path, identity, head)  # what was written was checked: read anew, it need not be again
         if snap is None:
-            snap = Snapshot(stat_key(st), head_of(data), doc, migrations.CURRENT_VERSION, fragments=fragments)
+            snap = Snapshot(identity, head, doc, migrations.CURRENT_VERSION, fragments=fragments)
             self._snapshot = snap
             return snap
-        snap.key, snap.head, snap.fragments = stat_key(st), head_of(data), fragments
+        snap.key, snap.head, snap.fragments = identity, head, fragments
         snap.found_version, snap.original, snap.portfolio = migrations.CURRENT_VERSION, None, None
+        for name in lazy:  # what was added is in the table's lines now
+            snap.tables[name] = {}
         if dirty is None:
             snap.objects.clear()
         else:
@@ -175,11 +190,15 @@ def table_fragments(table: dict[str, Any], checked: Iterable[str] | None) -> dic
     return dict(zip(keys, map(bytes.__add__, prefixes, bodies), strict=True))
 
 
-def render(doc: Document, fragments: dict[str, dict[str, bytes]], dirty: Dirty | None) -> list[bytes]:
+def render(
+    doc: Document, fragments: dict[str, dict[str, bytes]], dirty: Dirty | None, lazy: Collection[str] = ()
+) -> list[bytes]:
     """The file's bytes as chunks: ``meta`` on the first line, then one record per line.
 
     Unchanged records reuse their cached fragment; ``fragments`` is updated in place to match
-    ``doc``. The chunks are written one after another, never joined into one copy of the file.
+    ``doc``. A ``lazy`` table (``reading.Snapshot.lazy``) is its fragments, in ``doc`` only the
+    records added since, which go at its end. The chunks are written one after another, never
+    joined into one copy of the file.
     """
     names = ["meta", *(n for n in doc if n != "meta")] if "meta" in doc else list(doc)
     chunks = [b"{"]
@@ -188,7 +207,10 @@ def render(doc: Document, fragments: dict[str, dict[str, bytes]], dirty: Dirty |
         table = doc[name]
         frags = fragments.get(name)
         keys = () if dirty is None else dirty.get(name, ())
-        if dirty is None or frags is None:
+        if name in lazy and frags is not None and dirty is not None:
+            for key in keys:
+                frags[key] = _fragment(key, table[key])
+        elif dirty is None or frags is None:
             frags = table_fragments(table, None if dirty is None else keys)
         else:
             for key in keys:

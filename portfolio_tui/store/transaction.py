@@ -104,10 +104,10 @@ class _TransactionStorage(Storage):
         self.rewrite_all = True
 
     def next_id(self, table: str) -> int:
-        raw = self.snapshot.doc.get(table, {})
-        counters = self.snapshot.next_ids
-        candidate = counters.get(table) or (max(map(int, raw), default=0) + 1)
-        while str(candidate) in raw:
+        snapshot = self.snapshot
+        counters = snapshot.next_ids
+        candidate = counters.get(table) or int(snapshot.last_id(table) or 0) + 1
+        while snapshot.has(table, str(candidate)):
             candidate += 1
         counters[table] = candidate + 1
         return candidate
@@ -117,7 +117,7 @@ class _TrackedTable(Table):
     _storage: _TransactionStorage
 
     def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
-        raw = self._storage.snapshot.doc.setdefault(self.name, {})
+        raw = self._storage.snapshot.table(self.name, create=True)
         view = _IdView(raw, self._storage.dirty.setdefault(self.name, set()))
         updater(view)  # type: ignore[arg-type]  # a dict-like view: TinyDB's updater only indexes it
         self.clear_cache()
@@ -162,7 +162,7 @@ class Transaction:
         return self.db.table(name)
 
     def _raw(self, table: str, record_id: int) -> dict[str, Any]:
-        record = self._storage.snapshot.doc.get(table, {}).get(str(record_id))
+        record = self._storage.snapshot.table(table).get(str(record_id))
         if record is None:
             raise NotFound(f"there is no {singular(table)} {record_id} in this portfolio")
         return record
@@ -172,7 +172,7 @@ class Transaction:
         return copy_json(self._raw(table, record_id))
 
     def records(self, table: str) -> list[tuple[int, dict[str, Any]]]:
-        return [(int(k), copy_json(r)) for k, r in self._storage.snapshot.doc.get(table, {}).items()]
+        return [(int(k), copy_json(r)) for k, r in self._storage.snapshot.table(table).items()]
 
     def record_object(self, table: str, record_id: int) -> Any:
         """The domain dataclass for one record of a record table."""
@@ -204,11 +204,20 @@ class Transaction:
         """
         snapshot = self._storage.snapshot
         head = snapshot.heads.get(table)
-        if head is None:
-            head = audit_chain.table_head(snapshot.doc.get(table, {}))
+        if head is None and table in snapshot.lazy:
+            last = snapshot.last_id(table)
+            tip = {} if last is None else snapshot.record(table, last)
+            head = str(tip.get(audit_chain.HASH_FIELD, audit_chain.GENESIS))
+        elif head is None:
+            head = audit_chain.table_head(snapshot.table(table))
         signer = self.signer if table == "audit" else None
         sealed = audit_chain.seal(record, head) if signer is None else seal_signed(record, head, AUDIT, signer)
-        record_id = self.table(table).insert(sealed)
+        if table in snapshot.lazy:  # appended without parsing the table: it goes at the end of its lines
+            record_id = self._storage.next_id(table)
+            snapshot.added(table, str(record_id), sealed)
+            self._storage.dirty.setdefault(table, set()).add(str(record_id))
+        else:
+            record_id = self.table(table).insert(sealed)
         snapshot.heads[table] = sealed[audit_chain.HASH_FIELD]
         if signer is not None:
             self.signed.append((record_id, sealed[audit_chain.HASH_FIELD], self.now))
@@ -289,7 +298,7 @@ class Transaction:
         }
         if changes is not None:
             entry["changes"] = changes
-        stored = self._storage.snapshot.doc.get(table, {}).get(str(record)) if record is not None else None
+        stored = self._storage.snapshot.record(table, str(record)) if record is not None else None
         if record is not None and table not in audit_chain.UNCHAINED_TABLES:
             entry["record_hash"] = audit_chain.record_digest(stored)
         revision = stored.get("rev") if isinstance(stored, dict) and table != "meta" else None
@@ -298,7 +307,7 @@ class Transaction:
 
     def bump_generation(self) -> None:
         """Every save changes the file's first line, which other processes' caches check."""
-        meta = self._storage.snapshot.doc["meta"]["1"]
+        meta = self._storage.snapshot.tables["meta"]["1"]
         meta["generation"] = int(meta.get("generation", 0)) + 1
         self._storage.dirty.setdefault("meta", set()).add("1")
 

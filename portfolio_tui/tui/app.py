@@ -172,7 +172,10 @@ class PortfolioApp(KeysInOrder):
             self._read_only_warned = read_only
             self.call_from_thread(self.notify, clean_text(read_only), title="Read-only", severity="warning",
                                   timeout=15, markup=False)
-        view.log  # noqa: B018 - built here, off the UI thread, once the dashboard is on screen
+        # built here, off the UI thread, once the dashboard is on screen
+        view.log  # noqa: B018
+        view.evidence_by_id  # noqa: B018
+        view.by_criterion  # noqa: B018
         gc.freeze()  # and, like the rest of the view (see show_view), left out of the collector's walks
 
     def build_view(self) -> PortfolioView:

@@ -1,0 +1,138 @@
+"""Notes of the portfolio files this OS account has checked in full, so that reopening one skips the checks.
+
+Every CLI run opens its portfolio afresh. Parsing strictly (repeated keys, NaN), checking every
+record's types and parsing the audit cost as much as the rest of an add together, though nothing
+changed since this account last saved or read the file. A note vouches for one file by its
+identity, (device, inode, size, mtime_ns, ctime_ns) as :func:`~portfolio_tui.store.reading.stat_key`
+gives it, and a digest of its first line (which holds the generation every save bumps): the same
+key the in-memory cache uses. Any write by any process changes the change time, which no one but
+root can set back, so no note outlives another process's write; a read during which the identity
+changed is neither trusted nor noted.
+
+The notes live in this account's data folder (``verified/``, mode 0700, each note 0600, one per
+file). A folder or a note that is not this account's, or that another account could write, is
+ignored, so another account cannot vouch for a file: then the file is checked in full. Notes are
+made after a full check and after each save, and written when the process exits, without fsync: a
+lost note costs one full check.
+
+What a note never spares: the newest audit entry's hash, signature and signer's enrolment, checked
+before every change (``store.sealing``) against the trust anchors as they are then; the schema rules
+that depend on the standard (``store.constraints``); ``portfolio verify``, which reads everything.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import os
+import secrets
+import stat
+from contextlib import suppress
+from pathlib import Path
+
+from portfolio_tui import locations
+
+FOLDER = "verified"
+_PRIVATE = 0o077
+
+
+def _name(path: Path) -> str:
+    return hashlib.sha256(os.fsencode(os.path.abspath(path))).hexdigest()[:40]
+
+
+def _line(key: tuple[int, ...], head: bytes) -> bytes:
+    return (" ".join(map(str, key)) + " " + hashlib.sha256(head).hexdigest() + "\n").encode()
+
+
+def _own_private(st: os.stat_result) -> bool:
+    return st.st_uid == os.geteuid() and not st.st_mode & _PRIVATE
+
+
+def _folder() -> Path:
+    return locations.data_dir() / FOLDER
+
+
+def _open_folder(folder: Path, create: bool) -> int | None:
+    """The notes folder, open, if it is this account's and no one else's; ``None`` otherwise."""
+    if create:
+        with suppress(OSError):
+            folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, exist_ok=True)
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    if _own_private(os.fstat(fd)):
+        return fd
+    os.close(fd)
+    return None
+
+
+_pending: dict[tuple[Path, str], bytes] = {}
+"""Notes this process has yet to write ((folder, name) -> line): written when it exits, believed meanwhile."""
+
+
+def vouches(path: Path, key: tuple[int, ...], head: bytes) -> bool:
+    """Did this account check, in full, the file at ``path`` as it is now (``key``, ``head``)?"""
+    if not hasattr(os, "geteuid"):
+        return False
+    pending = _pending.get((_folder(), _name(path)))
+    if pending is not None:
+        return pending == _line(key, head)
+    folder = _open_folder(_folder(), create=False)
+    if folder is None:
+        return False
+    try:
+        fd = os.open(_name(path), os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
+    except OSError:
+        return False
+    finally:
+        os.close(folder)
+    try:
+        st = os.fstat(fd)
+        return stat.S_ISREG(st.st_mode) and _own_private(st) and os.read(fd, 256) == _line(key, head)
+    finally:
+        os.close(fd)
+
+
+def note(path: Path, key: tuple[int, ...], head: bytes) -> None:
+    """Note that the file at ``path``, as it is now (``key``, ``head``), was checked in full.
+
+    The note is written when the process exits (a long-running program saving often writes each
+    file's note once), and believed by this process meanwhile.
+    """
+    if not hasattr(os, "geteuid"):
+        return
+    if not _pending:
+        atexit.register(flush)
+    _pending[(_folder(), _name(path))] = _line(key, head)
+
+
+def flush() -> None:
+    """Write the notes this process has made (best effort: a note lost costs one full check)."""
+    notes = dict(_pending)
+    _pending.clear()
+    for where in dict.fromkeys(where for where, _ in notes):
+        _write(where, {name: line for (other, name), line in notes.items() if other == where})
+
+
+def _write(where: Path, notes: dict[str, bytes]) -> None:
+    folder = _open_folder(where, create=True)
+    if folder is None:
+        return
+    try:
+        for name, line in notes.items():
+            temp = f".{name}.{secrets.token_hex(4)}.tmp"
+            try:
+                fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=folder)
+                try:
+                    os.write(fd, line)
+                finally:
+                    os.close(fd)
+                os.replace(temp, name, src_dir_fd=folder, dst_dir_fd=folder)
+            except OSError:
+                with suppress(OSError):
+                    os.unlink(temp, dir_fd=folder)
+    finally:
+        os.close(folder)
+

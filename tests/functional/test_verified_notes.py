@@ -1,0 +1,92 @@
+"""This account's notes of the files it checked in full (``store.verified``): a fresh open of an unchanged
+file skips the checks, and nothing but this account's own note for the file exactly as it is lets it.
+
+Not timed. Each test writes the file behind the store's back as an attacker with write access to it
+would: in place, same size, mtime put back.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from portfolio_tui import locations
+from portfolio_tui.store import verified
+from portfolio_tui.store.errors import CorruptFile
+from portfolio_tui.store.portfolio_store import PortfolioStore
+from portfolio_tui.store.reading import head_of, read_portfolio, read_snapshot, stat_key
+from tests.functional.store_helpers import ACTOR, new_portfolio
+
+# An audit entry's author made a number: the same length, so only the change time tells.
+ANOTHER_PROCESS_BREAKS_AN_AUDIT_ENTRY = """
+import os, sys
+path = sys.argv[1]
+before = os.stat(path)
+with open(path, "r+b") as handle:
+    data = handle.read()
+    handle.seek(data.rindex(b'"by":"assessor1"') + 5)
+    handle.write(b'12345678901')
+os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+"""
+
+
+def identity(path: Path) -> tuple[tuple[int, int, int, int, int], bytes]:
+    return stat_key(os.stat(path)), head_of(path.read_bytes())
+
+
+def break_in_place(path: Path) -> None:
+    before = os.stat(path)
+    subprocess.run([sys.executable, "-c", ANOTHER_PROCESS_BREAKS_AN_AUDIT_ENTRY, str(path)], check=True)
+    after = os.stat(path)
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+
+
+def test_a_save_notes_the_file_and_a_fresh_open_trusts_it_reading_the_same(tmp_path: Path) -> None:
+    path = new_portfolio(tmp_path, evidence=3)
+    assert verified.vouches(path, *identity(path))
+    snap = read_snapshot(path, noted=True)
+    assert snap.lazy == {"audit"} and snap.tables["audit"] == {}  # the audit was not parsed
+    assert PortfolioStore(path, ACTOR).load() == read_portfolio(path)
+    assert read_snapshot(path, noted=True).doc == read_snapshot(path).doc
+    folder = locations.data_dir() / verified.FOLDER
+    assert not folder.exists()  # notes are written when the process exits ...
+    verified.flush()
+    assert verified.vouches(path, *identity(path))  # ... and read back from there
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    assert {oct(p.stat().st_mode & 0o777) for p in folder.iterdir()} == {"0o600"}
+
+
+@pytest.mark.parametrize("written", [False, True], ids=["note-in-memory", "note-on-disk"])
+def test_another_process_s_write_invalidates_the_note(written: bool, tmp_path: Path) -> None:
+    path = new_portfolio(tmp_path, evidence=2)
+    before = identity(path)
+    if written:
+        verified.flush()
+    assert verified.vouches(path, *before)
+    break_in_place(path)
+    assert identity(path)[0] != before[0]  # the change time moved, whatever was put back
+    assert not verified.vouches(path, *identity(path))
+    with pytest.raises(CorruptFile, match=r"\$\.audit\.\d+\.by: expected text"):
+        PortfolioStore(path, ACTOR).load()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="notes are kept only where files have owners")
+def test_a_note_only_this_account_could_have_written_is_trusted(tmp_path: Path) -> None:
+    path = new_portfolio(tmp_path, evidence=2)
+    break_in_place(path)
+    verified.note(path, *identity(path))  # as if someone vouched for the broken file
+    verified.flush()
+    folder = locations.data_dir() / verified.FOLDER
+    assert PortfolioStore(path, ACTOR).load()  # this account's own note is believed: only it can write there
+    folder.chmod(0o770)  # ... unless others could have written it
+    with pytest.raises(CorruptFile, match=r"\$\.audit\.\d+\.by: expected text"):
+        PortfolioStore(path, ACTOR).load()
+    folder.chmod(0o700)
+    note = next(p for p in folder.iterdir() if not p.name.startswith("."))
+    note.chmod(0o622)
+    with pytest.raises(CorruptFile, match=r"\$\.audit\.\d+\.by: expected text"):
+        PortfolioStore(path, ACTOR).load()
