@@ -12,8 +12,11 @@ validation, the lock, an audit entry and an atomic replace. In one run, interlea
   start-up left out). Target: at most 4x the warm add;
 * open: a fresh read of the whole portfolio into domain objects, against the read floor (orjson
   parse of the same bytes);
-* memory: how far a fresh process's peak RSS rises while it opens the portfolio. Target: at most
-  5x the file's size.
+* memory: how far a fresh process's peak RSS rises while it opens the portfolio, the first time
+  (every record checked) and again (this account's note says the file is as it last checked it,
+  ``store/verified.py``). Target: at most 5x the file's size.
+
+The cold add reopens a file this process saved: its note is believed, as a CLI run's would be.
 
 It prints figures, floors and ratios (medians); it asserts nothing.
 """
@@ -21,6 +24,7 @@ It prints figures, floors and ratios (medians); it asserts nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -93,6 +97,7 @@ def main() -> int:
     parser.add_argument("--dir", type=Path, help="where to put the files (default: a temporary folder)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-store-", dir=args.dir))
+    os.environ.setdefault("PORTFOLIO_TUI_HOME", str(folder / "home"))  # keys, receipts and notes: not the user's
     try:
         ours_path, stock_path, cold_path = folder / "ours.json", folder / "stock.json", folder / "cold.json"
         build(ours_path, args.evidence)
@@ -115,10 +120,13 @@ def main() -> int:
             samples["open"].append(timed(lambda: read_portfolio(cold_path)))
             samples["read floor"].append(timed(lambda: read_floor([cold_path])))
         stock_db.close()
-        growth = peak_growth_bytes(
+        # A fresh process opening it the first time (every record checked, then noted) and again.
+        env = {**os.environ, "PORTFOLIO_TUI_HOME": str(folder / "memory-home")}
+        growth_first, growth_again = (peak_growth_bytes(
             "from portfolio_tui.store.portfolio_store import PortfolioStore",
             f"portfolio = PortfolioStore({str(cold_path)!r}, actor='bench').load()",
-        )
+            env=env,
+        ) for _ in range(2))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     m = {k: statistics.median(v) for k, v in samples.items()}
@@ -131,8 +139,9 @@ def main() -> int:
     print(f"{'cold add (fresh open + one add, in-process)':<52} {m['cold']:9.1f} ms   "
           f"cold / warm {m['cold'] / m['warm']:5.2f}x  (target <= 4x)")
     print(ratio_line("open (fresh read into domain objects)", m["open"], m["read floor"]))
-    print(f"{'memory: peak RSS rise opening it in a fresh process':<52} {growth / 1e6:9.1f} MB   "
-          f"{growth / size:.1f}x the file  (target <= 5x)")
+    for label, growth in (("first", growth_first), ("again", growth_again)):
+        print(f"{f'memory: peak RSS rise opening it, fresh process, {label}':<52} {growth / 1e6:9.1f} MB   "
+              f"{growth / size:.1f}x the file  (target <= 5x)")
     return 0
 
 

@@ -44,7 +44,7 @@ from portfolio_tui.store.records import (
 HEAD_LIMIT = 4096
 _ID = re.compile(r"[1-9][0-9]*\Z")
 _DICT = {dict}
-_BATCH = 1000
+_BATCH = 250
 LAZY_TABLES = frozenset({"audit"})
 """Tables a reading keeps as lines until they are needed (see :attr:`Snapshot.lazy`)."""
 loads, dumps = orjson.loads, orjson.dumps
