@@ -478,7 +478,7 @@ def _records(
             if set(map(len, singles)) != {1}:  # an empty line, or two records on one
                 return None
             found = dict(chain.from_iterable(map(dict.items, singles)))
-            if len(found) != len(part) or not found.keys().isdisjoint(frags):  # a repeated id
+            if len(found) != len(part):  # an id repeated within the batch
                 return None
             if not _all_ids(found) or not set(map(type, found.values())) <= _DICT:
                 return None
@@ -487,6 +487,8 @@ def _records(
                 problems.extend(check_audit(found))
             else:
                 table.update(found)
+        if len(frags) != len(stripped):  # an id repeated across batches (checked once: per batch it was quadratic)
+            return None
     # The table's lines are let go (each record's line lives on, without its comma, as its fragment),
     # so that the file is not held twice over while the rest is read.
     lines[i:j] = repeat(b"", j - i)

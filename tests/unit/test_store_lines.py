@@ -149,3 +149,16 @@ def test_hostile_lines_are_refused_as_a_whole_reading_refuses_them(edit, message
     path.write_bytes(data)
     with pytest.raises(CorruptFile, match=message):
         read_snapshot(path)
+
+
+@pytest.mark.parametrize("table", ["evidence", "audit"])
+def test_an_id_repeated_far_apart_in_a_long_table_is_refused(table: str, tmp_path: Path) -> None:
+    from portfolio_tui.store.reading import LAZY_TABLES, read_snapshot
+
+    doc = {"meta": {"1": {"schema_version": 3}}, table: {str(i): {"title": f"piece {i}"} for i in range(1, 901)}}
+    data = file_bytes(doc).replace(b'"800":{"title":"piece 800"}', b'"5":{"title":"piece 800"}')
+    assert split_document(data.split(b"\n"), LAZY_TABLES) is None
+    path = tmp_path / "p.json"
+    path.write_bytes(data)
+    with pytest.raises(CorruptFile, match="duplicate key '5'"):
+        read_snapshot(path)
