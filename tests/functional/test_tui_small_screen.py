@@ -130,3 +130,34 @@ async def test_the_gateway_rule_column_is_cut_at_a_hyphen_with_an_ellipsis_at_80
                 assert cell == "-" or cell in rules
         assert sum(cell.endswith("…") for cell in shown) == sum(
             len(c.rule.id) > 18 for c in app.view.report.checklist if c.rule)
+
+
+@drive
+async def test_the_assess_dialog_names_each_criterion_and_the_grade_form_each_component(tmp_path: Path) -> None:
+    """Judging criterion by criterion needs what each criterion is, not only its id; the grade's Result
+    names components by id, so the form lists them with their grades."""
+    from textual.widgets import Label, OptionList
+
+    from portfolio_tui.tui.screens.decisions import AssessDialog
+    from portfolio_tui.tui.screens.progress_forms import ProgressForm
+
+    app = app_for(make_portfolio(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "A")  # the newest piece, tagged K3
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AssessDialog)
+        option = str(dialog.query_one("#judge-list", OptionList).get_option_at_index(0).prompt)
+        assert option.endswith("K3 Range of services")
+        hint = str(dialog.query_one(Label).render())
+        assert hint.endswith("r: refer all") and len(hint) <= 72  # whole, inside the dialog at 80 columns
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("5", "G")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, ProgressForm)
+        intro = str(form.query_one(".form-intro", Static).render())
+        components = app.view.standard.plan.components
+        assert intro.startswith("Components: ") and all(c.id in intro for c in components)

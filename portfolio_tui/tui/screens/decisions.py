@@ -8,7 +8,7 @@ stays open with what was typed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -52,9 +52,11 @@ class AssessDialog(RecordDialog):
         Binding("r", "all('refer')", "Refer all", id="assess.refer_all"),
     ]
 
-    def __init__(self, evidence: Evidence) -> None:
+    def __init__(self, evidence: Evidence, labels: Mapping[str, str] | None = None) -> None:
         super().__init__()
         self.evidence = evidence
+        self.labels = dict(labels or {})
+        """Each criterion's short label, beside its id, so each can be judged without looking it up."""
         self.targets: tuple[str, ...] = evidence.criteria or ("",)
         self.outcomes: dict[str, str | None] = dict.fromkeys(self.targets)
 
@@ -69,8 +71,7 @@ class AssessDialog(RecordDialog):
                 about = f" on {last.criterion}" if last.criterion else ""
                 yield Static(Content.styled(clean_text(f"Last: {last.outcome}{about} by {last.by} at {last.at}: "
                                                        f"{last.feedback}"), "$text-muted"), classes="one-line")
-            yield Label("Criteria: space cycles accept, refer, not yet · a accepts all · r refers all",
-                        classes="muted")
+            yield Label("space: accept, refer, not yet · a: accept all · r: refer all", classes="muted")
             yield OptionList(*self._options(), id="judge-list")
             with Horizontal(classes="form-row"):
                 yield Label("Feedback", classes="form-label")
@@ -86,7 +87,8 @@ class AssessDialog(RecordDialog):
             label = clean_text(cid) if cid else "The whole piece"
             before = self.evidence.outcome_for(cid) if criteria else None
             was = f"  (was {before})" if before else ""
-            options.append(Option(Content.assemble((mark, style), "  ", (label, "bold"), (was, "$text-muted")),
+            text = f" {clean_text(self.labels[cid])}" if cid in self.labels else ""
+            options.append(Option(Content.assemble((mark, style), "  ", (label, "bold"), text, (was, "$text-muted")),
                                   id=cid or "-whole-"))
         return options
 

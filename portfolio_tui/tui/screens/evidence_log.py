@@ -201,7 +201,9 @@ class EvidenceLogScreen(PortfolioScreen):
                 self.table.move_to(evidence.id)
                 self.notify(f"Assessed '{clean_text(evidence.title)}'.", markup=False)
 
-        self.app.push_screen(AssessDialog(evidence), done)
+        criteria = view.standard.criteria
+        labels = {cid: criteria[cid].label for cid in evidence.criteria if cid in criteria}
+        self.app.push_screen(AssessDialog(evidence, labels), done)
 
     def _saved(self, evidence_id: int | None) -> None:
         if evidence_id is not None:

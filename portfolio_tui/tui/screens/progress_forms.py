@@ -268,7 +268,16 @@ def grade_form(view: PortfolioView) -> FormSpec:
         Field("result", "Result", placeholder="as the kind says, e.g. component=epa-test grade=pass", required=True),
         _date_field("date", "Date", as_of),
         Field("note", "Note", placeholder="optional"),
-    ), write, "Record grade")
+    ), write, "Record grade", intro=_components_line(view))
+
+
+def _components_line(view: PortfolioView) -> Content | None:
+    """The ids the Result names, with the grades each takes, so nobody has to look them up elsewhere."""
+    components = view.standard.plan.components
+    if not components:
+        return None
+    named = [f"{c.id} ({'/'.join(c.grades)})" if c.grades else c.id for c in components]
+    return Content.assemble(("Components: ", "$text-muted"), clean_text(", ".join(named)))
 
 
 def comment_form(view: PortfolioView, evidence: Evidence) -> FormSpec:
