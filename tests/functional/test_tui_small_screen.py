@@ -161,3 +161,23 @@ async def test_the_assess_dialog_names_each_criterion_and_the_grade_form_each_co
         intro = str(form.query_one(".form-intro", Static).render())
         components = app.view.standard.plan.components
         assert intro.startswith("Components: ") and all(c.id in intro for c in components)
+
+
+@drive
+async def test_the_coverage_bars_cut_a_long_group_title_at_a_word(tmp_path: Path) -> None:
+    """The ILM units' titles are longer than the bars leave them at 80 columns."""
+    from portfolio_tui.tui.widgets.coverage_bars import CoverageBars
+
+    path = tmp_path / "ilm.json"
+    shutil.copyfile(samples_dir() / "ilm-referred.json", path)
+    app = build_app(path, as_of=AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        bars = app.screen.query_one(CoverageBars)
+        titles = [item.title for item in bars.items]
+        shown = str(bars.render()).splitlines()
+        assert any("…" in line for line in shown)
+        for line, whole in zip(shown, titles, strict=True):
+            label = line.split("…")[0] if "…" in line else None
+            if label is not None:
+                assert whole.startswith(label) and whole[len(label)] == " ", (line, whole)  # a whole word kept

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from portfolio_tui.domain.text import clean_text
+from portfolio_tui.tui.render import fit
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,7 @@ class CoverageBars(Static):
         bar_width = max(width - label_width - count_width - 3, 5)
         lines = []
         for item in self.items:
-            title = clean_text(item.title)
-            if cell_len(title) > label_width:
-                title = set_cell_size(title, label_width - 1) + "…"
+            title = fit(clean_text(item.title), label_width)
             filled = round(bar_width * item.covered / item.total) if item.total else 0
             if item.total and item.covered and not filled:
                 filled = 1
