@@ -16,6 +16,7 @@ from portfolio_tui.services.errors import StoreError
 from portfolio_tui.services.history import HistoryRow, history
 from portfolio_tui.services.session import PortfolioSession
 from portfolio_tui.tui.render import fit, last_column_width, literal, plural
+from portfolio_tui.tui.widgets.fit_lines import FitLines
 
 
 class HistoryScreen(ModalScreen[None]):
@@ -32,7 +33,9 @@ class HistoryScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history-dialog"):
-            yield Static(Content.assemble(("History of ", "bold"), (clean_text(self.about), "bold")), id="form-heading")
+            heading = FitLines(id="form-heading")
+            heading.show([Content.assemble(("History of ", "bold"), (clean_text(self.about), "bold"))])
+            yield heading
             table: DataTable[Text] = DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             yield table
             yield Static("", id="history-detail")
@@ -67,8 +70,9 @@ class HistoryScreen(ModalScreen[None]):
         if not rows:
             self.query_one("#history-detail", Static).update(Content.styled("No changes recorded.", "$text-muted"))
         else:
-            self.query_one("#form-heading", Static).update(Content.assemble(
-                ("History of ", "bold"), (clean_text(self.about), "bold"), f" · {plural(len(rows), 'change')}"))
+            # The count first: a long title is cut at a word at 80 columns, and must not take it along.
+            self.query_one("#form-heading", FitLines).show([Content.assemble(
+                ("History: ", "bold"), f"{plural(len(rows), 'change')} to ", (clean_text(self.about), "bold"))])
 
     @on(DataTable.RowHighlighted, "#history-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
