@@ -181,3 +181,27 @@ async def test_the_coverage_bars_cut_a_long_group_title_at_a_word(tmp_path: Path
             label = line.split("…")[0] if "…" in line else None
             if label is not None:
                 assert whole.startswith(label) and whole[len(label)] == " ", (line, whole)  # a whole word kept
+
+
+@drive
+async def test_the_bin_cuts_a_long_title_at_a_word_and_keeps_the_removed_date(tmp_path: Path) -> None:
+    from portfolio_tui.services.portfolios import PortfolioService
+    from portfolio_tui.tui.screens.bin import BinScreen
+
+    path = make_portfolio(tmp_path)
+    service = PortfolioService(path, actor="tester")
+    title = "Presentation of the improvement project to the waste services management team and its sponsors"
+    piece = service.add_evidence(title=title, date=AS_OF, kind="product", criteria=["K1"], as_of=AS_OF)
+    service.remove_evidence(piece.id)
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "b")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BinScreen)
+        table = app.screen.query_one(DataTable)
+        date_cell, removed_cell, title_cell = (str(cell) for cell in table.get_row_at(0))
+        assert removed_cell == service.evidence(piece.id).updated_at[:10]
+        assert title_cell.endswith("…") and title[len(title_cell) - 1] == " "  # cut where a word ended
+        shown = table.region.width
+        assert sum(column.get_render_width(table) for column in table.ordered_columns) <= shown  # nothing clipped

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.tui.render import literal, plural
+from portfolio_tui.tui.render import fit, last_column_width, literal, plural
 
 
 class BinScreen(ModalScreen[int | None]):
@@ -38,14 +38,28 @@ class BinScreen(ModalScreen[int | None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("Date", key="date", width=10)
-        table.add_column("Title", key="title")
         table.add_column("Removed", key="removed", width=10)
-        for piece in self.removed:
-            table.add_row(Text(piece.date.isoformat()), literal(piece.title),
-                          Text(clean_text(piece.updated_at[:10])), key=str(piece.id))
-        if not self.removed:
-            table.add_row(Text(""), Text("The bin is empty.", style="dim"), Text(""), key="")
+        table.add_column("Title", key="title")
         table.focus()
+        self.call_after_refresh(self._fill)
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self._fill()
+
+    def _fill(self) -> None:
+        """The rows, each title cut at a word to the width left once the dialog is laid out (it was
+        clipped mid-word, and pushed the Removed column off the dialog)."""
+        table = self.query_one(DataTable)
+        width = last_column_width(table, 20, 2)
+        row = table.cursor_row
+        table.clear()
+        for piece in self.removed:
+            table.add_row(Text(piece.date.isoformat()), Text(clean_text(piece.updated_at[:10])),
+                          literal(fit(clean_text(piece.title), width)), key=str(piece.id))
+        if not self.removed:
+            table.add_row(Text(""), Text(""), Text("The bin is empty.", style="dim"), key="")
+        table.move_cursor(row=min(row, table.row_count - 1))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
