@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from portfolio_tui.domain.evidence import Evidence
+from portfolio_tui.domain.evidence import ACCEPT, Evidence
 from portfolio_tui.domain.standard import Standard
 
 
@@ -68,7 +68,13 @@ def coverage(standard: Standard, evidence: Iterable[Evidence]) -> dict[str, Crit
             continue
         eid = piece.id
         tags: Collection[str] = piece.criteria
-        accepted_for: Collection[str] = piece.accepted_criteria if piece.judgements else ()
+        judgements = piece.judgements
+        # The usual piece has no judgement, or one on the whole piece: accepted for every tag or none. Only
+        # the rest need :attr:`Evidence.accepted_criteria` worked out.
+        whole = len(judgements) == 1 and not judgements[0].criterion
+        accepted_for: Collection[str] = piece.accepted_criteria if judgements and not whole else ()
+        if whole and judgements[0].outcome == ACCEPT:
+            accepted_for = tags
         if piece.simulated and real_work_only:  # tagged there, but it does not count
             for cid in tags:
                 if cid in real_work_only:
@@ -88,7 +94,7 @@ def coverage(standard: Standard, evidence: Iterable[Evidence]) -> dict[str, Crit
         ids, yes = counting[cid], accepted[cid]
         state = "full" if yes else "partial" if ids else "none"
         out[cid] = CriterionCoverage(
-            cid, state, _once(ids), tuple(yes), _once(simulated[cid]) if cid in simulated else ()
+            cid, state, _once(ids), _once(yes), _once(simulated[cid]) if cid in simulated else ()
         )
     return out
 
