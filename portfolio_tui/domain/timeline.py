@@ -131,7 +131,7 @@ def milestones(standard: Standard, portfolio: Portfolio, as_of: date) -> list[Mi
             )
         )
     out = sorted(out, key=lambda m: m.date)
-    return [replace(m, out_of_order=_done_out_of_order(m, out)) for m in out]
+    return [replace(m, out_of_order=True) if _done_out_of_order(m, out) else m for m in out]
 
 
 def _done_out_of_order(item: Milestone, timeline: list[Milestone]) -> bool:
