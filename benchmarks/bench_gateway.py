@@ -203,9 +203,11 @@ def phases(paths: list[Path], core: int) -> None:
             for path in paths:
                 data = timed("read the bytes", path.read_bytes)
                 doc = timed("strict parse (+ duplicate-key check, shape)", reading.parse_document, data, path)
-                timed("record checks (types of every record)", check_document, doc)
+                built: dict[str, list] = {}
+                timed("record checks, domain objects built from them", check_document, doc, built)
                 snap = reading.Snapshot((0, 0, 0, 0, 0), b"", doc, 0)
-                portfolio = timed("domain objects", reading.portfolio_of, snap)
+                snap.objects = {table: dict(zip(doc[table], made, strict=True)) for table, made in built.items()}
+                portfolio = timed("the portfolio put together", reading.portfolio_of, snap)
                 report = timed("readiness (coverage, rules, months)", assess_readiness, standard, portfolio, as_of)
                 timed("JSON document", _encoded_entry, Checked(path, report))
             for name, took in totals.items():
