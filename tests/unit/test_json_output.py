@@ -41,3 +41,49 @@ def test_a_spool_gives_back_what_it_was_given_in_order_held_or_on_disk(texts: li
         for text in texts:
             spool.add(text)
         assert list(spool) == texts
+
+
+class _FillingUp:
+    """A temporary file on a disk that fills up after ``room`` bytes (unbuffered, as the spool opens it)."""
+
+    def __init__(self, room: int) -> None:
+        import io
+
+        self.room, self.data = room, io.BytesIO()
+
+    def write(self, view) -> int:
+        if self.room <= 0:
+            raise OSError(28, "No space left on device")
+        taken = bytes(view[: self.room])
+        self.room -= len(taken)
+        return self.data.write(taken)
+
+    def seek(self, at: int) -> None:
+        self.data.seek(at)
+
+    def read(self, size: int) -> bytes:
+        return self.data.read(size)
+
+    def close(self) -> None:
+        pass
+
+
+@given(st.lists(st.text(max_size=6), max_size=10), st.integers(min_value=0, max_value=30))
+def test_a_spool_whose_disk_fills_up_or_is_missing_still_gives_everything_back_in_order(texts, room) -> None:
+    import tempfile
+    from unittest import mock
+
+    from portfolio_tui.cli.output import TextSpool
+
+    with mock.patch.object(tempfile, "TemporaryFile", lambda **_: _FillingUp(room)), TextSpool(in_memory=4) as spool:
+        for text in texts:
+            spool.add(text)
+        assert list(spool) == texts
+
+    def no_temporary_folder(**_):
+        raise FileNotFoundError(2, "No usable temporary directory found")
+
+    with mock.patch.object(tempfile, "TemporaryFile", no_temporary_folder), TextSpool(in_memory=4) as spool:
+        for text in texts:
+            spool.add(text)
+        assert list(spool) == texts
