@@ -30,15 +30,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from portfolio_tui import sharing
-from portfolio_tui.domain import audit_chain, roles
+from portfolio_tui.domain import roles
 from portfolio_tui.domain.roles import NotAllowed, Roster
-from portfolio_tui.domain.signatures import ROSTER, Anchors, is_signed
 from portfolio_tui.jsonfile import JsonFileError, loads_strict
-from portfolio_tui.store import keys, persistence, trust
 from portfolio_tui.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from portfolio_tui.domain.signatures import Anchors
+
+# The signing, trust and writing modules are imported where a roster is there to check or to write:
+# a command that lists a folder with no roster (``portfolio gateway``) starts without them.
 
 ROSTER_FILE = "roster.json"
 LOCK_FILE = ".roster.json.lock"
@@ -80,11 +84,15 @@ def _read(folder: Path, anchors: Anchors | None = None) -> tuple[Roster, list[di
     except (OSError, UnicodeDecodeError) as exc:
         raise RosterError(f"{path}: cannot read it ({_why(exc)})") from None
     if anchors is None:
+        from portfolio_tui.domain.signatures import Anchors
+
         anchors = _anchors(path) if is_managed(folder) else Anchors()
     return (*_check(path, raw, writer, anchors), writer)
 
 
 def _check(path: Path, raw: str, writer: str, anchors: Anchors) -> tuple[Roster, list[dict[str, Any]]]:
+    from portfolio_tui.domain import audit_chain
+
     try:
         data = loads_strict(raw)
         roster = roles.roster_from_dict(data)
@@ -117,6 +125,8 @@ def _check(path: Path, raw: str, writer: str, anchors: Anchors) -> tuple[Roster,
 
 
 def _anchors(path: Path) -> Anchors:
+    from portfolio_tui.store import trust
+
     try:
         return trust.load_anchors()
     except trust.TrustError as exc:
@@ -125,6 +135,8 @@ def _anchors(path: Path) -> Anchors:
 
 def is_managed(folder: Path) -> bool:
     """Are there anchors, and is ``folder`` a cohort folder (group-writable, or with a roster)?"""
+    from portfolio_tui.store import trust
+
     try:
         anchors = trust.load_anchors()
     except trust.TrustError:
@@ -134,6 +146,8 @@ def is_managed(folder: Path) -> bool:
 
 def require_managed(folder: Path) -> None:
     """In a managed folder a change needs a roster: without one, :class:`RosterError` (never "the owner may")."""
+    from portfolio_tui.store import trust
+
     if is_managed(folder) and not roster_path(folder).exists():
         raise RosterError(f"{roster_path(folder)}: is missing, and this cohort folder is managed (trust anchors in "
                           f"{trust.trust_path()}), so no change is allowed until a tutor starts it again with "
@@ -143,6 +157,9 @@ def require_managed(folder: Path) -> None:
 def signature_problems(history: list[dict[str, Any]], anchors: Anchors) -> list[str]:
     """What is wrong with the signatures of a roster's history: with ``anchors``, that every change is
     signed by an enrolled key of someone allowed to make it then; without, that signed changes verify."""
+    from portfolio_tui.domain.signatures import ROSTER, is_signed
+    from portfolio_tui.store import keys
+
     problems = []
     for index, change in enumerate(history):
         where, by, at = f"roster change {index + 1}", str(change.get("by")), str(change.get("at"))
@@ -234,6 +251,8 @@ def _require_editor(folder: Path, current: Roster, actor: str, writer: str) -> N
 
 def _require_roster_signer(folder: Path, actor: str) -> None:
     """In a managed folder only a key enrolled as tutor or admin may start a roster (it would be refused)."""
+    from portfolio_tui.store import keys, trust
+
     if not is_managed(folder):
         return
     anchors = _anchors(roster_path(folder))
@@ -252,6 +271,10 @@ def save_roster(folder: Path, roster: Roster, actor: str) -> Roster:
 
 def _write(folder: Path, roster: Roster, history: list[dict[str, Any]], changes: list[dict[str, Any]],
            actor: str) -> None:
+    from portfolio_tui.domain import audit_chain
+    from portfolio_tui.domain.signatures import ROSTER
+    from portfolio_tui.store import keys, persistence
+
     at = persistence.utc_now()
     signer = keys.own_signer()
     chained = list(history)
@@ -281,6 +304,8 @@ def _require_folder(folder: Path) -> None:
 @contextmanager
 def _lock(folder: Path) -> Iterator[None]:
     """Hold the roster's lock file (group read-write in a shared folder, so every tutor can take it)."""
+    from portfolio_tui.store import persistence
+
     guard = persistence.FileLockGuard(folder / LOCK_FILE, LOCK_TIMEOUT_SECONDS)
     with guard.held(busy=lambda: RosterError(f"{folder}: someone else is changing the roster; try again"),
                     failed=lambda why: RosterError(f"{folder / LOCK_FILE}: cannot lock the roster ({why})")):
