@@ -95,7 +95,8 @@ SAMPLES_AS_OF = date(2026, 11, 24)
 def make_demo(sample: str | None, folder: Path | None, today: date) -> Path:
     """Copy a sample into ``folder`` (or a new temporary folder) with every date moved by the same
     number of days, so that ``today`` stands where the sample's own day stood: the learner is at the
-    point the sample was written for (mid-programme for the default), and no evidence is in the future."""
+    point the sample was written for (mid-programme for the default), and nothing, no evidence and no judgement,
+    is in the future."""
     found = samples()
     if not found:
         raise CliError(f"no sample portfolios in {locations.samples_dir()}")
@@ -106,7 +107,7 @@ def make_demo(sample: str | None, folder: Path | None, today: date) -> Path:
     else:
         chosen = found[0]
     from portfolio_tui.cli.refusals import refusals
-    from portfolio_tui.services.demo import build_demo, read_sample
+    from portfolio_tui.services.demo import build_demo, demo_shift, read_sample
 
     with refusals():
         doc = read_sample(chosen)
@@ -116,4 +117,4 @@ def make_demo(sample: str | None, folder: Path | None, today: date) -> Path:
     if os.path.lexists(target):
         raise CliError(f"{target} already exists; the demo never writes over a file (choose another --dir)")
     with refusals():
-        return build_demo(doc, target, (today - SAMPLES_AS_OF).days)
+        return build_demo(doc, target, demo_shift(doc, SAMPLES_AS_OF, today))

@@ -11,6 +11,7 @@ decides which sample and where.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,34 @@ def shift_dates(value: Any, days: int) -> Any:
             moved = (moment + timedelta(days=days)).isoformat()
             return moved.replace("+00:00", "Z") if value.endswith("Z") else moved
     return value
+
+
+def _timestamp_days(value: Any) -> Iterator[date]:
+    """The day of every timestamp in ``value`` (created_at, a judgement's at, an audit moment)."""
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _timestamp_days(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _timestamp_days(v)
+    elif isinstance(value, str) and _TIMESTAMP.match(value):
+        try:
+            yield date.fromisoformat(value[:10])
+        except ValueError:
+            return
+
+
+def demo_shift(sample: Any, written_for: date, today: date) -> int:
+    """Days to move ``sample`` so that ``today`` stands where ``written_for`` (the day it is judged on) stood.
+
+    The samples are generated with the clock of the day they were made, which can be after the day they
+    are written for; moved by the plain difference, those moments (when a piece was logged or judged) would
+    land after today, and the demo would show a judgement made next week. So the move stops short of that:
+    every recorded moment ends on yesterday at the latest.
+    """
+    days = (today - written_for).days
+    latest = max(_timestamp_days(sample), default=None)
+    return days if latest is None else min(days, (today - latest).days - 1)
 
 
 def build_demo(sample: dict[str, Any], target: Path, days: int) -> Path:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,20 @@ def test_shift_dates_moves_dates_and_timestamps_only() -> None:
     assert shift_dates(doc, 1) == {
         "t": {"1": {"date": "2025-02-01", "at": "2025-02-01T10:00:00Z", "title": "2025-01-31 notes", "n": 3,
                     "list": ["2024-03-01"]}}}
+
+
+def test_demo_on_the_day_the_samples_were_made_shows_no_judgement_or_entry_after_today(tmp_path: Path) -> None:
+    """The samples' moments (logged, judged) carry the clock of the day they were generated, after the day
+    they are written for: the demo must not move those into next week."""
+    sample = locations.samples_dir() / "csp-midway.json"
+    made = max(date.fromisoformat(m) for m in re.findall(r'"(\d{4}-\d{2}-\d{2})T', sample.read_text()))
+    for today in (made, made + timedelta(days=1), made + timedelta(days=30)):
+        target = tui_commands.make_demo("csp-midway", tmp_path / today.isoformat(), today)
+        moments = [date.fromisoformat(m) for m in re.findall(r'"(\d{4}-\d{2}-\d{2})T', target.read_text())]
+        assert moments and max(moments) < today, (today, max(moments))
+        copy = PortfolioService(target).load()
+        assert all(date.fromisoformat(j.at[:10]) < today for e in copy.evidence for j in e.judgements)
+        assert max(e.date for e in copy.evidence) <= today
 
 
 def test_demo_puts_today_mid_programme_with_nothing_in_the_future(tmp_path: Path) -> None:
