@@ -44,7 +44,6 @@ DONE = "__portfolio_done__"
 TUI_NEEDS_A_TERMINAL = "portfolio: the TUI needs a terminal"
 
 
-
 class Pane:
     """One ``ssh -t`` session in its own 80x24 tmux server, as a tutor's terminal would hold it."""
 
