@@ -205,3 +205,19 @@ async def test_the_bin_cuts_a_long_title_at_a_word_and_keeps_the_removed_date(tm
         assert title_cell.endswith("…") and title[len(title_cell) - 1] == " "  # cut where a word ended
         shown = table.region.width
         assert sum(column.get_render_width(table) for column in table.ordered_columns) <= shown  # nothing clipped
+
+
+@drive
+async def test_the_gateway_footer_offers_enter_to_record_an_item(tmp_path: Path) -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = app_for(make_portfolio(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5")
+        await settle(app, pilot)
+        offered = [key.description for key in app.screen.query(FooterKey)]
+        assert offered[0] == "Record", offered
+        await pilot.press("down", "enter")  # the first prerequisite: its form opens
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ProgressForm"

@@ -37,7 +37,8 @@ RULE_WIDTH = 18
 class GatewayScreen(PortfolioScreen):
     MODE = "gateway"
     BINDINGS = [
-        Binding("enter", "record_item", "Record", id="gateway.record",
+        # A priority binding, or the table's own enter (hidden) shadows it and the footer never offers it.
+        Binding("enter", "record_item", "Record", id="gateway.record", priority=True,
                 tooltip="Record the highlighted item: a prerequisite, checklist item, hours or review"),
         Binding("E", "employer_confirms", "Employer OK", id="gateway.employer_confirms",
                 tooltip="Record the employer's confirmation that the apprentice is ready"),
