@@ -90,7 +90,9 @@ class PortfolioService:
         """A new portfolio file for one apprentice; refuses a path that exists."""
         authorize(Path(path), "portfolio.setup")
         name = check.text("learner", learner, required=True)
-        standard_id = check.text("standard", standard, required=True)
+        standard_id = check.text("standard", standard)
+        if not standard_id:
+            raise InputError("standard", "is required: pick one of `portfolio standards list`")
         try:
             found = catalog.get(standard_id)
         except catalog.StandardNotFound as exc:

@@ -81,6 +81,7 @@ def log_otj(
     amount = check.hours("hours", hours, one_day=True)
     if amount is None or amount == 0:
         raise InputError("hours", "must be more than 0")
+    category = check.text("category", category)
     if category not in OTJ_CATEGORIES:
         raise InputError(
             "category", f"unknown category {check.shown(category)} (expected one of {', '.join(OTJ_CATEGORIES)})"
@@ -227,6 +228,30 @@ def record_grade(
         raise InputError(field, message + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
     record = GradeRecord(id=0, kind=kind, values=dict(values))
     return svc.add_record("grades", to_record(record), detail=f"recorded {kind} result")
+
+
+def record_grade_text(
+    svc: PortfolioService, kind: str, text: str, *, on: date | str = "", note: str = "", as_of: date | None = None
+) -> int:
+    """A result typed as ``key=value`` words for the standard's rule ``kind`` (the TUI's grade form), parsed
+    here and checked by :func:`record_grade`; what is wrong with the words is refused on ``result``."""
+    if not kind:
+        raise InputError("kind", "pick the standard's rule this result is for")
+    words = check.text("result", text, required=True)
+    try:
+        values = grading.parse_grade_text(kind, words)
+    except ValueError as exc:
+        raise InputError("result", str(exc)) from None
+    values["on"] = on or (as_of or date.today())
+    remark = check.text("note", note)
+    if remark:
+        values["note"] = remark
+    try:
+        return record_grade(svc, kind, values, as_of)
+    except InputError as exc:
+        if exc.field in ("on", "note"):
+            raise
+        raise InputError("result", f"{exc.field}: {exc.message}") from None
 
 
 def update_learner(

@@ -26,7 +26,7 @@ from portfolio_tui.tui.screens.caseload import CaseloadScreen
 from portfolio_tui.tui.screens.criteria import CriteriaScreen
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
 from portfolio_tui.tui.screens.evidence_log import EvidenceLogScreen
-from portfolio_tui.tui.screens.forms import REFUSED
+from portfolio_tui.tui.screens.forms import LABELS, REFUSED
 from portfolio_tui.tui.screens.gateway import GatewayScreen
 from portfolio_tui.tui.screens.timeline import TimelineScreen
 from portfolio_tui.tui.state import PortfolioView, build_view, file_stamp
@@ -257,8 +257,7 @@ class PortfolioApp(KeysInOrder):
             try:
                 result = action(self.service)
             except InputError as exc:
-                self.call_from_thread(self.notify, clean_text(f"{exc.field}: {exc.message}"), severity="error",
-                                      markup=False)
+                self.call_from_thread(self.notify, clean_text(exc.named(LABELS)), severity="error", markup=False)
                 return
             except REFUSED as exc:
                 self.call_from_thread(self.refused, exc, "Not saved")

@@ -29,8 +29,8 @@ async def test_first_run_creates_the_portfolio_then_shows_the_dashboard(tmp_path
         screen = app.screen
         assert isinstance(screen, FirstRunScreen)
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert "required" in str(screen.query_one("#learner-error").render())
+        await settle(app, pilot)
+        assert str(screen.query_one("#learner-error").render()) == "Your name: must not be empty"
         assert not path.exists()
         screen.query_one("#learner", Input).value = "Jo [bold]Bloggs"
         screen.query_one("#standard", Select).value = "csp-l2"

@@ -21,12 +21,11 @@ from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from portfolio_tui.domain import roles
-from portfolio_tui.domain.dates import parse_date
 from portfolio_tui.domain.evidence import ACCEPT, REFER, Evidence
 from portfolio_tui.domain.progress import SignOff
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.errors import ConflictError, InputError
-from portfolio_tui.tui.screens.forms import RecordDialog
+from portfolio_tui.tui.screens.forms import Named, RecordDialog
 
 ROLE_SIGNOFF = {roles.TUTOR: "assessor", roles.APPRENTICE: "apprentice", roles.LINE_MANAGER: "employer"}
 """The sign-off each roster role makes."""
@@ -125,12 +124,10 @@ class AssessDialog(RecordDialog):
 
     def values(self) -> dict[str, Any]:
         judged = {cid: outcome for cid, outcome in self.outcomes.items() if outcome is not None}
-        if not judged:
-            raise ValueError("outcome: accept or refer at least one criterion (space, or a for all)")
-        feedback = self.query_one("#feedback", TextArea).text.strip()
-        if not feedback:
-            raise ValueError("feedback: say what it shows, or what it still needs")
-        return {"outcomes": judged, "feedback": feedback}
+        return {"outcomes": judged, "feedback": self.query_one("#feedback", TextArea).text}
+
+    def named_fields(self) -> tuple[Named, ...]:
+        return (Named("judge-list", "Criteria", ("outcome", "criteria")), Named("feedback", "Feedback"))
 
     def write(self, values: dict[str, Any]) -> None:
         try:
@@ -177,15 +174,11 @@ class SignOffDialog(RecordDialog):
         self.query_one("#role", Select).focus()
 
     def values(self) -> dict[str, Any]:
-        role = str(self.query_one("#role", Select).value)
-        try:
-            on = parse_date(self.query_one("#date", Input).value)
-        except ValueError as exc:
-            raise ValueError(f"date: {exc}") from None
-        decision = self.papp.view.access.decide(roles.SIGNOFF_ACTIONS[role]) if self.papp.view else None
-        if decision is not None and not decision.allowed:
-            raise ValueError(decision.reason)
-        return {"role": role, "on": on, "reason": self.query_one("#reason", Input).value}
+        return {"role": str(self.query_one("#role", Select).value), "on": self.query_one("#date", Input).value,
+                "reason": self.query_one("#reason", Input).value}
+
+    def named_fields(self) -> tuple[Named, ...]:
+        return (Named("role", "Role"), Named("date", "Date"), Named("reason", "Reason"))
 
     def write(self, values: dict[str, Any]) -> None:
         from portfolio_tui.services.signoffs import sign_off
@@ -239,10 +232,10 @@ class ReasonDialog(RecordDialog):
         self.query_one("#reason", Input).focus()
 
     def values(self) -> dict[str, Any]:
-        reason = self.query_one("#reason", Input).value.strip()
-        if not reason:
-            raise ValueError("reason: say why (it is kept with the record)")
-        return {"reason": reason}
+        return {"reason": self.query_one("#reason", Input).value}
+
+    def named_fields(self) -> tuple[Named, ...]:
+        return (Named("reason", "Reason"),)
 
     def write(self, values: dict[str, Any]) -> None:
         self.change(self.papp.service, values["reason"])

@@ -1,8 +1,9 @@
 """Add or edit one piece of evidence in a modal form that saves through the service.
 
 The form saves itself (off the UI thread) and closes only when the save succeeded, returning the
-evidence id through ``dismiss``. A refused field is shown under that field; a conflict or a
-refused file is shown at the top; in every case the form stays open with what was typed.
+evidence id through ``dismiss``. What is typed goes to the service as typed; the field it refuses is
+shown under that field, named by its label; a conflict or a refused file is shown at the top; in
+every case the form stays open with what was typed.
 """
 
 from __future__ import annotations
@@ -16,20 +17,30 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Label, Select, Static, TextArea
 
-from portfolio_tui.domain.dates import parse_date
 from portfolio_tui.domain.evidence import ACCEPT, EVIDENCE_KINDS, Evidence
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.domain.suggest import Suggester
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.errors import ConflictError, InputError, StoreError
 from portfolio_tui.services.suggestions import criteria_suggester
-from portfolio_tui.tui.screens.forms import REFUSED, SaveDialog, clear_errors, field_row, save_buttons, show_field_error
+from portfolio_tui.tui.screens.forms import (
+    REFUSED,
+    Named,
+    SaveDialog,
+    clear_errors,
+    field_row,
+    input_refused,
+    save_buttons,
+    show_error,
+)
 from portfolio_tui.tui.widgets.criteria_picker import CriteriaPicker
 
-FIELDS = ("title", "date", "kind", "hours", "files", "description", "criteria")
-FIELD_ALIASES = {"file": "files"}
+TITLE, DATE, KIND, HOURS, FILES, DESCRIPTION, CRITERIA = FIELDS = (
+    Named("title", "Title"), Named("date", "Date"), Named("kind", "Kind"), Named("hours", "Hours"),
+    Named("files", "Files/links", ("file",)), Named("description", "Description"),
+    Named("criteria", "Criteria", ("simulated",)),
+)
 _UNSET = object()
-"""The service's field names where they differ from the form's."""
 
 
 class EvidenceForm(SaveDialog[int | None]):
@@ -56,24 +67,25 @@ class EvidenceForm(SaveDialog[int | None]):
                 yield Static(judgement_lines(e), id="form-feedback")
             yield Static("", id="form-error", classes="field-error")
             with VerticalScroll(id="form-fields"):
-                yield from field_row("title", "Title", Input(clean_text(e.title) if e else "", id="title",
-                                                             placeholder="what you did", compact=True))
-                yield from field_row("date", "Date", Input(e.date.isoformat() if e else self.as_of_text, id="date",
-                                                           placeholder="2026-11-21 or 21/11/2026", compact=True))
+                yield from field_row(TITLE.field, TITLE.label, Input(
+                    clean_text(e.title) if e else "", id="title", placeholder="what you did", compact=True))
+                yield from field_row(DATE.field, DATE.label, Input(
+                    e.date.isoformat() if e else self.as_of_text, id="date", placeholder="2026-11-21 or 21/11/2026",
+                    compact=True))
                 kinds = [(Content(label), key) for key, label in EVIDENCE_KINDS.items()]
                 kind = e.kind if e and e.kind in EVIDENCE_KINDS else "product"
-                yield from field_row("kind", "Kind", Select(kinds, value=kind, allow_blank=False, id="kind",
-                                                            compact=True))
+                yield from field_row(KIND.field, KIND.label, Select(kinds, value=kind, allow_blank=False, id="kind",
+                                                                    compact=True))
                 hours = f"{e.hours:g}" if e and e.hours is not None else ""
-                yield from field_row("hours", "Hours", Input(hours, id="hours", placeholder="optional, e.g. 1.5",
-                                                             compact=True))
+                yield from field_row(HOURS.field, HOURS.label, Input(hours, id="hours", compact=True,
+                                                                     placeholder="optional, e.g. 1.5"))
                 files = "; ".join(clean_text(f) for f in e.files) if e else ""
-                yield from field_row("files", "Files/links", Input(files, id="files", compact=True,
-                                                                   placeholder="paths or links, separated by ;"))
-                yield from field_row("description", "Description", TextArea(
+                yield from field_row(FILES.field, FILES.label, Input(files, id="files", compact=True,
+                                                                     placeholder="paths or links, separated by ;"))
+                yield from field_row(DESCRIPTION.field, DESCRIPTION.label, TextArea(
                     clean_text(e.description, multiline=True) if e else "", id="description", compact=True,
                     soft_wrap=True, tab_behavior="focus", placeholder="what you did and what it shows (optional)"))
-                yield Label("Criteria", classes="form-label")
+                yield Label(CRITERIA.label, classes="form-label")
                 yield CriteriaPicker(list(self.standard.all_criteria()), e.criteria if e else (), id="criteria",
                                      suggester=self._suggester())
                 yield Static("", id="criteria-error", classes="field-error")
@@ -82,10 +94,7 @@ class EvidenceForm(SaveDialog[int | None]):
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
         if self.evidence is not None:
-            try:
-                self.opened_with = self.values()
-            except _Invalid:
-                self.opened_with = {}
+            self.opened_with = self.values()
 
     def changed_fields(self, values: dict[str, Any]) -> dict[str, Any]:
         """Only what this user changed since the form opened: a save after a conflict must not write back
@@ -113,37 +122,14 @@ class EvidenceForm(SaveDialog[int | None]):
         self.query_one(CriteriaPicker).focus_list()
 
     def values(self) -> dict[str, Any]:
-        """What is typed, checked here first so a bad date or number never leaves the form."""
-        errors: dict[str, str] = {}
-        title = self.query_one("#title", Input).value.strip()
-        if not title:
-            errors["title"] = "a title is required"
-        raw_date = self.query_one("#date", Input).value
-        when = None
-        try:
-            when = parse_date(raw_date)
-        except ValueError as exc:
-            errors["date"] = str(exc)
-        raw_hours = self.query_one("#hours", Input).value.strip()
-        hours = None
-        if raw_hours:
-            try:
-                hours = float(raw_hours)
-            except ValueError:
-                errors["hours"] = f"'{raw_hours}' is not a number of hours (e.g. 1.5)"
-            else:
-                if hours < 0 or hours != hours or hours == float("inf"):
-                    errors["hours"] = "hours must be zero or more"
-        if errors:
-            raise _Invalid(errors)
-        files = [f.strip() for f in self.query_one("#files", Input).value.split(";") if f.strip()]
+        """What is typed, as typed: the service checks it, once, and names the field it refuses."""
         return {
-            "title": title,
-            "date": when,
+            "title": self.query_one("#title", Input).value,
+            "date": self.query_one("#date", Input).value,
             "kind": self.query_one("#kind", Select).value,
-            "description": self.query_one("#description", TextArea).text.strip(),
-            "hours": hours,
-            "files": files,
+            "description": self.query_one("#description", TextArea).text,
+            "hours": self.query_one("#hours", Input).value,
+            "files": [f for f in self.query_one("#files", Input).value.split(";") if f.strip()],
             "criteria": list(self.query_one(CriteriaPicker).selected),
         }
 
@@ -151,14 +137,8 @@ class EvidenceForm(SaveDialog[int | None]):
         if self.saving:
             return
         clear_errors(self)
-        try:
-            values = self.values()
-        except _Invalid as invalid:
-            for field, message in invalid.errors.items():
-                show_field_error(self, FIELDS, field, message)
-            return
         self.set_saving(True)
-        self._save(self.changed_fields(values))
+        self._save(self.changed_fields(self.values()))
 
     @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
     def _save(self, values: dict[str, Any]) -> None:
@@ -171,14 +151,14 @@ class EvidenceForm(SaveDialog[int | None]):
             else:
                 saved = service.edit_evidence(self.evidence.id, self.expected_rev, as_of=self.papp.as_of, **values)
         except InputError as exc:
-            self.app.call_from_thread(self._refused, FIELD_ALIASES.get(exc.field, exc.field), exc.message)
+            self.app.call_from_thread(self._input_refused, exc)
             return
         except ConflictError as exc:
             current = self._current_rev()
             self.app.call_from_thread(self._conflict, exc, current)
             return
         except REFUSED as exc:
-            self.app.call_from_thread(self._refused, "form", f"Not saved: {exc}")
+            self.app.call_from_thread(self._refused, f"Not saved: {exc}")
             return
         self.saved(saved.id)
 
@@ -190,9 +170,14 @@ class EvidenceForm(SaveDialog[int | None]):
         except StoreError:
             return None
 
-    def _refused(self, field: str, message: str) -> None:
+    def _input_refused(self, error: InputError) -> None:
         self.set_saving(False)
-        show_field_error(self, FIELDS, field, message)
+        input_refused(self, error, FIELDS)
+
+    def _refused(self, message: str) -> None:
+        """A refusal that is not about one field (a conflict, a refused file): the form's top line."""
+        self.set_saving(False)
+        show_error(self, "form-error", message)
 
     def _conflict(self, exc: ConflictError, current_rev: int | None) -> None:
         """Someone else saved this evidence since the form opened: keep what was typed, say which fields
@@ -202,26 +187,16 @@ class EvidenceForm(SaveDialog[int | None]):
             self.expected_rev = current_rev
         who = f" by {exc.by}" if exc.by else ""
         theirs = ", ".join(exc.fields) or "some fields"
-        try:
-            mine = set(self.changed_fields(self.values()))
-        except _Invalid:
-            mine = set()
+        mine = set(self.changed_fields(self.values()))
         both = [f for f in exc.fields if f in mine]
         overlap = f" You both changed {', '.join(both)}: ctrl+s keeps yours." if both else ""
         self._refused(
-            "form",
             f"Not saved: this evidence was changed{who} at {exc.at or 'an unknown time'} after you opened it; "
             f"they changed {theirs}.{overlap} ctrl+s saves only the fields you changed and keeps the rest of "
             "theirs; esc discards yours.",
         )
         self.notify("This evidence was changed elsewhere; nothing you typed was lost.", title="Conflict",
                     severity="warning", markup=False)
-
-
-class _Invalid(Exception):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
 
 
 def judgement_lines(evidence: Evidence) -> Content:

@@ -1,4 +1,7 @@
-"""First run: create the portfolio (name, standard, start date, planned end) before anything else."""
+"""First run: create the portfolio (name, standard, start date, planned end) before anything else.
+
+What is typed goes to ``PortfolioSession.create`` as typed; its refusal is shown under the field,
+named by the field's label here."""
 
 from __future__ import annotations
 
@@ -14,19 +17,29 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
-from portfolio_tui.domain.dates import parse_date
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services import standards as catalog
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.session import PortfolioSession
-from portfolio_tui.tui.screens.forms import REFUSED, clear_errors, field_row, show_field_error, unexpected
+from portfolio_tui.tui.screens.forms import (
+    REFUSED,
+    Named,
+    clear_errors,
+    field_row,
+    input_refused,
+    show_error,
+    unexpected,
+)
 from portfolio_tui.tui.widgets.footer import PortfolioFooter
 
 if TYPE_CHECKING:
     from portfolio_tui.tui.app import PortfolioApp
 
-FIELDS = ("learner", "standard", "start", "end")
+LEARNER, STANDARD, START, END = FIELDS = (
+    Named("learner", "Your name"), Named("standard", "Standard"), Named("start", "Start date"),
+    Named("end", "Planned end"),
+)
 
 
 def choice_label(standard: Standard) -> str:
@@ -60,15 +73,15 @@ class FirstRunScreen(Screen[bool]):
             yield Static(Content.assemble("It will be saved as ", (clean_text(str(self.path)), "italic"), "."),
                          classes="muted")
             yield Static("", id="form-error", classes="field-error")
-            yield from field_row("learner", "Your name",
+            yield from field_row(LEARNER.field, LEARNER.label,
                                  Input(id="learner", compact=True, placeholder="as on your ILR"))
-            yield from field_row("standard", "Standard",
+            yield from field_row(STANDARD.field, STANDARD.label,
                                  Select(options, id="standard", compact=True, prompt="pick your standard"))
             today = self.papp.as_of.isoformat()
-            yield from field_row("start", "Start date", Input(today, id="start", compact=True,
-                                                              placeholder="2026-09-01 or 01/09/2026"))
-            yield from field_row("end", "Planned end", Input(id="end", compact=True,
-                                                            placeholder="2027-09-01 or 01/09/2027"))
+            yield from field_row(START.field, START.label, Input(today, id="start", compact=True,
+                                                                 placeholder="2026-09-01 or 01/09/2026"))
+            yield from field_row(END.field, END.label, Input(id="end", compact=True,
+                                                             placeholder="2027-09-01 or 01/09/2027"))
             if broken:
                 yield Static(Content(f"{len(broken)} standard file(s) could not be read; see "
                                      "`portfolio standards list`."), classes="muted")
@@ -92,25 +105,13 @@ class FirstRunScreen(Screen[bool]):
         if self.saving:
             return
         clear_errors(self)
-        values: dict[str, Any] = {"learner": self.query_one("#learner", Input).value.strip()}
-        errors: dict[str, str] = {}
-        if not values["learner"]:
-            errors["learner"] = "your name is required"
         standard = self.query_one("#standard", Select).value
-        if standard is Select.BLANK:
-            errors["standard"] = "pick the standard you are working towards"
-        values["standard"] = standard
-        for field in ("start", "end"):
-            try:
-                values[field] = parse_date(self.query_one(f"#{field}", Input).value)
-            except ValueError as exc:
-                errors[field] = str(exc)
-        if "start" in values and "end" in values and values["end"] <= values["start"]:
-            errors["end"] = "the planned end must be after the start date"
-        for field, message in errors.items():
-            show_field_error(self, FIELDS, field, message)
-        if errors:
-            return
+        values: dict[str, Any] = {
+            "learner": self.query_one("#learner", Input).value,
+            "standard": "" if standard is Select.BLANK else standard,
+            "start": self.query_one("#start", Input).value,
+            "end": self.query_one("#end", Input).value,
+        }
         self.saving = True
         self._create(values)
 
@@ -122,15 +123,19 @@ class FirstRunScreen(Screen[bool]):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _create(self, values: dict[str, Any]) -> None:
         try:
-            service = PortfolioSession.create(self.path, actor=self.papp.actor, **values)
+            service = PortfolioSession.create(self.path, actor=self.papp.actor, as_of=self.papp.as_of, **values)
         except InputError as exc:
-            self.app.call_from_thread(self._refused, exc.field, exc.message)
+            self.app.call_from_thread(self._input_refused, exc)
         except REFUSED as exc:
-            self.app.call_from_thread(self._refused, "form", f"Not created: {exc}")
+            self.app.call_from_thread(self._refused, f"Not created: {exc}")
         else:
             self.papp.service = service
             self.app.call_from_thread(self.dismiss, True)
 
-    def _refused(self, field: str, message: str) -> None:
+    def _input_refused(self, error: InputError) -> None:
         self.saving = False
-        show_field_error(self, FIELDS, field, message)
+        input_refused(self, error, FIELDS)
+
+    def _refused(self, message: str) -> None:
+        self.saving = False
+        show_error(self, "form-error", message)

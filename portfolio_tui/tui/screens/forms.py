@@ -2,13 +2,20 @@
 field with its error line under it, Save and Cancel buttons, a refusal shown where it belongs, and a
 dialog that closes only when its save succeeded.
 
+Forms check nothing themselves. They collect what is typed, as typed, and the services check it once
+(``services.validation``), raising one :class:`InputError` named the way the CLI names the field. A
+form declares each field once (:class:`Named`: its widget, its label, the service's names for it),
+so the refusal names the label the user sees ("Hours: must not be negative") and focuses that field;
+a refusal outside any form (a notice) names the field by :data:`LABELS`.
+
 A refusal can quote user text (a name in a conflict, a path in a refused file), so it is cleaned and
 shown as ``Content``, never parsed as markup.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual import on, work
@@ -16,6 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static, TextArea
@@ -33,6 +41,50 @@ T = TypeVar("T")
 REFUSED = (StoreError, NotAllowed)
 """What the service refuses for a reason other than what was typed: a file that is refused, busy or
 changed elsewhere, or an account that may not make the change."""
+
+LABELS = {
+    "criteria": "Criteria", "evidence": "Evidence", "feedback": "Feedback", "outcome": "Outcome",
+    "role": "Role", "reason": "Reason", "milestone": "Milestone", "review": "Review", "break": "Break",
+    "date": "Date", "on": "Date", "key": "Item", "signed_by": "Name", "comment": "Comment",
+    "otj_target_hours": "Off-the-job target", "contracted_hours_per_week": "Contracted hours a week",
+}
+"""The service's names for fields, as the TUI words them where no form field shows them (a notice
+after a key press, a refusal of something the form does not ask)."""
+
+
+@dataclass(frozen=True)
+class Named:
+    """One field of a form: ``field`` is the widget's id (and the service's name for it), ``label`` what
+    the form calls it, ``also`` any other names the service gives what it holds."""
+
+    field: str
+    label: str
+    also: tuple[str, ...] = ()
+
+
+def placed(error: InputError, fields: Iterable[Named]) -> tuple[str | None, str]:
+    """Where a refusal belongs in a form (the field's widget id, or ``None`` for the form's top line) and
+    its one line, naming the field by the form's label for it (the CLI names it by its option)."""
+    for f in fields:
+        if error.field == f.field or error.field in f.also:
+            return f.field, error.named({error.field: f.label})
+    return None, error.named(LABELS)
+
+
+def input_refused(screen: Screen, error: InputError, fields: Iterable[Named], box_id: str = "form-error") -> None:
+    """Show the service's refusal of what was typed: under its field when the field has an error line
+    (else in ``box_id``), named by its label, and focus the field so it can be put right."""
+    field, line = placed(error, fields)
+    try:
+        target = screen.query_one(f"#{field}-error", Static) if field else None
+    except NoMatches:
+        target = None
+    show_error(screen, target.id if target is not None and target.id else box_id, line)
+    if field:
+        try:
+            screen.query_one(f"#{field}").focus()
+        except NoMatches:
+            pass
 
 
 def field_row(field: str, label: str, widget: Widget) -> ComposeResult:
@@ -53,16 +105,6 @@ def show_error(screen: Screen, box_id: str, message: str) -> None:
     box = screen.query_one(f"#{box_id}", Static)
     box.update(Content(clean_text(message)))
     box.add_class("-shown")
-
-
-def show_field_error(screen: Screen, fields: tuple[str, ...], field: str, message: str) -> None:
-    """Show a refusal under its field and focus that field; one of no field in ``fields`` goes on
-    the line at the top (``#form-error``)."""
-    if field in fields:
-        show_error(screen, f"{field}-error", message)
-        screen.query_one(f"#{field}").focus()
-    else:
-        show_error(screen, "form-error", message)
 
 
 def unexpected(screen: Screen, box_id: str, worker: Worker) -> None:
@@ -221,18 +263,21 @@ class RecordDialog(SaveDialog[bool]):
     def action_save(self) -> None:
         if self.saving:
             return
-        try:
-            values = self.values()
-        except ValueError as exc:
-            self.refuse(str(exc))
-            return
         self.set_saving(True)
         self.query_one("#dialog-error", Static).remove_class("-shown")
-        self._save(values)
+        self._save(self.values())
 
     def values(self) -> dict[str, Any]:
-        """What is typed, checked; ``ValueError`` says what is wrong."""
+        """What is typed, as typed: :meth:`write`'s service checks it and names what is wrong."""
         raise NotImplementedError
+
+    def named_fields(self) -> tuple[Named, ...]:
+        """The dialog's fields, so a refusal names the label shown and focuses the field."""
+        return ()
+
+    def input_refused(self, error: InputError) -> None:
+        self.set_saving(False)
+        input_refused(self, error, self.named_fields(), "dialog-error")
 
     def write(self, values: dict[str, Any]) -> None:
         """The change, through the service (runs in a worker thread)."""
@@ -243,7 +288,7 @@ class RecordDialog(SaveDialog[bool]):
         try:
             self.write(values)
         except InputError as exc:
-            self.app.call_from_thread(self.refuse, f"{exc.field}: {exc.message}")
+            self.app.call_from_thread(self.input_refused, exc)
             return
         except REFUSED as exc:
             self.app.call_from_thread(self.refuse, f"Not saved: {exc}")
@@ -257,10 +302,3 @@ def row(label: str, widget: Widget) -> ComposeResult:
         yield Label(label, classes="form-label")
         yield widget
 
-
-def parsed(field: str, parse: Callable[[str], Any], text: str) -> Any:
-    """``parse(text)``, with a refusal that names the field."""
-    try:
-        return parse(text)
-    except ValueError as exc:
-        raise ValueError(f"{field}: {exc}") from None

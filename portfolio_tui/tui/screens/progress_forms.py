@@ -2,9 +2,10 @@
 confirmation of it, a break, a prerequisite, a gateway checklist item (the employer's confirmation
 among them), a grade, and a comment on a piece of evidence.
 
-Each is a :class:`RecordDialog` declared as a list of fields; what is typed goes to one function of
-``services.records``, which checks it again and says which field is wrong. The screens only choose
-which form to open and what to fill in first.
+Each is a :class:`RecordDialog` declared as a list of fields; what is typed goes, as typed, to one
+function of ``services.records``, which checks it (the only check) and says which field is wrong; the
+refusal names the field's label here. The screens only choose which form to open and what to fill in
+first.
 """
 
 from __future__ import annotations
@@ -21,15 +22,13 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from portfolio_tui.domain import grading
-from portfolio_tui.domain.dates import parse_date
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import EMPLOYER_CONFIRMATION
 from portfolio_tui.domain.progress import OTJ_CATEGORIES, OTJ_EXCLUDED_CATEGORIES
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services import records
-from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.session import PortfolioSession
-from portfolio_tui.tui.screens.forms import RecordDialog, parsed, row
+from portfolio_tui.tui.screens.forms import Named, RecordDialog, row
 from portfolio_tui.tui.state import PortfolioView
 
 
@@ -44,7 +43,8 @@ class Field:
     placeholder: str = ""
     options: tuple[tuple[str, str], ...] = ()
     """``(label, value)`` for a select."""
-    required: bool = False
+    also: tuple[str, ...] = ()
+    """The service's names for what this field holds, where they are not ``name``."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class FormSpec:
     heading: str
     fields: tuple[Field, ...]
     write: Callable[[PortfolioSession, dict[str, Any]], object]
-    """The change, through the services (called in a worker thread with the parsed values)."""
+    """The change, through the services (called in a worker thread with the values as typed)."""
     save_label: str = "Save"
     side: Content | None = None
     """Shown beside the fields (recent entries, the target): context for what is typed."""
@@ -101,27 +101,25 @@ class ProgressForm(RecordDialog):
         for f in self.spec.fields:
             widget = self.query_one(f"#{f.name}")
             if isinstance(widget, TextArea):
-                value: Any = widget.text.strip()
+                value: Any = widget.text
             elif isinstance(widget, Select):
-                value = None if widget.value is Select.BLANK else widget.value
+                value = "" if widget.value is Select.BLANK else widget.value
             elif isinstance(widget, Checkbox):
                 value = widget.value
             else:
-                value = widget.value.strip() if isinstance(widget, Input) else ""
-            if f.required and value in ("", None):
-                raise ValueError(f"{f.name}: required")
-            if f.kind == "date" and value:
-                value = parsed(f.name, parse_date, value)
+                value = widget.value if isinstance(widget, Input) else ""
             values[f.name] = value
         return values
+
+    def named_fields(self) -> tuple[Named, ...]:
+        return tuple(Named(f.name, f.label.strip(), f.also) for f in self.spec.fields)
 
     def write(self, values: dict[str, Any]) -> None:
         self.spec.write(self.papp.service, values)
 
 
-def _date_field(name: str, label: str, today: date, *, required: bool = True) -> Field:
-    return Field(name, label, "date", today.isoformat() if required else "", "2026-11-21 or 21/11/2026",
-                 required=required)
+def _date_field(name: str, label: str, today: date, *, required: bool = True, also: tuple[str, ...] = ()) -> Field:
+    return Field(name, label, "date", today.isoformat() if required else "", "2026-11-21 or 21/11/2026", also=also)
 
 
 def otj_form(view: PortfolioView) -> FormSpec:
@@ -149,15 +147,15 @@ def otj_form(view: PortfolioView) -> FormSpec:
     as_of = view.as_of
 
     def write(service: PortfolioSession, v: dict[str, Any]) -> None:
-        records.log_otj(service, on=v["date"], hours=v["hours"], category=v["category"] or "",
+        records.log_otj(service, on=v["date"], hours=v["hours"], category=v["category"],
                         criteria=v["criteria"], description=v["note"], as_of=as_of)
 
     return FormSpec("Log off-the-job hours", (
         _date_field("date", "Date", as_of),
-        Field("hours", "Hours", placeholder="e.g. 3.5", required=True),
+        Field("hours", "Hours", placeholder="e.g. 3.5"),
         Field("category", "Category", "select", "teaching", options=categories),
         Field("criteria", "Criteria", placeholder="optional, e.g. K1, S2"),
-        Field("note", "Note", "area", placeholder="what you learnt (optional)"),
+        Field("note", "Note", "area", placeholder="what you learnt (optional)", also=("description",)),
     ), write, "Log hours", Content("\n").join(lines))
 
 
@@ -180,7 +178,8 @@ def review_form(view: PortfolioView, account: str) -> FormSpec:
     ]
     for key, label, name in parties:
         fields.append(Field(f"{key}_confirms", label, "check", False, f"{label} confirms this record"))
-        fields.append(Field(f"{key}_name", "  name", value=clean_text(name or ""), placeholder=f"the {key}'s name"))
+        fields.append(Field(f"{key}_name", "  name", value=clean_text(name or ""), placeholder=f"the {key}'s name",
+                            also=("signed_by",) if key == "apprentice" else ()))
     fields += [
         Field("otj_hours", "OTJ hours", placeholder="hours discussed, e.g. 40"),
         Field("actions", "Actions", "area", placeholder="agreed actions, who and by when"),
@@ -204,7 +203,7 @@ def confirm_review_form(view: PortfolioView, review_id: int, name: str) -> FormS
         records.sign_review(service, review_id, v["name"])
 
     return FormSpec("Confirm a progress review", (Field("name", "Your name", value=clean_text(name),
-                                                        required=True),), write, "Confirm", intro=intro)
+                                                        also=("signed_by",)),), write, "Confirm", intro=intro)
 
 
 def employer_confirmation_form(view: PortfolioView) -> FormSpec:
@@ -228,7 +227,7 @@ def prerequisite_form(view: PortfolioView, key: str, title: str) -> FormSpec:
     def write(service: PortfolioSession, v: dict[str, Any]) -> None:
         records.record_prerequisite(service, key, achieved_on=v["date"], note=v["note"], as_of=as_of)
 
-    return FormSpec("Prerequisite achieved", (_date_field("date", "Achieved on", as_of),
+    return FormSpec("Prerequisite achieved", (_date_field("date", "Achieved on", as_of, also=("achieved_on",)),
                                               Field("note", "Note", placeholder="certificate, result (optional)")),
                     write, "Record", intro=Content.styled(clean_text(title), "bold"))
 
@@ -252,21 +251,14 @@ def grade_form(view: PortfolioView) -> FormSpec:
     as_of = view.as_of
 
     def write(service: PortfolioSession, v: dict[str, Any]) -> None:
-        kind = v["kind"] or ""
-        try:
-            values = grading.parse_grade_text(kind, v["result"])
-        except ValueError as exc:
-            raise InputError("result", str(exc)) from None
-        values["on"] = (v["date"] or as_of).isoformat()
-        if v["note"]:
-            values["note"] = v["note"]
-        records.record_grade(service, kind, values)
+        records.record_grade_text(service, v["kind"], v["result"], on=v["date"] or as_of, note=v["note"],
+                                  as_of=as_of)
 
     return FormSpec("Record a grade or marks", (
         Field("kind", "Kind", "select", kinds[0][1] if len(kinds) == 1 else "", options=kinds,
               placeholder="the standard's rule"),
-        Field("result", "Result", placeholder="as the kind says, e.g. component=epa-test grade=pass", required=True),
-        _date_field("date", "Date", as_of),
+        Field("result", "Result", placeholder="as the kind says, e.g. component=epa-test grade=pass"),
+        _date_field("date", "Date", as_of, also=("on",)),
         Field("note", "Note", placeholder="optional"),
     ), write, "Record grade", intro=_components_line(view))
 
@@ -294,5 +286,5 @@ def comment_form(view: PortfolioView, evidence: Evidence) -> FormSpec:
     def write(service: PortfolioSession, v: dict[str, Any]) -> None:
         records.add_comment(service, evidence_id, v["comment"])
 
-    return FormSpec("Comment", (Field("comment", "Comment", "area", placeholder="your comment", required=True),),
+    return FormSpec("Comment", (Field("comment", "Comment", "area", placeholder="your comment"),),
                     write, "Comment", intro=Content("\n").join(lines))

@@ -1,0 +1,124 @@
+"""Bad input in the TUI's forms: the services check it (once) and the form shows their one refusal,
+named by the form's label for the field, focuses that field and keeps what was typed; the file is
+unchanged byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.screen import Screen
+from textual.widgets import Input, Select, Static
+
+from portfolio_tui.tui.factory import build_app
+from portfolio_tui.tui.screens.evidence_form import EvidenceForm
+from portfolio_tui.tui.screens.first_run import FirstRunScreen
+from portfolio_tui.tui.screens.progress_forms import ProgressForm, prerequisite_form
+from tests.functional.tui_helpers import AS_OF, app_for, drive, make_portfolio, settle
+
+
+def refusals(screen: Screen) -> list[str]:
+    """Every refusal line the form shows now."""
+    return [str(box.render()) for box in screen.query(".field-error").results(Static) if box.has_class("-shown")]
+
+
+@drive
+async def test_the_evidence_form_shows_the_services_refusal_by_its_label(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    before = path.read_bytes()
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "a")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, EvidenceForm)
+        for field, typed, line in (
+            ("hours", "-2", "Hours: must not be negative (got -2)"),
+            ("hours", "1e999", "Hours: must be a finite number of hours"),
+            ("date", "2026-13-01", "Date: "),
+            ("title", "Red \x1b[31malert", "Title: contains control or escape characters (U+001B)"),
+            ("files", "a.pdf;\x9b2J", "Files/links: contains control or escape characters (U+009B)"),
+        ):
+            form.query_one("#title", Input).value = "Observed at the counter"
+            form.query_one("#hours", Input).value = ""
+            form.query_one("#date", Input).value = "2026-01-10"
+            form.query_one("#files", Input).value = ""
+            form.query_one(f"#{field}", Input).value = typed
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert app.screen is form, field
+            shown = refusals(form)
+            assert len(shown) == 1 and shown[0].startswith(line), (field, shown)
+            assert form.query_one(f"#{field}-error", Static).has_class("-shown")
+            assert form.focused is form.query_one(f"#{field}", Input)
+            assert form.query_one(f"#{field}", Input).value == typed  # kept as typed
+    assert path.read_bytes() == before
+
+
+@drive
+async def test_a_record_form_names_the_field_by_its_label_not_the_services_name(tmp_path: Path) -> None:
+    """The service refuses ``achieved_on`` (``--date`` on the command line); the form says "Achieved on"."""
+    path = make_portfolio(tmp_path)
+    before = path.read_bytes()
+    app = app_for(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert app.view is not None
+        form = ProgressForm(prerequisite_form(app.view, "l2-award-operational-delivery", "Level 2 Award"))
+        app.push_screen(form)
+        await settle(app, pilot)
+        form.query_one("#date", Input).value = "2026-02-01"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        error = str(form.query_one("#dialog-error", Static).render())
+        assert error == "Achieved on: 2026-02-01 is after today"
+        assert "achieved_on" not in error
+        assert form.focused is form.query_one("#date", Input)
+    assert path.read_bytes() == before
+
+
+@drive
+async def test_hours_typed_in_the_log_hours_form_are_checked_by_the_service(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    before = path.read_bytes()
+    app = app_for(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("h")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, ProgressForm)
+        for typed, line in (("lots", "Hours: 'lots' is not a number of hours"), ("", "Hours: must be more than 0"),
+                            ("25", "Hours: 25 hours in one day is more than a day holds (at most 24)")):
+            form.query_one("#hours", Input).value = typed
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert app.screen is form
+            assert str(form.query_one("#dialog-error", Static).render()) == line
+            assert form.focused is form.query_one("#hours", Input)
+    assert path.read_bytes() == before
+
+
+@drive
+async def test_first_run_refusals_are_the_services_named_by_the_forms_labels(tmp_path: Path) -> None:
+    path = tmp_path / "mine.json"
+    app = build_app(path, as_of=AS_OF, first_run=True, actor="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, FirstRunScreen)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert refusals(screen) == ["Your name: must not be empty"]
+        assert screen.focused is screen.query_one("#learner", Input)
+        screen.query_one("#learner", Input).value = "Jo Bloggs"
+        screen.query_one("#standard", Select).value = "csp-l2"
+        screen.query_one("#end", Input).value = "2025-12-01"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert refusals(screen) == ["Planned end: 2025-12-01 is before the day after the start"]
+        assert screen.focused is screen.query_one("#end", Input)
+        assert screen.query_one("#learner", Input).value == "Jo Bloggs"
+    assert not path.exists()
