@@ -124,13 +124,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     from rich.table import Table
 
+    from portfolio_tui.services.views import evidence_rows
+
     table = Table(title=text(f"Evidence: {portfolio.learner.name}"), title_justify="left")
     for column in ("id", "date", "kind", "title", "criteria", "status"):
         table.add_column(column)
-    for e in items:
-        status = "removed" if e.deleted else e.status
-        table.add_row(str(e.id), e.date.isoformat(), text(e.kind_label), text(e.title), text(", ".join(e.criteria)),
-                      status)
+    for row in evidence_rows(items):
+        table.add_row(str(row.evidence.id), row.date, text(row.kind_label), text(row.title), text(row.criteria),
+                      row.status)
     out = console()
     out.print(table)
     if not items:

@@ -2,17 +2,20 @@
 
 Each is computed here, once, from the domain objects and the roster, so the TUI and the CLI show
 the same thing and neither decides anything: who may do what (:class:`Access`), the timeline
-(:func:`timeline_document`) and a caseload's rows (``services.caseload``).
+(:func:`timeline_document`), the evidence log's rows (:class:`EvidenceRow`, :class:`LiveEvidence`)
+and a caseload's rows (``services.caseload``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from portfolio_tui.domain import roles
+from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import ReadinessReport
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.text import clean_text
@@ -51,6 +54,60 @@ class Access:
     def allowed_actions(self) -> frozenset[str]:
         """Every ``domain.roles`` action this account may do to this portfolio (footers and the palette)."""
         return frozenset(a for a in roles.ACTIONS if a != "roster.edit" and self.decide(a).allowed)
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """One piece of evidence as a log lists it (the TUI's evidence log, ``portfolio evidence list``): each
+    cell as text safe to show, its status (``removed`` once removed), and the words a filter matches."""
+
+    evidence: Evidence
+    date: str
+    title: str
+    kind: str
+    """The kind's short name (``Product``); :attr:`kind_label` is the whole label."""
+    kind_label: str
+    criteria: str
+    """Its criteria, comma-separated ("" for none)."""
+    status: str
+    haystack: str
+    """Date, title, kind, criteria, status and description in lower case: what a typed filter searches."""
+
+
+def evidence_row(evidence: Evidence) -> EvidenceRow:
+    title = clean_text(evidence.title)
+    kind_label = clean_text(evidence.kind_label)
+    kind = kind_label.split(" (")[0]
+    criteria = ", ".join(clean_text(c) for c in evidence.criteria)
+    status = "removed" if evidence.deleted else evidence.status
+    haystack = " ".join(
+        (evidence.date.isoformat(), title, kind, evidence.kind, " ".join(evidence.criteria), status,
+         clean_text(evidence.description))
+    ).lower()
+    return EvidenceRow(evidence, evidence.date.isoformat(), title, kind, kind_label, criteria, status, haystack)
+
+
+def evidence_rows(pieces: Iterable[Evidence]) -> tuple[EvidenceRow, ...]:
+    return tuple(evidence_row(e) for e in pieces)
+
+
+@dataclass(frozen=True)
+class LiveEvidence:
+    """A portfolio's live evidence as the screens look it up: newest first, by id, and by criterion."""
+
+    newest_first: tuple[Evidence, ...]
+    by_id: dict[int, Evidence]
+    by_criterion: dict[str, tuple[Evidence, ...]]
+    """Live evidence tagged to each criterion, newest first (simulated pieces included, as tagged)."""
+
+
+def live_evidence(portfolio: Portfolio) -> LiveEvidence:
+    live = sorted(portfolio.live_evidence, key=lambda e: (e.date, e.id), reverse=True)
+    by_criterion: dict[str, list[Evidence]] = {}
+    for evidence in live:
+        for criterion_id in evidence.criteria:
+            by_criterion.setdefault(criterion_id, []).append(evidence)
+    return LiveEvidence(tuple(live), {e.id: e for e in live}, {k: tuple(v) for k, v in by_criterion.items()})
 
 
 def timeline_document(path: Path, portfolio: Portfolio, report: ReadinessReport, as_of: date) -> dict[str, Any]:

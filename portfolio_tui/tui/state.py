@@ -2,7 +2,9 @@
 
 A ``PortfolioView`` is an immutable snapshot: the portfolio, its standard, the readiness report,
 the evidence rows of the log with their search text, and which evidence backs each criterion.
-Screens compare ``version`` to know whether they are showing the latest snapshot.
+Everything in it is the services' (the readiness report, ``services.views``' evidence rows and live
+evidence); this module only lays the rows out as table rows. Screens compare ``version`` to know
+whether they are showing the latest snapshot.
 """
 
 from __future__ import annotations
@@ -16,8 +18,7 @@ from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import ReadinessReport
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.standard import Standard
-from portfolio_tui.domain.text import clean_text
-from portfolio_tui.services.views import Access
+from portfolio_tui.services.views import Access, LiveEvidence, evidence_row, live_evidence
 from portfolio_tui.tui.widgets.evidence_table import TableRow
 
 STATUS_STYLES = {
@@ -52,23 +53,23 @@ class PortfolioView:
     # worker that read the file, off the UI thread): at 20,000 pieces it is a fifth of a second.
 
     @cached_property
+    def _live(self) -> LiveEvidence:
+        return live_evidence(self.portfolio)
+
+    @property
     def live(self) -> tuple[Evidence, ...]:
         """Live evidence, newest first."""
-        return tuple(sorted(self.portfolio.live_evidence, key=lambda e: (e.date, e.id), reverse=True))
+        return self._live.newest_first
 
-    @cached_property
+    @property
     def evidence_by_id(self) -> dict[int, Evidence]:
         """Live evidence by id."""
-        return {e.id: e for e in self.live}
+        return self._live.by_id
 
-    @cached_property
+    @property
     def by_criterion(self) -> dict[str, tuple[Evidence, ...]]:
         """Live evidence tagged to each criterion, newest first (simulated pieces included, as tagged)."""
-        tagged: dict[str, list[Evidence]] = {}
-        for evidence in self.live:
-            for criterion_id in evidence.criteria:
-                tagged.setdefault(criterion_id, []).append(evidence)
-        return {k: tuple(v) for k, v in tagged.items()}
+        return self._live.by_criterion
 
     @cached_property
     def log(self) -> tuple[LogEntry, ...]:
@@ -83,19 +84,14 @@ class PortfolioView:
 
 
 def log_entry(evidence: Evidence) -> LogEntry:
-    title = clean_text(evidence.title)
-    kind = clean_text(evidence.kind_label.split(" (")[0])
-    criteria = ", ".join(clean_text(c) for c in evidence.criteria) or "-"
-    row = TableRow(
+    """The service's row for the piece, laid out as the log's table row."""
+    row = evidence_row(evidence)
+    table_row = TableRow(
         key=evidence.id,
-        cells=(evidence.date.isoformat(), title, kind, criteria, evidence.status),
-        styles=("", "", "evidence-table--muted", "", STATUS_STYLES.get(evidence.status, "")),
+        cells=(row.date, row.title, row.kind, row.criteria or "-", row.status),
+        styles=("", "", "evidence-table--muted", "", STATUS_STYLES.get(row.status, "")),
     )
-    haystack = " ".join(
-        (evidence.date.isoformat(), title, kind, evidence.kind, " ".join(evidence.criteria), evidence.status,
-         clean_text(evidence.description))
-    ).lower()
-    return LogEntry(evidence, row, haystack)
+    return LogEntry(evidence, table_row, row.haystack)
 
 
 def file_stamp(path: Path) -> tuple[int, ...]:
