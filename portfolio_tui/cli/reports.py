@@ -17,6 +17,7 @@ from pathlib import Path
 
 from portfolio_tui.cli.errors import CliError
 from portfolio_tui.cli.refusals import refusals
+from portfolio_tui.domain.text import clean_text, utf8
 
 FORMATS = ("html", "pdf", "md")
 
@@ -62,10 +63,10 @@ def _render(report, fmt: str) -> bytes:
     if fmt == "md":
         from portfolio_tui.cli import report_md
 
-        return report_md.render(report).encode("utf-8")
+        return utf8(report_md.render(report))
     from portfolio_tui.cli import report_html
 
-    return report_html.render(report).encode("utf-8")
+    return utf8(report_html.render(report))
 
 
 def write_file(path: Path, data: bytes) -> None:
@@ -101,7 +102,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0
     out = args.output or Path(f"{args.path.stem}.{fmt}")
     write_file(out, data)
-    print(f"wrote {out} ({report.learner}: {len(report.criteria)} criteria, {report.rag})")
+    print(f"wrote {out} ({clean_text(report.learner)}: {len(report.criteria)} criteria, {report.rag})")
     return 0
 
 
@@ -128,11 +129,11 @@ def _caseload_report(args: argparse.Namespace) -> int:
                 packs.append((row, report_model.for_portfolio(row.path, args.as_of)))
     for row, report in packs:
         name = f"{row.path.stem}.html"
-        write_file(out / name, report_html.render(report).encode("utf-8"))
+        write_file(out / name, utf8(report_html.render(report)))
         links[str(row.path)] = name
     generated = packs[0][1].generated_at if packs else ""
     page = report_html.render_caseload(rows, links, generated, f"Caseload: {folder.resolve().name}")
-    write_file(out / "index.html", page.encode("utf-8"))
+    write_file(out / "index.html", utf8(page))
     print(f"wrote {out / 'index.html'} and {len(packs)} learner pack(s)")
     return 0 if all(r.readable for r in rows) else 2
 

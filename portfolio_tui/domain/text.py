@@ -49,6 +49,18 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
     )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8(text: str) -> bytes:
+    """``text`` as UTF-8 for a file the app writes (a report, an export's pages): a lone surrogate from a
+    hand-edited portfolio becomes U+FFFD rather than stopping the write."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
 def _json_escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     if code <= 0xFFFF:

@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from portfolio_tui.domain import attachments
+from portfolio_tui.domain.text import utf8
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.report import KIND_FOLDERS, OTHER_FOLDER, CriterionEntry, EvidenceLine, Report
 from portfolio_tui.store import file_store, persistence
@@ -111,9 +112,9 @@ def export(path: Path, target: Path, report: Report, index_html: str, pages: dic
         zf.writestr(path.name, data)
         for digest in digests:
             zf.write(store / digest[:2] / digest, _blob_member(path.stem, digest))
-        zf.writestr(INDEX, index_html)
+        zf.writestr(INDEX, utf8(index_html))
         for name, page in pages.items():
-            zf.writestr(name, page)
+            zf.writestr(name, utf8(page))
     return ExportSummary(target, len(digests), len(pages))
 
 

@@ -147,7 +147,7 @@ def evidence_kind(value: object, field: str = "kind") -> str:
     """One of :data:`EVIDENCE_KINDS` by key or label, in any case (``"witness testimony"`` works)."""
     if not isinstance(value, str) or not value.strip():
         raise InputError(field, f"is required (one of {', '.join(EVIDENCE_KINDS)})")
-    kind = _KIND_NAMES.get(_normalised_kind(value))
+    kind = _KIND_NAMES.get(_normalised_kind(text(field, value)))
     if kind is None:
         raise InputError(field, f"unknown kind {shown(value)} (expected one of {', '.join(EVIDENCE_KINDS)})")
     return kind
@@ -164,7 +164,7 @@ def criteria(field: str, values: Iterable[str] | str, standard: Standard) -> tup
         if not isinstance(value, str):
             raise InputError(field, "expected criterion ids as text")
         for part in value.split(","):
-            part = part.strip()
+            part = text(field, part)
             if not part:
                 continue
             cid = part if part in known else by_folded.get(part.casefold())

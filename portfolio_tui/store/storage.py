@@ -30,7 +30,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from contextlib import suppress
 from itertools import islice
 from pathlib import Path
@@ -40,7 +40,7 @@ import orjson
 from tinydb.storages import Storage
 
 from portfolio_tui.store import migrations, verified
-from portfolio_tui.store.errors import WriteFailed
+from portfolio_tui.store.errors import BreaksSchema, WriteFailed
 from portfolio_tui.store.persistence import write_atomically
 from portfolio_tui.store.reading import HEAD_LIMIT, Document, Snapshot, head_of, read_snapshot, stat_key
 
@@ -102,6 +102,9 @@ class AtomicJSONStorage(Storage):
             data = render(doc, fragments, dirty, lazy)
         except (ValueError, TypeError) as exc:
             self.forget()
+            where = lone_surrogate(doc)
+            if where:  # put there by hand: the file breaks the schema, and the change is refused as for any such file
+                raise BreaksSchema(self.path, [(where, "text that is not valid Unicode (a lone surrogate)")]) from None
             raise WriteFailed(self.path, f"a record cannot be saved as JSON ({exc})") from None
         try:
             st = write_atomically(self.path, data)
@@ -249,6 +252,24 @@ def remove_stale_temp_files(path: Path) -> None:
             if pattern.match(entry.name):
                 with suppress(OSError):
                     os.unlink(entry.path)
+
+
+def lone_surrogate(value: Any, where: str = "$") -> str:
+    """Where in ``value`` a string holds a lone surrogate (``$.learner.1.name``), or ""; looked for only
+    once a save has failed, so reading never pays for it."""
+    if isinstance(value, str):
+        return where if any("\ud800" <= ch <= "\udfff" for ch in value) else ""
+    if isinstance(value, Mapping):
+        items: Iterable[tuple[Any, Any]] = value.items()
+    elif isinstance(value, (list, tuple)):
+        items = enumerate(value)
+    else:
+        return ""
+    for key, item in items:
+        found = lone_surrogate(key, where) or lone_surrogate(item, f"{where}.{key}")
+        if found:
+            return found
+    return ""
 
 
 def describe(exc: OSError) -> str:

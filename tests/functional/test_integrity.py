@@ -183,3 +183,23 @@ def test_a_milestone_mark_is_undone_by_an_appended_record(tmp_path: Path, capsys
     assert run(["verify", path], capsys)[0] == 0
     code, _, err = run(["milestone", "done", path, "plan-review", "--date", "2025-06-12"], capsys)
     assert code == 0, err
+
+
+def test_a_lone_surrogate_in_a_hand_edited_file_never_ends_in_a_traceback(tmp_path: Path, capsys) -> None:
+    """verify, report and export read it (verify calls the record changed outside the app); a change to the
+    file is refused in one line, exit 2, naming where, and the file is unchanged byte for byte."""
+    path = new_portfolio(tmp_path, evidence=1)
+    _hand_edit(path, '"Minutes of team meeting 1"', json.dumps(HOSTILE_TITLE))
+    before = path.read_bytes()
+    code, out, _ = run(["verify", path], capsys)
+    assert code == 1 and "evidence 1: is not as audit" in out and "changed outside the app" in out
+    for argv in (["report", path, "-o", tmp_path / "pack.html"], ["report", path, "--format", "md", "-o", "-"],
+                 ["export", path, "-o", tmp_path / "out.zip"]):
+        code, out, err = run(argv, capsys)
+        assert code == 0 and err == "", argv
+        out.encode("utf-8")
+    assert "\ufffd" in (tmp_path / "pack.html").read_text(encoding="utf-8")
+    code, out, err = run(["evidence", "edit", path, "1", "--hours", "2"], capsys)
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert "$.evidence.1.title: text that is not valid Unicode (a lone surrogate)" in err
+    assert path.read_bytes() == before

@@ -150,3 +150,12 @@ def test_messages_quote_user_values_safely() -> None:
     with pytest.raises(InputError) as caught:
         check.evidence_kind("\x1b[2Jselfie")
     assert "\x1b" not in str(caught.value)
+
+
+@given(controls)
+def test_a_kind_or_criterion_holding_a_control_character_is_refused_as_such(bad: str) -> None:
+    """Not "unknown kind ''" or "'K1' is not a criterion; did you mean K1?" (the character removed for the
+    message): the message says what is wrong with what was typed."""
+    for call in (lambda: check.evidence_kind(f"prod{bad}uct"), lambda: check.criteria("criteria", f"{bad}K1", ODO)):
+        with pytest.raises(InputError, match="control or escape characters"):
+            call()
