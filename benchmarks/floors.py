@@ -20,6 +20,8 @@ from pathlib import Path
 
 import orjson
 
+from portfolio_tui.store.persistence import write_all
+
 
 def median_ms(fn: Callable[[], object], runs: int) -> float:
     """The median wall time of ``fn`` in milliseconds over ``runs`` runs."""
@@ -49,9 +51,7 @@ def save_floor(doc: object, folder: Path) -> None:
     path = folder / ".save-floor.tmp"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        write_all(fd, data)  # the store's own write loop: the floor differs from a save only by what a save adds
         os.fsync(fd)
     finally:
         os.close(fd)

@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -256,7 +255,7 @@ def _require_roster_signer(folder: Path, actor: str) -> None:
     if not is_managed(folder):
         return
     anchors = _anchors(roster_path(folder))
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = persistence.utc_now()
     if not anchors.may_sign_rosters(actor, keys.own_signer().public, now):
         who = tuple(dict.fromkeys(a.account for a in anchors.anchors if a.role and a.valid_at(now)))
         raise NotAllowed(roles.Decision(

@@ -71,17 +71,17 @@ class NotEnrolled(StoreError):
 def _require_enrolled(folder: Path) -> None:
     if not roster_io.is_managed(folder):
         return
-    from datetime import UTC, datetime
 
     from portfolio_tui.domain.signatures import fingerprint
     from portfolio_tui.store import keys, trust
+    from portfolio_tui.store.persistence import utc_now
 
     try:
         anchors = trust.load_anchors()
     except trust.TrustError as exc:
         raise UntrustedRoster(f"{exc} (nothing was changed)") from None
     me, key = identity.current_user(), keys.own_signer().public
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = utc_now()
     if anchors.problem(me, key, now):
         raise NotEnrolled(
             f"your signing key ({fingerprint(key)}) is not enrolled for {me} in {trust.trust_path()}, so nothing "

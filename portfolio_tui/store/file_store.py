@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from portfolio_tui import sharing
 from portfolio_tui.store import persistence
 
 LIMIT_ENV = "PORTFOLIO_TUI_FILE_LIMIT_MB"
@@ -68,25 +66,14 @@ def keep(portfolio: Path, source: Path) -> str:
     target = blob_path(portfolio, digest)
     if target.is_file() and digest_of(target) == digest:
         return digest
-    folder = target.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{digest[:12]}.", suffix=".tmp")
-    try:
-        sharing.prepare_new_file(fd, portfolio.parent)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with persistence.writing_atomically(target, cohort=portfolio.parent) as out, source.open("rb") as handle:
         sha = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out, source.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                sha.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        if sha.hexdigest() != digest:
+        while chunk := handle.read(_CHUNK):
+            sha.update(chunk)
+            out.write(chunk)
+        if sha.hexdigest() != digest:  # raised in the body: the half-made copy is removed, nothing is kept
             raise OSError(f"{source} changed while it was being copied; add it again")
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    persistence.fsync_folder(folder)
     return digest
 
 

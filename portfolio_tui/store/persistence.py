@@ -37,7 +37,7 @@ def utc_now() -> str:
 
 @contextmanager
 def writing_atomically(
-    path: Path, mode: int | None = None, *, public: bool = False, as_new: bool = False
+    path: Path, mode: int | None = None, *, public: bool = False, as_new: bool = False, cohort: Path | None = None
 ) -> Iterator[BinaryIO]:
     """Write ``path`` through the yielded binary file; it replaces ``path`` only when the body ends well.
 
@@ -45,10 +45,11 @@ def writing_atomically(
     OS allows. A new file gets :func:`sharing.prepare_new_file`'s mode and the folder's group, or
     ``mode`` (less access for others) when given. A ``public`` file (the allowed signers: public
     keys) gets exactly ``mode``. A file written ``as_new`` (the roster, whose owner must be its last
-    writer) gets a new file's mode and group whatever it replaces. On any failure the temp file is
-    removed and ``path`` is as it was.
+    writer) gets a new file's mode and group whatever it replaces. A new file below the folder it belongs
+    to (a kept attachment in ``name.files/ab/``) takes its mode from ``cohort``, that folder. On any
+    failure (the body raising, too) the temp file is removed and ``path`` is as it was.
     """
-    with _temp_beside(path, mode, public, as_new) as fd, os.fdopen(fd, "wb", closefd=False) as handle:
+    with _temp_beside(path, mode, public, as_new, cohort) as fd, os.fdopen(fd, "wb", closefd=False) as handle:
         yield handle
 
 
@@ -58,10 +59,15 @@ def write_atomically(path: Path, data: bytes | list[bytes], mode: int | None = N
     :func:`writing_atomically` does; returns the new file's ``stat``."""
     with _temp_beside(path, mode, public, as_new) as fd:
         for chunk in [data] if isinstance(data, bytes) else data:
-            view = memoryview(chunk)
-            while view:
-                view = view[os.write(fd, view):]
+            write_all(fd, chunk)
     return os.stat(path)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte of ``data`` to ``fd`` (``os.write`` may write fewer than it is given)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def write_new(path: Path, data: bytes, *, cohort: Path | None = None, mode: int | None = None) -> None:
@@ -78,9 +84,7 @@ def write_new(path: Path, data: bytes, *, cohort: Path | None = None, mode: int 
                 sharing.prepare_new_file(fd, cohort or path.parent)
             else:
                 _chmod(fd, str(path), mode)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            write_all(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -110,7 +114,7 @@ def link_target(path: Path) -> Path:
 
 
 @contextmanager
-def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool) -> Iterator[int]:
+def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool, cohort: Path | None = None) -> Iterator[int]:
     """A temp file in the folder of ``path`` (or of the file it links to), open as the yielded fd;
     fsynced and renamed over that file after."""
     path = link_target(path)
@@ -125,7 +129,7 @@ def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool) -> It
             if public and mode is not None:
                 _chmod(fd, temp, mode)
             else:
-                _copy_permissions(fd, temp, existing, mode)
+                _copy_permissions(fd, temp, existing, mode, cohort)
             yield fd
             os.fsync(fd)
         finally:
@@ -138,9 +142,11 @@ def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool) -> It
     fsync_folder(folder)
 
 
-def _copy_permissions(fd: int, temp: str, existing: os.stat_result | None, mode: int | None) -> None:
+def _copy_permissions(
+    fd: int, temp: str, existing: os.stat_result | None, mode: int | None, cohort: Path | None = None
+) -> None:
     if existing is None:
-        sharing.prepare_new_file(fd, Path(temp).parent)
+        sharing.prepare_new_file(fd, cohort or Path(temp).parent)
         if mode is not None:
             _chmod(fd, temp, mode & ~WORLD_BITS)
         return
