@@ -12,11 +12,11 @@ raise a grade; they do not gate the EPA).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from portfolio_tui.domain.evidence import ACCEPT, Evidence
-from portfolio_tui.domain.standard import Standard
+from portfolio_tui.domain.standard import Group, Standard
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,26 @@ def _summarise(standard: Standard, cov: dict[str, CriterionCoverage], ids: Itera
 def summary(standard: Standard, cov: dict[str, CriterionCoverage]) -> CoverageSummary:
     """Counts over the criteria required for gateway."""
     return _summarise(standard, cov, cov)
+
+
+@dataclass(frozen=True)
+class GroupCounts:
+    """One group's criteria fully covered: those required for gateway, counted as the dashboard and the
+    gateway count them, and the distinction criteria apart."""
+
+    covered: int
+    required: int
+    distinction_covered: int
+    distinction: int
+
+
+def group_counts(group: Group, states: Mapping[str, str]) -> GroupCounts:
+    """``states``: ``full``, ``partial`` or ``none`` per criterion id (the readiness report's)."""
+    criteria = list(group.all_criteria())
+    required = [c.id for c in criteria if c.required_for_gateway]
+    distinction = [c.id for c in criteria if c.band == "distinction"]
+    return GroupCounts(sum(states.get(i) == "full" for i in required), len(required),
+                       sum(states.get(i) == "full" for i in distinction), len(distinction))
 
 
 def group_summaries(standard: Standard, cov: dict[str, CriterionCoverage]) -> list[GroupCoverage]:

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
+from portfolio_tui.domain import coverage
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.standard import Criterion, Group
 from portfolio_tui.domain.text import clean_text
@@ -271,14 +272,11 @@ def band_mark(criterion: Criterion) -> str:
 
 
 def group_counts(group: Group, states: dict[str, str]) -> str:
-    """``  7/8 covered · distinction 1/3``: the criteria required for gateway, counted as the dashboard
-    and the gateway count them, and the distinction criteria apart."""
-    criteria = list(group.all_criteria())
-    required = [c.id for c in criteria if c.required_for_gateway]
-    distinction = [c.id for c in criteria if c.band == "distinction"]
+    """``  7/8 covered · distinction 1/3``: ``domain.coverage``'s counts, in words."""
+    counts = coverage.group_counts(group, states)
     parts = []
-    if required:
-        parts.append(f"{sum(states.get(i) == 'full' for i in required)}/{len(required)} covered")
-    if distinction:
-        parts.append(f"distinction {sum(states.get(i) == 'full' for i in distinction)}/{len(distinction)}")
+    if counts.required:
+        parts.append(f"{counts.covered}/{counts.required} covered")
+    if counts.distinction:
+        parts.append(f"distinction {counts.distinction_covered}/{counts.distinction}")
     return "  " + " · ".join(parts) if parts else ""
