@@ -21,6 +21,7 @@ import io
 import json
 import re
 import shutil
+import stat
 import tempfile
 import zipfile
 import zlib
@@ -163,9 +164,12 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) 
 
 def _open_zip(source: Path) -> zipfile.ZipFile:
     try:
-        size = source.stat().st_size
+        info = source.stat()
     except OSError as exc:
         raise InputError(FIELD, f"{source}: cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(info.st_mode):  # a device or a pipe would be read for ever
+        raise _bad(f"{source} is not a portfolio export (not a regular file)")
+    size = info.st_size
     if size > limit_bytes():
         raise _bad(f"{source} is {size} bytes, over the import limit of {limit_bytes()} ({LIMIT_ENV})")
     try:

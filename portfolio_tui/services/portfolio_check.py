@@ -19,7 +19,7 @@ from portfolio_tui.domain.progress import OtjEntry
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.store import migrations
 from portfolio_tui.store.errors import CorruptFile, NewerVersion
-from portfolio_tui.store.reading import parse_document
+from portfolio_tui.store.reading import parse_document, read_regular
 from portfolio_tui.store.records import check_document, check_record, from_record
 
 EXTRA_CHECKLIST_KEYS = ("employer-confirmation",)
@@ -40,7 +40,7 @@ def check_file(path: str | Path, as_of: date | None = None) -> FileCheck:
     path = Path(path)
     result = FileCheck()
     try:
-        data = path.read_bytes()
+        _, data = read_regular(path)
     except OSError as exc:
         result.problems.append(("$", f"cannot read the file: {exc.strerror or exc}"))
         return result

@@ -25,6 +25,7 @@ from portfolio_tui.services import signature_check
 from portfolio_tui.services.errors import ServiceError
 from portfolio_tui.store import file_store, receipts
 from portfolio_tui.store.files import portfolio_files
+from portfolio_tui.store.reading import read_regular
 
 UNREADABLE = "unreadable"
 ROSTER = "roster"
@@ -101,7 +102,7 @@ def verify_file(path: Path, anchors: Anchors | None = None, *, roster_reported: 
     if path.name == roster_io.ROSTER_FILE:
         return _verify_roster(path, anchors)
     try:
-        document = loads_strict(path.read_text(encoding="utf-8"))
+        document = loads_strict(read_regular(path)[1].decode("utf-8"))
     except (OSError, UnicodeDecodeError, JsonFileError) as exc:
         return FileReport(path, [Break(str(path.name), UNREADABLE, _why(exc))])
     if not isinstance(document, Mapping):

@@ -13,9 +13,11 @@ through :func:`read_snapshot` too, so both refuse a broken file in the same word
 from __future__ import annotations
 
 import codecs
+import errno
 import gc
 import os
 import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -126,6 +128,20 @@ class Snapshot:
         self.last_lazy[name] = max(int(key), self.last_lazy.get(name) or 0)
 
 
+def refuse_special(path: Path) -> None:
+    """``OSError`` for a device or a pipe: it would be read for ever (``/dev/zero``) or block the open (a FIFO)."""
+    if not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):
+        raise OSError(errno.EINVAL, "not a regular file (a device or a pipe?), so not a portfolio file")
+
+
+def read_regular(path: Path) -> tuple[os.stat_result, bytes]:
+    """The stat and the bytes of the file at ``path``. A device or a pipe is refused (``OSError`` saying so)
+    before it is opened: it would be read for ever (``/dev/zero``) or block the open (a FIFO)."""
+    refuse_special(path)
+    with open(path, "rb") as handle:
+        return os.fstat(handle.fileno()), handle.read()
+
+
 def parse_fragment(fragment: bytes) -> Any:
     """The record on one line of the file (``"<id>":{...}``), as checked when the file was read."""
     return loads(fragment[fragment.index(b'":') + 2:])
@@ -140,6 +156,7 @@ def read_snapshot(path: Path, *, noted: bool = False, build: bool = False) -> Sn
     (for a reader that wants them all at once: :func:`read_portfolio`).
     """
     try:
+        refuse_special(path)
         with open(path, "rb") as handle:
             key = stat_key(os.fstat(handle.fileno()))
             data = handle.read()

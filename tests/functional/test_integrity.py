@@ -203,3 +203,23 @@ def test_a_lone_surrogate_in_a_hand_edited_file_never_ends_in_a_traceback(tmp_pa
     assert (code, out) == (2, "") and err.count("\n") == 1
     assert "$.evidence.1.title: text that is not valid Unicode (a lone surrogate)" in err
     assert path.read_bytes() == before
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="FIFOs are POSIX")
+@pytest.mark.parametrize("argv", [["evidence", "list"], ["timeline"], ["validate"], ["verify"],
+                                  ["evidence", "add", "--title", "x", "--date", "2025-04-01", "--kind", "product",
+                                   "--criteria", "K1"]], ids=lambda a: " ".join(a[:2]))
+def test_a_device_or_a_pipe_given_as_the_portfolio_is_refused_not_read_for_ever(
+    tmp_path: Path, capsys, argv: list[str]
+) -> None:
+    """``/dev/zero`` would be read until memory ran out; opening a FIFO would wait for a writer for ever."""
+    import os
+
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        code, out, err = run([*argv[:2], path, *argv[2:]] if argv[0] == "evidence" else [*argv, path], capsys)
+        assert code in (1, 2) and err.count("\n") == 1, (argv, path, err)
+        assert "not a regular file" in err + out or "no such file" in err, (argv, path, err)
+    code, _, err = run(["import", Path("/dev/zero"), tmp_path / "dest"], capsys)
+    assert code == 2 and "not a regular file" in err and not (tmp_path / "dest").exists()
