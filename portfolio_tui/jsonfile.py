@@ -85,7 +85,7 @@ def loads_checked(text: str) -> Any:
         raise JsonFileError(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except JsonFileError:
         raise
-    except ValueError as exc:  # a number too long to convert (Python's 4300-digit limit)
-        raise JsonFileError(f"not valid JSON: {exc}") from None
+    except ValueError:  # a number too long to convert (Python's 4300-digit limit): no advice about Python
+        raise JsonFileError("not valid JSON: a number with thousands of digits, longer than any record holds") from None
     except RecursionError:
         raise JsonFileError("not valid JSON: nested too deeply") from None
