@@ -122,3 +122,28 @@ async def test_first_run_refusals_are_the_services_named_by_the_forms_labels(tmp
         assert screen.focused is screen.query_one("#end", Input)
         assert screen.query_one("#learner", Input).value == "Jo Bloggs"
     assert not path.exists()
+
+
+@drive
+async def test_a_refusal_after_a_key_press_is_one_notice_naming_the_field_as_the_tui_does(tmp_path: Path) -> None:
+    """Marking a milestone done before its window opens: the service refuses ``date`` (``--date`` on the
+    command line); the notice says "Date", and nothing is written."""
+    from textual.widgets import DataTable
+
+    path = make_portfolio(tmp_path)
+    before = path.read_bytes()
+    app = app_for(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert app.view is not None
+        early = next(m for m in app.view.report.milestones if m.key == "completion-window")  # opens 2026-03-30
+        await pilot.press("4")
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index(f"m:{early.key}"))
+        seen = len(app._notifications)
+        await pilot.press("m")
+        await settle(app, pilot)
+        said = [n.message for n in list(app._notifications)[seen:]]
+        assert len(said) == 1 and said[0].startswith("Date: ") and "cannot be done before 2026-03-30" in said[0], said
+    assert path.read_bytes() == before
