@@ -11,7 +11,7 @@ from portfolio_tui.tui.screens.evidence_form import EvidenceForm
 from portfolio_tui.tui.screens.evidence_log import EvidenceLogScreen
 from portfolio_tui.tui.screens.forms import ConfirmDialog
 from portfolio_tui.tui.widgets.evidence_table import EvidenceTable
-from tests.functional.tui_helpers import AS_OF, app_for, drive, make_portfolio, settle
+from tests.functional.tui_helpers import AS_OF, app_for, drive, evidence_form, make_portfolio, settle
 
 
 async def _type(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -24,10 +24,7 @@ async def test_add_evidence_with_criteria_from_the_form(tmp_path: Path) -> None:
     app = app_for(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("2", "a")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, EvidenceForm)
+        form = await evidence_form(app, pilot, "a")
         await _type(pilot, "Shadowed the duty manager")
         form.query_one("#date", Input).value = "3/1/2026"
         form.query_one("#criteria-search", Input).focus()
@@ -57,10 +54,7 @@ async def test_typing_in_the_criteria_list_searches_and_up_from_its_top_returns(
     app = app_for(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("2", "a")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, EvidenceForm)
+        form = await evidence_form(app, pilot, "a")
         await _type(pilot, "Shadowed the duty manager")
         search = form.query_one("#criteria-search", Input)
         search.focus()
@@ -105,9 +99,7 @@ async def test_an_invalid_date_is_refused_on_the_field(tmp_path: Path) -> None:
     app = app_for(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("2", "a")
-        await settle(app, pilot)
-        form = app.screen
+        form = await evidence_form(app, pilot, "a")
         await _type(pilot, "Observation at the counter")
         form.query_one("#date", Input).value = "31/02/2026"
         await pilot.press("ctrl+s")
@@ -132,10 +124,8 @@ async def test_a_conflicting_edit_is_shown_and_nothing_typed_is_lost(tmp_path: P
     app = app_for(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("2", "e")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, EvidenceForm) and form.evidence is not None
+        form = await evidence_form(app, pilot, "e")
+        assert form.evidence is not None
         evidence_id = form.evidence.id
         # Another process changes the same evidence while the form is open.
         PortfolioService(path, actor="someone-else").edit_evidence(evidence_id, title="Changed elsewhere", as_of=AS_OF)
@@ -164,10 +154,8 @@ async def test_saving_over_a_conflict_writes_only_the_fields_this_user_changed(t
     app = app_for(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("2", "e")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, EvidenceForm) and form.evidence is not None
+        form = await evidence_form(app, pilot, "e")
+        assert form.evidence is not None
         evidence_id = form.evidence.id
         PortfolioService(path, actor="tutor2").edit_evidence(evidence_id, description="Their new account of it",
                                                             kind="observation", as_of=AS_OF)

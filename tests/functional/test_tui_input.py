@@ -10,10 +10,9 @@ from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 
 from portfolio_tui.tui.factory import build_app
-from portfolio_tui.tui.screens.evidence_form import EvidenceForm
 from portfolio_tui.tui.screens.first_run import FirstRunScreen
 from portfolio_tui.tui.screens.progress_forms import ProgressForm, prerequisite_form
-from tests.functional.tui_helpers import AS_OF, app_for, drive, make_portfolio, settle
+from tests.functional.tui_helpers import AS_OF, app_for, drive, evidence_form, make_portfolio, settle
 
 
 def refusals(screen: Screen) -> list[str]:
@@ -28,10 +27,7 @@ async def test_the_evidence_form_shows_the_services_refusal_by_its_label(tmp_pat
     app = app_for(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("2", "a")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, EvidenceForm)
+        form = await evidence_form(app, pilot, "a")
         for field, typed, line in (
             ("hours", "-2", "Hours: must not be negative (got -2)"),
             ("hours", "1e999", "Hours: must be a finite number of hours"),

@@ -16,12 +16,11 @@ from portfolio_tui.services.signoffs import sign_off
 from portfolio_tui.tui.factory import build_app, build_caseload
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
 from portfolio_tui.tui.screens.decisions import ReasonDialog
-from portfolio_tui.tui.screens.evidence_form import EvidenceForm
 from portfolio_tui.tui.screens.first_run import FirstRunScreen
 from portfolio_tui.tui.screens.gateway import GatewayScreen
 from portfolio_tui.tui.screens.timeline import TimelineScreen
 from tests.functional.test_tui_caseload import _notes, make_cohort
-from tests.functional.tui_helpers import AS_OF, app_for, drive, make_portfolio, settle
+from tests.functional.tui_helpers import AS_OF, app_for, drive, evidence_form, make_portfolio, settle
 
 
 def _live_objects() -> tuple[int, int]:
@@ -73,10 +72,7 @@ async def test_an_unexpected_error_in_a_save_is_shown_and_the_form_and_app_stay(
     app = app_for(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("2", "e")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, EvidenceForm)
+        form = await evidence_form(app, pilot, "e")
 
         def broken(*args: object, **kwargs: object) -> None:
             raise RuntimeError("a bug nobody foresaw")
@@ -119,10 +115,7 @@ async def test_a_file_that_breaks_the_schema_opens_read_only_with_a_warning(tmp_
         assert isinstance(app.screen, DashboardScreen)
         warnings = [n for n in notes if "read-only" in n]
         assert len(warnings) == 1 and "unknown evidence kind 'essay'" in warnings[0]
-        await pilot.press("2", "e")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, EvidenceForm)
+        form = await evidence_form(app, pilot, "e")
         form.query_one("#title", Input).value = "Changed"
         await pilot.press("ctrl+s")
         await settle(app, pilot)

@@ -15,6 +15,7 @@ from textual.worker import WorkerCancelled, WorkerState
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.tui.app import PortfolioApp
 from portfolio_tui.tui.factory import build_app
+from portfolio_tui.tui.screens.evidence_form import EvidenceForm
 
 AS_OF = date(2026, 1, 15)
 ACTOR = "tester"
@@ -79,6 +80,15 @@ async def settle(app: PortfolioApp, pilot) -> None:  # type: ignore[no-untyped-d
                 pass
         await pilot.pause()
     await pilot.pause()
+
+
+async def evidence_form(app: PortfolioApp, pilot, key: str = "a") -> EvidenceForm:  # type: ignore[no-untyped-def]
+    """From the dashboard: the evidence log (2), then ``key`` (a adds, e edits the highlighted piece); the form."""
+    await pilot.press("2", key)
+    await settle(app, pilot)
+    form = app.screen
+    assert isinstance(form, EvidenceForm), form
+    return form
 
 
 def drive(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
