@@ -250,7 +250,7 @@ def _require_editor(folder: Path, current: Roster, actor: str, writer: str) -> N
 
 def _require_roster_signer(folder: Path, actor: str) -> None:
     """In a managed folder only a key enrolled as tutor or admin may start a roster (it would be refused)."""
-    from portfolio_tui.store import keys, trust
+    from portfolio_tui.store import keys, persistence, trust
 
     if not is_managed(folder):
         return
