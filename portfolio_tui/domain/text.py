@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _ALLOWED_CONTROLS = {"\n", "\t"}
 _JOINERS = {"\u200d", "\u200c"}
@@ -59,6 +60,24 @@ def utf8(text: str) -> bytes:
         return text.encode("utf-8")
     except UnicodeEncodeError:
         return _SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
+_QUICK_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f]|" + _ESCAPED.pattern)
+"""Matches at least every character :func:`unsafe_characters` names in multiline text (and a few joiners it
+allows): a whole column of texts is searched at once, in C."""
+
+
+def texts_are_safe(texts: Iterable[str]) -> bool:
+    """Does no text in ``texts`` hold a character :func:`unsafe_characters` names (newlines and tabs allowed)?
+
+    A hand-edited file can hold what no form or option lets through (a lone surrogate, a CSI, a bidi
+    override): reading checks every text field with this, so such a file is read-only, as for any other
+    schema break, instead of being rewritten with it or failing at the encoder when saved.
+    """
+    texts = list(texts)
+    if not _QUICK_UNSAFE.search("\n".join(texts)):
+        return True
+    return not any(unsafe_characters(t, multiline=True) for t in texts if _QUICK_UNSAFE.search(t))
 
 
 def _json_escape(match: re.Match[str]) -> str:

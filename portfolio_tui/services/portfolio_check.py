@@ -17,7 +17,7 @@ from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.progress import OtjEntry
 from portfolio_tui.domain.standard import Standard
-from portfolio_tui.store import migrations
+from portfolio_tui.store import constraints, migrations
 from portfolio_tui.store.errors import CorruptFile, NewerVersion
 from portfolio_tui.store.reading import parse_document, read_regular
 from portfolio_tui.store.records import check_document, check_record, from_record
@@ -60,6 +60,7 @@ def check_file(path: str | Path, as_of: date | None = None) -> FileCheck:
     problems = [(_dotted(p), m) for p, m in catalog.schema_problems(doc, "portfolio.schema.json")]
     flagged = {p for p, _ in problems}
     problems.extend(p for p in check_document(doc) if p[0] not in flagged)
+    problems.extend(constraints.unsafe_text(doc))
     problems.extend(_against_standard(doc, as_of or date.today()))
     result.problems = _dedupe(problems)
     return result

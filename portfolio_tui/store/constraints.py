@@ -15,8 +15,8 @@ from typing import Any
 from portfolio_tui.domain.evidence import ACCEPT, EVIDENCE_KINDS, REFER, REOPEN
 from portfolio_tui.domain.learner import REVIEW_CADENCES
 from portfolio_tui.domain.progress import OTJ_CATEGORIES
-from portfolio_tui.domain.text import clean_text
-from portfolio_tui.store.records import TABLES
+from portfolio_tui.domain.text import clean_text, texts_are_safe, unsafe_characters
+from portfolio_tui.store.records import RECORD_TABLES, TABLES
 
 Problem = tuple[str, str]
 
@@ -55,6 +55,35 @@ def _criteria(table: str, records: dict[str, Any], known: Collection[str]) -> It
             yield f"$.{table}.{rid}.criteria", f"unknown criterion {_quoted(unknown[0])} for this standard"
 
 
+def _texts(record: dict[str, Any]) -> Iterable[tuple[str, str]]:
+    """(path below the record, text) for every text in a record, its lists and its judgements."""
+    for key, value in record.items():
+        if type(value) is str:
+            yield key, value
+        elif type(value) is list:
+            for i, item in enumerate(value):
+                if type(item) is str:
+                    yield f"{key}[{i}]", item
+                elif type(item) is dict:
+                    yield from ((f"{key}[{i}].{k}", v) for k, v in item.items() if type(v) is str)
+
+
+def _unsafe_text(table: str, records: dict[str, Any]) -> Iterable[Problem]:
+    """Text no form or option lets through (a lone surrogate, a CSI, a bidi override), put there by hand:
+    saved again it would either fail at the encoder or be kept as if a person had typed it."""
+    if texts_are_safe(text for record in records.values() for _, text in _texts(record)):
+        return
+    for rid, record in records.items():
+        for where, text in _texts(record):
+            if bad := unsafe_characters(text, multiline=True):
+                yield f"$.{table}.{rid}.{where}", f"holds characters no one may type ({', '.join(dict.fromkeys(bad))})"
+
+
+def unsafe_text(doc: dict[str, dict[str, Any]]) -> list[Problem]:
+    """Every text in the learner and the record tables that holds a character no one may type."""
+    return [problem for table in ("learner", *RECORD_TABLES) for problem in _unsafe_text(table, doc.get(table, {}))]
+
+
 def problems(doc: dict[str, dict[str, Any]], criteria: Collection[str] | None = None) -> list[Problem]:
     """Every way a well-typed document breaks the schema's other rules; ``criteria``: the standard's ids."""
     found: list[Problem] = [(f"$.{name}", "a table this app does not know") for name in doc if name not in TABLES]
@@ -72,6 +101,7 @@ def problems(doc: dict[str, dict[str, Any]], criteria: Collection[str] | None = 
     found += _enum("learner", learner, "review_cadence", REVIEW_CADENCES, "review cadence")
     for key in _LEARNER_HOURS:
         found += _not_negative("learner", learner, key)
+    found += unsafe_text(doc)
     if criteria is not None:
         found += _criteria("evidence", evidence, criteria)
         found += _criteria("otj", otj, criteria)

@@ -94,10 +94,11 @@ def test_a_lone_surrogate_and_terminal_controls_in_a_hand_edited_file_are_escape
     path = new_portfolio(tmp_path, evidence=1)
     _hand_edit(path, '"Minutes of team meeting 1"', json.dumps(HOSTILE_TITLE))
     code, out, err = run(["evidence", "list", path], capsys)
-    assert code == 0 and err == ""
+    assert code == 0 and err.count("\n") == 1 and "read-only" in err and "U+D800" in err  # a hand edit: warned
+    err.encode("utf-8")
     assert "\ufffd" in out and "Minutes" in out
     code, out, err = run(["evidence", "list", path, "--json"], capsys)
-    assert code == 0 and err == ""
+    assert code == 0 and "read-only" in err
     out.encode("utf-8")  # no lone surrogate reaches the terminal
     for raw in ("\ud800", "\u009b", "\u202e", "\u007f", "\u2028", "\U000e0041"):
         assert raw not in out
@@ -110,6 +111,9 @@ SCHEMA_BREAKS = {
     "unknown criterion": ('"criteria":["K1","S2"]', '"criteria":["K1","ZZ9"]', "$.evidence.1.criteria"),
     "negative hours": ('"hours":null', '"hours":-40', "$.evidence.1.hours"),
     "extra table": ('"audit":{', '"extra":{"1":{"x":1}},\n"audit":{', "$.extra"),
+    "lone surrogate in a title": ('"Minutes of team meeting 1"', '"Minutes \\ud800"', "$.evidence.1.title"),
+    "CSI and bidi override in a title": ('"Minutes of team meeting 1"', '"Minutes \\u009b31m \\u202eevil"',
+                                         "$.evidence.1.title"),
 }
 
 
