@@ -73,7 +73,9 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     out.print(table)
     r = report.reviews
     rule = f", rule {r.rule.id}" if r.rule is not None else ""
-    out.print(text(f"Reviews ({r.cadence_label}{rule}): next due {r.next_due}; missed: {len(r.missed)}"))
+    upcoming = (f"next due {r.next_due}" if r.next_due is not None
+                else "no further review due before the practical period ends")
+    out.print(text(f"Reviews ({r.cadence_label}{rule}): {upcoming}; missed: {len(r.missed)}"))
     for gap in r.gaps:
         out.print(text(f"  missed: due {gap.due}, " + (f"held {gap.held}" if gap.held else "none held since")))
     for b in portfolio.breaks:

@@ -15,7 +15,7 @@ roster or the portfolio service directly: ``tests/unit/test_layers.py`` holds th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -54,8 +54,11 @@ class PortfolioSession(PortfolioService):
         access.authorize(self.path, "view")
 
     def access(self) -> Access:
-        """What this account may do to the portfolio: the roster's answer to each action, read now."""
-        return access.access_for(self.path, self.account)
+        """What this account may do to the portfolio: the roster's answer to each action, read now; nothing
+        but seeing it while the file breaks the schema (a hand edit), since every change would be refused."""
+        found = access.access_for(self.path, self.account)
+        read_only = self.read_only_reason()
+        return replace(found, read_only=read_only) if read_only else found
 
     def load(self) -> Portfolio:
         self.require_view()

@@ -38,11 +38,15 @@ class Access:
     file_owner: str | None = None
     roster_problem: str = ""
     """Why the folder's roster was refused; when set, nothing may be changed."""
+    read_only: str = ""
+    """Why the file is read-only (it breaks the schema); when set, it may be seen and nothing changed."""
 
     def decide(self, action: str) -> roles.Decision:
         if self.roster_problem:
             return roles.Decision(False, f"the cohort's roster cannot be trusted, so nothing can be changed: "
                                          f"{self.roster_problem}")
+        if self.read_only and action != "view":
+            return roles.Decision(False, self.read_only)
         return roles.may(self.roster, self.account, action, self.path.name, file_owner=self.file_owner)
 
     @property

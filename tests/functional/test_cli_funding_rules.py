@@ -127,3 +127,16 @@ def test_a_milestone_window_is_enforced_and_an_out_of_order_milestone_is_shown(c
     _, out, _ = run(capsys, "timeline", str(path), "--json", "--as-of", AS_OF)
     flags = {m["key"]: m.get("out_of_order") for m in json.loads(out)["milestones"]}
     assert flags["line-manager-review"] is True and flags["plan-review"] is False
+
+
+def test_timeline_says_when_no_further_review_falls_due_instead_of_none(cohort: Path, capsys, monkeypatch) -> None:
+    """A review held late in the programme leaves the next one due after the practical period: the text
+    output says so in words (it printed 'next due None')."""
+    monkeypatch.setenv("COLUMNS", "200")
+    path = learner(cohort, "Tom", start="2025-09-01", end="2027-03-01")
+    assert run(capsys, "review", "add", str(path), "--date", "2026-11-24")[0] == 0
+    code, out, _ = run(capsys, "timeline", str(path), "--as-of", AS_OF)
+    assert code == 0 and "None" not in out
+    assert "no further review due before the practical period ends; missed: 1" in out
+    _, raw, _ = run(capsys, "timeline", str(path), "--json", "--as-of", AS_OF)
+    assert '"next_due": null' in raw

@@ -322,3 +322,25 @@ async def test_a_change_by_another_process_shows_within_two_seconds_and_keeps_wh
         assert notes.count("The portfolio was changed elsewhere; this is the latest.") == 1
         rows = app.screen.query_one(EvidenceTable).rows
         assert {"Added from the command line", "Typing while someone else saves"} <= {r.cells[1] for r in rows}
+
+
+@drive
+async def test_the_timeline_offers_marking_a_milestone_only_to_whoever_may(tmp_path: Path) -> None:
+    """The line manager may not mark milestones: the detail line does not tell them 'm marks it done'."""
+    for role, offered in (("line-manager", False), ("tutor", True)):
+        folder = tmp_path / role
+        folder.mkdir()
+        path = make_portfolio(folder)
+        as_role(folder, role)
+        app = app_for(path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("4")
+            await settle(app, pilot)
+            screen = app.screen
+            key = next(k for k, item in screen.items.items() if item.milestone_key and item.status != "done")
+            table = screen.query_one("#timeline-table")
+            table.move_cursor(row=table.get_row_index(key))
+            await settle(app, pilot)
+            detail = str(screen.query_one("#timeline-detail", Static).render())
+            assert ("m marks it done" in detail) is offered, (role, detail)

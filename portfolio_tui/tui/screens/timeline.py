@@ -166,7 +166,7 @@ class TimelineScreen(PortfolioScreen):
             detail.update("")
             return
         hint = ""
-        if item.milestone_key:
+        if item.milestone_key and self.may("mark_done"):
             hint = "  m undoes the mark (with a reason)" if item.status == "done" else "  m marks it done today"
         detail.update(Content.assemble((clean_text(item.title), "bold"), (hint, "$text-muted"), "\n",
                                        clean_text(item.detail or "")))
