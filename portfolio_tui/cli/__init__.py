@@ -35,7 +35,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The parser; given ``argv`` naming a known command, only that command's module is imported."""
     parser = conventions.Parser(
         prog="portfolio",
-        description="Apprenticeship evidence, EPA timeline and gateway readiness in the terminal. "
+        description="Apprenticeship evidence, EPA timeline and gateway readiness in the terminal.\n"
         "Bare `portfolio` opens your own portfolio in the TUI.",
         epilog=conventions.EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -123,10 +123,32 @@ def options_of(parser: argparse.ArgumentParser, handler: Callable[..., Any]) -> 
     return {}
 
 
+def _describe(commands: argparse._SubParsersAction) -> None:
+    """Each command's own ``--help`` opens with the line the list of commands gives it (else it says nothing
+    of what the command does)."""
+    said = {choice.dest: choice.help for choice in commands._choices_actions}
+    for name, child in commands.choices.items():
+        if child.description is None and said.get(name):
+            child.description = said[name]
+
+
+def _long_choices(action: argparse.Action) -> None:
+    """A long list of choices goes in the (wrapped) help, not the usage line, which argparse cannot wrap."""
+    choices = list(action.choices or ()) if not isinstance(action, argparse._SubParsersAction) else []
+    if action.metavar is not None or len(", ".join(map(str, choices))) <= 40:
+        return
+    action.metavar = (action.dest if not action.option_strings else action.dest.replace("_", "-")).upper()
+    listed = f"one of: {', '.join(map(str, choices))}"
+    action.help = f"{action.help} ({listed})" if action.help else listed
+
+
 def apply(parser: argparse.ArgumentParser) -> None:
     """Give every command in the tree the conventions this module describes."""
     for _names, command in walk(parser):
         for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _describe(action)
+            _long_choices(action)
             if action.option_strings:
                 continue
             if action.dest == "path" and action.nargs is None:

@@ -385,3 +385,19 @@ def test_standards_list_fits_80_columns_with_reference_version_and_status() -> N
     for column in ("id", "title", "reference", "version", "status"):
         assert f" {column} " in header
     assert all("││" not in line for line in lines), "no column squeezed to nothing"
+
+
+def test_every_help_fits_80_columns_and_says_what_the_command_does(monkeypatch) -> None:
+    """A long list of choices went on one unwrappable usage line (256 columns for roster check), and a
+    command's own --help never said what it does."""
+    import argparse
+
+    from portfolio_tui.cli import build_parser
+    from portfolio_tui.cli.conventions import walk
+
+    monkeypatch.setenv("COLUMNS", "80")
+    for names, parser in walk(build_parser()):
+        text = parser.format_help()
+        assert max(map(len, text.splitlines())) <= 80, (names, text)
+        if names and not any(isinstance(a, argparse._SubParsersAction) for a in parser._actions):
+            assert parser.description, names
