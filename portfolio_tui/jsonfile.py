@@ -82,7 +82,9 @@ def loads_checked(text: str) -> Any:
             text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants, parse_float=_finite_float
         )
     except json.JSONDecodeError as exc:
-        raise JsonFileError(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        # json's messages that end in "at" expect the position after them; here it comes first.
+        what = exc.msg[: -len(" at")] + " there" if exc.msg.endswith(" at") else exc.msg
+        raise JsonFileError(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {what}") from None
     except JsonFileError:
         raise
     except ValueError:  # a number too long to convert (Python's 4300-digit limit): no advice about Python

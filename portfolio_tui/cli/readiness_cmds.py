@@ -203,7 +203,9 @@ def _gateway_tables(checked, as_of: date) -> None:
     rag_style = {"green": "bold green", "amber": "bold yellow", "red": "bold red"}
     for c in checked:
         if not c.report:
-            problems.print(text(f"portfolio: {c.path}: {c.error}"), soft_wrap=True)
+            said = c.error.removeprefix(f"cannot open {c.path}: ").removeprefix(f"cannot open {c.path.name}: ")
+            said = said.replace(f"{c.path}", c.path.name)  # the path is named once, in full, first
+            problems.print(text(f"portfolio: {c.path}: {said}"), soft_wrap=True)
             continue
         r = c.report
         title = text(f"{r.learner}", "bold")

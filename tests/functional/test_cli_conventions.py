@@ -268,6 +268,7 @@ def test_gateway_folder_lists_broken_files_on_stderr_and_keeps_them_out_of_the_c
     errors = result.stderr.strip().splitlines()
     assert sorted(line.split(": ")[1] for line in errors) == sorted(str(cohort / n) for n in broken)
     assert all(line.startswith("portfolio: ") for line in errors)
+    assert all(line.count(".json") == 1 for line in errors), errors  # each file named once
     assert not any(name in result.stdout for name in broken)
     assert f"{len(samples)} learners, 0 ready, 4 files unreadable" in result.stdout
 

@@ -67,6 +67,7 @@ def test_the_same_key_in_different_objects_is_fine() -> None:
         ('[-Infinity]', "-Infinity is not allowed"),
         ('{"a": 1}\n}garbage', "not valid JSON at line 2, column 1: Extra data"),
         ('{"a": 1', "not valid JSON at line 1"),
+        ('{"title": "Minutes', "not valid JSON at line 1, column 11: Unterminated string starting there"),
         ('{"a": ' + "1" * 5000 + "}", "not valid JSON: a number with thousands of digits"),
         ("[" * 200_000 + "]" * 200_000, "nested too deeply"),
     ],
