@@ -269,6 +269,8 @@ async def test_the_first_run_form_shows_reference_version_status_and_marks_parti
         )
         assert (
             labels["odo-l3"]
-            == "Public Service Operational Delivery Officer (odo-l3 v2015, status not published, level 3)"
+            == "Public Service Operational Delivery Officer (odo-l3 v2015, level 3)"
         )
         assert labels["ocr-cs"].endswith("[partial: criteria incomplete, see notes]")
+        # a version that repeats the reference, or is a phrase, is not shown again (was "500/7552/4 v500/7552/4")
+        assert not any("v500/7552/4" in label or "vPearson" in label for label in labels.values()), labels

@@ -44,9 +44,12 @@ LEARNER, STANDARD, START, END = FIELDS = (
 
 def choice_label(standard: Standard) -> str:
     """Title, reference, version and status, and what is missing, so a provider picks the right version."""
-    version = standard.version if len(standard.version) <= 16 else standard.version[:15] + "…"
-    status = standard.publication.status if standard.publication else "status not published"
-    label = f"{standard.title} ({standard.reference or standard.id} v{version}, {status}, level {standard.level})"
+    reference = standard.reference or standard.id
+    version = standard.version if len(standard.version) <= 12 else standard.version[:11] + "…"
+    # A version that is the reference again (a qualification's number) or a phrase says nothing more.
+    shown = f"{reference} v{version}" if version and version not in reference and " " not in version else reference
+    status = f", {standard.publication.status}" if standard.publication else ""
+    label = f"{standard.title} ({shown}{status}, level {standard.level})"
     return label + (f" [partial: {standard.missing_parts}]" if standard.missing_parts else "")
 
 
