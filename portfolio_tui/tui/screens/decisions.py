@@ -167,7 +167,7 @@ class SignOffDialog(RecordDialog):
             with Horizontal(classes="form-row"):
                 yield Label("Reason", classes="form-label")
                 yield Input(id="reason", compact=True,
-                            placeholder="why sign off with items open (needed then; kept with the sign-off)")
+                            placeholder="needed while items are open; kept and shown")
             yield from self.buttons("Sign off")
 
     def on_mount(self) -> None:

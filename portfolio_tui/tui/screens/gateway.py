@@ -91,6 +91,7 @@ class GatewayScreen(PortfolioScreen):
         open_count = len(report.open_items)
         verdict = "ready for gateway" if report.ready else f"{open_count} of {len(report.checklist)} items open"
         self.query_one("#gateway-summary", Static).update(Content.assemble(
+            (clean_text(view.portfolio.learner.name), "bold"), " · ",  # whose gateway, on a tutor's caseload
             "Gateway ", (report.gateway_date.isoformat(), "bold"),
             f" {days_phrase((report.gateway_date - as_of).days)}",
             " · ", (verdict, "bold"),

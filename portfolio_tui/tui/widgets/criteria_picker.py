@@ -51,7 +51,7 @@ class CriteriaPicker(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(
-            placeholder="★ suggested from what you wrote; type to search, enter to the list, space ticks",
+            placeholder="★ suggested; type to search, enter: list, space: tick",
             id="criteria-search", compact=True
         )
         yield SelectionList[str](*self._options(""), id="criteria-list")
