@@ -62,22 +62,19 @@ def utf8(text: str) -> bytes:
         return _SURROGATE.sub("\ufffd", text).encode("utf-8")
 
 
-_QUICK_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f]|" + _ESCAPED.pattern)
-"""Matches at least every character :func:`unsafe_characters` names in multiline text (and a few joiners it
-allows): a whole column of texts is searched at once, in C."""
+def no_lone_surrogates(texts: Iterable[str]) -> bool:
+    """Does no text in ``texts`` hold a lone surrogate (a hand-edited ``\\ud800``)? One search, in C.
 
-
-def texts_are_safe(texts: Iterable[str]) -> bool:
-    """Does no text in ``texts`` hold a character :func:`unsafe_characters` names (newlines and tabs allowed)?
-
-    A hand-edited file can hold what no form or option lets through (a lone surrogate, a CSI, a bidi
-    override): reading checks every text field with this, so such a file is read-only, as for any other
-    schema break, instead of being rewritten with it or failing at the encoder when saved.
+    Such a text cannot be written as UTF-8 at all, so a file holding one is read-only, as for any other
+    schema break, instead of failing at the encoder when saved. (Controls and bidi overrides can be kept
+    and are escaped wherever they are shown.)
     """
-    texts = list(texts)
-    if not _QUICK_UNSAFE.search("\n".join(texts)):
-        return True
-    return not any(unsafe_characters(t, multiline=True) for t in texts if _QUICK_UNSAFE.search(t))
+    return not _SURROGATE.search("\n".join(texts))
+
+
+def lone_surrogates(text: str) -> list[str]:
+    """The lone surrogates in ``text``, described (``U+D800``), for a message."""
+    return [f"U+{ord(ch):04X}" for ch in _SURROGATE.findall(text)]
 
 
 def _json_escape(match: re.Match[str]) -> str:

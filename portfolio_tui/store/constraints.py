@@ -15,7 +15,7 @@ from typing import Any
 from portfolio_tui.domain.evidence import ACCEPT, EVIDENCE_KINDS, REFER, REOPEN
 from portfolio_tui.domain.learner import REVIEW_CADENCES
 from portfolio_tui.domain.progress import OTJ_CATEGORIES
-from portfolio_tui.domain.text import clean_text, texts_are_safe, unsafe_characters
+from portfolio_tui.domain.text import clean_text, lone_surrogates, no_lone_surrogates
 from portfolio_tui.store.records import RECORD_TABLES, TABLES
 
 Problem = tuple[str, str]
@@ -69,18 +69,17 @@ def _texts(record: dict[str, Any]) -> Iterable[tuple[str, str]]:
 
 
 def _unsafe_text(table: str, records: dict[str, Any]) -> Iterable[Problem]:
-    """Text no form or option lets through (a lone surrogate, a CSI, a bidi override), put there by hand:
-    saved again it would either fail at the encoder or be kept as if a person had typed it."""
-    if texts_are_safe(text for record in records.values() for _, text in _texts(record)):
+    """Text that is not valid Unicode (a lone surrogate), put there by hand: it could never be saved again."""
+    if no_lone_surrogates(text for record in records.values() for _, text in _texts(record)):
         return
     for rid, record in records.items():
         for where, text in _texts(record):
-            if bad := unsafe_characters(text, multiline=True):
-                yield f"$.{table}.{rid}.{where}", f"holds characters no one may type ({', '.join(dict.fromkeys(bad))})"
+            if bad := lone_surrogates(text):
+                yield f"$.{table}.{rid}.{where}", f"text that is not valid Unicode (a lone surrogate, {', '.join(bad)})"
 
 
 def unsafe_text(doc: dict[str, dict[str, Any]]) -> list[Problem]:
-    """Every text in the learner and the record tables that holds a character no one may type."""
+    """Every text in the learner and the record tables that is not valid Unicode."""
     return [problem for table in ("learner", *RECORD_TABLES) for problem in _unsafe_text(table, doc.get(table, {}))]
 
 

@@ -112,8 +112,6 @@ SCHEMA_BREAKS = {
     "negative hours": ('"hours":null', '"hours":-40', "$.evidence.1.hours"),
     "extra table": ('"audit":{', '"extra":{"1":{"x":1}},\n"audit":{', "$.extra"),
     "lone surrogate in a title": ('"Minutes of team meeting 1"', '"Minutes \\ud800"', "$.evidence.1.title"),
-    "CSI and bidi override in a title": ('"Minutes of team meeting 1"', '"Minutes \\u009b31m \\u202eevil"',
-                                         "$.evidence.1.title"),
 }
 
 
@@ -205,7 +203,7 @@ def test_a_lone_surrogate_in_a_hand_edited_file_never_ends_in_a_traceback(tmp_pa
     assert "\ufffd" in (tmp_path / "pack.html").read_text(encoding="utf-8")
     code, out, err = run(["evidence", "edit", path, "1", "--hours", "2"], capsys)
     assert (code, out) == (2, "") and err.count("\n") == 1
-    assert "$.evidence.1.title: holds characters no one may type (U+D800" in err
+    assert "$.evidence.1.title: text that is not valid Unicode (a lone surrogate, U+D800)" in err
     assert path.read_bytes() == before
 
 
