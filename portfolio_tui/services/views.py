@@ -114,6 +114,55 @@ def live_evidence(portfolio: Portfolio) -> LiveEvidence:
     return LiveEvidence(tuple(live), {e.id: e for e in live}, {k: tuple(v) for k, v in by_criterion.items()})
 
 
+@dataclass(frozen=True)
+class TimelineRow:
+    """One dated line of the timeline screen: a milestone, a review held, missed, overdue or due, a break."""
+
+    key: str
+    day: date
+    kind: str
+    title: str
+    status: str
+    detail: str = ""
+    milestone_key: str = ""
+
+
+def timeline_rows(portfolio: Portfolio, report: ReadinessReport, as_of: date) -> list[TimelineRow]:
+    """Everything dated on the programme, in date order: what the timeline screen lists (it only renders)."""
+    items = [
+        TimelineRow(f"m:{m.key}", m.date, "milestone", m.title, m.status,
+                     m.detail + (f" Done {m.done_on.isoformat()} by {m.done_by}." if m.done_on else "")
+                     + (" Done out of order: a milestone due before it was not yet done." if m.out_of_order else ""),
+                     m.key)
+        for m in report.milestones
+    ]
+    for review in portfolio.reviews:
+        if review.date <= as_of:
+            who = ", ".join(review.attendees)
+            items.append(TimelineRow(f"r:{review.id}", review.date, "review", "Progress review", "held",
+                                      (f"With {who}. " if who else "") + review.actions))
+    status = report.reviews
+    rule = f" (rule {status.rule.id})" if status.rule else ""
+    for gap in status.gaps:
+        if gap.held is None:  # the next review, overdue: one row, not a "missed" and a "due" on one date
+            items.append(TimelineRow(f"rm:{gap.due}", gap.due, "review", "Progress review overdue", "overdue",
+                                      "No review was held by this date, nor since. "
+                                      f"Reviews are due {status.cadence_label}{rule}."))
+            continue
+        items.append(TimelineRow(f"rm:{gap.due}", gap.due, "review", "Progress review due", "missed",
+                                  f"No review was held by this date; the next was held on {gap.held.isoformat()}."))
+    if status.next_due and status.next_due not in status.overdue:
+        items.append(TimelineRow(f"rn:{status.next_due}", status.next_due, "review", "Next progress review due",
+                                  "due", f"Reviews are due {status.cadence_label}{rule}."))
+    for brk in portfolio.breaks:
+        ongoing = brk.end is None or brk.end > as_of
+        span = f"{brk.start.isoformat()} to {brk.end.isoformat() if brk.end else 'open'}"
+        items.append(TimelineRow(f"b:{brk.id}", brk.start, "break", "Break in learning",
+                                  "on break" if ongoing and brk.start <= as_of else "ended",
+                                  f"{span}. {brk.reason}".strip()))
+    return sorted(items, key=lambda i: (i.day, i.kind, i.key))
+
+
 def timeline_document(path: Path, portfolio: Portfolio, report: ReadinessReport, as_of: date) -> dict[str, Any]:
     """``portfolio timeline --json``: the dates, milestones, reviews and breaks of one portfolio."""
     whole = report.to_dict()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,6 +11,7 @@ from textual.widgets import DataTable, Static
 
 from portfolio_tui.domain import roles
 from portfolio_tui.domain.text import clean_text
+from portfolio_tui.services.views import TimelineRow, timeline_rows
 from portfolio_tui.tui.render import days_phrase, fit, last_column_width, literal
 from portfolio_tui.tui.screens.base import PortfolioScreen
 from portfolio_tui.tui.screens.progress_forms import (
@@ -39,54 +37,6 @@ STATUS_RICH = {
 }
 
 
-@dataclass(frozen=True)
-class TimelineItem:
-    key: str
-    day: date
-    kind: str
-    title: str
-    status: str
-    detail: str = ""
-    milestone_key: str = ""
-
-
-def timeline_items(view: PortfolioView) -> list[TimelineItem]:
-    """Everything dated on the programme, in date order."""
-    report = view.report
-    items = [
-        TimelineItem(f"m:{m.key}", m.date, "milestone", m.title, m.status,
-                     m.detail + (f" Done {m.done_on.isoformat()} by {m.done_by}." if m.done_on else "")
-                     + (" Done out of order: a milestone due before it was not yet done." if m.out_of_order else ""),
-                     m.key)
-        for m in report.milestones
-    ]
-    for review in view.portfolio.reviews:
-        if review.date <= view.as_of:
-            who = ", ".join(review.attendees)
-            items.append(TimelineItem(f"r:{review.id}", review.date, "review", "Progress review", "held",
-                                      (f"With {who}. " if who else "") + review.actions))
-    status = report.reviews
-    rule = f" (rule {status.rule.id})" if status.rule else ""
-    for gap in status.gaps:
-        if gap.held is None:  # the next review, overdue: one row, not a "missed" and a "due" on one date
-            items.append(TimelineItem(f"rm:{gap.due}", gap.due, "review", "Progress review overdue", "overdue",
-                                      "No review was held by this date, nor since. "
-                                      f"Reviews are due {status.cadence_label}{rule}."))
-            continue
-        items.append(TimelineItem(f"rm:{gap.due}", gap.due, "review", "Progress review due", "missed",
-                                  f"No review was held by this date; the next was held on {gap.held.isoformat()}."))
-    if status.next_due and status.next_due not in status.overdue:
-        items.append(TimelineItem(f"rn:{status.next_due}", status.next_due, "review", "Next progress review due",
-                                  "due", f"Reviews are due {status.cadence_label}{rule}."))
-    for brk in view.portfolio.breaks:
-        ongoing = brk.end is None or brk.end > view.as_of
-        span = f"{brk.start.isoformat()} to {brk.end.isoformat() if brk.end else 'open'}"
-        items.append(TimelineItem(f"b:{brk.id}", brk.start, "break", "Break in learning",
-                                  "on break" if ongoing and brk.start <= view.as_of else "ended",
-                                  f"{span}. {brk.reason}".strip()))
-    return sorted(items, key=lambda i: (i.day, i.kind, i.key))
-
-
 FIXED_COLUMNS = (("date", "Date", 10), ("when", "When", 13), ("status", "Status", 8), ("kind", "Kind", 9))
 
 
@@ -108,7 +58,7 @@ class TimelineScreen(PortfolioScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.items: dict[str, TimelineItem] = {}
+        self.items: dict[str, TimelineRow] = {}
 
     def body(self) -> ComposeResult:
         table: DataTable[Text] = DataTable(id="timeline-table", cursor_type="row", zebra_stripes=True)
@@ -135,7 +85,7 @@ class TimelineScreen(PortfolioScreen):
         table = self.table
         width = last_column_width(table, sum(w for _, _, w in FIXED_COLUMNS), len(FIXED_COLUMNS))
         keep = self._current_key()
-        items = timeline_items(view)
+        items = timeline_rows(view.portfolio, view.report, view.as_of)
         self.items = {i.key: i for i in items}
         table.clear()
         for item in items:
