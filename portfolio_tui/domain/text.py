@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 
 _ALLOWED_CONTROLS = {"\n", "\t"}
 _JOINERS = {"\u200d", "\u200c"}
@@ -60,16 +59,6 @@ def utf8(text: str) -> bytes:
         return text.encode("utf-8")
     except UnicodeEncodeError:
         return _SURROGATE.sub("\ufffd", text).encode("utf-8")
-
-
-def no_lone_surrogates(texts: Iterable[str]) -> bool:
-    """Does no text in ``texts`` hold a lone surrogate (a hand-edited ``\\ud800``)? One search, in C.
-
-    Such a text cannot be written as UTF-8 at all, so a file holding one is read-only, as for any other
-    schema break, instead of failing at the encoder when saved. (Controls and bidi overrides can be kept
-    and are escaped wherever they are shown.)
-    """
-    return not _SURROGATE.search("\n".join(texts))
 
 
 def lone_surrogates(text: str) -> list[str]:

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import Any
 
+import orjson
+
 from portfolio_tui.domain.evidence import ACCEPT, EVIDENCE_KINDS, REFER, REOPEN
 from portfolio_tui.domain.learner import REVIEW_CADENCES
 from portfolio_tui.domain.progress import OTJ_CATEGORIES
-from portfolio_tui.domain.text import clean_text, lone_surrogates, no_lone_surrogates
+from portfolio_tui.domain.text import clean_text, lone_surrogates
 from portfolio_tui.store.records import RECORD_TABLES, TABLES
 
 Problem = tuple[str, str]
@@ -70,8 +72,6 @@ def _texts(record: dict[str, Any]) -> Iterable[tuple[str, str]]:
 
 def _unsafe_text(table: str, records: dict[str, Any]) -> Iterable[Problem]:
     """Text that is not valid Unicode (a lone surrogate), put there by hand: it could never be saved again."""
-    if no_lone_surrogates(text for record in records.values() for _, text in _texts(record)):
-        return
     for rid, record in records.items():
         for where, text in _texts(record):
             if bad := lone_surrogates(text):
@@ -79,7 +79,16 @@ def _unsafe_text(table: str, records: dict[str, Any]) -> Iterable[Problem]:
 
 
 def unsafe_text(doc: dict[str, dict[str, Any]]) -> list[Problem]:
-    """Every text in the learner and the record tables that is not valid Unicode."""
+    """Every text in the learner and the record tables that is not valid Unicode.
+
+    orjson's encoder refuses a lone surrogate, in C: a document it encodes holds none, so the field by field
+    walk (which names where) runs only for a document that has one, not on every reading.
+    """
+    try:
+        orjson.dumps(doc)
+        return []
+    except orjson.JSONEncodeError:
+        pass
     return [problem for table in ("learner", *RECORD_TABLES) for problem in _unsafe_text(table, doc.get(table, {}))]
 
 
