@@ -57,6 +57,8 @@ class AtomicJSONStorage(Storage):
         super().__init__()
         self.path = Path(path)
         self._snapshot: Snapshot | None = None
+        self._joined: dict[str, Joined] = {}
+        """Each table's lines joined as last saved (:func:`render`), for the cached snapshot only."""
 
     def read(self) -> Document:
         return self.snapshot().doc
@@ -72,6 +74,7 @@ class AtomicJSONStorage(Storage):
     def forget(self) -> None:
         """Drop the cache: the next read parses the file again."""
         self._snapshot = None
+        self._joined = {}
 
     def snapshot(self) -> Snapshot:
         """The current document: from the cache when the file is unchanged, else freshly read and checked."""
@@ -83,7 +86,7 @@ class AtomicJSONStorage(Storage):
                 st = None
             if st is not None and stat_key(st) == cached.key and self._read_head() == cached.head:
                 return cached
-        self._snapshot = None
+        self.forget()
         snap = self._snapshot = read_snapshot(self.path, noted=True)
         return snap
 
@@ -99,7 +102,7 @@ class AtomicJSONStorage(Storage):
         fragments = snap.fragments if snap is not None and dirty is not None else {}
         lazy = snap.lazy if snap is not None else set()
         try:
-            data = render(doc, fragments, dirty, lazy)
+            data = render(doc, fragments, dirty, lazy, self._joined if snap is not None else None)
         except (ValueError, TypeError) as exc:
             self.forget()
             where = lone_surrogate(doc)
@@ -193,23 +196,44 @@ def table_fragments(table: dict[str, Any], checked: Iterable[str] | None) -> dic
     return dict(zip(keys, map(bytes.__add__, prefixes, bodies), strict=True))
 
 
+class Joined:
+    """One table's lines as the file holds them, joined into a few large pieces kept between saves.
+
+    Joining 5,000 lines anew costs more than a save's own writing: a save that only appended to a
+    table writes these pieces and the new lines after them. ``source`` is the table's fragments the
+    pieces were joined from, ``count`` how many of them; they are used only with that same mapping
+    grown by appending alone. Each piece is at least as long as the one after it (a new piece merges
+    into the one before while it is as long), so there are few pieces and each byte is copied a few
+    times over a long session, not once per save.
+    """
+
+    __slots__ = ("source", "count", "pieces")
+
+    def __init__(self, source: dict[str, bytes], count: int, pieces: list[bytes]):
+        self.source, self.count, self.pieces = source, count, pieces
+
+
 def render(
-    doc: Document, fragments: dict[str, dict[str, bytes]], dirty: Dirty | None, lazy: Collection[str] = ()
+    doc: Document, fragments: dict[str, dict[str, bytes]], dirty: Dirty | None, lazy: Collection[str] = (),
+    joined: dict[str, Joined] | None = None,
 ) -> list[bytes]:
     """The file's bytes as chunks: ``meta`` on the first line, then one record per line.
 
     Unchanged records reuse their cached fragment; ``fragments`` is updated in place to match
     ``doc``. A ``lazy`` table (``reading.Snapshot.lazy``) is its fragments, in ``doc`` only the
     records added since, which go at its end. The chunks are written one after another, never
-    joined into one copy of the file.
+    joined into one copy of the file; ``joined`` (updated in place) keeps each table's lines joined
+    between saves (:class:`Joined`), so a save that appends re-joins only what it added.
     """
     names = ["meta", *(n for n in doc if n != "meta")] if "meta" in doc else list(doc)
+    joined = {} if joined is None else joined
     chunks = [b"{"]
     kept = {}
     for name in names:
         table = doc[name]
         frags = fragments.get(name)
         keys = () if dirty is None else dirty.get(name, ())
+        appended = frags is not None and dirty is not None and not any(key in frags for key in keys)
         if name in lazy and frags is not None and dirty is not None:
             for key in keys:
                 frags[key] = _fragment(key, table[key])
@@ -232,12 +256,34 @@ def render(
         label = orjson.dumps(name)
         if name == "meta" or not frags:
             chunks.append(label + b":{" + b",".join(frags.values()) + b"}")
+            joined.pop(name, None)
         else:
-            chunks.extend((label, b":{\n", b",\n".join(frags.values()), b"\n}"))
+            chunks.extend((label, b":{\n", *_joined_lines(name, frags, len(keys) if appended else None, joined),
+                           b"\n}"))
     chunks.append(b"}\n")
     fragments.clear()
     fragments.update(kept)
+    for name in set(joined).difference(kept):
+        del joined[name]
     return chunks
+
+
+def _joined_lines(name: str, frags: dict[str, bytes], appended: int | None, joined: dict[str, Joined]) -> list[bytes]:
+    """A table's lines, joined: the kept pieces plus the last ``appended`` lines when that is all that changed."""
+    cached = joined.get(name)
+    if appended is not None and cached is not None and cached.source is frags and cached.count + appended == len(frags):
+        pieces = cached.pieces
+        if appended:
+            new = list(islice(reversed(frags.values()), appended))
+            new.reverse()
+            pieces.append(b",\n" + b",\n".join(new))
+            while len(pieces) > 1 and len(pieces[-1]) >= len(pieces[-2]):
+                last = pieces.pop()
+                pieces[-1] += last
+    else:
+        pieces = [b",\n".join(frags.values())]
+    joined[name] = Joined(frags, len(frags), pieces)
+    return pieces
 
 
 def _tail(mapping: dict[str, Any], count: int) -> list[str]:

@@ -343,11 +343,12 @@ def test_failed_write_standing_in_for_a_full_disk(tmp_path: Path, monkeypatch: p
     service = PortfolioService(path, ACTOR)
     service.load()
 
-    def full(fd: int, data: bytes) -> int:
+    def full(fd: int, data: object) -> int:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     with monkeypatch.context() as patch:
         patch.setattr(persistence.os, "write", full)
+        patch.setattr(persistence.os, "writev", full, raising=False)  # a save writes its chunks in one call
         with pytest.raises(WriteFailed) as caught:
             add(service, "Never saved")
     assert "disk is full" in str(caught.value) and str(path) in str(caught.value)

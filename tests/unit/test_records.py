@@ -81,7 +81,8 @@ operations = st.lists(
 def test_incremental_saves_write_exactly_what_a_full_save_writes(ops: list) -> None:
     doc = {"meta": {"1": migrations.meta_record()}, "evidence": {}, "reviews": {}, "audit": {}}
     fragments: dict = {}
-    render(doc, fragments, None)
+    joined: dict = {}  # each table's lines joined as last saved: reused only where a save appended alone
+    render(doc, fragments, None, joined=joined)
     for step in range(0, len(ops), 3):
         dirty: dict[str, set[str]] = {}
         for action, table, number, value in ops[step:step + 3]:
@@ -93,9 +94,35 @@ def test_incremental_saves_write_exactly_what_a_full_save_writes(ops: list) -> N
             else:
                 doc[table][key] = {"value": value}
             dirty.setdefault(table, set()).add(key)
-        incremental = b"".join(render(doc, fragments, dirty))
+        incremental = b"".join(render(doc, fragments, dirty, joined=joined))
         assert json.loads(incremental) == doc
         assert incremental == b"".join(render(doc, {}, None))
+
+
+def test_saves_that_append_rejoin_only_what_they_add_and_write_what_a_full_save_writes() -> None:
+    doc = {"meta": {"1": migrations.meta_record()}, "evidence": {}, "audit": {}}
+    fragments: dict = {}
+    joined: dict = {}
+    render(doc, fragments, None, joined=joined)
+    first = None
+    for step in range(1, 400):
+        dirty: dict[str, set[str]] = {"audit": {str(step)}}
+        doc["audit"][str(step)] = {"n": step}
+        if step % 3:
+            doc["evidence"][str(step)] = {"title": f"piece {step}"}
+            dirty["evidence"] = {str(step)}
+        if step % 50 == 0:  # a change to an old record: that table is joined afresh
+            doc["evidence"]["1"]["title"] = f"changed at {step}"
+            dirty.setdefault("evidence", set()).add("1")
+        saved = b"".join(render(doc, fragments, dirty, joined=joined))
+        assert saved == b"".join(render(doc, {}, None))
+        kept = joined["audit"]
+        assert kept.source is fragments["audit"] and kept.count == step
+        sizes = [len(piece) for piece in kept.pieces]
+        assert len(sizes) <= 10 and sizes == sorted(sizes, reverse=True)
+        if len(kept.pieces) > 1:  # the lines joined before were kept, not joined again
+            assert kept.pieces[0] is first
+        first = kept.pieces[0]
 
 
 def test_identity_is_the_os_account_not_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
