@@ -84,11 +84,11 @@ def write_chunks(fd: int, chunks: list[bytes]) -> None:
     while pending:
         batch = pending[: -_IOV_MAX - 1 : -1]
         written = os.writev(fd, batch)
-        for chunk in batch:
-            if written < len(chunk):
-                pending[-1] = chunk[written:]
+        for view in batch:
+            if written < len(view):
+                pending[-1] = view[written:]
                 break
-            written -= len(chunk)
+            written -= len(view)
             pending.pop()
 
 
