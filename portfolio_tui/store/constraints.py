@@ -110,7 +110,11 @@ def problems(doc: dict[str, dict[str, Any]], criteria: Collection[str] | None = 
     for key in _LEARNER_HOURS:
         found += _not_negative("learner", learner, key)
     found += unsafe_text(doc)
-    if criteria is not None:
-        found += _criteria("evidence", evidence, criteria)
-        found += _criteria("otj", otj, criteria)
-    return found
+    return found + criteria_problems(doc, criteria)
+
+
+def criteria_problems(doc: dict[str, dict[str, Any]], criteria: Collection[str] | None) -> list[Problem]:
+    """The one rule that depends on the standard: every criterion tagged is one of ``criteria`` (``None``: unknown)."""
+    if criteria is None:
+        return []
+    return [*_criteria("evidence", doc.get("evidence", {}), criteria), *_criteria("otj", doc.get("otj", {}), criteria)]

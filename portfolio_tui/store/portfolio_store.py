@@ -128,7 +128,8 @@ class PortfolioStore:
 
     def _problems(self, snap: Snapshot) -> list[tuple[str, str]]:
         if snap.problems is None:
-            snap.problems = constraints.problems(snap.tables, self.criteria())
+            check = constraints.criteria_problems if snap.clean else constraints.problems
+            snap.problems = check(snap.tables, self.criteria())
         return snap.problems
 
     @contextmanager
@@ -185,7 +186,7 @@ class PortfolioStore:
             elif not tx.touched:
                 return
             tx.bump_generation()
-            self._storage.commit(snap.tables, tx.dirty)
+            self._storage.commit(snap.tables, tx.dirty, clean=True)  # it kept the rules: checked above
             receipts.record(self.path, receipts.genesis_of({"1": snap.record("audit", "1")}), tx.signed)
             change_log.note(tx.changes)
         except BaseException:

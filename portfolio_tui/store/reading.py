@@ -74,6 +74,9 @@ class Snapshot:
     portfolio: Any = None
     problems: list[tuple[str, str]] | None = None
     """What the document breaks of the schema beyond types (``store.constraints``), once asked."""
+    clean: bool = False
+    """This account's note says a save left the file as it is and keeping the schema's rules beyond types
+    (``store.verified``): only the rule that depends on the standard is left to check."""
     last_lazy: dict[str, int] = field(default_factory=dict)
     """A lazy table -> its highest id, once asked (0: none)."""
     lazy: set[str] = field(default_factory=set)
@@ -168,7 +171,8 @@ def read_snapshot(path: Path, *, noted: bool = False, build: bool = False) -> Sn
     except OSError as exc:
         raise StoreError(f"cannot open {path}: {exc.strerror or exc}") from None
     head = head_of(data)
-    trusted = noted and steady and verified.vouches(path, key, head)
+    standing = verified.standing(path, key, head) if noted and steady else None
+    trusted = standing is not None
     # The file split at its newlines: one record a line, as the store writes it (see split_document).
     # ``data`` goes at once, so that at no time are the bytes held twice beside the document.
     # A reader that builds every object now and keeps nothing (``build``) parses the file whole: the lines
@@ -212,7 +216,8 @@ def read_snapshot(path: Path, *, noted: bool = False, build: bool = False) -> Sn
     else:
         if noted and steady and not trusted and split is not None:  # (only a file read by lines is ever trusted)
             verified.note(path, key, head)
-        snap = Snapshot(key, head, doc, version, fragments=fragments, lazy=set(LAZY_TABLES.intersection(fragments)))
+        snap = Snapshot(key, head, doc, version, fragments=fragments, lazy=set(LAZY_TABLES.intersection(fragments)),
+                        clean=trusted and standing == verified.CLEAN)
     if built:
         snap.objects = {table: dict(zip(doc[table], objects, strict=True)) for table, objects in built.items()}
     return snap

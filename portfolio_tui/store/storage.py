@@ -90,8 +90,9 @@ class AtomicJSONStorage(Storage):
         snap = self._snapshot = read_snapshot(self.path, noted=True)
         return snap
 
-    def commit(self, doc: Document, dirty: Dirty | None) -> Snapshot:
+    def commit(self, doc: Document, dirty: Dirty | None, *, clean: bool = False) -> Snapshot:
         """Save ``doc``; ``dirty`` names the records that changed (``None``: treat every record as changed).
+        ``clean``: the caller checked that ``doc`` keeps the rules of ``store.constraints`` (noted with it).
 
         ``doc`` is the cached snapshot's ``tables`` (its lazy tables holding only what was added), or
         a new document.
@@ -115,12 +116,12 @@ class AtomicJSONStorage(Storage):
             self.forget()
             raise WriteFailed(self.path, describe(exc)) from None
         identity, head = stat_key(st), head_of(data)
-        verified.note(self.path, identity, head)  # what was written was checked: read anew, it need not be again
+        verified.note(self.path, identity, head, clean=clean)  # what was written was checked: read anew, it need not be
         if snap is None:
-            snap = Snapshot(identity, head, doc, migrations.CURRENT_VERSION, fragments=fragments)
+            snap = Snapshot(identity, head, doc, migrations.CURRENT_VERSION, fragments=fragments, clean=clean)
             self._snapshot = snap
             return snap
-        snap.key, snap.head, snap.fragments = identity, head, fragments
+        snap.key, snap.head, snap.fragments, snap.clean = identity, head, fragments, clean
         snap.found_version, snap.original, snap.portfolio = migrations.CURRENT_VERSION, None, None
         for name in lazy:  # what was added is in the table's lines now
             snap.tables[name] = {}

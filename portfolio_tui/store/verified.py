@@ -15,9 +15,14 @@ ignored, so another account cannot vouch for a file: then the file is checked in
 made after a full check and after each save, and written when the process exits, without fsync: a
 lost note costs one full check.
 
+A note made by a save also says the file was *clean*: the store saves only a document that keeps the
+schema's rules beyond types (``store.constraints``: known tables, kinds, outcomes, no negative hours,
+valid Unicode), so a fresh open of that file checks only the rule that depends on the standard (known
+criteria), which may have changed since. A note made by a read says only that the types were checked.
+
 What a note never spares: the newest audit entry's hash, signature and signer's enrolment, checked
-before every change (``store.sealing``) against the trust anchors as they are then; the schema rules
-that depend on the standard (``store.constraints``); ``portfolio verify``, which reads everything.
+before every change (``store.sealing``) against the trust anchors as they are then; the rule that
+depends on the standard (known criteria); ``portfolio verify``, which reads everything.
 """
 
 from __future__ import annotations
@@ -40,8 +45,20 @@ def _name(path: Path) -> str:
     return hashlib.sha256(os.fsencode(os.path.abspath(path))).hexdigest()[:40]
 
 
-def _line(key: tuple[int, ...], head: bytes) -> bytes:
-    return (" ".join(map(str, key)) + " " + hashlib.sha256(head).hexdigest() + "\n").encode()
+CHECKED, CLEAN = "checked", "clean"
+"""What a note says of the file: its types were checked; or, made by a save, it keeps the other rules too."""
+
+
+def _line(key: tuple[int, ...], head: bytes, clean: bool = False) -> bytes:
+    words = [*map(str, key), hashlib.sha256(head).hexdigest(), *(["clean"] if clean else [])]
+    return (" ".join(words) + "\n").encode()
+
+
+def _standing(line: bytes | None, key: tuple[int, ...], head: bytes) -> str | None:
+    checked = _line(key, head)
+    if line == checked:
+        return CHECKED
+    return CLEAN if line == checked[:-1] + b" clean\n" else None
 
 
 def _own_private(st: os.stat_result) -> bool:
@@ -74,29 +91,37 @@ _pending: dict[tuple[Path, str], bytes] = {}
 
 def vouches(path: Path, key: tuple[int, ...], head: bytes) -> bool:
     """Did this account check, in full, the file at ``path`` as it is now (``key``, ``head``)?"""
+    return standing(path, key, head) is not None
+
+
+def standing(path: Path, key: tuple[int, ...], head: bytes) -> str | None:
+    """What this account's note says of the file at ``path`` as it is now (``key``, ``head``):
+    :data:`CHECKED`, :data:`CLEAN`, or ``None`` (no note for it as it is: check everything)."""
     if not hasattr(os, "geteuid"):
-        return False
+        return None
     pending = _pending.get((_folder(), _name(path)))
     if pending is not None:
-        return pending == _line(key, head)
+        return _standing(pending, key, head)
     folder = _open_folder(_folder(), create=False)
     if folder is None:
-        return False
+        return None
     try:
         fd = os.open(_name(path), os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
     except OSError:
-        return False
+        return None
     finally:
         os.close(folder)
     try:
         st = os.fstat(fd)
-        return stat.S_ISREG(st.st_mode) and _own_private(st) and os.read(fd, 256) == _line(key, head)
+        line = os.read(fd, 256) if stat.S_ISREG(st.st_mode) and _own_private(st) else None
+        return _standing(line, key, head)
     finally:
         os.close(fd)
 
 
-def note(path: Path, key: tuple[int, ...], head: bytes) -> None:
-    """Note that the file at ``path``, as it is now (``key``, ``head``), was checked in full.
+def note(path: Path, key: tuple[int, ...], head: bytes, *, clean: bool = False) -> None:
+    """Note that the file at ``path``, as it is now (``key``, ``head``), was checked in full; ``clean``
+    (only after a save of a document that kept them) that it keeps the rules of ``store.constraints``.
 
     The note is written when the process exits (a long-running program saving often writes each
     file's note once), and believed by this process meanwhile.
@@ -105,7 +130,7 @@ def note(path: Path, key: tuple[int, ...], head: bytes) -> None:
         return
     if not _pending:
         atexit.register(flush)
-    _pending[(_folder(), _name(path))] = _line(key, head)
+    _pending[(_folder(), _name(path))] = _line(key, head, clean)
 
 
 def flush() -> None:

@@ -7,6 +7,7 @@ would: in place, same size, mtime put back.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,10 +16,11 @@ from pathlib import Path
 import pytest
 
 from portfolio_tui import locations
-from portfolio_tui.store import verified
+from portfolio_tui.store import constraints, verified
 from portfolio_tui.store.errors import CorruptFile
 from portfolio_tui.store.portfolio_store import PortfolioStore
 from portfolio_tui.store.reading import head_of, read_portfolio, read_snapshot, stat_key
+from portfolio_tui.store.storage import render
 from tests.functional.store_helpers import ACTOR, new_portfolio
 
 # An audit entry's author made a number: the same length, so only the change time tells.
@@ -90,3 +92,34 @@ def test_a_note_only_this_account_could_have_written_is_trusted(tmp_path: Path) 
     note.chmod(0o622)
     with pytest.raises(CorruptFile, match=r"\$\.audit\.\d+\.by: expected text"):
         PortfolioStore(path, ACTOR).load()
+
+
+def test_a_save_notes_the_file_clean_and_a_fresh_open_checks_only_the_criteria(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = new_portfolio(tmp_path, evidence=2)  # tagged K1 and S2
+    assert verified.standing(path, *identity(path)) == verified.CLEAN  # a save checked the rules before writing
+    assert read_snapshot(path, noted=True).clean and not read_snapshot(path).clean
+
+    def never(doc: object) -> list:
+        raise AssertionError("a file a save noted clean is not walked for the rules beyond types again")
+
+    store = PortfolioStore(path, ACTOR)
+    with monkeypatch.context() as patch:
+        patch.setattr(constraints, "unsafe_text", never)
+        store.criteria = lambda: {"K1", "K3"}  # the standard changed since: that rule is still checked
+        assert store.problems() == [("$.evidence.1.criteria", "unknown criterion 'S2' for this standard"),
+                                    ("$.evidence.2.criteria", "unknown criterion 'S2' for this standard")]
+
+
+def test_a_note_made_by_a_read_is_not_clean_and_a_hand_edit_leaves_no_note(tmp_path: Path) -> None:
+    path = new_portfolio(tmp_path, evidence=1)
+    doc = json.loads(path.read_text())
+    doc["evidence"]["1"]["hours"] = -40  # well typed, against the rules: a read checks types only
+    path.write_bytes(b"".join(render(doc, {}, None)))  # laid out as the store writes, as a careful editor would
+    assert verified.standing(path, *identity(path)) is None
+    read_snapshot(path, noted=True)  # checked in full, and noted: its types only
+    assert verified.standing(path, *identity(path)) == verified.CHECKED
+    snap = read_snapshot(path, noted=True)
+    assert not snap.clean
+    assert PortfolioStore(path, ACTOR).problems() == [("$.evidence.1.hours", "-40 is negative")]
