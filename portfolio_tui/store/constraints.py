@@ -23,6 +23,8 @@ from portfolio_tui.store.records import RECORD_TABLES, TABLES
 Problem = tuple[str, str]
 
 _OUTCOMES = frozenset({ACCEPT, REFER, REOPEN})
+TAGGED_TABLES = ("evidence", "otj")
+"""The tables whose records are tagged with the standard's criteria."""
 _LEARNER_HOURS = ("contracted_hours_per_week", "otj_target_hours", "age_at_start")
 
 
@@ -113,8 +115,17 @@ def problems(doc: dict[str, dict[str, Any]], criteria: Collection[str] | None = 
     return found + criteria_problems(doc, criteria)
 
 
+def criteria_digest(criteria: Collection[str] | None) -> str:
+    """A short name for the standard's criteria (``none`` when not known): what a clean note was checked against."""
+    if criteria is None:
+        return "none"
+    import hashlib
+
+    return hashlib.sha256("\n".join(sorted(criteria)).encode()).hexdigest()[:32]
+
+
 def criteria_problems(doc: dict[str, dict[str, Any]], criteria: Collection[str] | None) -> list[Problem]:
     """The one rule that depends on the standard: every criterion tagged is one of ``criteria`` (``None``: unknown)."""
     if criteria is None:
         return []
-    return [*_criteria("evidence", doc.get("evidence", {}), criteria), *_criteria("otj", doc.get("otj", {}), criteria)]
+    return [problem for table in TAGGED_TABLES for problem in _criteria(table, doc.get(table, {}), criteria)]

@@ -104,7 +104,7 @@ class PortfolioStore:
         """One piece of evidence (removed ones included); raises :class:`NotFound`."""
         with self._mutex:
             snap = self._storage.snapshot()
-            if str(evidence_id) not in snap.tables.get("evidence", {}):
+            if not snap.has("evidence", str(evidence_id)):
                 raise NotFound(f"there is no evidence {evidence_id} in {self.path}")
             return object_of(snap, "evidence", Evidence, str(evidence_id))
 
@@ -128,8 +128,15 @@ class PortfolioStore:
 
     def _problems(self, snap: Snapshot) -> list[tuple[str, str]]:
         if snap.problems is None:
-            check = constraints.criteria_problems if snap.clean else constraints.problems
-            snap.problems = check(snap.tables, self.criteria())
+            criteria = self.criteria()
+            snap.checked_against = constraints.criteria_digest(criteria)
+            if snap.clean == snap.checked_against:  # a save noted it clean, against these criteria
+                snap.problems = []
+            elif snap.clean is not None:  # ... against others: only the criteria are checked again
+                tagged = {name: snap.table(name) for name in constraints.TAGGED_TABLES}
+                snap.problems = constraints.criteria_problems(tagged, criteria)
+            else:
+                snap.problems = constraints.problems(snap.tables, criteria)
         return snap.problems
 
     @contextmanager
@@ -186,7 +193,10 @@ class PortfolioStore:
             elif not tx.touched:
                 return
             tx.bump_generation()
-            self._storage.commit(snap.tables, tx.dirty, clean=True)  # it kept the rules: checked above
+            # It kept the rules (checked above and in _check_changes), criteria included if they are still
+            # the ones the rest of the file was checked against.
+            same = constraints.criteria_digest(self.criteria()) == snap.checked_against
+            self._storage.commit(snap.tables, tx.dirty, clean=snap.checked_against if same else None)
             receipts.record(self.path, receipts.genesis_of({"1": snap.record("audit", "1")}), tx.signed)
             change_log.note(tx.changes)
         except BaseException:

@@ -49,6 +49,9 @@ _DICT = {dict}
 _BATCH = 250
 LAZY_TABLES = frozenset({"audit"})
 """Tables a reading keeps as lines until they are needed (see :attr:`Snapshot.lazy`)."""
+CLEAN_LAZY_TABLES = frozenset({"evidence"})
+"""Tables also kept as lines in a file this account saved clean (``store.verified``): nothing is checked in
+them before a change while the standard's criteria are those noted, and a change appends to them."""
 loads, dumps = orjson.loads, orjson.dumps
 
 
@@ -74,9 +77,12 @@ class Snapshot:
     portfolio: Any = None
     problems: list[tuple[str, str]] | None = None
     """What the document breaks of the schema beyond types (``store.constraints``), once asked."""
-    clean: bool = False
-    """This account's note says a save left the file as it is and keeping the schema's rules beyond types
-    (``store.verified``): only the rule that depends on the standard is left to check."""
+    clean: str | None = None
+    """This account's note says a save left the file as it is, keeping the schema's rules beyond types
+    (``store.verified``), known criteria checked against the criteria with this digest
+    (``constraints.criteria_digest``); ``None``: the rules are checked on this reading."""
+    checked_against: str | None = None
+    """The digest of the criteria :attr:`problems` was found with (``constraints.criteria_digest``)."""
     last_lazy: dict[str, int] = field(default_factory=dict)
     """A lazy table -> its highest id, once asked (0: none)."""
     lazy: set[str] = field(default_factory=set)
@@ -97,9 +103,8 @@ class Snapshot:
         """One whole table (parsed now if it was lazy); a missing one is empty, and added if ``create``."""
         if name in self.lazy:
             added = self.tables.get(name, {})
-            whole = {key: added[key] if key in added else parse_fragment(frag)
-                     for key, frag in self.fragments[name].items()}
-            whole.update(added)
+            whole = parse_fragments(list(self.fragments[name].values()))
+            whole.update(added)  # the records added since are the ones the transaction holds
             self.tables[name] = whole
             self.lazy.discard(name)
         return self.tables.setdefault(name, {}) if create else self.tables.get(name, {})
@@ -150,6 +155,16 @@ def parse_fragment(fragment: bytes) -> Any:
     return loads(fragment[fragment.index(b'":') + 2:])
 
 
+def parse_fragments(fragments: list[bytes]) -> dict[str, Any]:
+    """The records on these lines of the file, by id, as checked when the file was read: parsed a batch of
+    lines at a time, as one object each (much faster than line by line)."""
+    records: dict[str, Any] = {}
+    with paused_gc():
+        for start in range(0, len(fragments), _BATCH):
+            records.update(loads(b"{" + b",".join(fragments[start:start + _BATCH]) + b"}"))
+    return records
+
+
 def read_snapshot(path: Path, *, noted: bool = False, build: bool = False) -> Snapshot:
     """Read, check and (if older) upgrade the file at ``path``; raises :class:`StoreError` saying what is wrong.
 
@@ -172,7 +187,8 @@ def read_snapshot(path: Path, *, noted: bool = False, build: bool = False) -> Sn
         raise StoreError(f"cannot open {path}: {exc.strerror or exc}") from None
     head = head_of(data)
     standing = verified.standing(path, key, head) if noted and steady else None
-    trusted = standing is not None
+    trusted, clean = standing is not None, verified.clean_for(standing)
+    lazy = LAZY_TABLES if clean is None else LAZY_TABLES | CLEAN_LAZY_TABLES
     # The file split at its newlines: one record a line, as the store writes it (see split_document).
     # ``data`` goes at once, so that at no time are the bytes held twice beside the document.
     # A reader that builds every object now and keeps nothing (``build``) parses the file whole: the lines
@@ -185,7 +201,7 @@ def read_snapshot(path: Path, *, noted: bool = False, build: bool = False) -> Sn
     problems: list[tuple[str, str]] = []
     with paused_gc():
         released: list[tuple[int, list[bytes]]] = []
-        split = split_document(lines, LAZY_TABLES, trusted, released) if lines is not None else None
+        split = split_document(lines, lazy, trusted, released) if lines is not None else None
         if split is None:
             trusted = False
             data = b"\n".join(lines) if lines is not None else data
@@ -198,7 +214,7 @@ def read_snapshot(path: Path, *, noted: bool = False, build: bool = False) -> Sn
             if split is not None and lines is not None:
                 restore_lines(lines, released)
                 data = b"\n".join(lines)
-                for name in LAZY_TABLES.intersection(fragments):
+                for name in lazy.intersection(fragments):
                     doc[name] = {key: parse_fragment(line) for key, line in fragments[name].items()}
             doc, fragments, problems, trusted = migrations.upgrade(doc, version), {}, [], False
         lines = None
@@ -216,8 +232,8 @@ def read_snapshot(path: Path, *, noted: bool = False, build: bool = False) -> Sn
     else:
         if noted and steady and not trusted and split is not None:  # (only a file read by lines is ever trusted)
             verified.note(path, key, head)
-        snap = Snapshot(key, head, doc, version, fragments=fragments, lazy=set(LAZY_TABLES.intersection(fragments)),
-                        clean=trusted and standing == verified.CLEAN)
+        snap = Snapshot(key, head, doc, version, fragments=fragments, lazy=set(lazy.intersection(fragments)),
+                        clean=clean if trusted else None)
     if built:
         snap.objects = {table: dict(zip(doc[table], objects, strict=True)) for table, objects in built.items()}
     return snap
@@ -277,7 +293,10 @@ def object_of(snap: Snapshot, table: str, cls: type, key: str) -> Any:
     built = snap.objects.setdefault(table, {})
     obj = built.get(key)
     if obj is None:
-        obj = built[key] = from_records(cls, [int(key)], [snap.table(table)[key]])[0]
+        record = snap.record(table, key)  # one line of a lazy table is parsed, not the table
+        if record is None:
+            raise KeyError(key)
+        obj = built[key] = from_records(cls, [int(key)], [record])[0]
     return obj
 
 
@@ -479,7 +498,7 @@ def _records(
     stripped.append(lines[j - 1])
     table: dict[str, Any] = {}
     if trusted and lazy:  # only the ids, from each line's start: "<id>":{...}
-        frags = dict(zip(map(_id_of, stripped), stripped, strict=True))
+        frags = dict(zip([line.split(b'"', 2)[1].decode() for line in stripped], stripped, strict=True))
     elif trusted:
         try:
             for start in range(0, len(stripped), _BATCH):
@@ -519,10 +538,6 @@ def _records(
     lines[i:j] = repeat(b"", j - i)
     released.append((i, stripped))
     return table, frags, j + 1, lines[j] == b"},"
-
-
-def _id_of(line: bytes) -> str:
-    return line[1:line.index(b'"', 1)].decode()
 
 
 _BUT_LAST = itemgetter(slice(None, -1))

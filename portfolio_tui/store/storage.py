@@ -20,7 +20,9 @@ Stock ``JSONStorage`` truncates and rewrites the file in place and re-reads it o
 * the audit is kept as its lines until something needs it whole (``Snapshot.lazy``); a change needs
   only its newest entry;
 * after a save or a full check, the file's identity is noted in this account's private folder
-  (``store.verified``), so a fresh open of the unchanged file (the next CLI run) skips the checks.
+  (``store.verified``), so a fresh open of the unchanged file (the next CLI run) skips the checks; a
+  save's note also says the file kept the rules beyond types (``commit(clean=...)``), so that open
+  keeps the evidence as lines too, and one add appends to them without parsing any.
 """
 
 from __future__ import annotations
@@ -90,9 +92,10 @@ class AtomicJSONStorage(Storage):
         snap = self._snapshot = read_snapshot(self.path, noted=True)
         return snap
 
-    def commit(self, doc: Document, dirty: Dirty | None, *, clean: bool = False) -> Snapshot:
+    def commit(self, doc: Document, dirty: Dirty | None, *, clean: str | None = None) -> Snapshot:
         """Save ``doc``; ``dirty`` names the records that changed (``None``: treat every record as changed).
-        ``clean``: the caller checked that ``doc`` keeps the rules of ``store.constraints`` (noted with it).
+        ``clean``: the caller checked that ``doc`` keeps the rules of ``store.constraints``, known criteria
+        against the criteria with this digest (``constraints.criteria_digest``); noted with the file.
 
         ``doc`` is the cached snapshot's ``tables`` (its lazy tables holding only what was added), or
         a new document.

@@ -167,16 +167,23 @@ class Transaction:
             raise NotFound(f"there is no {singular(table)} {record_id} in this portfolio")
         return record
 
+    def _read_only(self, table: str, record_id: int) -> dict[str, Any]:
+        """One record, to read only: a lazy table (``Snapshot.lazy``) parses just its line."""
+        record = self._storage.snapshot.record(table, str(record_id))
+        if record is None:
+            raise NotFound(f"there is no {singular(table)} {record_id} in this portfolio")
+        return record
+
     def get(self, table: str, record_id: int) -> dict[str, Any]:
         """A copy of one record; raises :class:`NotFound`."""
-        return copy_json(self._raw(table, record_id))
+        return copy_json(self._read_only(table, record_id))
 
     def records(self, table: str) -> list[tuple[int, dict[str, Any]]]:
         return [(int(k), copy_json(r)) for k, r in self._storage.snapshot.table(table).items()]
 
     def record_object(self, table: str, record_id: int) -> Any:
         """The domain dataclass for one record of a record table."""
-        return from_record(RECORD_TABLES[table], record_id, self._raw(table, record_id))
+        return from_record(RECORD_TABLES[table], record_id, self._read_only(table, record_id))
 
     def insert(self, table: str, fields: dict[str, Any], detail: str = "") -> int:
         """Add a record (revision 1, who/when filled in) and its audit entry; returns the new id."""
@@ -189,8 +196,14 @@ class Transaction:
             "updated_at": self.now,
         }
         _check(table, record)
+        snapshot = self._storage.snapshot
         if table in SEALED_TABLES:
             record_id = self._insert_chained(table, record)
+        elif table in snapshot.lazy:  # appended without parsing the table (as TinyDB's insert would store it)
+            record_id = self._storage.next_id(table)
+            snapshot.added(table, str(record_id), record)
+            self._storage.dirty.setdefault(table, set()).add(str(record_id))
+            self.table(table).clear_cache()
         else:
             record_id = self.table(table).insert(record)
         self.audit("add", table, record_id, detail or f"added {table} {record_id}")

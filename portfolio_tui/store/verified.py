@@ -17,12 +17,14 @@ lost note costs one full check.
 
 A note made by a save also says the file was *clean*: the store saves only a document that keeps the
 schema's rules beyond types (``store.constraints``: known tables, kinds, outcomes, no negative hours,
-valid Unicode), so a fresh open of that file checks only the rule that depends on the standard (known
-criteria), which may have changed since. A note made by a read says only that the types were checked.
+valid Unicode, known criteria), and the note names the standard's criteria it was checked against (a
+digest, ``constraints.criteria_digest``). A fresh open of that file checks none of those rules while
+the standard's criteria are the same, and only the criteria when they changed. A note made by a read
+says only that the types were checked.
 
 What a note never spares: the newest audit entry's hash, signature and signer's enrolment, checked
-before every change (``store.sealing``) against the trust anchors as they are then; the rule that
-depends on the standard (known criteria); ``portfolio verify``, which reads everything.
+before every change (``store.sealing``) against the trust anchors as they are then; known criteria
+when the standard's criteria are not the ones noted; ``portfolio verify``, which reads everything.
 """
 
 from __future__ import annotations
@@ -45,20 +47,31 @@ def _name(path: Path) -> str:
     return hashlib.sha256(os.fsencode(os.path.abspath(path))).hexdigest()[:40]
 
 
-CHECKED, CLEAN = "checked", "clean"
-"""What a note says of the file: its types were checked; or, made by a save, it keeps the other rules too."""
+CHECKED = "checked"
+CLEAN = "clean="
+"""What a note says of the file: :data:`CHECKED` (its types), or, made by a save, ``clean=<digest>``:
+it keeps the other rules too, known criteria checked against the criteria with that digest."""
 
 
-def _line(key: tuple[int, ...], head: bytes, clean: bool = False) -> bytes:
-    words = [*map(str, key), hashlib.sha256(head).hexdigest(), *(["clean"] if clean else [])]
+def _line(key: tuple[int, ...], head: bytes, clean: str | None = None) -> bytes:
+    words = [*map(str, key), hashlib.sha256(head).hexdigest(), *([CLEAN + clean] if clean is not None else [])]
     return (" ".join(words) + "\n").encode()
 
 
 def _standing(line: bytes | None, key: tuple[int, ...], head: bytes) -> str | None:
     checked = _line(key, head)
-    if line == checked:
+    if line is None or not line.startswith(checked[:-1]):
+        return None
+    rest = line[len(checked) - 1:]
+    if rest == b"\n":
         return CHECKED
-    return CLEAN if line == checked[:-1] + b" clean\n" else None
+    word = rest[1:-1].decode(errors="replace") if rest[:1] == b" " and rest[-1:] == b"\n" else ""
+    return word if word.startswith(CLEAN) and word[len(CLEAN):].isalnum() else None
+
+
+def clean_for(standing: str | None) -> str | None:
+    """The criteria digest a clean note was checked against (``None``: the note, if any, says types only)."""
+    return standing[len(CLEAN):] if standing is not None and standing.startswith(CLEAN) else None
 
 
 def _own_private(st: os.stat_result) -> bool:
@@ -96,7 +109,7 @@ def vouches(path: Path, key: tuple[int, ...], head: bytes) -> bool:
 
 def standing(path: Path, key: tuple[int, ...], head: bytes) -> str | None:
     """What this account's note says of the file at ``path`` as it is now (``key``, ``head``):
-    :data:`CHECKED`, :data:`CLEAN`, or ``None`` (no note for it as it is: check everything)."""
+    :data:`CHECKED`, ``clean=<digest>`` (:func:`clean_for`), or ``None`` (no note for it as it is: check everything)."""
     if not hasattr(os, "geteuid"):
         return None
     pending = _pending.get((_folder(), _name(path)))
@@ -119,9 +132,10 @@ def standing(path: Path, key: tuple[int, ...], head: bytes) -> str | None:
         os.close(fd)
 
 
-def note(path: Path, key: tuple[int, ...], head: bytes, *, clean: bool = False) -> None:
+def note(path: Path, key: tuple[int, ...], head: bytes, *, clean: str | None = None) -> None:
     """Note that the file at ``path``, as it is now (``key``, ``head``), was checked in full; ``clean``
-    (only after a save of a document that kept them) that it keeps the rules of ``store.constraints``.
+    (only after a save of a document that kept them): it keeps the rules of ``store.constraints``, known
+    criteria checked against the criteria with that digest (``constraints.criteria_digest``).
 
     The note is written when the process exits (a long-running program saving often writes each
     file's note once), and believed by this process meanwhile.

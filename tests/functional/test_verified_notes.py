@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 
 from portfolio_tui import locations
+from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.store import constraints, verified
 from portfolio_tui.store.errors import CorruptFile
 from portfolio_tui.store.portfolio_store import PortfolioStore
 from portfolio_tui.store.reading import head_of, read_portfolio, read_snapshot, stat_key
 from portfolio_tui.store.storage import render
-from tests.functional.store_helpers import ACTOR, new_portfolio
+from tests.functional.store_helpers import ACTOR, AS_OF, new_portfolio
 
 # An audit entry's author made a number: the same length, so only the change time tells.
 ANOTHER_PROCESS_BREAKS_AN_AUDIT_ENTRY = """
@@ -51,7 +52,8 @@ def test_a_save_notes_the_file_and_a_fresh_open_trusts_it_reading_the_same(tmp_p
     path = new_portfolio(tmp_path, evidence=3)
     assert verified.vouches(path, *identity(path))
     snap = read_snapshot(path, noted=True)
-    assert snap.lazy == {"audit"} and snap.tables["audit"] == {}  # the audit was not parsed
+    assert snap.lazy == {"audit", "evidence"}  # saved clean: neither the audit nor the evidence was parsed
+    assert snap.tables["audit"] == snap.tables["evidence"] == {}
     assert PortfolioStore(path, ACTOR).load() == read_portfolio(path)
     assert read_snapshot(path, noted=True).doc == read_snapshot(path).doc
     folder = locations.data_dir() / verified.FOLDER
@@ -94,22 +96,32 @@ def test_a_note_only_this_account_could_have_written_is_trusted(tmp_path: Path) 
         PortfolioStore(path, ACTOR).load()
 
 
-def test_a_save_notes_the_file_clean_and_a_fresh_open_checks_only_the_criteria(
+def test_a_save_notes_the_file_clean_and_a_fresh_open_checks_only_changed_criteria(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = new_portfolio(tmp_path, evidence=2)  # tagged K1 and S2
-    assert verified.standing(path, *identity(path)) == verified.CLEAN  # a save checked the rules before writing
-    assert read_snapshot(path, noted=True).clean and not read_snapshot(path).clean
+    path = new_portfolio(tmp_path, evidence=2)  # tagged K1 and S2, saved by a service that knows the standard's
+    standing = verified.standing(path, *identity(path))
+    assert verified.clean_for(standing) is not None  # a save checked every rule before writing, and says so
+    assert read_snapshot(path, noted=True).clean == verified.clean_for(standing)
+    assert read_snapshot(path).clean is None
 
-    def never(doc: object) -> list:
+    def never(*args: object) -> list:
         raise AssertionError("a file a save noted clean is not walked for the rules beyond types again")
 
-    store = PortfolioStore(path, ACTOR)
+    service = PortfolioService(path, ACTOR)
     with monkeypatch.context() as patch:
         patch.setattr(constraints, "unsafe_text", never)
-        store.criteria = lambda: {"K1", "K3"}  # the standard changed since: that rule is still checked
-        assert store.problems() == [("$.evidence.1.criteria", "unknown criterion 'S2' for this standard"),
-                                    ("$.evidence.2.criteria", "unknown criterion 'S2' for this standard")]
+        patch.setattr(constraints, "_criteria", never)
+        assert service.store.problems() == []  # the same standard: nothing is checked, nothing parsed
+    service.add_evidence(title="Minutes again", date="2025-06-10", kind="product", criteria=["K1"], as_of=AS_OF)
+    snap = service.store._storage.cached
+    assert snap is not None and {"evidence", "audit"} <= snap.lazy  # appended to (the new piece checked), not parsed
+    store = PortfolioStore(path, ACTOR)
+    store.criteria = lambda: {"K1", "K3"}  # the standard changed since: known criteria are checked again
+    assert store.problems() == [("$.evidence.1.criteria", "unknown criterion 'S2' for this standard"),
+                                ("$.evidence.2.criteria", "unknown criterion 'S2' for this standard")]
+    assert [e.title for e in PortfolioStore(path).load().evidence][-1] == "Minutes again"
+    assert read_snapshot(path).doc == read_snapshot(path, noted=True).doc
 
 
 def test_a_note_made_by_a_read_is_not_clean_and_a_hand_edit_leaves_no_note(tmp_path: Path) -> None:
@@ -121,5 +133,5 @@ def test_a_note_made_by_a_read_is_not_clean_and_a_hand_edit_leaves_no_note(tmp_p
     read_snapshot(path, noted=True)  # checked in full, and noted: its types only
     assert verified.standing(path, *identity(path)) == verified.CHECKED
     snap = read_snapshot(path, noted=True)
-    assert not snap.clean
+    assert snap.clean is None and snap.lazy == {"audit"}
     assert PortfolioStore(path, ACTOR).problems() == [("$.evidence.1.hours", "-40 is negative")]
