@@ -15,6 +15,10 @@ titles count (a cosine of ``SIMILAR`` or more over the titles' TF-IDF words), an
 than they gave, and these settings neither gain nor lose there (``benchmarks/bench_suggest.py``
 measures both, each piece against only the pieces logged before it).
 
+A strong match lends a little to the other criteria of its group (``GROUP``): a piece tagged to one
+behaviour is often tagged to another, and one tagged to a learning outcome's criterion to its
+neighbours.
+
 Once the text has a word, every criterion is ranked, not only those sharing one with it: the
 criteria no earlier piece is tagged to yet come first among the rest (``GAP``), then the standard's
 order. An apprentice works towards the criteria they have not evidenced; and a piece is often
@@ -33,7 +37,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import snowballstemmer  # type: ignore[import-untyped]  # ships no type information
@@ -58,6 +62,9 @@ SIMILAR = 0.6
 """The least cosine similarity of two titles for the earlier piece to count."""
 HISTORY_WEIGHT = 0.6
 """What the closest earlier piece adds, against 1.0 for the best textual match."""
+GROUP = 0.1
+"""What the best textual match in a criterion's own group lends it, times that match (0 to 1): the criteria a
+piece is tagged to often sit together (two behaviours, two criteria of one learning outcome)."""
 GAP = 0.3
 """What a criterion that no earlier piece is tagged to adds, against 1.0 for the best textual match: enough
 to rank it above a weak match of a criterion already evidenced, not above a good one."""
@@ -110,6 +117,8 @@ class CriteriaIndex:
     idf: dict[str, float]
     k1: float = K1
     b: float = B
+    group_of: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Each criterion's group (its learning outcome, KSB area or unit); a criterion outside any group is its own."""
 
     @classmethod
     def build(cls, criteria: Iterable[Criterion]) -> CriteriaIndex:
@@ -122,7 +131,8 @@ class CriteriaIndex:
             frequency.update(count.keys())
         n = len(counts)
         idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in frequency.items()}
-        return cls(tuple(c.id for c in listed), counts, lengths, average or 1.0, idf)
+        return cls(tuple(c.id for c in listed), counts, lengths, average or 1.0, idf,
+                   group_of={c.id: (c.group_id, "") if c.group_id else ("", c.id) for c in listed})
 
     def scores(self, query: Counter[str]) -> dict[str, float]:
         """Each criterion's BM25 score for the query terms (only those above zero)."""
@@ -173,6 +183,7 @@ class Suggester:
     evidenced: frozenset[str] = frozenset()
     """The criteria some earlier piece is tagged to."""
     gap: float = GAP
+    group: float = GROUP
 
     @classmethod
     def build(cls, index: CriteriaIndex, earlier: Iterable[Evidence] = (), *, neighbours: int = NEIGHBOURS,
@@ -198,14 +209,20 @@ class Suggester:
 
     def scores(self, title: str, description: str = "") -> dict[str, float]:
         """Each criterion's score: its BM25 match scaled so the best is 1.0, plus ``weight`` times the title
-        similarity (0 to 1) of each of the closest earlier pieces tagged to it, plus ``gap`` when no earlier
-        piece is tagged to it. Every criterion has one once the text has a word; none before."""
+        similarity (0 to 1) of each of the closest earlier pieces tagged to it, plus ``group`` times the best
+        match in its group, plus ``gap`` when no earlier piece is tagged to it. Every criterion has one once
+        the text has a word; none before."""
         query = query_terms(title, description, self.title_weight)
         if not query:
             return {}
         lexical = _scaled(self.index.scores(query))
         lent = self._lent(title) if self.earlier and self.weight else {}
+        groups = self.index.group_of
+        best: dict[tuple[str, str], float] = {}
+        for cid, score in lexical.items():
+            best[groups[cid]] = max(best.get(groups[cid], 0.0), score)
         return {cid: lexical.get(cid, 0.0) + self.weight * lent.get(cid, 0.0)
+                + self.group * best.get(groups[cid], 0.0)
                 + (self.gap if cid not in self.evidenced else 0.0) for cid in self.index.ids}
 
     def _lent(self, title: str) -> dict[str, float]:

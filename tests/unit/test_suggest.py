@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -86,6 +87,22 @@ def test_once_the_text_has_a_word_every_criterion_is_ranked_the_unevidenced_firs
     assert suggester.rank("letter") == ["A", "B", "D", "C"]
     assert 0 < suggester.scores("health and safety law", "letter")["A"] < suggester.gap
     assert suggester.rank("health and safety law", "letter") == ["C", "B", "D", "A"]
+
+
+def test_a_strong_match_lends_a_little_to_the_other_criteria_of_its_group() -> None:
+    grouped = [Criterion("A", "Write letters to customers", "skill", group_id="skills"),
+               Criterion("B", "Keep accurate records", "skill", group_id="skills"),
+               Criterion("C", "Follow health and safety law", "knowledge", group_id="knowledge"),
+               Criterion("D", "Work well with your team", "behaviour")]
+    suggester = Suggester.build(CriteriaIndex.build(grouped))
+    scores = suggester.scores("letter")
+    # A is the best match (1.0): B, in its group, gets the group weight times 1.0 more than C.
+    assert scores["B"] - scores["C"] == pytest.approx(suggester.group) and suggester.group > 0
+    assert scores["C"] == scores["D"]  # no match in their groups; D, in none, is a group of its own
+    assert suggester.rank("letter") == ["A", "B", "C", "D"]
+    backwards = Suggester.build(CriteriaIndex.build(reversed(grouped)))
+    assert backwards.rank("letter") == ["A", "B", "D", "C"]
+    assert dataclasses.replace(backwards, group=0.0).rank("letter") == ["A", "D", "C", "B"]  # the standard's order
 
 
 def test_the_piece_being_edited_and_removed_pieces_teach_nothing() -> None:

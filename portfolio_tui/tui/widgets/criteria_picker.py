@@ -2,9 +2,10 @@
 filtering, because SelectionList forgets the selection of options it no longer holds.
 
 The form tells the picker what the apprentice is writing (:meth:`CriteriaPicker.suggest`); the
-criteria that match it best (``services.suggestions``: BM25 over the criteria's texts, and the
-apprentice's earlier pieces with a close title) come first, marked ★, so tagging a piece is
-usually enter, space, down, space."""
+criteria that match it best (``services.suggestions``: BM25 over the criteria's texts, a little for
+the rest of the best match's group, the apprentice's earlier pieces with a close title, and the
+criteria not evidenced yet) come first, marked ★, so tagging a piece is usually enter, space,
+down, space."""
 
 from __future__ import annotations
 
