@@ -15,7 +15,6 @@ later keeps the same conventions without anyone remembering them:
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -99,6 +98,8 @@ class Parser(argparse.ArgumentParser):
             name = token.split("=", 1)[0] if token.startswith("--") else token[:2]
             if name in self._option_string_actions:
                 continue
+            import difflib  # only for a mistake: every command's start-up is spared it
+
             known = [o for o in self._option_string_actions if o.startswith("--")]
             close = difflib.get_close_matches(name, known, n=1)
             self.error(f"unknown option {name}" + (f" (did you mean {close[0]}?)" if close else ""))
@@ -186,11 +187,13 @@ def run_change(handler: Callable[[argparse.Namespace], int], args: argparse.Name
 
 
 def fill_in_portfolio(args: argparse.Namespace) -> None:
-    """A left-out portfolio argument becomes the account's own portfolio, which must exist to be read."""
-    own = locations.default_portfolio_path()
+    """A left-out portfolio argument becomes the account's own portfolio, which must exist to be read.
+
+    Where it is comes from platformdirs, imported only when a portfolio argument was left out."""
     if getattr(args, "path", "") is None:
-        args.path = own
+        own = args.path = locations.default_portfolio_path()
     elif getattr(args, "paths", None) == []:
+        own = locations.default_portfolio_path()
         args.paths = [own]
     else:
         return

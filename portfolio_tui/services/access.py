@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from portfolio_tui import identity, sharing
 from portfolio_tui import roster as roster_io
 from portfolio_tui.domain import roles
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.services.views import Access
 from portfolio_tui.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from portfolio_tui.services.views import Access
 
 EMPLOYER_CONFIRMATION = "employer-confirmation"
 
@@ -158,6 +160,8 @@ def viewable(paths: list[Path], named: Iterable[Path] = (), *, account: str | No
 def access_for(path: Path, account: str | None = None) -> Access:
     """What ``account`` (default: this process's OS account) may do to the portfolio at ``path``,
     from the roster beside it and who owns the file (file I/O: the TUI calls it in a worker thread)."""
+    from portfolio_tui.services.views import Access  # here: the view models cost a headless gateway's start-up
+
     account = account or identity.current_user()
     try:
         owner: str | None = sharing.owner_of(path)

@@ -17,11 +17,11 @@ from portfolio_tui.domain import roles
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services import access, readiness
 from portfolio_tui.services.errors import InputError
-from portfolio_tui.services.views import CaseloadRow, CaseloadView
 from portfolio_tui.store.files import portfolio_files
 
 if TYPE_CHECKING:
     from portfolio_tui.services.session import PortfolioSession
+    from portfolio_tui.services.views import CaseloadView
 
 
 class Caseload:
@@ -44,6 +44,10 @@ class Caseload:
     def view(self, as_of: date) -> CaseloadView:
         """Every portfolio this account may see, checked for readiness, riskiest first (file I/O:
         the TUI calls it in a worker thread). A roster that fails its checks lists nothing, and says why."""
+        # Imported here, not at the top: ``portfolio gateway`` needs only readable_portfolios, and the
+        # view models' dataclasses cost its start-up.
+        from portfolio_tui.services.views import CaseloadRow, CaseloadView
+
         try:
             roster = access.load_roster(self.folder)
         except access.UntrustedRoster as exc:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -139,6 +138,8 @@ def link_target(path: Path) -> Path:
 def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool, cohort: Path | None = None) -> Iterator[int]:
     """A temp file in the folder of ``path`` (or of the file it links to), open as the yielded fd;
     fsynced and renamed over that file after."""
+    import tempfile  # here, not at the top: a command that only reads (gateway) starts without it
+
     path = link_target(path)
     folder = path.parent
     try:

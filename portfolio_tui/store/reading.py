@@ -31,7 +31,7 @@ import orjson
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.jsonfile import JsonFileError, is_sure, loads_checked, loads_compact
-from portfolio_tui.store import migrations, verified
+from portfolio_tui.store import migrations
 from portfolio_tui.store.errors import CorruptFile, NotFound, StoreError
 from portfolio_tui.store.migrations import Document
 from portfolio_tui.store.records import (
@@ -186,8 +186,13 @@ def read_snapshot(path: Path, *, noted: bool = False, build: bool = False) -> Sn
     except OSError as exc:
         raise StoreError(f"cannot open {path}: {exc.strerror or exc}") from None
     head = head_of(data)
-    standing = verified.standing(path, key, head) if noted and steady else None
-    trusted, clean = standing is not None, verified.clean_for(standing)
+    standing = clean = None
+    if noted and steady:  # the notes (and hashlib, secrets) are imported by the readers that keep them, not gateway
+        from portfolio_tui.store import verified
+
+        standing = verified.standing(path, key, head)
+        clean = verified.clean_for(standing)
+    trusted = standing is not None
     lazy = LAZY_TABLES if clean is None else LAZY_TABLES | CLEAN_LAZY_TABLES
     # The file split at its newlines: one record a line, as the store writes it (see split_document).
     # ``data`` goes at once, so that at no time are the bytes held twice beside the document.

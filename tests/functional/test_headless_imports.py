@@ -37,3 +37,35 @@ def test_headless_commands_do_not_import_textual(tmp_path: Path) -> None:
         name, code, textual = line.split()
         assert code in ("0", "1"), (argv, line, done.stderr)  # 1: not ready for gateway
         assert textual == "False", f"{' '.join(argv)} imported Textual"
+
+
+GATEWAY_NEVER_IMPORTS = {
+    "textual": "the TUI",
+    "rich": "tables for a terminal (--json prints none)",
+    "tinydb": "the store's writer (gateway only reads)",
+    "jsonschema": "schema validation (only validate and doctor run it)",
+    "portfolio_tui.services.views": "the TUI's view models",
+    "portfolio_tui.store.verified": "the notes of checked files, kept by readers that reopen (not gateway)",
+    "portfolio_tui.store.storage": "the store's writer",
+    "difflib": "the 'did you mean' of a mistyped option",
+}
+"""What ``portfolio gateway ONE_FILE --json`` must start without (issue 15: start-up at most 4x
+``python -c pass``). Each was imported by it once and cost its start-up; each is imported where it is
+used instead. A test, not a timing, so that none creeps back unseen."""
+
+
+def test_gateway_on_one_file_starts_without_what_it_does_not_use(tmp_path: Path) -> None:
+    path = new_portfolio(tmp_path, evidence=2)
+    script = (
+        "import contextlib, io, sys\nfrom portfolio_tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    code = main(['gateway', {str(path)!r}, '--json'])\n"
+        "assert out.getvalue().startswith('{'), out.getvalue()\n"
+        "print(code, *sorted({m.split('.')[0] if m.split('.')[0] != 'portfolio_tui' else m for m in sys.modules}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    code, *imported = done.stdout.split()
+    assert code in ("0", "1"), done.stderr
+    assert "portfolio_tui.services.readiness" in imported  # it did check the portfolio
+    unwanted = {name: why for name, why in GATEWAY_NEVER_IMPORTS.items() if name in imported}
+    assert not unwanted, f"gateway ONE_FILE --json imported {unwanted}"
