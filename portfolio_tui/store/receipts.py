@@ -10,7 +10,6 @@ a crash can lose the newest receipt, never the portfolio's change.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -45,18 +44,27 @@ def genesis_of(audit: Mapping[str, Any]) -> str:
 
 def record(portfolio: Path, genesis: str, signed: Iterable[tuple[int, str, str]]) -> None:
     """Append a receipt for each ``(audit id, hash, at)`` just saved in ``portfolio``."""
-    lines = "".join(
-        json.dumps({"file": str(portfolio.resolve()), "genesis": genesis, "audit": n, "hash": h, "at": at}) + "\n"
+    signed = list(signed)
+    if not signed:
+        return
+    where = str(portfolio.resolve())
+    lines = b"".join(
+        orjson.dumps({"file": where, "genesis": genesis, "audit": n, "hash": h, "at": at}) + b"\n"
         for n, h, at in signed
     )
-    if not lines:
-        return
     path = receipts_path()
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8") as handle:
-            handle.write(lines)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        except FileNotFoundError:  # the first receipt of this account: its folder is made first
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            view = memoryview(lines)  # one append (O_APPEND) as a rule: receipts saved at once do not interleave
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
     except OSError:
         return  # the change is saved; only this person's own check against truncation is weaker
 

@@ -139,10 +139,15 @@ class AtomicJSONStorage(Storage):
 
     def _read_head(self) -> bytes | None:
         try:
-            with open(self.path, "rb") as handle:
-                return head_of(handle.read(HEAD_LIMIT))
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         except OSError:
             return None
+        try:
+            return head_of(os.read(fd, HEAD_LIMIT))
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
 
 
 def _fragment(key: str, record: Any) -> bytes:
