@@ -25,6 +25,14 @@ order. An apprentice works towards the criteria they have not evidenced; and a p
 tagged to criteria whose wording it never uses (a third of the samples' tags share no word with
 their piece), so five places filled by likely criteria beat three by words alone.
 
+Tried on the samples and not kept, since none raised the held-out figure (leave one portfolio out,
+``benchmarks/bench_suggest.py``'s check, run on each idea): the evidence kind's usual criteria in
+earlier pieces, criteria tagged together before, the words of earlier pieces tagged to a criterion
+(nearest pieces or a profile per criterion: both lost pieces), keeping K, S and B mixed in the top
+five, and the group's title added to each criterion's text. WordNet synonyms and derivations gained
+two pieces of 43 in one form and lost one in another, and no well-kept package ships WordNet for
+offline use (the ones that read it download it at run time).
+
 The ranking itself is ours (a few dozen lines over tens of criteria; the BM25 libraries bring NumPy
 or SciPy for no gain at this size); only the stemmer is a library, since a stemmer that is right
 about English takes hundreds of rules.
