@@ -49,6 +49,21 @@ def fit(text: str, width: int, breaks: str = " ") -> str:
     return cut.rstrip(" ,;:·-") + "…"
 
 
+def share_widths(room: int, columns: list[tuple[int, int]]) -> list[int]:
+    """Widths for columns that share ``room`` cells, each given as ``(least, natural)`` (its longest
+    cell): each gets its least, then, in order, grows to its natural width while room is left, so the
+    first columns are shown whole before later ones grow; what is left over goes to the last."""
+    widths = [least for least, _ in columns]
+    left = room - sum(widths)
+    for i, (least, natural) in enumerate(columns):
+        grow = max(min(natural - least, left), 0)
+        widths[i] += grow
+        left -= grow
+    if left > 0 and widths:
+        widths[-1] += left
+    return widths
+
+
 def last_column_width(table: DataTable, fixed: int, columns: int) -> int:
     """The cells left for a table's last column once ``fixed`` cells of the ``columns`` others are
     drawn (each column has padding either side), so its text can be :func:`fit` rather than clipped."""

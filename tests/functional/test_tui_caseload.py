@@ -285,3 +285,28 @@ async def test_the_overdue_column_counts_milestones_and_reviews_from_the_view_mo
         # At 80 columns each line is cut at a word, with "…", never mid-word by the terminal.
         assert all(len(line) <= 78 for line in detail.splitlines())
         assert detail.splitlines()[1].startswith("Next: 2025-09-30 107 days ago Review progress")
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+@drive
+async def test_the_caseload_uses_the_room_it_has_for_names_and_standards(tmp_path: Path,
+                                                                          size: tuple[int, int]) -> None:
+    """At 120 columns each learner's full name and the standard's title; at 80, a name too long for its
+    column cut at a word with "…" (the title is then in the line under the table)."""
+    folder = make_cohort(tmp_path)
+    if size[0] == 80:
+        _learner(folder, "max.json", "Maximilian Oyelaran-Bartholomew Featherstonehaugh", date(2025, 9, 1),
+                 date(2027, 3, 31))
+    app = build_caseload(folder, as_of=AS_OF, actor=ACTOR)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(CaseloadTable)
+        lines = [table.render_line(y).text for y in range(1, table.row_count + 1)]
+        ava = next(line for line in lines if "Ava Patel" in line)
+        if size[0] == 120:
+            for name in ("Ava Patel", "Dan Reid", "Cara Lewis", "Ben Okoro"):
+                line = next(line for line in lines if name in line)
+                assert "Public Service Operational Delivery Officer" in line
+        else:
+            assert "Public Service" not in ava
+            assert any("Maximilian Oyelaran…" in line for line in lines), lines

@@ -31,13 +31,13 @@ if TYPE_CHECKING:
     from portfolio_tui.tui.app import CaseloadApp
 
 COLUMNS = [
-    Column("learner", "Learner", 0),
-    Column("standard", "Standard", 14),
+    Column("learner", "Learner", 12, grow=True, breaks=" -"),
+    Column("standard", "Standard", 14, grow=True),
     Column("rag", "RAG", 5),
     Column("coverage", "Covered", 7),
     Column("assess", "Assess", 8),
     Column("overdue", "Overdue", 7),
-    Column("next", "Next milestone", 20),
+    Column("next", "Next", 6, grow=True),
     Column("end", "Ends", 5),
     Column("grade", "Grade", 11),
 ]
@@ -70,7 +70,7 @@ def table_row(row: CaseloadRow) -> TableRow:
         row.key,
         (
             row.name,
-            clean_text(report.standard_id),
+            clean_text(report.standard_title),
             report.rag.upper(),
             f"{report.coverage.full}/{report.coverage.total}",
             str(row.awaiting) if row.awaiting else "-",

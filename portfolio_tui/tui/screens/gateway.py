@@ -3,6 +3,7 @@ grade prediction; S records a sign-off (assessor, then apprentice, then employer
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,7 +15,7 @@ from textual.widgets import DataTable, Static
 from portfolio_tui.domain import roles
 from portfolio_tui.domain.gateway import EMPLOYER_CONFIRMATION, ChecklistResult
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.tui.render import days_phrase, fit, last_column_width, literal
+from portfolio_tui.tui.render import days_phrase, fit, last_column_width, literal, share_widths
 from portfolio_tui.tui.screens.base import PortfolioScreen
 from portfolio_tui.tui.screens.decisions import ROLE_SIGNOFF, SignOffDialog, signoff_summary
 from portfolio_tui.tui.screens.progress_forms import (
@@ -31,7 +32,10 @@ from portfolio_tui.tui.state import PortfolioView
 from portfolio_tui.tui.widgets.rag_badge import RagBadge
 
 RULE_WIDTH = 18
-"""The rule's id is cut to this at a word or hyphen, with "…"; the detail under the table names it in full."""
+"""The rule column's least width: an id longer is cut at a word or hyphen, with "…", unless the item
+keeps ``ITEM_WIDTH`` (the detail under the table names the rule in full)."""
+ITEM_WIDTH = 38
+"""The item column's least width: what an 80-column terminal leaves it beside the rule's least."""
 
 
 class GatewayScreen(PortfolioScreen):
@@ -75,7 +79,7 @@ class GatewayScreen(PortfolioScreen):
         table = self.table
         table.add_column("State", key="state", width=6)
         table.add_column("Due", key="due", width=10)
-        table.add_column("Rule", key="rule", width=RULE_WIDTH)
+        self.rule_column = table.add_column("Rule", key="rule", width=RULE_WIDTH)
         table.add_column("Item", key="item")
         super().on_mount()
         table.focus()
@@ -85,8 +89,11 @@ class GatewayScreen(PortfolioScreen):
             self.show(self.papp.view)
 
     def show(self, view: PortfolioView) -> None:
-        width = last_column_width(self.table, 6 + 10 + RULE_WIDTH, 3)
         report, as_of = view.report, view.as_of
+        room = last_column_width(self.table, 6 + 10, 3)
+        longest_rule = max((cell_len(item.rule.id) for item in report.checklist if item.rule), default=0)
+        rule_width, width = share_widths(room, [(RULE_WIDTH, longest_rule), (ITEM_WIDTH, 0)])
+        self.table.columns[self.rule_column].width = rule_width
         self.query_one("#gateway-rag", RagBadge).rag = report.rag
         open_count = len(report.open_items)
         verdict = "ready for gateway" if report.ready else f"{open_count} of {len(report.checklist)} items open"
@@ -104,7 +111,7 @@ class GatewayScreen(PortfolioScreen):
         self.items = {item.key: item for item in report.checklist}
         for item in report.checklist:
             state = Text("✔ done", style="green") if item.ok else Text("✗ open", style="bold red")
-            rule = Text(fit(item.rule.id, RULE_WIDTH, breaks=" -") if item.rule else "-", style="dim")
+            rule = Text(fit(item.rule.id, rule_width, breaks=" -") if item.rule else "-", style="dim")
             due = Text(item.due.isoformat() if item.due else "-")
             table.add_row(state, due, rule, literal(fit(clean_text(item.title), width)), key=item.key)
         if table.row_count:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -19,7 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from portfolio_tui.tui.render import fit
+from portfolio_tui.tui.render import fit, share_widths
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,16 @@ class Column:
     label: str
     width: int
     """Fixed width in cells; 0 means 'take what is left' (one flexible column)."""
+    grow: bool = False
+    """At least ``width`` cells, growing towards its longest cell when there is room: growing columns
+    share what the fixed ones leave, in column order (``render.share_widths``), so a wide terminal shows
+    the first ones whole (a caseload's learner name and standard) and the last takes what is left."""
+    breaks: str = " "
+    """Where a cell too long for the column may be cut (``" -"`` for names such as "Oyelaran-Bartholomew")."""
+
+    @property
+    def flexible(self) -> bool:
+        return self.grow or not self.width
 
 
 @dataclass(frozen=True)
@@ -119,6 +129,7 @@ class EvidenceTable(ScrollView, can_focus=True):
         self.all_columns = columns
         self.columns = columns
         self.rows: list[TableRow] = []
+        self._longest: dict[str, int] | None = None
         self.sort_marker: tuple[str, bool] | None = None
 
     def show_columns(self, keys: set[str] | None) -> None:
@@ -143,6 +154,7 @@ class EvidenceTable(ScrollView, can_focus=True):
     def set_rows(self, rows: list[TableRow], *, keep: int | None = None) -> None:
         """Replace the rows; the cursor stays on ``keep`` (a row key) when that row is still shown."""
         self.rows = rows
+        self._longest = None
         index = 0
         if keep is not None:
             index = next((i for i, row in enumerate(rows) if row.key == keep), 0)
@@ -187,9 +199,25 @@ class EvidenceTable(ScrollView, can_focus=True):
 
     def _widths(self) -> list[int]:
         total = self.scrollable_content_region.width
-        fixed = sum(c.width + 1 for c in self.columns if c.width)
-        flexible = max(total - fixed - 1, 8)
-        return [c.width or flexible for c in self.columns]
+        fixed = sum(c.width + 1 for c in self.columns if not c.flexible)
+        flexible = [c for c in self.columns if c.flexible]
+        # One space before each column and the row's leading space; the last column's trailing space
+        # may be clipped by the row's width, so it is not counted.
+        room = max(total - fixed - len(flexible), 8 * len(flexible))
+        longest = self.longest_cells() if len(flexible) > 1 else {}
+        shared = iter(share_widths(room, [(c.width or 8, longest.get(c.key, 0)) for c in flexible]))
+        return [next(shared) if c.flexible else c.width for c in self.columns]
+
+    def longest_cells(self) -> dict[str, int]:
+        """The widest cell (or header, with its sort marker) of each growing column, measured once per
+        set of rows: only tables with more than one such column (a caseload, not a 20,000-piece log) ask."""
+        if self._longest is None:
+            self._longest = {}
+            for i, column in enumerate(self.all_columns):
+                if column.flexible:
+                    cells = [cell_len(row.cells[i]) for row in self.rows if i < len(row.cells)]
+                    self._longest[column.key] = max([cell_len(column.label) + 2, *cells])
+        return self._longest
 
     def _column_at(self, x: int) -> str | None:
         left = 0
@@ -214,8 +242,8 @@ class EvidenceTable(ScrollView, can_focus=True):
     def _cells(self, values: tuple[str, ...], widths: list[int], base: Style,
                styles: tuple[str, ...] = ()) -> list[Segment]:
         segments = [Segment(" ", base)]
-        for i, (value, width) in enumerate(zip(values, widths, strict=True)):
-            text = fit(value, width)
+        for i, (value, width, column) in enumerate(zip(values, widths, self.columns, strict=True)):
+            text = fit(value, width, column.breaks)
             style = base
             if i < len(styles) and styles[i]:
                 style = base + self.get_component_rich_style(styles[i], partial=True)
