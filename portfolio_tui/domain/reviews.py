@@ -32,6 +32,8 @@ from portfolio_tui.domain.learner import REVIEW_CADENCES, Learner
 from portfolio_tui.domain.progress import BreakInLearning, Review
 
 REVIEW_RULES = ("reviews-12-weeks", "reviews-3-calendar-months")
+PARTIES = 3
+"""A progress review is three-way: the apprentice, the employer and the provider each confirm it once."""
 _CADENCE = re.compile(r"(\d+)-(weeks|months)\Z")
 
 
@@ -63,6 +65,12 @@ class ReviewStatus:
     def up_to_date(self) -> bool:
         """No review missed, ever: a late review does not make up for the gap before it."""
         return not self.missed
+
+
+def confirmed_by_all(review: Review) -> bool:
+    """All three parties have confirmed the review: three different names have signed it (each party
+    signs once, by the name they give), so no one is asked to confirm it again."""
+    return len(set(review.signed_by)) >= PARTIES
 
 
 def review_rule(learner: Learner, as_of: date) -> tuple[funding_rules.Rule, str]:

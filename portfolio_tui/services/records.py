@@ -28,6 +28,7 @@ from portfolio_tui.domain.progress import (
     Review,
     milestones_standing,
 )
+from portfolio_tui.domain.reviews import confirmed_by_all
 from portfolio_tui.domain.timeline import epa_date, window_problem
 from portfolio_tui.services import validation as check
 from portfolio_tui.services.access import EMPLOYER_CONFIRMATION
@@ -399,5 +400,8 @@ def sign_review(svc: PortfolioService, review_id: int, name: str) -> None:
         raise InputError("review", f"no review with id {review_id}")
     if signer in review.signed_by:
         raise InputError("signed_by", f"{signer} has already confirmed the review of {review.date.isoformat()}")
+    if confirmed_by_all(review):
+        raise InputError("signed_by", f"the review of {review.date.isoformat()} is already confirmed by all three "
+                                      f"parties ({', '.join(review.signed_by)})")
     svc.update_record("reviews", review_id, {"signed_by": [*review.signed_by, signer]},
                       detail=f"{signer} confirmed the review of {review.date.isoformat()}")

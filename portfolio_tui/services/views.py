@@ -18,6 +18,7 @@ from portfolio_tui.domain import roles
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import ReadinessReport
 from portfolio_tui.domain.portfolio import Portfolio
+from portfolio_tui.domain.reviews import confirmed_by_all
 from portfolio_tui.domain.text import clean_text
 
 RAG_RANK = {"red": 0, "amber": 1, "green": 2}
@@ -125,22 +126,39 @@ class TimelineRow:
     status: str
     detail: str = ""
     milestone_key: str = ""
+    actions: frozenset[str] = frozenset()
+    """What this account may do to this row now: ``mark`` (a milestone done, or undo the mark),
+    ``confirm`` (its part of a review held that not every party has confirmed yet)."""
+    confirm_as: str = ""
+    """The name a ``confirm`` signs with: a line manager's as the employer's on the portfolio, else the account."""
 
 
-def timeline_rows(portfolio: Portfolio, report: ReadinessReport, as_of: date) -> list[TimelineRow]:
-    """Everything dated on the programme, in date order: what the timeline screen lists (it only renders)."""
+def timeline_rows(portfolio: Portfolio, report: ReadinessReport, as_of: date,
+                  access: Access | None = None) -> list[TimelineRow]:
+    """Everything dated on the programme, in date order: what the timeline screen lists (it only renders),
+    each row with what ``access`` may do to it now (nothing without one)."""
+    may = access.allowed_actions if access is not None else frozenset()
+    mark = frozenset({"mark"}) if "progress.record" in may else frozenset()
     items = [
         TimelineRow(f"m:{m.key}", m.date, "milestone", m.title, m.status,
                      m.detail + (f" Done {m.done_on.isoformat()} by {m.done_by}." if m.done_on else "")
                      + (" Done out of order: a milestone due before it was not yet done." if m.out_of_order else ""),
-                     m.key)
+                     m.key, mark)
         for m in report.milestones
     ]
+    signer = ""
+    if access is not None and "review.record" in may:
+        line_manager = portfolio.learner.line_manager
+        signer = line_manager if access.role == roles.LINE_MANAGER and line_manager else access.account
     for review in portfolio.reviews:
         if review.date <= as_of:
             who = ", ".join(review.attendees)
+            confirm = bool(signer) and signer not in review.signed_by and not confirmed_by_all(review)
             items.append(TimelineRow(f"r:{review.id}", review.date, "review", "Progress review", "held",
-                                      (f"With {who}. " if who else "") + review.actions))
+                                      (f"With {who}. " if who else "") + review.actions
+                                      + (f" Confirmed by {', '.join(review.signed_by)}." if review.signed_by else ""),
+                                      actions=frozenset({"confirm"}) if confirm else frozenset(),
+                                      confirm_as=signer if confirm else ""))
     status = report.reviews
     rule = f" (rule {status.rule.id})" if status.rule else ""
     for gap in status.gaps:

@@ -344,3 +344,33 @@ async def test_the_timeline_offers_marking_a_milestone_only_to_whoever_may(tmp_p
             await settle(app, pilot)
             detail = str(screen.query_one("#timeline-detail", Static).render())
             assert ("m marks it done" in detail) is offered, (role, detail)
+
+
+@drive
+async def test_the_line_manager_is_offered_confirm_only_on_a_review_still_waiting_for_them(tmp_path: Path) -> None:
+    """The timeline's row keys come from the service's rows: Confirm on the review held in June (nobody has
+    confirmed it), none on one all three parties have confirmed, nor on a milestone; c there opens nothing."""
+    path = make_portfolio(tmp_path)
+    PortfolioService(path).add_record("reviews", {"date": "2025-09-01", "attendees": ["Ava Patel", "Sam Jones"],
+                                                  "signed_by": ["Ava Patel", "Jo Bloggs", "Sam Jones"]})
+    as_role(tmp_path, "line-manager")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        table = app.screen.query_one("#timeline-table")
+        table.move_cursor(row=table.get_row_index("r:1"))
+        await settle(app, pilot)
+        assert "c" in app.screen.active_bindings
+        table.move_cursor(row=table.get_row_index("r:2"))
+        await settle(app, pilot)
+        assert "c" not in app.screen.active_bindings
+        assert "timeline: confirm" not in [name for name, _, _ in app.screen.palette_commands()]
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ProgressForm)
+        table.move_cursor(row=table.get_row_index("m:plan-review"))
+        await settle(app, pilot)
+        assert "c" not in app.screen.active_bindings and "m" not in app.screen.active_bindings
+    assert PortfolioService(path).load().reviews[1].signed_by == ("Ava Patel", "Jo Bloggs", "Sam Jones")

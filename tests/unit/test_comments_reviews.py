@@ -45,3 +45,16 @@ def test_the_line_manager_confirms_a_recorded_review_once(tmp_path: Path) -> Non
     assert service.load().reviews[0].signed_by == ("Ava Patel", "Jo Bloggs")
     with pytest.raises(InputError):
         records.sign_review(service, review, "Jo Bloggs")
+
+
+def test_a_review_all_three_parties_confirmed_takes_no_fourth_confirmation(tmp_path: Path) -> None:
+    path = new_portfolio(tmp_path)
+    service = PortfolioService(path)
+    review = records.record_review(service, on="2025-06-02", attendees="Ava Patel, Sam Jones",
+                                   signed_by=["Ava Patel", "Sam Jones"], as_of=AS_OF)
+    records.sign_review(service, review, "Jo Bloggs")
+    before = path.read_bytes()
+    with pytest.raises(InputError) as refused:
+        records.sign_review(service, review, "Lee Hart")
+    assert refused.value.field == "signed_by" and "all three parties" in str(refused.value)
+    assert path.read_bytes() == before

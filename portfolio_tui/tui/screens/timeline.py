@@ -9,7 +9,6 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
-from portfolio_tui.domain import roles
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.views import TimelineRow, timeline_rows
 from portfolio_tui.tui.render import days_phrase, fit, last_column_width, literal
@@ -37,6 +36,8 @@ STATUS_RICH = {
 }
 
 
+ROW_ACTIONS = {"mark_done": "mark", "confirm_review": "confirm"}
+"""Screen actions that act on the highlighted row, and the ``TimelineRow.actions`` each needs."""
 FIXED_COLUMNS = (("date", "Date", 10), ("when", "When", 13), ("status", "Status", 8), ("kind", "Kind", 9))
 
 
@@ -53,8 +54,7 @@ class TimelineScreen(PortfolioScreen):
         Binding("h", "record_history", "History", id="timeline.history", show=False,
                 tooltip="Who changed the highlighted record, and when"),
     ]
-    NEEDS = {"record_review": "review.record", "confirm_review": "review.record", "mark_done": "progress.record",
-             "record_break": "progress.record"}
+    NEEDS = {"record_review": "review.record", "record_break": "progress.record"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -85,7 +85,7 @@ class TimelineScreen(PortfolioScreen):
         table = self.table
         width = last_column_width(table, sum(w for _, _, w in FIXED_COLUMNS), len(FIXED_COLUMNS))
         keep = self._current_key()
-        items = timeline_rows(view.portfolio, view.report, view.as_of)
+        items = timeline_rows(view.portfolio, view.report, view.as_of, view.access)
         self.items = {i.key: i for i in items}
         table.clear()
         for item in items:
@@ -108,15 +108,27 @@ class TimelineScreen(PortfolioScreen):
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
+    def highlighted(self) -> TimelineRow | None:
+        return self.items.get(self._current_key() or "")
+
+    def may(self, action: str) -> bool:
+        """The row keys are offered only on a row this account may do them to now (the service's
+        ``TimelineRow.actions``): no Confirm on a review every party has confirmed."""
+        if action in ROW_ACTIONS:
+            item = self.highlighted() if self.is_mounted else None
+            return item is not None and ROW_ACTIONS[action] in item.actions
+        return super().may(action)
+
     @on(DataTable.RowHighlighted, "#timeline-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
         item = self.items.get(event.row_key.value or "")
         detail = self.query_one("#timeline-detail", Static)
         if item is None:
             detail.update("")
             return
         hint = ""
-        if item.milestone_key and self.may("mark_done"):
+        if "mark" in item.actions:
             hint = "  m undoes the mark (with a reason)" if item.status == "done" else "  m marks it done today"
         detail.update(Content.assemble((clean_text(item.title), "bold"), (hint, "$text-muted"), "\n",
                                        clean_text(item.detail or "")))
@@ -131,11 +143,8 @@ class TimelineScreen(PortfolioScreen):
 
     def action_mark_done(self) -> None:
         view = self.papp.view
-        item = self.items.get(self._current_key() or "")
-        if view is None or item is None or not item.milestone_key:
-            self.notify("Highlight a milestone, then press m.", markup=False)
-            return
-        if not self.papp.permit("progress.record"):
+        item = self.highlighted()
+        if view is None or item is None or "mark" not in item.actions:
             return
         if item.status == "done":
             self._undo(item.milestone_key, item.title)
@@ -185,16 +194,10 @@ class TimelineScreen(PortfolioScreen):
 
     def action_confirm_review(self) -> None:
         view = self.papp.view
-        key = self._current_key() or ""
-        if view is None or not key.startswith("r:"):
-            self.notify("Highlight a review that was held, then press c.", markup=False)
+        item = self.highlighted()
+        if view is None or item is None or "confirm" not in item.actions:
             return
-        if not self.papp.permit("review.record"):
-            return
-        learner = view.portfolio.learner
-        name = learner.line_manager if view.access.role == roles.LINE_MANAGER and learner.line_manager \
-            else self.papp.account
-        self._open(confirm_review_form(view, int(key[2:]), name), "Review confirmed.")
+        self._open(confirm_review_form(view, int(item.key.removeprefix("r:")), item.confirm_as), "Review confirmed.")
 
     def action_record_history(self) -> None:
         from portfolio_tui.tui.screens.history import HistoryScreen
