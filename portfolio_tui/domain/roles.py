@@ -78,6 +78,8 @@ service makes has one action to ask about."""
 
 SIGNOFF_ORDER: tuple[str, ...] = ("assessor", "apprentice", "employer")
 SIGNOFF_ACTIONS: dict[str, str] = {role: f"signoff.{role}" for role in SIGNOFF_ORDER}
+SIGNOFF_OF_ROLE: dict[str, str] = {TUTOR: "assessor", APPRENTICE: "apprentice", LINE_MANAGER: "employer"}
+"""The gateway sign-off each roster role makes."""
 
 
 class RosterFormatError(ValueError):

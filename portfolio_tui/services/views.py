@@ -16,9 +16,10 @@ from typing import Any
 
 from portfolio_tui.domain import roles
 from portfolio_tui.domain.evidence import Evidence
-from portfolio_tui.domain.gateway import ReadinessReport
+from portfolio_tui.domain.gateway import EMPLOYER_CONFIRMATION, ChecklistResult, ReadinessReport
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.reviews import confirmed_by_all
+from portfolio_tui.domain.standard import Standard
 from portfolio_tui.domain.text import clean_text
 
 RAG_RANK = {"red": 0, "amber": 1, "green": 2}
@@ -56,9 +57,76 @@ class Access:
         return self.roster.role_of(self.account) if self.roster else None
 
     @property
+    def evidence_enter(self) -> str:
+        """What enter on a piece of evidence does for this account: ``assess`` for a tutor (who may not
+        edit an apprentice's evidence), else ``edit`` (refused, saying who may, to an account that may not)."""
+        if not self.decide("evidence.edit").allowed and self.decide("evidence.assess").allowed:
+            return "assess"
+        return "edit"
+
+    @property
     def allowed_actions(self) -> frozenset[str]:
         """Every ``domain.roles`` action this account may do to this portfolio (footers and the palette)."""
         return frozenset(a for a in roles.ACTIONS if a != "roster.edit" and self.decide(a).allowed)
+
+
+RECORDED_WITH = {"prerequisite": "progress.record", "checklist": "progress.record",
+                 "employer": "employer.confirm", "otj": "otj.record", "review": "review.record"}
+"""The ``domain.roles`` action each gateway form needs."""
+
+
+@dataclass(frozen=True)
+class GatewayRow:
+    """One gateway checklist item, with the form that records it and whether this account may now."""
+
+    item: ChecklistResult
+    records: str
+    """The form that records it: ``prerequisite``, ``checklist``, ``employer`` (the employer's
+    confirmation), ``otj`` (hours) or ``review``; ``""`` for an item that follows from the rest."""
+    may_record: bool
+
+
+def gateway_rows(standard: Standard, report: ReadinessReport, access: Access) -> tuple[GatewayRow, ...]:
+    """The gateway screen's rows, each offering Record only to an account that may record that item."""
+    plan_keys = {c.key for c in standard.plan.gateway_checklist}
+    may = access.allowed_actions
+    rows = []
+    for item in report.checklist:
+        if item.key.startswith("prerequisite:"):
+            records = "prerequisite"
+        elif item.key == EMPLOYER_CONFIRMATION:
+            records = "employer"
+        elif item.key in plan_keys:
+            records = "checklist"
+        else:
+            records = {"otj-target": "otj", "reviews": "review"}.get(item.key, "")
+        rows.append(GatewayRow(item, records, bool(records) and RECORDED_WITH[records] in may))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
+class SignOffChoice:
+    """What this account may do about the gateway sign-offs now."""
+
+    sign_as: str = ""
+    """The sign-off it would make next (its role's, else the next in order); ``""`` when it may make none
+    or all three are in (``refusal`` says which)."""
+    refusal: str = ""
+    withdraw_as: str = ""
+    """Its own standing sign-off it may take back (``""`` for none)."""
+
+
+def signoff_choice(portfolio: Portfolio, access: Access, actor: str) -> SignOffChoice:
+    """``actor`` is the name this account's changes are recorded under (sign-offs are by it)."""
+    following = roles.next_signoff(portfolio.signoffs)
+    mine = [s for s in roles.standing_signoffs(portfolio.signoffs) if s.by == actor]
+    withdraw_as = mine[-1].role if mine and access.decide(roles.SIGNOFF_ACTIONS[mine[-1].role]).allowed else ""
+    if following is None:
+        return SignOffChoice(refusal="All three gateway sign-offs are in.", withdraw_as=withdraw_as)
+    role = roles.SIGNOFF_OF_ROLE.get(access.role or "", following)
+    if not any(access.decide(action).allowed for action in roles.SIGNOFF_ACTIONS.values()):
+        return SignOffChoice(refusal=access.decide(roles.SIGNOFF_ACTIONS[role]).reason, withdraw_as=withdraw_as)
+    return SignOffChoice(role, withdraw_as=withdraw_as)
 
 
 @dataclass(frozen=True)

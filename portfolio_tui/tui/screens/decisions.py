@@ -27,10 +27,6 @@ from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.errors import ConflictError, InputError
 from portfolio_tui.tui.screens.forms import Named, RecordDialog
 
-ROLE_SIGNOFF = {roles.TUTOR: "assessor", roles.APPRENTICE: "apprentice", roles.LINE_MANAGER: "employer"}
-"""The sign-off each roster role makes."""
-
-
 OUTCOME_MARKS = {ACCEPT: ("✔ accept", "bold $text-success"), REFER: ("✗ refer ", "bold $text-error"),
                  None: ("· not yet", "$text-muted")}
 NEXT_OUTCOME = {None: ACCEPT, ACCEPT: REFER, REFER: None}

@@ -135,8 +135,8 @@ class EvidenceLogScreen(PortfolioScreen):
     @on(EvidenceTable.Selected, "#log")
     def _row_selected(self) -> None:
         """Enter edits; for an assessor, who may not edit an apprentice's evidence, it assesses."""
-        access = self.papp.view.access if self.papp.view else None
-        if access and not access.decide("evidence.edit").allowed and access.decide("evidence.assess").allowed:
+        view = self.papp.view
+        if view is not None and view.access.evidence_enter == "assess":
             self.action_assess()
         else:
             self.action_edit()

@@ -12,12 +12,11 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
-from portfolio_tui.domain import roles
-from portfolio_tui.domain.gateway import EMPLOYER_CONFIRMATION, ChecklistResult
 from portfolio_tui.domain.text import clean_text
+from portfolio_tui.services.views import RECORDED_WITH, GatewayRow, SignOffChoice, gateway_rows, signoff_choice
 from portfolio_tui.tui.render import days_phrase, fit, last_column_width, literal, share_widths
 from portfolio_tui.tui.screens.base import PortfolioScreen
-from portfolio_tui.tui.screens.decisions import ROLE_SIGNOFF, SignOffDialog, signoff_summary
+from portfolio_tui.tui.screens.decisions import SignOffDialog, signoff_summary
 from portfolio_tui.tui.screens.progress_forms import (
     FormSpec,
     ProgressForm,
@@ -55,11 +54,11 @@ class GatewayScreen(PortfolioScreen):
                 tooltip="Take back your own sign-off, with a reason (kept on record)"),
     ]
     NEEDS = {"employer_confirms": "employer.confirm", "grade": "grade.record"}
-    RECORDING = ("progress.record", "employer.confirm", "otj.record", "review.record")
 
     def __init__(self) -> None:
         super().__init__()
-        self.items: dict[str, ChecklistResult] = {}
+        self.items: dict[str, GatewayRow] = {}
+        self.signoffs = SignOffChoice()
 
     def body(self) -> ComposeResult:
         with Horizontal(id="gateway-top"):
@@ -92,6 +91,8 @@ class GatewayScreen(PortfolioScreen):
         report, as_of = view.report, view.as_of
         room = last_column_width(self.table, 6 + 10, 3)
         longest_rule = max((cell_len(item.rule.id) for item in report.checklist if item.rule), default=0)
+        rows = gateway_rows(view.standard, report, view.access)
+        self.signoffs = signoff_choice(view.portfolio, view.access, self.papp.service.actor)
         rule_width, width = share_widths(room, [(RULE_WIDTH, longest_rule), (ITEM_WIDTH, 0)])
         self.table.columns[self.rule_column].width = rule_width
         self.query_one("#gateway-rag", RagBadge).rag = report.rag
@@ -108,7 +109,7 @@ class GatewayScreen(PortfolioScreen):
         table = self.table
         row = table.cursor_row
         table.clear()
-        self.items = {item.key: item for item in report.checklist}
+        self.items = {row.item.key: row for row in rows}
         for item in report.checklist:
             state = Text("✔ done", style="green") if item.ok else Text("✗ open", style="bold red")
             rule = Text(fit(item.rule.id, rule_width, breaks=" -") if item.rule else "-", style="dim")
@@ -123,13 +124,20 @@ class GatewayScreen(PortfolioScreen):
             (" (provisional)" if prediction.provisional else "", "$text-muted"), "\n", clean_text(prediction.reason),
         ))
 
+    def highlighted(self) -> GatewayRow | None:
+        if not self.is_mounted or not self.table.row_count:
+            return None
+        return self.items.get(self.table.coordinate_to_cell_key(self.table.cursor_coordinate).row_key.value or "")
+
     @on(DataTable.RowHighlighted, "#checklist")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        item = self.items.get(event.row_key.value or "")
+        self.refresh_bindings()
+        row = self.items.get(event.row_key.value or "")
         detail = self.query_one("#checklist-detail", Static)
-        if item is None:
+        if row is None:
             detail.update("")
             return
+        item = row.item
         state = ("done", "$text-success") if item.ok else ("open", "bold $text-error")
         text = Content.assemble((clean_text(item.title), "bold"), " · ", state, "\n", clean_text(item.detail))
         otj = self.papp.view.report.otj if self.papp.view is not None else None
@@ -154,12 +162,15 @@ class GatewayScreen(PortfolioScreen):
         self.notify("Every gateway item is done.", markup=False)
 
     def may(self, action: str) -> bool:
+        """Keys offered from the service's view: Record on an item this account may record, Sign off while
+        it may sign and one is still to come, Withdraw when it has a sign-off standing."""
         if action == "sign_off":
-            view = self.papp.view
-            return view is not None and any(view.access.decide(a).allowed for a in roles.SIGNOFF_ACTIONS.values())
+            return bool(self.signoffs.sign_as)
+        if action == "withdraw_signoff":
+            return bool(self.signoffs.withdraw_as)
         if action == "record_item":
-            view = self.papp.view
-            return view is not None and any(view.access.decide(a).allowed for a in self.RECORDING)
+            row = self.highlighted()
+            return row is not None and row.may_record
         return super().may(action)
 
     def _open(self, spec: FormSpec, said: str) -> None:
@@ -171,38 +182,33 @@ class GatewayScreen(PortfolioScreen):
 
     @on(DataTable.RowSelected, "#checklist")
     def _selected(self) -> None:
-        if self.may("record_item"):
+        row = self.highlighted()
+        if row is not None and not row.records:
+            self.notify(f"'{clean_text(row.item.title)}' follows from the rest of the portfolio; "
+                        "it is not recorded on its own.", markup=False)
+        elif row is not None and row.may_record:
             self.action_record_item()
 
     def action_record_item(self) -> None:
         """Enter on an item opens the form that records it (the dashboard's and timeline's forms for hours
         and reviews); an item worked out from other records says where it comes from."""
-        view = self.papp.view
-        if view is None or not self.table.row_count:
+        view, row = self.papp.view, self.highlighted()
+        if view is None or row is None or not row.records:
             return
-        key = self.table.coordinate_to_cell_key(self.table.cursor_coordinate).row_key.value or ""
-        item = self.items.get(key)
-        if item is None:
-            return
-        plan_keys = {c.key for c in view.standard.plan.gateway_checklist}
-        if key.startswith("prerequisite:"):
-            if self.papp.permit("progress.record"):
-                self._open(prerequisite_form(view, key.removeprefix("prerequisite:"), item.title),
-                           "Prerequisite recorded.")
-        elif key == EMPLOYER_CONFIRMATION:
+        item, records = row.item, row.records
+        if records == "employer":
             self.action_employer_confirms()
-        elif key in plan_keys:
-            if self.papp.permit("progress.record"):
-                self._open(checklist_form(view, key, item.title), "Checklist item recorded.")
-        elif key == "otj-target":
-            if self.papp.permit("otj.record"):
-                self._open(otj_form(view), "Off-the-job hours logged.")
-        elif key == "reviews":
-            if self.papp.permit("review.record"):
-                self._open(review_form(view, self.papp.account), "Review recorded.")
-        else:
-            self.notify(f"'{clean_text(item.title)}' follows from the rest of the portfolio; "
-                        "it is not recorded on its own.", markup=False)
+        elif not self.papp.permit(RECORDED_WITH[records]):
+            return
+        elif records == "prerequisite":
+            self._open(prerequisite_form(view, item.key.removeprefix("prerequisite:"), item.title),
+                       "Prerequisite recorded.")
+        elif records == "checklist":
+            self._open(checklist_form(view, item.key, item.title), "Checklist item recorded.")
+        elif records == "otj":
+            self._open(otj_form(view), "Off-the-job hours logged.")
+        elif records == "review":
+            self._open(review_form(view, self.papp.account), "Review recorded.")
 
     def action_employer_confirms(self) -> None:
         view = self.papp.view
@@ -215,18 +221,13 @@ class GatewayScreen(PortfolioScreen):
             self._open(grade_form(view), "Result recorded.")
 
     def action_sign_off(self) -> None:
-        view = self.papp.view
+        view, choice = self.papp.view, self.signoffs
         if view is None:
             return
-        signoffs = view.portfolio.signoffs
-        following = roles.next_signoff(signoffs)
-        if following is None:
-            self.notify("All three gateway sign-offs are in.", markup=False)
+        if not choice.sign_as:
+            self.notify(choice.refusal, markup=False)
             return
-        role = ROLE_SIGNOFF.get(view.access.role or "", following)
-        if not any(view.access.decide(action).allowed for action in roles.SIGNOFF_ACTIONS.values()):
-            self.papp.permit(roles.SIGNOFF_ACTIONS[role])
-            return
+        role = choice.sign_as
 
         def done(saved: bool | None) -> None:
             if saved:
@@ -235,19 +236,13 @@ class GatewayScreen(PortfolioScreen):
         report = view.report
         warning = "" if report.ready else f"Not ready for gateway: {len(report.open_items)} of " \
                                            f"{len(report.checklist)} items are still open."
-        self.app.push_screen(SignOffDialog(report.learner, signoffs, role, view.as_of, warning), done)
+        self.app.push_screen(SignOffDialog(report.learner, view.portfolio.signoffs, role, view.as_of, warning), done)
 
     def action_withdraw_signoff(self) -> None:
         """Take back this account's own standing sign-off, with a reason (an appended, sealed record)."""
-        view = self.papp.view
-        if view is None:
-            return
-        mine = [s for s in roles.standing_signoffs(view.portfolio.signoffs) if s.by == self.papp.service.actor]
-        if not mine:
-            self.notify("You have no sign-off standing on this portfolio.", markup=False)
-            return
-        role = mine[-1].role
-        if not self.papp.permit(roles.SIGNOFF_ACTIONS[role]):
+        view, role = self.papp.view, self.signoffs.withdraw_as
+        if view is None or not role:
+            self.notify("You have no sign-off standing on this portfolio that you may withdraw.", markup=False)
             return
         from portfolio_tui.services.signoffs import withdraw_signoff
         from portfolio_tui.tui.screens.decisions import ReasonDialog

@@ -1,0 +1,55 @@
+"""What the gateway screen and the evidence log offer each account, decided by the services."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from portfolio_tui.domain import roles
+from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.services.readiness import assess
+from portfolio_tui.services.signoffs import sign_off
+from portfolio_tui.services.views import Access, gateway_rows, signoff_choice
+from tests.functional.store_helpers import AS_OF, new_portfolio
+
+
+def _access(path: Path, role: str | None) -> Access:
+    roster = None if role is None else roles.Roster("root", {"me": roles.RosterEntry(role, (path.name,))})
+    return Access(path, "me", roster)
+
+
+def test_record_is_offered_on_an_item_only_to_an_account_that_may_record_it(tmp_path: Path) -> None:
+    path = new_portfolio(tmp_path)
+    service = PortfolioService(path)
+    portfolio, standard = service.load(), service.standard
+    report = assess(standard, portfolio, AS_OF)
+    tutor = {r.item.key: r for r in gateway_rows(standard, report, _access(path, roles.TUTOR))}
+    manager = {r.item.key: r for r in gateway_rows(standard, report, _access(path, roles.LINE_MANAGER))}
+    assert tutor["employer-confirmation"].records == "employer"
+    assert manager["employer-confirmation"].may_record and not tutor["employer-confirmation"].may_record
+    assert tutor["reviews"].may_record and tutor["otj-target"].records == "otj"
+    prerequisite = next(k for k in tutor if k.startswith("prerequisite:"))
+    assert tutor[prerequisite].may_record and not manager[prerequisite].may_record
+    derived = [k for k, row in tutor.items() if not row.records]
+    assert derived and not any(tutor[k].may_record or manager[k].may_record for k in derived)
+
+
+def test_sign_off_is_offered_in_the_account_s_own_role_until_all_three_are_in(tmp_path: Path) -> None:
+    path = new_portfolio(tmp_path)
+    service = PortfolioService(path, actor="me")
+    apprentice = signoff_choice(service.load(), _access(path, roles.APPRENTICE), "me")
+    assert (apprentice.sign_as, apprentice.withdraw_as) == ("apprentice", "")
+    tutor = _access(path, roles.TUTOR)
+    assert signoff_choice(service.load(), tutor, "me").sign_as == "assessor"
+    for role in roles.SIGNOFF_ORDER:
+        by = service if role == "assessor" else PortfolioService(path, actor=f"the {role}")
+        sign_off(by, role, on=date(2026, 1, 14), as_of=AS_OF, reason="Agreed")
+    done = signoff_choice(service.load(), tutor, "me")
+    assert (done.sign_as, done.refusal, done.withdraw_as) == ("", "All three gateway sign-offs are in.", "assessor")
+
+
+def test_enter_on_evidence_assesses_for_a_tutor_and_edits_for_the_apprentice(tmp_path: Path) -> None:
+    path = new_portfolio(tmp_path)
+    assert _access(path, roles.TUTOR).evidence_enter == "assess"
+    assert _access(path, roles.APPRENTICE).evidence_enter == "edit"
+    assert _access(path, None).evidence_enter == "edit"
