@@ -132,6 +132,8 @@ class PortfolioStore:
             snap.checked_against = constraints.criteria_digest(criteria)
             if snap.clean == snap.checked_against:  # a save noted it clean, against these criteria
                 snap.problems = []
+            elif snap.clean is not None and criteria is None:  # ... and no criteria to check now
+                snap.problems = []
             elif snap.clean is not None:  # ... against others: only the criteria are checked again
                 tagged = {name: snap.table(name) for name in constraints.TAGGED_TABLES}
                 snap.problems = constraints.criteria_problems(tagged, criteria)

@@ -116,6 +116,8 @@ def test_a_save_notes_the_file_clean_and_a_fresh_open_checks_only_changed_criter
     service.add_evidence(title="Minutes again", date="2025-06-10", kind="product", criteria=["K1"], as_of=AS_OF)
     snap = service.store._storage.cached
     assert snap is not None and {"evidence", "audit"} <= snap.lazy  # appended to (the new piece checked), not parsed
+    plain = PortfolioStore(path, ACTOR)  # no standard known: no rule is left to check, nothing is parsed
+    assert plain.problems() == [] and "evidence" in plain._storage.snapshot().lazy
     store = PortfolioStore(path, ACTOR)
     store.criteria = lambda: {"K1", "K3"}  # the standard changed since: known criteria are checked again
     assert store.problems() == [("$.evidence.1.criteria", "unknown criterion 'S2' for this standard"),
