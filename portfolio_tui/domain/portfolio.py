@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from portfolio_tui.domain.comments import Comment
-from portfolio_tui.domain.evidence import Evidence
+from portfolio_tui.domain.evidence import Evidence, Judgement
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.progress import (
     BreakInLearning,
@@ -40,3 +40,60 @@ class Portfolio:
 
     def comments_on(self, evidence_id: int) -> tuple[Comment, ...]:
         return tuple(c for c in self.comments if c.evidence == evidence_id)
+
+
+
+class EvidenceOutline(Evidence):
+    """A piece of evidence as readiness reads it: its free text left out.
+
+    What readiness reads of a piece is held in slots (:data:`KEPT`); the rest is the empty value this
+    class gives it, whatever the file says, and each judgement holds only its outcome and criterion
+    (:func:`judgement_outline`). Readiness gives the same report for an outline as for the piece, in a
+    fifth of the memory. Made by :func:`evidence_outline` (or ``store.records.evidence_outlines``),
+    never by ``Evidence``'s constructor, which would keep the texts.
+    """
+
+    __slots__ = ("id", "date", "kind", "criteria", "simulated", "deleted", "judgements", "rev")
+    title = description = created_by = created_at = updated_by = updated_at = ""
+    files: tuple[str, ...] = ()
+    hours = None  # (a piece's hours are off-the-job bookkeeping; readiness counts the off-the-job log's)
+
+
+KEPT: tuple[str, ...] = EvidenceOutline.__slots__
+"""The fields of a piece an :class:`EvidenceOutline` holds."""
+
+
+def judgement_outline(outcome: str, criterion: str) -> Judgement:
+    """A judgement as readiness reads it: who gave it, when and the feedback left out."""
+    return Judgement(outcome, "", "", "", criterion)
+
+
+def evidence_outline(piece: Evidence) -> EvidenceOutline:
+    """The outline of a piece."""
+    made = object.__new__(EvidenceOutline)
+    for name in KEPT:
+        object.__setattr__(made, name, getattr(piece, name))
+    judgements = tuple(judgement_outline(j.outcome, j.criterion) for j in piece.judgements)
+    object.__setattr__(made, "judgements", judgements)
+    return made
+
+
+@dataclass(frozen=True)
+class PortfolioOutline(Portfolio):
+    """A portfolio as readiness reads it (:func:`~portfolio_tui.domain.gateway.assess_readiness`): its
+    evidence as :class:`EvidenceOutline`, and no comments (readiness reads none).
+
+    A tutor's check of a caseload needs each piece's tags, judgements and dates, not what the pieces
+    say, and leaving the texts out is what lets a worker hold a portfolio in less memory than its file
+    (``store.outline`` builds one as it reads the file). An outline is never shown, exported or saved.
+    """
+
+    evidence: tuple[EvidenceOutline, ...] = ()
+
+
+def outline(portfolio: Portfolio) -> PortfolioOutline:
+    """The outline of a whole portfolio: what ``store.outline`` reads from a file, for a file read whole."""
+    tables = {f.name: getattr(portfolio, f.name) for f in fields(Portfolio)}
+    tables["evidence"] = tuple(map(evidence_outline, portfolio.evidence))
+    tables["comments"] = ()
+    return PortfolioOutline(**tables)

@@ -66,8 +66,9 @@ def upgrade(doc: Document, version: int) -> Document:
     entries included. Only the number is put right; the store refuses to write the file until a
     tutor repairs it (``store.sealing``).
     """
-    if _holds_signatures(doc):
-        return {**doc, "meta": {"1": {**doc["meta"]["1"], "schema_version": CURRENT_VERSION}}}
+    if _holds_signatures(doc):  # (a meta table taken out by hand is put back)
+        meta = doc.get("meta", {}).get("1", meta_record(1))
+        return {**doc, "meta": {"1": {**meta, "schema_version": CURRENT_VERSION}}}
     for step in range(version, CURRENT_VERSION):
         doc = _STEPS[step](doc)
     return doc

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import types
 import typing
 from collections import deque
@@ -24,6 +25,7 @@ from typing import Any, NamedTuple
 from portfolio_tui.domain.comments import Comment
 from portfolio_tui.domain.evidence import Evidence, Judgement
 from portfolio_tui.domain.learner import Learner
+from portfolio_tui.domain.portfolio import KEPT, EvidenceOutline, judgement_outline
 from portfolio_tui.domain.progress import (
     BreakInLearning,
     ChecklistRecord,
@@ -369,6 +371,54 @@ class _Layout(NamedTuple):
         return self.make(ids, *columns) if self.has_id else self.make(*columns)
 
 
+def evidence_outlines(
+    layout: _Layout, ids: list[int], records: list[dict[str, Any]], columns: list[tuple[Any, ...]]
+) -> list[EvidenceOutline]:
+    """The :class:`EvidenceOutline` of checked evidence records (a :data:`Builder`), column by column in C.
+
+    Values many pieces share are held once: each day's date, each kind, each set of tags, each
+    judgement (an outcome on a criterion, :func:`judgement_outline`). ``layout`` is evidence's.
+    """
+    at = _EVIDENCE_AT
+    made: list[Any] = list(map(_new, repeat(EvidenceOutline, len(ids))))
+    days = set(columns[at["date"]])
+    dates = dict(zip(days, map(date.fromisoformat, days), strict=True))
+    shared: dict[Any, Any] = {}
+    tags = list(map(tuple, columns[at["criteria"]]))
+    given = columns[at["judgements"]]
+    judged = _JUDGED
+    if len(judged) > 4096:  # (outcomes on criteria a hostile file made up, by the thousand)
+        judged.clear()
+    outlines = map(judged.__getitem__, zip(map(_OUTCOME, chain.from_iterable(given)),
+                                           map(_criterion_of, chain.from_iterable(given)), strict=True))
+    values: dict[str, Iterable[Any]] = {
+        "id": ids,
+        "date": map(dates.__getitem__, columns[at["date"]]),
+        "kind": map(sys.intern, columns[at["kind"]]),
+        "criteria": map(shared.setdefault, tags, tags),
+        "simulated": columns[at["simulated"]],
+        "deleted": columns[at["deleted"]],
+        "judgements": map(tuple, map(islice, repeat(outlines), map(len, given))),
+        "rev": columns[at["rev"]],
+    }
+    for name, slot in _OUTLINE_SLOTS.items():
+        deque(map(slot.__set__, made, values[name]), maxlen=0)
+    return made
+
+
+class _Judged(dict[tuple[str, str], Judgement]):
+    """(outcome, criterion) -> its :func:`judgement_outline`, made once (a judgement is immutable)."""
+
+    def __missing__(self, key: tuple[str, str]) -> Judgement:
+        made = self[key] = judgement_outline(*key)
+        return made
+
+
+_JUDGED = _Judged()
+_OUTCOME = itemgetter("outcome")
+_OUTLINE_SLOTS: dict[str, Any] = {name: EvidenceOutline.__dict__[name] for name in KEPT}
+
+
 def _getter(keys: list[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
     """``record -> (record[k] for k in keys)`` as a tuple, in C (``itemgetter`` of one key returns no tuple)."""
     if len(keys) == 1:
@@ -537,14 +587,35 @@ def check_document(doc: dict[str, dict[str, Any]], built: dict[str, list[Any]] |
     Given ``built``, it also fills it with the domain objects of each record table whose records all
     passed the quick way (table -> objects, in the table's order), built from the columns just checked.
     """
-    problems: list[tuple[str, str]] = []
-    learners = doc.get("learner")
+    problems = check_learner(doc.get("learner"))
+    problems.extend(check_tables(doc, built))
+    return problems
+
+
+def check_learner(learners: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """The learner table's problems: exactly one learner, with id 1, of the right types."""
     if learners is None or list(learners) != ["1"]:
-        problems.append(("$.learner", "expected exactly one learner, with id 1"))
-    else:
-        problems.extend(check_record(Learner, learners["1"], "$.learner.1"))
-    for table, cls in RECORD_TABLES.items():
-        records = doc.get(table, {})
+        return [("$.learner", "expected exactly one learner, with id 1")]
+    return check_record(Learner, learners["1"], "$.learner.1")
+
+
+Builder = Callable[["_Layout", list[int], list[dict[str, Any]], list[tuple[Any, ...]]], list[Any]]
+"""Builds the objects of checked records from their columns, as :meth:`_Layout.build_checked` does."""
+
+
+def check_tables(
+    doc: dict[str, dict[str, Any]], built: dict[str, list[Any]] | None = None,
+    builders: dict[str, Builder] | None = None,
+) -> list[tuple[str, str]]:
+    """:func:`check_document` of every table but the learner's: the record tables and the audit.
+
+    ``doc`` may hold only part of a table (a reader going through a file a batch of records at a
+    time, ``store.outline``): each record is checked on its own, so the parts add up to the whole.
+    ``builders``: table -> how its objects are built, where not as the whole records' dataclasses.
+    """
+    problems: list[tuple[str, str]] = []
+    for table in [name for name in RECORD_TABLES if name in doc]:  # (in this order, whatever the file's)
+        records, cls = doc[table], RECORD_TABLES[table]
         if not records:
             continue
         layout = _layout(cls)
@@ -553,8 +624,10 @@ def check_document(doc: dict[str, dict[str, Any]], built: dict[str, list[Any]] |
             for key, record in records.items():
                 problems.extend(check_record(cls, record, f"$.{table}.{key}"))  # quick again, record by record
         elif built is not None:
-            built[table] = layout.build_checked(list(map(int, records)), list(records.values()), columns)
-    problems.extend(check_audit(doc.get("audit", {})))
+            build = builders.get(table, _Layout.build_checked) if builders else _Layout.build_checked
+            built[table] = build(layout, list(map(int, records)), list(records.values()), columns)
+    if "audit" in doc:
+        problems.extend(check_audit(doc["audit"]))
     return problems
 
 
@@ -563,3 +636,7 @@ def check_audit(entries: dict[str, Any]) -> list[tuple[str, str]]:
     if _audit_valid(entries.values()):
         return []
     return [problem for key, record in entries.items() for problem in _check_audit(record, f"$.audit.{key}")]
+
+
+_EVIDENCE_AT = {f.key: i for i, f in enumerate(_plan(Evidence))}
+"""Evidence field -> its column in :meth:`_Layout.checked_columns`."""
