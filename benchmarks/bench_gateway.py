@@ -12,9 +12,10 @@ each file written by the store as the app writes it) in a temp folder, then in o
    (its wrapper imports ``re`` and ``sys``, then ``portfolio_tui.cli``), where there is one beside the
    interpreter; else ``python -m portfolio_tui``. And whether a headless command imported Textual (it must not).
 3. Memory per worker against the largest single file (target: at most 2x): the peak RSS a process
-   adds while it checks the whole caseload on one core, in process above its warmed-up self and in
-   fresh processes above a one-file run (one core, and the biggest process on all cores); beside it,
-   the physical part: the file's bytes and its parsed document, held at once by any whole-file parse.
+   adds while it checks the whole caseload on one core, above itself warmed up on a portfolio of one
+   piece, for files read record by record (as the store writes them) and read whole (a hand-edited
+   layout); the same in fresh processes (one core, and the biggest process on all cores); and what
+   one file costs, part by part (``tracemalloc``).
 4. Where one core's time goes: each step of checking the cohort timed apart, in process.
 
 Figures are medians of several runs. It prints; it asserts nothing.
@@ -168,50 +169,114 @@ def quietly(*argv):
         sys.stdout.close()
         sys.stdout = shown
 os.sched_setaffinity(0, {{{core}}})  # one core: the caseload is read in this process, as one worker reads its share
-quietly({one!r})  # warm: the standard loaded, lazy imports done
+if {whole!r}:  # every file read whole, as a file not laid out as the store writes it is
+    from portfolio_tui.store import outline, reading
+    outline.read_outline = reading.read_portfolio
+quietly({tiny!r})  # warm: the code imported, the standard loaded, one portfolio of one piece read
 """
 
 
-def memory(cohort: Path, paths: list[Path], largest: int, core: int, pinned: list[str], one_file: list[str],
-           gateway: list[str], env: dict[str, str]) -> None:
-    """Gateway memory, against the largest single file (target: at most 2x per worker), and what bounds it.
+def tiny_portfolio(source: Path, folder: Path) -> Path:
+    """A folder holding a portfolio of one piece of evidence and one audit entry, on the same standard as ``source``."""
+    from portfolio_tui.store.reading import read_snapshot
+    from portfolio_tui.store.storage import render
 
-    * per worker, in process: how far the peak RSS rises, while one process on one core checks the
-      whole caseload, above its RSS once warmed up by a one-file run (the interpreter, the code, the
-      standard): what reading the caseload itself costs a worker;
-    * the same in fresh processes: the peak RSS of the biggest process (one core; and all cores, where
-      workers share the caseload) above that of the same command on one file of the cohort;
-    * the physical part: the largest file's bytes and its parsed document in memory (``tracemalloc`` of
-      ``orjson.loads``), which any reader that parses a whole file holds at once.
+    doc = read_snapshot(source).doc
+    for table in ("evidence", "audit"):
+        doc[table] = dict(list(doc[table].items())[:1])
+    folder.mkdir()
+    (folder / "one-piece.json").write_bytes(b"".join(render(doc, {}, None)))
+    return folder
+
+
+def memory(cohort: Path, tiny: Path, paths: list[Path], core: int, pinned: list[str], gateway: list[str],
+           tiny_run: list[str], env: dict[str, str], runs: int = 3) -> None:
+    """Gateway memory per worker, against the largest single file (target: at most 2x), and what it is made of.
+
+    The baseline is a worker that has checked a folder holding a portfolio of one piece (the code
+    imported, the standard loaded), so that what it adds is what checking the caseload costs it:
+
+    * in process, one core: the peak RSS while the whole caseload is checked, above the warmed RSS, for
+      files laid out as the store writes them (read record by record, ``store.outline``) and for every
+      file read whole (as a hand-edited layout is); and the same for the largest file alone;
+    * fresh processes: the peak RSS of the biggest process of ``gateway FOLDER`` (one core; all cores,
+      where workers share the caseload) above that of ``gateway`` over the one-piece folder;
+    * what one file costs, by ``tracemalloc`` (Python's and orjson's allocations, not the allocator's
+      slack): read whole, its bytes, orjson's working memory while it parses, the parsed document and
+      the domain objects; read record by record, the peak and what is kept (the outline).
+
+    Peak RSS depends on where the allocator happens to put things, so each figure is the median of ``runs``.
     """
+    from floors import peak_growth_bytes
+
+    largest = max(paths, key=lambda p: p.stat().st_size)
+    size = largest.stat().st_size
+    alone = cohort.parent / "largest-alone"
+    alone.mkdir()
+    (alone / largest.name).write_bytes(largest.read_bytes())
+
+    def in_process(folder: Path, whole: bool) -> float:
+        setup = MEMORY_SETUP.format(core=core, tiny=str(tiny), as_of=AS_OF, whole=whole)
+        return statistics.median(peak_growth_bytes(setup, f"quietly({str(folder)!r})", env) for _ in range(runs))
+
+    def fresh(argv: list[str]) -> float:
+        return statistics.median(peak_rss(argv, env) for _ in range(runs))
+
+    streamed, whole = in_process(cohort, False), in_process(cohort, True)
+    one_streamed, one_whole = in_process(alone, False), in_process(alone, True)
+    base = fresh(tiny_run)
+    one_core, all_cores = fresh(pinned) - base, fresh(gateway) - base
+    parts = file_memory(largest)
+    mb = 1e6
+
+    def x(n: float) -> str:
+        return f"{n / mb:5.2f} MB {n / size:4.1f}x"
+
+    print(f"memory per worker, floor: the largest file {size / mb:.2f} MB (target <= 2x); peak RSS rise above a worker "
+          f"warmed on a one-piece portfolio, medians of {runs}:")
+    print(f"   in process, one core, the whole cohort:  record by record {x(streamed)}   "
+          f"every file read whole {x(whole)}")
+    print(f"   in process, the largest file alone:      record by record {x(one_streamed)}   read whole {x(one_whole)}")
+    print(f"   fresh processes, the whole cohort:       one core {x(one_core)}   all cores (biggest process) "
+          f"{x(all_cores)}")
+    print(f"   one file read whole (tracemalloc): its bytes {x(parts['bytes'])}, orjson's working memory at its peak "
+          f"{x(parts['orjson'])},")
+    print(f"      the parsed document {x(parts['document'])}, the domain objects {x(parts['objects'])}; "
+          f"peak {x(parts['whole peak'])}")
+    print(f"   one file read record by record (tracemalloc): peak {x(parts['outline peak'])}, kept (the outline) "
+          f"{x(parts['outline'])}")
+    print("   (record by record: files as the store writes them, one record a line; a file laid out otherwise, "
+          "as by hand, is read whole)")
+
+
+def file_memory(path: Path) -> dict[str, int]:
+    """What reading one file costs in memory, part by part (``tracemalloc``, after a warm-up reading)."""
     import gc
     import tracemalloc
 
     import orjson
-    from floors import peak_growth_bytes
 
-    setup = MEMORY_SETUP.format(core=core, one=str(paths[0]), as_of=AS_OF)
-    work = f"quietly({str(cohort)!r})"
-    in_process = peak_growth_bytes(setup, work, env)
-    base = peak_rss(one_file, env)
-    one_core, all_cores = peak_rss(pinned, env) - base, peak_rss(gateway, env) - base
-    biggest = max(paths, key=lambda p: p.stat().st_size)
-    data = biggest.read_bytes()
-    gc.collect()
-    tracemalloc.start()
-    doc = orjson.loads(data)
-    parsed = tracemalloc.get_traced_memory()[0]
-    tracemalloc.stop()
+    from portfolio_tui.store.outline import read_outline
+    from portfolio_tui.store.reading import read_portfolio
+
+    def traced(fn, *args):
+        gc.collect()
+        tracemalloc.start()
+        try:
+            made = fn(*args)
+            held, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        return made, held, peak
+
+    read_portfolio(path), read_outline(path)  # warm: caches, lazy imports
+    parts = {"bytes": path.stat().st_size}
+    doc, parts["document"], peak = traced(orjson.loads, path.read_bytes())
+    parts["orjson"] = peak - parts["document"]
     del doc
-    mb = 1e6
-    print(f"memory, largest file {largest / mb:.2f} MB (target <= 2x per worker):")
-    print(f"   per worker, in process: peak RSS above the warmed process {in_process / mb:6.2f} MB  "
-          f"{in_process / largest:5.1f}x")
-    print(f"   fresh processes, above a one-file run: one core {one_core / mb:6.2f} MB {one_core / largest:5.1f}x; "
-          f"all cores (biggest process) {all_cores / mb:6.2f} MB {all_cores / largest:5.1f}x")
-    print(f"   physical part: the file's bytes {len(data) / mb:.2f} MB (1.0x) + its parsed document "
-          f"{parsed / mb:.2f} MB ({parsed / len(data):.1f}x) = {(len(data) + parsed) / len(data):.1f}x, held at once "
-          "by any reader that parses a whole file")
+    _, parts["objects"], parts["whole peak"] = traced(read_portfolio, path)
+    _, parts["outline"], parts["outline peak"] = traced(read_outline, path)
+    return parts
 
 
 def phases(paths: list[Path], core: int) -> None:
@@ -314,8 +379,9 @@ def main() -> None:
         headless = imports_textual(["gateway", str(one), "--json", "--as-of", AS_OF], env)
         print(f"   headless gateway imported Textual: {'YES' if headless else 'no'}")
 
-        memory(cohort, paths, max(sizes), core, [*pin, *gateway], [*cli, "gateway", str(one), "--json",
-                                                                   "--as-of", AS_OF], gateway, env)
+        tiny = tiny_portfolio(one, folder / "one-piece")
+        memory(cohort, tiny, paths, core, [*pin, *gateway], gateway,
+               [*cli, "gateway", str(tiny), "--json", "--as-of", AS_OF], env)
         phases(paths, core)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
