@@ -223,8 +223,7 @@ class Suggester:
         query = query_terms(title, description, self.title_weight)
         if not query:
             return {}
-        lexical = _scaled(self.index.scores(query))
-        lent = self._lent(title) if self.earlier and self.weight else {}
+        lexical, lent = self._signals(title, query)
         groups = self.index.group_of
         best: dict[tuple[str, str], float] = {}
         for cid, score in lexical.items():
@@ -232,6 +231,22 @@ class Suggester:
         return {cid: lexical.get(cid, 0.0) + self.weight * lent.get(cid, 0.0)
                 + self.group * best.get(groups[cid], 0.0)
                 + (self.gap if cid not in self.evidenced else 0.0) for cid in self.index.ids}
+
+    def matching(self, title: str, description: str = "") -> frozenset[str]:
+        """The criteria the text itself points to: a word in common with the criterion, or the tag of an
+        earlier piece with a close title. The rest of a ranking is there because it is not evidenced yet or
+        sits beside a match, and the picker marks it apart so a ★ always means "your words say this"."""
+        query = query_terms(title, description, self.title_weight)
+        if not query:
+            return frozenset()
+        lexical, lent = self._signals(title, query)
+        return frozenset(cid for cid, score in (*lexical.items(), *lent.items()) if score > 0)
+
+    def _signals(self, title: str, query: Counter[str]) -> tuple[dict[str, float], dict[str, float]]:
+        """The text's own evidence for each criterion: its BM25 match (best 1.0) and what close earlier titles lend."""
+        lexical = _scaled(self.index.scores(query))
+        lent = self._lent(title) if self.earlier and self.weight else {}
+        return lexical, lent
 
     def _lent(self, title: str) -> dict[str, float]:
         idf = self.idf or {}

@@ -150,3 +150,16 @@ def test_an_earlier_piece_with_the_same_title_never_lowers_its_criterion(
         assert after > before and tagged in after_piece.rank(title, description)
     else:
         assert after == before
+
+
+
+def test_only_criteria_the_text_points_to_are_matching_not_the_gap_fillers():
+    """A ranking fills its places with criteria not evidenced yet; ``matching`` names only those the words
+    (or a close earlier title) point to, so the picker can star those alone."""
+    suggester = Suggester.build(CriteriaIndex.build(CRITERIA))
+    ranking = suggester.rank("Health and safety induction", "", 5)
+    assert ranking[0] == "C" and set(ranking) == {"A", "B", "C", "D"}
+    assert suggester.matching("Health and safety induction") == {"C"}
+    assert suggester.matching("") == frozenset()
+    history = Suggester.build(CriteriaIndex.build(CRITERIA), [piece(1, "Induction day notes", ("D",))])
+    assert history.matching("Induction day notes", "") == {"D"}

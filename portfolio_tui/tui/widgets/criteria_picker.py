@@ -4,8 +4,10 @@ filtering, because SelectionList forgets the selection of options it no longer h
 The form tells the picker what the apprentice is writing (:meth:`CriteriaPicker.suggest`); the
 criteria that match it best (``services.suggestions``: BM25 over the criteria's texts, a little for
 the rest of the best match's group, the apprentice's earlier pieces with a close title, and the
-criteria not evidenced yet) come first, marked ★, so tagging a piece is usually enter, space,
-down, space."""
+criteria not evidenced yet) come first, so tagging a piece is usually enter, space, down, space.
+Those the text itself points to are marked ★; those that lead only because they are not evidenced
+yet (or sit beside a match) are marked ○, so the apprentice can tell a reading of their words from a
+reminder of what is missing."""
 
 from __future__ import annotations
 
@@ -26,9 +28,11 @@ SUGGESTED = 5
 """How many suggestions lead the list."""
 
 
-def criterion_prompt(criterion: Criterion, ticked: bool, suggested: bool = False) -> Content:
-    """The tick is spelt out as well as coloured, so it reads with NO_COLOR too; a suggestion is starred."""
-    mark = ("✔ ", "bold $text-success") if ticked else ("★ ", "$text-accent") if suggested else ("  ", "")
+def criterion_prompt(criterion: Criterion, ticked: bool, suggested: bool = False, matched: bool = True) -> Content:
+    """The tick is spelt out as well as coloured, so it reads with NO_COLOR too; a suggestion the text
+    matches is starred, one that leads only because it is not evidenced yet gets a hollow mark."""
+    mark = (("✔ ", "bold $text-success") if ticked else ("★ ", "$text-accent") if suggested and matched
+            else ("○ ", "$text-muted") if suggested else ("  ", ""))
     return Content.assemble(mark, (clean_text(criterion.id), "bold"), " ", clean_text(criterion.label))
 
 
@@ -49,10 +53,12 @@ class CriteriaPicker(Vertical):
         self._search = {c.id: f"{c.id} {c.title} {c.text}".lower() for c in criteria}
         self.suggester = suggester
         self.suggested: list[str] = []
+        self.matched: frozenset[str] = frozenset()
+        """The suggestions the text itself points to (starred); the others lead as not evidenced yet."""
 
     def compose(self) -> ComposeResult:
         yield Input(
-            placeholder="★ suggested; type to search, enter: list, space: tick",
+            placeholder="★ matches, ○ not evidenced; type to search, space: tick",
             id="criteria-search", compact=True
         )
         yield SelectionList[str](*self._options(""), id="criteria-list")
@@ -69,16 +75,18 @@ class CriteriaPicker(Vertical):
         first = {cid: i for i, cid in enumerate(self.suggested)}
         shown.sort(key=lambda c: first.get(c.id, len(first)))
         return [
-            Selection(criterion_prompt(c, c.id in self.selected, c.id in first), c.id, c.id in self.selected, id=c.id)
+            Selection(criterion_prompt(c, c.id in self.selected, c.id in first, c.id in self.matched), c.id,
+                      c.id in self.selected, id=c.id)
             for c in shown
         ]
 
     def suggest(self, title: str, description: str) -> None:
         """Put the criteria that best match what the piece says about itself first."""
         suggested = self.suggester.rank(title, description, SUGGESTED)
-        if suggested == self.suggested:
+        matched = self.suggester.matching(title, description) & set(suggested)
+        if suggested == self.suggested and matched == self.matched:
             return
-        self.suggested = suggested
+        self.suggested, self.matched = suggested, matched
         self._refill(self.query_one("#criteria-search", Input).value)
 
     def focus_list(self) -> None:
@@ -151,5 +159,5 @@ class CriteriaPicker(Vertical):
             self.selected.append(value)
         listing = self.query_one("#criteria-list", SelectionList)
         listing.replace_option_prompt(value, criterion_prompt(self._by_id[value], value in self.selected,
-                                                              value in self.suggested))
+                                                              value in self.suggested, value in self.matched))
         self.query_one(".picker-summary", Static).update(self._summary())
