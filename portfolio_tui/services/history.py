@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.portfolios import PortfolioService
@@ -24,8 +27,9 @@ class HistoryRow:
     action: str
     record: str
     detail: str
-    changed: str
-    """The fields that changed, old -> new, when the audit kept them."""
+    changes: tuple[str, ...] = ()
+    """One line a field that changed, ``field: before -> after`` in words (criteria as codes, dates as
+    dates, a judgement as who judged what and when), when the audit kept them."""
 
 
 def _record(entry: AuditEntry) -> str:
@@ -33,21 +37,53 @@ def _record(entry: AuditEntry) -> str:
     return f"{name} {entry.record}" if entry.record is not None else name
 
 
-def _changed(entry: AuditEntry) -> str:
-    if not entry.changes:
-        return ""
-    parts = []
-    for key, value in entry.changes.items():
-        if isinstance(value, dict) and {"from", "to"} <= set(value):
-            parts.append(f"{key}: {_short(value['from'])} -> {_short(value['to'])}")
+def change_lines(changes: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """The audit's before and after of each field, as people read them (text safe to show)."""
+    lines = []
+    for key, value in (changes or {}).items():
+        label = clean_text(str(key)).replace("_", " ")
+        if not (isinstance(value, Mapping) and {"from", "to"} <= set(value)):
+            lines.append(f"{label}: {_shown(value)}")
+            continue
+        before, after = value["from"], value["to"]
+        if isinstance(before, list | type(None)) and isinstance(after, list) and after[:len(before or [])] == (
+                before or []) and any(isinstance(v, Mapping) for v in after):
+            lines.append(f"{label}: added {_shown(after[len(before or []):])}")  # appended, as judgements are
         else:
-            parts.append(f"{key}: {_short(value)}")
-    return "; ".join(parts)
+            lines.append(f"{label}: {_shown(before)} -> {_shown(after)}")
+    return tuple(lines)
 
 
-def _short(value: object, width: int = 40) -> str:
-    text = clean_text(str(value))
+def _shown(value: object, width: int = 60) -> str:
+    """A value in words: none, yes/no, whole numbers without ".0", a timestamp to the minute, a list as
+    its items (criteria as codes), a judgement as who judged what and when; cut at ``width`` with "…"."""
+    if value is None or value == "" or value == []:
+        text = "none"
+    elif isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, float):
+        text = f"{value:g}"
+    elif isinstance(value, list | tuple):
+        text = "; ".join(_shown(v, width) for v in value) if any(isinstance(v, Mapping) for v in value) \
+            else ", ".join(_shown(v, width) for v in value)
+    elif isinstance(value, Mapping):
+        text = _judgement(value) if "outcome" in value else ", ".join(
+            f"{clean_text(str(k))} {_shown(v, width)}" for k, v in value.items())
+    else:
+        text = clean_text(str(value))
+        if _TIMESTAMP.fullmatch(text):
+            text = text.replace("T", " ")[:16]
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z?")
+
+
+def _judgement(value: Mapping[str, Any]) -> str:
+    criterion = f" of {clean_text(str(value['criterion']))}" if value.get("criterion") else ""
+    by = f" by {clean_text(str(value['by']))}" if value.get("by") else ""
+    on = f" on {clean_text(str(value['at']))[:10]}" if value.get("at") else ""
+    return f"{clean_text(str(value['outcome']))}{criterion}{by}{on}"
 
 
 def history(service: PortfolioService, table: str | None = None, record: int | None = None) -> list[HistoryRow]:
@@ -55,6 +91,6 @@ def history(service: PortfolioService, table: str | None = None, record: int | N
     entries = service.history(table, record)
     return [
         HistoryRow(clean_text(e.at).replace("T", " ").removesuffix("Z"), clean_text(e.by), clean_text(e.action),
-                   _record(e), clean_text(e.detail), _changed(e))
+                   _record(e), clean_text(e.detail), change_lines(e.changes))
         for e in reversed(entries)
     ]

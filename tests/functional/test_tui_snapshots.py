@@ -195,7 +195,24 @@ def _signed_as_assessor(path: Path) -> None:
              reason="Portfolio gaps agreed with the employer")
 
 
+def _edited_after_acceptance(path: Path) -> None:
+    """The accepted March minutes retitled (with markup-like text, shown as typed), redated, one criterion
+    taken off and hours added: the history shows each field before and after, and the reopen judgement."""
+    service = PortfolioService(path, actor="lee")
+    piece = next(e for e in service.load().evidence if e.title == "Minutes of the March team meeting")
+    service.edit_evidence(piece.id, piece.rev, as_of=AS_OF, title="March minutes [b]revised[/b]",
+                          date="2025-03-21", criteria=["K1"], hours="1.5")
+
+
+async def _history_of_edited(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    table = app.screen.query_one("#log")
+    table.move_to(next(e.evidence.id for e in app.view.log if e.evidence.title.startswith("March minutes")))
+    await pilot.pause()
+    await pilot.press("h")
+
+
 @pytest.mark.parametrize("keys, setup, then", [
+    pytest.param(["2"], _edited_after_acceptance, _history_of_edited, id="history_of_an_edit"),
     pytest.param(["5"], None, _on_checklist_item, id="checklist_form"),
     pytest.param(["2"], None, _edit_referred, id="edit_evidence_with_feedback"),
     pytest.param(["2"], None, _conflict, id="conflict"),

@@ -82,6 +82,5 @@ class HistoryScreen(ModalScreen[None]):
         item = self.rows[index]
         lines = [Content.assemble((f"{item.at} ", "$text-muted"), (item.by, "bold"), f" {item.action} {item.record}"),
                  Content(item.detail)]
-        if item.changed:
-            lines.append(Content.styled(item.changed, "$text-muted"))
+        lines += [Content.styled(line, "$text-muted") for line in item.changes]
         self.query_one("#history-detail", Static).update(Content("\n").join(lines))
