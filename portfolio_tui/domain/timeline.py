@@ -16,8 +16,9 @@ Rules this module keeps (each one chosen, so each one is written down):
   a break the booking is changed and the new date recorded.
 * A milestone is *done* when a :class:`MilestoneDone` for its key is dated on or before ``as_of``; otherwise a
   date before ``as_of`` is *overdue*, a date within 30 days (today included) is *due-soon*, and a later one
-  *upcoming*. A ``window-opens`` milestone marks when work may start, not a deadline: it is *upcoming* before
-  its date and *open* from then on, never overdue, until it is marked done.
+  *upcoming*. A ``window-opens`` milestone marks when work may start, not a deadline: before its date it is
+  *due-soon* or *upcoming* as any other (so a deadline on the same date, as ODO's line manager review and
+  completion window, reads the same), and *open* from then on, never overdue, until it is marked done.
 * A ``window-opens`` milestone cannot be done before its window opens ("no earlier than 3 months before"):
   :func:`window_problem` says why, and recording it is refused. A milestone done before an earlier-dated
   one of the plan was done is shown as *out of order* (``Milestone.out_of_order``): it stands, but the tutor
@@ -102,8 +103,8 @@ def milestone_date(spec: MilestoneSpec, portfolio: Portfolio, as_of: date) -> da
 def milestone_status(kind: str, day: date, as_of: date, done: bool) -> str:
     if done:
         return "done"
-    if kind == "window-opens":
-        return "open" if day <= as_of else "upcoming"
+    if kind == "window-opens" and day <= as_of:
+        return "open"
     if day < as_of:
         return "overdue"
     if (day - as_of).days <= DUE_SOON_DAYS:

@@ -146,11 +146,24 @@ def test_done_records_who_and_when_and_only_counts_once_it_has_happened() -> Non
 
 def test_a_window_opening_is_upcoming_then_open_never_overdue() -> None:
     # completion-window opens on 2027-05-31.
-    assert _status(date(2027, 5, 30))["completion-window"] == "upcoming"
+    assert _status(date(2027, 4, 30))["completion-window"] == "upcoming"
+    assert _status(date(2027, 5, 30))["completion-window"] == "due-soon"
     assert _status(date(2027, 5, 31))["completion-window"] == "open"
     assert _status(date(2027, 8, 1))["completion-window"] == "open"
     done = (MilestoneDone("completion-window", date(2027, 7, 1)),)
     assert _status(date(2027, 8, 1), done)["completion-window"] == "done"
+
+
+@pytest.mark.parametrize("as_of", [date(2027, 4, 30), date(2027, 5, 1), date(2027, 5, 30)])
+def test_milestones_on_one_date_read_the_same_until_it_comes(as_of: date) -> None:
+    """ODO's line manager review (a deadline) and completion window (when work may start) are both three
+    months before the end: before that day one date has one status, never "due-soon" beside "upcoming"."""
+    portfolio = Portfolio(learner(date(2026, 3, 1), date(2027, 8, 31)))
+    by_date: dict[date, set[str]] = {}
+    for m in milestones(ODO, portfolio, as_of):
+        by_date.setdefault(m.date, set()).add(m.status)
+    assert by_date[date(2027, 5, 31)] in ({"upcoming"}, {"due-soon"})
+    assert all(len(statuses) == 1 for statuses in by_date.values()), by_date
 
 
 def test_next_milestone_is_the_earliest_still_to_do() -> None:
