@@ -56,9 +56,10 @@ def write_atomically(path: Path, data: bytes | list[bytes], mode: int | None = N
                      public: bool = False, as_new: bool = False) -> os.stat_result:
     """Replace ``path`` with ``data`` (bytes, or chunks written in order) all at once, as
     :func:`writing_atomically` does; returns the new file's ``stat``."""
-    with _temp_beside(path, mode, public, as_new) as fd:
+    landed: list[os.stat_result] = []
+    with _temp_beside(path, mode, public, as_new, landed=landed) as fd:
         write_chunks(fd, [data] if isinstance(data, bytes) else data)
-    return os.stat(path)
+    return landed[0]
 
 
 def write_all(fd: int, data: bytes) -> None:
@@ -135,9 +136,12 @@ def link_target(path: Path) -> Path:
 
 
 @contextmanager
-def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool, cohort: Path | None = None) -> Iterator[int]:
+def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool, cohort: Path | None = None, *,
+                 landed: list[os.stat_result] | None = None) -> Iterator[int]:
     """A temp file in the folder of ``path`` (or of the file it links to), open as the yielded fd;
-    fsynced and renamed over that file after."""
+    fsynced and renamed over that file after. ``landed`` receives the ``fstat`` of the file written,
+    taken through its own descriptor just after the rename: what is at ``path`` by the time anyone
+    asks may already be a file someone else renamed over it, and must not be taken for this one."""
     import tempfile  # here, not at the top: a command that only reads (gateway) starts without it
 
     path = link_target(path)
@@ -155,9 +159,16 @@ def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool, cohor
                 _copy_permissions(fd, temp, existing, mode, cohort)
             yield fd
             os.fsync(fd)
+            if os.name != "nt":  # Windows cannot rename a file still open; there the path is asked
+                os.replace(temp, path)
+                if landed is not None:
+                    landed.append(os.fstat(fd))
         finally:
             os.close(fd)
-        os.replace(temp, path)
+        if os.name == "nt":
+            os.replace(temp, path)
+            if landed is not None:
+                landed.append(os.stat(path))
     except BaseException:
         with suppress(OSError):
             os.unlink(temp)

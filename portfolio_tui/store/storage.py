@@ -44,7 +44,15 @@ from tinydb.storages import Storage
 from portfolio_tui.store import migrations, verified
 from portfolio_tui.store.errors import BreaksSchema, WriteFailed
 from portfolio_tui.store.persistence import write_atomically
-from portfolio_tui.store.reading import HEAD_LIMIT, Document, Snapshot, head_of, read_snapshot, stat_key
+from portfolio_tui.store.reading import (
+    HEAD_LIMIT,
+    Document,
+    Snapshot,
+    head_of,
+    read_snapshot,
+    sole_writer,
+    stat_key,
+)
 
 Dirty = dict[str, set[str]]
 """Table name -> ids of the records a transaction set, changed or removed."""
@@ -119,7 +127,8 @@ class AtomicJSONStorage(Storage):
             self.forget()
             raise WriteFailed(self.path, describe(exc)) from None
         identity, head = stat_key(st), head_of(data)
-        verified.note(self.path, identity, head, clean=clean)  # what was written was checked: read anew, it need not be
+        if sole_writer(st):  # what was written was checked: read anew, it need not be
+            verified.note(self.path, identity, head, clean=clean)
         if snap is None:
             snap = Snapshot(identity, head, doc, migrations.CURRENT_VERSION, fragments=fragments, clean=clean)
             self._snapshot = snap

@@ -137,3 +137,56 @@ def test_a_note_made_by_a_read_is_not_clean_and_a_hand_edit_leaves_no_note(tmp_p
     snap = read_snapshot(path, noted=True)
     assert snap.clean is None and snap.lazy == {"audit"}
     assert PortfolioStore(path, ACTOR).problems() == [("$.evidence.1.hours", "-40 is negative")]
+
+
+def test_a_file_renamed_in_just_after_the_save_is_neither_noted_nor_taken_for_the_one_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group member watching the folder renames a tampered copy over the portfolio the moment the save's
+    own rename lands (found by review): the note and the store's record must be of the file written."""
+    import re
+
+    from portfolio_tui.store import persistence
+    from portfolio_tui.store.errors import StoreError
+
+    path = new_portfolio(tmp_path, evidence=2)
+    before = path.read_bytes()
+    generation = int(re.search(rb'"generation":(\d+)', before.split(b"\n", 1)[0]).group(1))  # type: ignore[union-attr]
+    evil = re.sub(rb'"hours":null', b'"hours":"lots"',
+                  before.replace(b'"generation":%d' % generation, b'"generation":%d' % (generation + 1), 1), count=1)
+    real, raced, old_inode = persistence.fsync_folder, [], os.stat(path).st_ino
+
+    def attacker(folder: Path) -> None:  # after the save's os.replace, before it returns
+        if not raced and os.stat(path).st_ino != old_inode:
+            raced.append(True)
+            (tmp_path / ".evil").write_bytes(evil)
+            os.replace(tmp_path / ".evil", path)
+        real(folder)
+
+    monkeypatch.setattr(persistence, "fsync_folder", attacker)
+    service = PortfolioService(path, ACTOR)
+    service.add_evidence(title="Victim's piece", date=AS_OF, kind="product", criteria=["K1"], description="x",
+                         as_of=AS_OF)
+    assert raced and path.read_bytes() == evil and b'"hours":"lots"' in evil
+    assert not verified.vouches(path, *identity(path))
+    with pytest.raises(StoreError):
+        read_snapshot(path, noted=True)
+    with pytest.raises(StoreError):  # the open store sees the file changed, rather than its own save
+        service.add_evidence(title="Next", date=AS_OF, kind="product", criteria=["K1"], as_of=AS_OF)
+
+
+def test_a_file_others_of_its_group_may_write_is_never_noted_and_always_checked(tmp_path: Path) -> None:
+    """In a shared cohort (mode 0660) a group member who ignores the lock could write in the same clock
+    tick as a save or a read; only a file this account alone can write is noted."""
+    path = new_portfolio(tmp_path, evidence=2)
+    os.chmod(path, 0o660)
+    PortfolioService(path, ACTOR).add_evidence(title="Shared", date=AS_OF, kind="product", criteria=["K1"],
+                                               as_of=AS_OF)
+    assert os.stat(path).st_mode & 0o777 == 0o660
+    assert not verified.vouches(path, *identity(path))
+    snap = read_snapshot(path, noted=True)
+    assert not snap.lazy & {"evidence"} and snap.tables["evidence"]  # parsed and checked, not trusted
+    assert not verified.vouches(path, *identity(path))
+    os.chmod(path, 0o600)  # its owner alone again: a full read notes it
+    read_snapshot(path, noted=True)
+    assert verified.vouches(path, *identity(path))
