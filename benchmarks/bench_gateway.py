@@ -183,12 +183,14 @@ os.sched_setaffinity(0, {{{core}}})  # one core: the caseload is read in this pr
 if {whole!r}:  # every file read whole, as a file not laid out as the store writes it is
     from portfolio_tui.store import outline, reading
     outline.read_outline = reading.read_portfolio
-quietly({tiny!r})  # warm: the code imported, the standard loaded, one portfolio of one piece read
+quietly({tiny!r})  # warm: the code imported, the standard loaded, portfolios of one piece read
 """
 
 
 def tiny_portfolio(source: Path, folder: Path) -> Path:
-    """A folder holding a portfolio of one piece of evidence and one audit entry, on the same standard as ``source``."""
+    """A folder of portfolios of one piece of evidence and one audit entry each, on the same standard as
+    ``source``: enough of them that ``gateway`` shares them among worker processes as it does a caseload."""
+    from portfolio_tui.services.readiness import PARALLEL_FROM
     from portfolio_tui.store.reading import read_snapshot
     from portfolio_tui.store.storage import render
 
@@ -196,7 +198,9 @@ def tiny_portfolio(source: Path, folder: Path) -> Path:
     for table in ("evidence", "audit"):
         doc[table] = dict(list(doc[table].items())[:1])
     folder.mkdir()
-    (folder / "one-piece.json").write_bytes(b"".join(render(doc, {}, None)))
+    data = b"".join(render(doc, {}, None))
+    for n in range(2 * PARALLEL_FROM):
+        (folder / f"one-piece-{n:03d}.json").write_bytes(data)
     return folder
 
 
@@ -204,14 +208,15 @@ def memory(cohort: Path, tiny: Path, paths: list[Path], core: int, pinned: list[
            tiny_run: list[str], env: dict[str, str], runs: int = 3) -> None:
     """Gateway memory per worker, against the largest single file (target: at most 2x), and what it is made of.
 
-    The baseline is a worker that has checked a folder holding a portfolio of one piece (the code
-    imported, the standard loaded), so that what it adds is what checking the caseload costs it:
+    The baseline is the same command over a folder of portfolios of one piece each (the code imported,
+    the standard loaded, worker processes started where the caseload is shared), so that what a worker
+    adds above it is what checking the caseload's files costs it:
 
     * in process, one core: the peak RSS while the whole caseload is checked, above the warmed RSS, for
       files laid out as the store writes them (read record by record, ``store.outline``) and for every
       file read whole (as a hand-edited layout is); and the same for the largest file alone;
     * fresh processes: the peak RSS of the biggest process of ``gateway FOLDER`` (one core; all cores,
-      where workers share the caseload) above that of ``gateway`` over the one-piece folder;
+      where workers share the caseload) above that of the same command over the one-piece folder;
     * what one file costs, by ``tracemalloc`` (Python's and orjson's allocations, not the allocator's
       slack): read whole, its bytes, orjson's working memory while it parses, the parsed document and
       the domain objects; read record by record, the peak and what is kept (the outline).
@@ -235,21 +240,24 @@ def memory(cohort: Path, tiny: Path, paths: list[Path], core: int, pinned: list[
 
     streamed, whole = in_process(cohort, False), in_process(cohort, True)
     one_streamed, one_whole = in_process(alone, False), in_process(alone, True)
-    base = fresh(tiny_run)
-    one_core, all_cores = fresh(pinned) - base, fresh(gateway) - base
+    pin = pinned[: len(pinned) - len(gateway)]
+    one_core, one_core_base = fresh(pinned), fresh([*pin, *tiny_run])
+    all_cores, all_cores_base = fresh(gateway), fresh(tiny_run)
     parts = file_memory(largest)
     mb = 1e6
 
     def x(n: float) -> str:
         return f"{n / mb:5.2f} MB {n / size:4.1f}x"
 
-    print(f"memory per worker, floor: the largest file {size / mb:.2f} MB (target <= 2x); peak RSS rise above a worker "
-          f"warmed on a one-piece portfolio, medians of {runs}:")
+    print(f"memory per worker, floor: the largest file {size / mb:.2f} MB (target <= 2x); peak RSS rise above the same "
+          f"work over one-piece portfolios, medians of {runs}:")
     print(f"   in process, one core, the whole cohort:  record by record {x(streamed)}   "
           f"every file read whole {x(whole)}")
     print(f"   in process, the largest file alone:      record by record {x(one_streamed)}   read whole {x(one_whole)}")
-    print(f"   fresh processes, the whole cohort:       one core {x(one_core)}   all cores (biggest process) "
-          f"{x(all_cores)}")
+    print(f"   fresh processes, the whole cohort:       one core {x(one_core - one_core_base)}   (peak RSS "
+          f"{one_core / mb:.1f} MB, over one-piece portfolios {one_core_base / mb:.1f} MB)")
+    print(f"      all cores, the biggest process: {all_cores / mb:.1f} MB, over one-piece portfolios "
+          f"{all_cores_base / mb:.1f} MB (rise {(all_cores - all_cores_base) / mb:.2f} MB)")
     print(f"   one file read whole (tracemalloc): its bytes {x(parts['bytes'])}, orjson's working memory at its peak "
           f"{x(parts['orjson'])},")
     print(f"      the parsed document {x(parts['document'])}, the domain objects {x(parts['objects'])}; "
