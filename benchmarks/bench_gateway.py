@@ -175,7 +175,7 @@ from portfolio_tui.cli import main
 def quietly(*argv):
     shown, sys.stdout = sys.stdout, open(os.devnull, "w")
     try:
-        main(["gateway", *argv, "--json", "--as-of", {as_of!r}])
+        main(["gateway", *argv, "--json", "--as-of", {as_of!r}, *{cold!r}])
     finally:
         sys.stdout.close()
         sys.stdout = shown
@@ -222,8 +222,13 @@ def memory(cohort: Path, tiny: Path, paths: list[Path], core: int, pinned: list[
       the domain objects; read record by record, the peak and what is kept (the outline).
 
     Peak RSS depends on where the allocator happens to put things, so each figure is the median of ``runs``.
+    Where the gateway keeps its results, every command runs with ``--no-cache``: this is the cold path's memory.
     """
     from floors import peak_growth_bytes
+
+    cold = ["--no-cache"] if "--no-cache" in subprocess.run(
+        [*gateway[:gateway.index("gateway") + 1], "--help"], capture_output=True, text=True, env=env).stdout else []
+    pinned, gateway, tiny_run = [*pinned, *cold], [*gateway, *cold], [*tiny_run, *cold]
 
     largest = max(paths, key=lambda p: p.stat().st_size)
     size = largest.stat().st_size
@@ -232,7 +237,7 @@ def memory(cohort: Path, tiny: Path, paths: list[Path], core: int, pinned: list[
     (alone / largest.name).write_bytes(largest.read_bytes())
 
     def in_process(folder: Path, whole: bool) -> float:
-        setup = MEMORY_SETUP.format(core=core, tiny=str(tiny), as_of=AS_OF, whole=whole)
+        setup = MEMORY_SETUP.format(core=core, tiny=str(tiny), as_of=AS_OF, whole=whole, cold=cold)
         return statistics.median(peak_growth_bytes(setup, f"quietly({str(folder)!r})", env) for _ in range(runs))
 
     def fresh(argv: list[str]) -> float:
