@@ -1,7 +1,8 @@
 """The lock file beside each portfolio that makes every change a transaction across processes.
 
-``filelock`` uses ``flock`` on Unix and ``msvcrt`` on Windows, and the OS drops the lock when a
-process dies, so a crashed writer never leaves a portfolio locked. The lock file gets the mode
+It is taken with ``flock`` on Unix (``persistence.FileLockGuard``) and through ``filelock`` (``msvcrt``)
+on Windows, and the OS drops the lock when a process dies, so a crashed writer never leaves a
+portfolio locked. The lock file gets the mode
 ``sharing`` gives new files in its folder: ``0o660`` in a shared cohort folder, so that everyone in
 the cohort's group can take it, ``0o600`` in a private one; never anything for others.
 """

@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -217,10 +218,17 @@ def fsync_folder(folder: Path) -> None:
 
 
 class FileLockGuard:
-    """A lock file beside what it guards, reused across changes (building a ``FileLock`` costs more than
-    taking it). ``filelock`` uses ``flock`` on Unix and ``msvcrt`` on Windows, and the OS drops the lock
-    when a process dies, so a crashed writer never leaves a file locked. The lock file gets the mode
-    ``sharing`` gives new files in its folder, so everyone in a cohort's group can take it."""
+    """A lock file beside what it guards, taken with ``flock`` on Unix: the OS drops the lock when a
+    process dies, so a crashed writer never leaves a file locked. The lock file stays in place (every
+    process locks the same inode) and gets the mode and group ``sharing`` gives new files in its
+    folder, so everyone in a cohort's group can take it.
+
+    ``flock`` is called directly: ``filelock`` takes 0.1-0.3 ms to do the same, a twentieth of a save.
+    Where there is no ``flock`` (Windows; a file system that refuses it) ``filelock`` is used, with
+    ``msvcrt`` or its marker-file fallback; both lock the same file, so processes using either agree.
+    """
+
+    POLL_SECONDS = 0.05
 
     def __init__(self, lock_file: Path, timeout: float):
         self.lock_file = lock_file
@@ -231,6 +239,67 @@ class FileLockGuard:
     def held(self, *, busy: Callable[[], Exception], failed: Callable[[str], Exception]) -> Iterator[None]:
         """Hold the lock for the body; ``busy()`` is raised after the timeout, ``failed(reason)`` when
         the lock file cannot be made (a read-only folder, say)."""
+        fd = self._flock(busy, failed)
+        if fd is None:
+            with self._held_by_filelock(busy, failed):
+                yield
+            return
+        try:
+            yield
+        finally:
+            os.close(fd)  # closing the only descriptor of this open file releases its flock
+
+    def _flock(self, busy: Callable[[], Exception], failed: Callable[[str], Exception]) -> int | None:
+        """The lock file open and locked, or ``None`` where ``flock`` is not to be had."""
+        try:
+            import fcntl
+        except ImportError:
+            return None
+        try:
+            fd = self._open()
+        except OSError as exc:
+            raise failed(_lock_failure(exc)) from None
+        deadline = time.monotonic() + self.timeout
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return fd
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
+                        os.close(fd)  # no flock on this file system: filelock's fallback
+                        return None
+                if time.monotonic() >= deadline:
+                    raise busy()
+                time.sleep(self.POLL_SECONDS)
+        except BaseException:
+            with suppress(OSError):
+                os.close(fd)
+            raise
+
+    def _open(self) -> int:
+        """The lock file, opened for writing (a lock over NFS needs it); made first, with its folder's mode
+        and group, when it is not there."""
+        flags = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        folder = self.lock_file.parent
+        for _ in range(100):
+            try:
+                fd = os.open(self.lock_file, flags | os.O_CREAT | os.O_EXCL, sharing.file_mode_for(folder))
+            except FileExistsError:
+                try:
+                    return os.open(self.lock_file, flags)
+                except FileNotFoundError:
+                    continue  # removed since: make it again
+            try:
+                sharing.prepare_new_file(fd, folder)  # the exact mode whatever the umask, and the folder's group
+            except BaseException:
+                os.close(fd)
+                raise
+            return fd
+        raise OSError(errno.EAGAIN, "the lock file keeps being removed")
+
+    @contextmanager
+    def _held_by_filelock(self, busy: Callable[[], Exception], failed: Callable[[str], Exception]) -> Iterator[None]:
         from filelock import FileLock, Timeout
 
         try:
@@ -242,9 +311,13 @@ class FileLockGuard:
         except Timeout:
             raise busy() from None
         except OSError as exc:
-            denied = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
-            raise failed("the folder is read-only" if denied else (exc.strerror or str(exc))) from None
+            raise failed(_lock_failure(exc)) from None
         try:
             yield
         finally:
             lock.release()
+
+
+def _lock_failure(exc: OSError) -> str:
+    denied = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+    return "the folder is read-only" if denied else (exc.strerror or str(exc))

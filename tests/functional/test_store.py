@@ -23,6 +23,7 @@ from portfolio_tui.store.errors import (
     AlreadyExists,
     ConflictError,
     CorruptFile,
+    LockTimeout,
     NewerVersion,
     NotFound,
     WriteFailed,
@@ -491,3 +492,30 @@ def test_a_full_rewrite_refreshes_every_cached_record(tmp_path: Path) -> None:
     assert store.load().reviews == ()
     titles = [e.title for e in PortfolioStore(path).load().evidence]
     assert titles == ["Changed in a full rewrite", "Changed afterwards"]
+
+
+HOLD_THE_LOCK_WITH_FILELOCK = """
+import sys
+from filelock import FileLock
+with FileLock(sys.argv[1]):
+    print("held", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_a_save_waits_for_a_lock_another_process_holds_then_gives_up_with_nothing_written(tmp_path: Path) -> None:
+    path = new_portfolio(tmp_path, evidence=1)
+    before = path.read_bytes()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK_WITH_FILELOCK, str(lock_path(path))],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"  # filelock, as other tools lock
+        store = PortfolioStore(path, ACTOR, lock_timeout=0.3)
+        with pytest.raises(LockTimeout, match="being saved by another program; gave up after 0.3 s"):
+            with store.transaction() as tx:
+                tx.update("learner", 1, {"employer": "Never saved"})
+        assert path.read_bytes() == before
+    finally:
+        holder.communicate("\n", timeout=10)
+    add(PortfolioService(path, ACTOR), "Saved once the other process let go")
+    assert path.read_bytes() != before and leftovers(tmp_path) == []
