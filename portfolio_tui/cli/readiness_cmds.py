@@ -42,6 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--as-of", type=_as_of, metavar="DATE", help="the day to judge readiness on (default today)")
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.add_argument("--csv", action="store_true", help="print one CSV row per learner, for spreadsheets")
+    p.add_argument("--no-cache", action="store_true",
+                   help="read every file afresh (by default --json reuses what this account worked out from a "
+                   "file unchanged since, for the same day, standard and app version)")
     p.set_defaults(func=cmd_gateway)
 
 
@@ -113,7 +116,7 @@ def cmd_gateway(args: argparse.Namespace) -> int:
         return _gateway_csv(paths, as_of)
     with _no_cycle_collection():
         if args.json:
-            ready = _gateway_json(paths, as_of)
+            ready = _gateway_json(paths, as_of, cached=not args.no_cache)
         else:
             checked = readiness.check_portfolios(paths, as_of, parallel=True)
             _gateway_tables(checked, as_of)
@@ -146,17 +149,21 @@ def _encoded_entry(checked: readiness.Checked) -> tuple[bool | None, str, tuple[
     return entry.ready, json_text(entry.document, depth=2), readiness.aggregate_of(checked.report)
 
 
-def _gateway_json(paths: list[Path], as_of: date) -> list[bool | None]:
+def _gateway_json(paths: list[Path], as_of: date, *, cached: bool = True) -> list[bool | None]:
     """Print ``gateway --json``; whether each learner is ready (None: the file could not be read).
 
     Each portfolio is let go once its document is encoded, and the documents wait in a spool (mostly
-    on disk) until the cohort's standing is known: memory does not grow with the caseload.
+    on disk) until the cohort's standing is known: memory does not grow with the caseload. A file
+    unchanged since this account last checked it on the same terms is not read again
+    (``services.gateway_cache``) unless ``cached`` is false.
     """
+    from portfolio_tui.services import gateway_cache
+
     ready: list[bool | None] = []
     errors: list[str] = []
     aggregates: list[tuple[str, float, float] | None] = []
     with TextSpool() as documents:
-        for is_ready, text, aggregate in readiness.each_checked(paths, as_of, parallel=True, then=_encoded_entry):
+        for is_ready, text, aggregate in gateway_cache.each_entry(paths, as_of, _encoded_entry, cached=cached):
             ready.append(is_ready)
             if is_ready is None:
                 errors.append(text)

@@ -25,19 +25,35 @@ def assess(standard: Standard, portfolio: Portfolio, as_of: date) -> ReadinessRe
 
 
 @dataclass(frozen=True)
+class Reading:
+    """What a report was worked out from, for ``services.gateway_cache`` to key it by: the file as it was
+    read (``store.result_cache``'s identity line; the reading began at ``read_at_ns``) and the standard."""
+
+    line: bytes
+    read_at_ns: int
+    standard_id: str
+    standard_digest: str
+
+
+@dataclass(frozen=True)
 class Checked:
     """One portfolio's report, or why it could not be read."""
 
     path: Path
     report: ReadinessReport | None = None
     error: str = ""
+    reading: Reading | None = None
+    """Set when the file did not change while it was read (so the report may be kept for it)."""
 
 
 def check_portfolio(path: Path, as_of: date, standards: dict[str, Standard] | None = None) -> Checked:
     """One portfolio's report; ``standards`` keeps the standards already looked up, across a caseload."""
+    from portfolio_tui.store import result_cache
     from portfolio_tui.store.errors import StoreError
     from portfolio_tui.store.outline import read_outline
 
+    read_at = result_cache.now_ns()
+    before = result_cache.stat_before(path)
     try:
         portfolio = read_outline(path)  # record by record, the texts left out: readiness reads none
         standard_id = portfolio.learner.standard_id
@@ -48,7 +64,32 @@ def check_portfolio(path: Path, as_of: date, standards: dict[str, Standard] | No
                 standards[standard_id] = standard
     except (StoreError, catalog.StandardNotFound) as exc:
         return Checked(path, error=str(exc))
-    return Checked(path, assess(standard, portfolio, as_of))
+    line = result_cache.reading_identity(path, before)
+    digest = standard_digest(standard)
+    reading = Reading(line, read_at, standard_id, digest) if line and digest else None
+    return Checked(path, assess(standard, portfolio, as_of), reading=reading)
+
+
+_DIGESTS: dict[int, tuple[Standard, str]] = {}
+
+
+def standard_digest(standard: Standard) -> str:
+    """A digest of everything in the standard (its criteria, plan and rules, as loaded: shipped, imported
+    or with a rules file); ``""`` if it cannot be told. Worked out once per standard object."""
+    import hashlib
+
+    import orjson
+
+    held = _DIGESTS.get(id(standard))
+    if held is not None and held[0] is standard:
+        return held[1]
+    try:
+        data = orjson.dumps(standard, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return ""
+    digest = hashlib.sha256(data).hexdigest()
+    _DIGESTS[id(standard)] = (standard, digest)
+    return digest
 
 
 PARALLEL_FROM = 40

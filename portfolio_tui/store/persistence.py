@@ -54,11 +54,12 @@ def writing_atomically(
 
 
 def write_atomically(path: Path, data: bytes | list[bytes], mode: int | None = None, *,
-                     public: bool = False, as_new: bool = False) -> os.stat_result:
+                     public: bool = False, as_new: bool = False, durable: bool = True) -> os.stat_result:
     """Replace ``path`` with ``data`` (bytes, or chunks written in order) all at once, as
-    :func:`writing_atomically` does; returns the new file's ``stat``."""
+    :func:`writing_atomically` does; returns the new file's ``stat``. Not ``durable``: no fsync, for a
+    file whose loss in a crash costs only work (a cache entry, which is checked whole when read)."""
     landed: list[os.stat_result] = []
-    with _temp_beside(path, mode, public, as_new, landed=landed) as fd:
+    with _temp_beside(path, mode, public, as_new, landed=landed, durable=durable) as fd:
         write_chunks(fd, [data] if isinstance(data, bytes) else data)
     return landed[0]
 
@@ -138,7 +139,7 @@ def link_target(path: Path) -> Path:
 
 @contextmanager
 def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool, cohort: Path | None = None, *,
-                 landed: list[os.stat_result] | None = None) -> Iterator[int]:
+                 landed: list[os.stat_result] | None = None, durable: bool = True) -> Iterator[int]:
     """A temp file in the folder of ``path`` (or of the file it links to), open as the yielded fd;
     fsynced and renamed over that file after. ``landed`` receives the ``fstat`` of the file written,
     taken through its own descriptor just after the rename: what is at ``path`` by the time anyone
@@ -159,7 +160,8 @@ def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool, cohor
             else:
                 _copy_permissions(fd, temp, existing, mode, cohort)
             yield fd
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
             if os.name != "nt":  # Windows cannot rename a file still open; there the path is asked
                 os.replace(temp, path)
                 if landed is not None:
@@ -174,7 +176,8 @@ def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool, cohor
         with suppress(OSError):
             os.unlink(temp)
         raise
-    fsync_folder(folder)
+    if durable:
+        fsync_folder(folder)
 
 
 def _copy_permissions(

@@ -98,6 +98,20 @@ def _open_folder(folder: Path, create: bool) -> int | None:
     return None
 
 
+def identity_line(key: tuple[int, ...], head: bytes) -> bytes:
+    """The file as it is now, in one line: its stat key and a digest of its first line (what a note
+    vouches for, and what ``store.result_cache`` keys the gateway's entries by)."""
+    return _line(key, head)
+
+
+note_name = _name
+"""The name of the note, or of the gateway's cache entry, about a file: a digest of its absolute path."""
+own_private = _own_private
+"""Is this stat (a folder's, a note's, an entry's) this account's, with nothing for the group or others?"""
+open_private_folder = _open_folder
+"""A folder of this account's own (made 0700 first if asked), open; ``None`` if it is anyone else's too."""
+
+
 _pending: dict[tuple[Path, str], bytes] = {}
 """Notes this process has yet to write ((folder, name) -> line): written when it exits, believed meanwhile."""
 

@@ -1,0 +1,156 @@
+"""``portfolio gateway --json``'s part for each portfolio, kept (``store.result_cache``) so that a caseload
+checked again reads only the files that changed since.
+
+Tutors run the gateway over the same caseload again and again, and most files have not changed
+since the last run. An entry is used only when the file is exactly as it was read (its identity,
+checked under the portfolio's lock) and everything else the entry was worked out from is the same:
+
+* the day it was judged on (readiness, pace and milestones depend on it);
+* the standard as loaded now (a digest of its data, imported standards and rules files included:
+  ``readiness.standard_digest``), which also covers the funding rules' dates it names;
+* the app's code (a digest of every module's size and change time, and the versions of the libraries
+  the rules use): an upgrade, or an edit in a developer's checkout, reads everything afresh;
+* the path as named (the entry's document says it).
+
+What is decided about the person running it is never kept: which portfolios this account may see is
+decided by the roster before anything here is asked (``caseload.readable_portfolios``), and an entry
+is used only after the file itself has been opened for reading by this account. A file that cannot be
+read has no entry, so it is refused in the same words as before. ``--no-cache`` reads every file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+from portfolio_tui import catalog
+from portfolio_tui.services import readiness
+from portfolio_tui.store import result_cache
+
+Encoded = tuple[bool | None, str, tuple[str, float, float] | None]
+"""A portfolio's part of ``gateway --json``: whether ready (None: unreadable), its text, its aggregate mark."""
+
+_code: list[str] = []
+
+
+def each_entry(
+    paths: list[Path], as_of: date, encode: Callable[[readiness.Checked], Encoded], *, cached: bool = True
+) -> Iterator[Encoded]:
+    """``encode`` of each portfolio's check, in the order of ``paths``: kept entries where they still hold,
+    the others worked out (shared among worker processes when many) and kept for next time.
+
+    Only whether each file has an entry is noted at first, not the entry: it is read again as its turn
+    comes, so that the caseload's documents are never all held at once.
+    """
+    if not cached:
+        yield from readiness.each_checked(paths, as_of, parallel=True, then=encode)
+        return
+    cache = result_cache.Cache()
+    digests: dict[str, str] = {}  # the standards as they are now, looked up once per run
+    kept = [_kept(cache, path, as_of, digests) is not None for path in paths]
+    try:
+        worked_out = readiness.each_checked(
+            [path for path, hit in zip(paths, kept, strict=True) if not hit], as_of, parallel=True,
+            then=partial(_encoded_and_kept, encode, as_of),
+        )
+        standards: dict[str, readiness.Standard] = {}
+        for path, hit in zip(paths, kept, strict=True):
+            if not hit:
+                yield next(worked_out)
+                continue
+            found = _kept(cache, path, as_of, digests)
+            # Changed since it was first looked at: read now, as it is.
+            yield found if found is not None else _encoded_and_kept(
+                encode, as_of, readiness.check_portfolio(path, as_of, standards))
+    finally:
+        cache.close()
+        if not all(kept):
+            cache.prune()
+
+
+def _kept(cache: result_cache.Cache, path: Path, as_of: date, digests: dict[str, str]) -> Encoded | None:
+    """The entry kept for ``path`` if it holds for the file as it is and for everything else it depends on."""
+    import orjson
+
+    found = cache.fetch(path)
+    if found is None:
+        return None
+    key, payload = found
+    end = payload.find(b"\n")
+    try:
+        meta = orjson.loads(payload[:end])
+        ready, aggregate, standard_id = meta["ready"], meta["aggregate"], meta["standard"]
+        text = payload[end + 1:].decode("utf-8", "surrogatepass")
+    except (orjson.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
+        return None
+    if type(ready) is not bool or type(standard_id) is not str or not _aggregate_ok(aggregate):
+        return None
+    digest = _standard_now(standard_id, digests)
+    if not digest or key != _key(path, as_of, digest):
+        return None
+    return ready, text, None if aggregate is None else (aggregate[0], aggregate[1], aggregate[2])
+
+
+def _aggregate_ok(aggregate: object) -> bool:
+    return aggregate is None or (
+        type(aggregate) is list and len(aggregate) == 3 and type(aggregate[0]) is str
+        and all(type(n) in (int, float) for n in aggregate[1:])
+    )
+
+
+def _encoded_and_kept(
+    encode: Callable[[readiness.Checked], Encoded], as_of: date, checked: readiness.Checked
+) -> Encoded:
+    """``encode(checked)``, kept for the file as it was read (runs where it was checked: a worker, maybe)."""
+    import orjson
+
+    result = encode(checked)
+    reading = checked.reading
+    if reading is None or result[0] is None:
+        return result
+    meta = orjson.dumps({"ready": result[0], "aggregate": result[2], "standard": reading.standard_id})
+    payload = meta + b"\n" + result[1].encode("utf-8", "surrogatepass")
+    key = _key(checked.path, as_of, reading.standard_digest)
+    result_cache.Cache().keep(checked.path, reading.line, reading.read_at_ns, key, payload)
+    return result
+
+
+def _key(path: Path, as_of: date, standard_digest: str) -> bytes:
+    """Everything an entry depends on besides the file, in one digest."""
+    parts = (as_of.isoformat(), code_digest(), standard_digest, os.fsencode(path).hex())
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest().encode()
+
+
+def _standard_now(standard_id: str, digests: dict[str, str]) -> str:
+    """The digest of the standard as it would be loaded now; ``""`` if it is not installed (or broken)."""
+    if standard_id not in digests:
+        try:
+            digests[standard_id] = readiness.standard_digest(catalog.get(standard_id))
+        except catalog.StandardNotFound:
+            digests[standard_id] = ""
+    return digests[standard_id]
+
+
+def code_digest() -> str:
+    """The app's code as installed: every module's name, size and change time, and the versions of Python
+    and of the libraries the rules and the output use. Worked out once per process (a millisecond or two)."""
+    if not _code:
+        import dateutil
+        import orjson
+
+        package = Path(__file__).resolve().parents[1]
+        lines = [sys.version, orjson.__version__, dateutil.__version__]
+        for folder, folders, files in os.walk(package):
+            folders.sort()
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    module = os.path.join(folder, name)
+                    st = os.stat(module)
+                    lines.append(f"{os.path.relpath(module, package)} {st.st_size} {st.st_mtime_ns}")
+        _code.append(hashlib.sha256("\n".join(lines).encode()).hexdigest())
+    return _code[0]
