@@ -261,3 +261,30 @@ def test_a_file_broken_after_it_was_kept_is_refused_as_before(cohort: Path, caps
     code, out = gateway(capsys, cohort)
     assert code == 2 and "FORGED" not in out and f"{cohort / SAMPLE}" in out
     assert (code, out) == fresh(capsys, cohort)
+
+
+def test_a_caseload_shared_among_workers_prints_the_same_cold_warm_and_after_changes(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    from portfolio_tui.services import readiness
+
+    monkeypatch.setattr(result_cache, "RACY_NS", 0)
+    monkeypatch.setattr(readiness, "_cpus", lambda: 2)  # worked out in two forked workers, kept by them
+    folder = tmp_path / "caseload"
+    folder.mkdir()
+    samples = sorted(samples_dir().glob("*.json"))
+    for n in range(90):
+        (folder / f"learner-{n:03d}.json").write_bytes(samples[n % len(samples)].read_bytes())
+    cold = gateway(capsys, folder)
+    assert len(list((locations.data_dir() / result_cache.FOLDER).iterdir())) == 90
+    assert gateway(capsys, folder) == cold == fresh(capsys, folder)
+    time.sleep(0.05)
+    for n in range(0, 90, 10):  # a day's changes: one file in ten, by another process
+        path = folder / f"learner-{n:03d}.json"
+        at = path.read_bytes().index(b'"name":"') + len('"name":"')
+        name = path.read_bytes()[at:at + 5].decode()
+        subprocess.run([sys.executable, "-c", IN_PLACE, str(path), f'"name":"{name}', f'"name":"Z{name[1:]}'],
+                       check=True)
+    changed = gateway(capsys, folder)
+    assert changed == fresh(capsys, folder) and changed != cold
+    assert changed[1].count('"learner": "Z') == 9
