@@ -144,7 +144,7 @@ def code_digest() -> str:
         import orjson
 
         package = Path(__file__).resolve().parents[1]
-        lines = [sys.version, orjson.__version__, dateutil.__version__]
+        lines = [sys.version, orjson.__version__, getattr(dateutil, "__version__", "")]
         for folder, folders, files in os.walk(package):
             folders.sort()
             for name in sorted(files):
