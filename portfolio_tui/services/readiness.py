@@ -73,6 +73,18 @@ def check_portfolio(path: Path, as_of: date, standards: dict[str, Standard] | No
 _DIGESTS: dict[int, tuple[Standard, str]] = {}
 
 
+def _fields_only(value: Any) -> Any:
+    """A dataclass by its fields only (orjson would also write what a cached property has put in its
+    ``__dict__``, which differs from one process to the next), a set in order."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    raise TypeError(f"{type(value).__name__} in a standard")
+
+
 def standard_digest(standard: Standard) -> str:
     """A digest of everything in the standard (its criteria, plan and rules, as loaded: shipped, imported
     or with a rules file); ``""`` if it cannot be told. Worked out once per standard object."""
@@ -80,11 +92,12 @@ def standard_digest(standard: Standard) -> str:
 
     import orjson
 
+    options = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS | orjson.OPT_SORT_KEYS
     held = _DIGESTS.get(id(standard))
     if held is not None and held[0] is standard:
         return held[1]
     try:
-        data = orjson.dumps(standard, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SORT_KEYS)
+        data = orjson.dumps(standard, default=_fields_only, option=options)
     except TypeError:
         return ""
     digest = hashlib.sha256(data).hexdigest()

@@ -288,3 +288,25 @@ def test_a_caseload_shared_among_workers_prints_the_same_cold_warm_and_after_cha
     changed = gateway(capsys, folder)
     assert changed == fresh(capsys, folder) and changed != cold
     assert changed[1].count('"learner": "Z') == 9
+
+
+def test_a_standard_s_digest_is_its_data_not_what_was_worked_out_from_it() -> None:
+    """A cached property in the standard's ``__dict__`` (set by whatever used it first) changes no digest,
+    so two processes agree on the digest of the same standard; a changed field does."""
+    import dataclasses
+    from functools import cached_property
+
+    from portfolio_tui import catalog
+    from portfolio_tui.domain.standard import standard_from_dict
+    from portfolio_tui.jsonfile import loads_strict
+    from portfolio_tui.services.readiness import standard_digest
+
+    shipped = locations.shipped_standards_dir() / "odo-l3.json"
+    untouched = standard_from_dict(loads_strict(shipped.read_text()))
+    used = catalog.load_file(shipped)
+    for name, attr in vars(type(used)).items():
+        if isinstance(attr, cached_property):
+            getattr(used, name)
+    assert used is not untouched and len(vars(used)) > len(vars(untouched))
+    assert standard_digest(used) == standard_digest(untouched) != ""
+    assert standard_digest(dataclasses.replace(untouched, title=untouched.title + ".")) != standard_digest(untouched)
