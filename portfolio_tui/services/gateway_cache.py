@@ -20,7 +20,6 @@ read has no entry, so it is refused in the same words as before. ``--no-cache`` 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -30,7 +29,7 @@ from pathlib import Path
 
 from portfolio_tui import catalog
 from portfolio_tui.services import readiness
-from portfolio_tui.store import result_cache
+from portfolio_tui.store import own_files, result_cache
 
 Encoded = tuple[bool | None, str, tuple[str, float, float] | None]
 """A portfolio's part of ``gateway --json``: whether ready (None: unreadable), its text, its aggregate mark."""
@@ -123,7 +122,7 @@ def _encoded_and_kept(
 def _key(path: Path, as_of: date, standard_digest: str) -> bytes:
     """Everything an entry depends on besides the file, in one digest."""
     parts = (as_of.isoformat(), code_digest(), standard_digest, os.fsencode(path).hex())
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest().encode()
+    return own_files.digest("\0".join(parts).encode()).encode()
 
 
 def _standard_now(standard_id: str, digests: dict[str, str]) -> str:
@@ -143,14 +142,16 @@ def code_digest() -> str:
         import dateutil
         import orjson
 
-        package = Path(__file__).resolve().parents[1]
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         lines = [sys.version, orjson.__version__, getattr(dateutil, "__version__", "")]
-        for folder, folders, files in os.walk(package):
-            folders.sort()
-            for name in sorted(files):
-                if name.endswith(".py"):
-                    module = os.path.join(folder, name)
-                    st = os.stat(module)
-                    lines.append(f"{os.path.relpath(module, package)} {st.st_size} {st.st_mtime_ns}")
-        _code.append(hashlib.sha256("\n".join(lines).encode()).hexdigest())
+        folders = [package]
+        while folders:
+            folder = folders.pop()
+            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+                if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                    folders.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    st = entry.stat()
+                    lines.append(f"{entry.path[len(package):]} {st.st_size} {st.st_mtime_ns}")
+        _code.append(own_files.digest("\n".join(lines).encode()))
     return _code[0]

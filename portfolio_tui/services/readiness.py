@@ -88,19 +88,19 @@ def _fields_only(value: Any) -> Any:
 def standard_digest(standard: Standard) -> str:
     """A digest of everything in the standard (its criteria, plan and rules, as loaded: shipped, imported
     or with a rules file); ``""`` if it cannot be told. Worked out once per standard object."""
-    import hashlib
-
     import orjson
+
+    from portfolio_tui.store.own_files import digest as sha256_hex
 
     options = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS | orjson.OPT_SORT_KEYS
     held = _DIGESTS.get(id(standard))
     if held is not None and held[0] is standard:
         return held[1]
-    try:
-        data = orjson.dumps(standard, default=_fields_only, option=options)
+    try:  # the standard's own fields (not its cached properties); what they hold, orjson writes in C
+        data = orjson.dumps(_fields_only(standard), default=_fields_only, option=options)
     except TypeError:
         return ""
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256_hex(data)
     _DIGESTS[id(standard)] = (standard, digest)
     return digest
 

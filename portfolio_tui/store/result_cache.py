@@ -4,9 +4,9 @@ A tutor runs ``portfolio gateway`` over the same caseload day after day, and mos
 changed since the last run: reading each afresh costs five times parsing it. An entry holds what
 was worked out from one file, under two keys that must both match for it to be used:
 
-* the file as it was read: its identity line (``store.verified``: device, inode, size, mtime_ns,
-  ctime_ns and a digest of its first line), compared with the file as it is now, by its open
-  descriptor, while the portfolio's lock is held shared (a change in progress holds it exclusive,
+* the file as it was read: its identity line (``store.own_files``, as ``store.verified`` keys its notes:
+  device, inode, size, mtime_ns, ctime_ns and a digest of its first line), compared with the file as
+  it is now, by its open descriptor, while the portfolio's lock is held shared (a change in progress holds it exclusive,
   so the check waits for no one: a locked file is simply read afresh);
 * everything else the result depends on (the caller's ``key``: the day, the standard, the code).
 
@@ -26,7 +26,6 @@ Entries are written atomically (``persistence``), without fsync: a lost entry co
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import time
@@ -35,9 +34,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from portfolio_tui import locations
-from portfolio_tui.store import verified
-from portfolio_tui.store.lock import lock_path
-from portfolio_tui.store.persistence import link_target, write_atomically
+from portfolio_tui.store import own_files
 
 FOLDER = "gateway-cache"
 FORMAT = b"portfolio-tui result cache 1\n"
@@ -61,7 +58,7 @@ class Cache:
     def _dir(self) -> int | None:
         if not self._opened:
             self._opened = True
-            self._fd = verified.open_private_folder(self.folder, create=False)
+            self._fd = own_files.open_private_folder(self.folder, create=False)
         return self._fd
 
     def close(self) -> None:
@@ -83,7 +80,7 @@ class Cache:
             line = current_identity(path)
             if line is None:
                 return None
-            data = _read_entry(folder, verified.note_name(path))
+            data = _read_entry(folder, own_files.note_name(path))
         if data is None:
             return None
         return _parsed(data, line)
@@ -93,15 +90,17 @@ class Cache:
         :func:`reading_identity`), unless the file changed too near that time to be sure of it."""
         if not line or _changed_ns(line) >= read_at_ns - RACY_NS or b"\n" in key:
             return
-        body = FORMAT + line + key + b"\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+        body = FORMAT + line + key + b"\n" + own_files.digest(payload).encode() + b"\n" + payload
         if len(body) > MOST_BYTES:
             return
-        made = verified.open_private_folder(self.folder, create=True)
+        made = own_files.open_private_folder(self.folder, create=True)
         if made is None:
             return
         os.close(made)
+        from portfolio_tui.store.persistence import write_atomically
+
         with suppress(OSError):
-            write_atomically(self.folder / verified.note_name(path), body, 0o600, as_new=True, durable=False)
+            write_atomically(self.folder / own_files.note_name(path), body, 0o600, as_new=True, durable=False)
 
     def prune(self) -> None:
         """Keep no more than :data:`MOST_ENTRIES` entries: the least recently written go."""
@@ -133,7 +132,7 @@ def current_identity(path: Path) -> bytes | None:
             return None
         from portfolio_tui.store.reading import head_of, stat_key
 
-        return verified.identity_line(stat_key(st), head_of(os.read(fd, HEAD_READ)))
+        return own_files.identity_line(stat_key(st), head_of(os.read(fd, HEAD_READ)))
     except OSError:
         return None
     finally:
@@ -180,6 +179,9 @@ def _shared_lock(path: Path) -> Iterator[bool]:
     except ImportError:
         yield False
         return
+    from portfolio_tui.store.lock import lock_path
+    from portfolio_tui.store.persistence import link_target
+
     try:
         fd = os.open(lock_path(link_target(Path(path))), os.O_RDONLY | os.O_NOFOLLOW)
     except FileNotFoundError:  # no change is under way: a change makes the lock file before anything else
@@ -206,7 +208,7 @@ def _read_entry(folder: int, name: str) -> bytes | None:
         return None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or not verified.own_private(st) or st.st_size > MOST_BYTES:
+        if not stat.S_ISREG(st.st_mode) or not own_files.own_private(st) or st.st_size > MOST_BYTES:
             return None
         chunks, size = [], 0
         while size < st.st_size + 1:
@@ -232,6 +234,6 @@ def _parsed(data: bytes, line: bytes) -> tuple[bytes, bytes] | None:
     if digest_end < 0:
         return None
     payload = data[digest_end + 1:]
-    if hashlib.sha256(payload).hexdigest().encode() != data[key_end + 1:digest_end]:
+    if own_files.digest(payload).encode() != data[key_end + 1:digest_end]:
         return None
     return data[header:key_end], payload

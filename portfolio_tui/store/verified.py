@@ -30,7 +30,6 @@ when the standard's criteria are not the ones noted; ``portfolio verify``, which
 from __future__ import annotations
 
 import atexit
-import hashlib
 import os
 import secrets
 import stat
@@ -38,13 +37,12 @@ from contextlib import suppress
 from pathlib import Path
 
 from portfolio_tui import locations
+from portfolio_tui.store.own_files import identity_line
+from portfolio_tui.store.own_files import note_name as _name
+from portfolio_tui.store.own_files import open_private_folder as _open_folder
+from portfolio_tui.store.own_files import own_private as _own_private
 
 FOLDER = "verified"
-_PRIVATE = 0o077
-
-
-def _name(path: Path) -> str:
-    return hashlib.sha256(os.fsencode(os.path.abspath(path))).hexdigest()[:40]
 
 
 CHECKED = "checked"
@@ -54,8 +52,8 @@ it keeps the other rules too, known criteria checked against the criteria with t
 
 
 def _line(key: tuple[int, ...], head: bytes, clean: str | None = None) -> bytes:
-    words = [*map(str, key), hashlib.sha256(head).hexdigest(), *([CLEAN + clean] if clean is not None else [])]
-    return (" ".join(words) + "\n").encode()
+    line = identity_line(key, head)
+    return line if clean is None else line[:-1] + f" {CLEAN}{clean}\n".encode()
 
 
 def _standing(line: bytes | None, key: tuple[int, ...], head: bytes) -> str | None:
@@ -74,42 +72,8 @@ def clean_for(standing: str | None) -> str | None:
     return standing[len(CLEAN):] if standing is not None and standing.startswith(CLEAN) else None
 
 
-def _own_private(st: os.stat_result) -> bool:
-    return st.st_uid == os.geteuid() and not st.st_mode & _PRIVATE
-
-
 def _folder() -> Path:
     return locations.data_dir() / FOLDER
-
-
-def _open_folder(folder: Path, create: bool) -> int | None:
-    """The notes folder, open, if it is this account's and no one else's; ``None`` otherwise."""
-    if create:
-        with suppress(OSError):
-            folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            folder.mkdir(mode=0o700, exist_ok=True)
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    except OSError:
-        return None
-    if _own_private(os.fstat(fd)):
-        return fd
-    os.close(fd)
-    return None
-
-
-def identity_line(key: tuple[int, ...], head: bytes) -> bytes:
-    """The file as it is now, in one line: its stat key and a digest of its first line (what a note
-    vouches for, and what ``store.result_cache`` keys the gateway's entries by)."""
-    return _line(key, head)
-
-
-note_name = _name
-"""The name of the note, or of the gateway's cache entry, about a file: a digest of its absolute path."""
-own_private = _own_private
-"""Is this stat (a folder's, a note's, an entry's) this account's, with nothing for the group or others?"""
-open_private_folder = _open_folder
-"""A folder of this account's own (made 0700 first if asked), open; ``None`` if it is anyone else's too."""
 
 
 _pending: dict[tuple[Path, str], bytes] = {}

@@ -20,7 +20,7 @@ import pytest
 from portfolio_tui import locations
 from portfolio_tui.cli import main
 from portfolio_tui.locations import samples_dir
-from portfolio_tui.store import result_cache, verified
+from portfolio_tui.store import own_files, result_cache
 from portfolio_tui.store.lock import lock_path
 
 AS_OF = "2026-11-24"
@@ -72,7 +72,7 @@ def gateway(capsys: pytest.CaptureFixture[str], *argv: object, as_of: str = AS_O
 
 
 def entry_of(path: Path) -> Path:
-    return locations.data_dir() / result_cache.FOLDER / verified.note_name(path)
+    return locations.data_dir() / result_cache.FOLDER / own_files.note_name(path)
 
 
 def forge(path: Path) -> None:

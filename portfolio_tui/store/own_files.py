@@ -1,0 +1,70 @@
+"""What an OS account keeps for itself about the files it read: in a folder of its own, under a name made
+from the file's path, keyed by the file's identity line. ``store.verified`` (notes of files checked in full)
+and ``store.result_cache`` (the gateway's entries) both keep theirs this way.
+
+A folder or a file here is trusted only when it is this account's and no one else can write or read it:
+another account cannot vouch for a file, nor plant a result. The digests are SHA-256, from the interpreter's
+own built-in module where it has one: ``hashlib`` loads OpenSSL first, which costs ``portfolio gateway``
+several milliseconds of its start-up for the same digest.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+
+def _sha256() -> Any:
+    """The built-in SHA-256 (``_sha2`` from Python 3.12, ``_sha256`` before): the same digest hashlib gives,
+    without loading OpenSSL; hashlib's where neither is built in."""
+    import importlib
+
+    for name in ("_sha2", "_sha256"):
+        with suppress(ImportError, AttributeError):
+            return importlib.import_module(name).sha256
+    from hashlib import sha256
+
+    return sha256
+
+
+sha256 = _sha256()
+
+_PRIVATE = 0o077
+
+
+def digest(data: bytes) -> str:
+    """The SHA-256 of ``data``, in hex."""
+    return sha256(data).hexdigest()
+
+
+def note_name(path: Path) -> str:
+    """The name of what is kept about the file at ``path``: a digest of its absolute path."""
+    return digest(os.fsencode(os.path.abspath(path)))[:40]
+
+
+def identity_line(key: tuple[int, ...], head: bytes) -> bytes:
+    """The file as it is now, in one line: its stat key (``reading.stat_key``) and a digest of its first line."""
+    return (" ".join(map(str, key)) + " " + digest(head) + "\n").encode()
+
+
+def own_private(st: os.stat_result) -> bool:
+    """Is this stat (a folder's, a note's, an entry's) this account's, with nothing for the group or others?"""
+    return st.st_uid == os.geteuid() and not st.st_mode & _PRIVATE
+
+
+def open_private_folder(folder: Path, create: bool) -> int | None:
+    """``folder`` (made 0700 first if ``create``), open, if it is this account's and no one else's; else ``None``."""
+    if create:
+        with suppress(OSError):
+            folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, exist_ok=True)
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    if own_private(os.fstat(fd)):
+        return fd
+    os.close(fd)
+    return None
