@@ -6,12 +6,16 @@ each file written by the store as the app writes it) in a temp folder, then in o
 1. P1: ``portfolio gateway FOLDER --json`` (a fresh process, as a tutor runs it) pinned to one core
    with ``taskset``, against the read floor: ``orjson.loads`` of the same files' bytes in one
    process on one core (``floors.py``). Target: at most 2x. The same command on all cores is
-   printed too, with the floor shared out over them for comparison.
+   printed too, with the floor shared out over them for comparison. Each in three states of this
+   account's gateway cache (``store/result_cache.py``): cold (no valid entry: what a first run costs,
+   entries written besides), warm (every file unchanged since the last run) and a day (a tenth of the
+   files rewritten by another process since the last run).
 2. Start-up: ``portfolio gateway ONE_FILE --json`` against ``python -c pass``, run in turn so that both
    meet the same load. Target: at most 4x. It runs the installed ``portfolio`` script, as a user does
    (its wrapper imports ``re`` and ``sys``, then ``portfolio_tui.cli``), where there is one beside the
    interpreter; else ``python -m portfolio_tui``. And whether a headless command imported Textual (it must not).
-3. Memory per worker against the largest single file (target: at most 2x): the peak RSS a process
+3. Memory per worker against the largest single file (target: at most 2x), every file read
+   (``--no-cache``): the peak RSS a process
    adds while it checks the whole caseload on one core, above itself warmed up on a portfolio of one
    piece, for files read record by record (as the store writes them) and read whole (a hand-edited
    layout); the same in fresh processes (one core, and the biggest process on all cores); and what
@@ -303,6 +307,65 @@ def file_memory(path: Path) -> dict[str, int]:
     return parts
 
 
+CACHE_STATES = {
+    "cold": "no valid entry: a first run",
+    "warm": "every file unchanged since the last run",
+    "a day": "1 file in 10 changed since the last run",
+}
+
+
+def p1(paths: list[Path], gateway: list[str], pin: list[str], core: int, cores: list[int], env: dict[str, str],
+       runs: int) -> None:
+    """P1: ``gateway --json`` on one core and on all, cold, warm and after a day's changes, against the read floor.
+
+    Interleaved run by run, so that every figure meets the same load from others. Cold: this account's
+    cache folder removed first (the run writes it again, as a first run does). Warm: straight after, every
+    entry valid. A day: a tenth of the files (a different tenth each time) rewritten first, as a learner's
+    save would (same bytes, a new change time), then a wait of ``RACY_NS``, so that they changed "since
+    the last run", not a moment before the gateway reads them (a file changed a moment ago is read but
+    not kept: ``store/result_cache.py``).
+    """
+    from portfolio_tui import locations
+    from portfolio_tui.store import result_cache
+
+    folder = locations.data_dir() / result_cache.FOLDER
+    tenth = max(1, len(paths) // 10)
+    turn = [0]
+
+    def a_day() -> None:
+        start = turn[0] * tenth % len(paths)
+        turn[0] += 1
+        for path in (paths * 2)[start:start + tenth]:
+            path.write_bytes(path.read_bytes())
+        time.sleep(result_cache.RACY_NS / 1e9)
+
+    prepare = {"cold": lambda: shutil.rmtree(folder, ignore_errors=True), "warm": lambda: None, "a day": a_day}
+    places = {f"one core ({'taskset' if pin else 'NOT pinned'})": [*pin, *gateway], f"all {len(cores)} cores": gateway}
+    time.sleep(result_cache.RACY_NS / 1e9)  # the cohort was written a moment ago
+    floors: list[float] = []
+    samples: dict[tuple[str, str], list[float]] = {}
+    for _ in range(runs):
+        os.sched_setaffinity(0, {core})  # the floor on the same one core
+        try:
+            floors.append(median_ms(lambda: read_floor(paths), 1))
+        finally:
+            os.sched_setaffinity(0, cores)
+        for place, argv in places.items():
+            for state in CACHE_STATES:
+                prepare[state]()
+                samples.setdefault((place, state), []).append(median_ms(lambda argv=argv: run(argv, env), 1))
+    floor = statistics.median(floors)
+    for n, place in enumerate(places):
+        shared = floor if n == 0 else floor / len(cores)
+        for state, meaning in CACHE_STATES.items():
+            figure = statistics.median(samples[place, state])
+            if n == 0:
+                target = f"(target <= 2x: {'met' if figure <= 2 * floor else 'NOT met'}; {meaning})"
+            else:
+                target = f"(floor / {len(cores)} cores; {meaning})"
+            print(ratio_line(f"{'P1' if n == 0 else '  '} gateway --json, {place}, {state}", figure, shared, target))
+
+
 def phases(paths: list[Path], core: int) -> None:
     """Where one core's time goes, in process, over the cohort: each step timed apart (medians of 3)."""
     import gc
@@ -382,21 +445,8 @@ def main() -> None:
 
         cli = [sys.executable, "-m", "portfolio_tui"]
         gateway = [*cli, "gateway", str(cohort), "--json", "--as-of", AS_OF]
-        run(gateway, env)  # warm the page cache and .pyc files
-        samples: dict[str, list[float]] = {"floor": [], "one core": [], "all cores": []}
-        for _ in range(args.runs):  # interleaved, so that all three meet the same load from others
-            os.sched_setaffinity(0, {core})  # the floor on the same one core
-            try:
-                samples["floor"].append(median_ms(lambda: read_floor(paths), 1))
-            finally:
-                os.sched_setaffinity(0, cores)
-            samples["one core"].append(median_ms(lambda: run([*pin, *gateway], env), 1))
-            samples["all cores"].append(median_ms(lambda: run(gateway, env), 1))
-        floor, one_core, all_cores = (statistics.median(samples[k]) for k in ("floor", "one core", "all cores"))
-        print(ratio_line(f"P1 gateway --json, one core ({'taskset' if pin else 'NOT pinned'})", one_core, floor,
-                         "(target <= 2x)"))
-        print(ratio_line(f"   gateway --json, all {len(cores)} cores", all_cores, floor / len(cores),
-                         f"(floor / {len(cores)} cores)"))
+        run([*gateway, "--no-cache"], env)  # warm the page cache and .pyc files
+        p1(paths, gateway, pin, core, cores, env, args.runs)
 
         one = paths[0]
         startup(one, env, args.runs * 4, [sys.executable, *args.also_python])
