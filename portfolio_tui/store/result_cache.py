@@ -103,7 +103,12 @@ class Cache:
             write_atomically(self.folder / own_files.note_name(path), body, 0o600, as_new=True, durable=False)
 
     def prune(self) -> None:
-        """Keep no more than :data:`MOST_ENTRIES` entries: the least recently written go."""
+        """Keep no more than :data:`MOST_ENTRIES` entries: the least recently written go (only in a folder
+        that is this account's own: nothing is removed from one anyone else could have made)."""
+        mine = own_files.open_private_folder(self.folder, create=False)
+        if mine is None:
+            return
+        os.close(mine)
         with suppress(OSError):
             entries = [e for e in os.scandir(self.folder) if not e.name.startswith(".")]
             if len(entries) <= MOST_ENTRIES:

@@ -310,3 +310,12 @@ def test_a_standard_s_digest_is_its_data_not_what_was_worked_out_from_it() -> No
     assert used is not untouched and len(vars(used)) > len(vars(untouched))
     assert standard_digest(used) == standard_digest(untouched) != ""
     assert standard_digest(dataclasses.replace(untouched, title=untouched.title + ".")) != standard_digest(untouched)
+
+
+def test_the_cache_is_bounded(cohort: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setattr(result_cache, "MOST_ENTRIES", 4)
+    first = gateway(capsys, cohort)
+    folder = locations.data_dir() / result_cache.FOLDER
+    assert len(list(folder.iterdir())) == 4
+    assert gateway(capsys, cohort) == first == fresh(capsys, cohort)
+    assert len(list(folder.iterdir())) == 4
