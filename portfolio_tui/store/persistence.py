@@ -259,7 +259,7 @@ class FileLockGuard:
         except ImportError:
             return None
         try:
-            fd = self._open()
+            fd, made = self._open()
         except OSError as exc:
             raise failed(_lock_failure(exc)) from None
         deadline = time.monotonic() + self.timeout
@@ -270,7 +270,12 @@ class FileLockGuard:
                     return fd
                 except OSError as exc:
                     if exc.errno not in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
-                        os.close(fd)  # no flock on this file system: filelock's fallback
+                        # No flock on this file system: filelock's fallback, a lock file that is there
+                        # only while held. One made just now for flock would read as held by someone.
+                        os.close(fd)
+                        if made:
+                            with suppress(OSError):
+                                os.unlink(self.lock_file)
                         return None
                 if time.monotonic() >= deadline:
                     raise busy()
@@ -280,9 +285,9 @@ class FileLockGuard:
                 os.close(fd)
             raise
 
-    def _open(self) -> int:
+    def _open(self) -> tuple[int, bool]:
         """The lock file, opened for writing (a lock over NFS needs it); made first, with its folder's mode
-        and group, when it is not there."""
+        and group, when it is not there (then the flag is true)."""
         flags = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
         folder = self.lock_file.parent
         for _ in range(100):
@@ -290,7 +295,7 @@ class FileLockGuard:
                 fd = os.open(self.lock_file, flags | os.O_CREAT | os.O_EXCL, sharing.file_mode_for(folder))
             except FileExistsError:
                 try:
-                    return os.open(self.lock_file, flags)
+                    return os.open(self.lock_file, flags), False
                 except FileNotFoundError:
                     continue  # removed since: make it again
             try:
@@ -298,7 +303,7 @@ class FileLockGuard:
             except BaseException:
                 os.close(fd)
                 raise
-            return fd
+            return fd, True
         raise OSError(errno.EAGAIN, "the lock file keeps being removed")
 
     @contextmanager

@@ -519,3 +519,26 @@ def test_a_save_waits_for_a_lock_another_process_holds_then_gives_up_with_nothin
         holder.communicate("\n", timeout=10)
     add(PortfolioService(path, ACTOR), "Saved once the other process let go")
     assert path.read_bytes() != before and leftovers(tmp_path) == []
+
+
+def test_a_file_system_without_flock_still_lets_a_save_take_the_lock(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where flock is refused (ENOSYS: some network file systems), filelock's fallback takes over, whose
+    lock file is there only while held: the one made to try flock must not read as held (found by review)."""
+    import errno
+    import fcntl
+    import warnings
+
+    from portfolio_tui.store.persistence import FileLockGuard
+
+    def no_flock(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOSYS, "Function not implemented")
+
+    monkeypatch.setattr(fcntl, "flock", no_flock)
+    guard, taken = FileLockGuard(tmp_path / ".ava.json.lock", 0.5), 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(2):
+            with guard.held(busy=lambda: TimeoutError("busy"), failed=lambda why: OSError(why)):
+                taken += 1
+    assert taken == 2
