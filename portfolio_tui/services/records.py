@@ -231,30 +231,6 @@ def record_grade(
     return svc.add_record("grades", to_record(record), detail=f"recorded {kind} result")
 
 
-def record_grade_text(
-    svc: PortfolioService, kind: str, text: str, *, on: date | str = "", note: str = "", as_of: date | None = None
-) -> int:
-    """A result typed as ``key=value`` words for the standard's rule ``kind`` (the TUI's grade form), parsed
-    here and checked by :func:`record_grade`; what is wrong with the words is refused on ``result``."""
-    if not kind:
-        raise InputError("kind", "pick the standard's rule this result is for")
-    words = check.text("result", text, required=True)
-    try:
-        values = grading.parse_grade_text(kind, words)
-    except ValueError as exc:
-        raise InputError("result", str(exc)) from None
-    values["on"] = on or (as_of or date.today())
-    remark = check.text("note", note)
-    if remark:
-        values["note"] = remark
-    try:
-        return record_grade(svc, kind, values, as_of)
-    except InputError as exc:
-        if exc.field in ("on", "note"):
-            raise
-        raise InputError("result", f"{exc.field}: {exc.message}") from None
-
-
 def update_learner(
     svc: PortfolioService,
     *,

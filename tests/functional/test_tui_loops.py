@@ -374,3 +374,37 @@ async def test_the_line_manager_is_offered_confirm_only_on_a_review_still_waitin
         await settle(app, pilot)
         assert "c" not in app.screen.active_bindings and "m" not in app.screen.active_bindings
     assert PortfolioService(path).load().reviews[1].signed_by == ("Ava Patel", "Jo Bloggs", "Sam Jones")
+
+
+@drive
+async def test_the_tutor_records_grades_component_by_component(tmp_path: Path) -> None:
+    """G on the gateway: one field per EPA component with its grades to choose; nothing chosen is refused
+    naming the first component's label; two chosen are two grade records in the file."""
+    from textual.widgets import Select
+
+    path = make_portfolio(tmp_path)
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5", "G")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, ProgressForm)
+        selects = list(form.query(Select))
+        assert len(selects) == 4
+        assert [value for _, value in selects[0]._options if isinstance(value, str)] == [
+            "fail", "pass", "distinction"]
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        message = str(form.query_one("#dialog-error", Static).render())
+        assert message.startswith("Showcase portfolio: "), message
+        assert PortfolioService(path).load().grades == ()
+        await pilot.press("enter", "down", "down", "down", "enter")  # the first component: distinction
+        await settle(app, pilot)
+        selects[2].value = "pass"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ProgressForm)
+    grades = PortfolioService(path).load().grades
+    assert [(g.values["component"], g.values["grade"], g.values["on"]) for g in grades] == [
+        ("showcase-portfolio", "distinction", AS_OF.isoformat()), ("presentation", "pass", AS_OF.isoformat())]

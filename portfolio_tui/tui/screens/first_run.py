@@ -111,7 +111,7 @@ class FirstRunScreen(Screen[bool]):
         standard = self.query_one("#standard", Select).value
         values: dict[str, Any] = {
             "learner": self.query_one("#learner", Input).value,
-            "standard": "" if standard is Select.BLANK else standard,
+            "standard": "" if standard is Select.NULL else standard,
             "start": self.query_one("#start", Input).value,
             "end": self.query_one("#end", Input).value,
         }

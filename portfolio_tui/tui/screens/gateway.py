@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from portfolio_tui.domain.text import clean_text
+from portfolio_tui.services.grade_entry import grade_fields
 from portfolio_tui.services.views import RECORDED_WITH, GatewayRow, SignOffChoice, gateway_rows, signoff_choice
 from portfolio_tui.tui.render import days_phrase, fit, last_column_width, literal, share_widths
 from portfolio_tui.tui.screens.base import PortfolioScreen
@@ -168,6 +169,9 @@ class GatewayScreen(PortfolioScreen):
             return bool(self.signoffs.sign_as)
         if action == "withdraw_signoff":
             return bool(self.signoffs.withdraw_as)
+        if action == "grade":  # a standard whose rules record no results (judged criterion by criterion)
+            view = self.papp.view
+            return super().may(action) and view is not None and bool(grade_fields(view.standard))
         if action == "record_item":
             row = self.highlighted()
             return row is not None and row.may_record

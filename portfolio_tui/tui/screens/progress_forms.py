@@ -21,12 +21,11 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
-from portfolio_tui.domain import grading
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import EMPLOYER_CONFIRMATION
 from portfolio_tui.domain.progress import OTJ_CATEGORIES, OTJ_EXCLUDED_CATEGORIES
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.services import records
+from portfolio_tui.services import grade_entry, records
 from portfolio_tui.services.session import PortfolioSession
 from portfolio_tui.tui.screens.forms import Named, RecordDialog, row
 from portfolio_tui.tui.state import PortfolioView
@@ -86,7 +85,7 @@ class ProgressForm(RecordDialog):
             return TextArea(str(f.value), id=f.name, compact=True, soft_wrap=True, tab_behavior="focus",
                             placeholder=f.placeholder)
         if f.kind == "select":
-            return Select([(Content(label), value) for label, value in f.options], value=f.value or Select.BLANK,
+            return Select([(Content(label), value) for label, value in f.options], value=f.value or Select.NULL,
                           allow_blank=not f.value, id=f.name, compact=True, prompt=f.placeholder or "choose")
         if f.kind == "check":
             return Checkbox(Content(f.placeholder), bool(f.value), id=f.name, compact=True)
@@ -103,7 +102,7 @@ class ProgressForm(RecordDialog):
             if isinstance(widget, TextArea):
                 value: Any = widget.text
             elif isinstance(widget, Select):
-                value = "" if widget.value is Select.BLANK else widget.value
+                value = "" if widget.is_blank() else widget.value
             elif isinstance(widget, Checkbox):
                 value = widget.value
             else:
@@ -246,30 +245,24 @@ def break_form(view: PortfolioView) -> FormSpec:
 
 
 def grade_form(view: PortfolioView) -> FormSpec:
-    kinds = tuple((grading.GRADE_TEXT_HINTS[r.kind], r.kind) for r in view.standard.plan.grading
-                  if r.kind in grading.RECORDED_KINDS)
+    """One field per thing a result is recorded for (the services' ``grade_fields``): the grade to choose
+    for each EPA component or method, or the criteria met, or each section's mark; left empty, not recorded."""
+    graded = grade_entry.grade_fields(view.standard)
+    names = {f"grade-{i}": f.name for i, f in enumerate(graded)}
     as_of = view.as_of
 
     def write(service: PortfolioSession, v: dict[str, Any]) -> None:
-        records.record_grade_text(service, v["kind"], v["result"], on=v["date"] or as_of, note=v["note"],
-                                  as_of=as_of)
+        grade_entry.record_grades(service, {name: v[key] for key, name in names.items()}, on=v["date"] or as_of,
+                                  note=v["note"], as_of=as_of)
 
-    return FormSpec("Record a grade or marks", (
-        Field("kind", "Kind", "select", kinds[0][1] if len(kinds) == 1 else "", options=kinds,
-              placeholder="the standard's rule"),
-        Field("result", "Result", placeholder="as the kind says, e.g. component=epa-test grade=pass"),
-        _date_field("date", "Date", as_of, also=("on",)),
-        Field("note", "Note", placeholder="optional"),
-    ), write, "Record grade", intro=_components_line(view))
-
-
-def _components_line(view: PortfolioView) -> Content | None:
-    """The ids the Result names, with the grades each takes, so nobody has to look them up elsewhere."""
-    components = view.standard.plan.components
-    if not components:
-        return None
-    named = [f"{c.id} ({'/'.join(c.grades)})" if c.grades else c.id for c in components]
-    return Content.assemble(("Components: ", "$text-muted"), clean_text(", ".join(named)))
+    fields = tuple(
+        Field(key, clean_text(f.label), "select" if f.choices else "text",
+              options=tuple((c, c) for c in f.choices), placeholder=f.hint or "not recorded", also=(f.name,))
+        for key, f in zip(names, graded, strict=True)
+    )
+    intro = Content.styled("Choose a result for each component assessed; leave the others empty.", "$text-muted")
+    return FormSpec("Record grades", (*fields, _date_field("date", "Date", as_of, also=("on",)),
+                                      Field("note", "Note", placeholder="optional")), write, "Record", intro=intro)
 
 
 def comment_form(view: PortfolioView, evidence: Evidence) -> FormSpec:
