@@ -134,8 +134,8 @@ async def test_the_gateway_rule_column_is_cut_at_a_hyphen_with_an_ellipsis_at_80
 
 @drive
 async def test_the_assess_dialog_names_each_criterion_and_the_grade_form_each_component(tmp_path: Path) -> None:
-    """Judging criterion by criterion needs what each criterion is, not only its id; the grade's Result
-    names components by id, so the form lists them with their grades."""
+    """Judging criterion by criterion needs what each criterion is, not only its id; the grade form has a
+    field for each component, labelled with its title."""
     from textual.widgets import Label, OptionList
 
     from portfolio_tui.tui.screens.decisions import AssessDialog
@@ -158,9 +158,9 @@ async def test_the_assess_dialog_names_each_criterion_and_the_grade_form_each_co
         await settle(app, pilot)
         form = app.screen
         assert isinstance(form, ProgressForm)
-        intro = str(form.query_one(".form-intro", Static).render())
+        labels = [str(label.render()).replace("\n", " ") for label in form.query(".form-label")]
         components = app.view.standard.plan.components
-        assert intro.startswith("Components: ") and all(c.id in intro for c in components)
+        assert [c.title for c in components] == labels[:len(components)]
 
 
 @drive
