@@ -32,6 +32,7 @@ def _sha256() -> Any:
 sha256 = _sha256()
 
 _PRIVATE = 0o077
+_WRITABLE_BY_OTHERS = 0o022
 
 
 def digest(data: bytes) -> str:
@@ -51,7 +52,20 @@ def identity_line(key: tuple[int, ...], head: bytes) -> bytes:
 
 def own_private(st: os.stat_result) -> bool:
     """Is this stat (a folder's, a note's, an entry's) this account's, with nothing for the group or others?"""
-    return st.st_uid == os.geteuid() and not st.st_mode & _PRIVATE
+    return _mine(st, _PRIVATE)
+
+
+def sole_writer(st: os.stat_result) -> bool:
+    """Can only this account (and root) change the file ``st`` describes? Its notes (``store.verified``)
+    and the store's own record of what it wrote are believed only then. A file that others of its group
+    may write (a shared cohort's, mode 0660) is checked in full on every open: such a writer, ignoring the
+    lock, could change it in the same clock tick as this account's save or read, or rename another file
+    over it between the save's rename and the note, and a note would then vouch for what they wrote."""
+    return not hasattr(os, "geteuid") or _mine(st, _WRITABLE_BY_OTHERS)
+
+
+def _mine(st: os.stat_result, others: int) -> bool:
+    return st.st_uid == os.geteuid() and not st.st_mode & others
 
 
 def open_private_folder(folder: Path, create: bool) -> int | None:

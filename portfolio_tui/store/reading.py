@@ -34,6 +34,7 @@ from portfolio_tui.jsonfile import JsonFileError, is_sure, loads_checked, loads_
 from portfolio_tui.store import migrations
 from portfolio_tui.store.errors import CorruptFile, NotFound, StoreError
 from portfolio_tui.store.migrations import Document
+from portfolio_tui.store.own_files import sole_writer
 from portfolio_tui.store.records import (
     PORTFOLIO_FIELDS,
     RECORD_TABLES,
@@ -170,15 +171,6 @@ def parse_fragments(fragments: list[bytes]) -> dict[str, Any]:
     return records
 
 
-def sole_writer(st: os.stat_result) -> bool:
-    """Can only this account (and root) change the file ``st`` describes? Its notes (``store.verified``)
-    and the store's own record of what it wrote are believed only then. A file that others of its group
-    may write (a shared cohort's, mode 0660) is checked in full on every open: such a writer, ignoring the
-    lock, could change it in the same clock tick as this account's save or read, or rename another file
-    over it between the save's rename and the note, and a note would then vouch for what they wrote."""
-    return not hasattr(os, "geteuid") or (st.st_uid == os.geteuid() and not st.st_mode & 0o022)
-
-
 def read_snapshot(path: Path, *, noted: bool = False, build: bool = False) -> Snapshot:
     """Read, check and (if older) upgrade the file at ``path``; raises :class:`StoreError` saying what is wrong.
 
@@ -194,7 +186,7 @@ def read_snapshot(path: Path, *, noted: bool = False, build: bool = False) -> Sn
             key = stat_key(opened)
             data = handle.read()
             # No one wrote to it while it was read, and no one else can write to it at all: a note is
-            # only kept or believed for a file only this account can write (see sole_writer).
+            # only kept or believed for a file only this account can write (see own_files.sole_writer).
             steady = stat_key(os.fstat(handle.fileno())) == key and sole_writer(opened)
     except FileNotFoundError:
         raise NotFound(f"{path} does not exist (create it with `portfolio new`)") from None

@@ -43,6 +43,7 @@ from tinydb.storages import Storage
 
 from portfolio_tui.store import migrations, verified
 from portfolio_tui.store.errors import BreaksSchema, WriteFailed
+from portfolio_tui.store.own_files import sole_writer
 from portfolio_tui.store.persistence import write_atomically
 from portfolio_tui.store.reading import (
     HEAD_LIMIT,
@@ -50,7 +51,6 @@ from portfolio_tui.store.reading import (
     Snapshot,
     head_of,
     read_snapshot,
-    sole_writer,
     stat_key,
 )
 
