@@ -44,32 +44,38 @@ def each_entry(
     the others worked out (shared among worker processes when many) and kept for next time.
 
     Only whether each file has an entry is noted at first, not the entry: it is read again as its turn
-    comes, so that the caseload's documents are never all held at once.
+    comes, so that the caseload's documents are never all held at once. What is worked out is kept here,
+    not in the workers: each folder's pack is written once, when the caseload is done.
     """
     if not cached:
         yield from readiness.each_checked(paths, as_of, parallel=True, then=encode)
         return
     cache = result_cache.Cache()
     digests: dict[str, str] = {}  # the standards as they are now, looked up once per run
-    kept = [_kept(cache, path, as_of, digests) is not None for path in paths]
     try:
+        kept = [_kept(cache, path, as_of, digests) is not None for path in paths]
         worked_out = readiness.each_checked(
             [path for path, hit in zip(paths, kept, strict=True) if not hit], as_of, parallel=True,
-            then=partial(_encoded_and_kept, encode, as_of),
+            then=partial(_encoded, encode),
         )
         standards: dict[str, readiness.Standard] = {}
         for path, hit in zip(paths, kept, strict=True):
-            if not hit:
-                yield next(worked_out)
-                continue
-            found = _kept(cache, path, as_of, digests)
-            # Changed since it was first looked at: read now, as it is.
-            yield found if found is not None else _encoded_and_kept(
-                encode, as_of, readiness.check_portfolio(path, as_of, standards))
+            if hit:
+                found = _kept(cache, path, as_of, digests)
+                if found is not None:
+                    cache.hold(path)
+                    yield found
+                    continue
+                # Changed since it was first looked at: read now, as it is.
+                result, reading = _encoded(encode, readiness.check_portfolio(path, as_of, standards))
+            else:
+                result, reading = next(worked_out)
+            if reading is not None:
+                _keep(cache, path, as_of, result, reading)
+            yield result
+        cache.save()
     finally:
         cache.close()
-        if not all(kept):
-            cache.prune()
 
 
 def _kept(cache: result_cache.Cache, path: Path, as_of: date, digests: dict[str, str]) -> Encoded | None:
@@ -102,21 +108,21 @@ def _aggregate_ok(aggregate: object) -> bool:
     )
 
 
-def _encoded_and_kept(
-    encode: Callable[[readiness.Checked], Encoded], as_of: date, checked: readiness.Checked
-) -> Encoded:
-    """``encode(checked)``, kept for the file as it was read (runs where it was checked: a worker, maybe)."""
+def _encoded(
+    encode: Callable[[readiness.Checked], Encoded], checked: readiness.Checked
+) -> tuple[Encoded, readiness.Reading | None]:
+    """``encode(checked)`` (where it was checked: a worker, maybe), and what it was worked out from when it
+    may be kept."""
+    result = encode(checked)
+    return result, None if result[0] is None else checked.reading
+
+
+def _keep(cache: result_cache.Cache, path: Path, as_of: date, result: Encoded, reading: readiness.Reading) -> None:
     import orjson
 
-    result = encode(checked)
-    reading = checked.reading
-    if reading is None or result[0] is None:
-        return result
     meta = orjson.dumps({"ready": result[0], "aggregate": result[2], "standard": reading.standard_id})
     payload = meta + b"\n" + result[1].encode("utf-8", "surrogatepass")
-    key = _key(checked.path, as_of, reading.standard_digest)
-    result_cache.Cache().keep(checked.path, reading.line, reading.read_at_ns, key, payload)
-    return result
+    cache.keep(path, reading.line, reading.read_at_ns, _key(path, as_of, reading.standard_digest), payload)
 
 
 def _key(path: Path, as_of: date, standard_digest: str) -> bytes:

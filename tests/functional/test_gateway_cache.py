@@ -1,7 +1,9 @@
-"""``gateway --json`` keeps each file's entry (``services.gateway_cache``) and never shows a stale one.
+"""``gateway --json`` keeps each file's entry (``services.gateway_cache``), one pack per folder, and never
+shows a stale one.
 
 Not timed. Each test first proves the entry is used: it forges the kept entry (a learner named
-FORGED, its digest made good, as only this account could write it) and sees the forgery printed.
+FORGED, its digest and the pack's index made good, as only this account could write it) and sees the
+forgery printed.
 Then it changes what the entry depends on, as another process would, and the forgery must be gone:
 the output is then byte for byte what ``--no-cache`` prints.
 """
@@ -10,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,6 +26,7 @@ from portfolio_tui.cli import main
 from portfolio_tui.locations import samples_dir
 from portfolio_tui.store import own_files, result_cache
 from portfolio_tui.store.lock import lock_path
+from tests.functional import os_accounts
 
 AS_OF = "2026-11-24"
 SAMPLE = "odo-nearly-ready.json"
@@ -71,20 +76,57 @@ def gateway(capsys: pytest.CaptureFixture[str], *argv: object, as_of: str = AS_O
     return code, out + err
 
 
-def entry_of(path: Path) -> Path:
-    return locations.data_dir() / result_cache.FOLDER / own_files.note_name(path)
+def pack_of(path: Path) -> Path:
+    """The pack that holds the entry for ``path`` (one per folder)."""
+    return locations.data_dir() / result_cache.FOLDER / (own_files.note_name(path.parent) + ".pack")
 
 
-def forge(path: Path) -> None:
-    """Make the kept entry for ``path`` name its learner FORGED, with a digest that matches."""
-    entry = entry_of(path)
-    lines = entry.read_bytes().split(b"\n", 4)
+def entries_in(pack: Path) -> dict[str, bytes]:
+    """The entries of ``pack`` by name, read as the module docstring says a pack is laid out."""
+    data = pack.read_bytes()
+    assert data.startswith(b"portfolio-tui result pack 1\n")
+    word, start, digest = data[data.rindex(b"\n", 0, len(data) - 1) + 1:].split()
+    assert word == b"index"
+    index = data[int(start):len(data) - 92]
+    assert hashlib.sha256(index).hexdigest().encode() == digest
+    found = {}
+    for row in index.splitlines():
+        name, at, length = row.decode().split()
+        found[name] = data[int(at):int(at) + int(length)]
+    return found
+
+
+def write_pack(pack: Path, entries: dict[str, bytes]) -> None:
+    """Write ``entries`` as a whole pack, its index and digest good (as this account's own code would)."""
+    body, rows = b"portfolio-tui result pack 1\n", []
+    for name, entry in entries.items():
+        rows.append(f"{name} {len(body)} {len(entry)}\n".encode())
+        body += entry
+    index = b"".join(rows)
+    pack.write_bytes(body + index + b"index %020d %s\n" % (len(body), hashlib.sha256(index).hexdigest().encode()))
+    pack.chmod(0o600)
+
+
+def forged_entry(entry: bytes) -> bytes:
+    """``entry`` naming its learner FORGED, with a digest that matches."""
+    lines = entry.split(b"\n", 4)
     payload = lines[4].replace(b'"learner": "Priya Shah"', b'"learner": "FORGED"')
     assert payload != lines[4]
     lines[3] = hashlib.sha256(payload).hexdigest().encode()
     lines[4] = payload
-    entry.write_bytes(b"\n".join(lines))
-    entry.chmod(0o600)
+    return b"\n".join(lines)
+
+
+def forge(path: Path) -> None:
+    """Make the kept entry for ``path`` name its learner FORGED, with its digest and the pack's made good."""
+    forge_in(pack_of(path), path)
+
+
+def forge_in(pack: Path, path: Path) -> None:
+    entries = entries_in(pack)
+    name = own_files.note_name(path)
+    entries[name] = forged_entry(entries[name])
+    write_pack(pack, entries)
 
 
 def cached_then_forged(capsys: pytest.CaptureFixture[str], folder: Path) -> str:
@@ -104,14 +146,17 @@ def fresh(capsys: pytest.CaptureFixture[str], folder: Path, as_of: str = AS_OF) 
 def test_warm_output_is_the_cold_output_byte_for_byte(cohort: Path, capsys) -> None:
     cold = gateway(capsys, cohort)
     folder = locations.data_dir() / result_cache.FOLDER
-    entries = sorted(folder.iterdir())
-    assert len(entries) == len(list(cohort.glob("*.json")))
+    pack = pack_of(cohort / SAMPLE)
+    assert list(folder.iterdir()) == [pack]  # one file for the whole folder, nothing left half written
+    assert sorted(entries_in(pack)) == sorted(own_files.note_name(p) for p in cohort.glob("*.json"))
     assert folder.stat().st_mode & 0o777 == 0o700
-    assert {e.stat().st_mode & 0o777 for e in entries} == {0o600}
+    assert pack.stat().st_mode & 0o777 == 0o600
     assert not list(cohort.glob(".*"))  # nothing written in the cohort's folder: not even a lock file
+    before = pack.stat()
     warm = gateway(capsys, cohort)
     assert warm == cold == fresh(capsys, cohort)
-    assert [e.stat().st_mtime_ns for e in sorted(folder.iterdir())] == [e.stat().st_mtime_ns for e in entries]
+    after = pack.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # every entry good: not rewritten
 
 
 @pytest.mark.parametrize("writer", [IN_PLACE, RENAME_OVER], ids=["in place, same size, mtime put back", "rename over"])
@@ -166,10 +211,13 @@ def test_a_file_being_changed_is_read_afresh(cohort: Path, capsys) -> None:
 
 
 def test_a_file_changed_moments_ago_is_not_kept(cohort: Path, capsys, monkeypatch) -> None:
+    gateway(capsys, cohort)  # every file kept (RACY_NS is 0 so far)
+    time.sleep(0.05)
     monkeypatch.setattr(result_cache, "RACY_NS", 60 * 10**9)
     os.utime(cohort / SAMPLE)  # changed now
     gateway(capsys, cohort)
-    assert not entry_of(cohort / SAMPLE).exists()
+    assert own_files.note_name(cohort / SAMPLE) not in entries_in(pack_of(cohort / SAMPLE))
+    assert len(entries_in(pack_of(cohort / SAMPLE))) == len(list(cohort.glob("*.json"))) - 1
 
 
 def test_no_cache_neither_reads_nor_writes_entries(cohort: Path, capsys) -> None:
@@ -180,68 +228,141 @@ def test_no_cache_neither_reads_nor_writes_entries(cohort: Path, capsys) -> None
     assert "FORGED" not in fresh(capsys, cohort)[1]
 
 
-def _group_writable(entry: Path) -> None:
-    entry.chmod(0o620)
+def _group_writable(pack: Path, path: Path) -> None:
+    pack.chmod(0o620)
 
 
-def _world_readable(entry: Path) -> None:
-    entry.chmod(0o604)
+def _world_readable(pack: Path, path: Path) -> None:
+    pack.chmod(0o604)
 
 
-def _truncated(entry: Path) -> None:
-    entry.write_bytes(entry.read_bytes()[:-10])
+def _truncated(pack: Path, path: Path) -> None:
+    pack.write_bytes(pack.read_bytes()[:-10])
 
 
-def _payload_changed(entry: Path) -> None:
-    entry.write_bytes(entry.read_bytes().replace(b'"learner": "FORGED"', b'"learner": "FORGEX"'))
+def _entry_cut_short(pack: Path, path: Path) -> None:
+    entries = entries_in(pack)
+    entries[own_files.note_name(path)] = entries[own_files.note_name(path)][:-10]
+    write_pack(pack, entries)
 
 
-def _garbage(entry: Path) -> None:
-    entry.write_bytes(b"\x00\xff" * 100)
+def _payload_changed(pack: Path, path: Path) -> None:
+    pack.write_bytes(pack.read_bytes().replace(b'"learner": "FORGED"', b'"learner": "FORGEX"'))
 
 
-def _empty(entry: Path) -> None:
-    entry.write_bytes(b"")
+def _index_changed(pack: Path, path: Path) -> None:
+    data = pack.read_bytes()
+    name = own_files.note_name(path).encode()
+    at = data.rindex(name + b" ") + len(name) + 1
+    pack.write_bytes(data[:at] + (b"1" if data[at:at + 1] != b"1" else b"2") + data[at + 1:])
 
 
-def _a_link(entry: Path) -> None:
-    target = entry.with_name("elsewhere")
-    entry.rename(target)
-    entry.symlink_to(target)
+def _another_file_s_entry(pack: Path, path: Path) -> None:
+    """The forged entry filed under every other file's name, and another file's under its own, the index
+    made good: each entry is for a file other than the one it is filed under."""
+    entries = entries_in(pack)
+    name = own_files.note_name(path)
+    forged, other = entries[name], next(entry for n, entry in entries.items() if n != name)
+    write_pack(pack, {n: other if n == name else forged for n in entries})
 
 
-def _bad_meta(entry: Path) -> None:
-    lines = entry.read_bytes().split(b"\n", 4)
+def _garbage(pack: Path, path: Path) -> None:
+    pack.write_bytes(b"\x00\xff" * 100)
+
+
+def _empty(pack: Path, path: Path) -> None:
+    pack.write_bytes(b"")
+
+
+def _a_link(pack: Path, path: Path) -> None:
+    target = pack.with_name("elsewhere")
+    pack.rename(target)
+    pack.symlink_to(target)
+
+
+def _bad_meta(pack: Path, path: Path) -> None:
+    entries = entries_in(pack)
+    lines = entries[own_files.note_name(path)].split(b"\n", 4)
     lines[4] = lines[4].replace(b'"ready":false', b'"ready":"no"', 1)
     lines[3] = hashlib.sha256(lines[4]).hexdigest().encode()
-    entry.write_bytes(b"\n".join(lines))
+    entries[own_files.note_name(path)] = b"\n".join(lines)
+    write_pack(pack, entries)
 
 
-def _folder_shared(entry: Path) -> None:
-    entry.parent.chmod(0o770)
+def _folder_shared(pack: Path, path: Path) -> None:
+    pack.parent.chmod(0o770)
 
 
-def _unreadable(entry: Path) -> None:
-    entry.chmod(0o000)
+def _unreadable(pack: Path, path: Path) -> None:
+    pack.chmod(0o000)
 
 
-@pytest.mark.parametrize("spoil", [_group_writable, _world_readable, _truncated, _payload_changed, _garbage,
-                                   _empty, _a_link, _bad_meta, _folder_shared, _unreadable])
+@pytest.mark.parametrize("spoil", [_group_writable, _world_readable, _truncated, _entry_cut_short, _payload_changed,
+                                   _index_changed, _another_file_s_entry, _garbage, _empty, _a_link, _bad_meta,
+                                   _folder_shared, _unreadable])
 def test_a_spoiled_entry_is_ignored(cohort: Path, capsys, spoil) -> None:
     first = cached_then_forged(capsys, cohort)
-    spoil(entry_of(cohort / SAMPLE))
+    pack = pack_of(cohort / SAMPLE)
+    spoil(pack, cohort / SAMPLE)
     if spoil is _unreadable and os.geteuid() == 0:
-        entry_of(cohort / SAMPLE).unlink()  # root reads whatever the mode: gone, then
+        pack.unlink()  # root reads whatever the mode: gone, then
     assert gateway(capsys, cohort)[1] == first
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file away needs root (CI is)")
-@pytest.mark.parametrize("what", ["entry", "folder"])
+@pytest.mark.parametrize("what", ["pack", "folder"])
 def test_an_entry_another_account_owns_is_ignored(cohort: Path, capsys, what: str) -> None:
     first = cached_then_forged(capsys, cohort)
-    entry = entry_of(cohort / SAMPLE)
-    os.chown(entry if what == "entry" else entry.parent, 65534, 65534)
+    pack = pack_of(cohort / SAMPLE)
+    os.chown(pack if what == "pack" else pack.parent, 65534, 65534)
     assert gateway(capsys, cohort)[1] == first
+
+
+@pytest.mark.skipif(os_accounts.unavailable() is not None, reason=str(os_accounts.unavailable()))
+@pytest.mark.parametrize("attack", ["edits the group-writable pack in place", "renames their own pack over it"])
+def test_a_group_member_s_forged_pack_is_never_trusted(cohort: Path, capsys, monkeypatch, attack: str) -> None:
+    """A real account of the group a careless chmod let in writes a forged pack (digests and index good):
+    through a hard link to the pack made group-writable (the folder still private), or by renaming their
+    own file over it in the folder made group-writable. The gateway prints what the files say."""
+    import grp
+
+    base = Path(tempfile.mkdtemp(prefix="portfolio-tui-pack-"))
+    try:
+        base.chmod(0o755)
+        monkeypatch.setenv("PORTFOLIO_TUI_HOME", str(base / "home"))
+        with os_accounts.cohort(("member",)) as people:
+            gid = grp.getgrnam(people.group).gr_gid
+            first = gateway(capsys, cohort)[1]
+            pack = pack_of(cohort / SAMPLE)
+            (base / "home").chmod(0o755)
+            forged = base / "forged"
+            shutil.copy(pack, forged)
+            forge_in(forged, cohort / SAMPLE)
+            forged.chmod(0o644)
+            if attack.startswith("edits"):
+                os.chown(pack, 0, gid)
+                pack.chmod(0o660)
+                os.link(pack, base / "link")
+                steps = [["cp", str(forged), str(base / "link")]]
+            else:
+                os.chown(pack.parent, 0, gid)
+                pack.parent.chmod(0o770)
+                steps = [["cp", str(forged), str(pack.parent / "mine")], ["mv", str(pack.parent / "mine"), str(pack)]]
+            for step in steps:
+                subprocess.run(["runuser", "-u", people["member"], "--", *step], check=True, cwd="/")
+            assert pack.read_bytes() == forged.read_bytes()  # the attack landed
+            assert gateway(capsys, cohort)[1] == first
+            # The same bytes, written by this account in its private folder, are what the next run prints:
+            # only whose the pack and the folder are kept the forgery out.
+            os.chown(pack.parent, 0, 0)
+            pack.parent.chmod(0o700)
+            pack.unlink()
+            shutil.copy(forged, pack)
+            pack.chmod(0o600)
+            trusted = gateway(capsys, cohort)[1]
+            assert "FORGED" in trusted and trusted.replace("FORGED", "Priya Shah") == first
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 BREAKS = {
@@ -276,7 +397,7 @@ def test_a_caseload_shared_among_workers_prints_the_same_cold_warm_and_after_cha
     for n in range(90):
         (folder / f"learner-{n:03d}.json").write_bytes(samples[n % len(samples)].read_bytes())
     cold = gateway(capsys, folder)
-    assert len(list((locations.data_dir() / result_cache.FOLDER).iterdir())) == 90
+    assert len(entries_in(pack_of(folder / "learner-000.json"))) == 90
     assert gateway(capsys, folder) == cold == fresh(capsys, folder)
     time.sleep(0.05)
     for n in range(0, 90, 10):  # a day's changes: one file in ten, by another process
@@ -312,10 +433,34 @@ def test_a_standard_s_digest_is_its_data_not_what_was_worked_out_from_it() -> No
     assert standard_digest(dataclasses.replace(untouched, title=untouched.title + ".")) != standard_digest(untouched)
 
 
-def test_the_cache_is_bounded(cohort: Path, capsys, monkeypatch) -> None:
-    monkeypatch.setattr(result_cache, "MOST_ENTRIES", 4)
-    first = gateway(capsys, cohort)
+def test_the_cache_is_bounded_and_tidied(tmp_path: Path, capsys, monkeypatch) -> None:
+    """At most MOST_PACKS packs, the least recently written gone first; what a run that died left half
+    written goes once it is stale, and so does anything else in the folder (an older version's entries)."""
+    monkeypatch.setattr(result_cache, "RACY_NS", 0)
+    monkeypatch.setattr(result_cache, "MOST_PACKS", 2)
     folder = locations.data_dir() / result_cache.FOLDER
-    assert len(list(folder.iterdir())) == 4
-    assert gateway(capsys, cohort) == first == fresh(capsys, cohort)
-    assert len(list(folder.iterdir())) == 4
+    folder.mkdir(mode=0o700, parents=True)
+    stale, running, old = folder / ".0123.pack.tmp", folder / ".4567.pack.tmp", folder / ("a" * 40)
+    for made in (stale, running, old):
+        made.write_bytes(b"x")
+    os.utime(stale, ns=(0, time.time_ns() - result_cache.STALE_TEMP_NS - 10**9))
+    caseloads = []
+    for n in range(3):
+        caseloads.append(tmp_path / f"caseload-{n}")
+        caseloads[-1].mkdir()
+        (caseloads[-1] / SAMPLE).write_bytes((samples_dir() / SAMPLE).read_bytes())
+        gateway(capsys, caseloads[-1])
+        time.sleep(0.01)
+    assert sorted(folder.iterdir()) == sorted([running, pack_of(caseloads[1] / SAMPLE), pack_of(caseloads[2] / SAMPLE)])
+    assert gateway(capsys, caseloads[0]) == fresh(capsys, caseloads[0])
+
+
+def test_a_pack_keeps_the_entries_of_the_folder_s_files_not_checked_this_time(cohort: Path, capsys) -> None:
+    first = cached_then_forged(capsys, cohort)
+    other = next(p for p in sorted(cohort.glob("*.json")) if p.name != SAMPLE)
+    os.utime(other)  # changed: its entry no longer holds, so checking it alone writes the pack anew
+    before = pack_of(other).stat().st_ino
+    gateway(capsys, other)
+    assert pack_of(other).stat().st_ino != before
+    again = gateway(capsys, cohort)[1]
+    assert "FORGED" in again and again.replace("FORGED", "Priya Shah") == first
