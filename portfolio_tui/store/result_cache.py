@@ -138,14 +138,14 @@ class Cache:
         body = FORMAT + line + key + b"\n" + own_files.digest(payload).encode() + b"\n" + payload
         if len(body) > MOST_BYTES:
             return
-        if self._dir() is None:
-            made = own_files.open_private_folder(self.folder, create=True)
-            if made is None:
+        folder = self._dir()
+        if folder is None:
+            folder = self._fd = own_files.open_private_folder(self.folder, create=True)
+            if folder is None:
                 return
-            self._fd = made
         pack_name, name = _names(path)
         with suppress(OSError):
-            self._changes_of(pack_name).add(self._fd, name, body)
+            self._changes_of(pack_name).add(folder, name, body)
 
     def save(self) -> None:
         """Write every folder's pack that changed this run, once, atomically; then :meth:`prune`."""
@@ -314,11 +314,13 @@ class _Changes:
         at this run, the index, the last line."""
         if self.fd is None:
             self._begin(folder)
-        for name in old.index if old is not None else ():
-            if name not in self.index and (name not in self.dropped or name in self.held):
-                data = old.read(name)
-                if data is not None:
-                    self._put(name, data)
+        carried = [] if old is None else [
+            name for name in old.index if name not in self.index and (name not in self.dropped or name in self.held)
+        ]
+        for name in carried:
+            data = old.read(name) if old is not None else None
+            if data is not None:
+                self._put(name, data)
         start = self.at
         text = b"".join(b"%s %d %d\n" % (name.encode(), at, length) for name, (at, length) in self.index.items())
         self._write(text + b"index %020d %s\n" % (start, own_files.digest(text).encode()))
