@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, Static
+from textual.widgets import Input, SelectionList, Static
 
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.tui.screens.evidence_form import EvidenceForm
 from portfolio_tui.tui.screens.evidence_log import EvidenceLogScreen
 from portfolio_tui.tui.screens.forms import ConfirmDialog
+from portfolio_tui.tui.widgets.criteria_picker import CriteriaPicker
 from portfolio_tui.tui.widgets.evidence_table import EvidenceTable
 from tests.functional.tui_helpers import AS_OF, app_for, drive, evidence_form, make_portfolio, settle
 
@@ -73,6 +74,36 @@ async def test_typing_in_the_criteria_list_searches_and_up_from_its_top_returns(
         await settle(app, pilot)
         added = next(e for e in PortfolioService(path).load().evidence if e.title == "Shadowed the duty manager")
         assert added.criteria == ("S3", "K1")
+
+
+@drive
+async def test_space_in_the_empty_search_box_ticks_the_best_suggestion(tmp_path: Path) -> None:
+    """Tabbing from the description into the picker lands in its search box, whose hint says space
+    ticks: so space there ticks the first entry (the best suggestion) instead of searching for a space;
+    down and space then tick the next. A space after search words still searches ("quality service")."""
+    path = make_portfolio(tmp_path)
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        form = await evidence_form(app, pilot, "a")
+        await _type(pilot, "Shadowed the duty manager")
+        search = form.query_one("#criteria-search", Input)
+        search.focus()
+        await pilot.pause()
+        picker = form.query_one(CriteriaPicker)
+        first, second = picker.query_one("#criteria-list", SelectionList).get_option_at_index(0).id, \
+            picker.query_one("#criteria-list", SelectionList).get_option_at_index(1).id
+        await pilot.press("space")
+        await pilot.pause()
+        assert picker.selected == [first] and search.value == ""
+        await pilot.press("down", "space")
+        await pilot.pause()
+        assert picker.selected == [first, second]
+        search.focus()
+        await _type(pilot, "quality service")
+        await pilot.pause()
+        assert app.focused is search and search.value == "quality service"
+        assert picker.selected == [first, second]
 
 
 @drive

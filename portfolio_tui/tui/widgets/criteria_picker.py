@@ -17,6 +17,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -34,6 +35,23 @@ def criterion_prompt(criterion: Criterion, ticked: bool, suggested: bool = False
     mark = (("✔ ", "bold $text-success") if ticked else ("★ ", "$text-accent") if suggested and matched
             else ("○ ", "$text-muted") if suggested else ("  ", ""))
     return Content.assemble(mark, (clean_text(criterion.id), "bold"), " ", clean_text(criterion.label))
+
+
+class SearchBox(Input):
+    """The picker's search box. Space in it while it is empty ticks the list's first entry (the best
+    suggestion) and moves to the list: a space starts no search, and the hint in the box says space ticks,
+    so tabbing in from the description and pressing space must tick. After a word, space searches on."""
+
+    class SpaceOnEmpty(Message):
+        pass
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "space" and not self.value.strip():
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.SpaceOnEmpty())
+            return
+        await super()._on_key(event)
 
 
 class CriteriaPicker(Vertical):
@@ -57,7 +75,7 @@ class CriteriaPicker(Vertical):
         """The suggestions the text itself points to (starred); the others lead as not evidenced yet."""
 
     def compose(self) -> ComposeResult:
-        yield Input(
+        yield SearchBox(
             placeholder="★ matches, ○ not evidenced; type to search, space: tick",
             id="criteria-search", compact=True
         )
@@ -112,6 +130,15 @@ class CriteriaPicker(Vertical):
     def _filter(self, event: Input.Changed) -> None:
         event.stop()
         self._refill(event.value)
+
+    @on(SearchBox.SpaceOnEmpty)
+    def _tick_first(self, event: SearchBox.SpaceOnEmpty) -> None:
+        event.stop()
+        listing = self.query_one("#criteria-list", SelectionList)
+        if listing.option_count:
+            listing.highlighted = 0
+            listing.focus()
+            listing.action_select()
 
     @on(Input.Submitted, "#criteria-search")
     def _to_list(self, event: Input.Submitted) -> None:
