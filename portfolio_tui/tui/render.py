@@ -8,6 +8,8 @@ are never parsed, with control and escape characters removed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.widgets import DataTable
@@ -49,16 +51,22 @@ def fit(text: str, width: int, breaks: str = " ") -> str:
     return cut.rstrip(" ,;:·-") + "…"
 
 
-def share_widths(room: int, columns: list[tuple[int, int]]) -> list[int]:
+def share_widths(room: int, columns: Sequence[tuple[int, int] | tuple[int, int, int]]) -> list[int]:
     """Widths for columns that share ``room`` cells, each given as ``(least, natural)`` (its longest
-    cell): each gets its least, then, in order, grows to its natural width while room is left, so the
-    first columns are shown whole before later ones grow; what is left over goes to the last."""
-    widths = [least for least, _ in columns]
+    cell) or ``(least, natural, fair)``: each gets its least, then, in order, grows to its fair share
+    (its natural width when it names none) while room is left, then, in order, to its natural width;
+    what is left over goes to the last. The first columns are shown whole before later ones grow, except
+    that a column with a fair share (a caseload's next milestone) gets it before an earlier column with
+    a fair share of its own (the standard) grows past that: a long standard cannot squeeze it to "-82d…"."""
+    widths = [column[0] for column in columns]
     left = room - sum(widths)
-    for i, (least, natural) in enumerate(columns):
-        grow = max(min(natural - least, left), 0)
-        widths[i] += grow
-        left -= grow
+    for round_ in ("fair", "natural"):
+        for i, column in enumerate(columns):
+            natural = column[1]
+            target = natural if round_ == "natural" or len(column) < 3 else min(column[2], natural)
+            grow = max(min(target - widths[i], left), 0)
+            widths[i] += grow
+            left -= grow
     if left > 0 and widths:
         widths[-1] += left
     return widths

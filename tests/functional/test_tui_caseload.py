@@ -291,8 +291,8 @@ async def test_the_overdue_column_counts_milestones_and_reviews_from_the_view_mo
 @drive
 async def test_the_caseload_uses_the_room_it_has_for_names_and_standards(tmp_path: Path,
                                                                           size: tuple[int, int]) -> None:
-    """At 120 columns each learner's full name and the standard's title; at 80, a name too long for its
-    column cut at a word with "…" (the title is then in the line under the table)."""
+    """At 120 columns each learner's full name, the standard's title and the next milestone readably; at 80,
+    a name too long for its column cut at a word with "…" (the title is then in the line under the table)."""
     folder = make_cohort(tmp_path)
     if size[0] == 80:
         _learner(folder, "max.json", "Maximilian Oyelaran-Bartholomew Featherstonehaugh", date(2025, 9, 1),
@@ -307,6 +307,8 @@ async def test_the_caseload_uses_the_room_it_has_for_names_and_standards(tmp_pat
             for name in ("Ava Patel", "Dan Reid", "Cara Lewis", "Ben Okoro"):
                 line = next(line for line in lines if name in line)
                 assert "Public Service Operational Delivery Officer" in line
+            # ... and the next milestone's days and the first words of its name, not just "-107d…"
+            assert "-107d Review progress…" in ava, ava
         else:
             assert "Public Service" not in ava
-            assert any("Maximilian Oyelaran…" in line for line in lines), lines
+            assert any("Maximilian Oyelaran-Bartholomew…  " in line for line in lines), lines

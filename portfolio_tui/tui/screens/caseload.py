@@ -30,14 +30,17 @@ from portfolio_tui.tui.widgets.footer import PortfolioFooter
 if TYPE_CHECKING:
     from portfolio_tui.tui.app import CaseloadApp
 
+NEXT_FAIR = 22
+"""The next milestone's share before a long standard's title takes the rest: its days and the first words
+of its name ("-107d Review progress…"), where leftover width alone often gave "-82d…"."""
 COLUMNS = [
-    Column("learner", "Learner", 12, grow=True, breaks=" -"),
-    Column("standard", "Standard", 14, grow=True),
+    Column("learner", "Learner", 10, grow=True, breaks=" -"),
+    Column("standard", "Standard", 14, grow=True, fair=24),
     Column("rag", "RAG", 5),
     Column("coverage", "Covered", 7),
     Column("assess", "Assess", 8),
-    Column("overdue", "Overdue", 7),
-    Column("next", "Next", 6, grow=True),
+    Column("overdue", "Late", 7),
+    Column("next", "Next", 6, grow=True, fair=NEXT_FAIR),
     Column("end", "Ends", 5),
     Column("grade", "Grade", 11),
 ]
@@ -130,6 +133,7 @@ def folder_label(folder: Path) -> str:
 class CaseloadTable(EvidenceTable):
     """The evidence log's virtual table, with the caseload's colours."""
 
+    MEASURED = True
     COMPONENT_CLASSES = EvidenceTable.COMPONENT_CLASSES | {
         "caseload--red", "caseload--amber", "caseload--green", "caseload--muted",
     }

@@ -32,6 +32,9 @@ class Column:
     """At least ``width`` cells, growing towards its longest cell when there is room: growing columns
     share what the fixed ones leave, in column order (``render.share_widths``), so a wide terminal shows
     the first ones whole (a caseload's learner name and standard) and the last takes what is left."""
+    fair: int = 0
+    """For a growing column, the cells it is given before an earlier growing column with a fair share of
+    its own grows past that share (0: its longest cell, in column order): see ``render.share_widths``."""
     breaks: str = " "
     """Where a cell too long for the column may be cut (``" -"`` for names such as "Oyelaran-Bartholomew")."""
 
@@ -86,6 +89,11 @@ class EvidenceTable(ScrollView, can_focus=True):
         Binding("end", "jump(-1)", "Last", show=False),
         Binding("enter", "select", "Open", show=False),
     ]
+
+    MEASURED = False
+    """Whether the table measures every cell (a caseload of a few hundred rows, not a 20,000-piece log):
+    then a fixed column is only as wide as its widest cell or header needs, leaving the rest to the
+    growing columns."""
 
     cursor = reactive(0, always_update=True)
 
@@ -199,24 +207,34 @@ class EvidenceTable(ScrollView, can_focus=True):
 
     def _widths(self) -> list[int]:
         total = self.scrollable_content_region.width
-        fixed = sum(c.width + 1 for c in self.columns if not c.flexible)
         flexible = [c for c in self.columns if c.flexible]
+        longest = self.longest_cells() if self.MEASURED or len(flexible) > 1 else {}
+        fixed = {c.key: self._fixed_width(c, longest) for c in self.columns if not c.flexible}
         # One space before each column and the row's leading space; the last column's trailing space
         # may be clipped by the row's width, so it is not counted.
-        room = max(total - fixed - len(flexible), 8 * len(flexible))
-        longest = self.longest_cells() if len(flexible) > 1 else {}
-        shared = iter(share_widths(room, [(c.width or 8, longest.get(c.key, 0)) for c in flexible]))
-        return [next(shared) if c.flexible else c.width for c in self.columns]
+        room = max(total - sum(w + 1 for w in fixed.values()) - len(flexible), 8 * len(flexible))
+        shared = iter(share_widths(room, [(c.width or 8, longest.get(c.key, 0), c.fair or longest.get(c.key, 0))
+                                          for c in flexible]))
+        return [next(shared) if c.flexible else fixed[c.key] for c in self.columns]
+
+    def _fixed_width(self, column: Column, longest: dict[str, int]) -> int:
+        """A fixed column's width: as set, or in a measured table what its cells and header need."""
+        if not self.MEASURED:
+            return column.width
+        header = cell_len(column.label) + (2 if self.sort_marker and self.sort_marker[0] == column.key else 0)
+        return min(column.width, max(header, longest.get(column.key, 0)))
 
     def longest_cells(self) -> dict[str, int]:
-        """The widest cell (or header, with its sort marker) of each growing column, measured once per
-        set of rows: only tables with more than one such column (a caseload, not a 20,000-piece log) ask."""
+        """The widest cell of each column a width is worked out for, measured once per set of rows: every
+        column of a measured table, else only the growing ones, and only in a table with more than one (a
+        caseload, not a 20,000-piece log). A growing column's header counts, with room for a sort marker."""
         if self._longest is None:
             self._longest = {}
             for i, column in enumerate(self.all_columns):
-                if column.flexible:
+                if column.flexible or self.MEASURED:
                     cells = [cell_len(row.cells[i]) for row in self.rows if i < len(row.cells)]
-                    self._longest[column.key] = max([cell_len(column.label) + 2, *cells])
+                    header = [cell_len(column.label) + 2] if column.flexible else []
+                    self._longest[column.key] = max([*header, *cells], default=0)
         return self._longest
 
     def _column_at(self, x: int) -> str | None:
