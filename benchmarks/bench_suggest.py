@@ -18,10 +18,10 @@ only the pieces logged BEFORE it in the same portfolio, which is all the apprent
 - the ceiling for any ranking by words: the pieces with at most 5 tags that each share a word with
   the piece's text;
 - the ceilings of the signals: the pieces whose tags could all be in the top 5 if each signal's
-  weight (the earlier pieces' titles, the group's best match, the gaps) were chosen for that piece
-  knowing its tags, an oracle no ranking can be, for the words alone, each signal beside them and
+  weight (the criteria's context, the earlier pieces' titles, the group's best match, the gaps) were
+  chosen for that piece knowing its tags, an oracle no ranking can be, for the words alone, each signal beside them and
   all of them: what the signals could ever reach on these pieces, however they are tuned;
-- held out: the settings (the title's weight, BM25's ``b``, the earlier pieces' neighbours,
+- held out: the settings (the title's weight, BM25's ``b``, the context's weight, the earlier pieces' neighbours,
   similarity and weight, the group's and the gap's weights) chosen on the other samples and scored
   on each sample in turn (leave one portfolio out), since the shipped settings were chosen after
   looking at all of the samples;
@@ -53,14 +53,16 @@ if TYPE_CHECKING:
 
 TOP = 5
 TARGET = 0.6
-GRID = {"title_weight": (1, 2, 3), "b": (0.5, 0.75, 0.9), "neighbours": (1, 2), "similar": (0.4, 0.7),
-        "weight": (0.0, 0.3, 0.6), "group": (0.0, 0.1, 0.3), "gap": (0.0, 0.15, 0.3, 0.45)}
-"""The settings the held-out check chooses from: the title's weight and BM25's length normalisation ``b``
-(the text), the earlier pieces' (weight 0: none lent), what the best match in a criterion's group lends it
-and what a criterion not yet evidenced adds (gap)."""
+GRID = {"title_weight": (1, 2, 3), "b": (0.5, 0.75, 0.9), "context": (0.0, 0.3, 0.6), "neighbours": (1, 2),
+        "similar": (0.4, 0.7), "weight": (0.0, 0.3, 0.6), "group": (0.0, 0.1, 0.3), "gap": (0.0, 0.15, 0.3, 0.45)}
+"""The settings the held-out check chooses from: the title's weight, BM25's length normalisation ``b`` and the
+weight of a criterion's context against its own words (the text), the earlier pieces' (weight 0: none lent),
+what the best match in a criterion's group lends it and what a criterion not yet evidenced adds (gap)."""
+INDEXED = ("b", "context")
+"""The settings that belong to the criteria's index rather than to the ranking over it."""
 TEXT_ONLY = {"weight": 0.0, "gap": 0.0}
 """The ranking without what the earlier pieces teach (no criteria lent, no gaps)."""
-SIGNALS = {"earlier pieces' titles": "weight", "group": "group", "gaps": "gap"}
+SIGNALS = {"context": "context", "earlier pieces' titles": "weight", "group": "group", "gaps": "gap"}
 """The signals beside the text, by the setting that weighs each."""
 ORACLE = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2, 2.0, 5.0)
 """The weights the ceilings try for each signal, against 1.0 for the best textual match."""
@@ -130,10 +132,15 @@ def replay(built: list[tuple[set[str], Suggester]], tagged: list, settings: dict
     tally = Tally()
     for (tags, suggester), piece in zip(built, tagged, strict=True):
         if settings:
-            index = dataclasses.replace(suggester.index, b=settings["b"]) if "b" in settings else suggester.index
-            suggester = dataclasses.replace(suggester, index=index, **{k: v for k, v in settings.items() if k != "b"})
+            suggester = configured(suggester, settings)
         tally.add(tags, set(suggester.rank(piece.title, piece.description, TOP)))
     return tally
+
+
+def configured(suggester: Suggester, settings: dict) -> Suggester:
+    """``suggester`` with ``settings`` (names of ``GRID``) in place of its own."""
+    index = dataclasses.replace(suggester.index, **{k: v for k, v in settings.items() if k in INDEXED})
+    return dataclasses.replace(suggester, index=index, **{k: v for k, v in settings.items() if k not in INDEXED})
 
 
 def context(all_samples: list) -> None:
@@ -178,7 +185,7 @@ def ceilings(all_samples: list) -> None:
         count = 0
         for _, suggesters_, tagged in built:
             for (tags, suggester), piece in zip(suggesters_, tagged, strict=True):
-                count += any(tags <= set(dataclasses.replace(suggester, **{**zero, **combo}).rank(
+                count += any(tags <= set(configured(suggester, {**zero, **combo}).rank(
                     piece.title, piece.description, TOP)) for combo in combos)
         return count
 

@@ -54,6 +54,9 @@ class Criterion:
     group_id: str = ""
     source_id: str = ""
     """The source's own identifier (the Skills England API's GUID), kept so a re-import can be matched."""
+    context: tuple[str, ...] = ()
+    """Text the source ties to this criterion beyond its own wording (its learning outcome's indicative content,
+    the assessment task's guidance for it), verbatim: what suggestions match a piece against besides the text."""
 
     @property
     def real_work_only(self) -> bool:
@@ -399,7 +402,17 @@ def standard_from_dict(data: Any) -> Standard:
             section=section or "",
             group_id=group_id,
             source_id=r.get(source, "id", f"{path}.source", str, "") or "",
+            context=context(path, obj),
         )
+
+    def context(path: str, obj: Any) -> tuple[str, ...]:
+        texts = []
+        for where, item in r.items(obj, "context", path):
+            if not isinstance(item, dict):
+                r.fail(where, "a context entry must be an object with the source's text")
+            elif text := r.text(item, "text", where):
+                texts.append(text)
+        return tuple(texts)
 
     def group(path: str, obj: Any, inherited: tuple[str, ...] = ()) -> Group | None:
         if not isinstance(obj, dict):

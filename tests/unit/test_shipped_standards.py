@@ -50,6 +50,8 @@ def test_criteria_are_quoted_verbatim_from_their_source(path) -> None:
     for criterion in standard.all_criteria():
         pieces = _pieces_in(source, _squash(criterion.text))
         assert pieces is not None and len(pieces) <= 3, f"{criterion.id} is not verbatim from {seed.name}"
+        for text in criterion.context:
+            assert _squash(text) in source, f"{criterion.id}'s context {text!r} is not verbatim from {seed.name}"
 
 
 def _pieces_in(source: str, text: str) -> list[str] | None:

@@ -145,3 +145,12 @@ def test_gateway_checklist(standard: Standard, seed: str) -> None:
     checklist = standard.plan.gateway_checklist
     assert [c.key for c in checklist] == ["epa-organisation-chosen", "epa-month-decided", "epa-booked"]
     assert all(c.title in seed for c in checklist)
+
+
+def test_k1s_context_is_the_occupational_brief_module_it_heads(standard: Standard, seed: str) -> None:
+    """The brief's module 'Knowing your customers' is knowledge area K1: its Standard column says what K1 covers,
+    which the source gives for no other area (so no other criterion has a context)."""
+    brief = [g.title for g in standard.all_groups() if g.kind == "brief-standard"]
+    assert standard.criteria["K1"].context == tuple(brief)
+    assert all(text in seed for text in standard.criteria["K1"].context)
+    assert [c.id for c in standard.all_criteria() if c.context] == ["K1"]

@@ -116,3 +116,18 @@ def test_2012_claims_no_mark_sheet_seed_000_does_not_give(si2012: Standard) -> N
     assert "Criterion assessment applies to all units within this qualification" in seed
     for unit in si2012.groups:
         assert squash(unit.title) in seed, unit.id
+
+
+def test_2011_context_is_each_learning_outcomes_indicative_content_and_its_task_section(si2011: Standard) -> None:
+    seed = seed_text(SEED_2011)
+    report = si2011.criterion("M5.34-2.1").context
+    assert report[0] == "Report preparation and presentation skills"
+    assert "explain and justify the improvement" in report
+    # The criteria of one learning outcome share its indicative content; the outcomes' contents differ.
+    assert si2011.criterion("M5.34-1.1").context == si2011.criterion("M5.34-1.3").context
+    assert si2011.criterion("M5.33-1.1").context != si2011.criterion("M5.33-2.1").context
+    assert any("Pareto diagrams" in text for text in si2011.criterion("M5.33-2.1").context)
+    assert any("stakeholders" in text for text in si2011.criterion("M5.33-1.2").context)
+    for criterion in si2011.all_criteria():
+        assert criterion.context, criterion.id
+        assert all(squash(text) in seed for text in criterion.context), criterion.id

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from portfolio_tui import catalog
 from portfolio_tui.domain.evidence import Evidence
-from portfolio_tui.domain.standard import Criterion
+from portfolio_tui.domain.standard import Criterion, Duty
 from portfolio_tui.domain.suggest import CriteriaIndex, Suggester, query_terms, stem, terms
-from portfolio_tui.services.suggestions import criteria_suggester
+from portfolio_tui.services.suggestions import criteria_context, criteria_suggester
 
 CRITERIA = [
     Criterion("A", "Write letters and emails to customers", "skill"),
@@ -163,3 +163,43 @@ def test_only_criteria_the_text_points_to_are_matching_not_the_gap_fillers():
     assert suggester.matching("") == frozenset()
     history = Suggester.build(CriteriaIndex.build(CRITERIA), [piece(1, "Induction day notes", ("D",))])
     assert history.matching("Induction day notes", "") == {"D"}
+
+
+def test_a_criterions_context_finds_it_by_words_its_own_text_lacks_but_counts_less() -> None:
+    described = [*CRITERIA[:3], Criterion("D", "Work well with your team", "behaviour", title="Team working",
+                                          context=("Minutes of meetings and the actions agreed",))]
+    index = CriteriaIndex.build(described)
+    assert CriteriaIndex.build(CRITERIA).rank("Meeting minutes") == []
+    assert index.rank("Meeting minutes") == ["D"]
+    # A word in a criterion's own text outweighs the same word in another's context.
+    both = [Criterion("A", "Take the minutes of meetings", "skill"),
+            Criterion("B", "Work well with your team", "behaviour", context=("Take the minutes of meetings",))]
+    scores = CriteriaIndex.build(both).scores(query_terms("Minutes"))
+    assert scores["A"] > scores["B"] > 0
+    assert dataclasses.replace(CriteriaIndex.build(both), context=0.0).rank("Minutes") == ["A"]
+
+
+def test_context_leaves_the_scores_of_criteria_without_one_as_plain_bm25() -> None:
+    plain = CriteriaIndex.build(CRITERIA)
+    given_none = CriteriaIndex.build(CRITERIA, {})
+    for title in ("Letter to a customer about a refund", "Team meeting on health and safety", "records"):
+        assert given_none.scores(query_terms(title)) == plain.scores(query_terms(title))
+
+
+def test_a_context_match_is_a_match_the_picker_stars() -> None:
+    """★ means "your words meet what the standard says about this criterion": its own words or its context."""
+    described = [Criterion("A", "Work well with your team", "behaviour", context=("Minutes of meetings",)),
+                 Criterion("B", "Follow health and safety law", "knowledge")]
+    suggester = Suggester.build(CriteriaIndex.build(described))
+    assert suggester.rank("Meeting minutes") == ["A", "B"]
+    assert suggester.matching("Meeting minutes") == {"A"}
+
+
+def test_the_suggester_reads_each_criterions_context_and_the_duties_mapped_to_it() -> None:
+    ilm = catalog.get("ilm-l5-si-2011")
+    assert criteria_context(ilm)["M5.34-2.1"][0] == "Report preparation and presentation skills"
+    assert "Minutes" not in " ".join(criteria_context(ODO).get("S3", ()))
+    with_duty = dataclasses.replace(ODO, duties=(Duty("D1", "Take minutes at team meetings", criteria=("S3", "B4")),))
+    assert criteria_context(with_duty)["S3"] == ("Take minutes at team meetings",)
+    assert criteria_context(with_duty)["B4"] == ("Take minutes at team meetings",)
+    assert criteria_suggester(with_duty).rank("Minutes", "", 2) == ["S3", "B4"]

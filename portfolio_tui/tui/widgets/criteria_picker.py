@@ -2,12 +2,13 @@
 filtering, because SelectionList forgets the selection of options it no longer holds.
 
 The form tells the picker what the apprentice is writing (:meth:`CriteriaPicker.suggest`); the
-criteria that match it best (``services.suggestions``: BM25 over the criteria's texts, a little for
-the rest of the best match's group, the apprentice's earlier pieces with a close title, and the
-criteria not evidenced yet) come first, so tagging a piece is usually enter, space, down, space.
-Those the text itself points to are marked ★; those that lead only because they are not evidenced
-yet (or sit beside a match) are marked ○, so the apprentice can tell a reading of their words from a
-reminder of what is missing."""
+criteria that match it best (``services.suggestions``: BM25 over the criteria's texts and contexts, a
+little for the rest of the best match's group, the apprentice's earlier pieces with a close title, and
+the criteria not evidenced yet) come first, so tagging a piece is usually enter, space, down, space.
+Those the text itself points to (a word of the criterion, or of what the standard's source says about
+it, its context) are marked ★; those that lead only because they are not evidenced yet (or sit beside
+a match) are marked ○, so the apprentice can tell a reading of their words from a reminder of what is
+missing."""
 
 from __future__ import annotations
 
