@@ -8,8 +8,9 @@ each file written by the store as the app writes it) in a temp folder, then in o
    process on one core (``floors.py``). Target: at most 2x. The same command on all cores is
    printed too, with the floor shared out over them for comparison. Each in three states of this
    account's gateway cache (``store/result_cache.py``): cold (no valid entry: what a first run costs,
-   entries written besides), warm (every file unchanged since the last run) and a day (a tenth of the
-   files rewritten by another process since the last run).
+   each folder's pack of entries written besides), warm (every file unchanged since the last run), a day
+   (a tenth of the files rewritten by another process since the last run), and ``--no-cache`` (every
+   file read, nothing kept: what a cold run costs less the cache's own part).
 2. Start-up: ``portfolio gateway ONE_FILE --json`` against ``python -c pass``, run in turn so that both
    meet the same load. Target: at most 4x. It runs the installed ``portfolio`` script, as a user does
    (its wrapper imports ``re`` and ``sys``, then ``portfolio_tui.cli``), where there is one beside the
@@ -311,12 +312,14 @@ CACHE_STATES = {
     "cold": "no valid entry: a first run",
     "warm": "every file unchanged since the last run",
     "a day": "1 file in 10 changed since the last run",
+    "--no-cache": "every file read, nothing kept or looked up",
 }
 
 
 def p1(paths: list[Path], gateway: list[str], pin: list[str], core: int, cores: list[int], env: dict[str, str],
        runs: int) -> None:
-    """P1: ``gateway --json`` on one core and on all, cold, warm and after a day's changes, against the read floor.
+    """P1: ``gateway --json`` on one core and on all, cold, warm, after a day's changes and with ``--no-cache``,
+    against the read floor.
 
     Interleaved run by run, so that every figure meets the same load from others. Cold: this account's
     cache folder removed first (the run writes it again, as a first run does). Warm: straight after, every
@@ -339,7 +342,8 @@ def p1(paths: list[Path], gateway: list[str], pin: list[str], core: int, cores: 
             path.write_bytes(path.read_bytes())
         time.sleep(result_cache.RACY_NS / 1e9)
 
-    prepare = {"cold": lambda: shutil.rmtree(folder, ignore_errors=True), "warm": lambda: None, "a day": a_day}
+    prepare = {"cold": lambda: shutil.rmtree(folder, ignore_errors=True), "warm": lambda: None, "a day": a_day,
+               "--no-cache": lambda: None}
     places = {f"one core ({'taskset' if pin else 'NOT pinned'})": [*pin, *gateway], f"all {len(cores)} cores": gateway}
     time.sleep(result_cache.RACY_NS / 1e9)  # the cohort was written a moment ago
     floors: list[float] = []
@@ -353,7 +357,8 @@ def p1(paths: list[Path], gateway: list[str], pin: list[str], core: int, cores: 
         for place, argv in places.items():
             for state in CACHE_STATES:
                 prepare[state]()
-                samples.setdefault((place, state), []).append(median_ms(lambda argv=argv: run(argv, env), 1))
+                command = [*argv, "--no-cache"] if state == "--no-cache" else argv
+                samples.setdefault((place, state), []).append(median_ms(lambda argv=command: run(argv, env), 1))
     floor = statistics.median(floors)
     for n, place in enumerate(places):
         shared = floor if n == 0 else floor / len(cores)
