@@ -8,9 +8,13 @@ say who wrote it and whether they were allowed to:
 * with anchors, each key was enrolled for the entry's ``by`` when it signed; without, a note says
   the signatures are not anchored;
 * each signed entry's change was one its signer was allowed to make by the roster as it stood
-  then (the roster's history is signed too, and checked by ``roster``);
-* each judgement in an evidence record was made by a signed ``assess`` entry of the same account,
-  and none made that way has gone missing since, unless a later assessment changed them;
+  then (the roster's history is signed too, and checked by ``roster``); ``create`` is audit 1 only,
+  for the learner's record, and needs whoever may set portfolios up; ``migrate`` only notes an
+  upgrade (table ``meta``, no record changed): anywhere else either is a forgery, since it would
+  pass for a change nobody needed permission for;
+* each judgement in an evidence record was made by a signed entry of the same account, and none
+  made that way has gone missing since, unless a later assessment changed them; what a record held
+  before an entry is replayed from the trusted entries before it, never read from the entry itself;
 * each sign-off came after the ones before it (assessor, apprentice, employer) that still stood,
   each withdrawal took back a sign-off of its own signer that stood with none after it, and each
   was added by an entry of the account that made it;
@@ -41,7 +45,8 @@ ORDER = "order"
 JUDGEMENT = "judgement"
 MISSING = "missing"
 
-NOT_CHECKED_ACTIONS = frozenset({"create", "migrate"})
+CREATE = "create"
+MIGRATE = "migrate"
 REPAIR_ACTIONS = frozenset({"repair", "seal"})
 
 
@@ -78,16 +83,20 @@ def check(
     if roster_history is None and anchors:
         notes.append("no roster beside the file: who was allowed to make each change was not checked")
     trusted = list(items[:signed_at])  # legacy history vouches for the judgements and sign-offs it made
-    for audit_id, entry in items[signed_at:]:
+    judged = _Judged()
+    for audit_id, entry in trusted:
+        judged.follow(audit_id, entry, legacy=True)
+    for position, (audit_id, entry) in enumerate(items[signed_at:], start=signed_at):
         where = f"audit {audit_id}"
-        problem = _entry_problem(entry, anchors)
+        problem = _entry_problem(entry, anchors) or _action_problem(entry, position)
         if problem is None and roster_history is not None:
             problem = _permission_problem(entry, document, path, roster_history)
         if problem is not None:
             breaks.append(Break(where, problem[0], problem[1]))
         else:
             trusted.append((audit_id, entry))
-    breaks += _judgement_breaks(document, trusted)
+            judged.follow(audit_id, entry, legacy=False)
+    breaks += judged.breaks + judged.unbacked(document)
     breaks += _signoff_breaks(document, trusted)
     return breaks, notes
 
@@ -117,17 +126,32 @@ def roster_at(history: Sequence[Mapping[str, Any]], at: str) -> roles.Roster | N
     return roles.replay(made) if made else None
 
 
+def _action_problem(entry: Mapping[str, Any], position: int) -> tuple[str, str] | None:
+    """A ``create`` or ``migrate`` entry anywhere the app does not write one (it would pass for a change
+    nobody needed permission for)."""
+    action = entry.get("action")
+    if action == CREATE and (position, entry.get("table"), entry.get("record")) != (0, "learner", 1):
+        return FORGED, ("is a 'create' entry, which the app writes only as audit 1, for the learner's record: "
+                        "added outside the app")
+    if action == MIGRATE and ((entry.get("table"), entry.get("record")) != ("meta", 1)
+                              or "changes" in entry or "record_hash" in entry):
+        return FORGED, ("is a 'migrate' entry that changes a record, but the app's upgrade entries only note "
+                        "the new schema version: added outside the app")
+    return None
+
+
 def _permission_problem(
     entry: Mapping[str, Any], document: Mapping[str, Any], path: Path, history: Sequence[Mapping[str, Any]]
 ) -> tuple[str, str] | None:
-    action = entry.get("action")
-    if action in NOT_CHECKED_ACTIONS:
-        return None
-    needed = _needed(entry, document)
-    if not needed:
-        return None
     by, at = str(entry.get("by")), str(entry.get("at"))
     roster = roster_at(history, at)
+    if entry.get("action") == CREATE:
+        # A portfolio made before its folder had a roster was made by whoever could write there.
+        needed = {"portfolio.setup"} if roster is not None else set()
+    else:
+        needed = _needed(entry, document)
+    if not needed:
+        return None
     if roster is None:
         return NOT_ALLOWED, f"is by {by} at {at}, before the folder's roster began: nobody could allow it"
     for name in sorted(needed):
@@ -142,6 +166,8 @@ def _needed(entry: Mapping[str, Any], document: Mapping[str, Any]) -> set[str]:
     table, action = entry.get("table"), entry.get("action")
     if action in REPAIR_ACTIONS:
         return {"portfolio.repair"}
+    if action == MIGRATE:
+        return set()  # it notes an upgrade; the change that made it is an entry of its own
     if not isinstance(table, str) or table in audit_chain.UNCHAINED_TABLES:
         return set()
     tables = document.get(table)
@@ -160,43 +186,66 @@ def _needed(entry: Mapping[str, Any], document: Mapping[str, Any]) -> set[str]:
         return {"progress.record"}
 
 
-def _judgement_breaks(document: Mapping[str, Any], trusted: list[tuple[str, Mapping[str, Any]]]) -> list[Break]:
-    """Every judgement in the evidence must come from a trusted ``assess`` entry by the same account."""
-    made: dict[str, dict[bytes, str]] = {}
-    breaks = []
-    for audit_id, entry in trusted:
+class _Judged:
+    """The judgements each evidence record holds by the trusted entries so far, replayed along the chain.
+
+    What a record held before an entry is what the trusted entries before it left there, never the
+    entry's own ``changes.from``: that is written by the entry's signer, who could list in it a
+    judgement in someone else's name to have it pass as one already made.
+    """
+
+    def __init__(self) -> None:
+        self.made: dict[str, dict[bytes, str]] = {}  # evidence id -> canonical judgement -> audit id that made it
+        self.breaks: list[Break] = []
+
+    def held(self, evidence: str) -> list[bytes]:
+        """The judgements (canonical text, in order) the record holds by the trusted entries so far."""
+        return list(self.made.get(evidence, {}))
+
+    def follow(self, audit_id: str, entry: Mapping[str, Any], *, legacy: bool) -> None:
+        """Take in a trusted entry; one adding a judgement in a name other than its signer's is a break.
+
+        Legacy history (from before signing) is not checked: a judgement its own ``from`` lists counts
+        as made before it.
+        """
         changes = entry.get("changes")
         if entry.get("table") != "evidence" or not isinstance(changes, Mapping) or "judgements" not in changes:
-            continue
+            return
         change = changes["judgements"] if isinstance(changes["judgements"], Mapping) else {}
-        before = {audit_chain.canonical(j) for j in change.get("from") or () if isinstance(j, Mapping)}
         evidence = str(entry.get("record"))
-        earlier = made.get(evidence, {})
-        made[evidence] = {}
+        earlier = self.made.get(evidence, {})
+        before = set(earlier)
+        if legacy:
+            before |= {audit_chain.canonical(j) for j in change.get("from") or () if isinstance(j, Mapping)}
+        self.made[evidence] = now = {}
         for judgement in change.get("to") or ():
             if not isinstance(judgement, Mapping):
                 continue
             text = audit_chain.canonical(judgement)
             if text not in before and (judgement.get("by"), judgement.get("at")) != (entry.get("by"), entry.get("at")):
-                breaks.append(Break(f"audit {audit_id}", JUDGEMENT, f"adds a judgement in the name of "
-                                    f"{judgement.get('by')}, but is signed by {entry.get('by')}: forged"))
+                self.breaks.append(Break(f"audit {audit_id}", JUDGEMENT, f"adds a judgement in the name of "
+                                         f"{judgement.get('by')}, but is signed by {entry.get('by')}: forged"))
                 continue
-            made[evidence][text] = earlier.get(text, audit_id)
-    evidence_table = document.get("evidence")
-    for evidence_id, record in audit_chain.ordered(evidence_table if isinstance(evidence_table, Mapping) else {}):
-        judgements = record.get("judgements") if isinstance(record, Mapping) else None
-        present = {audit_chain.canonical(j) for j in judgements or () if isinstance(j, Mapping)}
-        backed = made.get(evidence_id, {})
-        for judgement in judgements or ():
-            if isinstance(judgement, Mapping) and audit_chain.canonical(judgement) not in backed:
-                breaks.append(Break(f"evidence {evidence_id}", JUDGEMENT,
-                                    f"holds a judgement by {judgement.get('by')} at {judgement.get('at')} that no "
-                                    "signed assessment made: forged"))
-        for text, audit_id in backed.items():
-            if text not in present:
-                breaks.append(Break(f"evidence {evidence_id}", MISSING,
-                                    f"lost a judgement that audit {audit_id} recorded: removed outside an assessment"))
-    return breaks
+            now[text] = earlier.get(text, audit_id)
+
+    def unbacked(self, document: Mapping[str, Any]) -> list[Break]:
+        """Judgements in the evidence that no trusted entry made, and ones made that are gone."""
+        breaks = []
+        evidence_table = document.get("evidence")
+        for evidence_id, record in audit_chain.ordered(evidence_table if isinstance(evidence_table, Mapping) else {}):
+            judgements = record.get("judgements") if isinstance(record, Mapping) else None
+            present = {audit_chain.canonical(j) for j in judgements or () if isinstance(j, Mapping)}
+            backed = self.made.get(evidence_id, {})
+            for judgement in judgements or ():
+                if isinstance(judgement, Mapping) and audit_chain.canonical(judgement) not in backed:
+                    breaks.append(Break(f"evidence {evidence_id}", JUDGEMENT,
+                                        f"holds a judgement by {judgement.get('by')} at {judgement.get('at')} that "
+                                        "no signed assessment made: forged"))
+            for text, audit_id in backed.items():
+                if text not in present:
+                    breaks.append(Break(f"evidence {evidence_id}", MISSING, f"lost a judgement that audit {audit_id} "
+                                        "recorded: removed outside an assessment"))
+        return breaks
 
 
 def _signoff_breaks(document: Mapping[str, Any], trusted: list[tuple[str, Mapping[str, Any]]]) -> list[Break]:

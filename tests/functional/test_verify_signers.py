@@ -1,0 +1,133 @@
+"""``portfolio verify`` against a cohort member who signs with their own key but writes in someone else's name.
+
+The attacker here has what any member of the group has: write access to the file, Python, the app's
+own sealing code and their own signing key (``bob``'s, made fresh). Each test writes the change the
+way a forger would, then asks ``verify`` (roster beside the file) whether it can tell.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from nacl.signing import SigningKey
+
+from portfolio_tui import roster as roster_io
+from portfolio_tui.cli import main
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.roles import Roster, RosterEntry
+from portfolio_tui.domain.signatures import AUDIT
+from portfolio_tui.identity import current_user
+from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.store import keys
+from tests.functional.store_helpers import AS_OF, new_portfolio
+
+ME = current_user()
+BOB = "bob"
+BOB_KEY = SigningKey.generate()
+LATER = "2099-01-01T09:00:00Z"
+
+
+def verify(capsys: pytest.CaptureFixture[str], path: Path) -> tuple[int, list[tuple[str, str, str]]]:
+    code = main(["verify", str(path), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    return code, [(b["where"], b["kind"], b["message"]) for f in report["files"] for b in f["breaks"]]
+
+
+@pytest.fixture
+def cohort(tmp_path: Path) -> Path:
+    """A rostered folder: this account tutors everyone, ``bob`` is the apprentice of bob.json (evidence 1 referred)."""
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    roster_io.create_roster(folder, ME)
+    roster_io.save_roster(folder, Roster(ME, {
+        ME: RosterEntry("tutor", ("*",)), BOB: RosterEntry("apprentice", ("bob.json",)),
+    }), ME)
+    path = new_portfolio(folder, "bob.json", actor=ME)
+    with pytest.MonkeyPatch.context() as as_bob:
+        as_bob.setattr("portfolio_tui.identity.current_user", lambda: BOB)
+        for title in ("Minutes of the team meeting", "Letter to a customer"):
+            PortfolioService(path, BOB).add_evidence(title=title, date=date(2025, 4, 1), kind="product",
+                                                     criteria=["K1", "S2"], as_of=AS_OF)
+    PortfolioService(path, ME).assess(1, "refer", "Add the date you circulated them.")
+    return path
+
+
+def forge(path: Path, change: Callable[[dict[str, Any]], dict[str, Any]], *, by: str = BOB,
+          key: SigningKey = BOB_KEY) -> str:
+    """Let ``change`` edit the document and return an audit entry's fields; append it sealed and signed by ``key``."""
+    doc = json.loads(path.read_text())
+    fields = change(doc)
+    audit = doc["audit"]
+    last = max(audit, key=int)
+    number = str(int(last) + 1)
+    signer = keys.Signer(_public(key), key)
+    audit[number] = keys.seal_signed({"at": LATER, "by": by, **fields}, audit[last]["hash"], AUDIT, signer)
+    path.write_text(json.dumps(doc))
+    return number
+
+
+def _public(key: SigningKey) -> str:
+    return base64.b64encode(bytes(key.verify_key)).decode()
+
+
+def tutor_accepts_in_bobs_entry(action: str, table: str = "evidence", record: int = 1
+                                ) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Put an acceptance in this account's (the tutor's) name on evidence 1, listed in the entry as already there."""
+    def change(doc: dict[str, Any]) -> dict[str, Any]:
+        evidence = doc["evidence"]["1"]
+        before = list(evidence["judgements"])
+        judgement = {"outcome": "accept", "feedback": "Meets every criterion", "by": ME, "at": LATER}
+        evidence["judgements"] = [*before, judgement]
+        evidence["rev"] += 1
+        return {"action": action, "table": table, "record": record, "detail": "upgraded",
+                "changes": {"judgements": {"from": [*before, judgement], "to": [*before, judgement]}},
+                "record_hash": audit_chain.record_digest(evidence)}
+    return change
+
+
+def test_the_cohort_as_the_app_wrote_it_verifies(cohort: Path, capsys) -> None:
+    assert verify(capsys, cohort) == (0, [])
+
+
+@pytest.mark.parametrize("action", ["migrate", "create"])
+def test_an_upgrade_or_creation_entry_cannot_carry_a_judgement_in_the_tutors_name(cohort: Path, capsys,
+                                                                                   action: str) -> None:
+    number = forge(cohort, tutor_accepts_in_bobs_entry(action))
+    code, found = verify(capsys, cohort)
+    assert code == 1
+    assert (f"audit {number}", "forged") in [(where, kind) for where, kind, _ in found]
+    assert any(where == "evidence 1" and kind == "judgement" for where, kind, _ in found), found
+
+
+def test_a_judgement_listed_as_already_there_is_still_checked_against_the_signer(tmp_path: Path, capsys) -> None:
+    """No roster, so no permission to ask: the judgement's own ``from`` must not vouch for it."""
+    path = new_portfolio(tmp_path, "bob.json", evidence=1, actor=ME)
+    number = forge(path, tutor_accepts_in_bobs_entry("edit"))
+    code, found = verify(capsys, path)
+    assert code == 1
+    assert (f"audit {number}", "judgement") in [(where, kind) for where, kind, _ in found], found
+    assert ("evidence 1", "judgement") in [(where, kind) for where, kind, _ in found]
+
+
+def test_the_learners_creation_needs_someone_allowed_to_set_portfolios_up(cohort: Path, capsys) -> None:
+    """A new file made by an apprentice in a rostered cohort (audit 1 ``create`` signed by ``bob``): not vouched for."""
+    doc = json.loads(cohort.read_text())
+    first = doc["audit"]["1"]
+    doc["learner"]["1"].update(created_by=BOB, updated_by=BOB)
+    entry = {k: v for k, v in first.items() if k not in ("hash", "sig", "key", "prev")}
+    entry.update(by=BOB, record_hash=audit_chain.record_digest(doc["learner"]["1"]))
+    signer = keys.Signer(_public(BOB_KEY), BOB_KEY)
+    doc["audit"] = {"1": keys.seal_signed(entry, audit_chain.GENESIS, AUDIT, signer)}
+    doc["evidence"] = {}
+    doc["signoffs"] = {}
+    forged = cohort.with_name("bob2.json")
+    forged.write_text(json.dumps(doc))
+    code, found = verify(capsys, forged)
+    assert code == 1
+    assert [(where, kind) for where, kind, _ in found] == [("audit 1", "not-allowed")], found
