@@ -16,9 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from portfolio_tui import locations
+from portfolio_tui import locations, standard_files
 from portfolio_tui.domain.standard import Standard, StandardError, standard_from_dict
 from portfolio_tui.jsonfile import JsonFileError, loads_strict
+from portfolio_tui.standard_files import RULES_SUFFIX, rules_path
 
 
 class StandardNotFound(LookupError):
@@ -62,13 +63,8 @@ def _parse(path: Path) -> Any:
         raise StandardError([("$", str(exc))]) from None
 
 
-RULES_SUFFIX = ".rules.json"
 RULES_KEYS = ("components", "grading", "gateway_before_epa", "gateway_checklist", "milestones", "prerequisites")
 """The plan keys a rules file may set; anything else in it is refused."""
-
-
-def rules_path(standard_path: Path) -> Path:
-    return standard_path.with_name(standard_path.name.removesuffix(".json") + RULES_SUFFIX)
 
 
 def with_rules(document: Any, rules: Any, rules_name: str) -> tuple[Any, list[tuple[str, str]]]:
@@ -147,15 +143,11 @@ def is_standard_file(path: Path) -> bool:
     return path.name.endswith(".json") and not path.name.endswith(RULES_SUFFIX)
 
 
-def _dirs() -> list[tuple[Path, str]]:
-    return [(locations.user_standards_dir(), "user"), (locations.shipped_standards_dir(), "shipped")]
-
-
 def installed() -> tuple[list[Installed], list[Broken]]:
     """Every installed standard (user files first, so a user may override a shipped id) and the broken files."""
     found: dict[str, Installed] = {}
     broken: list[Broken] = []
-    for folder, origin in _dirs():
+    for folder, origin in standard_files.folders():
         if not folder.is_dir():
             continue
         for path in sorted(p for p in folder.glob("*.json") if is_standard_file(p)):
@@ -170,8 +162,18 @@ def installed() -> tuple[list[Installed], list[Broken]]:
 
 def get(standard_id: str) -> Standard:
     """The installed standard with this id; looks at ``<id>.json`` first, then scans."""
-    for folder, _ in _dirs():
-        candidate = folder / f"{standard_id}.json"
+    named = _by_name(standard_id)
+    if named is not None:
+        return named
+    for item in installed()[0]:
+        if item.standard.id == standard_id:
+            return item.standard
+    raise StandardNotFound(standard_id)
+
+
+def _by_name(standard_id: str) -> Standard | None:
+    """The standard in the first ``<id>.json`` that loads and has that id (``standard_files.named_files``)."""
+    for candidate in standard_files.named_files(standard_id):
         if candidate.is_file():
             try:
                 standard = load_file(candidate)
@@ -179,10 +181,18 @@ def get(standard_id: str) -> Standard:
                 continue
             if standard.id == standard_id:
                 return standard
-    for item in installed()[0]:
-        if item.standard.id == standard_id:
-            return item.standard
-    raise StandardNotFound(standard_id)
+    return None
+
+
+def get_with_source(standard_id: str) -> tuple[Standard, str]:
+    """:func:`get`, and ``standard_files.digest`` of the files it was loaded from: ``""`` when it was found
+    only by the scan, or when those files changed while it loaded (what was worked out from it then is
+    not kept under either version's digest)."""
+    before = standard_files.digest(standard_id)
+    named = _by_name(standard_id)
+    if named is None:
+        return get(standard_id), ""
+    return named, before if before and standard_files.digest(standard_id) == before else ""
 
 
 def validate_file(path: Path) -> list[tuple[str, str]]:

@@ -25,23 +25,23 @@ and nobody may edit a roster just because they own its file.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from portfolio_tui import sharing
 from portfolio_tui.domain import roles
 from portfolio_tui.domain.roles import NotAllowed, Roster
-from portfolio_tui.jsonfile import JsonFileError, loads_strict
 from portfolio_tui.store.errors import StoreError
 
+TYPE_CHECKING = False  # typing costs the start-up of ``portfolio gateway``
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from typing import Any
+
     from portfolio_tui.domain.signatures import Anchors
 
-# The signing, trust and writing modules are imported where a roster is there to check or to write:
-# a command that lists a folder with no roster (``portfolio gateway``) starts without them.
+# The parser, signing, trust and writing modules are imported where a roster is there to check or to
+# write: a command that lists a folder with no roster (``portfolio gateway``) starts without them.
 
 ROSTER_FILE = "roster.json"
 LOCK_FILE = ".roster.json.lock"
@@ -91,6 +91,7 @@ def _read(folder: Path, anchors: Anchors | None = None) -> tuple[Roster, list[di
 
 def _check(path: Path, raw: str, writer: str, anchors: Anchors) -> tuple[Roster, list[dict[str, Any]]]:
     from portfolio_tui.domain import audit_chain
+    from portfolio_tui.jsonfile import JsonFileError, loads_strict
 
     try:
         data = loads_strict(raw)
@@ -287,6 +288,8 @@ def _write(folder: Path, roster: Roster, history: list[dict[str, Any]], changes:
         "entries": roles.entries_to_dict(roster),
         "history": chained,
     }
+    import json
+
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     path = roster_path(folder)
     try:

@@ -2,21 +2,22 @@
 
 Each subcommand lives in its own module with a ``register(subparsers)`` function; heavy imports
 (Rich, jsonschema, Textual) happen inside the handlers, so ``portfolio gateway --json`` starts fast.
+``gateway`` in its plain form (paths and its own options, spelled in full) is not even given to
+argparse (``readiness_cmds.plain_gateway``): a tutor's repeated check of a caseload is answered from
+what was kept in a few times the interpreter's own start-up, and argparse and the parser's tree would
+be a third of that.
 """
 
 from __future__ import annotations
 
-import argparse
-import gc
 import os
 import sys
-from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import import_module
 
-from portfolio_tui import __version__
-from portfolio_tui.cli import conventions
-from portfolio_tui.cli.errors import CliError
+TYPE_CHECKING = False  # typing itself costs the plain gateway's start-up a few milliseconds
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Iterator
 
 COMMANDS = {
     "standards": "standards",
@@ -36,6 +37,12 @@ COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The parser; given ``argv`` naming a known command, only that command's module is imported."""
+    import argparse
+    from importlib import import_module
+
+    from portfolio_tui import __version__
+    from portfolio_tui.cli import conventions
+
     parser = conventions.Parser(
         prog="portfolio",
         description="Apprenticeship evidence, EPA timeline and gateway readiness in the terminal.\n"
@@ -64,6 +71,14 @@ def main(argv: list[str] | None = None) -> int:
         from portfolio_tui.cli.completion import complete
 
         complete(build_parser())
+    if argv[:1] == ["gateway"]:
+        from portfolio_tui.cli.readiness_cmds import plain_gateway
+
+        plain = plain_gateway(argv[1:])
+        if plain is not None:
+            return _run(lambda: plain.func(plain))
+    from portfolio_tui.cli import conventions
+
     with _no_cycle_collection():
         parser = build_parser(argv)
     args = parser.parse_args(argv)
@@ -75,11 +90,22 @@ def main(argv: list[str] | None = None) -> int:
     from portfolio_tui.cli.refusals import name_options
 
     name_options(conventions.options_of(parser, handler))
-    try:
+
+    def command() -> int:
         conventions.fill_in_portfolio(args)
         if getattr(handler, "changes", False):
             return conventions.run_change(handler, args)
         return int(handler(args) or 0)
+
+    return _run(command)
+
+
+def _run(command: Callable[[], int]) -> int:
+    """The command's exit status: its own, or that of the one-line error it ended with."""
+    from portfolio_tui.cli.errors import CliError
+
+    try:
+        return command()
     except CliError as exc:
         print(f"portfolio: {exc}", file=sys.stderr)
         return exc.code
@@ -99,6 +125,8 @@ def _no_cycle_collection() -> Iterator[None]:
     start-up. They are frozen (left out of every later walk) before it is turned back on, as
     ``store.reading`` does with what it reads; the TUI unfreezes and collects when a screen closes.
     """
+    import gc
+
     was_on = gc.isenabled()
     gc.disable()
     try:

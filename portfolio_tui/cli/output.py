@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
-
-import orjson
 
 from portfolio_tui.domain.text import clean_text, escape_json_text
 
+TYPE_CHECKING = False  # typing costs start-up, and orjson (imported where a document is encoded) more
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping
+    from typing import Any
+
 INDENT = 2
-_ORJSON_OPTIONS = (
-    orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
-)
-"""As json.dumps: dataclasses and dates/times go to ``default=str``; keys that are not text become text."""
+
+
+def _orjson_options() -> int:
+    """As json.dumps: dataclasses and dates/times go to ``default=str``; keys that are not text become text."""
+    import orjson
+
+    return (orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
+            | orjson.OPT_PASSTHROUGH_DATETIME)
 
 
 def json_text(value: Any, depth: int = 0) -> str:
@@ -24,12 +29,14 @@ def json_text(value: Any, depth: int = 0) -> str:
     Encoding is the slow part of printing a big document, so the parts of one can be encoded apart
     (in worker processes) and joined by :func:`print_json_lists` into the same text.
     """
+    import orjson
+
     try:
         # orjson writes what json.dumps(indent=2, ensure_ascii=False) does (floats in exponent form aside)
         # at several times the speed.
-        data = orjson.dumps(value, default=str, option=_ORJSON_OPTIONS)
+        data = orjson.dumps(value, default=str, option=_orjson_options())
     except TypeError:  # an integer beyond 64 bits, or a lone surrogate: orjson refuses both
-        data = orjson.dumps(_encodable(value), default=str, option=_ORJSON_OPTIONS)
+        data = orjson.dumps(_encodable(value), default=str, option=_orjson_options())
     text = escape_json_text(data.decode())
     return text.replace("\n", "\n" + " " * (INDENT * depth)) if depth else text
 
@@ -37,6 +44,8 @@ def json_text(value: Any, depth: int = 0) -> str:
 def _encodable(value: Any) -> Any:
     """``value`` with what orjson refuses given as ready-made JSON: big integers as they are, text with a
     lone surrogate (from a hand-edited file) escaped, so every part of a document is written the same way."""
+    import orjson
+
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int) and not -(2**63) <= value < 2**64:

@@ -6,28 +6,81 @@ input or a portfolio that cannot be read. The commands that record progress are 
 
 from __future__ import annotations
 
-import argparse
 import gc
-from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from portfolio_tui.cli.errors import CliError
 from portfolio_tui.cli.output import TextSpool, json_text, print_json, print_json_lists
 from portfolio_tui.cli.refusals import refusals, warn_if_read_only
 from portfolio_tui.domain.dates import parse_date
-from portfolio_tui.services import readiness
+
+TYPE_CHECKING = False  # typing, argparse and the readiness services cost the plain gateway's start-up
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Iterable, Iterator
+    from types import SimpleNamespace
+    from typing import Any
+
+    from portfolio_tui.services import readiness
 
 NOT_READY = 1
 
 
 def _as_of(value: str) -> date:
+    import argparse
+
     try:
         return parse_date(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+GATEWAY_FLAGS = {"--json": "json", "--csv": "csv", "--no-cache": "no_cache"}
+GATEWAY_OPTIONS = {
+    "as_of": "--as-of", "json": "--json", "csv": "--csv", "no_cache": "--no-cache", "help": "--help",
+}
+"""``gateway``'s options by ``dest``, as ``conventions.options_of`` finds them (a test holds them equal)."""
+
+
+def plain_gateway(argv: list[str]) -> SimpleNamespace | None:
+    """``gateway``'s arguments (those after the word) in their plain form, read as its parser reads them:
+    paths, and its options each spelled in full (``--as-of DATE`` or ``--as-of=DATE``); ``None`` for
+    anything else (help, ``--``, an unknown option, a date that does not parse, no path at all), which
+    the parser then reads and, where it is a mistake, refuses in its own words.
+
+    So a tutor's ``portfolio gateway FOLDER --json`` starts without argparse and the parser's tree
+    (``cli.main``), and a kept answer (``services.gateway_cache``) is printed in a few times the
+    interpreter's own start-up.
+    """
+    from types import SimpleNamespace
+
+    from portfolio_tui.cli.refusals import name_options
+
+    args = SimpleNamespace(command="gateway", paths=[], as_of=None, json=False, csv=False, no_cache=False,
+                           func=cmd_gateway)
+    tokens = iter(argv)
+    for token in tokens:
+        option, given, value = token.partition("=")
+        if token in GATEWAY_FLAGS:
+            setattr(args, GATEWAY_FLAGS[token], True)
+        elif option == "--as-of":
+            value = value if given else next(tokens, "-")
+            if value.startswith("-"):
+                return None
+            try:
+                args.as_of = parse_date(value)
+            except ValueError:
+                return None
+        elif token and not token.startswith("-"):
+            args.paths.append(Path(token))
+        else:
+            return None
+    if not args.paths:
+        return None
+    name_options(GATEWAY_OPTIONS)
+    return args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -118,6 +171,8 @@ def cmd_gateway(args: argparse.Namespace) -> int:
         if args.json:
             ready = _gateway_json(paths, as_of, cached=not args.no_cache)
         else:
+            from portfolio_tui.services import readiness
+
             checked = readiness.check_portfolios(paths, as_of, parallel=True)
             _gateway_tables(checked, as_of)
             ready = [c.report.ready if c.report else None for c in checked]
@@ -131,6 +186,7 @@ def _gateway_csv(paths: list[Path], as_of: date) -> int:
     import sys
 
     from portfolio_tui.cli.csv_cells import inert
+    from portfolio_tui.services import readiness
     from portfolio_tui.services.report import CASELOAD_COLUMNS, caseload_row
 
     rows = [caseload_row(c.path, c.report, c.error) for c in readiness.check_portfolios(paths, as_of, parallel=True)]
@@ -145,6 +201,8 @@ def _gateway_csv(paths: list[Path], as_of: date) -> int:
 def _encoded_entry(checked: readiness.Checked) -> tuple[bool | None, str, tuple[str, float, float] | None]:
     """One portfolio's part of ``gateway --json``, encoded where it was checked (a worker, for a big caseload),
     and its weighted aggregate mark, for the cohort's Distinction."""
+    from portfolio_tui.services import readiness
+
     entry = readiness.gateway_entry(checked)
     return entry.ready, json_text(entry.document, depth=2), readiness.aggregate_of(checked.report)
 
@@ -158,6 +216,7 @@ def _gateway_json(paths: list[Path], as_of: date, *, cached: bool = True) -> lis
     (``services.gateway_cache``) unless ``cached`` is false.
     """
     from portfolio_tui.services import gateway_cache
+    from portfolio_tui.services.standing import cohort_standing
 
     ready: list[bool | None] = []
     errors: list[str] = []
@@ -170,7 +229,7 @@ def _gateway_json(paths: list[Path], as_of: date, *, cached: bool = True) -> lis
             else:
                 documents.add(text)
                 aggregates.append(aggregate)
-        standing = readiness.cohort_standing(aggregates)
+        standing = cohort_standing(aggregates)
         print_json_lists({"portfolios": _with_cohort(documents, standing), "errors": errors})
     return ready
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from portfolio_tui import identity, sharing
 from portfolio_tui import roster as roster_io
@@ -20,7 +19,10 @@ from portfolio_tui.domain import roles
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.store.errors import StoreError
 
+TYPE_CHECKING = False  # typing costs the start-up of ``portfolio gateway``
 if TYPE_CHECKING:
+    from typing import Any
+
     from portfolio_tui.services.views import Access
 
 EMPLOYER_CONFIRMATION = "employer-confirmation"

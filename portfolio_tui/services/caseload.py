@@ -7,19 +7,17 @@ read (``store.reading``), and a learner opened from it becomes a ``services.sess
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from portfolio_tui import identity
-from portfolio_tui.domain import roles
-from portfolio_tui.domain.text import clean_text
-from portfolio_tui.services import access, readiness
-from portfolio_tui.services.errors import InputError
+from portfolio_tui.services import access
 from portfolio_tui.store.files import portfolio_files
 
+TYPE_CHECKING = False  # typing, and what only the TUI's view needs, cost ``portfolio gateway``'s start-up
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import date
+
     from portfolio_tui.services.session import PortfolioSession
     from portfolio_tui.services.views import CaseloadView
 
@@ -46,6 +44,9 @@ class Caseload:
         the TUI calls it in a worker thread). A roster that fails its checks lists nothing, and says why."""
         # Imported here, not at the top: ``portfolio gateway`` needs only readable_portfolios, and the
         # view models' dataclasses cost its start-up.
+        from portfolio_tui.domain import roles
+        from portfolio_tui.domain.text import clean_text
+        from portfolio_tui.services import readiness
         from portfolio_tui.services.views import CaseloadRow, CaseloadView
 
         try:
@@ -82,5 +83,7 @@ def readable_portfolios(targets: Iterable[str | Path]) -> list[Path]:
             paths.append(path)
             named.append(path)
         else:
+            from portfolio_tui.services.errors import InputError
+
             raise InputError("path", f"{target}: no such file or folder")
     return access.viewable(paths, named=named)

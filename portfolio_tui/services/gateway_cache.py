@@ -6,33 +6,41 @@ since the last run. An entry is used only when the file is exactly as it was rea
 checked under the portfolio's lock) and everything else the entry was worked out from is the same:
 
 * the day it was judged on (readiness, pace and milestones depend on it);
-* the standard as loaded now (a digest of its data, imported standards and rules files included:
-  ``readiness.standard_digest``), which also covers the funding rules' dates it names;
-* the app's code (a digest of every module's size and change time, and the versions of the libraries
-  the rules use): an upgrade, or an edit in a developer's checkout, reads everything afresh;
+* the standard as it would be loaded now: a digest of the bytes of the files it is loaded from, imported
+  standards and rules files included (``standard_files.digest``: no standard is loaded to tell);
+* the app's code (a digest of every module's size and change time, and of the files of the libraries
+  the rules and the output use): an upgrade, or an edit in a developer's checkout, reads everything afresh
+  (the funding rules' dates are code too);
 * the path as named (the entry's document says it).
 
 What is decided about the person running it is never kept: which portfolios this account may see is
 decided by the roster before anything here is asked (``caseload.readable_portfolios``), and an entry
 is used only after the file itself has been opened for reading by this account. A file that cannot be
 read has no entry, so it is refused in the same words as before. ``--no-cache`` reads every file.
+
+A run whose every file has an entry that holds imports nothing of readiness, the standards' model or
+orjson: a tutor's repeated check of a caseload starts in a few times the interpreter's own start-up.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
-from datetime import date
 from functools import partial
-from pathlib import Path
 
-from portfolio_tui import catalog
-from portfolio_tui.services import readiness
+from portfolio_tui import standard_files
 from portfolio_tui.store import own_files, result_cache
 
-Encoded = tuple[bool | None, str, tuple[str, float, float] | None]
-"""A portfolio's part of ``gateway --json``: whether ready (None: unreadable), its text, its aggregate mark."""
+TYPE_CHECKING = False  # typing, and readiness (which a run answered from kept entries never needs), cost start-up
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from datetime import date
+    from pathlib import Path
+
+    from portfolio_tui.services import readiness
+
+    Encoded = tuple[bool | None, str, tuple[str, float, float] | None]
+    """A portfolio's part of ``gateway --json``: whether ready (None: unreadable), its text, its aggregate mark."""
 
 _code: list[str] = []
 
@@ -48,17 +56,16 @@ def each_entry(
     not in the workers: each folder's pack is written once, when the caseload is done.
     """
     if not cached:
+        from portfolio_tui.services import readiness
+
         yield from readiness.each_checked(paths, as_of, parallel=True, then=encode)
         return
     cache = result_cache.Cache()
     digests: dict[str, str] = {}  # the standards as they are now, looked up once per run
     try:
         kept = [_kept(cache, path, as_of, digests) is not None for path in paths]
-        worked_out = readiness.each_checked(
-            [path for path, hit in zip(paths, kept, strict=True) if not hit], as_of, parallel=True,
-            then=partial(_encoded, encode),
-        )
-        standards: dict[str, readiness.Standard] = {}
+        worked_out = _worked_out([path for path, hit in zip(paths, kept, strict=True) if not hit], as_of, encode)
+        standards: readiness.Standards = {}
         for path, hit in zip(paths, kept, strict=True):
             if hit:
                 found = _kept(cache, path, as_of, digests)
@@ -67,7 +74,7 @@ def each_entry(
                     yield found
                     continue
                 # Changed since it was first looked at: read now, as it is.
-                result, reading = _encoded(encode, readiness.check_portfolio(path, as_of, standards))
+                result, reading = _encoded(encode, _checked_now(path, as_of, standards))
             else:
                 result, reading = next(worked_out)
             if reading is not None:
@@ -78,9 +85,28 @@ def each_entry(
         cache.close()
 
 
+def _worked_out(
+    paths: list[Path], as_of: date, encode: Callable[[readiness.Checked], Encoded]
+) -> Iterator[tuple[Encoded, readiness.Reading | None]]:
+    """The files with no entry that holds, checked (shared among worker processes when many); with none,
+    readiness is not even imported."""
+    if not paths:
+        return iter(())
+    from portfolio_tui.services import readiness
+
+    return readiness.each_checked(paths, as_of, parallel=True, then=partial(_encoded, encode))
+
+
+def _checked_now(path: Path, as_of: date, standards: readiness.Standards) -> readiness.Checked:
+    """A file whose entry no longer held when its turn came (it changed meanwhile), read as it is now."""
+    from portfolio_tui.services import readiness
+
+    return readiness.check_portfolio(path, as_of, standards)
+
+
 def _kept(cache: result_cache.Cache, path: Path, as_of: date, digests: dict[str, str]) -> Encoded | None:
     """The entry kept for ``path`` if it holds for the file as it is and for everything else it depends on."""
-    import orjson
+    import json  # not orjson: for one short line, its import would cost more than all the rest of a kept run
 
     found = cache.fetch(path)
     if found is None:
@@ -88,10 +114,10 @@ def _kept(cache: result_cache.Cache, path: Path, as_of: date, digests: dict[str,
     key, payload = found
     end = payload.find(b"\n")
     try:
-        meta = orjson.loads(payload[:end])
+        meta = json.loads(payload[:end])
         ready, aggregate, standard_id = meta["ready"], meta["aggregate"], meta["standard"]
         text = payload[end + 1:].decode("utf-8", "surrogatepass")
-    except (orjson.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):  # json's and UnicodeDecodeError are ValueErrors
         return None
     if type(ready) is not bool or type(standard_id) is not str or not _aggregate_ok(aggregate):
         return None
@@ -132,24 +158,29 @@ def _key(path: Path, as_of: date, standard_digest: str) -> bytes:
 
 
 def _standard_now(standard_id: str, digests: dict[str, str]) -> str:
-    """The digest of the standard as it would be loaded now; ``""`` if it is not installed (or broken)."""
+    """The digest of the files the standard would be loaded from now; ``""`` if one cannot be read."""
     if standard_id not in digests:
-        try:
-            digests[standard_id] = readiness.standard_digest(catalog.get(standard_id))
-        except catalog.StandardNotFound:
-            digests[standard_id] = ""
+        digests[standard_id] = standard_files.digest(standard_id)
     return digests[standard_id]
 
 
+LIBRARIES = ("orjson", "dateutil")
+"""The libraries whose code decides what an entry holds: the output's encoder, and the rules' date arithmetic."""
+
+
 def code_digest() -> str:
-    """The app's code as installed: every module's name, size and change time, and the versions of Python
-    and of the libraries the rules and the output use. Worked out once per process (a millisecond or two)."""
+    """The app's code as installed: every module's name, size and change time, Python's version, and the
+    files of the libraries the rules and the output use (found, not imported: an upgrade rewrites them).
+    Worked out once per process (a millisecond or two)."""
     if not _code:
-        import dateutil
-        import orjson
+        from importlib.machinery import PathFinder
 
         package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        lines = [sys.version, orjson.__version__, getattr(dateutil, "__version__", "")]
+        lines = [sys.version]
+        for library in LIBRARIES:
+            spec = PathFinder.find_spec(library)
+            where = os.path.dirname(spec.origin) if spec is not None and spec.origin else None
+            lines.append(f"{library} {where} {_files(where) if where else []}")
         folders = [package]
         while folders:
             folder = folders.pop()
@@ -161,3 +192,9 @@ def code_digest() -> str:
                     lines.append(f"{entry.path[len(package):]} {st.st_size} {st.st_mtime_ns}")
         _code.append(own_files.digest("\n".join(lines).encode()))
     return _code[0]
+
+
+def _files(folder: str) -> list[tuple[str, int, int]]:
+    """Each file in ``folder`` (not below it): its name, size and change time."""
+    with os.scandir(folder) as entries:
+        return sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries if e.is_file())

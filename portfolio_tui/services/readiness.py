@@ -27,7 +27,8 @@ def assess(standard: Standard, portfolio: Portfolio, as_of: date) -> ReadinessRe
 @dataclass(frozen=True)
 class Reading:
     """What a report was worked out from, for ``services.gateway_cache`` to key it by: the file as it was
-    read (``store.result_cache``'s identity line; the reading began at ``read_at_ns``) and the standard."""
+    read (``store.result_cache``'s identity line; the reading began at ``read_at_ns``) and the standard
+    (``standard_files.digest`` of the files it was loaded from)."""
 
     line: bytes
     read_at_ns: int
@@ -46,7 +47,11 @@ class Checked:
     """Set when the file did not change while it was read (so the report may be kept for it)."""
 
 
-def check_portfolio(path: Path, as_of: date, standards: dict[str, Standard] | None = None) -> Checked:
+Standards = dict[str, tuple[Standard, str]]
+"""The standards looked up across a caseload, by id, each with the digest of its files (``catalog.get_with_source``)."""
+
+
+def check_portfolio(path: Path, as_of: date, standards: Standards | None = None) -> Checked:
     """One portfolio's report; ``standards`` keeps the standards already looked up, across a caseload."""
     from portfolio_tui.store import result_cache
     from portfolio_tui.store.errors import StoreError
@@ -57,52 +62,17 @@ def check_portfolio(path: Path, as_of: date, standards: dict[str, Standard] | No
     try:
         portfolio = read_outline(path)  # record by record, the texts left out: readiness reads none
         standard_id = portfolio.learner.standard_id
-        standard = standards.get(standard_id) if standards is not None else None
-        if standard is None:
-            standard = catalog.get(standard_id)
+        held = standards.get(standard_id) if standards is not None else None
+        if held is None:
+            held = catalog.get_with_source(standard_id)
             if standards is not None:
-                standards[standard_id] = standard
+                standards[standard_id] = held
     except (StoreError, catalog.StandardNotFound) as exc:
         return Checked(path, error=str(exc))
+    standard, digest = held
     line = result_cache.reading_identity(path, before)
-    digest = standard_digest(standard)
     reading = Reading(line, read_at, standard_id, digest) if line and digest else None
     return Checked(path, assess(standard, portfolio, as_of), reading=reading)
-
-
-_DIGESTS: dict[int, tuple[Standard, str]] = {}
-
-
-def _fields_only(value: Any) -> Any:
-    """A dataclass by its fields only (orjson would also write what a cached property has put in its
-    ``__dict__``, which differs from one process to the next), a set in order."""
-    import dataclasses
-
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-    if isinstance(value, (set, frozenset)):
-        return sorted(value, key=repr)
-    raise TypeError(f"{type(value).__name__} in a standard")
-
-
-def standard_digest(standard: Standard) -> str:
-    """A digest of everything in the standard (its criteria, plan and rules, as loaded: shipped, imported
-    or with a rules file); ``""`` if it cannot be told. Worked out once per standard object."""
-    import orjson
-
-    from portfolio_tui.store.own_files import digest as sha256_hex
-
-    options = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS | orjson.OPT_SORT_KEYS
-    held = _DIGESTS.get(id(standard))
-    if held is not None and held[0] is standard:
-        return held[1]
-    try:  # the standard's own fields (not its cached properties); what they hold, orjson writes in C
-        data = orjson.dumps(_fields_only(standard), default=_fields_only, option=options)
-    except TypeError:
-        return ""
-    digest = sha256_hex(data)
-    _DIGESTS[id(standard)] = (standard, digest)
-    return digest
 
 
 PARALLEL_FROM = 40
@@ -133,7 +103,7 @@ def each_checked(
     """
     workers = min(_cpus(), len(paths) // PARALLEL_FROM) if parallel else 1
     if workers < 2 or not _can_fork():
-        standards: dict[str, Standard] = {}
+        standards: Standards = {}
         for path in paths:
             checked = check_portfolio(path, as_of, standards)
             yield checked if then is None else then(checked)
@@ -179,7 +149,7 @@ def _ignore_ctrl_c() -> None:
 
 
 def _check_all(paths: list[Path], as_of: date, then: Callable[[Checked], Any] | None) -> list[Any]:
-    standards: dict[str, Standard] = {}
+    standards: Standards = {}
     done = []
     for path in paths:
         checked = check_portfolio(path, as_of, standards)
@@ -236,32 +206,3 @@ def aggregate_of(report: ReadinessReport | None) -> tuple[str, float, float] | N
 
     mark, top = aggregate_mark(report.prediction.details)
     return None if mark is None else (report.standard_id, mark, top)
-
-
-def cohort_standing(aggregates: list[tuple[str, float, float] | None]) -> list[dict[str, Any] | None]:
-    """For each learner with an aggregate mark, where it stands in the caseload's cohort on the same standard.
-
-    The plan's Distinction is "an aggregated score within the top 10% of overall marks": over a folder, the
-    marks of every learner on the standard with all components graded are that cohort (:func:`cohort_top`).
-    """
-    from portfolio_tui.domain.grading import cohort_top
-
-    by_standard: dict[str, dict[str, float]] = {}
-    for index, item in enumerate(aggregates):
-        if item is not None:
-            by_standard.setdefault(item[0], {})[str(index)] = item[1]
-    standing: list[dict[str, Any] | None] = []
-    for index, item in enumerate(aggregates):
-        if item is None:
-            standing.append(None)
-            continue
-        marks = by_standard[item[0]]
-        top = cohort_top(marks, item[2])
-        standing.append({
-            "aggregate": item[1],
-            "cohort_size": len(marks),
-            "rank": 1 + sum(1 for mark in marks.values() if mark > item[1]),
-            "top_percent": item[2],
-            "in_top": str(index) in top,
-        })
-    return standing

@@ -45,8 +45,36 @@ def note_name(path: Path) -> str:
     return digest(os.fsencode(os.path.abspath(path)))[:40]
 
 
+HEAD_LIMIT = 4096
+
+
+def stat_key(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    """The file's identity and version: (device, inode, size, mtime_ns) and the inode's change time.
+
+    Every save here replaces the file (a new inode) and bumps the generation on its first line. A
+    program writing in place may keep the size and even put the mtime back; it cannot put back the
+    change time, which the kernel sets on every write and every ``utime``.
+    """
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def head_of(data: bytes | list[bytes]) -> bytes:
+    """The file's first line (it holds the generation number every save bumps), from its bytes or chunks."""
+    if isinstance(data, list):
+        start, size = [], 0
+        for chunk in data:
+            start.append(chunk[:HEAD_LIMIT])
+            size += len(chunk)
+            if b"\n" in chunk or size >= HEAD_LIMIT:
+                break
+        data = b"".join(start)
+    head = data[:HEAD_LIMIT]
+    end = head.find(b"\n")
+    return head if end < 0 else head[: end + 1]
+
+
 def identity_line(key: tuple[int, ...], head: bytes) -> bytes:
-    """The file as it is now, in one line: its stat key (``reading.stat_key``) and a digest of its first line."""
+    """The file as it is now, in one line: its stat key (:func:`stat_key`) and a digest of its first line."""
     return (" ".join(map(str, key)) + " " + digest(head) + "\n").encode()
 
 

@@ -20,11 +20,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
 
 from portfolio_tui import sharing
 
+TYPE_CHECKING = False  # typing costs the start-up of ``portfolio gateway``, which locks but never writes
 if TYPE_CHECKING:
+    from typing import BinaryIO
+
     from filelock import BaseFileLock
 
 WORLD_BITS = 0o007

@@ -34,7 +34,7 @@ from portfolio_tui.jsonfile import JsonFileError, is_sure, loads_checked, loads_
 from portfolio_tui.store import migrations
 from portfolio_tui.store.errors import CorruptFile, NotFound, StoreError
 from portfolio_tui.store.migrations import Document
-from portfolio_tui.store.own_files import sole_writer
+from portfolio_tui.store.own_files import head_of, sole_writer, stat_key
 from portfolio_tui.store.records import (
     PORTFOLIO_FIELDS,
     RECORD_TABLES,
@@ -44,7 +44,6 @@ from portfolio_tui.store.records import (
     from_records,
 )
 
-HEAD_LIMIT = 4096
 _ID = re.compile(r"[1-9][0-9]*\Z")
 _DICT = {dict}
 _BATCH = 250
@@ -312,31 +311,6 @@ def object_of(snap: Snapshot, table: str, cls: type, key: str) -> Any:
             raise KeyError(key)
         obj = built[key] = from_records(cls, [int(key)], [record])[0]
     return obj
-
-
-def stat_key(st: os.stat_result) -> tuple[int, int, int, int, int]:
-    """The file's identity and version: (device, inode, size, mtime_ns) and the inode's change time.
-
-    Every save here replaces the file (a new inode) and bumps the generation on its first line. A
-    program writing in place may keep the size and even put the mtime back; it cannot put back the
-    change time, which the kernel sets on every write and every ``utime``.
-    """
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-def head_of(data: bytes | list[bytes]) -> bytes:
-    """The file's first line (it holds the generation number every save bumps), from its bytes or chunks."""
-    if isinstance(data, list):
-        start, size = [], 0
-        for chunk in data:
-            start.append(chunk[:HEAD_LIMIT])
-            size += len(chunk)
-            if b"\n" in chunk or size >= HEAD_LIMIT:
-                break
-        data = b"".join(start)
-    head = data[:HEAD_LIMIT]
-    end = head.find(b"\n")
-    return head if end < 0 else head[: end + 1]
 
 
 def _kind(value: Any) -> str:

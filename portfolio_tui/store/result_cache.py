@@ -357,9 +357,7 @@ def current_identity(path: Path) -> bytes | None:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             return None
-        from portfolio_tui.store.reading import head_of, stat_key
-
-        return own_files.identity_line(stat_key(st), head_of(os.read(fd, HEAD_READ)))
+        return own_files.identity_line(own_files.stat_key(st), own_files.head_of(os.read(fd, HEAD_READ)))
     except OSError:
         return None
     finally:
@@ -372,13 +370,12 @@ def reading_identity(path: Path, before: os.stat_result | None) -> bytes:
     if before is None:
         return b""
     line = current_identity(path)
-    from portfolio_tui.store.reading import stat_key
-
     try:
-        steady = stat_key(os.stat(path)) == stat_key(before)
+        steady = own_files.stat_key(os.stat(path)) == own_files.stat_key(before)
     except OSError:
         return b""
-    if line is None or not steady or not line.startswith(" ".join(map(str, stat_key(before))).encode() + b" "):
+    started = " ".join(map(str, own_files.stat_key(before))).encode() + b" "
+    if line is None or not steady or not line.startswith(started):
         return b""
     return line
 

@@ -9,7 +9,7 @@ Stock ``JSONStorage`` truncates and rewrites the file in place and re-reads it o
 * reading is strict (:func:`~portfolio_tui.store.reading.read_snapshot`: strict JSON plus a type
   check of every record), and a file that fails is refused with its path and what is wrong; nothing
   here writes to a file that was refused, because no snapshot of it ever exists;
-* the parsed document is cached only while the file's identity (:func:`~reading.stat_key`: device,
+* the parsed document is cached only while the file's identity (:func:`~own_files.stat_key`: device,
   inode, size, mtime_ns, ctime_ns) and its first line (which holds a generation number bumped by
   every save) are unchanged, and a transaction checks that under the lock, so no cache outlives
   another process's write;
@@ -43,16 +43,9 @@ from tinydb.storages import Storage
 
 from portfolio_tui.store import migrations, verified
 from portfolio_tui.store.errors import BreaksSchema, WriteFailed
-from portfolio_tui.store.own_files import sole_writer
+from portfolio_tui.store.own_files import HEAD_LIMIT, head_of, sole_writer, stat_key
 from portfolio_tui.store.persistence import write_atomically
-from portfolio_tui.store.reading import (
-    HEAD_LIMIT,
-    Document,
-    Snapshot,
-    head_of,
-    read_snapshot,
-    stat_key,
-)
+from portfolio_tui.store.reading import Document, Snapshot, read_snapshot
 
 Dirty = dict[str, set[str]]
 """Table name -> ids of the records a transaction set, changed or removed."""

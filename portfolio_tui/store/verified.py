@@ -3,7 +3,7 @@
 Every CLI run opens its portfolio afresh. Parsing strictly (repeated keys, NaN), checking every
 record's types and parsing the audit cost as much as the rest of an add together, though nothing
 changed since this account last saved or read the file. A note vouches for one file by its
-identity, (device, inode, size, mtime_ns, ctime_ns) as :func:`~portfolio_tui.store.reading.stat_key`
+identity, (device, inode, size, mtime_ns, ctime_ns) as :func:`~portfolio_tui.store.own_files.stat_key`
 gives it, and a digest of its first line (which holds the generation every save bumps): the same
 key the in-memory cache uses. Any write by any process changes the change time, which no one but
 root can set back, so no note outlives another process's write; a read during which the identity

@@ -92,7 +92,7 @@ def test_help_names_the_default_portfolio_the_home_variable_and_the_exit_statuse
 
 
 def test_every_positional_argument_has_help() -> None:
-    from portfolio_tui.cli import build_parser
+    from portfolio_tui.cli import build_parser, conventions
     from portfolio_tui.cli.conventions import walk
 
     missing = [
@@ -343,7 +343,7 @@ READ_AND_CHECK_COMMANDS = [
 
 
 def test_every_read_or_check_command_takes_json() -> None:
-    from portfolio_tui.cli import build_parser
+    from portfolio_tui.cli import build_parser, conventions
     from portfolio_tui.cli.conventions import walk
 
     commands = {" ".join(names): parser for names, parser in walk(build_parser()) if names}
@@ -393,7 +393,7 @@ def test_every_help_fits_80_columns_and_says_what_the_command_does(monkeypatch) 
     command's own --help never said what it does."""
     import argparse
 
-    from portfolio_tui.cli import build_parser
+    from portfolio_tui.cli import build_parser, conventions
     from portfolio_tui.cli.conventions import walk
 
     monkeypatch.setenv("COLUMNS", "80")
@@ -402,3 +402,41 @@ def test_every_help_fits_80_columns_and_says_what_the_command_does(monkeypatch) 
         assert max(map(len, text.splitlines())) <= 80, (names, text)
         if names and not any(isinstance(a, argparse._SubParsersAction) for a in parser._actions):
             assert parser.description, names
+
+
+PLAIN_GATEWAY = [
+    ["a.json"],
+    ["a.json", "b.json", "--json"],
+    ["cohort", "--json", "--as-of", "2026-11-24"],
+    ["--as-of=24/11/2026", "a.json", "--no-cache", "--json"],
+    ["a.json", "--csv"],
+    ["a.json", "--csv", "--json"],
+    ["a.json", "--as-of", "2026-01-01", "--as-of", "2026-02-02"],
+]
+NOT_PLAIN_GATEWAY = [
+    [], ["--json"], ["-h"], ["a.json", "--help"], ["a.json", "--js"], ["a.json", "--jsonx"], ["a.json", "-j"],
+    ["a.json", "--as-of"], ["a.json", "--as-of", "--json"], ["a.json", "--as-of", "31/02/2026"],
+    ["a.json", "--as-of="], ["a.json", "--"], ["--", "-a.json"], ["a.json", "-"], [""], ["a.json", "--json=1"],
+]
+
+
+@pytest.mark.parametrize("argv", PLAIN_GATEWAY, ids=" ".join)
+def test_the_plain_gateway_reads_its_arguments_as_the_parser_does(argv: list[str]) -> None:
+    """``gateway`` in its plain form skips argparse (``cli.main``): it must read the same arguments the same way."""
+    from portfolio_tui.cli import build_parser, conventions
+    from portfolio_tui.cli.readiness_cmds import GATEWAY_OPTIONS, cmd_gateway, plain_gateway
+
+    plain = plain_gateway(argv)
+    parser = build_parser(["gateway", *argv])
+    parsed = parser.parse_args(["gateway", *argv])
+    assert plain is not None and vars(plain) == vars(parsed)
+    assert plain.func is cmd_gateway
+    assert conventions.options_of(parser, cmd_gateway) == GATEWAY_OPTIONS
+
+
+@pytest.mark.parametrize("argv", NOT_PLAIN_GATEWAY, ids=lambda argv: " ".join(argv) or "nothing")
+def test_anything_else_goes_to_the_parser(argv: list[str]) -> None:
+    """Help, a mistake or a left-out portfolio are the parser's to answer, in its own words."""
+    from portfolio_tui.cli.readiness_cmds import plain_gateway
+
+    assert plain_gateway(argv) is None

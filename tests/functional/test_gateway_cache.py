@@ -411,26 +411,41 @@ def test_a_caseload_shared_among_workers_prints_the_same_cold_warm_and_after_cha
     assert changed[1].count('"learner": "Z') == 9
 
 
-def test_a_standard_s_digest_is_its_data_not_what_was_worked_out_from_it() -> None:
-    """A cached property in the standard's ``__dict__`` (set by whatever used it first) changes no digest,
-    so two processes agree on the digest of the same standard; a changed field does."""
-    import dataclasses
-    from functools import cached_property
+def test_a_standard_s_digest_is_the_bytes_it_is_loaded_from(user_standards_dir: Path, monkeypatch) -> None:
+    """Entries are keyed by the bytes of the files ``catalog.get`` reads first, not by the standard loaded
+    (so a kept run loads none): a copy in the user's folder, a rules file beside it and a byte changed in
+    that each change the digest, and taking them away gives it back; a standard found only by the scan,
+    or whose file changed while it loaded, has none, so nothing worked out from it is kept."""
+    from portfolio_tui import catalog, standard_files
 
-    from portfolio_tui import catalog
-    from portfolio_tui.domain.standard import standard_from_dict
-    from portfolio_tui.jsonfile import loads_strict
-    from portfolio_tui.services.readiness import standard_digest
+    shipped = (locations.shipped_standards_dir() / "odo-l3.json").read_bytes()
+    as_shipped = standard_files.digest("odo-l3")
+    assert catalog.get_with_source("odo-l3")[1] == as_shipped != ""
+    copy, rules = user_standards_dir / "odo-l3.json", user_standards_dir / "odo-l3.rules.json"
+    copy.write_bytes(shipped)
+    seen = [as_shipped, standard_files.digest("odo-l3")]
+    rules.write_text('{"format": 1, "gateway_before_epa": {"months": 3}}')
+    seen.append(standard_files.digest("odo-l3"))
+    rules.write_text('{"format": 1, "gateway_before_epa": {"months": 4}}')
+    seen.append(standard_files.digest("odo-l3"))
+    assert catalog.get_with_source("odo-l3")[1] == seen[-1]
+    assert len(set(seen)) == 4
+    copy.unlink()
+    rules.unlink()
+    assert standard_files.digest("odo-l3") == as_shipped
 
-    shipped = locations.shipped_standards_dir() / "odo-l3.json"
-    untouched = standard_from_dict(loads_strict(shipped.read_text()))
-    used = catalog.load_file(shipped)
-    for name, attr in vars(type(used)).items():
-        if isinstance(attr, cached_property):
-            getattr(used, name)
-    assert used is not untouched and len(vars(used)) > len(vars(untouched))
-    assert standard_digest(used) == standard_digest(untouched) != ""
-    assert standard_digest(dataclasses.replace(untouched, title=untouched.title + ".")) != standard_digest(untouched)
+    (user_standards_dir / "not-its-id.json").write_bytes(shipped.replace(b'"id": "odo-l3"', b'"id": "odo-scan"', 1))
+    standard, digest = catalog.get_with_source("odo-scan")
+    assert standard.id == "odo-scan" and digest == ""
+
+    loads = catalog._by_name
+
+    def changed_meanwhile(standard_id: str):
+        copy.write_bytes(shipped)  # another process installs a copy while this one loads the shipped file
+        return loads(standard_id)
+
+    monkeypatch.setattr(catalog, "_by_name", changed_meanwhile)
+    assert catalog.get_with_source("odo-l3")[1] == ""
 
 
 def test_the_cache_is_bounded_and_tidied(tmp_path: Path, capsys, monkeypatch) -> None:

@@ -68,3 +68,45 @@ def test_gateway_on_one_file_starts_without_what_it_does_not_use(tmp_path: Path)
     assert "portfolio_tui.services.readiness" in imported  # it did check the portfolio
     unwanted = {name: why for name, why in GATEWAY_NEVER_IMPORTS.items() if name in imported}
     assert not unwanted, f"gateway ONE_FILE --json imported {unwanted}"
+
+
+KEPT_RUN_NEVER_IMPORTS = {
+    **GATEWAY_NEVER_IMPORTS,
+    "argparse": "the parser (the plain form of gateway is read without it: readiness_cmds.plain_gateway)",
+    "orjson": "the parser and encoder of portfolios (a kept answer parses one short line, with json)",
+    "platformdirs": "where the data folder is by default (here PORTFOLIO_TUI_HOME says)",
+    "portfolio_tui.services.readiness": "checking a portfolio",
+    "portfolio_tui.catalog": "loading standards (a kept answer is keyed by their files' bytes)",
+    "portfolio_tui.domain.standard": "the standard's model",
+    "portfolio_tui.store.reading": "reading a portfolio",
+    "portfolio_tui.cli.conventions": "the parser's conventions",
+}
+"""What ``portfolio gateway ONE_FILE --json`` run again on an unchanged file (answered from this account's
+kept entry, ``services.gateway_cache``) must start without: each is work it does not do."""
+
+
+def test_gateway_answered_from_its_kept_entry_starts_without_what_it_does_not_use(tmp_path: Path) -> None:
+    path = new_portfolio(tmp_path, evidence=2)
+    first = (
+        "import contextlib, io\nfrom portfolio_tui.cli import main\nfrom portfolio_tui.store import result_cache\n"
+        "result_cache.RACY_NS = 0  # kept although just written\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    main(['gateway', {str(path)!r}, '--json'])\n"
+        "print(out.getvalue(), end='')\n"
+    )
+    again = (
+        "import contextlib, io, sys\nfrom portfolio_tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    code = main(['gateway', {str(path)!r}, '--json'])\n"
+        "print(code, *sorted({m.split('.')[0] if m.split('.')[0] != 'portfolio_tui' else m for m in sys.modules}))\n"
+        "print(out.getvalue(), end='')\n"
+    )
+    cold = subprocess.run([sys.executable, "-c", first], capture_output=True, text=True)
+    warm = subprocess.run([sys.executable, "-c", again], capture_output=True, text=True)
+    said, _, printed = warm.stdout.partition("\n")
+    code, *imported = said.split()
+    assert code in ("0", "1"), warm.stderr
+    assert printed == cold.stdout and '"learner"' in printed, (warm.stderr, cold.stderr)
+    assert "portfolio_tui.services.gateway_cache" in imported  # it was answered from the kept entry
+    unwanted = {name: why for name, why in KEPT_RUN_NEVER_IMPORTS.items() if name in imported}
+    assert not unwanted, f"gateway ONE_FILE --json, answered from its kept entry, imported {unwanted}"

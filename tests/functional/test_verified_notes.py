@@ -19,8 +19,9 @@ from portfolio_tui import locations
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.store import constraints, verified
 from portfolio_tui.store.errors import CorruptFile
+from portfolio_tui.store.own_files import head_of, stat_key
 from portfolio_tui.store.portfolio_store import PortfolioStore
-from portfolio_tui.store.reading import head_of, read_portfolio, read_snapshot, stat_key
+from portfolio_tui.store.reading import read_portfolio, read_snapshot
 from portfolio_tui.store.storage import render
 from tests.functional.store_helpers import ACTOR, AS_OF, new_portfolio
 
