@@ -92,7 +92,7 @@ def test_help_names_the_default_portfolio_the_home_variable_and_the_exit_statuse
 
 
 def test_every_positional_argument_has_help() -> None:
-    from portfolio_tui.cli import build_parser, conventions
+    from portfolio_tui.cli import build_parser
     from portfolio_tui.cli.conventions import walk
 
     missing = [
@@ -343,7 +343,7 @@ READ_AND_CHECK_COMMANDS = [
 
 
 def test_every_read_or_check_command_takes_json() -> None:
-    from portfolio_tui.cli import build_parser, conventions
+    from portfolio_tui.cli import build_parser
     from portfolio_tui.cli.conventions import walk
 
     commands = {" ".join(names): parser for names, parser in walk(build_parser()) if names}
@@ -393,7 +393,7 @@ def test_every_help_fits_80_columns_and_says_what_the_command_does(monkeypatch) 
     command's own --help never said what it does."""
     import argparse
 
-    from portfolio_tui.cli import build_parser, conventions
+    from portfolio_tui.cli import build_parser
     from portfolio_tui.cli.conventions import walk
 
     monkeypatch.setenv("COLUMNS", "80")
