@@ -4,12 +4,14 @@ criteria counted apart), an unticked criterion shows an empty box, and cut text 
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, SelectionList, Static, Tree
 
 from portfolio_tui.locations import samples_dir
+from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.tui.factory import build_app
 from portfolio_tui.tui.render import fit
 from portfolio_tui.tui.screens.help import HelpScreen
@@ -161,6 +163,33 @@ async def test_the_assess_dialog_names_each_criterion_and_the_grade_form_each_co
         labels = [str(label.render()).replace("\n", " ") for label in form.query(".form-label")]
         components = app.view.standard.plan.components
         assert [c.title for c in components] == labels[:len(components)]
+
+
+@drive
+async def test_the_per_method_grade_form_shows_each_label_on_one_line_at_80_columns(tmp_path: Path) -> None:
+    """csp-l2 records the criteria met per method: "Professional Discussion: distinction" is 36 cells, and
+    a 13-cell label column wrapped it over three lines."""
+    from textual.widgets import Label
+
+    from portfolio_tui.tui.screens.progress_forms import ProgressForm
+
+    path = tmp_path / "csp.json"
+    PortfolioService.create(path, learner="Ava Patel", standard="csp-l2", start=date(2025, 3, 3),
+                            end=date(2026, 6, 30), actor="tester")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5", "G")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, ProgressForm)
+        labels = list(form.query(".form-label").results(Label))
+        shown = [str(label.render()) for label in labels]
+        assert "Professional Discussion: distinction" in shown and "Apprentice Showcase: pass" in shown
+        for label in labels:
+            assert label.size.height == 1, (str(label.render()), label.size)
+        field = form.query_one("#grade-0")
+        assert field.region.x > labels[0].region.right - 1 and field.size.width >= 24  # its hint still reads
 
 
 @drive

@@ -130,6 +130,15 @@ def test_dialog(snap_compare, tmp_path: Path, dialog: str, keys: list[str]) -> N
     assert _snap(snap_compare, app, keys, SMALL, then)
 
 
+def test_grade_form_per_method(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """csp-l2's grade form: the criteria met in each method, each label ("Professional Discussion:
+    distinction") on one line beside its field at 80 columns."""
+    path = tmp_path / "csp.json"
+    PortfolioService.create(path, learner="Ava Patel", standard="csp-l2", start=date(2025, 3, 3),
+                            end=date(2026, 6, 30), actor=ACTOR)
+    assert _snap(snap_compare, app_for(path), ["5", "G"], SMALL)
+
+
 def test_feedback_in_the_log(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The referred piece: who referred it, and what it still needs, under the log."""
     assert _snap(snap_compare, _portfolio(tmp_path), ["2"], SMALL, _on_referred)

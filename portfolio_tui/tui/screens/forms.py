@@ -296,9 +296,13 @@ class RecordDialog(SaveDialog[bool]):
         self.saved(True)
 
 
-def row(label: str, widget: Widget) -> ComposeResult:
-    """A labelled field in a record dialog (its refusals go on the dialog's one error line)."""
+def row(label: str, widget: Widget, label_width: int | None = None) -> ComposeResult:
+    """A labelled field in a record dialog (its refusals go on the dialog's one error line); its label
+    column ``label_width`` cells wide where the form's labels need more than the usual 13."""
     with Horizontal(classes="form-row"):
-        yield Label(label, classes="form-label")
+        shown = Label(label, classes="form-label")
+        if label_width is not None:
+            shown.styles.width = label_width
+        yield shown
         yield widget
 

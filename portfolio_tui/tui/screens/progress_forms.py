@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -58,6 +59,24 @@ class FormSpec:
     intro: Content | None = field(default=None)
 
 
+LABEL_WIDTH = 13
+"""The label column of most forms (the stylesheet's ``.form-label``)."""
+WIDEST_LABEL = 37
+"""The widest a form's label column grows, so the field keeps as much at 80 columns (a 74-cell dialog)."""
+WIDEST_LABEL_BESIDE = 20
+"""The same with a side panel (30 cells) beside the fields."""
+
+
+def label_width(spec: FormSpec) -> int | None:
+    """The label column a form needs so each label reads on one line ("Professional Discussion:
+    distinction" on the grade form, not three lines of it): its longest label and a space, within
+    :data:`WIDEST_LABEL`; ``None`` (the stylesheet's 13) when every label fits that."""
+    longest = max((cell_len(f.label) for f in spec.fields), default=0) + 1
+    if longest <= LABEL_WIDTH:
+        return None
+    return min(longest, WIDEST_LABEL_BESIDE if spec.side is not None else WIDEST_LABEL)
+
+
 class ProgressForm(RecordDialog):
     """A record form built from a :class:`FormSpec`."""
 
@@ -73,8 +92,9 @@ class ProgressForm(RecordDialog):
                 yield Static(spec.intro, classes="form-intro")
             with Horizontal(id="progress-body"):
                 with VerticalScroll(id="progress-fields"):
+                    width = label_width(spec)
                     for f in spec.fields:
-                        yield from row(f.label, self._widget(f))
+                        yield from row(f.label, self._widget(f), width)
                 if spec.side is not None:
                     yield Static(spec.side, id="progress-side")
             yield from self.buttons(spec.save_label)
