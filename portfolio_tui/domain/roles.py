@@ -52,25 +52,31 @@ class _Rule:
     roles: tuple[str, ...]
     verb: str
     """What the action does, as "only X may <verb> <portfolio>" reads."""
+    task: str
+    """The same as a task, as "<task> is for the apprentice" reads (the notice on a key that is not yours)."""
 
 
 ACTIONS: dict[str, _Rule] = {
-    "view": _Rule((APPRENTICE, LINE_MANAGER, TUTOR), "see"),
-    "evidence.add": _Rule((APPRENTICE,), "add evidence to"),
-    "evidence.edit": _Rule((APPRENTICE,), "edit, remove or restore evidence in"),
-    "evidence.assess": _Rule((TUTOR,), "accept or refer evidence in"),
-    "grade.record": _Rule((TUTOR,), "record grades in"),
-    "employer.confirm": _Rule((LINE_MANAGER,), "record the employer's confirmation in"),
-    "comment": _Rule((APPRENTICE, LINE_MANAGER, TUTOR), "comment on evidence in"),
-    "signoff.assessor": _Rule((TUTOR,), "sign off the gateway as assessor for"),
-    "signoff.apprentice": _Rule((APPRENTICE,), "sign off the gateway as apprentice for"),
-    "signoff.employer": _Rule((LINE_MANAGER,), "sign off the gateway as employer for"),
-    "otj.record": _Rule((APPRENTICE, TUTOR), "log off-the-job hours in"),
-    "review.record": _Rule((LINE_MANAGER, TUTOR), "record progress reviews in"),
-    "progress.record": _Rule((TUTOR,), "record breaks, prerequisites, checklist items and milestones in"),
-    "portfolio.setup": _Rule((TUTOR,), "create or change the learner profile of"),
-    "roster.edit": _Rule((TUTOR,), "edit the roster"),
-    "portfolio.repair": _Rule((TUTOR,), "repair the record of"),
+    "view": _Rule((APPRENTICE, LINE_MANAGER, TUTOR), "see", "seeing this portfolio"),
+    "evidence.add": _Rule((APPRENTICE,), "add evidence to", "adding evidence"),
+    "evidence.edit": _Rule((APPRENTICE,), "edit, remove or restore evidence in",
+                           "editing, removing or restoring evidence"),
+    "evidence.assess": _Rule((TUTOR,), "accept or refer evidence in", "accepting or referring evidence"),
+    "grade.record": _Rule((TUTOR,), "record grades in", "recording grades"),
+    "employer.confirm": _Rule((LINE_MANAGER,), "record the employer's confirmation in", "the employer's confirmation"),
+    "comment": _Rule((APPRENTICE, LINE_MANAGER, TUTOR), "comment on evidence in", "commenting on evidence"),
+    "signoff.assessor": _Rule((TUTOR,), "sign off the gateway as assessor for", "signing off the gateway as assessor"),
+    "signoff.apprentice": _Rule((APPRENTICE,), "sign off the gateway as apprentice for",
+                                "signing off the gateway as apprentice"),
+    "signoff.employer": _Rule((LINE_MANAGER,), "sign off the gateway as employer for",
+                              "signing off the gateway as employer"),
+    "otj.record": _Rule((APPRENTICE, TUTOR), "log off-the-job hours in", "logging off-the-job hours"),
+    "review.record": _Rule((LINE_MANAGER, TUTOR), "record progress reviews in", "recording progress reviews"),
+    "progress.record": _Rule((TUTOR,), "record breaks, prerequisites, checklist items and milestones in",
+                             "recording breaks, prerequisites, checklist items and milestones"),
+    "portfolio.setup": _Rule((TUTOR,), "create or change the learner profile of", "changing the learner profile"),
+    "roster.edit": _Rule((TUTOR,), "edit the roster", "editing the roster"),
+    "portfolio.repair": _Rule((TUTOR,), "repair the record of", "repairing the record"),
 }
 """Every action the app checks. The first eleven are the issue's; ``otj.record``, ``review.record``,
 ``progress.record`` and ``portfolio.setup`` cover the remaining records so that every change a
@@ -218,6 +224,17 @@ def may(
         return Decision(True, f"{account} is {_HOLDER_PHRASES[entry.role]} on {name}")
     who = tuple(a for role in rule.roles for a in roster.accounts(role, name))
     return Decision(False, _refusal(roster, account, entry, rule, name, who), who)
+
+
+def not_yours(action: str, role: str | None, who: Sequence[str] = ()) -> str:
+    """One line for someone pressing a key their role does not have: what the key is for, whose it is
+    and what they are not ("Adding evidence is for the apprentice (ava), not the line manager.")."""
+    rule = ACTIONS[action]
+    whose = _either([_HOLDER_PHRASES[r] for r in rule.roles])
+    if who:
+        whose += f", {', '.join(who)}" if whose.endswith(")") else f" ({', '.join(who)})"
+    you = f"not {_HOLDER_PHRASES[role]}" if role in _HOLDER_PHRASES else "and you are not on this cohort's roster"
+    return f"{rule.task[0].upper()}{rule.task[1:]} is for {whose}, {you}."
 
 
 def require(decision: Decision) -> None:

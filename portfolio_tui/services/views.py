@@ -64,6 +64,18 @@ class Access:
             return "assess"
         return "edit"
 
+    def not_yours(self, action: str) -> str:
+        """One line for a key that is hidden from this account and pressed anyway ("Adding evidence is for
+        the apprentice (ava); you are the line manager."), so the key is not silently dead; ``""`` when the
+        account may do it. Without a usable roster, the refusal's reason (whose file it is, or why nothing
+        may change)."""
+        decision = self.decide(action)
+        if decision.allowed:
+            return ""
+        if self.roster is None or self.roster_problem or self.read_only:
+            return decision.reason
+        return roles.not_yours(action, self.role, decision.who_may)
+
     @property
     def allowed_actions(self) -> frozenset[str]:
         """Every ``domain.roles`` action this account may do to this portfolio (footers and the palette)."""

@@ -209,10 +209,17 @@ async def test_a_line_manager_sees_only_their_apprentice_read_only(tmp_path: Pat
         await pilot.press("2", "A", "a", "e", "d")
         await settle(app, pilot)
         assert isinstance(app.screen, EvidenceLogScreen)
-        # Keys for what only others may do are neither offered nor acted on; commenting is theirs.
+        # Keys for what only others may do are not offered, and pressed anyway they change nothing and
+        # say, in one line each, whose they are (the access view model's words); commenting is theirs.
         offered = app.screen.active_bindings
         assert not {"a", "e", "d", "A"} & set(offered) and "c" in offered
-        assert notes == []
+        assert notes == [
+            "Accepting or referring evidence is for an assessor (tutor), tess, not the line manager.",
+            "Adding evidence is for the apprentice, not the line manager.",
+            "Editing, removing or restoring evidence is for the apprentice, not the line manager.",
+            "Editing, removing or restoring evidence is for the apprentice, not the line manager.",
+        ]
+        assert isinstance(app.screen, EvidenceLogScreen)  # no form was opened
         # The palette offers the same: no "evidence: add" for a line manager.
         from portfolio_tui.tui.commands import PortfolioCommands
 

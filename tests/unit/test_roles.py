@@ -220,3 +220,28 @@ def test_a_history_must_start_with_the_rosters_creation() -> None:
         roles.replay([{"action": "add", "account": "x", "role": "tutor", "portfolios": ["*"]}])
     with pytest.raises(roles.RosterFormatError, match="empty"):
         roles.replay([])
+
+
+def test_a_key_that_is_not_yours_says_in_one_line_whose_it_is() -> None:
+    """The TUI's notice on a hidden key comes from the access view model, not the screen."""
+    from pathlib import Path
+
+    from portfolio_tui.services.views import Access
+
+    mona = Access(Path("alice.json"), "mona", COHORT)
+    assert mona.not_yours("evidence.add") == "Adding evidence is for the apprentice (alice), not the line manager."
+    assert mona.not_yours("evidence.assess") == (
+        "Accepting or referring evidence is for an assessor (tutor), tess, tom, not the line manager.")
+    assert mona.not_yours("comment") == ""  # hers: no notice
+    alice = Access(Path("alice.json"), "alice", COHORT)
+    assert alice.not_yours("review.record") == (
+        "Recording progress reviews is for the line manager or an assessor (tutor), mona, tess, tom, "
+        "not the apprentice.")
+    assert Access(Path("alice.json"), "eve", COHORT).not_yours("evidence.add").endswith(
+        "and you are not on this cohort's roster.")
+    # Without a roster, the file's owner: the refusal's own words say whose file it is.
+    bob = Access(Path("alice.json"), "bob", None, file_owner="alice")
+    assert bob.not_yours("evidence.add") == bob.decide("evidence.add").reason
+    for action in set(roles.ACTIONS) - {"roster.edit", "view"}:
+        notice = Access(Path("alice.json"), "eve", COHORT).not_yours(action)
+        assert "\n" not in notice and notice.endswith(".") and notice[0].isupper(), notice

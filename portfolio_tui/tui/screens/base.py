@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -81,6 +82,33 @@ class PortfolioScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.may(action)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key hidden from this account (by ``NEEDS``) and pressed anyway gets a one-line notice of whose
+        it is, worded by the services' access view model, instead of doing nothing silently. The key
+        reaches the screen before the bindings are tried; one this account may use anywhere in the
+        chain (a focused widget's, the app's) is left to them."""
+        view = self.papp.view
+        needed = self._refused_key(event.key)
+        notice = view.access.not_yours(needed) if needed is not None and view is not None else ""
+        if notice:
+            event.stop()
+            event.prevent_default()
+            self.notify(notice, severity="warning", timeout=6, markup=False)
+
+    def _refused_key(self, key: str) -> str | None:
+        """The ``domain.roles`` action a key would need when every binding of it is this screen's and
+        refused to this account; ``None`` when the key is unbound or some binding of it may run."""
+        refused = None
+        for namespace, bindings in self._modal_binding_chain:
+            for binding in bindings.key_to_bindings.get(key, ()):
+                name = binding.action.split("(")[0]
+                if namespace is not self or name not in self.NEEDS or self.may(name):
+                    return None
+                if PortfolioScreen.may(self, name):
+                    return None  # hidden for another reason than whose it is (a screen's own ``may``)
+                refused = refused or self.NEEDS[name]
+        return refused
 
     def action_reload(self) -> None:
         self.papp.reload()
