@@ -21,6 +21,35 @@ EVIDENCE_KINDS: dict[str, str] = {
     "other": "Other",
 }
 
+DEFAULT_KIND = "product"
+"""The kind a new piece starts as: most evidence is something made (a letter, minutes, a report)."""
+
+KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "observation": ("observation", "observed"),
+    "witness-testimony": ("witness testimony", "witness statement", "testimony"),
+    "reflective-account": ("reflective account", "reflective log", "reflection", "reflections", "reflective"),
+    "professional-discussion": ("professional discussion",),
+    "performance-review": ("performance review", "appraisal"),
+    "coach-report": ("coach report", "coaching report", "coach s report"),
+    "line-manager-feedback": ("line manager feedback", "line manager s feedback", "manager feedback"),
+    "project": ("work based project", "project report", "project proposal"),
+    "presentation": ("presentation",),
+}
+"""Words in a title that name its kind ("Reflective account on a new process"), lower case, with
+hyphens and apostrophes read as spaces. Only phrases that say what a piece is, not what it is about:
+"Minutes of the project meeting" is still a product."""
+
+
+def kind_for_title(title: str) -> str:
+    """The kind a title's words suggest, or :data:`DEFAULT_KIND`: the form's Kind follows the title
+    while the apprentice has not chosen one (a choice of theirs is never overridden). Where a title
+    names two kinds, the one named first wins ("Observation of a presentation")."""
+    words = " " + " ".join("".join(c if c.isalnum() else " " for c in title.casefold()).split()) + " "
+    found = [(at, -len(phrase), kind) for kind, phrases in KIND_WORDS.items() for phrase in phrases
+             if (at := words.find(f" {phrase} ")) >= 0]
+    return min(found)[2] if found else DEFAULT_KIND
+
+
 _NONE: frozenset[str] = frozenset()
 _CRITERION = attrgetter("criterion")
 

@@ -262,3 +262,49 @@ async def test_command_palette_offers_this_screens_commands(tmp_path: Path) -> N
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.current_mode == "gateway"
+
+
+@drive
+async def test_the_kind_follows_the_title_until_the_user_chooses_one(tmp_path: Path) -> None:
+    """'Reflective account ...' is saved as a reflective account without touching Kind; once the user
+    picks a kind themselves, no title changes it."""
+    from textual.widgets import Select
+
+    path = make_portfolio(tmp_path)
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        form = await evidence_form(app, pilot, "a")
+        kind = form.query_one("#kind", Select)
+        assert kind.value == "product"
+        await _type(pilot, "Reflective account on a complaint")
+        await pilot.pause()
+        assert kind.value == "reflective-account"
+        await pilot.press("ctrl+u")  # the title typed again: the Kind follows
+        await _type(pilot, "Observation of a refund call")
+        await pilot.pause()
+        assert kind.value == "observation"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EvidenceLogScreen)
+
+        form = await evidence_form(app, pilot, "a")
+        kind = form.query_one("#kind", Select)
+        await _type(pilot, "Observation of a presentation")
+        await pilot.pause()
+        assert kind.value == "observation"
+        kind.focus()
+        await pilot.press("enter")  # the list opens on Observation; Witness testimony is next
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert kind.value == "witness-testimony"
+        form.query_one("#title", Input).focus()
+        await pilot.press("end")
+        await _type(pilot, " (reflective account)")
+        await pilot.pause()
+        assert kind.value == "witness-testimony", "a kind the user chose is never overridden"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    pieces = {e.title: e.kind for e in PortfolioService(path).load().evidence}
+    assert pieces["Observation of a refund call"] == "observation"
+    assert pieces["Observation of a presentation (reflective account)"] == "witness-testimony"

@@ -17,7 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Label, Select, Static, TextArea
 
-from portfolio_tui.domain.evidence import ACCEPT, EVIDENCE_KINDS, Evidence
+from portfolio_tui.domain.evidence import ACCEPT, DEFAULT_KIND, EVIDENCE_KINDS, Evidence, kind_for_title
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.domain.suggest import Suggester
 from portfolio_tui.domain.text import clean_text
@@ -57,6 +57,10 @@ class EvidenceForm(SaveDialog[int | None]):
         self.as_of_text = as_of_text
         self.opened_with: dict[str, Any] = {}
         """The form's values as it opened (editing), to tell what this user changed."""
+        self.kind_follows_title = evidence is None
+        """A new piece's Kind follows its title's words until the user chooses one (editing, it was chosen)."""
+        self.kind_shown = DEFAULT_KIND
+        """The Kind the form last showed of its own accord."""
 
     def compose(self) -> ComposeResult:
         e = self.evidence
@@ -73,7 +77,7 @@ class EvidenceForm(SaveDialog[int | None]):
                     e.date.isoformat() if e else self.as_of_text, id="date", placeholder="2026-11-21 or 21/11/2026",
                     compact=True))
                 kinds = [(Content(label), key) for key, label in EVIDENCE_KINDS.items()]
-                kind = e.kind if e and e.kind in EVIDENCE_KINDS else "product"
+                kind = e.kind if e and e.kind in EVIDENCE_KINDS else DEFAULT_KIND
                 yield from field_row(KIND.field, KIND.label, Select(kinds, value=kind, allow_blank=False, id="kind",
                                                                     compact=True))
                 hours = f"{e.hours:g}" if e and e.hours is not None else ""
@@ -115,6 +119,22 @@ class EvidenceForm(SaveDialog[int | None]):
         """As the piece is described, the criteria that match it move to the top of the picker."""
         self.query_one(CriteriaPicker).suggest(self.query_one("#title", Input).value,
                                                self.query_one("#description", TextArea).text)
+
+    @on(Input.Changed, "#title")
+    def _kind_from_title(self, event: Input.Changed) -> None:
+        """"Reflective account on ..." is a reflective account: the Kind follows the title's words
+        (``domain.evidence.kind_for_title``) until the user chooses one, which is never overridden."""
+        if self.kind_follows_title:
+            kind = self.query_one("#kind", Select)
+            self.kind_shown = kind_for_title(event.value)
+            with kind.prevent(Select.Changed):  # only a change the user makes is a choice
+                kind.value = self.kind_shown
+
+    @on(Select.Changed, "#kind")
+    def _kind_chosen(self, event: Select.Changed) -> None:
+        """The user chose a kind (the Select also says so of the value it opened with: not a choice)."""
+        if event.value != self.kind_shown:
+            self.kind_follows_title = False
 
     @on(Input.Submitted, "#title")
     def _title_done(self) -> None:
