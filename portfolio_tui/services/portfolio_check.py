@@ -2,11 +2,17 @@
 
 Opening a file stops at the first problem; this lists them all, one ``(json_path, message)`` each,
 so a hand-edited file or an export can be fixed in one pass. Nothing here writes.
+
+Control and bidi-override characters typed into a file by hand (an ESC sequence in a title, U+202E
+turning a word round) are reported here but do not stop the file opening: the app never writes them
+(every field it saves refuses them), shows every text with them removed, and the owner can still open
+their portfolio and fix the text, where refusing on open would lock them out of their own record.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,10 +23,11 @@ from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.progress import OtjEntry
 from portfolio_tui.domain.standard import Standard
+from portfolio_tui.domain.text import unsafe_characters
 from portfolio_tui.store import constraints, migrations
 from portfolio_tui.store.errors import CorruptFile, NewerVersion
 from portfolio_tui.store.reading import parse_document, read_regular
-from portfolio_tui.store.records import check_document, check_record, from_record
+from portfolio_tui.store.records import RECORD_TABLES, check_document, check_record, from_record
 
 EXTRA_CHECKLIST_KEYS = ("employer-confirmation",)
 
@@ -61,9 +68,39 @@ def check_file(path: str | Path, as_of: date | None = None) -> FileCheck:
     flagged = {p for p, _ in problems}
     problems.extend(p for p in check_document(doc) if p[0] not in flagged)
     problems.extend(constraints.unsafe_text(doc))
+    problems.extend(control_characters(doc))
     problems.extend(_against_standard(doc, as_of or date.today()))
     result.problems = _dedupe(problems)
     return result
+
+
+def control_characters(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every text of the learner, the records and the audit that holds a control, escape or format
+    character (C0 but newline and tab, DEL, C1, bidi overrides and isolates, zero-width, line separators),
+    each named by its JSON path; lone surrogates are ``constraints.unsafe_text``'s."""
+    problems = []
+    for table in ("learner", *RECORD_TABLES, "audit"):
+        for where, text in _strings(doc.get(table), f"$.{table}"):
+            bad = [c for c in dict.fromkeys(unsafe_characters(text, multiline=True)) if not _SURROGATE.match(c)]
+            if bad:
+                problems.append((where, f"contains control or bidi characters ({', '.join(bad)}): the app never "
+                                        "writes them and shows the text without them; remove them from the file"))
+    return problems
+
+
+_SURROGATE = re.compile(r"U\+D[89A-F]")
+
+
+def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    """(JSON path, text) for every string in ``value``, however deep (records, their lists, the audit's changes)."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{where}[{i}]")
 
 
 def _against_standard(doc: dict[str, Any], as_of: date) -> list[tuple[str, str]]:

@@ -106,6 +106,41 @@ def test_a_lone_surrogate_and_terminal_controls_in_a_hand_edited_file_are_escape
     assert json.loads(out)["evidence"][0]["title"] == HOSTILE_TITLE
 
 
+def test_validate_reports_control_and_bidi_characters_in_a_hand_edited_file_and_it_still_opens(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """An ESC sequence, a bell and a right-to-left override typed into a file by hand: ``validate`` names
+    each record and field in one line, exits 2 and changes nothing; the file still opens (the owner is not
+    locked out), shows the text without them, and the owner can put the title right."""
+    monkeypatch.setenv("COLUMNS", "200")
+    path = new_portfolio(tmp_path, evidence=1)
+    _hand_edit(path, '"Minutes of team meeting 1"', json.dumps("Minutes \u202eevil\u202c \u001b[31mred\u0007"))
+    _hand_edit(path, '"Took and circulated the minutes."', json.dumps("Two\nlines \u2066isolated\u2069 \u0085"))
+    _hand_edit(path, '"HMRC"', json.dumps("HMRC\u009b2J"))
+    before = path.read_bytes()
+    code, out, err = run(["validate", path], capsys)
+    assert (code, out) == (2, "")
+    lines = err.splitlines()
+    assert len(lines) == 3, err
+    assert lines[0].startswith(f"{path}: $.learner.1.employer: contains control or bidi characters (U+009B)")
+    assert f"{path}: $.evidence.1.title: contains control or bidi characters (U+202E, U+202C, U+001B, U+0007)" in err
+    assert f"{path}: $.evidence.1.description: contains control or bidi characters (U+2066, U+2069, U+0085)" in err
+    assert not any(ch in err for ch in "\u001b\u0007\u009b\u202e\u2066\u0085")  # named, never sent
+    code, out, _ = run(["validate", path, "--json"], capsys)
+    report = json.loads(out)
+    assert code == 2 and report["valid"] is False
+    assert {p["where"] for p in report["problems"]} == {
+        "$.learner.1.employer", "$.evidence.1.title", "$.evidence.1.description"}
+    assert path.read_bytes() == before
+    # Not refused on open: listed without the characters, no read-only warning, and the owner fixes it.
+    code, out, err = run(["evidence", "list", path], capsys)
+    assert code == 0 and err == "" and "Minutes evil [31mred" in out and "\u001b" not in out
+    code, _, err = run(["evidence", "edit", path, "1", "--title", "Minutes of team meeting 1"], capsys)
+    assert code == 0, err
+    code, _, err = run(["validate", path], capsys)
+    assert code == 2 and "$.evidence.1.title" not in err and "$.evidence.1.description" in err
+
+
 SCHEMA_BREAKS = {
     "unknown kind": ('"kind":"product"', '"kind":"essay"', "$.evidence.1.kind"),
     "unknown criterion": ('"criteria":["K1","S2"]', '"criteria":["K1","ZZ9"]', "$.evidence.1.criteria"),
