@@ -369,15 +369,21 @@ def add_comment(svc: PortfolioService, evidence_id: int, text: str) -> int:
 
 
 def sign_review(svc: PortfolioService, review_id: int, name: str) -> None:
-    """Add one party's confirmation (their name) to a recorded review, as a line manager does for the employer."""
+    """Add one party's confirmation (their name) to a recorded review, as a line manager does for the employer.
+
+    The review is read, checked and written under the file's lock, in one transaction: two parties
+    confirming at once both land (the second adds to the first's list, rather than writing back the list
+    as it was before the first), and a review confirmed by all three meanwhile is refused, not signed again."""
     signer = check.text("signed_by", name, required=True)
-    review = next((r for r in svc.load().reviews if r.id == review_id), None)
-    if review is None:
-        raise InputError("review", f"no review with id {review_id}")
-    if signer in review.signed_by:
-        raise InputError("signed_by", f"{signer} has already confirmed the review of {review.date.isoformat()}")
-    if confirmed_by_all(review):
-        raise InputError("signed_by", f"the review of {review.date.isoformat()} is already confirmed by all three "
-                                      f"parties ({', '.join(review.signed_by)})")
-    svc.update_record("reviews", review_id, {"signed_by": [*review.signed_by, signer]},
-                      detail=f"{signer} confirmed the review of {review.date.isoformat()}")
+    with svc.transaction("review.record") as tx:
+        try:
+            review = tx.record_object("reviews", review_id)
+        except NotFound:
+            raise InputError("review", f"no review with id {review_id}") from None
+        if signer in review.signed_by:
+            raise InputError("signed_by", f"{signer} has already confirmed the review of {review.date.isoformat()}")
+        if confirmed_by_all(review):
+            raise InputError("signed_by", f"the review of {review.date.isoformat()} is already confirmed by all "
+                                          f"three parties ({', '.join(review.signed_by)})")
+        tx.update("reviews", review_id, {"signed_by": [*review.signed_by, signer]},
+                  detail=f"{signer} confirmed the review of {review.date.isoformat()}")

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,43 @@ def test_writer_killed_at_random_points_never_loses_a_confirmed_save(tmp_path: P
         assert {f"save {n}" for n in confirmed} <= titles
         assert check_file(path).problems == []
     assert len(confirmed) > 8
+
+
+def _confirms_review(path: str, name: str, started) -> None:  # type: ignore[no-untyped-def]
+    """One process confirming review 1 as ``name`` (what the TUI's confirm form calls)."""
+    from portfolio_tui.services import records
+    from portfolio_tui.services.portfolios import PortfolioService
+
+    service = PortfolioService(Path(path), actor=name)
+    service.load()  # warm, as an open TUI is, so what follows is only the confirmation
+    started.set()
+    records.sign_review(service, 1, name)
+
+
+def test_two_parties_confirming_a_review_at_once_both_land(tmp_path: Path) -> None:
+    """The line manager and the apprentice confirm the same review while a third process holds the
+    file's lock: both wait, then each reads the review under the lock, so the second adds to the first's
+    list. (Read before the lock, the second wrote back the list as it was and the first was lost.)"""
+    from portfolio_tui.services import records
+    from portfolio_tui.services.portfolios import PortfolioService
+
+    path = new_portfolio(tmp_path)
+    service = PortfolioService(path)
+    records.record_review(service, on="2025-06-02", attendees="Ava Patel, Sam Jones", signed_by=["Sam Jones"],
+                          as_of=date(2025, 6, 30))
+    context = multiprocessing.get_context("spawn")
+    started = [context.Event(), context.Event()]
+    with PortfolioStore(path).transaction():  # the lock, held while both confirm
+        workers = [context.Process(target=_confirms_review, args=(str(path), name, event))
+                   for name, event in zip(("Jo Bloggs", "Ava Patel"), started, strict=True)]
+        for worker in workers:
+            worker.start()
+        for event in started:
+            assert event.wait(60), "a worker did not start"
+        time.sleep(0.5)  # both are past their reading of the file and waiting for the lock
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    review = PortfolioService(path).load().reviews[0]
+    assert sorted(review.signed_by) == ["Ava Patel", "Jo Bloggs", "Sam Jones"]
+    assert check_file(path).problems == []
