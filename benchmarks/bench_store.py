@@ -8,9 +8,11 @@ validation, the lock, an audit entry and an atomic replace. In one run, interlea
 * P2, warm save: one ``evidence add`` in a long-running program (the TUI). Targets: at least 10x
   faster than stock TinyDB, at most 2x the save floor (``orjson.dumps`` of the same document plus
   write and fsync, see ``floors.py``);
-* the durable-write minimum (``floors.py``): the file's bytes, already encoded, written to a temp
-  file, fsynced, renamed over a file of the same size and the folder fsynced. No durable save can
-  take less on this disk, so stock TinyDB's time over it bounds the ratio any durable save can reach;
+* the durable-write minimums (``floors.py``): the file's bytes, already encoded, written to a new temp
+  file, fsynced, renamed over a file of the same size and the folder fsynced; and the same bytes
+  written over the previous version kept beside the file, data synced, the names swapped and the
+  folder fsynced, as the store's save does (``store.spare``). No durable save can take less than the
+  second on this disk, so stock TinyDB's time over it bounds the ratio any durable save can reach;
 * cold add: a fresh ``PortfolioService`` and one add, as each CLI run does (the interpreter's own
   start-up left out). Target: at most 4x the warm add;
 * open: a fresh read of the whole portfolio into domain objects, against the read floor (orjson
@@ -41,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import orjson  # noqa: E402
 from floors import (  # noqa: E402
+    durable_swap_minimum,
     durable_write_minimum,
     machine,
     peak_growth_bytes,
@@ -110,10 +113,11 @@ def main() -> int:
     os.environ.setdefault("PORTFOLIO_TUI_HOME", str(folder / "home"))  # keys, receipts and notes: not the user's
     try:
         ours_path, stock_path, cold_path = folder / "ours.json", folder / "stock.json", folder / "cold.json"
-        minimum_path = folder / "minimum.json"
+        minimum_path, in_place_path = folder / "minimum.json", folder / "in-place.json"
         build(ours_path, args.evidence)
-        for copy in (stock_path, cold_path, minimum_path):
+        for copy in (stock_path, cold_path, minimum_path, in_place_path):
             shutil.copyfile(ours_path, copy)
+        durable_swap_minimum(ours_path.read_bytes(), in_place_path)  # its spare made, as the store's first save does
         size = ours_path.stat().st_size
         warm_service = PortfolioService(ours_path, actor="bench")
         for i in range(3):  # the first add reads the file; the next fill the caches
@@ -122,7 +126,7 @@ def main() -> int:
         stock_table = stock_db.table("evidence")
         stock_table.insert(dict(STOCK_RECORD))
         samples: dict[str, list[float]] = {
-            k: [] for k in ("warm", "save floor", "minimum", "stock", "cold", "open", "read floor")
+            k: [] for k in ("warm", "save floor", "minimum", "in place", "stock", "cold", "open", "read floor")
         }
         for i in range(args.rounds):
             samples["warm"].append(timed(lambda i=i: add_one(warm_service, i)))
@@ -130,6 +134,7 @@ def main() -> int:
             doc = orjson.loads(data)
             samples["save floor"].append(timed(lambda doc=doc: save_floor(doc, folder)))
             samples["minimum"].append(timed(lambda data=data: durable_write_minimum(data, minimum_path)))
+            samples["in place"].append(timed(lambda data=data: durable_swap_minimum(data, in_place_path)))
             samples["stock"].append(timed(lambda: stock_table.insert(dict(STOCK_RECORD))))
             samples["cold"].append(timed(lambda i=i: add_one(PortfolioService(cold_path, actor="bench"), i)))
             samples["open"].append(timed(lambda: read_portfolio(cold_path)))
@@ -151,8 +156,10 @@ def main() -> int:
     print(ratio_line("P2 warm save (one evidence add, long-running)", m["warm"], m["save floor"], "(target <= 2x)"))
     print(f"{'   stock TinyDB(JSONStorage), one insert':<52} {m['stock']:9.1f} ms   "
           f"stock / ours {m['stock'] / m['warm']:5.1f}x  (target >= 10x)")
-    print(f"{'   durable-write minimum (write+fsync+rename+dir)':<52} {m['minimum']:9.1f} ms   "
-          f"ours / minimum {m['warm'] / m['minimum']:5.2f}x; stock / minimum {m['stock'] / m['minimum']:5.1f}x: "
+    print(f"{'   durable minimum, new file (fsync, rename, dir)':<52} {m['minimum']:9.1f} ms   "
+          f"ours / it {m['warm'] / m['minimum']:5.2f}x; stock / it {m['stock'] / m['minimum']:5.1f}x")
+    print(f"{'   durable minimum, in place (spare, swap, dir)':<52} {m['in place']:9.1f} ms   "
+          f"ours / it {m['warm'] / m['in place']:5.2f}x; stock / it {m['stock'] / m['in place']:5.1f}x: "
           "no durable save can beat stock by more on this disk")
     print(f"{'cold add (fresh open + one add, in-process)':<52} {m['cold']:9.1f} ms   "
           f"cold / warm {m['cold'] / m['warm']:5.2f}x  (target <= 4x)")

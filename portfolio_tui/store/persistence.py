@@ -56,12 +56,16 @@ def writing_atomically(
 
 
 def write_atomically(path: Path, data: bytes | list[bytes], mode: int | None = None, *,
-                     public: bool = False, as_new: bool = False, durable: bool = True) -> os.stat_result:
+                     public: bool = False, as_new: bool = False, durable: bool = True,
+                     spare: bool = False) -> os.stat_result:
     """Replace ``path`` with ``data`` (bytes, or chunks written in order) all at once, as
     :func:`writing_atomically` does; returns the new file's ``stat``. Not ``durable``: no fsync, for a
-    file whose loss in a crash costs only work (a cache entry, which is checked whole when read)."""
+    file whose loss in a crash costs only work (a cache entry, which is checked whole when read).
+    ``spare``: the previous version is kept beside the file and the next save writes into it
+    (``store.spare``: half the disk's work for a large file, as safe)."""
     landed: list[os.stat_result] = []
-    with _temp_beside(path, mode, public, as_new, landed=landed, durable=durable) as fd:
+    with _temp_beside(path, mode, public, as_new, landed=landed, durable=durable,
+                      spare=spare and durable and not public and mode is None and not as_new) as fd:
         write_chunks(fd, [data] if isinstance(data, bytes) else data)
     return landed[0]
 
@@ -141,11 +145,15 @@ def link_target(path: Path) -> Path:
 
 @contextmanager
 def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool, cohort: Path | None = None, *,
-                 landed: list[os.stat_result] | None = None, durable: bool = True) -> Iterator[int]:
+                 landed: list[os.stat_result] | None = None, durable: bool = True,
+                 spare: bool = False) -> Iterator[int]:
     """A temp file in the folder of ``path`` (or of the file it links to), open as the yielded fd;
     fsynced and renamed over that file after. ``landed`` receives the ``fstat`` of the file written,
     taken through its own descriptor just after the rename: what is at ``path`` by the time anyone
-    asks may already be a file someone else renamed over it, and must not be taken for this one."""
+    asks may already be a file someone else renamed over it, and must not be taken for this one.
+    With ``spare`` (Linux), the temp file is the previous version kept beside ``path`` when it may be
+    rewritten (``store.spare``), and the two are swapped instead of renamed, so that the version
+    swapped out is kept for the next save."""
     import tempfile  # here, not at the top: a command that only reads (gateway) starts without it
 
     path = link_target(path)
@@ -154,18 +162,36 @@ def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool, cohor
         existing: os.stat_result | None = None if as_new else os.stat(path)
     except FileNotFoundError:
         existing = None
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    spares = kept = reused = None
+    if spare and existing is not None and os.name == "posix":
+        from portfolio_tui.store import spare as spares
+
+        kept = spares.spare_path(path)
+        reused = spares.open_reusable(kept, *_new_version_of(existing))
+    if reused is not None:
+        fd, temp = reused, str(kept)
+    else:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         try:
-            if public and mode is not None:
+            if reused is not None:
+                pass  # already the new version's mode, owner and group
+            elif public and mode is not None:
                 _chmod(fd, temp, mode)
             else:
                 _copy_permissions(fd, temp, existing, mode, cohort)
             yield fd
+            if reused is not None:  # the old bytes beyond the new go
+                os.ftruncate(fd, os.lseek(fd, 0, os.SEEK_CUR))
             if durable:
-                os.fsync(fd)
+                # A rewritten spare: its data (and size) are enough, the folder's fsync commits the rest.
+                (os.fdatasync if reused is not None and hasattr(os, "fdatasync") else os.fsync)(fd)
+            swapped = False
             if os.name != "nt":  # Windows cannot rename a file still open; there the path is asked
-                os.replace(temp, path)
+                if spares is not None and existing is not None and existing.st_nlink == 1:
+                    swapped = spares.exchange(temp, path)
+                if not swapped:
+                    os.replace(temp, path)
                 if landed is not None:
                     landed.append(os.fstat(fd))
         finally:
@@ -174,12 +200,22 @@ def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool, cohor
             os.replace(temp, path)
             if landed is not None:
                 landed.append(os.stat(path))
+        elif swapped and reused is None and spares is not None and kept is not None:
+            spares.keep_as_spare(temp, kept)  # the previous version, now at the temp file's name
     except BaseException:
         with suppress(OSError):
             os.unlink(temp)
         raise
     if durable:
         fsync_folder(folder)
+
+
+def _new_version_of(existing: os.stat_result) -> tuple[int, int, int]:
+    """The mode, owner and group :func:`_copy_permissions` gives the new version of ``existing``
+    (the owner is this account unless it is root or owns the file already)."""
+    euid = os.geteuid()
+    owner = existing.st_uid if euid in (0, existing.st_uid) else euid
+    return stat.S_IMODE(existing.st_mode) & ~WORLD_BITS, owner, existing.st_gid
 
 
 def _copy_permissions(

@@ -115,7 +115,7 @@ class AtomicJSONStorage(Storage):
                 raise BreaksSchema(self.path, [(where, "text that is not valid Unicode (a lone surrogate)")]) from None
             raise WriteFailed(self.path, f"a record cannot be saved as JSON ({exc})") from None
         try:
-            st = write_atomically(self.path, data)
+            st = write_atomically(self.path, data, spare=True)
         except OSError as exc:
             self.forget()
             raise WriteFailed(self.path, describe(exc)) from None

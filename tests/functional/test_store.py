@@ -18,7 +18,7 @@ import pytest
 from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.services.portfolios import PortfolioService
-from portfolio_tui.store import migrations, persistence, storage
+from portfolio_tui.store import migrations, persistence, spare, storage
 from portfolio_tui.store.errors import (
     AlreadyExists,
     ConflictError,
@@ -370,6 +370,7 @@ def test_failed_fsync_leaves_the_original(tmp_path: Path, monkeypatch: pytest.Mo
         raise OSError(errno.EIO, os.strerror(errno.EIO))
 
     monkeypatch.setattr(persistence.os, "fsync", failing)
+    monkeypatch.setattr(persistence.os, "fdatasync", failing, raising=False)  # a save into the spare syncs its data
     with pytest.raises(WriteFailed, match="could not save"):
         add(PortfolioService(path, ACTOR))
     monkeypatch.undo()
@@ -388,6 +389,7 @@ def test_read_only_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
         monkeypatch.setattr(tempfile, "mkstemp", refuse)  # as the writer calls it
+        monkeypatch.setattr(spare, "exchange", refuse)  # a save into the spare swaps names in the folder
     else:
         folder.chmod(0o555)
     try:
