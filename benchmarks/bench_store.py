@@ -57,6 +57,7 @@ from tinydb.storages import JSONStorage  # noqa: E402
 from portfolio_tui.domain.evidence import Evidence  # noqa: E402
 from portfolio_tui.domain.learner import Learner  # noqa: E402
 from portfolio_tui.services.portfolios import PortfolioService  # noqa: E402
+from portfolio_tui.store import verified  # noqa: E402
 from portfolio_tui.store.portfolio_store import PortfolioStore  # noqa: E402
 from portfolio_tui.store.reading import read_portfolio  # noqa: E402
 from portfolio_tui.store.records import to_record  # noqa: E402
@@ -148,6 +149,7 @@ def main() -> int:
             env=env,
         ) for _ in range(2))
     finally:
+        verified.flush()  # the notes of this run's files, kept for the exit, go now into the folder removed here
         shutil.rmtree(folder, ignore_errors=True)
     m = {k: statistics.median(v) for k, v in samples.items()}
     print(f"machine: {machine()}")

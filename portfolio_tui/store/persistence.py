@@ -162,7 +162,8 @@ def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool, cohor
         existing: os.stat_result | None = None if as_new else os.stat(path)
     except FileNotFoundError:
         existing = None
-    spares = kept = reused = None
+    kept: Path | None = None  # the spare's name, when this save keeps one (store.spare)
+    reused: int | None = None
     if spare and existing is not None and os.name == "posix":
         from portfolio_tui.store import spare as spares
 
@@ -188,8 +189,8 @@ def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool, cohor
                 (os.fdatasync if reused is not None and hasattr(os, "fdatasync") else os.fsync)(fd)
             swapped = False
             if os.name != "nt":  # Windows cannot rename a file still open; there the path is asked
-                if spares is not None and existing is not None and existing.st_nlink == 1:
-                    swapped = spares.exchange(temp, path)
+                if kept is not None and existing is not None and existing.st_nlink == 1:
+                    swapped = _exchange(temp, path)
                 if not swapped:
                     os.replace(temp, path)
                 if landed is not None:
@@ -200,14 +201,22 @@ def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool, cohor
             os.replace(temp, path)
             if landed is not None:
                 landed.append(os.stat(path))
-        elif swapped and reused is None and spares is not None and kept is not None:
-            spares.keep_as_spare(temp, kept)  # the previous version, now at the temp file's name
+        elif swapped and reused is None and kept is not None:
+            from portfolio_tui.store.spare import keep_as_spare
+
+            keep_as_spare(temp, kept)  # the previous version, now at the temp file's name
     except BaseException:
         with suppress(OSError):
             os.unlink(temp)
         raise
     if durable:
         fsync_folder(folder)
+
+
+def _exchange(first: str, second: Path) -> bool:
+    from portfolio_tui.store import spare
+
+    return spare.exchange(first, second)
 
 
 def _new_version_of(existing: os.stat_result) -> tuple[int, int, int]:
