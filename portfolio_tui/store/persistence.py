@@ -167,8 +167,11 @@ def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool, cohor
     if spare and existing is not None and os.name == "posix":
         from portfolio_tui.store import spare as spares
 
-        kept = spares.spare_path(path)
-        reused = spares.open_reusable(kept, *_new_version_of(existing))
+        if spares.usable():
+            kept = spares.spare_path(path)
+            reused = spares.open_reusable(kept, *_new_version_of(existing))
+            if not spares.usable():  # found just now (no leases here): none is kept
+                kept = None
     if reused is not None:
         fd, temp = reused, str(kept)
     else:

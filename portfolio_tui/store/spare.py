@@ -42,6 +42,7 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV})
 _renameat2: Any = None  # the C library's renameat2 once looked up; False where there is none
+_leases = True  # False once the system refused a lease outright (leases off, or a file system without them)
 
 
 def spare_path(path: Path) -> Path:
@@ -51,6 +52,12 @@ def spare_path(path: Path) -> Path:
 def exchange_supported() -> bool:
     """Can this system swap two names in one step (Linux's ``renameat2``)? A file system may still refuse it."""
     return bool(_exchange_call())
+
+
+def usable() -> bool:
+    """Can a save keep a spare here: swap two names, and know that no one has the spare open (leases)?
+    Where it cannot, keeping one would only cost a rename and an unlink a save."""
+    return _leases and exchange_supported()
 
 
 def exchange(first: str | Path, second: str | Path) -> bool:
@@ -117,6 +124,7 @@ def _open_nowhere_else(fd: int) -> bool:
     lease only then. It is given back at once. Someone opening the file meanwhile would have the lease
     broken by a signal to this process, ``SIGIO`` unless set otherwise, which would end it: ``SIGURG``,
     ignored unless a program asks for it, is set instead."""
+    global _leases
     try:
         import fcntl
         import signal
@@ -124,11 +132,14 @@ def _open_nowhere_else(fd: int) -> bool:
         setlease, unlock, write_lease = fcntl.F_SETLEASE, fcntl.F_UNLCK, fcntl.F_WRLCK
         fcntl.fcntl(fd, fcntl.F_SETSIG, signal.SIGURG)
     except (ImportError, AttributeError, OSError):
-        return False  # no leases here: no way to know, so no reuse
+        _leases = False  # no leases here: no way to know, so no reuse
+        return False
     try:
         fcntl.fcntl(fd, setlease, write_lease)
-    except OSError:
-        return False
+    except OSError as exc:
+        if exc.errno in (errno.EINVAL, errno.ENOLCK, errno.ENOSYS):
+            _leases = False
+        return False  # EAGAIN: someone has it open
     fcntl.fcntl(fd, setlease, unlock)
     return True
 

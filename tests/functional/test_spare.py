@@ -123,3 +123,26 @@ def test_a_save_failing_after_writing_the_spare_leaves_the_portfolio_and_removes
         add(path, "Never saved")
     assert path.read_bytes() == before
     assert not kept.exists()
+
+
+def test_where_leases_are_refused_no_spare_is_used_or_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fcntl
+
+    path = new_portfolio(tmp_path, evidence=1)
+    kept = spare.spare_path(path)
+    assert kept.exists()
+    real_fcntl = fcntl.fcntl
+
+    def no_leases(fd: int, cmd: int, arg: int = 0) -> object:
+        if cmd == fcntl.F_SETLEASE:  # as on a file system without leases, or with them turned off
+            raise OSError(22, "Invalid argument")
+        return real_fcntl(fd, cmd, arg)
+
+    monkeypatch.setattr(fcntl, "fcntl", no_leases)
+    monkeypatch.setattr(spare, "_leases", True)  # restored after: other tests see the real system again
+    add(path, "Without leases")
+    assert not kept.exists()  # the spare could not be known unread: removed, not written
+    add(path, "Still without")
+    assert not kept.exists()  # and none is kept while leases are refused
+    assert titles(path)[-2:] == ["Without leases", "Still without"]
+    assert leftovers(tmp_path) == []
