@@ -15,9 +15,11 @@ say who wrote it and whether they were allowed to:
 * each judgement in an evidence record was made by a signed entry of the same account, and none
   made that way has gone missing since, unless a later assessment changed them; what a record held
   before an entry is replayed from the trusted entries before it, never read from the entry itself;
+* each record names as who added it (``created_by``) the signer of the entry that added it, and as
+  who last changed it (``updated_by``) the signer of the last entry that changed it;
 * each sign-off came after the ones before it (assessor, apprentice, employer) that still stood,
   each withdrawal took back a sign-off of its own signer that stood with none after it, and each
-  was added by an entry of the account that made it;
+  names as its signer (``by``) the account whose entry added it;
 * a schema version older than the signatures in the file was set back outside the app.
 """
 
@@ -45,7 +47,9 @@ ORDER = "order"
 JUDGEMENT = "judgement"
 MISSING = "missing"
 
+ADD = "add"
 CREATE = "create"
+DELETE = "delete"
 MIGRATE = "migrate"
 REPAIR_ACTIONS = frozenset({"repair", "seal"})
 
@@ -97,6 +101,7 @@ def check(
             trusted.append((audit_id, entry))
             judged.follow(audit_id, entry, legacy=False)
     breaks += judged.breaks + judged.unbacked(document)
+    breaks += _author_breaks(document, items[signed_at:])
     breaks += _signoff_breaks(document, trusted)
     return breaks, notes
 
@@ -248,6 +253,44 @@ class _Judged:
         return breaks
 
 
+def _author_breaks(document: Mapping[str, Any], signed: list[tuple[str, Mapping[str, Any]]]) -> list[Break]:
+    """Each record names as its author (``created_by``) the signer of the entry that added it, and as its
+    last editor (``updated_by``) the signer of the last entry that changed it: the store writes both from
+    the account saving, so a record naming anyone else was written in their name."""
+    added: dict[tuple[str, str], tuple[str, Mapping[str, Any]]] = {}
+    written: dict[tuple[str, str], tuple[str, Mapping[str, Any]]] = {}
+    for audit_id, entry in signed:
+        table, action = entry.get("table"), entry.get("action")
+        if not isinstance(table, str) or table in audit_chain.UNCHAINED_TABLES:
+            continue
+        key = (table, str(entry.get("record")))
+        if action in (ADD, CREATE):
+            added[key] = written[key] = (audit_id, entry)
+        elif action == DELETE:
+            added.pop(key, None)
+            written.pop(key, None)
+        elif isinstance(entry.get("changes"), Mapping):  # an edit (a seal or repair changes nobody's fields)
+            written[key] = (audit_id, entry)
+    breaks = []
+    for (table, record_id), (audit_id, entry) in added.items():
+        record = _record(document, table, record_id)
+        if record is not None and record.get("created_by") != entry.get("by"):
+            breaks.append(Break(f"{table} {record_id}", FORGED, f"names {record.get('created_by')} as who added it, "
+                                f"but audit {audit_id} that added it is signed by {entry.get('by')}: forged"))
+    for (table, record_id), (audit_id, entry) in written.items():
+        record = _record(document, table, record_id)
+        if record is not None and record.get("updated_by") != entry.get("by"):
+            breaks.append(Break(f"{table} {record_id}", FORGED, f"names {record.get('updated_by')} as who last "
+                                f"changed it, but audit {audit_id} that did is signed by {entry.get('by')}: forged"))
+    return breaks
+
+
+def _record(document: Mapping[str, Any], table: str, record_id: str) -> Mapping[str, Any] | None:
+    rows = document.get(table)
+    record = rows.get(record_id) if isinstance(rows, Mapping) else None
+    return record if isinstance(record, Mapping) else None
+
+
 def _signoff_breaks(document: Mapping[str, Any], trusted: list[tuple[str, Mapping[str, Any]]]) -> list[Break]:
     """Sign-offs in the order assessor, apprentice, employer, each added by a trusted entry of its signer."""
     added = {str(e.get("record")): e for _, e in trusted if e.get("table") == "signoffs" and e.get("action") == "add"}
@@ -261,8 +304,9 @@ def _signoff_breaks(document: Mapping[str, Any], trusted: list[tuple[str, Mappin
         entry = added.get(signoff_id)
         if entry is None:
             breaks.append(Break(where, FORGED, f"the {role}'s sign-off was not added by a signed entry: forged"))
-        elif entry.get("by") != record.get("created_by"):
-            breaks.append(Break(where, FORGED, f"was added by {entry.get('by')} but names {record.get('created_by')}"))
+        elif entry.get("by") != record.get("by"):
+            breaks.append(Break(where, FORGED, f"names {record.get('by')} as the {role} who signed, but was added "
+                                f"by {entry.get('by')}: forged"))
         signoff = _signoff(record)
         # The app's own rule, replayed over the file: a withdrawal takes its sign-off out of the order.
         decision = (roles.check_withdrawal(made, role, signoff.by) if signoff.withdrawal

@@ -186,7 +186,13 @@ class Transaction:
         return from_record(RECORD_TABLES[table], record_id, self._read_only(table, record_id))
 
     def insert(self, table: str, fields: dict[str, Any], detail: str = "") -> int:
-        """Add a record (revision 1, who/when filled in) and its audit entry; returns the new id."""
+        """Add a record (revision 1, who/when filled in) and its audit entry; returns the new id.
+
+        Who made it is always the account saving: a sign-off naming anyone else is refused, since it would
+        stand in their name (and only they could withdraw it).
+        """
+        if table == "signoffs" and fields.get("by") != self.actor:
+            raise ValueError(f"a sign-off is by the account saving it ({self.actor}), not {fields.get('by')!r}")
         record = {
             **copy_json(fields),
             "rev": 1,

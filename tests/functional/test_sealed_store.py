@@ -30,7 +30,7 @@ def portfolio(tmp_path: Path) -> Path:
     service.delete_record("reviews", review)
     records.record_checklist(service, "employer-confirmation", on="2025-06-04", as_of=AS_OF)
     for role in ("assessor", "apprentice", "employer"):
-        service.add_record("signoffs", {"role": role, "by": ME, "on": "2025-06-05"})
+        service.add_record("signoffs", {"role": role, "by": ACTOR, "on": "2025-06-05"})
     return path
 
 
@@ -89,3 +89,13 @@ def test_an_audit_entry_removed_by_hand_breaks_the_chain(portfolio: Path, capsys
     code, lines = verify(portfolio, capsys)
     assert code == 1
     assert "        audit 4: does not follow the entry before it: an entry was removed, inserted or moved here" in lines
+
+
+def test_a_signoff_is_stored_only_in_the_name_of_the_account_saving_it(tmp_path: Path) -> None:
+    """F9: through the app's own API a group member could name someone else as the signer (verify now says so too)."""
+    portfolio = new_portfolio(tmp_path, evidence=1)
+    before = portfolio.read_bytes()
+    service = PortfolioService(portfolio, ACTOR)
+    with pytest.raises(ValueError, match="a sign-off is by the account saving it"):
+        service.add_record("signoffs", {"role": "assessor", "by": f"{ACTOR}-other", "on": "2025-06-06"})
+    assert portfolio.read_bytes() == before

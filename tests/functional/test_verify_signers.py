@@ -20,11 +20,14 @@ from nacl.signing import SigningKey
 from portfolio_tui import roster as roster_io
 from portfolio_tui.cli import main
 from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.progress import SignOff
 from portfolio_tui.domain.roles import Roster, RosterEntry
 from portfolio_tui.domain.signatures import AUDIT
 from portfolio_tui.identity import current_user
+from portfolio_tui.services import records
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.store import keys
+from portfolio_tui.store.records import to_record
 from tests.functional.store_helpers import AS_OF, new_portfolio
 
 ME = current_user()
@@ -131,3 +134,69 @@ def test_the_learners_creation_needs_someone_allowed_to_set_portfolios_up(cohort
     code, found = verify(capsys, forged)
     assert code == 1
     assert [(where, kind) for where, kind, _ in found] == [("audit 1", "not-allowed")], found
+
+
+def as_bob(path: Path, act: Callable[[PortfolioService], object]) -> None:
+    """Do ``act`` through the app as the apprentice ``bob`` (the roster decides, as it would for bob's account)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("portfolio_tui.identity.current_user", lambda: BOB)
+        act(PortfolioService(path, BOB))
+
+
+def reseal_tip(path: Path, edit: Callable[[dict[str, Any]], None]) -> str:
+    """Let ``edit`` change the record the newest entry is about, then fingerprint and sign that entry again as bob."""
+    doc = json.loads(path.read_text())
+    edit(doc)
+    audit = doc["audit"]
+    last = max(audit, key=int)
+    entry = {k: v for k, v in audit[last].items() if k not in ("hash", "sig", "key", "prev")}
+    entry["record_hash"] = audit_chain.record_digest(doc[entry["table"]][str(entry["record"])])
+    before = audit[str(int(last) - 1)]["hash"]
+    audit[last] = keys.seal_signed(entry, before, AUDIT, keys.Signer(_public(BOB_KEY), BOB_KEY))
+    path.write_text(json.dumps(doc))
+    return last
+
+
+def test_a_signoff_naming_someone_other_than_its_signer_is_forged(cohort: Path, capsys) -> None:
+    """F9: bob signs the entry, the sign-off names mona; nobody could withdraw it (only 'mona' may, who is not him)."""
+    def change(doc: dict[str, Any]) -> dict[str, Any]:
+        rows = doc.setdefault("signoffs", {})
+        fields = {**to_record(SignOff(role="apprentice", by="mona", on=date(2026, 11, 30), recorded_at=LATER)),
+                  "rev": 1, "created_by": BOB, "created_at": LATER, "updated_by": BOB, "updated_at": LATER}
+        rows["1"] = audit_chain.seal(fields, audit_chain.table_head(rows))
+        return {"action": "add", "table": "signoffs", "record": 1, "detail": "signed off",
+                "record_hash": audit_chain.record_digest(rows["1"])}
+
+    doc = json.loads(cohort.read_text())
+    doc["signoffs"] = {}
+    cohort.write_text(json.dumps(doc))
+    forge(cohort, change)
+    code, found = verify(capsys, cohort)
+    assert code == 1
+    forged = [message for where, kind, message in found if (where, kind) == ("signoffs 1", "forged")]
+    assert forged and "mona" in forged[0] and BOB in forged[0], found
+
+
+def test_a_comment_in_the_tutors_name_signed_by_the_apprentice_is_forged(cohort: Path, capsys) -> None:
+    """F9b: bob's own signed entry adds a comment whose record says the tutor wrote it."""
+    as_bob(cohort, lambda svc: records.add_comment(svc, 1, "Excellent: this meets every criterion. Ready for gateway."))
+    assert verify(capsys, cohort) == (0, [])
+
+    def in_tutors_name(doc: dict[str, Any]) -> None:
+        doc["comments"]["1"].update(created_by=ME, updated_by=ME)
+
+    number = reseal_tip(cohort, in_tutors_name)
+    code, found = verify(capsys, cohort)
+    assert code == 1
+    forged = [message for where, kind, message in found if (where, kind) == ("comments 1", "forged")]
+    assert len(forged) == 2 and all(f"audit {number}" in m and ME in m and BOB in m for m in forged), found
+
+
+def test_an_edit_naming_someone_else_as_its_editor_is_forged(cohort: Path, capsys) -> None:
+    as_bob(cohort, lambda svc: svc.edit_evidence(2, title="Letter to a customer, v2", as_of=AS_OF))
+    assert verify(capsys, cohort) == (0, [])
+    number = reseal_tip(cohort, lambda doc: doc["evidence"]["2"].update(updated_by=ME))
+    code, found = verify(capsys, cohort)
+    assert code == 1
+    forged = [message for where, kind, message in found if (where, kind) == ("evidence 2", "forged")]
+    assert forged == [f"names {ME} as who last changed it, but audit {number} that did is signed by {BOB}: forged"]
