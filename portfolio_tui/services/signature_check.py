@@ -32,6 +32,7 @@ from typing import Any
 
 from portfolio_tui.domain import audit_chain, roles
 from portfolio_tui.domain.audit_chain import Break
+from portfolio_tui.domain.evidence import JUDGED_FIELDS, REOPEN
 from portfolio_tui.domain.progress import SignOff
 from portfolio_tui.domain.signatures import AUDIT, Anchors, is_signed
 from portfolio_tui.services.access import record_actions
@@ -94,7 +95,7 @@ def check(
         where = f"audit {audit_id}"
         problem = _entry_problem(entry, anchors) or _action_problem(entry, position)
         if problem is None and roster_history is not None:
-            problem = _permission_problem(entry, document, path, roster_history)
+            problem = _permission_problem(entry, document, path, roster_history, judged)
         if problem is not None:
             breaks.append(Break(where, problem[0], problem[1]))
         else:
@@ -146,7 +147,8 @@ def _action_problem(entry: Mapping[str, Any], position: int) -> tuple[str, str] 
 
 
 def _permission_problem(
-    entry: Mapping[str, Any], document: Mapping[str, Any], path: Path, history: Sequence[Mapping[str, Any]]
+    entry: Mapping[str, Any], document: Mapping[str, Any], path: Path, history: Sequence[Mapping[str, Any]],
+    judged: _Judged,
 ) -> tuple[str, str] | None:
     by, at = str(entry.get("by")), str(entry.get("at"))
     roster = roster_at(history, at)
@@ -154,7 +156,7 @@ def _permission_problem(
         # A portfolio made before its folder had a roster was made by whoever could write there.
         needed = {"portfolio.setup"} if roster is not None else set()
     else:
-        needed = _needed(entry, document)
+        needed = _needed(entry, document, judged)
     if not needed:
         return None
     if roster is None:
@@ -166,7 +168,7 @@ def _permission_problem(
     return None
 
 
-def _needed(entry: Mapping[str, Any], document: Mapping[str, Any]) -> set[str]:
+def _needed(entry: Mapping[str, Any], document: Mapping[str, Any], judged: _Judged) -> set[str]:
     """The actions the change an entry records needed (what ``access.record_actions`` asks before it)."""
     table, action = entry.get("table"), entry.get("action")
     if action in REPAIR_ACTIONS:
@@ -186,6 +188,10 @@ def _needed(entry: Mapping[str, Any], document: Mapping[str, Any]) -> set[str]:
             removed = changes.get("record") if isinstance(changes, Mapping) else None
             return record_actions(table, dict(removed) if isinstance(removed, Mapping) else {}, None)
         changed = dict(changes) if isinstance(changes, Mapping) else {}
+        if table == "evidence" and judged.reopens(entry):
+            # The app's own mark that an edit sent accepted work back: part of the edit, not an assessment.
+            del changed["judgements"]
+            return record_actions(table, dict(current), changed) | {"evidence.edit"}
         return record_actions(table, dict(current), changed)
     except ValueError:
         return {"progress.record"}
@@ -206,6 +212,22 @@ class _Judged:
     def held(self, evidence: str) -> list[bytes]:
         """The judgements (canonical text, in order) the record holds by the trusted entries so far."""
         return list(self.made.get(evidence, {}))
+
+    def reopens(self, entry: Mapping[str, Any]) -> bool:
+        """Does ``entry`` change a judged field of a piece and only append its own ``reopen`` mark to the
+        judgements the piece held (what ``domain.evidence.reopening`` adds when accepted work is edited)?"""
+        changes = entry.get("changes")
+        if not isinstance(changes, Mapping):
+            return False
+        change = changes.get("judgements")
+        after = change.get("to") if isinstance(change, Mapping) else None
+        if not isinstance(after, list) or not after or not any(name in JUDGED_FIELDS for name in changes):
+            return False
+        mark = after[-1]
+        held = [audit_chain.canonical(j) if isinstance(j, Mapping) else None for j in after[:-1]]
+        return (isinstance(mark, Mapping) and mark.get("outcome") == REOPEN
+                and (mark.get("by"), mark.get("at")) == (entry.get("by"), entry.get("at"))
+                and held == self.held(str(entry.get("record"))))
 
     def follow(self, audit_id: str, entry: Mapping[str, Any], *, legacy: bool) -> None:
         """Take in a trusted entry; one adding a judgement in a name other than its signer's is a break.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,11 @@ from tests.functional.store_helpers import AS_OF, new_portfolio
 ME = current_user()
 BOB = "bob"
 BOB_KEY = SigningKey.generate()
-LATER = "2099-01-01T09:00:00Z"
+
+
+def now(hours: float = 0) -> str:
+    """The present (moved by ``hours``), as the store dates an entry."""
+    return (datetime.now(UTC) + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def verify(capsys: pytest.CaptureFixture[str], path: Path) -> tuple[int, list[tuple[str, str, str]]]:
@@ -62,7 +66,7 @@ def cohort(tmp_path: Path) -> Path:
 
 
 def forge(path: Path, change: Callable[[dict[str, Any]], dict[str, Any]], *, by: str = BOB,
-          key: SigningKey = BOB_KEY) -> str:
+          key: SigningKey = BOB_KEY, at: str | None = None) -> str:
     """Let ``change`` edit the document and return an audit entry's fields; append it sealed and signed by ``key``."""
     doc = json.loads(path.read_text())
     fields = change(doc)
@@ -70,7 +74,7 @@ def forge(path: Path, change: Callable[[dict[str, Any]], dict[str, Any]], *, by:
     last = max(audit, key=int)
     number = str(int(last) + 1)
     signer = keys.Signer(_public(key), key)
-    audit[number] = keys.seal_signed({"at": LATER, "by": by, **fields}, audit[last]["hash"], AUDIT, signer)
+    audit[number] = keys.seal_signed({"at": at or now(), "by": by, **fields}, audit[last]["hash"], AUDIT, signer)
     path.write_text(json.dumps(doc))
     return number
 
@@ -85,7 +89,7 @@ def tutor_accepts_in_bobs_entry(action: str, table: str = "evidence", record: in
     def change(doc: dict[str, Any]) -> dict[str, Any]:
         evidence = doc["evidence"]["1"]
         before = list(evidence["judgements"])
-        judgement = {"outcome": "accept", "feedback": "Meets every criterion", "by": ME, "at": LATER}
+        judgement = {"outcome": "accept", "feedback": "Meets every criterion", "by": ME, "at": now()}
         evidence["judgements"] = [*before, judgement]
         evidence["rev"] += 1
         return {"action": action, "table": table, "record": record, "detail": "upgraded",
@@ -161,8 +165,9 @@ def test_a_signoff_naming_someone_other_than_its_signer_is_forged(cohort: Path, 
     """F9: bob signs the entry, the sign-off names mona; nobody could withdraw it (only 'mona' may, who is not him)."""
     def change(doc: dict[str, Any]) -> dict[str, Any]:
         rows = doc.setdefault("signoffs", {})
-        fields = {**to_record(SignOff(role="apprentice", by="mona", on=date(2026, 11, 30), recorded_at=LATER)),
-                  "rev": 1, "created_by": BOB, "created_at": LATER, "updated_by": BOB, "updated_at": LATER}
+        at = now()
+        fields = {**to_record(SignOff(role="apprentice", by="mona", on=date(2026, 11, 30), recorded_at=at)),
+                  "rev": 1, "created_by": BOB, "created_at": at, "updated_by": BOB, "updated_at": at}
         rows["1"] = audit_chain.seal(fields, audit_chain.table_head(rows))
         return {"action": "add", "table": "signoffs", "record": 1, "detail": "signed off",
                 "record_hash": audit_chain.record_digest(rows["1"])}
@@ -200,3 +205,29 @@ def test_an_edit_naming_someone_else_as_its_editor_is_forged(cohort: Path, capsy
     assert code == 1
     forged = [message for where, kind, message in found if (where, kind) == ("evidence 2", "forged")]
     assert forged == [f"names {ME} as who last changed it, but audit {number} that did is signed by {BOB}: forged"]
+
+
+def test_the_apprentice_editing_accepted_work_is_not_called_a_forgery(cohort: Path, capsys) -> None:
+    """F10: the app appends a ``reopen`` mark by the apprentice; with a roster, verify called it not allowed."""
+    PortfolioService(cohort, ME).assess(2, "accept", "Clear and polite.")
+    as_bob(cohort, lambda svc: svc.edit_evidence(2, title="Letter to a customer, v2", as_of=AS_OF))
+    doc = json.loads(cohort.read_text())
+    assert [j["outcome"] for j in doc["evidence"]["2"]["judgements"]] == ["accept", "reopen"]
+    assert verify(capsys, cohort) == (0, [])
+
+
+def test_a_reopen_mark_cannot_carry_the_tutors_judgement_away(cohort: Path, capsys) -> None:
+    """Only appending its own mark to what the piece held passes as an edit: dropping the acceptance is assessing."""
+    PortfolioService(cohort, ME).assess(2, "accept", "Clear and polite.")
+    as_bob(cohort, lambda svc: svc.edit_evidence(2, title="Letter to a customer, v2", as_of=AS_OF))
+
+    def without_the_acceptance(doc: dict[str, Any]) -> None:
+        record, entry = doc["evidence"]["2"], doc["audit"][max(doc["audit"], key=int)]
+        record["judgements"] = record["judgements"][1:]
+        entry["changes"]["judgements"] = {"from": [], "to": record["judgements"]}
+
+    number = reseal_tip(cohort, without_the_acceptance)
+    code, found = verify(capsys, cohort)
+    assert code == 1
+    assert (f"audit {number}", "not-allowed") in [(where, kind) for where, kind, _ in found], found
+
