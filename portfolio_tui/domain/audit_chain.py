@@ -54,9 +54,39 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 GENESIS = "0" * 64
+
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far apart the clocks of two accounts writing one file may be. An entry may be dated up to this
+much before the entry it follows, or after the present, and still be believed. On one shared server
+every account reads the same clock, and machines that sync theirs (NTP) differ by seconds; five
+minutes also covers a laptop's drift between syncs. Beyond it, an entry dated before the one it follows
+was back-dated: a person taken off the roster choosing a moment when they were still on it."""
+
+
+def dating_problem(at: object, before: object, now: datetime) -> str | None:
+    """Why an audit entry dated ``at``, chained after one dated ``before``, cannot be believed (``None``: it can)."""
+    when = _moment(at)
+    if when is None:
+        return f"is dated {at!r}, which is not a moment in UTC: its date was written outside the app"
+    if when > now + CLOCK_SKEW:
+        return f"is dated {at}, in the future: its date was written outside the app"
+    previous = _moment(before)
+    if previous is not None and when < previous - CLOCK_SKEW:
+        return f"is dated {at}, before the entry it follows ({before}): back-dated"
+    return None
+
+
+def _moment(text: object) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    return when if when is not None and when.utcoffset() is not None else None
+
 HASH_FIELD = "hash"
 PREV_FIELD = "prev"
 UNCHAINED_TABLES = frozenset({"meta", "audit"})

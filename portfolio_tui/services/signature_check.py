@@ -12,6 +12,9 @@ say who wrote it and whether they were allowed to:
   for the learner's record, and needs whoever may set portfolios up; ``migrate`` only notes an
   upgrade (table ``meta``, no record changed): anywhere else either is a forgery, since it would
   pass for a change nobody needed permission for;
+* each signed entry is dated no earlier than the entry it follows, nor in the future, give or take
+  ``audit_chain.CLOCK_SKEW``: permission is judged by the roster at the entry's own date, so someone
+  taken off the roster could otherwise date their entry back to when they were on it;
 * each judgement in an evidence record was made by a signed entry of the same account, and none
   made that way has gone missing since, unless a later assessment changed them; what a record held
   before an entry is replayed from the trusted entries before it, never read from the entry itself;
@@ -26,7 +29,7 @@ say who wrote it and whether they were allowed to:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -91,9 +94,14 @@ def check(
     judged = _Judged()
     for audit_id, entry in trusted:
         judged.follow(audit_id, entry, legacy=True)
+    now = datetime.now(UTC)
     for position, (audit_id, entry) in enumerate(items[signed_at:], start=signed_at):
         where = f"audit {audit_id}"
         problem = _entry_problem(entry, anchors) or _action_problem(entry, position)
+        if problem is None:
+            dating = audit_chain.dating_problem(entry.get("at"), items[position - 1][1].get("at") if position else None,
+                                                now)
+            problem = (ORDER, dating) if dating else None
         if problem is None and roster_history is not None:
             problem = _permission_problem(entry, document, path, roster_history, judged)
         if problem is not None:

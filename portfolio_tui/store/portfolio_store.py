@@ -180,7 +180,7 @@ class PortfolioStore:
         if found:
             raise BreaksSchema(self.path, found)
         if not repair:
-            sealing.refuse_unsound(self.path, snap, trust.load_anchors)
+            sealing.refuse_unsound(self.path, snap, trust.load_anchors, now)
         tx = Transaction(snap, self.actor, now, keys.own_signer())
         try:
             yield tx

@@ -20,10 +20,12 @@ reporting what came before the repair as history, never as checked.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.audit_chain import HASH_FIELD
 from portfolio_tui.domain.signatures import AUDIT, SIG_FIELD, Anchors
 from portfolio_tui.store import keys
 from portfolio_tui.store.errors import StoreError
@@ -45,11 +47,16 @@ class Unsound(StoreError):
         )
 
 
-def problems(snap: Snapshot, anchors: Anchors | None = None) -> list[str]:
-    """Why a change must not be saved to this reading of the file (empty when it may)."""
+def problems(snap: Snapshot, anchors: Anchors | None = None, now: str | None = None) -> list[str]:
+    """Why a change must not be saved to this reading of the file (empty when it may); ``now`` is when the
+    change is made (the store's clock; default the present): the newest entry must not be dated after it,
+    nor before the entry it follows, beyond ``audit_chain.CLOCK_SKEW``, or the next entry would be back-dated."""
+    moment = datetime.fromisoformat(now) if now else datetime.now(UTC)
     last_id = snap.last_id("audit") if "audit" in snap.lazy else None
     if last_id is not None:  # a current file read by lines: its newest entry is all this needs
-        return _tip_problems(last_id, snap.record("audit", last_id), anchors or Anchors(), lambda: snap.table("audit"))
+        previous_id = str(int(last_id) - 1)
+        return _tip_problems(last_id, snap.record("audit", last_id), anchors or Anchors(), lambda: snap.table("audit"),
+                             lambda: snap.record("audit", previous_id), moment)
     audit = snap.doc.get("audit", {})
     if not audit:
         return []
@@ -59,10 +66,12 @@ def problems(snap: Snapshot, anchors: Anchors | None = None) -> list[str]:
     if snap.found_version < SIGNED_VERSION:
         return [f"{b.where} {b.message}" for b in audit_chain.verify_document(snap.doc)]
     last_id = str(max(map(int, audit)))
-    return _tip_problems(last_id, audit[last_id], anchors or Anchors(), lambda: audit)
+    return _tip_problems(last_id, audit[last_id], anchors or Anchors(), lambda: audit,
+                         lambda: audit.get(str(int(last_id) - 1)), moment)
 
 
-def _tip_problems(last_id: str, tip: Any, anchors: Anchors, audit: Callable[[], Mapping[str, Any]]) -> list[str]:
+def _tip_problems(last_id: str, tip: Any, anchors: Anchors, audit: Callable[[], Mapping[str, Any]],
+                  before: Callable[[], Any], now: datetime) -> list[str]:
     where = f"audit {last_id}"
     if not isinstance(tip, Mapping) or audit_chain.entry_hash(tip) != tip.get(audit_chain.HASH_FIELD):
         return [f"{where} does not match its own hash: it was changed after it was written"]
@@ -72,6 +81,11 @@ def _tip_problems(last_id: str, tip: Any, anchors: Anchors, audit: Callable[[], 
         problem = anchors.problem(str(tip.get("by")), str(tip.get("key")), str(tip.get("at"))) if anchors else None
         if problem:
             return [f"{where} {problem}"]
+        previous = before()
+        chained = isinstance(previous, Mapping) and previous.get(HASH_FIELD) == tip.get(audit_chain.PREV_FIELD)
+        dating = audit_chain.dating_problem(tip.get("at"), previous.get("at") if chained else None, now)
+        if dating:
+            return [f"{where} {dating}"]
     elif _any_signed(audit()):
         return [f"{where} is not signed, but every entry after signing began must be: it was added outside the app"]
     return []
@@ -106,12 +120,12 @@ def repair(tx: Transaction, reason: str) -> list[str]:
     return found
 
 
-def refuse_unsound(path: Path, snap: Snapshot, anchors: Callable[[], Anchors]) -> None:
+def refuse_unsound(path: Path, snap: Snapshot, anchors: Callable[[], Anchors], now: str | None = None) -> None:
     """Raise :class:`Unsound` unless this reading may be written to; checked once per reading, since
     every entry added after the check is this process's own, signed as it is added."""
     if snap.sound:
         return
-    found = problems(snap, anchors())
+    found = problems(snap, anchors(), now)
     if found:
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         raise Unsound(path, found[0] + more)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -173,19 +173,21 @@ def test_a_file_breaking_the_schema_is_shown_read_only_and_every_write_is_refuse
 
 @pytest.mark.parametrize("sample", [p.stem for p in tui_commands.samples()])
 def test_every_demo_copy_is_built_through_the_store_and_verifies(tmp_path: Path, capsys, sample: str) -> None:
-    target = tui_commands.make_demo(sample, tmp_path, date(2030, 5, 17))
+    # Today's date: a copy built for a later day would be dated in the future, which verify refuses.
+    target = tui_commands.make_demo(sample, tmp_path, date.today())
     code, out, err = run(["verify", target], capsys)
     assert code == 0 and out.startswith("ok"), out + err
     assert PortfolioService(target).read_only_reason() is None
 
 
 def test_demo_never_writes_over_an_existing_file(tmp_path: Path) -> None:
-    first = tui_commands.make_demo(None, tmp_path, date(2030, 5, 17))
-    PortfolioService(first).add_evidence(title="My own work", date="2030-05-01", kind="product", criteria=["1.1"],
-                                         as_of=date(2030, 5, 17))
+    today = date.today()
+    first = tui_commands.make_demo(None, tmp_path, today)
+    PortfolioService(first).add_evidence(title="My own work", date=today - timedelta(days=16), kind="product",
+                                         criteria=["1.1"], as_of=today)
     before = first.read_bytes()
     with pytest.raises(CliError, match="already exists") as refused:
-        tui_commands.make_demo(None, tmp_path, date(2030, 5, 18))
+        tui_commands.make_demo(None, tmp_path, today + timedelta(days=1))
     assert "\n" not in str(refused.value)
     assert first.read_bytes() == before
 

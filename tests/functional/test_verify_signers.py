@@ -231,3 +231,37 @@ def test_a_reopen_mark_cannot_carry_the_tutors_judgement_away(cohort: Path, caps
     assert code == 1
     assert (f"audit {number}", "not-allowed") in [(where, kind) for where, kind, _ in found], found
 
+
+def retitle(doc: dict[str, Any]) -> dict[str, Any]:
+    """Bob's own change to his own evidence 2, as the app would record it (allowed to him at any time)."""
+    evidence = doc["evidence"]["2"]
+    before, evidence["title"] = evidence["title"], "Letter to a customer, v2"
+    evidence.update(rev=evidence["rev"] + 1, updated_by=BOB)
+    return {"action": "edit", "table": "evidence", "record": 2, "detail": "edited title",
+            "changes": {"title": {"from": before, "to": evidence["title"]}},
+            "record_hash": audit_chain.record_digest(evidence)}
+
+
+@pytest.mark.parametrize(("hours", "said"), [(-1, "before the entry it follows"), (1, "in the future")])
+def test_an_entry_dated_before_the_one_it_follows_or_in_the_future_is_named(tmp_path: Path, capsys, hours: float,
+                                                                            said: str) -> None:
+    """F3: permission is judged by the roster at the entry's own date, so a date moved back regains a lost power."""
+    path = new_portfolio(tmp_path, "bob.json", evidence=2, actor=BOB)
+    assert verify(capsys, path) == (0, [])
+    number = forge(path, retitle, at=now(hours))
+    code, found = verify(capsys, path)
+    assert code == 1
+    assert [(where, kind) for where, kind, message in found if said in message] == [(f"audit {number}", "order")]
+    before = path.read_bytes()
+    assert main(["evidence", "edit", str(path), "1", "--title", "Minutes, v2"]) == 2
+    refusal = capsys.readouterr().err
+    assert refusal.count("\n") == 1 and f"audit {number} is dated" in refusal and said in refusal, refusal
+    assert path.read_bytes() == before
+
+
+def test_an_entry_within_the_clock_skew_of_the_one_before_is_believed(tmp_path: Path, capsys) -> None:
+    path = new_portfolio(tmp_path, "bob.json", evidence=2, actor=BOB)
+    forge(path, retitle, at=now(-0.05))
+    assert verify(capsys, path) == (0, [])
+    assert main(["evidence", "edit", str(path), "1", "--title", "Minutes, v2"]) == 0
+
