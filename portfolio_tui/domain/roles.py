@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from portfolio_tui.domain.progress import SignOff
@@ -374,8 +375,9 @@ def check_withdrawal(signoffs: Iterable[SignOff], role: str, account: str) -> De
     return Decision(True, f"{account} may withdraw the {role}'s sign-off")
 
 
-def check_signoff(signoffs: Iterable[SignOff], role: str) -> Decision:
-    """May ``role`` sign off now? Refused when it already has, or when one before it has not."""
+def check_signoff(signoffs: Iterable[SignOff], role: str, on: date | None = None) -> Decision:
+    """May ``role`` sign off now (dated ``on``)? Refused when it already has, when one before it has not,
+    or when ``on`` is before the day of a sign-off it follows (the record would say it signed first)."""
     if role not in SIGNOFF_ORDER:
         return Decision(False, f"a gateway sign-off is by the {', the '.join(SIGNOFF_ORDER)}; not '{role}'")
     made = {s.role: s for s in standing_signoffs(signoffs)}
@@ -389,6 +391,10 @@ def check_signoff(signoffs: Iterable[SignOff], role: str) -> Decision:
             False,
             f"the {role} signs off after the {' and the '.join(before)}; still waiting for: {', '.join(missing)}",
         )
+    later = [made[r] for r in before if on is not None and made[r].on > on]
+    if later:
+        return Decision(False, f"the {role}'s sign-off cannot be dated {on}, before the {later[-1].role}'s "
+                               f"({later[-1].on.isoformat()}) that it follows")
     return Decision(True, f"the {role}'s sign-off is next")
 
 

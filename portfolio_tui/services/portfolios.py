@@ -308,7 +308,8 @@ class PortfolioService:
                 if fields.get("withdrawal"):
                     decision = roles.check_withdrawal(made, role, tx.actor)
                 else:
-                    decision = roles.check_signoff(made, role)
+                    on = fields.get("on")
+                    decision = roles.check_signoff(made, role, date.fromisoformat(on) if isinstance(on, str) else on)
                 if not decision.allowed:
                     raise InputError("role", decision.reason)
             if state_check is not None:

@@ -340,7 +340,7 @@ def _signoff_breaks(document: Mapping[str, Any], trusted: list[tuple[str, Mappin
         signoff = _signoff(record)
         # The app's own rule, replayed over the file: a withdrawal takes its sign-off out of the order.
         decision = (roles.check_withdrawal(made, role, signoff.by) if signoff.withdrawal
-                    else roles.check_signoff(made, role))
+                    else roles.check_signoff(made, role, None if signoff.on == date.min else signoff.on))
         if not decision.allowed:
             breaks.append(Break(where, ORDER, f"out of order: {decision.reason}"))
         made.append(signoff)

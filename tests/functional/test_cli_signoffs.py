@@ -39,6 +39,9 @@ def test_signoffs_go_in_order_and_out_of_order_is_refused(tmp_path: Path, capsys
     assert "already signed off on 2026-01-15" in capsys.readouterr().err
     assert main(["signoff", str(path), "--role", "apprentice", "--date", "2999-01-01"]) == 2
     assert "cannot be dated in the future" in capsys.readouterr().err
+    assert main(["signoff", str(path), "--role", "apprentice", "--date", "2025-09-01", "--reason", "x"]) == 2
+    assert capsys.readouterr().err == ("portfolio: role: the apprentice's sign-off cannot be dated 2025-09-01, before "
+                                       "the assessor's (2026-01-15) that it follows\n")
     assert path.read_bytes() == before
     signoffs = PortfolioService(path).load().signoffs
     assert [(s.role, s.by, s.on) for s in signoffs] == [("assessor", ME, date(2026, 1, 15))]

@@ -24,7 +24,7 @@ from portfolio_tui.domain.progress import SignOff
 from portfolio_tui.domain.roles import Roster, RosterEntry
 from portfolio_tui.domain.signatures import AUDIT
 from portfolio_tui.identity import current_user
-from portfolio_tui.services import records
+from portfolio_tui.services import records, signoffs
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.store import keys
 from portfolio_tui.store.records import to_record
@@ -265,3 +265,22 @@ def test_an_entry_within_the_clock_skew_of_the_one_before_is_believed(tmp_path: 
     assert verify(capsys, path) == (0, [])
     assert main(["evidence", "edit", str(path), "1", "--title", "Minutes, v2"]) == 0
 
+
+def test_a_signoff_dated_before_the_one_it_follows_is_out_of_order(tmp_path: Path, capsys) -> None:
+    """F12, by hand: the app refuses it now, so verify must name one written outside it."""
+    path = new_portfolio(tmp_path, "bob.json", actor=BOB)
+    signoffs.sign_off(PortfolioService(path, ME), "assessor", AS_OF, reason="Agreed early", as_of=AS_OF)
+
+    def apprentice_signs_earlier(doc: dict[str, Any]) -> dict[str, Any]:
+        rows, at = doc["signoffs"], now()
+        fields = {**to_record(SignOff(role="apprentice", by=BOB, on=AS_OF - timedelta(days=90), recorded_at=at)),
+                  "rev": 1, "created_by": BOB, "created_at": at, "updated_by": BOB, "updated_at": at}
+        rows["2"] = audit_chain.seal(fields, audit_chain.table_head(rows))
+        return {"action": "add", "table": "signoffs", "record": 2, "detail": "signed off",
+                "record_hash": audit_chain.record_digest(rows["2"])}
+
+    forge(path, apprentice_signs_earlier)
+    code, found = verify(capsys, path)
+    assert code == 1
+    assert [(where, kind) for where, kind, _ in found] == [("signoffs 2", "order")], found
+    assert "before the assessor's" in found[0][2]

@@ -158,6 +158,16 @@ def test_a_signoff_out_of_order_is_refused_naming_what_is_missing() -> None:
     assert check_signoff(signed("assessor", "apprentice"), "employer").allowed
 
 
+def test_a_signoff_dated_before_the_one_it_follows_is_refused() -> None:
+    """F12: the record must not say the apprentice signed the gateway before the assessor did."""
+    early = check_signoff(signed("assessor"), "apprentice", date(2026, 4, 30))
+    assert not early.allowed
+    assert early.reason == "the apprentice's sign-off cannot be dated 2026-04-30, before the assessor's (2026-05-01) " \
+                           "that it follows"
+    assert check_signoff(signed("assessor"), "apprentice", date(2026, 5, 1)).allowed
+    assert not check_signoff(signed("assessor", "apprentice"), "employer", date(2026, 4, 1)).allowed
+
+
 def test_a_second_signoff_by_the_same_role_is_refused_with_the_first_ones_date() -> None:
     again = check_signoff(signed("assessor"), "assessor")
     assert not again.allowed
