@@ -25,7 +25,7 @@ DEFAULT_KIND = "product"
 """The kind a new piece starts as: most evidence is something made (a letter, minutes, a report)."""
 
 KIND_WORDS: dict[str, tuple[str, ...]] = {
-    "observation": ("observation", "observed"),
+    "observation": ("observation",),
     "witness-testimony": ("witness testimony", "witness statement", "testimony"),
     "reflective-account": ("reflective account", "reflective log", "reflection", "reflections", "reflective"),
     "professional-discussion": ("professional discussion",),

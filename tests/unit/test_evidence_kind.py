@@ -12,7 +12,7 @@ from portfolio_tui.domain.evidence import DEFAULT_KIND, EVIDENCE_KINDS, KIND_WOR
     ("Reflective account on a new process", "reflective-account"),
     ("My reflections after the complaints workshop", "reflective-account"),
     ("Observation of a customer call", "observation"),
-    ("Observed by Sam: handling a refund", "observation"),
+    ("Notes on what I observed at the counter", DEFAULT_KIND),  # "observed" alone says too little
     ("Witness testimony from the team leader", "witness-testimony"),
     ("WITNESS STATEMENT - J. Smith", "witness-testimony"),
     ("Professional discussion: my role in the restructure", "professional-discussion"),
@@ -25,7 +25,7 @@ from portfolio_tui.domain.evidence import DEFAULT_KIND, EVIDENCE_KINDS, KIND_WOR
     ("Observation of a presentation", "observation"),  # the kind named first
     ("Letter to a customer explaining a refund", DEFAULT_KIND),
     ("Minutes of the project meeting", DEFAULT_KIND),  # about a project, not one
-    ("Unobserved shift notes", DEFAULT_KIND),  # a whole word, not part of one
+    ("Unobservation shift notes", DEFAULT_KIND),  # a whole word, not part of one
     ("", DEFAULT_KIND),
 ])
 def test_a_title_suggests_the_kind_it_names(title: str, kind: str) -> None:
