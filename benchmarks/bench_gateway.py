@@ -16,11 +16,11 @@ each file written by the store as the app writes it) in a temp folder, then in o
    (its wrapper imports ``re`` and ``sys``, then ``portfolio_tui.cli``), where there is one beside the
    interpreter; else ``python -m portfolio_tui``. And whether a headless command imported Textual (it must not).
 3. Memory per worker against the largest single file (target: at most 2x), every file read
-   (``--no-cache``): the peak RSS a process
-   adds while it checks the whole caseload on one core, above itself warmed up on a portfolio of one
-   piece, for files read record by record (as the store writes them) and read whole (a hand-edited
-   layout); the same in fresh processes (one core, and the biggest process on all cores); and what
-   one file costs, part by part (``tracemalloc``).
+   (``--no-cache``): the peak RSS of a fresh process over the whole caseload above its fixed cost (the
+   same command over one portfolio of one piece), on one core (one process: the only worker) and the
+   biggest process on all cores; beside it the largest file alone and as many one-piece portfolios;
+   in process, above itself warmed up, read record by record (as the store writes files) and read
+   whole (a hand-edited layout); and what one file costs, part by part (``tracemalloc``).
 4. Where one core's time goes: each step of checking the cohort timed apart, in process.
 
 Figures are medians of several runs. It prints; it asserts nothing.
@@ -192,10 +192,9 @@ quietly({tiny!r})  # warm: the code imported, the standard loaded, portfolios of
 """
 
 
-def tiny_portfolio(source: Path, folder: Path) -> Path:
-    """A folder of portfolios of one piece of evidence and one audit entry each, on the same standard as
-    ``source``: enough of them that ``gateway`` shares them among worker processes as it does a caseload."""
-    from portfolio_tui.services.readiness import PARALLEL_FROM
+def one_piece_portfolios(source: Path, folder: Path, count: int) -> Path:
+    """A folder of ``count`` portfolios of one piece of evidence and one audit entry each, on the same standard
+    as ``source``."""
     from portfolio_tui.store.reading import read_snapshot
     from portfolio_tui.store.storage import render
 
@@ -204,70 +203,89 @@ def tiny_portfolio(source: Path, folder: Path) -> Path:
         doc[table] = dict(list(doc[table].items())[:1])
     folder.mkdir()
     data = b"".join(render(doc, {}, None))
-    for n in range(2 * PARALLEL_FROM):
+    for n in range(count):
         (folder / f"one-piece-{n:03d}.json").write_bytes(data)
     return folder
 
 
-def memory(cohort: Path, tiny: Path, paths: list[Path], core: int, pinned: list[str], gateway: list[str],
-           tiny_run: list[str], env: dict[str, str], runs: int = 3) -> None:
+def memory(cohort: Path, paths: list[Path], core: int, pin: list[str], cli: list[str], env: dict[str, str],
+           runs: int = 3) -> None:
     """Gateway memory per worker, against the largest single file (target: at most 2x), and what it is made of.
 
-    The baseline is the same command over a folder of portfolios of one piece each (the code imported,
-    the standard loaded, worker processes started where the caseload is shared), so that what a worker
-    adds above it is what checking the caseload's files costs it:
+    A worker's memory is what it holds beyond its fixed cost: the interpreter, the code imported and the
+    standard loaded. That cost is measured as the peak RSS of the same command over ONE portfolio of one
+    piece (a fresh process, pinned to one core), and each figure is the peak RSS of a fresh process above it:
 
-    * in process, one core: the peak RSS while the whole caseload is checked, above the warmed RSS, for
-      files laid out as the store writes them (read record by record, ``store.outline``) and for every
-      file read whole (as a hand-edited layout is); and the same for the largest file alone;
-    * fresh processes: the peak RSS of the biggest process of ``gateway FOLDER`` (one core; all cores,
-      where workers share the caseload) above that of the same command over the one-piece folder;
+    * one core (``taskset``: one process, the only worker, reads the whole caseload): the whole cohort; the
+      largest file alone (the floor of what reading it costs); as many one-piece portfolios as the cohort
+      has (what the caseload's count costs, apart from its files' size);
+    * all cores, the biggest process, over a folder of one-piece portfolios big enough to start the workers
+      (their fixed cost: a worker is forked from the parent);
+    * in process, above the process itself warmed up on one-piece portfolios (what a long-lived worker adds,
+      freed memory reused): record by record (files as the store writes them, ``store.outline``) and every
+      file read whole (as a hand-edited layout is);
     * what one file costs, by ``tracemalloc`` (Python's and orjson's allocations, not the allocator's
       slack): read whole, its bytes, orjson's working memory while it parses, the parsed document and
       the domain objects; read record by record, the peak and what is kept (the outline).
 
-    Peak RSS depends on where the allocator happens to put things, so each figure is the median of ``runs``.
-    Where the gateway keeps its results, every command runs with ``--no-cache``: this is the cold path's memory.
+    Peak RSS depends on where the allocator happens to put things, so each figure is the median of ``runs``,
+    the commands run in turn. Where the gateway keeps its results, every command runs with ``--no-cache``:
+    this is the cold path's memory.
     """
     from floors import peak_growth_bytes
 
-    cold = ["--no-cache"] if "--no-cache" in subprocess.run(
-        [*gateway[:gateway.index("gateway") + 1], "--help"], capture_output=True, text=True, env=env).stdout else []
-    pinned, gateway, tiny_run = [*pinned, *cold], [*gateway, *cold], [*tiny_run, *cold]
+    from portfolio_tui.services.readiness import PARALLEL_FROM
 
+    cold = ["--no-cache"] if "--no-cache" in subprocess.run(
+        [*cli, "gateway", "--help"], capture_output=True, text=True, env=env).stdout else []
     largest = max(paths, key=lambda p: p.stat().st_size)
     size = largest.stat().st_size
-    alone = cohort.parent / "largest-alone"
-    alone.mkdir()
-    (alone / largest.name).write_bytes(largest.read_bytes())
+    folders = {
+        "cohort": cohort,
+        "alone": cohort.parent / "largest-alone",
+        "one": one_piece_portfolios(largest, cohort.parent / "one-piece", 1),
+        "count": one_piece_portfolios(largest, cohort.parent / "one-piece-each", len(paths)),
+        "workers": one_piece_portfolios(largest, cohort.parent / "one-piece-workers", 2 * PARALLEL_FROM),
+    }
+    folders["alone"].mkdir()
+    (folders["alone"] / largest.name).write_bytes(largest.read_bytes())
+
+    def gateway(folder: Path) -> list[str]:
+        return [*cli, "gateway", str(folder), "--json", "--as-of", AS_OF, *cold]
+
+    commands = {f"one core {name}": [*pin, *gateway(folder)] for name, folder in folders.items() if name != "workers"}
+    commands |= {"all cores cohort": gateway(cohort), "all cores workers": gateway(folders["workers"])}
+    peaks: dict[str, list[int]] = {what: [] for what in commands}
+    for argv in commands.values():
+        run(argv, env)  # bytecode written, files in the page cache
+    for _ in range(runs):
+        for what, argv in commands.items():
+            peaks[what].append(peak_rss(argv, env))
+    peak = {what: statistics.median(found) for what, found in peaks.items()}
 
     def in_process(folder: Path, whole: bool) -> float:
-        setup = MEMORY_SETUP.format(core=core, tiny=str(tiny), as_of=AS_OF, whole=whole, cold=cold)
+        setup = MEMORY_SETUP.format(core=core, tiny=str(folders["workers"]), as_of=AS_OF, whole=whole, cold=cold)
         return statistics.median(peak_growth_bytes(setup, f"quietly({str(folder)!r})", env) for _ in range(runs))
 
-    def fresh(argv: list[str]) -> float:
-        return statistics.median(peak_rss(argv, env) for _ in range(runs))
-
     streamed, whole = in_process(cohort, False), in_process(cohort, True)
-    one_streamed, one_whole = in_process(alone, False), in_process(alone, True)
-    pin = pinned[: len(pinned) - len(gateway)]
-    one_core, one_core_base = fresh(pinned), fresh([*pin, *tiny_run])
-    all_cores, all_cores_base = fresh(gateway), fresh(tiny_run)
     parts = file_memory(largest)
     mb = 1e6
+    fixed = peak["one core one"]
 
     def x(n: float) -> str:
         return f"{n / mb:5.2f} MB {n / size:4.1f}x"
 
-    print(f"memory per worker, floor: the largest file {size / mb:.2f} MB (target <= 2x); peak RSS rise above the same "
-          f"work over one-piece portfolios, medians of {runs}:")
-    print(f"   in process, one core, the whole cohort:  record by record {x(streamed)}   "
+    print(f"memory per worker, floor: the largest file {size / mb:.2f} MB (target <= 2x); a fresh process's peak RSS "
+          f"above its fixed cost, medians of {runs}:")
+    print(f"   one core, one process (the only worker): the whole cohort {x(peak['one core cohort'] - fixed)}   "
+          f"(peak RSS {peak['one core cohort'] / mb:.1f} MB; fixed cost, one one-piece portfolio: {fixed / mb:.1f} MB)")
+    print(f"      the largest file alone {x(peak['one core alone'] - fixed)}   {len(paths)} one-piece portfolios "
+          f"{x(peak['one core count'] - fixed)}")
+    shared, started = peak["all cores cohort"], peak["all cores workers"]
+    print(f"   all cores, the biggest process: the whole cohort {x(shared - started)}  (peak RSS {shared / mb:.1f} MB; "
+          f"over {2 * PARALLEL_FROM} one-piece portfolios, workers started, {started / mb:.1f} MB)")
+    print(f"   in process, one core, above itself warmed up: record by record {x(streamed)}   "
           f"every file read whole {x(whole)}")
-    print(f"   in process, the largest file alone:      record by record {x(one_streamed)}   read whole {x(one_whole)}")
-    print(f"   fresh processes, the whole cohort:       one core {x(one_core - one_core_base)}   (peak RSS "
-          f"{one_core / mb:.1f} MB, over one-piece portfolios {one_core_base / mb:.1f} MB)")
-    print(f"      all cores, the biggest process: {all_cores / mb:.1f} MB, over one-piece portfolios "
-          f"{all_cores_base / mb:.1f} MB (rise {(all_cores - all_cores_base) / mb:.2f} MB)")
     print(f"   one file read whole (tracemalloc): its bytes {x(parts['bytes'])}, orjson's working memory at its peak "
           f"{x(parts['orjson'])},")
     print(f"      the parsed document {x(parts['document'])}, the domain objects {x(parts['objects'])}; "
@@ -458,9 +476,7 @@ def main() -> None:
         headless = imports_textual(["gateway", str(one), "--json", "--as-of", AS_OF], env)
         print(f"   headless gateway imported Textual: {'YES' if headless else 'no'}")
 
-        tiny = tiny_portfolio(one, folder / "one-piece")
-        memory(cohort, tiny, paths, core, [*pin, *gateway], gateway,
-               [*cli, "gateway", str(tiny), "--json", "--as-of", AS_OF], env)
+        memory(cohort, paths, core, pin, cli, env)
         phases(paths, core)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -9,7 +9,7 @@ from portfolio_tui.domain.text import clean_text, escape_json_text
 
 TYPE_CHECKING = False  # typing costs start-up, and orjson (imported where a document is encoded) more
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Iterable, Mapping
     from typing import Any
 
 INDENT = 2
@@ -101,74 +101,3 @@ def text(value: object, style: str = ""):
     from rich.text import Text
 
     return Text(clean_text(str(value)), style=style)
-
-
-class TextSpool:
-    """Texts kept now and read back later, in order, with little of them held in memory.
-
-    ``gateway --json`` can print no learner's document until the whole caseload is checked (each
-    document carries the learner's standing in the cohort), so the documents wait here: the first
-    ``in_memory`` characters of them in a list, the rest in a private temporary file (created 0600, already
-    unlinked, gone when closed). A caseload's output then costs a process no more memory than one
-    document, however many learners it has. Where no temporary file can be made or written (no such
-    folder, a full disk), the texts are held in memory instead: the output is the same.
-    """
-
-    def __init__(self, in_memory: int = 64 * 1024) -> None:
-        self._in_memory = in_memory
-        self._held: list[str] = []
-        self._held_size = 0
-        self._file: Any = None
-        self._sizes: list[int] = []
-        self._memory_only = False
-
-    def add(self, text: str) -> None:
-        if self._file is None and (self._memory_only or self._held_size + len(text) <= self._in_memory):
-            self._held.append(text)
-            self._held_size += len(text)
-            return
-        data = text.encode("utf-8", "surrogatepass")
-        try:
-            if self._file is None:
-                import tempfile
-
-                self._file = tempfile.TemporaryFile(buffering=0)  # unbuffered: what was written is there to read
-            view = memoryview(data)
-            while view:
-                view = view[self._file.write(view) :]
-        except OSError:
-            self._bring_back()
-            self._held.append(text)
-            return
-        self._sizes.append(len(data))
-
-    def _bring_back(self) -> None:
-        """Hold in memory what went to the file so far, and everything from now on."""
-        self._memory_only = True
-        if self._file is not None:
-            self._held.extend(self._read_back())
-            self._file.close()
-            self._file = None
-
-    def _read_back(self) -> Iterator[str]:
-        self._file.seek(0)
-        for size in self._sizes:
-            yield self._file.read(size).decode("utf-8", "surrogatepass")
-        self._sizes = []
-
-    def __iter__(self) -> Iterator[str]:
-        """Each text in the order added (once: the file is read through)."""
-        yield from self._held
-        if self._file is not None:
-            yield from self._read_back()
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-
-    def __enter__(self) -> TextSpool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

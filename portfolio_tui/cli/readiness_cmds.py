@@ -12,8 +12,9 @@ from datetime import date
 from pathlib import Path
 
 from portfolio_tui.cli.errors import CliError
-from portfolio_tui.cli.output import TextSpool, json_text, print_json, print_json_lists
+from portfolio_tui.cli.output import json_text, print_json, print_json_lists
 from portfolio_tui.cli.refusals import refusals, warn_if_read_only
+from portfolio_tui.cli.spool import TextSpool
 from portfolio_tui.domain.dates import parse_date
 
 TYPE_CHECKING = False  # typing, argparse and the readiness services cost the plain gateway's start-up
