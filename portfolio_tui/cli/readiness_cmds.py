@@ -20,7 +20,7 @@ from portfolio_tui.domain.dates import parse_date
 TYPE_CHECKING = False  # typing, argparse and the readiness services cost the plain gateway's start-up
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
     from types import SimpleNamespace
     from typing import Any
 
@@ -170,19 +170,20 @@ def cmd_gateway(args: argparse.Namespace) -> int:
         return _gateway_csv(paths, as_of)
     with _no_cycle_collection():
         if args.json:
-            ready = _gateway_json(paths, as_of, cached=not args.no_cache)
-        else:
-            from portfolio_tui.services import readiness
+            return _gateway_json(paths, as_of, cached=not args.no_cache)
+        from portfolio_tui.services import readiness
 
-            checked = readiness.check_portfolios(paths, as_of, parallel=True)
-            _gateway_tables(checked, as_of)
-            ready = [c.report.ready if c.report else None for c in checked]
-    if None in ready:
-        return 2
-    return 0 if all(ready) else NOT_READY
+        checked = readiness.check_portfolios(paths, as_of, parallel=True)
+        _gateway_tables(checked, as_of)
+        return max(map(_exit_status, (c.report.ready if c.report else None for c in checked)), default=0)
 
 
-def _gateway_csv(paths: list[Path], as_of: date) -> int:
+def _exit_status(ready: bool | None) -> int:
+    """A learner's part of the exit status: 0 ready, 1 not ready, 2 the file could not be read (the worst counts)."""
+    return 2 if ready is None else 0 if ready else NOT_READY
+
+
+def _gateway_csv(paths: Sequence[Path], as_of: date) -> int:
     import csv
     import sys
 
@@ -208,38 +209,41 @@ def _encoded_entry(checked: readiness.Checked) -> tuple[bool | None, str, tuple[
     return entry.ready, json_text(entry.document, depth=2), readiness.aggregate_of(checked.report)
 
 
-def _gateway_json(paths: list[Path], as_of: date, *, cached: bool = True) -> list[bool | None]:
-    """Print ``gateway --json``; whether each learner is ready (None: the file could not be read).
+def _gateway_json(paths: Sequence[Path], as_of: date, *, cached: bool = True) -> int:
+    """Print ``gateway --json``; the exit status (:func:`_exit_status` of the worst learner).
 
-    Each portfolio is let go once its document is encoded, and the documents wait in a spool (mostly
-    on disk) until the cohort's standing is known: memory does not grow with the caseload. A file
-    unchanged since this account last checked it on the same terms is not read again
-    (``services.gateway_cache``) unless ``cached`` is false.
+    Each portfolio is let go once its document is encoded, and the documents wait in a spool (on disk
+    but for the first few) until the cohort's standing is known; of each learner only an aggregate mark
+    is kept, where there is one: memory does not grow with the caseload. A file unchanged since this
+    account last checked it on the same terms is not read again (``services.gateway_cache``) unless
+    ``cached`` is false.
     """
     from portfolio_tui.services import gateway_cache
     from portfolio_tui.services.standing import cohort_standing
 
-    ready: list[bool | None] = []
+    status = 0
     errors: list[str] = []
-    aggregates: list[tuple[str, float, float] | None] = []
+    marks: dict[int, tuple[str, float, float]] = {}  # document's place -> its learner's aggregate mark
     with TextSpool() as documents:
         for is_ready, text, aggregate in gateway_cache.each_entry(paths, as_of, _encoded_entry, cached=cached):
-            ready.append(is_ready)
+            status = max(status, _exit_status(is_ready))
             if is_ready is None:
                 errors.append(text)
-            else:
-                documents.add(text)
-                aggregates.append(aggregate)
-        standing = cohort_standing(aggregates)
+                continue
+            if aggregate is not None:
+                marks[len(documents)] = aggregate
+            documents.add(text)
+        standing = dict(zip(marks, cohort_standing(list(marks.values())), strict=True))
         print_json_lists({"portfolios": _with_cohort(documents, standing), "errors": errors})
-    return ready
+    return status
 
 
-def _with_cohort(documents: Iterable[str], standing: list[dict[str, Any] | None]) -> Iterator[str]:
+def _with_cohort(documents: Iterable[str], standing: Mapping[int, dict[str, Any] | None]) -> Iterator[str]:
     """Each document, with ``predicted_grade.cohort`` added where the learner has an aggregate mark."""
     import json
 
-    for text, cohort in zip(documents, standing, strict=True):
+    for place, text in enumerate(documents):
+        cohort = standing.get(place)
         if cohort is not None:
             document = json.loads(text)
             document["predicted_grade"]["cohort"] = cohort

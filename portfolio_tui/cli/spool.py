@@ -57,8 +57,14 @@ class TextSpool:
         self._file: Any = None
         self._end = 0  # where the last whole text in the file ends
         self._memory_only = False
+        self._count = 0
+
+    def __len__(self) -> int:
+        """How many texts were added."""
+        return self._count
 
     def add(self, text: str) -> None:
+        self._count += 1
         if self._file is None and (self._memory_only or self._held_size + len(text) <= self._in_memory):
             self._held.append(text)
             self._held_size += len(text)

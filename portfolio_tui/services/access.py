@@ -10,7 +10,8 @@ trust anchors, see ``roster``), where no roster means no change at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from portfolio_tui import identity, sharing
@@ -18,6 +19,7 @@ from portfolio_tui import roster as roster_io
 from portfolio_tui.domain import roles
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.store.errors import StoreError
+from portfolio_tui.store.files import PathList
 
 TYPE_CHECKING = False  # typing costs the start-up of ``portfolio gateway``
 if TYPE_CHECKING:
@@ -136,7 +138,7 @@ def load_roster(folder: Path) -> roles.Roster | None:
         raise UntrustedRoster(f"{exc} (nothing is shown)") from None
 
 
-def viewable(paths: list[Path], named: Iterable[Path] = (), *, account: str | None = None) -> list[Path]:
+def viewable(paths: Sequence[Path], named: Iterable[Path] = (), *, account: str | None = None) -> PathList:
     """The portfolios among ``paths`` that ``account`` (default: this OS account) may see, by each folder's roster.
 
     A portfolio found in a folder that the viewer may not see is left out, as a line manager's
@@ -146,17 +148,18 @@ def viewable(paths: list[Path], named: Iterable[Path] = (), *, account: str | No
     account = account or identity.current_user()
     explicit = {Path(p).resolve() for p in named}
     rosters: dict[Path, roles.Roster | None] = {}
-    shown = []
-    for path in paths:
+    texts = paths.texts if isinstance(paths, PathList) else [os.fspath(p) for p in paths]
+    shown: list[str] = []  # as text: a caseload's paths are held from its first file to its last
+    for text, path in zip(texts, paths, strict=True):
         folder = path.parent
         if folder not in rosters:
             rosters[folder] = load_roster(folder)
         decision = roles.may(rosters[folder], account, "view", path.name)
         if decision.allowed:
-            shown.append(path)
+            shown.append(text)
         elif path.resolve() in explicit:
             roles.require(decision)
-    return shown
+    return PathList(shown)
 
 
 def access_for(path: Path, account: str | None = None) -> Access:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from portfolio_tui import identity
 from portfolio_tui.services import access
-from portfolio_tui.store.files import portfolio_files
+from portfolio_tui.store.files import PathList, portfolio_files
 
 TYPE_CHECKING = False  # typing, and what only the TUI's view needs, cost ``portfolio gateway``'s start-up
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ class Caseload:
         self.folder = Path(folder)
         self.account = account or identity.current_user()
 
-    def paths(self) -> list[Path]:
+    def paths(self) -> PathList:
         """The portfolio files in the folder this account may see, by name."""
         return access.viewable(portfolio_files(self.folder), account=self.account)
 
@@ -65,7 +65,7 @@ class Caseload:
         return CaseloadView(tuple(sorted(rows, key=CaseloadRow.risk)), viewer)
 
 
-def readable_portfolios(targets: Iterable[str | Path]) -> list[Path]:
+def readable_portfolios(targets: Iterable[str | Path]) -> PathList:
     """The portfolios ``portfolio gateway`` checks for its arguments, by this OS account's rights.
 
     Each folder gives the portfolios in it this account may see (a line manager's, only their own
@@ -73,17 +73,17 @@ def readable_portfolios(targets: Iterable[str | Path]) -> list[Path]:
     :class:`~portfolio_tui.domain.roles.NotAllowed`, naming who may; a path that is not there is an
     :class:`InputError`.
     """
-    paths: list[Path] = []
+    texts: list[str] = []
     named: list[Path] = []
     for target in targets:
         path = Path(target)
         if path.is_dir():
-            paths.extend(portfolio_files(path))
+            texts.extend(portfolio_files(path).texts)
         elif path.is_file():
-            paths.append(path)
+            texts.append(str(path))
             named.append(path)
         else:
             from portfolio_tui.services.errors import InputError
 
             raise InputError("path", f"{target}: no such file or folder")
-    return access.viewable(paths, named=named)
+    return access.viewable(PathList(texts), named=named)

@@ -30,10 +30,11 @@ from functools import partial
 
 from portfolio_tui import standard_files
 from portfolio_tui.store import own_files, result_cache
+from portfolio_tui.store.files import PathList
 
 TYPE_CHECKING = False  # typing, and readiness (which a run answered from kept entries never needs), cost start-up
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Sequence
     from datetime import date
     from pathlib import Path
 
@@ -46,7 +47,7 @@ _code: list[str] = []
 
 
 def each_entry(
-    paths: list[Path], as_of: date, encode: Callable[[readiness.Checked], Encoded], *, cached: bool = True
+    paths: Sequence[Path], as_of: date, encode: Callable[[readiness.Checked], Encoded], *, cached: bool = True
 ) -> Iterator[Encoded]:
     """``encode`` of each portfolio's check, in the order of ``paths``: kept entries where they still hold,
     the others worked out (shared among worker processes when many) and kept for next time.
@@ -64,7 +65,8 @@ def each_entry(
     digests: dict[str, str] = {}  # the standards as they are now, looked up once per run
     try:
         kept = [_kept(cache, path, as_of, digests) is not None for path in paths]
-        worked_out = _worked_out([path for path, hit in zip(paths, kept, strict=True) if not hit], as_of, encode)
+        missing = PathList(path for path, hit in zip(paths, kept, strict=True) if not hit)
+        worked_out = _worked_out(missing, as_of, encode)
         standards: readiness.Standards = {}
         for path, hit in zip(paths, kept, strict=True):
             if hit:
@@ -86,7 +88,7 @@ def each_entry(
 
 
 def _worked_out(
-    paths: list[Path], as_of: date, encode: Callable[[readiness.Checked], Encoded]
+    paths: Sequence[Path], as_of: date, encode: Callable[[readiness.Checked], Encoded]
 ) -> Iterator[tuple[Encoded, readiness.Reading | None]]:
     """The files with no entry that holds, checked (shared among worker processes when many); with none,
     readiness is not even imported."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -82,14 +82,14 @@ CHUNK_MOST = 16
 
 
 def check_portfolios(
-    paths: list[Path], as_of: date, *, parallel: bool = False, then: Callable[[Checked], Any] | None = None
+    paths: Sequence[Path], as_of: date, *, parallel: bool = False, then: Callable[[Checked], Any] | None = None
 ) -> list[Any]:
     """Each portfolio's report, in the order of ``paths``, or what ``then`` makes of it (see :func:`each_checked`)."""
     return list(each_checked(paths, as_of, parallel=parallel, then=then))
 
 
 def each_checked(
-    paths: list[Path], as_of: date, *, parallel: bool = False, then: Callable[[Checked], Any] | None = None
+    paths: Sequence[Path], as_of: date, *, parallel: bool = False, then: Callable[[Checked], Any] | None = None
 ) -> Iterator[Any]:
     """Each portfolio's report, in the order of ``paths``, or what ``then`` makes of it, as each is ready.
 
@@ -148,7 +148,7 @@ def _ignore_ctrl_c() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _check_all(paths: list[Path], as_of: date, then: Callable[[Checked], Any] | None) -> list[Any]:
+def _check_all(paths: Sequence[Path], as_of: date, then: Callable[[Checked], Any] | None) -> list[Any]:
     standards: Standards = {}
     done = []
     for path in paths:

@@ -64,7 +64,7 @@ def targets(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files = portfolio_files(path)
+            files = list(portfolio_files(path))
             if roster_io.roster_path(path).exists():
                 files.append(roster_io.roster_path(path))
             if not files:

@@ -57,8 +57,10 @@ BATCH_BYTES = 1 << 13
 the batch, is what a worker holds beyond the objects kept."""
 BLOCK_BYTES = 1 << 15
 """How much of the file is read at a time."""
-GROUP_RECORDS = 100
-"""Records checked and built at a time, from batches parsed apart: the checks' cost is mostly per call."""
+GROUP_RECORDS = 50
+"""Records checked and built at a time, from batches parsed apart: the checks' cost is mostly per call,
+and the records of a group are held parsed till it is built (100 at a time read the cohort's 200-piece
+files some 3% faster and took a worker's peak RSS about 0.15 MB higher)."""
 NOT_KEPT = frozenset({"comments"})
 """Record tables an outline does not hold (readiness reads no comment); they are checked all the same."""
 

@@ -101,3 +101,20 @@ def test_spilling_to_disk_does_not_import_tempfile() -> None:
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONPATH": root}).stdout
     assert shown.split() == ["False", "False"]
+
+
+def test_a_spool_holds_nothing_in_memory_for_each_text_it_put_on_disk() -> None:
+    import tracemalloc
+
+    with TextSpool(in_memory=0) as spool:
+        spool.add("first")  # the file opened
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for n in range(2000):
+                spool.add(f"document {n} " * 10)
+            held = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        assert held < 2000  # bytes, for 2,000 texts (a list of their sizes alone would be 16 KB and more)
+        assert sum(1 for _ in spool) == 2001
