@@ -11,8 +11,9 @@ validation, the lock, an audit entry and an atomic replace. In one run, interlea
 * the durable-write minimums (``floors.py``): the file's bytes, already encoded, written to a new temp
   file, fsynced, renamed over a file of the same size and the folder fsynced; and the same bytes
   written over the previous version kept beside the file, data synced, the names swapped and the
-  folder fsynced, as the store's save does (``store.spare``). No durable save can take less than the
-  second on this disk, so stock TinyDB's time over it bounds the ratio any durable save can reach;
+  folder fsynced, as the store's save does (``store.spare``). No durable save that writes the whole
+  file can take less than the second on this disk, so stock TinyDB's time over it bounds the ratio
+  such a save can reach (only one writing just the bytes that changed could go further);
 * cold add: a fresh ``PortfolioService`` and one add, as each CLI run does (the interpreter's own
   start-up left out). Target: at most 4x the warm add;
 * open: a fresh read of the whole portfolio into domain objects, against the read floor (orjson
@@ -162,7 +163,7 @@ def main() -> int:
           f"ours / it {m['warm'] / m['minimum']:5.2f}x; stock / it {m['stock'] / m['minimum']:5.1f}x")
     print(f"{'   durable minimum, in place (spare, swap, dir)':<52} {m['in place']:9.1f} ms   "
           f"ours / it {m['warm'] / m['in place']:5.2f}x; stock / it {m['stock'] / m['in place']:5.1f}x: "
-          "no durable save can beat stock by more on this disk")
+          "no whole-file durable save can beat stock by more here")
     print(f"{'cold add (fresh open + one add, in-process)':<52} {m['cold']:9.1f} ms   "
           f"cold / warm {m['cold'] / m['warm']:5.2f}x  (target <= 4x)")
     print(ratio_line("open (fresh read into domain objects)", m["open"], m["read floor"]))

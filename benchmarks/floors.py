@@ -12,7 +12,8 @@
   file (whose blocks are already allocated), its data synced, the two names swapped in one step and the
   folder fsynced (``store.spare``, Linux): what the disk asks of a save that keeps a spare, as the
   store's does. No blocks are allocated or freed, and the journal is committed once, not twice.
-  Together they bound how much faster than another store a durable save can be on this disk.
+  Together they bound how much faster than another store a durable save of the whole file can be on
+  this disk.
 
 Figures are medians; nothing here asserts.
 """
