@@ -299,3 +299,73 @@ def test_a_signed_copy_verifies_with_only_the_allowed_signers_file(
     copy.write_bytes(bytes(data))
     assert main(["verify", str(copy), "--trust", str(trust)]) == 1
     assert "evidence 2: is not as audit" in capsys.readouterr().out
+
+
+_OWN_KEY_FORGE = """
+import json, sys
+from datetime import UTC, datetime, timedelta
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.signatures import AUDIT
+from portfolio_tui.identity import current_user
+from portfolio_tui.store import keys
+path, other, what = sys.argv[1], sys.argv[2], sys.argv[3]
+doc = json.load(open(path))
+me, now = current_user(), datetime.now(UTC)
+at = (now - timedelta(hours=1) if what == "backdate" else now).strftime("%Y-%m-%dT%H:%M:%SZ")
+if what == "migrate":  # the tutor's acceptance, listed as already there, under an upgrade entry
+    table, record, action = "evidence", 2, "migrate"
+    evidence = doc["evidence"]["2"]
+    evidence["judgements"].append({"outcome": "accept", "feedback": "Meets every criterion", "by": other, "at": at})
+    changes = {"judgements": {"from": evidence["judgements"], "to": evidence["judgements"]}}
+elif what == "signoff":  # a sign-off naming someone else, added by the apprentice's own entry
+    table, record, action, changes = "signoffs", max(map(int, doc["signoffs"] or {"0": 0})) + 1, "add", None
+    fields = {"role": "apprentice", "by": other, "on": at[:10], "recorded_at": at, "reason": "x", "rev": 1,
+              "created_by": me, "created_at": at, "updated_by": me, "updated_at": at}
+    doc["signoffs"][str(record)] = audit_chain.seal(fields, audit_chain.table_head(doc["signoffs"]))
+else:  # the apprentice's own edit, dated an hour back
+    table, record, action = "evidence", 2, "edit"
+    evidence = doc["evidence"]["2"]
+    changes = {"title": {"from": evidence["title"], "to": "Minutes, v2"}}
+    evidence.update(title="Minutes, v2", rev=evidence["rev"] + 1, updated_by=me, updated_at=at)
+entry = {"at": at, "by": me, "action": action, "table": table, "record": record, "detail": what,
+         "record_hash": audit_chain.record_digest(doc[table][str(record)])}
+if changes is not None:
+    entry["changes"] = changes
+audit = doc["audit"]
+audit[str(max(map(int, audit)) + 1)] = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT, keys.own_signer())
+open(path, "w").write(json.dumps(doc))
+"""
+
+
+@pytest.mark.parametrize(("what", "other", "where", "kind"), [
+    ("migrate", "tutor", "audit", "forged"),
+    ("signoff", "mgr", "signoffs", "forged"),
+    ("backdate", "tutor", "audit", "order"),
+])
+def test_an_apprentices_own_signed_entry_in_someone_elses_name_or_back_dated_is_named(
+    env: Env, portfolio: Path, what: str, other: str, where: str, kind: str
+) -> None:
+    """F21, F9, F3: app1's own enrolled key signs; the entry is theirs, what it says is not."""
+    if what == "signoff":
+        env.ok("tutor", "signoff", str(portfolio), "--role", "assessor", "--reason", "early")
+    forged = env.python_as("app1", _OWN_KEY_FORGE, str(portfolio), env.people[other], what)
+    assert forged.returncode == 0, forged.stderr
+    number = last_audit(portfolio)
+    code, breaks = verify_breaks(env, "tutor", str(portfolio))
+    assert code == 1
+    assert (f"audit {number}" if where == "audit" else "signoffs 2", kind) in breaks, breaks
+    if what == "migrate":
+        assert ("evidence 2", "judgement") in breaks
+    if what == "backdate":
+        before = portfolio.read_bytes()
+        refused = env.run("app1", "evidence", "edit", str(portfolio), "1", "--title", "Letter, v2")
+        assert refused.returncode == 2 and f"audit {number} is dated" in refused.stderr, refused.stderr
+        assert refused.stderr.count("\n") == 1 and portfolio.read_bytes() == before
+
+
+def test_an_apprentice_editing_accepted_work_leaves_a_file_that_verifies(env: Env, portfolio: Path) -> None:
+    """F10: the app's own reopen mark, by the apprentice, is part of the edit (verify with roster and anchors)."""
+    env.ok("tutor", "evidence", "assess", str(portfolio), "2", "--accept", "--feedback", "Good")
+    assert "awaiting assessment again" in env.ok("app1", "evidence", "edit", str(portfolio), "2", "--title", "v2")
+    for label in ("tutor", "mgr", "app1"):
+        assert verify_breaks(env, label, str(portfolio)) == (0, [])
