@@ -24,13 +24,22 @@ Gateway sign-offs happen in the order assessor, apprentice, employer (:data:`SIG
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
 
-from portfolio_tui.domain.progress import SignOff
 from portfolio_tui.domain.text import unsafe_characters
+
+TYPE_CHECKING = False  # typing and the progress records cost the start-up of ``portfolio gateway``, which asks `may`
+if TYPE_CHECKING:
+    from datetime import date
+    from typing import Any
+
+    from portfolio_tui.domain.progress import SignOff
+
+# The values here are named tuples, not dataclasses: ``portfolio gateway`` asks :func:`may` before it
+# reads anything, and the dataclasses module (with inspect, ast and dis behind it) would cost its start-up
+# as much as the interpreter's own. Like frozen dataclasses they are immutable, compared by value and
+# printed with their fields.
 
 APPRENTICE = "apprentice"
 LINE_MANAGER = "line-manager"
@@ -48,13 +57,15 @@ _ROLE_PHRASES = {APPRENTICE: "the apprentice", LINE_MANAGER: "their line manager
 _HOLDER_PHRASES = {APPRENTICE: "the apprentice", LINE_MANAGER: "the line manager", TUTOR: "an assessor (tutor)"}
 
 
-@dataclass(frozen=True)
-class _Rule:
+class _Rule(namedtuple("_Rule", "roles verb task")):
+    """The roles that may do an action; its ``verb``: what it does, as "only X may <verb> <portfolio>" reads;
+    its ``task``: the same as a task, as "<task> is for the apprentice" reads (the notice on a key that is not
+    yours)."""
+
+    __slots__ = ()
     roles: tuple[str, ...]
     verb: str
-    """What the action does, as "only X may <verb> <portfolio>" reads."""
     task: str
-    """The same as a task, as "<task> is for the apprentice" reads (the notice on a key that is not yours)."""
 
 
 ACTIONS: dict[str, _Rule] = {
@@ -106,16 +117,20 @@ class NotAllowed(Exception):
         self.decision = decision
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(namedtuple("Decision", "allowed reason who_may", defaults=((),))):
+    """Whether an account may do something, and why; ``who_may``: the accounts that may, when the answer is
+    no and the roster names them."""
+
+    __slots__ = ()
     allowed: bool
     reason: str
-    who_may: tuple[str, ...] = ()
-    """The accounts that may do it, when the answer is no and the roster names them."""
+    who_may: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RosterEntry:
+class RosterEntry(namedtuple("RosterEntry", "role portfolios")):
+    """One account's role on the roster and the portfolio file names it covers."""
+
+    __slots__ = ()
     role: str
     portfolios: tuple[str, ...]
 
@@ -123,12 +138,13 @@ class RosterEntry:
         return EVERY_PORTFOLIO in self.portfolios or portfolio_key(portfolio_name) in self.portfolios
 
 
-@dataclass(frozen=True)
-class Roster:
+class Roster(namedtuple("Roster", "owner entries")):
+    """``owner``: the account that created the roster (it may always edit it); ``entries``: OS account
+    name -> role and scope."""
+
+    __slots__ = ()
     owner: str
-    """The account that created the roster; it may always edit it."""
-    entries: Mapping[str, RosterEntry] = field(default_factory=dict)
-    """OS account name -> role and scope."""
+    entries: Mapping[str, RosterEntry]
 
     def accounts(self, role: str, portfolio_name: str | None = None) -> tuple[str, ...]:
         """The accounts with ``role``, limited to those whose scope covers ``portfolio_name`` when given."""

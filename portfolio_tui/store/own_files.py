@@ -13,7 +13,10 @@ from __future__ import annotations
 import os
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing costs the start-up of ``portfolio gateway``
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _sha256() -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -73,8 +74,10 @@ def test_gateway_on_one_file_starts_without_what_it_does_not_use(tmp_path: Path)
 KEPT_RUN_NEVER_IMPORTS = {
     **GATEWAY_NEVER_IMPORTS,
     "argparse": "the parser (the plain form of gateway is read without it: readiness_cmds.plain_gateway)",
+    "typing": "annotations (read by type checkers only)",
+    "dataclasses": "the domain's models (a kept answer builds none; the module alone costs a python start)",
     "orjson": "the parser and encoder of portfolios (a kept answer parses one short line, with json)",
-    "platformdirs": "where the data folder is by default (here PORTFOLIO_TUI_HOME says)",
+    "platformdirs": "where the data folder is by default (on Linux, with $HOME set, locations works it out)",
     "portfolio_tui.services.readiness": "checking a portfolio",
     "portfolio_tui.catalog": "loading standards (a kept answer is keyed by their files' bytes)",
     "portfolio_tui.domain.standard": "the standard's model",
@@ -101,8 +104,12 @@ def test_gateway_answered_from_its_kept_entry_starts_without_what_it_does_not_us
         "print(code, *sorted({m.split('.')[0] if m.split('.')[0] != 'portfolio_tui' else m for m in sys.modules}))\n"
         "print(out.getvalue(), end='')\n"
     )
-    cold = subprocess.run([sys.executable, "-c", first], capture_output=True, text=True)
-    warm = subprocess.run([sys.executable, "-c", again], capture_output=True, text=True)
+    # As a tutor runs it: no PORTFOLIO_TUI_HOME, the data folder under $HOME, where platformdirs would put it.
+    env = {k: v for k, v in os.environ.items() if k not in ("PORTFOLIO_TUI_HOME", "XDG_DATA_HOME")}
+    env["HOME"] = str(tmp_path / "home")
+    cold = subprocess.run([sys.executable, "-c", first], capture_output=True, text=True, env=env)
+    warm = subprocess.run([sys.executable, "-c", again], capture_output=True, text=True, env=env)
+    assert (tmp_path / "home" / ".local" / "share" / "portfolio-tui" / "gateway-cache").is_dir()
     said, _, printed = warm.stdout.partition("\n")
     code, *imported = said.split()
     assert code in ("0", "1"), warm.stderr
