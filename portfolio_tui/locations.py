@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 APP_NAME = "portfolio-tui"
@@ -15,9 +16,29 @@ def data_dir() -> Path:
     override = os.environ.get(HOME_ENV)
     if override:
         return Path(override).expanduser()
+    plain = _xdg_data_dir()
+    if plain is not None:
+        return Path(plain)
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def _xdg_data_dir() -> str | None:
+    """platformdirs' answer on Linux in the plain cases, worked out without importing it: its import alone
+    (tempfile, shutil, random, bz2, lzma...) costs ``portfolio gateway`` as much as the interpreter's own
+    start-up. ``$XDG_DATA_HOME`` when it is an absolute path, else ``$HOME/.local/share`` when ``$HOME`` is
+    one (and ``$XDG_DATA_HOME`` is empty), with the app's name; ``None`` for anything else (another
+    system, Android, a relative path), which platformdirs decides. A test holds the two equal."""
+    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel") or os.environ.get("ANDROID_DATA"):
+        return None
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    if os.path.isabs(xdg):
+        return os.path.join(xdg, APP_NAME)
+    home = os.environ.get("HOME", "")
+    if xdg.strip() or not os.path.isabs(home):
+        return None
+    return os.path.join(home.rstrip("/"), ".local", "share", APP_NAME) if home.rstrip("/") else None
 
 
 def user_standards_dir() -> Path:
