@@ -14,7 +14,9 @@ each file written by the store as the app writes it) in a temp folder, then in o
 2. Start-up: ``portfolio gateway ONE_FILE --json`` against ``python -c pass``, run in turn so that both
    meet the same load. Target: at most 4x. It runs the installed ``portfolio`` script, as a user does
    (its wrapper imports ``re`` and ``sys``, then ``portfolio_tui.cli``), where there is one beside the
-   interpreter; else ``python -m portfolio_tui``. And whether a headless command imported Textual (it must not).
+   interpreter; else ``python -m portfolio_tui``. Run from a development checkout (an editable install),
+   it first makes a regular install of the checkout in its temp folder (``regular_install``) and times
+   that first: the figure a user sees. And whether a headless command imported Textual (it must not).
 3. Memory per worker against the largest single file (target: at most 2x), every file read
    (``--no-cache``): the peak RSS of a fresh process over the whole caseload above its fixed cost (the
    same command over one portfolio of one piece), on one core (one process: the only worker) and the
@@ -114,38 +116,46 @@ def peak_rss(argv: list[str], env: dict[str, str]) -> int:
     return int(out.stdout.strip()) * 1024
 
 
-def startup(one: Path, env: dict[str, str], runs: int, pythons: list[str]) -> None:
+def startup(one: Path, env: dict[str, str], runs: int, pythons: list[str], homes: Path) -> None:
     """``portfolio gateway ONE_FILE --json`` as a user runs it, against ``python -c pass``, in turn.
 
-    For each interpreter given (this one first; ``--also-python`` adds the interpreter of another
-    installation, say a regular ``pip install .`` in a fresh venv), its own ``portfolio`` script against
-    its own ``python -c pass``. A development checkout's editable install adds an import finder that
-    ``site`` loads in every interpreter start (pathlib, re, urllib.parse...): that makes ``python -c pass``
-    about twice as slow, the command hardly slower (it imports those modules anyway), and the ratio
-    lower than what a user of a regular install sees. The benchmark says when that is so.
+    For each interpreter given (a regular install of this checkout first, when this one is a development
+    checkout's; ``--also-python`` adds the interpreter of another installation), its own ``portfolio``
+    script against its own ``python -c pass``. A development checkout's editable install adds an import
+    finder that ``site`` loads in every interpreter start (pathlib, re, urllib.parse...): that makes
+    ``python -c pass`` about twice as slow, the command hardly slower (it imports those modules anyway),
+    and the ratio lower than what a user of a regular install sees. The benchmark says which is which.
 
     Where the gateway keeps its results (``--no-cache`` turns that off), running the same file again is
     answered from the kept result: both are timed, the run again as a user repeats it, and the first
-    run (what a changed file costs) with ``--no-cache``.
+    run (what a changed file costs) with ``--no-cache``. Each installation keeps its results in a data
+    folder of its own under ``homes``, as two users' would be: each is keyed by its own code, so in one
+    folder each would throw out the other's entry and neither run again would find its own.
     """
-    commands: list[tuple[str, str, list[str], list[str]]] = []  # (what, python, floor's argv, command's argv)
-    for python in pythons:
+    from portfolio_tui.store.result_cache import RACY_NS
+
+    wait_ns = one.stat().st_ctime_ns + RACY_NS - time.time_ns()
+    if wait_ns > 0:  # a file changed moments ago is not kept (a small cohort is made just before)
+        time.sleep(wait_ns / 1e9)
+    commands: list[tuple[str, str, list[str], list[str], dict[str, str]]] = []  # (what, python, floor, command, env)
+    for n, python in enumerate(pythons):
+        own = env | {"PORTFOLIO_TUI_HOME": str(homes / f"home-{n}")}
         script = Path(python).parent / "portfolio"
         command = [str(script)] if script.is_file() else [python, "-m", "portfolio_tui"]
         argv = [*command, "gateway", str(one), "--json", "--as-of", AS_OF]
         cached = "--no-cache" in subprocess.run([*command, "gateway", "--help"], capture_output=True, text=True,
-                                                env=env).stdout
+                                                env=own).stdout
         commands.append(("gateway ONE_FILE --json" + (" (again: kept)" if cached else ""), python,
-                         [python, "-c", "pass"], argv))
+                         [python, "-c", "pass"], argv, own))
         if cached:
             commands.append(("gateway ONE_FILE --json --no-cache", python, [python, "-c", "pass"],
-                             [*argv, "--no-cache"]))
-        run(argv, env)  # its bytecode written (and its result kept)
+                             [*argv, "--no-cache"], own))
+        run(argv, own)  # its bytecode written (and its result kept)
     samples: list[list[tuple[float, float]]] = [[] for _ in commands]
     for _ in range(runs):
-        for (_what, _python, bare, argv), pairs in zip(commands, samples, strict=True):
-            pairs.append((median_ms(partial(run, bare, env), 1), median_ms(partial(run, argv, env), 1)))
-    for (what, python, _bare, argv), pairs in zip(commands, samples, strict=True):
+        for (_what, _python, bare, argv, own), pairs in zip(commands, samples, strict=True):
+            pairs.append((median_ms(partial(run, bare, own), 1), median_ms(partial(run, argv, own), 1)))
+    for (what, python, _bare, argv, _own), pairs in zip(commands, samples, strict=True):
         floor, figure = (statistics.median(times) for times in zip(*pairs, strict=True))
         quartiles = statistics.quantiles([command / bare for bare, command in pairs])
         print(ratio_line(f"start-up: {what}", figure, floor,
@@ -153,8 +163,35 @@ def startup(one: Path, env: dict[str, str], runs: int, pythons: list[str]) -> No
                          f"ratio quartiles {quartiles[0]:.2f}x-{quartiles[2]:.2f}x)"))
         print(f"   ran: {' '.join(argv[:len(argv) - 5 - ('--no-cache' in argv)])}" + (
             "\n   NOTE: this interpreter loads an editable install's import finder at every start, which inflates "
-            "the floor;\n   a regular install (--also-python) gives the ratio a user sees" if _editable(python) else
+            "the floor;\n   the regular install's ratio is the one a user sees" if _editable(python) else
             " (a regular install)"))
+
+
+def regular_install(folder: Path) -> str | None:
+    """The interpreter of a regular install of this checkout (``pip install .``, not editable) made in
+    ``folder``; ``None``, saying why, when pip cannot build one here.
+
+    A venv without pip of its own: its site-packages gets the package as pip installs it (the files
+    copied, the ``portfolio`` script beside the interpreter) and a path line naming this interpreter's
+    site-packages for the libraries. A path line only adds its folder to ``sys.path``; the editable
+    install's finder there is started by a ``.pth`` file of that folder, which only ``site`` runs, for
+    the interpreter's own site-packages: so the new interpreter starts as a user's does.
+    """
+    import sysconfig
+
+    venv = folder / "regular-install"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    Path(site, "libraries.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    built = subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--ignore-installed",
+                            str(Path(__file__).resolve().parents[1])], capture_output=True, text=True)
+    if built.returncode != 0 or not (venv / "bin" / "portfolio").is_file():
+        print(f"start-up: no regular install could be made here ({built.stderr.strip().splitlines()[-1:]}):"
+              " the figures below are the development checkout's")
+        return None
+    return str(python)
 
 
 def _editable(python: str) -> bool:
@@ -472,7 +509,8 @@ def main() -> None:
         p1(paths, gateway, pin, core, cores, env, args.runs)
 
         one = paths[0]
-        startup(one, env, args.runs * 4, [sys.executable, *args.also_python])
+        regular = regular_install(folder) if _editable(sys.executable) else None
+        startup(one, env, args.runs * 4, [*filter(None, [regular]), sys.executable, *args.also_python], folder)
         headless = imports_textual(["gateway", str(one), "--json", "--as-of", AS_OF], env)
         print(f"   headless gateway imported Textual: {'YES' if headless else 'no'}")
 
