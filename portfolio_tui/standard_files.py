@@ -11,6 +11,7 @@ model nor its parser: a standard's file is a few kilobytes, read and hashed in m
 from __future__ import annotations
 
 import os
+import stat
 
 from portfolio_tui import locations
 
@@ -44,15 +45,30 @@ def digest(standard_id: str) -> str:
     whole = sha256()
     for path in named_files(standard_id):
         for file in (path, rules_path(path)):
-            name = os.fsencode(file)
             try:
-                with open(file, "rb") as handle:
-                    data = handle.read()
-            except FileNotFoundError:
-                whole.update(b"absent %d %s\0" % (len(name), name))
-                continue
-            except OSError:  # a folder, or one this account cannot read: catalog.get says what it makes of it
+                data = _regular_file(file)
+            except OSError:  # it cannot be read: catalog.get says what it makes of that
                 return ""
-            whole.update(b"file %d %s %d\0" % (len(name), name, len(data)))
-            whole.update(data)
+            name = os.fsencode(file)
+            whole.update(b"%d %s %d\0" % (len(name), name, -1 if data is None else len(data)))
+            whole.update(data or b"")
     return whole.hexdigest()
+
+
+def _regular_file(file: Path) -> bytes | None:
+    """The bytes of the regular file ``file``; ``None`` when there is none: nothing by that name, or something
+    else (a folder, a pipe), which ``catalog.get`` passes over as it does a missing file, and which is never
+    waited on. ``OSError`` when it cannot be read."""
+    try:
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
