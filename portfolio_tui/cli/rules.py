@@ -27,8 +27,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--otj-hours", help="off-the-job hours discussed")
     p.add_argument("--actions", default="")
     p.add_argument("--notes", default="")
-    p.add_argument("--signed-by", default="", help="names, comma separated")
+    p.add_argument("--signed-by", default="", metavar="NAMES",
+                   help="your own confirmation, as you recording it: your party (apprentice, employer, provider), "
+                        "your account or the name the learner's record gives you; another person's name is refused "
+                        "(they confirm with `review confirm`)")
     p.set_defaults(func=cmd_review_add)
+    p = review.add_parser("confirm", help="confirm a recorded review as your own party "
+                                          "(apprentice, employer or provider)")
+    p.add_argument("path", type=Path)
+    p.add_argument("id", type=int)
+    p.add_argument("--party", choices=("apprentice", "employer", "provider"),
+                   help="only without a roster, where the file's owner may record each party's confirmation")
+    p.set_defaults(func=cmd_review_confirm)
 
     otj = sub.add_parser("otj", help="log off-the-job training hours").add_subparsers(
         dest="otj_command", metavar="ACTION", required=True
@@ -201,6 +211,15 @@ def cmd_review_add(args: argparse.Namespace) -> int:
             notes=args.notes,
             signed_by=args.signed_by,
         )
+    return 0
+
+
+@changes
+def cmd_review_confirm(args: argparse.Namespace) -> int:
+    from portfolio_tui.services import records
+
+    with refusals():
+        records.confirm_review(_service(args.path), args.id, args.party)
     return 0
 
 

@@ -31,9 +31,28 @@ OTJ_CATEGORIES: dict[str, str] = {
 }
 
 
+REVIEW_PARTIES: tuple[str, ...] = ("apprentice", "employer", "provider")
+"""The three parties to a progress review; each confirms it once, by its own account."""
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """One party's confirmation of a review: ``by`` is the OS account that made it (never a typed name),
+    ``at`` when. The party is the one that account stands for (``domain.roles.REVIEW_PARTY_OF_ROLE``)."""
+
+    party: str
+    by: str
+    at: str
+
+
 @dataclass(frozen=True)
 class Review:
-    """A three-way progress review (apprentice, employer, provider)."""
+    """A three-way progress review (apprentice, employer, provider).
+
+    ``confirmations`` are the parties' own, each made by its account. ``signed_by`` holds names as the
+    person recording the review wrote them down (files from before confirmations were made by account):
+    shown as such, never counted as a party's confirmation.
+    """
 
     id: int
     date: date
@@ -44,6 +63,11 @@ class Review:
     signed_by: tuple[str, ...] = ()
     recorded_by: str = ""
     recorded_at: str = ""
+    confirmations: tuple[Confirmation, ...] = ()
+
+    def confirmation(self, party: str) -> Confirmation | None:
+        """The party's confirmation, or ``None`` while it has not confirmed."""
+        return next((c for c in self.confirmations if c.party == party), None)
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,9 @@ from dateutil.relativedelta import relativedelta
 
 from portfolio_tui.domain import funding_rules
 from portfolio_tui.domain.learner import REVIEW_CADENCES, Learner
-from portfolio_tui.domain.progress import BreakInLearning, Review
+from portfolio_tui.domain.progress import REVIEW_PARTIES, BreakInLearning, Review
 
 REVIEW_RULES = ("reviews-12-weeks", "reviews-3-calendar-months")
-PARTIES = 3
-"""A progress review is three-way: the apprentice, the employer and the provider each confirm it once."""
 _CADENCE = re.compile(r"(\d+)-(weeks|months)\Z")
 
 
@@ -68,9 +66,34 @@ class ReviewStatus:
 
 
 def confirmed_by_all(review: Review) -> bool:
-    """All three parties have confirmed the review: three different names have signed it (each party
-    signs once, by the name they give), so no one is asked to confirm it again."""
-    return len(set(review.signed_by)) >= PARTIES
+    """All three parties (apprentice, employer, provider) have confirmed the review, each by an account.
+
+    Names written down by whoever recorded it (``signed_by``) do not count: anyone can type a name."""
+    return {c.party for c in review.confirmations} >= set(REVIEW_PARTIES)
+
+
+def unconfirmed(review: Review) -> tuple[str, ...]:
+    """The parties that have not confirmed the review yet, in the order apprentice, employer, provider."""
+    done = {c.party for c in review.confirmations}
+    return tuple(p for p in REVIEW_PARTIES if p not in done)
+
+
+def confirmation_words(review: Review) -> str:
+    """Who has confirmed the review, as one sentence or two: each party's confirmation with the account
+    that made it, the parties still to confirm, and any names the recorder only wrote down (older files)."""
+    made = review.confirmations
+    waiting = unconfirmed(review)
+    if made:
+        words = "Confirmed by " + ", ".join(f"the {c.party} ({c.by})" for c in made) + "."
+        if waiting:
+            words += f" Waiting for the {' and the '.join(waiting)}."
+    else:
+        words = "Not confirmed by any party yet."
+    if review.signed_by:
+        recorder = f" ({review.recorded_by})" if review.recorded_by else ""
+        words += (f" Noted as confirmed by the recorder{recorder}: {', '.join(review.signed_by)}"
+                  " (names written down, not confirmed by their accounts).")
+    return words
 
 
 def review_rule(learner: Learner, as_of: date) -> tuple[funding_rules.Rule, str]:

@@ -84,6 +84,8 @@ ACTIONS: dict[str, _Rule] = {
                               "signing off the gateway as employer"),
     "otj.record": _Rule((APPRENTICE, TUTOR), "log off-the-job hours in", "logging off-the-job hours"),
     "review.record": _Rule((LINE_MANAGER, TUTOR), "record progress reviews in", "recording progress reviews"),
+    "review.confirm": _Rule((APPRENTICE, LINE_MANAGER, TUTOR), "confirm their own party's part of progress reviews in",
+                            "confirming a progress review"),
     "progress.record": _Rule((TUTOR,), "record breaks, prerequisites, checklist items and milestones in",
                              "recording breaks, prerequisites, checklist items and milestones"),
     "portfolio.setup": _Rule((TUTOR,), "create or change the learner profile of", "changing the learner profile"),
@@ -91,13 +93,17 @@ ACTIONS: dict[str, _Rule] = {
     "portfolio.repair": _Rule((TUTOR,), "repair the record of", "repairing the record"),
 }
 """Every action the app checks. The first eleven are the issue's; ``otj.record``, ``review.record``,
-``progress.record`` and ``portfolio.setup`` cover the remaining records so that every change a
-service makes has one action to ask about."""
+``review.confirm``, ``progress.record`` and ``portfolio.setup`` cover the remaining records so that every
+change a service makes has one action to ask about. ``review.confirm`` is each person's own part of a
+review: which party's, :func:`review_parties` says."""
 
 SIGNOFF_ORDER: tuple[str, ...] = ("assessor", "apprentice", "employer")
 SIGNOFF_ACTIONS: dict[str, str] = {role: f"signoff.{role}" for role in SIGNOFF_ORDER}
 SIGNOFF_OF_ROLE: dict[str, str] = {TUTOR: "assessor", APPRENTICE: "apprentice", LINE_MANAGER: "employer"}
 """The gateway sign-off each roster role makes."""
+REVIEW_PARTY_OF_ROLE: dict[str, str] = {APPRENTICE: "apprentice", LINE_MANAGER: "employer", TUTOR: "provider"}
+"""The party to a progress review each roster role stands for (the line manager confirms for the employer,
+the tutor for the training provider)."""
 
 
 class RosterFormatError(ValueError):
@@ -252,6 +258,42 @@ def not_yours(action: str, role: str | None, who: Sequence[str] = ()) -> str:
         whose += f", {', '.join(who)}" if whose.endswith(")") else f" ({', '.join(who)})"
     you = f"not {_HOLDER_PHRASES[role]}" if role in _HOLDER_PHRASES else "and you are not on this cohort's roster"
     return f"{rule.task[0].upper()}{rule.task[1:]} is for {whose}, {you}."
+
+
+def review_parties(
+    roster: Roster | None, account: str, portfolio_name: str, *, file_owner: str | None = None
+) -> tuple[str, ...]:
+    """The review parties ``account`` may confirm for on this portfolio: its own role's one, on a roster.
+
+    Without a roster nothing says who is who, so the file's owner, who may do everything to it, may
+    record each party's confirmation, every one under its own account (the record then shows all
+    three by the same account, which is what happened); anyone else none.
+    """
+    if not may(roster, account, "review.confirm", portfolio_name, file_owner=file_owner).allowed:
+        return ()
+    if roster is None:
+        return tuple(REVIEW_PARTY_OF_ROLE.values())
+    role = roster.role_of(account)
+    return (REVIEW_PARTY_OF_ROLE[role],) if role in REVIEW_PARTY_OF_ROLE else ()
+
+
+def confirm_refusal(
+    roster: Roster | None, account: str, party: str, portfolio_name: str, *, file_owner: str | None = None
+) -> Decision:
+    """Why ``account`` may not confirm a review as ``party`` (or a yes, when it may), naming whose it is."""
+    mine = review_parties(roster, account, portfolio_name, file_owner=file_owner)
+    if party in mine:
+        return Decision(True, f"{account} confirms as the {party}")
+    if party not in REVIEW_PARTY_OF_ROLE.values():
+        return Decision(False, f"a review is confirmed by the {', the '.join(REVIEW_PARTY_OF_ROLE.values())}; "
+                               f"not '{party}'")
+    if roster is None or not mine:  # (without a roster the owner may confirm as every party: ``mine`` is empty)
+        return may(roster, account, "review.confirm", portfolio_name, file_owner=file_owner)
+    role = next(r for r, p in REVIEW_PARTY_OF_ROLE.items() if p == party)
+    who = roster.accounts(role, portfolio_name)
+    whose = f": {', '.join(who)}" if who else ", and the roster names no one for it"
+    return Decision(False, f"{account} confirms a review only as the {mine[0]}; only {_ROLE_PHRASES[role]} may "
+                           f"confirm it as the {party}{whose}", who)
 
 
 def require(decision: Decision) -> None:

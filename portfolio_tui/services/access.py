@@ -95,6 +95,61 @@ def _require_enrolled(folder: Path) -> None:
         )
 
 
+def review_parties(path: Path) -> tuple[str, ...]:
+    """The review parties this process's OS account may confirm for on the portfolio at ``path``
+    (``domain.roles.review_parties``): read from the roster as it is now, so call it under the lock."""
+    path = Path(path)
+    try:
+        roster = roster_io.load_roster(path.parent)
+    except roster_io.RosterError as exc:
+        raise UntrustedRoster(f"{exc} (nothing was changed)") from None
+    try:
+        owner = sharing.owner_of(path)
+    except FileNotFoundError:
+        owner = None
+    return roles.review_parties(roster, identity.current_user(), path.name, file_owner=owner)
+
+
+def require_own_party(path: Path, party: str) -> None:
+    """Raise :class:`~portfolio_tui.domain.roles.NotAllowed` unless this OS account may confirm a review
+    as ``party`` on the portfolio at ``path``: its own role's party, nobody else's (the refusal says whose)."""
+    path = Path(path)
+    if party in review_parties(path):
+        return
+    try:
+        roster = roster_io.load_roster(path.parent)
+        owner = sharing.owner_of(path)
+    except (roster_io.RosterError, OSError):
+        roster, owner = None, None
+    roles.require(roles.confirm_refusal(roster, identity.current_user(), party, path.name, file_owner=owner))
+
+
+def check_confirmations(path: Path, before: Mapping[str, Any] | None, changes: Mapping[str, Any] | None,
+                        actor: str, now: str) -> None:
+    """Under the lock, the confirmations a change adds to a review: each this account's own party's, made by
+    it (``actor``) now, one per party; those already there unchanged. Every path that writes a review's
+    confirmations goes through here, so none can record another party's confirmation or rewrite one."""
+    if changes is None or "confirmations" not in changes:
+        return
+    old = list((before or {}).get("confirmations", []))
+    new = list(changes["confirmations"] or [])
+    if new[:len(old)] != old:
+        raise roles.NotAllowed(roles.Decision(False, "a review's confirmations are only ever added to: "
+                                                     "none may be changed or taken back"))
+    confirmed = {c.get("party") for c in old}
+    for made in new[len(old):]:
+        party = made.get("party") if isinstance(made, Mapping) else None
+        require_own_party(path, str(party))
+        if made.get("by") != actor or made.get("at") != now:
+            raise roles.NotAllowed(roles.Decision(False, "a confirmation is recorded under the account making it, "
+                                                         "at the time it is made"))
+        if party in confirmed:
+            from portfolio_tui.services.errors import InputError
+
+            raise InputError("review", f"the {party} has already confirmed this review")
+        confirmed.add(party)
+
+
 def record_actions(table: str, before: Mapping[str, Any] | None, changes: Mapping[str, Any] | None) -> set[str]:
     """The actions a change to one record of ``table`` needs.
 
@@ -112,6 +167,9 @@ def record_actions(table: str, before: Mapping[str, Any] | None, changes: Mappin
         if set(changes) - {"judgements"}:
             needed.add("evidence.edit")
         return needed
+    if table == "reviews" and changes is not None and changes.get("confirmations"):
+        # Confirming is each party's own (``check_confirmations`` decides whose); anything else is recording.
+        return {"review.confirm"} | ({"review.record"} if before is None or set(changes) - {"confirmations"} else set())
     states = [r for r in (before, None if changes is None else {**(before or {}), **changes}) if r is not None]
     return {_action(table, state) for state in states}
 

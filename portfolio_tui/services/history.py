@@ -67,7 +67,7 @@ def _shown(value: object, width: int = 60) -> str:
         text = "; ".join(_shown(v, width) for v in value) if any(isinstance(v, Mapping) for v in value) \
             else ", ".join(_shown(v, width) for v in value)
     elif isinstance(value, Mapping):
-        text = _judgement(value) if "outcome" in value else ", ".join(
+        text = _judgement(value) if "outcome" in value else _confirmation(value) if "party" in value else ", ".join(
             f"{clean_text(str(k))} {_shown(v, width)}" for k, v in value.items())
     else:
         text = clean_text(str(value))
@@ -77,6 +77,12 @@ def _shown(value: object, width: int = 60) -> str:
 
 
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z?")
+
+
+def _confirmation(value: Mapping[str, Any]) -> str:
+    by = f" by {clean_text(str(value['by']))}" if value.get("by") else ""
+    on = f" on {clean_text(str(value['at']))[:10]}" if value.get("at") else ""
+    return f"the {clean_text(str(value['party']))}'s confirmation{by}{on}"
 
 
 def _judgement(value: Mapping[str, Any]) -> str:

@@ -28,7 +28,7 @@ from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.services import attachments
 from portfolio_tui.services import validation as check
-from portfolio_tui.services.access import authorize, record_actions
+from portfolio_tui.services.access import authorize, check_confirmations, record_actions
 from portfolio_tui.services.errors import InputError, StandardMissing
 from portfolio_tui.store.errors import breaks_schema
 from portfolio_tui.store.portfolio_store import PortfolioStore
@@ -301,7 +301,7 @@ class PortfolioService:
         ``state_check`` gets the portfolio as it is under the lock and raises (``InputError``) to refuse.
         """
         with self.store.transaction() as tx:
-            self._authorize_change(table, None, fields)
+            self._authorize_change(tx, table, None, fields)
             if table == "signoffs":
                 made = [tx.record_object("signoffs", i) for i, _ in tx.records("signoffs")]
                 role = fields.get("role", "")
@@ -321,19 +321,23 @@ class PortfolioService:
         *, state_check: StateCheck | None = None,
     ) -> dict[str, Any]:
         with self.store.transaction() as tx:
-            self._authorize_change(table, tx.get(table, record_id), changes)
+            self._authorize_change(tx, table, tx.get(table, record_id), changes)
             if state_check is not None:
                 state_check(self.store.load())
             return tx.update(table, record_id, changes, expected_rev, detail=detail)
 
     def delete_record(self, table: str, record_id: int, detail: str = "") -> dict[str, Any]:
         with self.store.transaction() as tx:
-            self._authorize_change(table, tx.get(table, record_id), None)
+            self._authorize_change(tx, table, tx.get(table, record_id), None)
             return tx.remove(table, record_id, detail)
 
-    def _authorize_change(self, table: str, before: dict[str, Any] | None, changes: dict[str, Any] | None) -> None:
+    def _authorize_change(
+        self, tx: Transaction, table: str, before: dict[str, Any] | None, changes: dict[str, Any] | None
+    ) -> None:
         for action in sorted(record_actions(table, before, changes)):
             authorize(self.path, action)
+        if table == "reviews":
+            check_confirmations(self.path, before, changes, tx.actor, tx.now)
 
     def _evidence_values(self, given: dict[str, Any], standard: Standard, as_of: date | None) -> dict[str, Any]:
         """Validated evidence fields, for the keys present in ``given``."""

@@ -13,12 +13,14 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from portfolio_tui import identity
 from portfolio_tui.domain import funding_rules, grading
 from portfolio_tui.domain.comments import Comment
 from portfolio_tui.domain.learner import ENGLISH_MATHS_DECISIONS, Learner
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.progress import (
     OTJ_CATEGORIES,
+    REVIEW_PARTIES,
     BreakInLearning,
     ChecklistRecord,
     GradeRecord,
@@ -28,14 +30,21 @@ from portfolio_tui.domain.progress import (
     Review,
     milestones_standing,
 )
-from portfolio_tui.domain.reviews import confirmed_by_all
+from portfolio_tui.domain.reviews import unconfirmed
+from portfolio_tui.domain.roles import Decision, NotAllowed
 from portfolio_tui.domain.timeline import epa_date, window_problem
 from portfolio_tui.services import validation as check
-from portfolio_tui.services.access import EMPLOYER_CONFIRMATION
+from portfolio_tui.services.access import (
+    EMPLOYER_CONFIRMATION,
+    check_confirmations,
+    require_own_party,
+    review_parties,
+)
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.store.errors import NotFound
 from portfolio_tui.store.records import to_record
+from portfolio_tui.store.transaction import Transaction
 
 
 def _names(field: str, values: Iterable[str] | str) -> tuple[str, ...]:
@@ -53,9 +62,17 @@ def record_review(
     actions: str = "",
     notes: str = "",
     signed_by: Iterable[str] | str = (),
+    confirm_as: Iterable[str] = (),
     as_of: date | None = None,
 ) -> int:
-    """A three-way progress review (apprentice, employer, provider), dated and signed."""
+    """A three-way progress review (apprentice, employer, provider), dated, with the recorder's own confirmation.
+
+    ``confirm_as`` are the parties the recorder confirms it as: only their own (a tutor the provider, a line
+    manager the employer; without a roster the file's owner any). ``signed_by`` (``review add --signed-by``)
+    takes names and keeps working for the recorder's own party: a party's word, the recorder's account, or
+    the name the learner's record gives their role; any other name, another party's confirmation made in
+    their name, is refused and nothing is written. The others confirm with :func:`confirm_review`.
+    """
     review = Review(
         id=0,
         date=svc.past_date("date", on, as_of),
@@ -63,9 +80,88 @@ def record_review(
         otj_hours_discussed=check.hours("otj_hours", otj_hours),
         actions=check.text("actions", actions, multiline=True),
         notes=check.text("notes", notes, multiline=True),
-        signed_by=_names("signed_by", signed_by),
     )
-    return svc.add_record("reviews", to_record(review), detail=f"recorded review of {review.date.isoformat()}")
+    parties = [_party("confirm_as", p) for p in confirm_as]
+    parties += [_party_named(svc, name) for name in _names("signed_by", signed_by)]
+    parties = list(dict.fromkeys(parties))
+    with svc.transaction("review.record", *(("review.confirm",) if parties else ())) as tx:
+        fields = to_record(review) | {"confirmations": [_confirmation(p, tx) for p in parties]}
+        check_confirmations(svc.path, None, fields, tx.actor, tx.now)
+        confirmed = f", confirmed as the {' and the '.join(parties)}" if parties else ""
+        return tx.insert("reviews", fields, f"recorded review of {review.date.isoformat()}{confirmed}")
+
+
+def confirm_review(svc: PortfolioService, review_id: int, party: str | None = None) -> str:
+    """This OS account's own party confirms a recorded review, once; returns the party.
+
+    The party is the account's role's (``domain.roles.review_parties``), never a name typed in; ``party``
+    need only be given without a roster, where the file's owner may record each party's (each under its
+    own account). Who may, and whether that party has confirmed already, is decided under the lock.
+    """
+    wanted = None if party in (None, "") else _party("party", party)
+    with svc.transaction("review.confirm") as tx:
+        try:
+            before = tx.get("reviews", review_id)
+        except NotFound:
+            raise InputError("review", f"no review with id {review_id}") from None
+        review = tx.record_object("reviews", review_id)
+        mine = review_parties(svc.path)
+        if wanted is None:
+            if len(mine) > 1:
+                waiting = ", ".join(p for p in unconfirmed(review) if p in mine) or "none"
+                raise InputError("party", f"this folder has no roster, so say which party you confirm as "
+                                          f"(still to confirm: {waiting})")
+            wanted = mine[0] if mine else REVIEW_PARTIES[0]
+        require_own_party(svc.path, wanted)
+        day = review.date.isoformat()
+        done = review.confirmation(wanted)
+        if done is not None:
+            raise InputError("review", f"the {wanted} already confirmed the review of {day} "
+                                       f"({done.by}, {done.at[:10]})")
+        changes = {"confirmations": [*before.get("confirmations", []), _confirmation(wanted, tx)]}
+        check_confirmations(svc.path, before, changes, tx.actor, tx.now)
+        tx.update("reviews", review_id, changes, detail=f"{tx.actor} confirmed the review of {day} as the {wanted}")
+        return wanted
+
+
+def _party(field: str, value: str) -> str:
+    if value not in REVIEW_PARTIES:
+        raise InputError(field, f"{check.shown(value)} is not a party to a review "
+                                f"(one of {', '.join(REVIEW_PARTIES)})")
+    return value
+
+
+_PARTY_WORDS = {"apprentice": "apprentice", "learner": "apprentice", "employer": "employer",
+                "line manager": "employer", "line-manager": "employer", "provider": "provider",
+                "tutor": "provider", "assessor": "provider"}
+
+
+def _party_named(svc: PortfolioService, name: str) -> str:
+    """The party a name given to ``--signed-by`` stands for, when it can only be the caller's own.
+
+    A party's word (``employer``, ``tutor``...), the caller's OS account (when it stands for one party), or
+    the name the learner's record gives a party. Any other name is refused: it would be someone
+    confirming in another's name. Whether the party is the caller's own is decided under the lock.
+    """
+    learner = svc.learner
+    mine = review_parties(svc.path)
+    account = identity.current_user()
+    recorded = {learner.name: "apprentice", learner.line_manager: "employer", learner.tutor: "provider"}
+    party = _PARTY_WORDS.get(name.casefold()) or recorded.get(name)
+    if party is None and name in (account, svc.actor) and len(mine) == 1:
+        party = mine[0]
+    if party is None:
+        own = f"as the {mine[0]}" if len(mine) == 1 else "as a party"
+        raise NotAllowed(Decision(False, (
+            f"{check.shown(name)} is not yours to confirm: {account} confirms a review only {own}, by giving "
+            f"the party or the account's own name; the others confirm with their own accounts "
+            f"(`portfolio review confirm`, or c on the timeline); nothing was changed")))
+    require_own_party(svc.path, party)
+    return party
+
+
+def _confirmation(party: str, tx: Transaction) -> dict[str, str]:
+    return {"party": party, "by": tx.actor, "at": tx.now}
 
 
 def log_otj(
@@ -366,24 +462,3 @@ def add_comment(svc: PortfolioService, evidence_id: int, text: str) -> int:
         raise InputError("evidence", f"no evidence {evidence_id} to comment on")
     return svc.add_record("comments", to_record(Comment(id=0, evidence=evidence_id, text=body)),
                           detail=f"commented on evidence '{piece.title}'")
-
-
-def sign_review(svc: PortfolioService, review_id: int, name: str) -> None:
-    """Add one party's confirmation (their name) to a recorded review, as a line manager does for the employer.
-
-    The review is read, checked and written under the file's lock, in one transaction: two parties
-    confirming at once both land (the second adds to the first's list, rather than writing back the list
-    as it was before the first), and a review confirmed by all three meanwhile is refused, not signed again."""
-    signer = check.text("signed_by", name, required=True)
-    with svc.transaction("review.record") as tx:
-        try:
-            review = tx.record_object("reviews", review_id)
-        except NotFound:
-            raise InputError("review", f"no review with id {review_id}") from None
-        if signer in review.signed_by:
-            raise InputError("signed_by", f"{signer} has already confirmed the review of {review.date.isoformat()}")
-        if confirmed_by_all(review):
-            raise InputError("signed_by", f"the review of {review.date.isoformat()} is already confirmed by all "
-                                          f"three parties ({', '.join(review.signed_by)})")
-        tx.update("reviews", review_id, {"signed_by": [*review.signed_by, signer]},
-                  detail=f"{signer} confirmed the review of {review.date.isoformat()}")

@@ -16,6 +16,7 @@ from pathlib import Path
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import ReadinessReport
 from portfolio_tui.domain.portfolio import Portfolio
+from portfolio_tui.domain.reviews import confirmation_words
 from portfolio_tui.domain.standard import Criterion, Group, Standard
 from portfolio_tui.domain.text import clean_text
 
@@ -301,10 +302,11 @@ def _reviews_section(portfolio: Portfolio, r: ReadinessReport) -> Section:
     )
     rows = tuple(
         (_iso(v.date), ", ".join(v.attendees), _hours(v.otj_hours_discussed) if v.otj_hours_discussed is not None
-         else "", v.actions, v.notes, ", ".join(v.signed_by))
+         else "", v.actions, v.notes, confirmation_words(v))
         for v in sorted(portfolio.reviews, key=lambda v: v.date)
     )
-    table = Table("Reviews held", ("date", "attendees", "OTJ hours discussed", "actions", "notes", "signed by"), rows)
+    columns = ("date", "attendees", "OTJ hours discussed", "actions", "notes", "confirmations")
+    table = Table("Reviews held", columns, rows)
     return Section("reviews", "Progress reviews", facts, (table,))
 
 

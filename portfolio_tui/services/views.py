@@ -18,7 +18,7 @@ from portfolio_tui.domain import roles
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import EMPLOYER_CONFIRMATION, ChecklistResult, ReadinessReport
 from portfolio_tui.domain.portfolio import Portfolio
-from portfolio_tui.domain.reviews import confirmed_by_all
+from portfolio_tui.domain.reviews import confirmation_words
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.domain.text import clean_text
 
@@ -75,6 +75,13 @@ class Access:
         if self.roster is None or self.roster_problem or self.read_only:
             return decision.reason
         return roles.not_yours(action, self.role, decision.who_may)
+
+    @property
+    def review_parties(self) -> tuple[str, ...]:
+        """The review parties this account confirms for here: its own role's (``domain.roles.review_parties``)."""
+        if not self.decide("review.confirm").allowed:
+            return ()
+        return roles.review_parties(self.roster, self.account, self.path.name, file_owner=self.file_owner)
 
     @property
     def allowed_actions(self) -> frozenset[str]:
@@ -209,8 +216,9 @@ class TimelineRow:
     actions: frozenset[str] = frozenset()
     """What this account may do to this row now: ``mark`` (a milestone done, or undo the mark),
     ``confirm`` (its part of a review held that not every party has confirmed yet)."""
-    confirm_as: str = ""
-    """The name a ``confirm`` signs with: a line manager's as the employer's on the portfolio, else the account."""
+    confirm_as: tuple[str, ...] = ()
+    """The parties a ``confirm`` may confirm as: this account's own party, while it has not confirmed (without
+    a roster, the file owner's choice of those still to confirm). The account, never a typed name, is recorded."""
 
 
 def timeline_rows(portfolio: Portfolio, report: ReadinessReport, as_of: date,
@@ -226,19 +234,15 @@ def timeline_rows(portfolio: Portfolio, report: ReadinessReport, as_of: date,
                      m.key, mark)
         for m in report.milestones
     ]
-    signer = ""
-    if access is not None and "review.record" in may:
-        line_manager = portfolio.learner.line_manager
-        signer = line_manager if access.role == roles.LINE_MANAGER and line_manager else access.account
+    parties = access.review_parties if access is not None else ()
     for review in portfolio.reviews:
         if review.date <= as_of:
             who = ", ".join(review.attendees)
-            confirm = bool(signer) and signer not in review.signed_by and not confirmed_by_all(review)
+            mine = tuple(p for p in parties if review.confirmation(p) is None)
+            said = (f"With {who}. " if who else "") + (f"{review.actions} " if review.actions else "")
             items.append(TimelineRow(f"r:{review.id}", review.date, "review", "Progress review", "held",
-                                      (f"With {who}. " if who else "") + review.actions
-                                      + (f" Confirmed by {', '.join(review.signed_by)}." if review.signed_by else ""),
-                                      actions=frozenset({"confirm"}) if confirm else frozenset(),
-                                      confirm_as=signer if confirm else ""))
+                                      said + confirmation_words(review),
+                                      actions=frozenset({"confirm"}) if mine else frozenset(), confirm_as=mine))
     status = report.reviews
     rule = f" (rule {status.rule.id})" if status.rule else ""
     for gap in status.gaps:

@@ -16,7 +16,7 @@ import orjson
 
 from portfolio_tui.domain.evidence import ACCEPT, EVIDENCE_KINDS, REFER, REOPEN
 from portfolio_tui.domain.learner import REVIEW_CADENCES
-from portfolio_tui.domain.progress import OTJ_CATEGORIES
+from portfolio_tui.domain.progress import OTJ_CATEGORIES, REVIEW_PARTIES
 from portfolio_tui.domain.text import clean_text, lone_surrogates
 from portfolio_tui.store.records import RECORD_TABLES, TABLES
 
@@ -106,7 +106,11 @@ def problems(doc: dict[str, dict[str, Any]], criteria: Collection[str] | None = 
                   for rid, r in evidence.items() for j in r.get("judgements", ()) if j.get("outcome") not in _OUTCOMES]
     found += _enum("otj", otj, "category", OTJ_CATEGORIES, "off-the-job category")
     found += _not_negative("otj", otj, "hours")
-    found += _not_negative("reviews", doc.get("reviews", {}), "otj_hours_discussed")
+    reviews = doc.get("reviews", {})
+    found += _not_negative("reviews", reviews, "otj_hours_discussed")
+    confirmations = [(rid, c) for rid, r in reviews.items() for c in r.get("confirmations", ())]
+    found += [(f"$.reviews.{rid}.confirmations", f"unknown party {_quoted(c.get('party'))}")
+              for rid, c in confirmations if c.get("party") not in REVIEW_PARTIES]
     learner = doc.get("learner", {})
     found += _enum("learner", learner, "review_cadence", REVIEW_CADENCES, "review cadence")
     for key in _LEARNER_HOURS:

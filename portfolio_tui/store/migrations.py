@@ -19,6 +19,10 @@ Version 3 signs every new audit entry (``domain.signatures``). Upgrading signs n
 there: the entries from before stay unsigned and ``portfolio verify`` reports them as legacy
 history. The store writes the upgrade only when the old chain checks (``store.sealing``), and its
 ``migrate`` entry is signed by whoever made the change that upgraded the file.
+
+An optional field added within a version needs no new version: a review's ``confirmations`` (each party's
+own, by account) came within version 3. An app that does not know a field keeps it as found
+(``store.records.check_record``) and writes it back untouched, so nothing is lost; it only does not show it.
 """
 
 from __future__ import annotations

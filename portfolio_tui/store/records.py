@@ -29,6 +29,7 @@ from portfolio_tui.domain.portfolio import KEPT, EvidenceOutline, judgement_outl
 from portfolio_tui.domain.progress import (
     BreakInLearning,
     ChecklistRecord,
+    Confirmation,
     GradeRecord,
     MilestoneDone,
     OtjEntry,
@@ -214,6 +215,24 @@ def _judgement_column(column: Iterable[list[dict[str, str]]]) -> list[tuple[Judg
     return list(map(tuple, map(islice, repeat(made), map(len, column))))
 
 
+_CONFIRMATION_KEYS = tuple(f.name for f in fields(Confirmation))
+_confirmation_values = itemgetter(*_CONFIRMATION_KEYS)
+
+
+def _check_confirmations(value: Any) -> str | None:
+    ok = isinstance(value, list) and all(
+        isinstance(c, dict) and all(isinstance(c.get(k), str) for k in _CONFIRMATION_KEYS) for c in value)
+    return None if ok else "expected a list of confirmations, each with party, by and at as text"
+
+
+def _confirmation_lists(column: Iterable[list[Any]]) -> bool:
+    return all(_check_confirmations(value) is None for value in column)
+
+
+def _load_confirmations(value: list[dict[str, str]]) -> tuple[Confirmation, ...]:
+    return tuple(Confirmation(*_confirmation_values(c)) for c in value)
+
+
 def _load_judgements(value: list[dict[str, str]]) -> tuple[Judgement, ...]:
     return _judgement_column([value])[0] if value else ()
 
@@ -269,6 +288,8 @@ def _kind_of(hint: Any) -> _Kind:
             return None if ok else "expected a list of judgements, each with outcome, feedback, by and at as text"
 
         return _Kind(check_judgements, frozenset({list}), _judgements, _load_judgements, _judgement_column)
+    if origin is tuple and args[0] is Confirmation:
+        return _Kind(_check_confirmations, frozenset({list}), _confirmation_lists, _load_confirmations)
     if origin is dict:
         return _Kind(lambda v: None if isinstance(v, dict) else "expected an object", frozenset({dict}), load=dict)
     raise TypeError(f"no record mapping for {hint!r}")
@@ -530,6 +551,8 @@ def to_json(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (tuple, list)):
         return [to_json(v) for v in value]
+    if isinstance(value, Confirmation):
+        return {k: getattr(value, k) for k in _CONFIRMATION_KEYS}
     if isinstance(value, Judgement):
         record = {k: getattr(value, k) for k in _JUDGEMENT_KEYS}
         if value.criterion:

@@ -129,33 +129,34 @@ def test_writer_killed_at_random_points_never_loses_a_confirmed_save(tmp_path: P
     assert len(confirmed) > 8
 
 
-def _confirms_review(path: str, name: str, started) -> None:  # type: ignore[no-untyped-def]
-    """One process confirming review 1 as ``name`` (what the TUI's confirm form calls)."""
+def _confirms_review(path: str, party: str, started) -> None:  # type: ignore[no-untyped-def]
+    """One process confirming review 1 as ``party`` (what the TUI's confirm form calls)."""
     from portfolio_tui.services import records
     from portfolio_tui.services.portfolios import PortfolioService
 
-    service = PortfolioService(Path(path), actor=name)
+    service = PortfolioService(Path(path), actor=f"{party}-account")
     service.load()  # warm, as an open TUI is, so what follows is only the confirmation
     started.set()
-    records.sign_review(service, 1, name)
+    records.confirm_review(service, 1, party)
 
 
 def test_two_parties_confirming_a_review_at_once_both_land(tmp_path: Path) -> None:
     """The line manager and the apprentice confirm the same review while a third process holds the
     file's lock: both wait, then each reads the review under the lock, so the second adds to the first's
     list. (Read before the lock, the second wrote back the list as it was and the first was lost.)"""
+    from portfolio_tui.identity import current_user
     from portfolio_tui.services import records
     from portfolio_tui.services.portfolios import PortfolioService
 
     path = new_portfolio(tmp_path)
     service = PortfolioService(path)
-    records.record_review(service, on="2025-06-02", attendees="Ava Patel, Sam Jones", signed_by=["Sam Jones"],
+    records.record_review(service, on="2025-06-02", attendees="Ava Patel, Sam Jones", confirm_as=["provider"],
                           as_of=date(2025, 6, 30))
     context = multiprocessing.get_context("spawn")
     started = [context.Event(), context.Event()]
     with PortfolioStore(path).transaction():  # the lock, held while both confirm
-        workers = [context.Process(target=_confirms_review, args=(str(path), name, event))
-                   for name, event in zip(("Jo Bloggs", "Ava Patel"), started, strict=True)]
+        workers = [context.Process(target=_confirms_review, args=(str(path), party, event))
+                   for party, event in zip(("employer", "apprentice"), started, strict=True)]
         for worker in workers:
             worker.start()
         for event in started:
@@ -165,5 +166,6 @@ def test_two_parties_confirming_a_review_at_once_both_land(tmp_path: Path) -> No
         worker.join(60)
         assert worker.exitcode == 0
     review = PortfolioService(path).load().reviews[0]
-    assert sorted(review.signed_by) == ["Ava Patel", "Jo Bloggs", "Sam Jones"]
+    assert sorted((c.party, c.by) for c in review.confirmations) == [
+        ("apprentice", "apprentice-account"), ("employer", "employer-account"), ("provider", current_user())]
     assert check_file(path).problems == []

@@ -340,3 +340,82 @@ def test_every_read_path_refuses_someone_not_on_the_portfolios_roster(cohort: En
     assert "Ann One" not in cohort.run(label, "gateway", str(cohort.folder), "--json").stdout
     assert portfolio.read_bytes() == before
     assert cohort.run("mgr1", "evidence", "list", str(portfolio), "--json").returncode == 0
+
+
+_CONFIRM_AS_SOMEONE_ELSE = """
+import sys
+from portfolio_tui.domain.roles import NotAllowed
+from portfolio_tui.services import records
+from portfolio_tui.services.errors import InputError
+from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.store.records import to_json
+service = PortfolioService({path!r})
+forged = {{"party": "employer", "by": {manager!r}, "at": "2025-09-02T10:00:00Z"}}
+attempts = [
+    lambda: records.record_review(service, on="2025-09-02", confirm_as=["employer"]),
+    lambda: records.record_review(service, on="2025-09-02", signed_by={manager!r}),
+    lambda: records.confirm_review(service, 1, "employer"),
+    lambda: service.add_record("reviews", {{"date": "2025-09-02", "confirmations": [forged]}}),
+    lambda: service.update_record("reviews", 1, {{"confirmations": [
+        *to_json(service.load().reviews[0].confirmations), forged]}}),
+]
+for attempt in attempts:
+    try:
+        attempt()
+    except (NotAllowed, InputError) as exc:
+        print(type(exc).__name__, exc)
+    else:
+        sys.exit("written: " + repr(attempt))
+"""
+
+
+def test_each_party_confirms_a_review_only_as_itself(cohort: Env, portfolio: Path) -> None:
+    """The attacks the product's rule forbids (no one may confirm in someone else's name), by real accounts:
+    the tutor records the employer's confirmation (by the command, by name, and through the services), the
+    line manager confirms as the provider, an apprentice confirms twice. Each is refused and nothing is
+    written; each party's own confirmation is recorded under its own account."""
+    p, path = cohort.people, str(portfolio)
+    before = portfolio.read_bytes()
+    for args in (("--signed-by", "employer"), ("--signed-by", p["mgr1"]), ("--signed-by", "Mona"),
+                 ("--signed-by", f"provider,{p['mgr1']}")):
+        refused = cohort.run("tutor", "review", "add", path, "--date", "2025-09-01", *args)
+        assert refused.returncode == 1, (args, refused.stderr)
+        assert refused.stderr.count("\n") == 1 and refused.stdout == "", refused.stderr
+        assert portfolio.read_bytes() == before, args
+    assert f"only their line manager may confirm it as the employer: {p['mgr1']}" in cohort.run(
+        "tutor", "review", "add", path, "--date", "2025-09-01", "--signed-by", "employer").stderr
+
+    made = cohort.run("tutor", "review", "add", path, "--date", "2025-09-01", "--attendees", "Ann One",
+                      "--signed-by", "provider")
+    assert made.returncode == 0, made.stderr
+    review = json.loads(portfolio.read_text())["reviews"]["1"]
+    assert [(c["party"], c["by"]) for c in review["confirmations"]] == [("provider", p["tutor"])]
+    assert review["signed_by"] == []
+
+    before = portfolio.read_bytes()
+    tried = cohort.python_as("tutor", _CONFIRM_AS_SOMEONE_ELSE.format(path=path, manager=p["mgr1"]))
+    assert tried.returncode == 0, tried.stdout + tried.stderr
+    assert tried.stdout.count("NotAllowed") == 5, tried.stdout
+    assert portfolio.read_bytes() == before
+
+    refused = cohort.run("mgr1", "review", "confirm", path, "1", "--party", "provider")
+    assert refused.returncode == 1 and "confirms a review only as the employer" in refused.stderr, refused.stderr
+    refused = cohort.run("mgr2", "review", "confirm", path, "1")
+    assert refused.returncode == 1 and "may see app1.json" in refused.stderr, refused.stderr
+    assert portfolio.read_bytes() == before
+
+    for label in ("mgr1", "app1"):
+        done = cohort.run(label, "review", "confirm", path, "1")
+        assert done.returncode == 0, done.stderr
+    before = portfolio.read_bytes()
+    again = cohort.run("app1", "review", "confirm", path, "1")
+    assert again.returncode == 2
+    assert again.stderr.startswith("portfolio: review: the apprentice already confirmed the review of 2025-09-01")
+    assert portfolio.read_bytes() == before
+    review = json.loads(portfolio.read_text())["reviews"]["1"]
+    assert [(c["party"], c["by"]) for c in review["confirmations"]] == [
+        ("provider", p["tutor"]), ("employer", p["mgr1"]), ("apprentice", p["app1"])]
+    shown = json.loads(cohort.run("mgr1", "timeline", path, "--json").stdout)
+    assert shown["reviews"]["last_review"] == "2025-09-01"
+    checked = cohort.run("app1", "verify", path)
+    assert checked.returncode == 0, checked.stdout

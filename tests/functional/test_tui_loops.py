@@ -1,7 +1,8 @@
 """Each person's whole loop in the TUI, end to end, checking the portfolio file after each step:
 the apprentice (hours, feedback, comments, the bin, a kept file), the tutor (a review, judging
 criterion by criterion, a prerequisite, a break, a grade) and the line manager (the employer's
-confirmation and their part of a review). The roster gives this OS account each role in turn."""
+confirmation and their part of a review), each party confirming a review as itself only. The roster
+gives this OS account each role in turn."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from textual.widgets import Input, Static, TextArea
 from portfolio_tui import roster as roster_io
 from portfolio_tui.domain.roles import Roster, RosterEntry
 from portfolio_tui.identity import current_user
+from portfolio_tui.services import records
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.tui.screens.bin import BinScreen
 from portfolio_tui.tui.screens.decisions import AssessDialog
@@ -189,21 +191,24 @@ async def test_the_tutor_records_a_review_and_judges_criteria_one_by_one(tmp_pat
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert "a" not in app.screen.active_bindings  # a tutor adds no evidence
-        # A progress review from the timeline: attendees filled in, two of three confirmations ticked.
+        # A progress review from the timeline: attendees filled in, the tutor's own confirmation ticked (the
+        # only one offered: the apprentice and the employer confirm with their own accounts).
         await pilot.press("4", "R")
         await settle(app, pilot)
         form = app.screen
         assert isinstance(form, ProgressForm)
         assert form.query_one("#attendees", Input).value == "Ava Patel, Sam Jones"
-        form.query_one("#apprentice_confirms").value = True
-        form.query_one("#provider_confirms").value = True
+        assert [f.name for f in form.spec.fields if f.kind == "check"] == ["confirm_provider"]
+        assert not form.query("#confirm_employer") and not form.query("#confirm_apprentice")
+        form.query_one("#confirm_provider").value = True
         form.query_one("#otj_hours", Input).value = "40"
         form.query_one("#actions", TextArea).text = "Finish the project plan by March."
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         review = PortfolioService(path).load().reviews[-1]
-        assert (review.date, review.signed_by, review.otj_hours_discussed, review.actions) == (
-            AS_OF, ("Ava Patel", "Sam Jones"), 40.0, "Finish the project plan by March.")
+        assert (review.date, review.otj_hours_discussed, review.actions) == (
+            AS_OF, 40.0, "Finish the project plan by March.")
+        assert review.signed_by == () and [(c.party, c.by) for c in review.confirmations] == [("provider", "tester")]
 
         # Judge the coach report criterion by criterion: S5 accepted, B4 referred.
         await pilot.press("2")
@@ -276,10 +281,48 @@ async def test_the_line_manager_confirms_for_the_employer_and_signs_a_review(tmp
         await settle(app, pilot)
         form = app.screen
         assert isinstance(form, ProgressForm)
-        form.query_one("#name", Input).value = "Jo Bloggs"
+        assert not form.query(Input)  # nothing to type: the account confirms, as the party its role stands for
+        assert f"Confirming as {ME}, employer" in str(form.query_one(".form-intro", Static).render())
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert PortfolioService(path).load().reviews[0].signed_by == ("Jo Bloggs",)
+        [review] = PortfolioService(path).load().reviews
+        assert review.signed_by == () and [(c.party, c.by) for c in review.confirmations] == [("employer", "tester")]
+        # Confirmed: no c on it any more.
+        assert "c" not in app.screen.active_bindings
+
+
+@drive
+async def test_the_apprentice_confirms_their_part_of_a_review_once(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    as_role(tmp_path, "apprentice")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        assert "R" not in app.screen.active_bindings  # an apprentice records no review, only confirms theirs
+        table = app.screen.query_one("#timeline-table")
+        table.move_cursor(row=table.get_row_index("r:1"))
+        await settle(app, pilot)
+        assert "c" in app.screen.active_bindings
+        assert "c confirms it as the apprentice" in str(app.screen.query_one("#timeline-detail", Static).render())
+        await pilot.press("c")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, ProgressForm) and not form.query(Input)
+        assert f"Confirming as {ME}, apprentice" in str(form.query_one(".form-intro", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ProgressForm)
+        assert "c" not in app.screen.active_bindings
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ProgressForm)
+        detail = str(app.screen.query_one("#timeline-detail", Static).render())
+        assert "Confirmed by the apprentice (tester)" in detail
+        assert "Waiting for the employer and the provider" in detail
+    [review] = PortfolioService(path).load().reviews
+    assert [(c.party, c.by) for c in review.confirmations] == [("apprentice", "tester")]
 
 
 @drive
@@ -349,10 +392,13 @@ async def test_the_timeline_offers_marking_a_milestone_only_to_whoever_may(tmp_p
 @drive
 async def test_the_line_manager_is_offered_confirm_only_on_a_review_still_waiting_for_them(tmp_path: Path) -> None:
     """The timeline's row keys come from the service's rows: Confirm on the review held in June (nobody has
-    confirmed it), none on one all three parties have confirmed, nor on a milestone; c there opens nothing."""
+    confirmed it) and on one whose recorder only wrote three names down, none on one all three parties have
+    confirmed, nor on a milestone; c there opens nothing."""
     path = make_portfolio(tmp_path)
-    PortfolioService(path).add_record("reviews", {"date": "2025-09-01", "attendees": ["Ava Patel", "Sam Jones"],
+    PortfolioService(path).add_record("reviews", {"date": "2025-08-01", "attendees": ["Ava Patel", "Sam Jones"],
                                                   "signed_by": ["Ava Patel", "Jo Bloggs", "Sam Jones"]})
+    records.record_review(PortfolioService(path), on="2025-09-01", attendees="Ava Patel, Sam Jones",
+                          confirm_as=["apprentice", "employer", "provider"], as_of=AS_OF)
     as_role(tmp_path, "line-manager")
     app = app_for(path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -365,6 +411,10 @@ async def test_the_line_manager_is_offered_confirm_only_on_a_review_still_waitin
         assert "c" in app.screen.active_bindings
         table.move_cursor(row=table.get_row_index("r:2"))
         await settle(app, pilot)
+        assert "c" in app.screen.active_bindings
+        assert "Noted as confirmed by the recorder" in str(app.screen.query_one("#timeline-detail", Static).render())
+        table.move_cursor(row=table.get_row_index("r:3"))
+        await settle(app, pilot)
         assert "c" not in app.screen.active_bindings
         assert "timeline: confirm" not in [name for name, _, _ in app.screen.palette_commands()]
         await pilot.press("c")
@@ -374,6 +424,7 @@ async def test_the_line_manager_is_offered_confirm_only_on_a_review_still_waitin
         await settle(app, pilot)
         assert "c" not in app.screen.active_bindings and "m" not in app.screen.active_bindings
     assert PortfolioService(path).load().reviews[1].signed_by == ("Ava Patel", "Jo Bloggs", "Sam Jones")
+    assert len(PortfolioService(path).load().reviews[2].confirmations) == 3
 
 
 @drive

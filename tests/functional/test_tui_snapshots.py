@@ -244,11 +244,22 @@ def test_refusal_screen(snap_compare, tmp_path: Path) -> None:  # type: ignore[n
     assert _snap(snap_compare, app_for(path), [], SMALL)
 
 
-@pytest.mark.parametrize("screen, keys", [("evidence_log", ["2"]), ("gateway", ["5"])])
+@pytest.mark.parametrize("screen, keys", [("evidence_log", ["2"]), ("gateway", ["5"]),
+                                          ("timeline", ["4", "up", "up", "up"]),
+                                          ("confirm_review", ["4", "up", "up", "up", "c"])])
 def test_line_manager(snap_compare, tmp_path: Path, screen: str, keys: list[str]) -> None:  # type: ignore[no-untyped-def]
-    """The line manager's footers offer only what they may do: no Add, Assess or Sign off as tutor."""
+    """The line manager's footers offer only what they may do: no Add, Assess or Sign off as tutor; a review
+    is confirmed as the employer, by their account, with nothing to type."""
     path = make_portfolio(tmp_path)
     roster_io.create_roster(tmp_path, ME)
     roster_io.update_roster(tmp_path, ME, lambda r: Roster(r.owner, {
         ME: RosterEntry("line-manager", ("portfolio.json",)), "tess": RosterEntry("tutor", ("*",))}))
     assert _snap(snap_compare, app_for(path), keys, SMALL)
+
+
+def test_tutor_review_form(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The tutor's review form offers only their own confirmation, as the provider."""
+    path = make_portfolio(tmp_path)
+    roster_io.create_roster(tmp_path, ME)
+    roster_io.update_roster(tmp_path, ME, lambda r: Roster(r.owner, {ME: RosterEntry("tutor", ("*",))}))
+    assert _snap(snap_compare, app_for(path), ["4", "R"], SMALL)

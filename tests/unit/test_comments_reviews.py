@@ -1,14 +1,19 @@
-"""Comments on evidence and a party's confirmation of a review, through the services."""
+"""Comments on evidence and the parties' confirmations of a review, through the services."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from portfolio_tui.domain.progress import Review
+from portfolio_tui.domain.reviews import confirmation_words, confirmed_by_all
+from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.services import records
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.store.records import to_json
 from tests.functional.store_helpers import AS_OF, new_portfolio
 
 
@@ -36,25 +41,70 @@ def test_a_comment_on_removed_or_missing_evidence_is_refused(tmp_path: Path) -> 
     assert path.read_bytes() == before
 
 
-def test_the_line_manager_confirms_a_recorded_review_once(tmp_path: Path) -> None:
+def test_without_a_roster_the_owner_records_each_partys_confirmation_under_their_own_account(tmp_path: Path) -> None:
+    """No roster: the file's owner may do everything, so may confirm as each party, once each, always as
+    themselves; the record says which account confirmed for which party, never a typed name."""
     path = new_portfolio(tmp_path)
-    service = PortfolioService(path)
+    service = PortfolioService(path, actor="owner-account")
     review = records.record_review(service, on="2025-06-02", attendees="Ava Patel, Sam Jones",
                                    signed_by=["Ava Patel"], as_of=AS_OF)
-    records.sign_review(service, review, "Jo Bloggs")
-    assert service.load().reviews[0].signed_by == ("Ava Patel", "Jo Bloggs")
-    with pytest.raises(InputError):
-        records.sign_review(service, review, "Jo Bloggs")
+    [made] = service.load().reviews
+    assert made.signed_by == () and [(c.party, c.by) for c in made.confirmations] == [("apprentice", "owner-account")]
+    assert records.confirm_review(service, review, "provider") == "provider"
+    with pytest.raises(InputError) as which:
+        records.confirm_review(service, review)
+    assert which.value.field == "party" and "still to confirm: employer" in str(which.value)
+    before = path.read_bytes()
+    with pytest.raises(InputError) as twice:
+        records.confirm_review(service, review, "provider")
+    assert twice.value.field == "review" and "the provider already confirmed" in str(twice.value)
+    assert path.read_bytes() == before
+    records.confirm_review(service, review, "employer")
+    [done] = service.load().reviews
+    assert confirmed_by_all(done)
+    assert [(c.party, c.by) for c in done.confirmations] == [
+        ("apprentice", "owner-account"), ("provider", "owner-account"), ("employer", "owner-account")]
+    assert confirmation_words(done) == ("Confirmed by the apprentice (owner-account), the provider (owner-account), "
+                                        "the employer (owner-account).")
+    assert service.history("reviews")[-1].detail == "owner-account confirmed the review of 2025-06-02 as the employer"
 
 
-def test_a_review_all_three_parties_confirmed_takes_no_fourth_confirmation(tmp_path: Path) -> None:
+def test_a_name_that_stands_for_no_party_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    """``--signed-by`` takes names; one that is not a party's word or the name the learner's record gives a
+    party would be someone confirming in another's name."""
     path = new_portfolio(tmp_path)
     service = PortfolioService(path)
-    review = records.record_review(service, on="2025-06-02", attendees="Ava Patel, Sam Jones",
-                                   signed_by=["Ava Patel", "Sam Jones"], as_of=AS_OF)
-    records.sign_review(service, review, "Jo Bloggs")
     before = path.read_bytes()
-    with pytest.raises(InputError) as refused:
-        records.sign_review(service, review, "Lee Hart")
-    assert refused.value.field == "signed_by" and "all three parties" in str(refused.value)
+    with pytest.raises(NotAllowed) as refused:
+        records.record_review(service, on="2025-06-02", signed_by=["Sam Jones", "Mona"], as_of=AS_OF)
+    assert "'Mona' is not yours to confirm" in str(refused.value) and "nothing was changed" in str(refused.value)
+    with pytest.raises(InputError) as bad:
+        records.confirm_review(service, 1, "boss")
+    assert bad.value.field == "party"
     assert path.read_bytes() == before
+
+
+def test_confirmations_written_another_way_are_checked_under_the_lock(tmp_path: Path) -> None:
+    """The generic record path runs the same check: a confirmation under another account, a second one for a
+    party, or one taken back are refused, whatever code writes them."""
+    path = new_portfolio(tmp_path)
+    service = PortfolioService(path, actor="me")
+    review = records.record_review(service, on="2025-06-02", confirm_as=["employer"], as_of=AS_OF)
+    made = service.load().reviews[0].confirmations[0]
+    before = path.read_bytes()
+    forged = {"party": "provider", "by": "someone-else", "at": "2025-06-02T10:00:00Z"}
+    with pytest.raises(NotAllowed):
+        service.update_record("reviews", review, {"confirmations": [to_json(made), forged]})
+    with pytest.raises(NotAllowed):
+        service.update_record("reviews", review, {"confirmations": []})
+    with pytest.raises(NotAllowed):
+        service.add_record("reviews", {"date": "2025-06-03", "confirmations": [forged]})
+    assert path.read_bytes() == before
+
+
+def test_a_legacy_signed_by_is_shown_as_names_the_recorder_wrote_down_and_never_counted() -> None:
+    review = Review(id=1, date=date(2025, 6, 2), signed_by=("Ava Patel", "Jo Bloggs", "Sam Jones"), recorded_by="tess")
+    assert not confirmed_by_all(review)
+    assert confirmation_words(review) == (
+        "Not confirmed by any party yet. Noted as confirmed by the recorder (tess): Ava Patel, Jo Bloggs, Sam Jones "
+        "(names written down, not confirmed by their accounts).")

@@ -20,6 +20,7 @@ from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.progress import (
     BreakInLearning,
     ChecklistRecord,
+    Confirmation,
     GradeRecord,
     MilestoneDone,
     OtjEntry,
@@ -38,7 +39,8 @@ EXAMPLES: list[Any] = [
     Evidence(3, "Observation", date(2025, 5, 2), "observation", ("S1", "B2"), "Two customers.", 1.5, ("obs.pdf",),
              True, False, (Judgement("refer", "Add detail.", "sam", "2025-05-03T10:00:00Z"),), 2, "ava",
              "2025-05-02T09:00:00Z", "sam", "2025-05-03T09:00:00Z"),
-    Review(1, date(2025, 6, 2), ("Ava", "Sam"), 40.0, "Plan the project", "", ("Sam",), "ava", "2025-05-02T09:00:00Z"),
+    Review(1, date(2025, 6, 2), ("Ava", "Sam"), 40.0, "Plan the project", "", ("Sam",), "ava", "2025-05-02T09:00:00Z",
+           (Confirmation("employer", "mona", "2025-06-03T09:00:00Z"),)),
     OtjEntry(4, date(2025, 6, 3), 3.0, "teaching", ("K1",), "Workshop", "ava", "2025-05-02T09:00:00Z"),
     BreakInLearning(2, date(2025, 7, 1), None, "Parental leave", "ava", "2025-05-02T09:00:00Z"),
     PrerequisiteRecord("maths-l2", date(2025, 1, 5), "", "ava", "2025-05-02T09:00:00Z"),

@@ -25,6 +25,7 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import EMPLOYER_CONFIRMATION
 from portfolio_tui.domain.progress import OTJ_CATEGORIES, OTJ_EXCLUDED_CATEGORIES
+from portfolio_tui.domain.reviews import confirmation_words
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services import grade_entry, records
 from portfolio_tui.services.session import PortfolioSession
@@ -114,6 +115,8 @@ class ProgressForm(RecordDialog):
     def on_mount(self) -> None:
         if self.spec.fields:
             self.query_one(f"#{self.spec.fields[0].name}").focus()
+        else:  # (a confirmation: nothing to type, enter confirms)
+            self.query_one("#save").focus()
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -179,50 +182,59 @@ def otj_form(view: PortfolioView) -> FormSpec:
 
 
 def review_form(view: PortfolioView, account: str) -> FormSpec:
-    """A three-way progress review: who came, the three parties' confirmations, actions, hours discussed."""
+    """A three-way progress review: who came, the recorder's own confirmation, actions, hours discussed.
+
+    Only the recorder's own party is offered (a tutor confirms as the provider): the others confirm with
+    their own accounts (``c`` on the timeline). Without a roster the file's owner may confirm as each."""
     learner = view.portfolio.learner
     people = [clean_text(p) for p in (learner.name, learner.line_manager, learner.tutor) if p]
-    parties = (("apprentice", "Apprentice", learner.name), ("employer", "Employer", learner.line_manager),
-               ("provider", "Provider", learner.tutor))
+    parties = view.access.review_parties
     as_of = view.as_of
 
     def write(service: PortfolioSession, v: dict[str, Any]) -> None:
-        signed = [v[f"{key}_name"] or label for key, label, _ in parties if v[f"{key}_confirms"]]
         records.record_review(service, on=v["date"], attendees=v["attendees"], otj_hours=v["otj_hours"] or None,
-                              actions=v["actions"], notes=v["notes"], signed_by=signed, as_of=as_of)
+                              actions=v["actions"], notes=v["notes"],
+                              confirm_as=[p for p in parties if v[f"confirm_{p}"]], as_of=as_of)
 
     fields: list[Field] = [
         _date_field("date", "Date", as_of),
         Field("attendees", "Attendees", value=", ".join(people), placeholder="names, separated by commas"),
     ]
-    for key, label, name in parties:
-        fields.append(Field(f"{key}_confirms", label, "check", False, f"{label} confirms this record"))
-        fields.append(Field(f"{key}_name", "  name", value=clean_text(name or ""), placeholder=f"the {key}'s name",
-                            also=("signed_by",) if key == "apprentice" else ()))
+    for party in parties:
+        fields.append(Field(f"confirm_{party}", "Confirm", "check", False, f"I confirm as the {party}",
+                            also=("confirm_as",) if party == parties[0] else ()))
     fields += [
         Field("otj_hours", "OTJ hours", placeholder="hours discussed, e.g. 40"),
         Field("actions", "Actions", "area", placeholder="agreed actions, who and by when"),
         Field("notes", "Notes", placeholder="optional"),
     ]
+    others = "the other parties confirm with their own accounts" if len(parties) < 3 else \
+        "no roster: each confirmation you tick is recorded as yours"
     return FormSpec("Record a progress review", tuple(fields), write, "Record review",
-                    intro=Content.styled(f"Recording as {clean_text(account)}", "$text-muted"))
+                    intro=Content.styled(f"Recording as {clean_text(account)}; {others}", "$text-muted"))
 
 
-def confirm_review_form(view: PortfolioView, review_id: int, name: str) -> FormSpec:
-    """One party (a line manager for the employer) confirms a review already recorded."""
+def confirm_review_form(view: PortfolioView, review_id: int, parties: tuple[str, ...]) -> FormSpec:
+    """This account confirms a recorded review as its own party (``TimelineRow.confirm_as``); nothing to type.
+
+    Without a roster the file's owner picks which of the parties still to confirm."""
     review = next(r for r in view.portfolio.reviews if r.id == review_id)
-    signed = ", ".join(clean_text(s) for s in review.signed_by) or "nobody yet"
+    account = clean_text(view.access.account)
     intro = Content("\n").join([
         Content.assemble(("Review of ", "bold"), (review.date.isoformat(), "bold")),
         Content(clean_text(f"Actions: {review.actions or '-'}")),
-        Content(f"Confirmed by: {signed}"),
+        Content(clean_text(confirmation_words(review))),
+        Content.styled(f"Confirming as {account}, " + (parties[0] if len(parties) == 1 else "the party chosen"),
+                       "bold"),
     ])
 
     def write(service: PortfolioSession, v: dict[str, Any]) -> None:
-        records.sign_review(service, review_id, v["name"])
+        records.confirm_review(service, review_id, v.get("party") or None)
 
-    return FormSpec("Confirm a progress review", (Field("name", "Your name", value=clean_text(name),
-                                                        also=("signed_by",)),), write, "Confirm", intro=intro)
+    fields: tuple[Field, ...] = ()
+    if len(parties) > 1:
+        fields = (Field("party", "Party", "select", parties[0], options=tuple((p, p) for p in parties)),)
+    return FormSpec("Confirm a progress review", fields, write, "Confirm", intro=intro)
 
 
 def employer_confirmation_form(view: PortfolioView) -> FormSpec:

@@ -46,7 +46,7 @@ class TimelineScreen(PortfolioScreen):
     BINDINGS = [
         Binding("R", "record_review", "Review", id="timeline.review", tooltip="Record a progress review"),
         Binding("c", "confirm_review", "Confirm", id="timeline.confirm_review",
-                tooltip="Confirm the highlighted review (the employer's or another party's part)"),
+                tooltip="Confirm the highlighted review as your own party (apprentice, employer or provider)"),
         Binding("m", "mark_done", "Done", id="timeline.mark_done",
                 tooltip="Record the highlighted milestone as done today"),
         Binding("B", "record_break", "Break", id="timeline.break", tooltip="Record a break in learning"),
@@ -128,6 +128,8 @@ class TimelineScreen(PortfolioScreen):
             detail.update("")
             return
         hint = ""
+        if "confirm" in item.actions:
+            hint = f"  c confirms it as the {' or the '.join(item.confirm_as)}"
         if "mark" in item.actions:
             hint = "  m undoes the mark (with a reason)" if item.status == "done" else "  m marks it done today"
         detail.update(Content.assemble((clean_text(item.title), "bold"), (hint, "$text-muted"), "\n",
