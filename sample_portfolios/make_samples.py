@@ -116,7 +116,9 @@ def in_rotation(days: Iterable[date], hours: float, plan: list[tuple[date, list[
 def review(
     svc: PortfolioService, on: date, people: tuple[str, ...], activities: list[Activity], actions: str, notes: str
 ) -> None:
-    """A three-way progress review, signed by everyone present, discussing the hours logged so far."""
+    """A three-way progress review discussing the hours logged so far, confirmed by the three parties named (the
+    learner's record names them). No roster: the one account that makes the samples records each party's
+    confirmation, and the record says so."""
     records.record_review(
         svc, on=on, attendees=people, otj_hours=round(counted_hours(activities, on), 1), actions=actions,
         notes=notes, signed_by=people, as_of=REFERENCE,

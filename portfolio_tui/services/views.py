@@ -239,7 +239,9 @@ def timeline_rows(portfolio: Portfolio, report: ReadinessReport, as_of: date,
         if review.date <= as_of:
             who = ", ".join(review.attendees)
             mine = tuple(p for p in parties if review.confirmation(p) is None)
-            said = (f"With {who}. " if who else "") + (f"{review.actions} " if review.actions else "")
+            actions = review.actions.rstrip()
+            said = (f"With {who}. " if who else "") + (f"{actions}{'' if actions.endswith(('.', '!', '?')) else '.'} "
+                                                        if actions else "")
             items.append(TimelineRow(f"r:{review.id}", review.date, "review", "Progress review", "held",
                                       said + confirmation_words(review),
                                       actions=frozenset({"confirm"}) if mine else frozenset(), confirm_as=mine))
