@@ -150,12 +150,14 @@ def _party_named(svc: PortfolioService, name: str) -> str:
     party = _PARTY_WORDS.get(name.casefold()) or recorded.get(name)
     if party is None and name in (account, svc.actor) and len(mine) == 1:
         party = mine[0]
+    if party is None and len(mine) > 1:
+        raise InputError("signed_by", f"{check.shown(name)} names no party: give apprentice, employer or provider, "
+                                      "or the name the learner's record gives one")
     if party is None:
-        own = f"as the {mine[0]}" if len(mine) == 1 else "as a party"
+        own = f"only as the {mine[0]}, by giving the party or the account's own name" if mine else "as no party"
         raise NotAllowed(Decision(False, (
-            f"{check.shown(name)} is not yours to confirm: {account} confirms a review only {own}, by giving "
-            f"the party or the account's own name; the others confirm with their own accounts "
-            f"(`portfolio review confirm`, or c on the timeline); nothing was changed")))
+            f"{check.shown(name)} is not yours to confirm: {account} confirms a review {own}; the others confirm "
+            f"with their own accounts (`portfolio review confirm`, or c on the timeline); nothing was changed")))
     require_own_party(svc.path, party)
     return party
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from portfolio_tui import catalog
 from portfolio_tui.domain.progress import Review
 from portfolio_tui.domain.reviews import confirmation_words, confirmed_by_all
 from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.services import records
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.store import constraints
 from portfolio_tui.store.records import to_json
 from tests.functional.store_helpers import AS_OF, new_portfolio
 
@@ -75,9 +78,9 @@ def test_a_name_that_stands_for_no_party_is_refused_and_nothing_is_written(tmp_p
     path = new_portfolio(tmp_path)
     service = PortfolioService(path)
     before = path.read_bytes()
-    with pytest.raises(NotAllowed) as refused:
+    with pytest.raises(InputError) as refused:  # (no roster: the owner may confirm as any party, but which?)
         records.record_review(service, on="2025-06-02", signed_by=["Sam Jones", "Mona"], as_of=AS_OF)
-    assert "'Mona' is not yours to confirm" in str(refused.value) and "nothing was changed" in str(refused.value)
+    assert refused.value.field == "signed_by" and "'Mona' names no party" in str(refused.value)
     with pytest.raises(InputError) as bad:
         records.confirm_review(service, 1, "boss")
     assert bad.value.field == "party"
@@ -108,3 +111,14 @@ def test_a_legacy_signed_by_is_shown_as_names_the_recorder_wrote_down_and_never_
     assert confirmation_words(review) == (
         "Not confirmed by any party yet. Noted as confirmed by the recorder (tess): Ava Patel, Jo Bloggs, Sam Jones "
         "(names written down, not confirmed by their accounts).")
+
+
+def test_a_hand_edited_confirmation_for_no_party_makes_the_file_read_only(tmp_path: Path) -> None:
+    """A party the app does not know (typed into the file by hand) breaks the schema: validate names it, and
+    the file is shown read-only rather than rewritten as if the app had made it."""
+    path = new_portfolio(tmp_path)
+    records.record_review(PortfolioService(path), on="2025-06-02", confirm_as=["provider"], as_of=AS_OF)
+    doc = json.loads(path.read_text())
+    doc["reviews"]["1"]["confirmations"][0]["party"] = "boss"
+    assert constraints.problems(doc) == [("$.reviews.1.confirmations", "unknown party 'boss'")]
+    assert any("confirmations" in where for where, _ in catalog.schema_problems(doc, "portfolio.schema.json"))
