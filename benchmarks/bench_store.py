@@ -24,13 +24,15 @@ validation, the lock, an audit entry and an atomic replace. In one run, interlea
 
 The cold add reopens a file this process saved: its note is believed, as a CLI run's would be.
 
-It prints figures, floors and ratios (medians); it asserts nothing.
+Each round runs every step once, in an order shuffled afresh (seeded), so that no figure always follows
+the same step. It prints figures, floors and ratios (medians); it asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import statistics
 import sys
@@ -130,17 +132,26 @@ def main() -> int:
         samples: dict[str, list[float]] = {
             k: [] for k in ("warm", "save floor", "minimum", "in place", "stock", "cold", "open", "read floor")
         }
+        order = random.Random(20261201)
         for i in range(args.rounds):
-            samples["warm"].append(timed(lambda i=i: add_one(warm_service, i)))
-            data = ours_path.read_bytes()
+            data = ours_path.read_bytes()  # the file as the last warm add left it: the floors write these bytes
             doc = orjson.loads(data)
-            samples["save floor"].append(timed(lambda doc=doc: save_floor(doc, folder)))
-            samples["minimum"].append(timed(lambda data=data: durable_write_minimum(data, minimum_path)))
-            samples["in place"].append(timed(lambda data=data: durable_swap_minimum(data, in_place_path)))
-            samples["stock"].append(timed(lambda: stock_table.insert(dict(STOCK_RECORD))))
-            samples["cold"].append(timed(lambda i=i: add_one(PortfolioService(cold_path, actor="bench"), i)))
-            samples["open"].append(timed(lambda: read_portfolio(cold_path)))
-            samples["read floor"].append(timed(lambda: read_floor([cold_path])))
+            steps = [
+                ("warm", lambda i=i: add_one(warm_service, i)),
+                ("save floor", lambda doc=doc: save_floor(doc, folder)),
+                ("minimum", lambda data=data: durable_write_minimum(data, minimum_path)),
+                ("in place", lambda data=data: durable_swap_minimum(data, in_place_path)),
+                ("stock", lambda: stock_table.insert(dict(STOCK_RECORD))),
+                ("cold", lambda i=i: add_one(PortfolioService(cold_path, actor="bench"), i)),
+                ("open", lambda: read_portfolio(cold_path)),
+                ("read floor", lambda: read_floor([cold_path])),
+            ]
+            # Each round in another order (seeded). A save waits for the disk work the step before it left
+            # (writeback, blocks freed and discarded): in a fixed order, the step after the reads would always
+            # meet an idle disk and the one after a new-file save a busy one, flattering one figure over another.
+            order.shuffle(steps)
+            for name, step in steps:
+                samples[name].append(timed(step))
         stock_db.close()
         # A fresh process opening it the first time (every record checked, then noted) and again.
         env = {**os.environ, "PORTFOLIO_TUI_HOME": str(folder / "memory-home")}
