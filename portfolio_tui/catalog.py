@@ -221,8 +221,26 @@ def schema_problems(data: object, schema_name: str) -> list[tuple[str, str]]:
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         leaf = best_match([error]) if error.context else error
-        problems.append((leaf.json_path, leaf.message))
+        problems.append((leaf.json_path, _said(leaf)))
     return problems
+
+
+_JSON_TYPES = {dict: "an object", list: "an array", str: "text", bool: "true or false", type(None): "null",
+               int: "a number", float: "a number"}
+_LONGEST = 160
+"""jsonschema's messages quote the value found, which in a hand-edited file may be a page long (or an
+array nested hundreds deep): one clear line names the place and what is wrong, not the whole value."""
+
+
+def _said(error: Any) -> str:
+    if error.validator == "type":
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        names = {"string": "text", "object": "an object", "array": "an array", "integer": "a whole number",
+                 "number": "a number", "boolean": "true or false", "null": "null"}
+        return (f"should be {' or '.join(names.get(w, str(w)) for w in wanted)}, "
+                f"not {_JSON_TYPES.get(type(error.instance), 'another kind of value')}")
+    message = str(error.message)
+    return message if len(message) <= _LONGEST else message[:_LONGEST - 1] + "…"
 
 
 def rules_problems(standard_path: Path, rules: Any, rules_name: str) -> list[tuple[str, str]]:

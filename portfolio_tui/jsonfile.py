@@ -38,7 +38,11 @@ def loads_compact(data: bytes | str) -> Any:
     except orjson.JSONDecodeError:
         return _UNSURE
     compact = data.replace(b"\n", b"") if isinstance(data, bytes) else data.replace("\n", "").encode()
-    return doc if orjson.dumps(doc) == compact else _UNSURE
+    try:
+        again = orjson.dumps(doc)
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes (254): parsed, but not sure
+        return _UNSURE
+    return doc if again == compact else _UNSURE
 
 
 def is_sure(doc: Any) -> bool:

@@ -391,7 +391,10 @@ def split_document(
     put back if the reading fails, and noted in ``released`` for :func:`restore_lines` otherwise.
     """
     released = [] if released is None else released
-    found = _split(lines, lazy, trusted, released)
+    try:
+        found = _split(lines, lazy, trusted, released)
+    except orjson.JSONEncodeError:  # a record nested deeper than orjson writes (254): not sure, the slow way
+        found = None
     if found is None:  # the lines of the tables read so far were let go: put them back for the whole reading
         restore_lines(lines, released)
     return found

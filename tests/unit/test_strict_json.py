@@ -49,6 +49,15 @@ def test_a_repeated_key_in_compact_json_is_refused_too(value: dict, data: st.Dat
     assert str(caught.value) == f"duplicate key '{key}'"
 
 
+def test_nesting_orjson_reads_but_cannot_write_back_is_still_checked_key_by_key() -> None:
+    """orjson reads 1024 levels but writes 254: between the two the compact check cannot compare, so the
+    key-by-key reading decides (it once raised orjson's TypeError, a traceback for a whole caseload)."""
+    deep = "[" * 260 + "]" * 260
+    assert loads_strict('{"a":' + deep + "}") == {"a": json.loads(deep)}
+    with pytest.raises(JsonFileError, match="duplicate key 'k'"):
+        loads_strict('{"a":' + "[" * 260 + '{"k":1,"k":2}' + "]" * 260 + "}")
+
+
 def test_the_same_key_in_different_objects_is_fine() -> None:
     assert loads_strict('[{"a": 1}, {"a": 2}, {"b": {"a": 3}}]') == [{"a": 1}, {"a": 2}, {"b": {"a": 3}}]
 
