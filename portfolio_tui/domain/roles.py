@@ -57,15 +57,16 @@ _ROLE_PHRASES = {APPRENTICE: "the apprentice", LINE_MANAGER: "their line manager
 _HOLDER_PHRASES = {APPRENTICE: "the apprentice", LINE_MANAGER: "the line manager", TUTOR: "an assessor (tutor)"}
 
 
-class _Rule(namedtuple("_Rule", "roles verb task")):
+class _Rule(namedtuple("_Rule", "roles verb task why", defaults=("",))):
     """The roles that may do an action; its ``verb``: what it does, as "only X may <verb> <portfolio>" reads;
     its ``task``: the same as a task, as "<task> is for the apprentice" reads (the notice on a key that is not
-    yours)."""
+    yours); for a rule no role holds, ``why`` no one may, said after "no one may <verb> <portfolio>"."""
 
     __slots__ = ()
     roles: tuple[str, ...]
     verb: str
     task: str
+    why: str
 
 
 ACTIONS: dict[str, _Rule] = {
@@ -91,6 +92,10 @@ ACTIONS: dict[str, _Rule] = {
     "portfolio.setup": _Rule((TUTOR,), "create or change the learner profile of", "changing the learner profile"),
     "roster.edit": _Rule((TUTOR,), "edit the roster", "editing the roster"),
     "portfolio.repair": _Rule((TUTOR,), "repair the record of", "repairing the record"),
+    "record.remove": _Rule((), "delete records from", "deleting records",
+                           "removed evidence goes to the bin, and every other record is part of the learner's history"),
+    "comment.edit": _Rule((), "change a comment already made in", "changing a comment already made",
+                          "a comment is its author's word as written; add another to correct it"),
 }
 """Every action the app checks. The first eleven are the issue's; ``otj.record``, ``review.record``,
 ``review.confirm``, ``progress.record`` and ``portfolio.setup`` cover the remaining records so that every
@@ -242,6 +247,8 @@ def may(
     if portfolio_name is None:
         raise ValueError(f"action '{action}' needs a portfolio name")
     name = portfolio_key(portfolio_name)
+    if not rule.roles:
+        return Decision(False, f"no one may {rule.verb} {name}: {rule.why}")
     entry = roster.entries.get(account)
     if entry is not None and entry.role in rule.roles and entry.covers(name):
         return Decision(True, f"{account} is {_HOLDER_PHRASES[entry.role]} on {name}")
@@ -253,6 +260,8 @@ def not_yours(action: str, role: str | None, who: Sequence[str] = ()) -> str:
     """One line for someone pressing a key their role does not have: what the key is for, whose it is
     and what they are not ("Adding evidence is for the apprentice (ava), not the line manager.")."""
     rule = ACTIONS[action]
+    if not rule.roles:
+        return f"{rule.task[0].upper()}{rule.task[1:]} is for no one: {rule.why}."
     whose = _either([_HOLDER_PHRASES[r] for r in rule.roles])
     if who:
         whose += f", {', '.join(who)}" if whose.endswith(")") else f" ({', '.join(who)})"

@@ -157,12 +157,17 @@ def record_actions(table: str, before: Mapping[str, Any] | None, changes: Mappin
     (the whole record when adding; ``None`` when removing it). A checklist record for the employer's
     confirmation is the line manager's, any other the tutor's, and a change that turns one into the
     other needs both; a change to evidence judgements is an assessment; a sign-off is its role's.
+    Deleting any record, and changing a comment once made, are actions no role holds (without a roster
+    the file's owner may still do everything to their own file): evidence is removed to the bin, and a
+    comment, a review or a judgement is someone's word in the learner's history.
     """
+    if changes is None:  # deleting a record outright (the bin keeps removed evidence: that is an edit)
+        return {"record.remove"}
+    if table == "comments" and before is not None:
+        return {"comment.edit"}
     if table == "evidence":
         if before is None:
             return {"evidence.add"}
-        if changes is None:
-            return {"evidence.edit"}
         needed = {"evidence.assess"} if "judgements" in changes else set()
         if set(changes) - {"judgements"}:
             needed.add("evidence.edit")

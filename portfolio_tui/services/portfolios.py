@@ -327,6 +327,10 @@ class PortfolioService:
             return tx.update(table, record_id, changes, expected_rev, detail=detail)
 
     def delete_record(self, table: str, record_id: int, detail: str = "") -> dict[str, Any]:
+        """Delete one record outright: only the file's owner without a roster (``record.remove``), and
+        never evidence, whose removal is :meth:`remove_evidence` (the bin), so no piece is ever lost."""
+        if table == "evidence":
+            raise InputError("evidence", "evidence is never deleted: removing it puts it in the bin")
         with self.store.transaction() as tx:
             self._authorize_change(tx, table, tx.get(table, record_id), None)
             return tx.remove(table, record_id, detail)

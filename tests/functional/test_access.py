@@ -99,7 +99,9 @@ def test_each_change_needs_its_own_action() -> None:
     assert record_actions("checklist", None, {"key": "employer-confirmation"}) == {"employer.confirm"}
     assert record_actions("checklist", {"key": "epa-booked"}, {"key": "employer-confirmation"}) == {
         "employer.confirm", "progress.record"}
-    assert record_actions("reviews", {"date": "2025-01-01"}, None) == {"review.record"}
+    assert record_actions("reviews", {"date": "2025-01-01"}, None) == {"record.remove"}
+    assert record_actions("comments", {"text": "Not yet"}, {"text": "Competent"}) == {"comment.edit"}
+    assert record_actions("comments", None, {"text": "Not yet"}) == {"comment"}
     assert record_actions("signoffs", None, {"role": "employer"}) == {"signoff.employer"}
     with pytest.raises(ValueError):
         record_actions("audit", None, {})
@@ -168,3 +170,29 @@ def test_signoffs_go_in_order_are_sealed_and_never_change(portfolio: Path) -> No
         service.delete_record("signoffs", second)
     assert portfolio.read_bytes() == before
     assert [s.role for s in service.load().signoffs] == ["assessor", "apprentice"]
+
+
+@pytest.mark.parametrize("role", [roles.APPRENTICE, roles.LINE_MANAGER, roles.TUTOR])
+def test_no_one_deletes_a_record_or_rewrites_a_comment_through_the_services(portfolio: Path, role: str) -> None:
+    """Review F18/F19: the generic calls a group member can import were a way to delete an accepted piece
+    outright (not to the bin), a progress review, or to make the tutor's "Not yet competent" read
+    "Competent", still shown as the tutor's. With a roster no role may do either; evidence is never
+    deleted at all, not even by the owner of a file with no roster."""
+    service = PortfolioService(portfolio, ACTOR)
+    review = records.record_review(service, on="2025-06-01", as_of=AS_OF)
+    comment = records.add_comment(service, 1, "Not yet competent: S1 is not shown.")
+    with pytest.raises(InputError, match="evidence is never deleted"):
+        service.delete_record("evidence", 1)
+    as_role(portfolio.parent, role)
+    before = portfolio.read_bytes()
+    service = PortfolioService(portfolio)
+    with pytest.raises(InputError, match="evidence is never deleted"):
+        service.delete_record("evidence", 1)
+    with pytest.raises(roles.NotAllowed, match="no one may delete records from ava.json"):
+        service.delete_record("reviews", review)
+    with pytest.raises(roles.NotAllowed, match="no one may change a comment already made in ava.json"):
+        service.update_record("comments", comment, {"text": "Competent: S1 clearly shown."})
+    with pytest.raises(roles.NotAllowed, match="no one may delete records"):
+        service.delete_record("comments", comment)
+    assert portfolio.read_bytes() == before
+    assert [e.id for e in service.load().evidence] == [1]

@@ -246,6 +246,44 @@ def test_an_apprentice_cannot_accept_their_own_evidence_through_the_real_command
     assert judgement["by"] == cohort.people["tutor"], "the judgement names the OS account, not the spoofed USER"
 
 
+_DELETE_AND_REWRITE = """
+import sys
+from portfolio_tui.services.portfolios import PortfolioService
+service = PortfolioService(sys.argv[1])
+for attempt in (lambda: service.delete_record("evidence", 1),
+                lambda: service.update_record("comments", int(sys.argv[2]), {"text": "Competent: S1 clearly shown."}),
+                lambda: service.delete_record("comments", int(sys.argv[2]))):
+    try:
+        attempt()
+        print("DONE")
+    except Exception as exc:
+        print(type(exc).__name__, exc)
+"""
+
+
+def test_a_group_member_with_python_cannot_delete_evidence_or_rewrite_the_tutors_comment(
+    cohort: Env, portfolio: Path
+) -> None:
+    """Review F18/F19, as the apprentice's own OS account calling the services a group member can import:
+    no hard delete of a piece (it would not be in the bin), no rewriting of the tutor's comment, which
+    would still show as the tutor's."""
+    said = cohort.python_as("tutor", "from portfolio_tui.services import records, portfolios\n"
+                            f"service = portfolios.PortfolioService({str(portfolio)!r})\n"
+                            "print(records.add_comment(service, 1, 'Not yet competent: S1 is not shown.'))")
+    assert said.returncode == 0, said.stderr
+    comment = int(said.stdout)
+    before = portfolio.read_bytes()
+    code = _DELETE_AND_REWRITE.replace("sys.argv[1]", repr(str(portfolio))).replace("sys.argv[2]", repr(str(comment)))
+    for label in ("app1", "mgr1", "tutor"):
+        tried = cohort.python_as(label, code)
+        assert tried.returncode == 0, tried.stderr
+        lines = tried.stdout.splitlines()
+        assert lines[0] == "InputError evidence: evidence is never deleted: removing it puts it in the bin", lines
+        assert lines[1].startswith("NotAllowed no one may change a comment already made in app1.json"), lines
+        assert lines[2].startswith("NotAllowed no one may delete records from app1.json"), lines
+    assert portfolio.read_bytes() == before
+
+
 def test_a_line_manager_records_the_employers_confirmation(cohort: Env, portfolio: Path) -> None:
     argv = ("checklist", "record", str(portfolio), "employer-confirmation", "--date", "2025-09-01")
     refused = cohort.run("mgr2", *argv)

@@ -96,12 +96,20 @@ def test_a_refusal_with_no_one_to_do_it_says_who_can_add_them() -> None:
     assert "the roster names no one for it" in decision.reason and "lead, tess" in decision.reason
 
 
-@pytest.mark.parametrize("action", sorted(set(roles.ACTIONS) - {"roster.edit"}))
+@pytest.mark.parametrize("action", sorted(a for a, rule in roles.ACTIONS.items() if rule.roles and a != "roster.edit"))
 def test_every_refusal_names_who_may(action: str) -> None:
     outsider = may(COHORT, "eve", action, "alice.json")
     assert not outsider.allowed
     assert outsider.who_may
     assert outsider.reason.endswith(", ".join(outsider.who_may))
+
+
+@pytest.mark.parametrize("action", ["record.remove", "comment.edit"])
+def test_what_no_role_may_do_is_refused_to_everyone_with_the_reason(action: str) -> None:
+    for account in ("alice", "mona", "tess", "lead", "eve"):
+        refused = may(COHORT, account, action, "alice.json")
+        assert not refused.allowed and refused.who_may == ()
+        assert refused.reason.startswith("no one may ") and "alice.json: " in refused.reason
 
 
 def test_only_the_roster_owner_or_a_tutor_edits_the_roster() -> None:
