@@ -151,6 +151,10 @@ def installed() -> tuple[list[Installed], list[Broken]]:
         if not folder.is_dir():
             continue
         for path in sorted(p for p in folder.glob("*.json") if is_standard_file(p)):
+            doubt = standard_files.user_file_doubt(path) if origin == "user" else None
+            if doubt:
+                broken.append(Broken(path, (("$", doubt),)))
+                continue
             try:
                 standard = load_file(path)
             except StandardError as exc:
@@ -172,9 +176,11 @@ def get(standard_id: str) -> Standard:
 
 
 def _by_name(standard_id: str) -> Standard | None:
-    """The standard in the first ``<id>.json`` that loads and has that id (``standard_files.named_files``)."""
-    for candidate in standard_files.named_files(standard_id):
-        if candidate.is_file():
+    """The standard in the first ``<id>.json`` that loads and has that id of each standards folder in turn (``standard_files.folders``), a user's only if no other account could
+    have changed it (``standard_files.user_file_doubt``)."""
+    for folder, origin in standard_files.folders():
+        candidate = folder / f"{standard_id}.json"
+        if candidate.is_file() and not (origin == "user" and standard_files.user_file_doubt(candidate)):
             try:
                 standard = load_file(candidate)
             except StandardError:

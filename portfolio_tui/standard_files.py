@@ -32,9 +32,34 @@ def rules_path(standard_path: Path) -> Path:
     return standard_path.with_name(standard_path.name.removesuffix(".json") + RULES_SUFFIX)
 
 
-def named_files(standard_id: str) -> list[Path]:
-    """Each folder's ``<id>.json``, in the order ``catalog.get`` looks for them."""
-    return [folder / f"{standard_id}.json" for folder, _origin in folders()]
+def doubt(path: Path) -> str | None:
+    """Why a user's standard (or its folder, or its rules file) may not be used, if it may not: another
+    account could have changed it. A standard decides what counts as covered and what grade is predicted,
+    so one planted by a member of the cohort's group (in a data folder the umask left group-writable)
+    would quietly override a shipped one (review F8). The data folder's standards must be this account's
+    own; a folder named by ``PORTFOLIO_TUI_STANDARDS`` (one a provider shares) may be anyone's, but no one
+    else may be able to write it or its files."""
+    if not hasattr(os, "geteuid"):
+        return None
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if st.st_mode & 0o022:
+        import stat
+
+        return (f"not used: other accounts can change it (mode {stat.filemode(st.st_mode)}); "
+                f"if it is yours, `chmod go-w {path}`")
+    if st.st_uid not in (os.geteuid(), 0) and not os.environ.get(locations.STANDARDS_ENV):
+        return f"not used: it belongs to another account (uid {st.st_uid}), in your own data folder"
+    return None
+
+
+def user_file_doubt(path: Path) -> str | None:
+    """:func:`doubt` of a user's standard file, its folder and its rules file, the first that has one."""
+    return doubt(path.parent) or doubt(path) or doubt(rules_path(path))
 
 
 def digest(standard_id: str) -> str:
@@ -43,7 +68,10 @@ def digest(standard_id: str) -> str:
     from portfolio_tui.store.own_files import sha256
 
     whole = sha256()
-    for path in named_files(standard_id):
+    for folder, origin in folders():
+        path = folder / f"{standard_id}.json"
+        if origin == "user" and os.path.exists(path):  # the same bytes are not used once others may write them
+            whole.update(b"doubted\0" if user_file_doubt(path) else b"trusted\0")
         for file in (path, rules_path(path)):
             try:
                 data = _regular_file(file)

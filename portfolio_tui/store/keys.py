@@ -23,7 +23,7 @@ from typing import Any
 from portfolio_tui import locations
 from portfolio_tui.domain import signatures
 from portfolio_tui.domain.audit_chain import HASH_FIELD, PREV_FIELD, entry_hash
-from portfolio_tui.store import persistence
+from portfolio_tui.store import own_files, persistence
 from portfolio_tui.store.errors import StoreError
 
 KEY_FOLDER = "keys"
@@ -80,7 +80,7 @@ def _new_seed(path: Path) -> bytes:
     """Write a new random key with mode 0600 in a 0700 folder; never replaces a key that is there."""
     seed = os.urandom(32)
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        own_files.make_private_folders(path.parent)
         _refuse_exposed(path)
         persistence.write_new(path, f"{_HEADER} {base64.b64encode(seed).decode()}\n".encode("ascii"), mode=0o600)
     except FileExistsError:

@@ -99,12 +99,25 @@ def _mine(st: os.stat_result, others: int) -> bool:
     return st.st_uid == os.geteuid() and not st.st_mode & others
 
 
+def make_private_folders(folder: Path) -> None:
+    """Make ``folder`` and every missing folder above it 0700. ``Path.mkdir(parents=True)`` gives the
+    parents it makes the umask's mode instead, and with the ``umask 007`` a shared server asks for, an
+    account whose own group is the cohort's got ``~/.local/share`` (and the data folder in it) writable by
+    the whole cohort, who could then rename the data folder away and put their own in its place."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for level in reversed(missing):
+        with suppress(FileExistsError):
+            level.mkdir(mode=0o700)
+
+
 def open_private_folder(folder: Path, create: bool) -> int | None:
     """``folder`` (made 0700 first if ``create``), open, if it is this account's and no one else's; else ``None``."""
     if create:
         with suppress(OSError):
-            folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            folder.mkdir(mode=0o700, exist_ok=True)
+            make_private_folders(folder)
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError:

@@ -20,6 +20,7 @@ import orjson
 
 from portfolio_tui import locations
 from portfolio_tui.domain.audit_chain import HASH_FIELD
+from portfolio_tui.store import own_files
 
 RECEIPTS_FILE = "receipts.jsonl"
 
@@ -57,7 +58,7 @@ def record(portfolio: Path, genesis: str, signed: Iterable[tuple[int, str, str]]
         try:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         except FileNotFoundError:  # the first receipt of this account: its folder is made first
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            own_files.make_private_folders(path.parent)
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             view = memoryview(lines)  # one append (O_APPEND) as a rule: receipts saved at once do not interleave
@@ -70,10 +71,21 @@ def record(portfolio: Path, genesis: str, signed: Iterable[tuple[int, str, str]]
 
 
 def _read() -> list[Receipt]:
+    """This account's receipts; none from a file another account owns or could have written (one that
+    could replace them could hide a cut history from the person who signed it)."""
     try:
-        text = receipts_path().read_text(encoding="utf-8")
+        fd = os.open(receipts_path(), os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return []
+    try:
+        if not own_files.own_private(os.fstat(fd)):
+            return []
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            text = file.read().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return []
+    finally:
+        os.close(fd)
     found = []
     for line in text.splitlines():
         try:
