@@ -61,6 +61,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     outcome.add_argument("--accept", dest="outcome", action="store_const", const="accept")
     outcome.add_argument("--refer", dest="outcome", action="store_const", const="refer")
     p.add_argument("--feedback", required=True, metavar="TEXT")
+    p.add_argument("--rev", type=int, metavar="N",
+                   help="refuse if the evidence is no longer at revision N (the one you read: `evidence list --json`)")
     p.set_defaults(func=cmd_assess)
 
 
@@ -172,5 +174,5 @@ def cmd_restore(args: argparse.Namespace) -> int:
 @changes
 def cmd_assess(args: argparse.Namespace) -> int:
     with refusals():
-        _service(args.path).assess(args.id, args.outcome, args.feedback)
+        _service(args.path).assess(args.id, args.outcome, args.feedback, args.rev)
     return 0

@@ -35,9 +35,11 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 def parse_date(text: str) -> date:
     """Parse a date, day first; raise ``ValueError`` with a readable message for anything else."""
-    raw = text.strip()
+    raw = " ".join(text.split())  # a no-break space pasted from a document is a space
     if not raw:
         raise ValueError("a date is required")
+    if not raw.isascii():  # date.fromisoformat and int() read any script's digits: "٢٠٢٦-١١-٢٠" is not meant
+        raise ValueError(f"'{raw}' is not a real date ({_HINT})")
     try:
         return date.fromisoformat(raw)
     except ValueError:

@@ -193,7 +193,16 @@ def log_otj(
         criteria=check.criteria("criteria", criteria, svc.standard) if criteria else (),
         description=check.text("description", description, multiline=True),
     )
-    return svc.add_record("otj", to_record(entry), detail=f"logged {amount:g} off-the-job hours ({category})")
+
+    def within_a_day(now: Portfolio) -> None:
+        """The day's entries together, not each alone, fit in a day (checked under the lock, as saved)."""
+        logged = sum(o.hours for o in now.otj if o.date == entry.date)
+        if logged + amount > 24:
+            raise InputError("hours", f"{entry.date.isoformat()} already has {logged:g} hours logged; "
+                                      f"{amount:g} more is more than a day holds (at most 24)")
+
+    return svc.add_record("otj", to_record(entry), detail=f"logged {amount:g} off-the-job hours ({category})",
+                          state_check=within_a_day)
 
 
 def record_break(

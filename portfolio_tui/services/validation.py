@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date
@@ -110,6 +111,10 @@ def _years_from(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+_HOURS = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+"""Hours as people type them: ASCII digits, an optional decimal point."""
+
+
 def hours(field: str, value: object, *, one_day: bool = False) -> float | None:
     """Hours as a number of zero or more, or ``None`` when not given; ``one_day``: at most 24."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -117,10 +122,9 @@ def hours(field: str, value: object, *, one_day: bool = False) -> float | None:
     if isinstance(value, bool):
         raise InputError(field, "expected a number of hours")
     if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            raise InputError(field, f"{shown(value)} is not a number of hours") from None
+        if not _HOURS.fullmatch(value.strip()):  # float() also takes "1_2" (12), "٣" and "1e2"
+            raise InputError(field, f"{shown(value)} is not a number of hours (digits, e.g. 3 or 1.5)")
+        number = float(value.strip())
     elif isinstance(value, (int, float)):
         number = float(value)
     else:
@@ -131,7 +135,7 @@ def hours(field: str, value: object, *, one_day: bool = False) -> float | None:
         raise InputError(field, f"must not be negative (got {number:g})")
     if one_day and number > 24:
         raise InputError(field, f"{number:g} hours in one day is more than a day holds (at most 24)")
-    return number
+    return number + 0.0  # -0.0 is 0
 
 
 def _normalised_kind(value: str) -> str:

@@ -196,3 +196,28 @@ def test_no_one_deletes_a_record_or_rewrites_a_comment_through_the_services(port
         service.delete_record("comments", comment)
     assert portfolio.read_bytes() == before
     assert [e.id for e in service.load().evidence] == [1]
+
+
+def test_a_days_off_the_job_hours_together_fit_in_a_day(portfolio: Path) -> None:
+    """Each entry was checked alone, so three of 24 hours on one day were accepted (review F22)."""
+    service = PortfolioService(portfolio, ACTOR)
+    records.log_otj(service, on="2025-06-02", hours="20", category="teaching", as_of=AS_OF)
+    before = portfolio.read_bytes()
+    with pytest.raises(InputError, match="already has 20 hours logged; 5 more is more than a day holds"):
+        records.log_otj(service, on="2025-06-02", hours="5", category="teaching", as_of=AS_OF)
+    assert portfolio.read_bytes() == before
+    records.log_otj(service, on="2025-06-02", hours="4", category="teaching", as_of=AS_OF)
+    records.log_otj(service, on="2025-06-03", hours="20", category="teaching", as_of=AS_OF)
+
+
+def test_the_cli_assess_takes_the_revision_the_tutor_read(portfolio: Path, capsys) -> None:
+    """Without --rev a tutor accepted whatever the piece had become since they read it (review F16)."""
+    service = PortfolioService(portfolio, ACTOR)
+    read = service.evidence(1).rev
+    service.edit_evidence(1, read, criteria=["S1", "S2", "S3"], as_of=AS_OF)
+    before = portfolio.read_bytes()
+    argv = ["evidence", "assess", str(portfolio), "1", "--accept", "--feedback", "Fine for S1", "--rev", str(read)]
+    assert main(argv) == 1
+    assert f"(revision {read}, now {read + 1}; they changed criteria)" in capsys.readouterr().err
+    assert portfolio.read_bytes() == before
+    assert main([*argv[:-1], str(read + 1)]) == 0
