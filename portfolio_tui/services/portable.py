@@ -33,6 +33,7 @@ from typing import Any
 
 from portfolio_tui.domain import attachments
 from portfolio_tui.domain.text import utf8
+from portfolio_tui.services.access import authorize
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.report import KIND_FOLDERS, OTHER_FOLDER, CriterionEntry, EvidenceLine, Report
 from portfolio_tui.store import file_store, persistence
@@ -198,9 +199,11 @@ def _manifest(zf: zipfile.ZipFile, source: Path, budget: list[int]) -> dict[str,
     return manifest
 
 
-def import_zip(source: Path, dest: Path, check: Callable[[Path], None]) -> ImportSummary:
-    """Unpack the export at ``source`` into the folder ``dest``; ``check(path)`` reads the portfolio back
-    and raises if it is not sound. Raises :class:`InputError` (nothing written) on anything wrong."""
+def import_zip(source: Path, dest: Path, check: Callable[[Path, Path], None]) -> ImportSummary:
+    """Unpack the export at ``source`` into the folder ``dest``; ``check(path, dest)`` reads the portfolio
+    back and raises if it is not sound. Raises :class:`InputError` (nothing
+    written) on anything wrong, and :class:`~portfolio_tui.domain.roles.NotAllowed` unless this account may
+    start a portfolio in ``dest`` (a tutor, in a folder with a roster): an import is a new portfolio."""
     zf = _open_zip(source)
     with zf:
         infos = zf.infolist()
@@ -216,6 +219,7 @@ def import_zip(source: Path, dest: Path, check: Callable[[Path], None]) -> Impor
         manifest = _manifest(zf, source, budget)
         name = manifest["portfolio"]
         target = dest / name
+        authorize(target, "portfolio.setup")
         if target.exists():
             raise InputError("DEST", f"{target} already exists; import into another folder (nothing was written)")
         try:
@@ -238,7 +242,9 @@ def import_zip(source: Path, dest: Path, check: Callable[[Path], None]) -> Impor
     return _place(dest, name, data, blobs, check)
 
 
-def _place(dest: Path, name: str, data: bytes, blobs: dict[str, bytes], check: Callable[[Path], None]) -> ImportSummary:
+def _place(
+    dest: Path, name: str, data: bytes, blobs: dict[str, bytes], check: Callable[[Path, Path], None]
+) -> ImportSummary:
     try:
         dest.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=dest, prefix=".import-"))
@@ -251,7 +257,7 @@ def _place(dest: Path, name: str, data: bytes, blobs: dict[str, bytes], check: C
             blob_path = files_dir(staged) / digest[:2] / digest
             blob_path.parent.mkdir(parents=True, exist_ok=True)
             persistence.write_new(blob_path, blob, cohort=dest)
-        check(staged)
+        check(staged, dest)
         target = dest / name
         store = files_dir(target)
         for digest in blobs:

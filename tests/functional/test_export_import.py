@@ -175,3 +175,22 @@ def test_export_bad_output_is_one_line(tmp_path: Path, capsys) -> None:
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and words in err, err
         assert not out.exists()
+
+
+@pytest.mark.parametrize("role", ["apprentice", "line-manager"])
+def test_only_a_tutor_imports_into_a_folder_with_a_roster(exported, tmp_path: Path, capsys, role: str) -> None:
+    """An import is a new portfolio: in a cohort folder only a tutor may start one (review F17: an
+    apprentice placed a portfolio of their own making there, and was told "its record verifies")."""
+    from tests.functional.test_access import as_role
+
+    _, target, _ = exported
+    dest = tmp_path / "cohort"
+    dest.mkdir()
+    as_role(dest, role, "hostile.json")
+    before = sorted(p.name for p in dest.iterdir())
+    assert main(["import", str(target), str(dest)]) == 1
+    err = capsys.readouterr().err
+    assert "only an assessor (tutor) may create or change the learner profile of" in err and err.count("\n") == 1
+    assert sorted(p.name for p in dest.iterdir()) == before
+    as_role(dest, "tutor")
+    assert main(["import", str(target), str(dest)]) == 0
