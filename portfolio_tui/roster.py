@@ -161,16 +161,26 @@ def signature_problems(history: list[dict[str, Any]], anchors: Anchors) -> list[
     from portfolio_tui.store import keys
 
     problems = []
+    first_key: dict[str, str] = {}
     for index, change in enumerate(history):
         where, by, at = f"roster change {index + 1}", str(change.get("by")), str(change.get("at"))
         if not is_signed(change):
             if anchors:
                 problems.append(f"{where} ({by} at {at}) is not signed, and this folder's roster must be")
+            elif first_key:  # once signing began, an unsigned change is one written by hand (review F2)
+                problems.append(f"{where} ({by} at {at}) is not signed, but the changes before it were: "
+                                "it was added outside the app")
             continue
         if not keys.signature_valid(ROSTER, change):
             problems.append(f"{where} has a signature that does not verify: it was forged or changed")
             continue
         if not anchors:
+            # Without anchors a signature only shows what its own key signed: each account's first key in
+            # the history stands for it from then on, so a change "by" someone in another key is refused.
+            key = str(change.get("key"))
+            if first_key.setdefault(by, key) != key:
+                problems.append(f"{where} is signed as {by} with a key other than the one {by} signed the roster "
+                                "with before: someone else signed it")
             continue
         key = str(change.get("key"))
         problem = anchors.problem(by, key, at)
@@ -293,7 +303,11 @@ def _write(folder: Path, roster: Roster, history: list[dict[str, Any]], changes:
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     path = roster_path(folder)
     try:
-        persistence.write_atomically(path, text.encode("utf-8"), as_new=True)
+        # Never group-writable (0640 in a cohort folder): the group may read who is who, but a member who
+        # could write it in place would keep the file's owner, the check that it was replaced outside the
+        # app; a rename over it makes them the owner, and _check names them (review F7, F2).
+        persistence.write_atomically(path, text.encode("utf-8"), sharing.file_mode_for(folder) & ~0o022,
+                                     as_new=True)
     except OSError as exc:
         raise RosterError(f"{path}: cannot write it ({_why(exc)}); the old roster is unchanged") from None
 

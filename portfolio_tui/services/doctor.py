@@ -81,7 +81,8 @@ def _folder_mode(info: os.stat_result, q: str) -> list[Check]:
 
 def _entries(folder: Path, gid: int, group: str, q: str) -> list[Check]:
     """Files and sub-folders: none open to others, all in the folder's group, all group read-write."""
-    world, foreign, closed = [], [], []
+    world, foreign, closed, roster_writable = [], [], [], False
+    roster = folder / roster_io.ROSTER_FILE
     for path in sorted(_walk(folder)):
         info = path.lstat()
         mode = info.st_mode
@@ -90,10 +91,16 @@ def _entries(folder: Path, gid: int, group: str, q: str) -> list[Check]:
             world.append(name)
         if info.st_gid != gid:
             foreign.append(name)
-        needed = stat.S_IRWXG if stat.S_ISDIR(mode) else stat.S_IRGRP | stat.S_IWGRP
+        # The roster is the group's to read, not to write: written in place it would keep its owner (0640)
+        needed = (stat.S_IRWXG if stat.S_ISDIR(mode) else stat.S_IRGRP if path == roster
+                  else stat.S_IRGRP | stat.S_IWGRP)
         if mode & needed != needed:
             closed.append(name)
+        roster_writable = roster_writable or (path == roster and bool(mode & stat.S_IWGRP))
     return [
+        Check("roster mode", not roster_writable, "the group may read the roster, not write it"
+              if not roster_writable else "the group may write roster.json in place, keeping its owner: a member "
+              "could change who is who unseen", f"chmod g-w {shlex.quote(str(roster))}"),
         Check("files others", not world, "no file is readable or writable by others" if not world
               else f"open to others: {_some(world)}", f"chmod -R o-rwx {q}"),
         Check("files group", not foreign, f"every file is in group {group}" if not foreign

@@ -138,9 +138,9 @@ def test_only_the_owner_or_a_tutor_edits_the_roster(cohort: Env) -> None:
 
 
 def test_files_are_group_read_write_in_the_folders_group_and_doctor_agrees(cohort: Env) -> None:
-    for name in ("roster.json", ".roster.json.lock"):
+    for name, mode in (("roster.json", 0o640), (".roster.json.lock", 0o660)):
         info = (cohort.folder / name).stat()
-        assert stat.S_IMODE(info.st_mode) == 0o660, name
+        assert stat.S_IMODE(info.st_mode) == mode, name
         assert info.st_gid == _gid(cohort.people.group)
     checked = cohort.run("mgr2", "doctor", str(cohort.folder))
     assert checked.returncode == 0, checked.stdout
@@ -198,13 +198,67 @@ def test_an_apprentice_who_forges_the_roster_is_found_out(cohort: Env) -> None:
         assert subprocess.run(argv, capture_output=True, cwd="/").returncode == 0
         shown = cohort.run("tutor", "roster", "show", str(cohort.folder))
         assert shown.returncode == 2
-        assert f"last written by {me}, but its last recorded change is by {tutor}" in shown.stderr
+        assert f"roster change 7 ({tutor} at 2026-01-01T00:00:00Z) is not signed, but the changes before it " \
+            "were: it was added outside the app" in shown.stderr
         assert cohort.run("tutor", "verify", str(cohort.folder)).returncode == 1
     finally:
         tmp = roster.with_suffix(".restore")
         tmp.write_bytes(original)
         os.chown(tmp, owner, _gid(cohort.people.group))
-        tmp.chmod(0o660)
+        tmp.chmod(0o640)
+        os.replace(tmp, roster)
+    assert cohort.run("tutor", "roster", "show", str(cohort.folder)).returncode == 0
+
+
+_FORGE_SIGNED_IN_PLACE = """
+import json, os, sys
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.signatures import ROSTER
+from portfolio_tui.store import keys
+path, me, claim = sys.argv[1], sys.argv[2], sys.argv[3]
+data = json.load(open(path))
+data["entries"][me] = {"role": "tutor", "portfolios": ["*"]}
+change = {"at": "2026-01-01T00:00:00Z", "by": claim, "action": "add", "account": me, "role": "tutor",
+          "portfolios": ["*"]}
+data["history"].append(keys.seal_signed(change, audit_chain.head(data["history"]), ROSTER, keys.own_signer()))
+try:
+    with open(path, "r+") as f:  # in place: the file keeps its owner, the tutor
+        f.truncate(0)
+        f.write(json.dumps(data))
+    print("WRITTEN")
+except PermissionError:
+    print("REFUSED")
+"""
+
+
+def test_a_group_member_cannot_rewrite_the_roster_in_place_nor_sign_as_the_tutor(cohort: Env) -> None:
+    """Review F2 and F7: the roster was 0660, so a member wrote it in place (keeping the tutor as its
+    owner) with a change "by" the tutor, signed with their own key, and without trust anchors nothing
+    noticed. Now the roster is 0640; and on a roster left group-writable by an older version, a change
+    signed as the tutor with another key than the tutor's own is refused."""
+    roster = cohort.folder / "roster.json"
+    assert stat.S_IMODE(roster.stat().st_mode) == 0o640
+    me, tutor = cohort.people["app2"], cohort.people["tutor"]
+    original, owner = roster.read_bytes(), roster.stat().st_uid
+    code = _FORGE_SIGNED_IN_PLACE.replace("sys.argv[1], sys.argv[2], sys.argv[3]",
+                                          f"{str(roster)!r}, {me!r}, {tutor!r}")
+    tried = cohort.python_as("app2", code)
+    assert tried.stdout.strip() == "REFUSED", tried.stderr
+    assert roster.read_bytes() == original
+    try:
+        roster.chmod(0o660)  # as an older version left it
+        tried = cohort.python_as("app2", code)
+        assert tried.stdout.strip() == "WRITTEN", tried.stderr
+        assert roster.stat().st_uid == owner
+        shown = cohort.run("tutor", "roster", "show", str(cohort.folder))
+        assert shown.returncode == 2
+        assert f"is signed as {tutor} with a key other than the one {tutor} signed the roster with" in shown.stderr
+        assert "PROBLEM  roster mode" in cohort.run("tutor", "doctor", str(cohort.folder)).stdout
+    finally:
+        tmp = roster.with_suffix(".restore")
+        tmp.write_bytes(original)
+        os.chown(tmp, owner, _gid(cohort.people.group))
+        tmp.chmod(0o640)
         os.replace(tmp, roster)
     assert cohort.run("tutor", "roster", "show", str(cohort.folder)).returncode == 0
 

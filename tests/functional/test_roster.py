@@ -63,16 +63,20 @@ def test_a_private_folder_gets_a_private_roster(tmp_path: Path) -> None:
     assert stat.S_IMODE(roster_io.roster_path(tmp_path).stat().st_mode) == 0o600
 
 
-def test_a_shared_folder_gets_a_group_read_write_roster_and_lock_in_its_group(tmp_path: Path) -> None:
+def test_a_shared_folder_gets_a_group_readable_roster_and_a_group_read_write_lock_in_its_group(
+    tmp_path: Path,
+) -> None:
+    """The roster is 0640: a member who could write it in place would keep its owner, which is how a
+    roster replaced outside the app is told apart (review F7)."""
     tmp_path.chmod(0o2770)
     old = os.umask(0o077)  # the app sets the mode itself, whatever the umask
     try:
         roster_io.create_roster(tmp_path, ME)
     finally:
         os.umask(old)
-    for name in (roster_io.ROSTER_FILE, roster_io.LOCK_FILE):
+    for name, mode in ((roster_io.ROSTER_FILE, 0o640), (roster_io.LOCK_FILE, 0o660)):
         info = (tmp_path / name).stat()
-        assert stat.S_IMODE(info.st_mode) == 0o660, name
+        assert stat.S_IMODE(info.st_mode) == mode, name
         assert info.st_gid == tmp_path.stat().st_gid
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
