@@ -209,9 +209,24 @@ def create_roster(folder: Path, actor: str, *, force: bool = False) -> Roster:
         if path.exists():
             if not force:
                 raise RosterError(f"{path}: a roster already exists (`portfolio roster show` lists it)")
-            init[0]["replaced"] = _replaced(folder, actor)
+            init[0]["replaced"] = _replaced(folder, actor) + f"; kept as {_keep_copy(path).name}"
         _write(folder, roster, [], init, actor)
         return roster
+
+
+def _keep_copy(path: Path) -> Path:
+    """Keep the roster ``init --force`` replaces beside it (``roster.json.<UTC time>.bak``), untouched: it may be
+    the evidence of who changed it and how (review F15)."""
+    from portfolio_tui.store import persistence
+
+    stamp = persistence.utc_now().replace(":", "").replace("-", "")
+    copy = path.with_name(f"{path.name}.{stamp}.bak")
+    try:
+        persistence.write_new(copy, path.read_bytes())
+    except OSError as exc:
+        raise RosterError(f"{path}: cannot keep a copy before replacing it ({_why(exc)}); nothing was changed"
+                          ) from None
+    return copy
 
 
 def _replaced(folder: Path, actor: str) -> str:
@@ -219,6 +234,8 @@ def _replaced(folder: Path, actor: str) -> str:
     try:
         checked = _read(folder)
     except RosterError as exc:
+        if "written by a newer portfolio-tui" in str(exc):  # a newer file is refused and left as it is
+            raise RosterError(f"{exc}; `init --force` will not replace it") from None
         return f"a roster that failed its checks: {exc}"
     if checked is None:
         return "nothing"

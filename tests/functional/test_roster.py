@@ -139,6 +139,20 @@ def test_init_refuses_a_second_roster_and_force_notes_what_it_replaced(cohort: P
     roster_io.create_roster(cohort, ME, force=True)
     [init] = roster_io.read_roster(cohort)[1]
     assert init["replaced"].startswith("a roster that failed its checks")
+    [kept] = cohort.glob("roster.json.*.bak")
+    assert kept.read_text() == "{}" and init["replaced"].endswith(f"; kept as {kept.name}")
+
+
+def test_init_force_leaves_a_roster_from_a_newer_version_as_it_is(cohort: Path) -> None:
+    """Review F15: a newer-format roster is refused by every reader, and `init --force` destroyed it."""
+    path = roster_io.roster_path(cohort)
+    data = json.loads(path.read_text())
+    data["version"] = 2
+    path.write_text(json.dumps(data))
+    before = path.read_bytes()
+    with pytest.raises(roster_io.RosterError, match="newer portfolio-tui .* will not replace it"):
+        roster_io.create_roster(cohort, ME, force=True)
+    assert path.read_bytes() == before and not list(cohort.glob("roster.json.*.bak"))
 
 
 def test_cli_add_show_remove(tmp_path: Path, capsys) -> None:
