@@ -176,8 +176,9 @@ def get(standard_id: str) -> Standard:
 
 
 def _by_name(standard_id: str) -> Standard | None:
-    """The standard in the first ``<id>.json`` that loads and has that id of each standards folder in turn (``standard_files.folders``), a user's only if no other account could
-    have changed it (``standard_files.user_file_doubt``)."""
+    """The standard in the first ``<id>.json`` of the standards folders (``standard_files.folders``) that
+    loads and has that id; a user's only if no other account could have changed it
+    (``standard_files.user_file_doubt``)."""
     for folder, origin in standard_files.folders():
         candidate = folder / f"{standard_id}.json"
         if candidate.is_file() and not (origin == "user" and standard_files.user_file_doubt(candidate)):
