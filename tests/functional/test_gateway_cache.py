@@ -482,3 +482,20 @@ def test_a_pack_keeps_the_entries_of_the_folder_s_files_not_checked_this_time(co
     assert pack_of(other).stat().st_ino != before
     again = gateway(capsys, cohort)[1]
     assert "FORGED" in again and again.replace("FORGED", "Priya Shah") == first
+
+
+def test_a_user_standard_others_may_write_is_not_used_and_keys_apart(user_standards_dir: Path) -> None:
+    """A user's copy the group may write is not used (the shipped one stands), and the digest says so:
+    the same bytes made private again load the copy, so an entry kept meanwhile must not answer for it."""
+    from portfolio_tui import catalog, standard_files
+
+    shipped = (locations.shipped_standards_dir() / "odo-l3.json").read_bytes()
+    copy = user_standards_dir / "odo-l3.json"
+    copy.write_bytes(shipped.replace(b'"title": "', b'"title": "Copy of ', 1))
+    copy.chmod(0o664)
+    loose = standard_files.digest("odo-l3")
+    assert not catalog.get("odo-l3").title.startswith("Copy of ")
+    assert any("not used: other accounts can change it" in p[1] for b in catalog.installed()[1] for p in b.problems)
+    copy.chmod(0o644)
+    assert catalog.get("odo-l3").title.startswith("Copy of ")
+    assert standard_files.digest("odo-l3") != loose
