@@ -123,7 +123,7 @@ def hours(field: str, value: object, *, one_day: bool = False) -> float | None:
         raise InputError(field, "expected a number of hours")
     if isinstance(value, str):
         if not _HOURS.fullmatch(value.strip()):  # float() also takes "1_2" (12), "٣" and "1e2"
-            raise InputError(field, f"{shown(value)} is not a number of hours (digits, e.g. 3 or 1.5)")
+            raise InputError(field, f"{shown(value)} is not a number of hours")
         number = float(value.strip())
     elif isinstance(value, (int, float)):
         number = float(value)

@@ -238,7 +238,7 @@ def test_a_break_cannot_end_in_the_future(own: Path) -> None:
     assert own.read_bytes() == before
 
 
-@pytest.mark.parametrize("hours", ["25", "1e9", "24.5"])
+@pytest.mark.parametrize("hours", ["25", "1000000000", "24.5"])
 def test_more_hours_than_a_day_holds_are_refused(own: Path, hours: str) -> None:
     before = own.read_bytes()
     bad_input(run("evidence", "add", "--title", "x", "--date", TODAY.isoformat(), "--kind", "product",
