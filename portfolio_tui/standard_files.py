@@ -70,7 +70,7 @@ def digest(standard_id: str) -> str:
     whole = sha256()
     for folder, origin in folders():
         path = folder / f"{standard_id}.json"
-        if origin == "user" and os.path.exists(path):  # the same bytes are not used once others may write them
+        if origin == "user" and os.path.isfile(path):  # the same bytes are not used once others may write them
             whole.update(b"doubted\0" if user_file_doubt(path) else b"trusted\0")
         for file in (path, rules_path(path)):
             try:
