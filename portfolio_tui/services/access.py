@@ -55,15 +55,7 @@ def authorize(path: Path, action: str) -> None:
     """Raise :class:`~portfolio_tui.domain.roles.NotAllowed` (saying who may) unless this process's
     OS account may do ``action`` to the portfolio at ``path``."""
     path = Path(path)
-    try:
-        roster_io.require_managed(path.parent)
-        roster = roster_io.load_roster(path.parent)
-    except roster_io.RosterError as exc:
-        raise UntrustedRoster(f"{exc} (nothing was changed)") from None
-    try:
-        owner = sharing.owner_of(path)
-    except FileNotFoundError:
-        owner = None
+    roster, owner = _roster_and_owner(path, managed=True)
     roles.require(roles.may(roster, identity.current_user(), action, path.name, file_owner=owner))
     if action != "view":
         _require_enrolled(path.parent)
@@ -99,7 +91,16 @@ def review_parties(path: Path) -> tuple[str, ...]:
     """The review parties this process's OS account may confirm for on the portfolio at ``path``
     (``domain.roles.review_parties``): read from the roster as it is now, so call it under the lock."""
     path = Path(path)
+    roster, owner = _roster_and_owner(path)
+    return roles.review_parties(roster, identity.current_user(), path.name, file_owner=owner)
+
+
+def _roster_and_owner(path: Path, *, managed: bool = False) -> tuple[roles.Roster | None, str | None]:
+    """What decides who may change the portfolio at ``path``: its folder's roster (``None`` without one;
+    ``managed``: a managed folder must have one) and the file's owner (``None`` before it exists)."""
     try:
+        if managed:
+            roster_io.require_managed(path.parent)
         roster = roster_io.load_roster(path.parent)
     except roster_io.RosterError as exc:
         raise UntrustedRoster(f"{exc} (nothing was changed)") from None
@@ -107,7 +108,7 @@ def review_parties(path: Path) -> tuple[str, ...]:
         owner = sharing.owner_of(path)
     except FileNotFoundError:
         owner = None
-    return roles.review_parties(roster, identity.current_user(), path.name, file_owner=owner)
+    return roster, owner
 
 
 def require_own_party(path: Path, party: str) -> None:
