@@ -19,11 +19,13 @@ clean" file.
 The entries for the files of one folder live in one pack, in this account's data folder
 (``gateway-cache/``, 0700; the pack 0600, named by a digest of the folder's absolute path), written
 once at the end of a run, atomically (``os.replace``), without fsync: a lost pack costs one reading.
-A first run over a caseload so writes one file, not one per portfolio. The pack holds each entry
+A first run over a caseload so writes one file, not one per portfolio; until then what it works out
+waits in one nameless spool file beside the packs, not in memory. The pack holds each entry
 whole, as it was made, then an index of where each is (by a digest of the file's absolute path), then
 a line with where the index starts and its digest. A run reads the index only; an entry is read
 (``os.pread``, one at a time: a caseload's results are never all held) when its file's turn comes, and
-checked on its own: its identity line, its key, its digest. A pack rewritten keeps the entries of the
+checked on its own: its identity line, its key, its digest. A run over many folders holds a few packs
+open at most, and opens a pack again only if it is still the file whose index it read. A pack rewritten keeps the entries of the
 folder's files this run did not look at, drops those of the files whose entry no longer held, and
 adds the new ones; a run that found every entry good writes nothing.
 
@@ -38,9 +40,11 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from portfolio_tui import locations
 from portfolio_tui.store import own_files
@@ -62,16 +66,20 @@ RACY_NS = 2_000_000_000
 HEAD_READ = 4096
 STALE_TEMP_NS = 3600 * 10**9
 """A pack being written that is older than this was left by a run that died: :meth:`Cache.prune` removes it."""
+MOST_OPEN = 8
+"""Packs a run holds open at most (a run over many folders opens a pack again, checked, when it needs it)."""
 _TRAILER = len(b"index ") + 20 + 1 + 64 + 1
 """The last line: ``index OFFSET DIGEST``, the offset written in 20 digits."""
 
 
 class Cache:
     """This account's packs, for one run: the folder is checked once, opened when first needed; each
-    folder's pack is opened when one of its files is first asked about, and held open for the run.
+    folder's pack index is read when one of its files is first asked about.
 
     :meth:`fetch` what is kept, :meth:`hold` what was used, :meth:`keep` what was worked out, then
-    :meth:`save` (every pack that changed written once) and :meth:`close`.
+    :meth:`save` (every pack that changed written once) and :meth:`close`. However many folders a run
+    checks, it holds at most :data:`MOST_OPEN` packs open and one spool, where what it worked out waits
+    (on disk, not in memory) until the packs are written.
     """
 
     def __init__(self, folder: Path | None = None) -> None:
@@ -79,7 +87,9 @@ class Cache:
         self._fd: int | None = None
         self._opened = False
         self._packs: dict[str, _Pack | None] = {}
+        self._open: dict[str, int] = {}  # pack name -> descriptor, the least recently used first
         self._changes: dict[str, _Changes] = {}
+        self._spool: _Spool | None = None
 
     def _dir(self) -> int | None:
         if not self._opened:
@@ -90,19 +100,46 @@ class Cache:
     def _pack(self, pack_name: str) -> _Pack | None:
         if pack_name not in self._packs:
             folder = self._dir()
-            self._packs[pack_name] = None if folder is None else _Pack.open(folder, pack_name)
+            found = None if folder is None else _open_pack(folder, pack_name)
+            if found is None:
+                self._packs[pack_name] = None
+            else:
+                self._packs[pack_name], fd = found
+                self._hold_open(pack_name, fd)
         return self._packs[pack_name]
 
+    def _hold_open(self, pack_name: str, fd: int) -> None:
+        self._open[pack_name] = fd
+        while len(self._open) > MOST_OPEN:
+            os.close(self._open.pop(next(iter(self._open))))
+
+    def _read(self, pack_name: str, pack: _Pack, name: str) -> bytes | None:
+        """The entry ``name`` as ``pack`` holds it (checked by the caller: :func:`_parsed`); the pack opened
+        again if it was let go, and then only if it is still the very file its index was read from."""
+        fd = self._open.pop(pack_name, None)
+        if fd is None:
+            folder = self._dir()
+            found = None if folder is None else _open_pack(folder, pack_name, pack.identity)
+            if found is None:
+                return None
+            fd = found[1]
+        self._hold_open(pack_name, fd)
+        at, length = pack.where[name]
+        try:
+            data = os.pread(fd, length, at)
+        except OSError:
+            return None
+        return data if len(data) == length else None
+
     def close(self) -> None:
-        """Let go of the packs read and of the folder (a pack being written and not saved is removed)."""
-        for pack in self._packs.values():
-            if pack is not None:
-                pack.close()
-        for changes in self._changes.values():
-            changes.discard()
+        """Let go of the packs read, the spool and the folder."""
+        for fd in self._open.values():
+            os.close(fd)
+        if self._spool is not None:
+            self._spool.close()
         if self._fd is not None:
             os.close(self._fd)
-        self._fd, self._opened, self._packs, self._changes = None, False, {}, {}
+        self._fd, self._opened, self._packs, self._open, self._changes, self._spool = None, False, {}, {}, {}, None
 
     def fetch(self, path: Path) -> tuple[bytes, bytes] | None:
         """``(key, payload)`` kept for the file at ``path`` exactly as it is now; ``None`` if there is none.
@@ -112,27 +149,27 @@ class Cache:
         """
         pack_name, name = _names(path)
         pack = self._pack(pack_name)
-        if pack is None or name not in pack.index:
+        if pack is None or name not in pack.where:
             return None
-        self._changes_of(pack_name).drop(name)
+        self._changes_of(pack_name).dropped.add(name)
         with _shared_lock(path) as held:
             if not held:
                 return None
             line = current_identity(path)
         if line is None:
             return None
-        data = pack.read(name)
+        data = self._read(pack_name, pack, name)
         return None if data is None else _parsed(data, line)
 
     def hold(self, path: Path) -> None:
         """The entry :meth:`fetch` gave for ``path`` was used: the next pack keeps it."""
         pack_name, name = _names(path)
-        self._changes_of(pack_name).hold(name)
+        self._changes_of(pack_name).held.add(name)
 
     def keep(self, path: Path, line: bytes, read_at_ns: int, key: bytes, payload: bytes) -> None:
         """Keep ``payload`` for the file at ``path`` as it was read at ``read_at_ns`` (``line``, from
         :func:`reading_identity`), unless the file changed too near that time to be sure of it.
-        It is written to the folder's next pack at once, not held."""
+        It waits in the spool, not in memory, for :meth:`save`."""
         if not line or _changed_ns(line) >= read_at_ns - RACY_NS or b"\n" in key:
             return
         body = FORMAT + line + key + b"\n" + own_files.digest(payload).encode() + b"\n" + payload
@@ -145,23 +182,34 @@ class Cache:
                 return
         pack_name, name = _names(path)
         with suppress(OSError):
-            self._changes_of(pack_name).add(folder, name, body)
+            if self._spool is None:
+                self._spool = _Spool(folder)
+            self._changes_of(pack_name).added[name] = self._spool.add(body)
 
     def save(self) -> None:
         """Write every folder's pack that changed this run, once, atomically; then :meth:`prune`."""
-        wrote = False
+        folder, wrote = self._fd, False
         for pack_name, changes in self._changes.items():
-            if self._fd is not None and changes.changed(self._pack(pack_name)):
-                with suppress(OSError):
-                    changes.write(self._fd, pack_name, self._pack(pack_name))
-                    wrote = True
+            old = self._pack(pack_name)
+            if folder is None or not (changes.added or (old is not None and not changes.dropped <= changes.held)):
+                continue
+            entries: list[tuple[str, Callable[[], bytes | None]]] = []
+            spool = self._spool
+            if spool is not None:
+                entries += [(name, partial(spool.read, *where)) for name, where in changes.added.items()]
+            if old is not None:
+                entries += [(name, partial(self._read, pack_name, old, name)) for name in old.where
+                            if name not in changes.added and (name not in changes.dropped or name in changes.held)]
+            with suppress(OSError):
+                _write_pack(folder, pack_name, entries)
+                wrote = True
         if wrote:
             self.prune()
 
     def _changes_of(self, pack_name: str) -> _Changes:
         changes = self._changes.get(pack_name)
         if changes is None:
-            changes = self._changes[pack_name] = _Changes()
+            changes = self._changes[pack_name] = _Changes({}, set(), set())
         return changes
 
     def prune(self) -> None:
@@ -195,51 +243,57 @@ def _names(path: Path) -> tuple[str, str]:
     return own_files.note_name(Path(os.path.dirname(absolute))) + SUFFIX, own_files.note_name(Path(absolute))
 
 
-class _Pack:
-    """A pack as it was when opened (a pack is replaced whole, never changed): its index read, its entries
-    read one at a time, on request."""
+class _Pack(NamedTuple):
+    """A pack as it was when its index was read (a pack is replaced whole, never changed)."""
 
-    def __init__(self, fd: int, index: dict[str, tuple[int, int]]) -> None:
-        self.fd = fd
-        self.index = index
-        """An entry's name -> where it starts in the pack, and its length."""
-
-    @classmethod
-    def open(cls, folder: int, pack_name: str) -> _Pack | None:
-        """The pack ``pack_name`` in ``folder`` if it is this account's, no one else's, and whole; else None."""
-        try:
-            fd = os.open(pack_name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
-        except OSError:
-            return None
-        try:
-            index = _index(fd)
-        except (OSError, ValueError):
-            index = None
-        if index is None:
-            os.close(fd)
-            return None
-        return cls(fd, index)
-
-    def read(self, name: str) -> bytes | None:
-        """The entry ``name`` as the pack holds it (checked by the caller: :func:`_parsed`)."""
-        at, length = self.index[name]
-        try:
-            data = os.pread(self.fd, length, at)
-        except OSError:
-            return None
-        return data if len(data) == length else None
-
-    def close(self) -> None:
-        os.close(self.fd)
+    where: dict[str, tuple[int, int]]
+    """An entry's name -> where it starts in the pack, and its length."""
+    identity: tuple[int, int, int, int]
+    """The pack's device, inode, size and mtime_ns: opened again, it must be the same file."""
 
 
-def _index(fd: int) -> dict[str, tuple[int, int]] | None:
-    """The index of the pack open as ``fd``; None if the pack is not this account's alone, or not whole."""
-    st = os.fstat(fd)
-    size = st.st_size
-    if not stat.S_ISREG(st.st_mode) or not own_files.own_private(st):
+class _Changes(NamedTuple):
+    """What this run does to one folder's pack: the entries it adds (where they wait in the spool), the old
+    entries it found good (``held``) and those it looked at (``dropped`` unless held)."""
+
+    added: dict[str, tuple[int, int]]
+    held: set[str]
+    dropped: set[str]
+
+
+def _open_pack(
+    folder: int, pack_name: str, identity: tuple[int, int, int, int] | None = None
+) -> tuple[_Pack, int] | None:
+    """The pack ``pack_name`` in ``folder`` and a descriptor open on it, if it is this account's, no one
+    else's, whole, and (given ``identity``) the same file as before; else None."""
+    try:
+        fd = os.open(pack_name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+    except OSError:
         return None
-    if not len(PACK) + _TRAILER <= size <= MOST_PACK_BYTES:
+    try:
+        st = os.fstat(fd)
+        now = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        index: dict[str, tuple[int, int]] | None
+        if identity is not None:  # (its index is known: only the descriptor is wanted)
+            index = {} if now == identity and _mine(st) else None
+        else:
+            index = _index(fd, st)
+    except (OSError, ValueError):
+        index = None
+    if index is None:
+        os.close(fd)
+        return None
+    return _Pack(index, now), fd
+
+
+def _mine(st: os.stat_result) -> bool:
+    return stat.S_ISREG(st.st_mode) and own_files.own_private(st)
+
+
+def _index(fd: int, st: os.stat_result) -> dict[str, tuple[int, int]] | None:
+    """The index of the pack open as ``fd``; None if the pack is not this account's alone, or not whole."""
+    size = st.st_size
+    if not _mine(st) or not len(PACK) + _TRAILER <= size <= MOST_PACK_BYTES:
         return None
     if os.pread(fd, len(PACK), 0) != PACK:
         return None
@@ -261,84 +315,67 @@ def _index(fd: int) -> dict[str, tuple[int, int]] | None:
     return index
 
 
-class _Changes:
-    """What this run does to one folder's pack: the entries it adds (written as they come, to a new pack
-    not yet in place), the old entries it found good (``held``) and those it found no longer hold."""
+class _Spool:
+    """Where a run's new entries wait for :meth:`Cache.save`: one nameless file in the private folder (its
+    name removed as soon as it is made, where the system allows), written as they come, read back once."""
 
-    def __init__(self) -> None:
-        self.folder: int | None = None
-        self.fd: int | None = None
-        self.temp = ""
-        self.at = 0
-        self.index: dict[str, tuple[int, int]] = {}
-        self.held: set[str] = set()
-        self.dropped: set[str] = set()
-
-    def drop(self, name: str) -> None:
-        self.dropped.add(name)
-
-    def hold(self, name: str) -> None:
-        self.held.add(name)
-
-    def add(self, folder: int, name: str, body: bytes) -> None:
-        """Write ``body`` as the entry ``name`` of the new pack (begun if need be)."""
-        if self.fd is None:
-            self._begin(folder)
-        self._put(name, body)
-
-    def _begin(self, folder: int) -> None:
+    def __init__(self, folder: int) -> None:
         self.folder = folder
-        self.temp = f".{os.urandom(8).hex()}{SUFFIX}.tmp"
-        self.fd = os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=folder)
-        self._write(PACK)
+        self.name = f".{os.urandom(8).hex()}.spool.tmp"
+        self.fd = os.open(self.name, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=folder)
+        with suppress(OSError):
+            os.unlink(self.name, dir_fd=folder)
+            self.name = ""
+        self.at = 0
 
-    def _put(self, name: str, body: bytes) -> None:
-        if self.at + len(body) + 2 * _TRAILER > MOST_PACK_BYTES // 2:  # (the index needs room too)
-            return
-        self.index[name] = (self.at, len(body))
-        self._write(body)
-
-    def _write(self, data: bytes) -> None:
+    def add(self, body: bytes) -> tuple[int, int]:
         from portfolio_tui.store.persistence import write_all
 
-        assert self.fd is not None
-        write_all(self.fd, data)
-        self.at += len(data)
+        if self.at + len(body) > MOST_PACK_BYTES:
+            raise OSError("the spool is full")
+        write_all(self.fd, body)
+        self.at += len(body)
+        return self.at - len(body), len(body)
 
-    def changed(self, old: _Pack | None) -> bool:
-        """Does the pack need writing: an entry added, or an old one that no longer holds?"""
-        return bool(self.index) or (old is not None and not self.dropped <= self.held)
+    def read(self, at: int, length: int) -> bytes | None:
+        data = os.pread(self.fd, length, at)
+        return data if len(data) == length else None
 
-    def write(self, folder: int, pack_name: str, old: _Pack | None) -> None:
-        """Put the new pack in place of the old one: the new entries, the old ones still good or not looked
-        at this run, the index, the last line."""
-        if self.fd is None:
-            self._begin(folder)
-        carried = [] if old is None else [
-            name for name in old.index if name not in self.index and (name not in self.dropped or name in self.held)
-        ]
-        for name in carried:
-            data = old.read(name) if old is not None else None
-            if data is not None:
-                self._put(name, data)
-        start = self.at
-        text = b"".join(b"%s %d %d\n" % (name.encode(), at, length) for name, (at, length) in self.index.items())
-        self._write(text + b"index %020d %s\n" % (start, own_files.digest(text).encode()))
-        assert self.fd is not None
+    def close(self) -> None:
         os.close(self.fd)
-        self.fd = None
-        os.replace(self.temp, pack_name, src_dir_fd=folder, dst_dir_fd=folder)
-        self.temp = ""
-
-    def discard(self) -> None:
-        """Remove the pack being written, if it was not put in place."""
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
-        if self.temp:
+        if self.name:
             with suppress(OSError):
-                os.unlink(self.temp, dir_fd=self.folder)
-            self.temp = ""
+                os.unlink(self.name, dir_fd=self.folder)
+
+
+def _write_pack(folder: int, pack_name: str, entries: list[tuple[str, Callable[[], bytes | None]]]) -> None:
+    """Put a new pack in place of ``pack_name``: each entry (read as it is written: never all held), the
+    index, the last line; written to a temp file, then renamed over the old pack. Nothing is left behind
+    when it fails."""
+    from portfolio_tui.store.persistence import write_all
+
+    temp = f".{os.urandom(8).hex()}{SUFFIX}.tmp"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=folder)
+    try:
+        try:
+            write_all(fd, PACK)
+            at, rows = len(PACK), list[bytes]()
+            for name, read in entries:
+                data = read()
+                if data is None or at + len(data) + len(rows) * 64 > MOST_PACK_BYTES - 2**20:
+                    continue
+                write_all(fd, data)
+                rows.append(b"%s %d %d\n" % (name.encode(), at, len(data)))
+                at += len(data)
+            text = b"".join(rows)
+            write_all(fd, text + b"index %020d %s\n" % (at, own_files.digest(text).encode()))
+        finally:
+            os.close(fd)
+        os.replace(temp, pack_name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temp, dir_fd=folder)
+        raise
 
 
 def now_ns() -> int:

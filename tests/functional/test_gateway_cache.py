@@ -499,3 +499,53 @@ def test_a_user_standard_others_may_write_is_not_used_and_keys_apart(user_standa
     copy.chmod(0o644)
     assert catalog.get("odo-l3").title.startswith("Copy of ")
     assert standard_files.digest("odo-l3") != loose
+
+
+def test_a_caseload_over_many_folders_holds_few_packs_open(tmp_path: Path, capsys, monkeypatch) -> None:
+    """Files named one by one from more folders than a run holds packs open for, in turn: each pack is
+    let go and opened again (checked to be the same file) as its files' turns come, and still used."""
+    monkeypatch.setattr(result_cache, "RACY_NS", 0)
+    monkeypatch.setattr(result_cache, "MOST_OPEN", 2)
+    samples = [samples_dir() / SAMPLE, *sorted(samples_dir().glob("*.json"))[:2]]
+    folders = [tmp_path / f"group-{n}" for n in range(5)]
+    for folder in folders:
+        folder.mkdir()
+        for sample in samples:
+            (folder / sample.name).write_bytes(sample.read_bytes())
+    files = [folder / sample.name for sample in samples for folder in folders]  # the folders in turn
+    opened: list[int] = []
+    real_open = os.open
+
+    def counted(path, *args, **kwargs):
+        fd = real_open(path, *args, **kwargs)
+        if str(path).endswith(".pack"):
+            opened.append(fd)
+        return fd
+
+    cold = gateway(capsys, *files)
+    assert len(list((locations.data_dir() / result_cache.FOLDER).iterdir())) == len(folders)
+    monkeypatch.setattr(os, "open", counted)
+    assert gateway(capsys, *files) == cold == gateway(capsys, *files, "--no-cache")
+    assert len(opened) > len(folders)  # let go and opened again
+    monkeypatch.setattr(os, "open", real_open)
+    forge(folders[0] / SAMPLE)
+    forged = gateway(capsys, *files)[1]
+    assert "FORGED" in forged and forged.replace("FORGED", "Priya Shah") == cold[1]
+
+
+def test_a_pack_opened_again_must_be_the_file_its_index_was_read_from(cohort: Path, capsys) -> None:
+    gateway(capsys, cohort)
+    pack = pack_of(cohort / SAMPLE)
+    folder = os.open(pack.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        found = result_cache._open_pack(folder, pack.name)
+        assert found is not None and own_files.note_name(cohort / SAMPLE) in found[0].where
+        os.close(found[1])
+        again = result_cache._open_pack(folder, pack.name, found[0].identity)
+        assert again is not None
+        os.close(again[1])
+        time.sleep(0.01)
+        write_pack(pack, entries_in(pack))  # the same entries, written again
+        assert result_cache._open_pack(folder, pack.name, found[0].identity) is None
+    finally:
+        os.close(folder)
