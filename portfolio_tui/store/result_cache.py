@@ -25,9 +25,9 @@ whole, as it was made, then an index of where each is (by a digest of the file's
 a line with where the index starts and its digest. A run reads the index only; an entry is read
 (``os.pread``, one at a time: a caseload's results are never all held) when its file's turn comes, and
 checked on its own: its identity line, its key, its digest. A run over many folders holds a few packs
-open at most, and opens a pack again only if it is still the file whose index it read. A pack rewritten keeps the entries of the
-folder's files this run did not look at, drops those of the files whose entry no longer held, and
-adds the new ones; a run that found every entry good writes nothing.
+open at most, and opens a pack again only if it is still the file whose index it read. A pack
+rewritten keeps the entries of the folder's files this run did not look at, drops those of the files
+whose entry no longer held, and adds the new ones; a run that found every entry good writes nothing.
 
 A folder or a pack that is not this account's, or that the group or others could write, is ignored,
 and so is one that is cut short or whose index does not match its digest, and so is an entry that does
