@@ -40,11 +40,11 @@ from __future__ import annotations
 import os
 import stat
 import time
+from collections import namedtuple
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple
 
 from portfolio_tui import locations
 from portfolio_tui.store import own_files
@@ -243,8 +243,11 @@ def _names(path: Path) -> tuple[str, str]:
     return own_files.note_name(Path(os.path.dirname(absolute))) + SUFFIX, own_files.note_name(Path(absolute))
 
 
-class _Pack(NamedTuple):
-    """A pack as it was when its index was read (a pack is replaced whole, never changed)."""
+class _Pack(namedtuple("_Pack", "where identity")):
+    """A pack as it was when its index was read (a pack is replaced whole, never changed). A named tuple
+    from ``collections``, not ``typing``: the gateway's kept run starts without ``typing``."""
+
+    __slots__ = ()
 
     where: dict[str, tuple[int, int]]
     """An entry's name -> where it starts in the pack, and its length."""
@@ -252,9 +255,11 @@ class _Pack(NamedTuple):
     """The pack's device, inode, size and mtime_ns: opened again, it must be the same file."""
 
 
-class _Changes(NamedTuple):
+class _Changes(namedtuple("_Changes", "added held dropped")):
     """What this run does to one folder's pack: the entries it adds (where they wait in the spool), the old
     entries it found good (``held``) and those it looked at (``dropped`` unless held)."""
+
+    __slots__ = ()
 
     added: dict[str, tuple[int, int]]
     held: set[str]
