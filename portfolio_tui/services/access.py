@@ -115,14 +115,11 @@ def require_own_party(path: Path, party: str) -> None:
     """Raise :class:`~portfolio_tui.domain.roles.NotAllowed` unless this OS account may confirm a review
     as ``party`` on the portfolio at ``path``: its own role's party, nobody else's (the refusal says whose)."""
     path = Path(path)
-    if party in review_parties(path):
+    roster, owner = _roster_and_owner(path)
+    me = identity.current_user()
+    if party in roles.review_parties(roster, me, path.name, file_owner=owner):
         return
-    try:
-        roster = roster_io.load_roster(path.parent)
-        owner = sharing.owner_of(path)
-    except (roster_io.RosterError, OSError):
-        roster, owner = None, None
-    roles.require(roles.confirm_refusal(roster, identity.current_user(), party, path.name, file_owner=owner))
+    roles.require(roles.confirm_refusal(roster, me, party, path.name, file_owner=owner))
 
 
 def check_confirmations(path: Path, before: Mapping[str, Any] | None, changes: Mapping[str, Any] | None,
