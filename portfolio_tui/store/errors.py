@@ -18,6 +18,17 @@ class CorruptFile(StoreError):
         super().__init__(f"cannot open {path}: {problem} (the file was left as it is)")
 
 
+class Unsound(StoreError):
+    """The file's record does not check, so no change is made until a tutor repairs it (``store.sealing``)."""
+
+    def __init__(self, path: Path, problem: str):
+        self.path, self.problem = Path(path), problem
+        super().__init__(
+            f"{path}: {problem}; no change is saved to it until a tutor repairs it with "
+            f"`portfolio repair {path} --reason TEXT` (`portfolio verify` lists what is wrong)"
+        )
+
+
 class NewerVersion(StoreError):
     def __init__(self, path: Path | str, found: int, supported: int):
         self.path, self.found, self.supported = Path(path), found, supported

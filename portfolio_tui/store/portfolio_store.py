@@ -181,7 +181,7 @@ class PortfolioStore:
             raise BreaksSchema(self.path, found)
         if not repair:
             sealing.refuse_unsound(self.path, snap, trust.load_anchors, now)
-        tx = Transaction(snap, self.actor, now, keys.own_signer())
+        tx = Transaction(snap, self.actor, now, keys.own_signer(), self.path)
         try:
             yield tx
             self._check_changes(snap, tx)

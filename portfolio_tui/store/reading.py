@@ -83,6 +83,8 @@ class Snapshot:
     (``constraints.criteria_digest``); ``None``: the rules are checked on this reading."""
     checked_against: str | None = None
     """The digest of the criteria :attr:`problems` was found with (``constraints.criteria_digest``)."""
+    latest: Any = None
+    """The newest audit entry fingerprinting each record (``store.audit_index.LatestEntries``), once a change asks."""
     last_lazy: dict[str, int] = field(default_factory=dict)
     """A lazy table -> its highest id, once asked (0: none)."""
     lazy: set[str] = field(default_factory=set)

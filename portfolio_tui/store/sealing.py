@@ -28,23 +28,12 @@ from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.audit_chain import HASH_FIELD
 from portfolio_tui.domain.signatures import AUDIT, SIG_FIELD, Anchors
 from portfolio_tui.store import keys
-from portfolio_tui.store.errors import StoreError
+from portfolio_tui.store.errors import StoreError, Unsound
 from portfolio_tui.store.reading import Snapshot
 from portfolio_tui.store.transaction import Transaction
 
 SIGNED_VERSION = 3
 """The first schema version whose audit entries are signed."""
-
-
-class Unsound(StoreError):
-    """The file's record does not check, so no change is made until a tutor repairs it."""
-
-    def __init__(self, path: Path, problem: str):
-        self.path, self.problem = Path(path), problem
-        super().__init__(
-            f"{path}: {problem}; no change is saved to it until a tutor repairs it with "
-            f"`portfolio repair {path} --reason TEXT` (`portfolio verify` lists what is wrong)"
-        )
 
 
 def problems(snap: Snapshot, anchors: Anchors | None = None, now: str | None = None) -> list[str]:

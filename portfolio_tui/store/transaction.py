@@ -20,6 +20,7 @@ reports as changed outside the app.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, MutableMapping
+from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
@@ -30,7 +31,8 @@ from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.change import Change
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.signatures import AUDIT
-from portfolio_tui.store.errors import ConflictError, NotFound, SealedRecord, singular
+from portfolio_tui.store import audit_index
+from portfolio_tui.store.errors import ConflictError, NotFound, SealedRecord, Unsound, singular
 from portfolio_tui.store.keys import Signer, seal_signed
 from portfolio_tui.store.reading import Snapshot
 from portfolio_tui.store.records import RECORD_TABLES, check_record, from_record
@@ -133,8 +135,12 @@ class _TransactionDB(TinyDB):
 class Transaction:
     """The change being made under the portfolio's lock; see the module docstring."""
 
-    def __init__(self, snapshot: Snapshot, actor: str, now: str, signer: Signer | None = None):
+    def __init__(
+        self, snapshot: Snapshot, actor: str, now: str, signer: Signer | None = None, path: Path | None = None
+    ):
         self.actor = actor
+        self.path = path
+        """The file, named in a refusal."""
         self.now = now
         self.signer = signer
         self.signed: list[tuple[int, str, str]] = []
@@ -260,6 +266,7 @@ class Transaction:
         current = self._raw(table, record_id)
         if table in SEALED_TABLES:
             raise SealedRecord(table, record_id)
+        self._refuse_changed_outside(table, record_id, current)
         rev = current.get("rev", 1)
         if expected_rev is not None and expected_rev != rev:
             raise ConflictError(
@@ -300,9 +307,23 @@ class Transaction:
         record = self.get(table, record_id)
         if table in SEALED_TABLES:
             raise SealedRecord(table, record_id)
+        self._refuse_changed_outside(table, record_id, record)
         self.table(table).remove(doc_ids=[record_id])
         self.audit("delete", table, record_id, detail or f"deleted {table} {record_id}", changes={"record": record})
         return record
+
+    def _refuse_changed_outside(self, table: str, record_id: int, found: dict[str, Any]) -> None:
+        """Raise :class:`Unsound` when ``found`` is not as its newest audit entry left it: a change signed on top
+        would vouch for what someone wrote by hand (``store.audit_index``)."""
+        problem = audit_index.problem(self._latest(), table, str(record_id), found)
+        if problem is not None:
+            raise Unsound(self.path or Path("this portfolio"), problem)
+
+    def _latest(self) -> audit_index.LatestEntries:
+        snapshot = self._storage.snapshot
+        if snapshot.latest is None:
+            snapshot.latest = audit_index.LatestEntries(snapshot)
+        return snapshot.latest
 
     def audit(
         self, action: str, table: str, record: int | None, detail: str, changes: dict[str, Any] | None = None
@@ -322,7 +343,11 @@ class Transaction:
             entry["record_hash"] = audit_chain.record_digest(stored)
         revision = stored.get("rev") if isinstance(stored, dict) and table != "meta" else None
         self.changes.append(Change(action, table, record, revision, detail))
-        return self._insert_chained("audit", entry)
+        audit_id = self._insert_chained("audit", entry)
+        latest = self._storage.snapshot.latest
+        if latest is not None:
+            latest.noted(str(audit_id), self._storage.snapshot.record("audit", str(audit_id)))
+        return audit_id
 
     def bump_generation(self) -> None:
         """Every save changes the file's first line, which other processes' caches check."""

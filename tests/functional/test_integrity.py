@@ -132,9 +132,15 @@ def test_validate_reports_control_and_bidi_characters_in_a_hand_edited_file_and_
     assert {p["where"] for p in report["problems"]} == {
         "$.learner.1.employer", "$.evidence.1.title", "$.evidence.1.description"}
     assert path.read_bytes() == before
-    # Not refused on open: listed without the characters, no read-only warning, and the owner fixes it.
+    # Not refused on open: listed without the characters, no read-only warning. A change is not signed over
+    # the hand edit (review F1): the owner repairs the file, naming why, and then puts the title right.
     code, out, err = run(["evidence", "list", path], capsys)
-    assert code == 0 and err == "" and "Minutes evil [31mred" in out and "\u001b" not in out
+    assert code == 0 and "Minutes evil [31mred" in out and "\u001b" not in out
+    code, _, err = run(["evidence", "edit", path, "1", "--title", "Minutes of team meeting 1"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "evidence 1: changed outside the app since audit" in err, err
+    assert path.read_bytes() == before
+    code, _, err = run(["repair", path, "--reason", "typed into by hand"], capsys)
+    assert code == 0, err
     code, _, err = run(["evidence", "edit", path, "1", "--title", "Minutes of team meeting 1"], capsys)
     assert code == 0, err
     code, _, err = run(["validate", path], capsys)

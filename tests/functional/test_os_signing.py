@@ -369,3 +369,37 @@ def test_an_apprentice_editing_accepted_work_leaves_a_file_that_verifies(env: En
     assert "awaiting assessment again" in env.ok("app1", "evidence", "edit", str(portfolio), "2", "--title", "v2")
     for label in ("tutor", "mgr", "app1"):
         assert verify_breaks(env, label, str(portfolio)) == (0, [])
+
+
+_HAND_EDIT = """
+import json, sys
+path, table, record, field, value = sys.argv[1:]
+doc = json.load(open(path))
+doc[table][record][field] = json.loads(value)
+open(path, "w").write(json.dumps(doc))
+"""
+
+
+@pytest.mark.parametrize(("editor", "table", "record", "field", "value", "saver", "argv"), [
+    # F1: app1 widens what the tutor accepted, then their own next save would sign the widened criteria
+    ("app1", "evidence", "2", "criteria", '["S1", "S2", "S4", "S5", "K1", "K2"]', "app1",
+     ("evidence", "edit", "{p}", "2", "--hours", "3")),
+    # ... and a group member's prior learning would be vouched for by the tutor's own `learner set`
+    ("app2", "learner", "1", "prior_learning_hours", "300", "tutor",
+     ("learner", "set", "{p}", "--age-at-start", "19")),
+])
+def test_a_hand_edit_is_never_signed_over_by_the_apps_next_save(
+    env: Env, portfolio: Path, editor: str, table: str, record: str, field: str, value: str, saver: str,
+    argv: tuple[str, ...],
+) -> None:
+    env.ok("tutor", "evidence", "assess", str(portfolio), "2", "--accept", "--feedback", "Good")
+    edited = env.python_as(editor, _HAND_EDIT, str(portfolio), table, record, field, value)
+    assert edited.returncode == 0, edited.stderr
+    before = portfolio.read_bytes()
+    refused = env.run(saver, *(part.replace("{p}", str(portfolio)) for part in argv))
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stderr.count("\n") == 1
+    assert f"{table} {record}: changed outside the app since audit" in refused.stderr
+    assert portfolio.read_bytes() == before
+    code, breaks = verify_breaks(env, "tutor", str(portfolio))
+    assert code == 1 and (f"{table} {record}", "record-changed") in breaks, breaks

@@ -99,3 +99,30 @@ def test_a_signoff_is_stored_only_in_the_name_of_the_account_saving_it(tmp_path:
     with pytest.raises(ValueError, match="a sign-off is by the account saving it"):
         service.add_record("signoffs", {"role": "assessor", "by": f"{ACTOR}-other", "on": "2025-06-06"})
     assert portfolio.read_bytes() == before
+
+
+@pytest.mark.parametrize(("hand_edit", "argv", "where"), [
+    # review F1: an apprentice widens what the tutor accepted, then their own next save would sign it
+    (lambda doc: doc["evidence"]["1"].update(criteria=["K1", "K2", "K3", "S1", "S2", "S4", "S5"]),
+     ["evidence", "edit", "{p}", "1", "--hours", "3"], "evidence 1"),
+    # ... and the tutor's own `learner set` would vouch for prior learning set by hand
+    (lambda doc: doc["learner"]["1"].update(prior_learning_hours=300.0),
+     ["learner", "set", "{p}", "--age-at-start", "19"], "learner 1"),
+    (lambda doc: doc["evidence"]["2"].update(title="Not what was added"),
+     ["evidence", "remove", "{p}", "2"], "evidence 2"),
+])
+def test_no_change_is_signed_over_a_record_edited_by_hand(
+    portfolio: Path, capsys, hand_edit, argv: list[str], where: str
+) -> None:
+    edit(portfolio, hand_edit)
+    before = portfolio.read_bytes()
+    entries = json.loads(before)["audit"]
+    named = [int(k) for k, e in entries.items() if (e["table"], str(e["record"])) == tuple(where.split())]
+    last = max(named)
+    code = main([part.replace("{p}", str(portfolio)) for part in argv])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert f"{where}: changed outside the app since audit {last}; no change is saved" in err
+    assert portfolio.read_bytes() == before
+    code, lines = verify(portfolio, capsys)
+    assert code == 1 and any(line.strip().startswith(f"{where}: is not as audit {last} left it") for line in lines)

@@ -1,0 +1,83 @@
+"""The index of each record's newest fingerprinting audit entry (store.audit_index), over lazy and parsed audits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.store import audit_index
+from portfolio_tui.store.reading import Snapshot, read_snapshot
+from tests.functional.store_helpers import ACTOR, AS_OF, new_portfolio
+
+
+def _snapshot(tmp_path: Path, evidence: int = 12) -> tuple[Path, Snapshot]:
+    path = new_portfolio(tmp_path, evidence=evidence)
+    service = PortfolioService(path, ACTOR)
+    service.edit_evidence(1, title="Minutes, second version", as_of=AS_OF)  # evidence 1: an add, then an edit
+    service.edit_evidence(12, title="Letter, second version", as_of=AS_OF)
+    return path, read_snapshot(path)
+
+
+def _expected(snap: Snapshot) -> dict[tuple[str, str], str]:
+    """Table and id -> the newest fingerprinting entry's id, the slow way (as verify reads the audit)."""
+    latest = {}
+    for audit_id, entry in audit_chain.ordered(snap.table("audit")):
+        if "record_hash" in entry and entry.get("record") is not None:
+            latest[(entry["table"], str(entry["record"]))] = audit_id
+    return latest
+
+
+@pytest.mark.parametrize("lazy", [True, False])
+def test_each_record_is_found_at_its_newest_entry(tmp_path: Path, lazy: bool) -> None:
+    path, snap = _snapshot(tmp_path)
+    assert ("audit" in snap.lazy) is True
+    expected = _expected(read_snapshot(path))
+    if not lazy:
+        snap.table("audit")  # parsed whole, as verify or the history leaves it
+    index = audit_index.LatestEntries(snap)
+    # evidence 1 and 12 must not be taken for each other ("record":1 is the start of "record":12)
+    for key in [("evidence", "1"), ("evidence", "12"), ("learner", "1"), ("evidence", "2")]:
+        audit_id, entry = index.latest(*key)
+        assert audit_id == expected[key]
+        assert (entry["table"], str(entry["record"])) == key
+    assert index.latest("evidence", "99") is None
+    assert index.latest("reviews", "1") is None
+
+
+def test_past_a_few_lookups_the_whole_history_is_read_once_and_answers_the_same(tmp_path: Path) -> None:
+    path, snap = _snapshot(tmp_path)
+    expected = _expected(read_snapshot(path))
+    index = audit_index.LatestEntries(snap)
+    for record in range(1, 13):
+        assert index.latest("evidence", str(record))[0] == expected[("evidence", str(record))]
+    assert index._whole  # more than SCANS look-ups: the history was read whole
+    assert index.latest("evidence", "13") is None
+
+
+def test_an_entry_appended_is_taken_in_as_the_newest(tmp_path: Path) -> None:
+    _, snap = _snapshot(tmp_path)
+    index = audit_index.LatestEntries(snap)
+    assert index.latest("evidence", "3") is not None
+    index.noted("500", {"table": "evidence", "record": 3, "record_hash": "x"})
+    index.noted("501", {"table": "meta", "record": None, "detail": "no record"})
+    assert index.latest("evidence", "3") == ("500", {"table": "evidence", "record": 3, "record_hash": "x"})
+
+
+def test_problem_names_a_record_changed_deleted_or_added_outside_the_app(tmp_path: Path) -> None:
+    _, snap = _snapshot(tmp_path)
+    index = audit_index.LatestEntries(snap)
+    record = snap.record("evidence", "2")
+    assert audit_index.problem(index, "evidence", "2", record) is None
+    audit_id = index.latest("evidence", "2")[0]
+    widened = {**record, "criteria": ["K1", "K2", "S1", "S2", "S3"]}
+    assert audit_index.problem(index, "evidence", "2", widened) == (
+        f"evidence 2: changed outside the app since audit {audit_id}")
+    assert audit_index.problem(index, "evidence", "40", record) == (
+        "evidence 40: has no audit entry: added outside the app")
+    index.noted("900", {"table": "evidence", "record": 2, "record_hash": None})
+    assert audit_index.problem(index, "evidence", "2", record) == (
+        "evidence 2: deleted by audit 900 but is there: put back outside the app")
+    assert audit_index.problem(index, "meta", "1", {"schema_version": 0}) is None
