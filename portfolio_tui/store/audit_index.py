@@ -110,7 +110,7 @@ class LatestEntries:
         for audit_id in ids:
             entry = entries.get(audit_id)
             named = _names(entry)
-            if named is not None:
+            if named is not None and isinstance(entry, Mapping):
                 self._found.setdefault(named, (audit_id, entry))
         self._whole = True
 
