@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from portfolio_tui.cli.errors import CliError
@@ -97,8 +98,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.add_argument("--csv", action="store_true", help="print one CSV row per learner, for spreadsheets")
     p.add_argument("--no-cache", action="store_true",
-                   help="read every file afresh (by default --json reuses what this account worked out from a "
-                   "file unchanged since, for the same day, standard and app version)")
+                   help="read every file afresh (by default the table and --json reuse what this account worked out "
+                   "from a file unchanged since, for the same day, standard and app version)")
     p.set_defaults(func=cmd_gateway)
 
 
@@ -140,15 +141,6 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     return 0
 
 
-def grade_line(prediction) -> str:
-    """ "Pass (provisional): reason", without repeating a grade the reason already starts with."""
-    grade = prediction.grade + (" (provisional)" if prediction.provisional else "")
-    reason = prediction.reason
-    if reason.startswith(prediction.grade):
-        reason = reason[len(prediction.grade) :].lstrip(" :")
-    return f"{grade}: {reason}" if reason else grade
-
-
 def _status(status: str):
     from portfolio_tui.cli.output import text
 
@@ -171,11 +163,7 @@ def cmd_gateway(args: argparse.Namespace) -> int:
     with _no_cycle_collection():
         if args.json:
             return _gateway_json(paths, as_of, cached=not args.no_cache)
-        from portfolio_tui.services import readiness
-
-        checked = readiness.check_portfolios(paths, as_of, parallel=True)
-        _gateway_tables(checked, as_of)
-        return max(map(_exit_status, (c.report.ready if c.report else None for c in checked)), default=0)
+        return _gateway_tables(paths, as_of, cached=not args.no_cache)
 
 
 def _exit_status(ready: bool | None) -> int:
@@ -200,13 +188,18 @@ def _gateway_csv(paths: Sequence[Path], as_of: date) -> int:
     return 0 if all(row.cells["ready"] == "yes" for row in rows) else NOT_READY
 
 
-def _encoded_entry(checked: readiness.Checked) -> tuple[bool | None, str, tuple[str, float, float] | None]:
-    """One portfolio's part of ``gateway --json``, encoded where it was checked (a worker, for a big caseload),
-    and its weighted aggregate mark, for the cohort's Distinction."""
+def _encoded_entry(
+    checked: readiness.Checked, *, document: bool = True
+) -> tuple[bool | None, str, tuple[str, float, float] | None, dict[str, Any] | None]:
+    """One portfolio's part of ``gateway --json`` (unless ``document`` is false: the table, not kept, needs
+    none), encoded where it was checked (a worker, for a big caseload); its weighted aggregate mark, for
+    the cohort's Distinction; and its card, for the table (``readiness.gateway_card``; None if unreadable)."""
     from portfolio_tui.services import readiness
 
     entry = readiness.gateway_entry(checked)
-    return entry.ready, json_text(entry.document, depth=2), readiness.aggregate_of(checked.report)
+    text = json_text(entry.document, depth=2) if document or checked.report is None else ""
+    card = readiness.gateway_card(checked.report) if checked.report is not None else None
+    return entry.ready, text, readiness.aggregate_of(checked.report), card
 
 
 def _gateway_json(paths: Sequence[Path], as_of: date, *, cached: bool = True) -> int:
@@ -225,7 +218,8 @@ def _gateway_json(paths: Sequence[Path], as_of: date, *, cached: bool = True) ->
     errors: list[str] = []
     marks: dict[int, tuple[str, float, float]] = {}  # document's place -> its learner's aggregate mark
     with TextSpool() as documents:
-        for is_ready, text, aggregate in gateway_cache.each_entry(paths, as_of, _encoded_entry, cached=cached):
+        for is_ready, text, aggregate, _card in gateway_cache.each_entry(paths, as_of, _encoded_entry,
+                                                                         cached=cached):
             status = max(status, _exit_status(is_ready))
             if is_ready is None:
                 errors.append(text)
@@ -264,66 +258,43 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _gateway_tables(checked, as_of: date) -> None:
-    from rich.table import Table
+def _gateway_tables(paths: Sequence[Path], as_of: date, *, cached: bool = True) -> int:
+    """Print each learner's card as a table, the files that cannot be read on stderr, and a summary line;
+    the exit status (:func:`_exit_status` of the worst learner).
 
-    from portfolio_tui.cli.output import console, text
+    From the same kept entries as ``--json`` (``services.gateway_cache``); where the output is not a
+    terminal and Rich would draw the tables without styles, they are drawn by ``cli.plain_table`` the
+    same way, character for character, without importing Rich.
+    """
+    import json
 
-    out = console()
-    problems = console(stderr=True)
-    rag_style = {"green": "bold green", "amber": "bold yellow", "red": "bold red"}
-    for c in checked:
-        if not c.report:
-            said = c.error.removeprefix(f"cannot open {c.path}: ").removeprefix(f"cannot open {c.path.name}: ")
-            said = said.replace(f"{c.path}", c.path.name)  # the path is named once, in full, first
-            problems.print(text(f"portfolio: {c.path}: {said}"), soft_wrap=True)
+    from portfolio_tui.cli import plain_table
+    from portfolio_tui.services import gateway_cache
+
+    encode = _encoded_entry if cached else partial(_encoded_entry, document=False)
+    shown: list[tuple[Path, dict[str, Any] | None, str]] = []  # (path, card, or why it cannot be read)
+    status = learners = ready = unreadable = 0
+    for path, (is_ready, text, _aggregate, card) in zip(
+        paths, gateway_cache.each_entry(paths, as_of, encode, cached=cached), strict=True
+    ):
+        status = max(status, _exit_status(is_ready))
+        if is_ready is None or card is None:
+            said = json.loads(text)["error"]
+            said = said.removeprefix(f"cannot open {path}: ").removeprefix(f"cannot open {path.name}: ")
+            said = said.replace(f"{path}", path.name)  # the path is named once, in full, first
+            shown.append((path, None, f"portfolio: {path}: {said}"))
+            unreadable += 1
             continue
-        r = c.report
-        title = text(f"{r.learner}", "bold")
-        title.append_text(text(f"  {r.standard_id}  {c.path}", "dim"))
-        table = Table(title=title, title_justify="left", show_header=False, expand=False)
-        table.add_column(style="bold", max_width=28)
-        table.add_column()
-        table.add_row("RAG", text(r.rag.upper() + (" ready" if r.ready else " not ready"), rag_style[r.rag]))
-        cov = r.coverage
-        table.add_row("Coverage", text(f"{cov.full} of {cov.total} full, {cov.partial} partial, {cov.none} none"))
-        missing = ", ".join(r.missing[:12]) + (f" (+{len(r.missing) - 12} more)" if len(r.missing) > 12 else "")
-        table.add_row("Missing", text(missing or "none"))
-        if r.duties:
-            blocked = [f"{d.duty_id} ({', '.join(d.missing)})" for d in r.duties if d.missing]
-            table.add_row("Duties blocked", text("; ".join(blocked) or f"none of {len(r.duties)}"))
-        nxt = r.next_milestone
-        table.add_row(
-            "Next milestone",
-            text(f"{nxt.title}: {nxt.date} ({(nxt.date - as_of).days} days, {nxt.status})" if nxt else "none"),
-        )
-        target = f"{r.otj.target:g}" if r.otj.target is not None else "unknown"
-        pace = f"; {r.otj.pace:.1f} h a week still owed" if r.otj.pace is not None and not r.otj.met else ""
-        rule = f"; rule {r.otj.rule.id}" if r.otj.rule is not None else ""
-        table.add_row("Off-the-job", text(f"{r.otj.logged:g} of {target} hours ({r.otj.state}){pace}{rule}"))
-        for item in r.open_items:
-            detail = item.detail + (f" [rule {item.rule.id}]" if item.rule is not None else "")
-            table.add_row(text(item.title, "yellow" if item.due and item.due > as_of else "red"), text(detail))
-        if r.quiet_months:
-            months = ", ".join(m.strftime("%b %Y") for m in r.quiet_months)
-            table.add_row(
-                text("No learning", "yellow"), text(f"{months}: record a break in learning if none was planned")
-            )
-        table.add_row("Predicted grade", text(grade_line(r.prediction)))
-        for s in r.signoffs:
-            what = "withdrew the sign-off" if s.withdrawal else "signed off"
-            why = f" ({'why' if s.withdrawal else 'items open'}: {s.reason})" if s.reason else ""
-            table.add_row(text(f"Sign-off: {s.role}"), text(f"{s.by} {what} on {s.on.isoformat()}{why}"))
-        out.print(table)
-    out.print(text(gateway_summary(checked, as_of), "bold"))
+        learners += 1
+        ready += is_ready
+        shown.append((path, card, ""))
+    plain_table.show(shown, gateway_summary(learners, ready, unreadable, as_of))
+    return status
 
 
-def gateway_summary(checked, as_of: date) -> str:
+def gateway_summary(learners: int, ready: int, unreadable: int, as_of: date) -> str:
     """"3 learners, 1 ready, 4 files unreadable (as of ...)": a file that cannot be read is not a learner."""
-    learners = [c.report for c in checked if c.report]
-    unreadable = len(checked) - len(learners)
-    ready = sum(1 for r in learners if r.ready)
-    counts = [_count(len(learners), "learner"), f"{ready} ready"]
+    counts = [_count(learners, "learner"), f"{ready} ready"]
     if unreadable:
         counts.append(_count(unreadable, "file") + " unreadable")
     return f"{', '.join(counts)} for gateway as of {as_of.isoformat()}"

@@ -37,11 +37,13 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
     from datetime import date
     from pathlib import Path
+    from typing import Any
 
     from portfolio_tui.services import readiness
 
-    Encoded = tuple[bool | None, str, tuple[str, float, float] | None]
-    """A portfolio's part of ``gateway --json``: whether ready (None: unreadable), its text, its aggregate mark."""
+    Encoded = tuple[bool | None, str, tuple[str, float, float] | None, dict[str, Any] | None]
+    """A portfolio's part of ``gateway --json``: whether ready (None: unreadable), its text, its aggregate mark;
+    and its card, for the table (``readiness.gateway_card``)."""
 
 _code: list[str] = []
 
@@ -117,16 +119,17 @@ def _kept(cache: result_cache.Cache, path: Path, as_of: date, digests: dict[str,
     end = payload.find(b"\n")
     try:
         meta = json.loads(payload[:end])
-        ready, aggregate, standard_id = meta["ready"], meta["aggregate"], meta["standard"]
+        ready, aggregate, standard_id, card = meta["ready"], meta["aggregate"], meta["standard"], meta["card"]
         text = payload[end + 1:].decode("utf-8", "surrogatepass")
     except (ValueError, KeyError, TypeError):  # json's and UnicodeDecodeError are ValueErrors
         return None
-    if type(ready) is not bool or type(standard_id) is not str or not _aggregate_ok(aggregate):
+    if (type(ready) is not bool or type(standard_id) is not str or not _aggregate_ok(aggregate)
+            or not _card_ok(card)):
         return None
     digest = _standard_now(standard_id, digests)
     if not digest or key != _key(path, as_of, digest):
         return None
-    return ready, text, None if aggregate is None else (aggregate[0], aggregate[1], aggregate[2])
+    return ready, text, None if aggregate is None else (aggregate[0], aggregate[1], aggregate[2]), card
 
 
 def _aggregate_ok(aggregate: object) -> bool:
@@ -134,6 +137,22 @@ def _aggregate_ok(aggregate: object) -> bool:
         type(aggregate) is list and len(aggregate) == 3 and type(aggregate[0]) is str
         and all(type(n) in (int, float) for n in aggregate[1:])
     )
+
+
+def _card_ok(card: object) -> bool:
+    """A card as ``readiness.gateway_card`` makes it: a title of two texts, rows of four (the tones known)."""
+    if type(card) is not dict or card.keys() != {"title", "rows"}:
+        return False
+    title, rows = card["title"], card["rows"]
+    return (
+        type(title) is list and len(title) == 2 and all(type(t) is str for t in title) and type(rows) is list
+        and all(type(row) is list and len(row) == 4 and all(type(t) is str for t in row)
+                and row[2] in TONES and row[3] in TONES for row in rows)
+    )
+
+
+TONES = ("", "green", "amber", "red", "warning", "overdue")
+"""The tones of a card's texts (``readiness.gateway_card``): none, the RAG's colour, an item due later or overdue."""
 
 
 def _encoded(
@@ -148,7 +167,8 @@ def _encoded(
 def _keep(cache: result_cache.Cache, path: Path, as_of: date, result: Encoded, reading: readiness.Reading) -> None:
     import orjson
 
-    meta = orjson.dumps({"ready": result[0], "aggregate": result[2], "standard": reading.standard_id})
+    meta = orjson.dumps({"ready": result[0], "aggregate": result[2], "standard": reading.standard_id,
+                         "card": result[3]})
     payload = meta + b"\n" + result[1].encode("utf-8", "surrogatepass")
     cache.keep(path, reading.line, reading.read_at_ns, _key(path, as_of, reading.standard_digest), payload)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from portfolio_tui import catalog
 from portfolio_tui.domain.gateway import ReadinessReport, assess_readiness
+from portfolio_tui.domain.grading import Prediction
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.standard import Standard
 
@@ -196,6 +197,59 @@ def gateway_entry(checked: Checked) -> Entry:
     if checked.report is None:
         return Entry({"path": str(checked.path), "error": checked.error}, None)
     return Entry(report_document(checked.path, checked.report), checked.report.ready)
+
+
+def gateway_card(report: ReadinessReport) -> dict[str, Any]:
+    """What ``portfolio gateway`` shows of one learner, as plain data: ``title`` (learner, standard) and
+    ``rows`` of [label, value, label's tone, value's tone]: the RAG's colour, an item due later (warning) or
+    overdue, or none (``gateway_cache.TONES``).
+
+    Data, not a rendering, so that it can be kept beside the JSON document (``services.gateway_cache``)
+    and shown again at any width, with or without Rich. The texts are as recorded: the CLI cleans them.
+    """
+    as_of = report.as_of
+    rows: list[list[str]] = []
+
+    def row(label: str, value: str, label_tone: str = "", value_tone: str = "") -> None:
+        rows.append([label, value, label_tone, value_tone])
+
+    row("RAG", report.rag.upper() + (" ready" if report.ready else " not ready"), "", report.rag)
+    cov = report.coverage
+    row("Coverage", f"{cov.full} of {cov.total} full, {cov.partial} partial, {cov.none} none")
+    missing = report.missing
+    row("Missing", ", ".join(missing[:12]) + (f" (+{len(missing) - 12} more)" if len(missing) > 12 else "") or "none")
+    if report.duties:
+        blocked = [f"{d.duty_id} ({', '.join(d.missing)})" for d in report.duties if d.missing]
+        row("Duties blocked", "; ".join(blocked) or f"none of {len(report.duties)}")
+    nxt = report.next_milestone
+    row("Next milestone",
+        f"{nxt.title}: {nxt.date} ({(nxt.date - as_of).days} days, {nxt.status})" if nxt else "none")
+    otj = report.otj
+    target = f"{otj.target:g}" if otj.target is not None else "unknown"
+    pace = f"; {otj.pace:.1f} h a week still owed" if otj.pace is not None and not otj.met else ""
+    rule = f"; rule {otj.rule.id}" if otj.rule is not None else ""
+    row("Off-the-job", f"{otj.logged:g} of {target} hours ({otj.state}){pace}{rule}")
+    for item in report.open_items:
+        detail = item.detail + (f" [rule {item.rule.id}]" if item.rule is not None else "")
+        row(item.title, detail, "warning" if item.due and item.due > as_of else "overdue")
+    if report.quiet_months:
+        months = ", ".join(m.strftime("%b %Y") for m in report.quiet_months)
+        row("No learning", f"{months}: record a break in learning if none was planned", "warning")
+    row("Predicted grade", grade_line(report.prediction))
+    for s in report.signoffs:
+        what = "withdrew the sign-off" if s.withdrawal else "signed off"
+        why = f" ({'why' if s.withdrawal else 'items open'}: {s.reason})" if s.reason else ""
+        row(f"Sign-off: {s.role}", f"{s.by} {what} on {s.on.isoformat()}{why}")
+    return {"title": [report.learner, report.standard_id], "rows": rows}
+
+
+def grade_line(prediction: Prediction) -> str:
+    """ "Pass (provisional): reason", without repeating a grade the reason already starts with."""
+    grade = prediction.grade + (" (provisional)" if prediction.provisional else "")
+    reason = prediction.reason
+    if reason.startswith(prediction.grade):
+        reason = reason[len(prediction.grade) :].lstrip(" :")
+    return f"{grade}: {reason}" if reason else grade
 
 
 def aggregate_of(report: ReadinessReport | None) -> tuple[str, float, float] | None:

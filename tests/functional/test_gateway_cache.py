@@ -112,6 +112,9 @@ def forged_entry(entry: bytes) -> bytes:
     lines = entry.split(b"\n", 4)
     payload = lines[4].replace(b'"learner": "Priya Shah"', b'"learner": "FORGED"')
     assert payload != lines[4]
+    forged = payload.replace(b'"title":["Priya Shah"', b'"title":["FORGED"', 1)  # the card, for the table
+    assert forged != payload
+    payload = forged
     lines[3] = hashlib.sha256(payload).hexdigest().encode()
     lines[4] = payload
     return b"\n".join(lines)
@@ -172,6 +175,44 @@ def test_another_process_s_write_invalidates_the_entry(cohort: Path, capsys, wri
     assert "FORGED" not in out and '"learner": "Priya Shaw"' in out
     assert (code, out) == fresh(capsys, cohort)
     assert gateway(capsys, cohort) == (code, out)  # kept anew, as it now is
+
+
+def table(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str]:
+    """``gateway`` in its table form (not a terminal: drawn without Rich, as Rich would)."""
+    code = main(["gateway", *map(str, argv), "--as-of", AS_OF])
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+def test_the_table_is_drawn_from_the_entries_json_keeps_and_keeps_them_too(cohort: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "250")  # no title wrapped
+    fresh_table = table(capsys, cohort, "--no-cache")
+    assert not (locations.data_dir() / result_cache.FOLDER).exists()  # --no-cache kept nothing
+    cached_then_forged(capsys, cohort)  # the entries --json kept, one forged
+    forged = table(capsys, cohort)
+    assert _rstripped(forged[1]) == _rstripped(fresh_table[1].replace("Priya Shah  odo-l3", "FORGED  odo-l3"))
+    shutil.rmtree(locations.data_dir() / result_cache.FOLDER)
+    assert table(capsys, cohort) == fresh_table  # a first run of the table keeps the entries...
+    forge(cohort / SAMPLE)
+    assert "FORGED" in gateway(capsys, cohort)[1]  # ...that --json answers from
+
+
+def _rstripped(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.splitlines())
+
+
+@pytest.mark.parametrize("writer", [IN_PLACE, RENAME_OVER], ids=["in place, same size, mtime put back", "rename over"])
+def test_another_process_s_write_invalidates_the_table_s_entry(cohort: Path, capsys, writer: str) -> None:
+    table(capsys, cohort)
+    forge(cohort / SAMPLE)
+    assert "FORGED  odo-l3" in table(capsys, cohort)[1]
+    time.sleep(0.05)  # past the file system's clock tick, as RACY_NS would wait
+    path = cohort / SAMPLE
+    subprocess.run([sys.executable, "-c", writer, str(path), NAME.decode(), NAME.decode().replace("Shah", "Shaw")],
+                   check=True)
+    code, out = table(capsys, cohort)
+    assert "FORGED" not in out and "Priya Shaw  odo-l3" in out
+    assert (code, out) == table(capsys, cohort, "--no-cache")
 
 
 def test_a_different_day_is_worked_out_for_that_day(cohort: Path, capsys) -> None:

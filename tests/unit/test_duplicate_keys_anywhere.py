@@ -104,6 +104,6 @@ def test_a_portfolio_with_a_key_repeated_in_any_record_at_any_depth_is_refused_b
     path.write_bytes(b"\n".join(lines))
     streamed, whole = both_ways(path)
     assert streamed == whole
-    ready, text, _ = _encoded_entry(readiness.check_portfolio(path, AS_OF))  # the usual batches, too
+    ready, text, *_ = _encoded_entry(readiness.check_portfolio(path, AS_OF))  # the usual batches, too
     assert ready is None and f"duplicate key '{key}'" in json.loads(text)["error"], text
     assert (ready, text) == streamed

@@ -51,7 +51,7 @@ def small_batches() -> Iterator[None]:
 
 def said(path: Path) -> tuple[bool | None, str]:
     """What ``gateway --json`` shows of one file: whether it is ready, and its entry (or its error) as printed."""
-    ready, text, _ = _encoded_entry(readiness.check_portfolio(path, AS_OF))
+    ready, text, *_ = _encoded_entry(readiness.check_portfolio(path, AS_OF))
     return ready, text
 
 

@@ -1,0 +1,291 @@
+"""``portfolio gateway``'s tables: drawn by Rich in a terminal, and by hand, character for character as Rich
+draws them, where Rich would add no style (output piped or to a file, the usual case of a caseload checked by
+a script), so that a kept check is printed without importing Rich (a third of the command's start-up).
+
+The hand-drawn table is Rich's own layout (``rich.table.Table`` with a title, no header, two columns, the first
+at most :data:`LABEL_WIDTH` wide; Rich 13-15), for text whose every character Rich counts as one cell wide
+(:data:`_ONE_CELL`, Rich's own list): any other text, an odd width, a terminal or a forced colour, and Rich
+draws it, so nothing is ever shown differently (``tests/unit/test_plain_table.py`` holds the two equal). Every
+text is cleaned of control and escape characters first (``domain.text.clean_text``), as ``cli.output.text``
+does for Rich, and nothing is read as markup.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+from portfolio_tui.domain.text import clean_text
+
+TYPE_CHECKING = False  # typing costs the kept gateway's start-up
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
+LABEL_WIDTH = 28
+"""The label column's widest, padding aside."""
+STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold red", "warning": "yellow", "overdue": "red"}
+"""Rich's style for each tone of ``services.readiness.gateway_card``."""
+NARROWEST = 20
+"""Below this many columns Rich draws the tables (its layout there has corner cases not worth copying)."""
+
+_ONE_CELL = re.compile("[\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u2500-\u25fc\u2800-\u28ff]*")
+"""Text Rich measures as one cell a character without its tables (``rich.cells._SINGLE_CELL_UNICODE_RANGES``)."""
+_WORD = re.compile(r"\s*\S+\s*")
+_TRAILING_SPACE = re.compile(r"\s+$")
+
+
+def show(cards: list[tuple[Path, dict[str, Any] | None, str]], summary: str) -> None:
+    """Print each (path, card, problem): a card as a table on stdout, a problem (a file that cannot be read)
+    as one line on stderr; then the bold ``summary``."""
+    width = plain_width(cards, summary)
+    if width is None:
+        _show_with_rich(cards, summary)
+        return
+    out = []
+    for path, card, problem in cards:
+        if card is None:
+            sys.stdout.write("".join(out))
+            out.clear()
+            sys.stdout.flush()
+            sys.stderr.write(clean_text(problem) + "\n")
+            continue
+        out.append(render_card(path, card, width))
+    out.append("\n".join(_wrapped(clean_text(summary), width, pad=False, fold=True)) + "\n")
+    sys.stdout.write("".join(out))
+
+
+def plain_width(cards: list[tuple[Path, dict[str, Any] | None, str]], summary: str) -> int | None:
+    """The width Rich would draw at on stdout when it would draw without styles, in a box of Unicode lines, and
+    every text is one cell a character; else None (Rich draws)."""
+    environ = os.environ
+    tty_compatible = environ.get("TTY_COMPATIBLE", "")
+    if tty_compatible != "0":
+        if tty_compatible == "1" or environ.get("FORCE_COLOR") or _isatty(sys.stdout):
+            return None
+    if not (getattr(sys.stdout, "encoding", None) or "utf-8").lower().startswith("utf"):
+        return None  # Rich draws the box in ASCII
+    columns = environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        try:
+            width = int(columns)
+        except ValueError:
+            return None
+    else:
+        width = 0
+        for fd in (0, 1, 2):
+            try:
+                width = os.get_terminal_size(fd).columns
+            except (AttributeError, ValueError, OSError):
+                continue
+            break
+        width = width or 80
+    if width < NARROWEST:
+        return None
+    texts = [summary]
+    for path, card, _problem in cards:
+        if card is not None:
+            texts += [*card["title"], str(path)]
+            texts += (clean_text(text) for row in card["rows"] for text in row[:2])
+    if not all(_ONE_CELL.fullmatch(clean_text(text)) for text in texts):
+        return None
+    return width
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def render_card(path: Path, card: dict[str, Any], width: int) -> str:
+    """One card's table as Rich prints it, without styles, at ``width`` columns (lines ending in a newline)."""
+    learner, standard_id = card["title"]
+    title = clean_text(learner) + clean_text(f"  {standard_id}  {path}")
+    rows = [(clean_text(label), clean_text(value)) for label, value, *_tones in card["rows"]]
+    widths = _column_widths([[label for label, _ in rows], [value for _, value in rows]], width - 3)
+    table_width = sum(widths) + 3
+    lines = _wrapped(title, table_width, pad=True, fold=True)
+    lines.append("┌" + "┬".join("─" * w for w in widths) + "┐")
+    for label, value in rows:
+        cells = [_cell(label, widths[0]), _cell(value, widths[1])]
+        height = max(map(len, cells))
+        for cell, w in zip(cells, widths, strict=True):
+            cell += [" " * w] * (height - len(cell))
+        lines += ("│" + "│".join(parts) + "│" for parts in zip(*cells, strict=True))
+    lines.append("└" + "┴".join("─" * w for w in widths) + "┘")
+    return "".join(line[:width] + "\n" for line in lines)
+
+
+def _cell(text: str, width: int) -> list[str]:
+    """A cell's lines: its text wrapped at ``width`` less its padding (a space each side), each line padded."""
+    inner = width - 2
+    return [" " + (line + " " * inner)[:inner] + " " for line in _wrapped(text, inner, pad=True, fold=False)]
+
+
+def _column_widths(columns: list[list[str]], available: int) -> list[int]:
+    """Each column's width, its padding included, as ``rich.table.Table._calculate_column_widths`` works it out
+    for a table that does not expand, the first column at most :data:`LABEL_WIDTH` wide."""
+    limits = [LABEL_WIDTH + 2, None]
+    widths = [_measure(texts, available, limit)[1] or 1 for texts, limit in zip(columns, limits, strict=True)]
+    if sum(widths) > available:
+        widths = _collapse(widths, available)
+        if sum(widths) > available:
+            widths = _ratio_reduce(sum(widths) - available, [1, 1], widths, widths)
+        widths = [_measure(texts, w, limit)[1] or 0 for texts, w, limit in zip(columns, widths, limits, strict=True)]
+    return widths
+
+
+def _measure(texts: list[str], available: int, limit: int | None) -> tuple[int, int]:
+    """A column's (least, most) width, padding included (``Table._measure_column`` of padded text cells)."""
+    if available < 1:
+        return 0, 0
+    least, most = [], []
+    for text in texts:
+        if available - 2 < 1:  # Padding.__rich_measure__
+            low = high = available
+        else:
+            words = text.split()  # Text.__rich_measure__
+            low, high = _measured(max(map(len, words)) if words else len(text), len(text), available)
+            low, high = min(low + 2, available), min(high + 2, available)
+        low, high = _measured(low, high, available)
+        least.append(low)
+        most.append(high)
+    low, high = (max(least), max(most)) if texts else (1, available)
+    low, high = min(low, available), min(high, available)
+    if limit is not None:
+        low, high = min(low, limit), min(high, limit)
+    return low, high
+
+
+def _measured(low: int, high: int, available: int) -> tuple[int, int]:
+    """``Measurement.get``'s last steps: normalized, at most ``available``, nothing when under one cell."""
+    low, high = _normalize(low, high)
+    low, high = min(low, available), min(high, available)
+    return (0, 0) if high < 1 else _normalize(low, high)
+
+
+def _normalize(low: int, high: int) -> tuple[int, int]:
+    low = min(max(0, low), high)
+    return max(0, low), max(0, max(low, high))
+
+
+def _collapse(widths: list[int], available: int) -> list[int]:
+    """``Table._collapse_widths`` with both columns allowed to wrap: the widest narrowed first."""
+    excess = sum(widths) - available
+    while sum(widths) and excess > 0:
+        widest = max(widths)
+        second = max(w if w != widest else 0 for w in widths)
+        difference = widest - second
+        ratios = [1 if w == widest else 0 for w in widths]
+        if not difference:
+            break
+        widths = _ratio_reduce(excess, ratios, [min(excess, difference)] * len(widths), widths)
+        excess = sum(widths) - available
+    return widths
+
+
+def _ratio_reduce(total: int, ratios: list[int], maximums: list[int], values: list[int]) -> list[int]:
+    """``rich._ratio.ratio_reduce``: take ``total`` from ``values`` in proportion to ``ratios``."""
+    ratios = [ratio if most else 0 for ratio, most in zip(ratios, maximums, strict=True)]
+    total_ratio = sum(ratios)
+    if not total_ratio:
+        return values[:]
+    remaining = total
+    result = []
+    for ratio, most, value in zip(ratios, maximums, values, strict=True):
+        if ratio and total_ratio > 0:
+            distributed = min(most, round(ratio * remaining / total_ratio))
+            result.append(value - distributed)
+            remaining -= distributed
+            total_ratio -= ratio
+        else:
+            result.append(value)
+    return result
+
+
+def _wrapped(text: str, width: int, *, pad: bool, fold: bool) -> list[str]:
+    """``rich.text.Text.wrap`` of one line of one-cell characters: words moved to the next line, a word too long
+    for any line folded (``fold``) or cut with an ellipsis; each line padded to ``width`` when ``pad``
+    (justified left) or else left as it is."""
+    breaks = _divide_line(text, width, fold)
+    lines = [text[start:end] for start, end in zip([0, *breaks], [*breaks, len(text)], strict=True)]
+    done = []
+    for line in lines:
+        if len(line) > width:  # Text.rstrip_end
+            spaces = _TRAILING_SPACE.search(line)
+            if spaces is not None:
+                line = line[: len(line) - min(len(spaces.group(0)), len(line) - width)]
+        for padded in (pad, False):  # Lines.justify("left") truncates and pads; Text.wrap truncates again
+            line = _truncate(line, width, ellipsis=not fold, pad=padded)
+        done.append(line)
+    return done
+
+
+def _truncate(line: str, width: int, *, ellipsis: bool, pad: bool) -> str:
+    """``rich.text.Text.truncate`` of one-cell text."""
+    length = len(line)
+    if length > width:
+        line = _set_size(line, width - 1) + "…" if ellipsis else _set_size(line, width)
+    if pad and length < width:
+        line += " " * (width - length)
+    return line
+
+
+def _set_size(text: str, total: int) -> str:
+    """``rich.cells.set_cell_size`` of one-cell text."""
+    return text + " " * (total - len(text)) if len(text) < total else text[:total]
+
+
+def _divide_line(text: str, width: int, fold: bool) -> list[int]:
+    """``rich._wrap.divide_line`` for one-cell text: where to break ``text`` to fit ``width``."""
+    breaks: list[int] = []
+    offset = 0
+    for match in _WORD.finditer(text):
+        start, word = match.start(), match.group(0)
+        length = len(word.rstrip())
+        if width - offset >= length:
+            offset += len(word)
+        elif length > width:
+            if fold:
+                pieces = [word[i : i + width] for i in range(0, len(word), width)]
+                for n, piece in enumerate(pieces):
+                    if start:
+                        breaks.append(start)
+                    if n == len(pieces) - 1:
+                        offset = len(piece)
+                    else:
+                        start += len(piece)
+            else:
+                if start:
+                    breaks.append(start)
+                offset = len(word)
+        elif offset and start:
+            breaks.append(start)
+            offset = len(word)
+    return breaks
+
+
+def _show_with_rich(cards: list[tuple[Path, dict[str, Any] | None, str]], summary: str) -> None:
+    from rich.table import Table
+
+    from portfolio_tui.cli.output import console, text
+
+    out = console()
+    problems = console(stderr=True)
+    for path, card, problem in cards:
+        if card is None:
+            problems.print(text(problem), soft_wrap=True)
+            continue
+        learner, standard_id = card["title"]
+        title = text(learner, "bold")
+        title.append_text(text(f"  {standard_id}  {path}", "dim"))
+        table = Table(title=title, title_justify="left", show_header=False, expand=False)
+        table.add_column(style="bold", max_width=LABEL_WIDTH)
+        table.add_column()
+        for label, value, label_tone, value_tone in card["rows"]:
+            table.add_row(text(label, STYLES.get(label_tone, "")), text(value, STYLES.get(value_tone, "")))
+        out.print(table)
+    out.print(text(summary, "bold"))
