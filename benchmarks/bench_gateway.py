@@ -11,8 +11,9 @@ each file written by the store as the app writes it) in a temp folder, then in o
    each folder's pack of entries written besides), warm (every file unchanged since the last run), a day
    (a tenth of the files rewritten by another process since the last run), and ``--no-cache`` (every
    file read, nothing kept: what a cold run costs less the cache's own part).
-2. Start-up: ``portfolio gateway ONE_FILE --json`` against ``python -c pass``, run in turn so that both
-   meet the same load. Target: at most 4x. It runs the installed ``portfolio`` script, as a user does
+2. Start-up: ``portfolio gateway ONE_FILE`` (its table, and ``--json``; each again on the unchanged file,
+   a first run and ``--no-cache``) against ``python -c pass``, run in turn so that both meet the same
+   load. Target: at most 4x. It runs the installed ``portfolio`` script, as a user does
    (its wrapper imports ``re`` and ``sys``, then ``portfolio_tui.cli``), where there is one beside the
    interpreter; else ``python -m portfolio_tui``. Run from a development checkout (an editable install),
    it first makes a regular install of the checkout in its temp folder (``regular_install``) and times
@@ -44,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
@@ -117,7 +119,8 @@ def peak_rss(argv: list[str], env: dict[str, str]) -> int:
 
 
 def startup(one: Path, env: dict[str, str], runs: int, pythons: list[str], homes: Path) -> None:
-    """``portfolio gateway ONE_FILE --json`` as a user runs it, against ``python -c pass``, in turn.
+    """``portfolio gateway ONE_FILE`` as a user runs it (the table, output not a terminal, and ``--json``), against
+    ``python -c pass``, in turn.
 
     For each interpreter given (a regular install of this checkout first, when this one is a development
     checkout's; ``--also-python`` adds the interpreter of another installation), its own ``portfolio``
@@ -126,45 +129,59 @@ def startup(one: Path, env: dict[str, str], runs: int, pythons: list[str], homes
     ``python -c pass`` about twice as slow, the command hardly slower (it imports those modules anyway),
     and the ratio lower than what a user of a regular install sees. The benchmark says which is which.
 
-    Where the gateway keeps its results (``--no-cache`` turns that off), running the same file again is
-    answered from the kept result: both are timed, the run again as a user repeats it, and the first
-    run (what a changed file costs) with ``--no-cache``. Each installation keeps its results in a data
-    folder of its own under ``homes``, as two users' would be: each is keyed by its own code, so in one
-    folder each would throw out the other's entry and neither run again would find its own.
+    Each form is timed three ways, all interleaved: run again on the unchanged file (answered from the entry
+    this account kept), a first run (no entry kept: the portfolio read and judged, its entry written), and
+    ``--no-cache`` (read and judged, nothing kept: what a changed file costs less the entry's writing).
+    Each installation keeps its results in a data folder of its own under ``homes``, as two users' would be:
+    each is keyed by its own code, so in one folder each would throw out the other's entry.
     """
-    from portfolio_tui.store.result_cache import RACY_NS
+    from portfolio_tui.store.result_cache import FOLDER, RACY_NS
 
     wait_ns = one.stat().st_ctime_ns + RACY_NS - time.time_ns()
     if wait_ns > 0:  # a file changed moments ago is not kept (a small cohort is made just before)
         time.sleep(wait_ns / 1e9)
-    commands: list[tuple[str, str, list[str], list[str], dict[str, str]]] = []  # (what, python, floor, command, env)
+    # (what, python, floor, command, env, run before each timing)
+    commands: list[tuple[str, str, list[str], list[str], dict[str, str], Callable[[], object] | None]] = []
     for n, python in enumerate(pythons):
-        own = env | {"PORTFOLIO_TUI_HOME": str(homes / f"home-{n}")}
+        home = homes / f"home-{n}"
+        own = env | {"PORTFOLIO_TUI_HOME": str(home)}
         script = Path(python).parent / "portfolio"
         command = [str(script)] if script.is_file() else [python, "-m", "portfolio_tui"]
-        argv = [*command, "gateway", str(one), "--json", "--as-of", AS_OF]
         cached = "--no-cache" in subprocess.run([*command, "gateway", "--help"], capture_output=True, text=True,
                                                 env=own).stdout
-        commands.append(("gateway ONE_FILE --json" + (" (again: kept)" if cached else ""), python,
-                         [python, "-c", "pass"], argv, own))
-        if cached:
-            commands.append(("gateway ONE_FILE --json --no-cache", python, [python, "-c", "pass"],
-                             [*argv, "--no-cache"], own))
-        run(argv, own)  # its bytecode written (and its result kept)
+        bare = [python, "-c", "pass"]
+        forget = partial(shutil.rmtree, home / FOLDER, ignore_errors=True)
+        for form in ([], ["--json"]):
+            argv = [*command, "gateway", str(one), *form, "--as-of", AS_OF]
+            what = f"gateway ONE_FILE{' --json' if form else ' (table)'}"
+            if not cached:  # an installation from before the cache
+                commands.append((what, python, bare, argv, own, None))
+                continue
+            commands.append((f"{what}, again (kept)", python, bare, argv, own, None))
+            commands.append((f"{what}, first run", python, bare, argv, own, forget))
+            commands.append((f"{what} --no-cache", python, bare, [*argv, "--no-cache"], own, None))
+            run(argv, own)  # its bytecode written (and its result kept)
     samples: list[list[tuple[float, float]]] = [[] for _ in commands]
     for _ in range(runs):
-        for (_what, _python, bare, argv, own), pairs in zip(commands, samples, strict=True):
-            pairs.append((median_ms(partial(run, bare, own), 1), median_ms(partial(run, argv, own), 1)))
-    for (what, python, _bare, argv, _own), pairs in zip(commands, samples, strict=True):
-        floor, figure = (statistics.median(times) for times in zip(*pairs, strict=True))
-        quartiles = statistics.quantiles([command / bare for bare, command in pairs])
-        print(ratio_line(f"start-up: {what}", figure, floor,
-                         f"(floor: python -c pass; target <= 4x; run in turn {runs} times, "
-                         f"ratio quartiles {quartiles[0]:.2f}x-{quartiles[2]:.2f}x)"))
-        print(f"   ran: {' '.join(argv[:len(argv) - 5 - ('--no-cache' in argv)])}" + (
+        for (_what, _python, bare, argv, own, before), pairs in zip(commands, samples, strict=True):
+            floor = median_ms(partial(run, bare, own), 1)
+            if before is not None:
+                before()
+            pairs.append((floor, median_ms(partial(run, argv, own), 1)))
+    for python in dict.fromkeys(python for _what, python, *_ in commands):
+        for (what, ran, *_), pairs in zip(commands, samples, strict=True):
+            if ran != python:
+                continue
+            floor, figure = (statistics.median(times) for times in zip(*pairs, strict=True))
+            quartiles = statistics.quantiles([command / bare for bare, command in pairs])
+            print(ratio_line(f"start-up: {what}", figure, floor,
+                             f"(floor: python -c pass; target <= 4x; run in turn {runs} times, "
+                             f"ratio quartiles {quartiles[0]:.2f}x-{quartiles[2]:.2f}x)"))
+        print(f"   ran: {python}" + (
             "\n   NOTE: this interpreter loads an editable install's import finder at every start, which inflates "
             "the floor;\n   the regular install's ratio is the one a user sees" if _editable(python) else
             " (a regular install)"))
+    print(f"   load average after: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
 
 
 def regular_install(folder: Path) -> str | None:
@@ -484,6 +501,7 @@ def main() -> None:
     parser.add_argument("--core", type=int, default=None, help="the core to pin to (default: the last one)")
     parser.add_argument("--also-python", action="append", default=[], metavar="PYTHON",
                         help="also time start-up with this interpreter and its portfolio script (a regular install)")
+    parser.add_argument("--startup-only", action="store_true", help="time start-up alone (with --portfolios 4: quick)")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="bench-gateway-"))
@@ -506,7 +524,8 @@ def main() -> None:
         cli = [sys.executable, "-m", "portfolio_tui"]
         gateway = [*cli, "gateway", str(cohort), "--json", "--as-of", AS_OF]
         run([*gateway, "--no-cache"], env)  # warm the page cache and .pyc files
-        p1(paths, gateway, pin, core, cores, env, args.runs)
+        if not args.startup_only:
+            p1(paths, gateway, pin, core, cores, env, args.runs)
 
         one = paths[0]
         regular = regular_install(folder) if _editable(sys.executable) else None
@@ -514,8 +533,9 @@ def main() -> None:
         headless = imports_textual(["gateway", str(one), "--json", "--as-of", AS_OF], env)
         print(f"   headless gateway imported Textual: {'YES' if headless else 'no'}")
 
-        memory(cohort, paths, core, pin, cli, env)
-        phases(paths, core)
+        if not args.startup_only:
+            memory(cohort, paths, core, pin, cli, env)
+            phases(paths, core)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
