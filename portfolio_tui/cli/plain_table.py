@@ -43,7 +43,7 @@ def show(cards: list[tuple[Path, dict[str, Any] | None, str]], summary: str) -> 
     if width is None:
         _show_with_rich(cards, summary)
         return
-    out = []
+    out: list[str] = []
     for path, card, problem in cards:
         if card is None:
             sys.stdout.write("".join(out))
