@@ -60,6 +60,24 @@ def grade_fields(standard: Standard) -> tuple[GradeField, ...]:
     return tuple(fields)
 
 
+def grade_intro(standard: Standard) -> str:
+    """What the grade form asks for, in the words of the standard's own rules: a grade per component, a count
+    of criteria met per method, or a mark per section (a form saying "choose a result" over boxes that want
+    counts sends the tutor looking for a list that is not there)."""
+    kinds = {rule.kind for rule in standard.plan.grading}
+    asks = []
+    if kinds & set(grading.COMPONENT_KINDS):
+        asks.append("choose a result for each component assessed")
+    if "per-method-thresholds" in kinds:
+        asks.append("give how many pass and distinction criteria each assessed method met")
+    if "mark-sheet" in kinds:
+        asks.append("give each section's mark")
+    if not asks:
+        return "This standard's rules record no results here."
+    text = "; ".join(asks)
+    return f"{text[0].upper()}{text[1:]}; leave the others empty."
+
+
 def _whole(field: str, value: str) -> int:
     if not value.lstrip("-").isdigit():
         raise InputError(field, f"expected a whole number, got '{check.shown(value)}'")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from portfolio_tui.services.errors import InputError
-from portfolio_tui.services.grade_entry import grade_fields, record_grades
+from portfolio_tui.services.grade_entry import grade_fields, grade_intro, record_grades
 from portfolio_tui.services.portfolios import PortfolioService
 from tests.functional.store_helpers import AS_OF
 
@@ -74,3 +74,13 @@ def test_a_standard_judged_criterion_by_criterion_has_no_grade_fields(tmp_path: 
     with pytest.raises(InputError) as refused:
         record_grades(service, {}, on="2025-09-01", as_of=AS_OF)
     assert refused.value.field == "kind"
+
+
+@pytest.mark.parametrize("standard, asks", [
+    ("odo-l3", "Choose a result for each component assessed; leave the others empty."),
+    ("csp-l2", "Give how many pass and distinction criteria each assessed method met; leave the others empty."),
+    ("ilm-l5-si-2011", "Give each section's mark; leave the others empty."),
+])
+def test_the_grade_form_asks_for_what_the_standards_rules_record(tmp_path: Path, standard: str, asks: str) -> None:
+    """csp-l2 records counts of criteria met, not a grade to choose: the form's first line says so."""
+    assert grade_intro(_portfolio(tmp_path, standard).standard) == asks

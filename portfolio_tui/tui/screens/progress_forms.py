@@ -292,7 +292,7 @@ def grade_form(view: PortfolioView) -> FormSpec:
               options=tuple((c, c) for c in f.choices), placeholder=f.hint or "not recorded", also=(f.name,))
         for key, f in zip(names, graded, strict=True)
     )
-    intro = Content.styled("Choose a result for each component assessed; leave the others empty.", "$text-muted")
+    intro = Content.styled(grade_entry.grade_intro(view.standard), "$text-muted")
     return FormSpec("Record grades", (*fields, _date_field("date", "Date", as_of, also=("on",)),
                                       Field("note", "Note", placeholder="optional")), write, "Record", intro=intro)
 
