@@ -300,6 +300,7 @@ class PortfolioService:
 
         ``state_check`` gets the portfolio as it is under the lock and raises (``InputError``) to refuse.
         """
+        _not_evidence(table)
         with self.store.transaction() as tx:
             self._authorize_change(tx, table, None, fields)
             if table == "signoffs":
@@ -320,6 +321,7 @@ class PortfolioService:
         self, table: str, record_id: int, changes: dict[str, Any], expected_rev: int | None = None, detail: str = "",
         *, state_check: StateCheck | None = None,
     ) -> dict[str, Any]:
+        _not_evidence(table)
         with self.store.transaction() as tx:
             self._authorize_change(tx, table, tx.get(table, record_id), changes)
             if state_check is not None:
@@ -388,6 +390,17 @@ class PortfolioService:
         if current.deleted:
             raise InputError("evidence", f"evidence {evidence_id} has been removed; restore it first")
         return current
+
+
+def _not_evidence(table: str) -> None:
+    """Evidence is added, edited and judged only through its own calls above, which keep its rules: a new
+    piece carries no judgement, a judgement is the assessing account's own, made now, and a change to what
+    was accepted sends it back for assessment. The generic record calls would skip all three (review R7:
+    an apprentice's own signed entry added a piece already "accepted by" the tutor)."""
+    if table == "evidence":
+        raise roles.NotAllowed(roles.Decision(
+            False, "evidence is added, changed and judged only through its own calls (add, edit, tag, "
+                   "assess, remove, restore), which keep its rules"))
 
 
 def _judged(outcomes: dict[str, str]) -> str:

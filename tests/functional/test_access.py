@@ -88,7 +88,7 @@ def test_the_generic_record_calls_are_checked_too(portfolio: Path) -> None:
             attempt()
     with pytest.raises(ValueError, match="name the action"):
         service.transaction().__enter__()
-    service.update_record("evidence", 1, {"title": "Observation at the counter"})
+    service.edit_evidence(1, title="Observation at the counter")
     assert service.evidence(1).title == "Observation at the counter"
 
 

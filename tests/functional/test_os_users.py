@@ -338,6 +338,41 @@ def test_a_group_member_with_python_cannot_delete_evidence_or_rewrite_the_tutors
     assert portfolio.read_bytes() == before
 
 
+_PRE_ACCEPTED = """
+from portfolio_tui.services.portfolios import PortfolioService
+service = PortfolioService({path!r})
+accepted = [{{"outcome": "accept", "feedback": "All shown", "by": {tutor!r}, "at": "2026-11-30T10:00:00Z"}}]
+piece = {{"title": "Everything", "date": "2025-06-01", "kind": "product", "criteria": ["K1", "S1"],
+         "description": "", "hours": None, "files": [], "simulated": False, "deleted": False, "judgements": accepted}}
+for attempt in (lambda: service.add_record("evidence", piece),
+                lambda: service.update_record("evidence", 1, {{"criteria": ["K1", "K2", "S1", "S2"]}}),
+                lambda: service.update_record("evidence", 1, {{"judgements": accepted}})):
+    try:
+        attempt()
+        print("DONE")
+    except Exception as exc:
+        print(type(exc).__name__, exc)
+"""
+
+
+def test_a_group_member_with_python_cannot_add_a_piece_already_accepted_or_edit_round_the_reopen_rule(
+    cohort: Env, portfolio: Path
+) -> None:
+    """Review R7, as the apprentice's own OS account calling the services a group member can import: the
+    generic record calls would add a piece that arrives "accepted by" the tutor, or widen an accepted piece's
+    criteria without sending it back for assessment, in entries signed by her own key. Evidence changes only
+    through its own calls, which keep those rules; the file is untouched."""
+    before = portfolio.read_bytes()
+    code = _PRE_ACCEPTED.format(path=str(portfolio), tutor=cohort.people["tutor"])
+    tried = cohort.python_as("app1", code)
+    assert tried.returncode == 0, tried.stderr
+    lines = tried.stdout.splitlines()
+    assert len(lines) == 3, lines
+    for line in lines:
+        assert line.startswith("NotAllowed evidence is added, changed and judged only through its own calls"), lines
+    assert portfolio.read_bytes() == before
+
+
 def test_a_line_manager_records_the_employers_confirmation(cohort: Env, portfolio: Path) -> None:
     argv = ("checklist", "record", str(portfolio), "employer-confirmation", "--date", "2025-09-01")
     refused = cohort.run("mgr2", *argv)
