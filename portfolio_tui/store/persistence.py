@@ -136,9 +136,9 @@ def place_new(source: Path, target: Path) -> None:
 def link_target(path: Path) -> Path:
     """The file a symbolic link at ``path`` points to (``path`` itself when it is no link).
 
-    Replacing a link by renaming a temp file over it would turn the link into a separate copy and
-    leave the file it points to unchanged, so writes (and the lock, and the folder's roster) go to
-    the target.
+    A portfolio opened by a link is resolved once, when the store opens it, so its writes (and the lock,
+    and the folder's roster) go to the target. Nothing else is written through a link: a save renames
+    over whatever is at the name it was given (:func:`_temp_beside`).
     """
     return Path(os.path.realpath(path)) if os.path.islink(path) else path
 
@@ -147,7 +147,7 @@ def link_target(path: Path) -> Path:
 def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool, cohort: Path | None = None, *,
                  landed: list[os.stat_result] | None = None, durable: bool = True,
                  spare: bool = False) -> Iterator[int]:
-    """A temp file in the folder of ``path`` (or of the file it links to), open as the yielded fd;
+    """A temp file in the folder of ``path``, open as the yielded fd;
     fsynced and renamed over that file after. ``landed`` receives the ``fstat`` of the file written,
     taken through its own descriptor just after the rename: what is at ``path`` by the time anyone
     asks may already be a file someone else renamed over it, and must not be taken for this one.
@@ -156,11 +156,15 @@ def _temp_beside(path: Path, mode: int | None, public: bool, as_new: bool, cohor
     swapped out is kept for the next save."""
     import tempfile  # here, not at the top: a command that only reads (gateway) starts without it
 
-    path = link_target(path)
     folder = path.parent
     try:
-        existing: os.stat_result | None = None if as_new else os.stat(path)
+        existing: os.stat_result | None = None if as_new else os.lstat(path)
     except FileNotFoundError:
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        # A link (or anything but a file) at the name is replaced, never written through: in a folder the
+        # group may write, a member could plant ``bob.html -> ~tutor/.profile`` where the tutor's report goes
+        # (review R8). The store resolves a portfolio opened by its link once, when it opens it.
         existing = None
     kept: Path | None = None  # the spare's name, when this save keeps one (store.spare)
     reused: int | None = None

@@ -78,6 +78,25 @@ def test_saving_through_a_symlinked_portfolio_writes_the_target_and_keeps_the_li
     assert code == 0
 
 
+@pytest.mark.parametrize("command, name", [(["report"], "ava.html"), (["export"], "ava.zip")])
+def test_an_output_is_never_written_through_a_link_planted_at_its_name(
+    tmp_path: Path, capsys, command: list[str], name: str
+) -> None:
+    """Review R8: in a folder the group may write, a member plants ``ava.html -> ~tutor/notes`` where the
+    tutor's report will go; the report replaces the link, and the file it pointed to is untouched."""
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    portfolio = new_portfolio(folder, evidence=1)
+    victim = tmp_path / "tutor-notes.txt"
+    victim.write_text("precious tutor notes\n")
+    planted = folder / name
+    planted.symlink_to(victim)
+    code, _, err = run([*command, portfolio, "-o", planted], capsys)
+    assert code == 0, err
+    assert victim.read_text() == "precious tutor notes\n"
+    assert not planted.is_symlink() and planted.stat().st_size > 100
+
+
 HOSTILE_TITLE = "Minutes \ud800 \u009b31m \u202eevil\u202c \u007f \u2028 \U000e0041"
 
 

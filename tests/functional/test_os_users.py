@@ -373,6 +373,27 @@ def test_a_group_member_with_python_cannot_add_a_piece_already_accepted_or_edit_
     assert portfolio.read_bytes() == before
 
 
+def test_a_link_an_apprentice_plants_where_the_tutors_report_goes_is_replaced_not_written_through(
+    cohort: Env, portfolio: Path
+) -> None:
+    """Review R8: the folder is the group's, so app2 can plant ``app1.html`` pointing at a file only the tutor
+    may write (here in the tutor's private data folder); the tutor's report replaces the link and leaves the
+    file it pointed to as it was."""
+    victim = cohort.homes["tutor"] / "notes.txt"
+    made = cohort.python_as("tutor", f"open({str(victim)!r}, 'w').write('precious tutor notes')")
+    assert made.returncode == 0, made.stderr
+    planted = cohort.folder / "app1.html"
+    done = cohort.python_as("app2", f"import os; os.symlink({str(victim)!r}, {str(planted)!r})")
+    assert done.returncode == 0, done.stderr
+    try:
+        wrote = cohort.run("tutor", "report", str(portfolio), "-o", str(planted))
+        assert wrote.returncode == 0, wrote.stderr
+        assert victim.read_text() == "precious tutor notes"
+        assert not planted.is_symlink() and planted.stat().st_uid == os.stat(victim).st_uid
+    finally:
+        planted.unlink(missing_ok=True)
+
+
 def test_a_line_manager_records_the_employers_confirmation(cohort: Env, portfolio: Path) -> None:
     argv = ("checklist", "record", str(portfolio), "employer-confirmation", "--date", "2025-09-01")
     refused = cohort.run("mgr2", *argv)
