@@ -25,6 +25,9 @@ and nobody may edit a roster just because they own its file.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -76,17 +79,43 @@ def _read(folder: Path, anchors: Anchors | None = None) -> tuple[Roster, list[di
     """The roster, its history and the account that owns the file; ``None`` when there is no roster."""
     path = roster_path(folder)
     try:
-        raw = path.read_text(encoding="utf-8")
-        writer = sharing.owner_of(path)
+        read = _read_file(path)
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise RosterError(f"{path}: cannot read it ({_why(exc)})") from None
+    if read is None:
+        raise RosterError(f"{path}: is a link or not a regular file; a cohort's roster is a file in its own folder "
+                          "(someone may have put another cohort's roster in its place)")
+    raw, writer = read
     if anchors is None:
         from portfolio_tui.domain.signatures import Anchors
 
         anchors = _anchors(path) if is_managed(folder) else Anchors()
     return (*_check(path, raw, writer, anchors), writer)
+
+
+def _read_file(path: Path) -> tuple[str, str] | None:
+    """The roster's text and the account that owns it, both from one descriptor opened without following a
+    link (``None`` for a link or anything but a regular file). Through a link, any roster the tutor's account
+    can read, another cohort's included, would pass every check: it is signed and owned by that tutor
+    (review R10). Opened without blocking, so a FIFO planted there cannot hang a command."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            raw = handle.read().decode("utf-8")
+        return raw, sharing.account_name(st.st_uid)
+    finally:
+        os.close(fd)
 
 
 def _check(path: Path, raw: str, writer: str, anchors: Anchors) -> tuple[Roster, list[dict[str, Any]]]:

@@ -394,6 +394,43 @@ def test_a_link_an_apprentice_plants_where_the_tutors_report_goes_is_replaced_no
         planted.unlink(missing_ok=True)
 
 
+def test_a_roster_swapped_for_a_link_to_another_cohorts_roster_is_refused(cohort: Env) -> None:
+    """Review R10: another cohort of the same tutor has its own signed roster, which app2 cannot read but the
+    tutor's account can. app2 renames a link to it over this cohort's roster.json: every command refuses the
+    roster in one line, instead of giving the other cohort's people this cohort's portfolios."""
+    p = cohort.people
+    folders = {}
+    for name in ("r10-here", "r10-other"):
+        folder = cohort.folder.parent / name
+        folder.mkdir()
+        os.chown(folder, 0, _gid(p.group))
+        folder.chmod(0o2770)
+        folders[name] = folder
+    (folders["r10-other"]).chmod(0o2700)  # the other cohort's folder: only its owner (root) and the tutor below
+    os.chown(folders["r10-other"], os.stat(cohort.homes["tutor"]).st_uid, _gid(p.group))
+    try:
+        for folder, portfolio in ((folders["r10-here"], "app1"), (folders["r10-other"], "app2")):
+            for args in (("roster", "init", str(folder)),
+                         ("roster", "add", str(folder), p["app2"], "--role", "apprentice", "--portfolio", portfolio)):
+                done = cohort.run("tutor", *args)
+                assert done.returncode == 0, done.stderr
+        here = folders["r10-here"] / "roster.json"
+        other, new, name = str(folders["r10-other"] / "roster.json"), f"{here}.new", str(here)
+        planted = cohort.python_as("app2", f"import os; os.symlink({other!r}, {new!r}); os.replace({new!r}, {name!r})")
+        assert planted.returncode == 0, planted.stderr
+        for label, args in (("tutor", ("roster", "show", str(folders["r10-here"]))),
+                            ("tutor", ("verify", str(folders["r10-here"]))),
+                            ("app2", ("new", str(folders["r10-here"] / "app1.json"), "--learner", "Not Ann",
+                                      "--standard", "odo-l3", "--start", "2025-03-03", "--end", "2026-09-30"))):
+            refused = cohort.run(label, *args)
+            assert refused.returncode != 0, (args, refused.stdout)
+            assert "roster.json: is a link or not a regular file" in refused.stdout + refused.stderr, refused
+        assert not (folders["r10-here"] / "app1.json").exists()
+    finally:
+        for folder in folders.values():
+            subprocess.run(["rm", "-rf", str(folder)], check=False)
+
+
 def test_a_line_manager_records_the_employers_confirmation(cohort: Env, portfolio: Path) -> None:
     argv = ("checklist", "record", str(portfolio), "employer-confirmation", "--date", "2025-09-01")
     refused = cohort.run("mgr2", *argv)
