@@ -136,6 +136,8 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     out.print(text(f"Reviews ({r.cadence_label}{rule}): {upcoming}; missed: {len(r.missed)}"))
     for gap in r.gaps:
         out.print(text(f"  missed: due {gap.due}, " + (f"held {gap.held}" if gap.held else "none held since")))
+    for held in doc["reviews"]["held"]:
+        out.print(text(f"  held {held['date']} (review {held['id']}): {held['words']}"))
     for b in portfolio.breaks:
         out.print(text(f"Break {b.id}: {b.start} to {b.end or 'ongoing'} {b.reason}"))
     return 0

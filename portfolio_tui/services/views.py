@@ -18,7 +18,8 @@ from portfolio_tui.domain import roles
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import EMPLOYER_CONFIRMATION, ChecklistResult, ReadinessReport
 from portfolio_tui.domain.portfolio import Portfolio
-from portfolio_tui.domain.reviews import confirmation_words
+from portfolio_tui.domain.progress import Review
+from portfolio_tui.domain.reviews import confirmation_words, unconfirmed
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.domain.text import clean_text
 
@@ -279,11 +280,25 @@ def timeline_document(path: Path, portfolio: Portfolio, report: ReadinessReport,
         "effective_end": report.effective_end.isoformat(),
         "gateway_date": report.gateway_date.isoformat(),
         "milestones": whole["milestones"],
-        "reviews": whole["reviews"],
+        "reviews": {**whole["reviews"], "held": [held_review(r) for r in portfolio.reviews if r.date <= as_of]},
         "breaks": [
             {"id": b.id, "start": b.start.isoformat(), "end": b.end.isoformat() if b.end else None, "reason": b.reason}
             for b in portfolio.breaks
         ],
+    }
+
+
+def held_review(review: Review) -> dict[str, Any]:
+    """One review as ``timeline --json`` lists it: who confirmed it (each party by its own account, when), who is
+    still to, and the names its recorder only wrote down (``noted_by_recorder``: older files; never counted)."""
+    return {
+        "id": review.id,
+        "date": review.date.isoformat(),
+        "attendees": list(review.attendees),
+        "confirmations": [{"party": c.party, "by": c.by, "at": c.at} for c in review.confirmations],
+        "awaiting": list(unconfirmed(review)),
+        "noted_by_recorder": list(review.signed_by),
+        "words": confirmation_words(review),
     }
 
 

@@ -140,3 +140,22 @@ def test_timeline_says_when_no_further_review_falls_due_instead_of_none(cohort: 
     assert "no further review due before the practical period ends; missed: 1" in out
     _, raw, _ = run(capsys, "timeline", str(path), "--json", "--as-of", AS_OF)
     assert '"next_due": null' in raw
+
+
+def test_timeline_lists_each_held_reviews_confirmations_in_text_and_json(cohort: Path, capsys, monkeypatch) -> None:
+    """The text output said when reviews fall due but not who confirmed the ones held; it now lists them, as
+    --json's ``reviews.held`` does: each party's confirmation by its account, who is still to, and names only
+    written down by the recorder (never counted)."""
+    monkeypatch.setenv("COLUMNS", "300")
+    path = learner(cohort, "Tom", start="2025-09-01", end="2027-03-01")
+    assert run(capsys, "review", "add", str(path), "--date", "2025-10-01", "--signed-by", "provider")[0] == 0
+    assert run(capsys, "review", "confirm", str(path), "1", "--party", "employer")[0] == 0
+    code, out, _ = run(capsys, "timeline", str(path), "--as-of", AS_OF)
+    me = PortfolioService(path).load().reviews[0].confirmations[0].by
+    assert code == 0
+    assert (f"held 2025-10-01 (review 1): Confirmed by the provider ({me}), the employer ({me}). "
+            "Waiting for the apprentice.") in out
+    _, raw, _ = run(capsys, "timeline", str(path), "--json", "--as-of", AS_OF)
+    [held] = json.loads(raw)["reviews"]["held"]
+    assert [(c["party"], c["by"]) for c in held["confirmations"]] == [("provider", me), ("employer", me)]
+    assert held["awaiting"] == ["apprentice"] and held["noted_by_recorder"] == []
