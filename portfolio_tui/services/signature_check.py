@@ -23,6 +23,8 @@ say who wrote it and whether they were allowed to:
 * each sign-off came after the ones before it (assessor, apprentice, employer) that still stood,
   each withdrawal took back a sign-off of its own signer that stood with none after it, and each
   names as its signer (``by``) the account whose entry added it;
+* each confirmation (of a review, or of the employer's decisions on the learner's record) names as its
+  account the signer of the entry that made it (``confirmation_check``);
 * a schema version older than the signatures in the file was set back outside the app.
 """
 
@@ -38,6 +40,7 @@ from portfolio_tui.domain.audit_chain import Break
 from portfolio_tui.domain.evidence import JUDGED_FIELDS, REOPEN
 from portfolio_tui.domain.progress import SignOff
 from portfolio_tui.domain.signatures import AUDIT, Anchors, is_signed
+from portfolio_tui.services import confirmation_check
 from portfolio_tui.services.access import record_actions
 from portfolio_tui.store import keys
 from portfolio_tui.store.sealing import SIGNED_VERSION
@@ -112,6 +115,7 @@ def check(
     breaks += judged.breaks + judged.unbacked(document)
     breaks += _author_breaks(document, items[signed_at:])
     breaks += _signoff_breaks(document, trusted)
+    breaks += confirmation_check.breaks(document, trusted, (audit_id for audit_id, _ in items[signed_at:]))
     return breaks, notes
 
 

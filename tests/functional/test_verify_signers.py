@@ -284,3 +284,43 @@ def test_a_signoff_dated_before_the_one_it_follows_is_out_of_order(tmp_path: Pat
     assert code == 1
     assert [(where, kind) for where, kind, _ in found] == [("signoffs 2", "order")], found
     assert "before the assessor's" in found[0][2]
+
+
+def test_a_review_confirmation_naming_someone_other_than_its_signer_is_forged(cohort: Path, capsys) -> None:
+    """A confirmation names the account that made it; verify holds it to the signer of the entry that added it
+    (it compared neither): bob's own signed entry adding the employer's confirmation in mona's name is forged,
+    and so is bob's confirmation rewritten afterwards to name mona."""
+    records.record_review(PortfolioService(cohort, ME), on="2025-06-02", confirm_as=["provider"], as_of=AS_OF)
+    as_bob(cohort, lambda svc: records.confirm_review(svc, 1))
+    assert verify(capsys, cohort) == (0, [])
+
+    def in_monas_name(doc: dict[str, Any]) -> dict[str, Any]:
+        review = doc["reviews"]["1"]
+        before = list(review["confirmations"])
+        review["confirmations"] = [*before, {"party": "employer", "by": "mona", "at": now()}]
+        review.update(rev=review["rev"] + 1, updated_by=BOB)
+        return {"action": "edit", "table": "reviews", "record": 1, "detail": "confirmed",
+                "changes": {"confirmations": {"from": before, "to": review["confirmations"]}},
+                "record_hash": audit_chain.record_digest(review)}
+
+    number = forge(cohort, in_monas_name)
+    code, found = verify(capsys, cohort)
+    assert code == 1
+    assert [(where, kind) for where, kind, _ in found] == [(f"audit {number}", "forged"), ("reviews 1", "forged")]
+    assert "the employer's confirmation in the name of mona, but is signed by bob" in found[0][2]
+
+
+def test_a_review_confirmation_rewritten_to_name_another_account_is_forged(cohort: Path, capsys) -> None:
+    records.record_review(PortfolioService(cohort, ME), on="2025-06-02", as_of=AS_OF)
+    as_bob(cohort, lambda svc: records.confirm_review(svc, 1))
+
+    def name_mona(doc: dict[str, Any]) -> None:
+        doc["reviews"]["1"]["confirmations"][0]["by"] = "mona"
+
+    reseal_tip(cohort, name_mona)
+    code, found = verify(capsys, cohort)
+    assert code == 1
+    at = json.loads(cohort.read_text())["reviews"]["1"]["confirmations"][0]["at"]
+    forged = [message for where, kind, message in found if (where, kind) == ("reviews 1", "forged")]
+    assert forged == [f"holds the apprentice's confirmation by mona at {at} that no entry of that account made: "
+                      "forged"], found
