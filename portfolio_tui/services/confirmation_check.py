@@ -40,8 +40,8 @@ def breaks(document: Mapping[str, Any], trusted: Iterable[tuple[str, Mapping[str
     makers: dict[tuple[str, str], set[tuple[Any, Any]]] = {}
     found: list[Break] = []
     for audit_id, entry in trusted:
-        table = entry.get("table")
-        field = CONFIRMED_FIELDS.get(table) if isinstance(table, str) else None
+        table = str(entry.get("table"))
+        field = CONFIRMED_FIELDS.get(table)
         if field is None or entry.get("action") not in _MAKING_ACTIONS:
             continue
         makers.setdefault((table, str(entry.get("record"))), set()).add((entry.get("by"), entry.get("at")))
