@@ -138,19 +138,23 @@ def _register_learner(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tutor")
     p.add_argument(
         "--review-cadence", choices=("12-weeks", "3-months", "8-weeks", "4-months", "6-months"),
-        help="an alternative review frequency; it applies only with --review-agreed-by",
+        help="an alternative review frequency, with --review-agreed-by; it applies once the employer confirms it "
+             "(`learner confirm FILE review-cadence`, by the line manager's account)",
     )  # fmt: skip
-    p.add_argument("--review-agreed-by", metavar="NAME", help="the employer who agreed the review frequency")
+    p.add_argument("--review-agreed-by", metavar="NAME",
+                   help="who at the employer agreed the review frequency (noted; the line manager confirms it)")
     p.add_argument(
         "--english-maths",
         choices=("required", "not-required", ""),
         metavar="DECISION",
         help="the employer's decision for a learner 19 or over at the start: required or not-required",
     )
-    p.add_argument("--english-maths-decided-by", metavar="NAME", help="the employer who decided")
+    p.add_argument("--english-maths-decided-by", metavar="NAME",
+                   help="who at the employer decided (noted; the decision counts once the line manager confirms it)")
     p.add_argument("--prior-learning-hours", metavar="H", help="off-the-job hours taken off the target")
     p.add_argument("--prior-learning-reason", metavar="TEXT")
-    p.add_argument("--prior-learning-agreed-by", metavar="NAME")
+    p.add_argument("--prior-learning-agreed-by", metavar="NAME",
+                   help="who at the employer agreed (noted; the hours come off once the line manager confirms them)")
     p.add_argument(
         "--last-day-of-learning",
         metavar="DATE",
@@ -162,6 +166,18 @@ def _register_learner(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--epa-date", metavar="DATE", help="the planned presentation or EPA date")
     p.add_argument("--end", metavar="DATE", help="a new planned end date (use `break add` for a break)")
     p.set_defaults(func=cmd_learner_set)
+    p = learner.add_parser("decisions", help="the employer's decisions on the learner's record: each as recorded, "
+                                             "and confirmed by the employer or awaiting them")
+    p.add_argument("path", type=Path)
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.set_defaults(func=cmd_learner_decisions)
+    p = learner.add_parser("confirm", help="confirm, as the employer (the line manager's account), decisions the "
+                                           "tutor recorded: english-maths, prior-learning, review-cadence")
+    p.add_argument("path", type=Path)
+    p.add_argument("decisions", nargs="+", metavar="DECISION", choices=("english-maths", "prior-learning",
+                                                                        "review-cadence"),
+                   help="which: english-maths, prior-learning or review-cadence (`learner decisions` lists them)")
+    p.set_defaults(func=cmd_learner_confirm)
 
 
 @changes
@@ -188,6 +204,30 @@ def cmd_learner_set(args: argparse.Namespace) -> int:
             prior_learning_agreed_by=args.prior_learning_agreed_by,
             last_day_of_learning=args.last_day_of_learning,
         )
+    return 0
+
+
+def cmd_learner_decisions(args: argparse.Namespace) -> int:
+    from portfolio_tui.cli.output import print_json
+    from portfolio_tui.domain.text import clean_text
+    from portfolio_tui.services.views import employer_decision_rows
+
+    with refusals():
+        rows = employer_decision_rows(_service(args.path).learner)
+    if args.json:
+        print_json({"path": str(args.path), "decisions": [r.to_dict() for r in rows]})
+        return 0
+    for row in rows:
+        print(clean_text(f"{row.decision}: {row.words}"))
+    return 0
+
+
+@changes
+def cmd_learner_confirm(args: argparse.Namespace) -> int:
+    from portfolio_tui.services import records
+
+    with refusals():
+        records.confirm_employer_decisions(_service(args.path), args.decisions)
     return 0
 
 

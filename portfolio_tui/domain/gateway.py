@@ -14,7 +14,9 @@ The checklist, built from the standard's plan (each item's key, and the date it 
   target (gateway date); an unknown target is open. The item carries the pace (hours a week still owed).
 * ``reviews``: no progress review missed anywhere in the history (a late review does not undo a gap).
 * ``english-maths``: by age at start: required for 16 to 18 (and for everyone before 11 Feb 2025);
-  from 11 Feb 2025 optional for 19 and over by the employer's recorded decision. Met when every English
+  from 11 Feb 2025 optional for 19 and over by the employer's decision, once the employer has confirmed it by
+  the line manager's account (``domain.employer_decisions``: one recorded with only a typed name awaits that
+  confirmation, and English and maths stay required until it is given). Met when every English
   and maths prerequisite of the plan is achieved. A level-2 standard's entry requirement (CSP's Level 1) is
   not a gateway item: it is listed as an entry requirement.
 * ``last-day-of-learning``: the final day of the practical period is recorded, is not after ``as_of``, and
@@ -57,10 +59,10 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from portfolio_tui.domain import coverage as cov_rules
-from portfolio_tui.domain import funding_rules
+from portfolio_tui.domain import employer_decisions, funding_rules
 from portfolio_tui.domain.evidence import awaiting_assessment
 from portfolio_tui.domain.grading import FAIL, REFER_GRADE, REFERRAL, Prediction, aggregate_mark, listed, predict
-from portfolio_tui.domain.learner import Learner
+from portfolio_tui.domain.learner import REVIEW_CADENCES, Learner
 from portfolio_tui.domain.learning_months import quiet_months
 from portfolio_tui.domain.otj import OtjStatus, otj_status
 from portfolio_tui.domain.portfolio import Portfolio
@@ -113,6 +115,9 @@ class ReadinessReport:
     """Live evidence no tutor has judged in full yet."""
     distinction: cov_rules.CoverageSummary | None = None
     """Coverage of the EPA's distinction criteria, counted apart (``None`` when the standard has none)."""
+    awaiting_employer: tuple[str, ...] = ()
+    """The employer's decisions recorded on the learner's record and not yet confirmed by the employer's account
+    (``domain.employer_decisions``): until they are, none of them changes a target, a cadence or an item."""
 
     @property
     def next_milestone(self) -> Milestone | None:
@@ -136,6 +141,7 @@ class ReadinessReport:
             "coverage": _summary_dict(self.coverage),
             "distinction": _summary_dict(self.distinction) if self.distinction else None,
             "awaiting_assessment": self.awaiting_assessment,
+            "awaiting_employer": list(self.awaiting_employer),
             "groups": [{"id": g.group_id, "title": g.title, **_summary_dict(g.summary)} for g in self.groups],
             "missing": list(self.missing),
             "signoffs": [
@@ -372,8 +378,12 @@ def _reviews_item(reviews: ReviewStatus) -> ChecklistResult:
         )
     if reviews.next_due is not None and not reviews.overdue:
         parts.append(f"next due {reviews.next_due.isoformat()}")
-    detail = f"{reviews.cadence_label}" + (f" (agreed by {reviews.agreed_by})" if reviews.agreed_by else "")
+    detail = f"{reviews.cadence_label}" + (f" (agreed: confirmed by the employer, {reviews.agreed_by})"
+                                           if reviews.agreed_by else "")
     detail += ": " + ("; ".join(parts) if parts else "none missed")
+    if reviews.proposed:
+        detail += (f"; an alternative frequency ({REVIEW_CADENCES.get(reviews.proposed, reviews.proposed)}) awaits "
+                   "the employer's confirmation: the rule's applies until then")
     return ChecklistResult(
         "reviews", "Progress reviews held as often as the rules ask", reviews.up_to_date, detail, None, reviews.rule
     )
@@ -397,15 +407,24 @@ def _english_maths_item(
     required = funding_rules.rule("english-maths-required")
     if age is not None and age >= optional.params["min_age"] and optional.applies(learner.start, as_of):
         decision = learner.english_maths_decision
-        who = f" by {learner.english_maths_decided_by}" if learner.english_maths_decided_by else ""
-        if decision == "not-required":
-            detail = f"not required: {age} at the start, and the employer's decision{who} is recorded"
+        made = employer_decisions.confirmation(learner, "english-maths")
+        noted = learner.english_maths_decided_by
+        noted = f" (noted by the recorder as {noted}; a typed name does not count)" if noted else ""
+        if decision == "not-required" and made is not None:
+            detail = (f"not required: {age} at the start, and the employer's decision is confirmed by {made.by} "
+                      f"({made.at[:10]})")
             return ChecklistResult("english-maths", title, True, detail, None, optional)
-        why = (
-            f"required: {age} at the start, the employer decided{who} that English and maths stay in"
-            if decision == "required"
-            else f"optional at {age} at the start, but no employer decision is recorded: required until it is"
-        )
+        if decision == "required" and made is not None:
+            why = (f"required: {age} at the start, and the employer's decision that English and maths stay in is "
+                   f"confirmed by {made.by}")
+        elif decision == "required":
+            why = (f"required: {age} at the start (the decision that English and maths stay in awaits the "
+                   f"employer's confirmation{noted})")
+        elif decision == "not-required":
+            why = (f"optional at {age} at the start; the decision that they are not required awaits the employer's "
+                   f"confirmation{noted}: required until it is confirmed")
+        else:
+            why = f"optional at {age} at the start, but no employer decision is recorded: required until it is"
         rule = optional
     elif age is None:
         why, rule = "required: the age at the start is not recorded (optional only for 19 and over)", required
@@ -543,6 +562,7 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
         duties=tuple(cov_rules.duty_coverage(standard, criteria)),
         signoffs=portfolio.signoffs,
         awaiting_assessment=awaiting_assessment(portfolio.evidence),
+        awaiting_employer=employer_decisions.awaiting(learner) if _is_apprenticeship(standard) else (),
         distinction=cov_rules.distinction_summary(standard, criteria) if any(
             c.band == "distinction" for c in standard.all_criteria()) else None,
     )

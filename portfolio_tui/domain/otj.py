@@ -14,8 +14,10 @@ The target follows one rule of :mod:`funding_rules` by the learner's start date 
 * From 1 Aug 2025 it is the standard version's published minimum (``Standard.otj_minimum_hours``); with
   none on the standard file it is unknown, and the state says so rather than guessing.
 * ``Learner.otj_target_hours``, when set, is the planned target whatever the start date.
-* Recorded prior learning (``Learner.prior_learning_hours``, with its reason and who agreed) comes off the
-  target. From 1 Aug 2025 the target never goes below the 187-hour floor.
+* Recorded prior learning (``Learner.prior_learning_hours``, with its reason) comes off the target once the
+  employer has confirmed it by the line manager's account (``domain.employer_decisions``); until then the
+  target is the planned one and the note says what awaits the employer. From 1 Aug 2025 the target never
+  goes below the 187-hour floor.
 * The pro-rata expectation is the target times the share of the practical period gone (breaks excluded).
   State: *behind* below 90% of it, *ahead* above 110%, *on-track* between; *unknown* without a target.
 * **Pace**: the hours still owed divided by the weeks of learning left to the end of the practical period
@@ -29,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from portfolio_tui.domain import funding_rules
+from portfolio_tui.domain import employer_decisions, funding_rules
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.progress import BreakInLearning, OtjEntry
 from portfolio_tui.domain.standard import Standard
@@ -150,7 +152,9 @@ def otj_status(
     excluded = sum(e.hours for e in entries if not e.counts)
     rule = otj_rule(learner.start)
     regime = _REGIME_OF_RULE[rule.id]
-    prior = learner.prior_learning_hours or 0.0
+    confirmed = employer_decisions.confirmation(learner, "prior-learning")
+    prior = (learner.prior_learning_hours or 0.0) if confirmed is not None else 0.0
+    awaiting = 0.0 if confirmed is not None else (learner.prior_learning_hours or 0.0)
     note = ""
     base: float | None
     if learner.otj_target_hours is not None:
@@ -176,9 +180,11 @@ def otj_status(
         target = floor
     elif prior:
         note = f"{base:g} less {prior:g} hours of prior learning"
-        if learner.prior_learning_reason:
-            note += f" ({learner.prior_learning_reason}"
-            note += f", agreed by {learner.prior_learning_agreed_by})" if learner.prior_learning_agreed_by else ")"
+        reason = f"{learner.prior_learning_reason}, " if learner.prior_learning_reason else ""
+        note += f" ({reason}confirmed by the employer: {confirmed.by})" if confirmed is not None else ""
+    if awaiting:
+        note = (f"{note}; " if note else "") + (f"{awaiting:g} hours of prior learning await the employer's "
+                                                "confirmation: not taken off the target until confirmed")
     expected = target * elapsed_share(learner, breaks, as_of, end)
     remaining = max(0.0, target - logged)
     weeks_left = (

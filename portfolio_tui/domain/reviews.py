@@ -2,8 +2,10 @@
 
 The cadence is one rule of :mod:`funding_rules`: every 12 weeks for starts before 1 Aug 2025
 (``reviews-12-weeks``), at least every 3 calendar months from then (``reviews-3-calendar-months``), or an
-alternative frequency when the learner's ``review_cadence`` is recorded with the employer who agreed it
-(``reviews-agreed-frequency``). Choices the rules leave open, written down:
+alternative frequency when the learner's ``review_cadence`` is recorded and the employer has confirmed it by
+the line manager's account (``reviews-agreed-frequency``; ``domain.employer_decisions``: a frequency recorded
+with only a typed name is *proposed*, and the rule's cadence applies until it is confirmed). Choices the rules
+leave open, written down:
 
 * Each review sets the next due date; the first is counted from the start. ``N-weeks``: N weeks after the
   previous review. ``N-months``: the last day of the Nth calendar month after the previous review's month,
@@ -27,7 +29,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from portfolio_tui.domain import funding_rules
+from portfolio_tui.domain import employer_decisions, funding_rules
 from portfolio_tui.domain.learner import REVIEW_CADENCES, Learner
 from portfolio_tui.domain.progress import REVIEW_PARTIES, BreakInLearning, Review
 
@@ -57,7 +59,11 @@ class ReviewStatus:
     """Reviews held on or before ``as_of``."""
     rule: funding_rules.Rule | None = None
     agreed_by: str = ""
+    """The account that confirmed the alternative frequency for the employer ('' under the rule's cadence)."""
     gaps: tuple[MissedReview, ...] = ()
+    proposed: str = ""
+    """An alternative frequency recorded but not confirmed by the employer (its ``REVIEW_CADENCES`` key): it
+    does not apply until it is."""
 
     @property
     def up_to_date(self) -> bool:
@@ -97,8 +103,8 @@ def confirmation_words(review: Review) -> str:
 
 
 def review_rule(learner: Learner, as_of: date) -> tuple[funding_rules.Rule, str]:
-    """The rule and the cadence it sets for this learner."""
-    if learner.review_cadence_agreed_by:
+    """The rule and the cadence it sets for this learner: an alternative frequency once the employer confirmed it."""
+    if employer_decisions.confirmation(learner, "review-cadence") is not None:
         return funding_rules.rule("reviews-agreed-frequency"), learner.review_cadence
     rule = funding_rules.applying("reviews", learner.start, as_of, REVIEW_RULES)
     return rule, rule.params["cadence"]
@@ -134,6 +140,7 @@ def review_status(
     practical_end: date | None = None,
 ) -> ReviewStatus:
     rule, cadence = review_rule(learner, as_of)
+    agreed = employer_decisions.confirmation(learner, "review-cadence")
     breaks = tuple(breaks)
     end = min(as_of, practical_end) if practical_end is not None else as_of
     held = sorted(r.date for r in reviews if learner.start <= r.date <= as_of)
@@ -170,6 +177,8 @@ def review_status(
         last_review=held[-1] if held else None,
         held=len(held),
         rule=rule,
-        agreed_by=learner.review_cadence_agreed_by if rule.id == "reviews-agreed-frequency" else "",
+        agreed_by=agreed.by if agreed is not None else "",
         gaps=tuple(gaps),
+        proposed=learner.review_cadence if agreed is None and employer_decisions.terms(learner, "review-cadence")
+        else "",
     )

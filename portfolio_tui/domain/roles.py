@@ -90,6 +90,8 @@ ACTIONS: dict[str, _Rule] = {
     "progress.record": _Rule((TUTOR,), "record breaks, prerequisites, checklist items and milestones in",
                              "recording breaks, prerequisites, checklist items and milestones"),
     "portfolio.setup": _Rule((TUTOR,), "create or change the learner profile of", "changing the learner profile"),
+    "employer.decide": _Rule((LINE_MANAGER,), "confirm the employer's decisions (English and maths, prior learning, "
+                             "review frequency) in", "confirming the employer's decisions"),
     "roster.edit": _Rule((TUTOR,), "edit the roster", "editing the roster"),
     "portfolio.repair": _Rule((TUTOR,), "repair the record of", "repairing the record"),
     "record.remove": _Rule((), "delete records from", "deleting records",
@@ -99,7 +101,9 @@ ACTIONS: dict[str, _Rule] = {
 }
 """Every action the app checks. The first eleven are the issue's; ``otj.record``, ``review.record``,
 ``review.confirm``, ``progress.record`` and ``portfolio.setup`` cover the remaining records so that every
-change a service makes has one action to ask about. ``review.confirm`` is each person's own part of a
+change a service makes has one action to ask about; ``employer.decide`` is the employer's part of the
+learner's record (its confirmation of the decisions the funding rules give it, ``domain.employer_decisions``),
+which the tutor records and only the line manager confirms. ``review.confirm`` is each person's own part of a
 review: which party's, :func:`review_parties` says."""
 
 SIGNOFF_ORDER: tuple[str, ...] = ("assessor", "apprentice", "employer")

@@ -148,13 +148,54 @@ def check_confirmations(path: Path, before: Mapping[str, Any] | None, changes: M
         confirmed.add(party)
 
 
+def check_employer_confirmations(before: Mapping[str, Any] | None, changes: Mapping[str, Any] | None,
+                                 actor: str, now: str) -> None:
+    """Under the lock, the confirmations a change adds to the learner's record (``employer_confirmations``,
+    ``domain.employer_decisions``): each the employer's, made by this account (``actor``) now, of a decision
+    as the record holds it after the change and not confirmed already as it stands; those already there
+    unchanged. Whether this account may confirm for the employer at all (``employer.decide``, the line
+    manager's) is asked of the roster by ``record_actions``. Every path that writes the learner's record goes
+    through here, so none can record the employer's confirmation in another's name, rewrite or take back
+    one, or confirm terms the record does not hold."""
+    if changes is None or "employer_confirmations" not in changes:
+        return
+    from portfolio_tui.domain import employer_decisions
+    from portfolio_tui.domain.learner import Learner
+    from portfolio_tui.services.errors import InputError
+    from portfolio_tui.store.records import from_record
+
+    old = list((before or {}).get("employer_confirmations", []))
+    new = list(changes["employer_confirmations"] or [])
+    if new[:len(old)] != old:
+        raise roles.NotAllowed(roles.Decision(False, "the employer's confirmations are only ever added to: "
+                                                     "none may be changed or taken back"))
+    after = from_record(Learner, 1, {**(before or {}), **changes, "employer_confirmations": old})
+    for made in new[len(old):]:
+        decision = made.get("decision") if isinstance(made, Mapping) else None
+        if decision not in employer_decisions.EMPLOYER_DECISIONS:
+            raise InputError("decision", f"{clean_text(str(decision))!r} is not one of the employer's decisions "
+                                         f"({', '.join(employer_decisions.EMPLOYER_DECISIONS)})")
+        if made.get("party") != employer_decisions.EMPLOYER or made.get("by") != actor or made.get("at") != now:
+            raise roles.NotAllowed(roles.Decision(False, "the employer's confirmation is recorded as the employer, "
+                                                         "under the account making it, at the time it is made"))
+        if not employer_decisions.terms(after, decision) or made.get("terms") != employer_decisions.terms(after,
+                                                                                                          decision):
+            raise InputError("decision", f"the learner's record does not hold that {decision} decision "
+                                         f"({clean_text(str(made.get('terms')))!r}) to confirm")
+        if employer_decisions.confirmation(after, decision) is not None:
+            raise InputError("decision", f"the employer has already confirmed the {decision} decision as it stands")
+        after = employer_decisions.confirmed(after, decision, actor, now)
+
+
 def record_actions(table: str, before: Mapping[str, Any] | None, changes: Mapping[str, Any] | None) -> set[str]:
     """The actions a change to one record of ``table`` needs.
 
     ``before`` is the record as it is (``None`` when adding one); ``changes`` the fields being set
     (the whole record when adding; ``None`` when removing it). A checklist record for the employer's
     confirmation is the line manager's, any other the tutor's, and a change that turns one into the
-    other needs both; a change to evidence judgements is an assessment; a sign-off is its role's.
+    other needs both; a change to the learner's record adding the employer's confirmation of its decisions
+    is the line manager's (``employer.decide``), any other change to it the tutor's; a change to evidence
+    judgements is an assessment; a sign-off is its role's.
     Deleting any record, and changing a comment once made, are actions no role holds (without a roster
     the file's owner may still do everything to their own file): evidence is removed to the bin, and a
     comment, a review or a judgement is someone's word in the learner's history.
@@ -170,6 +211,11 @@ def record_actions(table: str, before: Mapping[str, Any] | None, changes: Mappin
         if set(changes) - {"judgements"}:
             needed.add("evidence.edit")
         return needed
+    if table == "learner" and changes.get("employer_confirmations", []) != (before or {}).get(
+            "employer_confirmations", []):
+        # The employer's part is the line manager's (``check_employer_confirmations``); the rest is setting up.
+        rest = before is None or set(changes) - {"employer_confirmations"}
+        return {"employer.decide"} | ({"portfolio.setup"} if rest else set())
     if table == "reviews" and changes is not None and changes.get("confirmations"):
         # Confirming is each party's own (``check_confirmations`` decides whose); anything else is recording.
         return {"review.confirm"} | ({"review.record"} if before is None or set(changes) - {"confirmations"} else set())

@@ -28,7 +28,12 @@ from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.services import attachments
 from portfolio_tui.services import validation as check
-from portfolio_tui.services.access import authorize, check_confirmations, record_actions
+from portfolio_tui.services.access import (
+    authorize,
+    check_confirmations,
+    check_employer_confirmations,
+    record_actions,
+)
 from portfolio_tui.services.errors import InputError, StandardMissing
 from portfolio_tui.store.errors import breaks_schema
 from portfolio_tui.store.portfolio_store import PortfolioStore
@@ -344,6 +349,8 @@ class PortfolioService:
             authorize(self.path, action)
         if table == "reviews":
             check_confirmations(self.path, before, changes, tx.actor, tx.now)
+        elif table == "learner":
+            check_employer_confirmations(before, changes, tx.actor, tx.now)
 
     def _evidence_values(self, given: dict[str, Any], standard: Standard, as_of: date | None) -> dict[str, Any]:
         """Validated evidence fields, for the keys present in ``given``."""

@@ -9,12 +9,12 @@ against the file as it is under the lock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from portfolio_tui import identity
-from portfolio_tui.domain import funding_rules, grading
+from portfolio_tui.domain import employer_decisions, funding_rules, grading
 from portfolio_tui.domain.comments import Comment
 from portfolio_tui.domain.learner import ENGLISH_MATHS_DECISIONS, Learner
 from portfolio_tui.domain.portfolio import Portfolio
@@ -37,13 +37,14 @@ from portfolio_tui.services import validation as check
 from portfolio_tui.services.access import (
     EMPLOYER_CONFIRMATION,
     check_confirmations,
+    check_employer_confirmations,
     require_own_party,
     review_parties,
 )
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.store.errors import NotFound
-from portfolio_tui.store.records import to_record
+from portfolio_tui.store.records import from_record, to_json, to_record
 from portfolio_tui.store.transaction import Transaction
 
 
@@ -364,7 +365,11 @@ def update_learner(
     Only the arguments given change; each change is audited with its old and new value. What the funding
     rules ask to be recorded with a name is refused without it: an alternative review frequency needs the
     employer who agreed it, prior learning its reason and who agreed it, the English and maths decision the
-    employer who made it. From 1 Aug 2025 an off-the-job target below the 187-hour floor is refused.
+    employer who made it. Those are the employer's decisions: what is typed here records the decision and
+    notes the name (``noted by the recorder``), and none of them counts until the line manager's account
+    confirms it (:func:`confirm_employer_decisions`; ``domain.employer_decisions`` says what each changes
+    then). Changing a decision once confirmed needs the employer's confirmation again. From 1 Aug 2025 an
+    off-the-job target below the 187-hour floor is refused.
     """
     learner = svc.learner
     changes: dict[str, Any] = {}
@@ -414,6 +419,58 @@ def update_learner(
     if not changes:
         raise InputError("learner", "nothing to change")
     svc.update_record("learner", 1, changes, detail=f"changed {', '.join(changes)}")
+
+
+def confirm_employer_decisions(
+    svc: PortfolioService, decisions: Iterable[str] | str, *, as_shown: Mapping[str, str] | None = None
+) -> tuple[str, ...]:
+    """This OS account confirms, for the employer, decisions the learner's record holds; returns those confirmed.
+
+    ``decisions`` are keys of ``domain.employer_decisions.EMPLOYER_DECISIONS`` (``english-maths``,
+    ``prior-learning``, ``review-cadence``). Each confirmation records the decision as the record holds it
+    (its terms), the employer as the party, this account and the time, never a name typed in; who may (the
+    line manager's account, ``employer.decide``; without a roster the file's owner), and whether the
+    decision is recorded and not yet confirmed as it stands, are decided under the lock. ``as_shown``: the
+    terms each decision had when shown to the person confirming (the TUI's dialog): one changed since is
+    refused, so nobody confirms what they did not see. Until confirmed a decision changes nothing (see
+    ``domain.employer_decisions``).
+    """
+    names = decisions.split(",") if isinstance(decisions, str) else list(decisions)
+    wanted = list(dict.fromkeys(_decision(d.strip()) for d in names if d.strip()))
+    if not wanted:
+        keys = ", ".join(employer_decisions.EMPLOYER_DECISIONS)
+        raise InputError("decision", f"name the decisions you confirm ({keys})")
+    with svc.transaction("employer.decide") as tx:
+        before = tx.get("learner", 1)
+        learner = from_record(Learner, 1, before)
+        for decision in wanted:
+            title = employer_decisions.EMPLOYER_DECISIONS[decision]
+            terms = employer_decisions.terms(learner, decision)
+            if not terms:
+                raise InputError("decision", f"the learner's record holds no decision on {title} to confirm "
+                                             "(the tutor records it with `portfolio learner set`)")
+            if as_shown is not None and as_shown.get(decision) != terms:
+                raise InputError("decision", f"the decision on {title} changed since it was shown to you (it is now "
+                                             f"{check.shown(employer_decisions.describe(learner, decision))}): look "
+                                             "again before confirming; nothing was changed")
+            done = employer_decisions.confirmation(learner, decision)
+            if done is not None:
+                raise InputError("decision", f"the employer already confirmed the decision on {title} as it stands "
+                                             f"({done.by}, {done.at[:10]})")
+            learner = employer_decisions.confirmed(learner, decision, tx.actor, tx.now)
+        changes = {"employer_confirmations": to_json(learner.employer_confirmations)}
+        check_employer_confirmations(before, changes, tx.actor, tx.now)
+        tx.update("learner", 1, changes, detail=f"{tx.actor} confirmed for the employer: " + "; ".join(
+            f"{employer_decisions.EMPLOYER_DECISIONS[d]} ({employer_decisions.describe(learner, d)})"
+            for d in wanted))
+        return tuple(wanted)
+
+
+def _decision(value: str) -> str:
+    if value not in employer_decisions.EMPLOYER_DECISIONS:
+        raise InputError("decision", f"{check.shown(value)} is not one of the employer's decisions "
+                                     f"(one of {', '.join(employer_decisions.EMPLOYER_DECISIONS)})")
+    return value
 
 
 def _named_rule_fields(

@@ -14,9 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from portfolio_tui.domain import roles
+from portfolio_tui.domain import employer_decisions, roles
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import EMPLOYER_CONFIRMATION, ChecklistResult, ReadinessReport
+from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.progress import Review
 from portfolio_tui.domain.reviews import confirmation_words, unconfirmed
@@ -286,6 +287,54 @@ def timeline_document(path: Path, portfolio: Portfolio, report: ReadinessReport,
             for b in portfolio.breaks
         ],
     }
+
+
+@dataclass(frozen=True)
+class EmployerDecisionRow:
+    """One of the employer's decisions as the learner's record holds it (``domain.employer_decisions``): what
+    ``portfolio learner decisions`` lists and the line manager's confirm dialog offers."""
+
+    decision: str
+    title: str
+    terms: str
+    """The decision as recorded, the words a confirmation keeps ('' when none is recorded)."""
+    shown: str
+    """The same in words ("not required", "every 4 calendar months")."""
+    noted_by_recorder: str
+    """The name the tutor typed for who at the employer made it: noted, never counted."""
+    confirmed_by: str = ""
+    confirmed_at: str = ""
+
+    @property
+    def awaiting(self) -> bool:
+        return bool(self.terms) and not self.confirmed_by
+
+    @property
+    def words(self) -> str:
+        if not self.terms:
+            return "none recorded"
+        noted = f"; noted by the recorder as {self.noted_by_recorder}" if self.noted_by_recorder else ""
+        if self.confirmed_by:
+            return f"{self.shown}: confirmed by the employer ({self.confirmed_by}, {self.confirmed_at[:10]}){noted}"
+        return f"{self.shown}: awaiting the employer's confirmation{noted} (a typed name does not count)"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"decision": self.decision, "title": self.title, "terms": self.terms, "awaiting": self.awaiting,
+                "confirmed_by": self.confirmed_by or None, "confirmed_at": self.confirmed_at or None,
+                "noted_by_recorder": self.noted_by_recorder}
+
+
+def employer_decision_rows(learner: Learner) -> list[EmployerDecisionRow]:
+    """Each of the employer's decisions on ``learner``'s record, with who confirmed it or that it awaits them."""
+    rows = []
+    for decision, title in employer_decisions.EMPLOYER_DECISIONS.items():
+        terms = employer_decisions.terms(learner, decision)
+        made = employer_decisions.confirmation(learner, decision)
+        rows.append(EmployerDecisionRow(
+            decision, title, terms, employer_decisions.describe(learner, decision) if terms else "",
+            employer_decisions.noted_name(learner, decision) if terms else "",
+            made.by if made else "", made.at if made else ""))
+    return rows
 
 
 def held_review(review: Review) -> dict[str, Any]:

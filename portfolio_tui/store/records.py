@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from portfolio_tui.domain.comments import Comment
 from portfolio_tui.domain.evidence import Evidence, Judgement
-from portfolio_tui.domain.learner import Learner
+from portfolio_tui.domain.learner import DecisionConfirmation, Learner
 from portfolio_tui.domain.portfolio import KEPT, EvidenceOutline, judgement_outline
 from portfolio_tui.domain.progress import (
     BreakInLearning,
@@ -215,22 +215,24 @@ def _judgement_column(column: Iterable[list[dict[str, str]]]) -> list[tuple[Judg
     return list(map(tuple, map(islice, repeat(made), map(len, column))))
 
 
-_CONFIRMATION_KEYS = tuple(f.name for f in fields(Confirmation))
-_confirmation_values = itemgetter(*_CONFIRMATION_KEYS)
+_TEXT_RECORDS = (Confirmation, DecisionConfirmation)
+"""Records kept inside a field as a list of objects whose every field is text (each party's confirmation of a
+review, the employer's confirmations of its decisions)."""
 
 
-def _check_confirmations(value: Any) -> str | None:
-    ok = isinstance(value, list) and all(
-        isinstance(c, dict) and all(isinstance(c.get(k), str) for k in _CONFIRMATION_KEYS) for c in value)
-    return None if ok else "expected a list of confirmations, each with party, by and at as text"
+def _text_records_kind(cls: type) -> _Kind:
+    """A list of ``cls`` (every field text) kept in one field: checked, and loaded as a tuple of ``cls``."""
+    keys = tuple(f.name for f in fields(cls))
+    values = itemgetter(*keys)
+    expected = f"expected a list of confirmations, each with {', '.join(keys[:-1])} and {keys[-1]} as text"
 
+    def check(value: Any) -> str | None:
+        ok = isinstance(value, list) and all(
+            isinstance(c, dict) and all(isinstance(c.get(k), str) for k in keys) for c in value)
+        return None if ok else expected
 
-def _confirmation_lists(column: Iterable[list[Any]]) -> bool:
-    return all(_check_confirmations(value) is None for value in column)
-
-
-def _load_confirmations(value: list[dict[str, str]]) -> tuple[Confirmation, ...]:
-    return tuple(Confirmation(*_confirmation_values(c)) for c in value)
+    return _Kind(check, frozenset({list}), lambda column: all(check(value) is None for value in column),
+                 lambda value: tuple(cls(*values(c)) for c in value))
 
 
 def _load_judgements(value: list[dict[str, str]]) -> tuple[Judgement, ...]:
@@ -288,8 +290,8 @@ def _kind_of(hint: Any) -> _Kind:
             return None if ok else "expected a list of judgements, each with outcome, feedback, by and at as text"
 
         return _Kind(check_judgements, frozenset({list}), _judgements, _load_judgements, _judgement_column)
-    if origin is tuple and args[0] is Confirmation:
-        return _Kind(_check_confirmations, frozenset({list}), _confirmation_lists, _load_confirmations)
+    if origin is tuple and args[0] in _TEXT_RECORDS:
+        return _text_records_kind(args[0])
     if origin is dict:
         return _Kind(lambda v: None if isinstance(v, dict) else "expected an object", frozenset({dict}), load=dict)
     raise TypeError(f"no record mapping for {hint!r}")
@@ -551,8 +553,8 @@ def to_json(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (tuple, list)):
         return [to_json(v) for v in value]
-    if isinstance(value, Confirmation):
-        return {k: getattr(value, k) for k in _CONFIRMATION_KEYS}
+    if isinstance(value, _TEXT_RECORDS):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
     if isinstance(value, Judgement):
         record = {k: getattr(value, k) for k in _JUDGEMENT_KEYS}
         if value.criterion:

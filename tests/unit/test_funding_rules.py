@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from portfolio_tui import catalog
-from portfolio_tui.domain import funding_rules
+from portfolio_tui.domain import employer_decisions, funding_rules
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import assess_readiness, funding_minimum, minimum_duration
 from portfolio_tui.domain.learner import Learner
@@ -93,16 +93,24 @@ def test_from_august_2025_the_target_is_the_standards_published_minimum() -> Non
     assert old.target == pytest.approx(365 / 7 * 46.4 / 52 * 30 * 0.2)  # 279.17: the 6-hour rule, not 400
 
 
-def test_prior_learning_reduces_the_target_but_not_below_187_hours() -> None:
+def test_prior_learning_reduces_the_target_once_the_employer_confirms_it_but_not_below_187_hours() -> None:
     odo = replace(ODO, otj_minimum_hours=400.0)
-    person = odo_learner(
+    proposed = odo_learner(
         date(2025, 9, 1), date(2026, 9, 1), prior_learning_hours=100, prior_learning_reason="Level 2 award held",
         prior_learning_agreed_by="Bea Employer",
     )  # fmt: skip
+    waiting = otj_status(proposed, odo, (), date(2025, 9, 1))  # a name typed by the tutor is not the employer's
+    assert (waiting.target, waiting.prior_learning) == (400.0, 0.0)
+    assert waiting.note == ("100 hours of prior learning await the employer's confirmation: not taken off the "
+                            "target until confirmed")
+    person = employer_decisions.confirmed(proposed, "prior-learning", "mona", "2025-09-02T10:00:00Z")
     status = otj_status(person, odo, (), date(2025, 9, 1))
     assert status.target == 300.0
-    assert status.note == "400 less 100 hours of prior learning (Level 2 award held, agreed by Bea Employer)"
-    floored = otj_status(replace(person, prior_learning_hours=250), odo, (), date(2025, 9, 1))
+    assert status.note == "400 less 100 hours of prior learning (Level 2 award held, confirmed by the employer: mona)"
+    changed = otj_status(replace(person, prior_learning_hours=250), odo, (), date(2025, 9, 1))
+    assert changed.target == 400.0  # other hours than the employer confirmed wait for the employer again
+    floored = otj_status(employer_decisions.confirmed(replace(person, prior_learning_hours=250), "prior-learning",
+                                                      "mona", "2025-09-03T10:00:00Z"), odo, (), date(2025, 9, 1))
     assert floored.target == 187.0
     # A learner's own target of 150 (as once accepted) is raised to the floor for a 2025 start.
     assert (
@@ -164,10 +172,14 @@ def test_the_gateway_reports_rule_source_and_pace_for_the_funding_items() -> Non
     ],
 )
 def test_english_and_maths_by_age_at_start(age: int, decision: str, as_of: date, ok: bool, rule: str) -> None:
-    person = odo_learner(
+    proposed = odo_learner(
         date(2024, 9, 2), date(2026, 3, 2), age_at_start=age, english_maths_decision=decision,
         english_maths_decided_by="Bea Employer",
     )  # fmt: skip
+    unconfirmed = item(assess_readiness(ODO, Portfolio(proposed), as_of), "english-maths")
+    assert (unconfirmed.ok, unconfirmed.rule.id) == (False, rule)  # a typed name is not the employer's decision
+    person = employer_decisions.confirmed(proposed, "english-maths", "mona", "2024-09-03T10:00:00Z") if decision \
+        else proposed
     check = item(assess_readiness(ODO, Portfolio(person), as_of), "english-maths")
     assert (check.ok, check.rule.id) == (ok, rule)
     achieved = tuple(PrerequisiteRecord(k, date(2024, 12, 1)) for k in ("maths-l2", "english-l2"))

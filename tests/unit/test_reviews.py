@@ -6,6 +6,7 @@ third calendar month after the previous review's month (the 2025/26 rules' examp
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from portfolio_tui.domain import employer_decisions
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.progress import BreakInLearning, Review
 from portfolio_tui.domain.reviews import MissedReview, next_due, review_status
@@ -66,11 +68,17 @@ def test_a_stored_cadence_without_the_employers_agreement_does_not_override_the_
     assert (status.cadence, status.next_due) == ("12-weeks", date(2023, 11, 27))
 
 
-def test_an_agreed_alternative_frequency_is_used_and_named() -> None:
-    person = learner(date(2025, 9, 1), "4-months", agreed_by="Bea Employer")
+def test_an_alternative_frequency_applies_once_the_employer_confirms_it_and_names_who_did() -> None:
+    proposed = learner(date(2025, 9, 1), "4-months", agreed_by="Bea Employer")
+    waiting = review_status(proposed, reviews(date(2025, 12, 20)), (), date(2026, 1, 10))
+    assert (waiting.rule.id, waiting.agreed_by, waiting.proposed) == ("reviews-3-calendar-months", "", "4-months")
+    person = employer_decisions.confirmed(proposed, "review-cadence", "mona", "2025-09-02T10:00:00Z")
     status = review_status(person, reviews(date(2025, 12, 20)), (), date(2026, 1, 10))
-    assert (status.rule.id, status.agreed_by, status.missed) == ("reviews-agreed-frequency", "Bea Employer", ())
+    assert (status.rule.id, status.agreed_by, status.missed, status.proposed) == (
+        "reviews-agreed-frequency", "mona", (), "")
     assert status.next_due == date(2026, 4, 30)  # end of the 4th month after December
+    other = review_status(replace(person, review_cadence="6-months"), (), (), date(2026, 1, 10))
+    assert (other.rule.id, other.proposed) == ("reviews-3-calendar-months", "6-months")  # confirmed was 4 months
 
 
 def test_every_long_gap_in_the_history_is_listed_and_a_late_review_does_not_clear_it() -> None:
