@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from portfolio_tui.domain.employer_decisions import EMPLOYER, EMPLOYER_DECISIONS
 from portfolio_tui.domain.evidence import ACCEPT, EVIDENCE_KINDS, REFER, REOPEN
 from portfolio_tui.domain.learner import REVIEW_CADENCES
 from portfolio_tui.domain.progress import OTJ_CATEGORIES, REVIEW_PARTIES
@@ -113,6 +114,11 @@ def problems(doc: dict[str, dict[str, Any]], criteria: Collection[str] | None = 
               for rid, c in confirmations if c.get("party") not in REVIEW_PARTIES]
     learner = doc.get("learner", {})
     found += _enum("learner", learner, "review_cadence", REVIEW_CADENCES, "review cadence")
+    decided = [(rid, c) for rid, r in learner.items() for c in r.get("employer_confirmations", ())]
+    found += [(f"$.learner.{rid}.employer_confirmations", f"unknown decision {_quoted(c.get('decision'))}")
+              for rid, c in decided if c.get("decision") not in EMPLOYER_DECISIONS]
+    found += [(f"$.learner.{rid}.employer_confirmations", f"confirmed as {_quoted(c.get('party'))}, not the employer")
+              for rid, c in decided if c.get("party") != EMPLOYER]
     for key in _LEARNER_HOURS:
         found += _not_negative("learner", learner, key)
     found += unsafe_text(doc)

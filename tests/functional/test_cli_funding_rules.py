@@ -101,7 +101,22 @@ def test_learner_set_records_the_rule_fields_with_their_names_and_refuses_them_w
     _, out, _ = run(capsys, "gateway", str(path), "--json", "--as-of", AS_OF)
     [doc] = json.loads(out)["portfolios"]
     items = {c["key"]: c for c in doc["checklist"]}
-    assert items["reviews"]["rule"] == "reviews-agreed-frequency" and "Bea Employer" in items["reviews"]["detail"]
+    # The names are the tutor's typing: nothing counts until the employer's account confirms it.
+    assert doc["awaiting_employer"] == ["english-maths", "prior-learning", "review-cadence"]
+    assert items["reviews"]["rule"] == "reviews-12-weeks" and "every 4 calendar months) awaits the employer's " \
+        "confirmation" in items["reviews"]["detail"]
+    assert not items["english-maths"]["ok"] and "noted by the recorder as Bea Employer" in items["english-maths"][
+        "detail"]
+    assert doc["otj"]["prior_learning"] == 0
+    code, out, err = run(capsys, "learner", "confirm", str(path), "review-cadence", "english-maths", "prior-learning")
+    assert code == 0, err
+    me = PortfolioService(path).learner.employer_confirmations[0].by
+    _, out, _ = run(capsys, "gateway", str(path), "--json", "--as-of", AS_OF)
+    [doc] = json.loads(out)["portfolios"]
+    items = {c["key"]: c for c in doc["checklist"]}
+    assert doc["awaiting_employer"] == []
+    assert items["reviews"]["rule"] == "reviews-agreed-frequency"
+    assert f"(agreed: confirmed by the employer, {me})" in items["reviews"]["detail"]
     assert items["english-maths"]["ok"] and items["english-maths"]["rule"] == "english-maths-optional-19-plus"
     assert doc["otj"]["prior_learning"] == 40
 
