@@ -604,3 +604,80 @@ def test_each_party_confirms_a_review_only_as_itself(cohort: Env, portfolio: Pat
     assert shown["reviews"]["last_review"] == "2025-09-01"
     checked = cohort.run("app1", "verify", path)
     assert checked.returncode == 0, checked.stdout
+
+
+_DECIDE_FOR_THE_EMPLOYER = """
+import sys
+from portfolio_tui.domain.roles import NotAllowed
+from portfolio_tui.services import records
+from portfolio_tui.services.errors import InputError
+from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.store.records import to_json
+service = PortfolioService({path!r}, actor={manager!r})
+made = to_json(service.learner.employer_confirmations)
+forged = {{"decision": "english-maths", "terms": "not-required", "party": "employer", "by": {manager!r},
+          "at": "2025-09-02T10:00:00Z"}}
+attempts = [
+    lambda: records.confirm_employer_decisions(service, ["english-maths"]),
+    lambda: records.confirm_employer_decisions(service, "english-maths,prior-learning,review-cadence"),
+    lambda: service.update_record("learner", 1, {{"employer_confirmations": [*made, forged]}}),
+    lambda: service.update_record("learner", 1, {{"age_at_start": 19, "employer_confirmations": [*made, forged]}}),
+]
+for attempt in attempts:
+    try:
+        attempt()
+    except (NotAllowed, InputError) as exc:
+        print(type(exc).__name__, exc)
+    else:
+        sys.exit("written: " + repr(attempt))
+"""
+
+
+def test_the_employers_decisions_count_only_once_the_line_managers_own_account_confirms_them(
+    cohort: Env, portfolio: Path
+) -> None:
+    """F5, by real accounts: the tutor records the employer's decisions with a name typed in ("Mona M
+    (employer)"): noted, and none counts. The tutor then tries to confirm them in the line manager's name, by
+    the command and through the services with the line manager's name as the actor, and the other line
+    manager tries too: each is refused and the file stays byte for byte. The line manager's own `learner
+    confirm` counts, shown as their account; verify agrees."""
+    p, path = cohort.people, str(portfolio)
+    decided = cohort.run("tutor", "learner", "set", path, "--age-at-start", "19", "--english-maths", "not-required",
+                         "--english-maths-decided-by", "Mona M (employer)", "--prior-learning-hours", "40",
+                         "--prior-learning-reason", "Level 2 award", "--prior-learning-agreed-by", "Mona M (employer)")
+    assert decided.returncode == 0, decided.stderr
+    gateway = json.loads(cohort.run("mgr1", "gateway", path, "--json", "--as-of", "2026-09-01").stdout)
+    [doc] = gateway["portfolios"]
+    items = {c["key"]: c for c in doc["checklist"]}
+    assert doc["awaiting_employer"] == ["english-maths", "prior-learning"]
+    assert not items["english-maths"]["ok"] and "noted by the recorder as Mona M (employer)" in items[
+        "english-maths"]["detail"]
+    assert doc["otj"]["prior_learning"] == 0
+
+    before = portfolio.read_bytes()
+    refused = cohort.run("tutor", "learner", "confirm", path, "english-maths")
+    assert refused.returncode == 1 and refused.stdout == "", refused.stderr
+    assert refused.stderr.count("\n") == 1
+    assert f"only their line manager may confirm the employer's decisions (English and maths, prior learning, " \
+           f"review frequency) in app1.json: {p['mgr1']}" in refused.stderr
+    tried = cohort.python_as("tutor", _DECIDE_FOR_THE_EMPLOYER.format(path=path, manager=p["mgr1"]))
+    assert tried.returncode == 0, tried.stdout + tried.stderr
+    assert tried.stdout.count("NotAllowed") == 4, tried.stdout
+    refused = cohort.run("mgr2", "learner", "confirm", path, "english-maths")
+    assert refused.returncode == 1 and "may see app1.json" in refused.stderr, refused.stderr
+    assert portfolio.read_bytes() == before
+
+    done = cohort.run("mgr1", "learner", "confirm", path, "english-maths", "prior-learning")
+    assert done.returncode == 0, done.stderr
+    learner = json.loads(portfolio.read_text())["learner"]["1"]
+    assert [(c["decision"], c["party"], c["by"]) for c in learner["employer_confirmations"]] == [
+        ("english-maths", "employer", p["mgr1"]), ("prior-learning", "employer", p["mgr1"])]
+    listed = cohort.run("app1", "learner", "decisions", path)
+    assert listed.returncode == 0, listed.stderr
+    assert f"english-maths: not required: confirmed by the employer ({p['mgr1']}, " in listed.stdout
+    [doc] = json.loads(cohort.run("mgr1", "gateway", path, "--json", "--as-of", "2026-09-01").stdout)["portfolios"]
+    items = {c["key"]: c for c in doc["checklist"]}
+    assert doc["awaiting_employer"] == [] and doc["otj"]["prior_learning"] == 40
+    assert f"the employer's decision is confirmed by {p['mgr1']}" in items["english-maths"]["detail"]
+    checked = cohort.run("app1", "verify", path)
+    assert checked.returncode == 0, checked.stdout

@@ -324,3 +324,30 @@ def test_a_review_confirmation_rewritten_to_name_another_account_is_forged(cohor
     forged = [message for where, kind, message in found if (where, kind) == ("reviews 1", "forged")]
     assert forged == [f"holds the apprentice's confirmation by mona at {at} that no entry of that account made: "
                       "forged"], found
+
+
+def test_the_employers_confirmation_of_a_decision_signed_by_someone_else_is_forged(tmp_path: Path, capsys) -> None:
+    """No roster, so no permission to ask: the employer's confirmation on the learner's record must still name
+    the signer of the entry that added it."""
+    path = new_portfolio(tmp_path, "bob.json", actor=ME)
+    records.update_learner(PortfolioService(path, ME), age_at_start=19, english_maths_decision="not-required",
+                           english_maths_decided_by="Mona M")
+    records.confirm_employer_decisions(PortfolioService(path, ME), ["english-maths"])
+    assert verify(capsys, path) == (0, [])
+
+    def in_monas_name(doc: dict[str, Any]) -> dict[str, Any]:
+        learner = doc["learner"]["1"]
+        before = list(learner["employer_confirmations"])
+        learner.update(prior_learning_hours=40, prior_learning_reason="Level 2 award", rev=learner["rev"] + 1,
+                       updated_by=BOB)
+        learner["employer_confirmations"] = [*before, {"decision": "prior-learning", "terms": "40 hours: Level 2 award",
+                                                       "party": "employer", "by": "mona", "at": now()}]
+        return {"action": "edit", "table": "learner", "record": 1, "detail": "confirmed",
+                "changes": {"employer_confirmations": {"from": before, "to": learner["employer_confirmations"]}},
+                "record_hash": audit_chain.record_digest(learner)}
+
+    number = forge(path, in_monas_name)
+    code, found = verify(capsys, path)
+    assert code == 1
+    assert [(where, kind) for where, kind, _ in found] == [(f"audit {number}", "forged"), ("learner 1", "forged")]
+    assert "adds the employer's prior-learning confirmation in the name of mona, but is signed by bob" in found[0][2]
