@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Checkbox, Input, Static, TextArea
 
 from portfolio_tui import roster as roster_io
 from portfolio_tui.domain.roles import Roster, RosterEntry
@@ -24,7 +24,7 @@ from portfolio_tui.tui.screens.history import HistoryScreen
 from portfolio_tui.tui.screens.progress_forms import ProgressForm
 from portfolio_tui.tui.widgets.evidence_table import EvidenceTable
 from portfolio_tui.tui.widgets.fit_lines import FitLines
-from tests.functional.tui_helpers import AS_OF, app_for, drive, make_portfolio, settle
+from tests.functional.tui_helpers import ACTOR, AS_OF, app_for, drive, make_portfolio, settle
 
 ME = current_user()
 
@@ -459,3 +459,50 @@ async def test_the_tutor_records_grades_component_by_component(tmp_path: Path) -
     grades = PortfolioService(path).load().grades
     assert [(g.values["component"], g.values["grade"], g.values["on"]) for g in grades] == [
         ("showcase-portfolio", "distinction", AS_OF.isoformat()), ("presentation", "pass", AS_OF.isoformat())]
+
+
+@drive
+async def test_the_line_manager_confirms_the_employers_decisions_the_tutor_recorded(tmp_path: Path) -> None:
+    """D on the gateway, offered to the line manager only while a decision awaits them: the dialog shows each
+    as recorded, the names the tutor typed as noted, and confirms what is ticked by their account; the
+    gateway then counts it. The tutor is not offered D, and pressing it says whose it is."""
+    path = make_portfolio(tmp_path)
+    records.update_learner(PortfolioService(path, actor="tess"), age_at_start=19, english_maths_decision="not-required",
+                           english_maths_decided_by="Mona M (employer)", review_cadence="4-months",
+                           review_cadence_agreed_by="Mona M")
+    as_role(tmp_path, "tutor")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notes = notes_of(app)
+        await settle(app, pilot)
+        await pilot.press("5")
+        await settle(app, pilot)
+        assert "D" not in app.screen.active_bindings
+        await pilot.press("D")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ProgressForm)
+        assert notes[-1].startswith("Confirming the employer's decisions is for the line manager")
+    roster_io.update_roster(tmp_path, ME, lambda r: Roster(r.owner, {ME: RosterEntry("line-manager", (path.name,))}))
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5")
+        await settle(app, pilot)
+        assert "D" in app.screen.active_bindings
+        assert "gateway: decisions" in [name for name, _, _ in app.screen.palette_commands()]
+        await pilot.press("D")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, ProgressForm) and not form.query(Input)
+        intro = str(form.query_one(".form-intro", Static).render())
+        assert "English/maths: Mona M (employer)" in intro and f"Confirming as {ME}, the employer" in intro
+        form.query_one("#decide-english-maths", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ProgressForm)
+        learner = PortfolioService(path).learner
+        assert [(c.decision, c.by) for c in learner.employer_confirmations] == [("english-maths", ACTOR)]
+        assert app.view.report.awaiting_employer == ("review-cadence",)
+        assert "D" in app.screen.active_bindings  # the review frequency still awaits them
+        english = next(c for c in app.view.report.checklist if c.key == "english-maths")
+        assert f"the employer's decision is confirmed by {ACTOR}" in english.detail

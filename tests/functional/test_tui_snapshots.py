@@ -17,7 +17,7 @@ from portfolio_tui import roster as roster_io
 from portfolio_tui.domain.roles import Roster, RosterEntry
 from portfolio_tui.identity import current_user
 from portfolio_tui.services.portfolios import PortfolioService
-from portfolio_tui.services.records import mark_milestone_done
+from portfolio_tui.services.records import mark_milestone_done, update_learner
 from portfolio_tui.services.signoffs import sign_off
 from portfolio_tui.store import persistence
 from portfolio_tui.tui.app import PortfolioApp
@@ -255,6 +255,19 @@ def test_line_manager(snap_compare, tmp_path: Path, screen: str, keys: list[str]
     roster_io.update_roster(tmp_path, ME, lambda r: Roster(r.owner, {
         ME: RosterEntry("line-manager", ("portfolio.json",)), "tess": RosterEntry("tutor", ("*",))}))
     assert _snap(snap_compare, app_for(path), keys, SMALL)
+
+
+def test_line_manager_confirms_the_employers_decisions(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """D on the gateway: each decision the tutor recorded, as recorded, with the names typed only noted."""
+    path = make_portfolio(tmp_path)
+    update_learner(PortfolioService(path, actor="tess"), age_at_start=19, english_maths_decision="not-required",
+                   english_maths_decided_by="Mona M (employer)", prior_learning_hours=40,
+                   prior_learning_reason="Level 2 award", prior_learning_agreed_by="Mona M (employer)",
+                   review_cadence="4-months", review_cadence_agreed_by="Mona M")
+    roster_io.create_roster(tmp_path, ME)
+    roster_io.update_roster(tmp_path, ME, lambda r: Roster(r.owner, {
+        ME: RosterEntry("line-manager", ("portfolio.json",)), "tess": RosterEntry("tutor", ("*",))}))
+    assert _snap(snap_compare, app_for(path), ["5", "D"], SMALL)
 
 
 def test_tutor_review_form(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

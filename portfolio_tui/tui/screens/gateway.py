@@ -1,5 +1,6 @@
 """The gateway: each checklist item with its state, due date and detail, the sign-offs so far, and the
-grade prediction; S records a sign-off (assessor, then apprentice, then employer)."""
+grade prediction; S records a sign-off (assessor, then apprentice, then employer), and D (the line manager's,
+while one awaits them) confirms the employer's decisions the tutor recorded."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from portfolio_tui.tui.screens.progress_forms import (
     ProgressForm,
     checklist_form,
     employer_confirmation_form,
+    employer_decisions_form,
     grade_form,
     otj_form,
     prerequisite_form,
@@ -46,6 +48,9 @@ class GatewayScreen(PortfolioScreen):
                 tooltip="Record the highlighted item: a prerequisite, checklist item, hours or review"),
         Binding("E", "employer_confirms", "Employer OK", id="gateway.employer_confirms",
                 tooltip="Record the employer's confirmation that the apprentice is ready"),
+        Binding("D", "employer_decides", "Decisions", id="gateway.employer_decides",
+                tooltip="Confirm, as the employer, decisions the tutor recorded (English and maths, prior learning, "
+                        "review frequency)"),
         Binding("S", "sign_off", "Sign off", id="gateway.sign_off",
                 tooltip="Record a gateway sign-off (assessor, then apprentice, then employer)"),
         Binding("G", "grade", "Grade", id="gateway.grade", tooltip="Record an EPA or project result"),
@@ -54,7 +59,7 @@ class GatewayScreen(PortfolioScreen):
         Binding("W", "withdraw_signoff", "Withdraw my sign-off", id="gateway.withdraw", show=False,
                 tooltip="Take back your own sign-off, with a reason (kept on record)"),
     ]
-    NEEDS = {"employer_confirms": "employer.confirm", "grade": "grade.record"}
+    NEEDS = {"employer_confirms": "employer.confirm", "employer_decides": "employer.decide", "grade": "grade.record"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -172,6 +177,9 @@ class GatewayScreen(PortfolioScreen):
         if action == "grade":  # a standard whose rules record no results (judged criterion by criterion)
             view = self.papp.view
             return super().may(action) and view is not None and bool(grade_fields(view.standard))
+        if action == "employer_decides":  # only while a decision the tutor recorded awaits the employer
+            view = self.papp.view
+            return super().may(action) and view is not None and bool(view.report.awaiting_employer)
         if action == "record_item":
             row = self.highlighted()
             return row is not None and row.may_record
@@ -218,6 +226,11 @@ class GatewayScreen(PortfolioScreen):
         view = self.papp.view
         if view is not None and self.papp.permit("employer.confirm"):
             self._open(employer_confirmation_form(view), "Employer's confirmation recorded.")
+
+    def action_employer_decides(self) -> None:
+        view = self.papp.view
+        if view is not None and self.papp.permit("employer.decide") and view.report.awaiting_employer:
+            self._open(employer_decisions_form(view), "Confirmed for the employer.")
 
     def action_grade(self) -> None:
         view = self.papp.view

@@ -1,6 +1,7 @@
 """The forms that record progress beside evidence: off-the-job hours, a progress review and a party's
 confirmation of it, a break, a prerequisite, a gateway checklist item (the employer's confirmation
-among them), a grade, and a comment on a piece of evidence.
+among them), the employer's confirmation of its decisions on the learner's record, a grade, and a
+comment on a piece of evidence.
 
 Each is a :class:`RecordDialog` declared as a list of fields; what is typed goes, as typed, to one
 function of ``services.records``, which checks it (the only check) and says which field is wrong; the
@@ -29,6 +30,7 @@ from portfolio_tui.domain.reviews import confirmation_words
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services import grade_entry, records
 from portfolio_tui.services.session import PortfolioSession
+from portfolio_tui.services.views import employer_decision_rows
 from portfolio_tui.tui.screens.forms import Named, RecordDialog, row
 from portfolio_tui.tui.state import PortfolioView
 
@@ -235,6 +237,33 @@ def confirm_review_form(view: PortfolioView, review_id: int, parties: tuple[str,
     if len(parties) > 1:
         fields = (Field("party", "Party", "select", parties[0], options=tuple((p, p) for p in parties)),)
     return FormSpec("Confirm a progress review", fields, write, "Confirm", intro=intro)
+
+
+DECISION_LABELS = {"english-maths": "English/maths", "prior-learning": "Prior learning", "review-cadence": "Reviews"}
+"""The label beside each decision's box (the dialog's intro names each in full)."""
+
+
+def employer_decisions_form(view: PortfolioView) -> FormSpec:
+    """The line manager confirms, for the employer, decisions the tutor recorded on the learner's record
+    (``services.views.employer_decision_rows``): each awaiting one as the record holds it, with a box to tick.
+    What is confirmed is what was shown: a decision changed since is refused (``as_shown``). The account,
+    never a typed name, is recorded."""
+    rows = [r for r in employer_decision_rows(view.portfolio.learner) if r.awaiting]
+    shown = {r.decision: r.terms for r in rows}
+
+    def write(service: PortfolioSession, v: dict[str, Any]) -> None:
+        records.confirm_employer_decisions(service, [r.decision for r in rows if v[f"decide-{r.decision}"]],
+                                           as_shown=shown)
+
+    fields = tuple(Field(f"decide-{r.decision}", DECISION_LABELS[r.decision], "check", False, clean_text(r.shown),
+                         also=("decision",) if i == 0 else ()) for i, r in enumerate(rows))
+    noted = [f"{DECISION_LABELS[r.decision]}: {r.noted_by_recorder}" for r in rows if r.noted_by_recorder]
+    lines = [Content("The tutor recorded these as the employer's decisions; each counts only once you confirm it.")]
+    if noted:
+        lines.append(Content.styled(clean_text("Names typed by the recorder (noted, not counted): " + "; ".join(noted)),
+                                    "$text-muted"))
+    lines.append(Content.styled(f"Confirming as {clean_text(view.access.account)}, the employer", "bold"))
+    return FormSpec("Confirm the employer's decisions", fields, write, "Confirm", intro=Content("\n").join(lines))
 
 
 def employer_confirmation_form(view: PortfolioView) -> FormSpec:
