@@ -124,7 +124,9 @@ RULES: tuple[Rule, ...] = (
         starts_from=REFORM_2025,
         params={"floor_hours": 187.0},
         note="Version 2 of the 2025/26 rules revised the minimum of 73 standards for starts from August to "
-        "December 2025 (Annex C); the standard file's otj_minimum_hours must hold the figure for the start.",
+        "December 2025 (Annex C); the standard file's otj_minimum_hours must hold the figure for the start. "
+        "Recorded prior learning comes off only once the employer has confirmed it by the line manager's own "
+        "account (`portfolio learner confirm FILE prior-learning`); until then the full minimum stands.",
     ),
     # --- minimum duration ------------------------------------------------------------------------------------
     Rule(
@@ -205,7 +207,9 @@ RULES: tuple[Rule, ...] = (
         "it applies if the employer's agreement is recorded.",
         Source(RULES_2025_26, "para 92.1"),
         params={"cadence": "agreed"},
-        note="Used when the learner's review cadence is recorded with the name of the employer who agreed it.",
+        note="Used once the employer has confirmed the learner's recorded review cadence by the line manager's own "
+        "account (`portfolio learner confirm FILE review-cadence`, or D on the gateway); a name the tutor types is "
+        "only noted, and the start date's cadence applies until the confirmation.",
     ),
     # --- English and maths -----------------------------------------------------------------------------------
     Rule(
@@ -237,9 +241,10 @@ RULES: tuple[Rule, ...] = (
         starts_from=ENGLISH_MATHS_CHANGE,
         applies_by="as-of",
         params={"min_age": 19},
-        note="Until the employer's decision is recorded the app keeps English and maths required (providers had "
-        "to agree the decision and update the training plan). A standard's entry requirement (CSP's Level 1) is "
-        "checked at the start, not at the gateway.",
+        note="Until the employer's decision is recorded and confirmed by the line manager's own account (`portfolio "
+        "learner confirm FILE english-maths`, or D on the gateway; a name the tutor types is only noted) the app "
+        "keeps English and maths required (providers had to agree the decision and update the training plan). A "
+        "standard's entry requirement (CSP's Level 1) is checked at the start, not at the gateway.",
     ),
     # --- the last day of learning and breaks ------------------------------------------------------------------
     Rule(

@@ -211,8 +211,8 @@ def record_actions(table: str, before: Mapping[str, Any] | None, changes: Mappin
         if set(changes) - {"judgements"}:
             needed.add("evidence.edit")
         return needed
-    if table == "learner" and changes.get("employer_confirmations", []) != (before or {}).get(
-            "employer_confirmations", []):
+    if table == "learner" and "employer_confirmations" in changes and changes["employer_confirmations"] != (
+            before or {}).get("employer_confirmations", []):
         # The employer's part is the line manager's (``check_employer_confirmations``); the rest is setting up.
         rest = before is None or set(changes) - {"employer_confirmations"}
         return {"employer.decide"} | ({"portfolio.setup"} if rest else set())

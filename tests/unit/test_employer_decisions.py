@@ -113,6 +113,8 @@ def test_confirmations_written_another_way_are_checked_under_the_lock(decided: P
 def test_changing_the_learners_record_and_confirming_for_the_employer_are_different_actions() -> None:
     assert record_actions("learner", {"employer_confirmations": []}, {"prior_learning_hours": 40}) == {
         "portfolio.setup"}
+    confirmed = {"employer_confirmations": [{"decision": "english-maths"}]}  # (as verify replays a later change)
+    assert record_actions("learner", confirmed, {"prior_learning_hours": 40}) == {"portfolio.setup"}
     made = [{"decision": "english-maths"}]
     assert record_actions("learner", {"employer_confirmations": []}, {"employer_confirmations": made}) == {
         "employer.decide"}
