@@ -21,8 +21,9 @@ from portfolio_tui.store import constraints
 from portfolio_tui.store.records import to_json
 from tests.functional.store_helpers import new_portfolio
 
-DECIDED = {"age_at_start": 19, "english_maths_decision": "not-required", "english_maths_decided_by": "Mona M (employer)",
-           "prior_learning_hours": 40, "prior_learning_reason": "Level 2 award", "prior_learning_agreed_by": "Mona M",
+DECIDED = {"age_at_start": 19, "english_maths_decision": "not-required",
+           "english_maths_decided_by": "Mona M (employer)", "prior_learning_hours": 40,
+           "prior_learning_reason": "Level 2 award", "prior_learning_agreed_by": "Mona M",
            "review_cadence": "4-months", "review_cadence_agreed_by": "Mona M"}
 
 
