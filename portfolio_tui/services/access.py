@@ -254,17 +254,18 @@ def viewable(paths: Sequence[Path], named: Iterable[Path] = (), *, account: str 
     """
     account = account or identity.current_user()
     explicit = {Path(p).resolve() for p in named}
-    rosters: dict[Path, roles.Roster | None] = {}
+    rosters: dict[str, roles.Roster | None] = {}
     texts = paths.texts if isinstance(paths, PathList) else [os.fspath(p) for p in paths]
     shown: list[str] = []  # as text: a caseload's paths are held from its first file to its last
-    for text, path in zip(texts, paths, strict=True):
-        folder = path.parent
+    for text in texts:
+        # Split as text, not as a Path: pathlib interns every name it parses (see store.files.PathList).
+        folder, name = os.path.split(text)
         if folder not in rosters:
-            rosters[folder] = load_roster(folder)
-        decision = roles.may(rosters[folder], account, "view", path.name)
+            rosters[folder] = load_roster(Path(folder))
+        decision = roles.may(rosters[folder], account, "view", name)
         if decision.allowed:
             shown.append(text)
-        elif path.resolve() in explicit:
+        elif Path(text).resolve() in explicit:
             roles.require(decision)
     return PathList(shown)
 

@@ -69,15 +69,16 @@ class _NotSure(Exception):
     """The file is not one this reader can vouch for: it is read whole instead."""
 
 
-def read_outline(path: Path) -> PortfolioOutline:
+def read_outline(path: str | Path) -> PortfolioOutline:
     """The portfolio at ``path`` as readiness reads it (:class:`PortfolioOutline`): read a batch of records
     at a time when the file is as the store writes it; otherwise read whole by :func:`read_portfolio`
-    (which raises :class:`StoreError` for a file it refuses), and outlined."""
+    (which raises :class:`StoreError` for a file it refuses), and outlined. (A path given as text is
+    read as text: no ``Path`` is made of it unless the file is read whole.)"""
     found = _outline(path)
-    return found if found is not None else outline(read_portfolio(path))
+    return found if found is not None else outline(read_portfolio(Path(path)))
 
 
-def _outline(path: Path) -> PortfolioOutline | None:
+def _outline(path: str | Path) -> PortfolioOutline | None:
     try:
         refuse_special(path)  # (a FIFO would block the open)
         with open(path, "rb") as handle, paused_gc():
@@ -86,7 +87,7 @@ def _outline(path: Path) -> PortfolioOutline | None:
         return None
 
 
-def _read(handle: BinaryIO, path: Path) -> PortfolioOutline:
+def _read(handle: BinaryIO, path: str | Path) -> PortfolioOutline:
     reader = _Reader(handle)
     first = reader.line()
     if first[:1] != b"{":
@@ -216,7 +217,7 @@ def _loads(records: memoryview) -> dict[str, Any] | None:
 class _Outline:
     """What a reading keeps: the version, the learner, the objects built so far; checked as each chunk comes."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = path
         self.version: int | None = None
         self.learner: dict[str, Any] = {}

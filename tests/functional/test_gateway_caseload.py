@@ -119,3 +119,43 @@ def test_ctrl_c_while_workers_read_a_caseload_stops_cleanly(tmp_path: Path) -> N
             process.wait()
     assert process.returncode == 130, err.decode()
     assert err.decode() == ""
+
+
+def test_a_caseload_is_read_by_its_paths_text(caseload: Path, monkeypatch) -> None:
+    """pathlib interns every name it parses, and the interpreter's table of interned texts only grows (a
+    name let go and another met take places it gives back only when it grows, by 0.2-0.4 MB): listing
+    and reading a caseload make a ``Path`` of the folder and of files read whole (here the broken ones),
+    not of each file; the report names each file as before."""
+    from portfolio_tui.services import access
+    from portfolio_tui.services import caseload as caseload_module
+    from portfolio_tui.store import files, outline
+
+    made: list[str] = []
+
+    def counted(*parts):
+        made.append(os.path.join(*map(os.fspath, parts)))
+        return Path(*parts)
+
+    for module in (readiness, access, caseload_module, files, outline):
+        monkeypatch.setattr(module, "Path", counted)
+    paths = readable_portfolios([caseload])
+    entries = readiness.check_portfolios(paths, date.fromisoformat(AS_OF), then=readiness.gateway_entry)
+    assert [entry.document["path"] for entry in entries] == [str(caseload / f"learner-{n:03d}.json") for n in range(90)]
+    assert set(made) == {str(caseload), *(str(caseload / name) for name in BROKEN)}
+
+
+def test_evidence_kinds_are_held_once_across_files_not_interned(tmp_path: Path) -> None:
+    """A kind read in one file is the same text object in the next (held once, ``records._KINDS``) and is not
+    put in the interpreter's table of interned texts (where, let go and met again, it would take a new place)."""
+    from portfolio_tui.store.outline import read_outline
+
+    sample = next(p for p in sorted(samples_dir().glob("*.json")) if '"kind":"reflective-account"' in p.read_text())
+    copy = tmp_path / "copy.json"
+    shutil.copyfile(sample, copy)
+    first, second = read_outline(sample), read_outline(copy)
+    kinds = {e.kind: e.kind for e in first.evidence}
+    assert "reflective-account" in kinds
+    for piece in second.evidence:
+        assert piece.kind is kinds[piece.kind]
+    text = kinds["reflective-account"]
+    assert sys.intern("".join(text)) is not text
