@@ -46,7 +46,7 @@ def meta_record(version: int = CURRENT_VERSION) -> dict[str, Any]:
     return {"schema_version": version, "app": APP, "generation": 0}
 
 
-def version_of(doc: Document, path: Path) -> int:
+def version_of(doc: Document, path: str | Path) -> int:
     """The file's schema version; raises :class:`NewerVersion` or :class:`CorruptFile` when it cannot be read."""
     meta = doc.get("meta")
     if meta is None:

@@ -138,7 +138,7 @@ class Snapshot:
         self.last_lazy[name] = max(int(key), self.last_lazy.get(name) or 0)
 
 
-def refuse_special(path: Path) -> None:
+def refuse_special(path: str | Path) -> None:
     """``OSError`` for a device or a pipe: it would be read for ever (``/dev/zero``) or block the open (a FIFO)."""
     if not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):
         raise OSError(errno.EINVAL, "not a regular file (a device or a pipe?), so not a portfolio file")
@@ -353,7 +353,7 @@ def parse_document(data: bytes, path: Path) -> Document:
     return doc
 
 
-def check_shape(doc: Document, path: Path) -> None:
+def check_shape(doc: Document, path: str | Path) -> None:
     """Each table an object of id -> object, ids whole numbers from 1 up; raises :class:`CorruptFile`."""
     for name, table in doc.items():
         if not isinstance(table, dict):

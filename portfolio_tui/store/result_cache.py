@@ -388,7 +388,7 @@ def now_ns() -> int:
     return time.time_ns()
 
 
-def current_identity(path: Path) -> bytes | None:
+def current_identity(path: str | Path) -> bytes | None:
     """The identity line of the file at ``path`` as it is now, read through one descriptor; ``None`` if
     it cannot be read (the reading that follows says why)."""
     try:
@@ -406,7 +406,7 @@ def current_identity(path: Path) -> bytes | None:
         os.close(fd)
 
 
-def reading_identity(path: Path, before: os.stat_result | None) -> bytes:
+def reading_identity(path: str | Path, before: os.stat_result | None) -> bytes:
     """The identity line of the file at ``path`` read since ``before`` (its ``os.stat`` when the reading
     began), or ``b""`` when it changed meanwhile (or cannot be told): such a reading is never kept."""
     if before is None:
@@ -422,7 +422,7 @@ def reading_identity(path: Path, before: os.stat_result | None) -> bytes:
     return line
 
 
-def stat_before(path: Path) -> os.stat_result | None:
+def stat_before(path: str | Path) -> os.stat_result | None:
     try:
         return os.stat(path)
     except OSError:
