@@ -101,3 +101,18 @@ def shown(portfolio: Path, entries: Iterable[str]) -> list[ShownFile]:
         else:
             files.append(ShownFile(parsed, None, entry))
     return files
+
+
+def unsafe_to_open(portfolio: Path, shown: ShownFile) -> str | None:
+    """Why the kept file must not be handed to a viewer (a planted link, pipe or changed content), or ``None``.
+
+    Read through :func:`file_store.read_blob` first, so the viewer never opens, say, a link an apprentice
+    put in place of their file pointing at the tutor's private key, or a FIFO that would hang it."""
+    if not shown.attachment.stored:
+        return None
+    try:
+        file_store.read_blob(portfolio, shown.attachment.digest)
+    except file_store.BadBlob as exc:
+        return str(exc)
+    return None
+

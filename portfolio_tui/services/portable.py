@@ -32,7 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from portfolio_tui.domain import attachments
-from portfolio_tui.domain.text import utf8
+from portfolio_tui.domain.text import clean_text, utf8
 from portfolio_tui.services.access import authorize
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.report import KIND_FOLDERS, OTHER_FOLDER, CriterionEntry, EvidenceLine, Report
@@ -95,29 +95,64 @@ def export(path: Path, target: Path, report: Report, index_html: str, pages: dic
     data = path.read_bytes()
     document = json.loads(data)
     digests = stored_digests(document)
-    store = files_dir(path)
-    missing = [d for d in digests if not (store / d[:2] / d).is_file()]
-    if missing:
-        raise InputError("attachments", f"{store}/{missing[0][:2]}/{missing[0]} is missing; "
-                                        "`portfolio verify` lists every missing file")
+    sizes = {d: _kept_size(path, d, document) for d in digests}
     manifest = {
         "format": FORMAT,
         "version": VERSION,
         "portfolio": path.name,
         "sha256": hashlib.sha256(data).hexdigest(),
         "size": len(data),
-        "attachments": {d: (store / d[:2] / d).stat().st_size for d in digests},
+        "attachments": sizes,
         "generated_at": report.generated_at,
     }
     with persistence.writing_atomically(target) as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(MANIFEST, json.dumps(manifest, indent=2) + "\n")
         zf.writestr(path.name, data)
-        for digest in digests:
-            zf.write(store / digest[:2] / digest, _blob_member(path.stem, digest))
+        for digest, size in sizes.items():
+            _write_blob(zf, path, digest, size, document)
         zf.writestr(INDEX, utf8(index_html))
         for name, page in pages.items():
             zf.writestr(name, utf8(page))
     return ExportSummary(target, len(digests), len(pages))
+
+
+def _attachment_name(document: dict[str, Any], digest: str) -> str:
+    """The name the evidence gives the kept file ``digest`` (for a refusal that names it)."""
+    for record in (document.get("evidence") or {}).values():
+        for entry in record.get("files") or () if isinstance(record, dict) else ():
+            parsed = attachments.parse(entry) if isinstance(entry, str) else None
+            if parsed is not None and parsed.digest == digest:
+                return parsed.name
+    return digest[:12]
+
+
+def _refuse_blob(document: dict[str, Any], digest: str, why: file_store.BadBlob) -> InputError:
+    return InputError("attachments", f"file {clean_text(_attachment_name(document, digest))}: {why}; nothing was "
+                                     "written (`portfolio verify` lists every such file)")
+
+
+def _kept_size(path: Path, digest: str, document: dict[str, Any]) -> int:
+    try:
+        return file_store.blob_size(path, digest)
+    except file_store.BadBlob as exc:
+        raise _refuse_blob(document, digest, exc) from None
+
+
+def _write_blob(zf: zipfile.ZipFile, path: Path, digest: str, size: int, document: dict[str, Any]) -> None:
+    """The kept file into the zip, read only through :func:`file_store.read_blob` (no link followed, no pipe
+    read, hashed while copied): a planted link to another account's key never reaches a zip handed on."""
+    member = zipfile.ZipInfo(_blob_member(path.stem, digest))
+    member.compress_type = zipfile.ZIP_DEFLATED
+    member.external_attr = 0o644 << 16
+    member.file_size = size
+    with zf.open(member, "w") as out:
+        try:
+            copied = file_store.read_blob(path, digest, out.write)
+        except file_store.BadBlob as exc:
+            raise _refuse_blob(document, digest, exc) from None
+    if copied != size:
+        changed = file_store.BadBlob(f"{file_store.blob_path(path, digest)} changed while it was exported")
+        raise _refuse_blob(document, digest, changed)
 
 
 @dataclass(frozen=True)

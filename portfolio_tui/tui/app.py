@@ -17,7 +17,7 @@ from textual.theme import Theme
 from portfolio_tui import identity
 from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.services.attachments import ShownFile
+from portfolio_tui.services.attachments import ShownFile, unsafe_to_open
 from portfolio_tui.services.errors import InputError, StandardMissing, StoreError
 from portfolio_tui.services.session import PortfolioSession
 from portfolio_tui.tui.commands import PortfolioCommands
@@ -297,6 +297,11 @@ class PortfolioApp(KeysInOrder):
         if not shown.attachment.stored and not shown.attachment.link:
             self.notify(f"{name} was recorded as a path before files were kept; it is not in the file store.",
                         severity="warning", markup=False)
+            return
+        problem = unsafe_to_open(self.path, shown)
+        if problem is not None:
+            self.notify(f"{name} is not opened: {clean_text(problem)}; portfolio verify checks every file.",
+                        severity="error", markup=False)
             return
         target = shown.location
         if self.opener(Path(target)):
