@@ -167,8 +167,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     with refusals():
         done = portable.import_zip(args.source, args.dest, _readable)
-    print(f"imported {done.portfolio} with {done.attachments} attachment(s); its record verifies (chain and "
-          "signatures; who was allowed to make each change was not checked, as no roster comes with an export)")
+    print(f"imported {clean_text(str(done.portfolio))} with {done.attachments} attachment(s); its record verifies "
+          "(chain and signatures; who was allowed to make each change was not checked, as no roster comes with an "
+          "export)")
     return 0
 
 

@@ -8,10 +8,12 @@ piece of evidence, and ``portfolio-export.json``: the manifest naming every memb
 Import trusts nothing in the zip. Before anything is written it checks that the zip is one of
 ours (manifest, format, version), that no member name leaves DEST (absolute, ``..``, backslashes,
 drive letters: zip-slip), that the whole is within the size limit (declared sizes and, while
-reading, actual bytes: a zip bomb is stopped), and that every file's hash is the manifest's. The
-files are then written into a hidden folder inside DEST, the portfolio is read back and its record
-verified, and only then renamed into place; a failure removes the hidden folder. An existing
-portfolio is never overwritten.
+reading, actual bytes: a zip bomb is stopped), that the portfolio's name is a plain file name, that
+the manifest lists exactly the attachments the portfolio's evidence names (each within the file limit),
+and that every file's hash is the manifest's. The files are then streamed (never held whole) into a
+hidden folder inside DEST, the portfolio is read back and its record verified, and only then moved
+into place, through store folders entered without following links; a failure removes the hidden
+folder. An existing portfolio is never overwritten.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import stat
@@ -26,17 +29,20 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from portfolio_tui import sharing
 from portfolio_tui.domain import attachments
 from portfolio_tui.domain.text import clean_text, utf8
+from portfolio_tui.jsonfile import loads_strict
 from portfolio_tui.services.access import authorize
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.report import KIND_FOLDERS, OTHER_FOLDER, CriterionEntry, EvidenceLine, Report
+from portfolio_tui.services.validation import shown
 from portfolio_tui.store import file_store, persistence
+from portfolio_tui.store.files import ROSTER_FILE
 
 FORMAT = "portfolio-tui-export"
 VERSION = 1
@@ -48,6 +54,11 @@ MAX_MEMBERS = 100_000
 _CHUNK = 1 << 20
 _DIGEST = re.compile(r"[0-9a-f]{64}\Z")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9 ._-]+")
+_PLAIN_NAME = re.compile(r"\w[\w .-]{0,150}\.json\Z")
+"""The name an import gives the portfolio in DEST (review R4: the manifest's escape sequences became a file
+name and reached the terminal): a word character first (no hidden file), then words, spaces, dots and dashes."""
+MANIFEST_LIMIT = 16 << 20
+"""The largest manifest read: about 80 bytes per attachment; a real one is a few kB."""
 FIELD = "zip"
 
 
@@ -219,18 +230,23 @@ def _manifest(zf: zipfile.ZipFile, source: Path, budget: list[int]) -> dict[str,
         info = zf.getinfo(MANIFEST)
     except KeyError:
         raise _bad(f"{source} is not a portfolio export (no {MANIFEST})") from None
+    if info.file_size > MANIFEST_LIMIT:
+        raise _bad(f"{source} is not a portfolio export ({MANIFEST} is {info.file_size} bytes; an export's "
+                   f"is under {MANIFEST_LIMIT})")
     try:
-        manifest = json.loads(_read_member(zf, info, budget))
-    except (ValueError, UnicodeDecodeError):
+        manifest = loads_strict(_read_member(zf, info, [min(budget[0], MANIFEST_LIMIT)]).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):  # JsonFileError: not JSON, duplicate keys, nested thousands deep
         raise _bad(f"{source} is not a portfolio export ({MANIFEST} is not JSON)") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise _bad(f"{source} is not a portfolio export ({MANIFEST} names another format)")
     if manifest.get("version") != VERSION:
-        raise _bad(f"{source} is a version {manifest.get('version')!r} export; this version reads {VERSION}")
+        raise _bad(f"{source} is a version {shown(manifest.get('version'))} export; this version reads {VERSION}")
     name, attachments = manifest.get("portfolio"), manifest.get("attachments")
-    if (not isinstance(name, str) or not name.endswith(".json") or "/" in name or name.startswith(".")
-            or not isinstance(attachments, dict) or not all(_DIGEST.match(str(d)) for d in attachments)):
+    if not isinstance(attachments, dict) or not all(_DIGEST.match(str(d)) for d in attachments):
         raise _bad(f"{source} is not a portfolio export ({MANIFEST} is incomplete)")
+    if not isinstance(name, str) or not _PLAIN_NAME.match(name) or name.lower() == ROSTER_FILE:
+        raise _bad(f"{source} names its portfolio {shown(name)}, not a plain file name like ann.json (letters, "
+                   "digits, space, '.', '_' or '-'; not roster.json); nothing was written")
     return manifest
 
 
@@ -263,22 +279,75 @@ def import_zip(source: Path, dest: Path, check: Callable[[Path, Path], None]) ->
             raise _bad(f"{source} is not a portfolio export (no {name})") from None
         if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
             raise _bad(f"{name} in {source} does not match its sha256 in {MANIFEST}; nothing was written")
-        stem = PurePosixPath(name).stem
-        blobs: dict[str, bytes] = {}
-        for digest in manifest["attachments"]:
-            member = _blob_member(stem, digest)
-            try:
-                blob = _read_member(zf, zf.getinfo(member), budget)
-            except KeyError:
-                raise _bad(f"{source} lacks the attachment {member}; nothing was written") from None
-            if hashlib.sha256(blob).hexdigest() != digest:
-                raise _bad(f"{member} in {source} does not match its name (sha256); nothing was written")
-            blobs[digest] = blob
-    return _place(dest, name, data, blobs, check)
+        members = _attachment_members(zf, source, name, data, manifest["attachments"])
+        return _place(zf, dest, name, data, members, budget, check)
+
+
+def _attachment_members(
+    zf: zipfile.ZipFile, source: Path, name: str, data: bytes, listed: dict[str, Any]
+) -> dict[str, zipfile.ZipInfo]:
+    """Each attachment the portfolio's evidence names -> its member. The manifest must list exactly
+    those: one no evidence names would be written for nothing (review R3: 1.9 GB from a 1.9 MB zip),
+    and each must be within the file limit, as any file added to evidence is."""
+    try:
+        document = loads_strict(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):  # JsonFileError too: nested thousands deep, duplicate keys
+        raise _bad(f"{name} in {source} is not a portfolio (not JSON); nothing was written") from None
+    named = stored_digests(document) if isinstance(document, dict) else []
+    extra = [d for d in listed if d not in set(named)]
+    if extra:
+        raise _bad(f"{source} carries the attachment {extra[0][:12]}…, which no evidence in {name} names; "
+                   "nothing was written")
+    limit = file_store.limit_bytes()
+    members = {}
+    for digest in named:
+        member = _blob_member(PurePosixPath(name).stem, digest)
+        try:
+            info = zf.getinfo(member)
+        except KeyError:
+            raise _bad(f"{source} lacks the attachment {member}; nothing was written") from None
+        if digest not in listed:
+            raise _bad(f"{MANIFEST} in {source} does not list the attachment {member}; nothing was written")
+        if info.file_size > limit:
+            raise _bad(f"{member} in {source} is {info.file_size} bytes, over the file limit of {limit} "
+                       f"({file_store.LIMIT_ENV}); nothing was written")
+        members[digest] = info
+    return members
+
+
+def _stage_member(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, digest: str, path: Path, budget: list[int], dest: Path
+) -> None:
+    """The member streamed into the new file ``path`` while hashed (never held whole in memory), stopped
+    as soon as it outgrows its header, the file limit or the import limit; refused unless it is its name."""
+    limit = min(info.file_size, file_store.limit_bytes())
+    sha = hashlib.sha256()
+    size = 0
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        sharing.prepare_new_file(fd, dest)
+        try:
+            with zf.open(info) as handle:
+                while chunk := handle.read(_CHUNK):
+                    size += len(chunk)
+                    budget[0] -= len(chunk)
+                    if size > limit or budget[0] < 0:
+                        raise _bad("the zip is larger than it says or than the import limit "
+                                   f"({LIMIT_ENV}); nothing was written")
+                    sha.update(chunk)
+                    persistence.write_all(fd, chunk)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise _bad(f"member {json.dumps(info.filename)} cannot be read ({exc}); nothing was written") from None
+        if sha.hexdigest() != digest:
+            raise _bad(f"{info.filename} does not match its name (sha256); nothing was written")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _place(
-    dest: Path, name: str, data: bytes, blobs: dict[str, bytes], check: Callable[[Path, Path], None]
+    zf: zipfile.ZipFile, dest: Path, name: str, data: bytes, members: dict[str, zipfile.ZipInfo],
+    budget: list[int], check: Callable[[Path, Path], None],
 ) -> ImportSummary:
     try:
         dest.mkdir(parents=True, exist_ok=True)
@@ -288,18 +357,14 @@ def _place(
     try:
         staged = staging / name
         persistence.write_new(staged, data, cohort=dest)
-        for digest, blob in blobs.items():
-            blob_path = files_dir(staged) / digest[:2] / digest
-            blob_path.parent.mkdir(parents=True, exist_ok=True)
-            persistence.write_new(blob_path, blob, cohort=dest)
+        for digest, info in members.items():
+            blob = file_store.blob_path(staged, digest)
+            blob.parent.mkdir(parents=True, exist_ok=True)
+            _stage_member(zf, info, digest, blob, budget, dest)
         check(staged, dest)
         target = dest / name
-        store = files_dir(target)
-        for digest in blobs:
-            final = store / digest[:2] / digest
-            final.parent.mkdir(parents=True, exist_ok=True)
-            with suppress(FileExistsError):  # kept already: the same name is the same content
-                persistence.place_new(files_dir(staged) / digest[:2] / digest, final)
+        for digest in members:
+            file_store.place_kept(target, digest, file_store.blob_path(staged, digest))
         persistence.place_new(staged, target)
     except FileExistsError:
         raise InputError("DEST", f"{dest / name} already exists; import into another folder") from None
@@ -307,5 +372,4 @@ def _place(
         raise InputError("DEST", f"{dest}: cannot be written ({exc.strerror or exc})") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return ImportSummary(dest / name, len(blobs))
-
+    return ImportSummary(dest / name, len(members))

@@ -244,6 +244,21 @@ def _write_into(folder: int, digest: str, source: Path, cohort: Path) -> None:
         os.fsync(folder)
 
 
+def place_kept(portfolio: Path, digest: str, staged: Path) -> None:
+    """Put the finished, checked file ``staged`` (an import's, in the same file system) at the kept file's
+    name, through folders entered without following links; a sound copy already there is kept."""
+    with _blob_folder(portfolio, digest, create=True) as folder:
+        try:
+            os.link(staged, digest, dst_dir_fd=folder, follow_symlinks=False)
+        except FileExistsError:
+            try:
+                read_blob(portfolio, digest)
+            except BadBlob:  # a link or a changed file at the name: replaced, never written through
+                os.rename(staged, digest, dst_dir_fd=folder)
+        with suppress(OSError):
+            os.fsync(folder)
+
+
 @dataclass(frozen=True)
 class StoredFileProblem:
     digest: str

@@ -194,3 +194,122 @@ def test_only_a_tutor_imports_into_a_folder_with_a_roster(exported, tmp_path: Pa
     assert sorted(p.name for p in dest.iterdir()) == before
     as_role(dest, "tutor")
     assert main(["import", str(target), str(dest)]) == 0
+
+
+def _renamed(good: dict[str, bytes], name: str) -> dict[str, bytes]:
+    """The export's members with the portfolio called ``name`` throughout (manifest, file, file store)."""
+    manifest = json.loads(good[MANIFEST])
+    manifest["portfolio"] = name
+    stem = name[: -len(".json")] if name.endswith(".json") else name
+    out = {MANIFEST: json.dumps(manifest).encode()}
+    for member, data in good.items():
+        if member == "hostile.json":
+            member = name
+        elif member.startswith("hostile.files/"):
+            member = stem + member[len("hostile"):]
+        out.setdefault(member, data)
+    return out
+
+
+@pytest.mark.parametrize("name", ["x\x1b]0;PWNED\x07\x1b[31mred[bold]b.json", "roster.json", "a\u202eb.json",
+                                  ".hidden.json", "sub/ava.json", "ava.json\n.json"])
+def test_a_portfolio_name_that_is_not_plain_is_refused(exported, tmp_path: Path, capsys, name: str) -> None:
+    """Review R4: the manifest's name became a file in DEST and was printed raw (escape sequences)."""
+    _, target, _ = exported
+    dest = tmp_path / "sandbox" / "dest"
+    dest.parent.mkdir()
+    hostile = _zip(tmp_path / "sandbox" / "named.zip", _renamed(_members(target), name))
+    _refused(["import", str(hostile), str(dest)], dest, tmp_path / "sandbox", capsys, "plain file name")
+    assert not dest.exists() or list(dest.iterdir()) == []
+
+
+def test_a_plain_name_other_than_the_exported_one_imports(exported, tmp_path: Path, capsys) -> None:
+    _, target, _ = exported
+    renamed = _zip(tmp_path / "renamed.zip", _renamed(_members(target), "Zoë Smith_2.json"))
+    assert main(["import", str(renamed), str(tmp_path / "dest")]) == 0
+    out = capsys.readouterr().out
+    assert "Zoë Smith_2.json with 2 attachment(s)" in out
+    assert sorted(p.name for p in (tmp_path / "dest").iterdir()) == ["Zoë Smith_2.files", "Zoë Smith_2.json"]
+
+
+def test_an_attachment_no_evidence_names_is_refused_unread(exported, tmp_path: Path, capsys) -> None:
+    """Review R3: the manifest listed a 1.9 GB blob no evidence named; it was held in memory and written."""
+    _, target, _ = exported
+    good = _members(target)
+    stray = b"\0" * (1 << 20)
+    digest = hashlib.sha256(stray).hexdigest()
+    manifest = json.loads(good[MANIFEST])
+    manifest["attachments"][digest] = len(stray)
+    (tmp_path / "sandbox").mkdir()
+    bomb = _zip(tmp_path / "sandbox" / "stray.zip",
+                {**good, MANIFEST: json.dumps(manifest).encode(), f"hostile.files/{digest[:2]}/{digest}": stray})
+    dest = tmp_path / "sandbox" / "dest"
+    _refused(["import", str(bomb), str(dest)], dest, tmp_path / "sandbox", capsys, "no evidence", digest[:12])
+
+    manifest = json.loads(good[MANIFEST])
+    dropped = next(iter(manifest["attachments"]))
+    del manifest["attachments"][dropped]  # the evidence names it, the manifest does not list it
+    short = _zip(tmp_path / "sandbox" / "short.zip", {**good, MANIFEST: json.dumps(manifest).encode()})
+    _refused(["import", str(short), str(dest)], dest, tmp_path / "sandbox", capsys, "does not list", dropped)
+
+
+def test_an_attachment_over_the_file_limit_is_refused(exported, tmp_path: Path, capsys, monkeypatch) -> None:
+    _, target, _ = exported
+    (tmp_path / "sandbox").mkdir()
+    dest = tmp_path / "sandbox" / "dest"
+    monkeypatch.setenv("PORTFOLIO_TUI_FILE_LIMIT_MB", "0.00001")  # 10 bytes: the minutes PDF is 16
+    _refused(["import", str(target), str(dest)], dest, tmp_path / "sandbox", capsys, "over the file limit",
+             "PORTFOLIO_TUI_FILE_LIMIT_MB")
+
+
+def test_attachments_are_streamed_never_held_whole(tmp_path: Path, capsys) -> None:
+    """Review R3: every blob was read into memory before anything was written; now each is streamed."""
+    import tracemalloc
+
+    path = hostile_portfolio(tmp_path)
+    content = os.urandom(256) * (16 << 12)  # 16 MiB, compressible
+    _attach(path, "recording.bin", content)
+    target = tmp_path / "big.zip"
+    assert main(["export", str(path), "-o", str(target)]) == 0
+    tracemalloc.start()
+    try:
+        assert main(["import", str(target), str(tmp_path / "dest")]) == 0
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < len(content) // 2, peak
+    digest = hashlib.sha256(content).hexdigest()
+    assert (tmp_path / "dest" / "hostile.files" / digest[:2] / digest).read_bytes() == content
+
+
+def test_a_hostile_manifest_is_one_short_line(exported, tmp_path: Path, capsys, monkeypatch) -> None:
+    """Review R16: a manifest nested 100,000 deep was a RecursionError traceback; a huge "version" was
+    quoted whole in the one line."""
+    _, target, _ = exported
+    good = _members(target)
+    (tmp_path / "sandbox").mkdir()
+    dest = tmp_path / "sandbox" / "dest"
+    deep = _zip(tmp_path / "sandbox" / "deep.zip", {**good, MANIFEST: b"[" * 100_000 + b"]" * 100_000})
+    _refused(["import", str(deep), str(dest)], dest, tmp_path / "sandbox", capsys, "is not JSON")
+    manifest = json.loads(good[MANIFEST])
+    manifest["version"] = [[["x" * 2000]]] * 50
+    huge = _zip(tmp_path / "sandbox" / "huge.zip", {**good, MANIFEST: json.dumps(manifest).encode()})
+    assert main(["import", str(huge), str(dest)]) == 2
+    err = capsys.readouterr().err
+    assert "this version reads 1" in err and len(err) < 400 and err.count("\n") == 1, err
+    monkeypatch.setattr("portfolio_tui.services.portable.MANIFEST_LIMIT", 100)
+    _refused(["import", str(target), str(dest)], dest, tmp_path / "sandbox", capsys, "bytes; an export's is under 100")
+
+
+def test_a_linked_file_store_in_dest_is_not_written_through(exported, tmp_path: Path, capsys) -> None:
+    """A group member's ``hostile.files`` link in DEST (to a folder of the importer's) is refused, not followed."""
+    _, target, _ = exported
+    dest = tmp_path / "cohort"
+    dest.mkdir()
+    private = tmp_path / "tutor-home"
+    private.mkdir()
+    (dest / "hostile.files").symlink_to(private)
+    assert main(["import", str(target), str(dest)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert list(private.iterdir()) == [] and sorted(p.name for p in dest.iterdir()) == ["hostile.files"]
