@@ -33,14 +33,17 @@ def limit_bytes() -> int:
     return megabytes_from_env(LIMIT_ENV, DEFAULT_LIMIT_MB)
 
 
+_MEGABYTES = re.compile(r"[0-9]{1,9}(\.[0-9]{1,6})?\Z")
+
+
 def megabytes_from_env(name: str, default: float) -> int:
-    """A size limit in bytes from an environment variable holding megabytes (``default`` when unset or bad)."""
+    """A size limit in bytes from an environment variable holding megabytes (``default`` when unset or bad).
+
+    Only a plain ASCII decimal counts (``50``, ``0.5``): ``float`` would take ``nan``, ``inf``, ``1e9`` and
+    ``1_000``, and ``int(nan)`` is a traceback (review R9)."""
     raw = os.environ.get(name, "").strip()
-    try:
-        megabytes = float(raw) if raw else default
-    except ValueError:
-        megabytes = default
-    return int(max(megabytes, 0) * 1024 * 1024)
+    megabytes = float(raw) if _MEGABYTES.match(raw) else default
+    return int(megabytes * 1024 * 1024)
 
 
 def store_dir(portfolio: Path) -> Path:

@@ -94,3 +94,16 @@ def test_keep_refuses_a_planted_link_where_a_store_folder_should_be(tmp_path: Pa
     with pytest.raises(OSError, match="link where a folder should be"):
         file_store.keep(path, source)
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("raw", ["nan", "inf", "-inf", "1e9", "1_000", "-5", "", "  ", "0x10", "１０", "9" * 400])
+def test_a_limit_that_is_not_a_plain_decimal_is_the_default(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    """Review R9: ``nan`` and ``inf`` were tracebacks (``int(nan)``), ``1_000`` was taken as 1000."""
+    monkeypatch.setenv(file_store.LIMIT_ENV, raw)
+    assert file_store.limit_bytes() == file_store.DEFAULT_LIMIT_MB * 1024 * 1024
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("0.5", 512 * 1024), ("100", 100 << 20), (" 2 ", 2 << 20), ("0", 0)])
+def test_a_plain_decimal_limit_is_read(monkeypatch: pytest.MonkeyPatch, raw: str, expected: int) -> None:
+    monkeypatch.setenv(file_store.LIMIT_ENV, raw)
+    assert file_store.limit_bytes() == expected
