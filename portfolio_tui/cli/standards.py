@@ -11,6 +11,7 @@ from typing import Any
 from portfolio_tui.cli.errors import CliError
 from portfolio_tui.cli.output import console, print_json, text
 from portfolio_tui.domain.standard import Group, Standard
+from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services import standards as catalog
 
 
@@ -261,7 +262,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         result = import_standard(args.source, args.reference, args.version, timeout=args.timeout)
     except ImportRefused as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(clean_text(str(exc))) from None  # it quotes the data and the source as given
     if not result.changed:
         print(f"{result.standard_id}: already installed, nothing changed ({result.path})")
     elif result.replaced:

@@ -32,6 +32,12 @@ _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _REFERENCE = re.compile(r"^(ST|FA)\d{4}$", re.IGNORECASE)
 _SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_VERSION = re.compile(r"[0-9]{1,4}(\.[0-9]{1,4}){0,3}\Z")
+"""A version as Skills England numbers them (``1.0``, ``1.2``): ASCII digits, at most four parts of four."""
+_HOURS = re.compile(r"([0-9]{1,3}(,[0-9]{3})+|[0-9]{1,6})(\.[0-9]{1,4})?\Z")
+"""``minimumHoursForCompliance`` as published ("278", "1,020", "187.5"): no ``nan``, ``1e308`` or ``1_000``."""
+MAX_HOURS = 10_000
+"""More off-the-job hours than any standard asks (20% of five years full time is about 1,900)."""
 
 # (API list key, id key inside each item, our id prefix, criterion kind, group title) per kind of record.
 _STANDARD_LISTS = (
@@ -71,7 +77,27 @@ def version_of(record: Mapping[str, Any]) -> str:
 
 
 def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", version)) or (0,)
+    """``1.10`` after ``1.9``; a version not like ``1.2`` sorts before every real one (and never reaches
+    ``int`` whole: 5,000 digits would pass Python's integer-conversion limit, a traceback)."""
+    return tuple(int(part) for part in version.split(".")) if _VERSION.match(version) else (-1,)
+
+
+def shown(value: Any, limit: int = 24) -> str:
+    """A value from the data as quoted in a one-line refusal: escapes and control characters removed,
+    cut to ``limit`` characters (the data's text reaches a terminal, and one version may be 5,000 digits)."""
+    text = safe_text(str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def checked_version(record: Mapping[str, Any], where: str) -> str:
+    """The record's version, refused in one line unless it is like ``1.2`` (it becomes a file name,
+    a standard id and part of every message about the record)."""
+    version = version_of(record)
+    if not version:
+        raise RecordProblem(f"{where}: no version")
+    if not _VERSION.match(version):
+        raise RecordProblem(f"{where}: version {shown(version)!r} is not a version like 1.2")
+    return version
 
 
 def approved(record: Mapping[str, Any]) -> bool:
@@ -86,12 +112,14 @@ def choose(records: Iterable[Mapping[str, Any]], reference: str, version: str | 
     if version is not None:
         wanted = [r for r in candidates if version_of(r) == version]
         if not wanted:
-            have = ", ".join(sorted({version_of(r) for r in candidates}, key=_version_key))
-            raise RecordProblem(f"--version: {reference} has no version {version} in the source (it has {have})")
+            have = ", ".join(shown(v) for v in sorted({version_of(r) for r in candidates}, key=_version_key))
+            raise RecordProblem(f"--version: {reference} has no version {shown(version)} in the source "
+                                f"(it has {have})")
         return wanted[0]
     live = [r for r in candidates if approved(r)]
     if not live:
-        statuses = ", ".join(sorted({f"{version_of(r)} {r.get('status', '')!s}".strip() for r in candidates}))
+        statuses = ", ".join(sorted({f"{shown(version_of(r))} {shown(r.get('status', ''))}".strip()
+                                     for r in candidates}))
         raise RecordProblem(
             f"--reference: no version of {reference} is approved for delivery ({statuses}); name one with --version"
         )
@@ -114,12 +142,15 @@ def _hours(value: Any, where: str) -> float | None:
     """``minimumHoursForCompliance`` is published as a string ("278"); blank means none published."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    try:
-        hours = float(str(value).replace(",", "").strip())
-    except ValueError:
-        raise RecordProblem(f"{where}: minimumHoursForCompliance {value!r} is not a number of hours") from None
-    if hours < 0:
-        raise RecordProblem(f"{where}: minimumHoursForCompliance {value!r} is negative")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        hours = float(value)
+    elif isinstance(value, str) and _HOURS.match(value.strip()):
+        hours = float(value.strip().replace(",", ""))
+    else:
+        raise RecordProblem(f"{where}: minimumHoursForCompliance {shown(value)!r} is not a number of hours")
+    if not 0 <= hours <= MAX_HOURS:  # NaN fails both
+        raise RecordProblem(f"{where}: minimumHoursForCompliance {shown(value)!r} is not between 0 and "
+                            f"{MAX_HOURS:,} hours")
     return hours
 
 
@@ -128,12 +159,10 @@ def to_standard_document(record: Any, origin: str) -> dict[str, Any]:
     if not isinstance(record, Mapping):
         raise RecordProblem(f"{origin}: a standard record must be a JSON object")
     reference = reference_of(record)
-    where = f"{origin}: {reference or 'record'}"
+    where = f"{origin}: {shown(reference) or 'record'}"
     if not _REFERENCE.match(reference):
         raise RecordProblem(f"{where}: referenceNumber {record.get('referenceNumber')!r} is not like ST0116")
-    version = version_of(record)
-    if not version:
-        raise RecordProblem(f"{where}: no version")
+    version = checked_version(record, where)
     where = f"{origin}: {reference} version {version}"
     title = clean_text(record.get("title"))
     if not title:
@@ -161,7 +190,7 @@ def to_standard_document(record: Any, origin: str) -> dict[str, Any]:
             if not guid:
                 raise RecordProblem(f"{where}: {key}[{n - 1}] has no {id_key}")
             if guid in guids:
-                raise RecordProblem(f"{where}: duplicate GUID {guid} ({guids[guid]} and {cid})")
+                raise RecordProblem(f"{where}: duplicate GUID {shown(guid, 40)} ({guids[guid]} and {cid})")
             guids[guid] = cid
             criteria.append({"id": cid, "text": text, "kind": kind, "source": {"id": guid}})
         if criteria:
@@ -260,7 +289,7 @@ def _duties(value: Any, guids: Mapping[str, str], options: Mapping[str, str], wh
             raise RecordProblem(f"{where}: duties[{n - 1}] has no dutyDetail")
         guid = str(item.get("dutyId") or item.get("dutyID") or "").strip().lower()
         if guid and (guid in seen or guid in guids):
-            raise RecordProblem(f"{where}: duplicate GUID {guid} (duty D{n})")
+            raise RecordProblem(f"{where}: duplicate GUID {shown(guid, 40)} (duty D{n})")
         seen.add(guid)
         criteria = []
         for key in ("mappedKnowledge", "mappedSkills", "mappedBehaviour"):

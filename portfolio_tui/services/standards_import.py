@@ -112,9 +112,11 @@ def _pick(buffer: mmap.mmap, source: str, reference: str | None, version: str | 
     if head == b"{":
         record = _loads(orjson, buffer[:], source)
         if reference is not None and skills_england.reference_of(record) != reference.strip().upper():
-            raise ImportRefused(f"--reference: {source} holds {skills_england.reference_of(record) or 'no reference'}")
+            held = skills_england.shown(skills_england.reference_of(record)) or "no reference"
+            raise ImportRefused(f"--reference: {source} holds {held}")
         if version is not None and isinstance(record, dict) and skills_england.version_of(record) != version:
-            raise ImportRefused(f"--version: {source} holds version {skills_england.version_of(record)}")
+            held = skills_england.shown(skills_england.version_of(record))
+            raise ImportRefused(f"--version: {source} holds version {held}")
         return record
     if head != b"[":
         raise ImportRefused(f"{source}: malformed JSON: expected a standard record or a list of them")

@@ -294,3 +294,62 @@ def test_escape_sequences_in_the_data_never_reach_the_standard(
     code, out, _ = run(["standards", "show", "st0999-v1.0"], capsys)
     assert code == 0 and "\x1b" not in out and "D1 (core): Handle customer enquiries across channels." in out
     assert "Grading rules not imported" in out
+
+
+HOSTILE_VERSIONS = ["1." + "9" * 5000, "\x1b]0;PWNED\x07\x1b[2J1.0", "1.0.0.0.0", "٣.٠", "1e3", " "]
+
+
+@pytest.mark.parametrize("version", HOSTILE_VERSIONS)
+def test_a_hostile_version_is_one_clean_line_exit_2_and_nothing_written(
+    tmp_path: Path, user_standards_dir: Path, capsys, version: str
+) -> None:
+    """Review R5: 5,000 digits were a traceback (int conversion limit), escapes reached the terminal."""
+    record = json.loads((FIXTURES / "st0999-v1.0.json").read_text())
+    record["version"] = version
+    record["status"] = "\x1b[31mwithdrawn"
+    (tmp_path / "one.json").write_text(json.dumps(record))
+    (tmp_path / "list.json").write_text(json.dumps([record, {**record, "status": "Approved for delivery"}]))
+    for argv in ([str(tmp_path / "one.json")], [str(tmp_path / "list.json"), "--reference", "ST0999"],
+                 [str(tmp_path / "list.json"), "--reference", "ST0999", "--version", "2.0"]):
+        code, out, err = run(["standards", "import", *argv], capsys)
+        assert code == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err, err
+        assert "\x1b" not in err and "\x07" not in err and len(err) < 300, err
+        assert folder_state(user_standards_dir) == {}
+
+
+def test_a_withdrawn_list_names_its_versions_and_statuses_cleanly(
+    tmp_path: Path, user_standards_dir: Path, capsys
+) -> None:
+    record = json.loads((FIXTURES / "st0999-v1.0.json").read_text())
+    records = [{**record, "version": v, "status": "\x1b[31mwithdrawn\x1b]0;x\x07"} for v in ("1.0", "1.10", "1.9")]
+    (tmp_path / "list.json").write_text(json.dumps(records))
+    code, _, err = run(["standards", "import", str(tmp_path / "list.json"), "--reference", "ST0999"], capsys)
+    assert code == 2 and "(1.0 [31mwithdrawn]0;x, 1.10 [31mwithdrawn]0;x, 1.9 [31mwithdrawn]0;x)" in err, err
+    code, _, err = run(["standards", "import", str(tmp_path / "list.json"), "--reference", "ST0999",
+                        "--version", "2.0"], capsys)
+    assert code == 2 and "(it has 1.0, 1.9, 1.10)" in err, err  # numbered, not sorted as text
+    assert folder_state(user_standards_dir) == {}
+
+
+@pytest.mark.parametrize("hours", ["nan", "1e308", "1_000", "inf", "-5", "20000", "0x10", "١٠٠", 1e308, -1.0, True])
+def test_off_the_job_hours_that_are_not_plain_hours_are_refused(
+    tmp_path: Path, user_standards_dir: Path, capsys, hours: object
+) -> None:
+    """Review R5: "nan" installed with no target, "1e308" as the target, "1_000" as 1000."""
+    record = json.loads((FIXTURES / "st0999-v1.0.json").read_text())
+    record["minimumHoursForCompliance"] = hours
+    (tmp_path / "r.json").write_text(json.dumps(record))
+    code, out, err = run(["standards", "import", str(tmp_path / "r.json")], capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1 and "minimumHoursForCompliance" in err, err
+    assert folder_state(user_standards_dir) == {}
+
+
+@pytest.mark.parametrize(("hours", "expected"), [("278", 278), ("1,020", 1020), ("187.5", 187.5), (278, 278)])
+def test_off_the_job_hours_as_published_are_read(
+    tmp_path: Path, user_standards_dir: Path, capsys, hours: object, expected: float
+) -> None:
+    record = json.loads((FIXTURES / "st0999-v1.0.json").read_text())
+    record["minimumHoursForCompliance"] = hours
+    (tmp_path / "r.json").write_text(json.dumps(record))
+    assert run(["standards", "import", str(tmp_path / "r.json")], capsys)[0] == 0
+    assert catalog.get("st0999-v1.0").otj_minimum_hours == expected
