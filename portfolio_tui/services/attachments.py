@@ -8,6 +8,7 @@ Links are kept as typed; entries the evidence already holds are kept as they are
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from portfolio_tui.services.errors import InputError
 from portfolio_tui.store import file_store
 
 FIELD = "file"
+_WEB_LINK = re.compile(r"https?://[^\s/?#@]+[^\s]*\Z", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -116,3 +118,9 @@ def unsafe_to_open(portfolio: Path, shown: ShownFile) -> str | None:
         return str(exc)
     return None
 
+
+def web_link(text: str) -> bool:
+    """Whether a link may be handed to the system's viewer: http or https to a host, one printable line.
+    Any other scheme an apprentice typed (``smb://``, ``file://``, a desktop's own handlers) is shown,
+    never opened."""
+    return bool(_WEB_LINK.match(text)) and text.isprintable()

@@ -17,7 +17,7 @@ from textual.theme import Theme
 from portfolio_tui import identity
 from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.services.attachments import ShownFile, unsafe_to_open
+from portfolio_tui.services.attachments import ShownFile, unsafe_to_open, web_link
 from portfolio_tui.services.errors import InputError, StandardMissing, StoreError
 from portfolio_tui.services.session import PortfolioSession
 from portfolio_tui.tui.commands import PortfolioCommands
@@ -26,7 +26,7 @@ from portfolio_tui.tui.screens.caseload import CaseloadScreen
 from portfolio_tui.tui.screens.criteria import CriteriaScreen
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
 from portfolio_tui.tui.screens.evidence_log import EvidenceLogScreen
-from portfolio_tui.tui.screens.forms import LABELS, REFUSED
+from portfolio_tui.tui.screens.forms import LABELS, REFUSED, ConfirmDialog
 from portfolio_tui.tui.screens.gateway import GatewayScreen
 from portfolio_tui.tui.screens.timeline import TimelineScreen
 from portfolio_tui.tui.state import PortfolioView, build_view, file_stamp
@@ -96,7 +96,7 @@ class PortfolioApp(KeysInOrder):
         self._screens_closed = False
         self._read_only_warned: str | None = None
         """The read-only warning last shown (a hand-edited file that breaks the schema), shown once."""
-        self.opener: Callable[[Path], bool] = open_with_viewer
+        self.opener: Callable[[str], bool] = open_with_viewer
         """Opens a kept file with the system's viewer (tests put a fake here)."""
         self._reload_noticed = False
         self.register_theme(PLAIN_THEME)
@@ -287,27 +287,44 @@ class PortfolioApp(KeysInOrder):
         return not (action == "switch_mode" and isinstance(self.screen, FirstRunScreen))
 
     def open_attachment(self, shown: ShownFile) -> None:
-        """``o``: the system's viewer opens the kept file; without one (over SSH), say where it is."""
+        """``o``: the system's viewer opens the kept file, once it is read as a plain, unchanged copy; a link
+        opens only if it is http(s) and only after the URL is shown and confirmed; without a viewer (over
+        SSH), say where it is."""
         name = clean_text(shown.attachment.name)
         location = clean_text(shown.location)
-        if shown.attachment.stored and shown.size is None:
-            self.notify(f"{name} is missing from the file store ({location}); portfolio verify checks every file.",
-                        severity="error", markup=False)
+        if shown.attachment.link:
+            self._open_link(name, shown.location)
             return
-        if not shown.attachment.stored and not shown.attachment.link:
+        if not shown.attachment.stored:
             self.notify(f"{name} was recorded as a path before files were kept; it is not in the file store.",
                         severity="warning", markup=False)
             return
-        problem = unsafe_to_open(self.path, shown)
+        problem = unsafe_to_open(self.path, shown)  # missing, a planted link or pipe, or changed
         if problem is not None:
             self.notify(f"{name} is not opened: {clean_text(problem)}; portfolio verify checks every file.",
                         severity="error", markup=False)
             return
-        target = shown.location
-        if self.opener(Path(target)):
+        self._view(name, shown.location, location, "the file is kept at")
+
+    def _open_link(self, name: str, url: str) -> None:
+        """Review R15: an apprentice's ``smb://`` or ``file://`` link went straight to xdg-open, unasked."""
+        shown_url = clean_text(url)
+        if not web_link(url):
+            self.notify(f"{name}: {shown_url}", title="Not opened: only http and https links are", timeout=15,
+                        markup=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._view(name, url, shown_url, "the link is")
+
+        self.push_screen(ConfirmDialog(f"Open this link in the browser?\n{shown_url}", "Open", "Cancel"), answered)
+
+    def _view(self, name: str, target: str, shown_target: str, where: str) -> None:
+        if self.opener(target):
             self.notify(f"Opened {name} with the system viewer.", markup=False)
         else:
-            self.notify(f"{name}: {location}", title="No viewer here; the file is kept at", timeout=15, markup=False)
+            self.notify(f"{name}: {shown_target}", title=f"No viewer here; {where}", timeout=15, markup=False)
 
     def action_show_help(self) -> None:
         from portfolio_tui.tui.screens.help import HelpScreen

@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 
 def system_viewer() -> list[str] | None:
@@ -21,14 +20,16 @@ def system_viewer() -> list[str] | None:
     return [found] if found else None
 
 
-def open_with_viewer(path: Path) -> bool:
-    """Start the viewer on ``path`` without waiting for it; False when there is no viewer to start."""
+def open_with_viewer(target: str) -> bool:
+    """Start the viewer on ``target`` (a kept file's path, or an http(s) URL the user confirmed) without waiting
+    for it; False when there is no viewer to start. A string, not a ``Path``: ``Path`` would make
+    ``https://host`` ``https:/host``."""
     if sys.platform.startswith("win") and hasattr(os, "startfile"):
-        os.startfile(path)  # type: ignore[attr-defined]  # noqa: S606
+        os.startfile(target)  # type: ignore[attr-defined]  # noqa: S606
         return True
     command = system_viewer()
     if command is None:
         return False
-    subprocess.Popen([*command, str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,  # noqa: S603
+    subprocess.Popen([*command, target], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,  # noqa: S603
                      stderr=subprocess.DEVNULL, start_new_session=True)
     return True

@@ -1,0 +1,74 @@
+"""``o`` in the evidence log hands the system viewer only what is safe to open (review R1, R15).
+
+A kept file is read through the file store first: a link an apprentice planted in its place (to the
+tutor's private key, say) or a FIFO is named, not opened. A link typed as evidence opens only when it
+is http or https, and only after the URL is shown and confirmed; ``smb://`` or ``file://`` is shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from portfolio_tui.domain.attachments import stored_entry
+from portfolio_tui.services import attachments
+from portfolio_tui.store import file_store
+from portfolio_tui.tui.screens.forms import ConfirmDialog
+from tests.functional.test_tui_loops import as_role, notes_of
+from tests.functional.tui_helpers import app_for, drive, make_portfolio, settle
+
+
+@drive
+async def test_o_opens_a_sound_kept_file_and_never_a_planted_link_or_pipe(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    as_role(tmp_path, "apprentice")
+    source = tmp_path / "cv.txt"
+    source.write_bytes(b"two years on the service desk\n")
+    digest = file_store.keep(path, source)
+    assert digest == hashlib.sha256(source.read_bytes()).hexdigest()
+    entry = stored_entry(digest, "cv.txt")
+    blob = file_store.blob_path(path, digest)
+    secret = tmp_path / "ed25519"
+    secret.write_bytes(b"portfolio-tui-ed25519-v1 the tutor's private key\n")
+    app = app_for(path)
+    notes = notes_of(app)
+    opened: list[str] = []
+    app.opener = lambda target: opened.append(target) is None
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_attachment(attachments.shown(path, [entry])[0])
+        assert opened == [str(blob)] and notes[-1] == "Opened cv.txt with the system viewer."
+        for plant in ("link", "fifo"):
+            blob.unlink()
+            blob.symlink_to(secret) if plant == "link" else os.mkfifo(blob)
+            app.open_attachment(attachments.shown(path, [entry])[0])
+            assert opened == [str(blob)], plant  # not again
+            assert notes[-1].startswith("cv.txt is not opened: ") and str(blob) in notes[-1], notes[-1]
+            assert ("is a link" if plant == "link" else "not a regular file") in notes[-1]
+
+
+@drive
+async def test_o_on_a_link_opens_only_http_after_confirming_the_url(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    as_role(tmp_path, "apprentice")
+    app = app_for(path)
+    notes = notes_of(app)
+    opened: list[str] = []
+    app.opener = lambda target: opened.append(target) is None
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        for url in ("smb://attacker.example/share/x.pdf", "file:///home/tess/.ssh/id_ed25519",
+                    "https://evil.example/\x1b]0;PWNED\x07", "javascript://x"):
+            app.open_attachment(attachments.shown(path, [url])[0])
+            await settle(app, pilot)
+            assert not isinstance(app.screen, ConfirmDialog) and opened == []
+            assert "\x1b" not in notes[-1] and "\x07" not in notes[-1]
+        url = "https://example.org/minutes?id=7"
+        for answer, expected in (("n", []), ("y", [url])):
+            app.open_attachment(attachments.shown(path, [url])[0])
+            await settle(app, pilot)
+            assert isinstance(app.screen, ConfirmDialog) and url in app.screen.question
+            await pilot.press(answer)
+            await settle(app, pilot)
+            assert opened == expected  # the URL as typed, not a Path ("https:/example.org")
