@@ -1,13 +1,15 @@
-"""``portfolio gateway``'s tables: drawn by Rich in a terminal, and by hand, character for character as Rich
-draws them, where Rich would add no style (output piped or to a file, the usual case of a caseload checked by
-a script), so that a kept check is printed without importing Rich (a third of the command's start-up).
+"""``portfolio gateway``'s tables, drawn by hand character for character as Rich draws them, so that a kept
+check is printed without importing Rich, piped or in a terminal; Rich draws what this does not.
 
 The hand-drawn table is Rich's own layout (``rich.table.Table`` with a title, no header, two columns, the first
-at most :data:`LABEL_WIDTH` wide; Rich 13-15), for text whose every character Rich counts as one cell wide
-(:data:`_ONE_CELL`, Rich's own list): any other text, an odd width, a terminal or a forced colour, and Rich
-draws it, so nothing is ever shown differently (``tests/unit/test_plain_table.py`` holds the two equal). Every
-text is cleaned of control and escape characters first (``domain.text.clean_text``), as ``cli.output.text``
-does for Rich, and nothing is read as markup.
+at most :data:`LABEL_WIDTH` wide; Rich 13-15) for text whose every character Rich counts as one cell wide
+(:data:`_ONE_CELL`, Rich's own list), in a UTF-8 stream: without styles where Rich would write none (output
+piped or to a file), and in a terminal with the escape codes Rich writes, segment by segment (bold, dim and
+three standard colours, which Rich writes alike whatever colours the terminal has; none with ``NO_COLOR``).
+Any other text, a dumb terminal, a stream in another encoding, a width under :data:`NARROWEST`, and Rich draws
+it, so nothing is shown differently (``tests/unit/test_plain_table.py`` holds the two equal, byte for byte).
+Every text is cleaned of control and escape characters first (``domain.text.clean_text``), as
+``cli.output.text`` does for Rich, and nothing is read as markup.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from portfolio_tui.domain.text import clean_text
 
 TYPE_CHECKING = False  # typing costs the kept gateway's start-up
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
     from typing import Any
 
@@ -39,31 +42,46 @@ _TRAILING_SPACE = re.compile(r"\s+$")
 def show(cards: list[tuple[Path, dict[str, Any] | None, str]], summary: str) -> None:
     """Print each (path, card, problem): a card as a table on stdout, a problem (a file that cannot be read)
     as one line on stderr; then the bold ``summary``."""
-    width = plain_width(cards, summary)
-    if width is None:
+    how = drawing(cards, summary)
+    if how is None:
+        _show_with_rich(cards, summary)
+        return
+    width, paint = how
+    tables = [render_card(path, card, width, paint) if card is not None else "" for path, card, _ in cards]
+    if None in tables:
         _show_with_rich(cards, summary)
         return
     out: list[str] = []
-    for path, card, problem in cards:
+    for (_path, card, problem), table in zip(cards, tables, strict=True):
         if card is None:
             sys.stdout.write("".join(out))
             out.clear()
             sys.stdout.flush()
             sys.stderr.write(clean_text(problem) + "\n")
             continue
-        out.append(render_card(path, card, width))
-    out.append("\n".join(_wrapped(clean_text(summary), width, pad=False, fold=True)) + "\n")
+        out.append(table or "")  # never None here
+    lines = _wrapped(clean_text(summary), width, pad=False, fold=True)
+    out.append("\n".join(_styled(paint, line, "bold") for line in lines) + "\n")
     sys.stdout.write("".join(out))
 
 
-def plain_width(cards: list[tuple[Path, dict[str, Any] | None, str]], summary: str) -> int | None:
-    """The width Rich would draw at on stdout when it would draw without styles, in a box of Unicode lines, and
-    every text is one cell a character; else None (Rich draws)."""
+def drawing(
+    cards: list[tuple[Path, dict[str, Any] | None, str]], summary: str
+) -> tuple[int, Callable[[str, str], str] | None] | None:
+    """How Rich would draw on stdout: the width, and in a terminal the styles' painter (else None: no styles);
+    None where the tables are left to Rich (a dumb terminal, a stream that is not UTF-8, which Rich draws in
+    ASCII, an odd width, a text not one cell a character)."""
     environ = os.environ
     tty_compatible = environ.get("TTY_COMPATIBLE", "")
-    if tty_compatible != "0":
-        if tty_compatible == "1" or environ.get("FORCE_COLOR") or _isatty(sys.stdout):
-            return None
+    force_color = environ.get("FORCE_COLOR")
+    if tty_compatible in ("0", "1"):
+        terminal = tty_compatible == "1"
+    elif force_color is not None:
+        terminal = force_color != ""
+    else:
+        terminal = _isatty(sys.stdout)
+    if terminal and environ.get("TERM", "").lower() in ("dumb", "unknown"):
+        return None
     if not (getattr(sys.stdout, "encoding", None) or "utf-8").lower().startswith("utf"):
         return None  # Rich draws the box in ASCII
     columns = environ.get("COLUMNS")
@@ -90,7 +108,29 @@ def plain_width(cards: list[tuple[Path, dict[str, Any] | None, str]], summary: s
             texts += (clean_text(text) for row in card["rows"] for text in row[:2])
     if not all(_ONE_CELL.fullmatch(clean_text(text)) for text in texts):
         return None
-    return width
+    return width, painter(colour=environ.get("NO_COLOR", "") == "") if terminal else None
+
+
+SGR = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
+"""The select graphic rendition code of each word of :data:`STYLES`, in the order Rich writes them (attributes,
+then the colour)."""
+
+
+def painter(*, colour: bool) -> Callable[[str, str], str]:
+    """Text in a style as Rich writes it for a terminal: ``ESC[codes m`` text ``ESC[0m`` (the colours left out
+    with ``NO_COLOR``); a standard colour is written alike whatever colours the terminal has."""
+    wanted = SGR if colour else {word: code for word, code in SGR.items() if word in ("bold", "dim")}
+
+    def paint(text: str, style: str) -> str:
+        words = style.split()
+        codes = ";".join(code for word, code in wanted.items() if word in words)
+        return f"\x1b[{codes}m{text}\x1b[0m" if codes and text else text
+
+    return paint
+
+
+def _styled(paint: Callable[[str, str], str] | None, text: str, style: str) -> str:
+    return text if paint is None or not style else paint(text, style)
 
 
 def _isatty(stream: Any) -> bool:
@@ -100,29 +140,58 @@ def _isatty(stream: Any) -> bool:
         return False
 
 
-def render_card(path: Path, card: dict[str, Any], width: int) -> str:
-    """One card's table as Rich prints it, without styles, at ``width`` columns (lines ending in a newline)."""
+def render_card(
+    path: Path, card: dict[str, Any], width: int, paint: Callable[[str, str], str] | None = None
+) -> str | None:
+    """One card's table as Rich prints it at ``width`` columns (lines ending in a newline): without styles, or
+    with them through ``paint`` (see :func:`painter`), segment by segment as Rich writes them; None for a
+    column with no room for text (every text in it empty), which Rich draws in a way of its own."""
     learner, standard_id = card["title"]
-    title = clean_text(learner) + clean_text(f"  {standard_id}  {path}")
-    rows = [(clean_text(label), clean_text(value)) for label, value, *_tones in card["rows"]]
-    widths = _column_widths([[label for label, _ in rows], [value for _, value in rows]], width - 3)
+    learner = clean_text(learner)
+    title = learner + clean_text(f"  {standard_id}  {path}")
+    rows = [(clean_text(label), clean_text(value), STYLES.get(label_tone, ""), STYLES.get(value_tone, ""))
+            for label, value, label_tone, value_tone in card["rows"]]
+    widths = _column_widths([[row[0] for row in rows], [row[1] for row in rows]], width - 3)
+    if min(widths) < 3:
+        return None
     table_width = sum(widths) + 3
-    lines = _wrapped(title, table_width, pad=True, fold=True)
+    lines = [_title_line(paint, line, start, length, len(learner), len(title))
+             for start, length, line in _wrap(title, table_width, pad=True, fold=True)]
     lines.append("┌" + "┬".join("─" * w for w in widths) + "┐")
-    for label, value in rows:
-        cells = [_cell(label, widths[0]), _cell(value, widths[1])]
+    for label, value, label_style, value_style in rows:
+        cells = [_cell(paint, label, widths[0], f"bold {label_style}".strip(), "bold"),
+                 _cell(paint, value, widths[1], value_style, "")]
         height = max(map(len, cells))
-        for cell, w in zip(cells, widths, strict=True):
-            cell += [" " * w] * (height - len(cell))
+        for cell, w, padding in zip(cells, widths, ("bold", ""), strict=True):
+            cell += [_styled(paint, " " * w, padding)] * (height - len(cell))
         lines += ("│" + "│".join(parts) + "│" for parts in zip(*cells, strict=True))
     lines.append("└" + "┴".join("─" * w for w in widths) + "┘")
-    return "".join(line[:width] + "\n" for line in lines)
+    if paint is None:
+        lines = [line[:width] for line in lines]  # as the console crops (the widths already fit)
+    return "".join(line + "\n" for line in lines)
 
 
-def _cell(text: str, width: int) -> list[str]:
-    """A cell's lines: its text wrapped at ``width`` less its padding (a space each side), each line padded."""
+def _title_line(
+    paint: Callable[[str, str], str] | None, line: str, start: int, length: int, learner: int, end: int
+) -> str:
+    """A line of the title, its text ``length`` long from ``start`` of the whole: the learner bold, the rest bold
+    and dim, the padding bold (Rich's segments: split where the dim span starts and ends within the line)."""
+    if paint is None:
+        return line
+    dim_start, dim_end = max(learner - start, 0), min(end - start, length)
+    if dim_start >= dim_end:
+        return paint(line, "bold")
+    parts = [(line[:dim_start], "bold"), (line[dim_start:dim_end], "bold dim"), (line[dim_end:], "bold")]
+    return "".join(paint(text, style) for text, style in parts)
+
+
+def _cell(paint: Callable[[str, str], str] | None, text: str, width: int, style: str, padding: str) -> list[str]:
+    """A cell's lines: its text wrapped at ``width`` less its padding (a space each side), each line padded; the
+    text in ``style`` and the padding in ``padding`` (the column's style)."""
     inner = width - 2
-    return [" " + (line + " " * inner)[:inner] + " " for line in _wrapped(text, inner, pad=True, fold=False)]
+    pad = _styled(paint, " ", padding)
+    return [pad + _styled(paint, (line + " " * inner)[:inner], style) + pad
+            for line in _wrapped(text, inner, pad=True, fold=False)]
 
 
 def _column_widths(columns: list[list[str]], available: int) -> list[int]:
@@ -210,17 +279,23 @@ def _wrapped(text: str, width: int, *, pad: bool, fold: bool) -> list[str]:
     """``rich.text.Text.wrap`` of one line of one-cell characters: words moved to the next line, a word too long
     for any line folded (``fold``) or cut with an ellipsis; each line padded to ``width`` when ``pad``
     (justified left) or else left as it is."""
+    return [line for _start, _length, line in _wrap(text, width, pad=pad, fold=fold)]
+
+
+def _wrap(text: str, width: int, *, pad: bool, fold: bool) -> list[tuple[int, int, str]]:
+    """:func:`_wrapped`'s lines, each with where its text starts in ``text`` and how long it is, padding aside."""
     breaks = _divide_line(text, width, fold)
-    lines = [text[start:end] for start, end in zip([0, *breaks], [*breaks, len(text)], strict=True)]
     done = []
-    for line in lines:
+    for start, end in zip([0, *breaks], [*breaks, len(text)], strict=True):
+        line = text[start:end]
         if len(line) > width:  # Text.rstrip_end
             spaces = _TRAILING_SPACE.search(line)
             if spaces is not None:
                 line = line[: len(line) - min(len(spaces.group(0)), len(line) - width)]
+        length = min(len(line), width)
         for padded in (pad, False):  # Lines.justify("left") truncates and pads; Text.wrap truncates again
             line = _truncate(line, width, ellipsis=not fold, pad=padded)
-        done.append(line)
+        done.append((start, length, line))
     return done
 
 
@@ -268,12 +343,12 @@ def _divide_line(text: str, width: int, fold: bool) -> list[int]:
     return breaks
 
 
-def _show_with_rich(cards: list[tuple[Path, dict[str, Any] | None, str]], summary: str) -> None:
+def _show_with_rich(cards: list[tuple[Path, dict[str, Any] | None, str]], summary: str, out: Any = None) -> None:
     from rich.table import Table
 
     from portfolio_tui.cli.output import console, text
 
-    out = console()
+    out = out or console()
     problems = console(stderr=True)
     for path, card, problem in cards:
         if card is None:
