@@ -157,7 +157,8 @@ def startup(one: Path, env: dict[str, str], runs: int, pythons: list[str], homes
             if not cached:  # an installation from before the cache
                 commands.append((what, python, bare, argv, own, None))
                 continue
-            commands.append((f"{what}, again (kept)", python, bare, argv, own, None))
+            # Run once untimed first: another command's first run may have just forgotten every entry.
+            commands.append((f"{what}, again (kept)", python, bare, argv, own, partial(run, argv, own)))
             commands.append((f"{what}, first run", python, bare, argv, own, forget))
             commands.append((f"{what} --no-cache", python, bare, [*argv, "--no-cache"], own, None))
             run(argv, own)  # its bytecode written (and its result kept)
