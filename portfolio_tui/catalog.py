@@ -11,12 +11,12 @@ standard's ``plan``; the imported criteria are never touched, so a re-import kee
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from portfolio_tui import locations, standard_files
+from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.standard import Standard, StandardError, standard_from_dict
 from portfolio_tui.jsonfile import JsonFileError, loads_strict
 from portfolio_tui.standard_files import RULES_SUFFIX, rules_path
@@ -28,14 +28,14 @@ class StandardNotFound(LookupError):
         super().__init__(f"no installed standard has id '{standard_id}' (see `portfolio standards list`)")
 
 
-@dataclass(frozen=True)
+@frozen
 class Installed:
     standard: Standard
     path: Path
     origin: str  # "shipped" or "user"
 
 
-@dataclass(frozen=True)
+@frozen
 class Broken:
     """A user's standard file that could not be loaded; listed, never fatal."""
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import mimetypes
 import re
-from dataclasses import dataclass
+
+from portfolio_tui.domain.frozen import frozen
 
 STORED_PREFIX = "sha256:"
 _STORED = re.compile(r"sha256:([0-9a-f]{64})/(.+)\Z", re.DOTALL)
 _LINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
-@dataclass(frozen=True)
+@frozen
 class Attachment:
     """One entry of ``Evidence.files``, parsed."""
 

@@ -53,9 +53,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from portfolio_tui.domain.frozen import frozen
 
 GENESIS = "0" * 64
 
@@ -102,7 +103,7 @@ RECORD_REMOVED = "record-removed"
 NOT_A_TABLE = "not-a-table"
 
 
-@dataclass(frozen=True)
+@frozen
 class Break:
     """One problem ``verify`` found, naming the entry or record (``audit 7``, ``evidence 12``)."""
 

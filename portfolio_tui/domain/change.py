@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from portfolio_tui.domain.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Change:
     action: str
     """The audit entry's action: ``add``, ``edit``, ``assess``, ``delete``, ``migrate``..."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from portfolio_tui.domain.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Comment:
     id: int
     evidence: int

@@ -13,13 +13,13 @@ raise a grade; they do not gate the EPA).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
 
 from portfolio_tui.domain.evidence import ACCEPT, Evidence
+from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.standard import Group, Standard
 
 
-@dataclass(frozen=True)
+@frozen
 class CriterionCoverage:
     criterion_id: str
     state: str
@@ -30,7 +30,7 @@ class CriterionCoverage:
     """Simulated evidence tagged to a real-work-only criterion: tagged, but it does not count."""
 
 
-@dataclass(frozen=True)
+@frozen
 class CoverageSummary:
     full: int
     partial: int
@@ -42,7 +42,7 @@ class CoverageSummary:
         return self.full == self.total
 
 
-@dataclass(frozen=True)
+@frozen
 class GroupCoverage:
     """Coverage of one top-level group (unit, KSB area), for the dashboard's bars."""
 
@@ -114,7 +114,7 @@ def summary(standard: Standard, cov: dict[str, CriterionCoverage]) -> CoverageSu
     return _summarise(standard, cov, cov)
 
 
-@dataclass(frozen=True)
+@frozen
 class GroupCounts:
     """One group's criteria fully covered: those required for gateway, counted as the dashboard and the
     gateway count them, and the distinction criteria apart."""
@@ -142,7 +142,7 @@ def group_summaries(standard: Standard, cov: dict[str, CriterionCoverage]) -> li
     ]
 
 
-@dataclass(frozen=True)
+@frozen
 class DutyCoverage:
     """One duty of the occupation and the criteria it maps to that are not fully covered yet."""
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
+
+from portfolio_tui.domain.frozen import frozen
 
 EVIDENCE_KINDS: dict[str, str] = {
     "observation": "Observation",
@@ -63,7 +64,7 @@ JUDGED_FIELDS = ("title", "date", "kind", "criteria", "description", "files", "s
 covers the piece as it stands (hours are off-the-job bookkeeping, not part of the judgement)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Judgement:
     """An assessor's decision on one piece of evidence, dated and named."""
 
@@ -75,7 +76,7 @@ class Judgement:
     """The one criterion judged ("" for the whole piece: every criterion it is tagged to)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Evidence:
     id: int
     title: str

@@ -18,9 +18,11 @@ makes a choice the rule leaves open, ``note`` says so.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import Any
+
+from portfolio_tui.domain.frozen import frozen
 
 REFORM_2022 = date(2022, 8, 1)
 REFORM_2025 = date(2025, 8, 1)
@@ -32,7 +34,7 @@ RULES_2024_25 = "Apprenticeship funding rules, August 2024 to July 2025, updated
 RULES_2025_26 = "Apprenticeship funding rules, August 2025 to July 2026 (DfE)"
 
 
-@dataclass(frozen=True)
+@frozen
 class Source:
     document: str
     paragraph: str
@@ -42,7 +44,7 @@ class Source:
         return f"{self.document}, {self.paragraph}" + (f" <{self.url}>" if self.url else "")
 
 
-@dataclass(frozen=True)
+@frozen
 class Rule:
     id: str
     topic: str

@@ -51,7 +51,6 @@ RAG: green when every item holds; amber when every open item has a due date afte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from math import ceil
 from typing import Any
@@ -61,6 +60,7 @@ from dateutil.relativedelta import relativedelta
 from portfolio_tui.domain import coverage as cov_rules
 from portfolio_tui.domain import employer_decisions, funding_rules
 from portfolio_tui.domain.evidence import awaiting_assessment
+from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.grading import FAIL, REFER_GRADE, REFERRAL, Prediction, aggregate_mark, listed, predict
 from portfolio_tui.domain.learner import REVIEW_CADENCES, Learner
 from portfolio_tui.domain.learning_months import quiet_months
@@ -76,7 +76,7 @@ FUNDING_RULE_CHANGE = funding_rules.REFORM_2025
 DURATION_RULES = ("duration-12-months", "duration-8-months")
 
 
-@dataclass(frozen=True)
+@frozen
 class ChecklistResult:
     key: str
     title: str
@@ -86,7 +86,7 @@ class ChecklistResult:
     rule: funding_rules.Rule | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class ReadinessReport:
     learner: str
     standard_id: str

@@ -36,13 +36,14 @@ Overall decisions the sources leave open, decided here:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from math import ceil
 from typing import Any
 
 from portfolio_tui.domain.coverage import CriterionCoverage, missing
 from portfolio_tui.domain.evidence import REFER, Evidence
+from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.progress import GradeRecord
 from portfolio_tui.domain.standard import GradingRule, Standard
@@ -71,7 +72,7 @@ AGGREGATION_WORDS = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Prediction:
     grade: str
     reason: str

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+
+from portfolio_tui.domain.frozen import frozen
 
 REVIEW_CADENCES = {
     "12-weeks": "every 12 weeks",
@@ -20,7 +21,7 @@ ENGLISH_MATHS_DECISIONS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class DecisionConfirmation:
     """The employer's confirmation of one of its decisions on the learner's record (``domain.employer_decisions``).
 
@@ -35,7 +36,7 @@ class DecisionConfirmation:
     at: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Learner:
     name: str
     standard_id: str

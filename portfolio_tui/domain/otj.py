@@ -28,10 +28,10 @@ The target follows one rule of :mod:`funding_rules` by the learner's start date 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
 from portfolio_tui.domain import employer_decisions, funding_rules
+from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.progress import BreakInLearning, OtjEntry
 from portfolio_tui.domain.standard import Standard
@@ -48,7 +48,7 @@ REGIMES: dict[str, str] = {
 _REGIME_OF_RULE = dict(zip(OTJ_RULES, REGIMES, strict=True))
 
 
-@dataclass(frozen=True)
+@frozen
 class OtjStatus:
     logged: float
     """Hours that count, on or before ``as_of`` and within the practical period."""

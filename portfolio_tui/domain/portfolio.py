@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 
 from portfolio_tui.domain.comments import Comment
 from portfolio_tui.domain.evidence import Evidence, Judgement
+from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.progress import (
     BreakInLearning,
@@ -19,7 +20,7 @@ from portfolio_tui.domain.progress import (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Portfolio:
     learner: Learner
     evidence: tuple[Evidence, ...] = ()
@@ -78,7 +79,7 @@ def evidence_outline(piece: Evidence) -> EvidenceOutline:
     return made
 
 
-@dataclass(frozen=True)
+@frozen
 class PortfolioOutline(Portfolio):
     """A portfolio as readiness reads it (:func:`~portfolio_tui.domain.gateway.assess_readiness`): its
     evidence as :class:`EvidenceOutline`, and no comments (readiness reads none).

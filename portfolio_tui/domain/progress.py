@@ -8,9 +8,11 @@ to see who confirmed what, when.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import Any
+
+from portfolio_tui.domain.frozen import frozen
 
 OTJ_EXCLUDED_CATEGORIES: dict[str, str] = {
     "english-maths": "English and maths",
@@ -35,7 +37,7 @@ REVIEW_PARTIES: tuple[str, ...] = ("apprentice", "employer", "provider")
 """The three parties to a progress review; each confirms it once, by its own account."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Confirmation:
     """One party's confirmation of a review: ``by`` is the OS account that made it (never a typed name),
     ``at`` when. The party is the one that account stands for (``domain.roles.REVIEW_PARTY_OF_ROLE``)."""
@@ -45,7 +47,7 @@ class Confirmation:
     at: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Review:
     """A three-way progress review (apprentice, employer, provider).
 
@@ -70,7 +72,7 @@ class Review:
         return next((c for c in self.confirmations if c.party == party), None)
 
 
-@dataclass(frozen=True)
+@frozen
 class OtjEntry:
     id: int
     date: date
@@ -86,7 +88,7 @@ class OtjEntry:
         return self.category not in OTJ_EXCLUDED_CATEGORIES
 
 
-@dataclass(frozen=True)
+@frozen
 class BreakInLearning:
     """A pause in the programme; ``end`` is ``None`` while the break is still going on."""
 
@@ -98,7 +100,7 @@ class BreakInLearning:
     recorded_at: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class PrerequisiteRecord:
     key: str
     achieved_on: date
@@ -107,7 +109,7 @@ class PrerequisiteRecord:
     recorded_at: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class ChecklistRecord:
     """A gateway checklist item the plan names (``epa-booked``) or ``employer-confirmation``."""
 
@@ -118,7 +120,7 @@ class ChecklistRecord:
     recorded_at: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class MilestoneDone:
     """A plan milestone marked done; or, with ``undone`` set, that mark taken back (on ``done_on``, with a
     reason). Marks are appended, never edited, so the record shows every mark and every undo."""
@@ -144,7 +146,7 @@ def milestones_standing(records: Iterable[MilestoneDone], as_of: date | None = N
     return standing
 
 
-@dataclass(frozen=True)
+@frozen
 class GradeRecord:
     """A recorded result for one grading rule kind; ``values`` holds that kind's arguments."""
 
@@ -155,7 +157,7 @@ class GradeRecord:
     recorded_at: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class SignOff:
     """A gateway sign-off by one role, in the order assessor, apprentice, employer; or its withdrawal.
 

@@ -24,12 +24,12 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from portfolio_tui.domain import employer_decisions, funding_rules
+from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.learner import REVIEW_CADENCES, Learner
 from portfolio_tui.domain.progress import REVIEW_PARTIES, BreakInLearning, Review
 
@@ -37,14 +37,14 @@ REVIEW_RULES = ("reviews-12-weeks", "reviews-3-calendar-months")
 _CADENCE = re.compile(r"(\d+)-(weeks|months)\Z")
 
 
-@dataclass(frozen=True)
+@frozen
 class MissedReview:
     due: date
     held: date | None
     """When the next review was held; None when none has been yet."""
 
 
-@dataclass(frozen=True)
+@frozen
 class ReviewStatus:
     cadence: str
     cadence_label: str

@@ -30,11 +30,12 @@ import hashlib
 import re
 import struct
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
 from portfolio_tui.domain.audit_chain import HASH_FIELD, canonical
+from portfolio_tui.domain.frozen import frozen
 
 KEY_FIELD = "key"
 SIG_FIELD = "sig"
@@ -107,7 +108,7 @@ def stamp(at: str) -> str:
     return at[0:4] + at[5:7] + at[8:10] + at[11:13] + at[14:16] + at[17:19] + "Z"
 
 
-@dataclass(frozen=True)
+@frozen
 class Anchor:
     """One line of an allowed-signers file: this key speaks for this account, in this window."""
 
@@ -135,7 +136,7 @@ class Anchor:
         return " ".join(f for f in fields if f)
 
 
-@dataclass(frozen=True)
+@frozen
 class Anchors:
     """The allowed-signers file as read; empty when there is none (a laptop: signatures not anchored)."""
 

@@ -8,11 +8,13 @@ and reports every problem with its JSON path, so a user's own file gets one line
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+
+from portfolio_tui.domain.frozen import frozen
 
 CRITERION_KINDS = ("knowledge", "skill", "behaviour", "value", "assessment-criterion")
 GROUP_KINDS = ("unit", "learning-outcome", "ksb-area", "brief-standard", "epa-method", "area")
@@ -33,14 +35,14 @@ NOT_IMPORTED = "grading rules not imported"
 REAL_WORK_ONLY = "real-work-only"
 
 
-@dataclass(frozen=True)
+@frozen
 class Source:
     file: str
     section: str = ""
     title: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Criterion:
     """A leaf of the standard: the thing a piece of evidence is tagged to."""
 
@@ -72,7 +74,7 @@ class Criterion:
         return self.title or self.text
 
 
-@dataclass(frozen=True)
+@frozen
 class Group:
     id: str
     title: str
@@ -92,7 +94,7 @@ class Group:
             yield from child.all_criteria()
 
 
-@dataclass(frozen=True)
+@frozen
 class Prerequisite:
     key: str
     title: str
@@ -100,7 +102,7 @@ class Prerequisite:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Descriptor:
     """A pass, merit or distinction descriptor of one EPA method: judged at the EPA, never a gateway item."""
 
@@ -109,7 +111,7 @@ class Descriptor:
     text: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Component:
     """An EPA component or assessment method."""
 
@@ -123,7 +125,7 @@ class Component:
     descriptors: tuple[Descriptor, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Offset:
     """A span of time as a plan states it ("one month"), applied with relativedelta."""
 
@@ -143,7 +145,7 @@ class Offset:
 DEFAULT_GATEWAY_BEFORE_EPA = Offset(months=1)
 
 
-@dataclass(frozen=True)
+@frozen
 class Duty:
     """A duty of the occupation: the criteria it maps to, and whether it is core or belongs to options."""
 
@@ -155,13 +157,13 @@ class Duty:
     source_id: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Option:
     id: str
     title: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Publication:
     """What the official standards data says about this version, kept as published."""
 
@@ -174,7 +176,7 @@ class Publication:
     epa_months: float | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class MilestoneSpec:
     """A milestone as the plan states it: an offset from the start or the planned end."""
 
@@ -189,20 +191,20 @@ class MilestoneSpec:
     detail: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class ChecklistItem:
     key: str
     title: str
 
 
-@dataclass(frozen=True)
+@frozen
 class SupportMinimum:
     key: str
     title: str
     minimum_hours: float
 
 
-@dataclass(frozen=True)
+@frozen
 class GradingRule:
     """A grading rule kind with its parameters, kept as given; ``grading.py`` interprets it."""
 
@@ -210,7 +212,7 @@ class GradingRule:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@frozen
 class AssessmentPlan:
     typical_months: tuple[int, ...] = ()
     minimum_months: int | None = None
@@ -231,14 +233,14 @@ class AssessmentPlan:
         return next((c for c in self.components if c.id == component_id), None)
 
 
-@dataclass(frozen=True)
+@frozen
 class Qualification:
     number: str
     title: str
     level: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Standard:
     id: str
     title: str

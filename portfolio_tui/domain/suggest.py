@@ -76,12 +76,13 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 
 import snowballstemmer  # type: ignore[import-untyped]  # ships no type information
 
 from portfolio_tui.domain.evidence import Evidence
+from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.standard import Criterion
 
 K1 = 1.2
@@ -148,7 +149,7 @@ def query_terms(title: str, description: str = "", title_weight: int = TITLE_WEI
     return query
 
 
-@dataclass(frozen=True)
+@frozen
 class CriteriaIndex:
     """BM25F statistics over one standard's criteria, built once per standard: each criterion's own words (its
     title and text) and, as a weaker second field, its context (see ``CONTEXT``)."""
@@ -222,7 +223,7 @@ def ranked(scores: dict[str, float], order: tuple[str, ...], limit: int | None =
     return best[:limit] if limit is not None else best
 
 
-@dataclass(frozen=True)
+@frozen
 class Earlier:
     """One earlier tagged piece, as far as suggestions care: its title's weighted terms and its criteria."""
 
@@ -230,7 +231,7 @@ class Earlier:
     criteria: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Suggester:
     """Ranks one standard's criteria for what is being typed, from their texts and the apprentice's own
     earlier tagged pieces (see the module's docstring). Built once when the form opens."""

@@ -29,11 +29,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.progress import BreakInLearning, milestones_standing
@@ -44,7 +45,7 @@ PRESENTATION_ANCHORED_KEYS = frozenset({"submission", "presentation"})
 """Milestone keys counted from ``Learner.epa_presentation`` when it is set (ODO's plan)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Milestone:
     key: str
     title: str

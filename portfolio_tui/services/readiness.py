@@ -9,12 +9,12 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from portfolio_tui import catalog
+from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.gateway import ReadinessReport, assess_readiness
 from portfolio_tui.domain.grading import Prediction
 from portfolio_tui.domain.portfolio import Portfolio
@@ -26,7 +26,7 @@ def assess(standard: Standard, portfolio: Portfolio, as_of: date) -> ReadinessRe
     return assess_readiness(standard, portfolio, as_of)
 
 
-@dataclass(frozen=True)
+@frozen
 class Reading:
     """What a report was worked out from, for ``services.gateway_cache`` to key it by: the file as it was
     read (``store.result_cache``'s identity line; the reading began at ``read_at_ns``) and the standard
@@ -38,7 +38,7 @@ class Reading:
     standard_digest: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Checked:
     """One portfolio's report, or why it could not be read."""
 
@@ -197,7 +197,7 @@ def report_document(path: str | Path, report: ReadinessReport) -> dict[str, Any]
     return {"path": os.fspath(path), **report.to_dict()}
 
 
-@dataclass(frozen=True)
+@frozen
 class Entry:
     """One portfolio as ``gateway --json`` prints it: its part of the document, and whether it is ready."""
 

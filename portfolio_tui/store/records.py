@@ -14,7 +14,7 @@ import types
 import typing
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, fields
 from datetime import date
 from functools import cache, partial
 from itertools import chain, islice, repeat
@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 from portfolio_tui.domain.comments import Comment
 from portfolio_tui.domain.evidence import Evidence, Judgement
+from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.learner import DecisionConfirmation, Learner
 from portfolio_tui.domain.portfolio import KEPT, EvidenceOutline, judgement_outline
 from portfolio_tui.domain.progress import (
@@ -60,7 +61,7 @@ _RENAMED = {"recorded_by": "created_by", "recorded_at": "created_at"}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
-@dataclass(frozen=True)
+@frozen
 class AuditEntry:
     """One line of a portfolio's history: who did what to which record, and when."""
 

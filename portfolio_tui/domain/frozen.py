@@ -1,0 +1,170 @@
+"""Frozen records: what ``dataclass(frozen=True)`` makes of a class, with one function compiled for it, not six.
+
+For each frozen class, a dataclass compiles six functions from source (``__init__``, the two guards that
+refuse an assignment, ``__eq__``, ``__hash__``, ``__repr__``), and compiling them was most of what
+importing the domain cost: some 50 classes on the way to every ``portfolio gateway`` run that reads a
+file (README, start-up). Only ``__init__`` needs code of its own (its parameters are the
+fields'); the rest read the fields in order, which closures shared by every class do here
+(``operator.attrgetter``, in C). :func:`frozen` has :func:`dataclasses.dataclass` make the fields
+(``fields()``, ``replace()``, ``asdict()`` work as ever) and compiles the same ``__init__`` a frozen
+dataclass has, the fields set through ``object.__setattr__``. What each method does is what the
+dataclass's own does (``tests/unit/test_frozen.py`` holds them equal, class by class): an assignment or a
+deletion refused with ``FrozenInstanceError``; equal when of the same class and every compared field
+equal; the hash of those fields' tuple; ``Name(field=value, ...)``, a recursive repr shown as ``...``; a
+method the class defines itself kept. ``__dataclass_params__`` says frozen, so a dataclass may inherit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import MISSING, FrozenInstanceError, fields
+from operator import attrgetter
+from reprlib import recursive_repr
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, TypeVar, dataclass_transform
+
+    T = TypeVar("T")
+else:  # the type checker's mark, which costs nothing at run time without typing
+
+    def dataclass_transform(**_what):
+        return lambda decorator: decorator
+
+_UNSET = object()
+
+
+class _Factory:
+    """The default of a parameter whose field has a default factory (shown as a dataclass shows it)."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, dataclasses.Field))
+def frozen(cls: type[T]) -> type[T]:
+    """``cls`` as ``@dataclass(frozen=True)`` makes it (see the module's docstring)."""
+    if any(getattr(base, "__dataclass_params__", None) for base in cls.__mro__[1:]):
+        # A dataclass's subclass: the dataclass checks it against its bases, so it is made frozen by dataclass
+        # (three functions compiled), only the comparison, hash and repr shared.
+        return _shared(dataclasses.dataclass(cls, frozen=True, repr=False, eq=False), guards=False)
+    documented = bool(cls.__dict__.get("__doc__"))
+    if not documented:  # so that dataclass does not document it by object's signature, parsed from its text
+        cls.__doc__ = cls.__name__
+    made = _shared(dataclasses.dataclass(cls, init=False, repr=False, eq=False), guards=True)
+    params = made.__dataclass_params__  # type: ignore[attr-defined]
+    params.init = params.repr = params.eq = params.frozen = True  # as the dataclass's, for a dataclass inheriting
+    if not documented:  # a dataclass documents a class without a docstring by its signature
+        import inspect
+
+        made.__doc__ = made.__name__ + str(inspect.signature(made)).replace(" -> None", "")
+    return made
+
+
+def _shared(made: type[T], *, guards: bool) -> type[T]:
+    """``made`` (a dataclass) given the shared methods, and, with ``guards``, an ``__init__`` and the guards."""
+    every = fields(made)  # type: ignore[arg-type]  # a dataclass by now
+    names = frozenset(f.name for f in every)
+    compared = _getter([f.name for f in every if f.compare])
+    hashed = _getter([f.name for f in every if (f.compare if f.hash is None else f.hash)])
+    shown = [f.name for f in every if f.repr]
+
+    def __setattr__(self: Any, name: str, value: Any) -> None:
+        if type(self) is made or name in names:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(made, self).__setattr__(name, value)
+
+    def __delattr__(self: Any, name: str) -> None:
+        if type(self) is made or name in names:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super(made, self).__delattr__(name)
+
+    def __eq__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return compared(self) == compared(other)
+        return NotImplemented
+
+    def __hash__(self: Any) -> int:
+        return hash(hashed(self))
+
+    @recursive_repr()
+    def __repr__(self: Any) -> str:
+        return f"{self.__class__.__qualname__}({', '.join(f'{name}={getattr(self, name)!r}' for name in shown)})"
+
+    own = made.__dict__
+    for guard in (__setattr__, __delattr__) if guards else ():
+        if guard.__name__ in own:
+            raise TypeError(f"Cannot overwrite attribute {guard.__name__} in class {made.__name__}")
+    methods: dict[str, Any] = (
+        {"__init__": _init(made, every), "__setattr__": __setattr__, "__delattr__": __delattr__} if guards else {})
+    # As a dataclass decides: a hash of its own unless the class set one (the None Python sets after an
+    # __eq__ of the class's own is not one it set).
+    class_hash = own.get("__hash__", _UNSET)
+    if class_hash is _UNSET or (class_hash is None and "__eq__" in own):
+        methods["__hash__"] = __hash__
+    methods["__eq__"] = __eq__
+    methods["__repr__"] = __repr__
+    for name, method in methods.items():
+        if name == "__hash__" or name not in own:  # a dataclass keeps what the class defines (its hash aside)
+            method.__qualname__ = f"{made.__qualname__}.{name}"
+            setattr(made, name, method)
+    return made
+
+
+def _init(cls: type, every: tuple[dataclasses.Field[Any], ...]) -> Callable[..., None]:
+    """The ``__init__`` a frozen dataclass with these fields has (its parameters annotated alike): each field set
+    through ``object.__setattr__``, a default factory called when its field is not given, ``__post_init__``
+    called last."""
+    scope: dict[str, Any] = {"__dataclass_builtins_object__": object, "__dataclass_HAS_DEFAULT_FACTORY__": _FACTORY,
+                             "__dataclass_return_type__": None}
+    positional: list[str] = []
+    keyword: list[str] = []
+    body: list[str] = []
+    for f in every:
+        default = f"__dataclass_dflt_{f.name}__"
+        if f.default is not MISSING:
+            scope[default] = f.default
+        elif f.default_factory is not MISSING:
+            scope[default] = f.default_factory
+        if f.init:
+            scope[f"__dataclass_type_{f.name}__"] = f.type
+            parameter = f"{f.name}:__dataclass_type_{f.name}__"
+            if f.default is not MISSING:
+                parameter += f"={default}"
+            elif f.default_factory is not MISSING:
+                parameter += "=__dataclass_HAS_DEFAULT_FACTORY__"
+            (keyword if f.kw_only else positional).append(parameter)
+            value = (f"{default}() if {f.name} is __dataclass_HAS_DEFAULT_FACTORY__ else {f.name}"
+                     if f.default_factory is not MISSING else f.name)
+        elif f.default_factory is not MISSING:
+            value = f"{default}()"
+        else:
+            continue  # not in __init__, no factory: the class's attribute is its default
+        body.append(f"  __dataclass_builtins_object__.__setattr__(self,{f.name!r},{value})")
+    if hasattr(cls, "__post_init__"):
+        body.append("  self.__post_init__()")
+    parameters = ", ".join(["self", *positional, *(["*", *keyword] if keyword else [])])
+    source = (f"def __create_fn__({', '.join(scope)}):\n"
+              f" def __init__({parameters})->__dataclass_return_type__:\n"
+              + "\n".join([" " + line for line in body] or ["  pass"]) + "\n return __init__")
+    namespace: dict[str, Any] = {}
+    # As dataclasses makes it: the defaults are the closure's, nothing global; this module's __future__ import
+    # left out, so that the annotations are the fields' types.
+    exec(compile(source, "<dataclass __init__>", "exec", dont_inherit=True), {}, namespace)
+    init = namespace["__create_fn__"](**scope)
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init
+
+
+def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """The fields ``names`` of an object, always as a tuple (``attrgetter`` of one name gives the bare value)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        one = attrgetter(names[0])
+        return lambda obj: (one(obj),)
+    return lambda obj: ()
