@@ -55,12 +55,17 @@ _SIMPLE_NAME = re.compile(rb'"([a-z_]{1,40})"')
 BATCH_BYTES = 1 << 13
 """About how many bytes of a table's lines are parsed at a time: orjson's working copy, several times
 the batch, is what a worker holds beyond the objects kept."""
-BLOCK_BYTES = 1 << 15
-"""How much of the file is read at a time."""
+BLOCK_BYTES = 1 << 14
+"""How much of the file is read at a time (32 KB took a worker's peak RSS over the cohort about 0.1 MB higher,
+in no less time)."""
 GROUP_RECORDS = 50
 """Records checked and built at a time, from batches parsed apart: the checks' cost is mostly per call,
 and the records of a group are held parsed till it is built (100 at a time read the cohort's 200-piece
 files some 3% faster and took a worker's peak RSS about 0.15 MB higher)."""
+LINE_MOST = 1 << 20
+"""The longest line read here (a table's header, tables on one line, one record): the store writes none near
+it, so a longer one is a file laid out otherwise (by hand, or to hold up a caseload), read whole instead
+(:func:`~portfolio_tui.store.reading.read_portfolio`), in time linear in its size."""
 NOT_KEPT = frozenset({"comments"})
 """Record tables an outline does not hold (readiness reads no comment); they are checked all the same."""
 
@@ -148,20 +153,36 @@ class _Reader:
         self.data = b""
         self.at = 0
 
-    def _more(self) -> bool:
-        block = self.handle.read(BLOCK_BYTES)
-        if not block:
+    def _more(self, want: int) -> bool:
+        """Read on until ``want`` bytes are pending (from ``at``) or the file ends; False if nothing more came.
+
+        The pending bytes and the blocks read are joined once, so a long line costs its length, not its
+        length again for every block (a 40 MB one-line file took a minute so)."""
+        blocks: list[Any] = [memoryview(self.data)[self.at:]]
+        pending = len(blocks[0])
+        while pending < want:
+            block = self.handle.read(BLOCK_BYTES)
+            if not block:
+                break
+            blocks.append(block)
+            pending += len(block)
+        if len(blocks) == 1:
             return False
-        self.data = self.data[self.at:] + block
-        self.at = 0
+        self.data, self.at = b"".join(blocks), 0
         return True
 
     def line(self) -> bytes:
-        """The next line, with its newline (b"" at the end of the file)."""
-        while (end := self.data.find(b"\n", self.at)) < 0:
-            if not self._more():
+        """The next line, with its newline (b"" at the end of the file). :class:`_NotSure` once it is longer than
+        :data:`LINE_MOST`. Each byte is searched once: what was searched, with no newline, is not again."""
+        searched = self.at
+        while (end := self.data.find(b"\n", searched)) < 0:
+            pending = len(self.data) - self.at
+            if pending > LINE_MOST:
+                raise _NotSure
+            if not self._more(pending + max(pending, BLOCK_BYTES)):  # twice as much each time: linear in all
                 end = len(self.data) - 1
                 break
+            searched = pending
         line = self.data[self.at:end + 1]
         self.at = end + 1
         return line
@@ -177,8 +198,8 @@ class _Reader:
         """
         size = BATCH_BYTES
         while True:
-            while len(self.data) - self.at < size + 2 and self._more():
-                pass
+            if len(self.data) - self.at < size + 2:
+                self._more(size + 2)
             if self.at >= len(self.data):
                 raise _NotSure  # the file ended inside the table
             if self.data[self.at:self.at + 1] == b"}":  # the line that closes the table
@@ -197,9 +218,9 @@ class _Reader:
                 self.at = end + 1
                 yield last
                 return
-            if cut >= 0 or self.at + size + 2 >= len(self.data):
+            if cut >= 0 or self.at + size + 2 >= len(self.data) or size > LINE_MOST:
                 raise _NotSure
-            size *= 2  # no record ends in the window: a long one
+            size *= 2  # no record ends in the window: a long one (each window searched once: linear in all)
 
 
 def _name(label: bytes) -> str | None:

@@ -237,3 +237,54 @@ def test_any_small_edit_gets_the_same_answer_read_record_by_record_or_whole(
     path.write_bytes(changed)
     streamed, whole = both_ways(path)
     assert streamed == whole
+
+
+def _copies(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the reader's pending data each time it reads on (each one a copy of what was pending)."""
+    copied: list[int] = []
+    more = outline_reader._Reader._more
+
+    def counted(self: outline_reader._Reader, want: int) -> bool:
+        read_on = more(self, want)
+        if read_on:
+            copied.append(len(self.data))
+        return read_on
+
+    monkeypatch.setattr(outline_reader._Reader, "_more", counted)
+    return copied
+
+
+@pytest.mark.parametrize("where", ["a line", "a record"])
+def test_a_long_line_costs_its_length_and_past_line_most_is_read_whole(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line longer than a portfolio ever has (a hand-made layout, or one planted to hold up every tutor's
+    caseload: a 40 MB line took a minute, each block copying and searching all that was pending) is copied
+    in all a bounded number of times its length, and once it passes ``LINE_MOST`` the file is read whole,
+    which says what it says of it."""
+    most = outline_reader.LINE_MOST
+    path = tmp_path / "long.json"
+    if where == "a line":
+        path.write_bytes(b"{" + b" " * (4 * most))
+    else:  # one record of a table laid out as the store lays it out
+        text = SMALL.read_bytes()
+        at = text.index(b'"description":"', text.index(b'\n"evidence":{\n')) + len(b'"description":"')
+        path.write_bytes(text[:at] + b"x" * (4 * most) + text[at:])
+    copied = _copies(monkeypatch)
+    assert outline_reader._outline(path) is None  # not read here: read whole
+    assert max(copied) <= 2 * most + 2 * outline_reader.BLOCK_BYTES
+    assert sum(copied) <= 5 * most
+    assert both_ways(path)[0] == both_ways(path)[1]
+
+
+def test_a_record_longer_than_a_batch_is_read_here_in_linear_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below ``LINE_MOST``, a long record is still read record by record (the window widened, doubling), its
+    bytes copied a bounded number of times in all, and read as the whole reading reads it."""
+    text = SMALL.read_bytes()
+    at = text.index(b'"description":"', text.index(b'\n"evidence":{\n')) + len(b'"description":"')
+    size = outline_reader.LINE_MOST // 2
+    path = tmp_path / "long-record.json"
+    path.write_bytes(text[:at] + b"x" * size + text[at:])
+    copied = _copies(monkeypatch)
+    assert streamed_only(path) == outline(reading.read_portfolio(path))
+    assert sum(copied) <= 4 * size + len(text)
