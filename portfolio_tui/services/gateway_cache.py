@@ -30,7 +30,7 @@ from functools import partial
 
 from portfolio_tui import standard_files
 from portfolio_tui.store import own_files, result_cache
-from portfolio_tui.store.files import PathList
+from portfolio_tui.store.files import PathList, as_named
 
 TYPE_CHECKING = False  # typing, and readiness (which a run answered from kept entries never needs), cost start-up
 if TYPE_CHECKING:
@@ -65,12 +65,13 @@ def each_entry(
         return
     cache = result_cache.Cache()
     digests: dict[str, str] = {}  # the standards as they are now, looked up once per run
+    named = as_named(paths)
     try:
-        kept = [_kept(cache, path, as_of, digests) is not None for path in paths]
-        missing = PathList(path for path, hit in zip(paths, kept, strict=True) if not hit)
+        kept = [_kept(cache, path, as_of, digests) is not None for path in named]
+        missing = PathList(path for path, hit in zip(named, kept, strict=True) if not hit)
         worked_out = _worked_out(missing, as_of, encode)
         standards: readiness.Standards = {}
-        for path, hit in zip(paths, kept, strict=True):
+        for path, hit in zip(named, kept, strict=True):
             if hit:
                 found = _kept(cache, path, as_of, digests)
                 if found is not None:
@@ -101,14 +102,14 @@ def _worked_out(
     return readiness.each_checked(paths, as_of, parallel=True, then=partial(_encoded, encode))
 
 
-def _checked_now(path: Path, as_of: date, standards: readiness.Standards) -> readiness.Checked:
+def _checked_now(path: str | Path, as_of: date, standards: readiness.Standards) -> readiness.Checked:
     """A file whose entry no longer held when its turn came (it changed meanwhile), read as it is now."""
     from portfolio_tui.services import readiness
 
     return readiness.check_portfolio(path, as_of, standards)
 
 
-def _kept(cache: result_cache.Cache, path: Path, as_of: date, digests: dict[str, str]) -> Encoded | None:
+def _kept(cache: result_cache.Cache, path: str | Path, as_of: date, digests: dict[str, str]) -> Encoded | None:
     """The entry kept for ``path`` if it holds for the file as it is and for everything else it depends on."""
     import json  # not orjson: for one short line, its import would cost more than all the rest of a kept run
 
@@ -164,7 +165,9 @@ def _encoded(
     return result, None if result[0] is None else checked.reading
 
 
-def _keep(cache: result_cache.Cache, path: Path, as_of: date, result: Encoded, reading: readiness.Reading) -> None:
+def _keep(
+    cache: result_cache.Cache, path: str | Path, as_of: date, result: Encoded, reading: readiness.Reading
+) -> None:
     import orjson
 
     meta = orjson.dumps({"ready": result[0], "aggregate": result[2], "standard": reading.standard_id,
@@ -173,7 +176,7 @@ def _keep(cache: result_cache.Cache, path: Path, as_of: date, result: Encoded, r
     cache.keep(path, reading.line, reading.read_at_ns, _key(path, as_of, reading.standard_digest), payload)
 
 
-def _key(path: Path, as_of: date, standard_digest: str) -> bytes:
+def _key(path: str | Path, as_of: date, standard_digest: str) -> bytes:
     """Everything an entry depends on besides the file, in one digest."""
     parts = (as_of.isoformat(), code_digest(), standard_digest, os.fsencode(path).hex())
     return own_files.digest("\0".join(parts).encode()).encode()

@@ -19,7 +19,7 @@ from portfolio_tui.domain.gateway import ReadinessReport, assess_readiness
 from portfolio_tui.domain.grading import Prediction
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.standard import Standard
-from portfolio_tui.store.files import PathList
+from portfolio_tui.store.files import as_named
 
 
 def assess(standard: Standard, portfolio: Portfolio, as_of: date) -> ReadinessReport:
@@ -102,9 +102,7 @@ def each_checked(
 
     A caller that uses each result and lets it go (``gateway --json`` prints it) holds one portfolio's
     report at a time, not the caseload's. A :class:`~portfolio_tui.store.files.PathList`'s files are read
-    by their text, and so named in the results (``Checked.file``): a ``Path`` made of each would have
-    pathlib intern its name, and the interpreter's table of interned names only grows (by a block of
-    0.2 to 0.4 MB at a time, once a few hundred names have passed through it).
+    by their text, and so named in the results (``Checked.file``; :func:`~portfolio_tui.store.files.as_named`).
 
     With ``parallel``, a big caseload is shared among worker processes, one per CPU core this process
     may use. They are forked, so they start without importing anything again; only call it so from a
@@ -114,7 +112,7 @@ def each_checked(
     workers = min(_cpus(), len(paths) // PARALLEL_FROM) if parallel else 1
     if workers < 2 or not _can_fork():
         standards: Standards = {}
-        for path in _named(paths):
+        for path in as_named(paths):
             checked = check_portfolio(path, as_of, standards)
             yield checked if then is None else then(checked)
             _let_go()
@@ -158,15 +156,10 @@ def _ignore_ctrl_c() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _named(paths: Sequence[Path]) -> Sequence[str | Path]:
-    """The files as :func:`each_checked` reads them: a ``PathList``'s as text (no ``Path`` made of each)."""
-    return paths.texts if isinstance(paths, PathList) else paths
-
-
 def _check_all(paths: Sequence[Path], as_of: date, then: Callable[[Checked], Any] | None) -> list[Any]:
     standards: Standards = {}
     done = []
-    for path in _named(paths):
+    for path in as_named(paths):
         checked = check_portfolio(path, as_of, standards)
         done.append(checked if then is None else then(checked))  # each report let go once used, with ``then``
         _let_go()

@@ -19,7 +19,12 @@ DEFAULT_TIMEOUT = 15.0
 
 
 def lock_path(path: Path) -> Path:
-    return path.with_name(f".{path.name}.lock")
+    return path.with_name(lock_name(path.name))
+
+
+def lock_name(name: str) -> str:
+    """The name of the lock of the portfolio named ``name``, beside it."""
+    return f".{name}.lock"
 
 
 class PortfolioLock:

@@ -43,7 +43,7 @@ def digest(data: bytes) -> str:
     return sha256(data).hexdigest()
 
 
-def note_name(path: Path) -> str:
+def note_name(path: str | Path) -> str:
     """The name of what is kept about the file at ``path``: a digest of its absolute path."""
     return digest(os.fsencode(os.path.abspath(path)))[:40]
 

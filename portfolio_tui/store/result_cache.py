@@ -41,7 +41,7 @@ import os
 import stat
 import time
 from collections import namedtuple
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
@@ -141,7 +141,7 @@ class Cache:
             os.close(self._fd)
         self._fd, self._opened, self._packs, self._open, self._changes, self._spool = None, False, {}, {}, {}, None
 
-    def fetch(self, path: Path) -> tuple[bytes, bytes] | None:
+    def fetch(self, path: str | Path) -> tuple[bytes, bytes] | None:
         """``(key, payload)`` kept for the file at ``path`` exactly as it is now; ``None`` if there is none.
 
         Checked with the portfolio's lock held shared; a file being changed now has no entry. Until
@@ -161,12 +161,12 @@ class Cache:
         data = self._read(pack_name, pack, name)
         return None if data is None else _parsed(data, line)
 
-    def hold(self, path: Path) -> None:
+    def hold(self, path: str | Path) -> None:
         """The entry :meth:`fetch` gave for ``path`` was used: the next pack keeps it."""
         pack_name, name = _names(path)
         self._changes_of(pack_name).held.add(name)
 
-    def keep(self, path: Path, line: bytes, read_at_ns: int, key: bytes, payload: bytes) -> None:
+    def keep(self, path: str | Path, line: bytes, read_at_ns: int, key: bytes, payload: bytes) -> None:
         """Keep ``payload`` for the file at ``path`` as it was read at ``read_at_ns`` (``line``, from
         :func:`reading_identity`), unless the file changed too near that time to be sure of it.
         It waits in the spool, not in memory, for :meth:`save`."""
@@ -193,18 +193,23 @@ class Cache:
             old = self._pack(pack_name)
             if folder is None or not (changes.added or (old is not None and not changes.dropped <= changes.held)):
                 continue
-            entries: list[tuple[str, Callable[[], bytes | None]]] = []
-            spool = self._spool
-            if spool is not None:
-                entries += [(name, partial(spool.read, *where)) for name, where in changes.added.items()]
-            if old is not None:
-                entries += [(name, partial(self._read, pack_name, old, name)) for name in old.where
-                            if name not in changes.added and (name not in changes.dropped or name in changes.held)]
             with suppress(OSError):
-                _write_pack(folder, pack_name, entries)
+                _write_pack(folder, pack_name, self._entries(pack_name, old, changes))
                 wrote = True
         if wrote:
             self.prune()
+
+    def _entries(self, pack_name: str, old: _Pack | None, changes: _Changes) -> Iterator[_Entry]:
+        """The entries of the new pack, each with how to read it: those added this run, then the old pack's
+        still good, one at a time (a caseload's hundreds are not listed first)."""
+        spool = self._spool
+        if spool is not None:
+            for name, where in changes.added.items():
+                yield name, partial(spool.read, *where)
+        if old is not None:
+            for name in old.where:
+                if name not in changes.added and (name not in changes.dropped or name in changes.held):
+                    yield name, partial(self._read, pack_name, old, name)
 
     def _changes_of(self, pack_name: str) -> _Changes:
         changes = self._changes.get(pack_name)
@@ -237,10 +242,10 @@ class Cache:
                     os.unlink(path)
 
 
-def _names(path: Path) -> tuple[str, str]:
+def _names(path: str | Path) -> tuple[str, str]:
     """The name of the pack for the folder of ``path``, and of the file's entry in it."""
     absolute = os.path.abspath(path)
-    return own_files.note_name(Path(os.path.dirname(absolute))) + SUFFIX, own_files.note_name(Path(absolute))
+    return own_files.note_name(os.path.dirname(absolute)) + SUFFIX, own_files.note_name(absolute)
 
 
 class _Pack(namedtuple("_Pack", "where identity")):
@@ -353,7 +358,11 @@ class _Spool:
                 os.unlink(self.name, dir_fd=self.folder)
 
 
-def _write_pack(folder: int, pack_name: str, entries: list[tuple[str, Callable[[], bytes | None]]]) -> None:
+_Entry = tuple[str, Callable[[], bytes | None]]
+"""An entry's name, and how to read it."""
+
+
+def _write_pack(folder: int, pack_name: str, entries: Iterable[_Entry]) -> None:
     """Put a new pack in place of ``pack_name``: each entry (read as it is written: never all held), the
     index, the last line; written to a temp file, then renamed over the old pack. Nothing is left behind
     when it fails."""
@@ -435,7 +444,7 @@ def _changed_ns(line: bytes) -> int:
 
 
 @contextmanager
-def _shared_lock(path: Path) -> Iterator[bool]:
+def _shared_lock(path: str | Path) -> Iterator[bool]:
     """The portfolio's lock held shared for the body (True), or False when it cannot be had at once: a change
     holds it (exclusive), the lock file cannot be read, or the system has no ``flock``. A file that has no
     lock file beside it yet is being changed by no one (True), and nothing is made: the gateway writes
@@ -445,11 +454,12 @@ def _shared_lock(path: Path) -> Iterator[bool]:
     except ImportError:
         yield False
         return
-    from portfolio_tui.store.lock import lock_path
-    from portfolio_tui.store.persistence import link_target
+    from portfolio_tui.store.lock import lock_name
 
+    # The lock beside the file a link names (``persistence.link_target``), as text: no Path of each file.
+    folder, name = os.path.split(os.path.realpath(path) if os.path.islink(path) else os.fspath(path))
     try:
-        fd = os.open(lock_path(link_target(Path(path))), os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(os.path.join(folder, lock_name(name)), os.O_RDONLY | os.O_NOFOLLOW)
     except FileNotFoundError:  # no change is under way: a change makes the lock file before anything else
         yield True
         return

@@ -126,9 +126,42 @@ def test_a_caseload_is_read_by_its_paths_text(caseload: Path, monkeypatch) -> No
     name let go and another met take places it gives back only when it grows, by 0.2-0.4 MB): listing
     and reading a caseload make a ``Path`` of the folder and of files read whole (here the broken ones),
     not of each file; the report names each file as before."""
+    made = _paths_made(monkeypatch)
+    paths = readable_portfolios([caseload])
+    entries = readiness.check_portfolios(paths, date.fromisoformat(AS_OF), then=readiness.gateway_entry)
+    assert [entry.document["path"] for entry in entries] == [str(caseload / f"learner-{n:03d}.json") for n in range(90)]
+    assert set(made) == {str(caseload), *(str(caseload / name) for name in BROKEN)}
+
+
+def test_the_kept_gateway_makes_no_path_of_each_file_either(
+    caseload: Path, monkeypatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same for ``gateway --json`` with this account's kept entries, on a first run (each file read and its
+    entry kept) and again (each entry looked up, under the file's lock)."""
+    from portfolio_tui.cli import main
+    from portfolio_tui.store import outline, result_cache
+
+    monkeypatch.setattr(result_cache, "RACY_NS", 0)  # kept however recently written: the clock tick waited out
+    time.sleep(0.05)
+    made = _paths_made(monkeypatch)
+    argv = ["gateway", str(caseload), "--json", "--as-of", AS_OF]
+    assert main(argv) == 2
+    first = capsys.readouterr().out
+    read = []
+    monkeypatch.setattr(outline, "_outline", lambda path: read.append(path))  # (read whole, then)
+    assert main(argv) == 2
+    assert capsys.readouterr().out == first
+    assert sorted(map(os.path.basename, read)) == sorted(BROKEN)  # the others answered from their entries
+    assert len(json.loads(first)["portfolios"]) == 90 - len(BROKEN)
+    files = {str(caseload / f"learner-{n:03d}.json") for n in range(90)} - {str(caseload / name) for name in BROKEN}
+    assert not files & set(made)
+
+
+def _paths_made(monkeypatch) -> list[str]:
+    """Every ``Path`` the modules a caseload's files pass through make from now on, as text."""
     from portfolio_tui.services import access
     from portfolio_tui.services import caseload as caseload_module
-    from portfolio_tui.store import files, outline
+    from portfolio_tui.store import files, outline, result_cache
 
     made: list[str] = []
 
@@ -136,12 +169,9 @@ def test_a_caseload_is_read_by_its_paths_text(caseload: Path, monkeypatch) -> No
         made.append(os.path.join(*map(os.fspath, parts)))
         return Path(*parts)
 
-    for module in (readiness, access, caseload_module, files, outline):
+    for module in (readiness, access, caseload_module, files, outline, result_cache):
         monkeypatch.setattr(module, "Path", counted)
-    paths = readable_portfolios([caseload])
-    entries = readiness.check_portfolios(paths, date.fromisoformat(AS_OF), then=readiness.gateway_entry)
-    assert [entry.document["path"] for entry in entries] == [str(caseload / f"learner-{n:03d}.json") for n in range(90)]
-    assert set(made) == {str(caseload), *(str(caseload / name) for name in BROKEN)}
+    return made
 
 
 def test_evidence_kinds_are_held_once_across_files_not_interned(tmp_path: Path) -> None:
