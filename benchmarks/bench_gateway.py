@@ -310,12 +310,19 @@ def memory(cohort: Path, paths: list[Path], core: int, pin: list[str], cli: list
 
     commands = {f"one core {name}": [*pin, *gateway(folder)] for name, folder in folders.items() if name != "workers"}
     commands |= {"all cores cohort": gateway(cohort), "all cores workers": gateway(folders["workers"])}
+    if cold:  # the default, keeping results: a first run (each with a data folder of its own, so no entry yet)
+        commands |= {f"kept {name}": [*pin, *gateway(folders[name])[:-len(cold)]] for name in ("one", "cohort")}
     peaks: dict[str, list[int]] = {what: [] for what in commands}
-    for argv in commands.values():
-        run(argv, env)  # bytecode written, files in the page cache
+    homes = Path(tempfile.mkdtemp(prefix="homes-", dir=cohort.parent))
+
+    def first_run(what: str) -> dict[str, str]:
+        return env | {"PORTFOLIO_TUI_HOME": tempfile.mkdtemp(dir=homes)} if what.startswith("kept") else env
+
+    for what, argv in commands.items():
+        run(argv, first_run(what))  # bytecode written, files in the page cache
     for _ in range(runs):
         for what, argv in commands.items():
-            peaks[what].append(peak_rss(argv, env))
+            peaks[what].append(peak_rss(argv, first_run(what)))
     peak = {what: statistics.median(found) for what, found in peaks.items()}
 
     def in_process(folder: Path, whole: bool) -> float:
@@ -336,6 +343,10 @@ def memory(cohort: Path, paths: list[Path], core: int, pin: list[str], cli: list
           f"(peak RSS {peak['one core cohort'] / mb:.1f} MB; fixed cost, one one-piece portfolio: {fixed / mb:.1f} MB)")
     print(f"      the largest file alone {x(peak['one core alone'] - fixed)}   {len(paths)} one-piece portfolios "
           f"{x(peak['one core count'] - fixed)}")
+    if cold:
+        print(f"   one core, a first run keeping its results (the default; no entry yet): the whole cohort "
+              f"{x(peak['kept cohort'] - peak['kept one'])}   (above the same over one one-piece portfolio, "
+              f"{peak['kept one'] / mb:.1f} MB)")
     shared, started = peak["all cores cohort"], peak["all cores workers"]
     print(f"   all cores, the biggest process: the whole cohort {x(shared - started)}  (peak RSS {shared / mb:.1f} MB; "
           f"over {2 * PARALLEL_FROM} one-piece portfolios, workers started, {started / mb:.1f} MB)")
@@ -492,6 +503,7 @@ def phases(paths: list[Path], core: int) -> None:
 
 
 PHASES: dict[str, list[float]] = {}
+PARTS = ("p1", "startup", "memory", "phases")
 
 
 def main() -> None:
@@ -503,7 +515,10 @@ def main() -> None:
     parser.add_argument("--also-python", action="append", default=[], metavar="PYTHON",
                         help="also time start-up with this interpreter and its portfolio script (a regular install)")
     parser.add_argument("--startup-only", action="store_true", help="time start-up alone (with --portfolios 4: quick)")
+    parser.add_argument("--only", action="append", choices=PARTS, metavar="PART",
+                        help=f"run only this part (repeatable; default all: {', '.join(PARTS)})")
     args = parser.parse_args()
+    parts = {"startup"} if args.startup_only else set(args.only or PARTS)
 
     folder = Path(tempfile.mkdtemp(prefix="bench-gateway-"))
     os.environ.setdefault("PORTFOLIO_TUI_HOME", str(folder / "home"))
@@ -525,17 +540,17 @@ def main() -> None:
         cli = [sys.executable, "-m", "portfolio_tui"]
         gateway = [*cli, "gateway", str(cohort), "--json", "--as-of", AS_OF]
         run([*gateway, "--no-cache"], env)  # warm the page cache and .pyc files
-        if not args.startup_only:
+        if "p1" in parts:
             p1(paths, gateway, pin, core, cores, env, args.runs)
-
-        one = paths[0]
-        regular = regular_install(folder) if _editable(sys.executable) else None
-        startup(one, env, args.runs * 4, [*filter(None, [regular]), sys.executable, *args.also_python], folder)
-        headless = imports_textual(["gateway", str(one), "--json", "--as-of", AS_OF], env)
-        print(f"   headless gateway imported Textual: {'YES' if headless else 'no'}")
-
-        if not args.startup_only:
-            memory(cohort, paths, core, pin, cli, env)
+        if "startup" in parts:
+            one = paths[0]
+            regular = regular_install(folder) if _editable(sys.executable) else None
+            startup(one, env, args.runs * 4, [*filter(None, [regular]), sys.executable, *args.also_python], folder)
+            headless = imports_textual(["gateway", str(one), "--json", "--as-of", AS_OF], env)
+            print(f"   headless gateway imported Textual: {'YES' if headless else 'no'}")
+        if "memory" in parts:
+            memory(cohort, paths, core, pin, cli, env, args.runs)
+        if "phases" in parts:
             phases(paths, core)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
