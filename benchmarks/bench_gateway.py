@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -283,9 +284,12 @@ def memory(cohort: Path, paths: list[Path], core: int, pin: list[str], cli: list
       slack): read whole, its bytes, orjson's working memory while it parses, the parsed document and
       the domain objects; read record by record, the peak and what is kept (the outline).
 
-    Peak RSS depends on where the allocator happens to put things, so each figure is the median of ``runs``,
-    the commands run in turn. Where the gateway keeps its results, every command runs with ``--no-cache``:
-    this is the cold path's memory.
+    Peak RSS depends on where the allocator happens to put things, which a change anywhere moves (the size of
+    the environment the process starts with alone moves a figure by 0.1-0.2 MB, and as much from one version of
+    the code to the next): so each figure is the median of ``runs``, the commands run in turn, each round with
+    an environment of another size (a variable of 0 to 8 KB, the same for every command of the round). Where
+    the gateway keeps its results, the commands run with ``--no-cache`` (every file read, nothing kept), and
+    a first run keeping them (the default; no entry yet) is measured beside them.
     """
     from floors import peak_growth_bytes
 
@@ -320,9 +324,11 @@ def memory(cohort: Path, paths: list[Path], core: int, pin: list[str], cli: list
 
     for what, argv in commands.items():
         run(argv, first_run(what))  # bytecode written, files in the page cache
+    layouts = random.Random(15)
     for _ in range(runs):
+        pad = {"BENCH_LAYOUT": "x" * layouts.randrange(8192)}  # this run's layout, the same for every command
         for what, argv in commands.items():
-            peaks[what].append(peak_rss(argv, first_run(what)))
+            peaks[what].append(peak_rss(argv, first_run(what) | pad))
     peak = {what: statistics.median(found) for what, found in peaks.items()}
 
     def in_process(folder: Path, whole: bool) -> float:
@@ -549,7 +555,7 @@ def main() -> None:
             headless = imports_textual(["gateway", str(one), "--json", "--as-of", AS_OF], env)
             print(f"   headless gateway imported Textual: {'YES' if headless else 'no'}")
         if "memory" in parts:
-            memory(cohort, paths, core, pin, cli, env, args.runs)
+            memory(cohort, paths, core, pin, cli, env, max(9, args.runs))  # (layouts vary: more rounds)
         if "phases" in parts:
             phases(paths, core)
     finally:

@@ -277,7 +277,9 @@ def test_a_long_line_costs_its_length_and_past_line_most_is_read_whole(
     assert both_ways(path)[0] == both_ways(path)[1]
 
 
-def test_a_record_longer_than_a_batch_is_read_here_in_linear_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_record_longer_than_a_batch_is_read_here_in_linear_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Below ``LINE_MOST``, a long record is still read record by record (the window widened, doubling), its
     bytes copied a bounded number of times in all, and read as the whole reading reads it."""
     text = SMALL.read_bytes()
