@@ -177,11 +177,15 @@ def _readable(path: Path, dest: Path) -> None:
     """The imported portfolio must open in this version and its record verify, or nothing is kept. Who
     was allowed to make each change is not judged: that was the roster of the folder it came from, which
     an export does not carry, and ``dest``'s roster did not exist when those changes were made."""
-    from portfolio_tui.services.errors import InputError
+    from portfolio_tui.services.errors import InputError, StoreError
     from portfolio_tui.services.session import PortfolioSession
     from portfolio_tui.services.verify import verify_file
 
-    PortfolioSession(path).load()
+    try:
+        PortfolioSession(path).load()
+    except StoreError as exc:  # it names the hidden staging copy, removed by now: name the zip's member instead
+        why = str(exc).replace(str(path), f"{path.name} in the zip").replace(" (the file was left as it is)", "")
+        raise InputError("zip", f"{why}; nothing was written") from None
     checked = verify_file(path)
     if not checked.ok:
         where = checked.breaks[0]

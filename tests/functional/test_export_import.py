@@ -313,3 +313,21 @@ def test_a_linked_file_store_in_dest_is_not_written_through(exported, tmp_path: 
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err, err
     assert list(private.iterdir()) == [] and sorted(p.name for p in dest.iterdir()) == ["hostile.files"]
+
+
+def test_a_portfolio_from_a_newer_version_is_refused_naming_the_zips_file(exported, tmp_path: Path, capsys) -> None:
+    """Review R17: the line named the hidden staging copy (already removed) and said it "was left as it is"."""
+    _, target, _ = exported
+    good = _members(target)
+    document = json.loads(good["hostile.json"])
+    document["meta"]["1"]["schema_version"] = 99
+    data = json.dumps(document).encode()
+    manifest = json.loads(good[MANIFEST])
+    manifest["sha256"], manifest["size"] = hashlib.sha256(data).hexdigest(), len(data)
+    (tmp_path / "sandbox").mkdir()
+    newer = _zip(tmp_path / "sandbox" / "newer.zip", {**good, MANIFEST: json.dumps(manifest).encode(),
+                                                      "hostile.json": data})
+    dest = tmp_path / "sandbox" / "dest"
+    _refused(["import", str(newer), str(dest)], dest, tmp_path / "sandbox", capsys,
+             "cannot open hostile.json in the zip: it was written by a newer portfolio-tui", "nothing was written")
+    assert not dest.exists() or list(dest.iterdir()) == []
