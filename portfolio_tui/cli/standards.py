@@ -266,7 +266,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not result.changed:
         print(f"{result.standard_id}: already installed, nothing changed ({result.path})")
     elif result.replaced:
-        print(f"{result.standard_id}: updated from the source ({result.path})")
+        print(f"{result.standard_id}: installed in place of an unreadable copy ({result.path})")
     else:
         print(f"{result.standard_id}: installed ({result.path})")
     return 0

@@ -42,7 +42,7 @@ class ImportResult:
     changed: bool
     """False when the same version was already installed with the same content."""
     replaced: bool = False
-    """True when the same version was installed with different content (the data was corrected)."""
+    """True when an unreadable copy of the same version was put right (a readable one that differs is refused)."""
 
 
 def import_standard(
@@ -83,10 +83,16 @@ def _install(document: dict[str, Any]) -> ImportResult:
     replaced = False
     if target.exists():
         try:
-            if _content(orjson.loads(target.read_bytes())) == _content(document):
-                return ImportResult(document["id"], target, changed=False)
+            installed = orjson.loads(target.read_bytes())
         except (OSError, orjson.JSONDecodeError):
-            pass
+            installed = None  # unreadable: the import puts a sound copy in its place
+        if _content(installed) == _content(document):
+            return ImportResult(document["id"], target, changed=False)
+        if isinstance(installed, dict):
+            raise ImportRefused(
+                f"{document['id']} is installed with different content ({_difference(installed, document)}); a "
+                "version learners are on does not change under them, so nothing was written. If Skills England "
+                f"corrected it, remove {target} and import again")
         replaced = True
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -94,6 +100,25 @@ def _install(document: dict[str, Any]) -> ImportResult:
     except OSError as exc:
         raise ImportRefused(f"{target}: cannot write the standard: {exc.strerror or exc}") from None
     return ImportResult(document["id"], target, changed=True, replaced=replaced)
+
+
+def _difference(installed: dict[str, Any], document: dict[str, Any]) -> str:
+    """What an import of the same version would change, in a few words: the criteria whose text differs, else
+    the fields (review R17: a re-import silently gave K1 another text under evidence already accepted for it)."""
+
+    def texts(doc: dict[str, Any]) -> dict[str, Any]:
+        groups = doc.get("groups")
+        groups = groups if isinstance(groups, list) else []
+        return {str(c.get("id")): c.get("text") for g in groups if isinstance(g, dict)
+                for c in g.get("criteria") or [] if isinstance(c, dict)}
+
+    old, new = texts(installed), texts(document)
+    criteria = [cid for cid in dict.fromkeys([*old, *new]) if old.get(cid) != new.get(cid)]
+    fields = [k for k in dict.fromkeys([*installed, *document])
+              if k not in ("notes", "source", "groups") and installed.get(k) != document.get(k)]
+    parts = ([f"criteria {', '.join(criteria[:6])}{' …' if len(criteria) > 6 else ''}"] if criteria else []) + (
+        [", ".join(fields[:4])] if fields else [])
+    return skills_england.shown(" and ".join(parts) + " differ", 120) if parts else "its content differs"
 
 
 def _content(document: Any) -> Any:

@@ -353,3 +353,31 @@ def test_off_the_job_hours_as_published_are_read(
     (tmp_path / "r.json").write_text(json.dumps(record))
     assert run(["standards", "import", str(tmp_path / "r.json")], capsys)[0] == 0
     assert catalog.get("st0999-v1.0").otj_minimum_hours == expected
+
+
+@pytest.mark.parametrize(("change", "named"), [("K1", "criteria K1 differ"), ("title", "title differ")])
+def test_the_same_version_with_other_content_is_refused_not_swapped_under_learners(
+    tmp_path: Path, user_standards_dir: Path, capsys, change: str, named: str
+) -> None:
+    """Review R17: a re-import replaced st0999-v1.0 ("updated from the source"), giving K1 another text under
+    evidence already accepted for it."""
+    assert run(["standards", "import", str(FIXTURES / "st0999-v1.0.json")], capsys)[0] == 0
+    before = folder_state(user_standards_dir)
+    record = json.loads((FIXTURES / "st0999-v1.0.json").read_text())
+    if change == "K1":
+        record["knowledges"][0]["detail"] = "Something else entirely."
+    else:
+        record["title"] = "Another title"
+    (tmp_path / "r.json").write_text(json.dumps(record))
+    code, out, err = run(["standards", "import", str(tmp_path / "r.json")], capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "st0999-v1.0 is installed with different content" in err and named in err, err
+    assert folder_state(user_standards_dir) == before
+
+
+def test_an_unreadable_installed_copy_is_put_right(tmp_path: Path, user_standards_dir: Path, capsys) -> None:
+    assert run(["standards", "import", str(FIXTURES / "st0999-v1.0.json")], capsys)[0] == 0
+    (user_standards_dir / "st0999-v1.0.json").write_text("{ not json")
+    code, out, _ = run(["standards", "import", str(FIXTURES / "st0999-v1.0.json")], capsys)
+    assert code == 0 and "installed in place of an unreadable copy" in out
+    assert catalog.get("st0999-v1.0").title
