@@ -475,6 +475,8 @@ async def test_the_line_manager_confirms_the_employers_decisions_the_tutor_recor
     async with app.run_test(size=(80, 24)) as pilot:
         notes = notes_of(app)
         await settle(app, pilot)
+        reasons = app.screen.query_one("#dash-rag-reasons", FitLines).lines
+        assert reasons[0].plain == "! Employer to confirm: 2 decisions"
         await pilot.press("5")
         await settle(app, pilot)
         assert "D" not in app.screen.active_bindings
@@ -486,6 +488,8 @@ async def test_the_line_manager_confirms_the_employers_decisions_the_tutor_recor
     app = app_for(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
+        reasons = app.screen.query_one("#dash-rag-reasons", FitLines).lines
+        assert reasons[0].plain == "! 2 decisions to confirm (5, D)"
         await pilot.press("5")
         await settle(app, pilot)
         assert "D" in app.screen.active_bindings

@@ -86,6 +86,11 @@ class DashboardScreen(PortfolioScreen):
         if len(open_items) > REASONS_SHOWN:
             reasons.append(Content.styled(f"  and {len(open_items) - REASONS_SHOWN} more (5: gateway)",
                                           "$text-muted"))
+        if report.awaiting_employer:  # the employer's decisions count only once confirmed: say whose move it is
+            waiting = plural(len(report.awaiting_employer), "decision")
+            said = (f"{waiting} to confirm (5, D)" if "employer.decide" in view.access.allowed_actions
+                    else f"Employer to confirm: {waiting}")
+            reasons.insert(0, Content.assemble(("! ", "$warning"), said))
         self.query_one("#dash-rag-reasons", FitLines).show(reasons)
 
         bars = [BarItem(g.title, g.summary.full, g.summary.total) for g in report.groups if g.summary.total]
