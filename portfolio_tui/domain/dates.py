@@ -33,8 +33,26 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "November", "December")
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
+"""The years a portfolio's dates lie in. Typed or stored, a date outside them is a typo or a hand edit
+("9999-12-31" for "no end yet"), and near the ends of Python's calendar the timeline's sums (an end plus
+breaks plus a milestone's offset) overflow: inside them, no sum the app makes can."""
+
+
+def in_years(day: date) -> bool:
+    return EARLIEST_YEAR <= day.year <= LATEST_YEAR
+
+
 def parse_date(text: str) -> date:
-    """Parse a date, day first; raise ``ValueError`` with a readable message for anything else."""
+    """Parse a date, day first, between :data:`EARLIEST_YEAR` and :data:`LATEST_YEAR`; raise ``ValueError``
+    with a readable message for anything else."""
+    day = _parse_date(text)
+    if not in_years(day):
+        raise ValueError(f"'{day.isoformat()}' is not a plausible date (years {EARLIEST_YEAR} to {LATEST_YEAR})")
+    return day
+
+
+def _parse_date(text: str) -> date:
     raw = " ".join(text.split())  # a no-break space pasted from a document is a space
     if not raw:
         raise ValueError("a date is required")

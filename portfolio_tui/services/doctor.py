@@ -84,7 +84,10 @@ def _entries(folder: Path, gid: int, group: str, q: str) -> list[Check]:
     world, foreign, closed, roster_writable = [], [], [], False
     roster = folder / roster_io.ROSTER_FILE
     for path in sorted(_walk(folder)):
-        info = path.lstat()
+        try:
+            info = path.lstat()
+        except OSError:  # gone since it was listed, or a path too long to name
+            continue
         mode = info.st_mode
         name = str(path.relative_to(folder))
         if mode & stat.S_IRWXO:
@@ -111,10 +114,29 @@ def _entries(folder: Path, gid: int, group: str, q: str) -> list[Check]:
 
 
 def _walk(folder: Path) -> list[Path]:
+    """Everything under ``folder``, without following links. Iterative: Python 3.11's ``os.walk`` recurses, so a
+    chain of folders 1,200 deep that any group member can make would end doctor, the tool meant to find it, in a
+    RecursionError (review R19). A folder that cannot be listed (a path too long, no permission) is still named."""
     found: list[Path] = []
-    for root, dirs, files in os.walk(folder):
-        found += [Path(root, name) for name in dirs + files]
+    pending = [(folder, 0)]
+    while pending:
+        here, depth = pending.pop()
+        try:
+            with os.scandir(here) as entries:
+                for entry in entries:
+                    found.append(Path(entry.path))
+                    try:
+                        if depth < WALK_DEPTH and entry.is_dir(follow_symlinks=False):
+                            pending.append((Path(entry.path), depth + 1))
+                    except OSError:
+                        pass
+        except OSError:
+            pass
     return found
+
+
+WALK_DEPTH = 8
+"""How deep doctor looks: a cohort needs three levels (``NAME.files/ab/`` and the blob), a report folder two."""
 
 
 def current_umask() -> int:

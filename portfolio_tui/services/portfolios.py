@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, Self
 
@@ -103,9 +103,7 @@ class PortfolioService:
         except catalog.StandardNotFound as exc:
             raise InputError("standard", str(exc)) from None
         start_date = check.start_date("start", start, as_of or date.today())
-        end_date = check.date_value(
-            "end", end, not_before=start_date + timedelta(days=1), not_before_label="the day after the start"
-        )
+        end_date = check.planned_end("end", end, start_date)
         profile = Learner(
             name=name,
             standard_id=found.id,

@@ -77,9 +77,18 @@ def check_portfolio(path: str | Path, as_of: date, standards: Standards | None =
     except (StoreError, catalog.StandardNotFound) as exc:
         return Checked(path, error=str(exc))
     standard, digest = held
+    try:
+        report = assess(standard, portfolio, as_of)
+    except (ArithmeticError, ValueError) as exc:
+        # A sum of dates out of the calendar, from values no check foresaw: this learner's row says so, and the
+        # rest of the caseload is still checked (the store keeps dates in years 1900-2199, so none is known).
+        from portfolio_tui.domain.text import clean_text
+
+        why = clean_text(str(exc))
+        return Checked(path, error=f"{clean_text(str(path))}: its readiness cannot be worked out ({why})")
     line = result_cache.reading_identity(path, before)
     reading = Reading(line, read_at, standard_id, digest) if line and digest else None
-    return Checked(path, assess(standard, portfolio, as_of), reading=reading)
+    return Checked(path, report, reading=reading)
 
 
 PARALLEL_FROM = 40

@@ -413,9 +413,7 @@ def update_learner(
             "epa_presentation", epa_presentation, not_before=learner.start, not_before_label=after_start
         ).isoformat()
     if planned_end is not None:
-        changes["planned_end"] = check.date_value(
-            "planned_end", planned_end, not_before=learner.start, not_before_label=after_start
-        ).isoformat()
+        changes["planned_end"] = check.planned_end("planned_end", planned_end, learner.start).isoformat()
     if not changes:
         raise InputError("learner", "nothing to change")
     svc.update_record("learner", 1, changes, detail=f"changed {', '.join(changes)}")

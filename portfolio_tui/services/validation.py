@@ -17,7 +17,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from portfolio_tui.domain.dates import parse_date
 from portfolio_tui.domain.evidence import ACCEPT, EVIDENCE_KINDS, REFER
@@ -101,6 +101,21 @@ def start_date(field: str, value: object, today: date) -> date:
         field, value,
         not_before=earliest, not_before_label=f"{earliest.isoformat()}, {before} years ago: not a plausible start",
         not_after=latest, not_after_label=f"{latest.isoformat()}, {after} years from now: not a plausible start",
+    )
+
+
+LONGEST_PROGRAMME_YEARS = 10
+"""A planned end lies at most this many years after the start: apprenticeships run one to four or five years,
+and "9999-12-31" typed for "no end yet" would put every milestone in year 9999."""
+
+
+def planned_end(field: str, value: object, start: date) -> date:
+    """A programme's planned end: after its start, and at most :data:`LONGEST_PROGRAMME_YEARS` later."""
+    latest = _years_from(start, LONGEST_PROGRAMME_YEARS)
+    return date_value(
+        field, value, not_before=start + timedelta(days=1), not_before_label="the day after the start",
+        not_after=latest,
+        not_after_label=f"{latest.isoformat()}, {LONGEST_PROGRAMME_YEARS} years after the start: not a plausible end",
     )
 
 

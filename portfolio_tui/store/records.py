@@ -22,6 +22,7 @@ from operator import is_not, itemgetter, methodcaller
 from typing import Any, NamedTuple
 
 from portfolio_tui.domain.comments import Comment
+from portfolio_tui.domain.dates import EARLIEST_YEAR, LATEST_YEAR
 from portfolio_tui.domain.evidence import Evidence, Judgement
 from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.learner import DecisionConfirmation, Learner
@@ -59,6 +60,8 @@ TABLES: tuple[str, ...] = ("meta", "learner", *RECORD_TABLES, "audit")
 BOOKKEEPING: tuple[str, ...] = ("rev", "created_by", "created_at", "updated_by", "updated_at")
 _RENAMED = {"recorded_by": "created_by", "recorded_at": "created_at"}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_EARLIEST, _LATEST = f"{EARLIEST_YEAR}-01-01", f"{LATEST_YEAR}-12-31"
+"""A stored date's bounds, compared as text (ISO dates sort as text): see ``domain.dates.EARLIEST_YEAR``."""
 
 
 @frozen
@@ -102,7 +105,7 @@ class _Field(NamedTuple):
 
 
 def _is_date_text(value: Any) -> bool:
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
+    if not isinstance(value, str) or not _ISO_DATE.match(value) or not _EARLIEST <= value <= _LATEST:
         return False
     try:
         date.fromisoformat(value)
@@ -125,7 +128,7 @@ def _finite_numbers(column: Iterable[float]) -> bool:
 def _dates(column: Iterable[str]) -> bool:
     # A portfolio has thousands of records but only hundreds of distinct days: check each day once, in C.
     days = set(column)
-    if not all(map(_ISO_DATE.match, days)):
+    if not all(map(_ISO_DATE.match, days)) or (days and not (_EARLIEST <= min(days) and max(days) <= _LATEST)):
         return False
     try:
         all(map(date.fromisoformat, days))
@@ -259,7 +262,7 @@ def _kind_of(hint: Any) -> _Kind:
         return _optional(_kind_of(next(a for a in args if a is not type(None))))
     if hint is date:
         return _Kind(
-            lambda v: None if _is_date_text(v) else "expected a date as YYYY-MM-DD",
+            lambda v: None if _is_date_text(v) else f"expected a date as YYYY-MM-DD, {EARLIEST_YEAR} to {LATEST_YEAR}",
             frozenset({str}), _dates, date.fromisoformat,
         )
     if hint is bool:

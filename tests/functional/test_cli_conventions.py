@@ -248,6 +248,44 @@ def test_more_hours_than_a_day_holds_are_refused(own: Path, hours: str) -> None:
     assert own.read_bytes() == before
 
 
+def test_dates_beyond_the_years_a_portfolio_holds_are_refused_where_typed(own: Path, tmp_path: Path) -> None:
+    """Review R12: "9999-12-31" typed for "no end yet", then a break, put the timeline's sums past the end of the
+    calendar and took the whole caseload down with a traceback. Each is one line, exit 2, nothing written."""
+    before = own.read_bytes()
+    start = TODAY.replace(day=1).replace(year=TODAY.year - 1).isoformat()
+    path = tmp_path / "y.json"
+    bad_input(run("new", str(path), "--learner", "Y", "--standard", "odo-l3", "--start", start, "--end", "9999-12-31"),
+              "9999-12-31", "not a plausible date")
+    bad_input(run("new", str(path), "--learner", "Y", "--standard", "odo-l3", "--start", start, "--end", "2099-01-01"),
+              "end", "10 years after the start")
+    assert not path.exists()
+    bad_input(run("break", "add", "--start", TODAY.isoformat(), "--end", "9999-12-31", "--reason", "x"), "9999-12-31")
+    bad_input(run("learner", "set", "--end", "9999-12-31"), "9999-12-31")
+    bad_input(run("gateway", str(own), "--as-of", "0001-01-01"), "0001-01-01")
+    assert own.read_bytes() == before
+
+
+def test_a_hand_edited_date_out_of_range_is_that_files_error_not_the_caseloads(own: Path, tmp_path: Path) -> None:
+    cohort = tmp_path / "cohort"
+    cohort.mkdir()
+    good = cohort / "good.json"
+    good.write_bytes(own.read_bytes())
+    bad = cohort / "bad.json"
+    text = own.read_text()
+    end = json.loads(text)["learner"]["1"]["planned_end"]
+    bad.write_text(text.replace(f'"planned_end":"{end}"', '"planned_end":"9999-12-31"', 1))
+    assert bad.read_text() != text
+    result = run("gateway", str(cohort))
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "bad.json" in line and "planned_end" in line and "1900 to 2199" in line, line
+    assert "good.json" in result.stdout
+    listed = json.loads(run("gateway", str(cohort), "--json").stdout)
+    assert [Path(p["path"]).name for p in listed["portfolios"]] == ["good.json"]
+    assert [Path(e["path"]).name for e in listed["errors"]] == ["bad.json"]
+
+
 # Where output goes --------------------------------------------------------------------------------
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_portfolios"

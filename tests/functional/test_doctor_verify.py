@@ -94,6 +94,31 @@ def test_a_lone_group_is_a_problem(tmp_path: Path) -> None:
     assert group.name == "group" and not group.ok and group.fix.startswith("groupadd COHORT")
 
 
+def test_a_chain_of_folders_thousands_deep_does_not_stop_doctor(shared: Path, capsys) -> None:
+    """Review R19: any group member can make one; Python 3.11's os.walk recursed into a RecursionError, and a
+    path past the system's limit cannot even be looked at. Doctor reports the folder all the same."""
+    back = os.getcwd()
+    os.chdir(shared)
+    try:
+        for _ in range(2500):  # by steps down (as the member would): the whole path is past the system's limit
+            os.mkdir("a")
+            os.chdir("a")
+        os.chdir(back)
+        code, out, err = run(["doctor", str(shared)], capsys)
+        assert "Traceback" not in err and "Recursion" not in out + err
+        assert "ok  " in out and code in (0, 1), (code, out, err)
+    finally:  # from the bottom up: pytest's own clean-up of old runs would recurse as deep
+        os.chdir(shared)
+        depth = 0
+        while os.path.isdir("a"):
+            os.chdir("a")
+            depth += 1
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir("a")
+        os.chdir(back)
+
+
 def test_doctor_on_a_missing_folder_exits_2(tmp_path: Path, capsys) -> None:
     code, _, err = run(["doctor", str(tmp_path / "nope")], capsys)
     assert code == 2 and "is not a folder" in err
