@@ -60,7 +60,11 @@ class PortfolioStore:
     def create(
         cls, path: str | Path, learner: Learner, actor: str | None = None, **options: Any
     ) -> PortfolioStore:
-        """Write a new portfolio for ``learner``; refuses a path that already exists."""
+        """Write a new portfolio for ``learner``; refuses a path that already exists, a link included: a
+        dangling link a group member planted at the new name would otherwise have the portfolio made wherever
+        it points (review R8: in the tutor's own home, leaving the cohort only the link)."""
+        if os.path.islink(path):
+            raise AlreadyExists(Path(path))
         store = cls(path, actor, **options)
         if not store.path.parent.is_dir():
             raise NotFound(f"the folder {store.path.parent} does not exist")

@@ -97,6 +97,20 @@ def test_an_output_is_never_written_through_a_link_planted_at_its_name(
     assert not planted.is_symlink() and planted.stat().st_size > 100
 
 
+def test_new_refuses_a_dangling_link_planted_at_its_name(tmp_path: Path, capsys) -> None:
+    """Review R8: ``new1.json -> ~tutor/elsewhere.json`` (not there yet) made the portfolio in the tutor's home."""
+    target = tmp_path / "home" / "elsewhere.json"
+    target.parent.mkdir()
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    (folder / "new1.json").symlink_to(target)
+    code, _, err = run(["new", folder / "new1.json", "--learner", "Ann", "--standard", "odo-l3",
+                        "--start", "2025-09-01", "--end", "2027-01-31"], capsys)
+    assert code == 2, err
+    assert "new1.json" in err and len(err.strip().splitlines()) == 1
+    assert not target.exists()
+
+
 HOSTILE_TITLE = "Minutes \ud800 \u009b31m \u202eevil\u202c \u007f \u2028 \U000e0041"
 
 
