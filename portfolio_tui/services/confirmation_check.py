@@ -10,18 +10,22 @@ services write both from the account saving, at the time of saving, which are al
 * every confirmation the file holds was made by an entry on that record, trusted by the signature
   checks (legacy history from before signing vouches for itself, as it does for judgements), with the
   confirmation's account and time: one no such entry made was put in by hand, or by an entry that was
-  not allowed to make it.
+  not allowed to make it;
+* with a roster, a confirmation a signed entry made is as the party the roster, as it stood then, made its
+  account for this portfolio: holding ``review.confirm`` is not enough (every role holds it), and a copy
+  changed where no roster stood in the way must not pass for the party's own word.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.audit_chain import Break
 
 FORGED = "forged"
+NOT_HIS = "not-allowed"
 
 CONFIRMED_FIELDS: dict[str, str] = {"reviews": "confirmations", "learner": "employer_confirmations"}
 """The tables whose records hold confirmations, and the field that holds them."""
@@ -30,13 +34,19 @@ _MAKING_ACTIONS = frozenset({"add", "create", "edit"})
 
 
 def breaks(document: Mapping[str, Any], trusted: Iterable[tuple[str, Mapping[str, Any]]],
-           signed: Iterable[str]) -> list[Break]:
-    """The confirmations of ``document`` not made by the account they name.
+           signed: Iterable[str], parties_of: Callable[[str, str], tuple[str, ...]] | None = None) -> list[Break]:
+    """The confirmations of ``document`` not made by the account they name, or made as a party not theirs.
 
     ``trusted`` are the audit entries the signature checks trust, in order (legacy ones first); ``signed``
     the ids of the signed ones among them, whose added confirmations are held to their signer.
+    ``parties_of(account, at)``: the parties the roster, as it stood at ``at``, makes ``account`` for this
+    portfolio (a review's apprentice, employer or provider; ``employer`` for its line manager, who confirms
+    the employer's decisions); ``None`` without a roster to ask. A confirmation made by a signed entry as a
+    party the roster did not make its account (an apprentice confirming as the provider in a private copy,
+    with no roster there to stop them, moved back) is a break.
     """
     signed = set(signed)
+    signed_makers: set[tuple[Any, Any]] = set()
     makers: dict[tuple[str, str], set[tuple[Any, Any]]] = {}
     found: list[Break] = []
     for audit_id, entry in trusted:
@@ -45,6 +55,8 @@ def breaks(document: Mapping[str, Any], trusted: Iterable[tuple[str, Mapping[str
         if field is None or entry.get("action") not in _MAKING_ACTIONS:
             continue
         makers.setdefault((table, str(entry.get("record"))), set()).add((entry.get("by"), entry.get("at")))
+        if audit_id in signed:
+            signed_makers.add((entry.get("by"), entry.get("at")))
         changes = entry.get("changes")
         change = changes.get(field) if isinstance(changes, Mapping) else None
         if audit_id not in signed or not isinstance(change, Mapping):
@@ -61,10 +73,17 @@ def breaks(document: Mapping[str, Any], trusted: Iterable[tuple[str, Mapping[str
         for record_id, record in audit_chain.ordered(rows if isinstance(rows, Mapping) else {}):
             made_here = makers.get((table, str(record_id)), set())
             for made in _listed(record.get(field) if isinstance(record, Mapping) else None):
-                if (made.get("by"), made.get("at")) not in made_here:
+                who = (made.get("by"), made.get("at"))
+                if who not in made_here:
                     found.append(Break(f"{table} {record_id}", FORGED, f"holds {_whose(table, made)} confirmation "
                                        f"by {made.get('by')} at {made.get('at')} that no entry of that account "
                                        "made: forged"))
+                elif parties_of is not None and who in signed_makers and made.get("party") not in parties_of(
+                        str(made.get("by")), str(made.get("at"))):
+                    theirs = " or the ".join(parties_of(str(made.get("by")), str(made.get("at")))) or "no party"
+                    found.append(Break(f"{table} {record_id}", NOT_HIS, f"holds a confirmation as the "
+                                       f"{made.get('party')} by {made.get('by')}, whom the roster made the {theirs} "
+                                       "then: made in another party's name"))
     return found
 
 

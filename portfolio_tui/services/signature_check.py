@@ -30,7 +30,7 @@ say who wrote it and whether they were allowed to:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -115,7 +115,8 @@ def check(
     breaks += judged.breaks + judged.unbacked(document)
     breaks += _author_breaks(document, items[signed_at:])
     breaks += _signoff_breaks(document, trusted)
-    breaks += confirmation_check.breaks(document, trusted, (audit_id for audit_id, _ in items[signed_at:]))
+    breaks += confirmation_check.breaks(document, trusted, (audit_id for audit_id, _ in items[signed_at:]),
+                                        None if roster_history is None else _parties_of(roster_history, path.name))
     return breaks, notes
 
 
@@ -142,6 +143,17 @@ def roster_at(history: Sequence[Mapping[str, Any]], at: str) -> roles.Roster | N
     """The roster as it stood at ``at`` (its changes made at or before then), ``None`` before it began."""
     made = [change for change in history if str(change.get("at", "")) <= at]
     return roles.replay(made) if made else None
+
+
+def _parties_of(history: Sequence[Mapping[str, Any]], portfolio: str) -> Callable[[str, str], tuple[str, ...]]:
+    """The confirming parties the roster as it stood at a time makes an account for ``portfolio``: its review
+    party (``roles.review_parties``), and ``employer`` for the employer's decisions when it is the line manager."""
+    def parties(account: str, at: str) -> tuple[str, ...]:
+        roster = roster_at(history, at)
+        if roster is None:
+            return ()
+        return roles.review_parties(roster, account, portfolio)
+    return parties
 
 
 def _action_problem(entry: Mapping[str, Any], position: int) -> tuple[str, str] | None:

@@ -681,3 +681,40 @@ def test_the_employers_decisions_count_only_once_the_line_managers_own_account_c
     assert f"the employer's decision is confirmed by {p['mgr1']}" in items["english-maths"]["detail"]
     checked = cohort.run("app1", "verify", path)
     assert checked.returncode == 0, checked.stdout
+
+
+_CONFIRM_IN_A_PRIVATE_COPY = """
+import os, shutil
+from portfolio_tui.services import records
+from portfolio_tui.services.portfolios import PortfolioService
+copy = os.path.join({home!r}, "app1.json")
+shutil.copyfile({path!r}, copy)
+records.confirm_review(PortfolioService(copy), {review}, "provider")
+records.confirm_review(PortfolioService(copy), {review}, "employer")
+shutil.copyfile(copy, {path!r})
+"""
+
+
+def test_a_review_confirmed_as_other_parties_in_a_private_copy_is_named_by_verify(cohort: Env,
+                                                                                 portfolio: Path) -> None:
+    """R23, by a real account: the apprentice copies their portfolio to a folder of their own (no roster, so
+    the file's owner may confirm as each party), confirms a review there as the provider and the employer, and
+    puts the copy back. Every entry is theirs, signed and dated as it should be; verify names each confirmation
+    made as a party the cohort's roster did not make them."""
+    path = str(portfolio)
+    original = portfolio.read_bytes()
+    made = cohort.run("tutor", "review", "add", path, "--date", "2025-10-01", "--json")
+    assert made.returncode == 0, made.stderr
+    review = json.loads(made.stdout)["changes"][0]["record"]
+    try:
+        moved = cohort.python_as("app1", _CONFIRM_IN_A_PRIVATE_COPY.format(home=str(cohort.homes["app1"]), path=path,
+                                                                           review=review))
+        assert moved.returncode == 0, moved.stdout + moved.stderr
+        checked = cohort.run("app1", "verify", path)
+        assert checked.returncode == 1, checked.stdout
+        app1 = cohort.people["app1"]
+        for party in ("provider", "employer"):
+            assert f"holds a confirmation as the {party} by {app1}, whom the roster made the apprentice then" \
+                   in checked.stdout, checked.stdout
+    finally:
+        portfolio.write_bytes(original)

@@ -351,3 +351,26 @@ def test_the_employers_confirmation_of_a_decision_signed_by_someone_else_is_forg
     assert code == 1
     assert [(where, kind) for where, kind, _ in found] == [(f"audit {number}", "forged"), ("learner 1", "forged")]
     assert "adds the employer's prior-learning confirmation in the name of mona, but is signed by bob" in found[0][2]
+
+
+def test_a_review_confirmed_by_its_signer_as_a_party_the_roster_did_not_make_them_is_named(cohort: Path,
+                                                                                          capsys) -> None:
+    """R23: bob, the apprentice, signs his own entry confirming a review as the provider (as he could in a copy
+    with no roster, then moved back): his account and time, and review.confirm is his; the party is not."""
+    records.record_review(PortfolioService(cohort, ME), on="2025-06-02", as_of=AS_OF)
+    at = now()
+
+    def as_the_provider(doc: dict[str, Any]) -> dict[str, Any]:
+        review = doc["reviews"]["1"]
+        before = list(review["confirmations"])
+        review["confirmations"] = [*before, {"party": "provider", "by": BOB, "at": at}]
+        review.update(rev=review["rev"] + 1, updated_by=BOB, updated_at=at)
+        return {"action": "edit", "table": "reviews", "record": 1, "detail": "confirmed",
+                "changes": {"confirmations": {"from": before, "to": review["confirmations"]}},
+                "record_hash": audit_chain.record_digest(review)}
+
+    forge(cohort, as_the_provider, at=at)
+    code, found = verify(capsys, cohort)
+    assert code == 1
+    assert found == [("reviews 1", "not-allowed", f"holds a confirmation as the provider by {BOB}, whom the roster "
+                      "made the apprentice then: made in another party's name")], found
