@@ -205,7 +205,7 @@ class Cache:
         spool = self._spool
         if spool is not None:
             for name, where in changes.added.items():
-                yield name, partial(spool.read, *where)
+                yield name, partial(spool.read, where)
         if old is not None:
             for name in old.where:
                 if name not in changes.added and (name not in changes.dropped or name in changes.held):
@@ -266,7 +266,8 @@ class _Changes(namedtuple("_Changes", "added held dropped")):
 
     __slots__ = ()
 
-    added: dict[str, tuple[int, int]]
+    added: dict[str, int]
+    """An entry's name -> where it waits in the spool (:meth:`_Spool.add`)."""
     held: set[str]
     dropped: set[str]
 
@@ -325,6 +326,10 @@ def _index(fd: int, st: os.stat_result) -> dict[str, tuple[int, int]] | None:
     return index
 
 
+_SPAN = 1 << 32
+"""More than any spool's entry is long (:data:`MOST_PACK_BYTES` bounds them all)."""
+
+
 class _Spool:
     """Where a run's new entries wait for :meth:`Cache.save`: one nameless file in the private folder (its
     name removed as soon as it is made, where the system allows), written as they come, read back once."""
@@ -338,16 +343,19 @@ class _Spool:
             self.name = ""
         self.at = 0
 
-    def add(self, body: bytes) -> tuple[int, int]:
+    def add(self, body: bytes) -> int:
+        """Where ``body`` now waits, for :meth:`read`: its place and its length in one number (a caseload's
+        hundreds of entries are held till the pack is written: a pair of numbers each held three times that)."""
         from portfolio_tui.store.persistence import write_all
 
         if self.at + len(body) > MOST_PACK_BYTES:
             raise OSError("the spool is full")
         write_all(self.fd, body)
         self.at += len(body)
-        return self.at - len(body), len(body)
+        return (self.at - len(body)) * _SPAN + len(body)
 
-    def read(self, at: int, length: int) -> bytes | None:
+    def read(self, where: int) -> bytes | None:
+        at, length = divmod(where, _SPAN)
         data = os.pread(self.fd, length, at)
         return data if len(data) == length else None
 
