@@ -122,7 +122,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         warn_if_read_only(service)
     items = portfolio.evidence if args.all else portfolio.live_evidence
     if args.json:
-        print_json({"path": str(args.path), "evidence": [evidence_as_json(e, service.path) for e in items]})
+        print_json({"path": str(args.path), "evidence": [evidence_as_json(e, service.path) for e in items],
+                    "changed_outside": list(portfolio.changed_outside)})
         return 0
     from rich.table import Table
 
@@ -131,7 +132,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     table = Table(title=text(f"Evidence: {portfolio.learner.name}"), title_justify="left")
     for column in ("id", "date", "kind", "title", "criteria", "status"):
         table.add_column(column)
-    for row in evidence_rows(items):
+    for row in evidence_rows(items, portfolio.changed_outside):
         table.add_row(str(row.evidence.id), row.date, text(row.kind_label), text(row.title), text(row.criteria),
                       row.status)
     out = console()

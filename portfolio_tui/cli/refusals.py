@@ -81,9 +81,11 @@ def _refusal(exc: Exception) -> CliError | None:
 
 
 def warn_if_read_only(service: object) -> None:
-    """One warning line on stderr when the portfolio is shown read-only (a hand edit broke the schema)."""
+    """One warning line on stderr when the portfolio is shown read-only (a hand edit broke the schema) or holds
+    records changed outside the app (not believed, review F6)."""
     import sys
 
-    reason = service.read_only_reason()  # type: ignore[attr-defined]
-    if reason:
-        print(f"portfolio: warning: {clean_text(reason)}", file=sys.stderr)
+    reasons = [service.read_only_reason(), service.changed_outside_reason()]  # type: ignore[attr-defined]
+    shown = "; and ".join(clean_text(reason) for reason in reasons if reason)
+    if shown:
+        print(f"portfolio: warning: {shown}", file=sys.stderr)

@@ -51,6 +51,7 @@ RAG: green when every item holds; amber when every open item has a due date afte
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from math import ceil
 from typing import Any
@@ -65,7 +66,7 @@ from portfolio_tui.domain.grading import FAIL, REFER_GRADE, REFERRAL, Prediction
 from portfolio_tui.domain.learner import REVIEW_CADENCES, Learner
 from portfolio_tui.domain.learning_months import quiet_months
 from portfolio_tui.domain.otj import OtjStatus, otj_status
-from portfolio_tui.domain.portfolio import Portfolio
+from portfolio_tui.domain.portfolio import Portfolio, changed_outside_text, unjudged
 from portfolio_tui.domain.progress import PrerequisiteRecord, SignOff
 from portfolio_tui.domain.reviews import ReviewStatus, review_status
 from portfolio_tui.domain.standard import Prerequisite, Standard
@@ -118,6 +119,9 @@ class ReadinessReport:
     awaiting_employer: tuple[str, ...] = ()
     """The employer's decisions recorded on the learner's record and not yet confirmed by the employer's account
     (``domain.employer_decisions``): until they are, none of them changes a target, a cadence or an item."""
+    changed_outside: tuple[str, ...] = ()
+    """Records changed outside the app since the audit last recorded them (``Portfolio.changed_outside``):
+    what they say is not to be believed, so the report is not green and no sign-off is taken while any is."""
 
     @property
     def next_milestone(self) -> Milestone | None:
@@ -142,6 +146,7 @@ class ReadinessReport:
             "distinction": _summary_dict(self.distinction) if self.distinction else None,
             "awaiting_assessment": self.awaiting_assessment,
             "awaiting_employer": list(self.awaiting_employer),
+            "changed_outside": list(self.changed_outside),
             "groups": [{"id": g.group_id, "title": g.title, **_summary_dict(g.summary)} for g in self.groups],
             "missing": list(self.missing),
             "signoffs": [
@@ -508,6 +513,10 @@ def _qualification_items(standard: Standard, portfolio: Portfolio, as_of: date) 
     return items
 
 
+CHANGED_OUTSIDE = "changed-outside"
+"""The checklist item a file with records changed outside the app fails (review F6)."""
+
+
 def rag(items: list[ChecklistResult], as_of: date) -> str:
     open_items = [i for i in items if not i.ok]
     if not open_items:
@@ -518,6 +527,10 @@ def rag(items: list[ChecklistResult], as_of: date) -> str:
 
 
 def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> ReadinessReport:
+    if portfolio.changed_outside:  # the judgements of a piece changed by hand are not believed
+        changed = frozenset(portfolio.changed_outside)
+        portfolio = replace(portfolio, evidence=tuple(unjudged(e) if f"evidence {e.id}" in changed else e
+                                                      for e in portfolio.evidence))
     learner = portfolio.learner
     criteria = cov_rules.coverage(standard, portfolio.evidence)
     summary = cov_rules.summary(standard, criteria)
@@ -534,6 +547,9 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
         items.append(
             ChecklistResult("recorded-results", "No recorded result is referred or failed", False, prediction.reason)
         )
+    if portfolio.changed_outside:
+        items.append(ChecklistResult(CHANGED_OUTSIDE, "No record changed outside the app", False,
+                                     changed_outside_text(portfolio.changed_outside)))
     colour = rag(items, as_of)
     return ReadinessReport(
         learner=learner.name,
@@ -565,4 +581,5 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
         awaiting_employer=employer_decisions.awaiting(learner) if _is_apprenticeship(standard) else (),
         distinction=cov_rules.distinction_summary(standard, criteria) if any(
             c.band == "distinction" for c in standard.all_criteria()) else None,
+        changed_outside=portfolio.changed_outside,
     )

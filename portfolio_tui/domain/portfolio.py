@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 
 from portfolio_tui.domain.comments import Comment
 from portfolio_tui.domain.evidence import Evidence, Judgement
@@ -33,6 +33,9 @@ class Portfolio:
     grades: tuple[GradeRecord, ...] = ()
     signoffs: tuple[SignOff, ...] = ()
     comments: tuple[Comment, ...] = ()
+    changed_outside: tuple[str, ...] = ()
+    """Records not as the file's audit last recorded them (``evidence 2``): changed, added or removed outside the
+    app. What they say is not believed; ``portfolio verify`` tells more (``store.audit_index.Fingerprints``)."""
 
     @property
     def live_evidence(self) -> tuple[Evidence, ...]:
@@ -42,6 +45,13 @@ class Portfolio:
     def comments_on(self, evidence_id: int) -> tuple[Comment, ...]:
         return tuple(c for c in self.comments if c.evidence == evidence_id)
 
+
+
+def changed_outside_text(records: tuple[str, ...]) -> str:
+    """One line naming the records changed outside the app (:attr:`Portfolio.changed_outside`), as every reader
+    that shows the state says it."""
+    named = ", ".join(records[:3]) + (f" and {len(records) - 3} more" if len(records) > 3 else "")
+    return f"changed outside the app: {named}; run `portfolio verify` (a tutor repairs it)"
 
 
 class EvidenceOutline(Evidence):
@@ -67,6 +77,18 @@ KEPT: tuple[str, ...] = EvidenceOutline.__slots__
 def judgement_outline(outcome: str, criterion: str) -> Judgement:
     """A judgement as readiness reads it: who gave it, when and the feedback left out."""
     return Judgement(outcome, "", "", "", criterion)
+
+
+def unjudged(piece: Evidence) -> Evidence:
+    """The piece with no judgement: as readiness counts one changed outside the app, whose judgements (typed in
+    by hand, perhaps) are not believed."""
+    if isinstance(piece, EvidenceOutline):
+        made = object.__new__(EvidenceOutline)
+        for name in KEPT:
+            object.__setattr__(made, name, getattr(piece, name))
+        object.__setattr__(made, "judgements", ())
+        return made
+    return replace(piece, judgements=())
 
 
 def evidence_outline(piece: Evidence) -> EvidenceOutline:

@@ -54,3 +54,8 @@ class StandardMissing(ServiceError):
             f"this portfolio follows the standard '{standard_id}', which is not installed here "
             "(see `portfolio standards list`)"
         )
+
+
+class NotBelieved(ServiceError):
+    """Records of the file were changed outside the app (``Portfolio.changed_outside``): nothing is signed on
+    what they say until a tutor repairs the file."""

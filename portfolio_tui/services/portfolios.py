@@ -24,7 +24,7 @@ from portfolio_tui import catalog
 from portfolio_tui.domain import roles
 from portfolio_tui.domain.evidence import ACCEPT, REFER, Evidence, reopening
 from portfolio_tui.domain.learner import Learner
-from portfolio_tui.domain.portfolio import Portfolio
+from portfolio_tui.domain.portfolio import Portfolio, changed_outside_text
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.services import attachments
 from portfolio_tui.services import validation as check
@@ -67,6 +67,12 @@ class PortfolioService:
         """Why this portfolio is shown read-only (a hand edit that breaks the schema), or ``None``."""
         found = self.store.problems()
         return f"{self.path.name} {breaks_schema(found)}; shown read-only, changes are refused" if found else None
+
+    def changed_outside_reason(self) -> str | None:
+        """Why what this portfolio says is not to be believed (records changed outside the app, review F6), or
+        ``None``: shown beside the evidence and the gateway until a tutor repairs the file."""
+        changed = self.store.load().changed_outside
+        return f"{self.path.name}: {changed_outside_text(changed)}" if changed else None
 
     @property
     def path(self) -> Path:

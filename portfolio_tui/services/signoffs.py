@@ -14,11 +14,11 @@ from __future__ import annotations
 from datetime import date
 
 from portfolio_tui.domain import roles
-from portfolio_tui.domain.portfolio import Portfolio
+from portfolio_tui.domain.portfolio import Portfolio, changed_outside_text
 from portfolio_tui.domain.progress import SignOff
 from portfolio_tui.services import readiness
 from portfolio_tui.services import validation as check
-from portfolio_tui.services.errors import InputError
+from portfolio_tui.services.errors import InputError, NotBelieved
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.store.records import to_record
 
@@ -44,6 +44,9 @@ def sign_off(
     standard, today = svc.standard, as_of or date.today()
 
     def reason_for_open_items(now: Portfolio) -> None:
+        if now.changed_outside:  # no reason makes a sign-off on what someone typed into the file by hand
+            raise NotBelieved(f"{svc.path.name}: {changed_outside_text(now.changed_outside)}; no sign-off is taken "
+                              "until it is repaired")
         still_open = [item.title for item in readiness.assess(standard, now, today).open_items]
         if still_open and not why:
             shown = "; ".join(still_open[:3]) + (f"; and {len(still_open) - 3} more" if len(still_open) > 3 else "")

@@ -8,7 +8,7 @@ and a caseload's rows (``services.caseload``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -168,12 +168,20 @@ class EvidenceRow:
     """Date, title, kind, criteria, status and description in lower case: what a typed filter searches."""
 
 
-def evidence_row(evidence: Evidence) -> EvidenceRow:
+CHANGED_OUTSIDE = "changed outside"
+"""The status shown for a piece changed outside the app since the audit recorded it (``Portfolio.changed_outside``):
+whatever it says of its judgements is not believed (review F6)."""
+
+
+def evidence_row(evidence: Evidence, changed_outside: Collection[str] = ()) -> EvidenceRow:
+    """``changed_outside``: the file's records changed outside the app (``Portfolio.changed_outside``)."""
     title = clean_text(evidence.title)
     kind_label = clean_text(evidence.kind_label)
     kind = kind_label.split(" (")[0]
     criteria = ", ".join(clean_text(c) for c in evidence.criteria)
     status = "removed" if evidence.deleted else evidence.status
+    if changed_outside and f"evidence {evidence.id}" in changed_outside:
+        status = CHANGED_OUTSIDE
     haystack = " ".join(
         (evidence.date.isoformat(), title, kind, evidence.kind, " ".join(evidence.criteria), status,
          clean_text(evidence.description))
@@ -181,8 +189,8 @@ def evidence_row(evidence: Evidence) -> EvidenceRow:
     return EvidenceRow(evidence, evidence.date.isoformat(), title, kind, kind_label, criteria, status, haystack)
 
 
-def evidence_rows(pieces: Iterable[Evidence]) -> tuple[EvidenceRow, ...]:
-    return tuple(evidence_row(e) for e in pieces)
+def evidence_rows(pieces: Iterable[Evidence], changed_outside: Collection[str] = ()) -> tuple[EvidenceRow, ...]:
+    return tuple(evidence_row(e, changed_outside) for e in pieces)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ sealed, so the index stays right across a long-running program's saves.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -159,3 +160,111 @@ def problem(index: LatestEntries, table: str, record_id: str, found: Mapping[str
     if audit_chain.record_digest(found) != expected:
         return f"{where}: changed outside the app since audit {audit_id}"
     return None
+
+
+def fingerprint(record: Any) -> str:
+    """``audit_chain.record_digest(record)``, a fast way: orjson writes a record's canonical text (sorted keys,
+    no spaces, UTF-8) as json does, in a tenth of the time, except small floats (``0.00001`` and ``1e-7``, which
+    json writes ``1e-05`` and ``1e-07``) and what it cannot write at all (an integer beyond 64 bits, a lone
+    surrogate): a text that may hold one (a digit before ``e-``, or ``0.0000``) is hashed json's way."""
+    try:
+        text = orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return audit_chain.digest(record)
+    if b"0.0000" in text or _exponent(text):
+        return audit_chain.digest(record)
+    return hashlib.sha256(text).hexdigest()
+
+
+_DIGITS = frozenset(b"0123456789")
+
+
+def _exponent(text: bytes) -> bool:
+    """Does ``text`` hold a number with a negative exponent (a digit, then ``e-``)? ``e-`` in words ("line-manager")
+    is passed over."""
+    at = text.find(b"e-")
+    while at > 0:
+        if text[at - 1] in _DIGITS:
+            return True
+        at = text.find(b"e-", at + 2)
+    return False
+
+
+class Fingerprints:
+    """A whole reading's check that every record is as its newest audit entry left it (review F6).
+
+    A reader that does not parse a file with the store's care (a hand edit, a note of this account's
+    that no longer matches) feeds it each record (:meth:`record`) and each audit entry (:meth:`entry`),
+    in any order, a batch at a time, holding only a digest per record; :meth:`changed` then names the
+    records changed, added or removed outside the app, as ``verify`` would (``evidence 2``). Readers show
+    that instead of believing them: a judgement typed in by hand is not a tutor's.
+    """
+
+    __slots__ = ("digests", "latest", "sealed")
+
+    def __init__(self) -> None:
+        self.digests: dict[Key, str | None] = {}
+        self.latest: dict[Key, tuple[int, str | None]] = {}
+        self.sealed = False
+
+    def records(self, table: str, records: Mapping[str, Any]) -> None:
+        if table in audit_chain.UNCHAINED_TABLES:
+            return
+        digests = self.digests
+        for record_id, record in records.items():
+            digests[(table, record_id)] = fingerprint(record) if type(record) is dict else None
+
+    def entries(self, entries: Mapping[str, Any]) -> None:
+        latest = self.latest
+        for audit_id, entry in entries.items():
+            if type(entry) is not dict or "record_hash" not in entry:
+                continue
+            table, record = entry.get("table"), entry.get("record")
+            if table is None or record is None or not audit_id.isdigit():
+                continue
+            self.sealed = True
+            named = (str(table), str(record))
+            order = int(audit_id)
+            held = latest.get(named)
+            if held is None or held[0] < order:
+                expected = entry["record_hash"]
+                latest[named] = (order, expected if type(expected) is str else None)
+
+    def changed(self) -> tuple[str, ...]:
+        """The records not as the audit left them, ``table id``, in the file's order (nothing when no entry
+        fingerprints any record: a file from before fingerprints)."""
+        if not self.sealed:
+            return ()
+        latest = self.latest
+        found = [f"{table} {record_id}" for (table, record_id), digest in self.digests.items()
+                 if digest is None or latest.get((table, record_id), (0, None))[1] != digest]
+        found += [f"{table} {record_id}" for (table, record_id), (_, expected) in latest.items()
+                  if expected is not None and (table, record_id) not in self.digests
+                  and table not in audit_chain.UNCHAINED_TABLES]
+        return tuple(found)
+
+
+def changed_outside(snap: Any) -> tuple[str, ...]:
+    """The records of a reading (``store.reading.Snapshot``) not as the audit left them, worked out once per
+    reading: nothing for one this account's note vouched for (no one changed the file since it was checked)."""
+    if snap.outside is None:
+        snap.outside = () if snap.vouched else _changed(snap)
+    return snap.outside
+
+
+def _changed(snap: Any) -> tuple[str, ...]:
+    """:class:`Fingerprints` over a whole reading, its lazy tables parsed apart (the reading keeps their lines)."""
+    prints = Fingerprints()
+    for table, records in snap.tables.items():
+        if table not in snap.lazy and table != "audit":
+            prints.records(table, records)
+    for table in snap.lazy:
+        lines = snap.fragments.get(table, {})
+        parsed = {**parse_fragments(list(lines.values())), **snap.tables.get(table, {})}
+        if table == "audit":
+            prints.entries(parsed)
+        else:
+            prints.records(table, parsed)
+    if "audit" not in snap.lazy:
+        prints.entries(snap.tables.get("audit", {}))
+    return prints.changed()

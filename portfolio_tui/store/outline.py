@@ -38,6 +38,7 @@ from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import PortfolioOutline, evidence_outline, outline
 from portfolio_tui.jsonfile import is_sure, loads_compact
 from portfolio_tui.store import migrations
+from portfolio_tui.store.audit_index import Fingerprints
 from portfolio_tui.store.errors import StoreError
 from portfolio_tui.store.reading import _table_name, check_shape, paused_gc, read_portfolio, refuse_special
 from portfolio_tui.store.records import (
@@ -245,6 +246,7 @@ class _Outline:
         self.learner: dict[str, Any] = {}
         self.ids: dict[str, set[str]] = {}
         self.objects: dict[str, list[Any]] = {}
+        self.prints = Fingerprints()
 
     def chunk(self, name: str, records: Any, *, whole: bool) -> None:
         """Check a table's next records (all of them, if ``whole``), keep their objects, let them go."""
@@ -267,6 +269,10 @@ class _Outline:
             if not ids.isdisjoint(records):
                 raise _NotSure
             ids.update(records)
+        if name == "audit":
+            self.prints.entries(records)
+        else:
+            self.prints.records(name, records)
         if name == "learner":
             self.learner.update(records)
             return
@@ -289,7 +295,7 @@ class _Outline:
         learner = from_records(Learner, [1], [self.learner["1"]])[0]
         tables = {field: tuple(self.objects.get(table, ())) for table, field in PORTFOLIO_FIELDS.items()}
         tables["comments"] = ()
-        return PortfolioOutline(learner=learner, **tables)
+        return PortfolioOutline(learner=learner, **tables, changed_outside=self.prints.changed())
 
 
 

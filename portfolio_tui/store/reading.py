@@ -83,6 +83,10 @@ class Snapshot:
     (``constraints.criteria_digest``); ``None``: the rules are checked on this reading."""
     checked_against: str | None = None
     """The digest of the criteria :attr:`problems` was found with (``constraints.criteria_digest``)."""
+    vouched: bool = False
+    """This account's note vouched for the file as read (``store.verified``): nobody changed it since it was checked."""
+    outside: tuple[str, ...] | None = None
+    """The records not as the audit left them (``store.audit_index.changed_outside``), once asked."""
     latest: Any = None
     """The newest audit entry fingerprinting each record (``store.audit_index.LatestEntries``), once a change asks."""
     last_lazy: dict[str, int] = field(default_factory=dict)
@@ -245,10 +249,13 @@ def read_snapshot(path: Path, *, noted: bool = False, build: bool = False) -> Sn
     if version < migrations.CURRENT_VERSION:
         snap = Snapshot(key, head, doc, version, data)
     else:
-        if noted and steady and not trusted and split is not None:  # (only a file read by lines is ever trusted)
-            verified.note(path, key, head)
         snap = Snapshot(key, head, doc, version, fragments=fragments, lazy=set(lazy.intersection(fragments)),
-                        clean=clean if trusted else None)
+                        clean=clean if trusted else None, vouched=trusted)
+        if noted and steady and not trusted and split is not None:  # (only a file read by lines is ever trusted)
+            from portfolio_tui.store.audit_index import changed_outside
+
+            if not changed_outside(snap):  # a record changed by hand is checked (and shown) on every reading
+                verified.note(path, key, head)
     if built:
         snap.objects = {table: dict(zip(doc[table], objects, strict=True)) for table, objects in built.items()}
     return snap
@@ -262,9 +269,12 @@ def read_portfolio(path: Path) -> Portfolio:
 def portfolio_of(snap: Snapshot) -> Portfolio:
     """The whole portfolio as immutable domain objects (rebuilt only for records that changed)."""
     if snap.portfolio is None:
+        from portfolio_tui.store.audit_index import changed_outside
+
         with paused_gc():
             tables = {name: objects_of(snap, table, RECORD_TABLES[table]) for table, name in PORTFOLIO_FIELDS.items()}
-            snap.portfolio = Portfolio(learner=object_of(snap, "learner", Learner, "1"), **tables)
+            snap.portfolio = Portfolio(learner=object_of(snap, "learner", Learner, "1"), **tables,
+                                       changed_outside=changed_outside(snap))
     return snap.portfolio
 
 

@@ -120,7 +120,8 @@ class AtomicJSONStorage(Storage):
             self.forget()
             raise WriteFailed(self.path, describe(exc)) from None
         identity, head = stat_key(st), head_of(data)
-        if sole_writer(st):  # what was written was checked: read anew, it need not be
+        if sole_writer(st) and not (snap is not None and snap.outside):  # what was written was checked: read anew,
+            # it need not be (but a record changed by hand, kept, is shown on every reading)
             verified.note(self.path, identity, head, clean=clean)
         if snap is None:
             snap = Snapshot(identity, head, doc, migrations.CURRENT_VERSION, fragments=fragments, clean=clean)

@@ -96,6 +96,8 @@ class PortfolioApp(KeysInOrder):
         self._screens_closed = False
         self._read_only_warned: str | None = None
         """The read-only warning last shown (a hand-edited file that breaks the schema), shown once."""
+        self._changed_warned: str | None = None
+        """The warning last shown of records changed outside the app (review F6), shown once."""
         self.opener: Callable[[str], bool] = open_with_viewer
         """Opens a kept file with the system's viewer (tests put a fake here)."""
         self._reload_noticed = False
@@ -172,6 +174,11 @@ class PortfolioApp(KeysInOrder):
             self._read_only_warned = read_only
             self.call_from_thread(self.notify, clean_text(read_only), title="Read-only", severity="warning",
                                   timeout=15, markup=False)
+        changed = self.service.changed_outside_reason()
+        if changed and changed != self._changed_warned:
+            self._changed_warned = changed
+            self.call_from_thread(self.notify, clean_text(changed), title="Changed outside the app",
+                                  severity="error", timeout=30, markup=False)
         # built here, off the UI thread, once the dashboard is on screen
         view.log  # noqa: B018
         view.evidence_by_id  # noqa: B018

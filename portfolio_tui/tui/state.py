@@ -18,13 +18,14 @@ from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import ReadinessReport
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.standard import Standard
-from portfolio_tui.services.views import Access, LiveEvidence, evidence_row, live_evidence
+from portfolio_tui.services.views import CHANGED_OUTSIDE, Access, LiveEvidence, evidence_row, live_evidence
 from portfolio_tui.tui.widgets.evidence_table import TableRow
 
 STATUS_STYLES = {
     "accepted": "evidence-table--accepted",
     "referred": "evidence-table--referred",
     "submitted": "evidence-table--submitted",
+    CHANGED_OUTSIDE: "evidence-table--referred",
 }
 
 
@@ -75,7 +76,8 @@ class PortfolioView:
     def log(self) -> tuple[LogEntry, ...]:
         """The evidence log's rows, built on first use: the dashboard's first frame does not wait for
         them (a second at 20,000 pieces); the worker that built the view builds them next, off the UI thread."""
-        return tuple(log_entry(e) for e in self.live)
+        changed = frozenset(self.portfolio.changed_outside)
+        return tuple(log_entry(e, changed) for e in self.live)
 
     @cached_property
     def coverage_states(self) -> dict[str, str]:
@@ -83,9 +85,9 @@ class PortfolioView:
         return {cid: c.state for cid, c in self.report.criteria.items()}
 
 
-def log_entry(evidence: Evidence) -> LogEntry:
+def log_entry(evidence: Evidence, changed_outside: frozenset[str] = frozenset()) -> LogEntry:
     """The service's row for the piece, laid out as the log's table row."""
-    row = evidence_row(evidence)
+    row = evidence_row(evidence, changed_outside)
     table_row = TableRow(
         key=evidence.id,
         cells=(row.date, row.title, row.kind, row.criteria or "-", row.status),

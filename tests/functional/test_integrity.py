@@ -128,6 +128,7 @@ def test_a_lone_surrogate_and_terminal_controls_in_a_hand_edited_file_are_escape
     _hand_edit(path, '"Minutes of team meeting 1"', json.dumps(HOSTILE_TITLE))
     code, out, err = run(["evidence", "list", path], capsys)
     assert code == 0 and err.count("\n") == 1 and "read-only" in err and "U+D800" in err  # a hand edit: warned
+    assert "ava.json: changed outside the app: evidence 1; run `portfolio verify`" in err  # ... and not believed
     err.encode("utf-8")
     assert "\ufffd" in out and "Minutes" in out
     code, out, err = run(["evidence", "list", path, "--json"], capsys)

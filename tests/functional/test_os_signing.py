@@ -403,3 +403,24 @@ def test_a_hand_edit_is_never_signed_over_by_the_apps_next_save(
     assert portfolio.read_bytes() == before
     code, breaks = verify_breaks(env, "tutor", str(portfolio))
     assert code == 1 and (f"{table} {record}", "record-changed") in breaks, breaks
+
+
+def test_a_judgement_appended_by_hand_is_flagged_wherever_it_shows_and_no_signoff_is_taken(
+    env: Env, portfolio: Path
+) -> None:
+    """F6: app2 (a group member with Python) appends the tutor's accept to app1's evidence 2, in place."""
+    forged = env.python_as("app2", _HAND_EDIT, str(portfolio), "evidence", "2", "judgements", json.dumps(
+        [{"outcome": "accept", "feedback": "Fine", "by": env.people["tutor"], "at": "2026-01-20T09:00:00Z",
+          "criterion": ""}]))
+    assert forged.returncode == 0, forged.stderr
+    for label in ("tutor", "mgr", "app1"):
+        report = json.loads(env.run(label, "gateway", str(portfolio), "--json").stdout)
+        entry = report["portfolios"][0] if "portfolios" in report else report
+        assert entry["changed_outside"] == ["evidence 2"] and entry["rag"] != "green", (label, entry)
+        listed = env.run(label, "evidence", "list", str(portfolio), "--json")
+        assert json.loads(listed.stdout)["changed_outside"] == ["evidence 2"]
+        assert "changed outside the app: evidence 2" in listed.stderr
+    before = portfolio.read_bytes()
+    refused = env.run("tutor", "signoff", str(portfolio), "--role", "assessor", "--reason", "looks covered")
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "no sign-off is taken" in refused.stderr
+    assert portfolio.read_bytes() == before

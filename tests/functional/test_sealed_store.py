@@ -126,3 +126,48 @@ def test_no_change_is_signed_over_a_record_edited_by_hand(
     assert portfolio.read_bytes() == before
     code, lines = verify(portfolio, capsys)
     assert code == 1 and any(line.strip().startswith(f"{where}: is not as audit {last} left it") for line in lines)
+
+
+def _forge_judgement(path: Path) -> None:
+    """Review F6: a group member appends a tutor's accept to evidence 2 by hand (no audit entry)."""
+    edit(path, lambda doc: doc["evidence"]["2"]["judgements"].append(
+        {"outcome": "accept", "feedback": "Fine", "by": "tess", "at": "2026-01-10T09:00:00Z", "criterion": ""}))
+
+
+def _cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_judgement_typed_in_by_hand_is_shown_as_changed_outside_the_app_not_believed(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    portfolio = new_portfolio(tmp_path, evidence=2)
+    PortfolioService(portfolio, ACTOR).assess(1, "accept", "Clear minutes.")
+    code, out, _ = _cli(capsys, "gateway", portfolio, "--json")
+    before = json.loads(out)["portfolios"][0] if "portfolios" in json.loads(out) else json.loads(out)
+    assert before["changed_outside"] == []
+    _forge_judgement(portfolio)
+    for _ in range(2):  # and again: the owner's own reading is not noted as checked, so the next one sees it too
+        code, out, err = _cli(capsys, "evidence", "list", portfolio, "--json")
+        assert code == 0 and json.loads(out)["changed_outside"] == ["evidence 2"]
+        assert err == (f"portfolio: warning: {portfolio.name}: changed outside the app: evidence 2; "
+                       "run `portfolio verify` (a tutor repairs it)\n")
+    code, out, _ = _cli(capsys, "evidence", "list", portfolio)
+    assert [line.split("│")[-2].strip() for line in out.splitlines() if line.startswith("│ 2 ")] == ["changed outside"]
+    code, out, _ = _cli(capsys, "gateway", portfolio, "--json")
+    report = json.loads(out)["portfolios"][0] if "portfolios" in json.loads(out) else json.loads(out)
+    assert report["changed_outside"] == ["evidence 2"] and report["rag"] != "green" and not report["ready"]
+    assert report["coverage"] == before["coverage"]  # the forged accept counts for nothing
+    item = next(i for i in report["checklist"] if i["key"] == "changed-outside")
+    assert not item["ok"] and "evidence 2" in item["detail"]
+    saved = portfolio.read_bytes()
+    code, _, err = _cli(capsys, "signoff", portfolio, "--role", "assessor", "--reason", "on the forged coverage")
+    assert code == 2 and err.count("\n") == 1 and "changed outside the app: evidence 2" in err
+    assert "no sign-off is taken" in err and portfolio.read_bytes() == saved
+    code, _, err = _cli(capsys, "repair", portfolio, "--reason", "the tutor checked the piece")
+    assert code == 0, err
+    code, out, err = _cli(capsys, "evidence", "list", portfolio, "--json")
+    assert json.loads(out)["changed_outside"] == [] and err == ""

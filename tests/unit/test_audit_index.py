@@ -81,3 +81,35 @@ def test_problem_names_a_record_changed_deleted_or_added_outside_the_app(tmp_pat
     assert audit_index.problem(index, "evidence", "2", record) == (
         "evidence 2: deleted by audit 900 but is there: put back outside the app")
     assert audit_index.problem(index, "meta", "1", {"schema_version": 0}) is None
+
+
+@pytest.mark.parametrize("record", [
+    {"title": "Plain", "hours": 1.5, "criteria": ["K1"], "kind": "reflective-account"},
+    {"hours": 0.00001, "tiny": 1e-7, "big": 1e300, "neg": -0.0},
+    {"n": 2**70, "text": "Minutes \ud800 \u009b \u2028 \x7f é"},
+    {"nested": {"b": [1, {"z": 2, "a": 3e-5}], "a": "re-submitted 5e-3"}},
+])
+def test_the_fast_fingerprint_is_the_audits_record_digest(record: dict) -> None:
+    assert audit_index.fingerprint(record) == audit_chain.record_digest(record)
+
+
+def test_fingerprints_name_records_changed_added_or_removed_outside_the_app() -> None:
+    kept, edited = {"title": "Kept"}, {"title": "Edited"}
+    entries = {
+        "1": {"table": "learner", "record": 1, "record_hash": audit_chain.record_digest({"name": "Ann"})},
+        "2": {"table": "evidence", "record": 1, "record_hash": audit_chain.record_digest(kept)},
+        "3": {"table": "evidence", "record": 2, "record_hash": audit_chain.record_digest({"title": "Before"})},
+        "5": {"table": "evidence", "record": 3, "record_hash": audit_chain.record_digest(kept)},
+        "4": {"table": "evidence", "record": 2, "record_hash": audit_chain.record_digest(edited)},  # newer by id
+        "6": {"table": "meta", "record": None, "detail": "no record"},
+    }
+    prints = audit_index.Fingerprints()
+    prints.records("evidence", {"1": kept, "2": edited, "4": kept})
+    prints.entries(entries)  # the audit may come after the records (as in a file) or before
+    prints.records("learner", {"1": {"name": "Ann", "prior_learning_hours": 300}})
+    prints.records("meta", {"1": {"schema_version": 9}})
+    assert prints.changed() == ("evidence 4", "learner 1", "evidence 3")
+    unsealed = audit_index.Fingerprints()
+    unsealed.records("evidence", {"1": kept})
+    unsealed.entries({"1": {"table": "evidence", "record": 1, "detail": "from before fingerprints"}})
+    assert unsealed.changed() == ()

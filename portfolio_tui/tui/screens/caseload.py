@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from portfolio_tui.domain import grading
+from portfolio_tui.domain.portfolio import changed_outside_text
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.caseload import Caseload
 from portfolio_tui.services.views import CaseloadRow, CaseloadView
@@ -68,6 +69,8 @@ def table_row(row: CaseloadRow) -> TableRow:
                         ("", "", "caseload--red", "", "", "", "caseload--red", "", ""))
     nxt = report.next_milestone
     upcoming = f"{_days((nxt.date - row.as_of).days)} {clean_text(nxt.title)}" if nxt else "none"
+    if report.changed_outside:  # what the file says is not believed: that first (review F6)
+        upcoming = "CHANGED OUTSIDE THE APP: run portfolio verify"
     grade = report.prediction.grade
     return TableRow(
         row.key,
@@ -89,7 +92,7 @@ def table_row(row: CaseloadRow) -> TableRow:
             "",
             "caseload--amber" if row.awaiting else "caseload--muted",
             "caseload--red" if row.overdue else "caseload--muted",
-            "caseload--red" if nxt and nxt.status == "overdue" else "",
+            "caseload--red" if report.changed_outside or (nxt and nxt.status == "overdue") else "",
             "caseload--red" if row.days_to_end < 0 else "",
             "caseload--muted" if report.prediction.provisional else "",
         ),
@@ -106,7 +109,9 @@ def detail(row: CaseloadRow) -> list[Content]:
     first = Content.assemble((row.name, "bold"), " · ", clean_text(report.standard_title), " · ",
                              (row.file_name, "$text-muted"))
     nxt = report.next_milestone
-    if nxt:
+    if report.changed_outside:
+        second = Content.styled(changed_outside_text(report.changed_outside), "$text-error")
+    elif nxt:
         when = days_phrase((nxt.date - row.as_of).days)
         second = Content.assemble("Next: ", (f"{nxt.date.isoformat()} {when}", "bold"), " ", clean_text(nxt.title))
     else:
