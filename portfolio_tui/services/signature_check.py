@@ -15,6 +15,7 @@ say who wrote it and whether they were allowed to:
 * each signed entry is dated no earlier than the entry it follows, nor in the future, give or take
   ``audit_chain.CLOCK_SKEW``: permission is judged by the roster at the entry's own date, so someone
   taken off the roster could otherwise date their entry back to when they were on it;
+* no signed entry changed what a tutor accepted (a judged field of the piece) without reopening it;
 * each judgement in an evidence record was made by a signed entry of the same account, and none
   made that way has gone missing since, unless a later assessment changed them; what a record held
   before an entry is replayed from the trusted entries before it, never read from the entry itself;
@@ -43,6 +44,7 @@ from portfolio_tui.domain.signatures import AUDIT, Anchors, is_signed
 from portfolio_tui.services import confirmation_check
 from portfolio_tui.services.access import record_actions
 from portfolio_tui.store import keys
+from portfolio_tui.store.audit_index import Reopenings
 from portfolio_tui.store.sealing import SIGNED_VERSION
 
 FORGED = "forged"
@@ -113,6 +115,8 @@ def check(
             trusted.append((audit_id, entry))
             judged.follow(audit_id, entry, legacy=False)
     breaks += judged.breaks + judged.unbacked(document)
+    breaks += _unreopened_breaks(trusted)
+    breaks += _unstated_breaks(document, trusted)
     breaks += _author_breaks(document, items[signed_at:])
     breaks += _signoff_breaks(document, trusted)
     breaks += confirmation_check.breaks(document, trusted, (audit_id for audit_id, _ in items[signed_at:]),
@@ -297,6 +301,94 @@ class _Judged:
                     breaks.append(Break(f"evidence {evidence_id}", MISSING, f"lost a judgement that audit {audit_id} "
                                         "recorded: removed outside an assessment"))
         return breaks
+
+
+def _unreopened_breaks(trusted: list[tuple[str, Mapping[str, Any]]]) -> list[Break]:
+    """Each piece whose judged fields a signed entry changed after a tutor accepted it, with no reopen mark and no
+    new judgement: the reopen rule lives in the editing client, and a client with it taken out leaves an
+    acceptance standing over what the tutor never saw (review F1; ``store.audit_index.Reopenings``)."""
+    reopenings = Reopenings()
+    for audit_id, entry in trusted:
+        if audit_id.isdigit() and isinstance(entry, dict):
+            reopenings.entry(int(audit_id), entry)
+    return [Break(f"evidence {evidence}", JUDGEMENT, f"changed after {who} accepted it, without being reopened")
+            for evidence, who in sorted(reopenings.unreopened().items(), key=_by_id)]
+
+
+def _by_id(item: tuple[str, str]) -> tuple[int, int, str]:
+    return (0, int(item[0]), "") if item[0].isdigit() else (1, 0, item[0])
+
+
+UNSTATED = "unstated"
+BOOKKEEPING_ACTIONS = frozenset({ADD, CREATE, DELETE, MIGRATE, *REPAIR_ACTIONS})
+"""Entries that record no change of fields (``changes`` from/to), so a record is not walked back past them."""
+
+
+def _unstated_breaks(document: Mapping[str, Any], trusted: list[tuple[str, Mapping[str, Any]]]) -> list[Break]:
+    """Each record a signed edit changed in more than the fields it records: the record is walked back from how
+    it stands, entry by entry, each edit undone (its ``changes``' ``from``, the revision before, who and when from
+    the entry before), and must come back to the ``record_hash`` of the entry before. A client that saved over a
+    hand edit (the store's own check taken out) signs the hand edit too, and it shows here: the signed entry says
+    it changed the hours, yet the criteria before it were not what the entry before recorded (review F1)."""
+    named: dict[tuple[str, str], list[tuple[str, Mapping[str, Any]]]] = {}
+    for audit_id, entry in trusted:
+        table, record = entry.get("table"), entry.get("record")
+        if isinstance(table, str) and table not in audit_chain.UNCHAINED_TABLES and record is not None \
+                and "record_hash" in entry:
+            named.setdefault((table, str(record)), []).append((audit_id, entry))
+    breaks = []
+    for (table, record_id), entries in named.items():
+        record = _record(document, table, record_id)
+        if record is None or audit_chain.record_digest(record) != entries[-1][1].get("record_hash"):
+            continue  # gone or changed since its last entry: verify's record check names it
+        state = dict(record)
+        for (audit_id, entry), (_, before) in zip(reversed(entries), reversed(entries[:-1]), strict=False):
+            changes = entry.get("changes")
+            if entry.get("action") in BOOKKEEPING_ACTIONS or not isinstance(changes, Mapping) \
+                    or before.get("action") in REPAIR_ACTIONS or before.get("action") == MIGRATE:
+                break
+            found = _undone(state, changes, before, before.get("record_hash"))
+            if found is None:
+                breaks.append(Break(f"{table} {record_id}", UNSTATED, f"audit {audit_id} ({entry.get('by')}) changed "
+                                    f"more than it records: the {singular_of(table)} was changed outside the app "
+                                    f"after audit {before_id(entries, before)}, and the change signed over it"))
+                break
+            state = found
+    return breaks
+
+
+def _undone(state: dict[str, Any], changes: Mapping[str, Any], before: Mapping[str, Any],
+            expected: object) -> dict[str, Any] | None:
+    """The record as it stood before an edit (``state`` less ``changes``), if that is what the entry before it
+    recorded (``expected``); a field whose ``from`` is null may instead have been absent (an older record)."""
+    undone = dict(state)
+    absent = []
+    for name, change in changes.items():
+        if not isinstance(change, Mapping) or "from" not in change:
+            return None
+        undone[name] = change["from"]
+        if change["from"] is None:
+            absent.append(name)
+    rev = undone.get("rev")
+    if isinstance(rev, int):
+        undone["rev"] = rev - 1
+    undone["updated_by"], undone["updated_at"] = before.get("by"), before.get("at")
+    if audit_chain.record_digest(undone) == expected:
+        return undone
+    if absent:
+        for name in absent:
+            del undone[name]
+        if audit_chain.record_digest(undone) == expected:
+            return undone
+    return None
+
+
+def before_id(entries: list[tuple[str, Mapping[str, Any]]], before: Mapping[str, Any]) -> str:
+    return next(audit_id for audit_id, entry in entries if entry is before)
+
+
+def singular_of(table: str) -> str:
+    return {"evidence": "piece", "learner": "learner's record"}.get(table, "record")
 
 
 def _author_breaks(document: Mapping[str, Any], signed: list[tuple[str, Mapping[str, Any]]]) -> list[Break]:

@@ -25,8 +25,10 @@ from typing import Any
 import orjson
 
 from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.evidence import ACCEPT, JUDGED_FIELDS
 from portfolio_tui.store.reading import parse_fragments
 
+JUDGED_FIELDS_SET = frozenset(JUDGED_FIELDS)
 Key = tuple[str, str]
 """(table, record id as text)."""
 
@@ -190,6 +192,56 @@ def _exponent(text: bytes) -> bool:
     return False
 
 
+class Reopenings:
+    """Which pieces had what their tutor accepted changed afterwards without being reopened, read from the audit's
+    entries (review F1): the app's edit of an accepted piece's judged fields (``domain.evidence.JUDGED_FIELDS``)
+    appends a ``reopen`` mark in the same change, so an edit without one came from a client that skipped the
+    rule. Followed entry by entry, in id order: a whole-piece accept judges the piece; a later change to a judged
+    field leaves that acceptance standing only with a reopen mark or a new judgement in it. (An acceptance of single
+    criteria is not followed: a criterion added later has no judgement of its own, and counts for nothing anyway.)
+    """
+
+    __slots__ = ("events",)
+
+    def __init__(self) -> None:
+        self.events: dict[str, list[tuple[int, str, str]]] = {}
+        """Evidence id -> (audit id, what happened, who accepted) in the order read."""
+
+    def entry(self, order: int, entry: dict[str, Any]) -> None:
+        changes = entry.get("changes")
+        if entry.get("table") != "evidence" or type(changes) is not dict:
+            return
+        change = changes.get("judgements")
+        after = change.get("to") if isinstance(change, dict) else None
+        event = ""
+        if type(after) is list:
+            last = after[-1] if after and isinstance(after[-1], dict) else {}
+            whole = bool(last) and not last.get("criterion")
+            event = "accept" if whole and last.get("outcome") == ACCEPT else "judged"  # (a reopen, a refer, ...)
+            who = str(last.get("by", ""))
+        elif not JUDGED_FIELDS_SET.isdisjoint(changes):
+            event, who = "edit", ""
+        if event:
+            self.events.setdefault(str(entry.get("record")), []).append((order, event, who))
+
+    def unreopened(self) -> dict[str, str]:
+        """Evidence id -> who accepted it, for each piece whose accepted fields changed since without a reopen."""
+        found = {}
+        for evidence, events in self.events.items():
+            accepted = ""
+            stale = False
+            for _, event, who in sorted(events):
+                if event == "accept":
+                    accepted, stale = who, False
+                elif event == "judged":
+                    accepted, stale = "", False
+                elif accepted:
+                    stale = True
+            if stale:
+                found[evidence] = accepted
+        return found
+
+
 class Fingerprints:
     """A whole reading's check that every record is as its newest audit entry left it (review F6).
 
@@ -200,12 +252,13 @@ class Fingerprints:
     that instead of believing them: a judgement typed in by hand is not a tutor's.
     """
 
-    __slots__ = ("digests", "latest", "sealed")
+    __slots__ = ("digests", "latest", "sealed", "reopenings")
 
     def __init__(self) -> None:
         self.digests: dict[Key, str | None] = {}
         self.latest: dict[Key, tuple[int, str | None]] = {}
         self.sealed = False
+        self.reopenings = Reopenings()
 
     def records(self, table: str, records: Mapping[str, Any]) -> None:
         if table in audit_chain.UNCHAINED_TABLES:
@@ -216,6 +269,7 @@ class Fingerprints:
 
     def entries(self, entries: Mapping[str, Any]) -> None:
         latest = self.latest
+        reopenings = self.reopenings
         for audit_id, entry in entries.items():
             if type(entry) is not dict or "record_hash" not in entry:
                 continue
@@ -225,6 +279,8 @@ class Fingerprints:
             self.sealed = True
             named = (str(table), str(record))
             order = int(audit_id)
+            if table == "evidence":
+                reopenings.entry(order, entry)
             held = latest.get(named)
             if held is None or held[0] < order:
                 expected = entry["record_hash"]
@@ -241,6 +297,7 @@ class Fingerprints:
         found += [f"{table} {record_id}" for (table, record_id), (_, expected) in latest.items()
                   if expected is not None and (table, record_id) not in self.digests
                   and table not in audit_chain.UNCHAINED_TABLES]
+        found += [named for named in (f"evidence {e}" for e in self.reopenings.unreopened()) if named not in found]
         return tuple(found)
 
 

@@ -424,3 +424,28 @@ def test_a_judgement_appended_by_hand_is_flagged_wherever_it_shows_and_no_signof
     refused = env.run("tutor", "signoff", str(portfolio), "--role", "assessor", "--reason", "looks covered")
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "no sign-off is taken" in refused.stderr
     assert portfolio.read_bytes() == before
+
+
+_NO_REOPEN = """
+import sys
+import portfolio_tui.services.portfolios as portfolios
+portfolios.reopening = lambda *args, **kwargs: None  # the reopen rule taken out of the client
+from portfolio_tui.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_accepted_work_widened_by_a_client_without_the_reopen_rule_is_named_and_not_counted(
+    env: Env, portfolio: Path
+) -> None:
+    """F1, repro A: app1 runs the app's own code with the reopen rule stubbed out; the signed edit is one app1
+    may make (evidence.edit), but the tutor's acceptance no longer covers the piece."""
+    env.ok("tutor", "evidence", "assess", str(portfolio), "2", "--accept", "--feedback", "Good")
+    widened = env.python_as("app1", _NO_REOPEN, "evidence", "edit", str(portfolio), "2", "--criteria",
+                            "S1,S2,S3,S4,S5,K1,K2")
+    assert widened.returncode == 0 and "awaiting assessment" not in widened.stdout + widened.stderr, widened.stderr
+    code, breaks = verify_breaks(env, "tutor", str(portfolio))
+    assert code == 1 and ("evidence 2", "judgement") in breaks, breaks
+    report = json.loads(env.run("tutor", "gateway", str(portfolio), "--json").stdout)
+    entry = report["portfolios"][0] if "portfolios" in report else report
+    assert entry["changed_outside"] == ["evidence 2"] and entry["coverage"]["full"] == 0, entry

@@ -171,3 +171,58 @@ def test_a_judgement_typed_in_by_hand_is_shown_as_changed_outside_the_app_not_be
     assert code == 0, err
     code, out, err = _cli(capsys, "evidence", "list", portfolio, "--json")
     assert json.loads(out)["changed_outside"] == [] and err == ""
+
+
+def test_an_edit_of_accepted_work_by_a_client_without_the_reopen_rule_is_named_and_not_counted(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """Review F1, repro A: a group member runs the app's own code with the reopen rule switched off and widens what
+    the tutor accepted, in a signed edit the store takes; verify names it, readiness does not count the accept."""
+    import portfolio_tui.services.portfolios as portfolios
+
+    path = new_portfolio(tmp_path, evidence=2)
+    PortfolioService(path, ACTOR).assess(1, "accept", "Clear minutes.")
+    code, out, _ = _cli(capsys, "gateway", path, "--json")
+    before = json.loads(out)["portfolios"][0] if "portfolios" in json.loads(out) else json.loads(out)
+    monkeypatch.setattr(portfolios, "reopening", lambda *args, **kwargs: None)
+    code, out, err = _cli(capsys, "evidence", "edit", path, "1", "--criteria", "K1,K2,K3,S1,S2,S3")
+    assert code == 0 and "awaiting assessment" not in out + err
+    monkeypatch.undo()
+    code, lines = verify(path, capsys)
+    assert code == 1 and "        evidence 1: changed after assessor1 accepted it, without being reopened" in lines
+    code, out, _ = _cli(capsys, "gateway", path, "--json")
+    report = json.loads(out)["portfolios"][0] if "portfolios" in json.loads(out) else json.loads(out)
+    assert report["changed_outside"] == ["evidence 1"] and report["coverage"]["full"] < before["coverage"]["full"]
+    # the app's own edit reopens the piece: verify is content, and the piece awaits assessment
+    other = new_portfolio(tmp_path, name="bob.json", evidence=1)
+    PortfolioService(other, ACTOR).assess(1, "accept", "Clear minutes.")
+    code, out, err = _cli(capsys, "evidence", "edit", other, "1", "--criteria", "K1,K2,K3,S1,S2,S3")
+    assert code == 0 and "awaiting assessment" in out + err
+    assert verify(other, capsys)[0] == 0
+    code, out, _ = _cli(capsys, "gateway", other, "--json")
+    assert (json.loads(out)["portfolios"][0] if "portfolios" in json.loads(out) else json.loads(out))[
+        "changed_outside"] == []
+
+
+@pytest.mark.parametrize(("hand_edit", "argv", "where"), [
+    (lambda doc: doc["evidence"]["1"].update(criteria=["K1", "K2", "K3", "S1", "S2", "S4", "S5"]),
+     ["evidence", "edit", "{p}", "1", "--hours", "3"], "evidence 1"),
+    (lambda doc: doc["learner"]["1"].update(prior_learning_hours=300.0),
+     ["learner", "set", "{p}", "--age-at-start", "19"], "learner 1"),
+])
+def test_a_hand_edit_signed_over_by_a_client_without_the_stores_check_is_named_by_verify(
+    portfolio: Path, capsys, monkeypatch, hand_edit, argv: list[str], where: str
+) -> None:
+    """Review F1, repro B, by a client with the store's check taken out: the signed entry records only the hours
+    (or the age), but walked back, the record before it is not what the entry before recorded."""
+    from portfolio_tui.store.transaction import Transaction
+
+    edit(portfolio, hand_edit)
+    monkeypatch.setattr(Transaction, "_refuse_changed_outside", lambda *args: None)
+    assert main([part.replace("{p}", str(portfolio)) for part in argv]) == 0
+    monkeypatch.undo()
+    capsys.readouterr()
+    code, lines = verify(portfolio, capsys)
+    last = max(map(int, json.loads(portfolio.read_text())["audit"]))
+    assert code == 1 and any(line.strip().startswith(f"{where}: audit {last} ({ME}) changed more than it records")
+                             for line in lines), lines
