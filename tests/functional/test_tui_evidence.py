@@ -308,3 +308,27 @@ async def test_the_kind_follows_the_title_until_the_user_chooses_one(tmp_path: P
     pieces = {e.title: e.kind for e in PortfolioService(path).load().evidence}
     assert pieces["Observation of a refund call"] == "observation"
     assert pieces["Observation of a presentation (reflective account)"] == "witness-testimony"
+
+
+@drive
+async def test_a_judgement_typed_in_by_hand_shows_as_changed_outside_in_the_log_and_a_notice(tmp_path: Path) -> None:
+    """Review F6: an accept appended to a piece by hand is not shown as the tutor's acceptance."""
+    import json
+
+    path = make_portfolio(tmp_path)
+    doc = json.loads(path.read_text())
+    forged = next(key for key, piece in doc["evidence"].items() if not piece["judgements"])
+    doc["evidence"][forged]["judgements"].append(
+        {"outcome": "accept", "feedback": "Fine", "by": "tess", "at": "2026-01-10T09:00:00Z"})
+    path.write_text(json.dumps(doc))
+    app = app_for(path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        notices = [n.message for n in app._notifications]
+        assert any(f"changed outside the app: evidence {forged}; run `portfolio verify`" in m for m in notices)
+        await pilot.press("2")
+        await pilot.pause()
+        table = app.screen.query_one(EvidenceTable)
+        statuses = {r.key: r.cells[-1] for r in table.rows}
+        assert statuses[int(forged)] == "changed outside"
+        assert list(statuses.values()).count("changed outside") == 1
