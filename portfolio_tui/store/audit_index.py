@@ -11,9 +11,15 @@ changes or removes a record it compares the record as found with its newest entr
 and looks newest first: most records changed are ones changed lately. A lazy audit (kept as its
 lines) is not parsed for it: a line that does not hold the record's table and id as the store writes
 them cannot name it, and only a line that does is parsed and compared field by field, so a look-up
-in a 5,000-entry history costs about a millisecond at worst. A change of many records at once reads
-the whole history once instead (:data:`SCANS`). Entries the process appends are taken in as they are
-sealed, so the index stays right across a long-running program's saves.
+in a 5,000-entry history costs a few milliseconds at worst (the record's only entry is its first), and
+none once found. A change of many records at once reads the whole history once instead (:data:`SCANS`).
+Entries the process appends are taken in as they are sealed, so the index stays right across a
+long-running program's saves.
+
+Readers check the same thing of every record (:class:`Fingerprints`, review F6) whenever they read a
+file afresh, so that what someone typed in by hand is shown as such rather than believed; and follow
+the evidence's entries for accepted work changed without being reopened (:class:`Reopenings`), which
+``verify`` also checks over the signed entries alone.
 """
 
 from __future__ import annotations
