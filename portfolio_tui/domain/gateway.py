@@ -66,7 +66,7 @@ from portfolio_tui.domain.grading import FAIL, REFER_GRADE, REFERRAL, Prediction
 from portfolio_tui.domain.learner import REVIEW_CADENCES, Learner
 from portfolio_tui.domain.learning_months import quiet_months
 from portfolio_tui.domain.otj import OtjStatus, otj_status
-from portfolio_tui.domain.portfolio import Portfolio, changed_outside_text, unjudged
+from portfolio_tui.domain.portfolio import Portfolio, changed_outside_text, counted_changes, unjudged
 from portfolio_tui.domain.progress import PrerequisiteRecord, SignOff
 from portfolio_tui.domain.reviews import ReviewStatus, review_status
 from portfolio_tui.domain.standard import Prerequisite, Standard
@@ -527,10 +527,11 @@ def rag(items: list[ChecklistResult], as_of: date) -> str:
 
 
 def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> ReadinessReport:
-    if portfolio.changed_outside:  # the judgements of a piece changed by hand are not believed
-        changed = frozenset(portfolio.changed_outside)
+    counted = counted_changes(portfolio) if portfolio.changed_outside else ()
+    if counted:  # the judgements of a piece changed by hand are not believed
+        changed = frozenset(counted)
         portfolio = replace(portfolio, evidence=tuple(unjudged(e) if f"evidence {e.id}" in changed else e
-                                                      for e in portfolio.evidence))
+                                                      for e in portfolio.evidence), changed_outside=counted)
     learner = portfolio.learner
     criteria = cov_rules.coverage(standard, portfolio.evidence)
     summary = cov_rules.summary(standard, criteria)
@@ -547,9 +548,9 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
         items.append(
             ChecklistResult("recorded-results", "No recorded result is referred or failed", False, prediction.reason)
         )
-    if portfolio.changed_outside:
+    if counted:
         items.append(ChecklistResult(CHANGED_OUTSIDE, "No record changed outside the app", False,
-                                     changed_outside_text(portfolio.changed_outside)))
+                                     changed_outside_text(counted)))
     colour = rag(items, as_of)
     return ReadinessReport(
         learner=learner.name,
@@ -581,5 +582,5 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
         awaiting_employer=employer_decisions.awaiting(learner) if _is_apprenticeship(standard) else (),
         distinction=cov_rules.distinction_summary(standard, criteria) if any(
             c.band == "distinction" for c in standard.all_criteria()) else None,
-        changed_outside=portfolio.changed_outside,
+        changed_outside=counted,
     )

@@ -119,4 +119,14 @@ def outline(portfolio: Portfolio) -> PortfolioOutline:
     tables = {f.name: getattr(portfolio, f.name) for f in fields(Portfolio)}
     tables["evidence"] = tuple(map(evidence_outline, portfolio.evidence))
     tables["comments"] = ()
+    tables["changed_outside"] = counted_changes(portfolio)
     return PortfolioOutline(**tables)
+
+
+def counted_changes(portfolio: Portfolio) -> tuple[str, ...]:
+    """Of :attr:`Portfolio.changed_outside`, what the gateway's own reading names: it looks only at what readiness
+    counts (``store.audit_index.Fingerprints``), not at a comment or at a piece holding no judgement, though it
+    names either when it is gone."""
+    uncounted = {f"evidence {e.id}" for e in portfolio.evidence if not e.judgements}
+    uncounted.update(f"comments {c.id}" for c in portfolio.comments)
+    return tuple(name for name in portfolio.changed_outside if name not in uncounted)

@@ -272,7 +272,7 @@ class _Outline:
         if name == "audit":
             self.prints.entries(records)
         else:
-            self.prints.records(name, records)
+            self.prints.records(name, records, counted=True)
         if name == "learner":
             self.learner.update(records)
             return

@@ -113,3 +113,18 @@ def test_fingerprints_name_records_changed_added_or_removed_outside_the_app() ->
     unsealed.records("evidence", {"1": kept})
     unsealed.entries({"1": {"table": "evidence", "record": 1, "detail": "from before fingerprints"}})
     assert unsealed.changed() == ()
+
+
+def test_the_gateways_check_hashes_only_what_it_counts_yet_names_what_is_gone() -> None:
+    judged = {"title": "Judged", "judgements": [{"outcome": "accept"}]}
+    unjudged = {"title": "Not judged yet", "judgements": []}
+    entries = {"1": {"table": "evidence", "record": 1, "record_hash": audit_chain.record_digest(judged)},
+               "2": {"table": "evidence", "record": 2, "record_hash": audit_chain.record_digest(unjudged)},
+               "3": {"table": "comments", "record": 1, "record_hash": audit_chain.record_digest({"text": "Good"})},
+               "4": {"table": "evidence", "record": 3, "record_hash": audit_chain.record_digest(unjudged)}}
+    prints = audit_index.Fingerprints()
+    prints.entries(entries)
+    prints.records("evidence", {"1": {**judged, "criteria": ["K1"]}, "2": {**unjudged, "criteria": ["K9"]}},
+                   counted=True)
+    prints.records("comments", {"1": {"text": "Changed by hand"}}, counted=True)
+    assert prints.changed() == ("evidence 1", "evidence 3")  # evidence 3 is gone: named though never hashed
