@@ -68,7 +68,7 @@ def make_cohort(folder: Path, portfolios: int, evidence: int) -> None:
     criteria = [c.id for c in catalog.get("odo-l3").all_criteria()]
     template = folder / "template.json"
     svc = PortfolioService.create(
-        template, learner="Template", standard="odo-l3", start="2025-06-02", end="2027-01-29",
+        template, learner="Ava Patel", standard="odo-l3", start="2025-06-02", end="2027-01-29",
         employer="HM Revenue and Customs", line_manager="Priya Shah", tutor="Tom Jones", actor="bench",
     )
     kinds = ["product", "observation", "reflective-account", "line-manager-feedback", "performance-review"]
@@ -94,9 +94,11 @@ def make_cohort(folder: Path, portfolios: int, evidence: int) -> None:
             )
     doc = read_snapshot(template).doc
     template.unlink()
+    # Every file as the app wrote it, the learner's name included: a name set by hand here would be a record
+    # changed outside the app, which the gateway names (and reads the file whole to be sure of).
+    data = b"".join(render(doc, {}, None))
     for n in range(portfolios):
-        doc["learner"]["1"]["name"] = f"Learner {n:03d}"
-        (folder / f"learner-{n:03d}.json").write_bytes(b"".join(render(doc, {}, None)))
+        (folder / f"learner-{n:03d}.json").write_bytes(data)
 
 
 def child_environment(folder: Path) -> dict[str, str]:

@@ -85,12 +85,22 @@ def test_problem_names_a_record_changed_deleted_or_added_outside_the_app(tmp_pat
 
 @pytest.mark.parametrize("record", [
     {"title": "Plain", "hours": 1.5, "criteria": ["K1"], "kind": "reflective-account"},
-    {"hours": 0.00001, "tiny": 1e-7, "big": 1e300, "neg": -0.0},
+    {"big": 1e300, "neg": -0.0, "nested": {"b": [1, {"z": 2, "a": 3.25}], "a": "re-submitted 5e-3"}},
     {"n": 2**70, "text": "Minutes \ud800 \u009b \u2028 \x7f é"},
-    {"nested": {"b": [1, {"z": 2, "a": 3e-5}], "a": "re-submitted 5e-3"}},
 ])
-def test_the_fast_fingerprint_is_the_audits_record_digest(record: dict) -> None:
+def test_the_quick_fingerprint_is_the_audits_record_digest(record: dict) -> None:
     assert audit_index.fingerprint(record) == audit_chain.record_digest(record)
+
+
+def test_a_small_float_written_otherwise_is_hashed_again_before_it_is_called_changed() -> None:
+    record = {"hours": 0.00001, "tiny": 1e-7}
+    assert audit_index.fingerprint(record) != audit_chain.record_digest(record)  # orjson: 0.00001; json: 1e-05
+    prints = audit_index.Fingerprints()
+    prints.entries({"1": {"table": "otj", "record": 1, "record_hash": audit_chain.record_digest(record)}})
+    prints.records("otj", {"1": record})
+    assert prints.changed() is None  # not sure: the caller reads the file whole
+    assert prints.changed(lambda table, record_id: record) == ()
+    assert prints.changed(lambda table, record_id: {**record, "hours": 2.0}) == ("otj 1",)
 
 
 def test_fingerprints_name_records_changed_added_or_removed_outside_the_app() -> None:
@@ -103,12 +113,15 @@ def test_fingerprints_name_records_changed_added_or_removed_outside_the_app() ->
         "4": {"table": "evidence", "record": 2, "record_hash": audit_chain.record_digest(edited)},  # newer by id
         "6": {"table": "meta", "record": None, "detail": "no record"},
     }
+    held = {"evidence": {"1": kept, "2": edited, "4": kept},
+            "learner": {"1": {"name": "Ann", "prior_learning_hours": 300}}}
     prints = audit_index.Fingerprints()
-    prints.records("evidence", {"1": kept, "2": edited, "4": kept})
+    prints.records("evidence", held["evidence"])
     prints.entries(entries)  # the audit may come after the records (as in a file) or before
-    prints.records("learner", {"1": {"name": "Ann", "prior_learning_hours": 300}})
+    prints.records("learner", held["learner"])
     prints.records("meta", {"1": {"schema_version": 9}})
-    assert prints.changed() == ("evidence 4", "learner 1", "evidence 3")
+    assert prints.changed() is None  # a quick hash did not match: only the record itself tells
+    assert prints.changed(lambda table, record_id: held[table][record_id]) == ("evidence 4", "learner 1", "evidence 3")
     unsealed = audit_index.Fingerprints()
     unsealed.records("evidence", {"1": kept})
     unsealed.entries({"1": {"table": "evidence", "record": 1, "detail": "from before fingerprints"}})
@@ -122,9 +135,10 @@ def test_the_gateways_check_hashes_only_what_it_counts_yet_names_what_is_gone() 
                "2": {"table": "evidence", "record": 2, "record_hash": audit_chain.record_digest(unjudged)},
                "3": {"table": "comments", "record": 1, "record_hash": audit_chain.record_digest({"text": "Good"})},
                "4": {"table": "evidence", "record": 3, "record_hash": audit_chain.record_digest(unjudged)}}
+    held = {"1": {**judged, "criteria": ["K1"]}, "2": {**unjudged, "criteria": ["K9"]}}
     prints = audit_index.Fingerprints()
     prints.entries(entries)
-    prints.records("evidence", {"1": {**judged, "criteria": ["K1"]}, "2": {**unjudged, "criteria": ["K9"]}},
-                   counted=True)
+    prints.records("evidence", held, counted=True)
     prints.records("comments", {"1": {"text": "Changed by hand"}}, counted=True)
-    assert prints.changed() == ("evidence 1", "evidence 3")  # evidence 3 is gone: named though never hashed
+    # evidence 3 is gone: named though never hashed
+    assert prints.changed(lambda table, record_id: held[record_id]) == ("evidence 1", "evidence 3")
