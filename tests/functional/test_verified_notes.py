@@ -129,14 +129,17 @@ def test_a_save_notes_the_file_clean_and_a_fresh_open_checks_only_changed_criter
 
 def test_a_note_made_by_a_read_is_not_clean_and_a_hand_edit_leaves_no_note(tmp_path: Path) -> None:
     path = new_portfolio(tmp_path, evidence=1)
+    copy = tmp_path / "copy.json"
+    copy.write_bytes(path.read_bytes())  # the same bytes, never noted
+    read_snapshot(copy, noted=True)  # checked in full, and noted: its types only
+    assert verified.standing(copy, *identity(copy)) == verified.CHECKED
     doc = json.loads(path.read_text())
     doc["evidence"]["1"]["hours"] = -40  # well typed, against the rules: a read checks types only
     path.write_bytes(b"".join(render(doc, {}, None)))  # laid out as the store writes, as a careful editor would
     assert verified.standing(path, *identity(path)) is None
-    read_snapshot(path, noted=True)  # checked in full, and noted: its types only
-    assert verified.standing(path, *identity(path)) == verified.CHECKED
-    snap = read_snapshot(path, noted=True)
-    assert snap.clean is None and snap.lazy == {"audit"}
+    snap = read_snapshot(path, noted=True)  # checked in full, but not noted: a record changed outside the app
+    assert verified.standing(path, *identity(path)) is None  # is shown on every reading (review F6)
+    assert snap.clean is None and snap.lazy == {"audit"} and snap.outside == ("evidence 1",)
     assert PortfolioStore(path, ACTOR).problems() == [("$.evidence.1.hours", "-40 is negative")]
 
 
