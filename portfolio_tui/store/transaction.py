@@ -210,6 +210,7 @@ class Transaction:
         _check(table, record)
         snapshot = self._storage.snapshot
         if table in SEALED_TABLES:
+            self._refuse_changed_head(table)
             record_id = self._insert_chained(table, record)
         elif table in snapshot.lazy:  # appended without parsing the table (as TinyDB's insert would store it)
             record_id = self._storage.next_id(table)
@@ -318,6 +319,15 @@ class Transaction:
         problem = audit_index.problem(self._latest(), table, str(record_id), found)
         if problem is not None:
             raise Unsound(self.path or Path("this portfolio"), problem)
+
+    def _refuse_changed_head(self, table: str) -> None:
+        """A record chained after the table's last one (a sign-off) takes that record's hash into its own, signed:
+        so that record must be as its newest audit entry left it, or the new one vouches for a hand edit (review
+        R18: an assessor's reason blanked by hand, its in-table hash recomputed, then the apprentice signed off)."""
+        snapshot = self._storage.snapshot
+        last = snapshot.last_id(table)
+        if last is not None:
+            self._refuse_changed_outside(table, int(last), snapshot.record(table, last))
 
     def _latest(self) -> audit_index.LatestEntries:
         snapshot = self._storage.snapshot

@@ -226,3 +226,32 @@ def test_a_hand_edit_signed_over_by_a_client_without_the_stores_check_is_named_b
     last = max(map(int, json.loads(portfolio.read_text())["audit"]))
     assert code == 1 and any(line.strip().startswith(f"{where}: audit {last} ({ME}) changed more than it records")
                              for line in lines), lines
+
+
+def test_no_signoff_is_chained_after_a_signoff_edited_by_hand(tmp_path: Path, capsys) -> None:
+    """Review R18: the assessor's reason blanked by hand, its in-table hash recomputed; the apprentice's sign-off
+    would chain to it (and sign it) in an entry of their own."""
+    from portfolio_tui.domain import audit_chain
+    from portfolio_tui.store.errors import Unsound
+
+    path = new_portfolio(tmp_path, evidence=1)
+    assert main(["signoff", str(path), "--role", "assessor", "--reason", "open items, checked in person"]) == 0
+
+    def blank(doc: dict) -> None:
+        signoff = {k: v for k, v in doc["signoffs"]["1"].items() if k not in ("prev", "hash")}
+        doc["signoffs"]["1"] = audit_chain.seal({**signoff, "reason": ""}, audit_chain.GENESIS)
+
+    edit(path, blank)
+    capsys.readouterr()
+    before = path.read_bytes()
+    code = main(["signoff", str(path), "--role", "apprentice", "--reason", "ok"])  # the readers' flag refuses first
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "signoffs 1" in err, err
+    # ... and the store itself, under any client: a withdrawal, or a record added without the service's checks
+    code = main(["signoff", str(path), "--role", "assessor", "--withdraw", "--reason", "mistake"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "signoffs 1: changed outside the app since audit 3" in err, err
+    with pytest.raises(Unsound, match="signoffs 1: changed outside the app since audit 3"):
+        PortfolioService(path, ME).add_record("signoffs", {"role": "apprentice", "by": ME,
+                                                            "on": json.loads(before)["signoffs"]["1"]["on"]})
+    assert path.read_bytes() == before
