@@ -118,7 +118,14 @@ def _read_file(path: Path) -> tuple[str, str] | None:
         os.close(fd)
 
 
-def _check(path: Path, raw: str, writer: str, anchors: Anchors) -> tuple[Roster, list[dict[str, Any]]]:
+def check_copy(path: Path, raw: str, anchors: Anchors) -> list[dict[str, Any]]:
+    """The history of a copy of a roster (the one an export carries), checked as a roster is, but for who
+    owns the file: a copy is owned by whoever unpacked it. With ``anchors``, every change is signed by an
+    enrolled key of someone allowed to make it then. :class:`RosterError` when it fails."""
+    return _check(path, raw, None, anchors)[1]
+
+
+def _check(path: Path, raw: str, writer: str | None, anchors: Anchors) -> tuple[Roster, list[dict[str, Any]]]:
     from portfolio_tui.domain import audit_chain
     from portfolio_tui.jsonfile import JsonFileError, loads_strict
 
@@ -144,7 +151,7 @@ def _check(path: Path, raw: str, writer: str, anchors: Anchors) -> tuple[Roster,
     if replayed != roster:
         raise RosterError(f"{path}: its owner or entries are not what its history says: changed outside the app")
     last_by = history[-1].get("by")
-    if writer != last_by:
+    if writer is not None and writer != last_by:
         raise RosterError(
             f"{path}: the file was last written by {writer}, but its last recorded change is by {last_by}:"
             " it was replaced outside the app (the roster's owner or a tutor can start it again with"

@@ -167,16 +167,18 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     with refusals():
         done = portable.import_zip(args.source, args.dest, _readable)
+    checked = ("chain, signatures, and who was allowed to make each change, by the roster it came with"
+               if done.roster else "chain and signatures; who was allowed to make each change was not checked, as "
+               "no roster came with this export")
     print(f"imported {clean_text(str(done.portfolio))} with {done.attachments} attachment(s); its record verifies "
-          "(chain and signatures; who was allowed to make each change was not checked, as no roster comes with an "
-          "export)")
+          f"({checked})")
     return 0
 
 
 def _readable(path: Path, dest: Path) -> None:
     """The imported portfolio must open in this version and its record verify, or nothing is kept. Who
-    was allowed to make each change is not judged: that was the roster of the folder it came from, which
-    an export does not carry, and ``dest``'s roster did not exist when those changes were made."""
+    was allowed to make each change is judged by the roster of the folder it came from, which an export
+    carries (unpacked beside the staged copy); ``dest``'s roster did not exist when those changes were made."""
     from portfolio_tui.services.errors import InputError, StoreError
     from portfolio_tui.services.session import PortfolioSession
     from portfolio_tui.services.verify import verify_file

@@ -132,6 +132,16 @@ def record_digest(record: Mapping[str, Any] | None) -> str | None:
     return None if record is None else digest(dict(record))
 
 
+TAKEN_IN = "taken_in"
+"""The field of a ``repair`` entry holding :func:`history_digest` of every entry before it: the history the
+tutor took in as found. Checked again by verify, so a change to that history after the repair shows."""
+
+
+def history_digest(entries: Sequence[Any]) -> str:
+    """The digest of a run of audit entries, whole (every field), in order: what a repair vouches for."""
+    return digest(list(entries))
+
+
 def seal(entry: Mapping[str, Any], prev_hash: str) -> dict[str, Any]:
     """A copy of ``entry`` chained after ``prev_hash``: with ``prev`` set and its own ``hash``.
 

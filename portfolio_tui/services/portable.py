@@ -4,6 +4,10 @@ The zip holds the portfolio file byte for byte, its kept attachments in the same
 layout as beside the portfolio (``<name>.files/ab/abcdef...``), the HTML evidence pack as
 ``index.html``, one folder per criterion kind (Knowledge, Skills, Behaviours) with a short page per
 piece of evidence, and ``portfolio-export.json``: the manifest naming every member with its sha256.
+A portfolio from a cohort folder brings a copy of its roster (``cohort-roster.json``, the manifest's
+``roster``): its signed history says who was allowed to make each change, so ``portfolio verify`` of
+the unpacked copy with only the allowed-signers file checks that too (review F20). It names the
+cohort's accounts and their portfolios' file names, nothing else.
 
 Import trusts nothing in the zip. Before anything is written it checks that the zip is one of
 ours (manifest, format, version), that no member name leaves DEST (absolute, ``..``, backslashes,
@@ -33,8 +37,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from portfolio_tui import roster as roster_io
 from portfolio_tui import sharing
 from portfolio_tui.domain import attachments
+from portfolio_tui.domain.signatures import Anchors
 from portfolio_tui.domain.text import clean_text, utf8
 from portfolio_tui.jsonfile import loads_strict
 from portfolio_tui.services.access import authorize
@@ -48,6 +54,7 @@ FORMAT = "portfolio-tui-export"
 VERSION = 1
 MANIFEST = "portfolio-export.json"
 INDEX = "index.html"
+ROSTER_MEMBER = "cohort-roster.json"
 LIMIT_ENV = "PORTFOLIO_TUI_IMPORT_LIMIT_MB"
 DEFAULT_LIMIT_MB = 2048
 MAX_MEMBERS = 100_000
@@ -116,9 +123,15 @@ def export(path: Path, target: Path, report: Report, index_html: str, pages: dic
         "attachments": sizes,
         "generated_at": report.generated_at,
     }
+    roster = _roster_copy(path.parent)
+    if roster is not None:
+        manifest["roster"] = {"member": ROSTER_MEMBER, "sha256": hashlib.sha256(roster).hexdigest(),
+                              "size": len(roster)}
     with persistence.writing_atomically(target) as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(MANIFEST, json.dumps(manifest, indent=2) + "\n")
         zf.writestr(path.name, data)
+        if roster is not None:
+            zf.writestr(ROSTER_MEMBER, roster)
         for digest, size in sizes.items():
             _write_blob(zf, path, digest, size, document)
         zf.writestr(INDEX, utf8(index_html))
@@ -166,6 +179,48 @@ def _write_blob(zf: zipfile.ZipFile, path: Path, digest: str, size: int, documen
         raise _refuse_blob(document, digest, changed)
 
 
+def _roster_copy(folder: Path) -> bytes | None:
+    """The bytes of ``folder``'s roster, checked (``None`` when it has none); one that fails its checks is
+    refused, since an export vouching for who was allowed must not carry a roster nobody can trust."""
+    path = roster_io.roster_path(folder)
+    try:
+        if roster_io.read_roster(folder) is None:
+            return None
+        raw = path.read_bytes()
+        roster_io.check_copy(path, raw.decode("utf-8"), Anchors())
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError("roster", f"{path}: cannot be read ({exc}); nothing was exported") from None
+    except roster_io.RosterError as exc:
+        raise InputError("roster", f"{exc}; an export carries its cohort's roster, so nothing was exported") from None
+    return raw
+
+
+def exported_roster(portfolio: Path) -> tuple[Path, bytes] | None:
+    """The roster copy an unpacked export holds beside ``portfolio`` (its manifest names the portfolio and the
+    copy), as ``(path, bytes)``; ``None`` when there is none. :class:`InputError` when the copy is not the
+    one the manifest names (its sha256 differs)."""
+    folder = portfolio.parent
+    try:
+        manifest = json.loads((folder / MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("portfolio") != portfolio.name:
+        return None
+    roster = manifest.get("roster")
+    if not isinstance(roster, dict):
+        return None
+    copy = folder / ROSTER_MEMBER
+    try:
+        raw = copy.read_bytes()
+    except OSError as exc:
+        raise InputError("roster", f"{copy}: the export's roster cannot be read ({exc.strerror or exc})") from None
+    if hashlib.sha256(raw).hexdigest() != roster.get("sha256"):
+        raise InputError("roster", f"{copy}: does not match its sha256 in {MANIFEST}: changed after the export")
+    return copy, raw
+
+
 @dataclass(frozen=True)
 class ExportSummary:
     target: Path
@@ -177,6 +232,8 @@ class ExportSummary:
 class ImportSummary:
     portfolio: Path
     attachments: int
+    roster: bool = False
+    """The export carried its cohort's roster, and who made each change was checked against it."""
 
 
 def _bad(message: str) -> InputError:
@@ -280,7 +337,8 @@ def import_zip(source: Path, dest: Path, check: Callable[[Path, Path], None]) ->
         if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
             raise _bad(f"{name} in {source} does not match its sha256 in {MANIFEST}; nothing was written")
         members = _attachment_members(zf, source, name, data, manifest["attachments"])
-        return _place(zf, dest, name, data, members, budget, check)
+        extra = _roster_member(zf, source, manifest, budget)
+        return _place(zf, dest, name, data, members, budget, check, extra)
 
 
 def _attachment_members(
@@ -345,9 +403,27 @@ def _stage_member(
         os.close(fd)
 
 
+def _roster_member(zf: zipfile.ZipFile, source: Path, manifest: dict[str, Any], budget: list[int]
+                   ) -> dict[str, bytes]:
+    """The export's roster copy and its manifest, to unpack beside the staged portfolio so that checking it
+    asks that roster who was allowed; none when the export carries no roster."""
+    roster = manifest.get("roster")
+    if roster is None:
+        return {}
+    if not isinstance(roster, dict) or roster.get("member") != ROSTER_MEMBER:
+        raise _bad(f"{source} is not a portfolio export ({MANIFEST} names its roster wrongly)")
+    try:
+        raw = _read_member(zf, zf.getinfo(ROSTER_MEMBER), budget)
+    except KeyError:
+        raise _bad(f"{source} lacks {ROSTER_MEMBER}, which {MANIFEST} names; nothing was written") from None
+    if hashlib.sha256(raw).hexdigest() != roster.get("sha256"):
+        raise _bad(f"{ROSTER_MEMBER} in {source} does not match its sha256 in {MANIFEST}; nothing was written")
+    return {ROSTER_MEMBER: raw, MANIFEST: json.dumps(manifest).encode("utf-8")}
+
+
 def _place(
     zf: zipfile.ZipFile, dest: Path, name: str, data: bytes, members: dict[str, zipfile.ZipInfo],
-    budget: list[int], check: Callable[[Path, Path], None],
+    budget: list[int], check: Callable[[Path, Path], None], beside: dict[str, bytes] | None = None,
 ) -> ImportSummary:
     try:
         dest.mkdir(parents=True, exist_ok=True)
@@ -361,6 +437,8 @@ def _place(
             blob = file_store.blob_path(staged, digest)
             blob.parent.mkdir(parents=True, exist_ok=True)
             _stage_member(zf, info, digest, blob, budget, dest)
+        for member, content in (beside or {}).items():  # checked with the staged copy, never placed in DEST
+            persistence.write_new(staging / member, content, cohort=dest)
         check(staged, dest)
         target = dest / name
         for digest in members:
@@ -372,4 +450,4 @@ def _place(
         raise InputError("DEST", f"{dest}: cannot be written ({exc.strerror or exc})") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return ImportSummary(dest / name, len(members))
+    return ImportSummary(dest / name, len(members), bool(beside))

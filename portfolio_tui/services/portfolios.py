@@ -37,6 +37,7 @@ from portfolio_tui.services.access import (
 from portfolio_tui.services.errors import InputError, StandardMissing
 from portfolio_tui.store.errors import breaks_schema
 from portfolio_tui.store.portfolio_store import PortfolioStore
+from portfolio_tui.store.reading import Snapshot
 from portfolio_tui.store.records import AuditEntry, to_json, to_record
 from portfolio_tui.store.transaction import Transaction
 
@@ -54,6 +55,13 @@ class PortfolioService:
         self.store = store or PortfolioStore(path, actor)
         self._standard: Standard | None = None
         self.store.criteria = self._known_criteria
+        self.store.tip_check = self._tip_problem
+
+    def _tip_problem(self, snap: Snapshot) -> str | None:
+        """Why no save may build on the file's newest entry: its signer was not allowed it (review F4)."""
+        from portfolio_tui.services.signature_check import tip_problem
+
+        return tip_problem(self.path, snap)
 
     def _known_criteria(self) -> Collection[str] | None:
         """The standard's criterion ids, for the store's schema check (inside a transaction: no view check here,

@@ -4,11 +4,16 @@ The hash chain says whether the file is as it was written (``domain.audit_chain`
 say who wrote it and whether they were allowed to:
 
 * every audit entry after signing began is signed, and its signature verifies (an entry from
-  before is legacy: reported as unsigned history, not as forged);
+  before is legacy: reported as unsigned history, not as forged; in a cohort, where anyone in the
+  group could have written it, what it judged and signed off counts only once a tutor's repair took
+  it in);
+* what came before a tutor's ``repair`` that took it in (its ``taken_in`` digest still matches) is
+  history: shown in a note, its problems no longer breaks;
 * with anchors, each key was enrolled for the entry's ``by`` when it signed; without, a note says
   the signatures are not anchored;
 * each signed entry's change was one its signer was allowed to make by the roster as it stood
-  then (the roster's history is signed too, and checked by ``roster``); ``create`` is audit 1 only,
+  then (the roster's history is signed too, and checked by ``roster``); with anchors and no roster,
+  what only a tutor may do needs a key enrolled as tutor or admin; ``create`` is audit 1 only,
   for the learner's record, and needs whoever may set portfolios up; ``migrate`` only notes an
   upgrade (table ``meta``, no record changed): anywhere else either is a forgery, since it would
   pass for a change nobody needed permission for;
@@ -32,6 +37,7 @@ say who wrote it and whether they were allowed to:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -45,6 +51,7 @@ from portfolio_tui.services import confirmation_check
 from portfolio_tui.services.access import record_actions
 from portfolio_tui.store import keys
 from portfolio_tui.store.audit_index import Reopenings
+from portfolio_tui.store.reading import Snapshot
 from portfolio_tui.store.sealing import SIGNED_VERSION
 
 FORGED = "forged"
@@ -60,7 +67,22 @@ ADD = "add"
 CREATE = "create"
 DELETE = "delete"
 MIGRATE = "migrate"
-REPAIR_ACTIONS = frozenset({"repair", "seal"})
+REPAIR = "repair"
+SEAL = "seal"
+REPAIR_ACTIONS = frozenset({REPAIR, SEAL})
+UNVOUCHED = "not-vouched"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What :func:`check_signatures` found: breaks, notes, and what a tutor's repair took in as found."""
+
+    breaks: list[Break]
+    notes: list[str]
+    taken_in: frozenset[str] = frozenset()
+    """``audit N`` of each entry before the last trusted ``repair``: its problems are history, not breaks."""
+    sealed: frozenset[str] = frozenset()
+    """``table N`` of each record a trusted repair sealed as found (its chain problems are history too)."""
 
 
 def check(
@@ -70,45 +92,90 @@ def check(
     roster_history: Sequence[Mapping[str, Any]] | None,
 ) -> tuple[list[Break], list[str]]:
     """The breaks and notes for the signatures of ``document``; ``roster_history`` ``None``: no roster to ask."""
+    checked = check_signatures(document, path, anchors, roster_history)
+    return checked.breaks, checked.notes
+
+
+def check_signatures(
+    document: Mapping[str, Any],
+    path: Path,
+    anchors: Anchors,
+    roster_history: Sequence[Mapping[str, Any]] | None,
+) -> Checked:
+    """:func:`check` with what a repair took in.
+
+    Unsigned history from before signing (legacy) vouches for the judgements and sign-offs it made
+    only where nothing is managed (no roster, no anchors). In a cohort, anyone in the group could
+    write such a history by hand (review F13), so it counts once a tutor has taken it in with
+    ``portfolio repair``: a signed ``repair`` entry whose ``taken_in`` digest is that of every entry
+    before it. The same goes for any other problem before such a repair (review F4): the tutor
+    checked it, and it is shown as history from then on.
+    """
     audit = document.get("audit")
     if not isinstance(audit, Mapping):
-        return [], []
+        return Checked([], [])
     items: list[tuple[str, Mapping[str, Any]]] = [(k, e) for k, e in audit_chain.ordered(audit) if isinstance(e, dict)]
     breaks: list[Break] = []
     notes: list[str] = []
     signed_at = next((i for i, (_, e) in enumerate(items) if is_signed(e)), None)
     version = _version(document)
+    managed = roster_history is not None or bool(anchors)
     if signed_at is None:
         if version >= SIGNED_VERSION and items:
             breaks.append(Break("audit", UNSIGNED, f"the file says schema version {version}, but no entry is signed: "
                                 "its signatures were stripped"))
-        elif items:
+            return Checked(breaks, notes)
+        if items and not managed:
             notes.append(f"audit 1-{items[-1][0]}: unsigned history from before signing (legacy), not checked")
-        return breaks, notes
-    if version < SIGNED_VERSION:
+        if not managed:
+            return Checked(breaks, notes)
+        signed_at = len(items)
+    elif version < SIGNED_VERSION:
         breaks.append(Break("meta 1", DOWNGRADED, f"the schema version was set back to {version} outside the app: "
                             "the file holds signed entries"))
-    if signed_at:
-        notes.append(f"audit 1-{items[signed_at - 1][0]}: unsigned history from before signing (legacy), not checked")
-    if not anchors:
+    if signed_at < len(items) and not anchors:
         notes.append("signatures are not anchored (no allowed-signers file): they show what each key signed, "
                      "not whose key it is")
     if roster_history is None and anchors:
-        notes.append("no roster beside the file: who was allowed to make each change was not checked")
-    trusted = list(items[:signed_at])  # legacy history vouches for the judgements and sign-offs it made
-    judged = _Judged()
+        notes.append("no roster beside the file: who was allowed to make each change was checked only against the "
+                     "roles the allowed-signers file enrols keys with (a tutor's work needs a key enrolled as tutor)")
+    now = datetime.now(UTC)
+    taken = _taken_in(items, signed_at, anchors, roster_history, path, now)
+    legacy: _Judged | None = None
+    if taken is not None:
+        first = taken
+        entry = items[taken][1]
+        notes.append(f"audit 1-{items[taken - 1][0]}: taken in as found by {entry.get('by')} at {entry.get('at')} "
+                     f"(audit {items[taken][0]}, `portfolio repair`): {entry.get('detail')}")
+    else:
+        first = signed_at
+        if signed_at and not managed:
+            notes.append(f"audit 1-{items[signed_at - 1][0]}: unsigned history from before signing (legacy), "
+                         "not checked")
+        elif signed_at:
+            notes.append(f"audit 1-{items[signed_at - 1][0]}: unsigned history from before signing (legacy) that "
+                         "no tutor has taken in: the judgements and sign-offs it made are not counted until a tutor "
+                         "checks them and takes the file in with `portfolio repair`")
+            legacy = _Judged()
+            for audit_id, entry in items[:signed_at]:
+                legacy.follow(audit_id, entry, legacy=True)
+    trusted = list(items[:first]) if taken is not None or not managed else []
+    judged = _Judged(legacy)
     for audit_id, entry in trusted:
         judged.follow(audit_id, entry, legacy=True)
-    now = datetime.now(UTC)
-    for position, (audit_id, entry) in enumerate(items[signed_at:], start=signed_at):
+    for position, (audit_id, entry) in enumerate(items[first:], start=first):
         where = f"audit {audit_id}"
         problem = _entry_problem(entry, anchors) or _action_problem(entry, position)
+        if problem is None and entry.get("action") == REPAIR and audit_chain.TAKEN_IN in entry and (
+                entry[audit_chain.TAKEN_IN] != audit_chain.history_digest([e for _, e in items[:position]])):
+            problem = (audit_chain.CHANGED, "is a repair whose history before it was changed since the tutor took "
+                       "it in: changed outside the app")
         if problem is None:
-            dating = audit_chain.dating_problem(entry.get("at"), items[position - 1][1].get("at") if position else None,
-                                                now)
+            previous = items[position - 1][1].get("at") if position and entry.get("action") != REPAIR else None
+            dating = audit_chain.dating_problem(entry.get("at"), previous, now)
             problem = (ORDER, dating) if dating else None
-        if problem is None and roster_history is not None:
-            problem = _permission_problem(entry, document, path, roster_history, judged)
+        if problem is None:
+            problem = _permission_problem(entry, document, path, roster_history, judged, anchors)
         if problem is not None:
             breaks.append(Break(where, problem[0], problem[1]))
         else:
@@ -117,11 +184,35 @@ def check(
     breaks += judged.breaks + judged.unbacked(document)
     breaks += _unreopened_breaks(trusted)
     breaks += _unstated_breaks(document, trusted)
-    breaks += _author_breaks(document, items[signed_at:])
-    breaks += _signoff_breaks(document, trusted)
-    breaks += confirmation_check.breaks(document, trusted, (audit_id for audit_id, _ in items[signed_at:]),
+    trusted_ids = {audit_id for audit_id, _ in trusted}
+    breaks += _author_breaks(document, items[first:], trusted_ids)
+    untaken = items[:signed_at] if taken is None and managed else []
+    legacy_signoffs = {str(e.get("record")) for _, e in untaken
+                       if e.get("table") == "signoffs" and e.get("action") == ADD}
+    breaks += _signoff_breaks(document, trusted, legacy_signoffs)
+    breaks += confirmation_check.breaks(document, trusted, (audit_id for audit_id, _ in items[first:]),
                                         None if roster_history is None else _parties_of(roster_history, path.name))
-    return breaks, notes
+    sealed = frozenset(f"{e.get('table')} {e.get('record')}" for _, e in trusted[first:]
+                       if e.get("action") == SEAL and taken is not None)
+    return Checked(breaks, notes, frozenset(f"audit {audit_id}" for audit_id, _ in items[:taken or 0]), sealed)
+
+
+def _taken_in(
+    items: Sequence[tuple[str, Mapping[str, Any]]], signed_at: int, anchors: Anchors,
+    roster_history: Sequence[Mapping[str, Any]] | None, path: Path, now: datetime,
+) -> int | None:
+    """The position of the last ``repair`` entry that took in the history before it and may be trusted to:
+    signed by an enrolled key of someone allowed to repair the file then, and that history unchanged since."""
+    for position in range(len(items) - 1, signed_at - 1, -1):
+        entry = items[position][1]
+        if entry.get("action") != REPAIR or audit_chain.TAKEN_IN not in entry or position == 0:
+            continue
+        if (_entry_problem(entry, anchors) is None
+                and audit_chain.dating_problem(entry.get("at"), None, now) is None
+                and _permission_problem(entry, {}, path, roster_history, _Judged(), anchors) is None
+                and entry[audit_chain.TAKEN_IN] == audit_chain.history_digest([e for _, e in items[:position]])):
+            return position
+    return None
 
 
 def _version(document: Mapping[str, Any]) -> int:
@@ -175,9 +266,14 @@ def _action_problem(entry: Mapping[str, Any], position: int) -> tuple[str, str] 
 
 
 def _permission_problem(
-    entry: Mapping[str, Any], document: Mapping[str, Any], path: Path, history: Sequence[Mapping[str, Any]],
-    judged: _Judged,
+    entry: Mapping[str, Any], document: Mapping[str, Any], path: Path, history: Sequence[Mapping[str, Any]] | None,
+    judged: _Judged, anchors: Anchors,
 ) -> tuple[str, str] | None:
+    """Why the entry's signer was not allowed its change: by the roster as it stood then, or with no roster
+    to ask but anchors (an exported copy checked with only the allowed-signers file, review F20), by the role
+    the signer's key is enrolled with: what only a tutor may do needs a key enrolled as tutor or admin."""
+    if history is None:
+        return _role_problem(entry, document, judged, anchors) if anchors else None
     by, at = str(entry.get("by")), str(entry.get("at"))
     roster = roster_at(history, at)
     if entry.get("action") == CREATE:
@@ -193,6 +289,55 @@ def _permission_problem(
         decision = roles.may(roster, by, name, path.name)
         if not decision.allowed:
             return NOT_ALLOWED, f"is by {by} at {at}, who was not allowed to then: {decision.reason}"
+    return None
+
+
+def tip_problem(path: Path, snap: Snapshot) -> str | None:
+    """Why the store must not save on top of this reading of the portfolio at ``path``: its newest entry's
+    signer was not allowed that change by the folder's roster as it stood then (review F4: saves went on
+    building on such an entry). Only the newest entry is judged, and only by the roster: an unsigned one,
+    or one from before the roster began (a cohort given a roster later), is the store's own check, and a
+    roster or anchors that fail their checks refuse every change anyway (``services.access``)."""
+    from portfolio_tui import roster as roster_io
+    from portfolio_tui.store.trust import TrustError, load_anchors
+
+    last = snap.last_id("audit")
+    tip = snap.record("audit", last) if last is not None else None
+    if not isinstance(tip, Mapping) or not is_signed(tip):
+        return None
+    try:
+        checked = roster_io.read_roster(path.parent)
+        anchors = load_anchors()
+    except (roster_io.RosterError, TrustError):
+        return None
+    if checked is None or roster_at(checked[1], str(tip.get("at"))) is None:
+        return None
+    table, record_id = tip.get("table"), str(tip.get("record"))
+    record = snap.record(table, record_id) if isinstance(table, str) else None
+    document = {table: {record_id: record}} if isinstance(table, str) and isinstance(record, Mapping) else {}
+    judged = _Judged()  # what the piece held before: the entry's own word, for this check (verify replays it)
+    changes = tip.get("changes")
+    change = changes.get("judgements") if isinstance(changes, Mapping) else None
+    if isinstance(change, Mapping):
+        judged.made[record_id] = {audit_chain.canonical(j): "" for j in change.get("from") or ()
+                                  if isinstance(j, Mapping)}
+    problem = _permission_problem(tip, document, path, checked[1], judged, anchors)
+    return None if problem is None else f"audit {last} {problem[1]}"
+
+
+def _role_problem(
+    entry: Mapping[str, Any], document: Mapping[str, Any], judged: _Judged, anchors: Anchors,
+) -> tuple[str, str] | None:
+    if entry.get("action") == CREATE:
+        return None  # who may start a portfolio is the folder's roster's to say; an export brings it
+    tutors_only = sorted(name for name in _needed(entry, document, judged)
+                         if roles.ACTIONS.get(name) and roles.ACTIONS[name].roles == (roles.TUTOR,))
+    by, at = str(entry.get("by")), str(entry.get("at"))
+    if tutors_only and not anchors.may_sign_rosters(by, str(entry.get("key")), at):
+        rule = roles.ACTIONS[tutors_only[0]]
+        return NOT_ALLOWED, (f"is by {by} at {at}, whose key is not enrolled as tutor or admin in the allowed-signers "
+                             f"file, and only a tutor may {rule.verb} a portfolio (no roster beside the file says "
+                             "otherwise)")
     return None
 
 
@@ -233,9 +378,11 @@ class _Judged:
     judgement in someone else's name to have it pass as one already made.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, legacy: _Judged | None = None) -> None:
         self.made: dict[str, dict[bytes, str]] = {}  # evidence id -> canonical judgement -> audit id that made it
         self.breaks: list[Break] = []
+        self.legacy = legacy
+        """What unsigned history no tutor took in made: carried along by later entries, never counted."""
 
     def held(self, evidence: str) -> list[bytes]:
         """The judgements (canonical text, in order) the record holds by the trusted entries so far."""
@@ -261,8 +408,13 @@ class _Judged:
         """Take in a trusted entry; one adding a judgement in a name other than its signer's is a break.
 
         Legacy history (from before signing) is not checked: a judgement its own ``from`` lists counts
-        as made before it.
+        as made before it. A tutor's ``seal`` in a repair lists the judgements the piece held then, as found.
         """
+        sealed = entry.get("judgements")
+        if entry.get("action") == SEAL and entry.get("table") == "evidence" and isinstance(sealed, list):
+            self.made[str(entry.get("record"))] = {
+                audit_chain.canonical(j): audit_id for j in sealed if isinstance(j, Mapping)}
+            return
         changes = entry.get("changes")
         if entry.get("table") != "evidence" or not isinstance(changes, Mapping) or "judgements" not in changes:
             return
@@ -277,6 +429,8 @@ class _Judged:
             if not isinstance(judgement, Mapping):
                 continue
             text = audit_chain.canonical(judgement)
+            if text not in before and self.legacy is not None and text in self.legacy.made.get(evidence, {}):
+                continue  # the change kept a judgement of the untaken history: still not counted (unbacked says)
             if text not in before and (judgement.get("by"), judgement.get("at")) != (entry.get("by"), entry.get("at")):
                 self.breaks.append(Break(f"audit {audit_id}", JUDGEMENT, f"adds a judgement in the name of "
                                          f"{judgement.get('by')}, but is signed by {entry.get('by')}: forged"))
@@ -284,18 +438,28 @@ class _Judged:
             now[text] = earlier.get(text, audit_id)
 
     def unbacked(self, document: Mapping[str, Any]) -> list[Break]:
-        """Judgements in the evidence that no trusted entry made, and ones made that are gone."""
+        """Judgements in the evidence that no trusted entry made, and ones made that are gone (one that untaken
+        legacy history made is not counted, but is not called forged either)."""
         breaks = []
         evidence_table = document.get("evidence")
         for evidence_id, record in audit_chain.ordered(evidence_table if isinstance(evidence_table, Mapping) else {}):
             judgements = record.get("judgements") if isinstance(record, Mapping) else None
             present = {audit_chain.canonical(j) for j in judgements or () if isinstance(j, Mapping)}
             backed = self.made.get(evidence_id, {})
+            unvouched = self.legacy.made.get(evidence_id, {}) if self.legacy is not None else {}
             for judgement in judgements or ():
-                if isinstance(judgement, Mapping) and audit_chain.canonical(judgement) not in backed:
+                if not isinstance(judgement, Mapping) or audit_chain.canonical(judgement) in backed:
+                    continue
+                if audit_chain.canonical(judgement) in unvouched:
+                    breaks.append(Break(f"evidence {evidence_id}", UNVOUCHED, (
+                        f"holds a judgement by {judgement.get('by')} at {judgement.get('at')} from unsigned history "
+                        "that no tutor has taken in: not vouched for (anyone in the group could have written it; a "
+                        "tutor who checks it takes the file in with `portfolio repair`)")))
+                else:
+                    maybe = ", or made in unsigned history no tutor has taken in" if self.legacy is not None else ""
                     breaks.append(Break(f"evidence {evidence_id}", JUDGEMENT,
                                         f"holds a judgement by {judgement.get('by')} at {judgement.get('at')} that "
-                                        "no signed assessment made: forged"))
+                                        f"no signed assessment made: forged{maybe}"))
             for text, audit_id in backed.items():
                 if text not in present:
                     breaks.append(Break(f"evidence {evidence_id}", MISSING, f"lost a judgement that audit {audit_id} "
@@ -391,10 +555,12 @@ def singular_of(table: str) -> str:
     return {"evidence": "piece", "learner": "learner's record"}.get(table, "record")
 
 
-def _author_breaks(document: Mapping[str, Any], signed: list[tuple[str, Mapping[str, Any]]]) -> list[Break]:
+def _author_breaks(document: Mapping[str, Any], signed: list[tuple[str, Mapping[str, Any]]],
+                   trusted: set[str]) -> list[Break]:
     """Each record names as its author (``created_by``) the signer of the entry that added it, and as its
     last editor (``updated_by``) the signer of the last entry that changed it: the store writes both from
-    the account saving, so a record naming anyone else was written in their name."""
+    the account saving, so a record naming anyone else was written in their name. A trusted seal (a tutor's
+    repair) takes the record in as found."""
     added: dict[tuple[str, str], tuple[str, Mapping[str, Any]]] = {}
     written: dict[tuple[str, str], tuple[str, Mapping[str, Any]]] = {}
     for audit_id, entry in signed:
@@ -404,7 +570,7 @@ def _author_breaks(document: Mapping[str, Any], signed: list[tuple[str, Mapping[
         key = (table, str(entry.get("record")))
         if action in (ADD, CREATE):
             added[key] = written[key] = (audit_id, entry)
-        elif action == DELETE:
+        elif action == DELETE or (action == SEAL and audit_id in trusted):
             added.pop(key, None)
             written.pop(key, None)
         elif isinstance(entry.get("changes"), Mapping):  # an edit (a seal or repair changes nobody's fields)
@@ -429,9 +595,12 @@ def _record(document: Mapping[str, Any], table: str, record_id: str) -> Mapping[
     return record if isinstance(record, Mapping) else None
 
 
-def _signoff_breaks(document: Mapping[str, Any], trusted: list[tuple[str, Mapping[str, Any]]]) -> list[Break]:
-    """Sign-offs in the order assessor, apprentice, employer, each added by a trusted entry of its signer."""
+def _signoff_breaks(document: Mapping[str, Any], trusted: list[tuple[str, Mapping[str, Any]]],
+                    unvouched: set[str]) -> list[Break]:
+    """Sign-offs in the order assessor, apprentice, employer, each added by a trusted entry of its signer;
+    one a tutor's repair sealed is taken as found; ``unvouched``: ones added by legacy history no tutor took in."""
     added = {str(e.get("record")): e for _, e in trusted if e.get("table") == "signoffs" and e.get("action") == "add"}
+    sealed = {str(e.get("record")) for _, e in trusted if e.get("table") == "signoffs" and e.get("action") == SEAL}
     breaks = []
     made: list[SignOff] = []
     table = document.get("signoffs")
@@ -440,12 +609,19 @@ def _signoff_breaks(document: Mapping[str, Any], trusted: list[tuple[str, Mappin
             continue
         where, role = f"signoffs {signoff_id}", str(record.get("role"))
         entry = added.get(signoff_id)
-        if entry is None:
+        signoff = _signoff(record)
+        if signoff_id in sealed:
+            made.append(signoff)
+            continue
+        if entry is None and signoff_id in unvouched:
+            breaks.append(Break(where, UNVOUCHED, f"the {role}'s sign-off by {record.get('by')} comes from unsigned "
+                                "history that no tutor has taken in: not vouched for (a tutor who checks it takes "
+                                "the file in with `portfolio repair`)"))
+        elif entry is None:
             breaks.append(Break(where, FORGED, f"the {role}'s sign-off was not added by a signed entry: forged"))
         elif entry.get("by") != record.get("by"):
             breaks.append(Break(where, FORGED, f"names {record.get('by')} as the {role} who signed, but was added "
                                 f"by {entry.get('by')}: forged"))
-        signoff = _signoff(record)
         # The app's own rule, replayed over the file: a withdrawal takes its sign-off out of the order.
         decision = (roles.check_withdrawal(made, role, signoff.by) if signoff.withdrawal
                     else roles.check_signoff(made, role, None if signoff.on == date.min else signoff.on))

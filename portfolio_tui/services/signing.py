@@ -76,9 +76,13 @@ def revoke(account: str, at: str, trust_file: Path | None = None) -> tuple[Path,
 def repair(path: Path, reason: str) -> list[str]:
     """A tutor accepts a file whose record does not check, with a signed reason; returns what was wrong.
 
-    Until then the store refuses every change to it (``store.sealing``); ``verify`` goes on
-    reporting what came before as history.
+    Until then the store refuses every change to it (``store.sealing``). Every break ``verify`` reports of
+    the file is taken in (review F4): who signed an entry and whether they were allowed as much as the hash
+    chain, and unsigned history from before signing (review F13); ``verify`` shows it as history from then on.
     """
+    from portfolio_tui.services.verify import repair_findings
+
     reason = check.text("--reason", reason, required=True)
     authorize(path, "portfolio.repair")
-    return PortfolioStore(path).repair(reason)
+    store = PortfolioStore(path)
+    return store.repair(reason, lambda document: repair_findings(store.path, document))

@@ -19,10 +19,10 @@ from portfolio_tui import roster as roster_io
 from portfolio_tui import sharing
 from portfolio_tui.domain import attachments, audit_chain
 from portfolio_tui.domain.audit_chain import Break
-from portfolio_tui.domain.signatures import Anchors
+from portfolio_tui.domain.signatures import Anchors, is_signed
 from portfolio_tui.jsonfile import JsonFileError, loads_strict
 from portfolio_tui.services import signature_check
-from portfolio_tui.services.errors import ServiceError
+from portfolio_tui.services.errors import InputError, ServiceError
 from portfolio_tui.store import file_store, receipts
 from portfolio_tui.store.files import portfolio_files
 from portfolio_tui.store.reading import read_regular
@@ -31,6 +31,7 @@ UNREADABLE = "unreadable"
 ROSTER = "roster"
 MISSING_ROSTER = "roster-missing"
 STORED_FILE = "stored-file"
+REPLACED = "replaced"
 
 
 @dataclass(frozen=True)
@@ -89,15 +90,19 @@ def check(paths: Iterable[Path], trust: Path | None = None) -> list[FileReport]:
     except (ValueError, TrustError) as exc:
         raise ServiceError(str(exc)) from None
     rosters = {p.parent for p in files if p.name == roster_io.ROSTER_FILE}
-    reports = [verify_file(path, anchors, roster_reported=path.parent in rosters) for path in files]
+    reports = [verify_file(path, anchors, roster_reported=path.parent in rosters, trust_given=trust is not None)
+               for path in files]
     return reports + [report for folder in paths if folder.is_dir() for report in deleted_files(folder)]
 
 
-def verify_file(path: Path, anchors: Anchors | None = None, *, roster_reported: bool = False) -> FileReport:
+def verify_file(path: Path, anchors: Anchors | None = None, *, roster_reported: bool = False,
+                trust_given: bool = False) -> FileReport:
     """Check one file: a roster (by name) or a portfolio.
 
     ``anchors`` ``None`` means the ones in force here; a portfolio's roster problems are its own
     breaks unless ``roster_reported`` (the roster is checked as a file of the same run).
+    ``trust_given`` (``verify --trust``: a copy checked elsewhere): a portfolio with no roster to say who
+    was allowed to make each change is a break, not a note (review F20); an unpacked export brings one.
     """
     if path.name == roster_io.ROSTER_FILE:
         return _verify_roster(path, anchors)
@@ -111,12 +116,45 @@ def verify_file(path: Path, anchors: Anchors | None = None, *, roster_reported: 
     audit = audit_chain.ordered(document["audit"]) if isinstance(document.get("audit"), Mapping) else []
     entries = [e for _, e in audit if isinstance(e, Mapping)]
     history, roster_breaks, notes = _roster_history(path, anchors)
+    if anchors is None:
+        anchors = _anchors_in_force()
     if not roster_reported:
         breaks += roster_breaks
-    signed_breaks, signed_notes = signature_check.check(document, path, anchors or Anchors(), history)
-    breaks += signed_breaks + _receipt_breaks(path, document.get("audit"), notes)
-    return FileReport(path, breaks, len(audit), audit_chain.head(entries),
-                      _writer_note(path, entries) + notes + signed_notes)
+    if history is None and not roster_breaks:
+        history, copy_breaks = _exported_roster(path, anchors)
+        breaks += copy_breaks
+        if history is None and trust_given and not copy_breaks:
+            breaks.append(Break(path.name, MISSING_ROSTER, "has no roster with it, so who was allowed to make each "
+                                "change cannot be checked (beyond what only a tutor may do): a portfolio exported "
+                                "from a cohort folder (`portfolio export`) carries its roster"))
+    signed = signature_check.check_signatures(document, path, anchors, history)
+    breaks += signed.breaks + _receipt_breaks(path, document.get("audit"), notes, _made_by(entries, signed))
+    return FileReport(path, _not_repaired(breaks, signed), len(audit), audit_chain.head(entries),
+                      _writer_note(path, entries) + notes + signed.notes)
+
+
+_CHAIN_KINDS = frozenset({audit_chain.LINK, audit_chain.CHANGED, audit_chain.UNSEALED})
+
+
+def _not_repaired(breaks: list[Break], signed: signature_check.Checked) -> list[Break]:
+    """The breaks a tutor's repair has not taken in: what it found in the history before it is shown
+    in its note, and a record it sealed as found keeps no chain problem from before (review F4)."""
+    return [b for b in breaks if b.where not in signed.taken_in
+            and not (b.kind in _CHAIN_KINDS and b.where in signed.sealed)]
+
+
+def repair_findings(path: Path, document: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What verify reports about who signed ``document`` (the portfolio at ``path``, as the store read it under
+    its lock) and whether they were allowed, as ``(where, message)``: what a tutor's repair takes in (review F4).
+    The hash chain and the records the store checks itself."""
+    anchors = _anchors_in_force()
+    audit = document.get("audit")
+    if not isinstance(audit, Mapping) or not any(is_signed(e) for e in audit.values() if isinstance(e, Mapping)):
+        return []  # from before signing (upgraded as it is read): the repair takes its history in whole
+    history, _, _ = _roster_history(path, anchors)
+    signed = signature_check.check_signatures(document, path, anchors, history)
+    breaks = _not_repaired(signed.breaks + _receipt_breaks(path, document.get("audit"), []), signed)
+    return [(b.where, b.message) for b in breaks]
 
 
 def _stored_file_breaks(path: Path, document: Mapping[str, Any]) -> list[Break]:
@@ -155,15 +193,56 @@ def _roster_history(
     return None, [], []
 
 
-def _receipt_breaks(path: Path, audit: Any, notes: list[str]) -> list[Break]:
-    """Entries the person running verify signed in this file (by their receipts) that are gone or changed."""
+def _made_by(entries: list[Mapping[str, Any]], signed: signature_check.Checked) -> str | None:
+    """Who made the file, when its first entry is a signed ``create`` that passed every check."""
+    first = entries[0] if entries else None
+    if (first is None or first.get("action") != signature_check.CREATE or not is_signed(first)
+            or any(b.where == "audit 1" for b in signed.breaks)):
+        return None
+    return f"{first.get('by')} at {first.get('at')}"
+
+
+def _anchors_in_force() -> Anchors:
+    from portfolio_tui.store.trust import TrustError, load_anchors
+
+    try:
+        return load_anchors()
+    except TrustError as exc:
+        raise ServiceError(str(exc)) from None
+
+
+def _exported_roster(path: Path, anchors: Anchors | None) -> tuple[list[dict[str, Any]] | None, list[Break]]:
+    """The roster history an unpacked export holds beside the portfolio (``portable.ROSTER_MEMBER``), checked
+    as a roster is with ``anchors`` (all but the file's owner: a copy is owned by whoever unpacked it)."""
+    from portfolio_tui.services import portable
+
+    try:
+        found = portable.exported_roster(path)
+    except InputError as exc:
+        return None, [Break(portable.ROSTER_MEMBER, ROSTER, exc.message)]
+    if found is None:
+        return None, []
+    copy, raw = found
+    try:
+        return roster_io.check_copy(copy, raw.decode("utf-8"), anchors or Anchors()), []
+    except (UnicodeDecodeError, roster_io.RosterError) as exc:
+        return None, [Break(copy.name, ROSTER, str(exc).removeprefix(f"{copy}: "))]
+
+
+def _receipt_breaks(path: Path, audit: Any, notes: list[str], made_by: str | None = None) -> list[Break]:
+    """Entries the person running verify signed in this file (by their receipts) that are gone or changed;
+    ``made_by``: who made the file as it is, when its making checks."""
     if not isinstance(audit, Mapping):
         return []
     mine, elsewhere = receipts.mine(path, receipts.genesis_of(audit))
-    if elsewhere:
-        notes.append(f"you signed {elsewhere} entries in a file at this path whose history began differently: "
-                     "it was replaced or made again")
     breaks = []
+    if elsewhere and made_by:  # the app made it again here (a signed, allowed start)
+        notes.append(f"you signed {elsewhere} entries in a file at this path whose history began differently: "
+                     f"this one was made again, by {made_by}")
+    elif elsewhere:  # a history swapped in by hand shows as such (review F13): a note went unread
+        breaks.append(Break(path.name, REPLACED, f"you signed {elsewhere} entries in a file at this path whose "
+                            "history began differently (your receipts), and this one's first entry is no signed "
+                            "start the app made: it was replaced outside the app"))
     for receipt in mine:
         entry = audit.get(str(receipt.audit))
         if isinstance(entry, Mapping) and entry.get(audit_chain.HASH_FIELD) == receipt.hash:

@@ -55,6 +55,9 @@ class PortfolioStore:
         self._swept = False
         self.criteria: Callable[[], Collection[str] | None] = lambda: None
         """The criterion ids of the portfolio's standard (``None``: not known), for :meth:`problems`."""
+        self.tip_check: Callable[[Snapshot], str | None] | None = None
+        """Why the newest entry's signer was not allowed to make it (``None``: allowed), asked before the first
+        save to a reading (``store.sealing.refuse_unsound``): who was allowed is the roster's, read above the store."""
 
     @classmethod
     def create(
@@ -164,14 +167,16 @@ class PortfolioStore:
             finally:
                 self._in_transaction = False
 
-    def repair(self, reason: str) -> list[str]:
+    def repair(self, reason: str, reported: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None
+               ) -> list[str]:
         """Record a signed ``repair`` entry with ``reason`` and what was wrong, then re-fingerprint each
         record that no longer matches the audit (``store.sealing``); returns what was wrong.
 
-        The caller checks that this account may repair the file (a tutor, or the owner without a roster).
+        The caller checks that this account may repair the file (a tutor, or the owner without a roster);
+        ``reported`` says what else is wrong with the document as read under the lock, as ``(where, message)``.
         """
         with self.transaction(repair=True) as tx:
-            found = sealing.repair(tx, reason)
+            found = sealing.repair(tx, reason, reported(tx.snapshot.doc) if reported else ())
         return found
 
     def _run(self, now: str, repair: bool = False) -> Iterator[Transaction]:
@@ -184,7 +189,7 @@ class PortfolioStore:
         if found:
             raise BreaksSchema(self.path, found)
         if not repair:
-            sealing.refuse_unsound(self.path, snap, trust.load_anchors, now)
+            sealing.refuse_unsound(self.path, snap, trust.load_anchors, now, self.tip_check)
         tx = Transaction(snap, self.actor, now, keys.own_signer(), self.path)
         try:
             yield tx

@@ -336,18 +336,22 @@ class Transaction:
         return snapshot.latest
 
     def audit(
-        self, action: str, table: str, record: int | None, detail: str, changes: dict[str, Any] | None = None
+        self, action: str, table: str, record: int | None, detail: str, changes: dict[str, Any] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> int:
         """Append an audit entry, sealed: call it after the change it describes, which it fingerprints.
 
         For an entry about one record (of a table other than ``meta`` and ``audit``), ``record_hash``
         is the digest of that record as it now stands in the document (``None`` once deleted).
+        ``extra``: further fields the entry carries (a repair's ``taken_in``, ``store.sealing``).
         """
         entry: dict[str, Any] = {
             "at": self.now, "by": self.actor, "action": action, "table": table, "record": record, "detail": detail,
         }
         if changes is not None:
             entry["changes"] = changes
+        if extra:
+            entry.update(extra)
         stored = self._storage.snapshot.record(table, str(record)) if record is not None else None
         if record is not None and table not in audit_chain.UNCHAINED_TABLES:
             entry["record_hash"] = audit_chain.record_digest(stored)

@@ -169,8 +169,15 @@ def test_a_folder_checks_every_portfolio_and_the_roster(tmp_path: Path, capsys) 
     files = {Path(f["path"]).name: f for f in json.loads(out)["files"]}
     assert code == 1
     assert set(files) == {"alice.json", "bob.json", "roster.json"}
-    assert files["alice.json"]["ok"] and files["roster.json"]["ok"]
+    assert files["roster.json"]["ok"]
     assert files["bob.json"]["breaks"][0]["kind"] == "unreadable"
+    # alice.json is all unsigned history (legacy) that no tutor has taken in: in a folder with a roster its
+    # judgement and sign-offs are not counted (anyone in the group could have written them: review F13)
+    alice = files["alice.json"]["breaks"]
+    assert {(b["where"], b["kind"]) for b in alice} == {
+        ("evidence 1", "judgement"), ("signoffs 1", "not-vouched"), ("signoffs 2", "not-vouched"),
+        ("signoffs 3", "not-vouched")}
+    assert any("no tutor has taken in" in n for n in files["alice.json"]["notes"])
 
 
 def test_a_tampered_roster_fails_verify(tmp_path: Path, capsys) -> None:

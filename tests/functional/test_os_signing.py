@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -280,17 +281,37 @@ def test_the_tutors_last_judgement_cut_off_is_named_by_the_tutors_verify(env: En
     assert code == 1 and breaks == [(f"audit {number}", "missing")]
 
 
+def unpacked_export(env: Env, label: str, portfolio: Path, where: Path) -> tuple[Path, Path]:
+    """``label`` exports ``portfolio``; the zip is unpacked in ``where`` (an assessment organisation's machine)
+    with a copy of the allowed-signers file: returns the unpacked portfolio and that copy."""
+    target = env.folder / f"{portfolio.stem}-export.zip"
+    env.ok(label, "export", str(portfolio), "-o", str(target))
+    try:
+        with zipfile.ZipFile(target) as zf:
+            zf.extractall(where)
+    finally:
+        target.unlink()
+    trust = where / "allowed_signers"
+    shutil.copy(env.trust, trust)
+    trust.chmod(0o644)
+    return where / portfolio.name, trust
+
+
 def test_a_signed_copy_verifies_with_only_the_allowed_signers_file(
     env: Env, portfolio: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     env.ok("tutor", "evidence", "assess", str(portfolio), "2", "--accept", "--feedback", "Good")
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(portfolio, alone / "app1.json")
+    shutil.copy(env.trust, alone / "allowed_signers")
+    assert main(["verify", str(alone / "app1.json"), "--trust", str(alone / "allowed_signers")]) == 1
+    assert "has no roster with it, so who was allowed to make each change cannot be checked" in (
+        capsys.readouterr().out)  # F20: a bare copy cannot say who was allowed: not "ok"
     elsewhere = tmp_path / "assessment-org"
     elsewhere.mkdir()
-    copy = elsewhere / "app1.json"
-    shutil.copy(portfolio, copy)
-    trust = elsewhere / "allowed_signers"
-    shutil.copy(env.trust, trust)
-    trust.chmod(0o644)
+    copy, trust = unpacked_export(env, "app1", portfolio, elsewhere)
+    assert (elsewhere / "cohort-roster.json").is_file()
     assert main(["verify", str(copy), "--trust", str(trust)]) == 0, capsys.readouterr().out
     capsys.readouterr()
     data = bytearray(copy.read_bytes())
@@ -449,3 +470,155 @@ def test_accepted_work_widened_by_a_client_without_the_reopen_rule_is_named_and_
     report = json.loads(env.run("tutor", "gateway", str(portfolio), "--json").stdout)
     entry = report["portfolios"][0] if "portfolios" in report else report
     assert entry["changed_outside"] == ["evidence 2"] and entry["coverage"]["full"] == 0, entry
+_LEGACY_SWAP = """
+import json, sys
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.signatures import AUDIT
+from portfolio_tui.store import keys
+path, tutor, me, mgr, how = sys.argv[1:6]
+doc = json.load(open(path))
+audit = [e for _, e in audit_chain.ordered(doc["audit"])]
+for entry in audit:
+    entry.pop("key", None), entry.pop("sig", None)
+at = "2026-01-20T09:00:0{}Z"
+def add(entry):
+    audit.append({"at": at.format(len(audit) % 10), **entry})
+evidence = doc["evidence"]["2"]
+evidence["judgements"] = [{"outcome": "accept", "feedback": "Meets every criterion", "by": tutor,
+                           "at": at.format(len(audit) % 10)}]
+add({"by": tutor, "action": "assess", "table": "evidence", "record": 2, "detail": "accepted",
+     "changes": {"judgements": {"from": [], "to": evidence["judgements"]}},
+     "record_hash": audit_chain.record_digest(evidence)})
+head = audit_chain.GENESIS
+for number, (role, who) in enumerate((("assessor", tutor), ("apprentice", me), ("employer", mgr)), 1):
+    fields = {"role": role, "by": who, "on": "2026-01-20", "recorded_at": at.format(number), "rev": 1,
+              "created_by": who, "created_at": at.format(number), "updated_by": who, "updated_at": at.format(number)}
+    doc["signoffs"][str(number)] = sealed = audit_chain.seal(fields, head)
+    head = sealed["hash"]
+    add({"by": who, "action": "add", "table": "signoffs", "record": number, "detail": "signed off",
+         "record_hash": audit_chain.record_digest(sealed)})
+head, doc["audit"] = audit_chain.GENESIS, {}
+for number, entry in enumerate(audit, 1):
+    doc["audit"][str(number)] = sealed = audit_chain.seal(entry, head)
+    head = sealed["hash"]
+doc["meta"]["1"]["schema_version"] = 1
+if how == "signed-on-top":  # and an upgrade entry signed with the apprentice's own key, as the app writes one
+    doc["meta"]["1"]["schema_version"] = 3
+    entry = {"at": at.format(9), "by": me, "action": "migrate", "table": "meta", "record": 1, "detail": "upgraded"}
+    doc["audit"][str(len(audit) + 1)] = keys.seal_signed(entry, head, AUDIT, keys.own_signer())
+with open(path, "r+") as f:  # in place: the file keeps its owner
+    f.seek(0), f.write(json.dumps(doc)), f.truncate()
+"""
+
+
+@pytest.mark.parametrize("how", ["legacy", "signed-on-top"])
+def test_a_hand_made_history_from_before_signing_vouches_for_nothing_and_is_not_built_on(
+    env: Env, portfolio: Path, how: str
+) -> None:
+    """F13: app1 swaps their signed portfolio for a "legacy" one in which the tutor accepted evidence and all
+    three signed off, written in place with Python; verify counts none of it and no save builds on it."""
+    people = env.people
+    forged = env.python_as("app1", _LEGACY_SWAP, str(portfolio), people["tutor"], people["app1"], people["mgr"], how)
+    assert forged.returncode == 0, forged.stderr
+    for label in ("tutor", "mgr"):
+        code, breaks = verify_breaks(env, label, str(portfolio))
+        assert code == 1
+        assert {("evidence 2", "not-vouched"), ("signoffs 1", "not-vouched"), ("signoffs 3", "not-vouched")} <= set(
+            breaks), breaks
+    assert ("app1.json", "replaced") in verify_breaks(env, "tutor", str(portfolio))[1]  # the tutor's receipts
+    before = portfolio.read_bytes()
+    for label, args in (("app1", ("evidence", "add", str(portfolio), "--title", "More", "--date", "2025-05-01",
+                                  "--kind", "product", "--criteria", "S1")),
+                        ("tutor", ("evidence", "assess", str(portfolio), "1", "--accept", "--feedback", "ok"))):
+        refused = env.run(label, *args)
+        assert refused.returncode == 2 and "before signing" in refused.stderr, refused.stderr
+        assert refused.stderr.count("\n") == 1
+    assert portfolio.read_bytes() == before
+    assert not list(env.folder.glob("app1.json.v*.bak"))
+    refused = env.run("app1", "repair", str(portfolio), "--reason", "mine")
+    assert refused.returncode == 1 and "only an assessor (tutor) may repair" in refused.stderr
+    assert portfolio.read_bytes() == before
+
+
+_SELF_ASSESS = """
+import json, sys
+from datetime import UTC, datetime
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.signatures import AUDIT
+from portfolio_tui.identity import current_user
+from portfolio_tui.store import keys
+path = sys.argv[1]
+doc = json.load(open(path))
+me, at = current_user(), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+audit = doc["audit"]
+def append(entry):
+    audit[str(max(map(int, audit)) + 1)] = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT,
+                                                            keys.own_signer())
+evidence = doc["evidence"]["2"]
+before = list(evidence["judgements"])
+evidence["judgements"].append({"outcome": "accept", "feedback": "Meets every criterion", "by": me, "at": at})
+evidence.update(rev=evidence["rev"] + 1, updated_by=me, updated_at=at)
+append({"at": at, "by": me, "action": "assess", "table": "evidence", "record": 2, "detail": "accepted",
+        "changes": {"judgements": {"from": before, "to": evidence["judgements"]}},
+        "record_hash": audit_chain.record_digest(evidence)})
+fields = {"role": "assessor", "by": me, "on": at[:10], "recorded_at": at, "reason": "ready", "rev": 1,
+          "created_by": me, "created_at": at, "updated_by": me, "updated_at": at}
+number = max(map(int, doc["signoffs"] or {"0": 0})) + 1
+doc["signoffs"][str(number)] = sealed = audit_chain.seal(fields, audit_chain.table_head(doc["signoffs"]))
+append({"at": at, "by": me, "action": "add", "table": "signoffs", "record": number, "detail": "signed off",
+        "record_hash": audit_chain.record_digest(sealed)})
+with open(path, "r+") as f:
+    f.seek(0), f.write(json.dumps(doc)), f.truncate()
+"""
+
+
+def test_an_exported_self_assessed_portfolio_fails_the_assessment_organisations_check(
+    env: Env, portfolio: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """F20: app1 accepts their own evidence and signs off as assessor with their own enrolled key, exports, and
+    the assessment organisation checks the unpacked copy with only the allowed-signers file."""
+    forged = env.python_as("app1", _SELF_ASSESS, str(portfolio))
+    assert forged.returncode == 0, forged.stderr
+    elsewhere = tmp_path / "assessment-org"
+    elsewhere.mkdir()
+    copy, trust = unpacked_export(env, "app1", portfolio, elsewhere)
+    last = last_audit(copy)
+
+    def checked() -> tuple[int, set[tuple[str, str]]]:
+        code = main(["verify", str(copy), "--trust", str(trust), "--json"])
+        report = json.loads(capsys.readouterr().out)
+        return code, {(b["where"], b["kind"]) for f in report["files"] for b in f["breaks"]}
+
+    code, found = checked()  # by the roster the export carries: app1 is the apprentice
+    assert code == 1 and {(f"audit {last - 1}", "not-allowed"), (f"audit {last}", "not-allowed")} <= found, found
+    (elsewhere / "cohort-roster.json").write_text("{}")  # the roster swapped: its sha256 is the manifest's no more
+    code, found = checked()
+    assert code == 1 and ("cohort-roster.json", "roster") in found, found
+    (elsewhere / "cohort-roster.json").unlink()
+    (elsewhere / "portfolio-export.json").unlink()  # no roster at all: the keys' enrolled roles still speak
+    code, found = checked()
+    assert code == 1 and {("app1.json", "roster-missing"), (f"audit {last - 1}", "not-allowed"),
+                          (f"audit {last}", "not-allowed")} <= found, found
+
+
+def test_a_change_its_signer_was_not_allowed_stops_saves_until_a_tutor_repairs_it(env: Env, portfolio: Path) -> None:
+    """F4: verify called the file BROKEN, saves went on building on it, and repair found nothing to repair."""
+    forged = env.python_as("app1", _SELF_ASSESS, str(portfolio))
+    assert forged.returncode == 0, forged.stderr
+    last = last_audit(portfolio)
+    before = portfolio.read_bytes()
+    refused = env.run("app1", "otj", "add", str(portfolio), "--date", "2025-05-01", "--hours", "2",
+                      "--category", "self-study")
+    assert refused.returncode == 2 and f"audit {last} is by {env.people['app1']}" in refused.stderr, refused.stderr
+    assert "who was not allowed to then" in refused.stderr and refused.stderr.count("\n") == 1
+    assert portfolio.read_bytes() == before
+    repaired = env.ok("tutor", "repair", str(portfolio), "--reason",
+                      "checked with app1: their own acceptance kept as history, referred now")
+    assert f"audit {last} is by {env.people['app1']}" in repaired
+    for label in ("tutor", "mgr"):
+        assert verify_breaks(env, label, str(portfolio)) == (0, [])
+    notes = json.loads(env.ok("mgr", "verify", str(portfolio), "--json"))["files"][0]["notes"]
+    assert any(f"taken in as found by {env.people['tutor']}" in note for note in notes)
+    env.ok("app1", "otj", "add", str(portfolio), "--date", "2025-05-01", "--hours", "2", "--category", "self-study")
+    env.ok("tutor", "evidence", "assess", str(portfolio), "2", "--refer", "--feedback", "Your own acceptance: void")
+    assert verify_breaks(env, "tutor", str(portfolio)) == (0, [])

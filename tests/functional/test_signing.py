@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from portfolio_tui.domain.signatures import AUDIT, SIG_FIELD, openssh_public, si
 from portfolio_tui.identity import current_user
 from portfolio_tui.services import signing
 from portfolio_tui.services.portfolios import PortfolioService
-from portfolio_tui.store import keys
+from portfolio_tui.store import keys, receipts
 from portfolio_tui.store.sealing import Unsound
 from tests.functional.store_helpers import AS_OF, new_portfolio
 
@@ -74,15 +74,20 @@ def accept_by_hand(doc: dict) -> tuple[str, int]:
     return "evidence", 1
 
 
-def test_every_entry_the_store_writes_is_signed_and_verifies(assessed: Path, capsys) -> None:
+def test_every_entry_the_store_writes_is_signed_and_verifies(assessed: Path, capsys, monkeypatch) -> None:
     audit = json.loads(assessed.read_text())["audit"]
     assert all(SIG_FIELD in e and e["key"] == keys.own_signer().public for e in audit.values())
     code, report = verify(capsys, str(assessed))
     assert code == 0, report
     assert any("signatures are not anchored" in n for n in report["files"][0]["notes"])
-    code, report = verify(capsys, str(assessed), "--trust", str(anchors_for_me(assessed.parent.parent)))
+    trust = anchors_for_me(assessed.parent.parent)
+    monkeypatch.setenv("PORTFOLIO_TUI_TRUST", str(trust))
+    code, report = verify(capsys, str(assessed))
     assert code == 0, report
     assert not any("not anchored" in n for n in report["files"][0]["notes"])
+    # A copy checked with --trust and no roster with it cannot say who was allowed to make each change (F20)
+    code, report = verify(capsys, str(assessed), "--trust", str(trust))
+    assert code == 1 and breaks(report) == [("ava.json", "roster-missing")]
 
 
 @pytest.mark.parametrize("signed", [False, True], ids=["unsigned", "signed-by-another-key"])
@@ -139,21 +144,32 @@ def test_the_last_entry_cut_off_is_named_from_the_signers_receipt(assessed: Path
     assert code == 1 and (f"audit {last}", "missing") in breaks(report)
 
 
-def test_a_signed_copy_verifies_elsewhere_with_only_the_anchors(assessed: Path, tmp_path: Path, capsys,
-                                                                 monkeypatch) -> None:
+def test_a_signed_export_verifies_elsewhere_with_only_the_anchors(tmp_path: Path, capsys, monkeypatch) -> None:
+    """The export carries the cohort's roster, so the copy is checked for who was allowed too (F20)."""
     trust = anchors_for_me(tmp_path)
-    copy = tmp_path / "elsewhere" / "ava.json"
-    copy.parent.mkdir()
-    shutil.copy(assessed, copy)
+    monkeypatch.setenv("PORTFOLIO_TUI_TRUST", str(trust))
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    assert main(["roster", "init", str(folder)]) == 0
+    assert main(["roster", "add", str(folder), ME, "--role", "tutor", "--portfolio", "*"]) == 0
+    path = new_portfolio(folder, actor=ME)
+    assert main(["otj", "add", str(path), "--date", "2025-04-01", "--hours", "2", "--category", "teaching"]) == 0
+    assert main(["export", str(path), "-o", str(tmp_path / "ava.zip")]) == 0
+    capsys.readouterr()
+    elsewhere = tmp_path / "elsewhere"
+    with zipfile.ZipFile(tmp_path / "ava.zip") as zf:
+        zf.extractall(elsewhere)
+    copy = elsewhere / "ava.json"
     monkeypatch.setenv("PORTFOLIO_TUI_HOME", str(tmp_path / "assessment-org"))  # no receipts, no key
+    monkeypatch.delenv("PORTFOLIO_TUI_TRUST")
     code, report = verify(capsys, str(copy), "--trust", str(trust))
     assert code == 0, report
     data = bytearray(copy.read_bytes())
-    at = data.index(b'"feedback":"Add the date') + len(b'"feedback":"')
-    data[at] = ord("a")
+    at = data.index(b'"category":"teaching"') + len(b'"category":"')
+    data[at] = ord("T")
     copy.write_bytes(bytes(data))
     code, report = verify(capsys, str(copy), "--trust", str(trust))
-    assert code == 1 and ("evidence 1", "record-changed") in breaks(report)
+    assert code == 1 and ("otj 1", "record-changed") in breaks(report)
 
 
 def test_a_key_enrolled_for_someone_else_is_named(assessed: Path, tmp_path: Path, capsys) -> None:
@@ -174,6 +190,7 @@ def test_an_unsigned_version_2_file_is_upgraded_with_its_history_marked_legacy(t
         entry["prev"] = chained
         entry["hash"] = chained = audit_chain.entry_hash(entry)
     path.write_text(json.dumps(doc))
+    receipts.receipts_path().unlink()  # made before signing: no receipt says its history began otherwise
     legacy = len(doc["audit"])
     PortfolioService(path, ME).assess(1, "accept", "Good")
     code, report = verify(capsys, str(path))

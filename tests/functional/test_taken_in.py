@@ -1,0 +1,186 @@
+"""A tutor's repair takes a history in as found; until then, in a cohort, nobody builds on it (review F13, F4).
+
+One account (this process's) plays the tutor, with its key enrolled as tutor where the test says
+so; the attacks by other real OS accounts are in test_os_signing.py.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from portfolio_tui.cli import main
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.roles import Roster, RosterEntry
+from portfolio_tui.domain.signatures import AUDIT, SIG_FIELD, openssh_public
+from portfolio_tui.identity import current_user
+from portfolio_tui.roster import create_roster, save_roster
+from portfolio_tui.services import signing
+from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.store import keys, receipts
+from portfolio_tui.store.sealing import Unsound
+from tests.functional.store_helpers import new_portfolio
+
+ME = current_user()
+
+
+def verify(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
+    code = main(["verify", *argv, "--json"])
+    return code, json.loads(capsys.readouterr().out)["files"][0]
+
+
+def kinds(report: dict) -> set[tuple[str, str]]:
+    return {(b["where"], b["kind"]) for b in report["breaks"]}
+
+
+def manage(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Make ``folder`` a managed cohort folder: group-writable, trust anchors with this account's key as tutor,
+    a roster with this account as tutor of every portfolio and bob as ava's apprentice."""
+    folder.chmod(0o2770)
+    trust = signing.enrol(ME, openssh_public(keys.own_signer().public), "tutor", folder.parent / "allowed_signers")
+    monkeypatch.setenv("PORTFOLIO_TUI_TRUST", str(trust))
+    rostered(folder)
+    return folder
+
+
+def rostered(folder: Path) -> None:
+    create_roster(folder, ME)
+    save_roster(folder, Roster(ME, {ME: RosterEntry("tutor", ("*",)), "bob": RosterEntry("apprentice", ("ava",))}),
+                ME)
+
+
+def legacy_file(folder: Path) -> Path:
+    """A portfolio from before signing (schema version 2, no entry signed) with evidence 1 accepted and an
+    assessor's sign-off: the kind of file anyone in the group can write by hand."""
+    path = new_portfolio(folder, evidence=2, actor=ME)
+    service = PortfolioService(path, ME)
+    service.assess(1, "accept", "Meets S2")
+    assert main(["signoff", str(path), "--role", "assessor", "--date", "2026-01-15", "--reason", "ready"]) == 0
+    doc = json.loads(path.read_text())
+    doc["meta"]["1"]["schema_version"] = 2
+    chained = audit_chain.GENESIS
+    for _, entry in audit_chain.ordered(doc["audit"]):
+        entry.pop("key"), entry.pop(SIG_FIELD)
+        entry["prev"] = chained
+        entry["hash"] = chained = audit_chain.entry_hash(entry)
+    path.write_text(json.dumps(doc))
+    receipts.receipts_path().unlink()  # made before signing: no receipt of it
+    return path
+
+
+def test_a_history_from_before_signing_counts_in_a_cohort_only_once_a_tutor_takes_it_in(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    path = legacy_file(tmp_path)
+    cohort = manage(tmp_path, monkeypatch)
+    capsys.readouterr()
+    code, report = verify(capsys, str(path))
+    assert code == 1
+    assert kinds(report) == {("evidence 1", "not-vouched"), ("signoffs 1", "not-vouched")}
+    assert any("no tutor has taken in" in note for note in report["notes"])
+    before = path.read_bytes()
+    with pytest.raises(Unsound, match="from before signing .* only a tutor who has checked it takes it in"):
+        PortfolioService(path, ME).assess(2, "accept", "Good")
+    assert path.read_bytes() == before and not list(cohort.glob("ava.json.v*.bak"))
+
+    assert main(["repair", str(path), "--reason", "checked against the paper file with Ava"]) == 0
+    assert "unsigned history from before signing, not yet taken in" in capsys.readouterr().out
+    code, report = verify(capsys, str(path))
+    assert code == 0, report
+    assert any("taken in as found by " + ME in note for note in report["notes"])
+    PortfolioService(path, ME).assess(2, "accept", "Good")
+    code, report = verify(capsys, str(path))
+    assert code == 0, report
+
+    doc = json.loads(path.read_text())  # the history taken in, changed afterwards (its hashes made good)
+    repair = next(k for k, e in audit_chain.ordered(doc["audit"]) if e["action"] == "repair")
+    doc["evidence"]["1"]["judgements"][0]["feedback"] = "Meets every criterion"
+    chained = audit_chain.GENESIS
+    for key, entry in audit_chain.ordered(doc["audit"]):
+        if int(key) >= int(repair):
+            break
+        if entry.get("table") == "evidence" and entry.get("record") == 1 and "changes" in entry:
+            entry["changes"]["judgements"]["to"] = doc["evidence"]["1"]["judgements"]
+        entry["prev"] = chained
+        entry["hash"] = chained = audit_chain.entry_hash(entry)
+    path.write_text(json.dumps(doc))
+    code, report = verify(capsys, str(path))
+    assert code == 1 and (f"audit {repair}", "changed") in kinds(report), report
+
+
+def test_a_stripped_file_saying_it_is_signed_is_not_saved_to(tmp_path: Path, monkeypatch) -> None:
+    path = legacy_file(tmp_path)
+    manage(tmp_path, monkeypatch)
+    doc = json.loads(path.read_text())
+    doc["meta"]["1"]["schema_version"] = 3
+    path.write_text(json.dumps(doc))
+    before = path.read_bytes()
+    with pytest.raises(Unsound, match="no entry is, though the file says it is signed"):
+        PortfolioService(path, ME).assess(2, "accept", "Good")
+    assert path.read_bytes() == before
+
+
+def forge_append(path: Path, by: str, judgement_by: str) -> int:
+    """An entry by ``by`` accepting evidence 2 (in the name of ``judgement_by``), signed with this account's key."""
+    doc = json.loads(path.read_text())
+    at = audit_chain_now()
+    doc["evidence"]["2"]["judgements"].append({"outcome": "accept", "feedback": "Fine", "by": judgement_by, "at": at})
+    before = doc["evidence"]["2"]["judgements"][:-1]
+    entry = {"at": at, "by": by, "action": "assess", "table": "evidence", "record": 2, "detail": "accepted",
+             "changes": {"judgements": {"from": before, "to": doc["evidence"]["2"]["judgements"]}},
+             "record_hash": audit_chain.record_digest(doc["evidence"]["2"])}
+    audit = doc["audit"]
+    number = max(map(int, audit)) + 1
+    audit[str(number)] = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT, keys.own_signer())
+    path.write_text(json.dumps(doc))
+    return number
+
+
+def audit_chain_now() -> str:
+    from portfolio_tui.store.persistence import utc_now
+
+    return utc_now()
+
+
+def test_repair_takes_in_a_change_its_signer_was_not_allowed(tmp_path: Path, monkeypatch, capsys) -> None:
+    """F4: verify called the file BROKEN (an apprentice's entry accepting evidence), and repair said there was
+    nothing to repair. Unanchored cohort: the roster decides, and a key signs for whoever it says it is."""
+    path = new_portfolio(tmp_path, evidence=2, actor=ME)
+    rostered(tmp_path)
+    number = forge_append(path, "bob", "bob")
+    code, report = verify(capsys, str(path))
+    assert code == 1 and (f"audit {number}", "not-allowed") in kinds(report)
+    before = path.read_bytes()  # and no save builds on it (the store asks the roster about the newest entry)
+    with pytest.raises(Unsound, match=f"audit {number} is by bob at .*, who was not allowed to then"):
+        PortfolioService(path, ME).assess(1, "refer", "Add the date")
+    assert path.read_bytes() == before
+    assert main(["repair", str(path), "--reason", "Bob's acceptance withdrawn by hand: see the tutor's note"]) == 0
+    out = capsys.readouterr().out
+    assert f"audit {number} is by bob" in out and "who was not allowed to then" in out
+    code, report = verify(capsys, str(path))
+    assert code == 0, report
+    assert any(f"taken in as found by {ME}" in n and f"audit {number} is by bob" in n for n in report["notes"])
+    PortfolioService(path, ME).assess(1, "refer", "Add the date")
+    code, report = verify(capsys, str(path))
+    assert code == 0, report
+    assert main(["repair", str(path), "--reason", "again"]) == 2
+    assert "nothing to repair" in capsys.readouterr().err
+
+
+def test_with_anchors_and_no_roster_a_tutors_change_needs_a_key_enrolled_as_tutor(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """F20: an exported copy checked with only the allowed-signers file: the keys' enrolled roles stand in for
+    the roster, so an apprentice's own enrolled key accepting evidence is named."""
+    path = new_portfolio(tmp_path, evidence=2, actor=ME)
+    number = forge_append(path, ME, ME)
+    trust = signing.enrol(ME, openssh_public(keys.own_signer().public), "", tmp_path / "allowed_signers")
+    code, report = verify(capsys, str(path), "--trust", str(trust))
+    assert code == 1 and (f"audit {number}", "not-allowed") in kinds(report), report
+    assert ("ava.json", "roster-missing") in kinds(report)
+    assert any("whose key is not enrolled as tutor or admin" in b["message"] for b in report["breaks"])
+    trust = signing.enrol(ME, openssh_public(keys.own_signer().public), "tutor", tmp_path / "tutors")
+    code, report = verify(capsys, str(path), "--trust", str(trust))
+    assert kinds(report) == {("ava.json", "roster-missing")}, report  # the tutor's key: only the roster is missing
