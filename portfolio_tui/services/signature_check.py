@@ -310,8 +310,9 @@ def tip_problem(path: Path, snap: Snapshot) -> str | None:
         anchors = load_anchors()
     except (roster_io.RosterError, TrustError):
         return None
-    if checked is None or roster_at(checked[1], str(tip.get("at"))) is None:
-        return None
+    at = str(tip.get("at"))
+    if checked is None or not checked[1] or at <= str(checked[1][0].get("at")):
+        return None  # (times are to the second: an entry of the second the roster began may be from before it)
     table, record_id = tip.get("table"), str(tip.get("record"))
     record = snap.record(table, record_id) if isinstance(table, str) else None
     document = {table: {record_id: record}} if isinstance(table, str) and isinstance(record, Mapping) else {}

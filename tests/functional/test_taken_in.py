@@ -139,9 +139,10 @@ def forge_append(path: Path, by: str, judgement_by: str) -> int:
 
 
 def audit_chain_now() -> str:
-    from portfolio_tui.store.persistence import utc_now
+    """A moment two seconds on: past the second the test's roster began in (times are to the second)."""
+    from datetime import UTC, datetime, timedelta
 
-    return utc_now()
+    return (datetime.now(UTC) + timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_repair_takes_in_a_change_its_signer_was_not_allowed(tmp_path: Path, monkeypatch, capsys) -> None:
