@@ -7,6 +7,7 @@ so; the attacks by other real OS accounts are in test_os_signing.py.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,24 @@ def test_with_anchors_and_no_roster_a_tutors_change_needs_a_key_enrolled_as_tuto
     trust = signing.enrol(ME, openssh_public(keys.own_signer().public), "tutor", tmp_path / "tutors")
     code, report = verify(capsys, str(path), "--trust", str(trust))
     assert kinds(report) == {("ava.json", "roster-missing")}, report  # the tutor's key: only the roster is missing
+
+
+def test_a_roster_started_again_after_a_deletion_leaves_files_a_tutor_can_repair(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """R11: any group member can delete roster.json; after the documented recovery (`roster init`, people added
+    again) every entry made before it is "before the folder's roster began", and repair found nothing to do."""
+    rostered(tmp_path)
+    path = new_portfolio(tmp_path, actor=ME)
+    assert main(["otj", "add", str(path), "--date", "2025-04-01", "--hours", "2", "--category", "teaching"]) == 0
+    (tmp_path / "roster.json").unlink()
+    time.sleep(1.1)  # the roster starts again in a later second (times are to the second)
+    rostered(tmp_path)
+    capsys.readouterr()
+    code, report = verify(capsys, str(path))
+    assert code == 1 and ("audit 2", "not-allowed") in kinds(report), report
+    assert "before the folder's roster began" in report["breaks"][0]["message"]
+    assert main(["repair", str(path), "--reason", "the roster was deleted and started again on 1 Dec"]) == 0
+    capsys.readouterr()
+    code, report = verify(capsys, str(path))
+    assert code == 0, report
