@@ -327,6 +327,28 @@ def _require_roster_signer(folder: Path, actor: str) -> None:
             f"{trust.trust_path()} may start its roster: {', '.join(who) or 'nobody yet'}", who))
 
 
+def record_portfolio(folder: Path, actor: str, name: str, genesis: str) -> None:
+    """Record in ``folder``'s roster (if it has one) that ``actor`` made the portfolio ``name`` with the first
+    audit entry whose hash is ``genesis``: a signed change ``verify`` holds the file to (review F13)."""
+    _require_folder(folder)
+    if not roster_path(folder).exists():
+        return
+    with _lock(folder):
+        checked = _read(folder)
+        if checked is None:
+            return
+        current, earlier, writer = checked
+        _require_editor(folder, current, actor, writer)
+        change = {"action": roles.PORTFOLIO_MADE, "account": actor, "portfolio": name, "genesis": genesis}
+        _write(folder, current, earlier, [change], actor)
+
+
+def recorded_genesis(history: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
+    """The roster's latest record of the portfolio ``name`` being made (``None``: it records none)."""
+    return next((c for c in reversed(history) if c.get("action") == roles.PORTFOLIO_MADE
+                 and c.get("portfolio") == name), None)
+
+
 def save_roster(folder: Path, roster: Roster, actor: str) -> Roster:
     """Replace the folder's roster with ``roster`` as ``actor`` (recording the difference in its history)."""
     return update_roster(folder, actor, lambda _current: roster)

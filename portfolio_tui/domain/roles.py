@@ -492,6 +492,11 @@ def roster_changes(old: Roster | None, new: Roster) -> list[dict[str, Any]]:
     return changes
 
 
+PORTFOLIO_MADE = "portfolio"
+"""A roster change that changes nobody's role: a tutor made (or imported) a portfolio in the folder, whose
+first audit entry's hash (``genesis``) it records, so that a file put in its place shows (review F13)."""
+
+
 def replay(history: Sequence[Any]) -> Roster:
     """The roster a history describes; :class:`RosterFormatError` names the first entry that makes no sense."""
     owner: str | None = None
@@ -515,6 +520,9 @@ def replay(history: Sequence[Any]) -> Roster:
             entries[account] = RosterEntry(role, tuple(portfolio_key(p) for p in portfolios))
         elif action == "remove":
             entries.pop(account, None)
+        elif action == PORTFOLIO_MADE:
+            if not isinstance(change.get("portfolio"), str) or not isinstance(change.get("genesis"), str):
+                raise RosterFormatError(where, "a 'portfolio' change names the 'portfolio' made and its 'genesis'")
         else:
             raise RosterFormatError(where, f"unknown change '{action}'")
     if owner is None:

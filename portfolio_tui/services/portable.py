@@ -338,7 +338,22 @@ def import_zip(source: Path, dest: Path, check: Callable[[Path, Path], None]) ->
             raise _bad(f"{name} in {source} does not match its sha256 in {MANIFEST}; nothing was written")
         members = _attachment_members(zf, source, name, data, manifest["attachments"])
         extra = _roster_member(zf, source, manifest, budget)
-        return _place(zf, dest, name, data, members, budget, check, extra)
+        summary = _place(zf, dest, name, data, members, budget, check, extra)
+    from portfolio_tui.services.portfolios import record_made  # (the portfolio service, only once placed)
+
+    record_made(summary.portfolio, _genesis(data))
+    return summary
+
+
+def _genesis(data: bytes) -> str:
+    """The hash of the first audit entry of a portfolio's bytes (already read back and verified); none for a file
+    from before signing, whose upgrade chains its history anew."""
+    document = json.loads(data)
+    meta = document.get("meta", {}).get("1") if isinstance(document.get("meta"), dict) else None
+    if not isinstance(meta, dict) or not isinstance(meta.get("schema_version"), int) or meta["schema_version"] < 3:
+        return ""
+    first = document["audit"].get("1") if isinstance(document.get("audit"), dict) else None
+    return str(first.get("hash", "")) if isinstance(first, dict) else ""
 
 
 def _attachment_members(

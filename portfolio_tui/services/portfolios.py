@@ -47,6 +47,20 @@ StateCheck = Callable[[Portfolio], None]
 EDITABLE_EVIDENCE_FIELDS = ("title", "date", "kind", "criteria", "description", "hours", "files", "simulated")
 
 
+def record_made(path: Path, genesis: str) -> None:
+    """In a folder with a roster, record there that this account made the portfolio at ``path``, with the first
+    audit entry whose hash is ``genesis``: ``verify`` then refuses a file put in its place (review F13)."""
+    from portfolio_tui import identity
+    from portfolio_tui import roster as roster_io
+
+    if not genesis:
+        return
+    try:
+        roster_io.record_portfolio(path.parent, identity.current_user(), path.name, genesis)
+    except roster_io.RosterError as exc:
+        raise roster_io.RosterError(f"{exc}; {path} was made, but the roster does not record it") from None
+
+
 class PortfolioService:
     """One portfolio file; ``actor`` (the name the audit records) defaults to the OS account running
     this process. What may be changed is always decided by that OS account, whatever ``actor`` says."""
@@ -130,6 +144,7 @@ class PortfolioService:
             review_cadence=check.review_cadence(review_cadence),
         )
         store = PortfolioStore.create(path, profile, actor)
+        record_made(store.path, store.genesis())
         service = cls(path, store=store)
         service._standard = found
         return service

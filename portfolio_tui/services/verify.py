@@ -127,6 +127,7 @@ def verify_file(path: Path, anchors: Anchors | None = None, *, roster_reported: 
             breaks.append(Break(path.name, MISSING_ROSTER, "has no roster with it, so who was allowed to make each "
                                 "change cannot be checked (beyond what only a tutor may do): a portfolio exported "
                                 "from a cohort folder (`portfolio export`) carries its roster"))
+    breaks += _made_breaks(path, document.get("audit"), history)
     signed = signature_check.check_signatures(document, path, anchors, history)
     breaks += signed.breaks + _receipt_breaks(path, document.get("audit"), notes, _made_by(entries, signed))
     return FileReport(path, _not_repaired(breaks, signed), len(audit), audit_chain.head(entries),
@@ -191,6 +192,15 @@ def _roster_history(
         return None, [Break(roster.name, MISSING_ROSTER, "is missing from this managed cohort folder: it was "
                             "deleted, and every change here is refused until a tutor starts it again")], []
     return None, [], []
+
+
+def _made_breaks(path: Path, audit: Any, history: list[dict[str, Any]] | None) -> list[Break]:
+    """The file must begin as the roster recorded when a tutor made (or imported) the portfolio by this name."""
+    made = roster_io.recorded_genesis(history, path.name) if history is not None else None
+    if made is None or not isinstance(audit, Mapping) or receipts.genesis_of(audit) == made.get("genesis"):
+        return []
+    return [Break(path.name, REPLACED, f"does not begin as the portfolio {made.get('by')} made at {made.get('at')} "
+                  "(the roster records its first entry): another file was put in its place")]
 
 
 def _made_by(entries: list[Mapping[str, Any]], signed: signature_check.Checked) -> str | None:

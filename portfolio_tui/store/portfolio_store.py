@@ -98,6 +98,13 @@ class PortfolioStore:
         change_log.note([Change("create", "learner", 1, 1, detail)])
         return store
 
+    def genesis(self) -> str:
+        """The hash of the file's first audit entry: what stands for this history wherever a copy of it goes
+        (receipts, the roster's record of the portfolio being made)."""
+        with self._mutex:
+            first = self._storage.snapshot().record("audit", "1")
+            return str(first.get(audit_chain.HASH_FIELD, "")) if isinstance(first, dict) else ""
+
     def load(self) -> Portfolio:
         """The whole portfolio as immutable domain objects (rebuilt only for records that changed)."""
         with self._mutex:

@@ -207,3 +207,21 @@ def test_a_roster_started_again_after_a_deletion_leaves_files_a_tutor_can_repair
     capsys.readouterr()
     code, report = verify(capsys, str(path))
     assert code == 0, report
+
+
+def test_the_roster_records_how_each_portfolio_began_and_verify_holds_the_file_to_it(tmp_path: Path, capsys) -> None:
+    """F13 (d): a genuine, signed portfolio put in the place of another (here another learner's, renamed) is named
+    by everyone's verify, receipts or not: the tutor's `new` recorded the first entry of each in the roster."""
+    rostered(tmp_path)
+    ava = new_portfolio(tmp_path, actor=ME)
+    other = new_portfolio(tmp_path, name="bob.json", actor=ME)
+    history = json.loads((tmp_path / "roster.json").read_text())["history"]
+    made = [(c["portfolio"], c["by"]) for c in history if c["action"] == "portfolio"]
+    assert made == [("ava.json", ME), ("bob.json", ME)]
+    code, report = verify(capsys, str(ava))
+    assert code == 0, report
+    ava.write_bytes(other.read_bytes())
+    receipts.receipts_path().unlink()  # not only the tutor's own receipts say so
+    code, report = verify(capsys, str(ava))
+    assert code == 1 and kinds(report) == {("ava.json", "replaced")}, report
+    assert f"does not begin as the portfolio {ME} made at" in report["breaks"][0]["message"]
