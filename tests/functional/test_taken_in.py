@@ -123,8 +123,9 @@ def test_a_stripped_file_saying_it_is_signed_is_not_saved_to(tmp_path: Path, mon
     assert path.read_bytes() == before
 
 
-def forge_append(path: Path, by: str, judgement_by: str) -> int:
-    """An entry by ``by`` accepting evidence 2 (in the name of ``judgement_by``), signed with this account's key."""
+def forge_append(path: Path, by: str, judgement_by: str, signer: keys.Signer | None = None) -> int:
+    """An entry by ``by`` accepting evidence 2 (in the name of ``judgement_by``), signed with ``signer`` (default:
+    this account's key)."""
     doc = json.loads(path.read_text())
     at = audit_chain_now()
     doc["evidence"]["2"]["judgements"].append({"outcome": "accept", "feedback": "Fine", "by": judgement_by, "at": at})
@@ -134,9 +135,19 @@ def forge_append(path: Path, by: str, judgement_by: str) -> int:
              "record_hash": audit_chain.record_digest(doc["evidence"]["2"])}
     audit = doc["audit"]
     number = max(map(int, audit)) + 1
-    audit[str(number)] = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT, keys.own_signer())
+    audit[str(number)] = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT, signer or keys.own_signer())
     path.write_text(json.dumps(doc))
     return number
+
+
+def bobs_key() -> keys.Signer:
+    """Another account's key (bob's), made in the test."""
+    import base64
+
+    from nacl.signing import SigningKey
+
+    signing = SigningKey.generate()
+    return keys.Signer(base64.b64encode(bytes(signing.verify_key)).decode(), signing)
 
 
 def audit_chain_now() -> str:
@@ -151,7 +162,7 @@ def test_repair_takes_in_a_change_its_signer_was_not_allowed(tmp_path: Path, mon
     nothing to repair. Unanchored cohort: the roster decides, and a key signs for whoever it says it is."""
     path = new_portfolio(tmp_path, evidence=2, actor=ME)
     rostered(tmp_path)
-    number = forge_append(path, "bob", "bob")
+    number = forge_append(path, "bob", "bob", bobs_key())
     code, report = verify(capsys, str(path))
     assert code == 1 and (f"audit {number}", "not-allowed") in kinds(report)
     before = path.read_bytes()  # and no save builds on it (the store asks the roster about the newest entry)
