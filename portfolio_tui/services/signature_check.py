@@ -83,6 +83,8 @@ class Checked:
     """``audit N`` of each entry before the last trusted ``repair``: its problems are history, not breaks."""
     sealed: frozenset[str] = frozenset()
     """``table N`` of each record a trusted repair sealed as found (its chain problems are history too)."""
+    taken_at: str = ""
+    """When that repair was made: what was cut off before it (your receipts say) it took in too."""
 
 
 def check(
@@ -194,7 +196,8 @@ def check_signatures(
                                         None if roster_history is None else _parties_of(roster_history, path.name))
     sealed = frozenset(f"{e.get('table')} {e.get('record')}" for _, e in trusted[first:]
                        if e.get("action") == SEAL and taken is not None)
-    return Checked(breaks, notes, frozenset(f"audit {audit_id}" for audit_id, _ in items[:taken or 0]), sealed)
+    return Checked(breaks, notes, frozenset(f"audit {audit_id}" for audit_id, _ in items[:taken or 0]), sealed,
+                   str(items[taken][1].get("at")) if taken is not None else "")
 
 
 def _taken_in(

@@ -123,13 +123,20 @@ def verify_file(path: Path, anchors: Anchors | None = None, *, roster_reported: 
     if history is None and not roster_breaks:
         history, copy_breaks = _exported_roster(path, anchors)
         breaks += copy_breaks
+        if history:  # authentic, but perhaps not the latest: only the provider can say (review R20)
+            last = history[-1]
+            notes.append(f"who was allowed was checked against the roster copy this export carries, as it stood "
+                         f"after its last change ({last.get('by')} at {last.get('at')}, head "
+                         f"{str(last.get(audit_chain.HASH_FIELD))[:16]}): an older copy would pass too, so ask the "
+                         "provider whether that is still their roster's last change")
         if history is None and trust_given and not copy_breaks:
             breaks.append(Break(path.name, MISSING_ROSTER, "has no roster with it, so who was allowed to make each "
                                 "change cannot be checked (beyond what only a tutor may do): a portfolio exported "
                                 "from a cohort folder (`portfolio export`) carries its roster"))
     breaks += _made_breaks(path, document.get("audit"), history)
     signed = signature_check.check_signatures(document, path, anchors, history)
-    breaks += signed.breaks + _receipt_breaks(path, document.get("audit"), notes, _made_by(entries, signed))
+    breaks += signed.breaks + _receipt_breaks(path, document.get("audit"), notes, _made_by(entries, signed),
+                                              signed.taken_at)
     return FileReport(path, _not_repaired(breaks, signed), len(audit), audit_chain.head(entries),
                       _writer_note(path, entries) + notes + signed.notes)
 
@@ -239,9 +246,11 @@ def _exported_roster(path: Path, anchors: Anchors | None) -> tuple[list[dict[str
         return None, [Break(copy.name, ROSTER, str(exc).removeprefix(f"{copy}: "))]
 
 
-def _receipt_breaks(path: Path, audit: Any, notes: list[str], made_by: str | None = None) -> list[Break]:
+def _receipt_breaks(path: Path, audit: Any, notes: list[str], made_by: str | None = None, taken_at: str = ""
+                    ) -> list[Break]:
     """Entries the person running verify signed in this file (by their receipts) that are gone or changed;
-    ``made_by``: who made the file as it is, when its making checks."""
+    ``made_by``: who made the file as it is, when its making checks; ``taken_at``: when a tutor's repair took the
+    file in as found, so that what was cut off before then is history (a note), not a break (review R21)."""
     if not isinstance(audit, Mapping):
         return []
     mine, elsewhere = receipts.mine(path, receipts.genesis_of(audit))
@@ -253,13 +262,20 @@ def _receipt_breaks(path: Path, audit: Any, notes: list[str], made_by: str | Non
         breaks.append(Break(path.name, REPLACED, f"you signed {elsewhere} entries in a file at this path whose "
                             "history began differently (your receipts), and this one's first entry is no signed "
                             "start the app made: it was replaced outside the app"))
+    taken: list[str] = []
     for receipt in mine:
         entry = audit.get(str(receipt.audit))
         if isinstance(entry, Mapping) and entry.get(audit_chain.HASH_FIELD) == receipt.hash:
             continue
+        if receipt.at < taken_at:  # (times in one format compare as text)
+            taken.append(str(receipt.audit))
+            continue
         state = "is gone" if entry is None else "is not what you signed"
         breaks.append(Break(f"audit {receipt.audit}", signature_check.MISSING,
                             f"you signed it at {receipt.at} (your receipt), and it {state}: removed outside the app"))
+    if taken:
+        notes.append(f"audit {', '.join(taken)}: you signed them (your receipts), and they were gone when the file "
+                     f"was repaired at {taken_at}: taken in with the rest")
     return breaks
 
 

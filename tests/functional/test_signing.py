@@ -164,6 +164,7 @@ def test_a_signed_export_verifies_elsewhere_with_only_the_anchors(tmp_path: Path
     monkeypatch.delenv("PORTFOLIO_TUI_TRUST")
     code, report = verify(capsys, str(copy), "--trust", str(trust))
     assert code == 0, report
+    assert any("checked against the roster copy this export carries" in n for n in report["files"][0]["notes"])
     data = bytearray(copy.read_bytes())
     at = data.index(b'"category":"teaching"') + len(b'"category":"')
     data[at] = ord("T")

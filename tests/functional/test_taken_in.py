@@ -236,3 +236,22 @@ def test_the_roster_records_how_each_portfolio_began_and_verify_holds_the_file_t
     code, report = verify(capsys, str(ava))
     assert code == 1 and kinds(report) == {("ava.json", "replaced")}, report
     assert f"does not begin as the portfolio {ME} made at" in report["breaks"][0]["message"]
+
+
+def test_entries_cut_off_before_a_repair_are_history_after_it(tmp_path: Path, capsys) -> None:
+    """R21: an older copy put back cut the tutor's last entries; after the tutor's repair their receipts (for the
+    cut entries, and for the id the repair entry now holds) are history in a note, not breaks for ever."""
+    path = new_portfolio(tmp_path, evidence=2, actor=ME)
+    older = path.read_bytes()
+    cut = max(map(int, json.loads(older)["audit"])) + 1
+    PortfolioService(path, ME).assess(1, "refer", "Add the date")
+    PortfolioService(path, ME).assess(2, "refer", "Add the date")
+    path.write_bytes(older)
+    code, report = verify(capsys, str(path))
+    assert code == 1 and kinds(report) == {(f"audit {cut}", "missing"), (f"audit {cut + 1}", "missing")}
+    time.sleep(1.1)  # the repair comes in a later second than the entries it finds gone (times are to the second)
+    assert main(["repair", str(path), "--reason", "an older copy was put back; the referrals are made again"]) == 0
+    capsys.readouterr()
+    code, report = verify(capsys, str(path))
+    assert code == 0, report
+    assert any(f"audit {cut}, {cut + 1}: you signed them" in note for note in report["notes"]), report
