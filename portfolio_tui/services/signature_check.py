@@ -307,7 +307,7 @@ def tip_problem(path: Path, snap: Snapshot) -> str | None:
     last = snap.last_id("audit")
     tip = snap.record("audit", last) if last is not None else None
     if not isinstance(tip, Mapping) or not is_signed(tip) or tip.get("key") == keys.own_signer().public:
-        return None  # (one this account signed, the app let it make: whatever name labels it)
+        return None  # one this account signed is its own doing, whatever name labels it: the check is for others
     try:
         checked = roster_io.read_roster(path.parent)
         anchors = load_anchors()

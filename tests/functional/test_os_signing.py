@@ -608,10 +608,12 @@ def test_a_change_its_signer_was_not_allowed_stops_saves_until_a_tutor_repairs_i
     assert forged.returncode == 0, forged.stderr
     last = last_audit(portfolio)
     before = portfolio.read_bytes()
-    refused = env.run("app1", "otj", "add", str(portfolio), "--date", "2025-05-01", "--hours", "2",
-                      "--category", "self-study")
-    assert refused.returncode == 2 and f"audit {last} is by {env.people['app1']}" in refused.stderr, refused.stderr
-    assert "who was not allowed to then" in refused.stderr and refused.stderr.count("\n") == 1
+    for label, args in (("tutor", ("evidence", "assess", str(portfolio), "1", "--accept", "--feedback", "ok")),
+                        ("mgr", ("review", "add", str(portfolio), "--date", "2025-06-01", "--notes", "on track"))):
+        refused = env.run(label, *args)  # nobody else's save builds on it
+        assert refused.returncode == 2 and f"audit {last} is by {env.people['app1']}" in refused.stderr, (
+            refused.stderr)
+        assert "who was not allowed to then" in refused.stderr and refused.stderr.count("\n") == 1
     assert portfolio.read_bytes() == before
     repaired = env.ok("tutor", "repair", str(portfolio), "--reason",
                       "checked with app1: their own acceptance kept as history, referred now")
