@@ -130,6 +130,7 @@ def forge_append(path: Path, by: str, judgement_by: str, signer: keys.Signer | N
     at = audit_chain_now()
     doc["evidence"]["2"]["judgements"].append({"outcome": "accept", "feedback": "Fine", "by": judgement_by, "at": at})
     before = doc["evidence"]["2"]["judgements"][:-1]
+    doc["evidence"]["2"].update(rev=doc["evidence"]["2"]["rev"] + 1, updated_by=by, updated_at=at)
     entry = {"at": at, "by": by, "action": "assess", "table": "evidence", "record": 2, "detail": "accepted",
              "changes": {"judgements": {"from": before, "to": doc["evidence"]["2"]["judgements"]}},
              "record_hash": audit_chain.record_digest(doc["evidence"]["2"])}
