@@ -55,12 +55,17 @@ def noted_name(learner: Learner, decision: str) -> str:
 
 
 def confirmation(learner: Learner, decision: str) -> DecisionConfirmation | None:
-    """The employer's confirmation of ``decision`` as it now stands, or ``None`` (none recorded, or not confirmed)."""
+    """The employer's confirmation of ``decision`` as it now stands, or ``None`` (none recorded, or not confirmed).
+
+    Only the employer's newest word on the decision counts: confirmed "not required", then changed and confirmed
+    "required", the decision set back to "not required" awaits the employer again, rather than the first
+    confirmation coming back into force."""
     wanted = terms(learner, decision)
     if not wanted:
         return None
-    return next((c for c in reversed(learner.employer_confirmations)
-                 if c.decision == decision and c.terms == wanted and c.party == EMPLOYER), None)
+    newest = next((c for c in reversed(learner.employer_confirmations)
+                   if c.decision == decision and c.party == EMPLOYER), None)
+    return newest if newest is not None and newest.terms == wanted else None
 
 
 def awaiting(learner: Learner) -> tuple[str, ...]:

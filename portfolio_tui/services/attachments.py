@@ -105,18 +105,29 @@ def shown(portfolio: Path, entries: Iterable[str]) -> list[ShownFile]:
     return files
 
 
-def unsafe_to_open(portfolio: Path, shown: ShownFile) -> str | None:
-    """Why the kept file must not be handed to a viewer (a planted link, pipe or changed content), or ``None``.
+def viewing_copy(portfolio: Path, shown: ShownFile) -> Path | str:
+    """A private copy of the kept file for the system's viewer, or why there is none (missing, a planted link
+    or pipe, changed content: read through :func:`file_store.read_blob`, so the viewer never opens, say, a link
+    an apprentice put in place of their file pointing at the tutor's private key, or a FIFO that would hang it).
 
-    Read through :func:`file_store.read_blob` first, so the viewer never opens, say, a link an apprentice
-    put in place of their file pointing at the tutor's private key, or a FIFO that would hang it."""
-    if not shown.attachment.stored:
-        return None
+    The viewer is handed this copy, never the kept file: the file is checked as it is read, but the viewer
+    would open the kept file's name later, by when a group member could have put a link to the tutor's
+    private key in its place (review R15/R8's race). The copy is written, while hashed, into a folder only
+    this account may read, named by the file's digest and its extension (the viewer picks a program by it)."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="portfolio-tui-view-"))  # 0700, this account's own
+    suffix = re.sub(r"[^A-Za-z0-9]", "", Path(shown.attachment.name).suffix)[:10]
+    copy = folder / (shown.attachment.digest[:16] + (f".{suffix}" if suffix else ""))
+    fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     try:
-        file_store.read_blob(portfolio, shown.attachment.digest)
+        with os.fdopen(fd, "wb") as out:
+            file_store.read_blob(portfolio, shown.attachment.digest, out.write)
     except file_store.BadBlob as exc:
+        copy.unlink(missing_ok=True)
+        folder.rmdir()
         return str(exc)
-    return None
+    return copy
 
 
 def web_link(text: str) -> bool:

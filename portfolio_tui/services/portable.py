@@ -203,8 +203,8 @@ def exported_roster(portfolio: Path) -> tuple[Path, bytes] | None:
     one the manifest names (its sha256 differs)."""
     folder = portfolio.parent
     try:
-        manifest = json.loads((folder / MANIFEST).read_bytes())
-    except (OSError, ValueError):
+        manifest = loads_strict((folder / MANIFEST).read_bytes().decode("utf-8"))
+    except (OSError, ValueError):  # JsonFileError too: nested thousands deep (a RecursionError in json.loads)
         return None
     if not isinstance(manifest, dict) or manifest.get("portfolio") != portfolio.name:
         return None
@@ -367,7 +367,8 @@ def _attachment_members(
     except (ValueError, UnicodeDecodeError):  # JsonFileError too: nested thousands deep, duplicate keys
         raise _bad(f"{name} in {source} is not a portfolio (not JSON); nothing was written") from None
     named = stored_digests(document) if isinstance(document, dict) else []
-    extra = [d for d in listed if d not in set(named)]
+    naming = set(named)
+    extra = [d for d in listed if d not in naming]
     if extra:
         raise _bad(f"{source} carries the attachment {extra[0][:12]}…, which no evidence in {name} names; "
                    "nothing was written")

@@ -17,7 +17,7 @@ from textual.theme import Theme
 from portfolio_tui import identity
 from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.services.attachments import ShownFile, unsafe_to_open, web_link
+from portfolio_tui.services.attachments import ShownFile, viewing_copy, web_link
 from portfolio_tui.services.errors import InputError, StandardMissing, StoreError
 from portfolio_tui.services.session import PortfolioSession
 from portfolio_tui.tui.commands import PortfolioCommands
@@ -306,12 +306,12 @@ class PortfolioApp(KeysInOrder):
             self.notify(f"{name} was recorded as a path before files were kept; it is not in the file store.",
                         severity="warning", markup=False)
             return
-        problem = unsafe_to_open(self.path, shown)  # missing, a planted link or pipe, or changed
-        if problem is not None:
-            self.notify(f"{name} is not opened: {clean_text(problem)}; portfolio verify checks every file.",
+        copy = viewing_copy(self.path, shown)  # a private copy, checked as it is written
+        if isinstance(copy, str):  # missing, a planted link or pipe, or changed
+            self.notify(f"{name} is not opened: {clean_text(copy)}; portfolio verify checks every file.",
                         severity="error", markup=False)
             return
-        self._view(name, shown.location, location, "the file is kept at")
+        self._view(name, str(copy), location, "the file is kept at")
 
     def _open_link(self, name: str, url: str) -> None:
         """Review R15: an apprentice's ``smb://`` or ``file://`` link went straight to xdg-open, unasked."""

@@ -331,3 +331,18 @@ def test_a_portfolio_from_a_newer_version_is_refused_naming_the_zips_file(export
     _refused(["import", str(newer), str(dest)], dest, tmp_path / "sandbox", capsys,
              "cannot open hostile.json in the zip: it was written by a newer portfolio-tui", "nothing was written")
     assert not dest.exists() or list(dest.iterdir()) == []
+
+
+def test_verify_beside_a_manifest_nested_thousands_deep_is_no_traceback(exported, tmp_path: Path, capsys) -> None:
+    """An unpacked export's manifest names its roster copy for verify; one nested 200,000 deep (json.loads: a
+    RecursionError) is read as no manifest at all, and verify says what it can of the portfolio."""
+    path, _, _ = exported
+    unpacked = tmp_path / "unpacked"
+    unpacked.mkdir()
+    copy = unpacked / path.name
+    copy.write_bytes(path.read_bytes())
+    (unpacked / MANIFEST).write_text("[" * 200_000 + "]" * 200_000)
+    code = main(["verify", str(copy)])
+    out, err = capsys.readouterr()
+    assert code in (0, 1) and "Traceback" not in err, (code, err)
+    assert path.name in out

@@ -38,12 +38,17 @@ async def test_o_opens_a_sound_kept_file_and_never_a_planted_link_or_pipe(tmp_pa
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         app.open_attachment(attachments.shown(path, [entry])[0])
-        assert opened == [str(blob)] and notes[-1] == "Opened cv.txt with the system viewer."
+        [copy] = opened
+        # The viewer gets a private copy checked as it was written, never the kept file's name, which a group
+        # member could swap for a link between the check and the viewer opening it.
+        assert Path(copy) != blob and Path(copy).read_bytes() == source.read_bytes() and copy.endswith(".txt")
+        assert os.stat(copy).st_mode & 0o077 == 0 and os.stat(Path(copy).parent).st_mode & 0o077 == 0
+        assert notes[-1] == "Opened cv.txt with the system viewer."
         for plant in ("link", "fifo"):
             blob.unlink()
             blob.symlink_to(secret) if plant == "link" else os.mkfifo(blob)
             app.open_attachment(attachments.shown(path, [entry])[0])
-            assert opened == [str(blob)], plant  # not again
+            assert opened == [copy], plant  # not again
             assert notes[-1].startswith("cv.txt is not opened: ") and str(blob) in notes[-1], notes[-1]
             assert ("is a link" if plant == "link" else "not a regular file") in notes[-1]
 

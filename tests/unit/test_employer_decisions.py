@@ -72,6 +72,14 @@ def test_the_owner_confirms_without_a_roster_as_their_own_account_once_per_decis
     records.confirm_employer_decisions(service, ["prior-learning"])
     assert employer_decisions.confirmation(service.learner, "prior-learning").terms == "60 hours: Level 2 award"
 
+    # Set back to 40: the employer's newest word is 60, so 40 awaits them again (the first confirmation does
+    # not come back into force), and they may confirm it again.
+    records.update_learner(PortfolioService(decided, actor="tess"), prior_learning_hours=40,
+                           prior_learning_reason="Level 2 award", prior_learning_agreed_by="Mona M")
+    assert employer_decisions.awaiting(service.learner) == ("prior-learning", "review-cadence")
+    records.confirm_employer_decisions(service, ["prior-learning"])
+    assert employer_decisions.awaiting(service.learner) == ("review-cadence",)
+
 
 def test_a_decision_not_recorded_or_changed_since_it_was_shown_is_not_confirmed(tmp_path: Path, decided: Path) -> None:
     (tmp_path / "other").mkdir()
