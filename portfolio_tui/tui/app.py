@@ -311,7 +311,10 @@ class PortfolioApp(KeysInOrder):
             self.notify(f"{name} is not opened: {clean_text(copy)}; portfolio verify checks every file.",
                         severity="error", markup=False)
             return
-        self._view(name, str(copy), location, "the file is kept at")
+        if not self._view(name, str(copy), location, "the file is kept at"):
+            import shutil
+
+            shutil.rmtree(copy.parent, ignore_errors=True)  # no viewer took it: the copy is not left behind
 
     def _open_link(self, name: str, url: str) -> None:
         """Review R15: an apprentice's ``smb://`` or ``file://`` link went straight to xdg-open, unasked."""
@@ -327,11 +330,13 @@ class PortfolioApp(KeysInOrder):
 
         self.push_screen(ConfirmDialog(f"Open this link in the browser?\n{shown_url}", "Open", "Cancel"), answered)
 
-    def _view(self, name: str, target: str, shown_target: str, where: str) -> None:
+    def _view(self, name: str, target: str, shown_target: str, where: str) -> bool:
+        """Hand ``target`` to the system's viewer; whether one took it (else say where it is)."""
         if self.opener(target):
             self.notify(f"Opened {name} with the system viewer.", markup=False)
-        else:
-            self.notify(f"{name}: {shown_target}", title=f"No viewer here; {where}", timeout=15, markup=False)
+            return True
+        self.notify(f"{name}: {shown_target}", title=f"No viewer here; {where}", timeout=15, markup=False)
+        return False
 
     def action_show_help(self) -> None:
         from portfolio_tui.tui.screens.help import HelpScreen

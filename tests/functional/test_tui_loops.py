@@ -140,7 +140,9 @@ async def test_the_apprentice_logs_hours_reads_feedback_comments_and_attaches_a_
         app.opener = lambda p: opened.append(p) is None and False  # no viewer: the app says where it is
         await pilot.press("o")
         await settle(app, pilot)
-        assert opened == [str(kept)] and str(kept) in notes[-1]
+        [copy] = opened  # a private copy for the viewer; with none here, the kept file's place is shown
+        assert Path(copy) != kept and str(kept) in notes[-1]
+        assert not Path(copy).exists(), "no viewer took the copy: it is not left behind"
 
         # Esc on a filled form asks before throwing it away.
         await pilot.press("a")
