@@ -174,9 +174,14 @@ def table_head(table: Mapping[str, Mapping[str, Any]]) -> str:
     return str(table[last].get(HASH_FIELD, GENESIS))
 
 
+def id_order(doc_id: str) -> tuple[int, int, str]:
+    """The sort key of a TinyDB document id: numeric ids by number, anything else after them."""
+    return (0, int(doc_id), "") if doc_id.isdigit() else (1, 0, doc_id)
+
+
 def ordered(table: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """A TinyDB table's documents in document-id order (ids are numeric strings)."""
-    return sorted(table.items(), key=lambda item: (0, int(item[0]), "") if item[0].isdigit() else (1, 0, item[0]))
+    return sorted(table.items(), key=lambda item: id_order(item[0]))
 
 
 def verify_chain(entries: Sequence[Any], ids: Sequence[str] | None = None, label: str = "audit") -> list[Break]:

@@ -484,7 +484,7 @@ def _unreopened_breaks(trusted: list[tuple[str, Mapping[str, Any]]]) -> list[Bre
 
 
 def _by_id(item: tuple[str, str]) -> tuple[int, int, str]:
-    return (0, int(item[0]), "") if item[0].isdigit() else (1, 0, item[0])
+    return audit_chain.id_order(item[0])
 
 
 UNSTATED = "unstated"
