@@ -47,7 +47,7 @@ from portfolio_tui.services.access import authorize
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.report import KIND_FOLDERS, OTHER_FOLDER, CriterionEntry, EvidenceLine, Report
 from portfolio_tui.services.validation import shown
-from portfolio_tui.store import file_store, persistence
+from portfolio_tui.store import file_store, persistence, receipts
 from portfolio_tui.store.files import ROSTER_FILE
 
 FORMAT = "portfolio-tui-export"
@@ -346,14 +346,14 @@ def import_zip(source: Path, dest: Path, check: Callable[[Path, Path], None]) ->
 
 
 def _genesis(data: bytes) -> str:
-    """The hash of the first audit entry of a portfolio's bytes (already read back and verified); none for a file
-    from before signing, whose upgrade chains its history anew."""
+    """The hash of the first audit entry of a portfolio's bytes (already read back and verified), whatever its
+    schema version: upgrading keeps it (to version 3 only the number changes; to version 2 the entries are chained
+    as found, and a file whose record verifies is chained so already). A file from before signing was once left
+    unrecorded, and the roster's record of an earlier portfolio by its name stood: verify called the honest
+    import ``replaced``."""
     document = json.loads(data)
-    meta = document.get("meta", {}).get("1") if isinstance(document.get("meta"), dict) else None
-    if not isinstance(meta, dict) or not isinstance(meta.get("schema_version"), int) or meta["schema_version"] < 3:
-        return ""
-    first = document["audit"].get("1") if isinstance(document.get("audit"), dict) else None
-    return str(first.get("hash", "")) if isinstance(first, dict) else ""
+    audit = document.get("audit") if isinstance(document, dict) else None
+    return receipts.genesis_of(audit) if isinstance(audit, dict) else ""
 
 
 def _attachment_members(

@@ -49,12 +49,12 @@ EDITABLE_EVIDENCE_FIELDS = ("title", "date", "kind", "criteria", "description", 
 
 def record_made(path: Path, genesis: str) -> None:
     """In a folder with a roster, record there that this account made the portfolio at ``path``, with the first
-    audit entry whose hash is ``genesis``: ``verify`` then refuses a file put in its place (review F13)."""
+    audit entry whose hash is ``genesis``: ``verify`` then refuses a file put in its place (review F13). Every
+    start is recorded, an import of a file from before signing included: an earlier record of the name would
+    otherwise stand, and call the honest import ``replaced``."""
     from portfolio_tui import identity
     from portfolio_tui import roster as roster_io
 
-    if not genesis:
-        return
     try:
         roster_io.record_portfolio(path.parent, identity.current_user(), path.name, genesis)
     except roster_io.RosterError as exc:

@@ -133,9 +133,10 @@ def verify_file(path: Path, anchors: Anchors | None = None, *, roster_reported: 
             breaks.append(Break(path.name, MISSING_ROSTER, "has no roster with it, so who was allowed to make each "
                                 "change cannot be checked (beyond what only a tutor may do): a portfolio exported "
                                 "from a cohort folder (`portfolio export`) carries its roster"))
-    breaks += _made_breaks(path, document.get("audit"), history)
+    made = _recorded_start(path, document.get("audit"), history)
+    breaks += _made_breaks(path, made)
     signed = signature_check.check_signatures(document, path, anchors, history)
-    breaks += signed.breaks + _receipt_breaks(path, document.get("audit"), notes, _made_by(entries, signed),
+    breaks += signed.breaks + _receipt_breaks(path, document.get("audit"), notes, _made_by(entries, signed, made),
                                               signed.taken_at)
     return FileReport(path, _not_repaired(breaks, signed), len(audit), audit_chain.head(entries),
                       _writer_note(path, entries) + notes + signed.notes)
@@ -161,7 +162,9 @@ def repair_findings(path: Path, document: Mapping[str, Any]) -> list[tuple[str, 
         return []  # from before signing (upgraded as it is read): the repair takes its history in whole
     history, _, _ = _roster_history(path, anchors)
     signed = signature_check.check_signatures(document, path, anchors, history)
-    breaks = _not_repaired(signed.breaks + _receipt_breaks(path, document.get("audit"), []), signed)
+    entries = [e for _, e in audit_chain.ordered(audit) if isinstance(e, Mapping)]
+    made_by = _made_by(entries, signed, _recorded_start(path, audit, history))
+    breaks = _not_repaired(signed.breaks + _receipt_breaks(path, audit, [], made_by), signed)
     return [(b.where, b.message) for b in breaks]
 
 
@@ -201,17 +204,38 @@ def _roster_history(
     return None, [], []
 
 
-def _made_breaks(path: Path, audit: Any, history: list[dict[str, Any]] | None) -> list[Break]:
-    """The file must begin as the roster recorded when a tutor made (or imported) the portfolio by this name."""
+@dataclass(frozen=True)
+class _Start:
+    """The roster's latest record of a portfolio by this name being made or imported, and whether the file begins
+    as it records (with the first audit entry whose hash it names)."""
+
+    by: str
+    at: str
+    kept: bool
+
+
+def _recorded_start(path: Path, audit: Any, history: list[dict[str, Any]] | None) -> _Start | None:
+    """How the roster says the portfolio at ``path`` began (``None``: it records nothing)."""
     made = roster_io.recorded_genesis(history, path.name) if history is not None else None
-    if made is None or not isinstance(audit, Mapping) or receipts.genesis_of(audit) == made.get("genesis"):
+    if made is None or not isinstance(audit, Mapping):
+        return None
+    return _Start(str(made.get("by")), str(made.get("at")), receipts.genesis_of(audit) == made.get("genesis"))
+
+
+def _made_breaks(path: Path, made: _Start | None) -> list[Break]:
+    """The file must begin as the roster recorded when a tutor made (or imported) the portfolio by this name."""
+    if made is None or made.kept:
         return []
-    return [Break(path.name, REPLACED, f"does not begin as the portfolio {made.get('by')} made at {made.get('at')} "
+    return [Break(path.name, REPLACED, f"does not begin as the portfolio {made.by} made at {made.at} "
                   "(the roster records its first entry): another file was put in its place")]
 
 
-def _made_by(entries: list[Mapping[str, Any]], signed: signature_check.Checked) -> str | None:
-    """Who made the file, when its first entry is a signed ``create`` that passed every check."""
+def _made_by(entries: list[Mapping[str, Any]], signed: signature_check.Checked, made: _Start | None = None
+             ) -> str | None:
+    """Who made the file, when its first entry is a signed ``create`` that passed every check, or when it begins
+    as the roster records a tutor made or imported it (an import of an older format begins unsigned)."""
+    if made is not None and made.kept:
+        return f"{made.by} at {made.at}"
     first = entries[0] if entries else None
     if (first is None or first.get("action") != signature_check.CREATE or not is_signed(first)
             or any(b.where == "audit 1" for b in signed.breaks)):

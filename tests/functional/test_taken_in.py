@@ -256,3 +256,59 @@ def test_entries_cut_off_before_a_repair_are_history_after_it(tmp_path: Path, ca
     code, report = verify(capsys, str(path))
     assert code == 0, report
     assert any(f"audit {cut}, {cut + 1}: you signed them" in note for note in report["notes"]), report
+
+
+@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("keep_receipts", [True, False])
+def test_an_older_format_import_begins_as_the_roster_records_and_a_file_put_in_its_place_still_shows(
+    tmp_path: Path, capsys, version: int, keep_receipts: bool
+) -> None:
+    """An export of a file from before signing, imported by a tutor where a portfolio of that name was made before
+    (the old file gone): the import was not recorded, the earlier record stood, and verify called the honest import
+    `replaced`, for ever (the tutor's receipts of the old file too; repair could not take it in). A file put in the
+    imported one's place is still named."""
+    home = tmp_path / "home"
+    home.mkdir()
+    path = legacy_file(home)
+    if version == 1:  # chained as found, as a version 1 file that verifies is (the upgrade chains it the same)
+        doc = json.loads(path.read_text())
+        doc["meta"]["1"]["schema_version"] = 1
+        path.write_text(json.dumps(doc))
+    assert main(["export", str(path), "-o", str(tmp_path / "ava.zip")]) == 0
+    cohort = tmp_path / "cohort"
+    cohort.mkdir()
+    rostered(cohort)
+    earlier = new_portfolio(cohort, actor=ME)
+    assert main(["otj", "add", str(earlier), "--date", "2025-04-01", "--hours", "2", "--category", "teaching"]) == 0
+    earlier.rename(tmp_path / "earlier.json")
+    if not keep_receipts:
+        receipts.receipts_path().unlink()
+    assert main(["import", str(tmp_path / "ava.zip"), str(cohort)]) == 0
+    ava = cohort / "ava.json"
+    capsys.readouterr()
+    code, report = verify(capsys, str(ava))
+    assert code == 1 and kinds(report) == {("evidence 1", "not-vouched"), ("signoffs 1", "not-vouched")}, report
+    assert main(["repair", str(ava), "--reason", "checked against the paper file"]) == 0
+    assert "ava.json" not in capsys.readouterr().out.split("signed reason", 1)[1]  # nothing about its start to take in
+    code, report = verify(capsys, str(ava))
+    assert code == 0, report
+    if keep_receipts:
+        assert any("whose history began differently: this one was made again, by " + ME in n for n in report["notes"])
+
+    other = new_portfolio(cohort, name="bob.json", actor=ME)  # another learner's genuine file, renamed into place
+    ava.write_bytes(other.read_bytes())
+    capsys.readouterr()
+    code, report = verify(capsys, str(ava))
+    assert code == 1 and ("ava.json", "replaced") in kinds(report), report
+    ava.write_bytes(_another_legacy(tmp_path))
+    capsys.readouterr()
+    code, report = verify(capsys, str(ava))
+    assert code == 1 and ("ava.json", "replaced") in kinds(report), report
+
+
+def _another_legacy(tmp_path: Path) -> bytes:
+    """Another learner's file from before signing (its own history)."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    time.sleep(1.1)  # another second: another first entry
+    return legacy_file(folder).read_bytes()
