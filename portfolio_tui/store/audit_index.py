@@ -273,14 +273,21 @@ class Fingerprints:
     Hashing every record is most of what the check costs (a third more for the gateway's reading of a file):
     the gateway asks only of what it counts (``counted``: no comment, and no piece that holds no judgement,
     whose tags count for nothing), the readers that show every record of every one.
+
+    With ``doubtful`` (the gateway's reader), no digest is looked into as it is taken: any that differs from
+    its entry's hash is unsure (:meth:`changed` says ``None`` unless given the records), so a record's text is
+    not searched for the small floats :func:`quick_print` looks for, which cost as much as the hash itself.
+    Nearly every file matches throughout; the rare one that does not is read whole, which decides.
     """
 
-    __slots__ = ("digests", "latest", "sealed", "reopenings", "unsure")
+    __slots__ = ("digests", "latest", "sealed", "reopenings", "unsure", "doubtful")
 
-    def __init__(self) -> None:
+    def __init__(self, *, doubtful: bool = False) -> None:
         self.digests: dict[Key, str | None] = {}
         self.unsure: set[Key] = set()
         """Records whose quick digest may differ from the audit's with nothing changed (:func:`quick_print`)."""
+        self.doubtful = doubtful
+        """Is every digest unsure until compared (see the class)?"""
         self.latest: dict[Key, tuple[int, str | None]] = {}
         self.sealed = False
         self.reopenings = Reopenings()
@@ -294,6 +301,9 @@ class Fingerprints:
             digests.update(dict.fromkeys(zip(repeat(table), records), UNCHECKED))
             return
         judged_only = counted and table == "evidence"
+        if self.doubtful:
+            self._doubtful_prints(table, records, judged_only)
+            return
         for record_id, record in records.items():
             if type(record) is not dict:
                 digests[(table, record_id)] = None
@@ -304,6 +314,22 @@ class Fingerprints:
                 digests[(table, record_id)] = digest
                 if not sure:
                     self.unsure.add((table, record_id))
+
+    def _doubtful_prints(self, table: str, records: Mapping[str, Any], judged_only: bool) -> None:
+        """:meth:`records` with ``doubtful``: orjson's canonical text hashed, nothing more (its loop kept lean:
+        it runs for every record the gateway counts)."""
+        digests = self.digests
+        sha256, dumps, sort_keys = hashlib.sha256, orjson.dumps, orjson.OPT_SORT_KEYS
+        for record_id, record in records.items():
+            if type(record) is not dict:
+                digests[(table, record_id)] = None
+            elif judged_only and not record.get("judgements"):
+                digests[(table, record_id)] = UNCHECKED
+            else:
+                try:
+                    digests[(table, record_id)] = sha256(dumps(record, option=sort_keys)).hexdigest()
+                except TypeError:  # (what orjson cannot write: json's way)
+                    digests[(table, record_id)] = audit_chain.digest(record)
 
     def entries(self, entries: Mapping[str, Any]) -> None:
         latest = self.latest
@@ -339,7 +365,7 @@ class Fingerprints:
             expected = latest.get((table, record_id), (0, None))[1]
             if digest is not None and digest == expected:
                 continue
-            if digest is not None and expected is not None and (table, record_id) in self.unsure:
+            if digest is not None and expected is not None and (self.doubtful or (table, record_id) in self.unsure):
                 if record is None:
                     return None
                 if audit_chain.record_digest(record(table, record_id)) == expected:

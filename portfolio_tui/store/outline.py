@@ -246,7 +246,7 @@ class _Outline:
         self.learner: dict[str, Any] = {}
         self.ids: dict[str, set[str]] = {}
         self.objects: dict[str, list[Any]] = {}
-        self.prints = Fingerprints()
+        self.prints = Fingerprints(doubtful=True)  # (a record that differs: read whole, which decides)
 
     def chunk(self, name: str, records: Any, *, whole: bool) -> None:
         """Check a table's next records (all of them, if ``whole``), keep their objects, let them go."""

@@ -103,6 +103,21 @@ def test_a_small_float_written_otherwise_is_hashed_again_before_it_is_called_cha
     assert prints.changed(lambda table, record_id: {**record, "hours": 2.0}) == ("otj 1",)
 
 
+def test_doubtful_fingerprints_decide_a_difference_only_given_the_record() -> None:
+    """The gateway's reader (``doubtful``) does not search a record's text for what orjson writes otherwise: any
+    difference is unsure until the record is hashed json's way, a match is sure."""
+    same, small_float = {"title": "Same", "judgements": [{"outcome": "accept"}]}, {"hours": 0.00001}
+    prints = audit_index.Fingerprints(doubtful=True)
+    prints.entries({"1": {"table": "evidence", "record": 1, "record_hash": audit_chain.record_digest(same)}})
+    prints.records("evidence", {"1": same}, counted=True)
+    assert prints.changed() == ()
+    prints.entries({"2": {"table": "otj", "record": 1, "record_hash": audit_chain.record_digest(small_float)}})
+    prints.records("otj", {"1": small_float}, counted=True)
+    assert prints.changed() is None
+    assert prints.changed(lambda table, record_id: small_float) == ()
+    assert prints.changed(lambda table, record_id: {"hours": 2.0}) == ("otj 1",)
+
+
 def test_fingerprints_name_records_changed_added_or_removed_outside_the_app() -> None:
     kept, edited = {"title": "Kept"}, {"title": "Edited"}
     entries = {

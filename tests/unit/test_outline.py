@@ -210,6 +210,17 @@ def test_a_hand_edited_or_hostile_file_gets_from_gateway_what_a_whole_reading_gi
         assert ready is not None, text
 
 
+def test_a_judged_piece_edited_by_hand_is_named_as_the_whole_reading_names_it(tmp_path: Path) -> None:
+    """The reader hashes what the gateway counts and, on any difference from the audit, reads the file whole
+    (which hashes json's way where it must): the piece is named as changed outside the app, its judgement not
+    believed, whichever way the file was read."""
+    path = tmp_path / "forged.json"
+    path.write_bytes(first(rb'("title":")([^"\n]*"[^\n]*"judgements":\[\{)', rb"\1Forged: \2")(SMALL.read_bytes()))
+    streamed, whole = both_ways(path)
+    assert streamed == whole
+    assert json.loads(streamed[1])["changed_outside"], streamed[1]
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
 def test_any_small_edit_gets_the_same_answer_read_record_by_record_or_whole(
@@ -281,9 +292,13 @@ def test_a_record_longer_than_a_batch_is_read_here_in_linear_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Below ``LINE_MOST``, a long record is still read record by record (the window widened, doubling), its
-    bytes copied a bounded number of times in all, and read as the whole reading reads it."""
+    bytes copied a bounded number of times in all, and read as the whole reading reads it. (The piece made long
+    holds no judgement, so the gateway does not hash it: one it counts, changed so, would be read whole, to be
+    sure what it says of it.)"""
     text = SMALL.read_bytes()
-    at = text.index(b'"description":"', text.index(b'\n"evidence":{\n')) + len(b'"description":"')
+    unjudged = text.index(b'\n"5":{"title"', text.index(b'\n"evidence":{\n'))
+    assert b'"judgements":[]' in text[unjudged:text.index(b"\n", unjudged + 1)]
+    at = text.index(b'"description":"', unjudged) + len(b'"description":"')
     size = outline_reader.LINE_MOST // 2
     path = tmp_path / "long-record.json"
     path.write_bytes(text[:at] + b"x" * size + text[at:])
