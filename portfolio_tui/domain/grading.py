@@ -369,9 +369,16 @@ def cohort_top(marks: Mapping[str, float], top_percent: float) -> set[str]:
     """
     if not marks:
         return set()
-    count = max(1, ceil(len(marks) * top_percent / 100))
-    cut = sorted(marks.values(), reverse=True)[count - 1]
+    cut = cohort_cut(sorted(marks.values()), top_percent)
     return {name for name, mark in marks.items() if mark >= cut}
+
+
+def cohort_cut(ascending: Sequence[float], top_percent: float) -> float:
+    """The lowest mark in the top ``top_percent`` of a cohort's marks (``ascending``, at least one): a mark at
+    or above it is in the top (:func:`cohort_top`). Given the marks sorted, a caseload's standing is worked out
+    once per standard, not once per learner (which made it quadratic in the caseload)."""
+    count = max(1, ceil(len(ascending) * top_percent / 100))
+    return ascending[-min(count, len(ascending))]
 
 
 # --- the prediction -------------------------------------------------------------------------------------
