@@ -134,7 +134,7 @@ def each_checked(
     # holds a chunk's results until the chunk is done.
     size = min(-(-len(paths) // (workers * 4)), CHUNK_MOST)
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_ctrl_c)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
     try:
         # Ctrl-C reaches every process in the terminal's group. A worker stopped by it mid-way could
         # leave the pool's queues locked and this process waiting for ever, so workers ignore it; they
@@ -159,14 +159,21 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and hasattr(signal, "pthread_sigmask")
 
 
-def _ignore_ctrl_c() -> None:
+def _start_worker() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_standards.clear()
+
+
+_worker_standards: Standards = {}
+"""The standards a worker process has looked up, kept across the chunks it is sent (a worker lives for one
+caseload, as the process that reads a caseload alone keeps them for all of it): each was loaded again for
+every chunk of 16 portfolios before."""
 
 
 def _check_all(paths: Sequence[Path], as_of: date, then: Callable[[Checked], Any] | None) -> list[Any]:
-    standards: Standards = {}
+    standards = _worker_standards
     done = []
     for path in as_named(paths):
         checked = check_portfolio(path, as_of, standards)

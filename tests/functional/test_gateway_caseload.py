@@ -62,6 +62,29 @@ def test_a_caseload_read_by_workers_matches_one_read_in_process(caseload: Path, 
     assert [e.document["path"] for e in shared] == [str(p) for p in paths]
 
 
+def test_a_worker_looks_each_standard_up_once_for_all_the_chunks_it_is_sent(
+    caseload: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    paths = readable_portfolios([caseload])
+    looked_up = tmp_path / "looked-up"
+    real = readiness.catalog.get_with_source
+
+    def noted(standard_id: str):
+        with looked_up.open("a") as out:  # (from a forked worker: only a file tells the test)
+            out.write(f"{os.getpid()} {standard_id}\n")
+        return real(standard_id)
+
+    monkeypatch.setattr(readiness.catalog, "get_with_source", noted)
+    monkeypatch.setattr(readiness, "_cpus", lambda: 2)
+    monkeypatch.setattr(readiness, "CHUNK_MOST", 4)  # many chunks per worker
+    shared = readiness.check_portfolios(paths, date.fromisoformat(AS_OF), parallel=True)
+    assert len(shared) == len(paths)
+    lookups = looked_up.read_text().splitlines()
+    workers = {int(line.split()[0]) for line in lookups}
+    assert len(workers) == 2 and os.getpid() not in workers
+    assert len(lookups) == len(set(lookups))  # no worker looked a standard up twice
+
+
 def test_gateway_over_a_caseload_reports_every_file_and_names_the_broken_ones(caseload: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "portfolio_tui", "gateway", str(caseload), "--json", "--as-of", AS_OF],
