@@ -11,7 +11,8 @@ checked under the portfolio's lock) and everything else the entry was worked out
 * the app's code (a digest of every module's size and change time, and of the files of the libraries
   the rules and the output use): an upgrade, or an edit in a developer's checkout, reads everything afresh
   (the funding rules' dates are code too);
-* the path as named (the entry's document says it).
+* the path as named (the entry's document says it);
+* whether the file's folder has a roster and whether its group may write it (:func:`_cohort`).
 
 What is decided about the person running it is never kept: which portfolios this account may see is
 decided by the roster before anything here is asked (``caseload.readable_portfolios``), and an entry
@@ -30,7 +31,7 @@ from functools import partial
 
 from portfolio_tui import standard_files
 from portfolio_tui.store import own_files, result_cache
-from portfolio_tui.store.files import PathList, as_named
+from portfolio_tui.store.files import ROSTER_FILE, PathList, as_named
 
 TYPE_CHECKING = False  # typing, and readiness (which a run answered from kept entries never needs), cost start-up
 if TYPE_CHECKING:
@@ -178,8 +179,21 @@ def _keep(
 
 def _key(path: str | Path, as_of: date, standard_digest: str) -> bytes:
     """Everything an entry depends on besides the file, in one digest."""
-    parts = (as_of.isoformat(), code_digest(), standard_digest, os.fsencode(path).hex())
+    parts = (as_of.isoformat(), code_digest(), standard_digest, os.fsencode(path).hex(), _cohort(path))
     return own_files.digest("\0".join(parts).encode()).encode()
+
+
+def _cohort(path: str | Path) -> str:
+    """Whether the file's folder has a roster and whether its group may write it: in a cohort folder a history
+    from before signing that no tutor took in counts for nothing (``store.untaken``), so an entry worked out
+    before the folder had its roster no longer holds once it does. (Trust anchors enrolled later, for a shared
+    folder with no roster, are not followed: such a folder refuses every change until a roster is started.)"""
+    folder = os.path.dirname(os.fspath(path)) or "."
+    try:
+        shared = os.stat(folder).st_mode & 0o020
+    except OSError:
+        return "?"
+    return f"{int(os.path.exists(os.path.join(folder, ROSTER_FILE)))}{int(bool(shared))}"
 
 
 def _standard_now(standard_id: str, digests: dict[str, str]) -> str:

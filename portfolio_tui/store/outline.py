@@ -50,6 +50,7 @@ from portfolio_tui.store.records import (
     evidence_outlines,
     from_records,
 )
+from portfolio_tui.store.untaken import begins_unsigned
 
 _SIMPLE_NAME = re.compile(rb'"([a-z_]{1,40})"')
 """A table's name as the store writes every one of them: nothing in it that JSON would escape."""
@@ -270,6 +271,8 @@ class _Outline:
                 raise _NotSure
             ids.update(records)
         if name == "audit":
+            if begins_unsigned(records.get("1")):  # in a cohort, not counted until taken in: the whole reading says
+                raise _NotSure
             self.prints.entries(records)
         else:
             self.prints.records(name, records, counted=True)

@@ -108,7 +108,7 @@ class PortfolioStore:
     def load(self) -> Portfolio:
         """The whole portfolio as immutable domain objects (rebuilt only for records that changed)."""
         with self._mutex:
-            return portfolio_of(self._storage.snapshot())
+            return portfolio_of(self._storage.snapshot(), self.path)
 
     def learner(self) -> Learner:
         with self._mutex:

@@ -263,18 +263,23 @@ def read_snapshot(path: Path, *, noted: bool = False, build: bool = False) -> Sn
 
 def read_portfolio(path: Path) -> Portfolio:
     """The portfolio at ``path`` for reading only: no lock is taken and nothing is cached or written."""
-    return portfolio_of(read_snapshot(path, build=True))
+    return portfolio_of(read_snapshot(path, build=True), path)
 
 
-def portfolio_of(snap: Snapshot) -> Portfolio:
-    """The whole portfolio as immutable domain objects (rebuilt only for records that changed)."""
+def portfolio_of(snap: Snapshot, path: Path) -> Portfolio:
+    """The whole portfolio at ``path`` as immutable domain objects (rebuilt only for records that changed). What
+    it does not believe (``changed_outside``): records not as the audit left them, and in a cohort folder those
+    written by a history from before signing that no tutor took in (``store.untaken``)."""
     if snap.portfolio is None:
         from portfolio_tui.store.audit_index import changed_outside
+        from portfolio_tui.store.untaken import not_taken_in
 
         with paused_gc():
             tables = {name: objects_of(snap, table, RECORD_TABLES[table]) for table, name in PORTFOLIO_FIELDS.items()}
+            outside = changed_outside(snap)
+            untaken = tuple(name for name in not_taken_in(snap, path) if name not in outside)
             snap.portfolio = Portfolio(learner=object_of(snap, "learner", Learner, "1"), **tables,
-                                       changed_outside=changed_outside(snap))
+                                       changed_outside=outside + untaken)
     return snap.portfolio
 
 

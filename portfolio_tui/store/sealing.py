@@ -117,7 +117,7 @@ UNTAKEN = ("its unsigned history from before signing has not been taken in by a 
            "folder, where anyone in the group could have written that history")
 
 
-def _taken_in(audit: Mapping[str, Any]) -> bool:
+def taken_in(audit: Mapping[str, Any]) -> bool:
     """Does a signed ``repair`` entry take in the history before it (its ``taken_in`` digest still matches)?
     Whether its signer was allowed to is ``verify``'s to say; this stops saves on a history nobody took in."""
     entries = [e for _, e in audit_chain.ordered(audit) if isinstance(e, Mapping)]
@@ -143,7 +143,7 @@ def repair(tx: Transaction, reason: str, reported: Sequence[tuple[str, str]] = (
     document = snap.doc
     breaks = audit_chain.verify_document(document)
     entries = [e for _, e in audit_chain.ordered(document.get("audit", {})) if isinstance(e, dict)]
-    legacy = bool(entries) and SIG_FIELD not in entries[0] and not _taken_in(document.get("audit", {}))
+    legacy = bool(entries) and SIG_FIELD not in entries[0] and not taken_in(document.get("audit", {}))
     unsigned = next((n for n, entry in enumerate(entries) if SIG_FIELD in entry), len(entries))
     found = list(dict.fromkeys([
         *problems(snap), *(f"{b.where} {b.message}" for b in breaks), *(f"{w} {m}" for w, m in reported),
@@ -177,7 +177,7 @@ def refuse_unsound(path: Path, snap: Snapshot, anchors: Callable[[], Anchors], n
     pre_signing = snap.found_version < SIGNED_VERSION or (isinstance(first, Mapping) and SIG_FIELD not in first)
     managed = pre_signing and is_managed(path, given)
     found = problems(snap, given, now, managed=managed)
-    if not found and managed and snap.found_version >= SIGNED_VERSION and not _taken_in(snap.doc.get("audit", {})):
+    if not found and managed and snap.found_version >= SIGNED_VERSION and not taken_in(snap.doc.get("audit", {})):
         found = [UNTAKEN]
     if not found and allowed is not None:
         found = [problem] if (problem := allowed(snap)) else []

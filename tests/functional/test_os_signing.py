@@ -527,6 +527,13 @@ def test_a_hand_made_history_from_before_signing_vouches_for_nothing_and_is_not_
             breaks), breaks
     for label in ("tutor", "mgr"):  # the roster's record of how app1.json began (and the tutor's receipts)
         assert ("app1.json", "replaced") in verify_breaks(env, label, str(portfolio))[1]
+    for label in ("tutor", "mgr", "app1"):  # nor does any reader count it (genesis gap a): not believed, red
+        report = json.loads(env.run(label, "gateway", str(portfolio), "--json").stdout)
+        entry = report["portfolios"][0] if "portfolios" in report else report
+        assert entry["coverage"]["full"] == 0 and entry["rag"] == "red", (label, entry)
+        assert {"evidence 2", "signoffs 1", "signoffs 3"} <= set(entry["changed_outside"]), (label, entry)
+        listed = env.run(label, "evidence", "list", str(portfolio), "--json")
+        assert "evidence 2" in json.loads(listed.stdout)["changed_outside"], listed.stderr
     before = portfolio.read_bytes()
     for label, args in (("app1", ("evidence", "add", str(portfolio), "--title", "More", "--date", "2025-05-01",
                                   "--kind", "product", "--criteria", "S1")),

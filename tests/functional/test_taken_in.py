@@ -20,7 +20,7 @@ from portfolio_tui.identity import current_user
 from portfolio_tui.roster import create_roster, save_roster
 from portfolio_tui.services import signing
 from portfolio_tui.services.portfolios import PortfolioService
-from portfolio_tui.store import keys, receipts
+from portfolio_tui.store import keys, receipts, result_cache
 from portfolio_tui.store.sealing import Unsound
 from tests.functional.store_helpers import new_portfolio
 
@@ -109,6 +109,40 @@ def test_a_history_from_before_signing_counts_in_a_cohort_only_once_a_tutor_take
     path.write_text(json.dumps(doc))
     code, report = verify(capsys, str(path))
     assert code == 1 and (f"audit {repair}", "changed") in kinds(report), report
+
+
+def gateway(capsys: pytest.CaptureFixture[str], path: Path, *more: str) -> dict:
+    main(["gateway", str(path), "--json", *more])
+    return json.loads(capsys.readouterr().out)["portfolios"][0]
+
+
+def test_readers_count_a_history_from_before_signing_in_a_cohort_only_once_a_tutor_takes_it_in(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """Genesis gap (a): the store refused to build on a legacy history no tutor took in and verify counted none
+    of it, but the gateway counted its acceptance and showed its sign-off as made. Outside a cohort the history
+    is the apprentice's own and counts; the gateway's kept answer from then does not outlive the roster."""
+    monkeypatch.setattr(result_cache, "RACY_NS", 0)  # kept however recently written
+    path = legacy_file(tmp_path)
+    capsys.readouterr()
+    laptop = gateway(capsys, path)
+    assert laptop["coverage"]["full"] == 2 and laptop["changed_outside"] == [], laptop
+    manage(tmp_path, monkeypatch)
+    for more in ((), ("--no-cache",)):
+        report = gateway(capsys, path, *more)
+        assert report["coverage"]["full"] == 0 and report["rag"] == "red", report
+        assert report["changed_outside"] == ["learner 1", "evidence 1", "signoffs 1"], report
+        failing = [item for item in report["checklist"] if not item["ok"]]
+        assert any("evidence 1" in item["detail"] and "a tutor repairs it" in item["detail"] for item in failing)
+    assert main(["evidence", "list", str(path), "--json"]) == 0
+    listed = capsys.readouterr()
+    assert "evidence 1" in json.loads(listed.out)["changed_outside"] and "a tutor repairs it" in listed.err
+
+    assert main(["repair", str(path), "--reason", "checked against the paper file with Ava"]) == 0
+    capsys.readouterr()
+    for more in ((), ("--no-cache",)):
+        report = gateway(capsys, path, *more)
+        assert report["coverage"]["full"] == 2 and report["changed_outside"] == [], report
 
 
 def test_a_stripped_file_saying_it_is_signed_is_not_saved_to(tmp_path: Path, monkeypatch) -> None:
