@@ -155,7 +155,7 @@ def test_objects_built_as_a_file_is_checked_are_those_built_from_it_afterwards()
     samples = sorted((Path(__file__).resolve().parents[2] / "sample_portfolios").glob("*.json"))
     assert samples
     for path in samples:
-        at_once, later = read_portfolio(path), portfolio_of(read_snapshot(path))
+        at_once, later = read_portfolio(path), portfolio_of(read_snapshot(path), path)
         assert at_once == later, path.name
         for table in fields(at_once):
             if table.name != "learner":  # (a tuple of records; the learner is one object)
