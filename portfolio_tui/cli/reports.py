@@ -2,7 +2,8 @@
 
 ``report FILE`` writes one learner's gateway evidence pack (HTML, PDF or Markdown); ``report FOLDER``
 writes a caseload page linking each learner's pack. ``export`` puts a portfolio, its attachments,
-the pack and its evidence by criterion kind in one zip; ``import`` restores exactly that.
+the pack and its evidence by criterion kind in one zip; ``import`` restores exactly that, with a signed audit
+entry saying who imported it, when, and from which file (its sha256).
 Reading is refused (exit 1, naming who may) when the account may not see the portfolio; bad input
 (unknown format, an OUT that cannot be written, a zip that is not ours or not safe) exits 2 with
 one line, and nothing is written.

@@ -17,11 +17,15 @@ the manifest lists exactly the attachments the portfolio's evidence names (each 
 and that every file's hash is the manifest's. The files are then streamed (never held whole) into a
 hidden folder inside DEST, the portfolio is read back and its record verified, and only then moved
 into place, through store folders entered without following links; a failure removes the hidden
-folder. An existing portfolio is never overwritten.
+folder. An existing portfolio is never overwritten. Before it is placed, the staged copy gets a signed
+``import`` audit entry (``portfolios.record_import``): who imported it, when, from which file and that file's
+sha256, so the import is in the portfolio's own history and ``verify`` checks who made it; the rest of the file
+is byte for byte the exported one's.
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import io
 import json
@@ -35,7 +39,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from portfolio_tui import roster as roster_io
 from portfolio_tui import sharing
@@ -266,7 +270,9 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) 
     return out.getvalue()
 
 
-def _open_zip(source: Path) -> zipfile.ZipFile:
+def _open_export(source: Path) -> tuple[BinaryIO, str]:
+    """The export's file, open, and the sha256 of its bytes (the import's audit entry names it), hashed from the
+    one open file the zip is then read from, so the hash is of what was imported."""
     try:
         info = source.stat()
     except OSError as exc:
@@ -277,7 +283,23 @@ def _open_zip(source: Path) -> zipfile.ZipFile:
     if size > limit_bytes():
         raise _bad(f"{source} is {size} bytes, over the import limit of {limit_bytes()} ({LIMIT_ENV})")
     try:
-        return zipfile.ZipFile(source)
+        raw = open(source, "rb")  # closed by import_zip, once the zip is read
+    except OSError as exc:
+        raise InputError(FIELD, f"{source}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        sha = hashlib.sha256()
+        while chunk := raw.read(_CHUNK):
+            sha.update(chunk)
+        raw.seek(0)
+    except OSError as exc:
+        raw.close()
+        raise InputError(FIELD, f"{source}: cannot be read ({exc.strerror or exc})") from None
+    return raw, sha.hexdigest()
+
+
+def _open_zip(raw: BinaryIO, source: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(raw)
     except (zipfile.BadZipFile, OSError) as exc:
         raise _bad(f"{source} is not a portfolio export (not a zip file: {exc})") from None
 
@@ -312,8 +334,8 @@ def import_zip(source: Path, dest: Path, check: Callable[[Path, Path], None]) ->
     back and raises if it is not sound. Raises :class:`InputError` (nothing
     written) on anything wrong, and :class:`~portfolio_tui.domain.roles.NotAllowed` unless this account may
     start a portfolio in ``dest`` (a tutor, in a folder with a roster): an import is a new portfolio."""
-    zf = _open_zip(source)
-    with zf:
+    raw, digest = _open_export(source)
+    with raw, _open_zip(raw, source) as zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
             raise _bad(f"{source} has {len(infos)} members, more than an export ever holds")
@@ -338,7 +360,8 @@ def import_zip(source: Path, dest: Path, check: Callable[[Path, Path], None]) ->
             raise _bad(f"{name} in {source} does not match its sha256 in {MANIFEST}; nothing was written")
         members = _attachment_members(zf, source, name, data, manifest["attachments"])
         extra = _roster_member(zf, source, manifest, budget)
-        summary = _place(zf, dest, name, data, members, budget, check, extra)
+        imported = _Imported(clean_text(source.name), digest)
+        summary = _place(zf, dest, name, data, members, budget, check, imported, extra)
     from portfolio_tui.services.portfolios import record_made  # (the portfolio service, only once placed)
 
     record_made(summary.portfolio, _genesis(data))
@@ -437,9 +460,18 @@ def _roster_member(zf: zipfile.ZipFile, source: Path, manifest: dict[str, Any], 
     return {ROSTER_MEMBER: raw, MANIFEST: json.dumps(manifest).encode("utf-8")}
 
 
+@dataclass(frozen=True)
+class _Imported:
+    """What the import's audit entry says it came from: the export's file name and its sha256."""
+
+    source: str
+    sha256: str
+
+
 def _place(
     zf: zipfile.ZipFile, dest: Path, name: str, data: bytes, members: dict[str, zipfile.ZipInfo],
-    budget: list[int], check: Callable[[Path, Path], None], beside: dict[str, bytes] | None = None,
+    budget: list[int], check: Callable[[Path, Path], None], imported: _Imported,
+    beside: dict[str, bytes] | None = None,
 ) -> ImportSummary:
     try:
         dest.mkdir(parents=True, exist_ok=True)
@@ -457,13 +489,29 @@ def _place(
             persistence.write_new(staging / member, content, cohort=dest)
         check(staged, dest)
         target = dest / name
+        _record(staged, target, imported)
         for digest in members:
             file_store.place_kept(target, digest, file_store.blob_path(staged, digest))
+        for backup in staging.glob(f"{glob.escape(name)}.v*.bak"):  # the original of an older file it upgraded
+            persistence.place_new(backup, dest / backup.name)
         persistence.place_new(staged, target)
-    except FileExistsError:
-        raise InputError("DEST", f"{dest / name} already exists; import into another folder") from None
+    except FileExistsError as exc:
+        raise InputError("DEST", f"{exc.filename or dest / name} already exists; import into another folder "
+                                 "(nothing was written)") from None
     except OSError as exc:
         raise InputError("DEST", f"{dest}: cannot be written ({exc.strerror or exc})") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return ImportSummary(dest / name, len(members), bool(beside))
+
+
+def _record(staged: Path, target: Path, imported: _Imported) -> None:
+    """The import's signed audit entry, in the staged copy before it is placed (``portfolios.record_import``)."""
+    from portfolio_tui.services.portfolios import record_import
+    from portfolio_tui.store.errors import StoreError
+
+    try:
+        record_import(staged, target, imported.source, imported.sha256)
+    except StoreError as exc:  # it names the hidden staging copy: name the zip's member instead
+        why = str(exc).replace(str(staged), f"{staged.name} in the zip").replace(" (the file was left as it is)", "")
+        raise InputError(FIELD, f"{why}; nothing was written") from None

@@ -61,6 +61,24 @@ def record_made(path: Path, genesis: str) -> None:
         raise roster_io.RosterError(f"{exc}; {path} was made, but the roster does not record it") from None
 
 
+IMPORTED = "import"
+"""The audit action of an import: the file's own record of where it came from (table ``meta``, no record changed)."""
+
+
+def record_import(staged: Path, target: Path, source: str, digest: str) -> None:
+    """Append to the staged copy of an import (checked, not yet placed at ``target``) the signed ``import`` entry:
+    who imported it and when (the entry's own), from which file (``source``, its name) and that file's sha256, so
+    an import is a change in the portfolio's history like any other, shown by ``history`` and checked by
+    ``verify``. Asked of ``target``'s roster with the staged copy's lock held (only a tutor starts a portfolio in a
+    cohort); a file from before signing is upgraded by this first change, its original kept beside it."""
+    store = PortfolioStore(staged)
+    store.receipts_for = target
+    with store.transaction() as tx:
+        authorize(target, "portfolio.setup")
+        tx.audit(IMPORTED, "meta", 1, f"imported from {source} (sha256 {digest})",
+                 extra={"source": source, "sha256": digest})
+
+
 class PortfolioService:
     """One portfolio file; ``actor`` (the name the audit records) defaults to the OS account running
     this process. What may be changed is always decided by that OS account, whatever ``actor`` says."""

@@ -16,7 +16,8 @@ say who wrote it and whether they were allowed to:
   what only a tutor may do needs a key enrolled as tutor or admin; ``create`` is audit 1 only,
   for the learner's record, and needs whoever may set portfolios up; ``migrate`` only notes an
   upgrade (table ``meta``, no record changed): anywhere else either is a forgery, since it would
-  pass for a change nobody needed permission for;
+  pass for a change nobody needed permission for; ``import`` notes where the file came from (the
+  export's name and sha256; table ``meta``, no record changed) and needs whoever may set portfolios up;
 * each signed entry is dated no earlier than the entry it follows, nor in the future, give or take
   ``audit_chain.CLOCK_SKEW``: permission is judged by the roster at the entry's own date, so someone
   taken off the roster could otherwise date their entry back to when they were on it;
@@ -67,6 +68,7 @@ ADD = "add"
 CREATE = "create"
 DELETE = "delete"
 MIGRATE = "migrate"
+IMPORT = "import"
 REPAIR = "repair"
 SEAL = "seal"
 REPAIR_ACTIONS = frozenset({REPAIR, SEAL})
@@ -265,6 +267,11 @@ def _action_problem(entry: Mapping[str, Any], position: int) -> tuple[str, str] 
                               or "changes" in entry or "record_hash" in entry):
         return FORGED, ("is a 'migrate' entry that changes a record, but the app's upgrade entries only note "
                         "the new schema version: added outside the app")
+    if action == IMPORT and ((entry.get("table"), entry.get("record")) != ("meta", 1)
+                             or "changes" in entry or "record_hash" in entry
+                             or not isinstance(entry.get("source"), str) or not isinstance(entry.get("sha256"), str)):
+        return FORGED, ("is an 'import' entry that changes a record or does not name the export it came from, but "
+                        "the app's import entries only note where the file came from: added outside the app")
     return None
 
 
@@ -352,6 +359,8 @@ def _needed(entry: Mapping[str, Any], document: Mapping[str, Any], judged: _Judg
         return {"portfolio.repair"}
     if action == MIGRATE:
         return set()  # it notes an upgrade; the change that made it is an entry of its own
+    if action == IMPORT:
+        return {"portfolio.setup"}  # an import starts the portfolio in its folder, as `new` does
     if not isinstance(table, str) or table in audit_chain.UNCHAINED_TABLES:
         return set()
     tables = document.get(table)

@@ -6,6 +6,7 @@ so; the attacks by other real OS accounts are in test_os_signing.py.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -346,3 +347,106 @@ def _another_legacy(tmp_path: Path) -> bytes:
     folder.mkdir()
     time.sleep(1.1)  # another second: another first entry
     return legacy_file(folder).read_bytes()
+
+
+def _imported(tmp_path: Path, capsys: pytest.CaptureFixture[str], legacy: bool = False) -> tuple[Path, Path]:
+    """ava.json exported from a folder of its own and imported by this account (the tutor) into a cohort folder;
+    the zip and the imported file."""
+    home = tmp_path / "home"
+    home.mkdir()
+    path = legacy_file(home) if legacy else new_portfolio(home, evidence=2, actor=ME)
+    target = tmp_path / "ava.zip"
+    assert main(["export", str(path), "-o", str(target)]) == 0
+    cohort = tmp_path / "cohort"
+    cohort.mkdir()
+    rostered(cohort)
+    assert main(["import", str(target), str(cohort)]) == 0
+    capsys.readouterr()
+    return target, cohort / "ava.json"
+
+
+@pytest.mark.parametrize("legacy", [False, True])
+def test_an_import_is_an_audited_change_shown_in_the_history_and_checked_by_verify(
+    tmp_path: Path, capsys, legacy: bool
+) -> None:
+    """An import leaves a signed `import` entry in the portfolio's own history: who, when, from which file and its
+    sha256; the history view lists it; verify checks it (signed, by someone allowed to start a portfolio here) and
+    the importer's receipts name it where it was placed. A file from before signing is upgraded by that first
+    change, its original kept beside it in DEST."""
+    from portfolio_tui.services.history import history
+    from portfolio_tui.services.session import PortfolioSession
+
+    target, ava = _imported(tmp_path, capsys, legacy)
+    audit = json.loads(ava.read_text())["audit"]
+    number, entry = next((n, e) for n, e in audit_chain.ordered(audit) if e["action"] == "import")
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    assert (entry["action"], entry["table"], entry["by"], entry["source"], entry["sha256"]) == (
+        "import", "meta", ME, "ava.zip", digest)
+    assert SIG_FIELD in entry and entry["at"] >= audit["1"]["at"]
+    newest = next(row for row in history(PortfolioSession(ava)) if row.action != "migrate")
+    assert (newest.action, newest.by) == ("import", ME)
+    assert newest.detail == f"imported from ava.zip (sha256 {digest})"
+    genesis = receipts.genesis_of(audit)
+    assert int(number) in {r.audit for r in receipts.mine(ava, genesis)[0]}
+    code, report = verify(capsys, str(ava))
+    assert not any(b["where"] == f"audit {number}" for b in report["breaks"]), report
+    if legacy:
+        assert kinds(report) == {("evidence 1", "not-vouched"), ("signoffs 1", "not-vouched")}, report
+        original = json.loads((tmp_path / "home" / "ava.json").read_text())
+        assert json.loads((ava.parent / "ava.json.v2.bak").read_text()) == original
+        assert [e["action"] for _, e in audit_chain.ordered(audit)][-2:] == ["import", "migrate"]
+
+
+def test_an_import_entry_forged_or_changed_by_hand_is_named_by_verify(tmp_path: Path, capsys) -> None:
+    """Attacker: an apprentice (bob) appends an `import` entry of their own, signed with their key (only a tutor
+    starts a portfolio in a cohort); another edits where the tutor's import says the file came from; a third passes
+    a change off as an import."""
+    _, ava = _imported(tmp_path, capsys)
+    before = ava.read_bytes()
+    code, report = verify(capsys, str(ava))
+    assert code == 1 and all(b["kind"] == "not-allowed" and b["where"] in ("audit 2", "audit 3")
+                             for b in report["breaks"]), report  # bob's evidence, judged by this cohort's roster
+
+    doc = json.loads(before)
+    audit = doc["audit"]
+    number = str(max(map(int, audit)) + 1)
+    entry = {"at": audit_chain_now(), "by": "bob", "action": "import", "table": "meta", "record": 1,
+             "detail": "imported from mine.zip", "source": "mine.zip", "sha256": "0" * 64}
+    audit[number] = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT, bobs_key())
+    ava.write_text(json.dumps(doc))
+    code, report = verify(capsys, str(ava))
+    assert code == 1 and (f"audit {number}", "not-allowed") in kinds(report), report
+
+    doc = json.loads(before)
+    last = max(doc["audit"], key=int)
+    doc["audit"][last]["sha256"] = "1" * 64
+    ava.write_text(json.dumps(doc))
+    code, report = verify(capsys, str(ava))
+    assert code == 1 and any(w == f"audit {last}" and k != "not-allowed" for w, k in kinds(report)), report
+
+    doc = json.loads(before)
+    audit = doc["audit"]
+    doc["learner"]["1"]["employer"] = "Someone else"
+    entry = {"at": audit_chain_now(), "by": ME, "action": "import", "table": "learner", "record": 1,
+             "detail": "imported", "source": "x.zip", "sha256": "0" * 64,
+             "record_hash": audit_chain.record_digest(doc["learner"]["1"])}
+    audit[number] = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT, keys.own_signer())
+    ava.write_text(json.dumps(doc))
+    code, report = verify(capsys, str(ava))
+    assert code == 1 and (f"audit {number}", "forged") in kinds(report), report
+
+
+def test_an_import_that_would_put_its_upgrade_backup_over_a_file_is_refused(tmp_path: Path, capsys) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    target = tmp_path / "ava.zip"
+    assert main(["export", str(legacy_file(home)), "-o", str(target)]) == 0
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    (dest / "ava.json.v2.bak").write_text("an earlier portfolio's original")
+    capsys.readouterr()
+    assert main(["import", str(target), str(dest)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "ava.json.v2.bak already exists" in err, err
+    assert sorted(p.name for p in dest.iterdir()) == ["ava.json.v2.bak"]
+    assert (dest / "ava.json.v2.bak").read_text() == "an earlier portfolio's original"
