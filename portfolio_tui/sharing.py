@@ -14,6 +14,8 @@ from pathlib import Path
 
 SHARED_FILE_MODE = 0o660
 PRIVATE_FILE_MODE = 0o600
+SHARED_FOLDER_MODE = 0o2770
+PRIVATE_FOLDER_MODE = 0o700
 
 
 def folder_is_shared(folder: Path) -> bool:
@@ -26,6 +28,13 @@ def file_mode_for(folder: Path) -> int:
     return SHARED_FILE_MODE if folder_is_shared(folder) else PRIVATE_FILE_MODE
 
 
+def folder_mode_for(parent: Path) -> int:
+    """The mode for a folder the app makes in ``parent`` (a portfolio's kept files, a caseload report, an import's
+    DEST): a shared cohort folder's own (group rwx, setgid) when ``parent`` is shared, else private; never the
+    umask's (0755 let others list a cohort's kept files, and kept the group from adding its own)."""
+    return SHARED_FOLDER_MODE if folder_is_shared(parent) else PRIVATE_FOLDER_MODE
+
+
 def prepare_new_file(fd: int, folder: Path) -> None:
     """Give a just-created file (open as ``fd``) its mode and the folder's group.
 
@@ -34,6 +43,17 @@ def prepare_new_file(fd: int, folder: Path) -> None:
     """
     if hasattr(os, "fchmod"):
         os.fchmod(fd, file_mode_for(folder))
+    _give_group(fd, folder)
+
+
+def prepare_new_folder(fd: int, parent: Path) -> None:
+    """Give a just-made folder (open as ``fd``) the mode :func:`folder_mode_for` says and ``parent``'s group."""
+    _give_group(fd, parent)  # first: a change of group may clear the setgid bit
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, folder_mode_for(parent))
+
+
+def _give_group(fd: int, folder: Path) -> None:
     if hasattr(os, "fchown"):
         folder_gid = folder.stat().st_gid
         if os.fstat(fd).st_gid != folder_gid:

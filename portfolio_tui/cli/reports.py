@@ -118,7 +118,7 @@ def _caseload_report(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise CliError(f"{out}: is a file; a caseload report is written into a folder")
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        report_model.make_folder(out)
     except OSError as exc:
         raise CliError(f"{out}: cannot be written ({exc.strerror or exc})") from None
     with refusals():

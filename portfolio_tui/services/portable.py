@@ -474,7 +474,7 @@ def _place(
     beside: dict[str, bytes] | None = None,
 ) -> ImportSummary:
     try:
-        dest.mkdir(parents=True, exist_ok=True)
+        persistence.make_folders(dest)
         staging = Path(tempfile.mkdtemp(dir=dest, prefix=".import-"))
     except OSError as exc:
         raise InputError("DEST", f"{dest}: cannot be written ({exc.strerror or exc}); nothing was written") from None

@@ -476,6 +476,14 @@ def caseload(targets: Iterable[Path], as_of: date | None = None) -> list[Caseloa
     return [caseload_row(c.path, c.report, c.error) for c in checked]
 
 
+def make_folder(folder: Path) -> None:
+    """Make the folder a caseload report is written into (and any above it), as the app makes folders: the mode and
+    group its parent's sharing gives, so a report in a cohort folder is the cohort's to read (``OSError``)."""
+    from portfolio_tui.store import persistence
+
+    persistence.make_folders(folder)
+
+
 def save(path: Path, data: bytes) -> None:
     """Write a rendered pack or caseload page to ``path`` as the app writes every file (whole or not at
     all, the folder's file mode); :class:`InputError` on ``output`` says in one line why it cannot be."""

@@ -78,12 +78,22 @@ _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
-def _open_dir(name: str, parent_fd: int, create: bool) -> int:
-    """The folder ``name`` inside ``parent_fd``, opened without following a link (made when ``create``)."""
-    if create:
+def _open_dir(name: str, parent_fd: int, cohort: Path | None = None) -> int:
+    """The folder ``name`` inside ``parent_fd``, opened without following a link; made when there is a ``cohort``
+    (the portfolio's folder), with the mode and group that folder's sharing gives (``sharing.folder_mode_for``)."""
+    made = False
+    if cohort is not None:
         with suppress(FileExistsError):
-            os.mkdir(name, dir_fd=parent_fd)
-    return os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=parent_fd)
+            os.mkdir(name, 0o700, dir_fd=parent_fd)
+            made = True
+    fd = os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=parent_fd)
+    if made and cohort is not None:
+        try:
+            sharing.prepare_new_folder(fd, cohort)
+        except BaseException:
+            os.close(fd)
+            raise
+    return fd
 
 
 @contextmanager
@@ -97,7 +107,7 @@ def _blob_folder(portfolio: Path, digest: str, *, create: bool = False) -> Itera
     try:
         fds.append(os.open(portfolio.parent, os.O_RDONLY | _DIRECTORY))
         for name in (store_dir(portfolio).name, digest[:2]):
-            fds.append(_open_dir(name, fds[-1], create))
+            fds.append(_open_dir(name, fds[-1], portfolio.parent if create else None))
         yield fds[-1]
     finally:
         for fd in reversed(fds):

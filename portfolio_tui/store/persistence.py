@@ -124,6 +124,23 @@ def write_new(path: Path, data: bytes, *, cohort: Path | None = None, mode: int 
         raise
 
 
+def make_folders(folder: Path) -> None:
+    """Make ``folder`` and every missing folder above it, each with the mode and group its own parent's sharing
+    gives (``sharing.folder_mode_for``: a cohort's 2770 and group in a shared folder, else 0700), whatever the
+    umask; a folder already there is left as it is. ``OSError`` when one cannot be made."""
+    missing = [level for level in (folder, *folder.parents) if not level.exists()]
+    for level in reversed(missing):
+        try:
+            os.mkdir(level, 0o700)
+        except FileExistsError:
+            continue
+        fd = os.open(level, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            sharing.prepare_new_folder(fd, level.parent)
+        finally:
+            os.close(fd)
+
+
 def place_new(source: Path, target: Path) -> None:
     """Move the finished file ``source`` to ``target`` in one step, refusing (``FileExistsError``) when
     ``target`` exists, even if it appeared a moment ago: a hard link cannot replace a file, ``os.replace``
