@@ -42,6 +42,16 @@ def need_terminal() -> None:
         )
 
 
+def check_settings() -> None:
+    """The settings the TUI reads while it runs (the attachment size limit), checked before it starts: a bad one is
+    one line and exit 2 here, never an error inside a screen halfway through showing a piece's files."""
+    from portfolio_tui.cli.refusals import refusals
+    from portfolio_tui.services import attachments
+
+    with refusals():
+        attachments.limit_bytes()
+
+
 def _run(path: Path, *, first_run: bool) -> int:
     """The TUI on ``path``, once this OS account is known to be allowed to see it (else one line, exit 1)."""
     from portfolio_tui.cli.refusals import refusals
@@ -50,6 +60,7 @@ def _run(path: Path, *, first_run: bool) -> int:
     with refusals():
         PortfolioSession(path)
     need_terminal()
+    check_settings()
     from portfolio_tui.tui.factory import build_app
 
     build_app(path, first_run=first_run).run()
@@ -68,6 +79,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     path: Path = args.path
     if path.is_dir():
         need_terminal()
+        check_settings()
         from portfolio_tui.tui.factory import build_caseload
 
         build_caseload(path).run()
@@ -79,6 +91,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     need_terminal()
+    check_settings()
     path = make_demo(args.sample, args.dir, date.today())
     print(f"Demo portfolio: {path}")
     return _run(path, first_run=False)

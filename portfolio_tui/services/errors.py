@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from portfolio_tui.roster import RosterError
 from portfolio_tui.store.errors import (
+    BadSetting,
     ConflictError,
     CorruptFile,
     LockTimeout,
@@ -22,8 +23,8 @@ from portfolio_tui.store.errors import (
 )
 
 __all__ = [
-    "ConflictError", "CorruptFile", "InputError", "LockTimeout", "NewerVersion", "NotFound", "RosterError",
-    "SealedRecord", "ServiceError", "StandardMissing", "StoreError", "WriteFailed",
+    "BadSetting", "ConflictError", "CorruptFile", "InputError", "LockTimeout", "NewerVersion", "NotFound",
+    "RosterError", "SealedRecord", "ServiceError", "StandardMissing", "StoreError", "WriteFailed",
 ]
 
 

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 
 class StoreError(Exception):
     """Base of every store failure; ``str(error)`` is one complete line."""
+
+
+class BadSetting(StoreError):
+    """An environment variable the app reads holds what it cannot take: refused in one line, never a traceback or
+    a silent default (review: ``PORTFOLIO_TUI_FILE_LIMIT_MB=abc`` gave 50 MB without a word)."""
+
+    def __init__(self, name: str, value: str, expected: str):
+        self.name, self.value = name, value
+        shown = json.dumps(value[:40] + ("…" if len(value) > 40 else ""))  # escapes a control character
+        super().__init__(f"{name}: {shown} is not {expected}; set it right, or unset it for the default")
 
 
 class CorruptFile(StoreError):

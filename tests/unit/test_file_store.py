@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from portfolio_tui.store import file_store
+from portfolio_tui.store.errors import BadSetting
 
 CONTENT = b"minutes of the team meeting\n"
 DIGEST = hashlib.sha256(CONTENT).hexdigest()
@@ -96,9 +97,17 @@ def test_keep_refuses_a_planted_link_where_a_store_folder_should_be(tmp_path: Pa
     assert list(elsewhere.iterdir()) == []
 
 
-@pytest.mark.parametrize("raw", ["nan", "inf", "-inf", "1e9", "1_000", "-5", "", "  ", "0x10", "１０", "9" * 400])
-def test_a_limit_that_is_not_a_plain_decimal_is_the_default(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
-    """Review R9: ``nan`` and ``inf`` were tracebacks (``int(nan)``), ``1_000`` was taken as 1000."""
+@pytest.mark.parametrize("raw", ["nan", "inf", "-inf", "1e9", "1e999", "1_000", "-5", "0x10", "１０", "9" * 400])
+def test_a_limit_that_is_not_a_plain_decimal_is_refused(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    """Review R9: ``nan`` and ``inf`` were tracebacks (``int(nan)``), ``1_000`` was taken as 1000; then each was the
+    default without a word. Now one line naming the variable (``BadSetting``, exit 2 at the interfaces)."""
+    monkeypatch.setenv(file_store.LIMIT_ENV, raw)
+    with pytest.raises(BadSetting, match=f"^{file_store.LIMIT_ENV}: .* is not a size in megabytes"):
+        file_store.limit_bytes()
+
+
+@pytest.mark.parametrize("raw", ["", "  "])
+def test_an_empty_limit_is_the_default(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
     monkeypatch.setenv(file_store.LIMIT_ENV, raw)
     assert file_store.limit_bytes() == file_store.DEFAULT_LIMIT_MB * 1024 * 1024
 
