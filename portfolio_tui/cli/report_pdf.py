@@ -5,10 +5,18 @@ punctuation people paste in; fpdf2's built-in fonts are Latin-1 only and would f
 taken from Debian's ``fonts-dejavu-core`` where installed, else Roboto Mono, which textual-serve (a
 dependency, for ``portfolio serve``) ships, so the PDF works on a machine without system fonts too.
 Nothing is read as markup: fpdf2's own markdown is off.
+
+What the font has no glyph for (emoji, CJK in DejaVu; Hebrew too in Roboto Mono) fpdf2 would leave out with only a
+log line, so a title of emoji came out empty: each such character is set as U+FFFD (a visible mark), and the pack
+ends with a line saying how many there were and that the HTML pack shows them. Right-to-left runs (Hebrew, Arabic)
+are set in visual order by fpdf2's own Unicode bidi algorithm, or they read backwards; Arabic letters are set
+unjoined, as no shaping engine is installed. Control, escape and bidi-override characters never reach the PDF
+(``clean_text``).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -31,8 +39,28 @@ def font_files() -> tuple[Path, Path]:
     return bundled, bundled
 
 
+REPLACEMENT = "\ufffd"
+_RIGHT_TO_LEFT = frozenset({"R", "AL"})
+
+
 def _t(value: object) -> str:
     return clean_text(str(value), multiline=True)
+
+
+def _glyphs(font: object) -> frozenset[int]:
+    """The code points ``font`` (a TrueType font fpdf2 loaded) has a glyph for."""
+    from fpdf.fonts import TTFFont
+
+    return frozenset(font.cmap) if isinstance(font, TTFFont) else frozenset(range(32, 256))
+
+
+def _visual(line: str) -> str:
+    """``line`` in the order its characters are drawn, left to right: right-to-left runs turned (Unicode bidi)."""
+    if not any(unicodedata.bidirectional(ch) in _RIGHT_TO_LEFT for ch in line):
+        return line
+    from fpdf.bidi import BidiParagraph
+
+    return BidiParagraph(line).get_reordered_string()
 
 
 class _Writer:
@@ -43,12 +71,17 @@ class _Writer:
         regular, bold = font_files()
         pdf.add_font(FONT, "", str(regular))
         pdf.add_font(FONT, "B", str(bold))
+        self.glyphs = _glyphs(pdf.fonts[FONT]) & _glyphs(pdf.fonts[FONT + "B"])
+        """The characters both faces can draw."""
+        self.replacement = REPLACEMENT if ord(REPLACEMENT) in self.glyphs else "?"
+        self.replaced = 0
+        """How many characters were set as :data:`REPLACEMENT` (the font has no glyph for them)."""
         pdf.set_auto_page_break(auto=True, margin=15)
         pdf.set_margins(15, 15, 15)
         pdf.set_title(_t(report.title))
         pdf.set_creator("portfolio-tui")
         pdf.set_creation_date(datetime.fromisoformat(report.generated_at.replace("Z", "+00:00")))
-        footer = _t(f"{report.title} · generated at {report.generated_at}")
+        footer = self.shown(f"{report.title} · generated at {report.generated_at}", counted=False)
 
         def page_footer() -> None:
             pdf.set_y(-12)
@@ -59,9 +92,20 @@ class _Writer:
         pdf.add_page()
         self.pdf = pdf
 
+    def shown(self, value: object, *, counted: bool = True) -> str:
+        """``value`` as it is set: clean, each character the font cannot draw replaced visibly (and counted),
+        each line in visual order."""
+        text = _t(value)
+        glyphs = self.glyphs
+        if not all(ord(ch) in glyphs or ch in "\n\t" for ch in text):
+            missing = sum(1 for ch in text if ord(ch) not in glyphs and ch not in "\n\t")
+            self.replaced += missing if counted else 0
+            text = "".join(ch if ord(ch) in glyphs or ch in "\n\t" else self.replacement for ch in text)
+        return "\n".join(_visual(line) for line in text.split("\n"))
+
     def text(self, value: object, size: float = 9, bold: bool = False, gap: float = 1) -> None:
         self.pdf.set_font(FONT, "B" if bold else "", size)
-        self.pdf.multi_cell(0, size * 0.5, _t(value), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(0, size * 0.5, self.shown(value), new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(gap)
 
     def heading(self, value: str, level: int = 2) -> None:
@@ -85,11 +129,11 @@ class _Writer:
             if header:
                 heading = table.row()
                 for column in columns:
-                    heading.cell(_t(column))
+                    heading.cell(self.shown(column))
             for values in rows:
                 row = table.row()
                 for value in values:
-                    row.cell(_t(value))
+                    row.cell(self.shown(value))
         pdf.ln(2)
 
     def table(self, table: Table) -> None:
@@ -147,5 +191,8 @@ def render(report: Report) -> bytes:
             for c in report.criteria:
                 writer.criterion(c)
         writer.section(section)
+    if writer.replaced:
+        writer.text(f"{writer.replaced} character(s) this PDF's font has no glyph for (emoji, some scripts) are set as "
+                    f"{writer.replacement}; the HTML pack (`portfolio report --format html`) shows them.", 8)
     writer.text(f"Generated at {report.generated_at} by portfolio-tui.", 8)
     return bytes(writer.pdf.output())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import os
 import re
 from pathlib import Path
@@ -203,3 +204,41 @@ def test_pack_shows_coverage_by_duty_for_a_standard_with_duties(
     assert rows and all(line.count("|") == 6 for line in rows)
     assert any(line.startswith("| D1 |") and "core" in line for line in rows)
     assert any("option" in line for line in rows)
+
+
+@pytest.mark.parametrize("font", ["system DejaVu Sans", "bundled Roboto Mono"])
+def test_pdf_sets_what_its_font_can_and_marks_the_rest(font: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Emoji, CJK, right-to-left and hand-typed control characters in the pack: the PDF is written, what the font
+    has glyphs for is set (right-to-left runs in visual order, so they read right: pypdf reads them back in their
+    own order), each character it has none for is a visible U+FFFD, counted in a closing line; no control or bidi
+    override character reaches it. fpdf2 left missing glyphs out without a word (a title of emoji came out empty)
+    and set Hebrew backwards."""
+    from datetime import date
+
+    from portfolio_tui.cli import report_pdf
+    from portfolio_tui.services.portfolios import PortfolioService
+
+    dejavu = not font.startswith("bundled")
+    if not dejavu:
+        monkeypatch.setattr(report_pdf, "FONT_DIRS", ())
+    assert report_pdf.font_files()[0].name.startswith("DejaVu" if dejavu else "RobotoMono")
+    path = tmp_path / "zoe.json"
+    service = PortfolioService.create(path, learner="Zoë Ελένη Ковальчук", standard="odo-l3",
+                                      start=date(2025, 3, 3), end=date(2026, 9, 30))
+    titles = ["Party 🎉 done", "議事録 minutes", "שלום עולם", "Plain title"]
+    for title in titles:
+        service.add_evidence(title=title, date=date(2025, 4, 1), kind="product", criteria=["K1"],
+                             as_of=date(2026, 1, 15))
+    document = json.loads(path.read_text())  # a hand edit: the app never writes these
+    document["evidence"]["4"]["title"] = "Plain\x1b[31m\u202etitle\x07"
+    path.write_text(json.dumps(document))
+    out = tmp_path / "zoe.pdf"
+    assert main(["report", str(path), "--format", "pdf", "-o", str(out)]) == 0
+    text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Zoë Ελένη Ковальчук" in text
+    assert "Party \ufffd done" in text and "\ufffd\ufffd\ufffd minutes" in text and "🎉" not in text
+    assert ("שלום עולם" if dejavu else "\ufffd" * 4 + " " + "\ufffd" * 4) in text
+    assert "Plain[31mtitle" in text and not re.search("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e]", text)
+    note = re.search(r"(\d+) character\(s\) this PDF's font has no glyph for", text)
+    assert note is not None and int(note.group(1)) == text.count("\ufffd") - 1, text  # (the note shows the mark)
