@@ -228,10 +228,20 @@ class PortfolioService:
         pending = attachments.check(self.path, values["files"])
         values["files"] = pending.entries
         record = to_record(Evidence(id=0, **values))
+        self._keep_files(pending, "evidence.add")
         with self.transaction("evidence.add") as tx:
-            attachments.keep(self.path, pending)  # only once the account may add: a refusal copies nothing
             new_id = tx.insert("evidence", record, detail=f"added evidence '{values['title']}'")
             return tx.record_object("evidence", new_id)
+
+    def _keep_files(self, pending: attachments.Pending, action: str) -> None:
+        """Copy the files a change adds into the portfolio's store before its transaction, never with the lock
+        held: a 50 MB file from a slow share kept everyone else's saves waiting (and failing after the lock's
+        15 s). Asked first whether the account may make the change, so a refusal copies nothing; the transaction
+        asks again under the lock, and a file kept for a change refused only then is named by nothing (the store
+        is content-addressed: the next add of it finds it there)."""
+        if pending.sources:
+            authorize(self.path, action)
+            attachments.keep(self.path, pending)
 
     def edit_evidence(
         self, evidence_id: int, expected_rev: int | None = None, *, as_of: date | None = None, **changes: Any
@@ -246,9 +256,9 @@ class PortfolioService:
         if "files" in values:
             pending = attachments.check(self.path, values["files"], self.store.evidence(evidence_id).files)
             values["files"] = pending.entries
+        if pending is not None:
+            self._keep_files(pending, "evidence.edit")
         with self.transaction("evidence.edit") as tx:
-            if pending is not None:
-                attachments.keep(self.path, pending)
             current = self._live(tx, evidence_id)
             merged = replace(current, **values)
             if "criteria" in values or "simulated" in values:
