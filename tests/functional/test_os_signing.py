@@ -384,6 +384,40 @@ def test_an_apprentices_own_signed_entry_in_someone_elses_name_or_back_dated_is_
         assert refused.stderr.count("\n") == 1 and portfolio.read_bytes() == before
 
 
+_IMPORT_FORGE = """
+import json, sys
+from datetime import UTC, datetime
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.signatures import AUDIT
+from portfolio_tui.identity import current_user
+from portfolio_tui.store import keys
+path, other, what = sys.argv[1], sys.argv[2], sys.argv[3]
+doc = json.load(open(path))
+at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+entry = {"at": at, "by": current_user(), "action": "import", "table": "meta", "record": 1,
+         "detail": "imported from mine.zip", "source": "mine.zip", "sha256": "0" * 64}
+if what == "import-change":  # the tutor's acceptance, passed off as what an import brought
+    evidence = doc["evidence"]["2"]
+    evidence["judgements"].append({"outcome": "accept", "feedback": "Meets every criterion", "by": other, "at": at})
+    entry.update(table="evidence", record=2, record_hash=audit_chain.record_digest(evidence))
+audit = doc["audit"]
+audit[str(max(map(int, audit)) + 1)] = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT, keys.own_signer())
+open(path, "w").write(json.dumps(doc))
+"""
+
+
+@pytest.mark.parametrize(("what", "kind"), [("import", "not-allowed"), ("import-change", "forged")])
+def test_an_apprentices_own_import_entry_is_named(env: Env, portfolio: Path, what: str, kind: str) -> None:
+    """An import is a tutor's change (it starts a portfolio in the cohort): app1's own signed `import` entry is not
+    allowed, and one that changes a record (the tutor's acceptance) is no import the app writes."""
+    forged = env.python_as("app1", _IMPORT_FORGE, str(portfolio), env.people["tutor"], what)
+    assert forged.returncode == 0, forged.stderr
+    number = last_audit(portfolio)
+    for label in ("tutor", "mgr"):
+        code, breaks = verify_breaks(env, label, str(portfolio))
+        assert code == 1 and (f"audit {number}", kind) in breaks, breaks
+
+
 def test_an_apprentice_editing_accepted_work_leaves_a_file_that_verifies(env: Env, portfolio: Path) -> None:
     """F10: the app's own reopen mark, by the apprentice, is part of the edit (verify with roster and anchors)."""
     env.ok("tutor", "evidence", "assess", str(portfolio), "2", "--accept", "--feedback", "Good")
