@@ -2,8 +2,9 @@
 
 A folder the group may write to (``chmod 2770``: group rwx, setgid) is a shared cohort folder:
 files the app creates there get mode 0660 (the group reads and writes them, others nothing) and
-the folder's group. Any other folder (a laptop's data directory) is private: files get 0600. The
-app sets these modes itself, so they do not depend on the user's umask.
+the folder's group, and folders it makes there (a kept-file store, a caseload report) 2770. Any other
+folder (a laptop's data directory) is private: files get 0600, folders 0700. The app sets these modes
+itself, so they do not depend on the user's umask.
 """
 
 from __future__ import annotations
