@@ -70,9 +70,10 @@ def record_import(staged: Path, target: Path, source: str, digest: str) -> None:
     who imported it and when (the entry's own), from which file (``source``, its name) and that file's sha256, so
     an import is a change in the portfolio's history like any other, shown by ``history`` and checked by
     ``verify``. Asked of ``target``'s roster with the staged copy's lock held (only a tutor starts a portfolio in a
-    cohort); a file from before signing is upgraded by this first change, its original kept beside it."""
+    cohort); a file from before signing is upgraded by this first change, its original kept beside it. It leaves
+    no receipt (``PortfolioStore.receipts``): the same export imported again would be refused as cut short."""
     store = PortfolioStore(staged)
-    store.receipts_for = target
+    store.receipts = False
     with store.transaction() as tx:
         authorize(target, "portfolio.setup")
         tx.audit(IMPORTED, "meta", 1, f"imported from {source} (sha256 {digest})",

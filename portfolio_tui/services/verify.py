@@ -136,8 +136,8 @@ def verify_file(path: Path, anchors: Anchors | None = None, *, roster_reported: 
     made = _recorded_start(path, document.get("audit"), history)
     breaks += _made_breaks(path, made)
     signed = signature_check.check_signatures(document, path, anchors, history)
-    breaks += signed.breaks + _receipt_breaks(path, document.get("audit"), notes, _made_by(entries, signed, made),
-                                              signed.taken_at)
+    breaks += signed.breaks + _receipt_breaks(path, document.get("audit"), notes,
+                                              _made_by(document.get("audit"), signed, made), signed.taken_at)
     return FileReport(path, _not_repaired(breaks, signed), len(audit), audit_chain.head(entries),
                       _writer_note(path, entries) + notes + signed.notes)
 
@@ -162,8 +162,7 @@ def repair_findings(path: Path, document: Mapping[str, Any]) -> list[tuple[str, 
         return []  # from before signing (upgraded as it is read): the repair takes its history in whole
     history, _, _ = _roster_history(path, anchors)
     signed = signature_check.check_signatures(document, path, anchors, history)
-    entries = [e for _, e in audit_chain.ordered(audit) if isinstance(e, Mapping)]
-    made_by = _made_by(entries, signed, _recorded_start(path, audit, history))
+    made_by = _made_by(audit, signed, _recorded_start(path, audit, history))
     breaks = _not_repaired(signed.breaks + _receipt_breaks(path, audit, [], made_by), signed)
     return [(b.where, b.message) for b in breaks]
 
@@ -230,17 +229,18 @@ def _made_breaks(path: Path, made: _Start | None) -> list[Break]:
                   "(the roster records its first entry): another file was put in its place")]
 
 
-def _made_by(entries: list[Mapping[str, Any]], signed: signature_check.Checked, made: _Start | None = None
-             ) -> str | None:
-    """Who made the file, when its first entry is a signed ``create`` that passed every check, or when it begins
-    as the roster records a tutor made or imported it (an import of an older format begins unsigned)."""
+def _made_by(audit: Any, signed: signature_check.Checked, made: _Start | None = None) -> str | None:
+    """Who made the file, when its first entry is a signed ``create`` that passed every check, or it was imported
+    (its newest ``import`` entry passed every check: an import of an older format begins unsigned), or it begins as
+    the roster records a tutor made or imported it."""
     if made is not None and made.kept:
         return f"{made.by} at {made.at}"
-    first = entries[0] if entries else None
-    if (first is None or first.get("action") != signature_check.CREATE or not is_signed(first)
-            or any(b.where == "audit 1" for b in signed.breaks)):
-        return None
-    return f"{first.get('by')} at {first.get('at')}"
+    items = audit_chain.ordered(audit) if isinstance(audit, Mapping) else []
+    failed = {b.where for b in signed.breaks}
+    starts = [(n, e) for n, e in items[:1] if isinstance(e, Mapping) and e.get("action") == signature_check.CREATE]
+    starts += [(n, e) for n, e in items if isinstance(e, Mapping) and e.get("action") == signature_check.IMPORT]
+    trusted = [e for n, e in starts if is_signed(e) and f"audit {n}" not in failed]
+    return f"{trusted[-1].get('by')} at {trusted[-1].get('at')}" if trusted else None
 
 
 def _anchors_in_force() -> Anchors:

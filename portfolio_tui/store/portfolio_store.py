@@ -55,8 +55,10 @@ class PortfolioStore:
         self._swept = False
         self.criteria: Callable[[], Collection[str] | None] = lambda: None
         """The criterion ids of the portfolio's standard (``None``: not known), for :meth:`problems`."""
-        self.receipts_for = self.path
-        """The path the account's receipts of its saves name: a staged import's copy names where it is placed."""
+        self.receipts: bool = True
+        """Whether its saves leave the account receipts (``store.receipts``): an import's staged copy leaves none,
+        since a receipt (keyed by the history's first hash, wherever a copy is) of its ``import`` entry would make
+        every later import of the same export look cut short, and refused."""
         self.tip_check: Callable[[Snapshot], str | None] | None = None
         """Why the newest entry's signer was not allowed to make it (``None``: allowed), asked before the first
         save to a reading (``store.sealing.refuse_unsound``): who was allowed is the roster's, read above the store."""
@@ -217,7 +219,8 @@ class PortfolioStore:
             # the ones the rest of the file was checked against.
             same = constraints.criteria_digest(self.criteria()) == snap.checked_against
             self._storage.commit(snap.tables, tx.dirty, clean=snap.checked_against if same else None)
-            receipts.record(self.receipts_for, receipts.genesis_of({"1": snap.record("audit", "1")}), tx.signed)
+            if self.receipts:
+                receipts.record(self.path, receipts.genesis_of({"1": snap.record("audit", "1")}), tx.signed)
             change_log.note(tx.changes)
         except BaseException:
             if tx.touched:
