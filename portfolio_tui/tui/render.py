@@ -35,10 +35,12 @@ def days_phrase(days: int) -> str:
     return f"{plural(-days, 'day')} ago"
 
 
-def fit(text: str, width: int, breaks: str = " ") -> str:
+def fit(text: str, width: int, breaks: str = " ", *, whole_words: bool = False) -> str:
     """``text`` in at most ``width`` cells: cut at the last word that fits and ended with "…", so a
-    word is never shown half (unless it is the only word, or the first is longer than half the width).
-    ``breaks`` are the characters words end at (``" -"`` for a hyphenated id such as a rule's)."""
+    word is never shown half (unless it is the only word, or the first is longer than half the width;
+    with ``whole_words``, only when it is the first: "-82d…", not "-82d Revi…", where a short first word
+    says what matters). ``breaks`` are the characters words end at (``" -"`` for a hyphenated id such as a
+    rule's)."""
     if cell_len(text) <= width:
         return text
     if width <= 1:
@@ -46,7 +48,7 @@ def fit(text: str, width: int, breaks: str = " ") -> str:
     cut = set_cell_size(text, width - 1)
     if text[len(cut)] not in breaks and not text[len(cut)].isspace():
         boundary = max(cut.rfind(c) for c in breaks)
-        if boundary >= width // 2:
+        if boundary >= (1 if whole_words else width // 2):
             cut = cut[:boundary]
     return cut.rstrip(" ,;:·-") + "…"
 

@@ -294,6 +294,39 @@ async def test_the_overdue_column_counts_milestones_and_reviews_from_the_view_mo
         assert detail.splitlines()[1].startswith("Next: 2025-09-30 107 days ago Review progress")
 
 
+@pytest.mark.parametrize("width", [120, 100])
+@drive
+async def test_a_caseload_of_several_standards_shows_each_title_whole_at_120_columns(tmp_path: Path,
+                                                                                     width: int) -> None:
+    """A tutor's caseload spans standards with long titles (the OCR qualification's is 52 characters): at 120
+    columns every title is shown whole, the next milestone then keeping at least its days (never half a word);
+    at 100 a title is cut at a word and the next milestone keeps its fair share."""
+    folder = make_cohort(tmp_path)
+    titles = {"ocr-cs": "OCR Customer Service NVQ and Diplomas, Levels 1 to 4",
+              "ilm-l5-si-2011": "ILM Level 5 Certificate in Service Improvement"}
+    for n, standard in enumerate(titles):
+        PortfolioService.create(folder / f"{standard}.json", learner=f"Learner {n}", standard=standard,
+                                start=date(2025, 9, 1), end=date(2027, 3, 31), actor=ACTOR)
+    app = build_caseload(folder, as_of=AS_OF, actor=ACTOR)
+    async with app.run_test(size=(width, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(CaseloadTable)
+        lines = [table.render_line(y).text for y in range(1, table.row_count + 1)]
+        for n, title in enumerate(titles.values()):
+            line = next(line for line in lines if f"Learner {n}" in line)
+            assert (title in line) is (width >= 120), line
+        ava = next(line for line in lines if "Ava Patel" in line)
+        assert " -107d" in ava, ava
+        # whatever the width, a next milestone cut short ends at a whole word
+        next_at = [c.key for c in table.all_columns].index("next")
+        for row, line in zip(table.rows, lines, strict=True):
+            full = row.cells[next_at]
+            days = full.split(" ", 1)[0]
+            shown = line[line.index(f" {days}") + 1:].split("  ", 1)[0].split("…", 1)[0]
+            assert full.startswith(shown), (full, line)
+            assert len(shown) == len(full) or full[len(shown)] == " ", (full, line)
+
+
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
 @drive
 async def test_the_caseload_uses_the_room_it_has_for_names_and_standards(tmp_path: Path,

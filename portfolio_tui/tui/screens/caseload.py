@@ -8,6 +8,7 @@ own, first, with the reason. Enter opens the learner's dashboard.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -41,13 +42,18 @@ COLUMNS = [
     Column("coverage", "Covered", 7),
     Column("assess", "Assess", 8),
     Column("overdue", "Late", 7),
-    Column("next", "Next", 6, grow=True, fair=NEXT_FAIR),
+    Column("next", "Next", 6, grow=True, fair=NEXT_FAIR, whole_words=True),
     Column("end", "Ends", 5),
     Column("grade", "Grade", 11),
 ]
 NARROW = {"learner", "rag", "coverage", "assess", "overdue", "end", "grade"}
 """The columns kept below 100 columns: the detail line under the table gives the standard and what is next."""
 WIDE_FROM = 100
+FULL_TITLES_FROM = 120
+"""From here every standard's title is shown whole, as a tutor with several standards on one caseload needs
+("ILM Level 5 Certificate in Service Improvement", "OCR Customer Service NVQ and Diplomas, Levels 1 to 4"),
+and the next milestone takes what is left (its days at least; the line under the table spells it out). Below,
+the next milestone's fair share comes first and a long title is cut at a word."""
 SORTS = ("risk", "learner", "assess", "coverage", "end")
 SORT_LABELS = {"risk": "risk", "learner": "name", "assess": "awaiting assessment", "coverage": "coverage",
                "end": "planned end"}
@@ -144,6 +150,13 @@ class CaseloadTable(EvidenceTable):
     }
     BINDINGS = [Binding("enter", "select", "Open learner", id="caseload.open")]
 
+    def fit_to(self, width: int) -> None:
+        """The columns for a terminal ``width`` cells wide: fewer below ``WIDE_FROM``, and from
+        ``FULL_TITLES_FROM`` the standard's whole title before the next milestone's fair share."""
+        self.show_columns(None if width >= WIDE_FROM else NARROW)
+        if width >= FULL_TITLES_FROM:
+            self.columns = [replace(c, fair=0) if c.key == "standard" else c for c in self.columns]
+
 
 class CaseloadScreen(Screen[None]):
     BINDINGS = [
@@ -178,7 +191,7 @@ class CaseloadScreen(Screen[None]):
         self.action_reload()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.table.show_columns(None if event.size.width >= WIDE_FROM else NARROW)
+        self.table.fit_to(event.size.width)
 
     def action_reload(self) -> None:
         """Check every file again (off the UI thread); the app calls it on the way back from a learner,

@@ -37,6 +37,9 @@ class Column:
     its own grows past that share (0: its longest cell, in column order): see ``render.share_widths``."""
     breaks: str = " "
     """Where a cell too long for the column may be cut (``" -"`` for names such as "Oyelaran-Bartholomew")."""
+    whole_words: bool = False
+    """Never show half a word after the first (``render.fit``): for cells that open with a short word that
+    says what matters (a caseload's "-82d Review progress…")."""
 
     @property
     def flexible(self) -> bool:
@@ -261,7 +264,7 @@ class EvidenceTable(ScrollView, can_focus=True):
                styles: tuple[str, ...] = ()) -> list[Segment]:
         segments = [Segment(" ", base)]
         for i, (value, width, column) in enumerate(zip(values, widths, self.columns, strict=True)):
-            text = fit(value, width, column.breaks)
+            text = fit(value, width, column.breaks, whole_words=column.whole_words)
             style = base
             if i < len(styles) and styles[i]:
                 style = base + self.get_component_rich_style(styles[i], partial=True)
