@@ -26,7 +26,7 @@ from portfolio_tui.domain.evidence import ACCEPT, REFER, Evidence, reopening
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio, changed_outside_text
 from portfolio_tui.domain.standard import Standard
-from portfolio_tui.services import attachments
+from portfolio_tui.services import attachments, record_fields
 from portfolio_tui.services import validation as check
 from portfolio_tui.services.access import (
     authorize,
@@ -35,7 +35,7 @@ from portfolio_tui.services.access import (
     record_actions,
 )
 from portfolio_tui.services.errors import InputError, StandardMissing
-from portfolio_tui.store.errors import breaks_schema
+from portfolio_tui.store.errors import NotFound, breaks_schema
 from portfolio_tui.store.portfolio_store import PortfolioStore
 from portfolio_tui.store.reading import Snapshot
 from portfolio_tui.store.records import AuditEntry, to_json, to_record
@@ -354,14 +354,22 @@ class PortfolioService:
                 authorize(self.path, action)
             yield tx
 
+    def programme(self, as_of: date | None = None) -> record_fields.Programme:
+        """What a record's fields are checked against (``services.record_fields``): the start, today, the standard."""
+        return record_fields.Programme(self.store.learner().start, as_of or date.today(), self._installed_standard)
+
     def add_record(
-        self, table: str, fields: dict[str, Any], detail: str = "", *, state_check: StateCheck | None = None
+        self, table: str, fields: dict[str, Any], detail: str = "", *, state_check: StateCheck | None = None,
+        as_of: date | None = None,
     ) -> int:
         """Add a record; a sign-off also waits for the ones before it (assessor, apprentice, employer).
 
-        ``state_check`` gets the portfolio as it is under the lock and raises (``InputError``) to refuse.
+        Every field is checked first (``services.record_fields``, :class:`InputError` naming it; ``as_of`` is
+        today), so nothing a programme could not hold is written, whoever built the record. ``state_check``
+        gets the portfolio as it is under the lock and raises (``InputError``) to refuse.
         """
         _not_evidence(table)
+        fields = record_fields.checked(table, fields, self.programme(as_of))
         with self.store.transaction() as tx:
             self._authorize_change(tx, table, None, fields)
             if table == "signoffs":
@@ -374,17 +382,24 @@ class PortfolioService:
                     decision = roles.check_signoff(made, role, date.fromisoformat(on) if isinstance(on, str) else on)
                 if not decision.allowed:
                     raise InputError("role", decision.reason)
+            if table == "comments":
+                self._commented(tx, fields["evidence"])
             if state_check is not None:
                 state_check(self.store.load())
             return tx.insert(table, fields, detail)
 
     def update_record(
         self, table: str, record_id: int, changes: dict[str, Any], expected_rev: int | None = None, detail: str = "",
-        *, state_check: StateCheck | None = None,
+        *, state_check: StateCheck | None = None, as_of: date | None = None,
     ) -> dict[str, Any]:
+        """Change fields of a record, each checked as :meth:`add_record` checks them, against the record as it is
+        (a break's end against its start) once the lock is held."""
         _not_evidence(table)
+        programme = self.programme(as_of)
         with self.store.transaction() as tx:
-            self._authorize_change(tx, table, tx.get(table, record_id), changes)
+            before = tx.get(table, record_id)
+            changes = record_fields.checked(table, changes, programme, before)
+            self._authorize_change(tx, table, before, changes)
             if state_check is not None:
                 state_check(self.store.load())
             return tx.update(table, record_id, changes, expected_rev, detail=detail)
@@ -446,6 +461,16 @@ class PortfolioService:
             changes = {**changes, "judgements": [*stored["judgements"], to_json(mark)]}
             detail += "; awaiting assessment again"
         tx.update("evidence", current.id, changes, expected_rev, action=action, detail=detail)
+
+    @staticmethod
+    def _commented(tx: Transaction, evidence_id: int) -> None:
+        """A comment is on a piece of evidence that is there and not removed."""
+        try:
+            piece = tx.record_object("evidence", evidence_id)
+        except NotFound:
+            piece = None
+        if piece is None or piece.deleted:
+            raise InputError("evidence", f"no evidence {evidence_id} to comment on")
 
     @staticmethod
     def _live(tx: Transaction, evidence_id: int) -> Evidence:

@@ -33,9 +33,9 @@ from portfolio_tui.domain.progress import (
 from portfolio_tui.domain.reviews import unconfirmed
 from portfolio_tui.domain.roles import Decision, NotAllowed
 from portfolio_tui.domain.timeline import epa_date, window_problem
+from portfolio_tui.services import record_fields
 from portfolio_tui.services import validation as check
 from portfolio_tui.services.access import (
-    EMPLOYER_CONFIRMATION,
     check_confirmations,
     check_employer_confirmations,
     require_own_party,
@@ -78,15 +78,16 @@ def record_review(
         id=0,
         date=svc.past_date("date", on, as_of),
         attendees=_names("attendees", attendees),
-        otj_hours_discussed=check.hours("otj_hours", otj_hours),
+        otj_hours_discussed=check.hours("otj_hours", otj_hours, most=check.PROGRAMME_HOURS, per="a programme"),
         actions=check.text("actions", actions, multiline=True),
         notes=check.text("notes", notes, multiline=True),
     )
+    record = record_fields.checked("reviews", to_record(review), svc.programme(as_of))
     parties = [_party("confirm_as", p) for p in confirm_as]
     parties += [_party_named(svc, name) for name in _names("signed_by", signed_by)]
     parties = list(dict.fromkeys(parties))
     with svc.transaction("review.record", *(("review.confirm",) if parties else ())) as tx:
-        fields = to_record(review) | {"confirmations": [_confirmation(p, tx) for p in parties]}
+        fields = record | {"confirmations": [_confirmation(p, tx) for p in parties]}
         check_confirmations(svc.path, None, fields, tx.actor, tx.now)
         confirmed = f", confirmed as the {' and the '.join(parties)}" if parties else ""
         return tx.insert("reviews", fields, f"recorded review of {review.date.isoformat()}{confirmed}")
@@ -203,7 +204,7 @@ def log_otj(
                                       f"{amount:g} more is more than a day holds (at most 24)")
 
     return svc.add_record("otj", to_record(entry), detail=f"logged {amount:g} off-the-job hours ({category})",
-                          state_check=within_a_day)
+                          state_check=within_a_day, as_of=as_of)
 
 
 def record_break(
@@ -218,7 +219,10 @@ def record_break(
     first = svc.past_date("start", start, as_of)
     last = None
     if end not in (None, ""):
-        last = check.date_value("end", end, not_before=first, not_before_label=f"the break's start ({first})")
+        latest = svc.programme(as_of).latest
+        last = check.date_value("end", end, not_before=first, not_before_label=f"the break's start ({first})",
+                                not_after=latest, not_after_label=f"{latest.isoformat()}, "
+                                f"{check.LONGEST_PROGRAMME_YEARS} years after the programme start: not a plausible end")
 
     def no_overlap(now: Portfolio) -> None:
         for other in now.breaks:
@@ -230,7 +234,7 @@ def record_break(
 
     brk = BreakInLearning(id=0, start=first, end=last, reason=check.text("reason", reason))
     return svc.add_record("breaks", to_record(brk), detail=f"recorded break from {first.isoformat()}",
-                          state_check=no_overlap)
+                          state_check=no_overlap, as_of=as_of)
 
 
 def end_break(svc: PortfolioService, break_id: int, end: date | str, as_of: date | None = None) -> None:
@@ -244,7 +248,7 @@ def end_break(svc: PortfolioService, break_id: int, end: date | str, as_of: date
 
     svc.update_record(
         "breaks", break_id, {"end": last.isoformat()}, detail=f"break {break_id} ended {last.isoformat()}",
-        state_check=after_its_start,
+        state_check=after_its_start, as_of=as_of,
     )
 
 
@@ -256,16 +260,18 @@ def record_prerequisite(
     if key not in known:
         offer = ", ".join(known) or "none"
         raise InputError("key", f"{svc.standard.id} has no prerequisite {check.shown(key)} (it has: {offer})")
-    on = check.date_value("achieved_on", achieved_on, not_after=as_of or date.today(), not_after_label="today")
+    earliest = check.years_from(svc.learner.start, -record_fields.PREREQUISITE_YEARS_BEFORE)
+    on = check.date_value("achieved_on", achieved_on, not_after=as_of or date.today(), not_after_label="today",
+                          not_before=earliest, not_before_label=f"{earliest.isoformat()}, "
+                          f"{record_fields.PREREQUISITE_YEARS_BEFORE} years before the programme start")
     record = PrerequisiteRecord(key=key, achieved_on=on, note=check.text("note", note))
-    return svc.add_record("prerequisites", to_record(record), detail=f"prerequisite {key} achieved {on.isoformat()}")
+    return svc.add_record("prerequisites", to_record(record), detail=f"prerequisite {key} achieved {on.isoformat()}",
+                          as_of=as_of)
 
 
 def checklist_keys(svc: PortfolioService) -> dict[str, str]:
     """The checklist items a person records: the plan's own, and the employer's confirmation."""
-    keys = {item.key: item.title for item in svc.standard.plan.gateway_checklist}
-    keys[EMPLOYER_CONFIRMATION] = "Employer confirms the apprentice is competent and ready"
-    return keys
+    return record_fields.checklist_keys(svc.standard)
 
 
 def record_checklist(
@@ -277,7 +283,8 @@ def record_checklist(
         raise InputError("key", f"unknown checklist item {check.shown(key)} (expected one of {', '.join(known)})")
     done = svc.past_date("date", on, as_of)
     record = ChecklistRecord(key=key, done_on=done, detail=check.text("detail", detail))
-    return svc.add_record("checklist", to_record(record), detail=f"checklist {key} done {done.isoformat()}")
+    return svc.add_record("checklist", to_record(record), detail=f"checklist {key} done {done.isoformat()}",
+                          as_of=as_of)
 
 
 def mark_milestone_done(svc: PortfolioService, key: str, *, on: date | str, as_of: date | None = None) -> int:
@@ -296,7 +303,7 @@ def mark_milestone_done(svc: PortfolioService, key: str, *, on: date | str, as_o
             raise InputError("date", problem)
 
     return svc.add_record("milestones", to_record(MilestoneDone(key=key, done_on=done)), detail=f"milestone {key} done",
-                          state_check=not_done_yet)
+                          state_check=not_done_yet, as_of=as_of)
 
 
 def undo_milestone(
@@ -312,7 +319,7 @@ def undo_milestone(
 
     record = MilestoneDone(key=key, done_on=day, undone=True, reason=why)
     return svc.add_record("milestones", to_record(record), detail=f"milestone {key} no longer done: {why}",
-                          state_check=marked_done)
+                          state_check=marked_done, as_of=as_of)
 
 
 def record_grade(
@@ -336,7 +343,7 @@ def record_grade(
         field, _, message = problems[0].partition(": ")
         raise InputError(field, message + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
     record = GradeRecord(id=0, kind=kind, values=dict(values))
-    return svc.add_record("grades", to_record(record), detail=f"recorded {kind} result")
+    return svc.add_record("grades", to_record(record), detail=f"recorded {kind} result", as_of=as_of)
 
 
 def update_learner(
@@ -380,11 +387,13 @@ def update_learner(
         changes["review_cadence"] = check.review_cadence(review_cadence)
     if contracted_hours_per_week is not None:
         hours = check.hours("contracted_hours_per_week", contracted_hours_per_week)
-        if not hours or hours > 60:
-            raise InputError("contracted_hours_per_week", "must be more than 0 and at most 60 hours a week")
+        if not hours or hours > check.MOST_HOURS_PER_WEEK:
+            raise InputError("contracted_hours_per_week",
+                             f"must be more than 0 and at most {check.MOST_HOURS_PER_WEEK} hours a week")
         changes["contracted_hours_per_week"] = hours
     if otj_target_hours is not None:
-        changes["otj_target_hours"] = check.hours("otj_target_hours", otj_target_hours)
+        changes["otj_target_hours"] = check.hours("otj_target_hours", otj_target_hours, most=check.PROGRAMME_HOURS,
+                                                  per="a programme")
         floor = funding_rules.applying("off-the-job", learner.start, learner.start).params.get("floor_hours")
         if floor is not None and changes["otj_target_hours"] < floor:
             raise InputError(
@@ -400,23 +409,20 @@ def update_learner(
             not_before=learner.start, not_before_label=f"the start ({learner.start.isoformat()})",
         ).isoformat()  # fmt: skip
     if age_at_start is not None:
-        try:
-            age = int(str(age_at_start).strip())
-        except ValueError:
-            raise InputError("age_at_start", f"{check.shown(age_at_start)} is not a whole number of years") from None
-        if not 14 <= age <= 100:
-            raise InputError("age_at_start", f"{age} is not a plausible age at the start")
-        changes["age_at_start"] = age
+        changes["age_at_start"] = check.age_at_start("age_at_start", age_at_start)
     after_start = f"the start ({learner.start.isoformat()})"
     if epa_presentation is not None:
+        latest = svc.programme(as_of).latest
         changes["epa_presentation"] = check.date_value(
-            "epa_presentation", epa_presentation, not_before=learner.start, not_before_label=after_start
+            "epa_presentation", epa_presentation, not_before=learner.start, not_before_label=after_start,
+            not_after=latest, not_after_label=f"{latest.isoformat()}, {check.LONGEST_PROGRAMME_YEARS} years after "
+                                              "the start: not a plausible date",
         ).isoformat()
     if planned_end is not None:
         changes["planned_end"] = check.planned_end("planned_end", planned_end, learner.start).isoformat()
     if not changes:
         raise InputError("learner", "nothing to change")
-    svc.update_record("learner", 1, changes, detail=f"changed {', '.join(changes)}")
+    svc.update_record("learner", 1, changes, detail=f"changed {', '.join(changes)}", as_of=as_of)
 
 
 def confirm_employer_decisions(
@@ -506,7 +512,7 @@ def _named_rule_fields(
     elif english_maths_decided_by is not None:
         raise InputError("english_maths_decision", "give the decision with the employer who made it")
     if prior_learning_hours is not None:
-        hours = check.hours("prior_learning_hours", prior_learning_hours)
+        hours = check.hours("prior_learning_hours", prior_learning_hours, most=check.PROGRAMME_HOURS, per="a programme")
         reason = check.text("prior_learning_reason", prior_learning_reason or "")
         agreed = check.text("prior_learning_agreed_by", prior_learning_agreed_by or "")
         if hours and not (reason and agreed):

@@ -96,7 +96,7 @@ PLAUSIBLE_START_YEARS = (5, 2)
 def start_date(field: str, value: object, today: date) -> date:
     """A programme start date, refused when implausibly far from ``today`` (years 1900 and 3000 are typos)."""
     before, after = PLAUSIBLE_START_YEARS
-    earliest, latest = _years_from(today, -before), _years_from(today, after)
+    earliest, latest = years_from(today, -before), years_from(today, after)
     return date_value(
         field, value,
         not_before=earliest, not_before_label=f"{earliest.isoformat()}, {before} years ago: not a plausible start",
@@ -111,7 +111,7 @@ and "9999-12-31" typed for "no end yet" would put every milestone in year 9999."
 
 def planned_end(field: str, value: object, start: date) -> date:
     """A programme's planned end: after its start, and at most :data:`LONGEST_PROGRAMME_YEARS` later."""
-    latest = _years_from(start, LONGEST_PROGRAMME_YEARS)
+    latest = years_from(start, LONGEST_PROGRAMME_YEARS)
     return date_value(
         field, value, not_before=start + timedelta(days=1), not_before_label="the day after the start",
         not_after=latest,
@@ -119,19 +119,45 @@ def planned_end(field: str, value: object, start: date) -> date:
     )
 
 
-def _years_from(day: date, years: int) -> date:
+def years_from(day: date, years: int) -> date:
+    """The same day ``years`` later (earlier when negative); 29 February becomes the 28th in a year without one."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February in a year that has none
         return day.replace(year=day.year + years, day=28)
 
 
+MOST_HOURS_PER_WEEK = 60
+"""Contracted hours a week: the Working Time limit of 48 averaged, with room for a long week."""
+
+PROGRAMME_HOURS = LONGEST_PROGRAMME_YEARS * 52 * MOST_HOURS_PER_WEEK
+"""At most this many hours over a whole programme (an off-the-job target, prior learning, hours discussed at a
+review): every hour worked in the longest programme at the most hours a week, 31,200; a real target is a few
+hundred to two thousand."""
+
+
+def age_at_start(field: str, value: object) -> int:
+    """A whole number of years from 14 to 100 (given as a number or typed)."""
+    if isinstance(value, bool):
+        raise InputError(field, "expected a whole number of years")
+    try:
+        age = int(str(value).strip())
+    except ValueError:
+        raise InputError(field, f"{shown(value)} is not a whole number of years") from None
+    if not 14 <= age <= 100:
+        raise InputError(field, f"{age} is not a plausible age at the start")
+    return age
+
+
 _HOURS = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 """Hours as people type them: ASCII digits, an optional decimal point."""
 
 
-def hours(field: str, value: object, *, one_day: bool = False) -> float | None:
-    """Hours as a number of zero or more, or ``None`` when not given; ``one_day``: at most 24."""
+def hours(
+    field: str, value: object, *, one_day: bool = False, most: float | None = None, per: str = ""
+) -> float | None:
+    """Hours as a number of zero or more, or ``None`` when not given; ``one_day``: at most 24; ``most``: at most
+    that many in ``per`` (``a programme``)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
@@ -148,8 +174,10 @@ def hours(field: str, value: object, *, one_day: bool = False) -> float | None:
         raise InputError(field, "must be a finite number of hours")
     if number < 0:
         raise InputError(field, f"must not be negative (got {number:g})")
-    if one_day and number > 24:
+    if (one_day or per == "a day") and number > 24:
         raise InputError(field, f"{number:g} hours in one day is more than a day holds (at most 24)")
+    if most is not None and number > most:
+        raise InputError(field, f"{number:g} hours is more than {per or 'allowed'} holds (at most {most:g})")
     return number + 0.0  # -0.0 is 0
 
 

@@ -72,13 +72,15 @@ def test_a_name_passed_as_actor_lends_no_rights(portfolio: Path) -> None:
 
 
 def test_the_generic_record_calls_are_checked_too(portfolio: Path) -> None:
-    """The TUI and new services use add_record/update_record/transaction: none of them is a way round."""
+    """The TUI and new services use add_record/update_record/transaction: none of them is a way round (each record
+    here is well formed, so what refuses it is who may)."""
     as_role(portfolio.parent, roles.APPRENTICE)
     service = PortfolioService(portfolio)
     judgement = [{"outcome": "accept", "feedback": "ok", "by": ME, "at": "2026-01-01T00:00:00Z"}]
     for attempt in (
         lambda: service.update_record("evidence", 1, {"judgements": judgement}),
-        lambda: service.add_record("grades", {"kind": "mark-sheet", "values": {}}),
+        lambda: service.add_record("grades", {"kind": "weighted-components",
+                                              "values": {"component": "interview", "grade": "pass"}}),
         lambda: service.add_record("checklist", {"key": "employer-confirmation", "done_on": "2025-06-01"}),
         lambda: service.add_record("signoffs", {"role": "assessor", "by": ME, "on": "2025-06-01"}),
         lambda: records.record_review(service, on="2025-06-01", as_of=AS_OF),

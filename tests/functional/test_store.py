@@ -17,6 +17,7 @@ import pytest
 
 from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.learner import Learner
+from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.store import migrations, persistence, spare, storage
 from portfolio_tui.store.errors import (
@@ -152,6 +153,7 @@ def test_a_read_cache_never_outlives_another_writer(tmp_path: Path) -> None:
 ANOTHER_PROCESS_ADDS = """
 import sys
 from datetime import date
+from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.portfolios import PortfolioService
 PortfolioService(sys.argv[1], "assessor1").add_evidence(
     title="Added by another process", date="2025-05-02", kind="product", criteria=["K1"], as_of=date(2026, 1, 15))
@@ -458,7 +460,7 @@ def test_generic_records_for_other_tables(tmp_path: Path) -> None:
     assert (review.notes, review.recorded_by) == ("Agreed the project topic.", ACTOR)
     assert portfolio.otj == ()
     assert [e.action for e in service.history("otj")] == ["add", "delete"]
-    with pytest.raises(ValueError, match="hours"):
+    with pytest.raises(InputError, match="^hours: expected a number of hours"):
         service.add_record("otj", {"date": "2025-06-03", "hours": "lots", "category": "teaching"})
 
 

@@ -76,7 +76,7 @@ async def test_the_apprentice_logs_hours_reads_feedback_comments_and_attaches_a_
         form = app.screen
         assert isinstance(form, ProgressForm)
         side = str(form.query_one("#progress-side", Static).render())
-        assert "120 of" in side and "2025-09-01 120 h teaching" in side
+        assert "120 of" in side and "2025-09-20 6 h teaching" in side
         await pilot.press("tab")
         await type_text(pilot, "3.5")
         form.query_one("#criteria", Input).value = "K1, S2"

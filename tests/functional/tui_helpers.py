@@ -44,7 +44,8 @@ def make_portfolio(folder: Path, *, name: str = "Ava Patel") -> Path:
             service.assess(piece.id, outcome, "Clear and well evidenced." if outcome == "accept" else "Add detail.")
     service.add_record("reviews", {"date": "2025-06-02", "attendees": ["Ava Patel", "Sam Jones"],
                                    "actions": "Plan the project topic."})
-    service.add_record("otj", {"date": "2025-09-01", "hours": 120.0, "category": "teaching"})
+    for day in range(1, 21):  # 120 hours: a 6-hour training day, every day for 20 days (no day holds more than 24)
+        service.add_record("otj", {"date": f"2025-09-{day:02d}", "hours": 6.0, "category": "teaching"})
     return path
 
 

@@ -206,7 +206,7 @@ def review_form(view: PortfolioView, account: str) -> FormSpec:
         fields.append(Field(f"confirm_{party}", "Confirm", "check", False, f"I confirm as the {party}",
                             also=("confirm_as",) if party == parties[0] else ()))
     fields += [
-        Field("otj_hours", "OTJ hours", placeholder="hours discussed, e.g. 40"),
+        Field("otj_hours", "OTJ hours", placeholder="hours discussed, e.g. 40", also=("otj_hours_discussed",)),
         Field("actions", "Actions", "area", placeholder="agreed actions, who and by when"),
         Field("notes", "Notes", placeholder="optional"),
     ]
@@ -277,7 +277,8 @@ def checklist_form(view: PortfolioView, key: str, title: str, *, heading: str = 
     def write(service: PortfolioSession, v: dict[str, Any]) -> None:
         records.record_checklist(service, key, on=v["date"], detail=v["detail"], as_of=as_of)
 
-    return FormSpec(heading, (_date_field("date", "Done on", as_of), Field("detail", "Detail", placeholder="optional")),
+    return FormSpec(heading, (_date_field("date", "Done on", as_of, also=("done_on",)),
+                              Field("detail", "Detail", placeholder="optional")),
                     write, "Record", intro=Content.styled(clean_text(title), "bold"))
 
 
@@ -340,5 +341,5 @@ def comment_form(view: PortfolioView, evidence: Evidence) -> FormSpec:
     def write(service: PortfolioSession, v: dict[str, Any]) -> None:
         records.add_comment(service, evidence_id, v["comment"])
 
-    return FormSpec("Comment", (Field("comment", "Comment", "area", placeholder="your comment"),),
+    return FormSpec("Comment", (Field("comment", "Comment", "area", placeholder="your comment", also=("text",)),),
                     write, "Comment", intro=Content("\n").join(lines))

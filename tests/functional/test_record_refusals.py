@@ -1,0 +1,127 @@
+"""A record no real programme holds never reaches the file, by whatever way it comes: a direct call of the
+service in Python (``add_record``/``update_record``), a command, a form. The file's bytes, and the folder,
+are as they were."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Static
+
+from portfolio_tui.cli import main
+from portfolio_tui.services.errors import InputError
+from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.tui.screens.progress_forms import ProgressForm, break_form, review_form
+from tests.functional.store_helpers import ACTOR, new_portfolio
+from tests.functional.tui_helpers import app_for, drive, make_portfolio, settle
+
+REFUSED: list[tuple[str, dict[str, Any], str]] = [
+    ("otj", {"date": "2025-06-03", "hours": 100_000, "category": "teaching"}, "hours"),
+    ("otj", {"date": "2025-06-03", "hours": 2, "category": "teaching", "description": "\x1b[2J\x1b]0;x\x07"},
+     "description"),
+    ("reviews", {"date": "2025-06-02", "otj_hours_discussed": 1e12}, "otj_hours_discussed"),
+    ("breaks", {"start": "2025-07-01", "end": "9999-12-31"}, "end"),
+    ("prerequisites", {"key": "maths-l2", "achieved_on": "1066-10-14"}, "achieved_on"),
+    ("checklist", {"key": "epa-organisation-chosen", "done_on": "2025-01-01"}, "done_on"),
+    ("milestones", {"key": "plan-review", "done_on": "2025-06-01", "sneaked": True}, "fields"),
+    ("grades", {"kind": "weighted-components", "values": {"component": "interview", "grade": "A*"}}, "grade"),
+    ("signoffs", {"role": "assessor", "by": ACTOR, "on": "2025-06-01", "reason": "x" * 60_000}, "reason"),
+    ("comments", {"evidence": 1, "text": "fine", "created_by": "the tutor"}, "fields"),
+]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in sorted(os.listdir(folder)) if (folder / name).is_file()}
+
+
+@pytest.mark.parametrize(("table", "fields", "field"), REFUSED, ids=[f"{t}-{f}" for t, _, f in REFUSED])
+def test_a_record_refused_by_the_service_leaves_the_file_as_it_was(
+    tmp_path: Path, table: str, fields: dict[str, Any], field: str
+) -> None:
+    path = new_portfolio(tmp_path, evidence=1)
+    before = snapshot(tmp_path)
+    with pytest.raises(InputError) as refused:
+        PortfolioService(path, ACTOR).add_record(table, fields)
+    assert refused.value.field == field
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(("table", "changes", "field"), [
+    ("learner", {"otj_target_hours": 100_000}, "otj_target_hours"),
+    ("learner", {"standard_id": "csp-l2"}, "standard_id"),
+    ("learner", {"tutor": "Sam\x1b[8m"}, "tutor"),
+    ("otj", {"hours": 25}, "hours"),
+    ("breaks", {"end": "2025-06-30"}, "end"),
+])
+def test_a_change_refused_by_the_service_leaves_the_file_as_it_was(
+    tmp_path: Path, table: str, changes: dict[str, Any], field: str
+) -> None:
+    path = new_portfolio(tmp_path)
+    service = PortfolioService(path, ACTOR)
+    service.add_record("otj", {"date": "2025-06-03", "hours": 2.0, "category": "teaching"})
+    service.add_record("breaks", {"start": "2025-07-01", "end": None, "reason": ""})
+    before = snapshot(tmp_path)
+    with pytest.raises(InputError) as refused:
+        service.update_record(table, 1, changes)
+    assert refused.value.field == field
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(("argv", "line"), [
+    (["review", "add", "{}", "--date", "2025-06-02", "--otj-hours", "100000"],
+     "--otj-hours: 100000 hours is more than a programme holds (at most 31200)"),
+    (["otj", "add", "{}", "--date", "2025-06-03", "--hours", "100000", "--category", "teaching"],
+     "hours: 100000 hours in one day is more than a day holds (at most 24)"),
+    (["break", "add", "{}", "--start", "2025-07-01", "--end", "2199-12-31"],
+     "end: 2199-12-31 is after 2035-03-03, 10 years after the programme start: not a plausible end"),
+    (["prerequisite", "record", "{}", "maths-l2", "--date", "1901-01-01"],
+     "--date: 1901-01-01 is before 1965-03-03, 60 years before the programme start"),
+    (["learner", "set", "{}", "--otj-target", "100000"],
+     "--otj-target: 100000 hours is more than a programme holds (at most 31200)"),
+    (["learner", "set", "{}", "--epa-date", "2150-01-01"],
+     "--epa-date: 2150-01-01 is after 2035-03-03, 10 years after the start: not a plausible date"),
+    (["learner", "set", "{}", "--prior-learning-hours", "99999", "--prior-learning-reason", "Award",
+      "--prior-learning-agreed-by", "HMRC"],
+     "--prior-learning-hours: 99999 hours is more than a programme holds (at most 31200)"),
+])
+def test_a_command_refuses_in_one_line_naming_the_option_exit_2(tmp_path: Path, capsys, argv: list[str],
+                                                                  line: str) -> None:
+    path = new_portfolio(tmp_path)
+    before = snapshot(tmp_path)
+    code = main([str(path) if a == "{}" else a for a in argv])
+    out, err = capsys.readouterr()
+    assert (code, out, err) == (2, "", f"portfolio: {line}\n")
+    assert snapshot(tmp_path) == before
+
+
+@drive
+async def test_a_form_shows_the_refusal_under_its_field_focused_and_writes_nothing(tmp_path: Path) -> None:
+    path = make_portfolio(tmp_path)
+    before = path.read_bytes()
+    app = app_for(path)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(app, pilot)
+        assert app.view is not None
+        for spec, field, typed, line in (
+            (review_form(app.view, ACTOR), "otj_hours", "100000",
+             "OTJ hours: 100000 hours is more than a programme holds (at most 31200)"),
+            (break_form(app.view), "end", "2199-12-31",
+             "Ends: 2199-12-31 is after 2035-03-03, 10 years after the programme start: not a plausible end"),
+        ):
+            form = ProgressForm(spec)
+            app.push_screen(form)
+            await settle(app, pilot)
+            if field == "end":
+                form.query_one("#start", Input).value = "2025-07-01"
+            form.query_one(f"#{field}", Input).value = typed
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert app.screen is form
+            assert str(form.query_one("#dialog-error", Static).render()) == line
+            assert form.focused is form.query_one(f"#{field}", Input)
+            await pilot.press("escape")
+            await settle(app, pilot)
+    assert path.read_bytes() == before
