@@ -35,6 +35,7 @@ from portfolio_tui import sharing
 from portfolio_tui.domain import roles
 from portfolio_tui.domain.roles import NotAllowed, Roster
 from portfolio_tui.store.errors import StoreError
+from portfolio_tui.store.size_limit import TooLarge, refuse_oversized
 
 TYPE_CHECKING = False  # typing costs the start-up of ``portfolio gateway``
 if TYPE_CHECKING:
@@ -84,6 +85,8 @@ def _read(folder: Path, anchors: Anchors | None = None) -> tuple[Roster, list[di
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise RosterError(f"{path}: cannot read it ({_why(exc)})") from None
+    except TooLarge as exc:
+        raise RosterError(f"{path}: {exc.problem}; not read") from None
     if read is None:
         raise RosterError(f"{path}: is a link or not a regular file; a cohort's roster is a file in its own folder "
                           "(someone may have put another cohort's roster in its place)")
@@ -111,6 +114,7 @@ def _read_file(path: Path) -> tuple[str, str] | None:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             return None
+        refuse_oversized(path, st.st_size, "a roster")  # before it is read (``store.size_limit``)
         with os.fdopen(os.dup(fd), "rb") as handle:
             raw = handle.read().decode("utf-8")
         return raw, sharing.account_name(st.st_uid)

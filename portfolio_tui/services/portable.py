@@ -51,7 +51,7 @@ from portfolio_tui.services.access import authorize
 from portfolio_tui.services.errors import InputError
 from portfolio_tui.services.report import KIND_FOLDERS, OTHER_FOLDER, CriterionEntry, EvidenceLine, Report
 from portfolio_tui.services.validation import shown
-from portfolio_tui.store import file_store, persistence, receipts
+from portfolio_tui.store import file_store, persistence, receipts, size_limit
 from portfolio_tui.store.files import ROSTER_FILE
 
 FORMAT = "portfolio-tui-export"
@@ -217,9 +217,13 @@ def exported_roster(portfolio: Path) -> tuple[Path, bytes] | None:
         return None
     copy = folder / ROSTER_MEMBER
     try:
-        raw = copy.read_bytes()
+        with open(copy, "rb") as handle:
+            size_limit.refuse_oversized(copy, os.fstat(handle.fileno()).st_size, "a roster")
+            raw = handle.read()
     except OSError as exc:
         raise InputError("roster", f"{copy}: the export's roster cannot be read ({exc.strerror or exc})") from None
+    except size_limit.TooLarge as exc:
+        raise InputError("roster", f"{copy}: {exc.problem}; not read") from None
     if hashlib.sha256(raw).hexdigest() != roster.get("sha256"):
         raise InputError("roster", f"{copy}: does not match its sha256 in {MANIFEST}: changed after the export")
     return copy, raw
@@ -268,6 +272,16 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) 
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
         raise _bad(f"member {json.dumps(info.filename)} cannot be read ({exc}); nothing was written") from None
     return out.getvalue()
+
+
+def _within_limit(info: zipfile.ZipInfo, source: Path, what: str = "a portfolio") -> zipfile.ZipInfo:
+    """The member, unless it says it is larger than a portfolio (or a roster) is read (``store.size_limit``):
+    refused before a byte is unpacked (``_read_member`` stops one that outgrows what it says)."""
+    try:
+        size_limit.refuse_oversized(info.filename, info.file_size, what)
+    except size_limit.TooLarge as exc:
+        raise _bad(f"{shown(info.filename)} in {source}: {exc.problem}; nothing was written") from None
+    return info
 
 
 def _open_export(source: Path) -> tuple[BinaryIO, str]:
@@ -353,7 +367,7 @@ def import_zip(source: Path, dest: Path, check: Callable[[Path, Path], None]) ->
         if target.exists():
             raise InputError("DEST", f"{target} already exists; import into another folder (nothing was written)")
         try:
-            data = _read_member(zf, zf.getinfo(name), budget)
+            data = _read_member(zf, _within_limit(zf.getinfo(name), source), budget)
         except KeyError:
             raise _bad(f"{source} is not a portfolio export (no {name})") from None
         if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
@@ -452,7 +466,7 @@ def _roster_member(zf: zipfile.ZipFile, source: Path, manifest: dict[str, Any], 
     if not isinstance(roster, dict) or roster.get("member") != ROSTER_MEMBER:
         raise _bad(f"{source} is not a portfolio export ({MANIFEST} names its roster wrongly)")
     try:
-        raw = _read_member(zf, zf.getinfo(ROSTER_MEMBER), budget)
+        raw = _read_member(zf, _within_limit(zf.getinfo(ROSTER_MEMBER), source, "a roster"), budget)
     except KeyError:
         raise _bad(f"{source} lacks {ROSTER_MEMBER}, which {MANIFEST} names; nothing was written") from None
     if hashlib.sha256(raw).hexdigest() != roster.get("sha256"):

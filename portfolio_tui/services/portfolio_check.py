@@ -51,6 +51,9 @@ def check_file(path: str | Path, as_of: date | None = None) -> FileCheck:
     except OSError as exc:
         result.problems.append(("$", f"cannot read the file: {exc.strerror or exc}"))
         return result
+    except CorruptFile as exc:  # over the size limit: not read
+        result.problems.append(("$", exc.problem))
+        return result
     try:
         doc = parse_document(data, path)
         version = migrations.version_of(doc, path)

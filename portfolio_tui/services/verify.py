@@ -26,6 +26,7 @@ from portfolio_tui.services.errors import InputError, ServiceError
 from portfolio_tui.store import file_store, receipts
 from portfolio_tui.store.files import portfolio_files
 from portfolio_tui.store.reading import read_regular
+from portfolio_tui.store.size_limit import TooLarge
 
 UNREADABLE = "unreadable"
 ROSTER = "roster"
@@ -110,6 +111,8 @@ def verify_file(path: Path, anchors: Anchors | None = None, *, roster_reported: 
         document = loads_strict(read_regular(path)[1].decode("utf-8"))
     except (OSError, UnicodeDecodeError, JsonFileError) as exc:
         return FileReport(path, [Break(str(path.name), UNREADABLE, _why(exc))])
+    except TooLarge as exc:
+        return FileReport(path, [Break(str(path.name), UNREADABLE, f"{exc.problem}; not read")])
     if not isinstance(document, Mapping):
         return FileReport(path, [Break(str(path.name), UNREADABLE, "is not a portfolio (not a JSON object)")])
     breaks = audit_chain.verify_document(document) + _stored_file_breaks(path, document)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from portfolio_tui import sharing
 from portfolio_tui.store import persistence
-from portfolio_tui.store.errors import BadSetting
+from portfolio_tui.store.size_limit import megabytes_from_env
 
 LIMIT_ENV = "PORTFOLIO_TUI_FILE_LIMIT_MB"
 DEFAULT_LIMIT_MB = 50
@@ -32,23 +32,6 @@ _DIGEST = re.compile(r"[0-9a-f]{64}\Z")
 def limit_bytes() -> int:
     """The largest file that may be added: ``$PORTFOLIO_TUI_FILE_LIMIT_MB`` megabytes (default 50)."""
     return megabytes_from_env(LIMIT_ENV, DEFAULT_LIMIT_MB)
-
-
-_MEGABYTES = re.compile(r"[0-9]{1,9}(\.[0-9]{1,6})?\Z")
-
-
-def megabytes_from_env(name: str, default: float) -> int:
-    """A size limit in bytes from an environment variable holding megabytes (``default`` when unset or empty).
-
-    Only a plain ASCII decimal counts (``50``, ``0.5``): ``float`` would take ``nan``, ``inf``, ``1e9`` and
-    ``1_000``, and ``int(nan)`` is a traceback (review R9). Anything else (``abc``, ``-1``, ``1e999``) is
-    :class:`BadSetting`: one line, exit 2, rather than a default nobody asked for."""
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return int(default * 1024 * 1024)
-    if not _MEGABYTES.match(raw):
-        raise BadSetting(name, os.environ[name], f"a size in megabytes (a plain number, like {default:g} or 0.5)")
-    return int(float(raw) * 1024 * 1024)
 
 
 def store_dir(portfolio: Path) -> Path:

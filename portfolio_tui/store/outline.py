@@ -28,6 +28,7 @@ nothing wrong, and gives what the whole reading's outline is (``tests/unit/test_
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,6 +51,7 @@ from portfolio_tui.store.records import (
     evidence_outlines,
     from_records,
 )
+from portfolio_tui.store.size_limit import refuse_oversized
 from portfolio_tui.store.untaken import begins_unsigned
 
 _SIMPLE_NAME = re.compile(rb'"([a-z_]{1,40})"')
@@ -90,6 +92,7 @@ def _outline(path: str | Path) -> PortfolioOutline | None:
     try:
         refuse_special(path)  # (a FIFO would block the open)
         with open(path, "rb") as handle, paused_gc():
+            refuse_oversized(path, os.fstat(handle.fileno()).st_size)  # (read_portfolio says so)
             return _read(handle, path)
     except (OSError, StoreError, _NotSure):
         return None

@@ -43,6 +43,7 @@ from portfolio_tui.store.records import (
     check_document,
     from_records,
 )
+from portfolio_tui.store.size_limit import refuse_oversized
 
 _ID = re.compile(r"[1-9][0-9]*\Z")
 _DICT = {dict}
@@ -150,10 +151,13 @@ def refuse_special(path: str | Path) -> None:
 
 def read_regular(path: Path) -> tuple[os.stat_result, bytes]:
     """The stat and the bytes of the file at ``path``. A device or a pipe is refused (``OSError`` saying so)
-    before it is opened: it would be read for ever (``/dev/zero``) or block the open (a FIFO)."""
+    before it is opened: it would be read for ever (``/dev/zero``) or block the open (a FIFO); a file over the
+    size limit (:class:`~portfolio_tui.store.size_limit.TooLarge`) before it is read."""
     refuse_special(path)
     with open(path, "rb") as handle:
-        return os.fstat(handle.fileno()), handle.read()
+        opened = os.fstat(handle.fileno())
+        refuse_oversized(path, opened.st_size)
+        return opened, handle.read()
 
 
 def parse_fragment(fragment: bytes) -> Any:
@@ -188,6 +192,7 @@ def read_snapshot(path: Path, *, noted: bool = False, build: bool = False) -> Sn
         refuse_special(path)
         with open(path, "rb") as handle:
             opened = os.fstat(handle.fileno())
+            refuse_oversized(path, opened.st_size)  # before a byte is read (``store.size_limit``)
             key = stat_key(opened)
             data = handle.read()
             # No one wrote to it while it was read, and no one else can write to it at all: a note is
