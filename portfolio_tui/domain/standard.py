@@ -740,10 +740,21 @@ def _check_rules(r: _Reader, plan: AssessmentPlan) -> None:
             _check_table(r, plan, p, path, component_ids)
 
 
+MISSING_ROWS_NAMED = 5
+"""How many combinations without a row a check names one by one; the rest it counts."""
+
+
 def _check_table(r: _Reader, plan: AssessmentPlan, p: dict[str, Any], path: str, component_ids: set[str]) -> None:
     """A combination table names real methods and gives one overall grade for every combination of their
-    passing grades (a Fail in any method fails overall, so fail rows are not needed)."""
+    passing grades (a Fail in any method fails overall, so fail rows are not needed).
+
+    Time is linear in the rows given, whatever the methods (review R13: listing every combination of 14 methods'
+    grades, 4^14 of them, to find the ones without a row never ended on a crafted standard). The rows are
+    distinct combinations of passing grades, so the table is whole when there are as many as the grades
+    multiply to; when not, some combination among the first ``rows + n`` in order has no row, so those are all
+    that are looked at to name ``n`` of them."""
     import itertools
+    import math
 
     methods = p.get("methods")
     if not isinstance(methods, list) or not methods or not all(isinstance(m, str) for m in methods):
@@ -758,7 +769,7 @@ def _check_table(r: _Reader, plan: AssessmentPlan, p: dict[str, Any], path: str,
     if not isinstance(rows, list) or not rows:
         r.fail(f"{path}.rows", 'a combination table needs rows: {"grades": [one per method], "overall": grade}')
         return
-    passing = {m: _passing_grades(plan.component(m)) for m in methods}
+    passing = [_passing_grades(plan.component(m)) for m in methods]
     seen: dict[tuple[str, ...], str] = {}
     for i, row in enumerate(rows):
         rp = f"{path}.rows[{i}]"
@@ -767,18 +778,38 @@ def _check_table(r: _Reader, plan: AssessmentPlan, p: dict[str, Any], path: str,
         if not isinstance(grades, list) or len(grades) != len(methods):
             r.fail(f"{rp}.grades", f"needs {len(methods)} grades, one per method ({', '.join(methods)})")
             continue
-        for m, g in zip(methods, grades, strict=True):
-            if g not in passing[m]:
-                r.fail(f"{rp}.grades", f"'{g}' is not a passing grade of {m} (expected {', '.join(passing[m])})")
+        wrong = [(m, g) for m, g, ok in zip(methods, grades, passing, strict=True) if g not in ok]
+        for m, g in wrong:
+            r.fail(f"{rp}.grades", f"{_quoted(g)} is not a passing grade of {m} "
+                                   f"(expected {', '.join(passing[methods.index(m)])})")
         if overall not in METHOD_GRADES:
-            r.fail(f"{rp}.overall", f"unknown grade {overall!r} (expected {', '.join(METHOD_GRADES)})")
+            r.fail(f"{rp}.overall", f"unknown grade {_quoted(overall)} (expected {', '.join(METHOD_GRADES)})")
+        if wrong:
+            continue
         key = tuple(grades)
         if key in seen:
             r.fail(f"{rp}.grades", f"the combination {' + '.join(key)} is already given at {seen[key]}")
         seen.setdefault(key, rp)
-    for combo in itertools.product(*(passing[m] for m in methods)):
+    expected = math.prod(len(grades) for grades in passing)
+    missing = expected - len(seen)
+    if missing <= 0 or len(set(methods)) != len(methods):
+        return
+    named = 0
+    for combo in itertools.islice(itertools.product(*passing), len(seen) + MISSING_ROWS_NAMED):
         if combo not in seen:
             r.fail(f"{path}.rows", f"no row for {' + '.join(combo)}")
+            named += 1
+            if named == MISSING_ROWS_NAMED:
+                break
+    if missing > named:
+        r.fail(f"{path}.rows", f"and {missing - named:,} more combinations have no row (the {len(methods)} methods' "
+                               f"passing grades make {expected:,}, one row each)")
+
+
+def _quoted(value: Any) -> str:
+    """A value from the file for a message: short, and ``repr`` escapes anything that could drive a terminal."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _passing_grades(component: Component | None) -> tuple[str, ...]:

@@ -274,3 +274,30 @@ async def test_the_first_run_form_shows_reference_version_status_and_marks_parti
         assert labels["ocr-cs"].endswith("[partial: criteria incomplete, see notes]")
         # a version that repeats the reference, or is a phrase, is not shown again (was "500/7552/4 v500/7552/4")
         assert not any("v500/7552/4" in label or "vPearson" in label for label in labels.values()), labels
+
+
+def test_edit_rules_refuses_a_hostile_combination_table_at_once(
+    imported: Path, tmp_path: Path, user_standards_dir: Path, capsys
+) -> None:
+    """Review R13: 20 methods of 3 passing grades each (3^20, 3.5 billion combinations) and one row: refused in a
+    moment, naming a few combinations without a row and counting the rest; the rules file as it was."""
+    import time
+
+    rules_file = user_standards_dir / "st0999-v1.1.rules.json"
+    before = rules_file.read_bytes()
+    hostile = json.loads(json.dumps(RULES))
+    hostile["components"] = [
+        {"id": f"m{i}", "title": f"Method {i}", "grades": ["fail", "pass", "merit", "distinction"],
+         "criteria": [{"id": f"m{i}-p1", "grade": "pass", "text": "Does the thing."}]} for i in range(20)]
+    hostile["grading"] = [{"kind": "combination-table", "methods": [f"m{i}" for i in range(20)],
+                           "rows": [{"grades": ["pass"] * 20, "overall": "pass"}]}]
+    (tmp_path / "hostile.json").write_text(json.dumps(hostile))
+    started = time.perf_counter()
+    code, out, err = run(capsys, "standards", "edit-rules", "st0999-v1.1", "--from", str(tmp_path / "hostile.json"))
+    assert time.perf_counter() - started < 5.0
+    lines = err.splitlines()
+    assert code == 2 and out == "" and len(lines) == 6, lines
+    assert all("$.grading[0].rows: no row for pass + " in line for line in lines[:5])
+    assert lines[-1].endswith("$.grading[0].rows: and 3,486,784,395 more combinations have no row (the 20 methods' "
+                              "passing grades make 3,486,784,401, one row each)")
+    assert rules_file.read_bytes() == before

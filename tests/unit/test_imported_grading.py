@@ -181,3 +181,47 @@ def test_coverage_by_duty_names_the_gaps_that_block_each_duty() -> None:
     )
     duties = {d.duty_id: d.missing for d in duty_coverage(std, coverage(std, p.live_evidence))}
     assert duties == {"D1": ("K3", "B1"), "D2": ("S2",), "D3": ("K2", "S3", "B2")}
+
+
+def hostile_components(methods: int) -> list[dict]:
+    """``methods`` EPA methods, each graded fail, pass, merit, distinction and outstanding: four passing grades."""
+    return [{"id": f"m{i}", "title": f"Method {i}", "grades": ["fail", "pass", "merit", "distinction", "outstanding"],
+             "criteria": [{"id": f"m{i}-p1", "grade": "pass", "text": "Does the thing."}]} for i in range(methods)]
+
+
+def test_a_hostile_combination_table_is_checked_in_time_linear_in_its_rows() -> None:
+    """Review R13: 14 methods of 4 passing grades make 4^14 (268 million) combinations; one row given. The check
+    names a few without a row and counts the rest, and returns at once, as it does for 100 rows and for 22
+    methods (4^22, 17.6 million million)."""
+    import time
+
+    from portfolio_tui.domain import standard as standard_module
+
+    for methods, given in ((14, 1), (14, 100), (22, 1000)):
+        names = [f"m{i}" for i in range(methods)]
+        rows = [{"grades": ["pass"] * (methods - 1) + [g], "overall": "pass"}
+                for g in ("pass", "merit", "distinction", "outstanding")][:1]
+        rows += [{"grades": [["pass", "merit", "distinction", "outstanding"][(n >> (2 * k)) & 3]
+                             for k in range(methods)], "overall": "merit"} for n in range(1, given)]
+        started = time.perf_counter()
+        with pytest.raises(StandardError) as err:
+            standard(components=hostile_components(methods),
+                     grading=[{"kind": "combination-table", "methods": names, "rows": rows}])
+        took = time.perf_counter() - started
+        missing = [m for p, m in err.value.problems if p == "$.plan.grading[0].rows"]
+        assert len(missing) == standard_module.MISSING_ROWS_NAMED + 1, missing
+        assert all(m.startswith("no row for ") for m in missing[:-1])
+        assert missing[-1] == (f"and {4 ** methods - given - standard_module.MISSING_ROWS_NAMED:,} more combinations "
+                               f"have no row (the {methods} methods' passing grades make {4 ** methods:,}, one row "
+                               "each)")
+        assert took < 2.0, (methods, given, took)
+
+
+def test_the_combinations_named_as_missing_are_missing_and_a_whole_table_passes() -> None:
+    rows = [{"grades": [a, b], "overall": "pass"} for a in ("pass", "distinction")
+            for b in ("pass", "merit", "distinction")]
+    assert standard(components=COMPONENTS, grading=[TABLE | {"rows": rows}]).plan.grading[0].kind == "combination-table"
+    with pytest.raises(StandardError) as err:
+        standard(components=COMPONENTS, grading=[TABLE | {"rows": rows[1:4]}])
+    assert [m for p, m in err.value.problems if p == "$.plan.grading[0].rows"] == [
+        "no row for pass + pass", "no row for distinction + merit", "no row for distinction + distinction"]
