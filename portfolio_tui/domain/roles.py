@@ -315,14 +315,6 @@ def require(decision: Decision) -> None:
         raise NotAllowed(decision)
 
 
-def visible(roster: Roster | None, account: str, names: Iterable[str]) -> list[str]:
-    """The portfolio names in ``names`` that ``account`` may see: a caseload view's rows.
-
-    Without a roster every name is returned: whoever can read a file may see it.
-    """
-    return [n for n in names if may(roster, account, "view", n).allowed]
-
-
 def _without_roster(
     account: str, action: str, rule: _Rule, portfolio_name: str | None, file_owner: str | None
 ) -> Decision:

@@ -251,23 +251,38 @@ def viewable(paths: Sequence[Path], named: Iterable[Path] = (), *, account: str 
     A portfolio found in a folder that the viewer may not see is left out, as a line manager's
     caseload holds only their own apprentices; one the viewer named explicitly is refused with
     :class:`~portfolio_tui.domain.roles.NotAllowed`, saying who may see it.
+
+    What is decided is what will be read (review R14): a name that is a symbolic link is the file it points
+    to, so the roster of that file's folder decides, by that file's name, and the target's path is what is
+    returned (a group member's ``app2.json -> app1.json`` is app1's portfolio, whoever's name the link has).
+    The readers open what is returned without following a link (``store.reading``), so a name swapped for a
+    link after this check is refused, not read.
     """
     account = account or identity.current_user()
     explicit = {Path(p).resolve() for p in named}
     rosters: dict[str, roles.Roster | None] = {}
     texts = paths.texts if isinstance(paths, PathList) else [os.fspath(p) for p in paths]
     shown: list[str] = []  # as text: a caseload's paths are held from its first file to its last
-    for text in texts:
+    links = False
+    for given in texts:
+        linked = os.path.islink(given)
+        text = os.path.realpath(given) if linked else given
         # Split as text, not as a Path: pathlib interns every name it parses (see store.files.PathList).
         folder, name = os.path.split(text)
         if folder not in rosters:
-            rosters[folder] = load_roster(Path(folder))
+            try:
+                rosters[folder] = load_roster(Path(folder))
+            except UntrustedRoster:
+                if not linked or Path(given).resolve() in explicit:
+                    raise
+                continue  # a link into a folder whose roster fails its checks: nothing says who may see it
+        links = links or linked
         decision = roles.may(rosters[folder], account, "view", name)
         if decision.allowed:
             shown.append(text)
-        elif Path(text).resolve() in explicit:
+        elif Path(given).resolve() in explicit:
             roles.require(decision)
-    return PathList(shown)
+    return PathList(dict.fromkeys(shown) if links else shown)  # a link to a file listed too is that file, once
 
 
 def access_for(path: Path, account: str | None = None) -> Access:

@@ -30,7 +30,8 @@ class Caseload:
         self.account = account or identity.current_user()
 
     def paths(self) -> PathList:
-        """The portfolio files in the folder this account may see, by name."""
+        """The portfolio files in the folder this account may see, by name; a link as the file it points to,
+        decided by that file's folder and name (``access.viewable``)."""
         return access.viewable(portfolio_files(self.folder), account=self.account)
 
     def open(self, path: str | Path, actor: str | None = None) -> PortfolioSession:
@@ -58,9 +59,7 @@ class Caseload:
         else:
             role = roster.role_of(self.account)
             viewer = f"{self.account}, {roles.ROLES[role]}" if role else f"{self.account} (not on this cohort's roster)"
-        paths = portfolio_files(self.folder)
-        shown = set(roles.visible(roster, self.account, [p.name for p in paths]))
-        checked = readiness.check_portfolios([p for p in paths if p.name in shown], as_of)
+        checked = readiness.check_portfolios(list(self.paths()), as_of)  # (a link as the file it names: R14)
         rows = [CaseloadRow(key, c.path, as_of, c.report, clean_text(c.error)) for key, c in enumerate(checked)]
         return CaseloadView(tuple(sorted(rows, key=CaseloadRow.risk)), viewer)
 

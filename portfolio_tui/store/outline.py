@@ -41,7 +41,14 @@ from portfolio_tui.jsonfile import is_sure, loads_compact
 from portfolio_tui.store import migrations
 from portfolio_tui.store.audit_index import Fingerprints
 from portfolio_tui.store.errors import StoreError
-from portfolio_tui.store.reading import _table_name, check_shape, paused_gc, read_portfolio, refuse_special
+from portfolio_tui.store.reading import (
+    _table_name,
+    check_shape,
+    open_unlinked,
+    paused_gc,
+    read_portfolio,
+    refuse_special,
+)
 from portfolio_tui.store.records import (
     PORTFOLIO_FIELDS,
     RECORD_TABLES,
@@ -91,7 +98,7 @@ def read_outline(path: str | Path) -> PortfolioOutline:
 def _outline(path: str | Path) -> PortfolioOutline | None:
     try:
         refuse_special(path)  # (a FIFO would block the open)
-        with open(path, "rb") as handle, paused_gc():
+        with open_unlinked(path) as handle, paused_gc():
             refuse_oversized(path, os.fstat(handle.fileno()).st_size)  # (read_portfolio says so)
             return _read(handle, path)
     except (OSError, StoreError, _NotSure):

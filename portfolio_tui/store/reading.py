@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import itemgetter, methodcaller
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -149,6 +149,26 @@ def refuse_special(path: str | Path) -> None:
         raise OSError(errno.EINVAL, "not a regular file (a device or a pipe?), so not a portfolio file")
 
 
+_UNLINKED = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def open_unlinked(path: str | Path) -> BinaryIO:
+    """The file at ``path`` open for reading, never through a symbolic link at its name.
+
+    Who may see a portfolio is decided by the name of the file that is read: a link is the file it points to
+    (a store opens it so, ``persistence.link_target``; a caseload lists it so, ``services.access.viewable``),
+    so a name that is a link when it comes to be read was put there after its check (review R14: a group
+    member's ``app2.json`` renamed to a link to app1's portfolio) and is refused, not read."""
+    try:
+        fd = os.open(path, _UNLINKED)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise CorruptFile(path, "it is a symbolic link now, not the file whose access was checked; nothing "
+                                    "was read (open the file it points to by its own name)") from None
+        raise
+    return os.fdopen(fd, "rb")
+
+
 def read_regular(path: Path) -> tuple[os.stat_result, bytes]:
     """The stat and the bytes of the file at ``path``. A device or a pipe is refused (``OSError`` saying so)
     before it is opened: it would be read for ever (``/dev/zero``) or block the open (a FIFO); a file over the
@@ -190,7 +210,7 @@ def read_snapshot(path: Path, *, noted: bool = False, build: bool = False) -> Sn
     """
     try:
         refuse_special(path)
-        with open(path, "rb") as handle:
+        with open_unlinked(path) as handle:
             opened = os.fstat(handle.fileno())
             refuse_oversized(path, opened.st_size)  # before a byte is read (``store.size_limit``)
             key = stat_key(opened)

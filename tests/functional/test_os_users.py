@@ -718,3 +718,81 @@ def test_a_review_confirmed_as_other_parties_in_a_private_copy_is_named_by_verif
                    in checked.stdout, checked.stdout
     finally:
         portfolio.write_bytes(original)
+
+
+def test_a_link_planted_at_a_name_the_roster_gives_an_apprentice_shows_them_no_other_portfolio(
+    cohort: Env, portfolio: Path
+) -> None:
+    """Review R14: the folder is the group's, so app2 can put ``app2.json`` (the name the roster gives app2) as a
+    link to app1's portfolio, or to one in another cohort whose roster does not let app2 see it. The view check
+    is made on the file the link points to: app2's gateway, report and caseload show neither, a command naming
+    the link is refused saying who may see the file, and a name swapped for a link after the check is refused
+    when it comes to be read. The tutor sees app1's portfolio once, by its own name."""
+    p = cohort.people
+    other = cohort.folder.parent / "r14-other"
+    other.mkdir()
+    os.chown(other, 0, _gid(p.group))
+    other.chmod(0o2770)
+    planted = cohort.folder / "app2.json"
+    stash = cohort.folder / ".r14-app2.json"  # app2's own portfolio, if an earlier test made it: kept as it is
+    if planted.exists():
+        os.link(planted, stash)
+        planted.unlink()
+    try:
+        for args in (("roster", "init", str(other)),
+                     ("roster", "add", str(other), p["tutor"], "--role", "tutor", "--portfolio", "*"),
+                     ("roster", "add", str(other), p["app1"], "--role", "apprentice", "--portfolio", "ann"),
+                     ("new", str(other / "ann.json"), "--learner", "Ann Elsewhere", "--standard", "odo-l3",
+                      "--start", "2025-03-03", "--end", "2026-09-30")):
+            done = cohort.run("tutor", *args)
+            assert done.returncode == 0, (args, done.stderr)
+        caseload = ("import datetime, json; from portfolio_tui.services.caseload import Caseload; "
+                    f"view = Caseload({str(cohort.folder)!r}).view(datetime.date(2026, 1, 15)); "
+                    "print(json.dumps([[str(r.path), r.learner, r.error] for r in view.rows]))")
+        for target in (portfolio, other / "ann.json"):
+            made = cohort.python_as("app2", f"import os; os.symlink({str(target)!r}, {str(planted)!r})")
+            assert made.returncode == 0, made.stderr
+            gateway = cohort.run("app2", "gateway", str(cohort.folder), "--json", "--no-cache")
+            assert (gateway.returncode, gateway.stdout) == (2, ""), gateway.stdout  # app2 sees no portfolio here
+            assert gateway.stderr == f"portfolio: no portfolios found in {cohort.folder}\n"
+            out = cohort.homes["app2"] / f"r14-{target.stem}"
+            report = cohort.run("app2", "report", str(cohort.folder), "-o", str(out))
+            written = [f.read_text(errors="replace") for f in out.rglob("*") if f.is_file()] if out.exists() else []
+            assert "Ann" not in report.stdout + report.stderr + "".join(written)
+            seen = cohort.python_as("app2", caseload)
+            assert seen.returncode == 0, seen.stderr
+            assert json.loads(seen.stdout.splitlines()[-1]) == []
+            for args in (("gateway", str(planted)), ("evidence", "list", str(planted)), ("timeline", str(planted))):
+                refused = cohort.run("app2", *args)
+                assert refused.returncode == 1, (args, refused.stdout, refused.stderr)
+                assert f"may see {target.name}" in refused.stderr and "Ann" not in refused.stdout, refused.stderr
+            planted.unlink()
+        if stash.exists():
+            os.link(stash, planted)
+        else:
+            made = cohort.run("tutor", "new", str(planted), "--learner", "Bea Two", "--standard", "odo-l3",
+                              "--start", "2025-03-03", "--end", "2026-09-30")
+            assert made.returncode == 0, made.stderr
+            os.link(planted, stash)
+        swapped = cohort.python_as("app2", (
+            "import datetime, json, os; from portfolio_tui.services import access, readiness; "
+            "from portfolio_tui.store.files import portfolio_files; "
+            f"from pathlib import Path; folder = {str(cohort.folder)!r}; "
+            "paths = access.viewable(portfolio_files(Path(folder))); "
+            "os.symlink('app1.json', folder + '/.swap'); os.replace(folder + '/.swap', folder + '/app2.json'); "
+            "checked = readiness.check_portfolios(list(paths), datetime.date(2026, 1, 15)); "
+            "print(json.dumps([[str(c.path), c.report is not None and c.report.learner.name, c.error] "
+            "for c in checked]))"))
+        assert swapped.returncode == 0, swapped.stderr
+        [[path, learner, error]] = json.loads(swapped.stdout.splitlines()[-1])
+        assert (path, learner) == (str(planted), False) and "it is a symbolic link now" in error, error
+        planted.unlink()
+        planted.symlink_to("app1.json")
+        tutor = cohort.run("tutor", "gateway", str(cohort.folder), "--json", "--no-cache")
+        paths = [d["path"] for d in json.loads(tutor.stdout)["portfolios"]]
+        assert paths.count(str(portfolio)) == 1 and str(planted) not in paths, paths
+    finally:
+        planted.unlink(missing_ok=True)
+        if stash.exists():
+            os.replace(stash, planted)
+        subprocess.run(["rm", "-rf", str(other)], check=False)
