@@ -1,7 +1,7 @@
 """The largest portfolio file the app reads, and the largest roster: measured on the open file before a byte
 of it is read, so a file made by hand to be huge is refused, not read into memory.
 
-A portfolio is read whole: the first open of one peaks at about five times its size (README, P3), and a
+A portfolio is read whole: the first open of one peaks at about five times its size (README: peak RSS rise), and a
 hand-made 148 MB file took the app to 817 MB. A real one is far smaller: 200 pieces of evidence with their
 audit is 0.2 MB; three years far busier than any real programme (1,500 pieces, each referred, edited and
 accepted, 600 off-the-job entries, 1,000 comments: 7,600 audit entries; measured 2026-12-01) 7.7 MB; 20,000
