@@ -13,7 +13,7 @@ Time-dependent checks take ``as_of`` (default: today) so tests and callers can f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
@@ -88,13 +88,14 @@ class PortfolioService:
         self.store = store or PortfolioStore(path, actor)
         self._standard: Standard | None = None
         self.store.criteria = self._known_criteria
-        self.store.tip_check = self._tip_problem
+        self.store.signers_check = self._signers_problem
 
-    def _tip_problem(self, snap: Snapshot) -> str | None:
-        """Why no save may build on the file's newest entry: its signer was not allowed it (review F4)."""
-        from portfolio_tui.services.signature_check import tip_problem
+    def _signers_problem(self, snap: Snapshot, ids: Sequence[str]) -> str | None:
+        """Why no save may build on the file: the signer of one of the entries ``ids`` (those this account has not
+        vouched for) was not allowed it (review F4)."""
+        from portfolio_tui.services.signature_check import signers_problem
 
-        return tip_problem(self.path, snap)
+        return signers_problem(self.path, snap, ids)
 
     def _known_criteria(self) -> Collection[str] | None:
         """The standard's criterion ids, for the store's schema check (inside a transaction: no view check here,

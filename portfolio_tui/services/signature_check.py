@@ -302,38 +302,52 @@ def _permission_problem(
     return None
 
 
-def tip_problem(path: Path, snap: Snapshot) -> str | None:
-    """Why the store must not save on top of this reading of the portfolio at ``path``: its newest entry's
-    signer was not allowed that change by the folder's roster as it stood then (review F4: saves went on
-    building on such an entry). Only the newest entry is judged, and only by the roster: an unsigned one,
-    or one from before the roster began (a cohort given a roster later), is the store's own check, and a
-    roster or anchors that fail their checks refuse every change anyway (``services.access``)."""
+def signers_problem(path: Path, snap: Snapshot, ids: Sequence[str]) -> str | None:
+    """Why the store must not save on top of this reading of the portfolio at ``path``: the signer of one of the
+    entries ``ids`` (newest first: those this account has not vouched for, ``store.sealing.unvouched``) was not
+    allowed that change by the folder's roster as it stood then (review F4: saves went on building on such an
+    entry; and one appended on top of it, however allowed, does not make it sound). Each is judged only by the
+    roster: an unsigned one, or one from before the roster began (a cohort given a roster later), is the
+    store's own check, and a roster or anchors that fail their checks refuse every change anyway
+    (``services.access``)."""
     from portfolio_tui import roster as roster_io
     from portfolio_tui.store.trust import TrustError, load_anchors
 
-    last = snap.last_id("audit")
-    tip = snap.record("audit", last) if last is not None else None
-    if not isinstance(tip, Mapping) or not is_signed(tip) or tip.get("key") == keys.own_signer().public:
-        return None  # one this account signed is its own doing, whatever name labels it: the check is for others
     try:
         checked = roster_io.read_roster(path.parent)
         anchors = load_anchors()
     except (roster_io.RosterError, TrustError):
         return None
-    at = str(tip.get("at"))
-    if checked is None or not checked[1] or at <= str(checked[1][0].get("at")):
+    if checked is None or not checked[1]:
+        return None
+    own = keys.own_signer().public
+    for audit_id in ids:
+        entry = snap.record("audit", audit_id)
+        if isinstance(entry, Mapping) and is_signed(entry) and entry.get("key") != own:
+            problem = _signer_problem(path, snap, entry, checked[1], anchors)
+            if problem is not None:
+                return f"audit {audit_id} {problem}"
+    return None
+
+
+def _signer_problem(path: Path, snap: Snapshot, entry: Mapping[str, Any], history: Sequence[Mapping[str, Any]],
+                    anchors: Anchors) -> str | None:
+    """Why the roster did not allow ``entry``'s signer its change (one this account signed is its own doing,
+    whatever name labels it: the check is for others)."""
+    at = str(entry.get("at"))
+    if at <= str(history[0].get("at")):
         return None  # (times are to the second: an entry of the second the roster began may be from before it)
-    table, record_id = tip.get("table"), str(tip.get("record"))
+    table, record_id = entry.get("table"), str(entry.get("record"))
     record = snap.record(table, record_id) if isinstance(table, str) else None
     document = {table: {record_id: record}} if isinstance(table, str) and isinstance(record, Mapping) else {}
     judged = _Judged()  # what the piece held before: the entry's own word, for this check (verify replays it)
-    changes = tip.get("changes")
+    changes = entry.get("changes")
     change = changes.get("judgements") if isinstance(changes, Mapping) else None
     if isinstance(change, Mapping):
         judged.made[record_id] = {audit_chain.canonical(j): "" for j in change.get("from") or ()
                                   if isinstance(j, Mapping)}
-    problem = _permission_problem(tip, document, path, checked[1], judged, anchors)
-    return None if problem is None else f"audit {last} {problem[1]}"
+    problem = _permission_problem(entry, document, path, history, judged, anchors)
+    return None if problem is None else problem[1]
 
 
 def _role_problem(

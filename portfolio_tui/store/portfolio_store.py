@@ -12,7 +12,7 @@ import os
 import secrets
 import stat
 import threading
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -59,9 +59,10 @@ class PortfolioStore:
         """Whether its saves leave the account receipts (``store.receipts``): an import's staged copy leaves none,
         since a receipt (keyed by the history's first hash, wherever a copy is) of its ``import`` entry would make
         every later import of the same export look cut short, and refused."""
-        self.tip_check: Callable[[Snapshot], str | None] | None = None
-        """Why the newest entry's signer was not allowed to make it (``None``: allowed), asked before the first
-        save to a reading (``store.sealing.refuse_unsound``): who was allowed is the roster's, read above the store."""
+        self.signers_check: Callable[[Snapshot, Sequence[str]], str | None] | None = None
+        """Why the signer of one of the entries this account has not vouched for (their ids, newest first) was not
+        allowed to make it (``None``: all were), asked before the first save to a reading
+        (``store.sealing.refuse_unsound``): who was allowed is the roster's, read above the store."""
 
     @classmethod
     def create(
@@ -200,7 +201,7 @@ class PortfolioStore:
         if found:
             raise BreaksSchema(self.path, found)
         if not repair:
-            sealing.refuse_unsound(self.path, snap, trust.load_anchors, now, self.tip_check)
+            sealing.refuse_unsound(self.path, snap, trust.load_anchors, now, self.signers_check)
         tx = Transaction(snap, self.actor, now, keys.own_signer(), self.path)
         try:
             yield tx

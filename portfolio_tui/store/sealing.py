@@ -7,7 +7,9 @@ store checks what it can check cheaply on every save, and the whole chain when a
   (an older app would re-seal it "as found", forged entries included);
 * the newest audit entry must match its own hash and, in a signed file, carry a valid signature
   by a key enrolled for its author where there are anchors (an entry appended by hand cannot be
-  signed by anyone else);
+  signed by anyone else); and so must every entry since this account's own newest one, each chained
+  to the one before it and allowed its signer by the roster (:func:`unvouched`): an entry appended on
+  top of a bad one does not make the file sound;
 * an unsigned file is upgraded to signing only when its whole chain and every record check, and
   never by an ordinary save in a cohort folder (one with a roster, or group-writable where there are
   trust anchors): anyone in the group could have written its unsigned history by hand, judgements and
@@ -42,6 +44,8 @@ from portfolio_tui.store.transaction import Transaction
 
 SIGNED_VERSION = 3
 """The first schema version whose audit entries are signed."""
+REPAIR = "repair"
+"""The action of a tutor's repair entry, which takes in the history before it."""
 
 
 def problems(snap: Snapshot, anchors: Anchors | None = None, now: str | None = None, *, managed: bool = False
@@ -122,10 +126,69 @@ def taken_in(audit: Mapping[str, Any]) -> bool:
     Whether its signer was allowed to is ``verify``'s to say; this stops saves on a history nobody took in."""
     entries = [e for _, e in audit_chain.ordered(audit) if isinstance(e, Mapping)]
     return any(
-        entry.get("action") == "repair" and SIG_FIELD in entry and keys.signature_valid(AUDIT, entry)
+        entry.get("action") == REPAIR and SIG_FIELD in entry and keys.signature_valid(AUDIT, entry)
         and entry.get(audit_chain.TAKEN_IN) == audit_chain.history_digest(entries[:position])
         for position, entry in enumerate(entries)
     )
+
+
+def unvouched(snap: Snapshot, anchors: Anchors, now: datetime, own_key: str) -> tuple[list[str], list[str]]:
+    """The entries this account has not vouched for (their ids, newest first), and what is wrong with them.
+
+    Walking back from the newest entry: each must match its own hash and be the one the entry after it
+    follows; a signed one must verify, by a key enrolled for its author then, dated no earlier than the
+    entry it follows nor in the future (``audit_chain.CLOCK_SKEW``); an unsigned one may only be history
+    from before signing (nothing signed before it). The walk stops at this account's own newest entry
+    (``own_key``'s: before signing it, the store checked everything before it the same way, and its
+    signature, covering the hash it follows, pins that history) or at a ``repair`` (it took in what came
+    before it: whether its signer may repair is asked with the rest), else at the first entry. So an entry
+    appended on top of a bad one never makes the file sound, whoever appends it (review: "genesis" gap b):
+    the file stays refused from the bad entry on until a tutor's repair takes it in. The walk costs one
+    parsed entry and one signature check per entry someone else made since this account last signed."""
+    last = snap.last_id("audit")
+    walked: list[str] = []
+    newer: tuple[str, Mapping[str, Any]] | None = None
+    unsigned_since: str | None = None
+    """The newest unsigned entry walked, while nothing older than it has been found signed."""
+    for number in range(int(last) if last else 0, 0, -1):
+        audit_id = str(number)
+        entry = snap.record("audit", audit_id)
+        where = f"audit {audit_id}"
+        if not isinstance(entry, Mapping):
+            return walked, [f"{where} is missing: an entry was removed outside the app"]
+        if newer is not None and newer[1].get(audit_chain.PREV_FIELD) != entry.get(HASH_FIELD):
+            return walked, [f"audit {newer[0]} does not follow the entry before it: an entry was removed, inserted "
+                            "or moved here"]
+        if audit_chain.entry_hash(entry) != entry.get(HASH_FIELD):
+            return walked, [f"{where} does not match its own hash: it was changed after it was written"]
+        signed = SIG_FIELD in entry
+        if signed and unsigned_since is not None:
+            return walked, [f"audit {unsigned_since} is not signed, but every entry after signing began must be: "
+                            "it was added outside the app"]
+        if signed and not keys.signature_valid(AUDIT, entry):
+            return walked, [f"{where} has a signature that does not verify: it was forged or changed"]
+        if newer is not None and SIG_FIELD in newer[1] and newer[1].get("action") != REPAIR:
+            dating = audit_chain.dating_problem(newer[1].get("at"), entry.get("at"), now)
+            if dating:
+                return walked, [f"audit {newer[0]} {dating}"]
+        if signed and entry.get("key") == own_key:
+            return walked, []
+        problem = anchors.problem(str(entry.get("by")), str(entry.get("key")), str(entry.get("at"))) \
+            if signed and anchors else None
+        if problem:
+            return walked, [f"{where} {problem}"]
+        if not signed:
+            unsigned_since = unsigned_since or audit_id
+        else:
+            walked.append(audit_id)
+            if entry.get("action") == REPAIR:
+                return walked, []
+        newer = (audit_id, entry)
+    if newer is not None and SIG_FIELD in newer[1]:
+        dating = audit_chain.dating_problem(newer[1].get("at"), None, now)
+        if dating:
+            return walked, [f"audit {newer[0]} {dating}"]
+    return walked, []
 
 
 class NothingToRepair(StoreError):
@@ -152,7 +215,7 @@ def repair(tx: Transaction, reason: str, reported: Sequence[tuple[str, str]] = (
     if not found:
         raise NothingToRepair("the file's record checks: there is nothing to repair")
     shown = "; ".join(found[:20]) + (f"; and {len(found) - 20} more" if len(found) > 20 else "")
-    tx.audit("repair", "meta", None, f"repaired: {reason} (found: {shown})",
+    tx.audit(REPAIR, "meta", None, f"repaired: {reason} (found: {shown})",
              extra={audit_chain.TAKEN_IN: audit_chain.history_digest(entries)})
     named = [b.where for b in breaks if b.kind in REPAIRABLE] + [where for where, _ in reported]
     for where in dict.fromkeys(named):
@@ -166,10 +229,12 @@ def repair(tx: Transaction, reason: str, reported: Sequence[tuple[str, str]] = (
 
 
 def refuse_unsound(path: Path, snap: Snapshot, anchors: Callable[[], Anchors], now: str | None = None,
-                   allowed: Callable[[Snapshot], str | None] | None = None) -> None:
+                   allowed: Callable[[Snapshot, Sequence[str]], str | None] | None = None) -> None:
     """Raise :class:`Unsound` unless this reading may be written to; checked once per reading, since
-    every entry added after the check is this process's own, signed as it is added. ``allowed`` says why
-    the newest entry's signer was not allowed to make it (the roster is the services' to read), or ``None``."""
+    every entry added after the check is this process's own, signed as it is added. Every entry since this
+    account's own newest one is checked (:func:`unvouched`), not the newest alone: an entry appended on top
+    of a bad one does not make it sound. ``allowed`` says why the signer of one of those entries (their ids,
+    newest first) was not allowed to make it (the roster is the services' to read), or ``None``."""
     if snap.sound:
         return
     given = anchors()
@@ -179,8 +244,12 @@ def refuse_unsound(path: Path, snap: Snapshot, anchors: Callable[[], Anchors], n
     found = problems(snap, given, now, managed=managed)
     if not found and managed and snap.found_version >= SIGNED_VERSION and not taken_in(snap.doc.get("audit", {})):
         found = [UNTAKEN]
-    if not found and allowed is not None:
-        found = [problem] if (problem := allowed(snap)) else []
+    walked: list[str] = []
+    if not found and snap.found_version >= SIGNED_VERSION:
+        moment = datetime.fromisoformat(now) if now else datetime.now(UTC)
+        walked, found = unvouched(snap, given, moment, keys.own_signer().public)
+    if not found and allowed is not None and walked:
+        found = [problem] if (problem := allowed(snap, walked)) else []
     if found:
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         raise Unsound(path, found[0] + more)

@@ -666,3 +666,66 @@ def test_a_change_its_signer_was_not_allowed_stops_saves_until_a_tutor_repairs_i
     env.ok("app1", "otj", "add", str(portfolio), "--date", "2025-05-01", "--hours", "2", "--category", "self-study")
     env.ok("tutor", "evidence", "assess", str(portfolio), "2", "--refer", "--feedback", "Your own acceptance: void")
     assert verify_breaks(env, "tutor", str(portfolio)) == (0, [])
+
+
+_APPEND_ALLOWED = """
+import json, sys
+from datetime import UTC, datetime
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.signatures import AUDIT
+from portfolio_tui.identity import current_user
+from portfolio_tui.store import keys
+path = sys.argv[1]
+doc = json.load(open(path))
+audit = doc["audit"]
+entry = {"at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "by": current_user(), "action": "migrate",
+         "table": "meta", "record": 1, "detail": "upgraded"}
+audit[str(max(map(int, audit)) + 1)] = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT, keys.own_signer())
+with open(path, "r+") as f:
+    f.seek(0), f.write(json.dumps(doc)), f.truncate()
+"""
+
+
+@pytest.mark.parametrize("bad", ["self-assessed", "forged"])
+def test_an_allowed_entry_appended_on_top_of_a_bad_one_does_not_make_the_file_sound(
+    env: Env, portfolio: Path, bad: str
+) -> None:
+    """Genesis gap (b): the store judged only the newest entry. app1 accepts their own evidence and signs off
+    as assessor with their own key (or appends a judgement in the tutor's name), then puts an entry anybody may
+    make on top: through the app's own `otj add` (app1's client builds on app1's own entries) or, where the
+    app refuses even app1 (the forged entry names the tutor), as an upgrade note signed with Python. Nobody
+    else's save builds on it; verify stays BROKEN at the bad entry; the tutor's repair takes it in."""
+    if bad == "self-assessed":
+        forged = env.python_as("app1", _SELF_ASSESS, str(portfolio))
+        assert forged.returncode == 0, forged.stderr
+        named = last_audit(portfolio)  # the sign-off as assessor, newest of the two
+        env.ok("app1", "otj", "add", str(portfolio), "--date", "2025-05-01", "--hours", "2", "--category",
+               "self-study")
+        kind, why = "not-allowed", "who was not allowed to then"
+    else:
+        forged = env.python_as("app1", _FORGE, str(portfolio), env.people["tutor"], "judgement")
+        assert forged.returncode == 0, forged.stderr
+        named = last_audit(portfolio)
+        refused = env.run("app1", "otj", "add", str(portfolio), "--date", "2025-05-01", "--hours", "2",
+                          "--category", "self-study")
+        assert refused.returncode == 2 and f"audit {named}" in refused.stderr, refused.stderr
+        on_top = env.python_as("app1", _APPEND_ALLOWED, str(portfolio))
+        assert on_top.returncode == 0, on_top.stderr
+        kind, why = "not-enrolled", "not enrolled"
+    assert last_audit(portfolio) == named + 1
+    for label in ("tutor", "mgr"):
+        code, breaks = verify_breaks(env, label, str(portfolio))
+        assert code == 1 and (f"audit {named}", kind) in breaks, breaks
+        assert not any(where == f"audit {named + 1}" for where, _ in breaks), breaks
+    before = portfolio.read_bytes()
+    for label, args in (("tutor", ("evidence", "assess", str(portfolio), "1", "--accept", "--feedback", "ok")),
+                        ("mgr", ("review", "add", str(portfolio), "--date", "2025-06-01", "--notes", "on track"))):
+        refused = env.run(label, *args)  # nobody else's save builds on it, whatever is on top
+        assert refused.returncode == 2 and f"audit {named} " in refused.stderr and why in refused.stderr, (
+            label, refused.stderr)
+        assert refused.stderr.count("\n") == 1
+    assert portfolio.read_bytes() == before
+    env.ok("tutor", "repair", str(portfolio), "--reason", "checked with app1: what they put in is history, now void")
+    env.ok("mgr", "review", "add", str(portfolio), "--date", "2025-06-01", "--notes", "on track")
+    env.ok("tutor", "evidence", "assess", str(portfolio), "2", "--refer", "--feedback", "Your own acceptance: void")
+    assert verify_breaks(env, "tutor", str(portfolio)) == (0, [])

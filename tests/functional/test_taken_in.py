@@ -218,6 +218,56 @@ def test_repair_takes_in_a_change_its_signer_was_not_allowed(tmp_path: Path, mon
     assert "nothing to repair" in capsys.readouterr().err
 
 
+def append_signed(path: Path, entry: dict, signer: keys.Signer) -> int:
+    """``entry`` appended to the audit, chained and signed with ``signer``, as a client of the signer's own would."""
+    doc = json.loads(path.read_text())
+    audit = doc["audit"]
+    number = max(map(int, audit)) + 1
+    audit[str(number)] = keys.seal_signed({"at": audit_chain_now(), **entry}, audit_chain.table_head(audit), AUDIT,
+                                          signer)
+    path.write_text(json.dumps(doc))
+    return number
+
+
+@pytest.mark.parametrize("bad", ["not-allowed", "forged", "changed", "unsigned"])
+def test_an_allowed_entry_appended_on_top_of_a_bad_one_does_not_make_the_file_sound(
+    tmp_path: Path, capsys, bad: str
+) -> None:
+    """Genesis gap (b): the store judged only the newest entry, so bob, after an entry he was not allowed (or one
+    whose signature or hash no longer checks, or an unsigned one), appended one anybody may make (an upgrade's
+    note, signed with his own key) and the next save built on the lot. Unanchored cohort: the roster decides."""
+    path = new_portfolio(tmp_path, evidence=2, actor=ME)
+    rostered(tmp_path)
+    bob = bobs_key()
+    number = forge_append(path, "bob", "bob", bob)
+    doc = json.loads(path.read_text())
+    entry = doc["audit"][str(number)]
+    if bad == "forged":  # changed after bob signed it, its hash made good
+        entry["detail"] = "accepted by the tutor"
+        entry["hash"] = audit_chain.entry_hash(entry)
+    elif bad == "changed":  # changed, its hash left as it was
+        entry["detail"] = "accepted by the tutor"
+    elif bad == "unsigned":  # no signature at all, its hash made good
+        entry.pop("key"), entry.pop(SIG_FIELD)
+        entry["hash"] = audit_chain.entry_hash(entry)
+    path.write_text(json.dumps(doc))
+    on_top = append_signed(path, {"by": "bob", "action": "migrate", "table": "meta", "record": 1,
+                                  "detail": "upgraded"}, bob)
+    expected = {"not-allowed": "not-allowed", "forged": "forged", "changed": "changed", "unsigned": "unsigned"}[bad]
+    code, report = verify(capsys, str(path))
+    assert code == 1 and (f"audit {number}", expected) in kinds(report), report
+    assert not any(b["where"] == f"audit {on_top}" for b in report["breaks"]), report
+    before = path.read_bytes()
+    with pytest.raises(Unsound, match=f"^{path}: audit {number} "):
+        PortfolioService(path, ME).assess(1, "refer", "Add the date")
+    assert path.read_bytes() == before
+    assert main(["repair", str(path), "--reason", "bob's acceptance and what he put on top checked with him"]) == 0
+    capsys.readouterr()
+    PortfolioService(path, ME).assess(1, "refer", "Add the date")
+    code, report = verify(capsys, str(path))
+    assert code == 0, report
+
+
 def test_with_anchors_and_no_roster_a_tutors_change_needs_a_key_enrolled_as_tutor(
     tmp_path: Path, monkeypatch, capsys
 ) -> None:
