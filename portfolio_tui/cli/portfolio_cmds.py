@@ -1,4 +1,5 @@
-"""``portfolio new``, ``validate`` and ``where``: starting a portfolio file, checking one, finding your own."""
+"""``portfolio new``, ``validate``, ``where`` and ``history``: starting a portfolio file, checking one, finding your
+own, and who changed what in one (the TUI's history view, from the audit)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("path", type=Path)
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("history", help="who changed what in a portfolio, and when (its audit), newest first")
+    p.add_argument("path", type=Path, metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("where", help="print where your own portfolio, the data folder and your standards are")
     p.add_argument("--json", action="store_true", help="print one JSON document")
@@ -90,4 +96,33 @@ def cmd_where(args: argparse.Namespace) -> int:
     print(f"portfolio  {places['portfolio']}{exists}")
     print(f"data       {places['data']}  (PORTFOLIO_TUI_HOME overrides)")
     print(f"standards  {places['standards']}  (PORTFOLIO_TUI_STANDARDS overrides)")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """The rows the TUI's history view shows (``services.history``): imports, upgrades and repairs included."""
+    from dataclasses import asdict
+
+    from portfolio_tui.cli.output import console, print_json, text
+    from portfolio_tui.services.history import history
+    from portfolio_tui.services.session import PortfolioSession
+
+    if not args.path.is_file():
+        from portfolio_tui.cli.errors import CliError
+
+        raise CliError(f"{args.path}: no such portfolio file")
+    with refusals():
+        rows = history(PortfolioSession(args.path))
+    if args.json:
+        print_json({"path": str(args.path), "history": [asdict(row) for row in rows]})
+        return 0
+    from rich.table import Table
+
+    table = Table(title=text(f"History: {args.path.name}"), title_justify="left")
+    for column in ("when", "by", "change", "record", "detail"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row.at, text(row.by), text(row.action), text(row.record),
+                      text("\n".join((row.detail, *row.changes))))
+    console().print(table)
     return 0

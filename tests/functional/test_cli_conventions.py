@@ -375,7 +375,7 @@ def test_quiet_silences_the_report_and_json_gives_ids(own: Path) -> None:
 
 
 READ_AND_CHECK_COMMANDS = [
-    "standards list", "standards show", "standards validate", "validate", "where", "doctor", "verify",
+    "standards list", "standards show", "standards validate", "validate", "where", "history", "doctor", "verify",
     "roster show", "roster check", "evidence list", "timeline", "gateway", "keys show", "trust list",
 ]
 

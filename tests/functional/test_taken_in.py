@@ -433,9 +433,12 @@ def test_an_import_is_an_audited_change_shown_in_the_history_and_checked_by_veri
     assert (entry["action"], entry["table"], entry["by"], entry["source"], entry["sha256"]) == (
         "import", "meta", ME, "ava.zip", digest)
     assert SIG_FIELD in entry and entry["at"] >= audit["1"]["at"]
-    newest = next(row for row in history(PortfolioSession(ava)) if row.action != "migrate")
+    newest = next(row for row in history(PortfolioSession(ava)) if row.action != "migrate")  # the TUI's view
     assert (newest.action, newest.by) == ("import", ME)
     assert newest.detail == f"imported from ava.zip (sha256 {digest})"
+    assert main(["history", str(ava), "--json"]) == 0
+    shown = next(row for row in json.loads(capsys.readouterr().out)["history"] if row["action"] != "migrate")
+    assert (shown["action"], shown["by"], shown["detail"]) == ("import", ME, newest.detail)
     genesis = receipts.genesis_of(audit)
     assert int(number) not in {r.audit for r in receipts.mine(ava, genesis)[0]}  # (see the next test)
     code, report = verify(capsys, str(ava))
