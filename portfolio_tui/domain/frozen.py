@@ -21,6 +21,8 @@ from dataclasses import MISSING, FrozenInstanceError, fields
 from operator import attrgetter
 from reprlib import recursive_repr
 
+from portfolio_tui.domain.frozen_inits import MADE
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -58,11 +60,25 @@ def frozen(cls: type[T]) -> type[T]:
     made = _shared(dataclasses.dataclass(cls, init=False, repr=False, eq=False), guards=True)
     params = made.__dataclass_params__  # type: ignore[attr-defined]
     params.init = params.repr = params.eq = params.frozen = True  # as the dataclass's, for a dataclass inheriting
-    if not documented:  # a dataclass documents a class without a docstring by its signature
+    if not documented:  # a dataclass documents a class without a docstring by its signature (when asked)
+        made.__doc__ = _SIGNATURE  # type: ignore[assignment]
+    return made
+
+
+class _Signature:
+    """The docstring of a record declared without one: its name and signature, as a dataclass writes it, worked
+    out when first read (``inspect`` is no small import, and the text is read only by help and the tests)."""
+
+    def __get__(self, obj: object, owner: type) -> str:
         import inspect
 
-        made.__doc__ = made.__name__ + str(inspect.signature(made)).replace(" -> None", "")
-    return made
+        doc = owner.__name__ + str(inspect.signature(owner)).replace(" -> None", "")
+        if owner.__dict__.get("__doc__") is self:
+            owner.__doc__ = doc
+        return doc
+
+
+_SIGNATURE = _Signature()
 
 
 def _shared(made: type[T], *, guards: bool) -> type[T]:
@@ -151,13 +167,79 @@ def _init(cls: type, every: tuple[dataclasses.Field[Any], ...]) -> Callable[...,
     source = (f"def __create_fn__({', '.join(scope)}):\n"
               f" def __init__({parameters})->__dataclass_return_type__:\n"
               + "\n".join([" " + line for line in body] or ["  pass"]) + "\n return __init__")
-    namespace: dict[str, Any] = {}
-    # As dataclasses makes it: the defaults are the closure's, nothing global; this module's __future__ import
-    # left out, so that the annotations are the fields' types.
-    exec(compile(source, "<dataclass __init__>", "exec", dont_inherit=True), {}, namespace)
-    init = namespace["__create_fn__"](**scope)
+    create = MADE.get(source)
+    if create is None:  # a record not in frozen_inits (a test's, or one added since it was written): compiled now
+        namespace: dict[str, Any] = {}
+        # As dataclasses makes it: the defaults are the closure's, nothing global; this module's __future__ import
+        # left out, so that the annotations are the fields' types.
+        exec(compile(source, "<dataclass __init__>", "exec", dont_inherit=True), {}, namespace)
+        create = namespace["__create_fn__"]
+        if cls.__module__.startswith(_PACKAGE):
+            _MADE_HERE.append(source)
+    elif cls.__module__.startswith(_PACKAGE):
+        _MADE_HERE.append(create)  # (the function, not its source: a pointer held, not a text)
+    init = create(**scope)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     return init
+
+
+_PACKAGE = "portfolio_tui."
+_MADE_HERE: list[Callable[..., Any] | str] = []
+"""Each ``__init__`` made for a record of this package: the function from ``frozen_inits`` that made it, or its
+source where it was compiled (see :func:`made_sources`)."""
+
+
+def made_sources() -> set[str]:
+    """The source of each ``__init__`` made so far for a record of this package: what ``frozen_inits`` should hold."""
+    by_function = {create: source for source, create in MADE.items()}
+    return {made if isinstance(made, str) else by_function[made] for made in _MADE_HERE}
+
+
+def write_inits(path: str) -> None:
+    """Write ``frozen_inits`` (to ``path``): each ``__init__`` the package's records have, compiled there, so that
+    importing the package compiles none (a compile per class was most of what importing the domain cost).
+
+    Every module of the package is imported first (its ``__main__`` aside), so that every record is made."""
+    import importlib
+    import pkgutil
+
+    package = importlib.import_module(_PACKAGE[:-1])
+    for found in pkgutil.walk_packages(package.__path__, _PACKAGE):
+        if not found.name.endswith(".__main__"):  # (which would start the app)
+            importlib.import_module(found.name)
+    sources = sorted(made_sources())  # (in an order that does not depend on which module came first)
+    lines = [_INITS_HEADER]
+    for n, source in enumerate(sources):
+        lines.append(source.replace("def __create_fn__(", f"def _{n}(", 1) + "\n\n")
+    lines.append('MADE: "dict[str, Callable[..., Callable[..., None]]]" = {\n'
+                 + "".join(f"    {source!r}: _{n},\n" for n, source in enumerate(sources)) + "}\n")
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines))
+
+
+_INITS_HEADER = '''"""Each frozen record's ``__init__``, compiled with the package (``domain.frozen``), by its source.
+
+Written by ``python -m portfolio_tui.domain.frozen``; ``tests/unit/test_frozen.py`` holds it current. Each function
+is the one :func:`portfolio_tui.domain.frozen._init` would compile from the source it is keyed by (no
+``__future__`` import here either, so that the annotations are the fields' types): compiling them when the
+package is installed, not at every start, spares a first ``portfolio gateway`` run some 7 ms.
+"""
+
+# ruff: noqa: E501
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+'''
+
+
+if __name__ == "__main__":  # (as the package imports it, not this copy run as a script, whose records are none)
+    import os
+
+    from portfolio_tui.domain import frozen as module
+
+    module.write_inits(os.path.join(os.path.dirname(os.path.abspath(__file__)), "frozen_inits.py"))
 
 
 def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:

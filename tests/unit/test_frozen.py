@@ -9,6 +9,7 @@ import inspect
 import pickle
 import sys
 import types
+from pathlib import Path
 
 import pytest
 
@@ -148,3 +149,33 @@ def test_a_dataclass_may_inherit_from_one() -> None:
     assert child(1, 2) == child(1, 2) and child(1, 2).b == 2
     with pytest.raises(TypeError, match="non-frozen"):
         dataclasses.dataclass(type("Loose", (OURS.One,), {"__annotations__": {"b": "int"}}))
+
+
+def test_frozen_inits_holds_each_record_s_init_as_it_would_be_compiled_now(tmp_path) -> None:
+    """``domain/frozen_inits.py`` is what ``python -m portfolio_tui.domain.frozen`` writes today: every record of the
+    package has its ``__init__`` there, compiled from the very source ``frozen`` would compile, and nothing else."""
+    from portfolio_tui.domain import frozen as module
+    from portfolio_tui.domain import frozen_inits
+
+    written = tmp_path / "frozen_inits.py"
+    module.write_inits(str(written))
+    assert written.read_text(encoding="utf-8") == Path(frozen_inits.__file__).read_text(encoding="utf-8"), (
+        "domain/frozen_inits.py is stale: run python -m portfolio_tui.domain.frozen")
+    assert set(frozen_inits.MADE) == module.made_sources()
+
+
+def test_a_package_record_s_init_is_the_one_compiled_with_the_package_and_others_are_compiled_as_made() -> None:
+    from portfolio_tui.domain.learner import Learner
+    from portfolio_tui.domain.standard import Standard
+
+    for record in (Learner, Standard):
+        assert record.__init__.__code__.co_filename.endswith("frozen_inits.py")
+        assert record.__init__.__qualname__ == f"{record.__name__}.__init__"
+    assert OURS.Many.__init__.__code__.co_filename == "<dataclass __init__>"
+
+
+def test_an_undocumented_record_s_docstring_is_its_signature_as_a_dataclass_writes_it() -> None:
+    from portfolio_tui.domain.learner import Learner
+
+    assert Learner.__doc__.startswith("Learner(name: 'str', ")
+    assert Learner.__doc__ == Learner.__doc__ and "__doc__" in vars(Learner) and type(vars(Learner)["__doc__"]) is str
