@@ -20,6 +20,7 @@ import dataclasses
 from dataclasses import MISSING, FrozenInstanceError, fields
 from operator import attrgetter
 from reprlib import recursive_repr
+from types import MemberDescriptorType
 
 from portfolio_tui.domain.frozen_inits import MADE
 
@@ -53,16 +54,72 @@ def frozen(cls: type[T]) -> type[T]:
     if any(getattr(base, "__dataclass_params__", None) for base in cls.__mro__[1:]):
         # A dataclass's subclass: the dataclass checks it against its bases, so it is made frozen by dataclass
         # (three functions compiled), only the comparison, hash and repr shared.
-        return _shared(dataclasses.dataclass(cls, frozen=True, repr=False, eq=False), guards=False)
+        child = _shared(dataclasses.dataclass(cls, frozen=True, repr=False, eq=False), guards=False)
+        child.__dataclass_params__.repr = child.__dataclass_params__.eq = True  # type: ignore[attr-defined]
+        return child
     documented = bool(cls.__dict__.get("__doc__"))
     if not documented:  # so that dataclass does not document it by object's signature, parsed from its text
         cls.__doc__ = cls.__name__
-    made = _shared(dataclasses.dataclass(cls, init=False, repr=False, eq=False), guards=True)
+    if not _fielded(cls):  # (what the quick way does not cover: made by dataclass, as written)
+        dataclasses.dataclass(cls, init=False, repr=False, eq=False)
+        if any(f._field_type is dataclasses._FIELD_INITVAR  # type: ignore[attr-defined]
+               for f in cls.__dataclass_fields__.values()):  # type: ignore[attr-defined]
+            raise TypeError(f"{cls.__name__}: a frozen record takes no InitVar (its __init__ would not)")
+    made = _shared(cls, guards=True)
     params = made.__dataclass_params__  # type: ignore[attr-defined]
     params.init = params.repr = params.eq = params.frozen = True  # as the dataclass's, for a dataclass inheriting
     if not documented:  # a dataclass documents a class without a docstring by its signature (when asked)
         made.__doc__ = _SIGNATURE  # type: ignore[assignment]
     return made
+
+
+_TEMPLATE = dataclasses.dataclass(  # (no function compiled for it)
+    type("_Template", (), {"__doc__": "-"}), init=False, repr=False, eq=False).__dataclass_params__  # type: ignore[attr-defined]
+
+
+def _fielded(cls: type) -> bool:
+    """Give ``cls`` the fields ``dataclass(cls, init=False, repr=False, eq=False)`` gives it (``__dataclass_fields__``,
+    the defaults as class attributes, ``__dataclass_params__``, ``__match_args__``), checked as it checks them, for a
+    plain class of this module's kind: no base with fields, annotations as text (``from __future__ import
+    annotations``), none that could name a pseudo-field, no ``__slots__``, no metaclass. False, with nothing done,
+    for any other: then dataclass makes it. (Field by field it costs dataclass a few regular expressions, to find
+    the pseudo-fields a plain class has none of; ``tests/unit/test_frozen.py`` holds the two equal.)"""
+    annotations = cls.__dict__.get("__annotations__", {})
+    if type(cls) is not type or "__slots__" in cls.__dict__ or not all(
+        type(text) is str and "ClassVar" not in text and "InitVar" not in text and "KW_ONLY" not in text
+        for text in annotations.values()
+    ):
+        return False
+    defaults = [getattr(cls, name, MISSING) for name in annotations]
+    if any(isinstance(default, MemberDescriptorType) for default in defaults):  # a base's slot
+        return False
+    made: dict[str, Any] = {}
+    for name, text, default in zip(annotations, annotations.values(), defaults, strict=True):
+        f: Any = default if isinstance(default, dataclasses.Field) else dataclasses.field(default=default)
+        f.name, f.type, f._field_type = name, text, dataclasses._FIELD  # type: ignore[attr-defined]
+        if f.kw_only is MISSING:
+            f.kw_only = False
+        if f.default.__class__.__hash__ is None:
+            raise ValueError(f"mutable default {type(f.default)} for field {name} is not allowed: use default_factory")
+        made[name] = f
+    for f in made.values():
+        if isinstance(getattr(cls, f.name, None), dataclasses.Field):
+            if f.default is MISSING:
+                delattr(cls, f.name)
+            else:
+                setattr(cls, f.name, f.default)
+    for name, value in cls.__dict__.items():
+        if isinstance(value, dataclasses.Field) and name not in annotations:
+            raise TypeError(f"{name!r} is a field but has no type annotation")
+    params = object.__new__(type(_TEMPLATE))
+    for slot in type(_TEMPLATE).__slots__:
+        object.__setattr__(params, slot, getattr(_TEMPLATE, slot))
+    cls.__dataclass_params__ = params  # type: ignore[attr-defined]
+    cls.__dataclass_fields__ = made  # type: ignore[attr-defined]
+    if "__match_args__" not in cls.__dict__:
+        cls.__match_args__ = tuple(  # type: ignore[attr-defined,misc]
+            f.name for f in made.values() if f.init and not f.kw_only)
+    return True
 
 
 class _Signature:
@@ -153,6 +210,8 @@ def _init(cls: type, every: tuple[dataclasses.Field[Any], ...]) -> Callable[...,
                 parameter += f"={default}"
             elif f.default_factory is not MISSING:
                 parameter += "=__dataclass_HAS_DEFAULT_FACTORY__"
+            if not f.kw_only and positional and "=" in positional[-1] and "=" not in parameter:
+                raise TypeError(f"non-default argument {f.name!r} follows default argument")  # (as dataclass says)
             (keyword if f.kw_only else positional).append(parameter)
             value = (f"{default}() if {f.name} is __dataclass_HAS_DEFAULT_FACTORY__ else {f.name}"
                      if f.default_factory is not MISSING else f.name)

@@ -17,6 +17,7 @@ from portfolio_tui.domain.frozen import frozen
 
 CLASSES = '''
 from dataclasses import field
+from typing import ClassVar
 
 @decorate
 class Empty:
@@ -70,6 +71,13 @@ class Child(Many):
 @decorate
 class Nested:
     inner: object = None
+
+@decorate
+class Odd:
+    """A pseudo-field: made by dataclass's own way (frozen's quick way leaves it to it)."""
+    a: int
+    b: ClassVar[int] = 3
+    c: "ClassVar" = 4
 '''
 
 
@@ -95,7 +103,12 @@ EXAMPLES = {
     "Posted": [(4,), (5,)],
     "Child": [(1,), (1, "b", (), {}, 0.5, [], 3)],
     "Nested": [(), (1,)],
+    "Odd": [(1,), (2,)],
 }
+
+
+def _defaults(cls) -> dict:
+    return {name: value for name, value in vars(cls).items() if not name.startswith("__") and not callable(value)}
 
 
 def _outcome(call):
@@ -113,7 +126,14 @@ def test_each_class_behaves_as_the_dataclass_does(name: str) -> None:
     assert ours.__match_args__ == theirs.__match_args__
     assert [(f.name, f.default, f.compare, f.repr, f.hash, f.init, f.kw_only) for f in dataclasses.fields(ours)] == [
         (f.name, f.default, f.compare, f.repr, f.hash, f.init, f.kw_only) for f in dataclasses.fields(theirs)]
+    assert [(f.type, f._field_type, dict(f.metadata), f.default_factory is dataclasses.MISSING)
+            for f in dataclasses.fields(ours)] == [(f.type, f._field_type, dict(f.metadata),
+                                                    f.default_factory is dataclasses.MISSING)
+                                                   for f in dataclasses.fields(theirs)]
+    assert _defaults(ours) == _defaults(theirs)  # a field's default as the class's attribute, a factory's none
     assert dataclasses.is_dataclass(ours) and ours.__dataclass_params__.frozen
+    assert all(getattr(ours.__dataclass_params__, slot) == getattr(theirs.__dataclass_params__, slot)
+               for slot in type(theirs.__dataclass_params__).__slots__)
     assert (ours.__hash__ is None) == (theirs.__hash__ is None)
     made = [(ours(*args), theirs(*args)) for args in EXAMPLES[name]]
     for a, b in made:
@@ -179,3 +199,29 @@ def test_an_undocumented_record_s_docstring_is_its_signature_as_a_dataclass_writ
 
     assert Learner.__doc__.startswith("Learner(name: 'str', ")
     assert Learner.__doc__ == Learner.__doc__ and "__doc__" in vars(Learner) and type(vars(Learner)["__doc__"]) is str
+
+
+@pytest.mark.parametrize("body", [
+    "a: list = []",  # a mutable default
+    "a: int = field(default=1)\n    b = field(default=2)",  # a field without an annotation
+    "a: int = 1\n    b: int",  # no default after one
+])
+def test_a_class_dataclass_refuses_is_refused_in_its_words(body: str) -> None:
+    outcomes = []
+    for decorate in (frozen, lambda cls: dataclasses.dataclass(cls, frozen=True)):
+        namespace: dict = {"decorate": decorate, "field": dataclasses.field}
+        outcomes.append(_outcome(lambda namespace=namespace: exec(  # noqa: S102
+            f"@decorate\nclass Broken:\n    {body}\n", namespace)))
+    assert outcomes[0] == outcomes[1] and outcomes[0][0] in ("TypeError", "ValueError")
+
+
+def test_an_init_only_variable_is_refused() -> None:
+    module = types.ModuleType("frozen_init_var")
+    module.frozen = frozen
+    sys.modules[module.__name__] = module  # (where dataclass looks an annotation's name up)
+    try:
+        with pytest.raises(TypeError, match="InitVar"):
+            exec("from dataclasses import InitVar\n"  # noqa: S102
+                 "@frozen\nclass Posted:\n    a: InitVar[int]\n", module.__dict__)
+    finally:
+        del sys.modules[module.__name__]

@@ -132,3 +132,18 @@ def test_identity_is_the_os_account_not_the_environment(monkeypatch: pytest.Monk
     monkeypatch.setenv("LOGNAME", "mallory")
     assert identity.current_user() == pwd.getpwuid(os.getuid()).pw_name
 
+
+
+def test_a_record_s_field_types_are_the_ones_typing_finds() -> None:
+    """``records.hint_of`` (each annotation's text evaluated once per module) gives what ``typing.get_type_hints``
+    gives, for every field of every record the store checks."""
+    import dataclasses
+    import typing
+
+    from portfolio_tui.domain.portfolio import EvidenceOutline
+    from portfolio_tui.store.records import AuditEntry, hint_of
+
+    for cls in (*RECORD_TABLES.values(), Learner, Judgement, AuditEntry, EvidenceOutline):
+        hints = typing.get_type_hints(cls)
+        assert {f.name: hint_of(cls, f.name) for f in dataclasses.fields(cls)} == {
+            f.name: hints[f.name] for f in dataclasses.fields(cls)}, cls
