@@ -50,7 +50,6 @@ elsewhere, at gateway for instance, shows that too.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
@@ -120,7 +119,17 @@ def canonical(value: Any) -> bytes:
 
 
 def digest(value: Any) -> str:
-    return hashlib.sha256(canonical(value)).hexdigest()
+    return _sha256(canonical(value)).hexdigest()
+
+
+def _sha256(data: bytes) -> Any:
+    """hashlib's SHA-256 of ``data``, hashlib imported when first asked (it loads OpenSSL: a few milliseconds a
+    gateway run over one file, which never asks, would spend for nothing); then the name is hashlib's own."""
+    global _sha256
+    import hashlib
+
+    _sha256 = hashlib.sha256  # type: ignore[assignment]
+    return _sha256(data)
 
 
 def entry_hash(entry: Mapping[str, Any]) -> str:

@@ -50,6 +50,7 @@ GATEWAY_NEVER_IMPORTS = {
     "portfolio_tui.services.views": "the TUI's view models",
     "portfolio_tui.store.storage": "the store's writer",
     "difflib": "the 'did you mean' of a mistyped option",
+    "hashlib": "OpenSSL (one file's records are hashed by the interpreter's own SHA-256: store.audit_index)",
 }
 """What ``portfolio gateway ONE_FILE --json`` must start without (issue 15: start-up at most 4x
 ``python -c pass``): each costs start-up, so each is imported where it is used, never on the way in.

@@ -147,3 +147,23 @@ def test_a_record_s_field_types_are_the_ones_typing_finds() -> None:
         hints = typing.get_type_hints(cls)
         assert {f.name: hint_of(cls, f.name) for f in dataclasses.fields(cls)} == {
             f.name: hints[f.name] for f in dataclasses.fields(cls)}, cls
+
+
+def test_a_record_s_quick_print_is_the_same_digest_before_and_after_openssl_takes_over(monkeypatch) -> None:
+    """``audit_index.quick_print`` hashes with the interpreter's SHA-256 while one file is read, then hashlib's:
+    the same digest either way."""
+    import hashlib
+
+    from portfolio_tui.store import audit_index, own_files
+
+    record = {"title": "Letter", "hours": 1.5, "criteria": ["K1", "S2"], "note": "caf\u00e9"}
+    monkeypatch.setattr(audit_index, "_sha256", own_files.sha256)
+    monkeypatch.setattr(audit_index, "_files_read", 0)
+    first = audit_index.quick_print(record)
+    audit_index.Fingerprints()
+    assert audit_index._sha256 is own_files.sha256  # one file read: still the built-in one
+    audit_index.Fingerprints()
+    assert audit_index._sha256 is hashlib.sha256  # a second file: OpenSSL's
+    assert audit_index.quick_print(record) == first
+    text = audit_index.orjson.dumps(record, option=audit_index.orjson.OPT_SORT_KEYS)
+    assert first[0] == hashlib.sha256(text).hexdigest()
