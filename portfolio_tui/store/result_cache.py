@@ -49,6 +49,10 @@ from pathlib import Path
 from portfolio_tui import locations
 from portfolio_tui.store import own_files
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from array import array
+
 FOLDER = "gateway-cache"
 FORMAT = b"portfolio-tui result cache 1\n"
 """The first line of every entry."""
@@ -184,7 +188,7 @@ class Cache:
         with suppress(OSError):
             if self._spool is None:
                 self._spool = _Spool(folder)
-            self._changes_of(pack_name).added[name] = self._spool.add(body)
+            self._changes_of(pack_name).added.append(self._spool.add(name.encode() + b"\n" + body))
 
     def save(self) -> None:
         """Write every folder's pack that changed this run, once, atomically; then :meth:`prune`."""
@@ -202,19 +206,25 @@ class Cache:
     def _entries(self, pack_name: str, old: _Pack | None, changes: _Changes) -> Iterator[_Entry]:
         """The entries of the new pack, each with how to read it: those added this run, then the old pack's
         still good, one at a time (a caseload's hundreds are not listed first)."""
-        spool = self._spool
+        spool, added = self._spool, dict[str, int]()
         if spool is not None:
-            for name, where in changes.added.items():
+            for where in changes.added:  # (a file kept twice: the later entry)
+                name = spool.name_at(where)
+                if name is not None:
+                    added[name] = where
+            for name, where in added.items():
                 yield name, partial(spool.read, where)
         if old is not None:
             for name in old.where:
-                if name not in changes.added and (name not in changes.dropped or name in changes.held):
+                if name not in added and (name not in changes.dropped or name in changes.held):
                     yield name, partial(self._read, pack_name, old, name)
 
     def _changes_of(self, pack_name: str) -> _Changes:
         changes = self._changes.get(pack_name)
         if changes is None:
-            changes = self._changes[pack_name] = _Changes({}, set(), set())
+            from array import array  # (only a run that keeps something needs it)
+
+            changes = self._changes[pack_name] = _Changes(array("Q"), set(), set())
         return changes
 
     def prune(self) -> None:
@@ -266,8 +276,9 @@ class _Changes(namedtuple("_Changes", "added held dropped")):
 
     __slots__ = ()
 
-    added: dict[str, int]
-    """An entry's name -> where it waits in the spool (:meth:`_Spool.add`)."""
+    added: array[int]
+    """Where each entry added waits in the spool, its name first (:meth:`_Spool.add`): 8 bytes an entry, where a
+    name and a number held for each of a first run's hundreds of files were more than the largest file."""
     held: set[str]
     dropped: set[str]
 
@@ -328,6 +339,8 @@ def _index(fd: int, st: os.stat_result) -> dict[str, tuple[int, int]] | None:
 
 _SPAN = 1 << 32
 """More than any spool's entry is long (:data:`MOST_PACK_BYTES` bounds them all)."""
+NAME_MOST = 128
+"""Longer than any entry's name (:func:`_names`: a digest's first 40 hex digits)."""
 
 
 class _Spool:
@@ -344,8 +357,9 @@ class _Spool:
         self.at = 0
 
     def add(self, body: bytes) -> int:
-        """Where ``body`` now waits, for :meth:`read`: its place and its length in one number (a caseload's
-        hundreds of entries are held till the pack is written: a pair of numbers each held three times that)."""
+        """Where ``body`` (an entry's name, a newline, the entry) now waits, for :meth:`read`: its place and its
+        length in one number, under 2**64 (a caseload's hundreds are held, in an ``array``, till the pack is
+        written)."""
         from portfolio_tui.store.persistence import write_all
 
         if self.at + len(body) > MOST_PACK_BYTES:
@@ -355,9 +369,17 @@ class _Spool:
         return (self.at - len(body)) * _SPAN + len(body)
 
     def read(self, where: int) -> bytes | None:
+        """The entry waiting at ``where``, without the name it was added under."""
         at, length = divmod(where, _SPAN)
         data = os.pread(self.fd, length, at)
-        return data if len(data) == length else None
+        _name, newline, body = data.partition(b"\n")
+        return body if len(data) == length and newline else None
+
+    def name_at(self, where: int) -> str | None:
+        """The name the entry waiting at ``where`` was added under (its first line)."""
+        at, length = divmod(where, _SPAN)
+        name, newline, _ = os.pread(self.fd, min(length, NAME_MOST), at).partition(b"\n")
+        return name.decode("ascii") if newline else None
 
     def close(self) -> None:
         os.close(self.fd)

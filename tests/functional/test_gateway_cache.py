@@ -590,3 +590,18 @@ def test_a_pack_opened_again_must_be_the_file_its_index_was_read_from(cohort: Pa
         assert result_cache._open_pack(folder, pack.name, found[0].identity) is None
     finally:
         os.close(folder)
+
+
+def test_a_file_named_twice_is_kept_once_and_the_pack_holds_what_a_run_keeps(cohort: Path, capsys) -> None:
+    """A first run keeps each entry in the spool behind its name, not in memory: the pack written from it holds
+    one entry per file, each the entry a run keeps (named twice, the later one), and the next run uses them."""
+    sample = cohort / SAMPLE
+    cold = gateway(capsys, sample, cohort, sample)
+    entries = entries_in(pack_of(sample))
+    assert sorted(entries) == sorted(own_files.note_name(p) for p in cohort.glob("*.json"))
+    assert all(entry.startswith(result_cache.FORMAT) for entry in entries.values())
+    assert pack_of(sample).read_bytes().count(own_files.note_name(sample).encode() + b" ") == 1  # one index row
+    before = pack_of(sample).stat()
+    assert gateway(capsys, sample, cohort, sample) == cold == gateway(capsys, sample, cohort, sample, "--no-cache")
+    after = pack_of(sample).stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # every entry good
