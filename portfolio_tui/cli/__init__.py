@@ -73,11 +73,12 @@ def main(argv: list[str] | None = None) -> int:
 
         complete(build_parser())
     if argv[:1] == ["gateway"]:
-        from portfolio_tui.cli.readiness_cmds import plain_gateway
+        with _no_cycle_collection():  # (its modules imported as it goes: the collector paused till it is done)
+            from portfolio_tui.cli.readiness_cmds import plain_gateway
 
-        plain = plain_gateway(argv[1:])
-        if plain is not None:
-            return _run(lambda: plain.func(plain))
+            plain = plain_gateway(argv[1:])
+            if plain is not None:
+                return _run(lambda: plain.func(plain))
     from portfolio_tui.cli import conventions
 
     with _no_cycle_collection():
