@@ -26,7 +26,6 @@ Revoking a key sets ``valid-before``: what it signed earlier stays valid.
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 import struct
 from collections.abc import Mapping
@@ -70,6 +69,8 @@ def openssh_public(key_b64: str, comment: str = "") -> str:
 
 def fingerprint(key_b64: str) -> str:
     """``SHA256:...`` as ``ssh-keygen -l`` prints it for the same key."""
+    import hashlib  # (here: a gateway run over one file, which imports this module, loads no OpenSSL)
+
     return "SHA256:" + base64.b64encode(hashlib.sha256(_wire(key_b64)).digest()).decode().rstrip("=")
 
 
