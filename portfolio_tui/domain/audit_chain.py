@@ -89,6 +89,9 @@ def _moment(text: object) -> datetime | None:
 
 HASH_FIELD = "hash"
 PREV_FIELD = "prev"
+SIG_FIELD = "sig"
+"""An entry's signature (``domain.signatures``): here, beside the chain's fields, so that a reader asking only
+whether an entry is signed (``store.untaken``) imports none of the signing."""
 UNCHAINED_TABLES = frozenset({"meta", "audit"})
 """Tables whose records are not checked against the audit: the schema stamp changes on migration,
 and the audit is checked by its own chain."""

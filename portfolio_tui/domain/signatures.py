@@ -33,11 +33,10 @@ from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
-from portfolio_tui.domain.audit_chain import HASH_FIELD, canonical
+from portfolio_tui.domain.audit_chain import HASH_FIELD, SIG_FIELD, canonical
 from portfolio_tui.domain.frozen import frozen
 
 KEY_FIELD = "key"
-SIG_FIELD = "sig"
 AUDIT = "audit"
 ROSTER = "roster"
 KEY_TYPE = "ssh-ed25519"

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from portfolio_tui.domain import audit_chain
-from portfolio_tui.domain.signatures import SIG_FIELD
+from portfolio_tui.domain.audit_chain import SIG_FIELD
 
 
 def begins_unsigned(first: Any) -> bool:
