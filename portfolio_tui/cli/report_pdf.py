@@ -120,8 +120,11 @@ class _Writer:
 
     def grid(self, columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...], *, widths=None,
              header: bool = True) -> None:
+        """A table; a cell too long for a row that must fit one page (fpdf2 refuses a taller one: review R7-12, a
+        tutor's feedback of 2,500 characters ended the pack in a traceback) is cut, and set in full below it."""
         pdf = self.pdf
         pdf.set_font(FONT, "", 8)
+        in_full: list[tuple[str, str]] = []
         with pdf.table(
             col_widths=widths, text_align="LEFT", first_row_as_headings=header, line_height=4,
             headings_style=_headings(), markdown=False,
@@ -132,9 +135,20 @@ class _Writer:
                     heading.cell(self.shown(column))
             for values in rows:
                 row = table.row()
-                for value in values:
-                    row.cell(self.shown(value))
+                for i, value in enumerate(values):
+                    shown = self.shown(value)
+                    cut = _cut(shown)
+                    if cut != shown:
+                        label = " ".join(str(v) for v in values[: min(2, i)] if str(v)).split("\n")[0][:80]
+                        in_full.append((", ".join(p for p in (columns[i] if header else "", label) if p), shown))
+                    row.cell(cut)
         pdf.ln(2)
+        for where, shown in in_full:
+            pdf.set_font(FONT, "B", 8)
+            pdf.multi_cell(0, 4, self.shown(f"{where}, in full:", counted=False), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font(FONT, "", 8)
+            pdf.multi_cell(0, 4, shown, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
 
     def table(self, table: Table) -> None:
         if table.title:
@@ -165,6 +179,21 @@ class _Writer:
             for e in c.evidence
         )
         self.grid(("date", "evidence", "kind", "status", "tutor", "feedback"), rows, widths=(2, 4, 2.5, 2, 2, 5))
+
+
+CELL_CHARACTERS = 400
+CELL_LINES = 12
+"""The most of a cell's text set in a table row (the narrowest column holds about 11 characters a line, so a row
+of 400 is at most about 150 mm high, well within a page); the rest follows the table."""
+
+
+def _cut(text: str) -> str:
+    """``text`` as a table cell holds it: at most :data:`CELL_CHARACTERS` characters and :data:`CELL_LINES` lines,
+    ending "… (in full below)" when cut."""
+    lines = text.split("\n")
+    if len(text) <= CELL_CHARACTERS and len(lines) <= CELL_LINES:
+        return text
+    return "\n".join(lines[:CELL_LINES])[:CELL_CHARACTERS].rstrip() + "… (in full below)"
 
 
 def _widths(rows: tuple[tuple[str, ...], ...]) -> tuple[float, ...]:

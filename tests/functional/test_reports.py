@@ -242,3 +242,29 @@ def test_pdf_sets_what_its_font_can_and_marks_the_rest(font: str, tmp_path: Path
     assert "Plain[31mtitle" in text and not re.search("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e]", text)
     note = re.search(r"(\d+) character\(s\) this PDF's font has no glyph for", text)
     assert note is not None and int(note.group(1)) == text.count("\ufffd") - 1, text  # (the note shows the mark)
+
+
+def test_pdf_pack_sets_long_feedback_in_full_below_its_row(tmp_path: Path) -> None:
+    """Review R7-12: a tutor's feedback of about 2,500 characters (or 100 short lines) made a table row taller than
+    a page, and fpdf2 ended the pack in a traceback. The row holds the start; the whole follows the table."""
+    from datetime import date
+
+    from portfolio_tui.services.portfolios import PortfolioService
+
+    path = tmp_path / "ava.json"
+    service = PortfolioService.create(path, learner="Ava Patel", standard="odo-l3", start=date(2025, 3, 3),
+                                      end=date(2026, 9, 30))
+    prose = " ".join(["The letter explains the delay clearly and offers a next step."] * 40) + " THE END."
+    lines = "\n".join(f"point {n}" for n in range(1, 101))
+    word = "x" * 3000
+    for feedback in (prose, lines, word):
+        piece = service.add_evidence(title="Letter", date=date(2025, 4, 1), kind="product", criteria=["K1"],
+                                     as_of=date(2026, 1, 15))
+        service.assess(piece.id, "accept", feedback)
+    out = tmp_path / "ava.pdf"
+    assert main(["report", str(path), "--format", "pdf", "-o", str(out)]) == 0
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    flat = re.sub(r"\s+", " ", text)
+    cut = flat.count("(in full below)")
+    assert cut >= 3 and flat.count(", in full:") == cut and flat.count("feedback, 2025-04-01") >= 3, flat
+    assert "next step. THE END." in flat and "point 100" in flat and flat.replace(" ", "").count("x" * 3000) == 1
