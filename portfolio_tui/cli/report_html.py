@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from html import escape
+from urllib.parse import quote
 
+from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.report import CaseloadRow, CriterionEntry, Report, Section, Table
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -72,7 +74,16 @@ EVIDENCE_COLUMNS = ("date", "evidence", "kind", "status", "tutor", "feedback")
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    """Text as HTML: control, escape and bidi-override characters removed first, as every other output does (review
+    R7-7: ESC sequences reached whoever viewed the page in a terminal, U+202E turned a title round), then escaped."""
+    return escape(clean_text(str(value), multiline=True), quote=True)
+
+
+def _href(name: str) -> str:
+    """A link to the file ``name`` beside the page: relative and percent-encoded, so a name is never a scheme
+    (review R7-17: a portfolio named ``javascript:alert(1).json`` was linked as ``href="javascript:..."``) and
+    ``#``, ``?`` or ``%`` in it do not break the link."""
+    return _e("./" + quote(name))
 
 
 def _page(title: str, body: Iterable[str]) -> str:
@@ -180,7 +191,7 @@ def render_caseload(rows: list[CaseloadRow], links: dict[str, str], generated_at
         for column in shown:
             value = row.cells[column]
             if column == "learner" and str(row.path) in links:
-                cells.append(f"<td><a href=\"{_e(links[str(row.path)])}\">{_e(value)}</a></td>")
+                cells.append(f"<td><a href=\"{_href(links[str(row.path)])}\">{_e(value)}</a></td>")
             elif column == "rag":
                 cells.append(f"<td><span class=\"badge {_e(value)}\">{_e(value.upper())}</span></td>")
             else:

@@ -135,7 +135,7 @@ def test_caseload_page_links_each_learners_pack(tmp_path: Path, capsys: pytest.C
     assert main(["report", str(folder), "--format", "html", "-o", str(out)]) == 0
     index = (out / "index.html").read_text(encoding="utf-8")
     for stem in ("odo-nearly-ready", "csp-midway", "hostile"):
-        assert f'href="{stem}.html"' in index
+        assert f'href="./{stem}.html"' in index
         assert (out / f"{stem}.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert "Priya Shah" in index and "Jade Thompson" in index
     assert html.escape(HOSTILE[1]) in index and "<script" not in index
@@ -268,3 +268,30 @@ def test_pdf_pack_sets_long_feedback_in_full_below_its_row(tmp_path: Path) -> No
     cut = flat.count("(in full below)")
     assert cut >= 3 and flat.count(", in full:") == cut and flat.count("feedback, 2025-04-01") >= 3, flat
     assert "next step. THE END." in flat and "point 100" in flat and flat.replace(" ", "").count("x" * 3000) == 1
+
+
+def test_caseload_links_are_relative_and_encoded_and_the_pack_has_no_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review R7-17: a portfolio any group member names `javascript:alert(document.domain).json` was linked as
+    `href="javascript:..."`; R7-7: the HTML pack kept ESC, BEL, NUL and U+202E typed into a file by hand (the
+    Markdown pack and every other output remove them)."""
+    from urllib.parse import unquote
+
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    path = sample_copy(folder, "odo-nearly-ready")
+    odd = path.rename(folder / "javascript:alert(document.domain)#x?y%z.json")
+    document = json.loads(odd.read_text(encoding="utf-8"))
+    document["evidence"]["1"]["title"] = "\x1b]0;PWNED\x07\x1b[2Jgnp\u202e.exe\x00 \x9b31m"
+    odd.write_text(json.dumps(document), encoding="utf-8")
+    out = tmp_path / "site"
+    assert main(["report", str(folder), "--format", "html", "-o", str(out)]) == 0
+    index = (out / "index.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'href="([^"]*)"', index)
+    assert hrefs == ["./javascript%3Aalert%28document.domain%29%23x%3Fy%25z.html"], hrefs
+    assert (out / unquote(hrefs[0])).is_file()
+    for page in (out / unquote(hrefs[0]), out / "index.html"):
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", page.read_text()), page
+    pack = (out / unquote(hrefs[0])).read_text(encoding="utf-8")
+    assert "]0;PWNED[2Jgnp.exe 31m" in pack
