@@ -255,14 +255,18 @@ def create_roster(folder: Path, actor: str, *, force: bool = False) -> Roster:
 
 
 def _keep_copy(path: Path) -> Path:
-    """Keep the roster ``init --force`` replaces beside it (``roster.json.<UTC time>.bak``), untouched: it may be
-    the evidence of who changed it and how (review F15)."""
+    """Keep the roster ``init --force`` replaces beside it (``roster.json.<UTC time>.bak``), its bytes untouched: it
+    may be the evidence of who changed it and how (review F15). Read-only, and after one line saying what it is, so
+    that it is no roster: renamed back over ``roster.json`` (the folder lets any group member rename) it undid the
+    fresh start, every check passing (review R7-21); now that roster fails its checks and every change is refused."""
     from portfolio_tui.store import persistence
 
-    stamp = persistence.utc_now().replace(":", "").replace("-", "")
-    copy = path.with_name(f"{path.name}.{stamp}.bak")
+    at = persistence.utc_now()
+    copy = path.with_name(f"{path.name}.{at.replace(':', '').replace('-', '')}.bak")
+    header = f"# {path.name} as `portfolio roster init --force` found it at {at}, kept as evidence: not a roster\n"
     try:
-        persistence.write_new(copy, path.read_bytes())
+        persistence.write_new(copy, header.encode("utf-8") + path.read_bytes(),
+                              mode=sharing.file_mode_for(path.parent) & 0o440)
     except OSError as exc:
         raise RosterError(f"{path}: cannot keep a copy before replacing it ({_why(exc)}); nothing was changed"
                           ) from None

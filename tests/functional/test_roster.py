@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from portfolio_tui import roster as roster_io
+from portfolio_tui import sharing
 from portfolio_tui.cli import main
 from portfolio_tui.domain import audit_chain, roles
 from portfolio_tui.domain.roles import Roster, RosterEntry
@@ -140,7 +141,23 @@ def test_init_refuses_a_second_roster_and_force_notes_what_it_replaced(cohort: P
     [init] = roster_io.read_roster(cohort)[1]
     assert init["replaced"].startswith("a roster that failed its checks")
     [kept] = cohort.glob("roster.json.*.bak")
-    assert kept.read_text() == "{}" and init["replaced"].endswith(f"; kept as {kept.name}")
+    header, raw = kept.read_text().split("\n", 1)
+    assert raw == "{}" and init["replaced"].endswith(f"; kept as {kept.name}")
+    assert header.startswith("# roster.json as `portfolio roster init --force` found it at ")
+
+
+def test_the_roster_init_force_keeps_is_no_roster_to_rename_back(cohort: Path) -> None:
+    """Review R7-21: the kept copy was 0660 and the roster as it was: any group member could edit the evidence, or
+    rename it back over roster.json and undo the fresh start, every check passing. It is read-only now, and not a
+    roster: renamed back, every reader refuses it."""
+    before = roster_io.read_roster(cohort)
+    assert before is not None
+    roster_io.create_roster(cohort, ME, force=True)
+    [kept] = cohort.glob("roster.json.*.bak")
+    assert stat.S_IMODE(kept.stat().st_mode) == sharing.file_mode_for(cohort) & 0o440
+    kept.rename(roster_io.roster_path(cohort))
+    with pytest.raises(roster_io.RosterError):
+        roster_io.read_roster(cohort)
 
 
 def test_init_force_leaves_a_roster_from_a_newer_version_as_it_is(cohort: Path) -> None:
