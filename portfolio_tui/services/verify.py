@@ -33,6 +33,7 @@ ROSTER = "roster"
 MISSING_ROSTER = "roster-missing"
 STORED_FILE = "stored-file"
 REPLACED = "replaced"
+NEWER = "newer-version"
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,12 @@ def verify_file(path: Path, anchors: Anchors | None = None, *, roster_reported: 
         return FileReport(path, [Break(str(path.name), UNREADABLE, f"{exc.problem}; not read")])
     if not isinstance(document, Mapping):
         return FileReport(path, [Break(str(path.name), UNREADABLE, "is not a portfolio (not a JSON object)")])
+    newer = _newer_version(document)
+    if newer is not None:
+        audit = document.get("audit")
+        entries = [e for _, e in audit_chain.ordered(audit) if isinstance(e, Mapping)] if isinstance(
+            audit, Mapping) else []
+        return FileReport(path, [newer], len(entries), audit_chain.head(entries), _writer_note(path, entries))
     breaks = audit_chain.verify_document(document) + _stored_file_breaks(path, document)
     audit = audit_chain.ordered(document["audit"]) if isinstance(document.get("audit"), Mapping) else []
     entries = [e for _, e in audit if isinstance(e, Mapping)]
@@ -338,6 +345,21 @@ def _writer_note(path: Path, entries: list[Mapping[str, Any]]) -> list[str]:
     if writer == last_by:
         return []
     return [f"the file was last replaced by {writer}, but its last audit entry is by {last_by}"]
+
+
+def _newer_version(document: Mapping[str, Any]) -> Break | None:
+    """A file whose schema version is newer than this app reads cannot be checked here, and every command refuses
+    it: never ``ok`` (review R7-11: one hand edit of the number to 99 locked everyone out, and verify said ok)."""
+    from portfolio_tui.store.migrations import CURRENT_VERSION
+
+    meta = document.get("meta")
+    record = meta.get("1") if isinstance(meta, Mapping) else None
+    version = record.get("schema_version") if isinstance(record, Mapping) else None
+    if type(version) is not int or version <= CURRENT_VERSION:
+        return None
+    return Break("meta 1", NEWER, f"says schema version {version}, newer than this portfolio-tui reads (up to "
+                 f"{CURRENT_VERSION}), so it is not checked and every command refuses it: if no newer portfolio-tui "
+                 "wrote it, the number was set forward outside the app")
 
 
 def _why(exc: OSError | UnicodeDecodeError | JsonFileError) -> str:

@@ -531,3 +531,19 @@ def test_an_import_where_you_signed_an_earlier_file_is_a_note_and_another_file_t
     capsys.readouterr()
     code, report = verify(capsys, str(ava))
     assert code == 1 and kinds(report) == {("ava.json", "replaced")}, report
+
+
+def test_a_schema_version_set_forward_by_hand_is_named_by_verify(tmp_path: Path, capsys) -> None:
+    """Review R7-11: a group member's hand edit of meta.schema_version to 99 (meta is not chained) locked everyone
+    out ("written by a newer portfolio-tui") while verify said ok. It cannot be checked here: never ok."""
+    path = new_portfolio(tmp_path, evidence=1, actor=ME)
+    other = new_portfolio(tmp_path, name="bob.json", actor=ME)
+    doc = json.loads(path.read_text())
+    doc["meta"]["1"]["schema_version"] = 99
+    path.write_text(json.dumps(doc))
+    code, report = verify(capsys, str(path))
+    assert code == 1 and kinds(report) == {("meta 1", "newer-version")}, report
+    assert "says schema version 99, newer than this portfolio-tui reads (up to 3)" in report["breaks"][0]["message"]
+    assert main(["verify", str(tmp_path), "--json"]) == 1
+    files = {Path(f["path"]).name: f["ok"] for f in json.loads(capsys.readouterr().out)["files"]}
+    assert files == {"ava.json": False, other.name: True}
