@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import MISSING, fields
 from datetime import date
 from functools import cache, partial
-from itertools import chain, islice, repeat
+from itertools import chain, compress, islice, repeat
 from operator import is_not, itemgetter, methodcaller
 from typing import Any, NamedTuple
 
@@ -435,14 +435,12 @@ def evidence_outlines(
     shared: dict[Any, Any] = {}
     tags = list(map(tuple, columns[at["criteria"]]))
     given = columns[at["judgements"]]
-    judged = _JUDGED
-    if len(judged) > 4096:  # (outcomes on criteria a hostile file made up, by the thousand)
-        judged.clear()
+    if len(_JUDGED) > 4096:  # (outcomes on criteria a hostile file made up, by the thousand)
+        _JUDGED.clear()
+        _JUDGED_ALONE.clear()
     if len(_KINDS) > 4096:  # (kinds likewise)
         _KINDS.clear()
     kinds = columns[at["kind"]]
-    outlines = map(judged.__getitem__, zip(map(_OUTCOME, chain.from_iterable(given)),
-                                           map(_criterion_of, chain.from_iterable(given)), strict=True))
     values: dict[str, Iterable[Any]] = {
         "id": ids,
         "date": map(dates.__getitem__, columns[at["date"]]),
@@ -450,12 +448,28 @@ def evidence_outlines(
         "criteria": map(shared.setdefault, tags, tags),
         "simulated": columns[at["simulated"]],
         "deleted": columns[at["deleted"]],
-        "judgements": map(tuple, map(islice, repeat(outlines), map(len, given))),
+        "judgements": _judgement_outlines(given),
         "rev": columns[at["rev"]],
     }
     for name, slot in _OUTLINE_SLOTS.items():
         deque(map(slot.__set__, made, values[name]), maxlen=0)
     return made
+
+
+def _judgement_outlines(given: tuple[list[dict[str, str]], ...]) -> list[tuple[Judgement, ...]]:
+    """Each checked piece's judgements (``given``, a column) as a tuple of outlines. Nearly every piece holds
+    none or one: then each one-judgement tuple is made once (:data:`_JUDGED_ALONE`) and put in its place,
+    rather than a tuple cut from the column's judgements for every piece."""
+    lengths = list(map(len, given))
+    flat = list(chain.from_iterable(given))
+    keys = zip(map(_OUTCOME, flat), map(_criterion_of, flat), strict=True)
+    if max(lengths, default=0) > 1:
+        outlines = map(_JUDGED.__getitem__, keys)
+        return list(map(tuple, map(islice, repeat(outlines), lengths)))
+    found: list[tuple[Judgement, ...]] = [()] * len(lengths)
+    deque(map(found.__setitem__, compress(range(len(lengths)), lengths), map(_JUDGED_ALONE.__getitem__, keys)),
+          maxlen=0)
+    return found
 
 
 class _Judged(dict[tuple[str, str], Judgement]):
@@ -466,7 +480,16 @@ class _Judged(dict[tuple[str, str], Judgement]):
         return made
 
 
+class _JudgedAlone(dict[tuple[str, str], tuple[Judgement]]):
+    """(outcome, criterion) -> a tuple of its one :data:`_JUDGED` outline: a piece's judgements when it holds one."""
+
+    def __missing__(self, key: tuple[str, str]) -> tuple[Judgement]:
+        made = self[key] = (_JUDGED[key],)
+        return made
+
+
 _JUDGED = _Judged()
+_JUDGED_ALONE = _JudgedAlone()
 _KINDS: dict[str, str] = {}
 """Each kind of evidence met, held once for every file read: not ``sys.intern``, since an interned text
 that every holder has let go is dropped from the interpreter's table and, met again in the next file,

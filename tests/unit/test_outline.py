@@ -131,6 +131,8 @@ def test_a_synthetic_cohort_file_reads_the_same_both_ways(tmp_path: Path) -> Non
             if i % 5 == 0:
                 judgement["criterion"] = ids[i % 4]
             judgements = [judgement] if i % 4 else []
+            if i % 8 == 1:  # a piece judged twice (its group read the way for several judgements a piece)
+                judgements.append({**judgement, "outcome": "accept", "criterion": ids[i % 4]})
             tx.insert("evidence", {
                 "title": f"Piece {i}", "date": f"2025-{1 + i % 12:02d}-{1 + i % 27:02d}", "kind": "product",
                 "criteria": [ids[i % 4], ids[4 + i % 9]], "description": "x" * (i % 300), "hours": i % 2 or None,
