@@ -262,6 +262,7 @@ class Reopenings:
         return found
 
 
+_NO_ENTRY = (0, None)
 UNCHECKED = ""
 """A record :class:`Fingerprints` was told of but did not hash (it counts for nothing where it is asked)."""
 UNCOUNTED = frozenset({"comments"})
@@ -370,23 +371,23 @@ class Fingerprints:
         ``None`` says one did (the caller reads the file whole to be sure)."""
         if not self.sealed:
             return ()
-        latest = self.latest
+        latest, digests = self.latest, self.digests
         found = []
-        for (table, record_id), digest in self.digests.items():
+        for key, digest in digests.items():  # (each key looked up as it is: this runs for every record)
             if digest == UNCHECKED:
                 continue
-            expected = latest.get((table, record_id), (0, None))[1]
+            expected = latest.get(key, _NO_ENTRY)[1]
             if digest is not None and digest == expected:
                 continue
-            if digest is not None and expected is not None and (self.doubtful or (table, record_id) in self.unsure):
+            table, record_id = key
+            if digest is not None and expected is not None and (self.doubtful or key in self.unsure):
                 if record is None:
                     return None
                 if audit_chain.record_digest(record(table, record_id)) == expected:
                     continue
             found.append(f"{table} {record_id}")
-        found += [f"{table} {record_id}" for (table, record_id), (_, expected) in latest.items()
-                  if expected is not None and (table, record_id) not in self.digests
-                  and table not in audit_chain.UNCHAINED_TABLES]
+        found += [f"{key[0]} {key[1]}" for key, (_, expected) in latest.items()
+                  if expected is not None and key not in digests and key[0] not in audit_chain.UNCHAINED_TABLES]
         found += [named for named in (f"evidence {e}" for e in self.reopenings.unreopened()) if named not in found]
         return tuple(found)
 
