@@ -24,7 +24,9 @@ each file written by the store as the app writes it) in a temp folder, then in o
    biggest process on all cores; beside it the largest file alone and as many one-piece portfolios;
    in process, above itself warmed up, read record by record (as the store writes files) and read
    whole (a hand-edited layout); and what one file costs, part by part (``tracemalloc``).
-4. Where one core's time goes: each step of checking the cohort timed apart, in process.
+4. Where one core's time goes, in process: the reading as gateway reads a caseload (``store/outline.py``) with
+   its parts told apart (parse and strictness, the type checks and outlines, the record-hash check of review
+   F6), readiness and the JSON document, each against the same floor.
 
 Figures are medians of several runs. It prints; it asserts nothing.
 
@@ -468,54 +470,90 @@ def p1(paths: list[Path], gateway: list[str], pin: list[str], core: int, cores: 
             print(ratio_line(f"{'P1' if n == 0 else '  '} gateway --json, {place}, {state}", figure, shared, target))
 
 
-def phases(paths: list[Path], core: int) -> None:
-    """Where one core's time goes, in process, over the cohort: each step timed apart (medians of 3)."""
-    import gc
+def phases(paths: list[Path], core: int, runs: int) -> None:
+    """Where one core's time goes, in process, over the cohort, read as ``gateway`` reads it (``store/outline.py``,
+    then readiness and the JSON document): CPU time, medians of ``runs``, each pass over the whole cohort.
 
-    from portfolio_tui import catalog
+    The reading's parts are told apart by turning parts off, the real code otherwise: its reading alone (blocks,
+    batches of record lines parsed and each batch written back to compare, the strictness check: nothing taken
+    in), then everything but the record-hash check (review F6: ``audit_index.Fingerprints``), then all of it. So
+    the shape, ids and type checks with the outlines' building, and the F6 check, are each the difference of
+    two passes.
+    """
+    import gc
+    from contextlib import ExitStack
+    from unittest import mock
+
     from portfolio_tui.cli.readiness_cmds import _encoded_entry
-    from portfolio_tui.domain.gateway import assess_readiness
-    from portfolio_tui.services.readiness import Checked
-    from portfolio_tui.store import reading
-    from portfolio_tui.store.records import check_document
+    from portfolio_tui.services import readiness
+    from portfolio_tui.store import outline
+    from portfolio_tui.store.audit_index import Fingerprints
 
     as_of = date.fromisoformat(AS_OF)
+    named = [str(p) for p in paths]  # (a caseload's files are read by their text, as gateway reads them)
+
+    def cpu_ms(fn: Callable[[], object]) -> float:
+        started = time.process_time()
+        fn()
+        return (time.process_time() - started) * 1000
+
+    def read_all() -> None:
+        for path in named:
+            outline.read_outline(path)
+
+    def parse_only() -> None:
+        with mock.patch.object(outline._Outline, "chunk", lambda *a, **k: None), \
+                mock.patch.object(outline._Outline, "portfolio", lambda self: None):
+            for path in named:
+                with open(path, "rb") as handle:
+                    outline._read(handle, path)
+
+    def without_f6() -> None:
+        with ExitStack() as off:
+            for method in ("records", "entries"):
+                off.enter_context(mock.patch.object(Fingerprints, method, lambda *a, **k: None))
+            off.enter_context(mock.patch.object(Fingerprints, "changed", lambda *a, **k: ()))
+            read_all()
+
+    standards: readiness.Standards = {}
+    outlines = [outline.read_outline(path) for path in named]
+    standard = readiness.catalog.get_with_source(outlines[0].learner.standard_id)[0]
+    reports = [readiness.assess(standard, found, as_of) for found in outlines]
+    steps: dict[str, Callable[[], object]] = {
+        "orjson floor (read + parse whole files)": lambda: read_floor(paths),
+        "reading alone: blocks, batches parsed, round trip": parse_only,
+        "reading without the F6 record-hash check": without_f6,
+        "reading, all of it (read_outline)": read_all,
+        "readiness (assess_readiness)": lambda: [readiness.assess(standard, found, as_of) for found in outlines],
+        "JSON document (_encoded_entry)": lambda: [_encoded_entry(readiness.Checked(path, report))
+                                                   for path, report in zip(named, reports, strict=True)],
+        "check_portfolio (reading + readiness + identity)": lambda: [
+            readiness.check_portfolio(path, as_of, standards) for path in named],
+    }
+    samples: dict[str, list[float]] = {}
     cores = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {core})
     gc.disable()
     try:
-        standard = catalog.get(reading.read_portfolio(paths[0]).learner.standard_id)
-        totals: dict[str, float] = {}
-
-        def timed(name: str, fn, *args):
-            started = time.perf_counter()
-            result = fn(*args)
-            totals[name] = totals.get(name, 0.0) + time.perf_counter() - started
-            return result
-
-        for _ in range(3):
-            totals.clear()
-            for path in paths:
-                data = timed("read the bytes", path.read_bytes)
-                doc = timed("strict parse (+ duplicate-key check, shape)", reading.parse_document, data, path)
-                built: dict[str, list] = {}
-                timed("record checks, domain objects built from them", check_document, doc, built)
-                snap = reading.Snapshot((0, 0, 0, 0, 0), b"", doc, 0)
-                snap.objects = {table: dict(zip(doc[table], made, strict=True)) for table, made in built.items()}
-                portfolio = timed("the portfolio put together", reading.portfolio_of, snap)
-                report = timed("readiness (coverage, rules, months)", assess_readiness, standard, portfolio, as_of)
-                timed("JSON document", _encoded_entry, Checked(path, report))
-            for name, took in totals.items():
-                PHASES.setdefault(name, []).append(took)
+        for _ in range(runs):
+            for name, step in steps.items():
+                samples.setdefault(name, []).append(cpu_ms(step))
     finally:
         gc.enable()
         os.sched_setaffinity(0, cores)
-    print("where one core's time goes (in process, each step timed apart):")
-    for name, samples in PHASES.items():
-        print(f"   {name:<48} {statistics.median(samples) * 1000:8.1f} ms")
+    took = {name: statistics.median(values) for name, values in samples.items()}
+    print(f"where one core's time goes (in process, CPU time, medians of {runs}; {len(paths)} files):")
+    for name, ms in took.items():
+        print(f"   {name:<52} {ms:8.1f} ms")
+    whole = took["reading, all of it (read_outline)"]
+    parsed = took["reading alone: blocks, batches parsed, round trip"]
+    no_f6 = took["reading without the F6 record-hash check"]
+    print(f"   = shape, ids, type checks and outlines built       {no_f6 - parsed:8.1f} ms")
+    print(f"   = the F6 record-hash check                          {whole - no_f6:8.1f} ms")
+    rest = took["check_portfolio (reading + readiness + identity)"] - whole - took["readiness (assess_readiness)"]
+    print(f"   = per file: stats, identity line, standard looked up {rest:8.1f} ms")
 
 
-PHASES: dict[str, list[float]] = {}
 PARTS = ("p1", "startup", "memory", "phases")
 
 
@@ -564,7 +602,7 @@ def main() -> None:
         if "memory" in parts:
             memory(cohort, paths, core, pin, cli, env, max(9, args.runs))  # (layouts vary: more rounds)
         if "phases" in parts:
-            phases(paths, core)
+            phases(paths, core, max(3, args.runs))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
