@@ -301,9 +301,11 @@ def checklist(
     timeline: list[Milestone],
     otj: OtjStatus,
     reviews: ReviewStatus,
+    gate: date | None = None,
 ) -> list[ChecklistResult]:
+    """The gateway's items; ``gate`` is :func:`gateway_date`, where the caller has worked it out already."""
     learner = portfolio.learner
-    gate = gateway_date(standard, portfolio, as_of)
+    gate = gate if gate is not None else gateway_date(standard, portfolio, as_of)
     apprenticeship = _is_apprenticeship(standard)
     items: list[ChecklistResult] = []
 
@@ -343,7 +345,7 @@ def checklist(
             pass  # a level-2 standard's Level 1 English and maths is an entry requirement, checked at the start
         else:
             items.append(_english_maths_item(learner, english_maths, achieved, as_of, gate))
-        items.append(_last_day_item(standard, portfolio, as_of))
+        items.append(_last_day_item(portfolio, as_of, gate))
     else:
         items.extend(_qualification_items(standard, portfolio, as_of))
 
@@ -456,14 +458,12 @@ def _english_maths_item(
     return ChecklistResult("english-maths", title, not open_, detail, gate, rule)
 
 
-def _last_day_item(standard: Standard, portfolio: Portfolio, as_of: date) -> ChecklistResult:
+def _last_day_item(portfolio: Portfolio, as_of: date, gate: date) -> ChecklistResult:
     rule = funding_rules.rule("gateway-last-day-of-learning")
     title = "Last day of learning recorded, with evidence of learning on it"
     day = portfolio.learner.last_day_of_learning
     if day is None:
-        return ChecklistResult(
-            "last-day-of-learning", title, False, "not recorded", gateway_date(standard, portfolio, as_of), rule
-        )
+        return ChecklistResult("last-day-of-learning", title, False, "not recorded", gate, rule)
     if day > as_of:
         return ChecklistResult("last-day-of-learning", title, False, f"{day.isoformat()} is still to come", day, rule)
     evidenced = [e for e in portfolio.live_evidence if e.date == day] + [o for o in portfolio.otj if o.date == day]
@@ -540,7 +540,7 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
     gate = gateway_date(standard, portfolio, as_of)
     otj = otj_status(learner, standard, portfolio.otj, as_of, portfolio.breaks, gate)
     reviews = review_status(learner, portfolio.reviews, portfolio.breaks, as_of, gate)
-    items = checklist(standard, portfolio, as_of, summary, gaps, timeline, otj, reviews)
+    items = checklist(standard, portfolio, as_of, summary, gaps, timeline, otj, reviews, gate)
     prediction = predict(standard, portfolio, criteria)
     if portfolio.grades and prediction.grade in (FAIL, REFERRAL, REFER_GRADE):
         # A result already recorded against the standard's own rule (an ILM project referred on a

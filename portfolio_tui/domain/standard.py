@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -125,6 +125,14 @@ class Component:
     descriptors: tuple[Descriptor, ...] = ()
 
 
+@cache
+def span(years: int = 0, months: int = 0, weeks: int = 0, days: int = 0) -> relativedelta:
+    """The relativedelta of a span a plan states, made once: readiness applies the plan's spans (milestones, the
+    gateway before the EPA) to every learner of a caseload, and making one costs more than applying it. (Never
+    changed once made: adding or subtracting one makes a new date.)"""
+    return relativedelta(years=years, months=months, weeks=weeks, days=days)
+
+
 @frozen
 class Offset:
     """A span of time as a plan states it ("one month"), applied with relativedelta."""
@@ -135,7 +143,7 @@ class Offset:
     days: int = 0
 
     def delta(self) -> relativedelta:
-        return relativedelta(years=self.years, months=self.months, weeks=self.weeks, days=self.days)
+        return span(self.years, self.months, self.weeks, self.days)
 
     def words(self) -> str:
         parts = [(self.years, "year"), (self.months, "month"), (self.weeks, "week"), (self.days, "day")]

@@ -32,13 +32,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.progress import BreakInLearning, milestones_standing
-from portfolio_tui.domain.standard import MilestoneSpec, Standard
+from portfolio_tui.domain.standard import MilestoneSpec, Standard, span
 
 DUE_SOON_DAYS = 30
 PRESENTATION_ANCHORED_KEYS = frozenset({"submission", "presentation"})
@@ -93,7 +91,7 @@ def epa_date(learner: Learner, breaks: Iterable[BreakInLearning], as_of: date) -
 
 def milestone_date(spec: MilestoneSpec, portfolio: Portfolio, as_of: date) -> date:
     learner, breaks = portfolio.learner, portfolio.breaks
-    offset = relativedelta(years=spec.years, months=spec.months, weeks=spec.weeks, days=spec.days)
+    offset = span(spec.years, spec.months, spec.weeks, spec.days)
     if spec.anchor == "start":
         return shift_for_breaks(learner.start + offset, breaks, as_of)
     if spec.key in PRESENTATION_ANCHORED_KEYS:
