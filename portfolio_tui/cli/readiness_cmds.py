@@ -191,17 +191,18 @@ def _gateway_csv(paths: Sequence[Path], as_of: date) -> int:
 
 
 def _encoded_entry(
-    checked: readiness.Checked, *, document: bool = True
+    checked: readiness.Checked, *, document: bool = True, card: bool = True
 ) -> tuple[bool | None, str, tuple[str, float, float] | None, dict[str, Any] | None]:
     """One portfolio's part of ``gateway --json`` (unless ``document`` is false: the table, not kept, needs
     none), encoded where it was checked (a worker, for a big caseload); its weighted aggregate mark, for
-    the cohort's Distinction; and its card, for the table (``readiness.gateway_card``; None if unreadable)."""
+    the cohort's Distinction; and its card, for the table (``readiness.gateway_card``; None if unreadable, or
+    unless ``card``: ``--json`` not kept needs none)."""
     from portfolio_tui.services import readiness
 
     entry = readiness.gateway_entry(checked)
     text = json_text(entry.document, depth=2) if document or checked.report is None else ""
-    card = readiness.gateway_card(checked.report) if checked.report is not None else None
-    return entry.ready, text, readiness.aggregate_of(checked.report), card
+    shown = readiness.gateway_card(checked.report) if card and checked.report is not None else None
+    return entry.ready, text, readiness.aggregate_of(checked.report), shown
 
 
 def _gateway_json(paths: Sequence[Path], as_of: date, *, cached: bool = True) -> int:
@@ -219,9 +220,9 @@ def _gateway_json(paths: Sequence[Path], as_of: date, *, cached: bool = True) ->
     status = 0
     errors: list[str] = []
     marks: dict[int, tuple[str, float, float]] = {}  # document's place -> its learner's aggregate mark
+    encode = _encoded_entry if cached else partial(_encoded_entry, card=False)  # (a card is kept for the table)
     with TextSpool() as documents:
-        for is_ready, text, aggregate, _card in gateway_cache.each_entry(paths, as_of, _encoded_entry,
-                                                                         cached=cached):
+        for is_ready, text, aggregate, _card in gateway_cache.each_entry(paths, as_of, encode, cached=cached):
             status = max(status, _exit_status(is_ready))
             if is_ready is None:
                 errors.append(text)
