@@ -330,7 +330,10 @@ def hint_of(cls: type, name: str) -> Any:
     key = (klass.__module__, text)
     hint = _HINTS.get(key, MISSING)
     if hint is MISSING:
-        hint = eval(text, vars(sys.modules[klass.__module__]))  # noqa: S307 - the class's own annotation
+        try:
+            hint = eval(text, vars(sys.modules[klass.__module__]))  # noqa: S307 - the class's own annotation
+        except NameError:  # a name of the class's own namespace, which typing looks in after the module's
+            return typing.get_type_hints(klass)[name]
         _HINTS[key] = hint = type(None) if hint is None else hint
     return hint
 

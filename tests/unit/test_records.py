@@ -167,3 +167,15 @@ def test_a_record_s_quick_print_is_the_same_digest_before_and_after_openssl_take
     assert audit_index.quick_print(record) == first
     text = audit_index.orjson.dumps(record, option=audit_index.orjson.OPT_SORT_KEYS)
     assert first[0] == hashlib.sha256(text).hexdigest()
+
+
+def test_a_field_type_named_in_its_class_s_own_namespace_is_found_as_typing_finds_it() -> None:
+    from portfolio_tui.domain.frozen import frozen
+    from portfolio_tui.store.records import hint_of
+
+    @frozen
+    class Aliased:
+        Count = int
+        n: Count  # type: ignore[valid-type]
+
+    assert hint_of(Aliased, "n") is int
