@@ -27,6 +27,7 @@ The target follows one rule of :mod:`funding_rules` by the learner's start date 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import date
 
@@ -150,6 +151,9 @@ def otj_status(
     entries = [e for e in entries if e.date <= as_of and e.date <= end]
     logged = sum(e.hours for e in entries if e.counts)
     excluded = sum(e.hours for e in entries if not e.counts)
+    unheld = ""
+    if not math.isfinite(logged + excluded):  # (the store keeps each entry and day to 24 hours: a hand edit)
+        logged, excluded, unheld = _within_days(entries)
     rule = otj_rule(learner.start)
     regime = _REGIME_OF_RULE[rule.id]
     confirmed = employer_decisions.confirmation(learner, "prior-learning")
@@ -169,6 +173,7 @@ def otj_status(
                 "standard file does not hold (otj_minimum_hours); import the standard or set the learner's target."
             )
     if base is None:
+        note = "; ".join(n for n in (note, unheld) if n)
         return OtjStatus(
             logged, excluded, None, None, "unknown", regime, REGIMES[regime], source, note,
             rule=rule, practical_end=end, prior_learning=prior,
@@ -185,6 +190,7 @@ def otj_status(
     if awaiting:
         note = (f"{note}; " if note else "") + (f"{awaiting:g} hours of prior learning await the employer's "
                                                 "confirmation: not taken off the target until confirmed")
+    note = "; ".join(n for n in (note, unheld) if n)
     expected = target * elapsed_share(learner, breaks, as_of, end)
     remaining = max(0.0, target - logged)
     weeks_left = (
@@ -207,6 +213,28 @@ def otj_status(
         weeks_left=max(0.0, weeks_left),
         prior_learning=prior,
     )
+
+
+DAY_HOURS = 24.0
+"""The hours a day holds (``store.constraints`` refuses to save an entry, or a day's entries, of more)."""
+
+
+def _within_days(entries: list[OtjEntry]) -> tuple[float, float, str]:
+    """Hours that count and hours excluded when the entries' sum is no number (a hand edit or a client that went
+    round the app: review R7-1, two entries of 1e308 hours made the logged hours inf and the target "met"): an
+    entry over a day's hours, or not a number, counts for nothing, and a day counts for at most a day's; and a
+    note saying so."""
+    held = [e for e in entries if 0 <= e.hours <= DAY_HOURS]
+    days: dict[tuple[bool, date], float] = {}
+    for e in held:
+        days[e.counts, e.date] = days.get((e.counts, e.date), 0.0) + e.hours
+    logged = sum(min(h, DAY_HOURS) for (counts, _), h in days.items() if counts)
+    excluded = sum(min(h, DAY_HOURS) for (counts, _), h in days.items() if not counts)
+    dropped, capped = len(entries) - len(held), sum(1 for h in days.values() if h > DAY_HOURS + 1e-9)
+    parts = ([f"{dropped} entr{'y' if dropped == 1 else 'ies'} of more hours than a day holds not counted"]
+             if dropped else [])
+    parts += [f"{capped} day{'' if capped == 1 else 's'} counted as {DAY_HOURS:g} hours, not more"] if capped else []
+    return logged, excluded, "; ".join(parts)
 
 
 def _state(logged: float, expected: float) -> str:

@@ -1,4 +1,5 @@
-"""What ``schemas/portfolio.schema.json`` asks beyond types: known tables, kinds, outcomes, hours not negative.
+"""What ``schemas/portfolio.schema.json`` asks beyond types: known tables, kinds, outcomes, hours not negative and
+no more than a day holds.
 
 A file someone edited by hand can hold well-typed values the app never writes (a kind it does not
 know, -40 hours, a table of its own). Such a file is still shown, read-only with a warning, but no
@@ -51,6 +52,31 @@ def _not_negative(table: str, records: dict[str, Any], key: str) -> Iterable[Pro
             yield f"$.{table}.{rid}.{key}", f"{value:g} is negative"
 
 
+DAY_HOURS = 24.0
+"""The hours a day holds: a piece of evidence's, an off-the-job entry's, and one day's off-the-job entries together
+(review R7-1: two entries of 1e308 hours, signed by an apprentice's own client, made the target "met" with inf)."""
+
+
+def _at_most_a_day(table: str, records: dict[str, Any], key: str) -> Iterable[Problem]:
+    if max((v for r in records.values() if (v := r.get(key)) is not None), default=0) <= DAY_HOURS:
+        return
+    for rid, record in records.items():
+        value = record.get(key)
+        if value is not None and value > DAY_HOURS:
+            yield f"$.{table}.{rid}.{key}", f"{value:g} hours is more than a day holds (at most {DAY_HOURS:g})"
+
+
+def days_over(otj: dict[str, Any], days: Collection[str] | None = None) -> list[Problem]:
+    """The days (all, or ``days``) whose off-the-job entries together hold more hours than a day."""
+    totals: dict[str, float] = {}
+    for record in otj.values():
+        day, hours = record.get("date"), record.get("hours")
+        if isinstance(day, str) and isinstance(hours, (int, float)) and (days is None or day in days):
+            totals[day] = totals.get(day, 0.0) + hours
+    return [("$.otj", f"{day} has {total:g} off-the-job hours logged, more than a day holds (at most {DAY_HOURS:g})")
+            for day, total in sorted(totals.items()) if total > DAY_HOURS + 1e-9]
+
+
 def _criteria(table: str, records: dict[str, Any], known: Collection[str]) -> Iterable[Problem]:
     if {c for r in records.values() for c in r.get("criteria", ())}.issubset(known):
         return
@@ -101,12 +127,15 @@ def problems(doc: dict[str, dict[str, Any]], criteria: Collection[str] | None = 
     evidence, otj = doc.get("evidence", {}), doc.get("otj", {})
     found += _enum("evidence", evidence, "kind", EVIDENCE_KINDS, "evidence kind")
     found += _not_negative("evidence", evidence, "hours")
+    found += _at_most_a_day("evidence", evidence, "hours")
     outcomes = {j.get("outcome") for r in evidence.values() for j in r.get("judgements", ())}
     if not outcomes <= _OUTCOMES:
         found += [(f"$.evidence.{rid}.judgements", f"unknown outcome {_quoted(j.get('outcome'))}")
                   for rid, r in evidence.items() for j in r.get("judgements", ()) if j.get("outcome") not in _OUTCOMES]
     found += _enum("otj", otj, "category", OTJ_CATEGORIES, "off-the-job category")
     found += _not_negative("otj", otj, "hours")
+    found += _at_most_a_day("otj", otj, "hours")
+    found += days_over(otj)
     reviews = doc.get("reviews", {})
     found += _not_negative("reviews", reviews, "otj_hours_discussed")
     confirmations = [(rid, c) for rid, r in reviews.items() for c in r.get("confirmations", ())]

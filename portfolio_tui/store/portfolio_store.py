@@ -237,8 +237,10 @@ class PortfolioStore:
             tables = snap.tables  # a lazy table holds what was added, and only that can be dirty in it
             changed = {t: {k: tables[t][k] for k in keys if k in tables.get(t, {})} for t, keys in dirty.items()}
         found = constraints.problems(changed, self.criteria())
+        if changed.get("otj"):  # a day's entries together, the new ones with those already there
+            found += constraints.days_over(snap.table("otj"), {r.get("date") for r in changed["otj"].values()})
         if found:
-            raise BreaksSchema(self.path, found)
+            raise BreaksSchema(self.path, list(dict.fromkeys(found)))
 
     def _keep_backup(self, snap: Snapshot) -> Path:
         assert snap.original is not None

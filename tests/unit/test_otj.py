@@ -126,3 +126,20 @@ def test_regimes_split_on_1_august(start: date) -> None:
 def test_the_2022_cap_never_exceeds_6_hours_per_working_week(hours: float, weeks: int) -> None:
     status = otj_status(learner(date(2023, 9, 4), hours, weeks), CSP, (), date(2023, 9, 4))
     assert status.target <= weeks * 46.4 / 52 * 6 + 1e-9
+
+
+def test_hours_no_day_holds_count_for_nothing_and_the_status_says_so() -> None:
+    """Review R7-1: two entries of 1e308 hours, written round the app, made the logged hours inf and the target met."""
+    person = learner(date(2023, 9, 4), target=300.0)
+    day = date(2024, 1, 8)
+    status = otj_status(person, CSP, log((day, 1e308, "teaching"), (day + timedelta(1), 1e308, "teaching"),
+                                         (day + timedelta(2), float("nan"), "teaching"), (day, 6.0, "teaching")),
+                        date(2024, 6, 1))
+    assert status.logged == 6.0 and not status.met
+    assert "3 entries of more hours than a day holds not counted" in status.note
+    crowded = otj_status(person, CSP, log((day, 1e308, "exam"), (day, 1e308, "exam"), (day, 15.0, "teaching"),
+                                          (day, 15.0, "shadowing")), date(2024, 6, 1))
+    assert (crowded.logged, crowded.excluded) == (24.0, 0.0)
+    assert "1 day counted as 24 hours, not more" in crowded.note
+    honest = otj_status(person, CSP, log((day, 12.0, "teaching"), (day, 12.0, "shadowing")), date(2024, 6, 1))
+    assert honest.logged == 24.0 and "not" not in honest.note
