@@ -257,12 +257,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from portfolio_tui.services.errors import InputError
     from portfolio_tui.services.standards_import import ImportRefused, import_standard
 
     try:
         result = import_standard(args.source, args.reference, args.version, timeout=args.timeout)
     except ImportRefused as exc:
         raise CliError(clean_text(str(exc))) from None  # it quotes the data and the source as given
+    except InputError as exc:
+        raise CliError(clean_text(exc.named({"timeout": "--timeout"}))) from None
     if not result.changed:
         print(f"{result.standard_id}: already installed, nothing changed ({result.path})")
     elif result.replaced:

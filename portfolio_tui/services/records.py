@@ -391,11 +391,11 @@ def update_learner(
             raise InputError("contracted_hours_per_week",
                              f"must be more than 0 and at most {check.MOST_HOURS_PER_WEEK} hours a week")
         changes["contracted_hours_per_week"] = hours
-    if otj_target_hours is not None:
+    if otj_target_hours is not None:  # empty clears it: the target follows the start date's rule again
         changes["otj_target_hours"] = check.hours("otj_target_hours", otj_target_hours, most=check.PROGRAMME_HOURS,
                                                   per="a programme")
         floor = funding_rules.applying("off-the-job", learner.start, learner.start).params.get("floor_hours")
-        if floor is not None and changes["otj_target_hours"] < floor:
+        if floor is not None and changes["otj_target_hours"] is not None and changes["otj_target_hours"] < floor:
             raise InputError(
                 "otj_target_hours",
                 f"{changes['otj_target_hours']:g} is below the {floor:g}-hour floor for starts from 1 Aug 2025",
@@ -517,7 +517,8 @@ def _named_rule_fields(
         agreed = check.text("prior_learning_agreed_by", prior_learning_agreed_by or "")
         if hours and not (reason and agreed):
             raise InputError("prior_learning_reason", "prior learning needs its reason and who agreed it")
-        changes.update(prior_learning_hours=hours, prior_learning_reason=reason, prior_learning_agreed_by=agreed)
+        changes.update(prior_learning_hours=hours or 0.0, prior_learning_reason=reason,  # empty: none
+                       prior_learning_agreed_by=agreed)
     elif prior_learning_reason is not None or prior_learning_agreed_by is not None:
         raise InputError("prior_learning_hours", "give the prior learning hours with their reason and who agreed")
     return changes

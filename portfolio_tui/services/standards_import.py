@@ -23,12 +23,16 @@ from portfolio_tui import catalog, locations
 from portfolio_tui.domain import skills_england
 from portfolio_tui.domain.standard import StandardError, standard_from_dict
 from portfolio_tui.json_records import NotAList, first_byte, records
-from portfolio_tui.services.errors import ServiceError
+from portfolio_tui.services.errors import InputError, ServiceError
 
 SIZE_LIMIT = 512 * 1024 * 1024
 """Seven times today's full list; anything larger is not the standards data."""
 DEFAULT_TIMEOUT = 60.0
 _CHUNK = 1 << 20
+
+
+LONGEST_TIMEOUT = 86_400.0
+"""The longest a download may be waited for: a day (a socket's timeout overflows near 1e300 seconds)."""
 
 
 class ImportRefused(ServiceError):
@@ -54,6 +58,9 @@ def import_standard(
     size_limit: int = SIZE_LIMIT,
 ) -> ImportResult:
     """Read ``source``, pick the record, map and check it, and install it unless it is already there."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= LONGEST_TIMEOUT:
+        raise InputError("timeout", f"must be more than 0 and at most {LONGEST_TIMEOUT:g} seconds (a day), not "
+                                    f"{timeout!r}")
     with _opened(source, timeout, size_limit) as buffer:
         record = _pick(buffer, source, reference, version)
     try:

@@ -5,6 +5,7 @@ are as they were."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +126,64 @@ async def test_a_form_shows_the_refusal_under_its_field_focused_and_writes_nothi
             await pilot.press("escape")
             await settle(app, pilot)
     assert path.read_bytes() == before
+
+
+def test_the_store_refuses_hours_no_day_holds_whoever_writes_them(tmp_path: Path) -> None:
+    """Review R7-1: an apprentice's own client, under the services, inserts 1e308 hours (or two entries of 20 on
+    one day, a transaction each) through the store: the save is refused (BreaksSchema), the folder as it was."""
+    from portfolio_tui.store.errors import BreaksSchema
+    from portfolio_tui.store.portfolio_store import PortfolioStore
+
+    path = new_portfolio(tmp_path)
+    store = PortfolioStore(path, ACTOR)
+    with store.transaction() as tx:
+        tx.insert("otj", {"date": "2025-06-03", "hours": 20.0, "category": "teaching"})
+    before = snapshot(tmp_path)
+    for hours, day, where in ((1e308, "2025-06-04", "$.otj.2.hours"), (25.0, "2025-06-04", "$.otj.2.hours"),
+                              (4.5, "2025-06-03", "$.otj")):
+        with pytest.raises(BreaksSchema, match=f"at {re.escape(where)}: ") as refused:
+            with store.transaction() as tx:
+                tx.insert("otj", {"date": day, "hours": hours, "category": "teaching"})
+        assert "more than a day holds (at most 24)" in str(refused.value)
+        assert snapshot(tmp_path) == before
+    with store.transaction() as tx:
+        tx.insert("otj", {"date": "2025-06-03", "hours": 4.0, "category": "teaching"})  # 24 in all: a day's
+
+
+def test_a_hand_edited_day_of_more_hours_than_it_holds_is_named_and_the_file_read_only(tmp_path: Path,
+                                                                                       capsys) -> None:
+    path = new_portfolio(tmp_path)
+    PortfolioService(path, ACTOR).add_record("otj", {"date": "2025-06-03", "hours": 4.0, "category": "teaching"})
+    text = path.read_text()
+    assert '"hours":4.0' in text
+    path.write_text(text.replace('"hours":4.0', '"hours":1e308'))
+    assert main(["validate", str(path)]) == 2
+    assert "$.otj.1.hours: 1e+308 is greater than the maximum of 24" in capsys.readouterr().err
+    before = snapshot(tmp_path)
+    assert main(["otj", "add", str(path), "--date", "2025-06-05", "--hours", "2", "--category", "teaching"]) == 2
+    assert "breaks the portfolio schema at $.otj.1.hours" in capsys.readouterr().err
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(("argv", "line"), [
+    (["standards", "import", "/nowhere.json", "--reference", "ST0001", "--timeout", "1e300"],
+     "portfolio: --timeout: must be more than 0 and at most 86400 seconds (a day), not 1e+300\n"),
+    (["standards", "import", "/nowhere.json", "--reference", "ST0001", "--timeout", "nan"],
+     "portfolio: --timeout: must be more than 0 and at most 86400 seconds (a day), not nan\n"),
+])
+def test_a_timeout_no_socket_takes_is_one_line(capsys, argv: list[str], line: str) -> None:
+    """Review R7-10: ``--timeout 1e300`` was an OverflowError traceback."""
+    assert main(argv) == 2
+    assert capsys.readouterr().err == line
+
+
+def test_an_empty_target_or_prior_learning_clears_it(tmp_path: Path, capsys) -> None:
+    """Review R7-10: ``learner set --otj-target ''`` was a TypeError traceback; empty means none (the target follows
+    the start date's rule again; no prior learning)."""
+    path = new_portfolio(tmp_path)
+    assert main(["learner", "set", str(path), "--otj-target", "400"]) == 0
+    assert main(["learner", "set", str(path), "--otj-target", ""]) == 0
+    assert main(["learner", "set", str(path), "--prior-learning-hours", ""]) == 0
+    learner = PortfolioService(path, ACTOR).learner
+    assert (learner.otj_target_hours, learner.prior_learning_hours) == (None, 0.0)
+    assert "Traceback" not in capsys.readouterr().err
