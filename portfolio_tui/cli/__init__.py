@@ -115,6 +115,13 @@ def _run(command: Callable[[], int]) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except PermissionError as exc:  # a path in a folder this account cannot enter (review R7-2): one line, exit 2
+        from portfolio_tui.cli.errors import BAD_INPUT
+        from portfolio_tui.domain.text import clean_text
+
+        where = clean_text(os.fsdecode(exc.filename)) if exc.filename is not None else "a file or folder"
+        print(f"portfolio: {where}: permission denied (this account cannot reach it)", file=sys.stderr)
+        return BAD_INPUT
 
 
 @contextmanager

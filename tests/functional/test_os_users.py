@@ -796,3 +796,34 @@ def test_a_link_planted_at_a_name_the_roster_gives_an_apprentice_shows_them_no_o
         if stash.exists():
             os.replace(stash, planted)
         subprocess.run(["rm", "-rf", str(other)], check=False)
+
+
+def test_a_path_in_a_folder_this_account_cannot_enter_is_one_line_never_a_traceback(cohort: Env,
+                                                                                     portfolio: Path) -> None:
+    """Review R7-2: a path inside another account's 0700 folder (a colleague's home, a cohort whose group one is
+    not in): every command says so in one line, exit 2 (or 1 for a refusal), and writes nothing."""
+    private = cohort.folder.parent / "r72-private"  # app2's own, 0700: app1 (whose portfolio is used) cannot enter
+    private.mkdir()
+    for name in ("x", "x.json"):
+        (private / name).touch()
+        os.chown(private / name, _uid(cohort.people["app2"]), -1)
+    os.chown(private, _uid(cohort.people["app2"]), -1)
+    private.chmod(0o700)
+    p = str(private)
+    try:
+        for args in (("evidence", "add", str(portfolio), "--title", "T", "--date", "2025-05-01", "--kind", "product",
+                      "--criteria", "S1", "--file", f"{p}/x"),
+                     ("verify", f"{p}/x.json"), ("verify", p), ("gateway", f"{p}/x.json"), ("gateway", p),
+                     ("new", f"{p}/new.json", "--learner", "B", "--standard", "odo-l3", "--start", "2025-09-01",
+                      "--end", "2027-02-28"),
+                     ("report", str(portfolio), "--format", "html", "-o", f"{p}/out.html"),
+                     ("export", str(portfolio), "-o", f"{p}/out.zip"), ("roster", "init", p),
+                     ("timeline", f"{p}/x.json"), ("evidence", "list", f"{p}/x.json"),
+                     ("repair", f"{p}/x.json", "--reason", "x")):
+            done = cohort.run("app1", *args)
+            assert "Traceback" not in done.stderr, (args, done.stderr)
+            assert done.returncode in (1, 2) and len(done.stderr.splitlines()) == 1, (args, done.stderr)
+            assert p in done.stderr or "permission" in done.stderr.lower(), (args, done.stderr)
+        assert sorted(os.listdir(private)) == ["x", "x.json"]
+    finally:
+        subprocess.run(["rm", "-rf", p], check=False)
