@@ -493,12 +493,13 @@ def _not_evidence(table: str) -> None:
 
 
 def _judged(outcomes: dict[str, str]) -> str:
-    """``accepted``, or ``accepted K1, S2; referred S3`` for a judgement criterion by criterion."""
+    """``accepted``, or ``accepted K1, S2; referred S3 of`` for a judgement criterion by criterion (the
+    history reads "accepted K1; referred S3 of evidence 'Call log'", one "of" for both)."""
     if set(outcomes) == {""}:
         return "accepted" if outcomes[""] == ACCEPT else "referred"
     parts = []
     for outcome, verb in ((ACCEPT, "accepted"), (REFER, "referred")):
         named = [cid for cid, value in outcomes.items() if value == outcome]
         if named:
-            parts.append(f"{verb} {', '.join(named)} of")
-    return "; ".join(parts)
+            parts.append(f"{verb} {', '.join(named)}")
+    return "; ".join(parts) + " of"

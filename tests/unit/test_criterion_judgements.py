@@ -23,6 +23,8 @@ def test_one_criterion_referred_refers_the_piece_and_the_other_still_counts(tmp_
     assert (cov["K1"].state, cov["S2"].state) == ("full", "partial")
     record = json.loads(path.read_text())["evidence"]["1"]["judgements"]
     assert [(j["outcome"], j.get("criterion")) for j in record] == [("accept", "K1"), ("refer", "S2")]
+    judged = service.history("evidence", 1)[-1].detail
+    assert judged == "accepted K1; referred S2 of evidence 'Minutes of team meeting 1'"
     # A later whole-piece acceptance covers both; the file still loads the older per-criterion lines.
     piece = service.assess(1, "accept", "Second example added.")
     assert piece.status == "accepted" and piece.accepted_criteria == {"K1", "S2"}
