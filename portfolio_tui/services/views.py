@@ -130,8 +130,8 @@ class SignOffChoice:
     """What this account may do about the gateway sign-offs now."""
 
     sign_as: str = ""
-    """The sign-off it would make next (its role's, else the next in order); ``""`` when it may make none
-    or all three are in (``refusal`` says which)."""
+    """The sign-off it would make next (its role's, else the next in order); ``""`` when it may make none,
+    its role's is in, one before its role's is still to come, or all three are in (``refusal`` says which)."""
     refusal: str = ""
     withdraw_as: str = ""
     """Its own standing sign-off it may take back (``""`` for none)."""
@@ -147,6 +147,9 @@ def signoff_choice(portfolio: Portfolio, access: Access, actor: str) -> SignOffC
     role = roles.SIGNOFF_OF_ROLE.get(access.role or "", following)
     if not any(access.decide(action).allowed for action in roles.SIGNOFF_ACTIONS.values()):
         return SignOffChoice(refusal=access.decide(roles.SIGNOFF_ACTIONS[role]).reason, withdraw_as=withdraw_as)
+    turn = roles.check_signoff(portfolio.signoffs, role)
+    if not turn.allowed:  # signed already, or one before it is still to come: not offered, and S says why
+        return SignOffChoice(refusal=f"Not now: {turn.reason}.", withdraw_as=withdraw_as)
     return SignOffChoice(role, withdraw_as=withdraw_as)
 
 

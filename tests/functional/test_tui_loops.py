@@ -512,3 +512,36 @@ async def test_the_line_manager_confirms_the_employers_decisions_the_tutor_recor
         assert "D" in app.screen.active_bindings  # the review frequency still awaits them
         english = next(c for c in app.view.report.checklist if c.key == "english-maths")
         assert f"the employer's decision is confirmed by {ACTOR}" in english.detail
+
+
+@drive
+async def test_sign_off_is_offered_only_in_turn_and_pressed_out_of_turn_says_why(tmp_path: Path) -> None:
+    """The apprentice before the assessor, and the tutor once signed, are not offered S; pressed anyway,
+    it says why in one line and opens no form; nothing is written."""
+    from datetime import date
+
+    from portfolio_tui.services.signoffs import sign_off
+    from portfolio_tui.tui.screens.decisions import SignOffDialog
+
+    for role, signed_first, said in (
+        ("apprentice", False, "Not now: the apprentice signs off after the assessor; still waiting for: assessor."),
+        ("tutor", True, f"Not now: the assessor already signed off on 2026-01-14 ({ME})."),
+    ):
+        folder = tmp_path / role
+        folder.mkdir()
+        path = make_portfolio(folder)
+        as_role(folder, role)
+        if signed_first:
+            sign_off(PortfolioService(path), "assessor", on=date(2026, 1, 14), as_of=AS_OF, reason="Agreed")
+        before = path.read_bytes()
+        app = app_for(path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("5")
+            await settle(app, pilot)
+            assert "S" not in app.screen.active_bindings
+            notes = notes_of(app)
+            await pilot.press("S")
+            await settle(app, pilot)
+            assert not isinstance(app.screen, SignOffDialog) and notes == [said]
+        assert path.read_bytes() == before

@@ -34,16 +34,22 @@ def test_record_is_offered_on_an_item_only_to_an_account_that_may_record_it(tmp_
     assert derived and not any(tutor[k].may_record or manager[k].may_record for k in derived)
 
 
-def test_sign_off_is_offered_in_the_account_s_own_role_until_all_three_are_in(tmp_path: Path) -> None:
+def test_sign_off_is_offered_in_the_account_s_own_role_only_when_it_is_its_turn(tmp_path: Path) -> None:
     path = new_portfolio(tmp_path)
     service = PortfolioService(path, actor="me")
-    apprentice = signoff_choice(service.load(), _access(path, roles.APPRENTICE), "me")
-    assert (apprentice.sign_as, apprentice.withdraw_as) == ("apprentice", "")
+    apprentice = _access(path, roles.APPRENTICE)
+    early = signoff_choice(service.load(), apprentice, "me")
+    assert (early.sign_as, early.withdraw_as) == ("", "")
+    assert early.refusal == "Not now: the apprentice signs off after the assessor; still waiting for: assessor."
     tutor = _access(path, roles.TUTOR)
     assert signoff_choice(service.load(), tutor, "me").sign_as == "assessor"
-    for role in roles.SIGNOFF_ORDER:
-        by = service if role == "assessor" else PortfolioService(path, actor=f"the {role}")
-        sign_off(by, role, on=date(2026, 1, 14), as_of=AS_OF, reason="Agreed")
+    sign_off(service, "assessor", on=date(2026, 1, 14), as_of=AS_OF, reason="Agreed")
+    again = signoff_choice(service.load(), tutor, "me")
+    assert (again.sign_as, again.withdraw_as) == ("", "assessor")
+    assert again.refusal == "Not now: the assessor already signed off on 2026-01-14 (me)."
+    assert signoff_choice(service.load(), apprentice, "me").sign_as == "apprentice"
+    for role in roles.SIGNOFF_ORDER[1:]:
+        sign_off(PortfolioService(path, actor=f"the {role}"), role, on=date(2026, 1, 14), as_of=AS_OF, reason="Agreed")
     done = signoff_choice(service.load(), tutor, "me")
     assert (done.sign_as, done.refusal, done.withdraw_as) == ("", "All three gateway sign-offs are in.", "assessor")
 

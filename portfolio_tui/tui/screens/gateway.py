@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -184,6 +184,14 @@ class GatewayScreen(PortfolioScreen):
             row = self.highlighted()
             return row is not None and row.may_record
         return super().may(action)
+
+    def on_key(self, event: events.Key) -> None:
+        """S while no sign-off is offered (this account's is in, or one before it is still to come) says
+        why, where the key would otherwise do nothing."""
+        if event.key == "S" and not self.signoffs.sign_as and self.signoffs.refusal:
+            event.stop()
+            event.prevent_default()
+            self.notify(self.signoffs.refusal, markup=False)
 
     def _open(self, spec: FormSpec, said: str) -> None:
         def done(saved: bool | None) -> None:
