@@ -115,8 +115,8 @@ async def test_the_apprentice_logs_hours_reads_feedback_comments_and_attaches_a_
         await settle(app, pilot)
         form = app.screen
         assert isinstance(form, EvidenceForm)
-        assert "✗ referred by tester" in str(form.query_one("#form-feedback", Static).render())  # on the piece too
-        assert "Add detail." in str(form.query_one("#form-feedback", Static).render())
+        feedback = str(form.query_one("#form-feedback Static", Static).render())
+        assert "✗ referred by tester" in feedback and "Add detail." in feedback  # on the piece too
         form.query_one("#files", Input).value = str(tmp_path / "no-such-file.pdf")
         before = path.read_bytes()
         await pilot.press("ctrl+s")
@@ -545,3 +545,44 @@ async def test_sign_off_is_offered_only_in_turn_and_pressed_out_of_turn_says_why
             await settle(app, pilot)
             assert not isinstance(app.screen, SignOffDialog) and notes == [said]
         assert path.read_bytes() == before
+
+
+@drive
+async def test_a_long_thread_and_many_judgements_open_on_the_newest_and_scroll_back_to_the_first(
+        tmp_path: Path) -> None:
+    """At 80x24 the comment dialog and the evidence form's feedback are boxes of a few rows: each holds
+    the whole thread and opens on its newest line (a box cut at its height showed the oldest and hid the
+    newest: the tenth comment of ten, the tutor's latest judgement)."""
+    from textual.containers import VerticalScroll
+
+    path = make_portfolio(tmp_path)
+    referred = evidence_id(path, "Reflective account on a new process")
+    service = PortfolioService(path)
+    for n in range(1, 11):
+        records.add_comment(service, referred, f"Comment {n}: a body long enough to wrap onto a second line "
+                                               "in a dialog eighty columns wide.")
+    for n in range(1, 6):
+        service.assess(referred, "refer", f"Round {n}: still needs detail.")
+    as_role(tmp_path, "apprentice")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        app.screen.query_one(EvidenceTable).move_to(referred)
+        await pilot.pause()
+        await pilot.press("c")
+        await settle(app, pilot)
+        box = app.screen.query_one("#form-thread", VerticalScroll)
+        thread = str(box.query_one(Static).render())
+        assert "Comment 1:" in thread and "Comment 10:" in thread
+        assert box.max_scroll_y > 0 and box.scroll_y == box.max_scroll_y  # the newest in view
+        await pilot.press("escape")
+        await settle(app, pilot)
+
+        # The tutor's latest judgement, the one that matters, is what the edit form opens on.
+        await pilot.press("e")
+        await settle(app, pilot)
+        feedback = app.screen.query_one("#form-feedback", VerticalScroll)
+        assert "Round 5:" in str(feedback.query_one(Static).render())
+        assert feedback.max_scroll_y > 0 and feedback.scroll_y == feedback.max_scroll_y

@@ -68,7 +68,8 @@ class EvidenceForm(SaveDialog[int | None]):
         with Vertical(id="form-dialog"):
             yield Static(Content.styled(heading, "bold"), id="form-heading")
             if e and e.judgements:
-                yield Static(judgement_lines(e), id="form-feedback")
+                with VerticalScroll(id="form-feedback"):  # opens on the newest judgement (on_mount)
+                    yield Static(judgement_lines(e))
             yield Static("", id="form-error", classes="field-error")
             with VerticalScroll(id="form-fields"):
                 yield from field_row(TITLE.field, TITLE.label, Input(
@@ -97,6 +98,8 @@ class EvidenceForm(SaveDialog[int | None]):
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
+        for feedback in self.query("#form-feedback").results(VerticalScroll):
+            self.call_after_refresh(feedback.scroll_end, animate=False, immediate=True)
         if self.evidence is not None:
             self.opened_with = self.values()
 

@@ -60,6 +60,9 @@ class FormSpec:
     side: Content | None = None
     """Shown beside the fields (recent entries, the target): context for what is typed."""
     intro: Content | None = field(default=None)
+    thread: Content | None = None
+    """A thread read before typing (a piece's comments, oldest first), whole, in a box that opens on its
+    newest lines and scrolls back (shift+tab, then up) to the first: a box cut at its height hid the newest."""
 
 
 LABEL_WIDTH = 13
@@ -93,6 +96,9 @@ class ProgressForm(RecordDialog):
             yield Static(Content.styled(spec.heading, "bold"), id="form-heading")
             if spec.intro is not None:
                 yield Static(spec.intro, classes="form-intro")
+            if spec.thread is not None:
+                with VerticalScroll(id="form-thread"):
+                    yield Static(spec.thread)
             with Horizontal(id="progress-body"):
                 with VerticalScroll(id="progress-fields"):
                     width = label_width(spec)
@@ -115,6 +121,9 @@ class ProgressForm(RecordDialog):
         return Input(str(f.value), id=f.name, placeholder=f.placeholder, compact=True)
 
     def on_mount(self) -> None:
+        if self.spec.thread is not None:
+            box = self.query_one("#form-thread", VerticalScroll)
+            self.call_after_refresh(box.scroll_end, animate=False, immediate=True)
         if self.spec.fields:
             self.query_one(f"#{self.spec.fields[0].name}").focus()
         else:  # (a confirmation: nothing to type, enter confirms)
@@ -330,16 +339,14 @@ def grade_form(view: PortfolioView) -> FormSpec:
 def comment_form(view: PortfolioView, evidence: Evidence) -> FormSpec:
     """The piece's thread so far, and a box for the next comment."""
     thread = view.portfolio.comments_on(evidence.id)
-    lines = [Content.assemble(("On ", "$text-muted"), (clean_text(evidence.title), "bold"))]
-    for comment in thread[-6:]:
-        lines.append(Content.assemble((clean_text(f"{comment.recorded_by} {comment.recorded_at[:10]}: "), "$secondary"),
-                                      clean_text(comment.text)))
-    if not thread:
-        lines.append(Content.styled("No comments yet.", "$text-muted"))
+    intro = Content.assemble(("On ", "$text-muted"), (clean_text(evidence.title), "bold"))
+    lines = [Content.assemble((clean_text(f"{comment.recorded_by} {comment.recorded_at[:10]}: "), "$secondary"),
+                              clean_text(comment.text)) for comment in thread]
     evidence_id = evidence.id
 
     def write(service: PortfolioSession, v: dict[str, Any]) -> None:
         records.add_comment(service, evidence_id, v["comment"])
 
     return FormSpec("Comment", (Field("comment", "Comment", "area", placeholder="your comment", also=("text",)),),
-                    write, "Comment", intro=Content("\n").join(lines))
+                    write, "Comment", intro=intro,
+                    thread=Content("\n").join(lines) if lines else Content.styled("No comments yet.", "$text-muted"))
