@@ -571,6 +571,16 @@ async def test_a_long_thread_and_many_judgements_open_on_the_newest_and_scroll_b
         await settle(app, pilot)
         app.screen.query_one(EvidenceTable).move_to(referred)
         await pilot.pause()
+        # The log's panel under the table lists the latest comments newest first, so its rows keep the newest.
+        shown = [line for line in detail_text(app).splitlines() if line.startswith("💬")]
+        assert [line.split(": ")[1] for line in shown] == ["Comment 10", "Comment 9", "Comment 8"]
+        panel = app.screen.query_one("#log-detail-box")
+        assert panel.size.height == 7 and panel.max_scroll_y > 0
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert panel.size.height == 12  # a taller terminal gives the panel more of its rows
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
         await pilot.press("c")
         await settle(app, pilot)
         box = app.screen.query_one("#form-thread", VerticalScroll)

@@ -297,7 +297,8 @@ class EvidenceLogScreen(PortfolioScreen):
 
 
 def evidence_detail(view: PortfolioView, evidence: Evidence) -> Content:
-    """The highlighted piece: what it is, its files, every judgement with its feedback, its comments."""
+    """The highlighted piece: what it is, its files, every judgement with its feedback, its latest comments,
+    newest first (the panel is a few rows at 80x24: cut at its height, it showed the oldest of them)."""
     files = f" · {plural(len(evidence.files), 'file')}" if evidence.files else ""
     hours = f" · {evidence.hours:g} h" if evidence.hours is not None else ""
     lines = [Content.assemble((clean_text(evidence.title), "bold"),
@@ -309,7 +310,7 @@ def evidence_detail(view: PortfolioView, evidence: Evidence) -> Content:
     if evidence.judgements:
         lines.append(judgement_lines(evidence))
     comments = view.portfolio.comments_on(evidence.id)
-    for comment in comments[-3:]:
+    for comment in reversed(comments[-3:]):
         lines.append(Content.assemble((clean_text(f"💬 {comment.recorded_by} {comment.recorded_at[:10]}: "),
                                        "$secondary"), clean_text(comment.text)))
     if len(comments) > 3:
