@@ -349,6 +349,22 @@ async def test_the_caseload_uses_the_room_it_has_for_names_and_standards(tmp_pat
                 assert "Public Service Operational Delivery Officer" in line
             # ... and the next milestone's days and the first words of its name, not just "-107d…"
             assert "-107d Review progress…" in ava, ava
+            # One long name is cut at a word (the line under the table has it whole): it took every row's
+            # standard down to "Public Service…" and every next milestone to its days ("-107d…").
+            _learner(folder, "max.json", "Maximilian Oyelaran-Bartholomew Featherstonehaugh", date(2025, 9, 1),
+                     date(2027, 3, 31))
+            await pilot.press("r")
+            await settle(app, pilot)
+            lines = [table.render_line(y).text for y in range(1, table.row_count + 1)]
+            assert all("Public Service Operational Delivery Officer" in line for line in lines[1:]), lines
+            assert any(line.startswith(" Maximilian Oyelaran… ") for line in lines), lines
+            assert any("-107d Review…" in line for line in lines), lines
         else:
             assert "Public Service" not in ava
             assert any("Maximilian Oyelaran-Bartholomew…  " in line for line in lines), lines
+        # Sorted on a narrow column, its header keeps its name and the marker ("Covered ▲", not "Covere…").
+        for _ in range(3):
+            await pilot.press("s")
+        await pilot.pause()
+        assert table.render_line(0).text.split()[:5] == ["Learner", "RAG", "Covered", "▲", "Assess"] \
+            if size[0] == 80 else "Covered ▲ " in table.render_line(0).text

@@ -35,8 +35,12 @@ if TYPE_CHECKING:
 NEXT_FAIR = 22
 """The next milestone's share before a long standard's title takes the rest: its days and the first words
 of its name ("-107d Review progress…"), where leftover width alone often gave "-82d…"."""
+NAME_FAIR = 20
+"""A learner's name's share before the standard's title grows: one long name ("Maximilian Oyelaran-Bartholomew
+Featherstonehaugh") cut at a word, where it took every row's standard to "Public Service…" and its next
+milestone to "-164d…" at 120 columns (the line under the table gives the name whole)."""
 COLUMNS = [
-    Column("learner", "Learner", 10, grow=True, breaks=" -"),
+    Column("learner", "Learner", 10, grow=True, breaks=" -", fair=NAME_FAIR),
     Column("standard", "Standard", 14, grow=True, fair=24),
     Column("rag", "RAG", 5),
     Column("coverage", "Covered", 7),

@@ -221,11 +221,12 @@ class EvidenceTable(ScrollView, can_focus=True):
         return [next(shared) if c.flexible else fixed[c.key] for c in self.columns]
 
     def _fixed_width(self, column: Column, longest: dict[str, int]) -> int:
-        """A fixed column's width: as set, or in a measured table what its cells and header need."""
+        """A fixed column's width: as set, or in a measured table what its cells need within that and its
+        header whole, with its sort marker ("Covered ▲", not "Covere…")."""
         if not self.MEASURED:
             return column.width
         header = cell_len(column.label) + (2 if self.sort_marker and self.sort_marker[0] == column.key else 0)
-        return min(column.width, max(header, longest.get(column.key, 0)))
+        return max(header, min(column.width, longest.get(column.key, 0)))
 
     def longest_cells(self) -> dict[str, int]:
         """The widest cell of each column a width is worked out for, measured once per set of rows: every
