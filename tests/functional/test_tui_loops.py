@@ -596,3 +596,25 @@ async def test_a_long_thread_and_many_judgements_open_on_the_newest_and_scroll_b
         feedback = app.screen.query_one("#form-feedback", VerticalScroll)
         assert "Round 5:" in str(feedback.query_one(Static).render())
         assert feedback.max_scroll_y > 0 and feedback.scroll_y == feedback.max_scroll_y
+
+
+@drive
+async def test_the_assess_dialog_cuts_a_long_title_at_a_word(tmp_path: Path) -> None:
+    """The piece's line in the assess dialog is cut at a word with "…" (Textual's ellipsis cut it mid-word:
+    "… and on [bol…")."""
+    path = make_portfolio(tmp_path)
+    title = "Minutes of team meeting with a very long title that goes on and on [bold]x[/] and on"
+    piece = PortfolioService(path).add_evidence(title=title, date="2026-01-10", kind="product",
+                                                criteria=["K1"], as_of=AS_OF)
+    as_role(tmp_path, "tutor")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        app.screen.query_one(EvidenceTable).move_to(piece.id)
+        await pilot.pause()
+        await pilot.press("A")
+        await settle(app, pilot)
+        line = str(app.screen.query_one("#assess-piece", FitLines).render()).splitlines()[0]
+        assert line.endswith("…") and title.startswith(line[:-1]) and title[len(line) - 1] == " ", line

@@ -26,6 +26,7 @@ from portfolio_tui.domain.progress import SignOff
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.errors import ConflictError, InputError
 from portfolio_tui.tui.screens.forms import Named, RecordDialog
+from portfolio_tui.tui.widgets.fit_lines import FitLines
 
 OUTCOME_MARKS = {ACCEPT: ("✔ accept", "bold $text-success"), REFER: ("✗ refer ", "bold $text-error"),
                  None: ("· not yet", "$text-muted")}
@@ -59,13 +60,15 @@ class AssessDialog(RecordDialog):
         e = self.evidence
         with Vertical(id="decision-dialog"):
             yield Static(Content.styled("Assess evidence", "bold"), id="form-heading")
-            yield Static(Content.assemble((clean_text(e.title), "bold"), (f"  {e.date.isoformat()} · {e.status}",
-                                                                          "$text-muted")), classes="one-line")
+            piece = FitLines(id="assess-piece")  # each line cut at a word ("… and on…", not "[bol…")
+            piece.lines = [Content.assemble((clean_text(e.title), "bold"),
+                                            (f"  {e.date.isoformat()} · {e.status}", "$text-muted"))]
             if e.judgements:
                 last = e.judgements[-1]
                 about = f" on {last.criterion}" if last.criterion else ""
-                yield Static(Content.styled(clean_text(f"Last: {last.outcome}{about} by {last.by} at {last.at}: "
-                                                       f"{last.feedback}"), "$text-muted"), classes="one-line")
+                piece.lines.append(Content.styled(clean_text(f"Last: {last.outcome}{about} by {last.by} at {last.at}: "
+                                                             f"{last.feedback}"), "$text-muted"))
+            yield piece
             yield Label("space: accept, refer, not yet · a: accept all · r: refer all", classes="muted")
             yield OptionList(*self._options(), id="judge-list")
             with Horizontal(classes="form-row"):
