@@ -180,9 +180,12 @@ async def test_a_tutor_sorts_by_risk_drills_down_accepts_evidence_and_signs_off(
         await _type(pilot, "cara")
         await settle(app, pilot)
         assert _learners(app) == ["Cara Lewis"]
+        head = str(app.screen.query_one("#caseload-head", Static).render())
+        assert " · 1 of 5 learners shown · " in head  # counted as the evidence log counts a filter
         await pilot.press("escape")
         await settle(app, pilot)
         assert len(_learners(app)) == 5
+        assert " · 5 learners · " in str(app.screen.query_one("#caseload-head", Static).render())
         await pilot.press("2")  # no learner open: the learner screens stay closed
         await settle(app, pilot)
         assert isinstance(app.screen, CaseloadScreen)

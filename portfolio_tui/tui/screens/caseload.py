@@ -173,6 +173,7 @@ class CaseloadScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: dict[int, CaseloadRow] = {}
+        self.caseload: CaseloadView | None = None
         self.sort_by = "risk"
 
     @property
@@ -210,17 +211,7 @@ class CaseloadScreen(Screen[None]):
         self.run_worker(work, thread=True, group="caseload", exclusive=True)
 
     def show(self, caseload: CaseloadView) -> None:
-        folder = folder_label(self.capp.folder)
-        as_of = self.capp.as_of.isoformat()
-        waiting = sum(row.awaiting for row in caseload.rows)
-        head = [Content.assemble(("Caseload ", "bold $secondary"), (folder, "bold"),
-                                 f" · {plural(len(caseload.rows), 'learner')} · {waiting} to assess · as of {as_of}")]
-        if caseload.problem:
-            head.append(Content.styled(f"Not listed: {caseload.problem}", "$text-error"))
-        else:
-            head.append(Content.assemble(("You: ", "$text-muted"), caseload.viewer,
-                                         (" · enter opens a learner", "$text-muted")))
-        self.query_one("#caseload-head", Static).update(Content("\n").join(head))
+        self.caseload = caseload
         self.rows = {row.key: row for row in caseload.rows}
         self.apply()
         if not caseload.rows:
@@ -232,9 +223,30 @@ class CaseloadScreen(Screen[None]):
         words = self.query_one("#caseload-filter", Input).value.casefold().split()
         shown = [row for row in self.rows.values() if all(w in row.haystack for w in words)]
         shown.sort(key=lambda row: row.sort_key(self.sort_by))
+        self._head(len(shown) if words else None)
         table = self.table
         table.sort_marker = (self.sort_by, False) if self.sort_by != "risk" else None
         table.set_rows([table_row(row) for row in shown], keep=table.current_key)
+
+    def _head(self, shown: int | None) -> None:
+        """The folder, how many learners (and how many of them a filter shows, as the evidence log counts
+        "1 of 3"), how many pieces await assessment, and who is looking."""
+        caseload = self.caseload
+        if caseload is None:
+            return
+        folder = folder_label(self.capp.folder)
+        as_of = self.capp.as_of.isoformat()
+        waiting = sum(row.awaiting for row in caseload.rows)
+        total = len(caseload.rows)
+        learners = plural(total, "learner") if shown is None else f"{shown} of {plural(total, 'learner')} shown"
+        head = [Content.assemble(("Caseload ", "bold $secondary"), (folder, "bold"),
+                                 f" · {learners} · {waiting} to assess · as of {as_of}")]
+        if caseload.problem:
+            head.append(Content.styled(f"Not listed: {caseload.problem}", "$text-error"))
+        else:
+            head.append(Content.assemble(("You: ", "$text-muted"), caseload.viewer,
+                                         (" · enter opens a learner", "$text-muted")))
+        self.query_one("#caseload-head", Static).update(Content("\n").join(head))
 
     @on(Input.Changed, "#caseload-filter")
     def _filter_changed(self) -> None:
