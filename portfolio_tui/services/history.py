@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from portfolio_tui.domain import attachments
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.store.records import AuditEntry
@@ -42,6 +43,8 @@ def change_lines(changes: Mapping[str, Any] | None) -> tuple[str, ...]:
     lines = []
     for key, value in (changes or {}).items():
         label = clean_text(str(key)).replace("_", " ")
+        if key == "files":
+            value = _file_names(value)
         if not (isinstance(value, Mapping) and {"from", "to"} <= set(value)):
             lines.append(f"{label}: {_shown(value)}")
             continue
@@ -52,6 +55,16 @@ def change_lines(changes: Mapping[str, Any] | None) -> tuple[str, ...]:
         else:
             lines.append(f"{label}: {_shown(before)} -> {_shown(after)}")
     return tuple(lines)
+
+
+def _file_names(value: Any) -> Any:
+    """A kept file by its name ("notes.txt"), not its ``sha256:<hex>/notes.txt`` entry: cut to the width,
+    every entry read as the same hash, and the file added or taken off did not show."""
+    if isinstance(value, Mapping):
+        return {k: _file_names(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [attachments.parse(v).name if isinstance(v, str) else v for v in value]
+    return value
 
 
 def _shown(value: object, width: int = 60) -> str:

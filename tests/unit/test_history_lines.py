@@ -30,3 +30,10 @@ def test_hostile_text_is_shown_as_text() -> None:
     [line] = change_lines({"title": {"from": "Plain", "to": "\x1b[31mred\x1b]8;;x\x07 [b]b[/b]"}})
     assert "\x1b" not in line and "\x07" not in line
     assert line.startswith("title: Plain -> ") and "[b]b[/b]" in line
+
+
+def test_kept_files_read_by_their_names_so_the_one_added_shows() -> None:
+    kept = "sha256:" + "2f96" * 16 + "/notes.txt"
+    [line] = change_lines({"files": {"from": [kept, "https://example.org/x"],
+                                     "to": [kept, "https://example.org/x", "sha256:" + "ab12" * 16 + "/notes2.txt"]}})
+    assert line == "files: notes.txt, https://example.org/x -> notes.txt, https://example.org/x, notes2.txt"
