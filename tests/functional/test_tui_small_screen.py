@@ -28,6 +28,12 @@ async def test_help_scrolls_to_its_last_line_at_80x24(tmp_path: Path) -> None:
         assert isinstance(app.screen, HelpScreen)
         lines = app.screen.query_one("#help-lines", VerticalScroll)
         assert lines.max_scroll_y > 0  # more lines than fit
+        # Each key once under a name of its own (two "History" keys showed as one), the names in one column.
+        text = str(lines.query_one(Static).render()).splitlines()
+        assert any(line.endswith(" H  Portfolio history") for line in text)
+        assert any(line.endswith(" h  Piece history") for line in text)
+        keyed = [line for line in text[1:text.index("")]]
+        assert len({len(line) - len(line.lstrip()) + len(line.split()[0]) for line in keyed}) == 1, keyed
         await pilot.press("end")
         await pilot.pause()
         assert lines.scroll_y == lines.max_scroll_y

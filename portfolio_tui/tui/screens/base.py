@@ -37,7 +37,7 @@ class PortfolioScreen(Screen[None]):
     NEEDS: ClassVar[dict[str, str]] = {}
     BINDINGS = [
         Binding("r", "reload", "Reload", id="screen.reload", show=False, tooltip="Read the portfolio file again"),
-        Binding("H", "history", "History", id="screen.history", show=False,
+        Binding("H", "history", "Portfolio history", id="screen.history", show=False,
                 tooltip="Who changed what in this portfolio, and when"),
     ]
     shown_version = -1

@@ -55,7 +55,7 @@ class EvidenceLogScreen(PortfolioScreen):
         Binding("b", "bin", "Bin", id="evidence.bin", tooltip="Removed evidence: restore any of it"),
         Binding("o", "open_file", "Open file", id="evidence.open", show=False,
                 tooltip="Open the highlighted piece's file with the system viewer, or say where it is"),
-        Binding("h", "record_history", "History", id="evidence.history", show=False,
+        Binding("h", "record_history", "Piece history", id="evidence.history", show=False,
                 tooltip="Who changed the highlighted evidence, and when"),
         Binding("s", "sort", "Sort", id="evidence.sort", show=False, tooltip="Sort on the next column"),
         Binding("u", "undo", "Undo", id="evidence.undo", show=False, tooltip="Restore the evidence removed last"),

@@ -30,7 +30,7 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def compose(self) -> ComposeResult:
-        rows: list[Content] = [Content.styled("Keys on this screen", "bold")]
+        keys: list[tuple[str, str]] = []
         seen: set[str] = set()
         under, app = self.under, self.app
         # The screen's own keys first, then the app's, then those of the widget in focus.
@@ -41,13 +41,15 @@ class HelpScreen(ModalScreen[None]):
             if not binding.description or binding.description in seen or binding.key in ("up", "down"):
                 continue
             seen.add(binding.description)
-            shown = binding.key_display or self.app.get_key_display(binding)
-            rows.append(Content.assemble((f"  {shown:>8}", "bold $accent"), f"  {binding.description}"))
-        rows.append(Content(""))
-        rows.append(Content.styled("Screens", "bold"))
-        for _, key, title in SCREENS:
-            rows.append(Content.assemble((f"  {key:>8}", "bold $accent"), f"  {title}"))
-        rows.append(Content.assemble((f"  {'ctrl+p':>8}", "bold $accent"), "  Command palette"))
+            keys.append((binding.key_display or self.app.get_key_display(binding), binding.description))
+        screens = [(key, title) for _, key, title in SCREENS] + [("ctrl+p", "Command palette")]
+        width = max(len(key) for key, _ in keys + screens)  # "shift+tab" sat a cell right of the rest
+
+        def row(key: str, description: str) -> Content:
+            return Content.assemble((f"  {key:>{width}}", "bold $accent"), f"  {description}")
+
+        rows = [Content.styled("Keys on this screen", "bold"), *(row(k, d) for k, d in keys), Content(""),
+                Content.styled("Screens", "bold"), *(row(k, d) for k, d in screens)]
         rows.append(Content(""))
         rows.append(Content(ABOUT))
         with Vertical(id="help-dialog"):

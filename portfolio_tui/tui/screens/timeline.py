@@ -51,7 +51,7 @@ class TimelineScreen(PortfolioScreen):
                 tooltip="Record the highlighted milestone as done today"),
         Binding("B", "record_break", "Break", id="timeline.break", tooltip="Record a break in learning"),
         Binding("n", "jump_next", "Next due", id="timeline.next", tooltip="Move to the first item from today"),
-        Binding("h", "record_history", "History", id="timeline.history", show=False,
+        Binding("h", "record_history", "Record history", id="timeline.history", show=False,
                 tooltip="Who changed the highlighted record, and when"),
     ]
     NEEDS = {"record_review": "review.record", "record_break": "progress.record"}
