@@ -260,3 +260,21 @@ async def test_the_gateway_footer_offers_enter_to_record_an_item_that_is_recorde
         await pilot.press("enter")  # its form opens
         await settle(app, pilot)
         assert type(app.screen).__name__ == "ProgressForm"
+
+
+@drive
+async def test_a_coverage_bar_s_title_keeps_its_first_word_whole_at_80x24(tmp_path: Path) -> None:
+    """The CSP's fourth group, "Occupational brief: Knowing your customers", read "Occupationa…"."""
+    from portfolio_tui.tui.widgets.coverage_bars import CoverageBars
+
+    path = tmp_path / "csp.json"
+    shutil.copyfile(samples_dir() / "csp-midway.json", path)
+    app = build_app(path, as_of=AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        lines = str(app.screen.query_one(CoverageBars).render()).splitlines()
+        titles = [g.title for g in app.view.report.groups if g.summary.total]
+        for line, title in zip(lines, titles, strict=True):
+            label = line.split(" █")[0].split(" ░")[0].rstrip()
+            assert label == title or (label.endswith("…") and title.startswith(label[:-1])
+                                      and title[len(label) - 1] in " :"), (label, title)

@@ -38,12 +38,16 @@ class CoverageBars(Static):
         if not self.items:
             return Content.styled("No criteria in this standard.", "$text-muted")
         width = max(self.size.width, 30)
-        label_width = min(max(cell_len(clean_text(i.title)) for i in self.items), max(width // 3, 10))
+        titles = [clean_text(i.title) for i in self.items]
+        label_width = min(max(map(cell_len, titles)), max(width // 3, 10))
+        # A title cut short keeps its first word whole ("Occupational…", not "Occupationa…"), within half the line.
+        cut_words = [cell_len(t.split()[0]) + 1 for t in titles if cell_len(t) > label_width and t.split()]
+        label_width = max([label_width, *(w for w in cut_words if w <= width // 2)])
         count_width = max(len(f"{i.covered}/{i.total}") for i in self.items)
         bar_width = max(width - label_width - count_width - 3, 5)
         lines = []
         for item in self.items:
-            title = fit(clean_text(item.title), label_width)
+            title = fit(clean_text(item.title), label_width)  # (each title cut at a word, "…" after it)
             filled = round(bar_width * item.covered / item.total) if item.total else 0
             if item.total and item.covered and not filled:
                 filled = 1
