@@ -263,7 +263,7 @@ def viewable(paths: Sequence[Path], named: Iterable[Path] = (), *, account: str 
     rosters: dict[str, roles.Roster | None] = {}
     texts = paths.texts if isinstance(paths, PathList) else [os.fspath(p) for p in paths]
     shown: list[str] = []  # as text: a caseload's paths are held from its first file to its last
-    links = False
+    targets: set[int] = set()  # where ``shown`` holds a link's target
     for given in texts:
         linked = os.path.islink(given)
         text = os.path.realpath(given) if linked else given
@@ -276,13 +276,22 @@ def viewable(paths: Sequence[Path], named: Iterable[Path] = (), *, account: str 
                 if not linked or Path(given).resolve() in explicit:
                     raise
                 continue  # a link into a folder whose roster fails its checks: nothing says who may see it
-        links = links or linked
         decision = roles.may(rosters[folder], account, "view", name)
         if decision.allowed:
+            if linked:
+                targets.add(len(shown))
             shown.append(text)
         elif Path(given).resolve() in explicit:
             roles.require(decision)
-    return PathList(dict.fromkeys(shown) if links else shown)  # a link to a file listed too is that file, once
+    return PathList(_each_file_once(shown, targets) if targets else shown)
+
+
+def _each_file_once(shown: list[str], targets: set[int]) -> list[str]:
+    """``shown`` with each link's target (at ``targets``) left out where the file is listed already, by its own name
+    or by another link: a target is its ``realpath``, a name found in a folder is as the folder was named (``c``,
+    not ``/home/tess/c``), so the two are compared by the file each names, not as text."""
+    own = {os.path.realpath(text) for at, text in enumerate(shown) if at not in targets}
+    return list(dict.fromkeys(text for at, text in enumerate(shown) if at not in targets or text not in own))
 
 
 def access_for(path: Path, account: str | None = None) -> Access:

@@ -223,3 +223,22 @@ def test_the_cli_assess_takes_the_revision_the_tutor_read(portfolio: Path, capsy
     assert f"(revision {read}, now {read + 1}; they changed criteria)" in capsys.readouterr().err
     assert portfolio.read_bytes() == before
     assert main([*argv[:-1], str(read + 1)]) == 0
+
+
+@pytest.mark.parametrize("named", ["relative", "absolute"])
+def test_a_link_to_a_portfolio_in_the_caseload_is_that_portfolio_once_however_the_folder_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, named: str
+) -> None:
+    """Review R14 lists a link by its target's real path; the folder's own files are listed as the folder was
+    named. ``portfolio gateway cohort`` (relative) over ``ava.json`` and ``bob.json -> ava.json`` listed Ava
+    twice, a second card and a second mark in the cohort's standing."""
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    new_portfolio(folder, "ava.json")
+    (folder / "bob.json").symlink_to("ava.json")
+    (folder / "aaa.json").symlink_to(folder / "ava.json")  # a link listed before the file itself
+    monkeypatch.chdir(tmp_path)
+    given = "cohort" if named == "relative" else str(folder)
+    assert main(["gateway", given, "--json", "--no-cache"]) == 1
+    paths = [p["path"] for p in json.loads(capsys.readouterr().out)["portfolios"]]
+    assert paths == [os.path.join(given, "ava.json")]
