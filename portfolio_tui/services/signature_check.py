@@ -18,6 +18,8 @@ say who wrote it and whether they were allowed to:
   upgrade (table ``meta``, no record changed): anywhere else either is a forgery, since it would
   pass for a change nobody needed permission for; ``import`` notes where the file came from (the
   export's name and sha256; table ``meta``, no record changed) and needs whoever may set portfolios up;
+* no signed entry adds a record that exists, or changes one without listing its changes (``_rewrite_problems``):
+  either would pass for a change nobody needed permission for;
 * each signed entry is dated no earlier than the entry it follows, nor in the future, give or take
   ``audit_chain.CLOCK_SKEW``: permission is judged by the roster at the entry's own date, so someone
   taken off the roster could otherwise date their entry back to when they were on it;
@@ -50,7 +52,7 @@ from portfolio_tui.domain.progress import SignOff
 from portfolio_tui.domain.signatures import AUDIT, Anchors, is_signed
 from portfolio_tui.services import confirmation_check
 from portfolio_tui.services.access import record_actions
-from portfolio_tui.store import keys
+from portfolio_tui.store import audit_index, keys
 from portfolio_tui.store.audit_index import Reopenings
 from portfolio_tui.store.reading import Snapshot
 from portfolio_tui.store.sealing import SIGNED_VERSION
@@ -167,9 +169,10 @@ def check_signatures(
     judged = _Judged(legacy)
     for audit_id, entry in trusted:
         judged.follow(audit_id, entry, legacy=True)
+    rewrites = _rewrite_problems(items)
     for position, (audit_id, entry) in enumerate(items[first:], start=first):
         where = f"audit {audit_id}"
-        problem = _entry_problem(entry, anchors) or _action_problem(entry, position)
+        problem = _entry_problem(entry, anchors) or _action_problem(entry, position) or rewrites.get(position)
         if problem is None and entry.get("action") == REPAIR and audit_chain.TAKEN_IN in entry and (
                 entry[audit_chain.TAKEN_IN] != audit_chain.history_digest([e for _, e in items[:position]])):
             problem = (audit_chain.CHANGED, "is a repair whose history before it was changed since the tutor took "
@@ -275,6 +278,44 @@ def _action_problem(entry: Mapping[str, Any], position: int) -> tuple[str, str] 
     return None
 
 
+RECORDING_ACTIONS = frozenset({ADD, CREATE, DELETE, MIGRATE, IMPORT, *REPAIR_ACTIONS})
+"""Entries the app writes about a record without listing what changed field by field (``changes`` from/to): its
+adding (the record is all new), its deletion (``changes`` holds the record), a repair's seal (taken in as found)."""
+
+
+def _rewrite_problems(items: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[int, tuple[str, str]]:
+    """Entries that replace a record in a way the app never does, by position. Permission is asked of what an
+    entry says it did, so one that gives a change another name passes for a change nobody needed permission for:
+
+    * an ``add`` of a record that exists (an earlier entry added it and none deleted it since): the app gives a new
+      record a new id, so this is the record rewritten whole, an acceptance or a review replaced as if it were new
+      (review R7-13: the apprentice's own ``add`` of a piece the tutor accepted, wider, still accepted);
+    * an entry that changes a record and lists no change (``changes`` missing or empty): the app lists every field
+      it changes, and the permission check reads that list (review R7-14: any enrolled account's "edit" with no
+      ``changes`` needed no permission at all).
+
+    Existence is followed through every entry, from before signing too: a record the history made exists."""
+    found: dict[int, tuple[str, str]] = {}
+    made: dict[tuple[str, str], str] = {}
+    for position, (audit_id, entry) in enumerate(items):
+        table, record, action = entry.get("table"), entry.get("record"), entry.get("action")
+        if not isinstance(table, str) or table in audit_chain.UNCHAINED_TABLES or record is None:
+            continue
+        key = (table, str(record))
+        if action in (ADD, CREATE) and key in made:
+            found[position] = FORGED, (f"adds {table} {record}, which audit {made[key]} added and nothing has removed: "
+                                       "the record rewritten whole, as if new (the app gives a new record a new id)")
+        elif action not in RECORDING_ACTIONS and "record_hash" in entry and not (
+                isinstance(entry.get("changes"), Mapping) and entry["changes"]):
+            found[position] = FORGED, (f"changes {table} {record} but lists no change, which the app always does "
+                                       "(who may make a change is decided by what it changes): written outside the app")
+        if action == DELETE and entry.get("record_hash", "") is None:
+            made.pop(key, None)
+        elif action in (ADD, CREATE, SEAL):
+            made.setdefault(key, audit_id)
+    return found
+
+
 def _permission_problem(
     entry: Mapping[str, Any], document: Mapping[str, Any], path: Path, history: Sequence[Mapping[str, Any]] | None,
     judged: _Judged, anchors: Anchors,
@@ -324,10 +365,26 @@ def signers_problem(path: Path, snap: Snapshot, ids: Sequence[str]) -> str | Non
     for audit_id in ids:
         entry = snap.record("audit", audit_id)
         if isinstance(entry, Mapping) and is_signed(entry) and entry.get("key") != own:
-            problem = _signer_problem(path, snap, entry, checked[1], anchors)
+            problem = _stored_rewrite(snap, audit_id, entry) or _signer_problem(path, snap, entry, checked[1], anchors)
             if problem is not None:
                 return f"audit {audit_id} {problem}"
     return None
+
+
+def _stored_rewrite(snap: Snapshot, audit_id: str, entry: Mapping[str, Any]) -> str | None:
+    """:func:`_rewrite_problems` of one entry the store is about to build on: its own shape, and for an ``add``, the
+    newest entry before it naming the record (none, or a deletion: the record was new)."""
+    table, record = entry.get("table"), entry.get("record")
+    if not isinstance(table, str) or table in audit_chain.UNCHAINED_TABLES or record is None \
+            or not audit_id.isdigit():
+        return None
+    earlier: list[tuple[str, Mapping[str, Any]]] = []
+    if entry.get("action") in (ADD, CREATE):
+        found = audit_index.named_before(snap, table, str(record), int(audit_id))
+        if found is not None and not (found[1].get("action") == DELETE and found[1].get("record_hash", "") is None):
+            earlier = [(found[0], {**found[1], "action": ADD})]
+    problem = _rewrite_problems([*earlier, (audit_id, entry)]).get(len(earlier))
+    return None if problem is None else problem[1]
 
 
 def _signer_problem(path: Path, snap: Snapshot, entry: Mapping[str, Any], history: Sequence[Mapping[str, Any]],

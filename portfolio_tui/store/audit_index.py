@@ -126,6 +126,25 @@ class LatestEntries:
         self._whole = True
 
 
+def named_before(snapshot: Any, table: str, record_id: str, before: int) -> tuple[str, Mapping[str, Any]] | None:
+    """The newest audit entry older than audit ``before`` that names the record (fingerprinted or not), or ``None``:
+    whether the record existed when an entry claiming to add it was written (``services.signature_check``). Asked
+    only of an ``add`` the store is about to build on (others' entries since this account's own), searched as
+    :meth:`LatestEntries.latest` searches, a line's bytes first."""
+    lines = snapshot.fragments.get("audit", {}) if "audit" in snapshot.lazy else {}
+    named = b'"table":' + orjson.dumps(table)
+    record = b'"record":' + record_id.encode()
+    ids = set(snapshot.tables.get("audit", {})) | set(lines)
+    for audit_id in sorted((i for i in ids if i.isdigit() and int(i) < before), key=int, reverse=True):
+        line = lines.get(audit_id)
+        if line is not None and not (_holds(line, record) and named in line):
+            continue
+        entry = snapshot.record("audit", audit_id)
+        if isinstance(entry, Mapping) and (str(entry.get("table")), str(entry.get("record"))) == (table, record_id):
+            return audit_id, entry
+    return None
+
+
 def _holds(line: bytes, field: bytes) -> bool:
     """Does ``line`` hold ``field`` (``"record":12``) as a whole value, followed by ``,`` or ``}``?"""
     at = line.find(field)
@@ -262,6 +281,14 @@ class Reopenings:
         return found
 
 
+REPAIR = "repair"
+UNLISTED = frozenset({"add", "create", "delete", "seal", "migrate", "import", REPAIR})
+"""Actions the app writes about a record without listing its changes field by field (``changes``): any other entry
+that lists none, or a second ``add`` of a record that exists, rewrote it as the app never does (review R7-13, R7-14:
+an apprentice's own signed entry, replacing a piece the tutor accepted, needed no permission for what it did).
+``verify`` names the entry (``services.signature_check``); readers do not believe the record until a repair."""
+
+
 _NO_ENTRY = (0, None)
 UNCHECKED = ""
 """A record :class:`Fingerprints` was told of but did not hash (it counts for nothing where it is asked)."""
@@ -288,7 +315,7 @@ class Fingerprints:
     Nearly every file matches throughout; the rare one that does not is read whole, which decides.
     """
 
-    __slots__ = ("digests", "latest", "sealed", "reopenings", "unsure", "doubtful")
+    __slots__ = ("digests", "latest", "sealed", "reopenings", "unsure", "doubtful", "added", "rewrites", "repaired")
 
     def __init__(self, *, doubtful: bool = False) -> None:
         global _files_read, _sha256
@@ -305,6 +332,12 @@ class Fingerprints:
         self.latest: dict[Key, tuple[int, str | None]] = {}
         self.sealed = False
         self.reopenings = Reopenings()
+        self.added: set[Key] = set()
+        """The records added and not deleted since (one added again was made again: :attr:`rewrites`)."""
+        self.rewrites: list[tuple[int, Key]] = []
+        """(audit id, record) of each entry that rewrote a record as the app never does (:data:`REWRITING`)."""
+        self.repaired = 0
+        """The id of the newest ``repair`` entry: a tutor took in what came before it."""
 
     def records(self, table: str, records: Mapping[str, Any], *, counted: bool = False) -> None:
         """Take in a table's records (``counted``: hash only those readiness counts; the rest are only present)."""
@@ -348,8 +381,11 @@ class Fingerprints:
     def entries(self, entries: Mapping[str, Any]) -> None:
         latest = self.latest
         reopenings = self.reopenings
+        added = self.added
         for audit_id, entry in entries.items():
             if type(entry) is not dict or "record_hash" not in entry:
+                if type(entry) is dict and entry.get("action") == REPAIR and audit_id.isdigit():
+                    self.repaired = max(self.repaired, int(audit_id))
                 continue
             table, record = entry.get("table"), entry.get("record")
             if table is None or record is None or not audit_id.isdigit():
@@ -357,8 +393,20 @@ class Fingerprints:
             self.sealed = True
             named = (str(table), str(record))
             order = int(audit_id)
-            if table == "evidence" and "changes" in entry:
-                reopenings.entry(order, entry)
+            if entry.get("changes"):
+                if table == "evidence":
+                    reopenings.entry(order, entry)
+                if entry["record_hash"] is None:  # deleted (the app lists the record it deletes)
+                    added.discard(named)
+            else:
+                action = entry.get("action")
+                if action == "add" or action == "create":
+                    if named in added:
+                        self.rewrites.append((order, named))
+                    else:
+                        added.add(named)
+                elif action not in UNLISTED:
+                    self.rewrites.append((order, named))
             held = latest.get(named)
             if held is None or held[0] < order:
                 expected = entry["record_hash"]
@@ -389,6 +437,10 @@ class Fingerprints:
         found += [f"{key[0]} {key[1]}" for key, (_, expected) in latest.items()
                   if expected is not None and key not in digests and key[0] not in audit_chain.UNCHAINED_TABLES]
         found += [named for named in (f"evidence {e}" for e in self.reopenings.unreopened()) if named not in found]
+        if self.rewrites:
+            found += [named for named in dict.fromkeys(f"{key[0]} {key[1]}" for order, key in self.rewrites
+                                                       if order > self.repaired and key in digests)
+                      if named not in found]
         return tuple(found)
 
 

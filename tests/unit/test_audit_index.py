@@ -92,11 +92,16 @@ def test_the_quick_fingerprint_is_the_audits_record_digest(record: dict) -> None
     assert audit_index.fingerprint(record) == audit_chain.record_digest(record)
 
 
+def added(table: str, record: int, state: object) -> dict:
+    """The entry the store writes for a record it adds (the readers take a second one as the record rewritten)."""
+    return {"action": "add", "table": table, "record": record, "record_hash": audit_chain.record_digest(state)}
+
+
 def test_a_small_float_written_otherwise_is_hashed_again_before_it_is_called_changed() -> None:
     record = {"hours": 0.00001, "tiny": 1e-7}
     assert audit_index.fingerprint(record) != audit_chain.record_digest(record)  # orjson: 0.00001; json: 1e-05
     prints = audit_index.Fingerprints()
-    prints.entries({"1": {"table": "otj", "record": 1, "record_hash": audit_chain.record_digest(record)}})
+    prints.entries({"1": added("otj", 1, record)})
     prints.records("otj", {"1": record})
     assert prints.changed() is None  # not sure: the caller reads the file whole
     assert prints.changed(lambda table, record_id: record) == ()
@@ -108,10 +113,10 @@ def test_doubtful_fingerprints_decide_a_difference_only_given_the_record() -> No
     difference is unsure until the record is hashed json's way, a match is sure."""
     same, small_float = {"title": "Same", "judgements": [{"outcome": "accept"}]}, {"hours": 0.00001}
     prints = audit_index.Fingerprints(doubtful=True)
-    prints.entries({"1": {"table": "evidence", "record": 1, "record_hash": audit_chain.record_digest(same)}})
+    prints.entries({"1": added("evidence", 1, same)})
     prints.records("evidence", {"1": same}, counted=True)
     assert prints.changed() == ()
-    prints.entries({"2": {"table": "otj", "record": 1, "record_hash": audit_chain.record_digest(small_float)}})
+    prints.entries({"2": added("otj", 1, small_float)})
     prints.records("otj", {"1": small_float}, counted=True)
     assert prints.changed() is None
     assert prints.changed(lambda table, record_id: small_float) == ()
@@ -121,11 +126,12 @@ def test_doubtful_fingerprints_decide_a_difference_only_given_the_record() -> No
 def test_fingerprints_name_records_changed_added_or_removed_outside_the_app() -> None:
     kept, edited = {"title": "Kept"}, {"title": "Edited"}
     entries = {
-        "1": {"table": "learner", "record": 1, "record_hash": audit_chain.record_digest({"name": "Ann"})},
-        "2": {"table": "evidence", "record": 1, "record_hash": audit_chain.record_digest(kept)},
-        "3": {"table": "evidence", "record": 2, "record_hash": audit_chain.record_digest({"title": "Before"})},
-        "5": {"table": "evidence", "record": 3, "record_hash": audit_chain.record_digest(kept)},
-        "4": {"table": "evidence", "record": 2, "record_hash": audit_chain.record_digest(edited)},  # newer by id
+        "1": added("learner", 1, {"name": "Ann"}),
+        "2": added("evidence", 1, kept),
+        "3": added("evidence", 2, {"title": "Before"}),
+        "5": added("evidence", 3, kept),
+        "4": {"table": "evidence", "record": 2, "action": "edit", "record_hash": audit_chain.record_digest(edited),
+              "changes": {"title": {"from": "Before", "to": "Edited"}}},  # newer by id
         "6": {"table": "meta", "record": None, "detail": "no record"},
     }
     prints = audit_index.Fingerprints()
@@ -143,13 +149,37 @@ def test_fingerprints_name_records_changed_added_or_removed_outside_the_app() ->
 def test_the_gateways_check_hashes_only_what_it_counts_yet_names_what_is_gone() -> None:
     judged = {"title": "Judged", "judgements": [{"outcome": "accept"}]}
     unjudged = {"title": "Not judged yet", "judgements": []}
-    entries = {"1": {"table": "evidence", "record": 1, "record_hash": audit_chain.record_digest(judged)},
-               "2": {"table": "evidence", "record": 2, "record_hash": audit_chain.record_digest(unjudged)},
-               "3": {"table": "comments", "record": 1, "record_hash": audit_chain.record_digest({"text": "Good"})},
-               "4": {"table": "evidence", "record": 3, "record_hash": audit_chain.record_digest(unjudged)}}
+    entries = {"1": added("evidence", 1, judged),
+               "2": added("evidence", 2, unjudged),
+               "3": added("comments", 1, {"text": "Good"}),
+               "4": added("evidence", 3, unjudged)}
     prints = audit_index.Fingerprints()
     prints.entries(entries)
     prints.records("evidence", {"1": {**judged, "criteria": ["K1"]}, "2": {**unjudged, "criteria": ["K9"]}},
                    counted=True)
     prints.records("comments", {"1": {"text": "Changed by hand"}}, counted=True)
     assert prints.changed() == ("evidence 1", "evidence 3")  # evidence 3 is gone: named though never hashed
+
+
+def test_a_record_added_again_or_changed_by_an_entry_listing_no_change_is_named_until_a_repair() -> None:
+    """R7-13, R7-14: the app adds a record once (a new one gets a new id) and lists every change it makes, so a
+    second `add` of a record that exists, or an `edit` with no `changes`, rewrote it as the app never does (an
+    apprentice's own signed entry replacing what her tutor accepted). A deletion makes the id free again; a tutor's
+    repair takes in what came before it."""
+    accepted, wider = {"criteria": ["S1"], "judgements": [{"outcome": "accept"}]}, {"criteria": ["S1", "S2"]}
+    wider["judgements"] = accepted["judgements"]
+    edit = {**added("evidence", 1, wider), "action": "edit"}
+    for rewrite in (added("evidence", 1, wider), edit, {**edit, "changes": {}}):
+        prints = audit_index.Fingerprints()
+        prints.entries({"1": added("evidence", 1, accepted), "2": rewrite})
+        prints.records("evidence", {"1": wider})
+        assert prints.changed() == ("evidence 1",), rewrite
+        prints.entries({"3": {"action": "repair", "table": "meta", "record": None, "taken_in": "..."}})
+        assert prints.changed() == (), rewrite
+    again = audit_index.Fingerprints()
+    again.entries({"1": added("otj", 1, {"hours": 1}),
+                   "2": {"action": "delete", "table": "otj", "record": 1, "record_hash": None,
+                         "changes": {"record": {"hours": 1}}},
+                   "3": added("otj", 1, {"hours": 2})})
+    again.records("otj", {"1": {"hours": 2}})
+    assert again.changed() == ()

@@ -1,0 +1,117 @@
+"""Records rewritten by entries a group member signs with her own key (review R7): each is named and not counted.
+
+The same cohort as ``test_os_signing`` (a tutor, a line manager, two apprentices, every key enrolled by root).
+An account writes, with Python and the app's own code, an entry the app never writes: a second ``add`` of a
+record that exists (R7-13), an ``edit`` that lists no change (R7-14). Its signature is its own and verifies, so
+only what the entry does gives it away: ``portfolio verify`` names it, and no reader (``gateway``, ``evidence
+list``) counts the record it rewrote.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.functional import os_accounts
+from tests.functional import test_os_signing as signing
+from tests.functional.test_os_signing import Env, last_audit, verify_breaks
+
+env = signing.env
+portfolio = signing.portfolio
+
+pytestmark = pytest.mark.skipif(os_accounts.unavailable() is not None, reason=str(os_accounts.unavailable()))
+
+_REWRITE = """
+import json, sys
+from datetime import UTC, datetime
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.signatures import AUDIT
+from portfolio_tui.identity import current_user
+from portfolio_tui.store import keys
+path, table, record, how, fields = sys.argv[1:6]
+doc = json.load(open(path))
+me, at = current_user(), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+row = doc[table][record]
+row.update(json.loads(fields))
+if how == "add":  # the record made again, as if it were new
+    row.update(rev=1, created_by=me, created_at=at, updated_by=me, updated_at=at)
+elif how == "empty-changes":
+    row.update(rev=row["rev"] + 1, updated_by=me, updated_at=at)
+# (an edit listing no change leaves who last changed it as it was: nothing names the entry's signer)
+entry = {"at": at, "by": me, "action": "add" if how == "add" else "edit", "table": table, "record": int(record),
+         "detail": f"added {table} {record}" if how == "add" else "changed",
+         "record_hash": audit_chain.record_digest(row)}
+if how == "empty-changes":
+    entry["changes"] = {}
+audit = doc["audit"]
+audit[str(max(map(int, audit)) + 1)] = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT, keys.own_signer())
+with open(path, "r+") as f:  # in place: the file keeps its owner
+    f.seek(0), f.write(json.dumps(doc)), f.truncate()
+"""
+
+WIDER = json.dumps({"criteria": ["S1", "S2", "S3", "S4", "S5", "K1", "K2"]})
+
+
+def gateway_entry(env: Env, label: str, path: Path) -> dict:
+    done = env.run(label, "gateway", str(path), "--json")
+    report = json.loads(done.stdout)
+    return report["portfolios"][0] if "portfolios" in report else report
+
+
+def rewrite(env: Env, label: str, path: Path, table: str, record: str, how: str, fields: str) -> int:
+    done = env.python_as(label, _REWRITE, str(path), table, record, how, fields)
+    assert done.returncode == 0, done.stderr
+    return last_audit(path)
+
+
+def assert_named_and_not_counted(env: Env, path: Path, number: int, record: str, covered: int | None) -> None:
+    """verify names audit ``number`` and every reader leaves ``record`` out (``covered``: the criteria the gateway
+    may still count as covered, when the rewrite was of evidence)."""
+    for label in ("tutor", "mgr"):
+        code, breaks = verify_breaks(env, label, str(path))
+        assert code == 1 and (f"audit {number}", "forged") in breaks, (label, breaks)
+    for label in ("tutor", "mgr", "app1"):
+        entry = gateway_entry(env, label, path)
+        assert record in entry["changed_outside"] and entry["rag"] != "green", (label, entry)
+        if covered is not None:
+            assert entry["coverage"]["full"] <= covered, (label, entry["coverage"])
+        listed = env.run(label, "evidence", "list", str(path), "--json")
+        assert record in json.loads(listed.stdout)["changed_outside"], (label, listed.stdout)
+
+
+def test_an_accepted_piece_added_again_wider_is_named_and_not_counted(env: Env, portfolio: Path) -> None:
+    """R7-13: app1's own signed `add` of evidence 2, which the tutor accepted for S1, now tagged to seven
+    criteria and still holding the acceptance: an add, which app1 may make, in place of an edit after acceptance."""
+    env.ok("tutor", "evidence", "assess", str(portfolio), "2", "--accept", "--feedback", "Good")
+    covered = gateway_entry(env, "tutor", portfolio)["coverage"]["full"]
+    number = rewrite(env, "app1", portfolio, "evidence", "2", "add", WIDER)
+    assert_named_and_not_counted(env, portfolio, number, "evidence 2", covered)
+    before = portfolio.read_bytes()
+    refused = env.run("tutor", "evidence", "assess", str(portfolio), "1", "--accept", "--feedback", "ok")
+    assert refused.returncode == 2 and f"audit {number}" in refused.stderr, refused.stderr
+    assert refused.stderr.count("\n") == 1 and portfolio.read_bytes() == before
+
+
+def test_a_review_added_again_by_the_line_manager_is_named(env: Env, portfolio: Path) -> None:
+    """R7-13: the tutor records a review; the line manager, who may record reviews, `add`s it again with notes of
+    his own: the tutor's record replaced, not a review recorded."""
+    env.ok("tutor", "review", "add", str(portfolio), "--date", "2025-06-01", "--notes", "Behind on S3")
+    number = rewrite(env, "mgr", portfolio, "reviews", "1", "add", json.dumps({"notes": "On track"}))
+    for label in ("tutor", "mgr"):
+        code, breaks = verify_breaks(env, label, str(portfolio))
+        assert code == 1 and (f"audit {number}", "forged") in breaks, (label, breaks)
+    assert "reviews 1" in gateway_entry(env, "tutor", portfolio)["changed_outside"]
+
+
+@pytest.mark.parametrize(("label", "how"), [("app1", "no-changes"), ("app1", "empty-changes"),
+                                            ("app2", "no-changes"), ("mgr", "no-changes")])
+def test_an_edit_that_lists_no_change_is_named_and_not_counted(env: Env, portfolio: Path, label: str,
+                                                               how: str) -> None:
+    """R7-14: an `edit` of accepted evidence 2 whose `changes` are missing or empty needed no permission at all:
+    app1 widened it round the reopen rule, and app2 (not on app1's portfolio) or the line manager could too."""
+    env.ok("tutor", "evidence", "assess", str(portfolio), "2", "--accept", "--feedback", "Good")
+    covered = gateway_entry(env, "tutor", portfolio)["coverage"]["full"]
+    number = rewrite(env, label, portfolio, "evidence", "2", how, WIDER)
+    assert_named_and_not_counted(env, portfolio, number, "evidence 2", covered)
