@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from portfolio_tui import locations, standard_files
 from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.standard import Standard, StandardError, standard_from_dict
 from portfolio_tui.jsonfile import JsonFileError, loads_strict
 from portfolio_tui.standard_files import RULES_SUFFIX, rules_path
+
+TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class StandardNotFound(LookupError):

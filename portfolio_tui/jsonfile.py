@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
 
 import orjson
+
+TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class JsonFileError(ValueError):

@@ -20,9 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import field
 from datetime import date
-from typing import Any
 
 from portfolio_tui.domain.frozen import frozen
+
+TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 REFORM_2022 = date(2022, 8, 1)
 REFORM_2025 = date(2025, 8, 1)

@@ -54,7 +54,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 from math import ceil
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -71,6 +70,10 @@ from portfolio_tui.domain.progress import PrerequisiteRecord, SignOff
 from portfolio_tui.domain.reviews import ReviewStatus, review_status
 from portfolio_tui.domain.standard import Prerequisite, Standard
 from portfolio_tui.domain.timeline import Milestone, effective_end, epa_date, milestones, next_milestone
+
+TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 EMPLOYER_CONFIRMATION = "employer-confirmation"
 FUNDING_RULE_CHANGE = funding_rules.REFORM_2025

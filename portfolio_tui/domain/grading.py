@@ -39,7 +39,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import field
 from datetime import date
 from math import ceil
-from typing import Any
 
 from portfolio_tui.domain.coverage import CriterionCoverage, missing
 from portfolio_tui.domain.evidence import REFER, Evidence
@@ -47,6 +46,10 @@ from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.progress import GradeRecord
 from portfolio_tui.domain.standard import GradingRule, Standard
+
+TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 PASS = "Pass"
 MERIT = "Merit"

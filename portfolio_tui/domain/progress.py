@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import field
 from datetime import date
-from typing import Any
 
 from portfolio_tui.domain.frozen import frozen
+
+TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 OTJ_EXCLUDED_CATEGORIES: dict[str, str] = {
     "english-maths": "English and maths",

@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import field
 from functools import cache, cached_property
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
 from portfolio_tui.domain.frozen import frozen
+
+TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 CRITERION_KINDS = ("knowledge", "skill", "behaviour", "value", "assessment-criterion")
 GROUP_KINDS = ("unit", "learning-outcome", "ksb-area", "brief-standard", "epa-method", "area")

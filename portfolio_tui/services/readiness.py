@@ -11,7 +11,6 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from portfolio_tui import catalog
 from portfolio_tui.domain.frozen import frozen
@@ -20,6 +19,10 @@ from portfolio_tui.domain.grading import Prediction
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.store.files import as_named
+
+TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def assess(standard: Standard, portfolio: Portfolio, as_of: date) -> ReadinessReport:

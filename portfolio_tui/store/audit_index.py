@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import partial
 from itertools import repeat
-from typing import Any
 
 import orjson
 
@@ -35,6 +34,10 @@ from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.evidence import ACCEPT, JUDGED_FIELDS
 from portfolio_tui.store import own_files
 from portfolio_tui.store.reading import parse_fragments
+
+TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 JUDGED_FIELDS_SET = frozenset(JUDGED_FIELDS)
 Key = tuple[str, str]

@@ -29,17 +29,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from portfolio_tui import identity
 from portfolio_tui.store.errors import CorruptFile, NewerVersion
 from portfolio_tui.store.persistence import utc_now
 from portfolio_tui.store.records import RECORD_TABLES, TABLES
 
+TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+if TYPE_CHECKING:
+    from typing import Any
+
+    Document = dict[str, dict[str, Any]]
+
 CURRENT_VERSION = 3
 APP = "portfolio-tui"
-
-Document = dict[str, dict[str, Any]]
 
 
 def meta_record(version: int = CURRENT_VERSION) -> dict[str, Any]:

@@ -32,7 +32,6 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
 
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.learner import Learner
@@ -52,7 +51,6 @@ from portfolio_tui.store.reading import (
 from portfolio_tui.store.records import (
     PORTFOLIO_FIELDS,
     RECORD_TABLES,
-    Builder,
     check_learner,
     check_tables,
     evidence_outlines,
@@ -60,6 +58,12 @@ from portfolio_tui.store.records import (
 )
 from portfolio_tui.store.size_limit import refuse_oversized
 from portfolio_tui.store.untaken import begins_unsigned
+
+TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+if TYPE_CHECKING:
+    from typing import Any, BinaryIO
+
+    from portfolio_tui.store.records import Builder
 
 _SIMPLE_NAME = re.compile(rb'"([a-z_]{1,40})"')
 """A table's name as the store writes every one of them: nothing in it that JSON would escape."""

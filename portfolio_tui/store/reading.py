@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import itemgetter, methodcaller
 from pathlib import Path
-from typing import Any, BinaryIO
 
 import orjson
 
@@ -33,7 +32,6 @@ from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.jsonfile import JsonFileError, is_sure, loads_checked, loads_compact
 from portfolio_tui.store import migrations
 from portfolio_tui.store.errors import CorruptFile, NotFound, StoreError
-from portfolio_tui.store.migrations import Document
 from portfolio_tui.store.own_files import head_of, sole_writer, stat_key
 from portfolio_tui.store.records import (
     PORTFOLIO_FIELDS,
@@ -44,6 +42,12 @@ from portfolio_tui.store.records import (
     from_records,
 )
 from portfolio_tui.store.size_limit import refuse_oversized
+
+TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+if TYPE_CHECKING:
+    from typing import Any, BinaryIO
+
+    from portfolio_tui.store.migrations import Document
 
 _ID = re.compile(r"[1-9][0-9]*\Z")
 _DICT = {dict}
@@ -406,7 +410,8 @@ def check_shape(doc: Document, path: str | Path) -> None:
             raise CorruptFile(path, f"$.{name}.{key}: a record must be an object, found {_kind(record)}")
 
 
-Split = tuple[Document, dict[str, dict[str, bytes]], list[tuple[str, str]]]
+if TYPE_CHECKING:
+    Split = tuple[Document, dict[str, dict[str, bytes]], list[tuple[str, str]]]
 
 
 def split_document(

@@ -12,15 +12,13 @@ import math
 import re
 import sys
 import types
-import typing
-from collections import deque
+from collections import deque, namedtuple
 from collections.abc import Callable, Iterable
 from dataclasses import MISSING, fields
 from datetime import date
 from functools import cache, partial
 from itertools import chain, compress, islice, repeat
 from operator import is_not, itemgetter, methodcaller
-from typing import Any, NamedTuple
 
 from portfolio_tui.domain.comments import Comment
 from portfolio_tui.domain.dates import EARLIEST_YEAR, LATEST_YEAR
@@ -39,6 +37,10 @@ from portfolio_tui.domain.progress import (
     Review,
     SignOff,
 )
+
+TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 RECORD_TABLES: dict[str, type] = {
     "evidence": Evidence,
@@ -79,7 +81,7 @@ class AuditEntry:
     changes: dict[str, Any] | None = None
 
 
-class _Kind(NamedTuple):
+class _Kind(namedtuple("_Kind", "check types refine load load_column", defaults=(None, None, None))):
     """How one annotated type is checked and loaded.
 
     ``check`` says what is wrong (or None), for any value. The quick path only uses ``types`` (the
@@ -87,18 +89,21 @@ class _Kind(NamedTuple):
     type alone does not settle it: given a whole column of values whose types are already known to be
     among ``types``, is every one good? The quick path may refuse what ``check`` accepts, never the
     other way round, so whatever it refuses goes to ``check`` for the message. ``load`` is None when
-    the JSON value is already the field's value.
+    the JSON value is already the field's value. (Named tuples from ``collections``, not ``typing``: the
+    gateway starts without ``typing``.)
     """
 
+    __slots__ = ()
     check: Callable[[Any], str | None]
     types: frozenset[type]
-    refine: Callable[[Iterable[Any]], bool] | None = None
-    load: Callable[[Any], Any] | None = None
-    load_column: Callable[[Iterable[Any]], Iterable[Any]] | None = None
+    refine: Callable[[Iterable[Any]], bool] | None
+    load: Callable[[Any], Any] | None
+    load_column: Callable[[Iterable[Any]], Iterable[Any]] | None
     """``load`` for a whole column at once, where that is quicker than value by value."""
 
 
-class _Field(NamedTuple):
+class _Field(namedtuple("_Field", "name key required kind")):
+    __slots__ = ()
     name: str
     key: str
     required: bool
@@ -258,8 +263,8 @@ def _optional(kind: _Kind) -> _Kind:
 
 def _kind_of(hint: Any) -> _Kind:
     """How to check and load one annotated field."""
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (types.UnionType, typing.Union) and type(None) in args:
+    origin, args = _origin_and_args(hint)
+    if origin is _UNION and type(None) in args:
         return _optional(_kind_of(next(a for a in args if a is not type(None))))
     if hint is date:
         return _Kind(
@@ -332,10 +337,32 @@ def hint_of(cls: type, name: str) -> Any:
     if hint is MISSING:
         try:
             hint = eval(text, vars(sys.modules[klass.__module__]))  # noqa: S307 - the class's own annotation
-        except NameError:  # a name of the class's own namespace, which typing looks in after the module's
-            return typing.get_type_hints(klass)[name]
+        except NameError:  # a name of the class's own namespace, or one imported for the type checker only
+            return _hint_in_class(klass, text)
         _HINTS[key] = hint = type(None) if hint is None else hint
     return hint
+
+
+_UNION = object()
+"""The origin :func:`_origin_and_args` gives a union, of either spelling (``X | None``, ``Optional[X]``)."""
+
+
+def _origin_and_args(hint: Any) -> tuple[Any, tuple[Any, ...]]:
+    """``typing.get_origin(hint)`` and ``typing.get_args(hint)`` for the annotations records have (builtin
+    generics, unions), a union's origin given as :data:`_UNION`; without importing ``typing``, which costs the
+    gateway's start-up (a ``typing`` union can only exist once something has imported it)."""
+    typing = sys.modules.get("typing")
+    if isinstance(hint, types.UnionType) or (typing is not None and getattr(hint, "__origin__", None) is typing.Union):
+        return _UNION, hint.__args__
+    return getattr(hint, "__origin__", None), getattr(hint, "__args__", ())
+
+
+def _hint_in_class(klass: type, text: str) -> Any:
+    """An annotation's text evaluated as ``typing.get_type_hints(klass)`` does (in the class's namespace, then its
+    module's), with ``Any`` as typing's where the module imports it for the type checker only."""
+    import typing
+
+    return eval(text, {"Any": typing.Any, **vars(klass)}, vars(sys.modules[klass.__module__]))  # noqa: S307
 
 
 _BOOKKEEPING_KINDS = {
@@ -347,7 +374,7 @@ _BOOKKEEPING_KINDS = {
 }
 
 
-class _Layout(NamedTuple):
+class _Layout(namedtuple("_Layout", "values field_values types refine loads has_id make bookkeeping_only cls adopt")):
     """A record class read the quick way: a whole table at once, column by column, in C where it can be.
 
     It serves records that hold every field, as the store writes them. ``values`` picks the fields in
@@ -357,6 +384,7 @@ class _Layout(NamedTuple):
     by field, which also finds the words for what is wrong.
     """
 
+    __slots__ = ()
     values: Callable[[dict[str, Any]], tuple[Any, ...]]
     field_values: Callable[[dict[str, Any]], tuple[Any, ...]]
     types: tuple[frozenset[type], ...]
@@ -684,8 +712,9 @@ def check_learner(learners: dict[str, Any] | None) -> list[tuple[str, str]]:
     return check_record(Learner, learners["1"], "$.learner.1")
 
 
-Builder = Callable[["_Layout", list[int], list[dict[str, Any]], list[tuple[Any, ...]]], list[Any]]
-"""Builds the objects of checked records from their columns, as :meth:`_Layout.build_checked` does."""
+if TYPE_CHECKING:
+    Builder = Callable[["_Layout", list[int], list[dict[str, Any]], list[tuple[Any, ...]]], list[Any]]
+    """Builds the objects of checked records from their columns, as :meth:`_Layout.build_checked` does."""
 
 
 def check_tables(

@@ -45,7 +45,11 @@ from portfolio_tui.store import migrations, verified
 from portfolio_tui.store.errors import BreaksSchema, WriteFailed
 from portfolio_tui.store.own_files import HEAD_LIMIT, head_of, sole_writer, stat_key
 from portfolio_tui.store.persistence import write_atomically
-from portfolio_tui.store.reading import Document, Snapshot, read_snapshot
+from portfolio_tui.store.reading import Snapshot, read_snapshot
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from portfolio_tui.store.migrations import Document
 
 Dirty = dict[str, set[str]]
 """Table name -> ids of the records a transaction set, changed or removed."""

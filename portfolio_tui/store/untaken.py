@@ -21,10 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.audit_chain import SIG_FIELD
+
+TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def begins_unsigned(first: Any) -> bool:

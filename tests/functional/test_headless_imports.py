@@ -51,6 +51,7 @@ GATEWAY_NEVER_IMPORTS = {
     "portfolio_tui.store.storage": "the store's writer",
     "difflib": "the 'did you mean' of a mistyped option",
     "hashlib": "OpenSSL (one file's records are hashed by the interpreter's own SHA-256: store.audit_index)",
+    "typing": "annotations (read by type checkers only; the records' types are worked out without it)",
 }
 """What ``portfolio gateway ONE_FILE --json`` must start without (issue 15: start-up at most 4x
 ``python -c pass``): each costs start-up, so each is imported where it is used, never on the way in.
@@ -77,7 +78,6 @@ def test_gateway_on_one_file_starts_without_what_it_does_not_use(tmp_path: Path)
 KEPT_RUN_NEVER_IMPORTS = {
     **GATEWAY_NEVER_IMPORTS,
     "argparse": "the parser (the plain form of gateway is read without it: readiness_cmds.plain_gateway)",
-    "typing": "annotations (read by type checkers only)",
     "dataclasses": "the domain's models (a kept answer builds none; the module alone costs a python start)",
     "orjson": "the parser and encoder of portfolios (a kept answer parses one short line, with json)",
     "platformdirs": "where the data folder is by default (on Linux, with $HOME set, locations works it out)",
