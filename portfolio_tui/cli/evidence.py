@@ -104,6 +104,7 @@ def evidence_as_json(evidence: Any, path: Path | None = None) -> dict[str, Any]:
     data["judgements"] = [asdict(j) for j in evidence.judgements]
     data["kind_label"] = evidence.kind_label
     data["status"] = evidence.status
+    data["resubmitted"] = evidence.resubmitted
     if path is not None:
         from portfolio_tui.services.attachments import shown
 

@@ -57,7 +57,8 @@ _CRITERION = attrgetter("criterion")
 ACCEPT = "accept"
 REFER = "refer"
 REOPEN = "reopen"
-"""Not a tutor's decision: the mark left when an accepted piece changes, sending it back for assessment."""
+"""Not a tutor's decision: the mark left when a judged piece (accepted or referred) changes, sending it back for
+assessment."""
 
 JUDGED_FIELDS = ("title", "date", "kind", "criteria", "description", "files", "simulated")
 """What a tutor judged when accepting a piece: a change to any of these means the acceptance no longer
@@ -119,6 +120,13 @@ class Evidence:
     def accepted(self) -> bool:
         return self.status == "accepted"
 
+    @property
+    def resubmitted(self) -> bool:
+        """Awaiting assessment again because it changed after a tutor judged it (its last judgement is a
+        :data:`REOPEN` mark): the tutor has something new to judge, not a first submission."""
+        judgements = self.judgements
+        return bool(judgements) and judgements[-1].outcome == REOPEN and self.status == "submitted"
+
     def outcome_for(self, criterion: str) -> str | None:
         """The latest judgement of ``criterion`` on this piece (its own or the whole piece's), if any."""
         for judgement in reversed(self.judgements):
@@ -142,12 +150,19 @@ class Evidence:
 
 
 def reopening(evidence: Evidence, changed: Iterable[str], by: str, at: str) -> Judgement | None:
-    """The mark that sends ``evidence`` back for assessment when ``changed`` touches what its tutor accepted."""
+    """The mark that sends ``evidence`` back for assessment when ``changed`` touches what its tutor judged:
+    work accepted no longer covered as it stands, or referred work the apprentice improved (a resubmission,
+    which the tutor's "to assess" count must show again, not leave as referred)."""
     judged = [name for name in changed if name in JUDGED_FIELDS]
-    if not evidence.accepted or not judged:
+    status = evidence.status
+    if status not in ("accepted", "referred") or not judged:
         return None
+    if status == "referred":
+        return Judgement(REOPEN, f"changed {', '.join(judged)} after it was referred; resubmitted for assessment",
+                         by, at)
     return Judgement(REOPEN, f"changed {', '.join(judged)} after it was accepted; awaiting assessment again", by, at)
 
 def awaiting_assessment(evidence: Iterable[Evidence]) -> int:
-    """How many live pieces no tutor has judged in full yet (the caseload's "to assess" column)."""
+    """How many live pieces no tutor has judged in full yet, resubmissions included (the caseload's "to assess"
+    column)."""
     return sum(1 for e in evidence if not e.deleted and (not e.judgements or e.status == "submitted"))

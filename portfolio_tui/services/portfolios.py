@@ -453,14 +453,15 @@ class PortfolioService:
     def _change_evidence(
         tx: Transaction, current: Evidence, changes: dict[str, Any], expected_rev: int | None, action: str, detail: str
     ) -> None:
-        """Write ``changes`` to a piece; one that was accepted goes back to awaiting assessment if what was
-        judged changed, so coverage only ever counts what a tutor accepted as the piece now stands."""
+        """Write ``changes`` to a piece; one that was judged goes back to awaiting assessment if what was
+        judged changed, so coverage only ever counts what a tutor accepted as the piece now stands, and referred
+        work the apprentice improved is to assess again (a resubmission)."""
         stored = to_record(current)
         changed = [name for name, value in changes.items() if stored.get(name) != value]
         mark = reopening(current, changed, tx.actor, tx.now)
         if mark is not None:
             changes = {**changes, "judgements": [*stored["judgements"], to_json(mark)]}
-            detail += "; awaiting assessment again"
+            detail += "; awaiting assessment again" if current.accepted else "; resubmitted for assessment"
         tx.update("evidence", current.id, changes, expected_rev, action=action, detail=detail)
 
     @staticmethod

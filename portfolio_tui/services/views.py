@@ -168,8 +168,13 @@ class EvidenceRow:
     """Its criteria, comma-separated ("" for none)."""
     status: str
     haystack: str
-    """Date, title, kind, criteria, status and description in lower case: what a typed filter searches."""
+    """Date, title, kind, criteria, status ("to assess" too for a piece awaiting assessment, a resubmission
+    included) and description in lower case: what a typed filter searches."""
 
+
+RESUBMITTED = "resubmitted"
+"""The status shown for a piece awaiting assessment again after a change to what a tutor judged
+(``Evidence.resubmitted``): to assess, and not for the first time."""
 
 CHANGED_OUTSIDE = "changed outside"
 """The status shown for a piece changed outside the app since the audit recorded it (``Portfolio.changed_outside``):
@@ -182,11 +187,12 @@ def evidence_row(evidence: Evidence, changed_outside: Collection[str] = ()) -> E
     kind_label = clean_text(evidence.kind_label)
     kind = kind_label.split(" (")[0]
     criteria = ", ".join(clean_text(c) for c in evidence.criteria)
-    status = "removed" if evidence.deleted else evidence.status
+    status = "removed" if evidence.deleted else RESUBMITTED if evidence.resubmitted else evidence.status
     if changed_outside and f"evidence {evidence.id}" in changed_outside:
         status = CHANGED_OUTSIDE
+    waiting = "to assess" if status in ("submitted", RESUBMITTED) else ""
     haystack = " ".join(
-        (evidence.date.isoformat(), title, kind, evidence.kind, " ".join(evidence.criteria), status,
+        (evidence.date.isoformat(), title, kind, evidence.kind, " ".join(evidence.criteria), status, waiting,
          clean_text(evidence.description))
     ).lower()
     return EvidenceRow(evidence, evidence.date.isoformat(), title, kind, kind_label, criteria, status, haystack)

@@ -18,13 +18,21 @@ from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import ReadinessReport
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.standard import Standard
-from portfolio_tui.services.views import CHANGED_OUTSIDE, Access, LiveEvidence, evidence_row, live_evidence
+from portfolio_tui.services.views import (
+    CHANGED_OUTSIDE,
+    RESUBMITTED,
+    Access,
+    LiveEvidence,
+    evidence_row,
+    live_evidence,
+)
 from portfolio_tui.tui.widgets.evidence_table import TableRow
 
 STATUS_STYLES = {
     "accepted": "evidence-table--accepted",
     "referred": "evidence-table--referred",
     "submitted": "evidence-table--submitted",
+    RESUBMITTED: "evidence-table--submitted",
     CHANGED_OUTSIDE: "evidence-table--referred",
 }
 

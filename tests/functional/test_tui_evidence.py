@@ -12,6 +12,7 @@ from portfolio_tui.tui.screens.evidence_log import EvidenceLogScreen
 from portfolio_tui.tui.screens.forms import ConfirmDialog
 from portfolio_tui.tui.widgets.criteria_picker import CriteriaPicker
 from portfolio_tui.tui.widgets.evidence_table import EvidenceTable
+from portfolio_tui.tui.widgets.fit_lines import FitLines
 from tests.functional.tui_helpers import AS_OF, app_for, drive, evidence_form, make_portfolio, settle
 
 
@@ -332,3 +333,45 @@ async def test_a_judgement_typed_in_by_hand_shows_as_changed_outside_in_the_log_
         statuses = {r.key: r.cells[-1] for r in table.rows}
         assert statuses[int(forged)] == "changed outside"
         assert list(statuses.values()).count("changed outside") == 1
+
+
+@drive
+async def test_a_referred_piece_the_apprentice_improves_is_to_assess_again_as_a_resubmission(tmp_path: Path) -> None:
+    """QA: a referred piece improved after the referral stayed "referred", so neither the tutor's "to assess"
+    count nor the log's filter showed there was something new to judge. Edited in the form, it is
+    "resubmitted": in the log, found by "to assess", on the piece's feedback, and in the caseload's count."""
+    from portfolio_tui.services.caseload import Caseload
+
+    path = make_portfolio(tmp_path)
+    before = Caseload(tmp_path).view(AS_OF).rows[0].awaiting
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        table = app.screen.query_one(EvidenceTable)
+        referred = next(e.evidence for e in app.view.log if e.evidence.status == "referred")
+        table.move_to(referred.id)
+        await pilot.press("e")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, EvidenceForm)
+        form.query_one("#description").focus()
+        await pilot.press("end")
+        await _type(pilot, " I added the steps I took.")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EvidenceLogScreen)
+        statuses = {r.key: r.cells[-1] for r in table.rows}
+        assert statuses[referred.id] == "resubmitted"
+        detail = "\n".join(line.plain for line in app.screen.query_one("#log-detail", FitLines).lines)
+        assert "↻ resubmitted" in detail and "after it was referred" in detail
+        await pilot.press("slash")
+        await _type(pilot, "to assess")
+        await pilot.pause()
+        shown = [r.key for r in table.rows]
+        assert referred.id in shown
+        assert len(shown) == 3  # the two never judged and the resubmission
+    piece = next(e for e in PortfolioService(path).load().evidence if e.id == referred.id)
+    assert piece.status == "submitted" and piece.resubmitted
+    assert Caseload(tmp_path).view(AS_OF).rows[0].awaiting == before + 1

@@ -144,6 +144,27 @@ def test_feedback_in_the_log(snap_compare, tmp_path: Path) -> None:  # type: ign
     assert _snap(snap_compare, _portfolio(tmp_path), ["2"], SMALL, _on_referred)
 
 
+def _resubmitted(path: Path) -> None:
+    """The apprentice improves the referred reflective account after the referral."""
+    service = PortfolioService(path, actor=ACTOR)
+    piece = next(e for e in service.load().evidence if e.status == "referred")
+    service.edit_evidence(piece.id, piece.rev, as_of=AS_OF, description="What I did, step by step, and why.")
+
+
+async def _on_resubmitted(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    table = app.screen.query_one("#log")
+    table.move_to(next(e.evidence.id for e in app.view.log if e.evidence.resubmitted))
+    await pilot.pause()
+
+
+def test_a_resubmission_in_the_log(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A referred piece improved after the referral: "resubmitted" (to assess again), whole in its column at
+    80 columns, and the panel's judgements end on the resubmission."""
+    path = make_portfolio(tmp_path)
+    _resubmitted(path)
+    assert _snap(snap_compare, app_for(path), ["2"], SMALL, _on_resubmitted)
+
+
 def test_discard_confirmation(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert _snap(snap_compare, _portfolio(tmp_path), ["2", "a", "x", "escape"], SMALL)
 

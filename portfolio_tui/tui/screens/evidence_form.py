@@ -17,7 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Label, Select, Static, TextArea
 
-from portfolio_tui.domain.evidence import ACCEPT, DEFAULT_KIND, EVIDENCE_KINDS, Evidence, kind_for_title
+from portfolio_tui.domain.evidence import ACCEPT, DEFAULT_KIND, EVIDENCE_KINDS, REOPEN, Evidence, kind_for_title
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.domain.suggest import Suggester
 from portfolio_tui.domain.text import clean_text
@@ -226,8 +226,9 @@ def judgement_lines(evidence: Evidence) -> Content:
     """Every judgement of the piece with its feedback, newest last, as the apprentice reads it while editing."""
     lines = []
     for judgement in evidence.judgements:
-        accepted = judgement.outcome == ACCEPT
-        mark = ("✔ accepted", "bold $text-success") if accepted else ("✗ referred", "bold $text-error")
+        mark = (("✔ accepted", "bold $text-success") if judgement.outcome == ACCEPT
+                else ("↻ resubmitted", "bold $text-warning") if judgement.outcome == REOPEN
+                else ("✗ referred", "bold $text-error"))
         about = f" {judgement.criterion}" if judgement.criterion else ""
         lines.append(Content.assemble(mark, (clean_text(f"{about} by {judgement.by} {judgement.at[:10]}: "),
                                              "$text-muted"), clean_text(judgement.feedback)))

@@ -29,7 +29,7 @@ COLUMNS = [
     Column("title", "Title", 0),
     Column("kind", "Kind", 14),
     Column("criteria", "Criteria", 12),
-    Column("status", "Status", 9),
+    Column("status", "Status", 11),
 ]
 SORTS = ("date", "title", "kind", "criteria", "status")
 _SORT_KEYS = {
