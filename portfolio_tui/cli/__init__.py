@@ -122,6 +122,20 @@ def _run(command: Callable[[], int]) -> int:
         where = clean_text(os.fsdecode(exc.filename)) if exc.filename is not None else "a file or folder"
         print(f"portfolio: {where}: permission denied (this account cannot reach it)", file=sys.stderr)
         return BAD_INPUT
+    except _bad_setting() as exc:  # (wherever a command reads it, as `validate` and `doctor` read the size limit)
+        from portfolio_tui.cli.errors import BAD_INPUT
+
+        print(f"portfolio: {exc}", file=sys.stderr)
+        return BAD_INPUT
+
+
+def _bad_setting() -> type[Exception]:
+    """What a setting from the environment that the app cannot take raises (``store.errors.BadSetting``: its line
+    names the variable, its value escaped): one line and exit 2 from any command, never a traceback. Imported only
+    once a command has failed, so a command that succeeds pays nothing for it."""
+    from portfolio_tui.services.errors import BadSetting
+
+    return BadSetting
 
 
 @contextmanager

@@ -79,3 +79,23 @@ def test_an_empty_or_plain_limit_is_taken(made, value: str, monkeypatch, capsys)
     path, zipped, attached = made
     monkeypatch.setenv("PORTFOLIO_TUI_FILE_LIMIT_MB", value)
     assert main(_commands(path, zipped, attached)["evidence add"]) == 0
+
+
+@pytest.mark.parametrize("command", ["validate", "doctor"])
+def test_a_portfolio_limit_that_is_not_a_size_is_one_line_exit_2_from_every_command(
+    made, command: str, monkeypatch, capsys
+) -> None:
+    """``$PORTFOLIO_TUI_PORTFOLIO_LIMIT_MB`` is read where a portfolio or a roster is opened; ``validate`` and
+    ``doctor`` open theirs outside the refusals other commands end in, and ended in a traceback (exit 1)."""
+    path, _, _ = made
+    cohort = path.parent / "cohort"
+    cohort.mkdir()
+    assert main(["roster", "init", str(cohort)]) == 0  # (doctor reads a cohort's roster)
+    monkeypatch.setenv("PORTFOLIO_TUI_PORTFOLIO_LIMIT_MB", "abc")
+    capsys.readouterr()
+    before = sorted(p.name for p in path.parent.rglob("*")), path.read_bytes()
+    assert main([command, str(path if command == "validate" else cohort)]) == 2
+    out, err = capsys.readouterr()
+    assert err == ('portfolio: PORTFOLIO_TUI_PORTFOLIO_LIMIT_MB: "abc" is not a size in megabytes (a plain number, '
+                   "like 64 or 0.5); set it right, or unset it for the default\n"), err
+    assert (sorted(p.name for p in path.parent.rglob("*")), path.read_bytes()) == before
