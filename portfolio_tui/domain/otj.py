@@ -152,7 +152,7 @@ def otj_status(
     logged = sum(e.hours for e in entries if e.counts)
     excluded = sum(e.hours for e in entries if not e.counts)
     unheld = ""
-    if not math.isfinite(logged + excluded):  # (the store keeps each entry and day to 24 hours: a hand edit)
+    if not math.isfinite(logged + excluded) or _beyond_a_day(entries):  # (the store refuses them: a hand edit)
         logged, excluded, unheld = _within_days(entries)
     rule = otj_rule(learner.start)
     regime = _REGIME_OF_RULE[rule.id]
@@ -217,6 +217,18 @@ def otj_status(
 
 DAY_HOURS = 24.0
 """The hours a day holds (``store.constraints`` refuses to save an entry, or a day's entries, of more)."""
+
+
+def _beyond_a_day(entries: list[OtjEntry]) -> bool:
+    """Does an entry, or one day's entries together, hold hours no day holds (``store.constraints``' rule)? A sum that
+    is a number is not enough: one signed entry of 500 hours, written round the store by an apprentice's own client,
+    met a 400-hour target while every check of the file but the schema's passed."""
+    days: dict[date, float] = {}
+    for e in entries:
+        if not 0 <= e.hours <= DAY_HOURS:
+            return True
+        days[e.date] = days.get(e.date, 0.0) + e.hours
+    return any(total > DAY_HOURS + 1e-9 for total in days.values())
 
 
 def _within_days(entries: list[OtjEntry]) -> tuple[float, float, str]:

@@ -20,6 +20,7 @@ from portfolio_tui.domain.progress import (
     PrerequisiteRecord,
     Review,
 )
+from tests.unit.otj_days import day_by_day
 
 CSP = catalog.get("csp-l2")
 ODO = catalog.get("odo-l3")
@@ -55,7 +56,7 @@ def ready_csp() -> Portfolio:
             Review(i, d)
             for i, d in enumerate([date(2024, 4, 1), date(2024, 6, 20), date(2024, 9, 10), date(2024, 12, 1)], 1)
         ),
-        otj=(OtjEntry(1, date(2024, 6, 1), 310, "teaching"), OtjEntry(2, date(2024, 6, 2), 20, "english-maths")),
+        otj=(*day_by_day(date(2024, 6, 1), 310, "teaching"), OtjEntry(20, date(2024, 6, 20), 20, "english-maths")),
         prerequisites=(
             PrerequisiteRecord("maths-l1", date(2023, 6, 1), recorded_by="tutor1"),
             PrerequisiteRecord("english-l1", date(2023, 6, 1), recorded_by="tutor1"),
@@ -113,7 +114,7 @@ def test_the_last_day_of_learning_needs_evidence_of_learning_on_it() -> None:
     report = assess_readiness(CSP, no_evidence, AS_OF)
     assert item(report, "last-day-of-learning").detail == "2025-02-14: no evidence or off-the-job hours dated on it"
     assert report.rag == "red"
-    hours_that_day = replace(no_evidence, otj=(*portfolio.otj, OtjEntry(3, LAST_DAY, 2, "teaching")))
+    hours_that_day = replace(no_evidence, otj=(*portfolio.otj, OtjEntry(21, LAST_DAY, 2, "teaching")))
     assert item(assess_readiness(CSP, hours_that_day, AS_OF), "last-day-of-learning").ok
     unrecorded = replace(portfolio, learner=replace(portfolio.learner, last_day_of_learning=None))
     report = assess_readiness(CSP, unrecorded, AS_OF)

@@ -15,6 +15,7 @@ from portfolio_tui import catalog
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.otj import otj_status, regime_for
 from portfolio_tui.domain.progress import BreakInLearning, OtjEntry
+from tests.unit.otj_days import day_by_day
 
 CSP = catalog.get("csp-l2")
 
@@ -95,7 +96,7 @@ def test_entries_after_as_of_do_not_count() -> None:
 def test_state_against_the_pro_rata_expectation_with_10_percent_tolerance(logged: float, state: str) -> None:
     # Half way through (182 of 364 days) the expectation is 278.4 / 2 = 139.2; 90% is 125.28, 110% is 153.12.
     start = date(2023, 9, 4)
-    status = otj_status(learner(start), CSP, log((start, logged, "teaching")), start + timedelta(days=182))
+    status = otj_status(learner(start), CSP, day_by_day(start, logged, "teaching"), start + timedelta(days=182))
     assert status.expected_to_date == pytest.approx(139.2)
     assert status.state == state
 
@@ -111,8 +112,8 @@ def test_the_expectation_stops_at_the_target_and_met_means_logged_reaches_it() -
     start = date(2023, 9, 4)
     late = start + timedelta(days=500)
     assert otj_status(learner(start), CSP, (), late).expected_to_date == pytest.approx(278.4)
-    assert otj_status(learner(start), CSP, log((start, 278.4, "teaching")), late).met
-    short = otj_status(learner(start), CSP, log((start, 278, "teaching")), late)
+    assert otj_status(learner(start), CSP, day_by_day(start, 278.4, "teaching"), late).met
+    short = otj_status(learner(start), CSP, day_by_day(start, 278, "teaching"), late)
     assert not short.met and short.remaining == pytest.approx(0.4)
 
 
@@ -143,3 +144,17 @@ def test_hours_no_day_holds_count_for_nothing_and_the_status_says_so() -> None:
     assert "1 day counted as 24 hours, not more" in crowded.note
     honest = otj_status(person, CSP, log((day, 12.0, "teaching"), (day, 12.0, "shadowing")), date(2024, 6, 1))
     assert honest.logged == 24.0 and "not" not in honest.note
+
+
+def test_hours_no_day_holds_count_for_nothing_even_where_their_sum_is_a_number() -> None:
+    """R7-1 held the readers to a day's hours only where the sum was no number: one signed entry of 500 hours (or
+    thirty of 24 on one day), written round the store by an apprentice's own client, met a 400-hour target."""
+    person = learner(date(2023, 9, 4), target=400.0)
+    day = date(2024, 1, 8)
+    alone = otj_status(person, CSP, log((day, 500.0, "teaching"), (day + timedelta(1), 6.0, "teaching")),
+                       date(2024, 6, 1))
+    assert (alone.logged, alone.met) == (6.0, False)
+    assert "1 entry of more hours than a day holds not counted" in alone.note
+    piled = otj_status(person, CSP, log(*[(day, 24.0, "teaching")] * 30), date(2024, 6, 1))
+    assert (piled.logged, piled.met) == (24.0, False)
+    assert "1 day counted as 24 hours, not more" in piled.note
