@@ -329,8 +329,9 @@ def _employer_confirmations(value: Any) -> list[dict[str, str]]:
     for item in value:
         if not isinstance(item, Mapping) or set(item) != set(keys):
             raise InputError("employer_confirmations", f"expected each confirmation as {', '.join(keys)}")
-        if item["decision"] not in EMPLOYER_DECISIONS or item["party"] != EMPLOYER:
-            raise InputError("employer_confirmations", f"{check.shown(item['decision'])} is not one of the "
+        decision = item["decision"]
+        if not isinstance(decision, str) or decision not in EMPLOYER_DECISIONS or item["party"] != EMPLOYER:
+            raise InputError("employer_confirmations", f"{check.shown(decision)} is not one of the "
                                                        "employer's decisions, confirmed as the employer")
         kept.append({key: check.text("employer_confirmations", item[key], required=True) for key in keys})
     return kept

@@ -194,3 +194,46 @@ def test_the_bounds_are_a_real_programmes() -> None:
     with pytest.raises(InputError, match="^end: "):
         record_fields.checked("breaks", {"end": (AT.latest + timedelta(days=1)).isoformat()}, AT,
                               before={"start": "2025-07-01"})
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**20, 10**20) | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+FIELDS = sorted((table, name) for table, (_, names) in record_fields._TABLES.items() for name in names)
+shaped = st.lists(st.fixed_dictionaries({key: json_values for key in ("party", "by", "at")}), max_size=2) | st.lists(
+    st.fixed_dictionaries({key: json_values for key in ("decision", "terms", "party", "by", "at")}), max_size=2)
+"""Confirmations as the service builds them, each part any value: the shape a random value seldom has."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(FIELDS), json_values, st.booleans())
+def test_whatever_a_caller_puts_in_a_field_is_kept_or_refused_naming_it(
+    where: tuple[str, str], value: Any, adding: bool
+) -> None:
+    """A script calling the service builds any JSON it likes: the answer is the record to write or one
+    InputError, never another exception."""
+    _kept_or_refused(where, value, adding)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([("learner", "employer_confirmations"), ("reviews", "confirmations")]), shaped, st.booleans())
+def test_whatever_a_caller_puts_in_a_confirmation_is_kept_or_refused_naming_it(
+    where: tuple[str, str], value: Any, adding: bool
+) -> None:
+    """The same, for confirmations in their shape with any value in each part: an employer's confirmation whose
+    decision was a list was a TypeError."""
+    _kept_or_refused(where, value, adding)
+
+
+def _kept_or_refused(where: tuple[str, str], value: Any, adding: bool) -> None:
+    table, field = where
+    base = GOOD.get(table, {"name": "Ava", "start": "2025-03-03", "planned_end": "2026-09-30"})
+    try:
+        if adding and table != "learner":
+            record_fields.checked(table, base | {field: value}, AT)
+        else:
+            record_fields.checked(table, {field: value}, AT, before=base)
+    except InputError as refused:
+        assert not unsafe_characters(str(refused), multiline=False)
