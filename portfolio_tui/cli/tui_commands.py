@@ -43,13 +43,14 @@ def need_terminal() -> None:
 
 
 def check_settings() -> None:
-    """The settings the TUI reads while it runs (the attachment size limit), checked before it starts: a bad one is
-    one line and exit 2 here, never an error inside a screen halfway through showing a piece's files."""
+    """The settings the TUI reads while it runs (the size limits of an added file and of a portfolio), checked before
+    it starts: a bad one is one line and exit 2 here, never an error inside a screen halfway through showing a
+    piece's files, nor one on every row of a caseload."""
     from portfolio_tui.cli.refusals import refusals
-    from portfolio_tui.services import attachments
+    from portfolio_tui.services import settings
 
     with refusals():
-        attachments.limit_bytes()
+        settings.check()
 
 
 def _run(path: Path, *, first_run: bool) -> int:

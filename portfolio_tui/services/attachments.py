@@ -31,12 +31,6 @@ class Pending:
     """``(typed path, digest)`` for each file still to copy."""
 
 
-def limit_bytes() -> int:
-    """The largest file that may be added (``$PORTFOLIO_TUI_FILE_LIMIT_MB``); ``BadSetting`` when that is not a
-    size, which the TUI's start asks first."""
-    return file_store.limit_bytes()
-
-
 def check(portfolio: Path, typed: Iterable[str], already: Iterable[str] = ()) -> Pending:
     """Check each typed entry; a path is hashed now (so a refusal touches nothing) and copied by :func:`keep`."""
     kept = set(already)

@@ -64,6 +64,18 @@ def test_the_tui_does_not_start_with_a_file_limit_that_is_not_a_size(made, monke
     assert err.count("\n") == 2 and err.count('PORTFOLIO_TUI_FILE_LIMIT_MB: "abc" is not a size in megabytes') == 2
 
 
+def test_the_caseload_does_not_start_with_a_portfolio_limit_that_is_not_a_size(made, monkeypatch, capsys) -> None:
+    """A caseload reads its portfolios once the TUI is up: each learner's row said the limit was wrong."""
+    path, _, _ = made
+    monkeypatch.setenv("TEXTUAL_DRIVER", "none")
+    monkeypatch.setenv("PORTFOLIO_TUI_PORTFOLIO_LIMIT_MB", "1e999")
+    monkeypatch.setattr("portfolio_tui.tui.factory.build_caseload", lambda *a, **k: pytest.fail("the TUI started"))
+    assert main(["open", str(path.parent)]) == 2
+    err = capsys.readouterr().err
+    assert err == ('portfolio: PORTFOLIO_TUI_PORTFOLIO_LIMIT_MB: "1e999" is not a size in megabytes (a plain number, '
+                   "like 64 or 0.5); set it right, or unset it for the default\n"), err
+
+
 @pytest.mark.parametrize("value", ["abc", "-1", "1e999"])
 def test_an_import_limit_that_is_not_a_size_is_one_line_exit_2(made, value: str, monkeypatch, capsys) -> None:
     path, zipped, _ = made
