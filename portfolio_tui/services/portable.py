@@ -504,10 +504,10 @@ def _place(
         check(staged, dest)
         target = dest / name
         _record(staged, target, imported)
+        for backup in staging.glob(f"{glob.escape(name)}.v*.bak"):  # the original of an older file it upgraded:
+            persistence.place_new(backup, dest / backup.name)  # first, as one already there refuses the import
         for digest in members:
             file_store.place_kept(target, digest, file_store.blob_path(staged, digest))
-        for backup in staging.glob(f"{glob.escape(name)}.v*.bak"):  # the original of an older file it upgraded
-            persistence.place_new(backup, dest / backup.name)
         persistence.place_new(staged, target)
     except FileExistsError as exc:
         raise InputError("DEST", f"{exc.filename or dest / name} already exists; import into another folder "

@@ -23,7 +23,7 @@ from portfolio_tui.services import signing
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.store import keys, receipts, result_cache
 from portfolio_tui.store.sealing import Unsound
-from tests.functional.store_helpers import new_portfolio
+from tests.functional.store_helpers import AS_OF, new_portfolio
 
 ME = current_user()
 
@@ -547,3 +547,31 @@ def test_a_schema_version_set_forward_by_hand_is_named_by_verify(tmp_path: Path,
     assert main(["verify", str(tmp_path), "--json"]) == 1
     files = {Path(f["path"]).name: f["ok"] for f in json.loads(capsys.readouterr().out)["files"]}
     assert files == {"ava.json": False, other.name: True}
+
+
+def test_an_import_refused_for_its_upgrade_backup_leaves_no_kept_file_behind(tmp_path: Path, capsys) -> None:
+    """The refusal above came after the export's kept files were placed in DEST: ``dest/ava.files`` was left, a
+    store of files no portfolio names, though the line said nothing was written."""
+    home = tmp_path / "home"
+    home.mkdir()
+    minutes = tmp_path / "minutes.txt"
+    minutes.write_text("minutes")
+    path = new_portfolio(home, evidence=1, actor=ME)
+    PortfolioService(path, ME).edit_evidence(1, files=[str(minutes)], as_of=AS_OF)
+    doc = json.loads(path.read_text())
+    doc["meta"]["1"]["schema_version"] = 2
+    chained = audit_chain.GENESIS
+    for _, entry in audit_chain.ordered(doc["audit"]):
+        entry.pop("key"), entry.pop(SIG_FIELD)
+        entry["prev"] = chained
+        entry["hash"] = chained = audit_chain.entry_hash(entry)
+    path.write_text(json.dumps(doc))
+    target = tmp_path / "ava.zip"
+    assert main(["export", str(path), "-o", str(target)]) == 0
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    (dest / "ava.json.v2.bak").write_text("an earlier portfolio's original")
+    capsys.readouterr()
+    assert main(["import", str(target), str(dest)]) == 2
+    assert "ava.json.v2.bak already exists" in capsys.readouterr().err
+    assert sorted(p.name for p in dest.iterdir()) == ["ava.json.v2.bak"]
