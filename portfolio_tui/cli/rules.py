@@ -210,10 +210,10 @@ def cmd_learner_set(args: argparse.Namespace) -> int:
 def cmd_learner_decisions(args: argparse.Namespace) -> int:
     from portfolio_tui.cli.output import print_json
     from portfolio_tui.domain.text import clean_text
-    from portfolio_tui.services.views import employer_decision_rows
+    from portfolio_tui.services.views import believed_decision_rows
 
     with refusals():
-        rows = employer_decision_rows(_service(args.path).learner)
+        rows = believed_decision_rows(_service(args.path).load())
     if args.json:
         print_json({"path": str(args.path), "decisions": [r.to_dict() for r in rows]})
         return 0

@@ -261,6 +261,34 @@ def verify_records(
     return breaks
 
 
+def undone(state: Mapping[str, Any], changes: Mapping[str, Any], before: Mapping[str, Any],
+           expected: object) -> dict[str, Any] | None:
+    """The record as it stood before an edit (``state`` less ``changes``, the revision before, who and when from the
+    entry ``before`` it), if that is what the entry before recorded (``expected``, its ``record_hash``), else ``None``:
+    the edit changed more than it lists. A field whose ``from`` is null may instead have been absent (an older
+    record)."""
+    undone = dict(state)
+    absent = []
+    for name, change in changes.items():
+        if not isinstance(change, Mapping) or "from" not in change:
+            return None
+        undone[name] = change["from"]
+        if change["from"] is None:
+            absent.append(name)
+    rev = undone.get("rev")
+    if isinstance(rev, int):
+        undone["rev"] = rev - 1
+    undone["updated_by"], undone["updated_at"] = before.get("by"), before.get("at")
+    if record_digest(undone) == expected:
+        return undone
+    if absent:
+        for name in absent:
+            del undone[name]
+        if record_digest(undone) == expected:
+            return undone
+    return None
+
+
 def verify_document(document: Mapping[str, Any]) -> list[Break]:
     """Check a whole portfolio document: the audit chain, the sign-off chain and every record."""
     breaks: list[Break] = []

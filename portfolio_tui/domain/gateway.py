@@ -65,7 +65,13 @@ from portfolio_tui.domain.grading import FAIL, REFER_GRADE, REFERRAL, Prediction
 from portfolio_tui.domain.learner import REVIEW_CADENCES, Learner
 from portfolio_tui.domain.learning_months import quiet_months
 from portfolio_tui.domain.otj import OtjStatus, otj_status
-from portfolio_tui.domain.portfolio import Portfolio, changed_outside_text, counted_changes, unjudged
+from portfolio_tui.domain.portfolio import (
+    Portfolio,
+    changed_outside_text,
+    counted_changes,
+    unconfirmed_where_changed,
+    unjudged,
+)
 from portfolio_tui.domain.progress import PrerequisiteRecord, SignOff
 from portfolio_tui.domain.reviews import ReviewStatus, review_status
 from portfolio_tui.domain.standard import Prerequisite, Standard
@@ -535,6 +541,7 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
         changed = frozenset(counted)
         portfolio = replace(portfolio, evidence=tuple(unjudged(e) if f"evidence {e.id}" in changed else e
                                                       for e in portfolio.evidence), changed_outside=counted)
+        portfolio = unconfirmed_where_changed(portfolio, changed)
     learner = portfolio.learner
     criteria = cov_rules.coverage(standard, portfolio.evidence)
     summary = cov_rules.summary(standard, criteria)

@@ -130,3 +130,18 @@ def counted_changes(portfolio: Portfolio) -> tuple[str, ...]:
     uncounted = {f"evidence {e.id}" for e in portfolio.evidence if not e.judgements}
     uncounted.update(f"comments {c.id}" for c in portfolio.comments)
     return tuple(name for name in portfolio.changed_outside if name not in uncounted)
+
+
+def unconfirmed_where_changed(portfolio: Portfolio, changed: frozenset[str]) -> Portfolio:
+    """``portfolio`` with no confirmation on a record ``changed`` names (``learner 1``, ``reviews 2``): as readiness
+    counts a learner's record or a review changed outside the app, whose confirmations (the employer's of its
+    decisions, each party's of a review; one slipped in by another account's edit, review R7-18) are not
+    believed, as a changed piece's judgements are not (:func:`unjudged`)."""
+    learner = portfolio.learner
+    if "learner 1" in changed and learner.employer_confirmations:
+        portfolio = replace(portfolio, learner=replace(learner, employer_confirmations=()))
+    if any(name.startswith("reviews ") for name in changed):
+        portfolio = replace(portfolio, reviews=tuple(
+            replace(r, confirmations=()) if f"reviews {r.id}" in changed and r.confirmations else r
+            for r in portfolio.reviews))
+    return portfolio

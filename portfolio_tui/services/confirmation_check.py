@@ -8,9 +8,10 @@ services write both from the account saving, at the time of saving, which are al
 * a signed entry that adds a confirmation (one in its ``changes``' ``to`` and not in its ``from``)
   names itself in it: a confirmation naming anyone else, or another time, was written in their name;
 * every confirmation the file holds was made by an entry on that record, trusted by the signature
-  checks (legacy history from before signing vouches for itself, as it does for judgements), with the
-  confirmation's account and time: one no such entry made was put in by hand, or by an entry that was
-  not allowed to make it;
+  checks, that lists it among its changes or added the record holding it, with the confirmation's account and
+  time (legacy history from before signing vouches for itself, as it does for judgements): one no such entry
+  made was put in by hand, or by an entry that was not allowed to make it, or slipped into an edit of something
+  else (review R7-18: any entry of the account on the record used to do);
 * with a roster, a confirmation a signed entry made is as the party the roster, as it stood then, made its
   account for this portfolio: holding ``review.confirm`` is not enough (every role holds it), and a copy
   changed where no roster stood in the way must not pass for the party's own word.
@@ -23,14 +24,11 @@ from typing import Any
 
 from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.audit_chain import Break
+from portfolio_tui.store.confirmation_makers import CONFIRMED_FIELDS, Makers, listed
 
 FORGED = "forged"
 NOT_HIS = "not-allowed"
 
-CONFIRMED_FIELDS: dict[str, str] = {"reviews": "confirmations", "learner": "employer_confirmations"}
-"""The tables whose records hold confirmations, and the field that holds them."""
-
-_MAKING_ACTIONS = frozenset({"add", "create", "edit"})
 
 
 def breaks(document: Mapping[str, Any], trusted: Iterable[tuple[str, Mapping[str, Any]]],
@@ -43,52 +41,36 @@ def breaks(document: Mapping[str, Any], trusted: Iterable[tuple[str, Mapping[str
     portfolio (a review's apprentice, employer or provider; ``employer`` for its line manager, who confirms
     the employer's decisions); ``None`` without a roster to ask. A confirmation made by a signed entry as a
     party the roster did not make its account (an apprentice confirming as the provider in a private copy,
-    with no roster there to stop them, moved back) is a break.
+    with no roster there to stop them, moved back) is a break. Each confirmation is held to the entry that
+    made it (``store.confirmation_makers``), not to any entry of its account on the record (review R7-18).
     """
     signed = set(signed)
-    signed_makers: set[tuple[Any, Any]] = set()
-    makers: dict[tuple[str, str], set[tuple[Any, Any]]] = {}
+    makers = Makers()
     found: list[Break] = []
     for audit_id, entry in trusted:
+        others = makers.entry(audit_id, entry)
+        if audit_id not in signed:
+            continue
         table = str(entry.get("table"))
-        field = CONFIRMED_FIELDS.get(table)
-        if field is None or entry.get("action") not in _MAKING_ACTIONS:
-            continue
-        makers.setdefault((table, str(entry.get("record"))), set()).add((entry.get("by"), entry.get("at")))
-        if audit_id in signed:
-            signed_makers.add((entry.get("by"), entry.get("at")))
-        changes = entry.get("changes")
-        change = changes.get(field) if isinstance(changes, Mapping) else None
-        if audit_id not in signed or not isinstance(change, Mapping):
-            continue
-        before = {audit_chain.canonical(c) for c in _listed(change.get("from"))}
-        for made in _listed(change.get("to")):
-            if audit_chain.canonical(made) in before or (made.get("by"), made.get("at")) == (entry.get("by"),
-                                                                                            entry.get("at")):
-                continue
+        for made in others:
             found.append(Break(f"audit {audit_id}", FORGED, f"adds {_whose(table, made)} confirmation in the name "
                                f"of {made.get('by')}, but is signed by {entry.get('by')}: forged"))
     for table, field in CONFIRMED_FIELDS.items():
         rows = document.get(table)
         for record_id, record in audit_chain.ordered(rows if isinstance(rows, Mapping) else {}):
-            made_here = makers.get((table, str(record_id)), set())
-            for made in _listed(record.get(field) if isinstance(record, Mapping) else None):
-                who = (made.get("by"), made.get("at"))
-                if who not in made_here:
+            for made in listed(record.get(field) if isinstance(record, Mapping) else None):
+                maker = makers.maker(table, str(record_id), made, record)
+                if maker is None:
                     found.append(Break(f"{table} {record_id}", FORGED, f"holds {_whose(table, made)} confirmation "
                                        f"by {made.get('by')} at {made.get('at')} that no entry of that account "
                                        "made: forged"))
-                elif parties_of is not None and who in signed_makers and made.get("party") not in parties_of(
+                elif parties_of is not None and maker[0] in signed and made.get("party") not in parties_of(
                         str(made.get("by")), str(made.get("at"))):
                     theirs = " or the ".join(parties_of(str(made.get("by")), str(made.get("at")))) or "no party"
                     found.append(Break(f"{table} {record_id}", NOT_HIS, f"holds a confirmation as the "
                                        f"{made.get('party')} by {made.get('by')}, whom the roster made the {theirs} "
                                        "then: made in another party's name"))
     return found
-
-
-def _listed(value: Any) -> list[Mapping[str, Any]]:
-    return [c for c in value if isinstance(c, Mapping)] if isinstance(value, list) else []
 
 
 def _whose(table: str, made: Mapping[str, Any]) -> str:

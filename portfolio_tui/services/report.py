@@ -15,7 +15,7 @@ from pathlib import Path
 
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import ReadinessReport
-from portfolio_tui.domain.portfolio import Portfolio
+from portfolio_tui.domain.portfolio import Portfolio, unconfirmed_where_changed
 from portfolio_tui.domain.reviews import confirmation_words
 from portfolio_tui.domain.standard import Criterion, Group, Standard
 from portfolio_tui.domain.text import clean_text
@@ -303,7 +303,8 @@ def _reviews_section(portfolio: Portfolio, r: ReadinessReport) -> Section:
     rows = tuple(
         (_iso(v.date), ", ".join(v.attendees), _hours(v.otj_hours_discussed) if v.otj_hours_discussed is not None
          else "", v.actions, v.notes, confirmation_words(v))
-        for v in sorted(portfolio.reviews, key=lambda v: v.date)
+        for v in sorted(unconfirmed_where_changed(portfolio, frozenset(portfolio.changed_outside)).reviews,
+                        key=lambda v: v.date)
     )
     columns = ("date", "attendees", "OTJ hours discussed", "actions", "notes", "confirmations")
     table = Table("Reviews held", columns, rows)

@@ -595,7 +595,7 @@ def _unstated_breaks(document: Mapping[str, Any], trusted: list[tuple[str, Mappi
             if entry.get("action") in BOOKKEEPING_ACTIONS or not isinstance(changes, Mapping) \
                     or before.get("action") in REPAIR_ACTIONS or before.get("action") == MIGRATE:
                 break
-            found = _undone(state, changes, before, before.get("record_hash"))
+            found = audit_chain.undone(state, changes, before, before.get("record_hash"))
             if found is None:
                 breaks.append(Break(f"{table} {record_id}", UNSTATED, f"audit {audit_id} ({entry.get('by')}) changed "
                                     f"more than it records: the {singular_of(table)} was changed outside the app "
@@ -603,32 +603,6 @@ def _unstated_breaks(document: Mapping[str, Any], trusted: list[tuple[str, Mappi
                 break
             state = found
     return breaks
-
-
-def _undone(state: dict[str, Any], changes: Mapping[str, Any], before: Mapping[str, Any],
-            expected: object) -> dict[str, Any] | None:
-    """The record as it stood before an edit (``state`` less ``changes``), if that is what the entry before it
-    recorded (``expected``); a field whose ``from`` is null may instead have been absent (an older record)."""
-    undone = dict(state)
-    absent = []
-    for name, change in changes.items():
-        if not isinstance(change, Mapping) or "from" not in change:
-            return None
-        undone[name] = change["from"]
-        if change["from"] is None:
-            absent.append(name)
-    rev = undone.get("rev")
-    if isinstance(rev, int):
-        undone["rev"] = rev - 1
-    undone["updated_by"], undone["updated_at"] = before.get("by"), before.get("at")
-    if audit_chain.record_digest(undone) == expected:
-        return undone
-    if absent:
-        for name in absent:
-            del undone[name]
-        if audit_chain.record_digest(undone) == expected:
-            return undone
-    return None
 
 
 def before_id(entries: list[tuple[str, Mapping[str, Any]]], before: Mapping[str, Any]) -> str:

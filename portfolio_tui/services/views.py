@@ -18,7 +18,7 @@ from portfolio_tui.domain import employer_decisions, roles
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.gateway import EMPLOYER_CONFIRMATION, ChecklistResult, ReadinessReport
 from portfolio_tui.domain.learner import Learner
-from portfolio_tui.domain.portfolio import Portfolio
+from portfolio_tui.domain.portfolio import Portfolio, unconfirmed_where_changed
 from portfolio_tui.domain.progress import Review
 from portfolio_tui.domain.reviews import confirmation_words, unconfirmed
 from portfolio_tui.domain.standard import Standard
@@ -243,7 +243,9 @@ class TimelineRow:
 def timeline_rows(portfolio: Portfolio, report: ReadinessReport, as_of: date,
                   access: Access | None = None) -> list[TimelineRow]:
     """Everything dated on the programme, in date order: what the timeline screen lists (it only renders),
-    each row with what ``access`` may do to it now (nothing without one)."""
+    each row with what ``access`` may do to it now (nothing without one). A review changed outside the app shows no
+    confirmation (none is believed, as readiness counts none)."""
+    portfolio = unconfirmed_where_changed(portfolio, frozenset(portfolio.changed_outside))
     may = access.allowed_actions if access is not None else frozenset()
     mark = frozenset({"mark"}) if "progress.record" in may else frozenset()
     items = [
@@ -287,7 +289,9 @@ def timeline_rows(portfolio: Portfolio, report: ReadinessReport, as_of: date,
 
 
 def timeline_document(path: Path, portfolio: Portfolio, report: ReadinessReport, as_of: date) -> dict[str, Any]:
-    """``portfolio timeline --json``: the dates, milestones, reviews and breaks of one portfolio."""
+    """``portfolio timeline --json``: the dates, milestones, reviews and breaks of one portfolio (as readers believe
+    them: a review changed outside the app holds no confirmation)."""
+    portfolio = unconfirmed_where_changed(portfolio, frozenset(portfolio.changed_outside))
     whole = report.to_dict()
     return {
         "path": str(path),
@@ -352,6 +356,13 @@ def employer_decision_rows(learner: Learner) -> list[EmployerDecisionRow]:
             employer_decisions.noted_name(learner, decision) if terms else "",
             made.by if made else "", made.at if made else ""))
     return rows
+
+
+def believed_decision_rows(portfolio: Portfolio) -> list[EmployerDecisionRow]:
+    """:func:`employer_decision_rows` as readers believe them: on a learner's record changed outside the app, no
+    confirmation counts (``domain.portfolio.unconfirmed_where_changed``), as the gateway does not count it."""
+    changed = frozenset(portfolio.changed_outside)
+    return employer_decision_rows(unconfirmed_where_changed(portfolio, changed).learner)
 
 
 def held_review(review: Review) -> dict[str, Any]:

@@ -33,6 +33,7 @@ import orjson
 from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.evidence import ACCEPT, JUDGED_FIELDS
 from portfolio_tui.store import own_files
+from portfolio_tui.store.confirmation_makers import CONFIRMED_FIELDS, Makers
 from portfolio_tui.store.reading import parse_fragments
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up)
@@ -318,7 +319,8 @@ class Fingerprints:
     Nearly every file matches throughout; the rare one that does not is read whole, which decides.
     """
 
-    __slots__ = ("digests", "latest", "sealed", "reopenings", "unsure", "doubtful", "added", "rewrites", "repaired")
+    __slots__ = ("digests", "latest", "sealed", "reopenings", "unsure", "doubtful", "added", "rewrites", "repaired",
+                 "makers", "confirmed")
 
     def __init__(self, *, doubtful: bool = False) -> None:
         global _files_read, _sha256
@@ -341,11 +343,17 @@ class Fingerprints:
         """(audit id, record) of each entry that rewrote a record as the app never does (:data:`REWRITING`)."""
         self.repaired = 0
         """The id of the newest ``repair`` entry: a tutor took in what came before it."""
+        self.makers = Makers()
+        """Which entry made each confirmation (``store.confirmation_makers``, review R7-18)."""
+        self.confirmed: dict[Key, Any] = {}
+        """The records that may hold confirmations (the learner's, the reviews), kept to ask of their makers."""
 
     def records(self, table: str, records: Mapping[str, Any], *, counted: bool = False) -> None:
         """Take in a table's records (``counted``: hash only those readiness counts; the rest are only present)."""
         if table in audit_chain.UNCHAINED_TABLES:
             return
+        if table in CONFIRMED_FIELDS:
+            self.confirmed.update(((table, record_id), record) for record_id, record in records.items())
         digests = self.digests
         if counted and table in UNCOUNTED:
             digests.update(dict.fromkeys(zip(repeat(table), records), UNCHECKED))
@@ -396,6 +404,8 @@ class Fingerprints:
             self.sealed = True
             named = (str(table), str(record))
             order = int(audit_id)
+            if table in CONFIRMED_FIELDS:
+                self.makers.entry(audit_id, entry)
             if entry.get("changes"):
                 if table == "evidence":
                     reopenings.entry(order, entry)
@@ -440,6 +450,9 @@ class Fingerprints:
         found += [f"{key[0]} {key[1]}" for key, (_, expected) in latest.items()
                   if expected is not None and key not in digests and key[0] not in audit_chain.UNCHAINED_TABLES]
         found += [named for named in (f"evidence {e}" for e in self.reopenings.unreopened()) if named not in found]
+        for (table, record_id), held in self.confirmed.items():
+            if self.makers.unmade(table, record_id, held) and f"{table} {record_id}" not in found:
+                found.append(f"{table} {record_id}")
         if self.rewrites:
             found += [named for named in dict.fromkeys(f"{key[0]} {key[1]}" for order, key in self.rewrites
                                                        if order > self.repaired and key in digests)

@@ -16,7 +16,7 @@ import pytest
 
 from tests.functional import os_accounts
 from tests.functional import test_os_signing as signing
-from tests.functional.test_os_signing import Env, last_audit, verify_breaks
+from tests.functional.test_os_signing import _HAND_EDIT, Env, last_audit, verify_breaks
 
 env = signing.env
 portfolio = signing.portfolio
@@ -115,3 +115,88 @@ def test_an_edit_that_lists_no_change_is_named_and_not_counted(env: Env, portfol
     covered = gateway_entry(env, "tutor", portfolio)["coverage"]["full"]
     number = rewrite(env, label, portfolio, "evidence", "2", how, WIDER)
     assert_named_and_not_counted(env, portfolio, number, "evidence 2", covered)
+
+
+_FORGE_CONFIRMATION = """
+import json, sys
+from datetime import UTC, datetime
+from portfolio_tui.domain import audit_chain, employer_decisions
+from portfolio_tui.domain.learner import Learner
+from portfolio_tui.domain.signatures import AUDIT
+from portfolio_tui.identity import current_user
+from portfolio_tui.store import keys
+from portfolio_tui.store.records import from_record
+path, table, record, field, party, account, listed = sys.argv[1:8]
+doc = json.load(open(path))
+me, now = current_user(), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+row = doc[table][record]
+# any entry of the account on the record lends its moment to the confirmation
+at = [e["at"] for _, e in audit_chain.ordered(doc["audit"]) if e.get("table") == table
+      and str(e.get("record")) == record and e.get("by") == account][-1]
+if table == "learner":
+    made = {"decision": "prior-learning", "party": party, "by": account, "at": at,
+            "terms": employer_decisions.terms(from_record(Learner, 1, row), "prior-learning")}
+else:
+    made = {"party": party, "by": account, "at": at}
+row[field] = [*row.get(field, []), made]  # put in, not listed among the changes
+name, value = listed.split("=", 1)
+changes = {name: {"from": row.get(name), "to": value}}
+row.update({name: value, "rev": row["rev"] + 1, "updated_by": me, "updated_at": now})
+entry = {"at": now, "by": me, "action": "edit", "table": table, "record": int(record), "detail": f"changed {name}",
+         "changes": changes, "record_hash": audit_chain.record_digest(row)}
+audit = doc["audit"]
+audit[str(max(map(int, audit)) + 1)] = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT, keys.own_signer())
+with open(path, "r+") as f:
+    f.seek(0), f.write(json.dumps(doc)), f.truncate()
+"""
+
+
+@pytest.mark.parametrize("repaired", [False, True])
+def test_the_employers_confirmation_put_in_by_the_tutor_is_forged_and_not_counted(
+    env: Env, portfolio: Path, repaired: bool
+) -> None:
+    """R7-18: the line manager confirms the employer's English and maths decision; the tutor then puts the
+    employer's confirmation of the prior learning (300 hours off the target) into the learner's record in an edit of
+    their own that lists another field, dated as the line manager's entry. A confirmation counted if any entry of
+    its account touched the record: it must be the entry that makes it. ``repaired``: the tutor first repairs the
+    file (a field of the record changed by hand), so no record of the learner before the edit is walked back."""
+    path = str(portfolio)
+    env.ok("tutor", "learner", "set", path, "--age-at-start", "19", "--english-maths", "not-required",
+           "--english-maths-decided-by", "Mona M (employer)", "--prior-learning-hours", "300",
+           "--prior-learning-reason", "Level 2 award", "--prior-learning-agreed-by", "Mona M (employer)")
+    env.ok("mgr", "learner", "confirm", path, "english-maths")
+    if repaired:
+        edited = env.python_as("tutor", _HAND_EDIT, path, "learner", "1", "employer", '"HMRC"')
+        assert edited.returncode == 0, edited.stderr
+        env.ok("tutor", "repair", path, "--reason", "the employer's name typed in by hand; checked with them")
+    assert verify_breaks(env, "mgr", path) == (0, [])
+    forged = env.python_as("tutor", _FORGE_CONFIRMATION, path, "learner", "1", "employer_confirmations", "employer",
+                           env.people["mgr"], "employer=HM Revenue and Customs")
+    assert forged.returncode == 0, forged.stderr
+    for label in ("tutor", "mgr"):
+        code, breaks = verify_breaks(env, label, path)
+        assert code == 1 and ("learner 1", "forged") in breaks, (label, breaks)
+    for label in ("tutor", "mgr", "app1"):
+        entry = gateway_entry(env, label, portfolio)
+        assert "learner 1" in entry["changed_outside"] and entry["otj"]["prior_learning"] == 0, (label, entry["otj"])
+        assert "prior-learning" in entry["awaiting_employer"], (label, entry)
+    decisions = env.run("app1", "learner", "decisions", path)
+    assert "prior-learning" in decisions.stdout and "confirmed by the employer" not in decisions.stdout.split(
+        "prior-learning", 1)[1].split("\n", 1)[0], decisions.stdout
+
+
+def test_the_providers_confirmation_of_a_review_put_in_by_the_line_manager_is_forged(env: Env,
+                                                                                     portfolio: Path) -> None:
+    """R7-18: the tutor records a review; the line manager edits its notes and puts in the provider's confirmation
+    dated as the tutor's entry that recorded it."""
+    env.ok("tutor", "review", "add", str(portfolio), "--date", "2025-06-01", "--notes", "Behind on S3")
+    forged = env.python_as("mgr", _FORGE_CONFIRMATION, str(portfolio), "reviews", "1", "confirmations", "provider",
+                           env.people["tutor"], "notes=On track")
+    assert forged.returncode == 0, forged.stderr
+    for label in ("tutor", "mgr"):
+        code, breaks = verify_breaks(env, label, str(portfolio))
+        assert code == 1 and ("reviews 1", "forged") in breaks, (label, breaks)
+    assert "reviews 1" in gateway_entry(env, "app1", portfolio)["changed_outside"]
+    timeline = json.loads(env.ok("app1", "timeline", str(portfolio), "--json"))
+    [held] = timeline["reviews"]["held"]
+    assert held["confirmations"] == [] and "provider" in held["awaiting"], held
