@@ -221,6 +221,12 @@ def signature_problems(history: list[dict[str, Any]], anchors: Anchors) -> list[
             if first_key.setdefault(by, key) != key:
                 problems.append(f"{where} is signed as {by} with a key other than the one {by} signed the roster "
                                 "with before: someone else signed it")
+            elif index > 0 and by != history[index - 1].get("by") and not (
+                    decision := roles.may(roles.replay(history[:index]), by, "roster.edit")).allowed:
+                # Who may edit it is the roster's own word, anchors or not (review R7-15: an apprentice's change
+                # of her own, making herself a tutor, passed); outside a managed folder the file's owner, its last
+                # writer (the previous change's signer), may too, as the app lets them.
+                problems.append(f"{where} is by {by}, who could not edit the roster then: {decision.reason}")
             continue
         key = str(change.get("key"))
         problem = anchors.problem(by, key, at)

@@ -17,6 +17,7 @@ import pytest
 from tests.functional import os_accounts
 from tests.functional import test_os_signing as signing
 from tests.functional.test_os_signing import _HAND_EDIT, Env, last_audit, verify_breaks
+from tests.functional.test_os_users import _ROSTER_CHANGE_OF_MY_OWN
 
 env = signing.env
 portfolio = signing.portfolio
@@ -200,3 +201,24 @@ def test_the_providers_confirmation_of_a_review_put_in_by_the_line_manager_is_fo
     timeline = json.loads(env.ok("app1", "timeline", str(portfolio), "--json"))
     [held] = timeline["reviews"]["held"]
     assert held["confirmations"] == [] and "provider" in held["awaiting"], held
+
+
+@pytest.mark.parametrize("how", ["promote", "unassign"])
+def test_an_apprentices_own_signed_roster_change_is_refused_under_anchors(env: Env, portfolio: Path,
+                                                                         how: str) -> None:
+    """R7-15 with trust anchors (already closed: each change must be by someone the roster as it stood let edit
+    it): app2's own change, signed with her enrolled key and written by rename, is refused by every command."""
+    roster = env.folder / "roster.json"
+    original, info = roster.read_bytes(), roster.stat()
+    done = env.python_as("app2", _ROSTER_CHANGE_OF_MY_OWN, str(roster), how, env.people["tutor"])
+    assert done.returncode == 0, done.stderr
+    try:
+        for label in ("tutor", "app2", "mgr"):
+            shown = env.run(label, "roster", "show", str(env.folder))
+            assert shown.returncode == 2 and "could not edit the roster then" in shown.stderr, (label, shown.stderr)
+        code, breaks = verify_breaks(env, "mgr", str(env.folder))
+        assert code == 1 and ("roster.json", "roster") in breaks, breaks
+        refused = env.run("app2", "evidence", "assess", str(portfolio), "1", "--accept", "--feedback", "mine")
+        assert refused.returncode == 2 and "roster.json" in refused.stderr, refused.stderr
+    finally:
+        signing._restore(roster, original, info.st_uid, info.st_gid)

@@ -827,3 +827,57 @@ def test_a_path_in_a_folder_this_account_cannot_enter_is_one_line_never_a_traceb
         assert sorted(os.listdir(private)) == ["x", "x.json"]
     finally:
         subprocess.run(["rm", "-rf", p], check=False)
+
+
+_ROSTER_CHANGE_OF_MY_OWN = """
+import json, os, sys
+from datetime import UTC, datetime
+from portfolio_tui.domain import audit_chain, roles
+from portfolio_tui.domain.signatures import ROSTER
+from portfolio_tui.identity import current_user
+from portfolio_tui.store import keys
+path, how, tutor = sys.argv[1:4]
+data = json.load(open(path))
+me, at = current_user(), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+change = ({"action": "add", "account": me, "role": "tutor", "portfolios": ["*"]} if how == "promote"
+          else {"action": "remove", "account": tutor})
+history = data["history"]
+history.append(keys.seal_signed({"at": at, "by": me, **change}, audit_chain.head(history), ROSTER, keys.own_signer()))
+data["entries"] = roles.entries_to_dict(roles.replay(history))
+with open(path + ".mine", "w") as f:
+    f.write(json.dumps(data))
+os.replace(path + ".mine", path)  # by rename, as the app writes it: the file is now the apprentice's, as is the change
+"""
+
+
+@pytest.mark.parametrize("how", ["promote", "unassign"])
+def test_an_apprentices_own_signed_roster_change_is_refused_by_every_reader(cohort: Env, portfolio: Path,
+                                                                          how: str) -> None:
+    """R7-15, no trust anchors: app2 appends a roster change of her own, signed with her own key and written by
+    rename (so she owns the file, as the last change's signer should), making herself a tutor of every portfolio,
+    or taking the tutor off the roster. Its signature and the file's owner are hers; the roster as it stood did
+    not let her edit it, so the roster is refused: nobody's command believes it, and verify names it."""
+    roster = cohort.folder / "roster.json"
+    original, owner = roster.read_bytes(), roster.stat().st_uid
+    try:
+        done = cohort.python_as("app2", _ROSTER_CHANGE_OF_MY_OWN.replace(
+            "sys.argv[1:4]", repr([str(roster), "promote" if how == "promote" else "unassign",
+                                   cohort.people["tutor"]])))
+        assert done.returncode == 0, done.stderr
+        assert roster.stat().st_uid != owner
+        for label in ("tutor", "app2", "mgr1"):
+            shown = cohort.run(label, "roster", "show", str(cohort.folder))
+            assert shown.returncode == 2 and "roster change" in shown.stderr, (label, shown.stdout, shown.stderr)
+            assert "could not edit the roster then" in shown.stderr and shown.stderr.count("\n") == 1
+        refused = cohort.run("app2", "evidence", "assess", str(portfolio), "1", "--accept", "--feedback", "mine")
+        assert refused.returncode == 2 and "roster.json" in refused.stderr, refused.stderr
+        listed = cohort.run("app2", "gateway", str(cohort.folder), "--json")
+        assert listed.returncode != 0 or "app1.json" not in listed.stdout, listed.stdout
+        assert cohort.run("mgr1", "verify", str(cohort.folder)).returncode == 1
+    finally:
+        tmp = roster.with_suffix(".restore")
+        tmp.write_bytes(original)
+        os.chown(tmp, owner, _gid(cohort.people.group))
+        tmp.chmod(0o640)
+        os.replace(tmp, roster)
+    assert cohort.run("tutor", "roster", "show", str(cohort.folder)).returncode == 0
