@@ -149,13 +149,28 @@ class Evidence:
         return EVIDENCE_KINDS.get(self.kind, self.kind)
 
 
+def holds_acceptance(judgements: Iterable[tuple[object, object]]) -> bool:
+    """Does a piece judged so (``(outcome, criterion)`` pairs, oldest first) hold an acceptance: of the whole piece,
+    or of one criterion, that no later judgement of the whole piece took back? A tutor's referral of one criterion
+    leaves the others accepted (review R7-20: edits after it stood under them, unfollowed). Read from the judgements
+    alone, as the audit's entries hold them, so the app's reopen rule, verify and the readers decide alike."""
+    for outcome, criterion in reversed(list(judgements)):
+        if outcome == ACCEPT:
+            return True
+        if not criterion:
+            return False
+    return False
+
+
 def reopening(evidence: Evidence, changed: Iterable[str], by: str, at: str) -> Judgement | None:
     """The mark that sends ``evidence`` back for assessment when ``changed`` touches what its tutor judged:
-    work accepted no longer covered as it stands, or referred work the apprentice improved (a resubmission,
-    which the tutor's "to assess" count must show again, not leave as referred)."""
+    work accepted, the whole piece or any criterion of it (:func:`holds_acceptance`), no longer covered as it
+    stands, or referred work the apprentice improved (a resubmission, which the tutor's "to assess" count must
+    show again, not leave as referred)."""
     judged = [name for name in changed if name in JUDGED_FIELDS]
     status = evidence.status
-    if status not in ("accepted", "referred") or not judged:
+    if not judged or (status != "referred"
+                      and not holds_acceptance((j.outcome, j.criterion) for j in evidence.judgements)):
         return None
     if status == "referred":
         return Judgement(REOPEN, f"changed {', '.join(judged)} after it was referred; resubmitted for assessment",

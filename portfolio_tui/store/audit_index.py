@@ -31,7 +31,7 @@ from itertools import repeat
 import orjson
 
 from portfolio_tui.domain import audit_chain
-from portfolio_tui.domain.evidence import ACCEPT, JUDGED_FIELDS
+from portfolio_tui.domain.evidence import ACCEPT, JUDGED_FIELDS, holds_acceptance
 from portfolio_tui.store import own_files
 from portfolio_tui.store.confirmation_makers import CONFIRMED_FIELDS, Makers
 from portfolio_tui.store.reading import parse_fragments
@@ -239,9 +239,10 @@ class Reopenings:
     """Which pieces had what their tutor accepted changed afterwards without being reopened, read from the audit's
     entries (review F1): the app's edit of an accepted piece's judged fields (``domain.evidence.JUDGED_FIELDS``)
     appends a ``reopen`` mark in the same change, so an edit without one came from a client that skipped the
-    rule. Followed entry by entry, in id order: a whole-piece accept judges the piece; a later change to a judged
-    field leaves that acceptance standing only with a reopen mark or a new judgement in it. (An acceptance of single
-    criteria is not followed: a criterion added later has no judgement of its own, and counts for nothing anyway.)
+    rule. Followed entry by entry, in id order: a piece holds an acceptance while its judgements do
+    (``domain.evidence.holds_acceptance``: of the whole piece, or of a criterion no later judgement of the whole
+    piece took back, so a referral of one criterion leaves the others followed, review R7-20); a later change to a
+    judged field leaves that acceptance standing only with a reopen mark or a new judgement in it.
     """
 
     __slots__ = ("events",)
@@ -256,14 +257,17 @@ class Reopenings:
             return
         change = changes.get("judgements")
         after = change.get("to") if isinstance(change, dict) else None
-        event = ""
+        event = who = ""
         if type(after) is list:
-            last = after[-1] if after and isinstance(after[-1], dict) else {}
-            whole = bool(last) and not last.get("criterion")
-            event = "accept" if whole and last.get("outcome") == ACCEPT else "judged"  # (a reopen, a refer, ...)
-            who = str(last.get("by", ""))
+            held = [j for j in after if isinstance(j, dict)]
+            if holds_acceptance((j.get("outcome"), j.get("criterion")) for j in held):
+                who = str(next(j.get("by", "") for j in reversed(held) if j.get("outcome") == ACCEPT))
+                # an acceptance carried through a change of what it judged, with no reopen mark, is stale at once
+                event = "stale" if not JUDGED_FIELDS_SET.isdisjoint(changes) else "accept"
+            else:
+                event = "judged"  # (nothing accepted any more: a reopen mark, a referral of the whole piece)
         elif not JUDGED_FIELDS_SET.isdisjoint(changes):
-            event, who = "edit", ""
+            event = "edit"
         if event:
             self.events.setdefault(str(entry.get("record")), []).append((order, event, who))
 
@@ -278,6 +282,8 @@ class Reopenings:
                     accepted, stale = who, False
                 elif event == "judged":
                     accepted, stale = "", False
+                elif event == "stale":
+                    accepted, stale = who, True
                 elif accepted:
                     stale = True
             if stale:

@@ -222,3 +222,42 @@ def test_an_apprentices_own_signed_roster_change_is_refused_under_anchors(env: E
         assert refused.returncode == 2 and "roster.json" in refused.stderr, refused.stderr
     finally:
         signing._restore(roster, original, info.st_uid, info.st_gid)
+
+
+_JUDGE_BY_CRITERION = """
+import sys
+from portfolio_tui.services.portfolios import PortfolioService
+PortfolioService(sys.argv[1]).assess_criteria(int(sys.argv[2]), {"S1": "accept", "S2": "refer"},
+                                              "S1 met; S2 needs an example of your own")
+"""
+
+
+@pytest.mark.parametrize("client", ["the app", "without the reopen rule"])
+def test_an_edit_after_a_referral_of_one_criterion_does_not_leave_the_other_accepted(
+    env: Env, portfolio: Path, client: str
+) -> None:
+    """R7-20: the reopen rule and the readers followed only a whole piece accepted. The tutor accepts S1 of a piece
+    and refers S2 (criterion by criterion, as the assess dialog does), which sends it back for that change; the
+    apprentice then rewrites the piece (another title and description). The app added no reopen mark (the piece
+    was "referred", not accepted) and S1 stayed accepted over what the tutor never saw, in verify and the gateway.
+    Now the app's edit reopens a piece with any criterion accepted, and an edit without the mark (a client with the
+    rule taken out) is named by verify and not counted."""
+    path = str(portfolio)
+    env.ok("app1", "evidence", "add", path, "--title", "Report on the complaints backlog", "--date", "2025-04-02",
+           "--kind", "project", "--criteria", "S1,S2")
+    judged = env.python_as("tutor", _JUDGE_BY_CRITERION, path, "3")
+    assert judged.returncode == 0, judged.stderr
+    assert gateway_entry(env, "tutor", portfolio)["coverage"]["full"] == 1
+    argv = ("evidence", "edit", path, "3", "--title", "Another report", "--description", "Not what was assessed")
+    if client == "the app":
+        env.ok("app1", *argv)
+        assert json.loads(portfolio.read_text())["evidence"]["3"]["judgements"][-1]["outcome"] == "reopen"
+        assert verify_breaks(env, "tutor", path) == (0, [])
+    else:
+        edited = env.python_as("app1", signing._NO_REOPEN, *argv)
+        assert edited.returncode == 0, edited.stderr
+        code, breaks = verify_breaks(env, "tutor", path)
+        assert code == 1 and ("evidence 3", "judgement") in breaks, breaks
+        assert "evidence 3" in gateway_entry(env, "tutor", portfolio)["changed_outside"]
+    for label in ("tutor", "mgr", "app1"):
+        assert gateway_entry(env, label, portfolio)["coverage"]["full"] == 0, label
