@@ -152,6 +152,18 @@ TAKEN_IN = "taken_in"
 tutor took in as found. Checked again by verify, so a change to that history after the repair shows."""
 
 
+TAKING_IN = frozenset({"repair", "import"})
+"""The actions whose signed entry, holding :data:`TAKEN_IN`, takes in the history before it as a start: a tutor's
+``repair`` (checked by hand), a tutor's ``import`` (checked as it came in: its signatures, and who made each change
+under the roster it was made under, if any). What came before was not made under this folder's roster, or was put
+right, so it is not judged by it again (review D12: an honest import was BROKEN in its new cohort)."""
+
+
+def takes_in(entry: Mapping[str, Any]) -> bool:
+    """Is ``entry`` one that takes in the history before it (an action of :data:`TAKING_IN`, with its digest)?"""
+    return entry.get("action") in TAKING_IN and TAKEN_IN in entry
+
+
 def history_digest(entries: Sequence[Any]) -> str:
     """The digest of a run of audit entries, whole (every field), in order: what a repair vouches for."""
     return digest(list(entries))

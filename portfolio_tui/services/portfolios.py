@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from portfolio_tui import catalog
-from portfolio_tui.domain import roles
+from portfolio_tui.domain import audit_chain, roles
 from portfolio_tui.domain.evidence import ACCEPT, REFER, Evidence, reopening
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio, changed_outside_text
@@ -71,13 +71,20 @@ def record_import(staged: Path, target: Path, source: str, digest: str) -> None:
     an import is a change in the portfolio's history like any other, shown by ``history`` and checked by
     ``verify``. Asked of ``target``'s roster with the staged copy's lock held (only a tutor starts a portfolio in a
     cohort); a file from before signing is upgraded by this first change, its original kept beside it. It leaves
-    no receipt (``PortfolioStore.receipts``): the same export imported again would be refused as cut short."""
+    no receipt (``PortfolioStore.receipts``): the same export imported again would be refused as cut short. It takes
+    in the history it brings (``taken_in``, as a repair does: ``audit_chain.TAKING_IN``): that history was checked
+    here, before the entry is written, by the roster it was made under, not by the one of ``target``'s folder. A
+    history that begins unsigned (from before signing) is not: anyone could have written it, and only a tutor's
+    repair, after checking it, takes it in."""
     store = PortfolioStore(staged)
     store.receipts = False
     with store.transaction() as tx:
         authorize(target, "portfolio.setup")
-        tx.audit(IMPORTED, "meta", 1, f"imported from {source} (sha256 {digest})",
-                 extra={"source": source, "sha256": digest})
+        entries = [e for _, e in audit_chain.ordered(tx.snapshot.doc.get("audit", {})) if isinstance(e, dict)]
+        extra = {"source": source, "sha256": digest}
+        if entries and audit_chain.SIG_FIELD in entries[0]:  # (unsigned history is a tutor's repair to take in)
+            extra[audit_chain.TAKEN_IN] = audit_chain.history_digest(entries)
+        tx.audit(IMPORTED, "meta", 1, f"imported from {source} (sha256 {digest})", extra=extra)
 
 
 class PortfolioService:

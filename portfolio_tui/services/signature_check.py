@@ -8,7 +8,8 @@ say who wrote it and whether they were allowed to:
   group could have written it, what it judged and signed off counts only once a tutor's repair took
   it in);
 * what came before a tutor's ``repair`` that took it in (its ``taken_in`` digest still matches) is
-  history: shown in a note, its problems no longer breaks;
+  history: shown in a note, its problems no longer breaks; so is what came before a tutor's ``import``, which
+  checked it as it came in (by the roster it was made under, if the export brought one: review D12);
 * with anchors, each key was enrolled for the entry's ``by`` when it signed; without, a note says
   the signatures are not anchored;
 * each signed entry's change was one its signer was allowed to make by the roster as it stood
@@ -151,8 +152,9 @@ def check_signatures(
     if taken is not None:
         first = taken
         entry = items[taken][1]
+        how = "`portfolio import`" if entry.get("action") == IMPORT else "`portfolio repair`"
         notes.append(f"audit 1-{items[taken - 1][0]}: taken in as found by {entry.get('by')} at {entry.get('at')} "
-                     f"(audit {items[taken][0]}, `portfolio repair`): {entry.get('detail')}")
+                     f"(audit {items[taken][0]}, {how}): {entry.get('detail')}")
     else:
         first = signed_at
         if signed_at and not managed:
@@ -173,12 +175,12 @@ def check_signatures(
     for position, (audit_id, entry) in enumerate(items[first:], start=first):
         where = f"audit {audit_id}"
         problem = _entry_problem(entry, anchors) or _action_problem(entry, position) or rewrites.get(position)
-        if problem is None and entry.get("action") == REPAIR and audit_chain.TAKEN_IN in entry and (
+        if problem is None and audit_chain.takes_in(entry) and (
                 entry[audit_chain.TAKEN_IN] != audit_chain.history_digest([e for _, e in items[:position]])):
-            problem = (audit_chain.CHANGED, "is a repair whose history before it was changed since the tutor took "
-                       "it in: changed outside the app")
+            problem = (audit_chain.CHANGED, f"is a{'n' if entry.get('action') == IMPORT else ''} {entry.get('action')} "
+                       "whose history before it was changed since the tutor took it in: changed outside the app")
         if problem is None:
-            previous = items[position - 1][1].get("at") if position and entry.get("action") != REPAIR else None
+            previous = items[position - 1][1].get("at") if position and not audit_chain.takes_in(entry) else None
             dating = audit_chain.dating_problem(entry.get("at"), previous, now)
             problem = (ORDER, dating) if dating else None
         if problem is None:
@@ -213,7 +215,7 @@ def _taken_in(
     signed by an enrolled key of someone allowed to repair the file then, and that history unchanged since."""
     for position in range(len(items) - 1, signed_at - 1, -1):
         entry = items[position][1]
-        if entry.get("action") != REPAIR or audit_chain.TAKEN_IN not in entry or position == 0:
+        if not audit_chain.takes_in(entry) or position == 0:
             continue
         if (_entry_problem(entry, anchors) is None
                 and audit_chain.dating_problem(entry.get("at"), None, now) is None

@@ -122,11 +122,12 @@ UNTAKEN = ("its unsigned history from before signing has not been taken in by a 
 
 
 def taken_in(audit: Mapping[str, Any]) -> bool:
-    """Does a signed ``repair`` entry take in the history before it (its ``taken_in`` digest still matches)?
-    Whether its signer was allowed to is ``verify``'s to say; this stops saves on a history nobody took in."""
+    """Does a signed ``repair`` (or ``import``, ``audit_chain.TAKING_IN``) entry take in the history before it (its
+    ``taken_in`` digest still matches)? Whether its signer was allowed to is ``verify``'s to say; this stops saves on
+    a history nobody took in."""
     entries = [e for _, e in audit_chain.ordered(audit) if isinstance(e, Mapping)]
     return any(
-        entry.get("action") == REPAIR and SIG_FIELD in entry and keys.signature_valid(AUDIT, entry)
+        audit_chain.takes_in(entry) and SIG_FIELD in entry and keys.signature_valid(AUDIT, entry)
         and entry.get(audit_chain.TAKEN_IN) == audit_chain.history_digest(entries[:position])
         for position, entry in enumerate(entries)
     )
@@ -140,8 +141,8 @@ def unvouched(snap: Snapshot, anchors: Anchors, now: datetime, own_key: str) -> 
     entry it follows nor in the future (``audit_chain.CLOCK_SKEW``); an unsigned one may only be history
     from before signing (nothing signed before it). The walk stops at this account's own newest entry
     (``own_key``'s: before signing it, the store checked everything before it the same way, and its
-    signature, covering the hash it follows, pins that history) or at a ``repair`` (it took in what came
-    before it: whether its signer may repair is asked with the rest), else at the first entry. So an entry
+    signature, covering the hash it follows, pins that history) or at a ``repair`` or an ``import`` (it took in
+    what came before it: whether its signer may repair is asked with the rest), else at the first entry. So an entry
     appended on top of a bad one never makes the file sound, whoever appends it (review: "genesis" gap b):
     the file stays refused from the bad entry on until a tutor's repair takes it in. The walk costs one
     parsed entry and one signature check per entry someone else made since this account last signed."""
@@ -167,7 +168,7 @@ def unvouched(snap: Snapshot, anchors: Anchors, now: datetime, own_key: str) -> 
                             "it was added outside the app"]
         if signed and not keys.signature_valid(AUDIT, entry):
             return walked, [f"{where} has a signature that does not verify: it was forged or changed"]
-        if newer is not None and SIG_FIELD in newer[1] and newer[1].get("action") != REPAIR:
+        if newer is not None and SIG_FIELD in newer[1] and not audit_chain.takes_in(newer[1]):
             dating = audit_chain.dating_problem(newer[1].get("at"), entry.get("at"), now)
             if dating:
                 return walked, [f"audit {newer[0]} {dating}"]
@@ -181,7 +182,7 @@ def unvouched(snap: Snapshot, anchors: Anchors, now: datetime, own_key: str) -> 
             unsigned_since = unsigned_since or audit_id
         else:
             walked.append(audit_id)
-            if entry.get("action") == REPAIR:
+            if audit_chain.takes_in(entry):  # a repair, or an import (it took in what it brought)
                 return walked, []
         newer = (audit_id, entry)
     if newer is not None and SIG_FIELD in newer[1]:

@@ -261,3 +261,32 @@ def test_an_edit_after_a_referral_of_one_criterion_does_not_leave_the_other_acce
         assert "evidence 3" in gateway_entry(env, "tutor", portfolio)["changed_outside"]
     for label in ("tutor", "mgr", "app1"):
         assert gateway_entry(env, label, portfolio)["coverage"]["full"] == 0, label
+
+
+def test_a_portfolio_begun_elsewhere_and_imported_by_the_tutor_is_sound_for_everyone(env: Env) -> None:
+    """D12: app2 keeps her portfolio in a folder of her own (no roster: she made it and added to it, with her own
+    enrolled key), exports it and the tutor imports it into the cohort. Her entries were made where no roster stood,
+    yet every entry after the cohort's roster began was judged by that roster by its name: verify called the
+    honest import BROKEN ("audit 1 is by app2, who was not allowed to then") and every account but the tutor was
+    refused on its next save. The tutor's signed import takes in the history it checked (as a repair does)."""
+    own = env.homes["app2"]  # (her own data folder: no roster, nobody else can enter it)
+    target = env.folder / "app2.json"
+    zipped = env.folder / "app2-export.zip"
+    env.ok("app2", "new", str(own / "app2.json"), "--learner", "Bea Two", "--standard", "odo-l3", "--start",
+           "2025-03-03", "--end", "2026-09-30")
+    env.ok("app2", "evidence", "add", str(own / "app2.json"), "--title", "Minutes", "--date", "2025-04-01",
+           "--kind", "product", "--criteria", "S1")
+    env.ok("app2", "export", str(own / "app2.json"), "-o", str(zipped))
+    try:
+        env.ok("tutor", "import", str(zipped), str(env.folder))
+        for label in ("tutor", "mgr", "app2"):
+            assert verify_breaks(env, label, str(target)) == (0, []), label
+        env.ok("app2", "evidence", "add", str(target), "--title", "Letter", "--date", "2025-05-01", "--kind",
+               "product", "--criteria", "S2")
+        env.ok("tutor", "evidence", "assess", str(target), "1", "--accept", "--feedback", "Good")
+        env.ok("mgr", "review", "add", str(target), "--date", "2025-06-01", "--notes", "On track")
+        for label in ("tutor", "mgr", "app2"):
+            assert verify_breaks(env, label, str(target)) == (0, []), label
+    finally:
+        for leftover in (*env.folder.glob("app2.json*"), zipped):
+            leftover.unlink(missing_ok=True)

@@ -457,8 +457,8 @@ def test_an_import_entry_forged_or_changed_by_hand_is_named_by_verify(tmp_path: 
     _, ava = _imported(tmp_path, capsys)
     before = ava.read_bytes()
     code, report = verify(capsys, str(ava))
-    assert code == 1 and all(b["kind"] == "not-allowed" and b["where"] in ("audit 2", "audit 3")
-                             for b in report["breaks"]), report  # bob's evidence, judged by this cohort's roster
+    # (D12: bob's evidence was made where no roster stood, and the import took it in: not judged by this cohort's)
+    assert code == 0 and any("`portfolio import`" in note for note in report["notes"]), report
 
     doc = json.loads(before)
     audit = doc["audit"]
