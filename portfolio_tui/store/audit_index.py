@@ -31,6 +31,7 @@ from itertools import repeat
 import orjson
 
 from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.audit_chain import SIG_FIELD
 from portfolio_tui.domain.evidence import ACCEPT, JUDGED_FIELDS, holds_acceptance
 from portfolio_tui.store import own_files
 from portfolio_tui.store.confirmation_makers import CONFIRMED_FIELDS, Makers
@@ -326,7 +327,7 @@ class Fingerprints:
     """
 
     __slots__ = ("digests", "latest", "sealed", "reopenings", "unsure", "doubtful", "added", "rewrites", "repaired",
-                 "makers", "confirmed")
+                 "makers", "confirmed", "first_signed", "unsigned")
 
     def __init__(self, *, doubtful: bool = False) -> None:
         global _files_read, _sha256
@@ -353,6 +354,11 @@ class Fingerprints:
         """Which entry made each confirmation (``store.confirmation_makers``, review R7-18)."""
         self.confirmed: dict[Key, Any] = {}
         """The records that may hold confirmations (the learner's, the reviews), kept to ask of their makers."""
+        self.first_signed = 0
+        """The id of the first signed entry (0: none yet)."""
+        self.unsigned: list[tuple[int, Key]] = []
+        """(audit id, record) of each entry with no signature: after signing began, written outside the app
+        (review R7-9); before, history from before signing (``store.untaken`` decides what that counts for)."""
 
     def records(self, table: str, records: Mapping[str, Any], *, counted: bool = False) -> None:
         """Take in a table's records (``counted``: hash only those readiness counts; the rest are only present)."""
@@ -410,6 +416,10 @@ class Fingerprints:
             self.sealed = True
             named = (str(table), str(record))
             order = int(audit_id)
+            if SIG_FIELD not in entry:
+                self.unsigned.append((order, named))
+            elif not self.first_signed or order < self.first_signed:
+                self.first_signed = order
             if table in CONFIRMED_FIELDS:
                 self.makers.entry(audit_id, entry)
             if entry.get("changes"):
@@ -463,6 +473,10 @@ class Fingerprints:
             found += [named for named in dict.fromkeys(f"{key[0]} {key[1]}" for order, key in self.rewrites
                                                        if order > self.repaired and key in digests)
                       if named not in found]
+        if self.unsigned and self.first_signed:
+            found += [named for named in dict.fromkeys(
+                f"{key[0]} {key[1]}" for order, key in self.unsigned
+                if order > self.first_signed and order > self.repaired and key in digests) if named not in found]
         return tuple(found)
 
 

@@ -290,3 +290,37 @@ def test_a_portfolio_begun_elsewhere_and_imported_by_the_tutor_is_sound_for_ever
     finally:
         for leftover in (*env.folder.glob("app2.json*"), zipped):
             leftover.unlink(missing_ok=True)
+
+
+_UNSIGNED_ACCEPT = """
+import json, sys
+from portfolio_tui.domain import audit_chain
+path, tutor, at = sys.argv[1:4]
+doc = json.load(open(path))
+piece = doc["evidence"]["2"]
+before = list(piece["judgements"])
+piece["judgements"].append({"outcome": "accept", "feedback": "Meets every criterion", "by": tutor, "at": at})
+piece.update(rev=piece["rev"] + 1, updated_by=tutor, updated_at=at)
+entry = {"at": at, "by": tutor, "action": "assess", "table": "evidence", "record": 2, "detail": "accepted",
+         "changes": {"judgements": {"from": before, "to": piece["judgements"]}},
+         "record_hash": audit_chain.record_digest(piece)}
+audit = doc["audit"]
+audit[str(max(map(int, audit)) + 1)] = audit_chain.seal(entry, audit_chain.table_head(audit))  # chained, not signed
+with open(path, "r+") as f:
+    f.seek(0), f.write(json.dumps(doc)), f.truncate()
+"""
+
+
+def test_an_unsigned_entry_after_signing_began_is_not_counted(env: Env, portfolio: Path) -> None:
+    """R7-9: app2 (a group member) appends the tutor's acceptance of app1's evidence 2 as an entry with no signature,
+    the chain and the record's hash recomputed: verify names it (unsigned, already so), and no reader counts it."""
+    forged = env.python_as("app2", _UNSIGNED_ACCEPT, str(portfolio), env.people["tutor"], "2026-01-20T09:00:00Z")
+    assert forged.returncode == 0, forged.stderr
+    number = last_audit(portfolio)
+    code, breaks = verify_breaks(env, "mgr", str(portfolio))
+    assert code == 1 and (f"audit {number}", "unsigned") in breaks, breaks
+    for label in ("tutor", "mgr", "app1"):
+        entry = gateway_entry(env, label, portfolio)
+        assert "evidence 2" in entry["changed_outside"] and entry["coverage"]["full"] == 0, (label, entry)
+        listed = env.run(label, "evidence", "list", str(portfolio), "--json")
+        assert "evidence 2" in json.loads(listed.stdout)["changed_outside"], (label, listed.stdout)
