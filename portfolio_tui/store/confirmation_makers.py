@@ -16,9 +16,15 @@ for any confirmation of its account and moment on its record, as verify always t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from portfolio_tui.domain.audit_chain import SIG_FIELD, canonical, record_digest, undone
+
+TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+if TYPE_CHECKING:
+    from typing import Any
+
+    Made = tuple[str, Mapping[str, Any]]
+    """(audit id, entry) of the entry that made a confirmation."""
 
 CONFIRMED_FIELDS: dict[str, str] = {"reviews": "confirmations", "learner": "employer_confirmations"}
 """The tables whose records hold confirmations, and the field that holds them."""
@@ -27,8 +33,6 @@ ADDING = frozenset({"add", "create"})
 LOOSE = frozenset({"add", "create", "edit"})
 
 Key = tuple[str, str]
-Made = tuple[str, Mapping[str, Any]]
-"""(audit id, entry) of the entry that made a confirmation."""
 
 
 class Makers:
