@@ -120,6 +120,7 @@ def test_caseload_learner_detail(snap_compare, tmp_path: Path,  # type: ignore[n
     ("prerequisite_form", ["5", "down", "enter"]),
     ("grade_form", ["5", "G"]),
     ("tag_picker", ["3", "down", "down", "t"]),
+    ("profile_form", ["p"]),
 ])
 def test_dialog(snap_compare, tmp_path: Path, dialog: str, keys: list[str]) -> None:  # type: ignore[no-untyped-def]
     app = _portfolio(tmp_path)
@@ -267,7 +268,8 @@ def test_refusal_screen(snap_compare, tmp_path: Path) -> None:  # type: ignore[n
 
 @pytest.mark.parametrize("screen, keys", [("evidence_log", ["2"]), ("gateway", ["5"]),
                                           ("timeline", ["4", "up", "up", "up"]),
-                                          ("confirm_review", ["4", "up", "up", "up", "c"])])
+                                          ("confirm_review", ["4", "up", "up", "up", "c"]),
+                                          ("profile", ["p"])])
 def test_line_manager(snap_compare, tmp_path: Path, screen: str, keys: list[str]) -> None:  # type: ignore[no-untyped-def]
     """The line manager's footers offer only what they may do: no Add, Assess or Sign off as tutor; a review
     is confirmed as the employer, by their account, with nothing to type."""

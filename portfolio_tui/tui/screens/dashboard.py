@@ -35,6 +35,8 @@ class DashboardScreen(PortfolioScreen):
         Binding("h", "log_hours", "Log hours", id="dashboard.log_hours",
                 tooltip="Log off-the-job training hours, beside the target and pace"),
         Binding("g", "gaps", "Gaps", id="dashboard.gaps", tooltip="Move to the list of criteria not yet covered"),
+        Binding("p", "profile", "Profile", id="dashboard.profile",
+                tooltip="The learner's profile: off-the-job target, prior learning, planned end, people"),
     ]
     NEEDS = {"add_evidence": "evidence.add", "log_hours": "otj.record"}
 
@@ -190,6 +192,26 @@ class DashboardScreen(PortfolioScreen):
     def _saved(self, evidence_id: int | None) -> None:
         if evidence_id is not None:
             self.notify("Evidence saved. Tag more criteria from 3: criteria.", markup=False)
+
+    def action_profile(self) -> None:
+        """The tutor's form for the profile; to anyone else who may see the portfolio, the same fields to read."""
+        from portfolio_tui.services.learner_profile import profile_fields
+        from portfolio_tui.tui.screens.profile import ProfileDialog, profile_form
+        from portfolio_tui.tui.screens.progress_forms import ProgressForm
+
+        view = self.papp.view
+        if view is None:
+            return
+        fields = profile_fields(view.portfolio.learner, view.access)
+        if not any(f.settable for f in fields):
+            self.app.push_screen(ProfileDialog(view, fields))
+            return
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.notify("Learner profile saved.", markup=False)
+
+        self.app.push_screen(ProgressForm(profile_form(view, fields)), done)
 
     def action_log_hours(self) -> None:
         from portfolio_tui.tui.screens.progress_forms import ProgressForm, otj_form
