@@ -13,7 +13,7 @@ from portfolio_tui.tui.screens.forms import ConfirmDialog
 from portfolio_tui.tui.widgets.criteria_picker import CriteriaPicker
 from portfolio_tui.tui.widgets.evidence_table import EvidenceTable
 from portfolio_tui.tui.widgets.fit_lines import FitLines
-from tests.functional.tui_helpers import AS_OF, app_for, drive, evidence_form, make_portfolio, settle
+from tests.functional.tui_helpers import ACTOR, AS_OF, app_for, drive, evidence_form, make_portfolio, settle
 
 
 async def _type(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -375,3 +375,49 @@ async def test_a_referred_piece_the_apprentice_improves_is_to_assess_again_as_a_
     piece = next(e for e in PortfolioService(path).load().evidence if e.id == referred.id)
     assert piece.status == "submitted" and piece.resubmitted
     assert Caseload(tmp_path).view(AS_OF).rows[0].awaiting == before + 1
+
+
+def _piece_with_files(tmp_path: Path) -> tuple[Path, int]:
+    """The referred piece with two kept files and a link, added as `evidence edit --file` adds them."""
+    path = make_portfolio(tmp_path)
+    (tmp_path / "notes.txt").write_text("hello notes\n" * 100, encoding="utf-8")
+    (tmp_path / "plan.pdf").write_bytes(b"%PDF-1.4 plan" * 500)
+    service = PortfolioService(path, actor=ACTOR)
+    piece = next(e for e in service.load().evidence if e.status == "referred")
+    service.edit_evidence(piece.id, piece.rev, as_of=AS_OF, files=[
+        str(tmp_path / "notes.txt"), str(tmp_path / "plan.pdf"), "https://example.org/doc"])
+    return path, piece.id
+
+
+@drive
+async def test_the_edit_form_shows_kept_files_by_name_size_and_type_and_takes_one_off(tmp_path: Path) -> None:
+    """QA: the edit form's Files field showed a kept file as ``sha256:<hex>/notes.txt``. It lists each by name,
+    size and type, as the evidence panel does, ticked to keep; unticking one takes it off, and what is typed
+    in Files/links is added beside the rest, untouched."""
+    path, piece_id = _piece_with_files(tmp_path)
+    (tmp_path / "more.txt").write_text("more\n", encoding="utf-8")
+    kept = PortfolioService(path).evidence(piece_id).files
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        app.screen.query_one(EvidenceTable).move_to(piece_id)
+        await pilot.press("e")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, EvidenceForm)
+        listing = form.query_one("#kept-files", SelectionList)
+        prompts = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        assert prompts == ["📎 notes.txt  1.2 KB · text/plain", "📎 plan.pdf  6.3 KB · application/pdf",
+                           "🔗 https://example.org/doc  - · link"]
+        assert "sha256:" not in form.query_one("#files", Input).value
+        listing.focus()
+        await pilot.press("down", "space")
+        form.query_one("#files", Input).value = str(tmp_path / "more.txt")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EvidenceLogScreen)
+    files = PortfolioService(path).evidence(piece_id).files
+    assert files[:2] == (kept[0], kept[2]) and files[2].endswith("/more.txt") and len(files) == 3
+

@@ -77,3 +77,51 @@ async def test_o_on_a_link_opens_only_http_after_confirming_the_url(tmp_path: Pa
             await pilot.press(answer)
             await settle(app, pilot)
             assert opened == expected  # the URL as typed, not a Path ("https:/example.org")
+
+
+@drive
+async def test_o_on_a_piece_with_several_files_asks_which_and_keeps_the_safety(tmp_path: Path) -> None:
+    """QA: ``o`` opened only a piece's first file. With several it lists them by name, size and type: the one
+    chosen (arrows and enter, or its number) opens as before, a kept file as a private copy, a link only
+    after its URL is confirmed; esc opens nothing."""
+    from textual.widgets import OptionList
+
+    from portfolio_tui.services.portfolios import PortfolioService
+    from portfolio_tui.tui.screens.file_picker import FilePicker
+    from portfolio_tui.tui.widgets.evidence_table import EvidenceTable
+
+    path = make_portfolio(tmp_path)
+    (tmp_path / "notes.txt").write_text("hello notes\n", encoding="utf-8")
+    (tmp_path / "plan.pdf").write_bytes(b"%PDF-1.4 plan")
+    service = PortfolioService(path)
+    piece = next(e for e in service.load().evidence if e.status == "referred")
+    url = "https://example.org/doc"
+    service.edit_evidence(piece.id, piece.rev, files=[str(tmp_path / "notes.txt"), str(tmp_path / "plan.pdf"), url])
+    app = app_for(path)
+    opened: list[str] = []
+    app.opener = lambda target: opened.append(target) is None
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        app.screen.query_one(EvidenceTable).move_to(piece.id)
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FilePicker)
+        listing = app.screen.query_one("#file-list", OptionList)
+        assert [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)] == [
+            "1. 📎 notes.txt  12 B · text/plain", "2. 📎 plan.pdf  13 B · application/pdf", f"3. 🔗 {url}  - · link"]
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert opened == [] and not isinstance(app.screen, FilePicker)
+        await pilot.press("o", "down", "enter")
+        await settle(app, pilot)
+        [copy] = opened
+        assert copy.endswith(".pdf") and Path(copy).read_bytes() == b"%PDF-1.4 plan"
+        assert os.stat(copy).st_mode & 0o077 == 0
+        await pilot.press("o", "3")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog) and url in app.screen.question and opened == [copy]
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert opened == [copy, url]

@@ -166,6 +166,19 @@ def test_a_resubmission_in_the_log(snap_compare, tmp_path: Path) -> None:  # typ
     assert _snap(snap_compare, app_for(path), ["2"], SMALL, _on_resubmitted)
 
 
+async def _edit_resubmitted(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    await _on_resubmitted(pilot, app)
+    await pilot.press("e")
+
+
+def test_edit_form_with_kept_files(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A piece's kept files in its edit form by name, size and type, ticked to keep (not ``sha256:<hex>/name``)."""
+    from tests.functional.test_tui_evidence import _piece_with_files
+
+    path, _ = _piece_with_files(tmp_path)
+    assert _snap(snap_compare, app_for(path), ["2"], SMALL, _edit_resubmitted)
+
+
 def test_discard_confirmation(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert _snap(snap_compare, _portfolio(tmp_path), ["2", "a", "x", "escape"], SMALL)
 

@@ -15,12 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
 
 from portfolio_tui.domain.evidence import ACCEPT, DEFAULT_KIND, EVIDENCE_KINDS, REOPEN, Evidence, kind_for_title
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.domain.suggest import Suggester
 from portfolio_tui.domain.text import clean_text
+from portfolio_tui.services import attachments
 from portfolio_tui.services.errors import ConflictError, InputError, StoreError
 from portfolio_tui.services.suggestions import criteria_suggester
 from portfolio_tui.tui.screens.forms import (
@@ -34,6 +36,7 @@ from portfolio_tui.tui.screens.forms import (
     show_error,
 )
 from portfolio_tui.tui.widgets.criteria_picker import CriteriaPicker
+from portfolio_tui.tui.widgets.file_line import file_line
 
 TITLE, DATE, KIND, HOURS, FILES, DESCRIPTION, CRITERIA = FIELDS = (
     Named("title", "Title"), Named("date", "Date"), Named("kind", "Kind"), Named("hours", "Hours"),
@@ -84,9 +87,15 @@ class EvidenceForm(SaveDialog[int | None]):
                 hours = f"{e.hours:g}" if e and e.hours is not None else ""
                 yield from field_row(HOURS.field, HOURS.label, Input(hours, id="hours", compact=True,
                                                                      placeholder="optional, e.g. 1.5"))
-                files = "; ".join(clean_text(f) for f in e.files) if e else ""
-                yield from field_row(FILES.field, FILES.label, Input(files, id="files", compact=True,
-                                                                     placeholder="paths or links, separated by ;"))
+                if e and e.files:
+                    kept = SelectionList[int](*(Selection(file_line(shown), i, True) for i, shown in
+                                                enumerate(attachments.shown(self.papp.path, e.files))),
+                                              id="kept-files", compact=True)
+                    kept.tooltip = "Ticked files stay with the piece; space unticks one to take it off"
+                    yield from field_row("kept-files", "Kept files", kept)
+                more = "more " if e and e.files else ""
+                yield from field_row(FILES.field, FILES.label, Input(
+                    "", id="files", compact=True, placeholder=f"{more}paths or links, separated by ;"))
                 yield from field_row(DESCRIPTION.field, DESCRIPTION.label, TextArea(
                     clean_text(e.description, multiline=True) if e else "", id="description", compact=True,
                     soft_wrap=True, tab_behavior="focus", placeholder="what you did and what it shows (optional)"))
@@ -152,9 +161,17 @@ class EvidenceForm(SaveDialog[int | None]):
             "kind": self.query_one("#kind", Select).value,
             "description": self.query_one("#description", TextArea).text,
             "hours": self.query_one("#hours", Input).value,
-            "files": [f for f in self.query_one("#files", Input).value.split(";") if f.strip()],
+            "files": [*self._kept_files(), *(f for f in self.query_one("#files", Input).value.split(";") if f.strip())],
             "criteria": list(self.query_one(CriteriaPicker).selected),
         }
+
+    def _kept_files(self) -> list[str]:
+        """The piece's files still ticked, as its record holds them (shown by name, size and type, never as
+        ``sha256:<hex>/name``, and written back untouched)."""
+        if self.evidence is None or not self.evidence.files:
+            return []
+        ticked = set(self.query_one("#kept-files", SelectionList).selected)
+        return [entry for i, entry in enumerate(self.evidence.files) if i in ticked]
 
     def action_save(self) -> None:
         if self.saving:

@@ -22,6 +22,7 @@ from portfolio_tui.tui.screens.evidence_form import judgement_lines
 from portfolio_tui.tui.screens.forms import ConfirmDialog
 from portfolio_tui.tui.state import LogEntry, PortfolioView
 from portfolio_tui.tui.widgets.evidence_table import Column, EvidenceTable
+from portfolio_tui.tui.widgets.file_line import file_line
 from portfolio_tui.tui.widgets.fit_lines import FitLines
 
 COLUMNS = [
@@ -54,7 +55,8 @@ class EvidenceLogScreen(PortfolioScreen):
         Binding("slash", "filter", "Filter", id="evidence.filter", key_display="/", tooltip="Type to filter the log"),
         Binding("b", "bin", "Bin", id="evidence.bin", tooltip="Removed evidence: restore any of it"),
         Binding("o", "open_file", "Open file", id="evidence.open", show=False,
-                tooltip="Open the highlighted piece's file with the system viewer, or say where it is"),
+                tooltip="Open a file of the highlighted piece (choose which, when it has several) with the system "
+                        "viewer, or say where it is"),
         Binding("h", "record_history", "Piece history", id="evidence.history", show=False,
                 tooltip="Who changed the highlighted evidence, and when"),
         Binding("s", "sort", "Sort", id="evidence.sort", show=False, tooltip="Sort on the next column"),
@@ -293,7 +295,16 @@ class EvidenceLogScreen(PortfolioScreen):
         if not files:
             self.notify("This piece has no files. e edits it to add one.", markup=False)
             return
-        self.papp.open_attachment(files[0])
+        if len(files) == 1:
+            self.papp.open_attachment(files[0])
+            return
+        from portfolio_tui.tui.screens.file_picker import FilePicker
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.papp.open_attachment(files[index])
+
+        self.app.push_screen(FilePicker(evidence.title, files), chosen)
 
 
 def evidence_detail(view: PortfolioView, evidence: Evidence) -> Content:
@@ -304,9 +315,7 @@ def evidence_detail(view: PortfolioView, evidence: Evidence) -> Content:
     lines = [Content.assemble((clean_text(evidence.title), "bold"),
                               (clean_text(f"  {evidence.kind_label}{hours}{files}"), "$text-muted")),
              Content(clean_text(evidence.description, multiline=True).strip() or "(no description)")]
-    for shown in attachments.shown(view.access.path, evidence.files):
-        lines.append(Content.assemble(("📎 ", ""), (clean_text(shown.attachment.name), "bold"),
-                                      (f"  {shown.size_text} · {shown.attachment.type}", "$text-muted")))
+    lines += [file_line(shown) for shown in attachments.shown(view.access.path, evidence.files)]
     if evidence.judgements:
         lines.append(judgement_lines(evidence))
     comments = view.portfolio.comments_on(evidence.id)
