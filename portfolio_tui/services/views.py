@@ -210,6 +210,8 @@ class LiveEvidence:
     by_id: dict[int, Evidence]
     by_criterion: dict[str, tuple[Evidence, ...]]
     """Live evidence tagged to each criterion, newest first (simulated pieces included, as tagged)."""
+    removed: int = 0
+    """How many pieces are in the bin (the log offers the Bin only when there is something to restore)."""
 
 
 def live_evidence(portfolio: Portfolio) -> LiveEvidence:
@@ -218,7 +220,8 @@ def live_evidence(portfolio: Portfolio) -> LiveEvidence:
     for evidence in live:
         for criterion_id in evidence.criteria:
             by_criterion.setdefault(criterion_id, []).append(evidence)
-    return LiveEvidence(tuple(live), {e.id: e for e in live}, {k: tuple(v) for k, v in by_criterion.items()})
+    return LiveEvidence(tuple(live), {e.id: e for e in live}, {k: tuple(v) for k, v in by_criterion.items()},
+                        len(portfolio.evidence) - len(live))
 
 
 @dataclass(frozen=True)

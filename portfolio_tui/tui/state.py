@@ -71,6 +71,11 @@ class PortfolioView:
         return self._live.newest_first
 
     @property
+    def removed(self) -> int:
+        """How many pieces are in the bin."""
+        return self._live.removed
+
+    @property
     def evidence_by_id(self) -> dict[int, Evidence]:
         """Live evidence by id."""
         return self._live.by_id

@@ -421,3 +421,40 @@ async def test_the_edit_form_shows_kept_files_by_name_size_and_type_and_takes_on
     files = PortfolioService(path).evidence(piece_id).files
     assert files[:2] == (kept[0], kept[2]) and files[2].endswith("/more.txt") and len(files) == 3
 
+
+@drive
+async def test_footers_and_the_palette_offer_only_what_can_be_done_here(tmp_path: Path) -> None:
+    """QA: "A Assess" was offered on an empty log. A piece's keys are offered on a piece (o on one with files),
+    Undo after a removal, the Bin with something in it; on the criteria screen Untag and Edit on a piece;
+    on the dashboard Gaps while there are some."""
+    path = tmp_path / "portfolio.json"
+    PortfolioService.create(path, learner="Ava Patel", standard="odo-l3", start=AS_OF.replace(year=2025),
+                            end=AS_OF.replace(year=2026, month=6), actor=ACTOR)
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        offered = set(app.screen.active_bindings)
+        assert "a" in offered and not {"A", "e", "c", "d", "o", "h", "b", "u", "slash", "s"} & offered
+        palette = [name for name, _, _ in app.screen.palette_commands()]
+        assert palette == ["evidence: reload", "evidence: portfolio history", "evidence: add"], palette
+        await pilot.press("A", "e", "d")  # pressed anyway: nothing opens
+        await settle(app, pilot)
+        assert isinstance(app.screen, EvidenceLogScreen)
+
+        PortfolioService(path, actor=ACTOR).add_evidence(title="Call log", date=AS_OF, kind="product",
+                                                         criteria=["K1"], as_of=AS_OF)
+        await pilot.press("r")
+        await settle(app, pilot)
+        offered = set(app.screen.active_bindings)
+        assert {"a", "A", "e", "c", "d", "h", "slash", "s"} <= offered and not {"o", "b", "u"} & offered
+        await pilot.press("d", "y")
+        await settle(app, pilot)
+        offered = set(app.screen.active_bindings)
+        assert {"b", "u"} <= offered and not {"A", "e", "c", "d"} & offered
+
+        await pilot.press("3")
+        await settle(app, pilot)
+        offered = set(app.screen.active_bindings)
+        assert not {"x", "e"} & offered and "g" in offered

@@ -179,6 +179,19 @@ def test_edit_form_with_kept_files(snap_compare, tmp_path: Path) -> None:  # typ
     assert _snap(snap_compare, app_for(path), ["2"], SMALL, _edit_resubmitted)
 
 
+async def _open_resubmitted(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    await _on_resubmitted(pilot, app)
+    await pilot.press("o")
+
+
+def test_file_picker(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """o on a piece with several files: which one, each by name, size and type."""
+    from tests.functional.test_tui_evidence import _piece_with_files
+
+    path, _ = _piece_with_files(tmp_path)
+    assert _snap(snap_compare, app_for(path), ["2"], SMALL, _open_resubmitted)
+
+
 def test_discard_confirmation(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert _snap(snap_compare, _portfolio(tmp_path), ["2", "a", "x", "escape"], SMALL)
 

@@ -31,6 +31,27 @@ class CriteriaScreen(PortfolioScreen):
         Binding("c", "collapse", "Collapse all", id="criteria.collapse", show=False),
     ]
 
+    NEEDS = {"tag": "evidence.edit", "untag": "evidence.edit", "edit": "evidence.edit"}
+
+    def may(self, action: str) -> bool:
+        """Offered only where it can do something: Tag on a criterion some live piece is not yet tagged to,
+        Untag and Edit on a piece under a criterion, Next gap while one is left (a line manager, who may not
+        change evidence, is offered none of the first three)."""
+        if not super().may(action):
+            return False
+        view = self.papp.view
+        if not self.is_mounted or view is None:
+            return True
+        if action == "tag":
+            current = self._current("criterion")
+            return current is not None and len(view.by_criterion.get(current[1], ())) < len(view.live)
+        if action in ("untag", "edit"):
+            node = self.criteria_tree.cursor_node
+            return node is not None and node.data is not None and node.data[0] == "evidence"
+        if action == "next_gap":
+            return any(state != "full" for state in view.coverage_states.values())
+        return True
+
     def __init__(self) -> None:
         super().__init__()
         self.pending: str | None = None
@@ -129,6 +150,7 @@ class CriteriaScreen(PortfolioScreen):
     @on(Tree.NodeHighlighted, "#criteria-tree")
     def _highlighted(self, event: Tree.NodeHighlighted) -> None:
         self._describe(event.node)
+        self.refresh_bindings()
 
     def _describe(self, node) -> None:
         view = self.papp.view
@@ -256,12 +278,14 @@ class CriteriaScreen(PortfolioScreen):
             node.collapse_all()
 
     def palette_commands(self) -> list[PaletteCommand]:
-        return [
-            ("criteria: tag evidence", "Tag a piece of evidence to the highlighted criterion", self.action_tag),
-            ("criteria: untag", "Untag the highlighted evidence from its criterion", self.action_untag),
-            ("criteria: next gap", "Jump to the next criterion not yet covered", self.action_next_gap),
-            ("criteria: collapse all", "Close every group", self.action_collapse),
+        """The screen's commands this account may use here and now (as the footer offers its keys)."""
+        commands = [
+            ("tag", "criteria: tag evidence", "Tag a piece of evidence to the highlighted criterion", self.action_tag),
+            ("untag", "criteria: untag", "Untag the highlighted evidence from its criterion", self.action_untag),
+            ("next_gap", "criteria: next gap", "Jump to the next criterion not yet covered", self.action_next_gap),
+            ("collapse", "criteria: collapse all", "Close every group", self.action_collapse),
         ]
+        return [(name, help_text, run) for action, name, help_text, run in commands if self.may(action)]
 
 
 def band_mark(criterion: Criterion) -> str:

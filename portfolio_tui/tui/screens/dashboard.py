@@ -40,6 +40,13 @@ class DashboardScreen(PortfolioScreen):
     ]
     NEEDS = {"add_evidence": "evidence.add", "log_hours": "otj.record"}
 
+    def may(self, action: str) -> bool:
+        """Gaps is offered only while a required criterion is not covered (the list then says there are none)."""
+        if action == "gaps":
+            view = self.papp.view
+            return view is None or bool(view.report.missing)
+        return super().may(action)
+
     def body(self) -> ComposeResult:
         with VerticalScroll(id="dash"):
             yield Static(Content.styled("Loading…", "$text-muted"), id="dash-head")

@@ -67,6 +67,8 @@ class EvidenceLogScreen(PortfolioScreen):
         "add": "evidence.add", "edit": "evidence.edit", "remove": "evidence.edit", "undo": "evidence.edit",
         "bin": "evidence.edit", "assess": "evidence.assess", "comment": "comment",
     }
+    ON_A_PIECE = frozenset({"edit", "assess", "comment", "remove", "open_file", "record_history"})
+    """Keys that act on the highlighted piece: not offered while none is (an empty log, a filter showing none)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -83,6 +85,26 @@ class EvidenceLogScreen(PortfolioScreen):
         yield EvidenceTable(COLUMNS, id="log")
         with VerticalScroll(id="log-detail-box"):
             yield FitLines(id="log-detail")
+
+    def may(self, action: str) -> bool:
+        """Offered only where it can do something: a piece's keys on a piece (``o`` on one with files), Undo
+        after a removal, the Bin with something in it, Filter and Sort on a log with pieces (QA: "A Assess"
+        was offered on an empty log)."""
+        if not super().may(action):
+            return False
+        if not self.is_mounted:
+            return True
+        if action in self.ON_A_PIECE:
+            piece = self.highlighted()
+            return piece is not None and (action != "open_file" or bool(piece.files))
+        if action == "undo":
+            return bool(self.removed)
+        if action == "bin":
+            view = self.papp.view
+            return view is not None and view.removed > 0
+        if action in ("filter", "sort"):
+            return bool(self.ordered)
+        return True
 
     @property
     def table(self) -> EvidenceTable:
@@ -124,6 +146,7 @@ class EvidenceLogScreen(PortfolioScreen):
     @on(EvidenceTable.Highlighted, "#log")
     def _row_highlighted(self, event: EvidenceTable.Highlighted) -> None:
         self.show_detail(event.key)
+        self.refresh_bindings()
 
     def show_detail(self, key: int | None) -> None:
         view = self.papp.view
@@ -225,6 +248,7 @@ class EvidenceLogScreen(PortfolioScreen):
 
         def done(_: object) -> None:
             self.removed.append((key, title))
+            self.refresh_bindings()
             self.notify(f"Removed '{title}'. u undoes; b opens the bin.", markup=False)
 
         def answered(remove: bool | None) -> None:
@@ -241,6 +265,7 @@ class EvidenceLogScreen(PortfolioScreen):
         if not self.papp.permit("evidence.edit"):
             return
         key, title = self.removed.pop()
+        self.refresh_bindings()
         self.restore(key, title)
 
     def restore(self, key: int, title: str) -> None:
