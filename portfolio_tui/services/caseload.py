@@ -7,11 +7,12 @@ read (``store.reading``), and a learner opened from it becomes a ``services.sess
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from portfolio_tui import identity
 from portfolio_tui.services import access
-from portfolio_tui.store.files import PathList, portfolio_files
+from portfolio_tui.store.files import ROSTER_FILE, PathList, portfolio_files
 
 TYPE_CHECKING = False  # typing, and what only the TUI's view needs, cost ``portfolio gateway``'s start-up
 if TYPE_CHECKING:
@@ -33,6 +34,14 @@ class Caseload:
         """The portfolio files in the folder this account may see, by name; a link as the file it points to,
         decided by that file's folder and name (``access.viewable``)."""
         return access.viewable(portfolio_files(self.folder), account=self.account)
+
+    def stamp(self) -> tuple[object, ...]:
+        """What changes when a portfolio of the folder, or its roster, is added, removed or written: the
+        folder's own status (every save replaces a file by a rename, which changes the folder) and each
+        portfolio file's and the roster's (a file written in place). Nothing is read but the folder's list
+        of names, so a caseload open in the TUI can look every second (500 files: about a millisecond)."""
+        names = portfolio_files(self.folder).texts
+        return (_status(self.folder), _status(self.folder / ROSTER_FILE), tuple((n, _status(n)) for n in names))
 
     def open(self, path: str | Path, actor: str | None = None) -> PortfolioSession:
         """One learner's session (checked again: the roster may have changed since the list was made)."""
@@ -86,3 +95,12 @@ def readable_portfolios(targets: Iterable[str | Path]) -> PathList:
 
             raise InputError("path", f"{target}: no such file or folder")
     return access.viewable(PathList(texts), named=named)
+
+
+def _status(path: str | Path) -> tuple[int, ...]:
+    """A file's modification time, change time, size and inode (``()`` when it is not there or cannot be seen)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ()
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)

@@ -371,3 +371,36 @@ async def test_the_caseload_uses_the_room_it_has_for_names_and_standards(tmp_pat
         await pilot.pause()
         assert table.render_line(0).text.split()[:5] == ["Learner", "RAG", "Covered", "▲", "Assess"] \
             if size[0] == 80 else "Covered ▲ " in table.render_line(0).text
+
+
+@drive
+async def test_the_caseload_picks_up_a_new_and_a_changed_portfolio_without_r(tmp_path: Path) -> None:
+    """QA: the caseload showed a new learner's file, or evidence added to one, only after r. It looks at the
+    folder every second (its list of names and each file's status; no file is read unless one changed) and
+    checks the portfolios again when another process added or changed one, and says so."""
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    make_cohort(folder)
+    app = build_caseload(folder, as_of=AS_OF, actor=ACTOR)
+    notes = _notes(app)
+
+    async def seen(check) -> bool:  # type: ignore[no-untyped-def]
+        for _ in range(200):  # the folder is looked at every second; a loaded machine is slower
+            if check():
+                return True
+            await pilot.pause(0.05)
+        return False
+
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        assert "Eve Shah" not in _learners(app)
+        screen = app.screen
+        assert isinstance(screen, CaseloadScreen)
+        waiting = sum(row.awaiting for row in screen.rows.values())
+        _learner(folder, "eve.json", "Eve Shah", date(2025, 9, 1), date(2027, 3, 31))
+        assert await seen(lambda: "Eve Shah" in _learners(app)), "the new learner's file was never shown"
+        assert any("added or changed elsewhere" in n for n in notes)
+        ben = PortfolioService(folder / "ben.json", actor=ACTOR)
+        ben.add_evidence(title="Call notes", date=date(2025, 12, 1), kind="product", criteria=["K2"], as_of=AS_OF)
+        assert await seen(lambda: sum(row.awaiting for row in screen.rows.values()) == waiting + 2), \
+            "the changed learner's evidence was never counted"

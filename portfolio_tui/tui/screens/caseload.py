@@ -59,6 +59,8 @@ FULL_TITLES_FROM = 120
 and the next milestone takes what is left (its days at least; the line under the table spells it out). Below,
 the next milestone's fair share comes first and a long title is cut at a word."""
 SORTS = ("risk", "learner", "assess", "coverage", "end")
+WATCH_SECONDS = 1.0
+"""How often an open caseload looks for portfolios added or changed elsewhere (seen within 2 s)."""
 SORT_LABELS = {"risk": "risk", "learner": "name", "assess": "awaiting assessment", "coverage": "coverage",
                "end": "planned end"}
 RAG_STYLE = {"red": "caseload--red", "amber": "caseload--amber", "green": "caseload--green"}
@@ -191,9 +193,37 @@ class CaseloadScreen(Screen[None]):
     def table(self) -> CaseloadTable:
         return self.query_one("#caseload", CaseloadTable)
 
+    stamp: tuple[object, ...] | None = None
+    """The folder as it stood when the rows shown were read (``Caseload.stamp``)."""
+    noticed = False
+    """A change by another process set off the reload under way: say so when it is shown."""
+
     def on_mount(self) -> None:
         self.table.focus()
         self.action_reload()
+        self.set_interval(WATCH_SECONDS, self.watch_folder, name="watch-caseload")
+
+    def watch_folder(self) -> None:
+        """Every second, while the caseload is on screen: has another process added, removed or changed a
+        portfolio of the folder (or its roster)? Then check them again, and say so. Only the folder's list
+        and each file's status are looked at, off the UI thread; no file is read unless one changed."""
+        if self.app.screen is not self or self.stamp is None or self._busy():
+            return
+        folder, account, seen = self.capp.folder, self.capp.account, self.stamp
+
+        def look() -> None:
+            if Caseload(folder, account).stamp() != seen:
+                self.app.call_from_thread(self._changed_elsewhere, seen)
+
+        self.run_worker(look, thread=True, group="caseload-watch", exclusive=True)
+
+    def _changed_elsewhere(self, seen: tuple[object, ...]) -> None:
+        if self.stamp == seen and not self._busy():
+            self.noticed = True
+            self.action_reload()
+
+    def _busy(self) -> bool:
+        return any(w.group == "caseload" and not w.is_finished for w in self.workers)
 
     def on_resize(self, event: events.Resize) -> None:
         self.table.fit_to(event.size.width)
@@ -205,13 +235,19 @@ class CaseloadScreen(Screen[None]):
         folder, account, as_of = app.folder, app.account, app.as_of
 
         def work() -> None:
+            stamp = Caseload(folder, account).stamp()  # before reading: a change made meanwhile is seen next time
             caseload = Caseload(folder, account).view(as_of)
-            app.call_from_thread(self.show, caseload)
+            app.call_from_thread(self.show, caseload, stamp)
 
         self.run_worker(work, thread=True, group="caseload", exclusive=True)
 
-    def show(self, caseload: CaseloadView) -> None:
+    def show(self, caseload: CaseloadView, stamp: tuple[object, ...] | None = None) -> None:
         self.caseload = caseload
+        self.stamp = stamp
+        if self.noticed:
+            self.noticed = False
+            self.notify("A portfolio in the folder was added or changed elsewhere; this is the latest.",
+                        title="Reloaded", timeout=6, markup=False)
         self.rows = {row.key: row for row in caseload.rows}
         self.apply()
         if not caseload.rows:
