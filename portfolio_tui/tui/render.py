@@ -53,6 +53,20 @@ def fit(text: str, width: int, breaks: str = " ", *, whole_words: bool = False) 
     return cut.rstrip(" ,;:·-") + "…"
 
 
+def wrap_id(text: str, width: int, lines: int = 2) -> list[str]:
+    """A hyphenated id (a rule's ``gateway-last-day-of-learning``) in lines of at most ``width`` cells, broken
+    after a hyphen, at most ``lines`` of them (the last cut with "…" by :func:`fit` if it still does not fit):
+    cut to one line at 80 columns, "english-maths…" left out what the rule is."""
+    parts = [part + "-" for part in text.split("-")]
+    parts[-1] = parts[-1][:-1]
+    shown = [""]
+    for part in parts:
+        if shown[-1] and cell_len(shown[-1] + part) > width and len(shown) < lines:
+            shown.append("")
+        shown[-1] += part
+    return [fit(line, width, breaks=" -") for line in shown]
+
+
 def share_widths(room: int, columns: Sequence[tuple[int, int] | tuple[int, int, int]]) -> list[int]:
     """Widths for columns that share ``room`` cells, each given as ``(least, natural)`` (its longest
     cell) or ``(least, natural, fair)``: each gets its least, then, in order, grows to its fair share

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, SelectionList, Static, Tree
 from portfolio_tui.locations import samples_dir
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.tui.factory import build_app
-from portfolio_tui.tui.render import fit
+from portfolio_tui.tui.render import fit, wrap_id
 from portfolio_tui.tui.screens.help import HelpScreen
 from tests.functional.tui_helpers import AS_OF, app_for, drive, make_portfolio, settle
 
@@ -116,8 +116,9 @@ def test_an_id_is_cut_at_a_hyphen_with_an_ellipsis() -> None:
 
 
 @drive
-async def test_the_gateway_rule_column_is_cut_at_a_hyphen_with_an_ellipsis_at_80_columns(tmp_path: Path) -> None:
-    """The rule ids are longer than their column at 80x24: each is cut at a hyphen and marked, never clipped."""
+async def test_the_gateway_rule_column_takes_a_second_line_at_a_hyphen_at_80_columns(tmp_path: Path) -> None:
+    """The rule ids are longer than their column at 80x24. QA: cut with "…" ("english-maths…") they no longer
+    said which rule; each now goes on in a second line, broken after a hyphen, whole and never clipped."""
     app = app_for(make_portfolio(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -126,18 +127,21 @@ async def test_the_gateway_rule_column_is_cut_at_a_hyphen_with_an_ellipsis_at_80
         table = app.screen.query_one("#checklist", DataTable)
         rules = {c.rule.id for c in app.view.report.checklist if c.rule}
         shown = [str(table.get_cell_at((row, 2))) for row in range(table.row_count)]
-        long = [r for r in rules if len(r) > 18]
-        assert long, "the test portfolio's rules all fit: nothing to check"
+        assert [r for r in rules if len(r) > 18], "the test portfolio's rules all fit: nothing to check"
         for cell in shown:
-            assert len(cell) <= 18
-            if cell.endswith("…"):
-                kept = cell[:-1]
-                whole = next(r for r in rules if r.startswith(kept))
-                assert whole[len(kept)] == "-", (cell, whole)  # cut where a hyphen was
-            else:
-                assert cell == "-" or cell in rules
-        assert sum(cell.endswith("…") for cell in shown) == sum(
-            len(c.rule.id) > 18 for c in app.view.report.checklist if c.rule)
+            lines = cell.split("\n")
+            assert all(len(line) <= 18 for line in lines) and not any(line.endswith("…") for line in lines), cell
+            assert cell == "-" or "".join(lines) in rules, cell
+            assert all(line.endswith("-") for line in lines[:-1]), cell  # broken after a hyphen
+        assert sum("\n" in cell for cell in shown) == sum(len(r) > 18 for r in
+                                                          (c.rule.id for c in app.view.report.checklist if c.rule))
+
+
+def test_a_long_id_takes_a_second_line_after_a_hyphen() -> None:
+    assert wrap_id("gateway-last-day-of-learning", 18) == ["gateway-last-day-", "of-learning"]
+    assert wrap_id("english-maths-optional-19-plus", 18) == ["english-maths-", "optional-19-plus"]
+    assert wrap_id("otj-6-hours", 18) == ["otj-6-hours"]
+    assert wrap_id("a-very-long-rule-id-of-many-parts-indeed", 18) == ["a-very-long-rule-", "id-of-many-parts…"]
 
 
 @drive

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Static
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.grade_entry import grade_fields
 from portfolio_tui.services.views import RECORDED_WITH, GatewayRow, SignOffChoice, gateway_rows, signoff_choice
-from portfolio_tui.tui.render import days_phrase, fit, last_column_width, literal, share_widths
+from portfolio_tui.tui.render import days_phrase, fit, last_column_width, literal, share_widths, wrap_id
 from portfolio_tui.tui.screens.base import PortfolioScreen
 from portfolio_tui.tui.screens.decisions import SignOffDialog, signoff_summary
 from portfolio_tui.tui.screens.progress_forms import (
@@ -34,7 +34,7 @@ from portfolio_tui.tui.state import PortfolioView
 from portfolio_tui.tui.widgets.rag_badge import RagBadge
 
 RULE_WIDTH = 18
-"""The rule column's least width: an id longer is cut at a word or hyphen, with "…", unless the item
+"""The rule column's least width: an id longer takes a second line, broken after a hyphen, unless the item
 keeps ``ITEM_WIDTH`` (the detail under the table names the rule in full)."""
 ITEM_WIDTH = 38
 """The item column's least width: what an 80-column terminal leaves it beside the rule's least."""
@@ -118,9 +118,11 @@ class GatewayScreen(PortfolioScreen):
         self.items = {row.item.key: row for row in rows}
         for item in report.checklist:
             state = Text("✔ done", style="green") if item.ok else Text("✗ open", style="bold red")
-            rule = Text(fit(item.rule.id, rule_width, breaks=" -") if item.rule else "-", style="dim")
+            rule_lines = wrap_id(item.rule.id, rule_width) if item.rule else ["-"]
+            rule = Text("\n".join(rule_lines), style="dim")
             due = Text(item.due.isoformat() if item.due else "-")
-            table.add_row(state, due, rule, literal(fit(clean_text(item.title), width)), key=item.key)
+            table.add_row(state, due, rule, literal(fit(clean_text(item.title), width)), key=item.key,
+                          height=len(rule_lines))
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
         self.query_one("#signoffs", Static).update(signoff_summary(view.portfolio.signoffs))
