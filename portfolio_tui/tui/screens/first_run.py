@@ -76,8 +76,8 @@ class FirstRunScreen(Screen[bool]):
             yield Static(Content.assemble("It will be saved as ", (clean_text(str(self.path)), "italic"), "."),
                          classes="muted")
             yield Static("", id="form-error", classes="field-error")
-            yield from field_row(LEARNER.field, LEARNER.label,
-                                 Input(id="learner", compact=True, placeholder="as on your ILR"))
+            yield from field_row(LEARNER.field, LEARNER.label, Input(
+                id="learner", compact=True, placeholder="your full name, as your training provider has it (ILR)"))
             yield from field_row(STANDARD.field, STANDARD.label,
                                  Select(options, id="standard", compact=True, prompt="pick your standard"))
             today = self.papp.as_of.isoformat()
