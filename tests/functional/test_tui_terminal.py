@@ -97,6 +97,23 @@ def test_keys_in_one_burst_each_reach_the_field_they_were_typed_for(terminal: Te
     assert (piece.title, piece.hours) == ("Call notes", 1.5)
 
 
+def test_a_paste_holding_an_escape_reaches_the_field_whole_and_in_order(terminal: Terminal) -> None:
+    """QA: a bracketed paste of "Call<ESC>notes" reached the title as the keys "^notes" and then the paste
+    "Call" ("^notesCall", saved). It arrives as one paste, in order; the service refuses the ESC in one line."""
+    terminal.wait_for(b"Ava Patel")
+    terminal.send(b"2")
+    terminal.wait_for(b"Minutes of team meeting")
+    terminal.send(b"a")
+    terminal.wait_for(b"Add evidence")
+    terminal.send(b"\x1b[200~Call\x1bnotes\x1b[201~")
+    terminal.send(b"\x13")
+    terminal.wait_for(b"(U+001B)")
+    terminal.send(b"\x1b[200~ and more\x1b[201~")  # a plain paste after it still arrives
+    terminal.send(b"\x1b[D" * 14 + b"\x7f\x13")  # left to the ESC, delete it, save
+    terminal.wait_for(b"3 pieces")
+    assert PortfolioService(terminal.path).load().evidence[-1].title == "Callnotes and more"
+
+
 def test_the_app_exits_when_its_terminal_goes_away(terminal: Terminal) -> None:
     terminal.wait_for(b"Ava Patel")
     os.close(terminal.master)
