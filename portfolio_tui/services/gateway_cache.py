@@ -184,16 +184,22 @@ def _key(path: str | Path, as_of: date, standard_digest: str) -> bytes:
 
 
 def _cohort(path: str | Path) -> str:
-    """Whether the file's folder has a roster and whether its group may write it: in a cohort folder a history
-    from before signing that no tutor took in counts for nothing (``store.untaken``), so an entry worked out
-    before the folder had its roster no longer holds once it does. (Trust anchors enrolled later, for a shared
+    """Whether the file's folder has a roster, which one, and whether its group may write it: in a cohort folder a
+    history from before signing that no tutor took in counts for nothing (``store.untaken``), and a judgement, a
+    sign-off or a confirmation counts only by an account the roster gave that role then (``store.roles_at``), so an
+    entry worked out under one roster, or before the folder had one, no longer holds under another (the roster's
+    file identity: every change to it is a new file, by rename). (Trust anchors enrolled later, for a shared
     folder with no roster, are not followed: such a folder refuses every change until a roster is started.)"""
     folder = os.path.dirname(os.fspath(path)) or "."
     try:
         shared = os.stat(folder).st_mode & 0o020
     except OSError:
         return "?"
-    return f"{int(os.path.exists(os.path.join(folder, ROSTER_FILE)))}{int(bool(shared))}"
+    try:
+        st = os.stat(os.path.join(folder, ROSTER_FILE), follow_symlinks=False)
+    except OSError:
+        return f"0{int(bool(shared))}"
+    return f"1{int(bool(shared))} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
 
 
 def _standard_now(standard_id: str, digests: dict[str, str]) -> str:

@@ -33,9 +33,10 @@ import orjson
 from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.audit_chain import SIG_FIELD
 from portfolio_tui.domain.evidence import ACCEPT, JUDGED_FIELDS, holds_acceptance
-from portfolio_tui.store import own_files
+from portfolio_tui.store import own_files, roles_at
 from portfolio_tui.store.confirmation_makers import CONFIRMED_FIELDS, Makers
 from portfolio_tui.store.reading import parse_fragments
+from portfolio_tui.store.roles_at import RoleCheck, RolesAt
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up)
 if TYPE_CHECKING:
@@ -327,7 +328,7 @@ class Fingerprints:
     """
 
     __slots__ = ("digests", "latest", "sealed", "reopenings", "unsure", "doubtful", "added", "rewrites", "repaired",
-                 "makers", "confirmed", "first_signed", "unsigned")
+                 "makers", "confirmed", "first_signed", "unsigned", "role_check", "taken_at")
 
     def __init__(self, *, doubtful: bool = False) -> None:
         global _files_read, _sha256
@@ -356,6 +357,11 @@ class Fingerprints:
         """The records that may hold confirmations (the learner's, the reviews), kept to ask of their makers."""
         self.first_signed = 0
         """The id of the first signed entry (0: none yet)."""
+        self.role_check: RoleCheck | None = None
+        """Judgements, sign-offs and confirmations by accounts the roster did not give that role then (review
+        R7-8), when there is a roster to ask (``store.roles_at``)."""
+        self.taken_at = ""
+        """When the newest repair or import took in the history before it (its word is not asked again)."""
         self.unsigned: list[tuple[int, Key]] = []
         """(audit id, record) of each entry with no signature: after signing began, written outside the app
         (review R7-9); before, history from before signing (``store.untaken`` decides what that counts for)."""
@@ -366,6 +372,8 @@ class Fingerprints:
             return
         if table in CONFIRMED_FIELDS:
             self.confirmed.update(((table, record_id), record) for record_id, record in records.items())
+        if self.role_check is not None:
+            self.role_check.records(table, records)
         digests = self.digests
         if counted and table in UNCOUNTED:
             digests.update(dict.fromkeys(zip(repeat(table), records), UNCHECKED))
@@ -407,8 +415,9 @@ class Fingerprints:
         added = self.added
         for audit_id, entry in entries.items():
             if type(entry) is not dict or "record_hash" not in entry:
-                if type(entry) is dict and entry.get("action") == REPAIR and audit_id.isdigit():
+                if type(entry) is dict and audit_chain.takes_in(entry) and audit_id.isdigit():  # a repair, an import
                     self.repaired = max(self.repaired, int(audit_id))
+                    self.taken_at = max(self.taken_at, str(entry.get("at", "")))
                 continue
             table, record = entry.get("table"), entry.get("record")
             if table is None or record is None or not audit_id.isdigit():
@@ -473,6 +482,8 @@ class Fingerprints:
             found += [named for named in dict.fromkeys(f"{key[0]} {key[1]}" for order, key in self.rewrites
                                                        if order > self.repaired and key in digests)
                       if named not in found]
+        if self.role_check is not None:
+            found += [named for named in self.role_check.flagged(self.taken_at) if named not in found]
         if self.unsigned and self.first_signed:
             found += [named for named in dict.fromkeys(
                 f"{key[0]} {key[1]}" for order, key in self.unsigned
@@ -480,11 +491,12 @@ class Fingerprints:
         return tuple(found)
 
 
-def changed_outside(snap: Any) -> tuple[str, ...]:
+def changed_outside(snap: Any, path: Any = None) -> tuple[str, ...]:
     """The records of a reading (``store.reading.Snapshot``) not as the audit left them, worked out once per
-    reading: nothing for one this account's note vouched for (no one changed the file since it was checked)."""
+    reading: nothing for one this account's note vouched for (no one changed the file since it was checked).
+    ``path``: the portfolio's, whose folder's roster says who held which role (``store.roles_at``)."""
     if snap.outside is None:
-        snap.outside = () if snap.vouched else _changed(snap)
+        snap.outside = () if snap.vouched else _changed(snap, roles_at.for_portfolio(path) if path else None)
     return snap.outside
 
 
@@ -493,10 +505,12 @@ BATCH = 500
 once would hold as much again as the file while a fresh open peaks."""
 
 
-def _changed(snap: Any) -> tuple[str, ...]:
+def _changed(snap: Any, roles: RolesAt | None = None) -> tuple[str, ...]:
     """:class:`Fingerprints` over a whole reading, its lazy tables parsed apart a batch at a time (the reading
     keeps their lines)."""
     prints = Fingerprints()
+    if roles is not None:
+        prints.role_check = RoleCheck(roles)
     for table, records in snap.tables.items():
         if table not in snap.lazy and table != "audit":
             prints.records(table, records)

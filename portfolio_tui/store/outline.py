@@ -37,7 +37,7 @@ from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import PortfolioOutline, evidence_outline, outline
 from portfolio_tui.jsonfile import is_sure, loads_compact
-from portfolio_tui.store import migrations
+from portfolio_tui.store import migrations, roles_at
 from portfolio_tui.store.audit_index import Fingerprints
 from portfolio_tui.store.errors import StoreError
 from portfolio_tui.store.reading import (
@@ -56,6 +56,7 @@ from portfolio_tui.store.records import (
     evidence_outlines,
     from_records,
 )
+from portfolio_tui.store.roles_at import RoleCheck
 from portfolio_tui.store.size_limit import refuse_oversized
 from portfolio_tui.store.untaken import begins_unsigned
 
@@ -262,6 +263,9 @@ class _Outline:
         self.ids: dict[str, set[str]] = {}
         self.objects: dict[str, list[Any]] = {}
         self.prints = Fingerprints(doubtful=True)  # (a record that differs: read whole, which decides)
+        held = roles_at.for_portfolio(path)
+        if held is not None:  # who held which role, for the judgements, sign-offs and confirmations (R7-8)
+            self.prints.role_check = RoleCheck(held)
 
     def chunk(self, name: str, records: Any, *, whole: bool) -> None:
         """Check a table's next records (all of them, if ``whole``), keep their objects, let them go."""

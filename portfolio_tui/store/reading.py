@@ -283,7 +283,7 @@ def read_snapshot(path: Path, *, noted: bool = False, build: bool = False) -> Sn
         if noted and steady and not trusted and split is not None:  # (only a file read by lines is ever trusted)
             from portfolio_tui.store.audit_index import changed_outside
 
-            if not changed_outside(snap):  # a record changed by hand is checked (and shown) on every reading
+            if not changed_outside(snap, path):  # a record changed by hand is checked (and shown) on every reading
                 verified.note(path, key, head)
     if built:
         snap.objects = {table: dict(zip(doc[table], objects, strict=True)) for table, objects in built.items()}
@@ -305,7 +305,7 @@ def portfolio_of(snap: Snapshot, path: Path) -> Portfolio:
 
         with paused_gc():
             tables = {name: objects_of(snap, table, RECORD_TABLES[table]) for table, name in PORTFOLIO_FIELDS.items()}
-            outside = changed_outside(snap)
+            outside = changed_outside(snap, path)
             untaken = tuple(name for name in not_taken_in(snap, path) if name not in outside)
             snap.portfolio = Portfolio(learner=object_of(snap, "learner", Learner, "1"), **tables,
                                        changed_outside=outside + untaken)

@@ -242,6 +242,22 @@ def test_a_new_version_of_the_app_works_everything_out_again(cohort: Path, capsy
     assert (code, out) == fresh(capsys, cohort)
 
 
+def test_a_changed_roster_works_everything_out_again(cohort: Path, capsys) -> None:
+    """R7-8: a judgement, a sign-off or a confirmation counts only by an account the folder's roster gave that role
+    when it was made (``store.roles_at``), so an entry kept under one roster does not answer under another."""
+    from portfolio_tui.identity import current_user
+
+    for argv in (("init", cohort), ("add", cohort, current_user(), "--role", "tutor", "--portfolio", "*")):
+        assert main(["roster", *map(str, argv)]) == 0
+    capsys.readouterr()
+    cached_then_forged(capsys, cohort)
+    assert main(["roster", "add", str(cohort), "nobody", "--role", "line-manager", "--portfolio", SAMPLE]) == 0
+    capsys.readouterr()
+    code, out = gateway(capsys, cohort)
+    assert "FORGED" not in out
+    assert (code, out) == fresh(capsys, cohort)
+
+
 def test_a_file_being_changed_is_read_afresh(cohort: Path, capsys) -> None:
     from filelock import FileLock
 

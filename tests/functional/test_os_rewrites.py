@@ -324,3 +324,23 @@ def test_an_unsigned_entry_after_signing_began_is_not_counted(env: Env, portfoli
         assert "evidence 2" in entry["changed_outside"] and entry["coverage"]["full"] == 0, (label, entry)
         listed = env.run(label, "evidence", "list", str(portfolio), "--json")
         assert "evidence 2" in json.loads(listed.stdout)["changed_outside"], (label, listed.stdout)
+
+
+def test_an_apprentices_own_acceptance_and_assessor_signoff_are_not_counted(env: Env, portfolio: Path) -> None:
+    """R7-8: app1 accepts her own evidence and signs the gateway off as assessor, each in an entry signed with her own
+    enrolled key and in her own name: verify calls both not allowed (already so), and now no reader counts them
+    either (the roster, as it stood then, did not make her a tutor). The tutor's own acceptance counts as before."""
+    forged = env.python_as("app1", signing._SELF_ASSESS, str(portfolio))
+    assert forged.returncode == 0, forged.stderr
+    code, breaks = verify_breaks(env, "mgr", str(portfolio))
+    assert code == 1 and sum(kind == "not-allowed" for _, kind in breaks) == 2, breaks
+    for label in ("tutor", "mgr", "app1"):
+        entry = gateway_entry(env, label, portfolio)
+        assert {"evidence 2", "signoffs 1"} <= set(entry["changed_outside"]), (label, entry["changed_outside"])
+        assert entry["coverage"]["full"] == 0 and entry["rag"] != "green", (label, entry["coverage"])
+        listed = env.run(label, "evidence", "list", str(portfolio), "--json")
+        assert "evidence 2" in json.loads(listed.stdout)["changed_outside"], (label, listed.stdout)
+    env.ok("tutor", "repair", str(portfolio), "--reason", "app1's own acceptance and sign-off kept as history, void")
+    env.ok("tutor", "evidence", "assess", str(portfolio), "1", "--accept", "--feedback", "Now dated")
+    entry = gateway_entry(env, "mgr", portfolio)
+    assert entry["changed_outside"] == [] and entry["coverage"]["full"] == 1, entry

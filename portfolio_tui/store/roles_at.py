@@ -1,0 +1,161 @@
+"""Who held which role on a cohort's roster, and when: readers count a judgement, a sign-off or a confirmation only
+when the roster, as it stood when it was made, gave its account that role for the portfolio (review R7-8).
+
+``verify`` asks the same of each entry's signer (``services.signature_check``: the roster at the entry's date). An
+apprentice's own acceptance of her evidence, or her assessor's sign-off, signed with her own key, passed every
+check a reader makes (the record is as its entry left it) and counted towards the gateway. Here the roster's
+history is read once per folder and process (its file's identity noted), and turned into each account's spans of
+holding a role that covers the portfolio, so that a reader's question costs a look-up and a comparison of two
+times as text (the app writes every time in one ISO-8601 form, as ``verify``'s ``roster_at`` compares them).
+
+What a tutor's repair or import took in (made before it) is history, not asked again, as ``verify`` takes it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from portfolio_tui.domain import roles
+
+TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+if TYPE_CHECKING:
+    from typing import Any
+
+Span = tuple[str, str | None, str]
+"""(from, until or None, role): the account held the role, covering the portfolio, from ``from`` until ``until``."""
+
+SIGNOFF_ROLE: dict[str, str] = {signoff: role for role, signoff in roles.SIGNOFF_OF_ROLE.items()}
+"""The roster role each gateway sign-off is made in (assessor: tutor)."""
+PARTY_ROLE: dict[str, str] = {party: role for role, party in roles.REVIEW_PARTY_OF_ROLE.items()}
+"""The roster role each party to a review (and the employer of its decisions) confirms as."""
+JUDGING = frozenset({"accept", "refer"})
+"""A tutor's judgements (a reopen mark is the editor's own, and only takes back)."""
+
+
+class RolesAt:
+    """Each account's spans of holding a role that covers one portfolio, from a roster's checked history."""
+
+    __slots__ = ("spans", "began")
+
+    def __init__(self, history: Sequence[Mapping[str, Any]], portfolio: str):
+        self.spans: dict[str, list[Span]] = {}
+        self.began = str(history[0].get("at", "")) if history else ""
+        times = [str(change.get("at", "")) for change in history]
+        for index in range(len(history)):
+            until = times[index + 1] if index + 1 < len(times) else None
+            if until is not None and until <= times[index]:
+                continue  # (changes of one second: the roster after the last of them is the one that stood)
+            roster = roles.replay(history[:index + 1])
+            for account, entry in roster.entries.items():
+                if entry.covers(portfolio):
+                    self.spans.setdefault(account, []).append((times[index], until, entry.role))
+
+    def holds(self, account: object, role: str, at: object) -> bool:
+        """Did ``account`` hold ``role`` for the portfolio at ``at``?"""
+        if type(at) is not str:
+            return False
+        for start, until, held in self.spans.get(account, ()) if type(account) is str else ():
+            if held == role and start <= at and (until is None or at < until):
+                return True
+        return False
+
+
+class RoleCheck:
+    """The records a reader takes in whose judgements, sign-offs or confirmations were made by an account the
+    roster did not give that role then: each named with the time of the first such, for :meth:`flagged` to leave
+    out what a repair or an import took in."""
+
+    __slots__ = ("roles", "found")
+
+    def __init__(self, roles_at: RolesAt):
+        self.roles = roles_at
+        self.found: dict[tuple[str, str], str] = {}
+
+    def records(self, table: str, records: Mapping[str, Any]) -> None:
+        check = _CHECKS.get(table)
+        if check is None:
+            return
+        for record_id, record in records.items():
+            if type(record) is dict:
+                at = check(self.roles, record)
+                if at is not None:
+                    self.found[(table, record_id)] = at
+
+    def flagged(self, taken_at: str) -> list[str]:
+        """``table id`` of each record found, but for one whose word came before ``taken_at`` (a repair, an import)."""
+        return [f"{table} {record_id}" for (table, record_id), at in self.found.items() if at > taken_at]
+
+
+def _judgements(held: RolesAt, record: dict[str, Any]) -> str | None:
+    """(Lean: it runs for every judgement the gateway counts. Most accounts hold one span, still open: that is
+    looked at first.)"""
+    judgements = record.get("judgements")
+    if not judgements:
+        return None
+    spans, tutor = held.spans, roles.TUTOR
+    for judgement in judgements:
+        if type(judgement) is not dict or judgement.get("outcome") not in JUDGING:
+            continue
+        at = judgement.get("at")
+        mine = spans.get(judgement.get("by"))  # type: ignore[arg-type]
+        if mine is not None and len(mine) == 1 and type(at) is str:
+            start, until, role = mine[0]
+            if role == tutor and start <= at and until is None:
+                continue
+        if not held.holds(judgement.get("by"), tutor, at):
+            return str(at)
+    return None
+
+
+def _signoff(held: RolesAt, record: dict[str, Any]) -> str | None:
+    at = record.get("created_at")
+    role = SIGNOFF_ROLE.get(record.get("role"))  # type: ignore[arg-type]
+    if record.get("withdrawal") is True or (role is not None and held.holds(record.get("by"), role, at)):
+        return None
+    return str(at)
+
+
+def _confirmations(field: str) -> Callable[[RolesAt, dict[str, Any]], str | None]:
+    def check(held: RolesAt, record: dict[str, Any]) -> str | None:
+        for made in record.get(field) or ():
+            if type(made) is dict:
+                role = PARTY_ROLE.get(made.get("party"))  # type: ignore[arg-type]
+                if role is None or not held.holds(made.get("by"), role, made.get("at")):
+                    return str(made.get("at"))
+        return None
+    return check
+
+
+_CHECKS = {"evidence": _judgements, "signoffs": _signoff, "reviews": _confirmations("confirmations"),
+           "learner": _confirmations("employer_confirmations")}
+
+
+_held: dict[str, tuple[tuple[int, ...], RolesAt | None]] = {}
+"""Folder and portfolio -> (the roster file's identity, its spans): read once per process while unchanged."""
+
+
+def for_portfolio(path: str | Path) -> RolesAt | None:
+    """The spans of the roster beside the portfolio at ``path`` (``None``: no roster, or one that fails its checks,
+    which every reader refuses anyway)."""
+    from portfolio_tui import roster as roster_io
+
+    folder, name = os.path.split(os.fspath(path))
+    roster_file = os.path.join(folder or ".", roster_io.ROSTER_FILE)
+    try:
+        st = os.stat(roster_file, follow_symlinks=False)
+    except OSError:
+        return None
+    identity = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    key = f"{folder}\0{name}"
+    kept = _held.get(key)
+    if kept is not None and kept[0] == identity:
+        return kept[1]
+    try:
+        checked = roster_io.read_roster(Path(folder or "."))
+    except roster_io.RosterError:
+        checked = None
+    spans = RolesAt(checked[1], name) if checked is not None else None
+    _held[key] = (identity, spans)
+    return spans
