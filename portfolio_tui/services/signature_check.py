@@ -50,7 +50,7 @@ from portfolio_tui.domain import audit_chain, roles
 from portfolio_tui.domain.audit_chain import Break
 from portfolio_tui.domain.evidence import JUDGED_FIELDS, REOPEN
 from portfolio_tui.domain.progress import SignOff
-from portfolio_tui.domain.signatures import AUDIT, Anchors, is_signed
+from portfolio_tui.domain.signatures import AUDIT, Anchors, fingerprint, is_signed
 from portfolio_tui.services import confirmation_check
 from portfolio_tui.services.access import record_actions
 from portfolio_tui.store import audit_index, keys
@@ -172,9 +172,12 @@ def check_signatures(
     for audit_id, entry in trusted:
         judged.follow(audit_id, entry, legacy=True)
     rewrites = _rewrite_problems(items)
+    keys_of = None if anchors else _keys_of(roster_history)
     for position, (audit_id, entry) in enumerate(items[first:], start=first):
         where = f"audit {audit_id}"
         problem = _entry_problem(entry, anchors) or _action_problem(entry, position) or rewrites.get(position)
+        if problem is None and keys_of is not None:
+            problem = _key_problem(entry, keys_of)
         if problem is None and audit_chain.takes_in(entry) and (
                 entry[audit_chain.TAKEN_IN] != audit_chain.history_digest([e for _, e in items[:position]])):
             problem = (audit_chain.CHANGED, f"is a{'n' if entry.get('action') == IMPORT else ''} {entry.get('action')} "
@@ -242,6 +245,28 @@ def _entry_problem(entry: Mapping[str, Any], anchors: Anchors) -> tuple[str, str
         if problem:
             return UNANCHORED, problem
     return None
+
+
+def _keys_of(roster_history: Sequence[Mapping[str, Any]] | None) -> dict[str, str]:
+    """Without anchors, the key that speaks for each account that signed the roster (a tutor, its owner): the one
+    it signed it with first, as the roster's own history holds its signers to it (``roster.signature_problems``)."""
+    found: dict[str, str] = {}
+    for change in roster_history or ():
+        if is_signed(change):
+            found.setdefault(str(change.get("by")), str(change.get("key")))
+    return found
+
+
+def _key_problem(entry: Mapping[str, Any], keys_of: dict[str, str]) -> tuple[str, str] | None:
+    """Without anchors a signature shows only what its own key signed, so an entry "by" an account whose key the
+    roster pins (:func:`_keys_of`) must be signed with that key (review R7-6: an apprentice's entry "by" the tutor,
+    signed with her own key, verified). An account that never signed the roster has no key to hold it to here."""
+    by, key = str(entry.get("by")), str(entry.get("key"))
+    known = keys_of.get(by)
+    if known is None or known == key:
+        return None
+    return FORGED, (f"claims to be by {by}, but is signed with a key other than the one {by} signs with "
+                    f"({fingerprint(key)}, not {fingerprint(known)}): someone else signed it")
 
 
 def roster_at(history: Sequence[Mapping[str, Any]], at: str) -> roles.Roster | None:
@@ -364,13 +389,21 @@ def signers_problem(path: Path, snap: Snapshot, ids: Sequence[str]) -> str | Non
     if checked is None or not checked[1]:
         return None
     own = keys.own_signer().public
+    keys_of = None if anchors else _keys_of(checked[1])
     for audit_id in ids:
         entry = snap.record("audit", audit_id)
         if isinstance(entry, Mapping) and is_signed(entry) and entry.get("key") != own:
-            problem = _stored_rewrite(snap, audit_id, entry) or _signer_problem(path, snap, entry, checked[1], anchors)
+            problem = _roster_key_problem(entry, keys_of) or _stored_rewrite(snap, audit_id, entry) \
+                or _signer_problem(path, snap, entry, checked[1], anchors)
             if problem is not None:
                 return f"audit {audit_id} {problem}"
     return None
+
+
+def _roster_key_problem(entry: Mapping[str, Any], keys_of: dict[str, str] | None) -> str | None:
+    """:func:`_key_problem` for the store, of an account that signed the roster (a tutor, say): its roster key."""
+    found = _key_problem(entry, keys_of) if keys_of is not None else None
+    return None if found is None else found[1]
 
 
 def _stored_rewrite(snap: Snapshot, audit_id: str, entry: Mapping[str, Any]) -> str | None:

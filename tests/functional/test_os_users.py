@@ -881,3 +881,53 @@ def test_an_apprentices_own_signed_roster_change_is_refused_by_every_reader(coho
         tmp.chmod(0o640)
         os.replace(tmp, roster)
     assert cohort.run("tutor", "roster", "show", str(cohort.folder)).returncode == 0
+
+
+_ACCEPT_AS = """
+import json, sys
+from datetime import UTC, datetime
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.signatures import AUDIT
+from portfolio_tui.store import keys
+path, tutor = sys.argv[1:3]
+doc = json.load(open(path))
+at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+piece = doc["evidence"]["1"]
+before = list(piece["judgements"])
+piece["judgements"].append({"outcome": "accept", "feedback": "Meets every criterion", "by": tutor, "at": at})
+piece.update(rev=piece["rev"] + 1, updated_by=tutor, updated_at=at)
+entry = {"at": at, "by": tutor, "action": "assess", "table": "evidence", "record": 1, "detail": "accepted",
+         "changes": {"judgements": {"from": before, "to": piece["judgements"]}},
+         "record_hash": audit_chain.record_digest(piece)}
+audit = doc["audit"]
+audit[str(max(map(int, audit)) + 1)] = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT, keys.own_signer())
+with open(path, "r+") as f:  # in place: the file keeps its owner
+    f.seek(0), f.write(json.dumps(doc)), f.truncate()
+"""
+
+
+def test_an_entry_in_the_tutors_name_signed_with_another_key_is_forged_without_anchors(cohort: Env,
+                                                                                     portfolio: Path) -> None:
+    """R7-6, no trust anchors: app2 appends the tutor's acceptance of app1's evidence in an entry "by" the tutor,
+    signed with her own key (its signature verifies: it is hers). With anchors the key is not enrolled for the tutor;
+    without, the key the tutor signs the roster with speaks for the tutor, so verify names the entry forged and no
+    save builds on it."""
+    original, owner = portfolio.read_bytes(), portfolio.stat().st_uid
+    try:
+        done = cohort.python_as("app2", _ACCEPT_AS.replace("sys.argv[1:3]", repr([str(portfolio),
+                                                                                  cohort.people["tutor"]])))
+        assert done.returncode == 0, done.stderr
+        number = max(map(int, json.loads(portfolio.read_text())["audit"]))
+        checked = cohort.run("mgr1", "verify", str(portfolio), "--json")
+        breaks = [(b["where"], b["kind"]) for f in json.loads(checked.stdout)["files"] for b in f["breaks"]]
+        assert checked.returncode == 1 and (f"audit {number}", "forged") in breaks, breaks
+        before = portfolio.read_bytes()
+        refused = cohort.run("tutor", "evidence", "assess", str(portfolio), "1", "--refer", "--feedback", "Date it")
+        assert refused.returncode == 2 and f"audit {number}" in refused.stderr, refused.stderr
+        assert refused.stderr.count("\n") == 1 and portfolio.read_bytes() == before
+    finally:
+        tmp = portfolio.with_suffix(".restore")
+        tmp.write_bytes(original)
+        os.chown(tmp, owner, _gid(cohort.people.group))
+        tmp.chmod(0o660)
+        os.replace(tmp, portfolio)
