@@ -64,7 +64,7 @@ from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.grading import FAIL, REFER_GRADE, REFERRAL, Prediction, aggregate_mark, listed, predict
 from portfolio_tui.domain.learner import REVIEW_CADENCES, Learner
 from portfolio_tui.domain.learning_months import quiet_months
-from portfolio_tui.domain.otj import OtjStatus, otj_status
+from portfolio_tui.domain.otj import OtjStatus, held_hours, otj_status
 from portfolio_tui.domain.portfolio import (
     Portfolio,
     changed_outside_text,
@@ -506,14 +506,14 @@ def _qualification_items(standard: Standard, portfolio: Portfolio, as_of: date) 
         items.append(ChecklistResult("maximum-duration", "Completed within the time limit", ok, detail, limit, rule))
     hours = [o for o in portfolio.otj if o.date <= as_of]
     if plan.glh is not None:
-        logged = sum(o.hours for o in hours)
+        logged = held_hours(hours)  # (an entry or a day beyond a day's hours counts no more than a day: R7-1)
         detail = f"{logged:g} of {plan.glh:g} guided learning hours logged"
         items.append(
             ChecklistResult("guided-learning", "Guided learning hours", logged >= plan.glh, detail, limit, rule)
         )
     for support in plan.support:
         kinds = SUPPORT_CATEGORIES.get(support.key, ())
-        logged = sum(o.hours for o in hours if o.category in kinds)
+        logged = held_hours(hours, kinds)
         detail = f"{logged:g} of at least {support.minimum_hours:g} hours logged"
         if kinds:
             detail += f" (as {', '.join(kinds)})"

@@ -28,7 +28,7 @@ The target follows one rule of :mod:`funding_rules` by the learner's start date 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 
 from portfolio_tui.domain import employer_decisions, funding_rules
@@ -229,6 +229,22 @@ def _beyond_a_day(entries: list[OtjEntry]) -> bool:
             return True
         days[e.date] = days.get(e.date, 0.0) + e.hours
     return any(total > DAY_HOURS + 1e-9 for total in days.values())
+
+
+def held_hours(entries: Iterable[OtjEntry], categories: Collection[str] | None = None) -> float:
+    """The hours of ``entries`` (those of ``categories``, else all) as a log can hold them: their sum, unless an entry
+    or a day of them all is beyond a day's hours (a hand edit, or a client that went round the store), when an entry
+    over a day counts for nothing and a day for at most a day's hours, as :func:`otj_status` counts them."""
+    entries = list(entries)
+    chosen = [e for e in entries if categories is None or e.category in categories]
+    total = sum(e.hours for e in chosen)
+    if math.isfinite(total) and not _beyond_a_day(entries):
+        return total
+    days: dict[date, float] = {}
+    for e in chosen:
+        if 0 <= e.hours <= DAY_HOURS:
+            days[e.date] = days.get(e.date, 0.0) + e.hours
+    return sum(min(hours, DAY_HOURS) for hours in days.values())
 
 
 def _within_days(entries: list[OtjEntry]) -> tuple[float, float, str]:

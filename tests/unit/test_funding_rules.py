@@ -220,7 +220,7 @@ def test_a_stand_alone_qualification_has_no_otj_target_or_review_cadence_but_its
     hours = (
         OtjEntry(1, date(2024, 3, 1), 2, "induction"),
         OtjEntry(2, date(2024, 4, 1), 3, "learning-support"),
-        OtjEntry(3, date(2024, 5, 1), 55, "teaching"),
+        *day_by_day(date(2024, 5, 1), 55, "teaching", 3),
     )
     report = assess_readiness(ILM, Portfolio(person, otj=hours), date(2024, 6, 1))
     keys = [c.key for c in report.checklist]
@@ -230,3 +230,17 @@ def test_a_stand_alone_qualification_has_no_otj_target_or_review_cadence_but_its
     assert (limit.ok, limit.due) == (False, date(2027, 2, 28))
     assert item(report, "guided-learning").detail == "60 of 60 guided learning hours logged"
     assert item(report, "support:induction").ok and item(report, "support:tutorial-support").ok
+
+
+def test_a_qualifications_hours_count_no_more_than_a_day_holds() -> None:
+    """R7-1 for a stand-alone qualification: one entry of 500 hours (or thirty of 24 on one day), written round the
+    store, made its guided learning hours and its support met."""
+    person = Learner("Ira", "ilm-l5-si-2011", ILM.version, date(2024, 2, 29), date(2027, 2, 1))
+    alone = (OtjEntry(1, date(2024, 5, 1), 500, "teaching"), OtjEntry(2, date(2024, 5, 2), 2, "induction"))
+    piled = tuple(OtjEntry(i, date(2024, 5, 1), 24, "induction") for i in range(1, 31))
+    for hours, held in ((alone, 2), (piled, 24)):
+        report = assess_readiness(ILM, Portfolio(person, otj=hours), date(2024, 6, 1))
+        glh = item(report, "guided-learning")
+        assert (glh.ok, glh.detail) == (False, f"{held} of 60 guided learning hours logged")
+    assert item(assess_readiness(ILM, Portfolio(person, otj=piled), date(2024, 6, 1)), "support:induction").detail \
+        == "24 of at least 2 hours logged (as induction)"
