@@ -413,6 +413,7 @@ class Fingerprints:
         latest = self.latest
         reopenings = self.reopenings
         added = self.added
+        role_check = self.role_check
         for audit_id, entry in entries.items():
             if type(entry) is not dict or "record_hash" not in entry:
                 if type(entry) is dict and audit_chain.takes_in(entry) and audit_id.isdigit():  # a repair, an import
@@ -427,8 +428,11 @@ class Fingerprints:
             order = int(audit_id)
             if SIG_FIELD not in entry:
                 self.unsigned.append((order, named))
-            elif not self.first_signed or order < self.first_signed:
-                self.first_signed = order
+            else:
+                if not self.first_signed or order < self.first_signed:
+                    self.first_signed = order
+                if role_check is not None:
+                    role_check.signer(named, entry)
             if table in CONFIRMED_FIELDS:
                 self.makers.entry(audit_id, entry)
             if entry.get("changes"):

@@ -18,10 +18,13 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from portfolio_tui.domain import roles
+from portfolio_tui.domain.audit_chain import SIG_FIELD
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up)
 if TYPE_CHECKING:
     from typing import Any
+
+    from portfolio_tui.domain.signatures import Anchors
 
 Span = tuple[str, str | None, str]
 """(from, until or None, role): the account held the role, covering the portfolio, from ``from`` until ``until``."""
@@ -35,13 +38,28 @@ JUDGING = frozenset({"accept", "refer"})
 
 
 class RolesAt:
-    """Each account's spans of holding a role that covers one portfolio, from a roster's checked history."""
+    """Each account's spans of holding a role that covers one portfolio, from a roster's checked history; and the
+    keys that may sign in each account's name (:attr:`keys`)."""
 
-    __slots__ = ("spans", "began")
+    __slots__ = ("spans", "began", "keys", "anchored")
 
-    def __init__(self, history: Sequence[Mapping[str, Any]], portfolio: str):
+    def __init__(self, history: Sequence[Mapping[str, Any]], portfolio: str, anchors: Anchors | None = None):
         self.spans: dict[str, list[Span]] = {}
         self.began = str(history[0].get("at", "")) if history else ""
+        self.anchored = bool(anchors)
+        self.keys: dict[str, frozenset[str]] = {}
+        """Account -> the keys that sign in its name: those the allowed-signers file enrols for it, or without one
+        the key it first signed the roster with (as ``verify`` holds an entry's signer to its ``by``, review
+        R7-6). The key an entry names is compared, not its signature checked (that costs a caseload's reading
+        several times over: ``verify``'s to do), so an entry signed with one account's own key in another's name
+        is not believed; one naming the other's key over a signature that does not verify is verify's to name."""
+        if anchors:
+            for anchor in anchors.anchors:
+                self.keys[anchor.account] = self.keys.get(anchor.account, frozenset()) | {anchor.key}
+        else:
+            for change in history:
+                if SIG_FIELD in change:
+                    self.keys.setdefault(str(change.get("by")), frozenset({str(change.get("key"))}))
         times = [str(change.get("at", "")) for change in history]
         for index in range(len(history)):
             until = times[index + 1] if index + 1 < len(times) else None
@@ -82,6 +100,15 @@ class RoleCheck:
                 at = check(self.roles, record)
                 if at is not None:
                     self.found[(table, record_id)] = at
+
+    def signer(self, named: tuple[str, str], entry: dict[str, Any]) -> None:
+        """A signed entry about the record ``named``: one whose key is not one that signs in its ``by``'s name
+        (with anchors, one not enrolled for it) leaves the record not believed."""
+        keys = self.roles.keys.get(entry.get("by"))  # type: ignore[arg-type]
+        if keys is None and not self.roles.anchored:
+            return
+        if keys is None or entry.get("key") not in keys:
+            self.found.setdefault(named, str(entry.get("at", "")))
 
     def flagged(self, taken_at: str) -> list[str]:
         """``table id`` of each record found, but for one whose word came before ``taken_at`` (a repair, an import)."""
@@ -132,6 +159,16 @@ _CHECKS = {"evidence": _judgements, "signoffs": _signoff, "reviews": _confirmati
            "learner": _confirmations("employer_confirmations")}
 
 
+def _anchors() -> Anchors | None:
+    """The anchors in force (``None`` where they cannot be trusted: the roster was refused then anyway)."""
+    from portfolio_tui.store import trust
+
+    try:
+        return trust.load_anchors()
+    except trust.TrustError:
+        return None
+
+
 _held: dict[str, tuple[tuple[int, ...], RolesAt | None]] = {}
 """Folder and portfolio -> (the roster file's identity, its spans): read once per process while unchanged."""
 
@@ -156,6 +193,6 @@ def for_portfolio(path: str | Path) -> RolesAt | None:
         checked = roster_io.read_roster(Path(folder or "."))
     except roster_io.RosterError:
         checked = None
-    spans = RolesAt(checked[1], name) if checked is not None else None
+    spans = RolesAt(checked[1], name, _anchors()) if checked is not None else None
     _held[key] = (identity, spans)
     return spans

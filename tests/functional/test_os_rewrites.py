@@ -17,7 +17,7 @@ import pytest
 from tests.functional import os_accounts
 from tests.functional import test_os_signing as signing
 from tests.functional.test_os_signing import _HAND_EDIT, Env, last_audit, verify_breaks
-from tests.functional.test_os_users import _ROSTER_CHANGE_OF_MY_OWN
+from tests.functional.test_os_users import _ACCEPT_AS, _ROSTER_CHANGE_OF_MY_OWN
 
 env = signing.env
 portfolio = signing.portfolio
@@ -344,3 +344,19 @@ def test_an_apprentices_own_acceptance_and_assessor_signoff_are_not_counted(env:
     env.ok("tutor", "evidence", "assess", str(portfolio), "1", "--accept", "--feedback", "Now dated")
     entry = gateway_entry(env, "mgr", portfolio)
     assert entry["changed_outside"] == [] and entry["coverage"]["full"] == 1, entry
+
+
+def test_a_judgement_in_the_tutors_name_signed_with_the_apprentices_key_is_not_counted(env: Env,
+                                                                                    portfolio: Path) -> None:
+    """R7-6: app1 appends the tutor's acceptance of her evidence 1, now, in an entry "by" the tutor signed with her
+    own enrolled key (chain recomputed). verify named it (not enrolled for the tutor, already so); the readers, who
+    do not check signatures, counted it. Now the key an entry names must be one enrolled for its ``by``."""
+    forged = env.python_as("app1", _ACCEPT_AS, str(portfolio), env.people["tutor"])
+    assert forged.returncode == 0, forged.stderr
+    number = last_audit(portfolio)
+    assert (f"audit {number}", "not-enrolled") in verify_breaks(env, "mgr", str(portfolio))[1]
+    for label in ("tutor", "mgr", "app1"):
+        entry = gateway_entry(env, label, portfolio)
+        assert "evidence 1" in entry["changed_outside"] and entry["coverage"]["full"] == 0, (label, entry)
+        listed = env.run(label, "evidence", "list", str(portfolio), "--json")
+        assert "evidence 1" in json.loads(listed.stdout)["changed_outside"], (label, listed.stdout)

@@ -921,6 +921,8 @@ def test_an_entry_in_the_tutors_name_signed_with_another_key_is_forged_without_a
         checked = cohort.run("mgr1", "verify", str(portfolio), "--json")
         breaks = [(b["where"], b["kind"]) for f in json.loads(checked.stdout)["files"] for b in f["breaks"]]
         assert checked.returncode == 1 and (f"audit {number}", "forged") in breaks, breaks
+        shown = json.loads(cohort.run("mgr1", "gateway", str(portfolio), "--json").stdout)["portfolios"][0]
+        assert "evidence 1" in shown["changed_outside"] and shown["coverage"]["full"] == 0, shown
         before = portfolio.read_bytes()
         refused = cohort.run("tutor", "evidence", "assess", str(portfolio), "1", "--refer", "--feedback", "Date it")
         assert refused.returncode == 2 and f"audit {number}" in refused.stderr, refused.stderr
