@@ -56,7 +56,7 @@ def sign_off(
     record = to_record(SignOff(role=role, by=svc.actor, on=day, reason=why))
     note = f" ({why})" if why else ""
     return svc.add_record("signoffs", record, detail=f"signed off the gateway as {role} on {day.isoformat()}{note}",
-                          state_check=reason_for_open_items)
+                          state_check=reason_for_open_items, as_of=as_of)
 
 
 def withdraw_signoff(
@@ -72,4 +72,4 @@ def withdraw_signoff(
                         why_not_later="; a withdrawal cannot be dated in the future")
     why = check.text("reason", reason, required=True, multiline=True)
     record = to_record(SignOff(role=role, by=svc.actor, on=day, reason=why, withdrawal=True))
-    return svc.add_record("signoffs", record, detail=f"withdrew the {role}'s gateway sign-off: {why}")
+    return svc.add_record("signoffs", record, detail=f"withdrew the {role}'s gateway sign-off: {why}", as_of=as_of)

@@ -129,3 +129,21 @@ def test_verify_replays_withdrawals_when_it_checks_the_signoff_order(
     assert main(["verify", str(path)]) != 0
     out = capsys.readouterr().out
     assert "signoffs 3" in out and "still waiting for: assessor" in out
+
+
+def test_a_sign_off_and_its_withdrawal_are_dated_by_the_day_the_caller_gives_as_today(tmp_path: Path) -> None:
+    """``as_of`` is the day every check takes as today (the TUI's, a script's): the sign-off's own fields were
+    checked against the machine's date, so one dated after it but not after ``as_of`` was refused ("on: ... is
+    after today") by the record check after its own check had taken it."""
+    from datetime import timedelta
+
+    from portfolio_tui.services.signoffs import sign_off, withdraw_signoff
+
+    path = _portfolio(tmp_path)
+    later = date.today() + timedelta(days=10)
+    service = PortfolioService(path)
+    sign_off(service, "assessor", on=later - timedelta(days=2), reason="open items agreed", as_of=later)
+    withdraw_signoff(service, "assessor", reason="signed too early", on=later - timedelta(days=1), as_of=later)
+    made = PortfolioService(path).load().signoffs
+    assert [(s.role, s.on, s.withdrawal) for s in made] == [
+        ("assessor", later - timedelta(days=2), False), ("assessor", later - timedelta(days=1), True)]
