@@ -404,3 +404,27 @@ async def test_the_caseload_picks_up_a_new_and_a_changed_portfolio_without_r(tmp
         ben.add_evidence(title="Call notes", date=date(2025, 12, 1), kind="product", criteria=["K2"], as_of=AS_OF)
         assert await seen(lambda: sum(row.awaiting for row in screen.rows.values()) == waiting + 2), \
             "the changed learner's evidence was never counted"
+
+
+@drive
+async def test_a_filter_that_leaves_no_learner_says_so_and_offers_no_enter(tmp_path: Path) -> None:
+    """QA Q1: filtered to nothing, the line under the table went on describing the learner last highlighted
+    and the footer offered "⏎ Open learner", which did nothing."""
+    folder = make_cohort(tmp_path)
+    app = build_caseload(folder, as_of=AS_OF, actor=ACTOR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert "enter" in app.screen.active_bindings
+        await pilot.press("slash")
+        await _type(pilot, "zzz")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert _learners(app) == []
+        shown = [line.plain for line in app.screen.query_one("#caseload-detail", FitLines).lines]
+        assert shown == ["No learner matches zzz.", "esc clears the filter."], shown
+        assert "enter" not in app.screen.active_bindings
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert len(_learners(app)) == 5 and "enter" in app.screen.active_bindings
+        shown = [line.plain for line in app.screen.query_one("#caseload-detail", FitLines).lines]
+        assert shown[0].startswith("broken.json"), shown

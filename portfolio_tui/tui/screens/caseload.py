@@ -156,6 +156,10 @@ class CaseloadTable(EvidenceTable):
     }
     BINDINGS = [Binding("enter", "select", "Open learner", id="caseload.open")]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter is offered only on a learner: a filter that leaves none offered "Open learner", which did nothing."""
+        return bool(self.rows) if action == "select" else True
+
     def fit_to(self, width: int) -> None:
         """The columns for a terminal ``width`` cells wide: fewer below ``WIDE_FROM``, and from
         ``FULL_TITLES_FROM`` the standard's whole title before the next milestone's fair share."""
@@ -263,6 +267,7 @@ class CaseloadScreen(Screen[None]):
         table = self.table
         table.sort_marker = (self.sort_by, False) if self.sort_by != "risk" else None
         table.set_rows([table_row(row) for row in shown], keep=table.current_key)
+        self._describe(table.current_key)
 
     def _head(self, shown: int | None) -> None:
         """The folder, how many learners (and how many of them a filter shows, as the evidence log counts
@@ -315,9 +320,20 @@ class CaseloadScreen(Screen[None]):
 
     @on(EvidenceTable.Highlighted, "#caseload")
     def _highlighted(self, event: EvidenceTable.Highlighted) -> None:
-        row = self.rows.get(event.key) if event.key is not None else None
+        self._describe(event.key)
+
+    def _describe(self, key: int | None) -> None:
+        """The lines under the table follow the cursor; when a filter leaves no learner they say so, where
+        they went on describing the learner last highlighted (QA Q1: she looked chosen, enter did nothing)."""
+        row = self.rows.get(key) if key is not None else None
         if row is not None:
             self.query_one("#caseload-detail", FitLines).show(detail(row))
+        elif self.rows:
+            typed = self.query_one("#caseload-filter", Input).value.strip()
+            self.query_one("#caseload-detail", FitLines).show(
+                [Content.assemble("No learner matches ", (clean_text(typed), "bold"), "."),
+                 Content.styled("esc clears the filter.", "$text-muted")])
+        self.table.refresh_bindings()
 
     @on(EvidenceTable.Selected, "#caseload")
     async def _selected(self, event: EvidenceTable.Selected) -> None:
