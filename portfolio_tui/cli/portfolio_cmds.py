@@ -117,12 +117,15 @@ def cmd_history(args: argparse.Namespace) -> int:
         print_json({"path": str(args.path), "history": [asdict(row) for row in rows]})
         return 0
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=text(f"History: {args.path.name}"), title_justify="left")
     for column in ("when", "by", "change", "record", "detail"):
         table.add_column(column)
     for row in rows:
+        # Each line cleaned on its own: cleaning the joined text took its newlines out with the control
+        # characters, and ran the detail and each change into one ("edited titletitle: ... -> ...").
         table.add_row(row.at, text(row.by), text(row.action), text(row.record),
-                      text("\n".join((row.detail, *row.changes))))
+                      Text("\n").join(text(line) for line in (row.detail, *row.changes)))
     console().print(table)
     return 0

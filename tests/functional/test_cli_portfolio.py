@@ -322,3 +322,18 @@ def test_evidence_commands_do_not_import_textual(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout
     assert out.strip() == "False"
+
+
+def test_history_shows_each_change_on_its_own_line(tmp_path: Path, capsys, monkeypatch) -> None:
+    """QA Q2: the table ran a change's detail and each field it changed into one line ("edited titletitle:
+    Minutes -> Call log"), since the newlines between them were cleaned out with the control characters."""
+    monkeypatch.setenv("COLUMNS", "200")
+    path = new_portfolio(tmp_path, evidence=1)
+    assert run(["evidence", "edit", path, "1", "--title", "Call log\x1b[31m"], capsys)[0] == 2
+    assert run(["evidence", "edit", path, "1", "--title", "Call log"], capsys)[0] == 0
+    code, out, _ = run(["history", path], capsys)
+    assert code == 0 and "\x1b" not in out
+    edit = next(line for line in out.splitlines() if "edited title" in line)
+    assert edit.rstrip(" │").endswith("edited title"), edit
+    after = out.splitlines()[out.splitlines().index(edit) + 1]
+    assert "title: " in after and "-> Call log" in after, after
