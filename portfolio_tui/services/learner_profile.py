@@ -72,7 +72,7 @@ FIELDS: tuple[tuple[str, str, str, str, Callable[[Learner], str]], ...] = (
     ("prior_learning_agreed_by", "Prior learning agreed by", "text", "who at the employer agreed",
      lambda lr: lr.prior_learning_agreed_by),
     ("review_cadence", "Review frequency", "select", "", lambda lr: lr.review_cadence),
-    ("review_cadence_agreed_by", "Frequency agreed by", "text", "who at the employer agreed another frequency",
+    ("review_cadence_agreed_by", "Frequency agreed by", "text", "who at the employer agreed it",
      lambda lr: lr.review_cadence_agreed_by),
     ("english_maths_decision", "English and maths", "select", "not recorded", lambda lr: lr.english_maths_decision),
     ("english_maths_decided_by", "English and maths decided by", "text", "who at the employer decided",

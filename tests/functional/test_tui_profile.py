@@ -90,3 +90,21 @@ async def test_the_apprentice_and_the_line_manager_read_the_profile(tmp_path: Pa
         await settle(app, pilot)
         assert not isinstance(app.screen, ProfileDialog)
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@drive
+async def test_every_hint_in_the_profile_form_is_shown_whole(tmp_path: Path, size: tuple[int, int]) -> None:
+    """QA Q3: "Frequency agreed by" hinted "who at the employer agreed another frequenc", cut mid-word by its box
+    at 80 and at 120 columns. Every empty field's hint fits its box."""
+    path = make_portfolio(tmp_path)
+    as_role(tmp_path, "tutor")
+    app = app_for(path)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        boxes = [box for box in app.screen.query(Input) if not box.value]
+        assert boxes
+        cut = {box.id: box.placeholder for box in boxes if len(box.placeholder) > box.content_region.width}
+        assert not cut, cut
