@@ -20,6 +20,7 @@ from portfolio_tui.store import file_store
 
 FIELD = "file"
 _WEB_LINK = re.compile(r"https?://[^\s/?#@]+[^\s]*\Z", re.IGNORECASE)
+_WEB_SCHEME = re.compile(r"https?://", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -134,4 +135,17 @@ def web_link(text: str) -> bool:
     """Whether a link may be handed to the system's viewer: http or https to a host, one printable line.
     Any other scheme an apprentice typed (``smb://``, ``file://``, a desktop's own handlers) is shown,
     never opened."""
-    return bool(_WEB_LINK.match(text)) and text.isprintable()
+    return not link_refusal(text)
+
+
+def link_refusal(text: str) -> str:
+    """Why a link is not handed to the system's viewer, in a sentence for the person who pressed ``o`` ("" when
+    it may be). One reason for all of them read "only http and https links are" over an https link with a
+    space in it (QA Q4)."""
+    if not _WEB_SCHEME.match(text):
+        return "Only http and https links are opened"
+    if not text.isprintable() or any(ch.isspace() for ch in text):
+        return "A link with a space or a control character in it is not opened"
+    if not _WEB_LINK.match(text):
+        return "A link that names no host is not opened"
+    return ""

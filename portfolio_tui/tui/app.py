@@ -17,7 +17,7 @@ from textual.theme import Theme
 from portfolio_tui import identity
 from portfolio_tui.domain.roles import NotAllowed
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.services.attachments import ShownFile, viewing_copy, web_link
+from portfolio_tui.services.attachments import ShownFile, link_refusal, viewing_copy
 from portfolio_tui.services.errors import InputError, StandardMissing, StoreError
 from portfolio_tui.services.session import PortfolioSession
 from portfolio_tui.tui.commands import PortfolioCommands
@@ -319,9 +319,9 @@ class PortfolioApp(KeysInOrder):
     def _open_link(self, name: str, url: str) -> None:
         """Review R15: an apprentice's ``smb://`` or ``file://`` link went straight to xdg-open, unasked."""
         shown_url = clean_text(url)
-        if not web_link(url):
-            self.notify(f"{name}: {shown_url}", title="Not opened: only http and https links are", timeout=15,
-                        markup=False)
+        refusal = link_refusal(url)
+        if refusal:
+            self.notify(f"{refusal}: {shown_url}", title="Link not opened", timeout=15, markup=False)
             return
 
         def answered(yes: bool | None) -> None:

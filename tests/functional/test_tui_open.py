@@ -63,12 +63,20 @@ async def test_o_on_a_link_opens_only_http_after_confirming_the_url(tmp_path: Pa
     app.opener = lambda target: opened.append(target) is None
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        for url in ("smb://attacker.example/share/x.pdf", "file:///home/tess/.ssh/id_ed25519",
-                    "https://evil.example/\x1b]0;PWNED\x07", "javascript://x"):
+        only_web = "Only http and https links are opened"
+        spaced = "A link with a space or a control character in it is not opened"
+        for url, why in (("smb://attacker.example/share/x.pdf", only_web),
+                         ("file:///home/tess/.ssh/id_ed25519", only_web),
+                         ("https://evil.example/\x1b]0;PWNED\x07", spaced), ("javascript://x", only_web),
+                         ("https://example.org/team minutes.pdf", spaced),
+                         ("https:///minutes.pdf", "A link that names no host is not opened")):
             app.open_attachment(attachments.shown(path, [url])[0])
             await settle(app, pilot)
             assert not isinstance(app.screen, ConfirmDialog) and opened == []
             assert "\x1b" not in notes[-1] and "\x07" not in notes[-1]
+            # QA Q4: why, in a sentence ("only http and https links are" was said of an https link with a space)
+            shown = "https://evil.example/" if "evil" in url else url
+            assert notes[-1].startswith(f"{why}: {shown}"), notes[-1]
         url = "https://example.org/minutes?id=7"
         for answer, expected in (("n", []), ("y", [url])):
             app.open_attachment(attachments.shown(path, [url])[0])
