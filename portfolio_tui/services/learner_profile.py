@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from portfolio_tui.domain import funding_rules
 from portfolio_tui.domain.learner import ENGLISH_MATHS_DECISIONS, REVIEW_CADENCES, Learner
+from portfolio_tui.domain.reviews import REVIEW_RULES
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services import records
 from portfolio_tui.services.access import TABLE_ACTIONS
@@ -95,13 +97,35 @@ PARTNERS: tuple[tuple[str, ...], ...] = (
 """Fields ``update_learner`` reads together: a change to one passes all of them as shown."""
 
 
-def profile_fields(learner: Learner, access: Access) -> tuple[ProfileField, ...]:
-    """The profile's fields as the record holds them, settable where this account may set the profile."""
+START_RULE = "start-date-rule"
+"""The review frequency's choice for "as the funding rule for the start date sets it", no one's agreement needed."""
+
+
+def _start_rule_cadence(learner: Learner, as_of: date) -> str:
+    try:
+        return str(funding_rules.applying("reviews", learner.start, as_of, REVIEW_RULES).params["cadence"])
+    except LookupError:
+        return ""
+
+
+def profile_fields(learner: Learner, access: Access, as_of: date) -> tuple[ProfileField, ...]:
+    """The profile's fields as the record holds them, settable where this account may set the profile.
+
+    The review frequency shows the start date's rule ("every 12 weeks") until another frequency is recorded
+    with the employer who agreed it: without that the record's own frequency is never followed, yet the
+    form showed it ("every 3 calendar months", the default) over a learner held to every 12 weeks (QA Q5)."""
     settable = access.decide(SET_PROFILE).allowed
-    return tuple(
-        ProfileField(name, label, clean_text(shown(learner)), kind, hint, OPTIONS.get(name, ()), settable)
-        for name, label, kind, hint, shown in FIELDS
-    )
+    fields = []
+    for name, label, kind, hint, shown in FIELDS:
+        value, options = clean_text(shown(learner)), OPTIONS.get(name, ())
+        if name == "review_cadence":
+            cadence = _start_rule_cadence(learner, as_of)
+            rule = f"the start date's rule ({REVIEW_CADENCES[cadence]})" if cadence in REVIEW_CADENCES else \
+                "the start date's rule"
+            options = ((rule, START_RULE), *options)
+            value = value if learner.review_cadence_agreed_by else START_RULE
+        fields.append(ProfileField(name, label, value, kind, hint, options, settable))
+    return tuple(fields)
 
 
 def profile_changes(fields: tuple[ProfileField, ...], typed: Mapping[str, Any]) -> dict[str, Any]:
@@ -121,4 +145,11 @@ def set_profile(session: PortfolioSession, fields: tuple[ProfileField, ...], typ
     changes = profile_changes(fields, typed)
     if not changes:
         raise InputError("learner", "nothing changed")
+    if changes.get("review_cadence") == START_RULE:  # back to the rule: no agreed frequency is followed
+        named = {f.name: f.value for f in fields}["review_cadence_agreed_by"]
+        if changes.get("review_cadence_agreed_by") not in ("", named):  # a name typed for the rule itself
+            raise InputError("review_cadence", "choose the frequency the employer agreed; the start date's rule "
+                             "needs no one's agreement")
+        del changes["review_cadence"]
+        changes["review_cadence_agreed_by"] = ""
     records.update_learner(session, **changes, as_of=as_of)

@@ -493,7 +493,9 @@ def _named_rule_fields(
         changes["review_cadence_agreed_by"] = check.text("review_cadence_agreed_by", review_cadence_agreed_by)
         if changes["review_cadence_agreed_by"] and review_cadence is None:
             raise InputError("review_cadence", "give the agreed review cadence with the employer who agreed it")
-    elif review_cadence is not None and not learner.review_cadence_agreed_by:
+    agreed = changes.get("review_cadence_agreed_by", learner.review_cadence_agreed_by)
+    if review_cadence is not None and not agreed:
+        # A frequency no one agreed is never followed: it was saved and said "changed review_cadence" (QA Q5).
         raise InputError(
             "review_cadence_agreed_by",
             "reviews follow the funding rule for the start date; another frequency needs the employer who agreed it",

@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from portfolio_tui.services import records
 from portfolio_tui.services.errors import InputError
+from portfolio_tui.services.learner_profile import START_RULE
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.tui.screens.profile import ProfileDialog
 from portfolio_tui.tui.screens.progress_forms import ProgressForm
@@ -108,3 +109,50 @@ async def test_every_hint_in_the_profile_form_is_shown_whole(tmp_path: Path, siz
         assert boxes
         cut = {box.id: box.placeholder for box in boxes if len(box.placeholder) > box.content_region.width}
         assert not cut, cut
+
+
+@drive
+async def test_the_review_frequency_is_the_start_dates_rule_until_another_is_agreed(tmp_path: Path) -> None:
+    """QA Q5: a learner held to reviews every 12 weeks (a start before August 2025) was shown "Review frequency:
+    every 3 calendar months", the record's default, never followed; and choosing another frequency without the
+    employer who agreed it was saved ("changed review_cadence") and never followed either."""
+    path = make_portfolio(tmp_path)
+    as_role(tmp_path, "tutor")
+    with pytest.raises(InputError) as cli:  # `learner set --review-cadence 4-months --review-agreed-by ''`
+        records.update_learner(PortfolioService(path), review_cadence="4-months", review_cadence_agreed_by="",
+                               as_of=AS_OF)
+    assert cli.value.field == "review_cadence_agreed_by"
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        frequency = app.screen.query_one("#review_cadence", Select)
+        assert frequency.value == START_RULE
+        assert "the start date's rule (every 12 weeks)" in str(frequency.query_one("SelectCurrent Static").render())
+        before = path.read_bytes()
+        await _retype(app, pilot, "review_cadence_agreed_by", "Mona M")  # a name, but for the rule itself
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert _error(app).startswith("Review frequency: choose the frequency the employer agreed")
+        await _retype(app, pilot, "review_cadence_agreed_by", "")
+        frequency.value = "4-months"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert _error(app) == f"Frequency agreed by: {cli.value.message}"
+        assert path.read_bytes() == before
+        await _retype(app, pilot, "review_cadence_agreed_by", "Mona M")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ProgressForm), _error(app)
+        learner = PortfolioService(path).learner
+        assert (learner.review_cadence, learner.review_cadence_agreed_by) == ("4-months", "Mona M")
+        await pilot.press("p")  # and back to the rule, which clears the agreement
+        await settle(app, pilot)
+        frequency = app.screen.query_one("#review_cadence", Select)
+        assert frequency.value == "4-months"
+        frequency.value = START_RULE
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ProgressForm)
+    assert PortfolioService(path).learner.review_cadence_agreed_by == ""

@@ -209,7 +209,7 @@ class DashboardScreen(PortfolioScreen):
         view = self.papp.view
         if view is None:
             return
-        fields = profile_fields(view.portfolio.learner, view.access)
+        fields = profile_fields(view.portfolio.learner, view.access, view.as_of)
         if not any(f.settable for f in fields):
             self.app.push_screen(ProfileDialog(view, fields))
             return
