@@ -443,7 +443,7 @@ def confirm_employer_decisions(
     wanted = list(dict.fromkeys(_decision(d.strip()) for d in names if d.strip()))
     if not wanted:
         keys = ", ".join(employer_decisions.EMPLOYER_DECISIONS)
-        raise InputError("decision", f"name the decisions you confirm ({keys})")
+        raise InputError("decision", f"choose at least one to confirm ({keys})")
     with svc.transaction("employer.decide") as tx:
         before = tx.get("learner", 1)
         learner = from_record(Learner, 1, before)

@@ -502,6 +502,12 @@ async def test_the_line_manager_confirms_the_employers_decisions_the_tutor_recor
         assert isinstance(form, ProgressForm) and not form.query(Input)
         intro = str(form.query_one(".form-intro", Static).render())
         assert "English/maths: Mona M (employer)" in intro and f"Confirming as {ME}, the employer" in intro
+        before = path.read_bytes()
+        await pilot.press("ctrl+s")  # QA Q6: none ticked read "English/maths: name the decisions you confirm (...)"
+        await settle(app, pilot)
+        assert str(form.query_one("#dialog-error", Static).render()) == (
+            "Decisions: choose at least one to confirm (english-maths, prior-learning, review-cadence)")
+        assert path.read_bytes() == before
         form.query_one("#decide-english-maths", Checkbox).value = True
         await pilot.press("ctrl+s")
         await settle(app, pilot)

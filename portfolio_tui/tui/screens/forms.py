@@ -47,7 +47,7 @@ LABELS = {
     "role": "Role", "reason": "Reason", "milestone": "Milestone", "review": "Review", "break": "Break",
     "date": "Date", "on": "Date", "key": "Item", "signed_by": "Name", "comment": "Comment",
     "otj_target_hours": "Off-the-job target", "contracted_hours_per_week": "Contracted hours a week",
-    "learner": "Learner profile",
+    "learner": "Learner profile", "decision": "Decisions",
 }
 """The service's names for fields, as the TUI words them where no form field shows them (a notice
 after a key press, a refusal of something the form does not ask)."""

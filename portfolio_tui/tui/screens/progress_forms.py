@@ -264,8 +264,10 @@ def employer_decisions_form(view: PortfolioView) -> FormSpec:
         records.confirm_employer_decisions(service, [r.decision for r in rows if v[f"decide-{r.decision}"]],
                                            as_shown=shown)
 
-    fields = tuple(Field(f"decide-{r.decision}", DECISION_LABELS[r.decision], "check", False, clean_text(r.shown),
-                         also=("decision",) if i == 0 else ()) for i, r in enumerate(rows))
+    # A refusal of the decisions as a whole ("choose at least one to confirm") is the form's top line, "Decisions:
+    # ...", not put under the first box as "Prior learning: ..." (QA Q6).
+    fields = tuple(Field(f"decide-{r.decision}", DECISION_LABELS[r.decision], "check", False, clean_text(r.shown))
+                   for r in rows)
     noted = [f"{DECISION_LABELS[r.decision]}: {r.noted_by_recorder}" for r in rows if r.noted_by_recorder]
     lines = [Content("The tutor recorded these as the employer's decisions; each counts only once you confirm it.")]
     if noted:
