@@ -61,10 +61,11 @@ class Access:
     @property
     def evidence_enter(self) -> str:
         """What enter on a piece of evidence does for this account: ``assess`` for a tutor (who may not
-        edit an apprentice's evidence), else ``edit`` (refused, saying who may, to an account that may not)."""
-        if not self.decide("evidence.edit").allowed and self.decide("evidence.assess").allowed:
-            return "assess"
-        return "edit"
+        edit an apprentice's evidence), ``read`` for an account that may do neither (a line manager: the piece
+        whole, its feedback included, which the log's panel cuts to a row a line), else ``edit``."""
+        if self.decide("evidence.edit").allowed:
+            return "edit"
+        return "assess" if self.decide("evidence.assess").allowed else "read"
 
     def not_yours(self, action: str) -> str:
         """One line for a key that is hidden from this account and pressed anyway ("Adding evidence is for

@@ -624,3 +624,39 @@ async def test_the_assess_dialog_cuts_a_long_title_at_a_word(tmp_path: Path) -> 
         await settle(app, pilot)
         line = str(app.screen.query_one("#assess-piece", FitLines).render()).splitlines()[0]
         assert line.endswith("…") and title.startswith(line[:-1]) and title[len(line) - 1] == " ", line
+
+
+@drive
+async def test_the_line_manager_reads_a_piece_and_its_feedback_whole_with_enter(tmp_path: Path) -> None:
+    """QA Q7: at 80x24 the log's panel cuts each line to one row ("K3: name the [u]regulation…"), and enter told
+    the line manager "Read-only for you": the tutor's feedback could not be read whole anywhere. Enter now shows
+    the piece, every line wrapped; it changes nothing."""
+    from portfolio_tui.tui.screens.piece import PieceDialog
+
+    path = make_portfolio(tmp_path)
+    referred = evidence_id(path, "Reflective account on a new process")
+    service = PortfolioService(path)
+    feedback = ("Say which [b]regulation[/b] you followed when you changed the process, and what the customer "
+                "was told about it afterwards: the account names the change but not the rule behind it.")
+    service.assess(referred, "refer", feedback)
+    records.add_comment(service, referred, "Mona asked for the [i]minutes[/i] too. " * 4)
+    as_role(tmp_path, "line-manager")
+    before = path.read_bytes()
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notes = notes_of(app)
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        app.screen.query_one(EvidenceTable).move_to(referred)
+        await settle(app, pilot)
+        assert feedback not in " ".join(detail_text(app).split())  # the panel cuts it
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PieceDialog), notes
+        shown = " ".join(str(app.screen.query_one("#piece-detail", Static).render()).split())
+        assert feedback in shown and "Mona asked for the [i]minutes[/i] too." in shown
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, PieceDialog)
+    assert path.read_bytes() == before

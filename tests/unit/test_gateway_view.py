@@ -58,4 +58,5 @@ def test_enter_on_evidence_assesses_for_a_tutor_and_edits_for_the_apprentice(tmp
     path = new_portfolio(tmp_path)
     assert _access(path, roles.TUTOR).evidence_enter == "assess"
     assert _access(path, roles.APPRENTICE).evidence_enter == "edit"
+    assert _access(path, roles.LINE_MANAGER).evidence_enter == "read"  # QA Q7: the piece whole, to read
     assert _access(path, None).evidence_enter == "edit"

@@ -159,12 +159,25 @@ class EvidenceLogScreen(PortfolioScreen):
 
     @on(EvidenceTable.Selected, "#log")
     def _row_selected(self) -> None:
-        """Enter edits; for an assessor, who may not edit an apprentice's evidence, it assesses."""
+        """Enter edits; for an assessor, who may not edit an apprentice's evidence, it assesses; for an account
+        that may do neither (a line manager), it shows the piece whole."""
         view = self.papp.view
-        if view is not None and view.access.evidence_enter == "assess":
+        enter = view.access.evidence_enter if view is not None else "edit"
+        if enter == "assess":
             self.action_assess()
+        elif enter == "read":
+            self.read_piece()
         else:
             self.action_edit()
+
+    def read_piece(self) -> None:
+        """The highlighted piece whole, every line wrapped, for an account that may not change or judge it."""
+        from portfolio_tui.tui.screens.piece import PieceDialog
+
+        view, piece = self.papp.view, self.highlighted()
+        if view is not None and piece is not None:
+            self.app.push_screen(PieceDialog(evidence_detail(view, piece, every_comment=True),
+                                             view.access.not_yours("evidence.edit")))
 
     @on(EvidenceTable.HeaderClicked, "#log")
     def _header_clicked(self, event: EvidenceTable.HeaderClicked) -> None:
@@ -332,9 +345,10 @@ class EvidenceLogScreen(PortfolioScreen):
         self.app.push_screen(FilePicker(evidence.title, files), chosen)
 
 
-def evidence_detail(view: PortfolioView, evidence: Evidence) -> Content:
+def evidence_detail(view: PortfolioView, evidence: Evidence, *, every_comment: bool = False) -> Content:
     """The highlighted piece: what it is, its files, every judgement with its feedback, its latest comments,
-    newest first (the panel is a few rows at 80x24: cut at its height, it showed the oldest of them)."""
+    newest first (the panel is a few rows at 80x24: cut at its height, it showed the oldest of them); with
+    ``every_comment``, all of them (the piece read whole, ``PieceDialog``)."""
     files = f" · {plural(len(evidence.files), 'file')}" if evidence.files else ""
     hours = f" · {evidence.hours:g} h" if evidence.hours is not None else ""
     lines = [Content.assemble((clean_text(evidence.title), "bold"),
@@ -344,9 +358,9 @@ def evidence_detail(view: PortfolioView, evidence: Evidence) -> Content:
     if evidence.judgements:
         lines.append(judgement_lines(evidence))
     comments = view.portfolio.comments_on(evidence.id)
-    for comment in reversed(comments[-3:]):
+    for comment in reversed(comments if every_comment else comments[-3:]):
         lines.append(Content.assemble((clean_text(f"💬 {comment.recorded_by} {comment.recorded_at[:10]}: "),
                                        "$secondary"), clean_text(comment.text)))
-    if len(comments) > 3:
+    if len(comments) > 3 and not every_comment:
         lines.append(Content.styled(f"  and {len(comments) - 3} earlier (c shows the thread)", "$text-muted"))
     return Content("\n").join(lines)
