@@ -660,3 +660,31 @@ async def test_the_line_manager_reads_a_piece_and_its_feedback_whole_with_enter(
         await settle(app, pilot)
         assert not isinstance(app.screen, PieceDialog)
     assert path.read_bytes() == before
+
+
+@drive
+async def test_b_ends_the_break_going_on(tmp_path: Path) -> None:
+    """QA Q8: a break recorded without an end could not be ended in the TUI: B opened the form for a new break,
+    and saving it said "Starts: overlaps break 1 (... to ongoing)". While one is going on, B ends it."""
+    path = make_portfolio(tmp_path)
+    records.record_break(PortfolioService(path), start="2026-01-05", reason="Sick leave", as_of=AS_OF)
+    as_role(tmp_path, "tutor")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notes = notes_of(app)
+        await settle(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        await pilot.press("B")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, ProgressForm)
+        assert "On a break since 2026-01-05 (Sick leave)." in str(form.query_one(".form-intro", Static).render())
+        box = form.query_one("#end", Input)
+        box.value = ""
+        await type_text(pilot, "2026-01-12")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ProgressForm) and notes[-1] == "Break ended."
+    [ended] = PortfolioService(path).load().breaks
+    assert (ended.start.isoformat(), ended.end and ended.end.isoformat()) == ("2026-01-05", "2026-01-12")

@@ -305,7 +305,19 @@ def prerequisite_form(view: PortfolioView, key: str, title: str) -> FormSpec:
 
 
 def break_form(view: PortfolioView) -> FormSpec:
+    """A break to record; while one is going on, its end (``portfolio break end``), since another would overlap
+    it: B on a break recorded without an end said only "Starts: overlaps break 1 (... to ongoing)", and the TUI
+    had no way to end it (QA Q8)."""
     as_of = view.as_of
+    ongoing = next((b for b in view.portfolio.breaks if b.end is None), None)
+    if ongoing is not None:
+        reason = f" ({clean_text(ongoing.reason)})" if ongoing.reason else ""
+
+        def end(service: PortfolioSession, v: dict[str, Any]) -> None:
+            records.end_break(service, ongoing.id, v["end"], as_of=as_of)
+
+        return FormSpec("End the break in learning", (_date_field("end", "Ended on", as_of),), end, "End break",
+                        intro=Content.styled(f"On a break since {ongoing.start.isoformat()}{reason}.", "$text-muted"))
 
     def write(service: PortfolioSession, v: dict[str, Any]) -> None:
         records.record_break(service, start=v["start"], end=v["end"] or None, reason=v["reason"], as_of=as_of)

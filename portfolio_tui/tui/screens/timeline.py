@@ -49,7 +49,8 @@ class TimelineScreen(PortfolioScreen):
                 tooltip="Confirm the highlighted review as your own party (apprentice, employer or provider)"),
         Binding("m", "mark_done", "Done", id="timeline.mark_done",
                 tooltip="Record the highlighted milestone as done today"),
-        Binding("B", "record_break", "Break", id="timeline.break", tooltip="Record a break in learning"),
+        Binding("B", "record_break", "Break", id="timeline.break",
+                tooltip="Record a break in learning, or end the one going on"),
         Binding("n", "jump_next", "Next due", id="timeline.next", tooltip="Move to the first item from today"),
         Binding("h", "record_history", "Record history", id="timeline.history", show=False,
                 tooltip="Who changed the highlighted record, and when"),
@@ -192,7 +193,8 @@ class TimelineScreen(PortfolioScreen):
     def action_record_break(self) -> None:
         view = self.papp.view
         if view is not None and self.papp.permit("progress.record"):
-            self._open(break_form(view), "Break recorded.")
+            ongoing = any(b.end is None for b in view.portfolio.breaks)
+            self._open(break_form(view), "Break ended." if ongoing else "Break recorded.")
 
     def action_confirm_review(self) -> None:
         view = self.papp.view
