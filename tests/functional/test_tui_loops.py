@@ -688,3 +688,26 @@ async def test_b_ends_the_break_going_on(tmp_path: Path) -> None:
         assert not isinstance(app.screen, ProgressForm) and notes[-1] == "Break ended."
     [ended] = PortfolioService(path).load().breaks
     assert (ended.start.isoformat(), ended.end and ended.end.isoformat()) == ("2026-01-05", "2026-01-12")
+
+
+@drive
+async def test_removing_an_accepted_piece_says_what_stops_counting(tmp_path: Path) -> None:
+    """QA Q9: the apprentice removed a piece the tutor had accepted with the question any piece gets ("It goes to
+    the bin (b), where it can be restored."); its criteria then counted as not covered, unsaid."""
+    path = make_portfolio(tmp_path)
+    as_role(tmp_path, "apprentice")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        for title, said in (("Letter to a customer about a refund", " It is accepted for K2, S1: in the bin it counts"),
+                            ("Coach report: handling a complaint", "")):
+            app.screen.query_one(EvidenceTable).move_to(evidence_id(path, title))
+            await pilot.press("d")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            question = app.screen.question
+            assert (said in question) if said else "accepted" not in question, question
+            await pilot.press("n")
+            await settle(app, pilot)

@@ -268,8 +268,11 @@ class EvidenceLogScreen(PortfolioScreen):
             if remove:
                 self.papp.change(lambda service: service.remove_evidence(key), done=done)
 
-        self.app.push_screen(ConfirmDialog(f"Remove '{title}'? It goes to the bin (b), where it can be restored.",
-                                           "Remove", "Keep"), answered)
+        question = f"Remove '{title}'? It goes to the bin (b), where it can be restored."
+        accepted = sorted(evidence.accepted_criteria)
+        if accepted:  # QA Q9: the apprentice was not told that what a tutor accepted stops counting
+            question += f" It is accepted for {clean_text(', '.join(accepted))}: in the bin it counts for none of them."
+        self.app.push_screen(ConfirmDialog(question, "Remove", "Keep"), answered)
 
     def action_undo(self) -> None:
         if not self.removed:
