@@ -185,8 +185,12 @@ class DashboardScreen(PortfolioScreen):
             await self.papp.jump_to_criterion(event.option.id)
 
     def action_gaps(self) -> None:
+        """To the gaps, on the first: the list's title says enter opens the criterion, and with none highlighted
+        g then enter did nothing (QA Q10)."""
         gaps = self.query_one("#gaps", OptionList)
         gaps.focus()
+        if gaps.highlighted is None and gaps.option_count:
+            gaps.highlighted = 0
         gaps.scroll_visible()
 
     def action_add_evidence(self) -> None:
