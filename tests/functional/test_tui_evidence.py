@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, SelectionList, Static
 
 from portfolio_tui.services.portfolios import PortfolioService
@@ -458,3 +459,21 @@ async def test_footers_and_the_palette_offer_only_what_can_be_done_here(tmp_path
         await settle(app, pilot)
         offered = set(app.screen.active_bindings)
         assert not {"x", "e"} & offered and "g" in offered
+
+
+@pytest.mark.parametrize(("size", "kind"), [((120, 40), "Reflective account "), ((80, 24), "Reflective… ")])
+@drive
+async def test_the_kind_is_whole_where_there_is_room(tmp_path: Path, size: tuple[int, int], kind: str) -> None:
+    """QA Q11: at 120 columns the log cut "Reflective account" to "Reflective…" (and "Professional discussion" to
+    "Professional…") in a Kind column of 14 cells, beside a title with room to spare; from 100 columns it is as
+    wide as the longest kind's short name. At 80 the title keeps its room."""
+    path = make_portfolio(tmp_path)
+    app = app_for(path)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        table = app.screen.query_one(EvidenceTable)
+        lines = [table.render_line(y).text for y in range(1, table.row_count + 1)]
+        [row] = [line for line in lines if line.rstrip().endswith("referred")]  # the reflective account
+        assert kind in row.split("Reflective account on", 1)[1], row

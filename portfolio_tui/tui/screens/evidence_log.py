@@ -6,14 +6,16 @@ judgement with its feedback, and its comments."""
 
 from __future__ import annotations
 
-from textual import on
+from dataclasses import replace
+
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from portfolio_tui.domain.evidence import Evidence
+from portfolio_tui.domain.evidence import EVIDENCE_KINDS, Evidence
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services import attachments
 from portfolio_tui.tui.render import plural
@@ -25,13 +27,18 @@ from portfolio_tui.tui.widgets.evidence_table import Column, EvidenceTable
 from portfolio_tui.tui.widgets.file_line import file_line
 from portfolio_tui.tui.widgets.fit_lines import FitLines
 
+KIND_NARROW = 14
 COLUMNS = [
     Column("date", "Date", 10),
     Column("title", "Title", 0),
-    Column("kind", "Kind", 14),
+    Column("kind", "Kind", KIND_NARROW),
     Column("criteria", "Criteria", 12),
     Column("status", "Status", 11),
 ]
+KIND_WIDE = max(len(label.split(" (")[0]) for label in EVIDENCE_KINDS.values())
+"""The Kind column from ``WIDE_FROM`` columns: every kind's short name whole ("Professional discussion"), where
+14 cells gave "Reflective…" and "Professional…" at 120 columns beside a title with room to spare (QA Q11)."""
+WIDE_FROM = 100
 SORTS = ("date", "title", "kind", "criteria", "status")
 _SORT_KEYS = {
     "date": lambda e: (e.evidence.date, e.evidence.id),
@@ -113,6 +120,12 @@ class EvidenceLogScreen(PortfolioScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.table.focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        kind = KIND_WIDE if event.size.width >= WIDE_FROM else KIND_NARROW
+        table = self.table
+        table.columns = [replace(c, width=kind) if c.key == "kind" else c for c in table.columns]
+        table.refresh()
 
     def show(self, view: PortfolioView) -> None:
         self._sort(view.log)
