@@ -312,7 +312,10 @@ async def test_the_apprentice_confirms_their_part_of_a_review_once(tmp_path: Pat
         await settle(app, pilot)
         form = app.screen
         assert isinstance(form, ProgressForm) and not form.query(Input)
-        assert f"Confirming as {ME}, apprentice" in str(form.query_one(".form-intro", Static).render())
+        intro = str(form.query_one(".form-intro", Static).render())
+        assert f"Confirming as {ME}, apprentice" in intro
+        # QA Q12: what is confirmed, as recorded (it showed the actions alone)
+        assert "With: Ava Patel, Sam Jones\nActions: Plan the project topic." in intro, intro
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert not isinstance(app.screen, ProgressForm)

@@ -231,9 +231,18 @@ def confirm_review_form(view: PortfolioView, review_id: int, parties: tuple[str,
     Without a roster the file's owner picks which of the parties still to confirm."""
     review = next(r for r in view.portfolio.reviews if r.id == review_id)
     account = clean_text(view.access.account)
+    # What is confirmed, as recorded: who came and what was discussed, not the actions alone (QA Q12: the
+    # apprentice confirmed a review that named nobody, shown only "Actions: -").
+    recorded = f", recorded by {review.recorded_by}" if review.recorded_by else ""
+    said = [f"With: {', '.join(review.attendees) or 'nobody recorded'}"]
+    if review.otj_hours_discussed is not None:
+        said.append(f"Off-the-job hours discussed: {review.otj_hours_discussed:g}")
+    said.append(f"Actions: {review.actions or '-'}")
+    if review.notes:
+        said.append(f"Notes: {review.notes}")
     intro = Content("\n").join([
-        Content.assemble(("Review of ", "bold"), (review.date.isoformat(), "bold")),
-        Content(clean_text(f"Actions: {review.actions or '-'}")),
+        Content.assemble(("Review of ", "bold"), (review.date.isoformat(), "bold"), clean_text(recorded)),
+        *(Content(clean_text(line)) for line in said),
         Content(clean_text(confirmation_words(review))),
         Content.styled(f"Confirming as {account}, " + (parties[0] if len(parties) == 1 else "the party chosen"),
                        "bold"),
