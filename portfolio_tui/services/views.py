@@ -285,7 +285,9 @@ def timeline_rows(portfolio: Portfolio, report: ReadinessReport, as_of: date,
                                   "due", f"Reviews are due {status.cadence_label}{rule}."))
     for brk in portfolio.breaks:
         ongoing = brk.end is None or brk.end > as_of
-        span = f"{brk.start.isoformat()} to {brk.end.isoformat() if brk.end else 'open'}"
+        # "going on", not "2026-12-02 to open.", which read as a date still to come (QA Q13)
+        span = f"{brk.start.isoformat()} to {brk.end.isoformat()}" if brk.end else \
+            f"From {brk.start.isoformat()}, still going on"
         items.append(TimelineRow(f"b:{brk.id}", brk.start, "break", "Break in learning",
                                   "on break" if ongoing and brk.start <= as_of else "ended",
                                   f"{span}. {brk.reason}".strip()))
