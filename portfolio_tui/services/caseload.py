@@ -63,14 +63,16 @@ class Caseload:
             roster = access.load_roster(self.folder)
         except access.UntrustedRoster as exc:
             return CaseloadView(viewer=self.account, problem=clean_text(str(exc)))
+        assesses = True
         if roster is None:
             viewer = f"{self.account} (no roster here: every portfolio is listed)"
         else:
             role = roster.role_of(self.account)
             viewer = f"{self.account}, {roles.ROLES[role]}" if role else f"{self.account} (not on this cohort's roster)"
+            assesses = role in roles.ACTIONS["evidence.assess"].roles
         checked = readiness.check_portfolios(list(self.paths()), as_of)  # (a link as the file it names: R14)
         rows = [CaseloadRow(key, c.path, as_of, c.report, clean_text(c.error)) for key, c in enumerate(checked)]
-        return CaseloadView(tuple(sorted(rows, key=CaseloadRow.risk)), viewer)
+        return CaseloadView(tuple(sorted(rows, key=CaseloadRow.risk)), viewer, assesses=assesses)
 
 
 def readable_portfolios(targets: Iterable[str | Path]) -> PathList:

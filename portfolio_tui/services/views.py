@@ -466,3 +466,6 @@ class CaseloadView:
     """Who is looking and in what role, as the heading says it."""
     problem: str = ""
     """Why nothing is listed (a roster that failed its checks), or ``""``."""
+    assesses: bool = True
+    """Whether the viewer judges the pieces awaiting assessment (a tutor; without a roster, anyone): the heading
+    says "7 to assess" to them, "7 awaiting assessment" to an apprentice or a line manager (QA Q14)."""

@@ -205,7 +205,10 @@ async def test_a_line_manager_sees_only_their_apprentice_read_only(tmp_path: Pat
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert _learners(app) == ["Cara Lewis"]
-        assert "line manager" in str(app.screen.query_one("#caseload-head", Static).render())
+        head = str(app.screen.query_one("#caseload-head", Static).render())
+        assert "line manager" in head
+        # QA Q14: what awaits the tutor is not put to the line manager as theirs ("1 to assess")
+        assert " · 1 awaiting assessment · " in head and "to assess" not in head, head
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, DashboardScreen)

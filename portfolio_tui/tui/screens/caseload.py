@@ -280,8 +280,9 @@ class CaseloadScreen(Screen[None]):
         waiting = sum(row.awaiting for row in caseload.rows)
         total = len(caseload.rows)
         learners = plural(total, "learner") if shown is None else f"{shown} of {plural(total, 'learner')} shown"
+        waits = "to assess" if caseload.assesses else "awaiting assessment"
         head = [Content.assemble(("Caseload ", "bold $secondary"), (folder, "bold"),
-                                 f" · {learners} · {waiting} to assess · as of {as_of}")]
+                                 f" · {learners} · {waiting} {waits} · as of {as_of}")]
         if caseload.problem:
             head.append(Content.styled(f"Not listed: {caseload.problem}", "$text-error"))
         else:
