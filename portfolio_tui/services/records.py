@@ -422,7 +422,22 @@ def update_learner(
         changes["planned_end"] = check.planned_end("planned_end", planned_end, learner.start).isoformat()
     if not changes:
         raise InputError("learner", "nothing to change")
-    svc.update_record("learner", 1, changes, detail=f"changed {', '.join(changes)}", as_of=as_of)
+    svc.update_record("learner", 1, changes, detail=f"changed {learner_fields_said(changes)}", as_of=as_of)
+
+
+def learner_fields_said(names: Iterable[str]) -> str:
+    """The learner's fields as a change's one line names them: by the profile's labels ("off-the-job target,
+    review frequency"), where the history and `learner set` said "changed otj_target_hours" (QA Q15)."""
+    from portfolio_tui.services.learner_profile import FIELDS  # (it builds on this module)
+
+    labels = {name: label for name, label, *_ in FIELDS}
+
+    def said(name: str) -> str:
+        label = labels.get(name, name.replace("_", " "))
+        first = label.split()[0]
+        return label if first.isupper() or first == "English" else label[0].lower() + label[1:]
+
+    return ", ".join(said(name) for name in names)
 
 
 def confirm_employer_decisions(
