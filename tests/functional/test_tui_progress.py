@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input, OptionList, Static, Tree
 
 from portfolio_tui.services.portfolios import PortfolioService
@@ -151,3 +152,32 @@ async def test_a_learner_with_no_review_yet_has_one_row_for_the_first_due(tmp_pa
         table = app.screen.query_one(DataTable)
         rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
         assert [(row[0], row[2]) for row in rows if row[3] == "review"] == [("2025-12-31", "overdue")]
+
+
+@pytest.mark.parametrize("size", [(80, 70), (120, 70)])  # 80 and 120 wide, tall enough to show every line
+@drive
+async def test_criteria_lines_are_cut_at_a_word_never_run_off_the_edge(tmp_path: Path, size: tuple[int, int]) -> None:
+    """QA Q16: at 80 columns a criterion's text ran off the right edge mid-word ("...internal and external
+    customer", "0/5 c") behind a horizontal scrollbar. Every line fits, cut at a word with "…"."""
+    from portfolio_tui.tui.render import fit
+
+    path = tmp_path / "csp.json"
+    PortfolioService.create(path, learner="Ava Patel", standard="csp-l2", start=AS_OF.replace(year=2025),
+                            end=AS_OF.replace(year=2026, month=12), actor="tester")
+    app = app_for(path)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        tree = app.screen.query_one(Tree)
+        assert not tree.show_horizontal_scrollbar
+        width = tree.scrollable_content_region.width
+        lines = [tree.render_line(y).text.rstrip() for y in range(tree.scrollable_content_region.height)]
+        assert all(len(line) <= width for line in lines)
+        cut = [line for line in lines if line.endswith("…")]
+        assert cut, "csp-l2 has criteria longer than the width"
+        for line in cut:  # each is cut where fit cuts, after a whole word
+            assert not line[-2].isspace() and fit(line[:-1] + " more words", len(line)) == line, line
+        long = next(line for line in cut if "kyc-p1" in line) if size[0] == 80 else None
+        assert long is None or long.endswith(("customers…", "external…", "internal…", "between…", "and…")), long
+

@@ -3,6 +3,7 @@ evidence tagged to it; tag and untag from here."""
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -15,10 +16,28 @@ from portfolio_tui.domain import coverage
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.standard import Criterion, Group
 from portfolio_tui.domain.text import clean_text
-from portfolio_tui.tui.render import literal, plural
+from portfolio_tui.tui.render import fit, literal, plural
 from portfolio_tui.tui.screens.base import PaletteCommand, PortfolioScreen
 from portfolio_tui.tui.state import PortfolioView
 from portfolio_tui.tui.widgets.coverage_state import STATE_RICH, STATE_STYLE, STATE_WORDS, state_mark
+
+
+class CriteriaTree(Tree[tuple[str, str]]):
+    """The tree with each line cut at a word to the width, ended with "…": at 80 columns a criterion's text ran
+    off the right edge mid-word ("...internal and external customer", "0/5 c") behind a horizontal scrollbar
+    (QA Q16). The line under the tree gives the highlighted one whole."""
+
+    def render_label(self, node: TreeNode[tuple[str, str]], base_style: Style, style: Style) -> Text:
+        text = super().render_label(node, base_style, style)
+        depth, parent = 0, node.parent
+        while parent is not None:
+            depth, parent = depth + 1, parent.parent
+        room = self.scrollable_content_region.width - (depth - (0 if self.show_root else 1)) * self.guide_depth
+        fitted = fit(text.plain, max(room, 1))
+        if fitted != text.plain:
+            text = text[: len(fitted) - 1]
+            text.append("…")
+        return text
 
 
 class CriteriaScreen(PortfolioScreen):
@@ -58,7 +77,7 @@ class CriteriaScreen(PortfolioScreen):
         self.nodes: dict[str, TreeNode[tuple[str, str]]] = {}
 
     def body(self) -> ComposeResult:
-        tree: Tree[tuple[str, str]] = Tree("standard", id="criteria-tree")
+        tree: Tree[tuple[str, str]] = CriteriaTree("standard", id="criteria-tree")
         tree.show_root = False
         yield tree
         yield Static("", id="criteria-detail")
