@@ -181,3 +181,25 @@ async def test_criteria_lines_are_cut_at_a_word_never_run_off_the_edge(tmp_path:
         long = next(line for line in cut if "kyc-p1" in line) if size[0] == 80 else None
         assert long is None or long.endswith(("customers…", "external…", "internal…", "between…", "and…")), long
 
+
+@drive
+async def test_the_highlighted_criterion_stays_in_view_when_its_text_takes_more_lines(tmp_path: Path) -> None:
+    """QA Q17: at 80x24, moving down the tree onto a criterion whose text wraps to two lines below it, the lines
+    under the tree grew after the tree had scrolled, and the highlighted line went out of view under them."""
+    path = tmp_path / "csp.json"
+    PortfolioService.create(path, learner="Ava Patel", standard="csp-l2", start=AS_OF.replace(year=2025),
+                            end=AS_OF.replace(year=2026, month=12), actor="tester")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        tree = app.screen.query_one(Tree)
+        hidden = []
+        for _ in range(40):
+            await pilot.press("down")
+            await settle(app, pilot)
+            top, rows = tree.scroll_offset.y, tree.scrollable_content_region.height
+            if not top <= tree.cursor_line < top + rows:
+                hidden.append((tree.cursor_node.label.plain if tree.cursor_node else "", top, rows))
+        assert not hidden, hidden

@@ -39,6 +39,12 @@ class CriteriaTree(Tree[tuple[str, str]]):
             text.append("…")
         return text
 
+    def on_resize(self) -> None:
+        """The lines under the tree take the rows the highlighted one's text needs, after the tree scrolled it
+        into view: it went out of view under them (QA Q17). Scrolled again to it whenever the tree's height changes."""
+        if self.cursor_node is not None:
+            self.scroll_to_node(self.cursor_node, animate=False)
+
 
 class CriteriaScreen(PortfolioScreen):
     MODE = "criteria"
