@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Input, OptionList, SelectionList, Static
 
 from portfolio_tui.services.portfolios import PortfolioService
 from portfolio_tui.tui.screens.evidence_form import EvidenceForm
@@ -477,3 +478,31 @@ async def test_the_kind_is_whole_where_there_is_room(tmp_path: Path, size: tuple
         lines = [table.render_line(y).text for y in range(1, table.row_count + 1)]
         [row] = [line for line in lines if line.rstrip().endswith("referred")]  # the reflective account
         assert kind in row.split("Reflective account on", 1)[1], row
+
+
+@drive
+async def test_the_assess_dialog_words_a_resubmission_as_the_log_does(tmp_path: Path) -> None:
+    """QA Q18: on a piece the log calls "resubmitted", the assess dialog said "· submitted", "Last: reopen by ...
+    at 2026-12-02T00:29:47Z" and "(was reopen)" beside each criterion."""
+    from portfolio_tui.tui.screens.decisions import AssessDialog
+
+    path = make_portfolio(tmp_path)
+    service = PortfolioService(path, actor=ACTOR)
+    referred = next(e for e in service.load().evidence if e.status == "referred")
+    service.edit_evidence(referred.id, referred.rev, as_of=AS_OF, description="I added the steps I took.")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        app.screen.query_one(EvidenceTable).move_to(referred.id)
+        await pilot.press("A")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AssessDialog)
+        piece = [line.plain for line in dialog.query_one("#assess-piece", FitLines).lines]
+        assert piece[0].endswith(" · resubmitted") and piece[1].startswith("Last: resubmitted by "), piece
+        assert re.search(rf"by {ACTOR} \d{{4}}-\d\d-\d\d: changed description", piece[1]), piece  # a day, not a time
+        options = dialog.query_one("#judge-list", OptionList)
+        said = " ".join(str(options.get_option_at_index(i).prompt) for i in range(options.option_count))
+        assert "reopen" not in said and "(was resubmitted)" in said, said

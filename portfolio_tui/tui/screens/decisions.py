@@ -21,7 +21,7 @@ from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from portfolio_tui.domain import roles
-from portfolio_tui.domain.evidence import ACCEPT, REFER, Evidence
+from portfolio_tui.domain.evidence import ACCEPT, REFER, REOPEN, Evidence
 from portfolio_tui.domain.progress import SignOff
 from portfolio_tui.domain.text import clean_text
 from portfolio_tui.services.errors import ConflictError, InputError
@@ -31,6 +31,11 @@ from portfolio_tui.tui.widgets.fit_lines import FitLines
 OUTCOME_MARKS = {ACCEPT: ("✔ accept", "bold $text-success"), REFER: ("✗ refer ", "bold $text-error"),
                  None: ("· not yet", "$text-muted")}
 NEXT_OUTCOME = {None: ACCEPT, ACCEPT: REFER, REFER: None}
+
+
+OUTCOME_SAID = {ACCEPT: "accepted", REFER: "referred", REOPEN: "resubmitted"}
+"""A judgement's outcome as the log and the panel word it: the dialog said "Last: reopen by ava at
+2026-12-02T00:29:47Z" and "(was reopen)" over a piece the log calls resubmitted (QA Q18)."""
 
 
 class AssessDialog(RecordDialog):
@@ -61,13 +66,15 @@ class AssessDialog(RecordDialog):
         with Vertical(id="decision-dialog"):
             yield Static(Content.styled("Assess evidence", "bold"), id="form-heading")
             piece = FitLines(id="assess-piece")  # each line cut at a word ("… and on…", not "[bol…")
+            status = "resubmitted" if e.resubmitted else e.status
             piece.lines = [Content.assemble((clean_text(e.title), "bold"),
-                                            (f"  {e.date.isoformat()} · {e.status}", "$text-muted"))]
+                                            (f"  {e.date.isoformat()} · {status}", "$text-muted"))]
             if e.judgements:
                 last = e.judgements[-1]
                 about = f" on {last.criterion}" if last.criterion else ""
-                piece.lines.append(Content.styled(clean_text(f"Last: {last.outcome}{about} by {last.by} at {last.at}: "
-                                                             f"{last.feedback}"), "$text-muted"))
+                piece.lines.append(Content.styled(clean_text(
+                    f"Last: {OUTCOME_SAID.get(last.outcome, last.outcome)}{about} by {last.by} {last.at[:10]}: "
+                    f"{last.feedback}"), "$text-muted"))
             yield piece
             yield Label("space: accept, refer, not yet · a: accept all · r: refer all", classes="muted")
             yield OptionList(*self._options(), id="judge-list")
@@ -84,7 +91,7 @@ class AssessDialog(RecordDialog):
             mark, style = OUTCOME_MARKS[self.outcomes[cid]]
             label = clean_text(cid) if cid else "The whole piece"
             before = self.evidence.outcome_for(cid) if criteria else None
-            was = f"  (was {before})" if before else ""
+            was = f"  (was {OUTCOME_SAID.get(before, before)})" if before else ""
             text = f" {clean_text(self.labels[cid])}" if cid in self.labels else ""
             options.append(Option(Content.assemble((mark, style), "  ", (label, "bold"), text, (was, "$text-muted")),
                                   id=cid or "-whole-"))
