@@ -17,7 +17,7 @@ from pathlib import Path
 from portfolio_tui import locations, standard_files
 from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.standard import Standard, StandardError, standard_from_dict
-from portfolio_tui.jsonfile import JsonFileError, loads_strict
+from portfolio_tui.jsonfile import JsonFileError, loads_checked
 from portfolio_tui.standard_files import RULES_SUFFIX, rules_path
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up)
@@ -61,7 +61,9 @@ def _parse(path: Path) -> Any:
     except OSError as exc:
         raise StandardError([("$", f"cannot read the file: {exc.strerror or 'unknown error'}")]) from None
     try:
-        return loads_strict(text)
+        # The json module's way: a standard file is written indented, which orjson's quick check never passes, and
+        # orjson's import would cost a one-file gateway run more than the parse (see jsonfile).
+        return loads_checked(text)
     except JsonFileError as exc:
         raise StandardError([("$", str(exc))]) from None
 

@@ -10,14 +10,16 @@ repeated key comes back shorter, since a dict holds each key once. Files the sto
 that compact form, so they pass at the cost of one ``orjson.dumps`` (about a fifth of the parse).
 Anything else (hand-formatted JSON, escapes written another way, a parse error) goes the key-by-key
 way below, which finds the repeated key, or the line and column of the error, in words.
+
+orjson is imported when first used: the json module alone (:func:`loads_plain`) serves a process that
+reads one portfolio, whose start-up orjson's import (with the ``dataclasses``, ``inspect`` and ``uuid``
+modules it imports) would cost more than its parse saves (README, start-up).
 """
 
 from __future__ import annotations
 
 import json
 import math
-
-import orjson
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up)
 if TYPE_CHECKING:
@@ -36,6 +38,8 @@ def loads_compact(data: bytes | str) -> Any:
 
     Returns ``_UNSURE`` (see :func:`is_sure`) when it cannot tell: then :func:`loads_strict` decides.
     """
+    import orjson
+
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError:
@@ -46,6 +50,17 @@ def loads_compact(data: bytes | str) -> Any:
     except orjson.JSONEncodeError:  # nested deeper than orjson writes (254): parsed, but not sure
         return _UNSURE
     return doc if again == compact else _UNSURE
+
+
+def loads_plain(data: bytes) -> Any:
+    """What :func:`loads_compact` gives, by the json module, strictly, in whatever spacing: the document, if ``data``
+    is strict UTF-8 JSON (then it is what :func:`loads_strict` gives); ``_UNSURE`` (see :func:`is_sure`) if not, so
+    that :func:`loads_strict` says what is wrong and where. Twice orjson's time, without orjson's import."""
+    try:
+        return json.loads(data.decode(), object_pairs_hook=_no_duplicates, parse_constant=_no_constants,
+                          parse_float=_finite_float)
+    except (ValueError, RecursionError):  # (JsonFileError, json's errors, UnicodeDecodeError are ValueErrors)
+        return _UNSURE
 
 
 def is_sure(doc: Any) -> bool:
@@ -83,7 +98,8 @@ def loads_strict(text: str) -> Any:
 
 
 def loads_checked(text: str) -> Any:
-    """:func:`loads_strict` the key-by-key way only (for text :func:`loads_compact` was not sure of)."""
+    """:func:`loads_strict` the key-by-key way only (for text :func:`loads_compact` was not sure of, or is never sure
+    of: text written indented)."""
     try:
         return json.loads(
             text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants, parse_float=_finite_float

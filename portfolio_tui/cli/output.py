@@ -29,6 +29,12 @@ def json_text(value: Any, depth: int = 0) -> str:
     Encoding is the slow part of printing a big document, so the parts of one can be encoded apart
     (in worker processes) and joined by :func:`print_json_lists` into the same text.
     """
+    text = _plain_text(value) if "orjson" not in sys.modules else None
+    text = escape_json_text(_orjson_text(value) if text is None else text)
+    return text.replace("\n", "\n" + " " * (INDENT * depth)) if depth else text
+
+
+def _orjson_text(value: Any) -> str:
     import orjson
 
     try:
@@ -37,8 +43,38 @@ def json_text(value: Any, depth: int = 0) -> str:
         data = orjson.dumps(value, default=str, option=_orjson_options())
     except TypeError:  # an integer beyond 64 bits, or a lone surrogate: orjson refuses both
         data = orjson.dumps(_encodable(value), default=str, option=_orjson_options())
-    text = escape_json_text(data.decode())
-    return text.replace("\n", "\n" + " " * (INDENT * depth)) if depth else text
+    return data.decode()
+
+
+def _plain_text(value: Any) -> str | None:
+    """``value`` as orjson writes it (above), by the json module, where the two write the same text (dicts keyed by
+    text, lists, tuples, text, whole numbers, floats written without an exponent, booleans, None); else None.
+
+    For a process that has not loaded orjson (a gateway run on one file: its import, with the ``dataclasses``,
+    ``inspect`` and ``uuid`` modules it imports, costs more than the encoding of one document), where a caseload's
+    reading has loaded it from its second file on (``store.audit_index.Fingerprints.plain``)."""
+    if not _alike(value):
+        return None
+    text = json.dumps(value, indent=INDENT, ensure_ascii=False)
+    try:
+        text.encode()
+    except UnicodeEncodeError:  # a lone surrogate, which orjson's way escapes (_encodable)
+        return None
+    return text
+
+
+def _alike(value: Any) -> bool:
+    """Is ``value`` made only of what json and orjson write alike (see :func:`_plain_text`)?"""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is float:
+        return "e" not in (shown := repr(value)) and "n" not in shown  # (nan and inf have an n)
+    if kind is dict:
+        return all(type(key) is str and _alike(item) for key, item in value.items())
+    if kind is list or kind is tuple:
+        return all(map(_alike, value))
+    return False
 
 
 def _encodable(value: Any) -> Any:

@@ -21,8 +21,7 @@ matches and the new terms await the employer again. Confirmations are only ever 
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from portfolio_tui.domain.frozen import replace
 from portfolio_tui.domain.learner import REVIEW_CADENCES, DecisionConfirmation, Learner
 
 EMPLOYER_DECISIONS: dict[str, str] = {

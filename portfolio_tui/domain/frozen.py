@@ -1,32 +1,44 @@
-"""Frozen records: what ``dataclass(frozen=True)`` makes of a class, with one function compiled for it, not six.
+"""Frozen records: what ``dataclass(frozen=True)`` makes of a class, with one function compiled for it, not six,
+and without importing :mod:`dataclasses`.
 
 For each frozen class, a dataclass compiles six functions from source (``__init__``, the two guards that
 refuse an assignment, ``__eq__``, ``__hash__``, ``__repr__``), and compiling them was most of what
 importing the domain cost: some 50 classes on the way to every ``portfolio gateway`` run that reads a
 file (README, start-up). Only ``__init__`` needs code of its own (its parameters are the
 fields'); the rest read the fields in order, which closures shared by every class do here
-(``operator.attrgetter``, in C). :func:`frozen` has :func:`dataclasses.dataclass` make the fields
-(``fields()``, ``replace()``, ``asdict()`` work as ever) and compiles the same ``__init__`` a frozen
-dataclass has, the fields set through ``object.__setattr__``. What each method does is what the
-dataclass's own does (``tests/unit/test_frozen.py`` holds them equal, class by class): an assignment or a
-deletion refused with ``FrozenInstanceError``; equal when of the same class and every compared field
-equal; the hash of those fields' tuple; ``Name(field=value, ...)``, a recursive repr shown as ``...``; a
-method the class defines itself kept. ``__dataclass_params__`` says frozen, so a dataclass may inherit.
+(``operator.attrgetter``, in C). :func:`frozen` makes the fields as a dataclass makes them, checked as it
+checks them, and compiles the same ``__init__`` a frozen dataclass has, the fields set through
+``object.__setattr__``. What each method does is what the dataclass's own does (``tests/unit/test_frozen.py``
+holds them equal, class by class): an assignment or a deletion refused with ``FrozenInstanceError``; equal
+when of the same class and every compared field equal; the hash of those fields' tuple; ``Name(field=value,
+...)``, a recursive repr shown as ``...``; a method the class defines itself kept.
+
+The :mod:`dataclasses` module itself (with ``inspect``, ``ast``, ``dis`` and ``tokenize`` behind it) cost a
+first ``portfolio gateway`` run on one file as much as the interpreter's own start-up, so the domain takes
+:func:`field`, :func:`fields`, :func:`replace` and :data:`MISSING` from here, which do what the dataclasses'
+do for a record, and a record's ``__dataclass_fields__`` and ``__dataclass_params__`` (what
+``dataclasses.fields()``, ``asdict()``, ``replace()`` and a dataclass inheriting read) are made the first time
+something asks for them, importing dataclasses then. ``__dataclass_params__`` says frozen, so a dataclass may
+inherit.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import MISSING, FrozenInstanceError, fields
+import sys
 from operator import attrgetter
 from reprlib import recursive_repr
-from types import MemberDescriptorType
+from types import MappingProxyType, MemberDescriptorType
 
 from portfolio_tui.domain.frozen_inits import MADE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from dataclasses import MISSING as MISSING
+    from dataclasses import Field as Field
+    from dataclasses import field as field
+    from dataclasses import fields as fields
+    from dataclasses import replace as replace
     from typing import Any, TypeVar, dataclass_transform
 
     T = TypeVar("T")
@@ -36,6 +48,67 @@ else:  # the type checker's mark, which costs nothing at run time without typing
         return lambda decorator: decorator
 
 _UNSET = object()
+
+
+class _Missing:
+    """What a field has no default (or no default factory) of: ``dataclasses.MISSING``, for a record."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+class _Field:
+    """A record's field: what a ``dataclasses.Field`` says of one (its name, type text, default or default factory,
+    and whether it is in ``__init__``, the repr, the comparison and the hash, keyword only, its metadata)."""
+
+    __slots__ = ("name", "type", "default", "default_factory", "init", "repr", "hash", "compare", "metadata",
+                 "kw_only")
+
+    def __init__(self, default: Any, default_factory: Any, init: bool, repr: bool, hash: bool | None,
+                 compare: bool, metadata: Any, kw_only: Any) -> None:
+        self.name: str = ""
+        self.type: Any = None
+        self.default, self.default_factory, self.init, self.repr = default, default_factory, init, repr
+        self.hash, self.compare, self.kw_only = hash, compare, kw_only
+        self.metadata = _NO_METADATA if metadata is None else MappingProxyType(metadata)
+
+    def __repr__(self) -> str:
+        return f"Field(name={self.name!r},type={self.type!r},default={self.default!r})"
+
+
+_NO_METADATA: Any = MappingProxyType({})
+
+if not TYPE_CHECKING:
+    MISSING = _Missing()
+    Field = _Field
+
+    def field(*, default=MISSING, default_factory=MISSING, init=True, repr=True, hash=None, compare=True,
+              metadata=None, kw_only=MISSING):
+        """A record's field declared with more than its default, as ``dataclasses.field`` declares one."""
+        if default is not MISSING and default_factory is not MISSING:
+            raise ValueError("cannot specify both default and default_factory")
+        return _Field(default, default_factory, init, repr, hash, compare, metadata, kw_only)
+
+    def fields(class_or_instance):
+        """A record's fields, in order, as ``dataclasses.fields`` gives them (the defaults' :data:`MISSING` this
+        module's)."""
+        try:
+            return class_or_instance.__frozen_fields__
+        except AttributeError:
+            raise TypeError("must be called with a dataclass type or instance") from None
+
+    def replace(obj, /, **changes):
+        """A copy of the record ``obj`` with ``changes``, as ``dataclasses.replace`` makes it."""
+        for f in fields(obj):
+            if not f.init:
+                if f.name in changes:
+                    raise ValueError(f"field {f.name} is declared with init=False, it cannot be specified with "
+                                     "replace()")
+            elif f.name not in changes:
+                changes[f.name] = getattr(obj, f.name)
+        return obj.__class__(**changes)
 
 
 class _Factory:
@@ -48,42 +121,46 @@ class _Factory:
 _FACTORY = _Factory()
 
 
-@dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, dataclasses.Field))
+@dataclass_transform(frozen_default=True, field_specifiers=(field, Field))
 def frozen(cls: type[T]) -> type[T]:
     """``cls`` as ``@dataclass(frozen=True)`` makes it (see the module's docstring)."""
-    if any(getattr(base, "__dataclass_params__", None) for base in cls.__mro__[1:]):
-        # A dataclass's subclass: the dataclass checks it against its bases, so it is made frozen by dataclass
-        # (three functions compiled), only the comparison, hash and repr shared.
-        child = _shared(dataclasses.dataclass(cls, frozen=True, repr=False, eq=False), guards=False)
+    if any("__dataclass_fields__" in vars(base) and "__frozen_fields__" not in vars(base) for base in cls.__mro__[1:]):
+        # The subclass of a dataclass not made here: the dataclass checks it against its bases, so it is made frozen
+        # by dataclass (three functions compiled), only the comparison, hash and repr shared.
+        import dataclasses
+
+        child = dataclasses.dataclass(cls, frozen=True, repr=False, eq=False)
+        child.__frozen_fields__ = tuple(map(_ours, dataclasses.fields(child)))  # type: ignore[attr-defined,arg-type]
+        child = _shared(child, guards=False)
         child.__dataclass_params__.repr = child.__dataclass_params__.eq = True  # type: ignore[attr-defined]
         return child
     documented = bool(cls.__dict__.get("__doc__"))
     if not documented:  # so that dataclass does not document it by object's signature, parsed from its text
         cls.__doc__ = cls.__name__
     if not _fielded(cls):  # (what the quick way does not cover: made by dataclass, as written)
+        import dataclasses
+
         dataclasses.dataclass(cls, init=False, repr=False, eq=False)
         if any(f._field_type is dataclasses._FIELD_INITVAR  # type: ignore[attr-defined]
                for f in cls.__dataclass_fields__.values()):  # type: ignore[attr-defined]
             raise TypeError(f"{cls.__name__}: a frozen record takes no InitVar (its __init__ would not)")
+        cls.__frozen_fields__ = tuple(map(_ours, dataclasses.fields(cls)))  # type: ignore[attr-defined,arg-type]
+        params = cls.__dataclass_params__  # type: ignore[attr-defined]
+        params.init = params.repr = params.eq = params.frozen = True  # as the dataclass's, for a dataclass inheriting
     made = _shared(cls, guards=True)
-    params = made.__dataclass_params__  # type: ignore[attr-defined]
-    params.init = params.repr = params.eq = params.frozen = True  # as the dataclass's, for a dataclass inheriting
     if not documented:  # a dataclass documents a class without a docstring by its signature (when asked)
         made.__doc__ = _SIGNATURE  # type: ignore[assignment]
     return made
 
 
-_TEMPLATE = dataclasses.dataclass(  # (no function compiled for it)
-    type("_Template", (), {"__doc__": "-"}), init=False, repr=False, eq=False).__dataclass_params__  # type: ignore[attr-defined]
-
-
 def _fielded(cls: type) -> bool:
-    """Give ``cls`` the fields ``dataclass(cls, init=False, repr=False, eq=False)`` gives it (``__dataclass_fields__``,
-    the defaults as class attributes, ``__dataclass_params__``, ``__match_args__``), checked as it checks them, for a
-    plain class of this module's kind: no base with fields, annotations as text (``from __future__ import
-    annotations``), none that could name a pseudo-field, no ``__slots__``, no metaclass. False, with nothing done,
-    for any other: then dataclass makes it. (Field by field it costs dataclass a few regular expressions, to find
-    the pseudo-fields a plain class has none of; ``tests/unit/test_frozen.py`` holds the two equal.)"""
+    """Give ``cls`` the fields ``dataclass(cls, init=False, repr=False, eq=False)`` gives it (the fields, its bases'
+    first, the defaults as class attributes, ``__match_args__``; ``__dataclass_fields__`` and ``__dataclass_params__``
+    made when first asked), checked as it checks them, for a plain class of this module's kind: no base with fields
+    but records made here, annotations as text (``from __future__ import annotations``), none that could name a
+    pseudo-field, no ``__slots__``, no metaclass. False, with nothing done, for any other: then dataclass makes it.
+    (Field by field it costs dataclass a few regular expressions, to find the pseudo-fields a plain class has none
+    of; ``tests/unit/test_frozen.py`` holds the two equal.)"""
     annotations = cls.__dict__.get("__annotations__", {})
     if type(cls) is not type or "__slots__" in cls.__dict__ or not all(
         type(text) is str and "ClassVar" not in text and "InitVar" not in text and "KW_ONLY" not in text
@@ -94,32 +171,94 @@ def _fielded(cls: type) -> bool:
     if any(isinstance(default, MemberDescriptorType) for default in defaults):  # a base's slot
         return False
     made: dict[str, Any] = {}
+    for base in cls.__mro__[-1:0:-1]:  # (as dataclass takes its bases' fields: the furthest first, each kept in place)
+        made.update((f.name, f) for f in base.__dict__.get("__frozen_fields__", ()))
     for name, text, default in zip(annotations, annotations.values(), defaults, strict=True):
-        f: Any = default if isinstance(default, dataclasses.Field) else dataclasses.field(default=default)
-        f.name, f.type, f._field_type = name, text, dataclasses._FIELD  # type: ignore[attr-defined]
+        f: Any = _as_field(default)
+        if f is None:
+            f = field(default=default)
+        f.name, f.type = name, text
         if f.kw_only is MISSING:
             f.kw_only = False
         if f.default.__class__.__hash__ is None:
             raise ValueError(f"mutable default {type(f.default)} for field {name} is not allowed: use default_factory")
         made[name] = f
-    for f in made.values():
-        if isinstance(getattr(cls, f.name, None), dataclasses.Field):
+    for f in map(made.__getitem__, annotations):
+        if _as_field(getattr(cls, f.name, None)) is not None:
             if f.default is MISSING:
                 delattr(cls, f.name)
             else:
                 setattr(cls, f.name, f.default)
     for name, value in cls.__dict__.items():
-        if isinstance(value, dataclasses.Field) and name not in annotations:
+        if _as_field(value) is not None and name not in annotations:
             raise TypeError(f"{name!r} is a field but has no type annotation")
-    params = object.__new__(type(_TEMPLATE))
-    for slot in type(_TEMPLATE).__slots__:
-        object.__setattr__(params, slot, getattr(_TEMPLATE, slot))
-    cls.__dataclass_params__ = params  # type: ignore[attr-defined]
-    cls.__dataclass_fields__ = made  # type: ignore[attr-defined]
+    cls.__frozen_fields__ = tuple(made.values())  # type: ignore[attr-defined]
+    cls.__dataclass_fields__ = _Introspected("__dataclass_fields__", cls)  # type: ignore[attr-defined]
+    cls.__dataclass_params__ = _Introspected("__dataclass_params__", cls)  # type: ignore[attr-defined]
     if "__match_args__" not in cls.__dict__:
         cls.__match_args__ = tuple(  # type: ignore[attr-defined,misc]
             f.name for f in made.values() if f.init and not f.kw_only)
     return True
+
+
+def _as_field(value: Any) -> Any:
+    """``value`` as this module's field if it declares one (made by :func:`field`, or by ``dataclasses.field``
+    where something has imported dataclasses); else None."""
+    if type(value) is _Field:
+        return value
+    dataclasses = sys.modules.get("dataclasses")
+    if dataclasses is not None and isinstance(value, dataclasses.Field):
+        return _ours(value)
+    return None
+
+
+def _ours(f: Any) -> _Field:
+    """A ``dataclasses.Field`` as this module's, its :data:`MISSING` this module's."""
+    missing = sys.modules["dataclasses"].MISSING
+    made = _Field(MISSING if f.default is missing else f.default,
+                  MISSING if f.default_factory is missing else f.default_factory,
+                  f.init, f.repr, f.hash, f.compare, f.metadata or None, MISSING if f.kw_only is missing else f.kw_only)
+    made.name, made.type = f.name, f.type
+    return made
+
+
+class _Introspected:
+    """A record's ``__dataclass_fields__`` or ``__dataclass_params__``, made (both at once, importing dataclasses)
+    when first read: only introspection reads them (``dataclasses.fields()``, ``asdict()``, ``replace()``, a
+    dataclass inheriting), and a gateway run does none."""
+
+    __slots__ = ("name", "owner")
+
+    def __init__(self, name: str, owner: type) -> None:
+        self.name, self.owner = name, owner
+
+    def __get__(self, obj: object, objtype: type | None = None) -> Any:
+        owner = self.owner
+        if type(owner.__dict__.get("__dataclass_fields__")) is _Introspected:
+            import dataclasses
+
+            theirs = {f.name: _theirs(dataclasses, f) for f in owner.__frozen_fields__}  # type: ignore[attr-defined]
+            template = dataclasses.dataclass(  # (no function compiled for it)
+                type("_Template", (), {"__doc__": "-"}), init=False, repr=False, eq=False,
+            ).__dataclass_params__  # type: ignore[attr-defined]
+            params = object.__new__(type(template))
+            for slot in type(template).__slots__:
+                object.__setattr__(params, slot, getattr(template, slot))
+            params.init = params.repr = params.eq = params.frozen = True  # as the dataclass's, for one inheriting
+            type.__setattr__(owner, "__dataclass_fields__", theirs)
+            type.__setattr__(owner, "__dataclass_params__", params)
+        return owner.__dict__[self.name]
+
+
+def _theirs(dataclasses: Any, f: _Field) -> Any:
+    """This module's field as the ``dataclasses.Field`` a dataclass would have made."""
+    missing = dataclasses.MISSING
+    made = dataclasses.field(
+        default=missing if f.default is MISSING else f.default,
+        default_factory=missing if f.default_factory is MISSING else f.default_factory,
+        init=f.init, repr=f.repr, hash=f.hash, compare=f.compare, metadata=f.metadata or None, kw_only=f.kw_only)
+    made.name, made.type, made._field_type = f.name, f.type, dataclasses._FIELD
+    return made
 
 
 class _Signature:
@@ -138,9 +277,15 @@ class _Signature:
 _SIGNATURE = _Signature()
 
 
+def _frozen_error(message: str) -> Exception:
+    from dataclasses import FrozenInstanceError
+
+    return FrozenInstanceError(message)
+
+
 def _shared(made: type[T], *, guards: bool) -> type[T]:
-    """``made`` (a dataclass) given the shared methods, and, with ``guards``, an ``__init__`` and the guards."""
-    every = fields(made)  # type: ignore[arg-type]  # a dataclass by now
+    """``made`` (its fields made) given the shared methods, and, with ``guards``, an ``__init__`` and the guards."""
+    every = fields(made)  # type: ignore[arg-type]
     names = frozenset(f.name for f in every)
     compared = _getter([f.name for f in every if f.compare])
     hashed = _getter([f.name for f in every if (f.compare if f.hash is None else f.hash)])
@@ -148,12 +293,12 @@ def _shared(made: type[T], *, guards: bool) -> type[T]:
 
     def __setattr__(self: Any, name: str, value: Any) -> None:
         if type(self) is made or name in names:
-            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+            raise _frozen_error(f"cannot assign to field {name!r}")
         super(made, self).__setattr__(name, value)
 
     def __delattr__(self: Any, name: str) -> None:
         if type(self) is made or name in names:
-            raise FrozenInstanceError(f"cannot delete field {name!r}")
+            raise _frozen_error(f"cannot delete field {name!r}")
         super(made, self).__delattr__(name)
 
     def __eq__(self: Any, other: Any) -> Any:
@@ -188,7 +333,7 @@ def _shared(made: type[T], *, guards: bool) -> type[T]:
     return made
 
 
-def _init(cls: type, every: tuple[dataclasses.Field[Any], ...]) -> Callable[..., None]:
+def _init(cls: type, every: tuple[Field[Any], ...]) -> Callable[..., None]:
     """The ``__init__`` a frozen dataclass with these fields has (its parameters annotated alike): each field set
     through ``object.__setattr__``, a default factory called when its field is not given, ``__post_init__``
     called last."""

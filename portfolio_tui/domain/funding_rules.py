@@ -18,10 +18,9 @@ makes a choice the rule leaves open, ``note`` says so.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import field
 from datetime import date
 
-from portfolio_tui.domain.frozen import frozen
+from portfolio_tui.domain.frozen import field, frozen
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up)
 if TYPE_CHECKING:

@@ -51,7 +51,6 @@ RAG: green when every item holds; amber when every open item has a due date afte
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from math import ceil
 
@@ -60,7 +59,7 @@ from dateutil.relativedelta import relativedelta
 from portfolio_tui.domain import coverage as cov_rules
 from portfolio_tui.domain import employer_decisions, funding_rules
 from portfolio_tui.domain.evidence import awaiting_assessment
-from portfolio_tui.domain.frozen import frozen
+from portfolio_tui.domain.frozen import frozen, replace
 from portfolio_tui.domain.grading import FAIL, REFER_GRADE, REFERRAL, Prediction, aggregate_mark, listed, predict
 from portfolio_tui.domain.learner import REVIEW_CADENCES, Learner
 from portfolio_tui.domain.learning_months import quiet_months

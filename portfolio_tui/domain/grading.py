@@ -36,13 +36,12 @@ Overall decisions the sources leave open, decided here:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import field
 from datetime import date
 from math import ceil
 
 from portfolio_tui.domain.coverage import CriterionCoverage, missing
 from portfolio_tui.domain.evidence import REFER, Evidence
-from portfolio_tui.domain.frozen import frozen
+from portfolio_tui.domain.frozen import field, frozen
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.progress import GradeRecord
 from portfolio_tui.domain.standard import GradingRule, Standard

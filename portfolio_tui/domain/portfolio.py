@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
-
 from portfolio_tui.domain.comments import Comment
 from portfolio_tui.domain.evidence import Evidence, Judgement
-from portfolio_tui.domain.frozen import frozen
+from portfolio_tui.domain.frozen import fields, frozen, replace
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.progress import (
     BreakInLearning,

@@ -8,10 +8,9 @@ to see who confirmed what, when.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import field
 from datetime import date
 
-from portfolio_tui.domain.frozen import frozen
+from portfolio_tui.domain.frozen import field, frozen
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up)
 if TYPE_CHECKING:

@@ -29,12 +29,11 @@ import base64
 import re
 import struct
 from collections.abc import Mapping
-from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
 from portfolio_tui.domain.audit_chain import HASH_FIELD, SIG_FIELD, canonical
-from portfolio_tui.domain.frozen import frozen
+from portfolio_tui.domain.frozen import frozen, replace
 
 KEY_FIELD = "key"
 AUDIT = "audit"

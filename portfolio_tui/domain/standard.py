@@ -8,12 +8,11 @@ and reports every problem with its JSON path, so a user's own file gets one line
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import field
 from functools import cache, cached_property
 
 from dateutil.relativedelta import relativedelta
 
-from portfolio_tui.domain.frozen import frozen
+from portfolio_tui.domain.frozen import field, frozen
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up)
 if TYPE_CHECKING:

@@ -76,13 +76,12 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import field
 from functools import lru_cache
 
 import snowballstemmer  # type: ignore[import-untyped]  # ships no type information
 
 from portfolio_tui.domain.evidence import Evidence
-from portfolio_tui.domain.frozen import frozen
+from portfolio_tui.domain.frozen import field, frozen
 from portfolio_tui.domain.standard import Criterion
 
 K1 = 1.2

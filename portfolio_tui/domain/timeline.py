@@ -29,10 +29,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date, timedelta
 
-from portfolio_tui.domain.frozen import frozen
+from portfolio_tui.domain.frozen import frozen, replace
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.progress import BreakInLearning, milestones_standing

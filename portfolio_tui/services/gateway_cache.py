@@ -169,11 +169,11 @@ def _encoded(
 def _keep(
     cache: result_cache.Cache, path: str | Path, as_of: date, result: Encoded, reading: readiness.Reading
 ) -> None:
-    import orjson
+    import json  # (one short line: orjson's import would cost a one-file run more than it saves)
 
-    meta = orjson.dumps({"ready": result[0], "aggregate": result[2], "standard": reading.standard_id,
-                         "card": result[3]})
-    payload = meta + b"\n" + result[1].encode("utf-8", "surrogatepass")
+    meta = json.dumps({"ready": result[0], "aggregate": result[2], "standard": reading.standard_id,
+                       "card": result[3]}, separators=(",", ":"))
+    payload = meta.encode() + b"\n" + result[1].encode("utf-8", "surrogatepass")
     cache.keep(path, reading.line, reading.read_at_ns, _key(path, as_of, reading.standard_digest), payload)
 
 

@@ -28,8 +28,6 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from itertools import repeat
 
-import orjson
-
 from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.audit_chain import SIG_FIELD
 from portfolio_tui.domain.evidence import ACCEPT, JUDGED_FIELDS, holds_acceptance
@@ -77,6 +75,8 @@ class LatestEntries:
         if self._scans > SCANS:
             self._read_whole()
             return self._found.get(key)
+        import orjson
+
         snap = self._snap
         lines = snap.fragments.get("audit", {}) if "audit" in snap.lazy else {}
         named = b'"table":' + orjson.dumps(table)
@@ -137,6 +137,8 @@ def named_before(snapshot: Any, table: str, record_id: str, before: int) -> tupl
     whether the record existed when an entry claiming to add it was written (``services.signature_check``). Asked
     only of an ``add`` the store is about to build on (others' entries since this account's own), searched as
     :meth:`LatestEntries.latest` searches, a line's bytes first."""
+    import orjson
+
     lines = snapshot.fragments.get("audit", {}) if "audit" in snapshot.lazy else {}
     named = b'"table":' + orjson.dumps(table)
     record = b'"record":' + record_id.encode()
@@ -209,6 +211,8 @@ def quick_print(record: Any) -> tuple[str, bool]:
     surrogate) is hashed json's way. So a match is always sure, and a mismatch is unless the text may hold such a
     float (``0.0000``, or a digit before ``e-``): then the record is hashed json's way before it is called changed
     (:meth:`Fingerprints.changed`)."""
+    import orjson
+
     try:
         text = orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
     except TypeError:
@@ -328,7 +332,7 @@ class Fingerprints:
     """
 
     __slots__ = ("digests", "latest", "sealed", "reopenings", "unsure", "doubtful", "added", "rewrites", "repaired",
-                 "makers", "confirmed", "first_signed", "unsigned", "role_check", "taken_at")
+                 "makers", "confirmed", "first_signed", "unsigned", "role_check", "taken_at", "plain")
 
     def __init__(self, *, doubtful: bool = False) -> None:
         global _files_read, _sha256
@@ -342,6 +346,10 @@ class Fingerprints:
         """Records whose quick digest may differ from the audit's with nothing changed (:func:`quick_print`)."""
         self.doubtful = doubtful
         """Is every digest unsure until compared (see the class)?"""
+        self.plain = _files_read == 1
+        """Is this the first file the process reads? Then its records are hashed (and the gateway's reader parses
+        them: ``store.outline``) with the standard library alone: orjson's import, with the ``dataclasses``,
+        ``inspect`` and ``uuid`` modules it imports, would cost a one-file gateway run more than its speed saves."""
         self.latest: dict[Key, tuple[int, str | None]] = {}
         self.sealed = False
         self.reopenings = Reopenings()
@@ -395,8 +403,14 @@ class Fingerprints:
 
     def _doubtful_prints(self, table: str, records: Mapping[str, Any], judged_only: bool) -> None:
         """:meth:`records` with ``doubtful``: orjson's canonical text hashed, nothing more (its loop kept lean:
-        it runs for every record the gateway counts)."""
+        it runs for every record the gateway counts); json's, the digest's own, in the process's first file
+        (:attr:`plain`)."""
         digests = self.digests
+        if self.plain:
+            self._plain_prints(table, records, judged_only)
+            return
+        import orjson
+
         sha256, dumps, sort_keys = _sha256, orjson.dumps, orjson.OPT_SORT_KEYS
         for record_id, record in records.items():
             if type(record) is not dict:
@@ -408,6 +422,19 @@ class Fingerprints:
                     digests[(table, record_id)] = sha256(dumps(record, option=sort_keys)).hexdigest()
                 except TypeError:  # (what orjson cannot write: json's way)
                     digests[(table, record_id)] = audit_chain.digest(record)
+
+    def _plain_prints(self, table: str, records: Mapping[str, Any], judged_only: bool) -> None:
+        """:meth:`_doubtful_prints` by json (``audit_chain.canonical``, what the audit's hash is taken of: each digest
+        sure) and the interpreter's SHA-256."""
+        digests = self.digests
+        sha256, canonical = _sha256, audit_chain.canonical
+        for record_id, record in records.items():
+            if type(record) is not dict:
+                digests[(table, record_id)] = None
+            elif judged_only and not record.get("judgements"):
+                digests[(table, record_id)] = UNCHECKED
+            else:
+                digests[(table, record_id)] = sha256(canonical(record)).hexdigest()
 
     def entries(self, entries: Mapping[str, Any]) -> None:
         latest = self.latest

@@ -9,7 +9,9 @@ time and parsed a batch of record lines at a time, never whole:
 
 * each batch is strict JSON in orjson's compact form (:func:`~portfolio_tui.jsonfile.loads_compact`,
   the check a whole file passes: a repeated key, NaN, a number written another way, a raw control
-  character all make it unsure), newlines kept; its shape is :func:`~portfolio_tui.store.reading.check_shape`'s;
+  character all make it unsure), newlines kept; in the process's first file, strict JSON as the json module
+  reads it (:func:`~portfolio_tui.jsonfile.loads_plain`: the same documents, orjson not imported for one file);
+  its shape is :func:`~portfolio_tui.store.reading.check_shape`'s;
   ids are unique across batches, and table names across the file;
 * the meta table comes first and says the current schema version;
 * the records pass the same type checks, a group of them at a time (:func:`~portfolio_tui.store.records.check_tables`
@@ -30,13 +32,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import PortfolioOutline, evidence_outline, outline
-from portfolio_tui.jsonfile import is_sure, loads_compact
+from portfolio_tui.jsonfile import is_sure, loads_compact, loads_plain
 from portfolio_tui.store import migrations, roles_at
 from portfolio_tui.store.audit_index import Fingerprints
 from portfolio_tui.store.errors import StoreError
@@ -116,6 +118,8 @@ def _read(handle: BinaryIO, path: str | Path) -> PortfolioOutline:
     if first[:1] != b"{":
         raise _NotSure
     outline = _Outline(path)
+    # The process's first file is parsed by the json module (audit_index.Fingerprints.plain), the others by orjson.
+    reader.parse = loads_plain if outline.prints.plain else loads_compact
     line, more = first[1:], True
     while more:
         body = line[:-1] if line[-1:] == b"\n" else line
@@ -145,7 +149,7 @@ def _read(handle: BinaryIO, path: str | Path) -> PortfolioOutline:
             more = body[-1:] == b","
             if not more and body[-1:] != b"}":  # the file's last line closes the document
                 raise _NotSure
-            tables = loads_compact(b"{" + body[:-1] + b"}")
+            tables = reader.parse(b"{" + body[:-1] + b"}")
             if not is_sure(tables) or type(tables) is not dict or not tables:
                 raise _NotSure
             for name, table in tables.items():
@@ -168,8 +172,16 @@ class _Reader:
 
     def __init__(self, handle: BinaryIO) -> None:
         self.handle = handle
+        self.parse: Callable[[bytes], Any] = loads_compact
+        """Strict JSON's document, or what :func:`~portfolio_tui.jsonfile.is_sure` is not sure of: by orjson
+        (:func:`~portfolio_tui.jsonfile.loads_compact`) or the json module (``loads_plain``)."""
         self.data = b""
         self.at = 0
+
+    def _loads(self, records: memoryview) -> dict[str, Any] | None:
+        """Records as a table's lines hold them (newlines kept: a raw one inside a text is no JSON), or None."""
+        found = self.parse(b"".join((b"{", records, b"}")))
+        return found if is_sure(found) else None
 
     def _more(self, want: int) -> bool:
         """Read on until ``want`` bytes are pending (from ``at``) or the file ends; False if nothing more came.
@@ -223,14 +235,14 @@ class _Reader:
             if self.data[self.at:self.at + 1] == b"}":  # the line that closes the table
                 return
             cut = self.data.rfind(b",\n", self.at, self.at + size + 2)
-            found = _loads(memoryview(self.data)[self.at:cut]) if cut >= 0 else None
+            found = self._loads(memoryview(self.data)[self.at:cut]) if cut >= 0 else None
             if found is not None:
                 self.at, size = cut + 2, BATCH_BYTES
                 yield found
                 continue
             end = self.data.find(b"\n}", self.at, cut + 2 if cut >= 0 else self.at + size + 2)
             if end >= 0:  # the table's last records, and the line that closes it
-                last = _loads(memoryview(self.data)[self.at:end])
+                last = self._loads(memoryview(self.data)[self.at:end])
                 if last is None:
                     raise _NotSure
                 self.at = end + 1
@@ -246,11 +258,6 @@ def _name(label: bytes) -> str | None:
     simple = _SIMPLE_NAME.fullmatch(label)
     return simple[1].decode() if simple else _table_name(label)
 
-
-def _loads(records: memoryview) -> dict[str, Any] | None:
-    """Records as a table's lines hold them (newlines kept: a raw one inside a text is no JSON), or None."""
-    found = loads_compact(b"".join((b"{", records, b"}")))
-    return found if is_sure(found) else None
 
 
 class _Outline:

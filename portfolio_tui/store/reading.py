@@ -20,12 +20,9 @@ import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import itemgetter, methodcaller
 from pathlib import Path
-
-import orjson
 
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
@@ -57,51 +54,71 @@ LAZY_TABLES = frozenset({"audit"})
 CLEAN_LAZY_TABLES = frozenset({"evidence"})
 """Tables also kept as lines in a file this account saved clean (``store.verified``): nothing is checked in
 them before a change while the standard's criteria are those noted, and a change appends to them."""
-loads, dumps = orjson.loads, orjson.dumps
 
 
-@dataclass(eq=False, repr=False)  # (nothing compares or shows one: two functions fewer compiled at every start)
 class Snapshot:
-    """One reading of the file, valid while the file's stat key and first line are unchanged."""
+    """One reading of the file, valid while the file's stat key and first line are unchanged. (A plain class: nothing
+    compares or shows one, and a dataclass would cost the gateway's start-up the dataclasses module.)"""
 
     key: tuple[int, int, int, int, int]
     head: bytes
     tables: Document
     """Every table; a :attr:`lazy` one holds only the records added since the file was read."""
     found_version: int
-    original: bytes | None = None
+    original: bytes | None
     """The bytes as read, kept only while an upgraded document waits to be saved (for the backup)."""
-    fragments: dict[str, dict[str, bytes]] = field(default_factory=dict)
-    next_ids: dict[str, int] = field(default_factory=dict)
-    sound: bool = False
+    fragments: dict[str, dict[str, bytes]]
+    next_ids: dict[str, int]
+    sound: bool
     """The record passed the store's checks before a save (``store.sealing``): once per reading."""
-    heads: dict[str, str] = field(default_factory=dict)
+    heads: dict[str, str]
     """Table -> the hash of its highest-id record, for chained tables, kept up to date by each insert."""
-    objects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    objects: dict[str, dict[str, Any]]
     """Table -> id -> the domain object built from that record, dropped with the record's fragment when it changes."""
-    portfolio: Any = None
-    problems: list[tuple[str, str]] | None = None
+    portfolio: Any
+    problems: list[tuple[str, str]] | None
     """What the document breaks of the schema beyond types (``store.constraints``), once asked."""
-    clean: str | None = None
+    clean: str | None
     """This account's note says a save left the file as it is, keeping the schema's rules beyond types
     (``store.verified``), known criteria checked against the criteria with this digest
     (``constraints.criteria_digest``); ``None``: the rules are checked on this reading."""
-    checked_against: str | None = None
+    checked_against: str | None
     """The digest of the criteria :attr:`problems` was found with (``constraints.criteria_digest``)."""
-    vouched: bool = False
+    vouched: bool
     """This account's note vouched for the file as read (``store.verified``): nobody changed it since it was checked."""
-    outside: tuple[str, ...] | None = None
+    outside: tuple[str, ...] | None
     """The records not as the audit left them (``store.audit_index.changed_outside``), once asked."""
-    latest: Any = None
+    latest: Any
     """The newest audit entry fingerprinting each record (``store.audit_index.LatestEntries``), once a change asks."""
-    last_lazy: dict[str, int] = field(default_factory=dict)
+    last_lazy: dict[str, int]
     """A lazy table -> its highest id, once asked (0: none)."""
-    lazy: set[str] = field(default_factory=set)
+    lazy: set[str]
     """Tables whose records on disk are kept only as their lines (``fragments``), parsed when first needed.
 
     The audit is as long as everything else together, and a change needs only its newest entry (to
     chain to and to check) and its first (for receipts): it is parsed whole only for the history,
     for ``verify`` and for queries."""
+
+    def __init__(
+        self, key: tuple[int, int, int, int, int], head: bytes, tables: Document, found_version: int,
+        original: bytes | None = None, *, fragments: dict[str, dict[str, bytes]] | None = None,
+        lazy: set[str] | None = None, clean: str | None = None, vouched: bool = False,
+    ) -> None:
+        self.key, self.head, self.tables, self.found_version, self.original = key, head, tables, found_version, original
+        self.fragments = {} if fragments is None else fragments
+        self.lazy = set() if lazy is None else lazy
+        self.clean = clean
+        self.next_ids: dict[str, int] = {}
+        self.sound = False
+        self.heads: dict[str, str] = {}
+        self.objects: dict[str, dict[str, Any]] = {}
+        self.portfolio = None
+        self.problems = None
+        self.checked_against = None
+        self.vouched = vouched
+        self.outside = None
+        self.latest = None
+        self.last_lazy: dict[str, int] = {}
 
     @property
     def doc(self) -> Document:
@@ -186,18 +203,22 @@ def read_regular(path: Path) -> tuple[os.stat_result, bytes]:
 
 def parse_fragment(fragment: bytes) -> Any:
     """The record on one line of the file (``"<id>":{...}``), as checked when the file was read."""
-    return loads(fragment[fragment.index(b'":') + 2:])
+    import orjson
+
+    return orjson.loads(fragment[fragment.index(b'":') + 2:])
 
 
 def parse_fragments(fragments: list[bytes]) -> dict[str, Any]:
     """The records on these lines of the file, by id, as checked when the file was read: parsed a batch of
     lines at a time, as one object each (much faster than line by line)."""
+    import orjson
+
     records: dict[str, Any] = {}
     was_on = gc.isenabled()
     gc.disable()  # no cycles are made; unlike paused_gc, nothing is frozen (a long-running program calls this)
     try:
         for start in range(0, len(fragments), _BATCH):
-            records.update(loads(b"{" + b",".join(fragments[start:start + _BATCH]) + b"}"))
+            records.update(orjson.loads(b"{" + b",".join(fragments[start:start + _BATCH]) + b"}"))
     finally:
         if was_on:
             gc.enable()
@@ -437,6 +458,8 @@ def split_document(
     Each table's lines are let go from ``lines`` once read (the file is not held twice over); they are
     put back if the reading fails, and noted in ``released`` for :func:`restore_lines` otherwise.
     """
+    import orjson
+
     released = [] if released is None else released
     try:
         found = _split(lines, lazy, trusted, released)
@@ -457,6 +480,8 @@ def restore_lines(lines: list[bytes], released: list[tuple[int, list[bytes]]]) -
 def _split(
     lines: list[bytes], lazy: frozenset[str], trusted: bool, released: list[tuple[int, list[bytes]]]
 ) -> Split | None:
+    import orjson
+
     last = len(lines) - 2
     if last < 0 or lines[-1] or lines[0][:1] != b"{":
         return None
@@ -487,10 +512,10 @@ def _split(
             continue
         whole = b"{" + line + b"}"  # one or more tables on one line
         try:
-            tables = loads(whole)
+            tables = orjson.loads(whole)
         except orjson.JSONDecodeError:
             return None
-        if type(tables) is not dict or not tables or dumps(tables) != whole or not tables.keys().isdisjoint(doc):
+        if type(tables) is not dict or not tables or orjson.dumps(tables) != whole or not tables.keys().isdisjoint(doc):
             return None
         doc.update(tables)
         i += 1
@@ -498,11 +523,13 @@ def _split(
 
 
 def _table_name(label: bytes) -> str | None:
+    import orjson
+
     try:
-        name = loads(label)
+        name = orjson.loads(label)
     except orjson.JSONDecodeError:
         return None
-    return name if type(name) is str and dumps(name) == label else None
+    return name if type(name) is str and orjson.dumps(name) == label else None
 
 
 def _records(
@@ -519,6 +546,8 @@ def _records(
     its lines are parsed a batch at a time as one object, and a lazy table's not at all. The table's
     lines are then let go from ``lines`` (noted in ``released``, to be put back if the reading fails).
     """
+    import orjson
+
     ends = [j for j in (_index(lines, b"},", i), _index(lines, b"}", i)) if j is not None]
     if lines[last] == b"}}":
         ends.append(last)
@@ -540,7 +569,7 @@ def _records(
     elif trusted:
         try:
             for start in range(0, len(stripped), _BATCH):
-                table.update(loads(b"{" + b",".join(stripped[start:start + _BATCH]) + b"}"))
+                table.update(orjson.loads(b"{" + b",".join(stripped[start:start + _BATCH]) + b"}"))
         except orjson.JSONDecodeError:
             return None
         if len(table) != len(stripped):
@@ -552,10 +581,10 @@ def _records(
             part = stripped[start:start + _BATCH]
             wrapped = list(map(b"{%b}".__mod__, part))
             try:
-                singles = list(map(loads, wrapped))
+                singles = list(map(orjson.loads, wrapped))
             except orjson.JSONDecodeError:
                 return None
-            if list(map(dumps, singles)) != wrapped:  # a repeated key, a number written another way, ...
+            if list(map(orjson.dumps, singles)) != wrapped:  # a repeated key, a number written another way, ...
                 return None
             if set(map(len, singles)) != {1}:  # an empty line, or two records on one
                 return None

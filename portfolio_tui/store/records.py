@@ -14,7 +14,6 @@ import sys
 import types
 from collections import deque, namedtuple
 from collections.abc import Callable, Iterable
-from dataclasses import MISSING, fields
 from datetime import date
 from functools import cache, partial
 from itertools import chain, compress, islice, repeat
@@ -23,7 +22,7 @@ from operator import is_not, itemgetter, methodcaller
 from portfolio_tui.domain.comments import Comment
 from portfolio_tui.domain.dates import EARLIEST_YEAR, LATEST_YEAR
 from portfolio_tui.domain.evidence import Evidence, Judgement
-from portfolio_tui.domain.frozen import frozen
+from portfolio_tui.domain.frozen import MISSING, fields, frozen
 from portfolio_tui.domain.learner import DecisionConfirmation, Learner
 from portfolio_tui.domain.portfolio import KEPT, EvidenceOutline, judgement_outline
 from portfolio_tui.domain.progress import (

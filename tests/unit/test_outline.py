@@ -31,6 +31,22 @@ SMALL = REPO / "sample_portfolios" / "ocr-cs-learner.json"
 AS_OF = date(2026, 11, 24)
 
 
+@pytest.fixture(autouse=True, params=["orjson", "json"], ids=["orjson", "json"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test twice: as a caseload's files are read (batches parsed by orjson), and as a process's first file is
+    (by the json module, orjson not imported: ``audit_index.Fingerprints.plain``), here every file so."""
+    if request.param == "json":
+        from portfolio_tui.store import audit_index
+
+        made = audit_index.Fingerprints.__init__
+
+        def first_file(self: audit_index.Fingerprints, *, doubtful: bool = False) -> None:
+            monkeypatch.setattr(audit_index, "_files_read", 0)
+            made(self, doubtful=doubtful)
+
+        monkeypatch.setattr(audit_index.Fingerprints, "__init__", first_file)
+
+
 @contextmanager
 def read_whole() -> Iterator[None]:
     """Gateway as it was before the outline reader: every file read whole, into whole domain objects."""
