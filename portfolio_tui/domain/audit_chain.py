@@ -121,7 +121,12 @@ def canonical(value: Any) -> bytes:
     """The bytes a record's hash is taken of. The app never writes a lone surrogate; one put in by hand is
     hashed as it stands (``surrogatepass``), so the hash no longer matches and verify reports the record
     as changed, where encoding it would have crashed."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return _canonical_text(value).encode("utf-8", "surrogatepass")
+
+
+_canonical_text = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+"""``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``, the encoder made once (``dumps``
+makes one a call: a one-file gateway run hashes every judged record so)."""
 
 
 def digest(value: Any) -> str:
