@@ -151,11 +151,13 @@ def _status(status: str):
 
 
 def cmd_gateway(args: argparse.Namespace) -> int:
+    from portfolio_tui.services import settings
     from portfolio_tui.services.caseload import readable_portfolios
 
     as_of = args.as_of or date.today()
     if args.csv and args.json:
         raise CliError("--csv and --json: choose one")
+    settings.check_portfolio_limit()  # (a bad one: one line, exit 2, before any file is read)
     with refusals():
         paths = readable_portfolios(args.paths)
     if not paths:

@@ -111,3 +111,20 @@ def test_a_portfolio_limit_that_is_not_a_size_is_one_line_exit_2_from_every_comm
     assert err == ('portfolio: PORTFOLIO_TUI_PORTFOLIO_LIMIT_MB: "abc" is not a size in megabytes (a plain number, '
                    "like 64 or 0.5); set it right, or unset it for the default\n"), err
     assert (sorted(p.name for p in path.parent.rglob("*")), path.read_bytes()) == before
+
+
+@pytest.mark.parametrize("form", [[], ["--json"], ["--csv"], ["--json", "--no-cache"]], ids=str)
+def test_gateway_with_a_portfolio_limit_that_is_not_a_size_says_so_once_before_reading_any_file(
+    made, form: list[str], monkeypatch, capsys
+) -> None:
+    """Review D5: each file of the caseload said the limit was wrong (``--json`` in each learner's error), exit 0 or
+    2 by form; it is one line, exit 2, nothing on stdout, whether the files were checked before or not."""
+    path, _, _ = made
+    (path.parent / "second.json").write_bytes(path.read_bytes())
+    assert main(["gateway", str(path.parent), *form]) in (0, 1)  # (a first run: kept where the form keeps)
+    capsys.readouterr()
+    monkeypatch.setenv("PORTFOLIO_TUI_PORTFOLIO_LIMIT_MB", "abc")
+    assert main(["gateway", str(path.parent), *form]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == ('portfolio: PORTFOLIO_TUI_PORTFOLIO_LIMIT_MB: "abc" is not a size in megabytes (a '
+                                 "plain number, like 64 or 0.5); set it right, or unset it for the default\n"), err
