@@ -30,7 +30,7 @@ from itertools import repeat
 
 from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.audit_chain import SIG_FIELD
-from portfolio_tui.domain.evidence import ACCEPT, JUDGED_FIELDS, holds_acceptance
+from portfolio_tui.domain.evidence import ACCEPT, JUDGED_FIELDS
 from portfolio_tui.store import own_files, roles_at
 from portfolio_tui.store.confirmation_makers import CONFIRMED_FIELDS, Makers
 from portfolio_tui.store.reading import parse_fragments
@@ -251,11 +251,14 @@ class Reopenings:
     judged field leaves that acceptance standing only with a reopen mark or a new judgement in it.
     """
 
-    __slots__ = ("events",)
+    __slots__ = ("events", "since")
 
     def __init__(self) -> None:
         self.events: dict[str, list[tuple[int, str, str]]] = {}
         """Evidence id -> (audit id, what happened, who accepted) in the order read."""
+        self.since: dict[str, list[tuple[int, Any]]] = {}
+        """Evidence id -> each acceptance (who, when, the piece's digest then) and each change after it of fields
+        no tutor judged (its hours, the bin), as (audit id, entry): what :meth:`unstated` walks back."""
 
     def entry(self, order: int, entry: dict[str, Any]) -> None:
         changes = entry.get("changes")
@@ -265,17 +268,30 @@ class Reopenings:
         after = change.get("to") if isinstance(change, dict) else None
         event = who = ""
         if type(after) is list:
-            held = [j for j in after if isinstance(j, dict)]
-            if holds_acceptance((j.get("outcome"), j.get("criterion")) for j in held):
-                who = str(next(j.get("by", "") for j in reversed(held) if j.get("outcome") == ACCEPT))
+            accepted = None  # (``domain.evidence.holds_acceptance``, in one pass: this runs for every judgement)
+            for judgement in reversed(after):
+                if type(judgement) is dict:
+                    if judgement.get("outcome") == ACCEPT:
+                        accepted = judgement.get("by", "")
+                        break
+                    if not judgement.get("criterion"):
+                        break
+            if accepted is not None:
+                who = str(accepted)
                 # an acceptance carried through a change of what it judged, with no reopen mark, is stale at once
                 event = "stale" if not JUDGED_FIELDS_SET.isdisjoint(changes) else "accept"
             else:
                 event = "judged"  # (nothing accepted any more: a reopen mark, a referral of the whole piece)
         elif not JUDGED_FIELDS_SET.isdisjoint(changes):
             event = "edit"
+        evidence = str(entry.get("record"))
         if event:
-            self.events.setdefault(str(entry.get("record")), []).append((order, event, who))
+            self.events.setdefault(evidence, []).append((order, event, who))
+        if event == "accept":  # (the entry itself is not kept: a caseload's reading lets every batch go)
+            self.since.setdefault(evidence, []).append((order, (entry.get("by"), entry.get("at"),
+                                                                entry.get("record_hash"))))
+        elif not event and evidence in self.since:
+            self.since[evidence].append((order, entry))
 
     def unreopened(self) -> dict[str, str]:
         """Evidence id -> who accepted it, for each piece whose accepted fields changed since without a reopen."""
@@ -295,6 +311,39 @@ class Reopenings:
             if stale:
                 found[evidence] = accepted
         return found
+
+    def unsure(self) -> list[str]:
+        """Pieces that hold their acceptance and were changed since in fields no tutor judged only: whether each
+        such change changed no more than it lists (an accepted piece's criteria widened in an edit that lists its
+        hours, review R7-14's cousin) is :meth:`unstated`'s to say, from the piece as it stands."""
+        found = []
+        for evidence, events in self.events.items():
+            last = max(events)
+            if last[1] == "accept" and any(order > last[0] for order, _ in self.since.get(evidence, ())):
+                found.append(evidence)
+        return found
+
+    def unstated(self, evidence: str, piece: Any) -> bool:
+        """Did a change since the piece's acceptance change more than it lists? The piece as it stands (``piece``)
+        is walked back to the acceptance, each change undone (``audit_chain.undone``), as ``verify`` does."""
+        if not isinstance(piece, Mapping):
+            return True
+        accepted = max(order for order, event, _ in self.events[evidence] if event == "accept")
+        chain = [(order, entry if isinstance(entry, Mapping) else dict(zip(("by", "at", "record_hash"), entry,
+                                                                             strict=True)))
+                 for order, entry in sorted(self.since.get(evidence, ()), key=lambda item: item[0])
+                 if order >= accepted]
+        state: dict[str, Any] = dict(piece)
+        if audit_chain.record_digest(state) != chain[-1][1].get("record_hash"):
+            return False  # (changed outside since its last entry: the record check names it)
+        for (_, entry), (_, before) in zip(reversed(chain[1:]), reversed(chain[:-1]), strict=True):
+            changes = entry.get("changes")
+            found = audit_chain.undone(state, changes, before, before.get("record_hash")) if isinstance(
+                changes, Mapping) else None
+            if found is None:
+                return True
+            state = found
+        return False
 
 
 REPAIR = "repair"
@@ -441,6 +490,8 @@ class Fingerprints:
         reopenings = self.reopenings
         added = self.added
         role_check = self.role_check
+        first_signed = self.first_signed
+        unsigned = self.unsigned
         for audit_id, entry in entries.items():
             if type(entry) is not dict or "record_hash" not in entry:
                 if type(entry) is dict and audit_chain.takes_in(entry) and audit_id.isdigit():  # a repair, an import
@@ -454,10 +505,10 @@ class Fingerprints:
             named = (str(table), str(record))
             order = int(audit_id)
             if SIG_FIELD not in entry:
-                self.unsigned.append((order, named))
+                unsigned.append((order, named))
             else:
-                if not self.first_signed or order < self.first_signed:
-                    self.first_signed = order
+                if not first_signed or order < first_signed:
+                    first_signed = self.first_signed = order
                 if role_check is not None:
                     role_check.signer(named, entry)
             if table in CONFIRMED_FIELDS:
@@ -506,6 +557,12 @@ class Fingerprints:
         found += [f"{key[0]} {key[1]}" for key, (_, expected) in latest.items()
                   if expected is not None and key not in digests and key[0] not in audit_chain.UNCHAINED_TABLES]
         found += [named for named in (f"evidence {e}" for e in self.reopenings.unreopened()) if named not in found]
+        unsure = self.reopenings.unsure()
+        if unsure:  # (rare: an accepted piece whose hours or bin changed since; only its own record tells)
+            if record is None:
+                return None
+            found += [named for named in (f"evidence {e}" for e in unsure
+                                          if self.reopenings.unstated(e, record("evidence", e))) if named not in found]
         for (table, record_id), held in self.confirmed.items():
             if self.makers.unmade(table, record_id, held) and f"{table} {record_id}" not in found:
                 found.append(f"{table} {record_id}")

@@ -360,3 +360,43 @@ def test_a_judgement_in_the_tutors_name_signed_with_the_apprentices_key_is_not_c
         assert "evidence 1" in entry["changed_outside"] and entry["coverage"]["full"] == 0, (label, entry)
         listed = env.run(label, "evidence", "list", str(portfolio), "--json")
         assert "evidence 1" in json.loads(listed.stdout)["changed_outside"], (label, listed.stdout)
+
+
+_WIDER_UNDER_HOURS = """
+import json, sys
+from datetime import UTC, datetime
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.signatures import AUDIT
+from portfolio_tui.identity import current_user
+from portfolio_tui.store import keys
+path = sys.argv[1]
+doc = json.load(open(path))
+me, at = current_user(), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+piece = doc["evidence"]["2"]
+changes = {"hours": {"from": piece.get("hours"), "to": 2.0}}
+piece.update(hours=2.0, criteria=["S1", "S2", "S3", "S4", "S5", "K1", "K2"])  # the criteria not listed
+piece.update(rev=piece["rev"] + 1, updated_by=me, updated_at=at)
+entry = {"at": at, "by": me, "action": "edit", "table": "evidence", "record": 2, "detail": "changed hours",
+         "changes": changes, "record_hash": audit_chain.record_digest(piece)}
+audit = doc["audit"]
+audit[str(max(map(int, audit)) + 1)] = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT, keys.own_signer())
+with open(path, "r+") as f:
+    f.seek(0), f.write(json.dumps(doc)), f.truncate()
+"""
+
+
+def test_an_accepted_piece_widened_in_an_edit_that_lists_its_hours_is_not_counted(env: Env, portfolio: Path) -> None:
+    """An edit signed by app1, who may edit her evidence, lists a change of hours (no judged field, so no reopen is
+    due) and widens the accepted piece's criteria unlisted: verify names it (unstated, already so); the readers took
+    the acceptance as standing over seven criteria. The app's own edit of the hours alone still counts."""
+    env.ok("tutor", "evidence", "assess", str(portfolio), "2", "--accept", "--feedback", "Good")
+    env.ok("app1", "evidence", "edit", str(portfolio), "2", "--hours", "1.5")
+    entry = gateway_entry(env, "tutor", portfolio)
+    assert entry["changed_outside"] == [] and entry["coverage"]["full"] == 1, entry
+    forged = env.python_as("app1", _WIDER_UNDER_HOURS, str(portfolio))
+    assert forged.returncode == 0, forged.stderr
+    code, breaks = verify_breaks(env, "tutor", str(portfolio))
+    assert code == 1 and ("evidence 2", "unstated") in breaks, breaks
+    for label in ("tutor", "mgr", "app1"):
+        entry = gateway_entry(env, label, portfolio)
+        assert "evidence 2" in entry["changed_outside"] and entry["coverage"]["full"] == 0, (label, entry)
