@@ -6,11 +6,13 @@ each file written by the store as the app writes it) in a temp folder, then in o
 1. P1: ``portfolio gateway FOLDER --json`` (a fresh process, as a tutor runs it) pinned to one core
    with ``taskset``, against the read floor: ``orjson.loads`` of the same files' bytes in one
    process on one core (``floors.py``). Target: at most 2x. The same command on all cores is
-   printed too, with the floor shared out over them for comparison. Each in three states of this
+   printed too, with the floor shared out over them for comparison. Each in four states of this
    account's gateway cache (``store/result_cache.py``): cold (no valid entry: what a first run costs,
-   each folder's pack of entries written besides), warm (every file unchanged since the last run), a day
-   (a tenth of the files rewritten by another process since the last run), and ``--no-cache`` (every
-   file read, nothing kept: what a cold run costs less the cache's own part).
+   each folder's packs of entries and outlines written besides), warm (every file unchanged since the last
+   run), a day (a tenth of the files rewritten by another process since the last run), a new day (the
+   next day judged, no file changed: every entry yesterday's, every file's outline kept, as a tutor's first
+   run of a day), and ``--no-cache`` (every file read, nothing kept: what a cold run costs less the cache's
+   own part).
 2. Start-up: ``portfolio gateway ONE_FILE`` (its table, and ``--json``; each again on the unchanged file,
    a first run and ``--no-cache``) against ``python -c pass``, run in turn so that both meet the same
    load. Target: at most 4x. It runs the installed ``portfolio`` script, as a user does
@@ -140,7 +142,7 @@ def startup(one: Path, env: dict[str, str], runs: int, pythons: list[str], homes
     Each installation keeps its results in a data folder of its own under ``homes``, as two users' would be:
     each is keyed by its own code, so in one folder each would throw out the other's entry.
     """
-    from portfolio_tui.store.result_cache import FOLDER, RACY_NS
+    from portfolio_tui.store.result_cache import FOLDER, OUTLINE_FOLDER, RACY_NS
 
     wait_ns = one.stat().st_ctime_ns + RACY_NS - time.time_ns()
     if wait_ns > 0:  # a file changed moments ago is not kept (a small cohort is made just before)
@@ -155,7 +157,10 @@ def startup(one: Path, env: dict[str, str], runs: int, pythons: list[str], homes
         cached = "--no-cache" in subprocess.run([*command, "gateway", "--help"], capture_output=True, text=True,
                                                 env=own).stdout
         bare = [python, "-c", "pass"]
-        forget = partial(shutil.rmtree, home / FOLDER, ignore_errors=True)
+        def forget(home: Path = home) -> None:  # the day's entries and the outlines: a first run reads the file
+            for kept in (FOLDER, OUTLINE_FOLDER):
+                shutil.rmtree(home / kept, ignore_errors=True)
+
         for form in ([], ["--json"]):
             argv = [*command, "gateway", str(one), *form, "--as-of", AS_OF]
             what = f"gateway ONE_FILE{' --json' if form else ' (table)'}"
@@ -411,6 +416,7 @@ CACHE_STATES = {
     "cold": "no valid entry: a first run",
     "warm": "every file unchanged since the last run",
     "a day": "1 file in 10 changed since the last run",
+    "new day": "every file unchanged since yesterday's run: judged again from its kept outline",
     "--no-cache": "every file read, nothing kept or looked up",
 }
 
@@ -425,12 +431,14 @@ def p1(paths: list[Path], gateway: list[str], pin: list[str], core: int, cores: 
     entry valid. A day: a tenth of the files (a different tenth each time) rewritten first, as a learner's
     save would (same bytes, a new change time), then a wait of ``RACY_NS``, so that they changed "since
     the last run", not a moment before the gateway reads them (a file changed a moment ago is read but
-    not kept: ``store/result_cache.py``).
+    not kept: ``store/result_cache.py``). A new day: straight after, the day after the last one judged
+    (``--as-of``), no file changed: every entry is the day before's, every file's outline kept, so only
+    readiness is worked out (a tutor's first run of the day).
     """
     from portfolio_tui import locations
     from portfolio_tui.store import result_cache
 
-    folder = locations.data_dir() / result_cache.FOLDER
+    folders = [locations.data_dir() / result_cache.FOLDER, locations.data_dir() / result_cache.OUTLINE_FOLDER]
     tenth = max(1, len(paths) // 10)
     turn = [0]
 
@@ -441,7 +449,16 @@ def p1(paths: list[Path], gateway: list[str], pin: list[str], core: int, cores: 
             path.write_bytes(path.read_bytes())
         time.sleep(result_cache.RACY_NS / 1e9)
 
-    prepare = {"cold": lambda: shutil.rmtree(folder, ignore_errors=True), "warm": lambda: None, "a day": a_day,
+    def cold() -> None:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    days = [0]
+
+    def new_day() -> None:  # the day after the last judged (``--as-of``): the entries are yesterday's
+        days[0] += 1
+
+    prepare = {"cold": cold, "warm": lambda: None, "a day": a_day, "new day": new_day,
                "--no-cache": lambda: None}
     places = {f"one core ({'taskset' if pin else 'NOT pinned'})": [*pin, *gateway], f"all {len(cores)} cores": gateway}
     time.sleep(result_cache.RACY_NS / 1e9)  # the cohort was written a moment ago
@@ -457,6 +474,9 @@ def p1(paths: list[Path], gateway: list[str], pin: list[str], core: int, cores: 
             for state in CACHE_STATES:
                 prepare[state]()
                 command = [*argv, "--no-cache"] if state == "--no-cache" else argv
+                if state == "new day":
+                    day = (date.fromisoformat(AS_OF) + timedelta(days=days[0])).isoformat()
+                    command = [day if word == AS_OF else word for word in argv]
                 samples.setdefault((place, state), []).append(median_ms(lambda argv=command: run(argv, env), 1))
     floor = statistics.median(floors)
     for n, place in enumerate(places):

@@ -21,6 +21,15 @@ read has no entry, so it is refused in the same words as before. ``--no-cache`` 
 
 A run whose every file has an entry that holds imports nothing of readiness, the standards' model or
 orjson: a tutor's repeated check of a caseload starts in a few times the interpreter's own start-up.
+
+The day is part of every entry's key, so a tutor's first run of each day would read every file again. What
+reading and checking a file yields does not depend on the day: its outline (``store.outline``: the records
+readiness reads, and what readers do not believe, ``changed_outside``). So each file's outline is kept too
+(``store.kept_outline``, in packs of their own, ``result_cache.OUTLINE_FOLDER``), under the file's identity
+checked under its lock as an entry is, and a key of everything else it depends on (:meth:`_Outlines.key`: the
+code, the path, the folder's roster as it is, the trust anchors' file and the standard's files); a file whose
+entry does not hold but whose outline does is only judged again, for the day. A run that needs no outline never
+opens their packs.
 """
 
 from __future__ import annotations
@@ -53,61 +62,177 @@ def each_entry(
     paths: Sequence[Path], as_of: date, encode: Callable[[readiness.Checked], Encoded], *, cached: bool = True
 ) -> Iterator[Encoded]:
     """``encode`` of each portfolio's check, in the order of ``paths``: kept entries where they still hold,
-    the others worked out (shared among worker processes when many) and kept for next time.
+    the others worked out (shared among worker processes when many) and kept for next time; a file whose
+    outline is kept (:class:`_Outlines`: it was read on another day) is not read again, only judged.
 
     Only whether each file has an entry is noted at first, not the entry: it is read again as its turn
-    comes, so that the caseload's documents are never all held at once. What is worked out is kept here,
-    not in the workers: each folder's pack is written once, when the caseload is done.
+    comes, so that the caseload's documents (and outlines) are never all held at once. What is worked out is
+    kept here, not in the workers: each folder's pack is written once, when the caseload is done.
     """
     if not cached:
         from portfolio_tui.services import readiness
 
         yield from readiness.each_checked(paths, as_of, parallel=True, then=encode)
         return
+    from portfolio_tui import locations
+
     cache = result_cache.Cache()
     digests: dict[str, str] = {}  # the standards as they are now, looked up once per run
+    outlines = _Outlines(result_cache.Cache(locations.data_dir() / result_cache.OUTLINE_FOLDER), digests)
     named = as_named(paths)
     try:
         kept = [_kept(cache, path, as_of, digests) is not None for path in named]
-        missing = PathList(path for path, hit in zip(named, kept, strict=True) if not hit)
+        # Of the others, those read on another day: only judged again, not read.
+        outlined = [not hit and outlines.kept(path) is not None for path, hit in zip(named, kept, strict=True)]
+        missing = PathList(path for path, hit, known in zip(named, kept, outlined, strict=True) if not (hit or known))
         worked_out = _worked_out(missing, as_of, encode)
         standards: readiness.Standards = {}
-        for path, hit in zip(named, kept, strict=True):
+        for path, hit, known in zip(named, kept, outlined, strict=True):
             if hit:
                 found = _kept(cache, path, as_of, digests)
                 if found is not None:
                     cache.hold(path)
                     yield found
                     continue
-                # Changed since it was first looked at: read now, as it is.
-                result, reading = _encoded(encode, _checked_now(path, as_of, standards))
+            if hit or known:
+                judged = outlines.judged(path, as_of, standards) if known else None
+                if judged is None:  # changed since it was first looked at: read now, as it is
+                    judged = _checked_now(path, as_of, standards)
+                result, reading, outline = _encoded(encode, judged)
             else:
-                result, reading = next(worked_out)
+                result, reading, outline = next(worked_out)
             if reading is not None:
                 _keep(cache, path, as_of, result, reading)
+                if outline is not None:
+                    outlines.keep(path, reading, outline)
             yield result
         cache.save()
+        outlines.cache.save()
     finally:
         cache.close()
+        outlines.cache.close()
 
 
 def _worked_out(
     paths: Sequence[Path], as_of: date, encode: Callable[[readiness.Checked], Encoded]
-) -> Iterator[tuple[Encoded, readiness.Reading | None]]:
+) -> Iterator[tuple[Encoded, readiness.Reading | None, bytes | None]]:
     """The files with no entry that holds, checked (shared among worker processes when many); with none,
     readiness is not even imported."""
     if not paths:
         return iter(())
     from portfolio_tui.services import readiness
 
-    return readiness.each_checked(paths, as_of, parallel=True, then=partial(_encoded, encode))
+    return readiness.each_checked(paths, as_of, parallel=True, then=partial(_encoded, encode), keep_outline=True)
 
 
 def _checked_now(path: str | Path, as_of: date, standards: readiness.Standards) -> readiness.Checked:
     """A file whose entry no longer held when its turn came (it changed meanwhile), read as it is now."""
     from portfolio_tui.services import readiness
 
-    return readiness.check_portfolio(path, as_of, standards)
+    return readiness.check_portfolio(path, as_of, standards, keep_outline=True)
+
+
+class _Outlines:
+    """The outlines kept for a run (``result_cache.OUTLINE_FOLDER``), each for the file exactly as it was read and
+    under everything else an outline depends on (:meth:`key`); what that is for each folder is looked up once."""
+
+    def __init__(self, cache: result_cache.Cache, digests: dict[str, str]) -> None:
+        self.cache = cache
+        self.digests = digests
+        self.folders: dict[str, str] = {}
+        self.anchors: list[str] = []
+
+    def kept(self, path: str | Path) -> tuple[bytes, bytes] | None:
+        """The identity line of the file at ``path`` and its outline's bytes (``store.kept_outline``), kept from a
+        reading of the file exactly as it is now (``result_cache``: its identity, checked under its lock), if what
+        else the outline depends on is the same (:meth:`key`); else None."""
+        found = self.cache.fetch_as_read(path)
+        if found is None:
+            return None
+        line, key, payload = found
+        standard_id, newline, outline = payload.partition(b"\n")
+        try:
+            standard = _standard_now(standard_id.decode("ascii"), self.digests) if newline else ""
+        except UnicodeDecodeError:
+            return None
+        return (line, outline) if standard and key == self.key(path, standard) else None
+
+    def keep(self, path: str | Path, reading: readiness.Reading, outline: bytes) -> None:
+        if reading.standard_id.isascii() and "\n" not in reading.standard_id:  # (every standard's id is)
+            payload = reading.standard_id.encode("ascii") + b"\n" + outline
+            self.cache.keep(path, reading.line, reading.read_at_ns, self.key(path, reading.standard_digest), payload)
+
+    def key(self, path: str | Path, standard_digest: str) -> bytes:
+        """Everything a file's outline depends on besides the file, and more: not the day (an outline is the file's
+        records as read and checked, and what readers do not believe, ``changed_outside``); the app's code (how it
+        reads and what it believes), the path, the folder as a cohort (:func:`_cohort`), its roster as it is now
+        (the bytes: who holds which role decides what readers believe), the trust anchors' file (in a
+        group-writable folder with no roster, anchors make it a cohort's, ``store.untaken.in_cohort``), and the
+        standard the portfolio names, as its files are now (no reading looks at it today: a new standard is rare,
+        and then the file is read again rather than a reading trusted for it)."""
+        from portfolio_tui.store import kept_outline
+
+        folder = os.path.dirname(os.path.abspath(path))
+        if folder not in self.folders:
+            self.folders[folder] = _roster_now(folder)
+        if not self.anchors:
+            self.anchors.append(_anchors_now())
+        parts = (kept_outline.FORMAT, code_digest(), os.fsencode(path).hex(), _cohort(path), self.folders[folder],
+                 self.anchors[0], standard_digest)
+        return own_files.digest("\0".join(parts).encode()).encode()
+
+    def judged(self, path: str | Path, as_of: date, standards: readiness.Standards) -> readiness.Checked | None:
+        """The report worked out on ``as_of`` from the outline kept for ``path``, for the file as it is now (the
+        outline kept on: the result's :attr:`~readiness.Checked.outline` is left unset); None if none holds now."""
+        from portfolio_tui.services import readiness
+        from portfolio_tui.store import kept_outline
+
+        found = self.kept(path)
+        portfolio = None if found is None else kept_outline.loads(found[1])
+        if found is None or portfolio is None:
+            return None
+        self.cache.hold(path)
+        judged = readiness.check_outline(path, portfolio, as_of, standards)
+        if judged.report is None or judged.reading is None:
+            return judged
+        reading = readiness.Reading(found[0], result_cache.now_ns(), judged.reading.standard_id,
+                                    judged.reading.standard_digest)
+        return readiness.Checked(path, judged.report, reading=reading)
+
+
+def _roster_now(folder: str) -> str:
+    """A digest of the roster's bytes in ``folder``; ``-`` when it has none, ``?`` when it cannot be read."""
+    try:
+        with open(os.path.join(folder, ROSTER_FILE), "rb") as handle:
+            return own_files.digest(handle.read())
+    except FileNotFoundError:
+        return "-"
+    except OSError:
+        return "?"
+
+
+TRUST_ENV, TRUST_FILE = "PORTFOLIO_TUI_TRUST", "/etc/portfolio-tui/allowed_signers"
+"""Where ``store.trust.trust_path`` finds the anchors (held equal by ``tests/functional/test_gateway_outlines.py``):
+``store.trust`` itself is not imported, as its import costs a first run over one file a tenth of its start-up."""
+
+
+def anchors_path() -> str:
+    """``store.trust.trust_path()`` (with no ``--trust``), as text."""
+    return os.path.expanduser(os.environ.get(TRUST_ENV) or TRUST_FILE)
+
+
+def _anchors_now() -> str:
+    """The trust anchors' file as it is now (``store.trust``): its identity and its folder's owner and mode."""
+    path = anchors_path()
+    found = []
+    for place, whole in ((path, True), (os.path.dirname(path), False)):  # (the folder: who may write in it)
+        try:
+            st = os.stat(place)
+        except OSError as exc:
+            found.append(f"{type(exc).__name__}")
+            continue
+        found.append(" ".join(map(str, (*(own_files.stat_key(st) if whole else ()), st.st_mode, st.st_uid))))
+    return ";".join(found)
 
 
 def _kept(cache: result_cache.Cache, path: str | Path, as_of: date, digests: dict[str, str]) -> Encoded | None:
@@ -159,11 +284,17 @@ TONES = ("", "green", "amber", "red", "warning", "overdue")
 
 def _encoded(
     encode: Callable[[readiness.Checked], Encoded], checked: readiness.Checked
-) -> tuple[Encoded, readiness.Reading | None]:
+) -> tuple[Encoded, readiness.Reading | None, bytes | None]:
     """``encode(checked)`` (where it was checked: a worker, maybe), and what it was worked out from when it
-    may be kept."""
+    may be kept: the reading, and the outline's bytes (``store.kept_outline``) when there is one to keep."""
     result = encode(checked)
-    return result, None if result[0] is None else checked.reading
+    if result[0] is None or checked.reading is None:
+        return result, None, None
+    if checked.outline is None:
+        return result, checked.reading, None
+    from portfolio_tui.store import kept_outline
+
+    return result, checked.reading, kept_outline.dumps(checked.outline)
 
 
 def _keep(

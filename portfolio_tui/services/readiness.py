@@ -16,7 +16,7 @@ from portfolio_tui import catalog
 from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.gateway import ReadinessReport, assess_readiness
 from portfolio_tui.domain.grading import Prediction
-from portfolio_tui.domain.portfolio import Portfolio
+from portfolio_tui.domain.portfolio import Portfolio, PortfolioOutline
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.store.files import as_named
 
@@ -51,6 +51,9 @@ class Checked:
     error: str = ""
     reading: Reading | None = None
     """Set when the file did not change while it was read (so the report may be kept for it)."""
+    outline: PortfolioOutline | None = None
+    """What the report was worked out from, when asked for (``keep_outline``) and kept: with :attr:`reading` set,
+    ``services.gateway_cache`` keeps it, so that another day's report is worked out without reading the file."""
 
     @property
     def path(self) -> Path:
@@ -61,8 +64,11 @@ Standards = dict[str, tuple[Standard, str]]
 """The standards looked up across a caseload, by id, each with the digest of its files (``catalog.get_with_source``)."""
 
 
-def check_portfolio(path: str | Path, as_of: date, standards: Standards | None = None) -> Checked:
-    """One portfolio's report; ``standards`` keeps the standards already looked up, across a caseload."""
+def check_portfolio(
+    path: str | Path, as_of: date, standards: Standards | None = None, *, keep_outline: bool = False
+) -> Checked:
+    """One portfolio's report; ``standards`` keeps the standards already looked up, across a caseload.
+    ``keep_outline``: the outline it was worked out from is given with it (:attr:`Checked.outline`)."""
     from portfolio_tui.store import result_cache
     from portfolio_tui.store.errors import StoreError
     from portfolio_tui.store.outline import read_outline
@@ -71,6 +77,25 @@ def check_portfolio(path: str | Path, as_of: date, standards: Standards | None =
     before = result_cache.stat_before(path)
     try:
         portfolio = read_outline(path)  # record by record, the texts left out: readiness reads none
+    except StoreError as exc:
+        return Checked(path, error=str(exc))
+    judged = check_outline(path, portfolio, as_of, standards)
+    if judged.report is None or judged.reading is None:
+        return judged
+    line = result_cache.reading_identity(path, before)
+    reading = Reading(line, read_at, judged.reading.standard_id, judged.reading.standard_digest) if line else None
+    return Checked(path, judged.report, reading=reading, outline=portfolio if keep_outline and reading else None)
+
+
+def check_outline(
+    path: str | Path, portfolio: PortfolioOutline, as_of: date, standards: Standards | None = None
+) -> Checked:
+    """The report of a portfolio already read (its outline: read now, or kept from a reading of the file exactly
+    as it is, ``services.gateway_cache``), judged on ``as_of``. Its :attr:`Checked.reading` names the standard only
+    (its ``line`` empty): the file's identity is the caller's to say."""
+    from portfolio_tui.store.errors import StoreError
+
+    try:
         standard_id = portfolio.learner.standard_id
         held = standards.get(standard_id) if standards is not None else None
         if held is None:
@@ -89,9 +114,7 @@ def check_portfolio(path: str | Path, as_of: date, standards: Standards | None =
 
         why = clean_text(str(exc))
         return Checked(path, error=f"{clean_text(str(path))}: its readiness cannot be worked out ({why})")
-    line = result_cache.reading_identity(path, before)
-    reading = Reading(line, read_at, standard_id, digest) if line and digest else None
-    return Checked(path, report, reading=reading)
+    return Checked(path, report, reading=Reading(b"", 0, standard_id, digest) if digest else None)
 
 
 PARALLEL_FROM = 40
@@ -108,7 +131,8 @@ def check_portfolios(
 
 
 def each_checked(
-    paths: Sequence[Path], as_of: date, *, parallel: bool = False, then: Callable[[Checked], Any] | None = None
+    paths: Sequence[Path], as_of: date, *, parallel: bool = False, then: Callable[[Checked], Any] | None = None,
+    keep_outline: bool = False,
 ) -> Iterator[Any]:
     """Each portfolio's report, in the order of ``paths``, or what ``then`` makes of it, as each is ready.
 
@@ -120,12 +144,13 @@ def each_checked(
     may use. They are forked, so they start without importing anything again; only call it so from a
     program that runs no threads (the CLI; not the TUI), since forking a threaded process is unsafe.
     ``then`` runs in the workers too, so that its work is shared out and only its result is sent back.
+    ``keep_outline``: see :func:`check_portfolio` (``then`` should make what it keeps of it small).
     """
     workers = min(_cpus(), len(paths) // PARALLEL_FROM) if parallel else 1
     if workers < 2 or not _can_fork():
         standards: Standards = {}
         for path in as_named(paths):
-            checked = check_portfolio(path, as_of, standards)
+            checked = check_portfolio(path, as_of, standards, keep_outline=keep_outline)
             yield checked if then is None else then(checked)
             _let_go()
         return
@@ -145,7 +170,7 @@ def each_checked(
         # it raises KeyboardInterrupt as usual: chunks not started are cancelled, started ones finish.
         unblocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            futures = [pool.submit(_check_all, chunk, as_of, then) for chunk in chunks]
+            futures = [pool.submit(_check_all, chunk, as_of, then, keep_outline) for chunk in chunks]
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)
         futures.reverse()
@@ -175,11 +200,13 @@ caseload, as the process that reads a caseload alone keeps them for all of it): 
 every chunk of 16 portfolios before."""
 
 
-def _check_all(paths: Sequence[Path], as_of: date, then: Callable[[Checked], Any] | None) -> list[Any]:
+def _check_all(
+    paths: Sequence[Path], as_of: date, then: Callable[[Checked], Any] | None, keep_outline: bool = False
+) -> list[Any]:
     standards = _worker_standards
     done = []
     for path in as_named(paths):
-        checked = check_portfolio(path, as_of, standards)
+        checked = check_portfolio(path, as_of, standards, keep_outline=keep_outline)
         done.append(checked if then is None else then(checked))  # each report let go once used, with ``then``
         _let_go()
     return done

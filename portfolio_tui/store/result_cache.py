@@ -54,6 +54,9 @@ if TYPE_CHECKING:
     from array import array
 
 FOLDER = "gateway-cache"
+OUTLINE_FOLDER = "gateway-outlines"
+"""Where each file's outline is kept (``services.gateway_cache``): packs of their own, which a run answered from
+the day's entries never opens."""
 FORMAT = b"portfolio-tui result cache 1\n"
 """The first line of every entry."""
 PACK = b"portfolio-tui result pack 1\n"
@@ -151,6 +154,12 @@ class Cache:
         Checked with the portfolio's lock held shared; a file being changed now has no entry. Until
         :meth:`hold` says it was used, the entry is one the next pack leaves out.
         """
+        found = self.fetch_as_read(path)
+        return None if found is None else found[1:]
+
+    def fetch_as_read(self, path: str | Path) -> tuple[bytes, bytes, bytes] | None:
+        """As :meth:`fetch`, with the file's identity line first: what was worked out from the entry may be kept
+        for the file as that line says it is (:meth:`keep`)."""
         pack_name, name = _names(path)
         pack = self._pack(pack_name)
         if pack is None or name not in pack.where:
@@ -163,7 +172,8 @@ class Cache:
         if line is None:
             return None
         data = self._read(pack_name, pack, name)
-        return None if data is None else _parsed(data, line)
+        found = None if data is None else _parsed(data, line)
+        return None if found is None else (line, *found)
 
     def hold(self, path: str | Path) -> None:
         """The entry :meth:`fetch` gave for ``path`` was used: the next pack keeps it."""
