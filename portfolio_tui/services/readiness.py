@@ -150,8 +150,11 @@ def each_checked(
     if workers < 2 or not _can_fork():
         standards: Standards = {}
         for path in as_named(paths):
-            checked = check_portfolio(path, as_of, standards, keep_outline=keep_outline)
-            yield checked if then is None else then(checked)
+            result = check_portfolio(path, as_of, standards, keep_outline=keep_outline)
+            if then is not None:  # (the report, and the outline, let go before the next file is read)
+                result = then(result)
+            yield result
+            del result
             _let_go()
         return
     import multiprocessing
@@ -208,6 +211,7 @@ def _check_all(
     for path in as_named(paths):
         checked = check_portfolio(path, as_of, standards, keep_outline=keep_outline)
         done.append(checked if then is None else then(checked))  # each report let go once used, with ``then``
+        del checked  # (and let go before the next file is read)
         _let_go()
     return done
 

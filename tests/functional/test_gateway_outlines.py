@@ -234,3 +234,29 @@ def test_the_anchors_are_looked_for_where_the_store_finds_them(tmp_path: Path, m
         else:
             monkeypatch.setenv(gateway_cache.TRUST_ENV, value)
         assert gateway_cache.anchors_path() == str(trust.trust_path())
+
+
+def test_outlines_kept_by_workers_answer_a_new_day_and_a_day_s_changes(tmp_path: Path, capsys, monkeypatch) -> None:
+    from portfolio_tui.locations import samples_dir
+    from portfolio_tui.services import readiness
+
+    monkeypatch.setattr(result_cache, "RACY_NS", 0)
+    monkeypatch.setattr(readiness, "_cpus", lambda: 2)  # read in two forked workers, their outlines kept here
+    folder = tmp_path / "caseload"
+    folder.mkdir()
+    samples = sorted(samples_dir().glob("*.json"))
+    for n in range(90):
+        (folder / f"learner-{n:03d}.json").write_bytes(samples[n % len(samples)].read_bytes())
+    gateway(capsys, folder)
+    assert len(entries_in(outline_pack_of(folder / "learner-000.json"))) == 90
+    assert gateway(capsys, folder, as_of=NEXT_DAY) == fresh(capsys, folder, as_of=NEXT_DAY)
+    time.sleep(0.05)
+    for n in range(0, 90, 10):  # one file in ten changed by another process, then another day
+        path = folder / f"learner-{n:03d}.json"
+        at = path.read_bytes().index(b'"name":"') + len('"name":"')
+        name = path.read_bytes()[at:at + 5].decode()
+        subprocess.run([sys.executable, "-c", IN_PLACE, str(path), f'"name":"{name}', f'"name":"Z{name[1:]}'],
+                       check=True)
+    changed = gateway(capsys, folder, as_of="2026-11-26")
+    assert changed == fresh(capsys, folder, as_of="2026-11-26") and changed[1].count('"learner": "Z') == 9
+    assert gateway(capsys, folder, as_of="2026-11-27") == fresh(capsys, folder, as_of="2026-11-27")
