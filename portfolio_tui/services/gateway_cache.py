@@ -290,11 +290,7 @@ def _encoded(
     result = encode(checked)
     if result[0] is None or checked.reading is None:
         return result, None, None
-    if checked.outline is None:
-        return result, checked.reading, None
-    from portfolio_tui.store import kept_outline
-
-    return result, checked.reading, kept_outline.dumps(checked.outline)
+    return result, checked.reading, checked.outline
 
 
 def _keep(

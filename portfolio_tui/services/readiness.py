@@ -51,9 +51,10 @@ class Checked:
     error: str = ""
     reading: Reading | None = None
     """Set when the file did not change while it was read (so the report may be kept for it)."""
-    outline: PortfolioOutline | None = None
-    """What the report was worked out from, when asked for (``keep_outline``) and kept: with :attr:`reading` set,
-    ``services.gateway_cache`` keeps it, so that another day's report is worked out without reading the file."""
+    outline: bytes | None = None
+    """What the report was worked out from, when asked for (``keep_outline``), as bytes (``store.kept_outline``):
+    with :attr:`reading` set, ``services.gateway_cache`` keeps it, so that another day's report is worked out
+    without reading the file."""
 
     @property
     def path(self) -> Path:
@@ -68,7 +69,8 @@ def check_portfolio(
     path: str | Path, as_of: date, standards: Standards | None = None, *, keep_outline: bool = False
 ) -> Checked:
     """One portfolio's report; ``standards`` keeps the standards already looked up, across a caseload.
-    ``keep_outline``: the outline it was worked out from is given with it (:attr:`Checked.outline`)."""
+    ``keep_outline``: the outline it was worked out from is given with it (:attr:`Checked.outline`), as bytes made
+    before the report is worked out (the pickler's working memory then does not add to the report's)."""
     from portfolio_tui.store import result_cache
     from portfolio_tui.store.errors import StoreError
     from portfolio_tui.store.outline import read_outline
@@ -79,12 +81,17 @@ def check_portfolio(
         portfolio = read_outline(path)  # record by record, the texts left out: readiness reads none
     except StoreError as exc:
         return Checked(path, error=str(exc))
+    kept = None
+    if keep_outline:
+        from portfolio_tui.store import kept_outline
+
+        kept = kept_outline.dumps(portfolio)
     judged = check_outline(path, portfolio, as_of, standards)
     if judged.report is None or judged.reading is None:
         return judged
     line = result_cache.reading_identity(path, before)
     reading = Reading(line, read_at, judged.reading.standard_id, judged.reading.standard_digest) if line else None
-    return Checked(path, judged.report, reading=reading, outline=portfolio if keep_outline and reading else None)
+    return Checked(path, judged.report, reading=reading, outline=kept if reading else None)
 
 
 def check_outline(
