@@ -83,7 +83,7 @@ def each_entry(
     try:
         kept = [_kept(cache, path, as_of, digests) is not None for path in named]
         # Of the others, those read on another day: only judged again, not read.
-        outlined = [not hit and outlines.kept(path) is not None for path, hit in zip(named, kept, strict=True)]
+        outlined = [not hit and outlines.likely(path) for path, hit in zip(named, kept, strict=True)]
         missing = PathList(path for path, hit, known in zip(named, kept, outlined, strict=True) if not (hit or known))
         worked_out = _worked_out(missing, as_of, encode)
         standards: readiness.Standards = {}
@@ -156,6 +156,23 @@ class _Outlines:
         except UnicodeDecodeError:
             return None
         return (line, outline) if standard and key == self.key(path, standard) else None
+
+    def likely(self, path: str | Path) -> bool:
+        """Whether :meth:`kept` will most likely find an outline for ``path``: its entry's key holds and the file's
+        stat is the one it names (``result_cache.Cache.peek``; the lock, the file's first line and the entry's
+        digest are for :meth:`kept` to check, when the outline is used)."""
+        head = self.cache.peek(path)
+        if head is None:
+            return False
+        parts = head.split(b"\n", 5)  # the format, the file's identity, the key, the digest, the standard, the rest
+        if len(parts) < 6:
+            return False
+        key, standard_id = parts[2], parts[4]
+        try:
+            standard = _standard_now(standard_id.decode("ascii"), self.digests)
+        except UnicodeDecodeError:
+            return False
+        return bool(standard) and key == self.key(path, standard)
 
     def keep(self, path: str | Path, reading: readiness.Reading, outline: bytes) -> None:
         if reading.standard_id.isascii() and "\n" not in reading.standard_id:  # (every standard's id is)
