@@ -183,7 +183,7 @@ class _Outlines:
         """Everything a file's outline depends on besides the file, and more: not the day (an outline is the file's
         records as read and checked, and what readers do not believe, ``changed_outside``); the app's code (how it
         reads and what it believes), the path, the folder as a cohort (:func:`_cohort`), its roster as it is now
-        (the bytes: who holds which role decides what readers believe), the trust anchors' file (in a
+        (:func:`_roster_now`: who holds which role decides what readers believe), the trust anchors' file (in a
         group-writable folder with no roster, anchors make it a cohort's, ``store.untaken.in_cohort``), and the
         standard the portfolio names, as its files are now (no reading looks at it today: a new standard is rare,
         and then the file is read again rather than a reading trusted for it)."""
@@ -218,14 +218,16 @@ class _Outlines:
 
 
 def _roster_now(folder: str) -> str:
-    """A digest of the roster's bytes in ``folder``; ``-`` when it has none, ``?`` when it cannot be read."""
+    """The roster in ``folder`` as it is now: the identity of the file it names (a link followed), as a portfolio's
+    is kept (every write, ``utime`` or rename sets a change time no one but root can set back); ``-`` when there is
+    none. Not read: a group member's roster made a FIFO, or a gigabyte, would hold up the tutor's run."""
     try:
-        with open(os.path.join(folder, ROSTER_FILE), "rb") as handle:
-            return own_files.digest(handle.read())
+        st = os.stat(os.path.join(folder, ROSTER_FILE))
     except FileNotFoundError:
         return "-"
-    except OSError:
-        return "?"
+    except OSError as exc:
+        return type(exc).__name__
+    return " ".join(map(str, (*own_files.stat_key(st), st.st_mode, st.st_uid)))
 
 
 TRUST_ENV, TRUST_FILE = "PORTFOLIO_TUI_TRUST", "/etc/portfolio-tui/allowed_signers"
