@@ -29,7 +29,7 @@ readiness reads, and what readers do not believe, ``changed_outside``). So each 
 checked under its lock as an entry is, and a key of everything else it depends on (:meth:`_Outlines.key`: the
 code, the path, the folder's roster as it is, the trust anchors' file and the standard's files); a file whose
 entry does not hold but whose outline does is only judged again, for the day. A run that needs no outline never
-opens their packs.
+opens their packs, and a run over one file keeps none (reading it again costs what loading one would).
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ if TYPE_CHECKING:
     and its card, for the table (``readiness.gateway_card``)."""
 
 _code: list[str] = []
+OUTLINES_FROM = 2
+"""Files a run checks at least for their outlines to be kept and used (:class:`_Outlines`)."""
 
 
 def each_entry(
@@ -78,14 +80,17 @@ def each_entry(
 
     cache = result_cache.Cache()
     digests: dict[str, str] = {}  # the standards as they are now, looked up once per run
-    outlines = _Outlines(result_cache.Cache(locations.data_dir() / result_cache.OUTLINE_FOLDER), digests)
     named = as_named(paths)
+    # One file is read again in about the time loading the outlines' machinery takes (pickle): none kept for it.
+    outlines = (_Outlines(result_cache.Cache(locations.data_dir() / result_cache.OUTLINE_FOLDER), digests)
+                if len(named) >= OUTLINES_FROM else None)
     try:
         kept = [_kept(cache, path, as_of, digests) is not None for path in named]
         # Of the others, those read on another day: only judged again, not read.
-        outlined = [not hit and outlines.likely(path) for path, hit in zip(named, kept, strict=True)]
+        outlined = [not hit and outlines is not None and outlines.likely(path)
+                    for path, hit in zip(named, kept, strict=True)]
         missing = PathList(path for path, hit, known in zip(named, kept, outlined, strict=True) if not (hit or known))
-        worked_out = _worked_out(missing, as_of, encode)
+        worked_out = _worked_out(missing, as_of, encode, keep_outline=outlines is not None)
         standards: readiness.Standards = {}
         for path, hit, known in zip(named, kept, outlined, strict=True):
             if hit:
@@ -95,26 +100,28 @@ def each_entry(
                     yield found
                     continue
             if hit or known:
-                judged = outlines.judged(path, as_of, standards) if known else None
+                judged = outlines.judged(path, as_of, standards) if known and outlines is not None else None
                 if judged is None:  # changed since it was first looked at: read now, as it is
-                    judged = _checked_now(path, as_of, standards)
+                    judged = _checked_now(path, as_of, standards, keep_outline=outlines is not None)
                 result, reading, outline = _encoded(encode, judged)
             else:
                 result, reading, outline = next(worked_out)
             if reading is not None:
                 _keep(cache, path, as_of, result, reading)
-                if outline is not None:
+                if outline is not None and outlines is not None:
                     outlines.keep(path, reading, outline)
             yield result
         cache.save()
-        outlines.cache.save()
+        if outlines is not None:
+            outlines.cache.save()
     finally:
         cache.close()
-        outlines.cache.close()
+        if outlines is not None:
+            outlines.cache.close()
 
 
 def _worked_out(
-    paths: Sequence[Path], as_of: date, encode: Callable[[readiness.Checked], Encoded]
+    paths: Sequence[Path], as_of: date, encode: Callable[[readiness.Checked], Encoded], *, keep_outline: bool
 ) -> Iterator[tuple[Encoded, readiness.Reading | None, bytes | None]]:
     """The files with no entry that holds, checked (shared among worker processes when many); with none,
     readiness is not even imported."""
@@ -122,14 +129,17 @@ def _worked_out(
         return iter(())
     from portfolio_tui.services import readiness
 
-    return readiness.each_checked(paths, as_of, parallel=True, then=partial(_encoded, encode), keep_outline=True)
+    return readiness.each_checked(paths, as_of, parallel=True, then=partial(_encoded, encode),
+                                  keep_outline=keep_outline)
 
 
-def _checked_now(path: str | Path, as_of: date, standards: readiness.Standards) -> readiness.Checked:
+def _checked_now(
+    path: str | Path, as_of: date, standards: readiness.Standards, *, keep_outline: bool
+) -> readiness.Checked:
     """A file whose entry no longer held when its turn came (it changed meanwhile), read as it is now."""
     from portfolio_tui.services import readiness
 
-    return readiness.check_portfolio(path, as_of, standards, keep_outline=True)
+    return readiness.check_portfolio(path, as_of, standards, keep_outline=keep_outline)
 
 
 class _Outlines:

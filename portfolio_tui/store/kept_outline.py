@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import pickle
 from collections import deque
-from dataclasses import fields
 from itertools import repeat
 from operator import attrgetter
 
@@ -27,7 +26,9 @@ from portfolio_tui.domain.portfolio import KEPT, EvidenceOutline, PortfolioOutli
 
 FORMAT = "outline 1"
 """Part of every kept outline's key: a change in the layout below changes it (so does any change in the code)."""
-_OTHERS = tuple(f.name for f in fields(PortfolioOutline) if f.name not in ("evidence", "comments"))
+_OTHERS = tuple(name for name in PortfolioOutline.__match_args__ if name not in ("evidence", "comments"))
+"""The outline's fields but its evidence and comments (``__match_args__``: its fields in order, known without
+importing ``dataclasses``, which a first run over one file does without)."""
 _COLUMNS = tuple(map(attrgetter, KEPT))
 _SLOTS = tuple(EvidenceOutline.__dict__[name] for name in KEPT)
 _DATES = frozenset({"date", "datetime", "timedelta", "timezone"})

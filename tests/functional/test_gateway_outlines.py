@@ -215,8 +215,13 @@ def test_no_cache_keeps_no_outline(cohort: Path, capsys) -> None:  # noqa: F811
 
 
 def test_every_sample_s_outline_comes_back_as_it_was() -> None:
+    from dataclasses import fields
+
+    from portfolio_tui.domain.portfolio import PortfolioOutline
     from portfolio_tui.locations import samples_dir
     from portfolio_tui.store.outline import read_outline
+
+    assert PortfolioOutline.__match_args__ == tuple(f.name for f in fields(PortfolioOutline))
 
     for sample in sorted(samples_dir().glob("*.json")):
         outline = read_outline(sample)
@@ -260,3 +265,19 @@ def test_outlines_kept_by_workers_answer_a_new_day_and_a_day_s_changes(tmp_path:
     changed = gateway(capsys, folder, as_of="2026-11-26")
     assert changed == fresh(capsys, folder, as_of="2026-11-26") and changed[1].count('"learner": "Z') == 9
     assert gateway(capsys, folder, as_of="2026-11-27") == fresh(capsys, folder, as_of="2026-11-27")
+
+
+def test_a_run_over_one_file_keeps_no_outline_and_loads_no_pickle(cohort: Path, capsys, tmp_path: Path) -> None:  # noqa: F811
+    """Reading one file again costs about what loading the pickle machinery would (start-up: issue 15)."""
+    gateway(capsys, cohort / SAMPLE)
+    gateway(capsys, cohort / SAMPLE, as_of=NEXT_DAY)
+    assert not (locations.data_dir() / result_cache.OUTLINE_FOLDER).exists()
+    script = (
+        "import contextlib, io, sys\nfrom portfolio_tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['gateway', {str(cohort / SAMPLE)!r}, '--json'])\n"
+        "print('pickle' in sys.modules, 'portfolio_tui.services.readiness' in sys.modules)\n"
+    )
+    env = os.environ | {"PORTFOLIO_TUI_HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert done.stdout.split() == ["False", "True"], done.stderr
