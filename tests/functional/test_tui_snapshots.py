@@ -53,11 +53,6 @@ def _snap(snap_compare, app: PortfolioApp, keys: list[str], size: tuple[int, int
         if then is not None:
             await then(pilot, app)
         await settle(app, pilot)
-        # A focused field's cursor blinks every 0.5 s: on a loaded machine the picture was taken with it off (the
-        # trains of 00:32 and 00:52 failed on the comment and evidence forms, the cursor cell the only difference).
-        # Held steady, as a picture of the field shows it.
-        for field in app.screen.query("Input, TextArea"):
-            field.cursor_blink = False
         await pilot.wait_for_scheduled_animations()
         _cursors_still(app)
         await pilot.pause()
