@@ -58,11 +58,15 @@ def loads(data: bytes) -> PortfolioOutline | None:
 
 
 class _Unpickler(pickle.Unpickler):
-    """Makes the domain's records (classes of ``portfolio_tui.domain``), dates and plain values, and nothing else."""
+    """Makes the domain's records (classes of ``portfolio_tui.domain``), dates and plain values, and nothing else.
+
+    A class only by its own name in the module that defines it: a dotted name walks attributes, and a name a domain
+    module imports (``operator.attrgetter``) is a class too, from which a pickle calls its way to ``os``."""
 
     def find_class(self, module: str, name: str) -> type:
-        if (module == "datetime" and name in _DATES) or module.startswith("portfolio_tui.domain."):
+        if "." not in name and not name.startswith("_") and (
+                (module == "datetime" and name in _DATES) or module.startswith("portfolio_tui.domain.")):
             found = super().find_class(module, name)
-            if isinstance(found, type):
+            if isinstance(found, type) and found.__module__ == module:
                 return found
         raise pickle.UnpicklingError(f"{module}.{name} is not part of an outline")
