@@ -269,20 +269,34 @@ def _key_problem(entry: Mapping[str, Any], keys_of: dict[str, str]) -> tuple[str
                     f"({fingerprint(key)}, not {fingerprint(known)}): someone else signed it")
 
 
-def roster_at(history: Sequence[Mapping[str, Any]], at: str) -> roles.Roster | None:
-    """The roster as it stood at ``at`` (its changes made at or before then), ``None`` before it began."""
-    made = [change for change in history if str(change.get("at", "")) <= at]
-    return roles.replay(made) if made else None
+def rosters_at(history: Sequence[Mapping[str, Any]], at: str) -> list[roles.Roster | None]:
+    """The rosters that stood in ``at``'s second, oldest first (``None``: before the roster began).
+
+    Times are to the second, and an entry and a roster change are in two files: nothing tells which of an entry and
+    a change of the same second came first. So an entry of the second of a change may have been made under the
+    roster before it or after it (or between two changes of that second), and is allowed if any of them allowed it
+    (review D16: judged by the roster after, an honest acceptance made just before the tutor's roster change was
+    "not allowed", and every later save refused until a repair). This gives nobody more than they had: an entry may
+    be dated up to ``audit_chain.CLOCK_SKEW`` before the one it follows, so someone taken off the roster could
+    already date theirs a second before the change."""
+    times = [str(change.get("at", "")) for change in history]
+    found: list[roles.Roster | None] = [None] if not times or at <= times[0] else []
+    for index, start in enumerate(times):
+        if start <= at and (index + 1 == len(times) or at <= times[index + 1]):
+            found.append(roles.replay(history[:index + 1]))
+    return found or [None]
 
 
 def _parties_of(history: Sequence[Mapping[str, Any]], portfolio: str) -> Callable[[str, str], tuple[str, ...]]:
     """The confirming parties the roster as it stood at a time makes an account for ``portfolio``: its review
-    party (``roles.review_parties``), and ``employer`` for the employer's decisions when it is the line manager."""
+    party (``roles.review_parties``), and ``employer`` for the employer's decisions when it is the line manager
+    (any roster of that second's: :func:`rosters_at`)."""
     def parties(account: str, at: str) -> tuple[str, ...]:
-        roster = roster_at(history, at)
-        if roster is None:
-            return ()
-        return roles.review_parties(roster, account, portfolio)
+        found: dict[str, None] = {}
+        for roster in rosters_at(history, at):
+            if roster is not None:
+                found.update(dict.fromkeys(roles.review_parties(roster, account, portfolio)))
+        return tuple(found)
     return parties
 
 
@@ -353,12 +367,20 @@ def _permission_problem(
     if history is None:
         return _role_problem(entry, document, judged, anchors) if anchors else None
     by, at = str(entry.get("by")), str(entry.get("at"))
-    roster = roster_at(history, at)
-    if entry.get("action") == CREATE:
-        # A portfolio made before its folder had a roster was made by whoever could write there.
-        needed = {"portfolio.setup"} if roster is not None else set()
-    else:
-        needed = _needed(entry, document, judged)
+    needed = set() if entry.get("action") == CREATE else _needed(entry, document, judged)
+    problem = None
+    for roster in rosters_at(history, at):  # (any roster of the entry's second: see rosters_at)
+        if entry.get("action") == CREATE:
+            # A portfolio made before its folder had a roster was made by whoever could write there.
+            needed = {"portfolio.setup"} if roster is not None else set()
+        problem = _roster_problem(roster, by, at, needed, path)
+        if problem is None:
+            return None
+    return problem
+
+
+def _roster_problem(roster: roles.Roster | None, by: str, at: str, needed: set[str], path: Path
+                    ) -> tuple[str, str] | None:
     if not needed:
         return None
     if roster is None:

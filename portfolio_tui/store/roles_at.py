@@ -6,7 +6,10 @@ apprentice's own acceptance of her evidence, or her assessor's sign-off, signed 
 check a reader makes (the record is as its entry left it) and counted towards the gateway. Here the roster's
 history is read once per folder and process (its file's identity noted), and turned into each account's spans of
 holding a role that covers the portfolio, so that a reader's question costs a look-up and a comparison of two
-times as text (the app writes every time in one ISO-8601 form, as ``verify``'s ``roster_at`` compares them).
+times as text (the app writes every time in one ISO-8601 form, as ``verify``'s ``rosters_at`` compares them).
+
+Times are to the second, and nothing orders an entry and a roster change of the same second (two files): an
+account holds a role through the second of the change that takes it away, as ``verify`` takes it (review D16).
 
 What a tutor's repair or import took in (made before it) is history, not asked again, as ``verify`` takes it.
 """
@@ -27,7 +30,8 @@ if TYPE_CHECKING:
     from portfolio_tui.domain.signatures import Anchors
 
 Span = tuple[str, str | None, str]
-"""(from, until or None, role): the account held the role, covering the portfolio, from ``from`` until ``until``."""
+"""(from, until or None, role): the account held the role, covering the portfolio, from ``from`` until ``until``
+(both seconds included: see the module)."""
 
 SIGNOFF_ROLE: dict[str, str] = {signoff: role for role, signoff in roles.SIGNOFF_OF_ROLE.items()}
 """The roster role each gateway sign-off is made in (assessor: tutor)."""
@@ -63,8 +67,8 @@ class RolesAt:
         times = [str(change.get("at", "")) for change in history]
         for index in range(len(history)):
             until = times[index + 1] if index + 1 < len(times) else None
-            if until is not None and until <= times[index]:
-                continue  # (changes of one second: the roster after the last of them is the one that stood)
+            if until is not None and until < times[index]:
+                continue  # (stood for no time at all)
             roster = roles.replay(history[:index + 1])
             for account, entry in roster.entries.items():
                 if entry.covers(portfolio):
@@ -75,7 +79,7 @@ class RolesAt:
         if type(at) is not str:
             return False
         for start, until, held in self.spans.get(account, ()) if type(account) is str else ():
-            if held == role and start <= at and (until is None or at < until):
+            if held == role and start <= at and (until is None or at <= until):
                 return True
         return False
 

@@ -123,12 +123,16 @@ def test_a_judgement_listed_as_already_there_is_still_checked_against_the_signer
 
 
 def test_the_learners_creation_needs_someone_allowed_to_set_portfolios_up(cohort: Path, capsys) -> None:
-    """A new file made by an apprentice in a rostered cohort (audit 1 ``create`` signed by ``bob``): not vouched for."""
+    """A new file made by an apprentice in a rostered cohort (audit 1 ``create`` signed by ``bob``, a second after
+    the roster's newest change: one of its very second may have been made before the roster began): not vouched
+    for."""
     doc = json.loads(cohort.read_text())
     first = doc["audit"]["1"]
     doc["learner"]["1"].update(created_by=BOB, updated_by=BOB)
     entry = {k: v for k, v in first.items() if k not in ("hash", "sig", "key", "prev")}
-    entry.update(by=BOB, record_hash=audit_chain.record_digest(doc["learner"]["1"]))
+    began = datetime.fromisoformat(roster_io.read_roster(cohort.parent)[1][-1]["at"])  # type: ignore[index]
+    entry.update(by=BOB, at=(began + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                 record_hash=audit_chain.record_digest(doc["learner"]["1"]))
     signer = keys.Signer(_public(BOB_KEY), BOB_KEY)
     doc["audit"] = {"1": keys.seal_signed(entry, audit_chain.GENESIS, AUDIT, signer)}
     doc["evidence"] = {}

@@ -26,6 +26,9 @@ def test_an_account_holds_its_role_from_its_change_until_the_next_that_takes_it_
     assert not held.holds("tess", "tutor", "2025-12-31T23:59:59Z")  # before the roster began
     assert held.holds("tess", "tutor", "2026-02-28T23:59:59Z")
     assert not held.holds("tess", "tutor", "2026-03-15T00:00:00Z")  # off the roster then
+    assert held.holds("tess", "tutor", "2026-03-01T09:00:00Z")  # (the second she was taken off: maybe before it)
+    assert not held.holds("tess", "tutor", "2026-03-01T09:00:01Z")
+    assert held.holds("ava", "apprentice", "2026-01-02T09:00:00Z")
     assert held.holds("tess", "tutor", "2026-04-01T09:00:00Z") and held.holds("tess", "tutor", "2099-01-01T00:00:00Z")
     may = "2026-05-01T00:00:00Z"
     assert held.holds("ava", "apprentice", may) and not held.holds("ava", "tutor", may)
