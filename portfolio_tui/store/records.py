@@ -130,16 +130,40 @@ def _finite_numbers(column: Iterable[float]) -> bool:
         return False
 
 
+class _Days(dict[str, date]):
+    """Each day's text that passed the date check, and its date, kept for the process: a caseload's files
+    hold the same few hundred days, so each is checked and made once, not once a file (the check and the
+    outline's dates were a fifth of the gateway's type checks), and its files' records share the date objects.
+    Only a checked text is looked up (``_Kind.load_column``); one met first there is made as it is found."""
+
+    def __missing__(self, text: str) -> date:
+        if len(self) >= DAYS_KEPT:  # (a file of made-up days, by the thousand)
+            self.clear()
+        made = self[text] = date.fromisoformat(text)
+        return made
+
+
+DAYS_KEPT = 4096
+"""The most days :data:`_DAYS` holds (eleven years of them), so a hostile file cannot grow it without end."""
+_DAYS = _Days()
+
+
 def _dates(column: Iterable[str]) -> bool:
-    # A portfolio has thousands of records but only hundreds of distinct days: check each day once, in C.
+    # A portfolio has thousands of records but only hundreds of distinct days: check each day once, in C, and
+    # then only the days no file read before held.
     days = set(column)
-    if not all(map(_ISO_DATE.match, days)) or (days and not (_EARLIEST <= min(days) and max(days) <= _LATEST)):
+    if _DAYS.keys() >= days:
+        return True
+    if not all(map(_ISO_DATE.match, days)) or not (_EARLIEST <= min(days) and max(days) <= _LATEST):
         return False
     try:
-        all(map(date.fromisoformat, days))
+        all(map(_DAYS.__getitem__, days))
     except ValueError:
         return False
     return True
+
+
+_day_column = partial(map, _DAYS.__getitem__)
 
 
 def _texts(column: Iterable[list[Any]]) -> bool:
@@ -268,7 +292,7 @@ def _kind_of(hint: Any) -> _Kind:
     if hint is date:
         return _Kind(
             lambda v: None if _is_date_text(v) else f"expected a date as YYYY-MM-DD, {EARLIEST_YEAR} to {LATEST_YEAR}",
-            frozenset({str}), _dates, date.fromisoformat,
+            frozenset({str}), _dates, date.fromisoformat, _day_column,
         )
     if hint is bool:
         return _Kind(lambda v: None if isinstance(v, bool) else "expected true or false", frozenset({bool}))
@@ -460,8 +484,6 @@ def evidence_outlines(
     """
     at = _EVIDENCE_AT
     made: list[Any] = list(map(_new, repeat(EvidenceOutline, len(ids))))
-    days = set(columns[at["date"]])
-    dates = dict(zip(days, map(date.fromisoformat, days), strict=True))
     shared: dict[Any, Any] = {}
     tags = list(map(tuple, columns[at["criteria"]]))
     given = columns[at["judgements"]]
@@ -473,7 +495,7 @@ def evidence_outlines(
     kinds = columns[at["kind"]]
     values: dict[str, Iterable[Any]] = {
         "id": ids,
-        "date": map(dates.__getitem__, columns[at["date"]]),
+        "date": _day_column(columns[at["date"]]),
         "kind": map(_KINDS.setdefault, kinds, kinds),
         "criteria": map(shared.setdefault, tags, tags),
         "simulated": columns[at["simulated"]],

@@ -12,6 +12,7 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -200,3 +201,26 @@ def test_record_ids_checked_all_at_once_agree_with_the_pattern_key_by_key(keys: 
 
     table = dict.fromkeys(keys, {})
     assert _all_ids(table) == all(_ID.match(k) for k in keys)
+
+
+BAD_DAYS = ["2025-02-30", "2025-13-01", "2025-6-2", "1899-12-31", "٢٠٢٥-٠٦-٠٢", "2025-06-02 ", ""]
+
+
+@given(st.lists(st.sampled_from(["2025-06-02", "2025-06-03", "2026-01-31", *BAD_DAYS]), min_size=1, max_size=6),
+       st.integers(1, 4))
+def test_a_day_is_refused_or_read_alike_whatever_days_were_met_before(days: list[str], kept: int) -> None:
+    """Days that passed are kept for the process (``records._DAYS``: a caseload's files share them), so a day
+    met before is not checked again: a wrong one is refused all the same, in the same words, whichever days
+    came before it and however often the kept ones were let go (``DAYS_KEPT``), and a good one is the date."""
+    base = stored(EXAMPLES[1])
+    rows = {str(i): base | {"date": day} for i, day in enumerate(days, 1)}
+    expected = [problem for i, day in enumerate(days, 1) for problem in records._problems(
+        Evidence, rows[str(i)], f"$.evidence.{i}")]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(records, "DAYS_KEPT", kept)
+        for _ in range(2):  # (the second time, the good days are kept ones)
+            built: dict[str, list[Any]] = {}
+            assert check_document({"learner": {"1": stored(EXAMPLES[0])}, "evidence": rows}, built) == expected
+            if not expected:
+                assert [piece.date for piece in built["evidence"]] == list(map(date.fromisoformat, days))
+    assert not set(BAD_DAYS) & set(records._DAYS)
