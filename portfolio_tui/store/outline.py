@@ -16,7 +16,8 @@ time and parsed a batch of record lines at a time, never whole:
 * the meta table comes first and says the current schema version;
 * the records pass the same type checks, a group of them at a time (:func:`~portfolio_tui.store.records.check_tables`
   checks record by record, so the groups add up to the table; the learner's is
-  :func:`~portfolio_tui.store.records.check_learner`);
+  :func:`~portfolio_tui.store.records.check_learner`; the evidence's are checked and outlined in one pass,
+  :func:`~portfolio_tui.store.records.checked_evidence_outlines`, and only a group it does not pass goes that way);
 * the evidence is built straight into :class:`~portfolio_tui.domain.portfolio.EvidenceOutline` (the
   texts readiness does not read left out), the other tables into their usual objects, comments not
   at all; the audit is checked and dropped; each group is let go once built.
@@ -55,6 +56,7 @@ from portfolio_tui.store.records import (
     RECORD_TABLES,
     check_learner,
     check_tables,
+    checked_evidence_outlines,
     evidence_outlines,
     from_records,
 )
@@ -304,6 +306,11 @@ class _Outline:
         if name == "learner":
             self.learner.update(records)
             return
+        if name == "evidence":
+            outlines = checked_evidence_outlines(records)
+            if outlines is not None:
+                self.objects.setdefault(name, []).extend(outlines)
+                return
         built: dict[str, list[Any]] = {}
         if check_tables({name: records}, built, _BUILDERS):
             raise _NotSure

@@ -224,3 +224,102 @@ def test_a_day_is_refused_or_read_alike_whatever_days_were_met_before(days: list
             if not expected:
                 assert [piece.date for piece in built["evidence"]] == list(map(date.fromisoformat, days))
     assert not set(BAD_DAYS) & set(records._DAYS)
+
+
+judgement_values = st.one_of(values, st.just({"outcome": "accept", "feedback": "", "by": "sam", "at": "x"}),
+                             st.just({"outcome": "accept", "feedback": "", "by": "sam", "at": "x", "criterion": 3}))
+
+
+@st.composite
+def mutated_evidence(draw: st.DrawFn) -> dict[str, Any]:
+    """Evidence as the store writes it, a few of its fields, tags or judgements' fields changed or dropped."""
+    record = stored(EXAMPLES[1])
+    record["judgements"] = [dict(j) for j in record["judgements"]] + draw(st.lists(
+        st.fixed_dictionaries({"outcome": st.sampled_from(["accept", "refer"]), "feedback": st.text(max_size=2),
+                               "by": st.just("sam"), "at": st.just("2025-05-03T10:00:00Z")},
+                              optional={"criterion": st.sampled_from(["S1", "B2"])}), max_size=2))
+    for _ in range(draw(st.integers(1, 3))):
+        where = draw(st.sampled_from(["field", "tag", "judgement"]))
+        if where == "field" or (where == "judgement" and not record.get("judgements")):
+            key = draw(st.sampled_from([*record, "extra"]))
+            if draw(st.booleans()):
+                record.pop(key, None)
+            else:
+                record[key] = draw(st.one_of(values, st.just(10**400), st.just(True), st.just(0)))
+        elif where == "tag" and isinstance(record.get("criteria"), list):
+            record["criteria"] = [*record["criteria"], draw(values)]
+        elif isinstance(record.get("judgements"), list) and record["judgements"]:
+            judgement = record["judgements"][draw(st.integers(0, len(record["judgements"]) - 1))]
+            if isinstance(judgement, dict):
+                key = draw(st.sampled_from([*judgement, "criterion", "extra"]))
+                if draw(st.booleans()):
+                    judgement.pop(key, None)
+                else:
+                    judgement[key] = draw(values)
+            else:
+                record["judgements"].append(draw(judgement_values))
+    return record
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(mutated_evidence(), min_size=1, max_size=3), st.integers(0, 3))
+def test_the_one_pass_evidence_outline_never_passes_what_the_check_refuses_and_builds_what_it_builds(
+    changed: list[dict[str, Any]], good: int
+) -> None:
+    """The gateway's one-pass check and outline of evidence (``records.checked_evidence_outlines``) passes only
+    records the check in words finds nothing wrong with, and makes of them the outlines the column-by-column way
+    makes; what it does not pass is left to that way (it passes every record as the store writes it)."""
+    from portfolio_tui.domain.portfolio import KEPT, evidence_outline
+
+    rows = {str(i): stored(EXAMPLES[1]) for i in range(1, good + 1)}
+    rows.update({str(good + i): record for i, record in enumerate(changed, 1)})
+    made = records.checked_evidence_outlines(rows)
+    wrong = [p for key, record in rows.items() for p in records._problems(Evidence, record, f"$.evidence.{key}")]
+    if made is None:
+        assert wrong or not records._layout(Evidence).valid(rows.values())
+        return
+    assert wrong == []
+    built = [evidence_outline(piece) for piece in from_records(Evidence, list(map(int, rows)), list(rows.values()))]
+    assert [[(type(getattr(o, k)), getattr(o, k)) for k in KEPT] for o in made] == [
+        [(type(getattr(o, k)), getattr(o, k)) for k in KEPT] for o in built]
+    column_way: dict[str, list[Any]] = {}
+    assert records.check_tables({"evidence": rows}, column_way, {"evidence": records.evidence_outlines}) == []
+    column_made = column_way["evidence"]
+    assert [[getattr(o, k) for k in KEPT] for o in made] == [[getattr(o, k) for k in KEPT] for o in column_made]
+
+
+def test_the_one_pass_evidence_outline_knows_every_field_evidence_has() -> None:
+    """A field added to evidence (or one whose kind changed) turns the one pass off rather than go unchecked."""
+    assert records._ONE_PASS
+    assert records.checked_evidence_outlines({"1": stored(EXAMPLES[1])}) is not None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(records, "_EVIDENCE_AT", {**records._EVIDENCE_AT, "signed_off": 15})
+        assert not records._knows_evidence()
+
+
+ODD_VALUES: list[Any] = [None, True, False, 0, -1, 1, 1.5, 10**400, float("nan"), float("inf"), "", "x", "2025-02-30",
+                         "2025-06-02", [], ["x"], [1], [None], [["x"]], {}, {"a": 1}, [{"outcome": "accept"}]]
+
+
+def test_each_field_of_evidence_and_of_its_judgements_and_tags_is_checked_by_the_one_pass() -> None:
+    """Every field (and a tag, and each field of a judgement) set to each odd value or dropped, one at a time: the
+    one pass passes exactly what the column-by-column way passes (nothing the check in words refuses), and leaves
+    the rest to it (a field left out that has a default, as the column-by-column way does)."""
+    base = stored(EXAMPLES[1])
+    cases: list[dict[str, Any]] = []
+    for key in [*base, "extra"]:
+        cases.append({k: v for k, v in base.items() if k != key})
+        cases += [base | {key: value} for value in ODD_VALUES]
+    cases += [base | {"criteria": ["S1", value]} for value in ODD_VALUES]
+    cases += [base | {"files": ["a.pdf", value]} for value in ODD_VALUES]
+    judgement = base["judgements"][0]
+    for key in [*judgement, "criterion", "extra"]:
+        cases.append(base | {"judgements": [{k: v for k, v in judgement.items() if k != key}]})
+        cases += [base | {"judgements": [judgement, judgement | {key: value}]} for value in ODD_VALUES]
+    cases += [base | {"judgements": [judgement, value]} for value in ODD_VALUES]
+    for record in cases:
+        passed = records.checked_evidence_outlines({"1": record}) is not None
+        assert passed == records._layout(Evidence).valid([record]), record
+        if passed:
+            assert records._problems(Evidence, record, "$") == [], record
+    assert sum(records.checked_evidence_outlines({"1": record}) is None for record in cases) > len(cases) / 2
