@@ -21,7 +21,7 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import chain, repeat
-from operator import itemgetter, methodcaller
+from operator import itemgetter
 from pathlib import Path
 
 from portfolio_tui.domain.learner import Learner
@@ -386,16 +386,15 @@ def _kind(value: Any) -> str:
     )
 
 
-_ZERO_FIRST = methodcaller("startswith", "0")
-
-
 def _all_ids(keys: dict[str, Any]) -> bool:
     """Is every key a record id (:data:`_ID`: ASCII digits, no leading zero)? All the keys joined are checked
-    at once, in C: a regular expression run key by key cost a third of the parse."""
+    at once, in C: a regular expression run key by key cost a third of the parse. Of keys that are all digits,
+    the least (as text) begins with 0 if any does, so only that one is looked at (each key asked
+    ``startswith("0")`` cost the gateway's reading 30 ms over 500 x 200)."""
     if not keys:
         return True
     joined = "".join(keys)
-    return joined.isascii() and joined.isdigit() and "" not in keys and not any(map(_ZERO_FIRST, keys))
+    return joined.isascii() and joined.isdigit() and "" not in keys and min(keys)[0] != "0"
 
 
 def parse_document(data: bytes, path: Path) -> Document:

@@ -194,8 +194,9 @@ def test_a_field_the_class_does_not_have_is_kept_on_disk_but_never_becomes_an_at
     assert not hasattr(built, "from_a_later_version") and not hasattr(built.judgements[0], "also_later")
 
 
-@given(st.lists(st.one_of(st.sampled_from(["1", "10", "0", "01", "", " 1", "+1", "1_0", "١", "²", "1a"]),
-                          st.text(max_size=3)), max_size=4, unique=True))
+@given(st.lists(st.one_of(st.sampled_from(["1", "10", "0", "01", "", " 1", "+1", "1_0", "١", "²", "1a", "9", "100",
+                                           "09", "007", "99"]),
+                          st.text(max_size=3)), max_size=6, unique=True))
 def test_record_ids_checked_all_at_once_agree_with_the_pattern_key_by_key(keys: list[str]) -> None:
     from portfolio_tui.store.reading import _ID, _all_ids
 
