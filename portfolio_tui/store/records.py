@@ -773,18 +773,21 @@ def audit_from_record(record_id: int, record: dict[str, Any]) -> AuditEntry:
 
 
 _audit_values = itemgetter("at", "by", "action", "table", "record")
-_AUDIT_TYPES = (*[frozenset({str})] * 4, frozenset({int, type(None)}))
 
 
 def _audit_valid(entries: Iterable[Any]) -> bool:
-    """The quick path of :func:`_check_audit`: True only if it finds nothing wrong with any of ``entries``."""
-    try:
-        columns = list(zip(*map(_audit_values, entries), strict=True))
-    except (KeyError, TypeError):
-        return False
-    if not columns:  # no entries
-        return True
-    return all(set(map(type, column)) <= ok for column, ok in zip(columns, _AUDIT_TYPES, strict=True))
+    """The quick path of :func:`_check_audit`: True only if it finds nothing wrong with any of ``entries``. Entry by
+    entry, each field's type tested as it is picked out (five columns made and their types gathered took half as
+    long again: a gateway run checks 100,000 entries)."""
+    for entry in entries:
+        try:
+            at, by, action, table, record = _audit_values(entry)
+        except (KeyError, TypeError):
+            return False
+        if (type(at) is not str or type(by) is not str or type(action) is not str or type(table) is not str
+                or (record is not None and type(record) is not int)):
+            return False
+    return True
 
 
 def _check_audit(record: Any, path: str) -> list[tuple[str, str]]:
