@@ -8,6 +8,7 @@ must be the objects ``__init__`` builds.
 from __future__ import annotations
 
 import pickle
+import re
 from dataclasses import fields
 from datetime import date
 from typing import Any
@@ -201,7 +202,7 @@ def test_record_ids_checked_all_at_once_agree_with_the_pattern_key_by_key(keys: 
     from portfolio_tui.store.reading import _ID, _all_ids
 
     table = dict.fromkeys(keys, {})
-    assert _all_ids(table) == all(_ID.match(k) for k in keys)
+    assert _all_ids(table) == all(re.match(_ID, k) for k in keys)
 
 
 BAD_DAYS = ["2025-02-30", "2025-13-01", "2025-6-2", "1899-12-31", "٢٠٢٥-٠٦-٠٢", "2025-06-02 ", ""]
