@@ -38,7 +38,7 @@ _PRIVATE = 0o077
 _WRITABLE_BY_OTHERS = 0o022
 
 
-def digest(data: bytes) -> str:
+def digest(data: bytes | bytearray) -> str:
     """The SHA-256 of ``data``, in hex."""
     return sha256(data).hexdigest()
 

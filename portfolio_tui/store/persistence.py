@@ -70,7 +70,7 @@ def write_atomically(path: Path, data: bytes | list[bytes], mode: int | None = N
     return landed[0]
 
 
-def write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes | bytearray) -> None:
     """Write every byte of ``data`` to ``fd`` (``os.write`` may write fewer than it is given)."""
     view = memoryview(data)
     while view:

@@ -41,9 +41,8 @@ import os
 import stat
 import time
 from collections import namedtuple
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from functools import partial
 from pathlib import Path
 
 from portfolio_tui import locations
@@ -120,10 +119,9 @@ class Cache:
         while len(self._open) > MOST_OPEN:
             os.close(self._open.pop(next(iter(self._open))))
 
-    def _read(self, pack_name: str, pack: _Pack, name: str, most: int = MOST_BYTES) -> bytes | None:
-        """The entry ``name`` as ``pack`` holds it (checked by the caller: :func:`_parsed`), or its first ``most``
-        bytes; the pack opened again if it was let go, and then only if it is still the very file its index was
-        read from."""
+    def _source(self, pack_name: str, pack: _Pack) -> int | None:
+        """A descriptor open on ``pack``: opened again if it was let go, and then only if it is still the very
+        file its index was read from."""
         fd = self._open.pop(pack_name, None)
         if fd is None:
             folder = self._dir()
@@ -132,6 +130,14 @@ class Cache:
                 return None
             fd = found[1]
         self._hold_open(pack_name, fd)
+        return fd
+
+    def _read(self, pack_name: str, pack: _Pack, name: str, most: int = MOST_BYTES) -> bytes | None:
+        """The entry ``name`` as ``pack`` holds it (checked by the caller: :func:`_parsed`), or its first ``most``
+        bytes (:meth:`_source`)."""
+        fd = self._source(pack_name, pack)
+        if fd is None:
+            return None
         at, length = pack.where[name]
         length = min(length, most)
         try:
@@ -203,8 +209,8 @@ class Cache:
         It waits in the spool, not in memory, for :meth:`save`."""
         if not line or _changed_ns(line) >= read_at_ns - RACY_NS or b"\n" in key:
             return
-        body = FORMAT + line + key + b"\n" + own_files.digest(payload).encode() + b"\n" + payload
-        if len(body) > MOST_BYTES:
+        head = FORMAT + line + key + b"\n" + own_files.digest(payload).encode() + b"\n"
+        if len(head) + len(payload) > MOST_BYTES:
             return
         folder = self._dir()
         if folder is None:
@@ -215,7 +221,7 @@ class Cache:
         with suppress(OSError):
             if self._spool is None:
                 self._spool = _Spool(folder)
-            self._changes_of(pack_name).added.append(self._spool.add(name.encode() + b"\n" + body))
+            self._changes_of(pack_name).added.append(self._spool.add(name.encode() + b"\n" + head, payload))
 
     def save(self) -> None:
         """Write every folder's pack that changed this run, once, atomically; then :meth:`prune`."""
@@ -231,20 +237,25 @@ class Cache:
             self.prune()
 
     def _entries(self, pack_name: str, old: _Pack | None, changes: _Changes) -> Iterator[_Entry]:
-        """The entries of the new pack, each with how to read it: those added this run, then the old pack's
-        still good, one at a time (a caseload's hundreds are not listed first)."""
-        spool, added = self._spool, dict[str, int]()
+        """The entries of the new pack, each with where to copy it from: those added this run, then the old
+        pack's still good, one at a time. What is held meanwhile is 8 bytes an entry (:func:`_latest`), where the
+        names of a first run's hundreds of entries, each with its place, were more than its largest file."""
+        from array import array
+
+        spool, added = self._spool, array("q")
         if spool is not None:
-            for where in changes.added:  # (a file kept twice: the later entry)
-                name = spool.name_at(where)
+            added.extend(hash(spool.name_at(where)) for where in changes.added)
+            for where, last in zip(changes.added, _latest(added), strict=True):
+                name = spool.name_at(where) if last else None  # (a file kept twice: the later entry)
                 if name is not None:
-                    added[name] = where
-            for name, where in added.items():
-                yield name, partial(spool.read, where)
+                    yield name, spool.fd, *spool.body(where, len(name))
+            added = array("q", sorted(added))
         if old is not None:
             for name in old.where:
-                if name not in added and (name not in changes.dropped or name in changes.held):
-                    yield name, partial(self._read, pack_name, old, name)
+                if not _among(added, hash(name)) and (name not in changes.dropped or name in changes.held):
+                    fd = self._source(pack_name, old)
+                    if fd is not None:
+                        yield name, fd, *old.where[name]
 
     def _changes_of(self, pack_name: str) -> _Changes:
         changes = self._changes.get(pack_name)
@@ -383,24 +394,25 @@ class _Spool:
             self.name = ""
         self.at = 0
 
-    def add(self, body: bytes) -> int:
-        """Where ``body`` (an entry's name, a newline, the entry) now waits, for :meth:`read`: its place and its
+    def add(self, head: bytes, payload: bytes) -> int:
+        """Where ``head`` (an entry's name, a newline, the entry's first lines) and ``payload`` (the rest of it) now
+        wait, written as they are (not joined: one more copy of an entry's text, for a moment): their place and their
         length in one number, under 2**64 (a caseload's hundreds are held, in an ``array``, till the pack is
         written)."""
-        from portfolio_tui.store.persistence import write_all
+        from portfolio_tui.store.persistence import write_chunks
 
-        if self.at + len(body) > MOST_PACK_BYTES:
+        length = len(head) + len(payload)
+        if self.at + length > MOST_PACK_BYTES:
             raise OSError("the spool is full")
-        write_all(self.fd, body)
-        self.at += len(body)
-        return (self.at - len(body)) * _SPAN + len(body)
+        write_chunks(self.fd, [head, payload])
+        self.at += length
+        return (self.at - length) * _SPAN + length
 
-    def read(self, where: int) -> bytes | None:
-        """The entry waiting at ``where``, without the name it was added under."""
+    def body(self, where: int, name_length: int) -> tuple[int, int]:
+        """Where in the spool the entry waiting at ``where`` starts, past its name of ``name_length`` characters and
+        its newline, and its length."""
         at, length = divmod(where, _SPAN)
-        data = os.pread(self.fd, length, at)
-        _name, newline, body = data.partition(b"\n")
-        return body if len(data) == length and newline else None
+        return at + name_length + 1, length - name_length - 1
 
     def name_at(self, where: int) -> str | None:
         """The name the entry waiting at ``where`` was added under (its first line)."""
@@ -415,8 +427,48 @@ class _Spool:
                 os.unlink(self.name, dir_fd=self.folder)
 
 
-_Entry = tuple[str, Callable[[], bytes | None]]
-"""An entry's name, and how to read it."""
+_Entry = tuple[str, int, int, int]
+"""An entry's name, and where to copy it from: a descriptor, the place of the entry in it and its length."""
+
+
+def _latest(hashes: array[int]) -> bytearray:
+    """For each entry added, whether no entry added after it has the same name (``hashes``: each name's
+    ``hash``). Two names of one hash would lose one entry (the file is read again next time): in 64 bits,
+    never seen."""
+    from itertools import pairwise
+
+    latest = bytearray(b"\1") * len(hashes)
+    order = sorted(range(len(hashes)), key=hashes.__getitem__)  # (stable: of a hash, the entries in turn)
+    for before, after in pairwise(order):
+        if hashes[before] == hashes[after]:
+            latest[before] = 0
+    return latest
+
+
+def _among(hashes: array[int], wanted: int) -> bool:
+    """Whether ``wanted`` is one of the sorted ``hashes``."""
+    from bisect import bisect_left
+
+    at = bisect_left(hashes, wanted)
+    return at < len(hashes) and hashes[at] == wanted
+
+
+def _copy(source: int, at: int, length: int, fd: int) -> bool:
+    """Copy ``length`` bytes of ``source`` from ``at`` to where ``fd`` stands; False if fewer were there. The
+    kernel copies them where it can (``copy_file_range``: no buffer of the entry's size in this process)."""
+    from portfolio_tui.store.persistence import write_all
+
+    while length > 0:
+        try:
+            copied = os.copy_file_range(source, fd, min(length, 1 << 20), at)
+        except (AttributeError, OSError):  # (not Linux, or a file system that cannot: read and write)
+            data = os.pread(source, min(length, 1 << 16), at)
+            write_all(fd, data)
+            copied = len(data)
+        if not copied:
+            return False
+        at, length = at + copied, length - copied
+    return True
 
 
 def _write_pack(folder: int, pack_name: str, entries: Iterable[_Entry]) -> None:
@@ -430,16 +482,18 @@ def _write_pack(folder: int, pack_name: str, entries: Iterable[_Entry]) -> None:
     try:
         try:
             write_all(fd, PACK)
-            at, rows = len(PACK), list[bytes]()
-            for name, read in entries:
-                data = read()
-                if data is None or at + len(data) + len(rows) * 64 > MOST_PACK_BYTES - 2**20:
+            at, rows = len(PACK), bytearray()
+            for name, source, start, length in entries:
+                if at + length + len(rows) > MOST_PACK_BYTES - 2**20:
                     continue
-                write_all(fd, data)
-                rows.append(b"%s %d %d\n" % (name.encode(), at, len(data)))
-                at += len(data)
-            text = b"".join(rows)
-            write_all(fd, text + b"index %020d %s\n" % (at, own_files.digest(text).encode()))
+                if not _copy(source, start, length, fd):  # (cut short: what was copied is written over)
+                    os.lseek(fd, at, os.SEEK_SET)
+                    continue
+                rows += b"%s %d %d\n" % (name.encode(), at, length)
+                at += length
+            rows += b"index %020d %s\n" % (at, own_files.digest(rows).encode())
+            write_all(fd, rows)
+            os.ftruncate(fd, at + len(rows))
         finally:
             os.close(fd)
         os.replace(temp, pack_name, src_dir_fd=folder, dst_dir_fd=folder)

@@ -621,3 +621,36 @@ def test_a_file_named_twice_is_kept_once_and_the_pack_holds_what_a_run_keeps(coh
     assert gateway(capsys, sample, cohort, sample) == cold == gateway(capsys, sample, cohort, sample, "--no-cache")
     after = pack_of(sample).stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # every entry good
+
+
+@pytest.mark.parametrize("kernel_copies", [True, False])
+def test_an_entry_cut_short_in_the_spool_is_left_out_and_the_pack_is_whole(
+    cohort: Path, capsys, monkeypatch, kernel_copies: bool
+) -> None:
+    """A pack is written by copying each entry out of the spool (by the kernel where it can: no buffer of the
+    entry in the process); an entry whose bytes are not all there is left out, the others and the index whole,
+    where the kernel copies and where it cannot (read and written)."""
+    if not kernel_copies:
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    sample = cohort / SAMPLE
+    others = sorted(p for p in cohort.glob("*.json") if p != sample)
+    cache = result_cache.Cache()
+    cache.keep(sample, b"", 0, b"k", b"x")  # (no identity line: nothing kept, nor a spool made)
+    lines = {}
+    for path in [*others, sample]:
+        lines[path] = result_cache.current_identity(path)
+        cache.keep(path, lines[path], time.time_ns() + result_cache.RACY_NS * 2, b"key", path.name.encode() * 300)
+    spool = cache._spool
+    assert spool is not None
+    os.ftruncate(spool.fd, spool.at - 10)  # the last entry, the sample's, cut short
+    cache.save()
+    cache.close()
+    entries = entries_in(pack_of(sample))
+    assert sorted(entries) == sorted(own_files.note_name(p) for p in others)
+    for path in others:
+        assert entries[own_files.note_name(path)].endswith(b"\n" + path.name.encode() * 300)
+        assert entries[own_files.note_name(path)].startswith(result_cache.FORMAT + lines[path] + b"key\n")
+    cache = result_cache.Cache()
+    assert cache.fetch(others[0]) == (b"key", others[0].name.encode() * 300)
+    assert cache.fetch(sample) is None
+    cache.close()
