@@ -152,6 +152,10 @@ def age_at_start(field: str, value: object) -> int:
 _HOURS = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 """Hours as people type them: ASCII digits, an optional decimal point."""
 
+_POWER_OF_TEN = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+", re.ASCII)
+"""A number written with a power of ten ("1e9"): not how hours are typed, but when it is more than the field
+holds, the limit is what the person needs to hear."""
+
 
 def hours(
     field: str, value: object, *, one_day: bool = False, most: float | None = None, per: str = ""
@@ -163,22 +167,33 @@ def hours(
     if isinstance(value, bool):
         raise InputError(field, "expected a number of hours")
     if isinstance(value, str):
-        if not _HOURS.fullmatch(value.strip()):  # float() also takes "1_2" (12), "٣" and "1e2"
+        typed = value.strip()
+        if not _HOURS.fullmatch(typed):  # float() also takes "1_2" (12), "٣" and "1e2"
+            if _POWER_OF_TEN.fullmatch(typed):
+                _at_most(field, float(typed), typed, one_day=one_day, most=most, per=per)
             raise InputError(field, f"{shown(value)} is not a number of hours")
-        number = float(value.strip())
+        number = float(typed)
     elif isinstance(value, (int, float)):
         number = float(value)
     else:
         raise InputError(field, "expected a number of hours")
+    if isinstance(value, str) and number > 0:
+        _at_most(field, number, typed, one_day=one_day, most=most, per=per)  # said as typed, not "1e+26"
     if not math.isfinite(number):
         raise InputError(field, "must be a finite number of hours")
     if number < 0:
         raise InputError(field, f"must not be negative (got {number:g})")
-    if (one_day or per == "a day") and number > 24:
-        raise InputError(field, f"{number:g} hours in one day is more than a day holds (at most 24)")
-    if most is not None and number > most:
-        raise InputError(field, f"{number:g} hours is more than {per or 'allowed'} holds (at most {most:g})")
+    _at_most(field, number, f"{number:g}", one_day=one_day, most=most, per=per)
     return number + 0.0  # -0.0 is 0
+
+
+def _at_most(field: str, number: float, said: str, *, one_day: bool, most: float | None, per: str) -> None:
+    """Refuse more hours than a day (``one_day``) or ``per`` holds, naming the limit; ``said``: the figure as the
+    person wrote it (ASCII digits, a point, a power of ten), so "1e9" is not read back as "1e+09"."""
+    if (one_day or per == "a day") and number > 24:
+        raise InputError(field, f"{said} hours in one day is more than a day holds (at most 24)")
+    if most is not None and number > most:
+        raise InputError(field, f"{said} hours is more than {per or 'allowed'} holds (at most {most:g})")
 
 
 def _normalised_kind(value: str) -> str:

@@ -74,6 +74,8 @@ def test_a_change_refused_by_the_service_leaves_the_file_as_it_was(
 @pytest.mark.parametrize(("argv", "line"), [
     (["review", "add", "{}", "--date", "2025-06-02", "--otj-hours", "100000"],
      "--otj-hours: 100000 hours is more than a programme holds (at most 31200)"),
+    (["review", "add", "{}", "--date", "2025-06-02", "--otj-hours", "1e9"],
+     "--otj-hours: 1e9 hours is more than a programme holds (at most 31200)"),
     (["otj", "add", "{}", "--date", "2025-06-03", "--hours", "100000", "--category", "teaching"],
      "hours: 100000 hours in one day is more than a day holds (at most 24)"),
     (["break", "add", "{}", "--start", "2025-07-01", "--end", "2199-12-31"],

@@ -30,7 +30,7 @@ async def test_the_evidence_form_shows_the_services_refusal_by_its_label(tmp_pat
         form = await evidence_form(app, pilot, "a")
         for field, typed, line in (
             ("hours", "-2", "Hours: must not be negative (got -2)"),
-            ("hours", "1e999", "Hours: '1e999' is not a number of hours"),
+            ("hours", "1e999", "Hours: 1e999 hours in one day is more than a day holds (at most 24)"),
             ("date", "2026-13-01", "Date: "),
             ("title", "Red \x1b[31malert", "Title: contains control or escape characters (U+001B)"),
             ("files", "a.pdf;\x9b2J", "Files/links: contains control or escape characters (U+009B)"),

@@ -171,6 +171,20 @@ def test_hours_are_ascii_digits_as_people_type_them(typed: str) -> None:
     assert caught.value.field == "hours" and "is not a number of hours" in caught.value.message
 
 
+@pytest.mark.parametrize(("typed", "limits", "message"), [
+    ("1e9", {"most": 31_200, "per": "a programme"}, "1e9 hours is more than a programme holds (at most 31200)"),
+    ("1e999", {"most": 31_200, "per": "a programme"}, "1e999 hours is more than a programme holds (at most 31200)"),
+    ("2.5E3", {"one_day": True}, "2.5E3 hours in one day is more than a day holds (at most 24)"),
+    ("9" * 400, {"most": 24, "per": "a day"}, f"{'9' * 400} hours in one day is more than a day holds (at most 24)"),
+])
+def test_hours_beyond_the_limit_say_the_limit_however_they_are_written(typed: str, limits: dict, message: str) -> None:
+    """`review add --otj-hours 1e9` said "'1e9' is not a number of hours" when what is wrong is that it is too many:
+    a number with a power of ten, or more digits than a float holds, over the field's limit names the limit."""
+    with pytest.raises(InputError) as caught:
+        check.hours("hours", typed, **limits)
+    assert (caught.value.field, caught.value.message) == ("hours", message)
+
+
 @given(st.integers(min_value=0, max_value=24), st.integers(min_value=0, max_value=99))
 def test_typed_hours_read_as_written(whole: int, hundredths: int) -> None:
     assert check.hours("hours", f"{whole}.{hundredths:02d}") == float(f"{whole}.{hundredths:02d}")
