@@ -20,8 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = inner.add_parser("add", help="record a piece of evidence; prints its id")
     p.add_argument("path", type=Path)
     p.add_argument("--title", required=True)
-    p.add_argument("--date", required=True, metavar="DATE",
-                   help="when it happened (2026-11-21, 21/11/2026, 21 Nov 2026)")
+    p.add_argument("--date", metavar="DATE",
+                   help="when it happened (2026-11-21, 21/11/2026, 21 Nov 2026; default: today)")
     p.add_argument("--kind", required=True, help="one of: " + ", ".join(EVIDENCE_KINDS) + " (or its label)")
     p.add_argument("--criteria", required=True, action="append", metavar="ID[,ID...]",
                    help="criterion ids of the portfolio's standard (repeat or separate with commas)")

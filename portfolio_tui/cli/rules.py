@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p = otj.add_parser("add", help="log an off-the-job activity")
     p.add_argument("path", type=Path)
-    p.add_argument("--date", required=True)
+    p.add_argument("--date", help="when (2026-11-20, 20/11/2026, 20 Nov 2026; default: today)")
     p.add_argument("--hours", required=True)
     p.add_argument("--category", required=True,
                    help="one of: " + ", ".join(f"{key} ({label})" for key, label in OTJ_CATEGORIES.items()))

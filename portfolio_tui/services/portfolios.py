@@ -47,6 +47,12 @@ StateCheck = Callable[[Portfolio], None]
 EDITABLE_EVIDENCE_FIELDS = ("title", "date", "kind", "criteria", "description", "hours", "files", "simulated")
 
 
+def today(as_of: date | None = None) -> date:
+    """The day a record is dated when the person gives none: ``as_of``, else today where the person is (the local
+    date, as the forms offer it: at 00:30 in UTC+1 it is already tomorrow's date, not UTC's)."""
+    return as_of or date.today()
+
+
 def record_made(path: Path, genesis: str) -> None:
     """In a folder with a roster, record there that this account made the portfolio at ``path``, with the first
     audit entry whose hash is ``genesis``: ``verify`` then refuses a file put in its place (review F13). Every
@@ -217,7 +223,7 @@ class PortfolioService:
         self,
         *,
         title: str,
-        date: date | str,
+        date: date | str | None = None,
         kind: str,
         criteria: Iterable[str] | str = (),
         description: str = "",
@@ -226,11 +232,12 @@ class PortfolioService:
         simulated: bool = False,
         as_of: date | None = None,
     ) -> Evidence:
-        """Record a new piece of evidence and return it (with its new id)."""
+        """Record a new piece of evidence and return it (with its new id); dated today (``as_of``) unless ``date``
+        says otherwise, as the form offers it."""
         standard = self.standard
         values = self._evidence_values(
-            {"title": title, "date": date, "kind": kind, "criteria": criteria, "description": description,
-             "hours": hours, "files": files, "simulated": simulated},
+            {"title": title, "date": today(as_of) if date is None else date, "kind": kind, "criteria": criteria,
+             "description": description, "hours": hours, "files": files, "simulated": simulated},
             standard, as_of,
         )
         check.real_work("criteria", values["criteria"], standard, values["simulated"])

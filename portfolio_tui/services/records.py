@@ -42,7 +42,7 @@ from portfolio_tui.services.access import (
     review_parties,
 )
 from portfolio_tui.services.errors import InputError
-from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.services.portfolios import PortfolioService, today
 from portfolio_tui.store.errors import NotFound
 from portfolio_tui.store.records import from_record, to_json, to_record
 from portfolio_tui.store.transaction import Transaction
@@ -171,14 +171,15 @@ def _confirmation(party: str, tx: Transaction) -> dict[str, str]:
 def log_otj(
     svc: PortfolioService,
     *,
-    on: date | str,
+    on: date | str | None = None,
     hours: float | str,
     category: str,
     criteria: Iterable[str] | str = (),
     description: str = "",
     as_of: date | None = None,
 ) -> int:
-    """An off-the-job training activity; excluded categories are recorded but do not count."""
+    """An off-the-job training activity, dated today (``as_of``) unless ``on`` says otherwise; excluded categories
+    are recorded but do not count."""
     amount = check.hours("hours", hours, one_day=True)
     if amount is None or amount == 0:
         raise InputError("hours", "must be more than 0")
@@ -189,7 +190,7 @@ def log_otj(
         )
     entry = OtjEntry(
         id=0,
-        date=svc.past_date("date", on, as_of),
+        date=svc.past_date("date", today(as_of) if on is None else on, as_of),
         hours=amount,
         category=category,
         criteria=check.criteria("criteria", criteria, svc.standard) if criteria else (),

@@ -337,3 +337,37 @@ def test_history_shows_each_change_on_its_own_line(tmp_path: Path, capsys, monke
     assert edit.rstrip(" │").endswith("edited title"), edit
     after = out.splitlines()[out.splitlines().index(edit) + 1]
     assert "title: " in after and "-> Call log" in after, after
+
+
+def test_evidence_and_hours_added_without_a_date_are_dated_today_where_the_user_is(tmp_path: Path, capsys,
+                                                                                   monkeypatch) -> None:
+    """`evidence add` and `otj add` required --date where the TUI's forms offer today: without it they are dated
+    today, as the user's clock reads it (a time zone whose date is not UTC's, so UTC's date would fail)."""
+    import time
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    utc_today = datetime.now(UTC).date()
+    zone = next(z for z in ("Etc/GMT-14", "Etc/GMT+12") if datetime.now(ZoneInfo(z)).date() != utc_today)
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        local_today = datetime.now(ZoneInfo(zone)).date()
+        path = tmp_path / "ava.json"
+        start, end = local_today - timedelta(days=200), local_today + timedelta(days=300)
+        assert run(["new", path, "--learner", "Ava Patel", "--standard", "odo-l3", "--start", start.isoformat(),
+                    "--end", end.isoformat()], capsys)[0] == 0
+        code, _, err = run(["evidence", "add", path, "--title", "Letter to a customer", "--kind", "product",
+                            "--criteria", "S1"], capsys)
+        assert (code, err) == (0, "")
+        code, _, err = run(["otj", "add", path, "--hours", "2", "--category", "teaching"], capsys)
+        assert (code, err) == (0, "")
+        code, _, err = run(["evidence", "add", path, "--title", "Minutes", "--kind", "product", "--criteria", "S1",
+                            "--date", (local_today + timedelta(days=1)).isoformat()], capsys)
+        assert code == 2 and "evidence cannot be dated in the future" in one_line(err)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    saved = json.loads(path.read_text())
+    assert [e["date"] for e in saved["evidence"].values()] == [local_today.isoformat()]
+    assert [e["date"] for e in saved["otj"].values()] == [local_today.isoformat()]
