@@ -288,14 +288,15 @@ def minimum_duration(
     return earliest, words, rule
 
 
-def _is_apprenticeship(standard: Standard) -> bool:
+def is_apprenticeship(standard: Standard) -> bool:
+    """An apprenticeship (a standard or a foundation apprenticeship), to which the funding rules apply."""
     return standard.kind in ("apprenticeship-standard", "foundation-apprenticeship")
 
 
 def checklist_items(standard: Standard) -> list[tuple[str, str]]:
     """The gateway checklist's (key, title) pairs: the plan's own, and employer confirmation for apprenticeships."""
     wanted = [(c.key, c.title) for c in standard.plan.gateway_checklist]
-    if _is_apprenticeship(standard) and EMPLOYER_CONFIRMATION not in {k for k, _ in wanted}:
+    if is_apprenticeship(standard) and EMPLOYER_CONFIRMATION not in {k for k, _ in wanted}:
         wanted.append((EMPLOYER_CONFIRMATION, "Employer confirms the apprentice is ready"))
     return wanted
 
@@ -314,7 +315,7 @@ def checklist(
     """The gateway's items; ``gate`` is :func:`gateway_date`, where the caller has worked it out already."""
     learner = portfolio.learner
     gate = gate if gate is not None else gateway_date(standard, portfolio, as_of)
-    apprenticeship = _is_apprenticeship(standard)
+    apprenticeship = is_apprenticeship(standard)
     items: list[ChecklistResult] = []
 
     if summary.total == 0:
@@ -583,12 +584,12 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
         entry_requirements=tuple(
             p.title
             for p in standard.plan.prerequisites
-            if _is_apprenticeship(standard) and p.kind in ("english", "maths") and "entry requirement" in p.note.lower()
+            if is_apprenticeship(standard) and p.kind in ("english", "maths") and "entry requirement" in p.note.lower()
         ),
         duties=tuple(cov_rules.duty_coverage(standard, criteria)),
         signoffs=portfolio.signoffs,
         awaiting_assessment=awaiting_assessment(portfolio.evidence),
-        awaiting_employer=employer_decisions.awaiting(learner) if _is_apprenticeship(standard) else (),
+        awaiting_employer=employer_decisions.awaiting(learner) if is_apprenticeship(standard) else (),
         distinction=cov_rules.distinction_summary(standard, criteria) if any(
             c.band == "distinction" for c in standard.all_criteria()) else None,
         changed_outside=counted,

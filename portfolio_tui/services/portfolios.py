@@ -164,7 +164,7 @@ class PortfolioService:
         except catalog.StandardNotFound as exc:
             raise InputError("standard", str(exc)) from None
         start_date = check.start_date("start", start, as_of or date.today())
-        end_date = check.planned_end("end", end, start_date)
+        end_date = check.planned_end("end", end, start_date, found)
         profile = Learner(
             name=name,
             standard_id=found.id,

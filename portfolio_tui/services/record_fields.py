@@ -298,8 +298,10 @@ def _learner(f: _Fields) -> None:
     for name in ("employer", "line_manager", "tutor", "review_cadence_agreed_by", "english_maths_decided_by",
                  "prior_learning_reason", "prior_learning_agreed_by"):
         f.text(name)
+    hours = f.now("contracted_hours_per_week")
+    hours = hours if isinstance(hours, (int, float)) and not isinstance(hours, bool) and hours > 0 else 30.0
     f.field("planned_end", lambda v: check.planned_end(
-        "planned_end", v if isinstance(v, (str, date)) else None, at.start).isoformat())
+        "planned_end", v if isinstance(v, (str, date)) else None, at.start, at.standard, hours).isoformat())
     f.choice("review_cadence", REVIEW_CADENCES, "review cadence")
     f.hours("contracted_hours_per_week", most=check.MOST_HOURS_PER_WEEK, per="a week", positive=True)
     f.hours("otj_target_hours", most=check.PROGRAMME_HOURS, per="a programme", optional=True)

@@ -420,7 +420,9 @@ def update_learner(
                                               "the start: not a plausible date",
         ).isoformat()
     if planned_end is not None:
-        changes["planned_end"] = check.planned_end("planned_end", planned_end, learner.start).isoformat()
+        hours = changes.get("contracted_hours_per_week", learner.contracted_hours_per_week)
+        changes["planned_end"] = check.planned_end("planned_end", planned_end, learner.start, svc.standard,
+                                                   hours).isoformat()
     if not changes:
         raise InputError("learner", "nothing to change")
     svc.update_record("learner", 1, changes, detail=f"changed {learner_fields_said(changes)}", as_of=as_of)

@@ -109,14 +109,45 @@ LONGEST_PROGRAMME_YEARS = 10
 and "9999-12-31" typed for "no end yet" would put every milestone in year 9999."""
 
 
-def planned_end(field: str, value: object, start: date) -> date:
-    """A programme's planned end: after its start, and at most :data:`LONGEST_PROGRAMME_YEARS` later."""
+def planned_end(
+    field: str, value: object, start: date, standard: Standard | None = None, hours_per_week: float = 30.0
+) -> date:
+    """A programme's planned end: after its start, and at most :data:`LONGEST_PROGRAMME_YEARS` later; with its
+    ``standard``, no earlier than :func:`earliest_end` allows (a planned end a day after the start was taken, and
+    put the gateway before the start)."""
     latest = years_from(start, LONGEST_PROGRAMME_YEARS)
+    earliest, label = start + timedelta(days=1), "the day after the start"
+    if standard is not None:
+        earliest, label = earliest_end(standard, start, hours_per_week)
     return date_value(
-        field, value, not_before=start + timedelta(days=1), not_before_label="the day after the start",
+        field, value, not_before=earliest, not_before_label=label,
         not_after=latest,
         not_after_label=f"{latest.isoformat()}, {LONGEST_PROGRAMME_YEARS} years after the start: not a plausible end",
     )
+
+
+def earliest_end(standard: Standard, start: date, hours_per_week: float = 30.0) -> tuple[date, str]:
+    """The earliest planned end of a programme on ``standard`` from ``start``, and why, for a refusal's message.
+
+    An apprenticeship lasts at least its minimum duration (``domain.gateway.minimum_duration``: 12 months, 372 days,
+    for starts before 1 Aug 2025, extended under 30 hours a week; 8 months from then; longer where the standard's
+    plan says so), measured as the gateway's "Minimum duration met" measures it, start to planned end. Any programme
+    ends late enough for its gateway, which falls the plan's interval (one month unless stated) before the end, to
+    fall after the start."""
+    from portfolio_tui.domain.gateway import is_apprenticeship, minimum_duration  # (the gateway's rules load late)
+
+    before = standard.plan.gateway_before_epa
+    earliest = start + before.delta() + timedelta(days=1)
+    label = f"{earliest.isoformat()}, the first planned end whose gateway ({before.words()} before it) falls after " \
+            "the start"
+    if is_apprenticeship(standard):
+        minimum, words, rule = minimum_duration(standard, start, hours_per_week)
+        if minimum >= earliest:
+            span, _, why = words.rpartition(" (")
+            earliest = minimum
+            label = f"{minimum.isoformat()}: an apprenticeship lasts at least {span} from its start ({why[:-1]}: " \
+                    f"{rule.id})"
+    return earliest, label
 
 
 def years_from(day: date, years: int) -> date:

@@ -74,6 +74,8 @@ def test_new_then_add_says_what_it_added(tmp_path: Path, capsys) -> None:
         (["--learner", "Ava", "--standard", "odo-l3", "--start", "31/02/2025", "--end", "2026-09-30"], "start"),
         (["--learner", "Ava", "--standard", "odo-l3", "--start", "2025-03-03", "--end", "2025-03-01"], "end"),
         (["--learner", "Ava", "--standard", "odo-l3", "--start", "2025-03-03", "--end", "soon"], "end"),
+        (["--learner", "Ava", "--standard", "odo-l3", "--start", "2025-03-03", "--end", "2025-03-04"], "end"),
+        (["--learner", "Ava", "--standard", "csp-l2", "--start", "2025-09-01", "--end", "2026-08-31"], "end"),
     ],
 )
 def test_new_with_bad_input_creates_nothing(tmp_path: Path, capsys, argv: list[str], field: str) -> None:
@@ -104,7 +106,7 @@ def test_new_refuses_an_existing_file(tmp_path: Path, capsys) -> None:
     path = new_portfolio(tmp_path)
     before = path.read_bytes()
     code, _, err = run(["new", path, "--learner", "X", "--standard", "odo-l3", "--start", "2025-01-01",
-                        "--end", "2026-01-01"], capsys)
+                        "--end", "2026-02-01"], capsys)
     assert code == 2 and "already exists" in one_line(err)
     assert path.read_bytes() == before
 

@@ -52,6 +52,7 @@ def test_a_record_refused_by_the_service_leaves_the_file_as_it_was(
 
 @pytest.mark.parametrize(("table", "changes", "field"), [
     ("learner", {"otj_target_hours": 100_000}, "otj_target_hours"),
+    ("learner", {"planned_end": "2025-03-04"}, "planned_end"),
     ("learner", {"standard_id": "csp-l2"}, "standard_id"),
     ("learner", {"tutor": "Sam\x1b[8m"}, "tutor"),
     ("otj", {"hours": 25}, "hours"),
@@ -84,6 +85,12 @@ def test_a_change_refused_by_the_service_leaves_the_file_as_it_was(
      "--date: 1901-01-01 is before 1965-03-03, 60 years before the programme start"),
     (["learner", "set", "{}", "--otj-target", "100000"],
      "--otj-target: 100000 hours is more than a programme holds (at most 31200)"),
+    (["learner", "set", "{}", "--end", "2025-03-04"],
+     "--end: 2025-03-04 is before 2026-03-10: an apprenticeship lasts at least 372 days from its start (funding "
+     "rule for this start date: duration-12-months)"),
+    (["learner", "set", "{}", "--contracted-hours", "20", "--end", "2026-03-10"],
+     "--end: 2026-03-10 is before 2026-09-03: an apprenticeship lasts at least 18 months (12 x 30 / 20 hours a "
+     "week) from its start (funding rule for this start date: duration-12-months)"),
     (["learner", "set", "{}", "--epa-date", "2150-01-01"],
      "--epa-date: 2150-01-01 is after 2035-03-03, 10 years after the start: not a plausible date"),
     (["learner", "set", "{}", "--prior-learning-hours", "99999", "--prior-learning-reason", "Award",

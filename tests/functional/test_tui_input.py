@@ -110,11 +110,12 @@ async def test_first_run_refusals_are_the_services_named_by_the_forms_labels(tmp
         assert screen.focused is screen.query_one("#learner", Input)
         screen.query_one("#learner", Input).value = "Jo Bloggs"
         screen.query_one("#standard", Select).value = "csp-l2"
-        screen.query_one("#end", Input).value = "2025-12-01"
+        screen.query_one("#end", Input).value = "2026-02-01"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert app.screen is screen
-        assert refusals(screen) == ["Planned end: 2025-12-01 is before the day after the start"]
+        assert refusals(screen) == ["Planned end: 2026-02-01 is before 2027-01-15: an apprenticeship lasts at least "
+                                    "12 months from its start (the standard's plan: duration-standard-minimum)"]
         assert screen.focused is screen.query_one("#end", Input)
         assert screen.query_one("#learner", Input).value == "Jo Bloggs"
     assert not path.exists()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -204,3 +204,24 @@ def test_dates_in_other_scripts_digits_are_refused(typed: str) -> None:
 
 def test_a_pasted_no_break_space_in_a_date_is_a_space() -> None:
     assert check.date_value("date", "21\u00a0Nov 2026") == date(2026, 11, 21)
+
+
+@pytest.mark.parametrize(("standard", "start", "hours", "earliest"), [
+    ("odo-l3", date(2025, 3, 3), 30, date(2026, 3, 10)),  # 372 days before 1 Aug 2025
+    ("odo-l3", date(2025, 3, 3), 20, date(2026, 9, 3)),  # 12 x 30 / 20 = 18 months
+    ("odo-l3", date(2025, 8, 1), 20, date(2026, 4, 1)),  # 8 months from 1 Aug 2025, part time or not
+    ("csp-l2", date(2025, 8, 1), 30, date(2026, 8, 1)),  # the briefing's "Minimum of twelve months"
+    ("ilm-l5-si-2011", date(2025, 8, 1), 30, date(2025, 9, 2)),  # a qualification: its gateway after its start
+])
+def test_a_planned_end_before_the_minimum_duration_is_refused(standard: str, start: date, hours: float,
+                                                              earliest: date) -> None:
+    """A planned end a day after the start was taken, with the gateway a month before it, before the start: an
+    apprenticeship's end is no earlier than its minimum duration allows (DOMAIN.md: "12 months (372 days) for starts
+    before 1 Aug 2025; 8 months from then"), a qualification's late enough for its gateway to follow its start."""
+    chosen = catalog.get(standard)
+    assert check.planned_end("end", earliest, start, chosen, hours) == earliest
+    for day in (start + timedelta(days=1), earliest - timedelta(days=1)):
+        with pytest.raises(InputError) as refused:
+            check.planned_end("end", day, start, chosen, hours)
+        assert refused.value.field == "end" and refused.value.message.startswith(
+            f"{day.isoformat()} is before {earliest.isoformat()}")
