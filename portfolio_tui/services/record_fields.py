@@ -191,6 +191,16 @@ def _reviews(f: _Fields) -> None:
     f.text("notes", multiline=True)
     f.names("signed_by")
     f.field("confirmations", _confirmations)
+    if not (f.now("attendees") or f.now("actions") or f.now("notes") or f.now("otj_hours_discussed") is not None):
+        raise InputError("attendees", EMPTY_REVIEW)
+
+
+EMPTY_REVIEW = ("no one named and nothing discussed: name who attended, or give the review's actions, notes or "
+                "off-the-job hours discussed (an empty review would count as held)")
+"""A progress review is "a three-way review (apprentice, employer, provider) ..., recorded and signed; content:
+previous actions, off-the-job hours and slippage, plan updates, concerns, agreed actions" (DOMAIN.md, from the
+funding rules): one that names nobody and records none of that is a date, and the cadence would count it as held
+(``domain.reviews.review_status`` counts every review recorded)."""
 
 
 def _confirmations(value: Any) -> list[dict[str, str]]:

@@ -83,7 +83,7 @@ def test_the_generic_record_calls_are_checked_too(portfolio: Path) -> None:
                                               "values": {"component": "interview", "grade": "pass"}}),
         lambda: service.add_record("checklist", {"key": "employer-confirmation", "done_on": "2025-06-01"}),
         lambda: service.add_record("signoffs", {"role": "assessor", "by": ME, "on": "2025-06-01"}),
-        lambda: records.record_review(service, on="2025-06-01", as_of=AS_OF),
+        lambda: records.record_review(service, on="2025-06-01", attendees="Ava Patel", as_of=AS_OF),
         lambda: service.transaction("evidence.assess").__enter__(),
     ):
         with pytest.raises(roles.NotAllowed):
@@ -181,7 +181,7 @@ def test_no_one_deletes_a_record_or_rewrites_a_comment_through_the_services(port
     "Competent", still shown as the tutor's. With a roster no role may do either; evidence is never
     deleted at all, not even by the owner of a file with no roster."""
     service = PortfolioService(portfolio, ACTOR)
-    review = records.record_review(service, on="2025-06-01", as_of=AS_OF)
+    review = records.record_review(service, on="2025-06-01", attendees="Ava Patel", as_of=AS_OF)
     comment = records.add_comment(service, 1, "Not yet competent: S1 is not shown.")
     with pytest.raises(InputError, match="evidence is never deleted"):
         service.delete_record("evidence", 1)

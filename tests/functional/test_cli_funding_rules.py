@@ -149,7 +149,7 @@ def test_timeline_says_when_no_further_review_falls_due_instead_of_none(cohort: 
     output says so in words (it printed 'next due None')."""
     monkeypatch.setenv("COLUMNS", "200")
     path = learner(cohort, "Tom", start="2025-09-01", end="2027-03-01")
-    assert run(capsys, "review", "add", str(path), "--date", "2026-11-24")[0] == 0
+    assert run(capsys, "review", "add", str(path), "--date", "2026-11-24", "--attendees", "Tom")[0] == 0
     code, out, _ = run(capsys, "timeline", str(path), "--as-of", AS_OF)
     assert code == 0 and "None" not in out
     assert "no further review due before the practical period ends; missed: 1" in out
@@ -163,7 +163,8 @@ def test_timeline_lists_each_held_reviews_confirmations_in_text_and_json(cohort:
     written down by the recorder (never counted)."""
     monkeypatch.setenv("COLUMNS", "300")
     path = learner(cohort, "Tom", start="2025-09-01", end="2027-03-01")
-    assert run(capsys, "review", "add", str(path), "--date", "2025-10-01", "--signed-by", "provider")[0] == 0
+    assert run(capsys, "review", "add", str(path), "--date", "2025-10-01", "--attendees", "Tom",
+               "--signed-by", "provider")[0] == 0
     assert run(capsys, "review", "confirm", str(path), "1", "--party", "employer")[0] == 0
     code, out, _ = run(capsys, "timeline", str(path), "--as-of", AS_OF)
     me = PortfolioService(path).load().reviews[0].confirmations[0].by

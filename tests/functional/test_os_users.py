@@ -537,10 +537,11 @@ from portfolio_tui.store.records import to_json
 service = PortfolioService({path!r})
 forged = {{"party": "employer", "by": {manager!r}, "at": "2025-09-02T10:00:00Z"}}
 attempts = [
-    lambda: records.record_review(service, on="2025-09-02", confirm_as=["employer"]),
-    lambda: records.record_review(service, on="2025-09-02", signed_by={manager!r}),
+    lambda: records.record_review(service, on="2025-09-02", attendees="Ann One", confirm_as=["employer"]),
+    lambda: records.record_review(service, on="2025-09-02", attendees="Ann One", signed_by={manager!r}),
     lambda: records.confirm_review(service, 1, "employer"),
-    lambda: service.add_record("reviews", {{"date": "2025-09-02", "confirmations": [forged]}}),
+    lambda: service.add_record("reviews", {{"date": "2025-09-02", "attendees": ["Ann One"],
+                                           "confirmations": [forged]}}),
     lambda: service.update_record("reviews", 1, {{"confirmations": [
         *to_json(service.load().reviews[0].confirmations), forged]}}),
 ]
@@ -563,12 +564,13 @@ def test_each_party_confirms_a_review_only_as_itself(cohort: Env, portfolio: Pat
     before = portfolio.read_bytes()
     for args in (("--signed-by", "employer"), ("--signed-by", p["mgr1"]), ("--signed-by", "Mona"),
                  ("--signed-by", f"provider,{p['mgr1']}")):
-        refused = cohort.run("tutor", "review", "add", path, "--date", "2025-09-01", *args)
+        refused = cohort.run("tutor", "review", "add", path, "--date", "2025-09-01", "--attendees", "Ann One", *args)
         assert refused.returncode == 1, (args, refused.stderr)
         assert refused.stderr.count("\n") == 1 and refused.stdout == "", refused.stderr
         assert portfolio.read_bytes() == before, args
     assert f"only their line manager may confirm it as the employer: {p['mgr1']}" in cohort.run(
-        "tutor", "review", "add", path, "--date", "2025-09-01", "--signed-by", "employer").stderr
+        "tutor", "review", "add", path, "--date", "2025-09-01", "--attendees", "Ann One", "--signed-by",
+        "employer").stderr
 
     made = cohort.run("tutor", "review", "add", path, "--date", "2025-09-01", "--attendees", "Ann One",
                       "--signed-by", "provider")
@@ -703,7 +705,7 @@ def test_a_review_confirmed_as_other_parties_in_a_private_copy_is_named_by_verif
     made as a party the cohort's roster did not make them."""
     path = str(portfolio)
     original = portfolio.read_bytes()
-    made = cohort.run("tutor", "review", "add", path, "--date", "2025-10-01", "--json")
+    made = cohort.run("tutor", "review", "add", path, "--date", "2025-10-01", "--attendees", "Ann One", "--json")
     assert made.returncode == 0, made.stderr
     review = json.loads(made.stdout)["changes"][0]["record"]
     try:

@@ -24,6 +24,7 @@ REFUSED: list[tuple[str, dict[str, Any], str]] = [
     ("otj", {"date": "2025-06-03", "hours": 2, "category": "teaching", "description": "\x1b[2J\x1b]0;x\x07"},
      "description"),
     ("reviews", {"date": "2025-06-02", "otj_hours_discussed": 1e12}, "otj_hours_discussed"),
+    ("reviews", {"date": "2025-06-02", "attendees": [], "actions": "", "notes": ""}, "attendees"),
     ("breaks", {"start": "2025-07-01", "end": "9999-12-31"}, "end"),
     ("prerequisites", {"key": "maths-l2", "achieved_on": "1066-10-14"}, "achieved_on"),
     ("checklist", {"key": "epa-organisation-chosen", "done_on": "2025-01-01"}, "done_on"),
@@ -73,6 +74,12 @@ def test_a_change_refused_by_the_service_leaves_the_file_as_it_was(
 
 
 @pytest.mark.parametrize(("argv", "line"), [
+    (["review", "add", "{}", "--date", "2025-06-02"],
+     "attendees: no one named and nothing discussed: name who attended, or give the review's actions, notes or "
+     "off-the-job hours discussed (an empty review would count as held)"),
+    (["review", "add", "{}", "--date", "2025-06-02", "--attendees", " , ", "--actions", " "],
+     "attendees: no one named and nothing discussed: name who attended, or give the review's actions, notes or "
+     "off-the-job hours discussed (an empty review would count as held)"),
     (["review", "add", "{}", "--date", "2025-06-02", "--otj-hours", "100000"],
      "--otj-hours: 100000 hours is more than a programme holds (at most 31200)"),
     (["review", "add", "{}", "--date", "2025-06-02", "--otj-hours", "1e9"],
@@ -120,6 +127,9 @@ async def test_a_form_shows_the_refusal_under_its_field_focused_and_writes_nothi
              "OTJ hours: 100000 hours is more than a programme holds (at most 31200)"),
             (break_form(app.view), "end", "2199-12-31",
              "Ends: 2199-12-31 is after 2035-03-03, 10 years after the programme start: not a plausible end"),
+            (review_form(app.view, ACTOR), "attendees", "",
+             "Attendees: no one named and nothing discussed: name who attended, or give the review's actions, notes "
+             "or off-the-job hours discussed (an empty review would count as held)"),
         ):
             form = ProgressForm(spec)
             app.push_screen(form)

@@ -294,7 +294,8 @@ def test_a_review_confirmation_naming_someone_other_than_its_signer_is_forged(co
     """A confirmation names the account that made it; verify holds it to the signer of the entry that added it
     (it compared neither): bob's own signed entry adding the employer's confirmation in mona's name is forged,
     and so is bob's confirmation rewritten afterwards to name mona."""
-    records.record_review(PortfolioService(cohort, ME), on="2025-06-02", confirm_as=["provider"], as_of=AS_OF)
+    records.record_review(PortfolioService(cohort, ME), on="2025-06-02", attendees="Bob", confirm_as=["provider"],
+                          as_of=AS_OF)
     as_bob(cohort, lambda svc: records.confirm_review(svc, 1))
     assert verify(capsys, cohort) == (0, [])
 
@@ -315,7 +316,7 @@ def test_a_review_confirmation_naming_someone_other_than_its_signer_is_forged(co
 
 
 def test_a_review_confirmation_rewritten_to_name_another_account_is_forged(cohort: Path, capsys) -> None:
-    records.record_review(PortfolioService(cohort, ME), on="2025-06-02", as_of=AS_OF)
+    records.record_review(PortfolioService(cohort, ME), on="2025-06-02", attendees="Bob", as_of=AS_OF)
     as_bob(cohort, lambda svc: records.confirm_review(svc, 1))
 
     def name_mona(doc: dict[str, Any]) -> None:
@@ -364,7 +365,7 @@ def test_a_review_confirmed_by_its_signer_as_a_party_the_roster_did_not_make_the
                                                                                           capsys) -> None:
     """R23: bob, the apprentice, signs his own entry confirming a review as the provider (as he could in a copy
     with no roster, then moved back): his account and time, and review.confirm is his; the party is not."""
-    records.record_review(PortfolioService(cohort, ME), on="2025-06-02", as_of=AS_OF)
+    records.record_review(PortfolioService(cohort, ME), on="2025-06-02", attendees="Bob", as_of=AS_OF)
     at = now()
 
     def as_the_provider(doc: dict[str, Any]) -> dict[str, Any]:

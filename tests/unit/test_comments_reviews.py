@@ -79,7 +79,8 @@ def test_a_name_that_stands_for_no_party_is_refused_and_nothing_is_written(tmp_p
     service = PortfolioService(path)
     before = path.read_bytes()
     with pytest.raises(InputError) as refused:  # (no roster: the owner may confirm as any party, but which?)
-        records.record_review(service, on="2025-06-02", signed_by=["Sam Jones", "Mona"], as_of=AS_OF)
+        records.record_review(service, on="2025-06-02", attendees="Ava Patel", signed_by=["Sam Jones", "Mona"],
+                              as_of=AS_OF)
     assert refused.value.field == "signed_by" and "'Mona' names no party" in str(refused.value)
     with pytest.raises(InputError) as bad:
         records.confirm_review(service, 1, "boss")
@@ -92,7 +93,8 @@ def test_confirmations_written_another_way_are_checked_under_the_lock(tmp_path: 
     party, or one taken back are refused, whatever code writes them."""
     path = new_portfolio(tmp_path)
     service = PortfolioService(path, actor="me")
-    review = records.record_review(service, on="2025-06-02", confirm_as=["employer"], as_of=AS_OF)
+    review = records.record_review(service, on="2025-06-02", attendees="Ava Patel", confirm_as=["employer"],
+                                    as_of=AS_OF)
     made = service.load().reviews[0].confirmations[0]
     before = path.read_bytes()
     forged = {"party": "provider", "by": "someone-else", "at": "2025-06-02T10:00:00Z"}
@@ -101,7 +103,7 @@ def test_confirmations_written_another_way_are_checked_under_the_lock(tmp_path: 
     with pytest.raises(NotAllowed):
         service.update_record("reviews", review, {"confirmations": []})
     with pytest.raises(NotAllowed):
-        service.add_record("reviews", {"date": "2025-06-03", "confirmations": [forged]})
+        service.add_record("reviews", {"date": "2025-06-03", "attendees": ["Ava Patel"], "confirmations": [forged]})
     assert path.read_bytes() == before
 
 
@@ -117,7 +119,8 @@ def test_a_hand_edited_confirmation_for_no_party_makes_the_file_read_only(tmp_pa
     """A party the app does not know (typed into the file by hand) breaks the schema: validate names it, and
     the file is shown read-only rather than rewritten as if the app had made it."""
     path = new_portfolio(tmp_path)
-    records.record_review(PortfolioService(path), on="2025-06-02", confirm_as=["provider"], as_of=AS_OF)
+    records.record_review(PortfolioService(path), on="2025-06-02", attendees="Ava Patel", confirm_as=["provider"],
+                          as_of=AS_OF)
     doc = json.loads(path.read_text())
     doc["reviews"]["1"]["confirmations"][0]["party"] = "boss"
     assert constraints.problems(doc) == [("$.reviews.1.confirmations", "unknown party 'boss'")]
