@@ -16,8 +16,11 @@ The target follows one rule of :mod:`funding_rules` by the learner's start date 
 * ``Learner.otj_target_hours``, when set, is the planned target whatever the start date.
 * Recorded prior learning (``Learner.prior_learning_hours``, with its reason) comes off the target once the
   employer has confirmed it by the line manager's account (``domain.employer_decisions``); until then the
-  target is the planned one and the note says what awaits the employer. From 1 Aug 2025 the target never
-  goes below the 187-hour floor.
+  target is the planned one and the note says what awaits the employer.
+* The target never goes below the rule's minimum (:func:`minimum_target`), whatever was planned or taken off:
+  from 1 Aug 2025 the 187-hour floor; before, the 20% itself ("At least 20% of the apprentice's contracted
+  employment hours across the practical period", ``otj-20-percent``; 6 hours a week from 1 Aug 2022,
+  ``otj-6-hours``), where a planned 10 hours less 40 of prior learning read "3 of 0 h · ahead".
 * The pro-rata expectation is the target times the share of the practical period gone (breaks excluded).
   State: *behind* below 90% of it, *ahead* above 110%, *on-track* between; *unknown* without a target.
 * **Pace**: the hours still owed divided by the weeks of learning left to the end of the practical period
@@ -123,6 +126,27 @@ def regime_target(
     return working_weeks(learner, end, breaks) * hours * rule.params["share"]
 
 
+def minimum_target(
+    learner: Learner, standard: Standard | None = None, end: date | None = None, breaks: Iterable[BreakInLearning] = ()
+) -> float | None:
+    """The fewest off-the-job hours the start-date rule allows, prior learning taken off: from 1 Aug 2025 the floor
+    (187 hours), before it the rule's own 20% of contracted hours over the practical period (:func:`regime_target`,
+    which prior learning does not reduce: it shortens the practical period, and the 20% is of what is left)."""
+    floor = otj_rule(learner.start).params.get("floor_hours")
+    return float(floor) if floor is not None else regime_target(learner, standard, end, breaks)
+
+
+def minimum_words(learner: Learner, minimum: float) -> str:
+    """The rule's minimum in words, for a refusal or a note."""
+    rule = otj_rule(learner.start)
+    if rule.params.get("floor_hours") is not None:
+        return f"the {minimum:g}-hour floor"
+    cap = rule.params["weekly_cap"]
+    hours = learner.contracted_hours_per_week if cap is None else min(learner.contracted_hours_per_week, cap)
+    return (f"the minimum for this start, {minimum:.1f} hours: {rule.params['share']:.0%} of {hours:g} contracted "
+            f"hours a week over the practical period, statutory leave excluded, rule {rule.id}")
+
+
 def elapsed_share(learner: Learner, breaks: Iterable[BreakInLearning], as_of: date, end: date | None = None) -> float:
     """How much of the practical period has gone by ``as_of``, from 0 to 1; breaks do not count."""
     end = end or learner.planned_end
@@ -179,9 +203,12 @@ def otj_status(
             rule=rule, practical_end=end, prior_learning=prior,
         )  # fmt: skip
     target = max(0.0, base - prior)
-    floor = rule.params.get("floor_hours")
-    if floor is not None and target < floor:
-        note = f"raised to the {floor:g}-hour floor ({base:g} planned less {prior:g} prior learning is {target:g})"
+    floor = minimum_target(learner, standard, end, breaks)
+    if floor is not None and target < floor - 1e-9:
+        less = f" less {prior:g} prior learning is {target:g}" if prior else " is below it"
+        note = f"raised to {minimum_words(learner, floor)}: {base:g} planned{less}"
+        if rule.params.get("floor_hours") is not None:  # (as the 187-hour floor has always been said)
+            note = f"raised to the {floor:g}-hour floor ({base:g} planned less {prior:g} prior learning is {target:g})"
         target = floor
     elif prior:
         note = f"{base:g} less {prior:g} hours of prior learning"

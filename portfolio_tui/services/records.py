@@ -16,6 +16,7 @@ from typing import Any
 from portfolio_tui import identity
 from portfolio_tui.domain import employer_decisions, funding_rules, grading
 from portfolio_tui.domain.comments import Comment
+from portfolio_tui.domain.frozen import replace
 from portfolio_tui.domain.learner import ENGLISH_MATHS_DECISIONS, Learner
 from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.progress import (
@@ -425,7 +426,34 @@ def update_learner(
                                                    hours).isoformat()
     if not changes:
         raise InputError("learner", "nothing to change")
+    if changes.get("otj_target_hours") is not None:
+        _target_within_the_rule(svc, learner, changes, as_of)
     svc.update_record("learner", 1, changes, detail=f"changed {learner_fields_said(changes)}", as_of=as_of)
+
+
+def _target_within_the_rule(svc: PortfolioService, learner: Learner, changes: Mapping[str, Any],
+                            as_of: date | None) -> None:
+    """A planned off-the-job target is at least the start-date rule's minimum before 1 Aug 2025 (any target was
+    taken: 10 hours against the 20% of a year's contracted hours): ``domain.otj.minimum_target`` over the practical
+    period as it will be, with this change's planned end, hours and last day of learning. Qualifications have no
+    off-the-job target to meet; the floor from 1 Aug 2025 is checked above."""
+    from portfolio_tui.domain import otj
+    from portfolio_tui.domain.gateway import gateway_date, is_apprenticeship
+
+    standard = svc.standard
+    if not is_apprenticeship(standard) or otj.otj_rule(learner.start).params.get("floor_hours") is not None:
+        return
+    kept: dict[str, Any] = {k: date.fromisoformat(changes[k]) for k in ("planned_end", "last_day_of_learning",
+                                                                         "epa_presentation") if k in changes}
+    if "contracted_hours_per_week" in changes:
+        kept["contracted_hours_per_week"] = changes["contracted_hours_per_week"]
+    after = replace(learner, **kept)
+    portfolio = svc.load()
+    gate = gateway_date(standard, replace(portfolio, learner=after), today(as_of))
+    minimum = otj.minimum_target(after, standard, gate, portfolio.breaks)
+    target = changes["otj_target_hours"]
+    if minimum is not None and target < round(minimum, 1) - 1e-9:  # (as the message gives it, to a tenth)
+        raise InputError("otj_target_hours", f"{target:g} is below {otj.minimum_words(after, minimum)}")
 
 
 def learner_fields_said(names: Iterable[str]) -> str:

@@ -180,7 +180,7 @@ def test_timeline_lists_each_held_reviews_confirmations_in_text_and_json(cohort:
 def test_learner_set_and_history_name_what_changed_as_the_profile_does(cohort: Path, capsys) -> None:
     """QA Q15: `learner set` and the history said "changed otj_target_hours, review_cadence_agreed_by"."""
     path = learner(cohort, "Ada")
-    code, out, err = run(capsys, "learner", "set", str(path), "--otj-target", "400", "--english-maths", "not-required",
+    code, out, err = run(capsys, "learner", "set", str(path), "--otj-target", "600", "--english-maths", "not-required",
                          "--english-maths-decided-by", "Bea Employer", "--end", "2027-06-30")
     assert code == 0, err
     said = "changed off-the-job target, English and maths, English and maths decided by, planned end"

@@ -109,10 +109,10 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(odo: Path, capsys, arg
 
 
 def test_learner_set_feeds_the_rules(odo: Path, capsys) -> None:
-    assert run(capsys, "learner", "set", str(odo), "--otj-target", "250", "--epa-date", "2027-01-15")[0] == 0
+    assert run(capsys, "learner", "set", str(odo), "--otj-target", "600", "--epa-date", "2027-01-15")[0] == 0
     _, out, _ = run(capsys, "gateway", str(odo), "--json", "--as-of", AS_OF)
     doc = json.loads(out)["portfolios"][0]
-    assert doc["otj"]["target"] == 250
+    assert doc["otj"]["target"] == 600
     assert {m["key"]: m["date"] for m in doc["milestones"]}["presentation"] == "2027-01-15"
 
 

@@ -98,6 +98,12 @@ def test_a_change_refused_by_the_service_leaves_the_file_as_it_was(
     (["learner", "set", "{}", "--contracted-hours", "20", "--end", "2026-03-10"],
      "--end: 2026-03-10 is before 2026-09-03: an apprenticeship lasts at least 18 months (12 x 30 / 20 hours a "
      "week) from its start (funding rule for this start date: duration-12-months)"),
+    (["learner", "set", "{}", "--otj-target", "10"],
+     "--otj-target: 10 is below the minimum for this start, 416.8 hours: 20% of 30 contracted hours a week over the "
+     "practical period, statutory leave excluded, rule otj-6-hours"),
+    (["learner", "set", "{}", "--otj-target", "418", "--end", "2026-10-30"],
+     "--otj-target: 418 is below the minimum for this start, 440.5 hours: 20% of 30 contracted hours a week over "
+     "the practical period, statutory leave excluded, rule otj-6-hours"),
     (["learner", "set", "{}", "--epa-date", "2150-01-01"],
      "--epa-date: 2150-01-01 is after 2035-03-03, 10 years after the start: not a plausible date"),
     (["learner", "set", "{}", "--prior-learning-hours", "99999", "--prior-learning-reason", "Award",
@@ -200,7 +206,7 @@ def test_an_empty_target_or_prior_learning_clears_it(tmp_path: Path, capsys) -> 
     """Review R7-10: ``learner set --otj-target ''`` was a TypeError traceback; empty means none (the target follows
     the start date's rule again; no prior learning)."""
     path = new_portfolio(tmp_path)
-    assert main(["learner", "set", str(path), "--otj-target", "400"]) == 0
+    assert main(["learner", "set", str(path), "--otj-target", "600"]) == 0
     assert main(["learner", "set", str(path), "--otj-target", ""]) == 0
     assert main(["learner", "set", str(path), "--prior-learning-hours", ""]) == 0
     learner = PortfolioService(path, ACTOR).learner

@@ -714,3 +714,19 @@ async def test_removing_an_accepted_piece_says_what_stops_counting(tmp_path: Pat
             assert (said in question) if said else "accepted" not in question, question
             await pilot.press("n")
             await settle(app, pilot)
+
+
+@drive
+async def test_the_dashboard_never_shows_an_off_the_job_target_of_0_hours(tmp_path: Path) -> None:
+    """Prior learning confirmed beyond the planned hours of a 2025-03-03 start read "120 of 0 h · ahead": the
+    target stays at the rule's 20% of contracted hours over the practical period (346.5 hours to 2026-05-30)."""
+    path = make_portfolio(tmp_path)
+    service = PortfolioService(path, ACTOR)
+    records.update_learner(service, prior_learning_hours=1000, prior_learning_reason="Level 4 diploma",
+                           prior_learning_agreed_by="Mona", as_of=AS_OF)
+    records.confirm_employer_decisions(service, ["prior-learning"])
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        shown = str(app.screen.query_one("#dash-otj", Static).render())
+        assert "120 of 346 h" in shown and "behind" in shown, shown

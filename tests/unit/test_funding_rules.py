@@ -133,11 +133,11 @@ def test_part_time_hours_under_the_2022_rule_and_over_the_cap() -> None:
 
 
 def test_pace_is_the_hours_still_owed_per_week_to_the_end_of_the_practical_period() -> None:
-    # Target 300 (set); 100 logged; 10 weeks (70 days) left to the practical end: 20 hours a week.
-    person = odo_learner(date(2024, 1, 1), date(2025, 3, 1), otj_target_hours=300)
+    # Target 350 (set); 100 logged; 10 weeks (70 days) left to the practical end: 25 hours a week.
+    person = odo_learner(date(2024, 1, 1), date(2025, 3, 1), otj_target_hours=350)
     entries = day_by_day(date(2024, 6, 1), 100, "teaching")
     status = otj_status(person, ODO, entries, date(2024, 12, 1), practical_end=date(2025, 2, 9))
-    assert status.pace == pytest.approx(20.0)
+    assert status.pace == pytest.approx(25.0)
     # Hours after the end of the practical period (the gateway) do not count, even if logged before the EPA.
     late = (*entries, *day_by_day(date(2025, 2, 20), 50, "teaching", len(entries) + 1))
     assert otj_status(person, ODO, late, date(2025, 3, 1), practical_end=date(2025, 2, 9)).logged == 100

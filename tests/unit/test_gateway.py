@@ -42,7 +42,7 @@ def ready_csp() -> Portfolio:
             CSP.version,
             date(2024, 1, 8),
             date(2025, 3, 31),
-            otj_target_hours=300,
+            otj_target_hours=310,
             age_at_start=19,
             last_day_of_learning=LAST_DAY,
         ),  # fmt: skip
@@ -91,7 +91,7 @@ def test_everything_in_place_is_green_and_ready() -> None:
     assert report.gateway_date == LAST_DAY
     assert (report.coverage.full, report.coverage.total, report.missing) == (34, 34, ())
     assert item(report, "criteria").detail == "34 of 34 criteria fully covered"
-    assert item(report, "otj-target").detail == "310 of 300.0 hours logged to 2025-02-14"
+    assert item(report, "otj-target").detail == "310 of 310.0 hours logged to 2025-02-14"
     assert item(report, "epa-booked").detail == "done 2025-02-01 by employer1"
     # CSP's Level 1 English and maths is an entry requirement, not a gateway item.
     assert report.entry_requirements == ("Level 1 Maths", "Level 1 English")
@@ -229,7 +229,7 @@ def test_the_json_document_has_the_keys_the_cli_keeps() -> None:
     assert set(doc["coverage"]) == {"full", "partial", "none", "total"}
     assert {"key", "date", "status"} <= set(doc["milestones"][0])
     assert {"key", "ok", "detail"} <= set(doc["checklist"][0])
-    assert (doc["otj"]["logged"], doc["otj"]["target"]) == (310, 300)
+    assert (doc["otj"]["logged"], doc["otj"]["target"]) == (310, 310)
     assert {"grade", "reason"} <= set(doc["predicted_grade"])
     assert (doc["learner"], doc["standard"], doc["ready"], doc["rag"]) == ("Sam Practitioner", "csp-l2", True, "green")
 

@@ -158,3 +158,29 @@ def test_hours_no_day_holds_count_for_nothing_even_where_their_sum_is_a_number()
     piled = otj_status(person, CSP, log(*[(day, 24.0, "teaching")] * 30), date(2024, 6, 1))
     assert (piled.logged, piled.met) == (24.0, False)
     assert "1 day counted as 24 hours, not more" in piled.note
+
+
+@pytest.mark.parametrize(("start", "minimum"), [(date(2021, 9, 1), 52 * 46.4 / 52 * 30 * 0.2),
+                                                (date(2023, 9, 4), 46.4 * 6)])
+def test_before_august_2025_the_target_never_goes_below_the_rules_20_percent(start: date, minimum: float) -> None:
+    """A planned 10 hours less 40 of prior learning read "3 of 0 h · ahead": the rule is "at least 20% of the
+    apprentice's contracted employment hours across the practical period" (otj-20-percent; 6 hours a week from
+    1 Aug 2022), so neither a lower plan nor prior learning takes the target under it (278.4 hours over 52 weeks)."""
+    from portfolio_tui.domain import employer_decisions
+    from portfolio_tui.domain.frozen import replace
+
+    planned = replace(learner(start, target=10), prior_learning_hours=40, prior_learning_reason="Level 2 award",
+                      prior_learning_agreed_by="Mona")
+    person = employer_decisions.confirmed(planned, "prior-learning", "mona", f"{start.isoformat()}T10:00:00Z")
+    status = otj_status(person, CSP, log((start + timedelta(days=7), 3, "teaching")), start + timedelta(weeks=4))
+    assert status.target == pytest.approx(minimum)
+    assert status.state == "behind" and status.prior_learning == 40
+    assert status.note.startswith(f"raised to the minimum for this start, {minimum:.1f} hours: 20% of 30 contracted "
+                                  "hours a week over the practical period")
+    assert "10 planned less 40 prior learning is 0" in status.note
+    # The rule's own target with confirmed prior learning stays the 20%: prior learning shortens the period.
+    assert otj_status(replace(person, otj_target_hours=None), CSP, (), start).target == pytest.approx(minimum)
+    # A plan above the minimum is kept, less the prior learning down to the minimum.
+    assert otj_status(replace(person, otj_target_hours=minimum + 30), CSP, (), start).target == pytest.approx(minimum)
+    assert otj_status(replace(person, otj_target_hours=minimum + 50), CSP, (), start).target == pytest.approx(
+        minimum + 10)
