@@ -144,3 +144,63 @@ async def test_a_refusal_after_a_key_press_is_one_notice_naming_the_field_as_the
         said = [n.message for n in list(app._notifications)[seen:]]
         assert len(said) == 1 and said[0].startswith("Date: ") and "cannot be done before 2026-03-30" in said[0], said
     assert path.read_bytes() == before
+
+
+@drive
+async def test_a_refusal_goes_when_its_field_is_edited_and_stays_while_others_are(tmp_path: Path) -> None:
+    """A field's refusal stayed on screen until the next save, naming a value already put right: it goes when the
+    field it names is edited (in the evidence form, a record form and the first-run screen), not when another is."""
+    from textual.widgets import TextArea
+
+    path = make_portfolio(tmp_path)
+    app = app_for(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        form = await evidence_form(app, pilot, "a")
+        form.query_one("#title", Input).value = "Observed at the counter"
+        form.query_one("#hours", Input).value = "-2"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert refusals(form) == ["Hours: must not be negative (got -2)"]
+        form.query_one("#title", Input).value = "Observed at the front counter"
+        await settle(app, pilot)
+        assert refusals(form) == ["Hours: must not be negative (got -2)"]
+        assert form.focused is form.query_one("#hours", Input)
+        await pilot.press("backspace")
+        await settle(app, pilot)
+        assert refusals(form) == []
+        await pilot.press("escape", "y")
+        await settle(app, pilot)
+        await pilot.press("1", "h")
+        await settle(app, pilot)
+        hours = app.screen
+        assert isinstance(hours, ProgressForm)
+        hours.query_one("#hours", Input).value = "lots"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert refusals(hours) == ["Hours: 'lots' is not a number of hours"]
+        hours.query_one("#note", TextArea).text = "Workshop"
+        await settle(app, pilot)
+        assert refusals(hours) == ["Hours: 'lots' is not a number of hours"]
+        await pilot.press("backspace")
+        await settle(app, pilot)
+        assert refusals(hours) == []
+    first = build_app(tmp_path / "mine.json", as_of=AS_OF, first_run=True, actor="tester")
+    async with first.run_test(size=(80, 24)) as pilot:
+        await settle(first, pilot)
+        screen = first.screen
+        assert isinstance(screen, FirstRunScreen)
+        screen.query_one("#learner", Input).value = "Jo Bloggs"
+        await pilot.press("ctrl+s")
+        await settle(first, pilot)
+        assert refusals(screen) == ["Standard: is required: pick one of `portfolio standards list`"]
+        screen.query_one("#standard", Select).value = "csp-l2"
+        await settle(first, pilot)
+        assert refusals(screen) == []
+        screen.query_one("#end", Input).value = "2026-02-01"
+        await pilot.press("ctrl+s")
+        await settle(first, pilot)
+        assert len(refusals(screen)) == 1 and refusals(screen)[0].startswith("Planned end: 2026-02-01 is before")
+        await pilot.press("backspace")
+        await settle(first, pilot)
+        assert refusals(screen) == []

@@ -25,6 +25,7 @@ from portfolio_tui.services.session import PortfolioSession
 from portfolio_tui.tui.screens.forms import (
     REFUSED,
     Named,
+    clear_error_of,
     clear_errors,
     field_row,
     input_refused,
@@ -92,6 +93,12 @@ class FirstRunScreen(Screen[bool]):
                 yield Button("Create (ctrl+s)", id="create", variant="primary", compact=True)
                 yield Button("Quit (esc)", id="quit", compact=True)
         yield PortfolioFooter()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _field_edited(self, event: Input.Changed | Select.Changed) -> None:
+        """The refusal under a field goes when the field is edited."""
+        clear_error_of(self, event.control)
 
     @on(Button.Pressed, "#create")
     def _create_pressed(self) -> None:

@@ -126,6 +126,28 @@ def clear_errors(screen: Screen) -> None:
         box.update("")
 
 
+def field_of(screen: Screen, control: Widget) -> str | None:
+    """The form field ``control`` belongs to (its own id, or the nearest container's, such as the criteria
+    picker around its list) when the screen has an error line for it."""
+    node: Any = control
+    while node is not None and node is not screen:
+        if node.id and screen.query(f"#{node.id}-error"):
+            return str(node.id)
+        node = node.parent
+    return None
+
+
+def clear_error_of(screen: Screen, control: Widget) -> str | None:
+    """Take down the refusal under the field ``control`` belongs to, once the person edits it (it stayed until
+    the next save, naming a value no longer there); returns that field's id."""
+    field = field_of(screen, control)
+    if field is not None:
+        box = screen.query_one(f"#{field}-error", Static)
+        box.remove_class("-shown")
+        box.update("")
+    return field
+
+
 def typed_state(screen: Screen) -> tuple[Any, ...]:
     """Everything typed, chosen or ticked in a form, to tell a filled form from an untouched one."""
     state: list[Any] = []
@@ -209,6 +231,19 @@ class SaveDialog(ModalScreen[T]):
     def filled(self) -> bool:
         return self.untouched is not None and typed_state(self) != self.untouched
 
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _field_edited(self, event: Input.Changed | TextArea.Changed | Select.Changed | Checkbox.Changed
+                      | SelectionList.SelectedChanged) -> None:
+        self.field_edited(event.control)
+
+    def field_edited(self, control: Widget) -> None:
+        """A field was edited: its refusal goes (the form's top line stays until the next save)."""
+        clear_error_of(self, control)
+
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
         self.action_save()
@@ -276,9 +311,25 @@ class RecordDialog(SaveDialog[bool]):
         """The dialog's fields, so a refusal names the label shown and focuses the field."""
         return ()
 
+    refused_field: str | None = None
+    """The field the dialog's one error line is about, when it is about one."""
+
     def input_refused(self, error: InputError) -> None:
         self.set_saving(False)
+        self.refused_field = placed(error, self.named_fields())[0]
         input_refused(self, error, self.named_fields(), "dialog-error")
+
+    def field_edited(self, control: Widget) -> None:
+        """The dialog's one error line goes when the field it names is edited."""
+        node: Any = control
+        while node is not None and node is not self:
+            if self.refused_field is not None and node.id == self.refused_field:
+                self.refused_field = None
+                box = self.query_one("#dialog-error", Static)
+                box.remove_class("-shown")
+                box.update("")
+                return
+            node = node.parent
 
     def write(self, values: dict[str, Any]) -> None:
         """The change, through the service (runs in a worker thread)."""
