@@ -203,3 +203,22 @@ async def test_the_highlighted_criterion_stays_in_view_when_its_text_takes_more_
             if not top <= tree.cursor_line < top + rows:
                 hidden.append((tree.cursor_node.label.plain if tree.cursor_node else "", top, rows))
         assert not hidden, hidden
+
+
+@drive
+async def test_the_criteria_screen_opens_on_the_first_criterion(tmp_path: Path) -> None:
+    """It opened with no line highlighted, and the first down went to the "Values" heading: nothing under the tree
+    and no Tag offered until the second. It opens on V1, described, with t offered."""
+    app = app_for(make_portfolio(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CriteriaScreen)
+        assert screen.query_one(Tree).cursor_node.data == ("criterion", "V1")
+        assert str(screen.query_one("#criteria-detail", Static).render()).startswith("V1 covered")
+        assert "t" in screen.active_bindings
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TagPicker)

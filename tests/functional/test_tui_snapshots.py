@@ -129,7 +129,7 @@ def test_caseload_learner_detail(snap_compare, tmp_path: Path,  # type: ignore[n
     ("employer_confirmation", ["5", "E"]),
     ("prerequisite_form", ["5", "down", "enter"]),
     ("grade_form", ["5", "G"]),
-    ("tag_picker", ["3", "down", "down", "t"]),
+    ("tag_picker", ["3", "t"]),
     ("profile_form", ["p"]),
 ])
 def test_dialog(snap_compare, tmp_path: Path, dialog: str, keys: list[str]) -> None:  # type: ignore[no-untyped-def]

@@ -132,6 +132,8 @@ class CriteriaScreen(PortfolioScreen):
         if view.report.duties:
             self._add_duties(tree.root, view, expanded)
         target = f"criterion:{self.pending}" if self.pending else f"{cursor[0]}:{cursor[1]}" if cursor else None
+        if target is None:  # opened: on the first criterion, where t tags, not on the heading above it
+            target = next((key for key in self.nodes if key.startswith("criterion:")), None)
         self.pending = None
         if target in self.nodes:
             # The tree lays out its new lines on the next refresh; the cursor can only move after that.
