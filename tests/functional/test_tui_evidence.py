@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import Input, OptionList, SelectionList, Static
 
 from portfolio_tui.services.portfolios import PortfolioService
+from portfolio_tui.tui.screens.bin import BinScreen
 from portfolio_tui.tui.screens.evidence_form import EvidenceForm
 from portfolio_tui.tui.screens.evidence_log import EvidenceLogScreen
 from portfolio_tui.tui.screens.forms import ConfirmDialog
@@ -427,8 +428,9 @@ async def test_the_edit_form_shows_kept_files_by_name_size_and_type_and_takes_on
 @drive
 async def test_footers_and_the_palette_offer_only_what_can_be_done_here(tmp_path: Path) -> None:
     """QA: "A Assess" was offered on an empty log. A piece's keys are offered on a piece (o on one with files),
-    Undo after a removal, the Bin with something in it; on the criteria screen Untag and Edit on a piece;
-    on the dashboard Gaps while there are some."""
+    Undo after a removal; on the criteria screen Untag and Edit on a piece; on the dashboard Gaps while there are
+    some. The Bin is always offered (hidden while empty, nobody found where removed evidence goes) and says when it
+    is empty."""
     path = tmp_path / "portfolio.json"
     PortfolioService.create(path, learner="Ava Patel", standard="odo-l3", start=AS_OF.replace(year=2025),
                             end=AS_OF.replace(year=2026, month=6), actor=ACTOR)
@@ -438,9 +440,16 @@ async def test_footers_and_the_palette_offer_only_what_can_be_done_here(tmp_path
         await pilot.press("2")
         await settle(app, pilot)
         offered = set(app.screen.active_bindings)
-        assert "a" in offered and not {"A", "e", "c", "d", "o", "h", "b", "u", "slash", "s"} & offered
+        assert {"a", "b"} <= offered and not {"A", "e", "c", "d", "o", "h", "u", "slash", "s"} & offered
         palette = [name for name, _, _ in app.screen.palette_commands()]
-        assert palette == ["evidence: reload", "evidence: portfolio history", "evidence: add"], palette
+        assert palette == ["evidence: reload", "evidence: portfolio history", "evidence: add", "evidence: bin"], palette
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BinScreen)
+        assert str(app.screen.query_one("#form-heading", Static).render()) == (
+            "Bin · empty: no evidence has been removed")
+        await pilot.press("enter", "escape")  # nothing to restore: enter does nothing
+        await settle(app, pilot)
         await pilot.press("A", "e", "d")  # pressed anyway: nothing opens
         await settle(app, pilot)
         assert isinstance(app.screen, EvidenceLogScreen)
@@ -450,7 +459,7 @@ async def test_footers_and_the_palette_offer_only_what_can_be_done_here(tmp_path
         await pilot.press("r")
         await settle(app, pilot)
         offered = set(app.screen.active_bindings)
-        assert {"a", "A", "e", "c", "d", "h", "slash", "s"} <= offered and not {"o", "b", "u"} & offered
+        assert {"a", "A", "e", "c", "d", "h", "b", "slash", "s"} <= offered and not {"o", "u"} & offered
         await pilot.press("d", "y")
         await settle(app, pilot)
         offered = set(app.screen.active_bindings)

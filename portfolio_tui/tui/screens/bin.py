@@ -29,11 +29,12 @@ class BinScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history-dialog"):
-            yield Static(Content.assemble(("Bin", "bold"), f" · {plural(len(self.removed), 'removed piece')}"),
-                         id="form-heading")
+            held = plural(len(self.removed), "removed piece") if self.removed else "empty: no evidence has been removed"
+            yield Static(Content.assemble(("Bin", "bold"), f" · {held}"), id="form-heading")
             table: DataTable[Text] = DataTable(id="bin-table", cursor_type="row", zebra_stripes=True)
             yield table
-            yield Static(Content.styled("enter restores the highlighted piece · esc closes", "$text-muted"))
+            keys = "enter restores the highlighted piece" if self.removed else "a piece removed (d) waits here"
+            yield Static(Content.styled(f"{keys} · esc closes", "$text-muted"))
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

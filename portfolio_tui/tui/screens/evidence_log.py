@@ -95,8 +95,9 @@ class EvidenceLogScreen(PortfolioScreen):
 
     def may(self, action: str) -> bool:
         """Offered only where it can do something: a piece's keys on a piece (``o`` on one with files), Undo
-        after a removal, the Bin with something in it, Filter and Sort on a log with pieces (QA: "A Assess"
-        was offered on an empty log)."""
+        after a removal, Filter and Sort on a log with pieces (QA: "A Assess" was offered on an empty log). The Bin
+        is always offered to whoever may restore: hidden while empty, nobody could find where removed evidence goes;
+        opened empty, it says so."""
         if not super().may(action):
             return False
         if not self.is_mounted:
@@ -106,9 +107,6 @@ class EvidenceLogScreen(PortfolioScreen):
             return piece is not None and (action != "open_file" or bool(piece.files))
         if action == "undo":
             return bool(self.removed)
-        if action == "bin":
-            view = self.papp.view
-            return view is not None and view.removed > 0
         if action in ("filter", "sort"):
             return bool(self.ordered)
         return True
