@@ -388,7 +388,8 @@ def update_learner(
     if review_cadence is not None:
         changes["review_cadence"] = check.review_cadence(review_cadence)
     if contracted_hours_per_week is not None:
-        hours = check.hours("contracted_hours_per_week", contracted_hours_per_week)
+        hours = check.hours("contracted_hours_per_week", contracted_hours_per_week, most=check.MOST_HOURS_PER_WEEK,
+                            per="a week")
         if not hours or hours > check.MOST_HOURS_PER_WEEK:
             raise InputError("contracted_hours_per_week",
                              f"must be more than 0 and at most {check.MOST_HOURS_PER_WEEK} hours a week")

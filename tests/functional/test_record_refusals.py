@@ -98,6 +98,8 @@ def test_a_change_refused_by_the_service_leaves_the_file_as_it_was(
     (["learner", "set", "{}", "--contracted-hours", "20", "--end", "2026-03-10"],
      "--end: 2026-03-10 is before 2026-09-03: an apprenticeship lasts at least 18 months (12 x 30 / 20 hours a "
      "week) from its start (funding rule for this start date: duration-12-months)"),
+    (["learner", "set", "{}", "--contracted-hours", "1e9"],
+     "--contracted-hours: 1e9 hours is more than a week holds (at most 60)"),
     (["learner", "set", "{}", "--otj-target", "10"],
      "--otj-target: 10 is below the minimum for this start, 416.8 hours: 20% of 30 contracted hours a week over the "
      "practical period, statutory leave excluded, rule otj-6-hours"),
