@@ -173,22 +173,29 @@ def _anchors() -> Anchors | None:
         return None
 
 
-_held: dict[str, tuple[tuple[int, ...], RolesAt | None]] = {}
+_held: dict[str, tuple[tuple[int, ...], RolesAt]] = {}
 """Folder and portfolio -> (the roster file's identity, its spans): read once per process while unchanged."""
 
 
 def for_portfolio(path: str | Path) -> RolesAt | None:
-    """The spans of the roster beside the portfolio at ``path`` (``None``: no roster, or one that fails its checks,
-    which every reader refuses anyway)."""
+    """The spans of the roster beside the portfolio at ``path``; ``None`` only outside a cohort (no roster, in a folder
+    that is not a cohort's: ``store.untaken.in_cohort``), where the file's owner may do everything.
+
+    A cohort folder whose roster is missing, unreadable or refused gives no one any role: each judgement, sign-off
+    and confirmation in it is not believed. Checking none then let an apprentice's own acceptance and assessor's
+    sign-off count the moment she deleted the roster, or renamed a copy of it over itself (hers now, so refused),
+    which any group member may do (review F2)."""
     from portfolio_tui import roster as roster_io
 
     folder, name = os.path.split(os.fspath(path))
     roster_file = os.path.join(folder or ".", roster_io.ROSTER_FILE)
     try:
         st = os.stat(roster_file, follow_symlinks=False)
+    except FileNotFoundError:
+        return _unrostered(folder or ".", name)
     except OSError:
-        return None
-    identity = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        return RolesAt((), name, _anchors())
+    identity = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     key = f"{folder}\0{name}"
     kept = _held.get(key)
     if kept is not None and kept[0] == identity:
@@ -197,6 +204,19 @@ def for_portfolio(path: str | Path) -> RolesAt | None:
         checked = roster_io.read_roster(Path(folder or "."))
     except roster_io.RosterError:
         checked = None
-    spans = RolesAt(checked[1], name, _anchors()) if checked is not None else None
+    # (``None`` here: the roster went between the look and the reading; no role is known either way)
+    spans = RolesAt(checked[1] if checked is not None else (), name, _anchors())
     _held[key] = (identity, spans)
     return spans
+
+
+def _unrostered(folder: str, name: str) -> RolesAt | None:
+    """A folder with no roster: ``None`` (the owner's file) unless it is a cohort's, whose roster is then missing."""
+    try:
+        if not os.stat(folder).st_mode & 0o020:  # (a private folder is no cohort's: nothing more to look at)
+            return None
+    except OSError:
+        return None
+    from portfolio_tui.store.untaken import in_cohort
+
+    return RolesAt((), name, _anchors()) if in_cohort(Path(folder, name)) else None
