@@ -358,6 +358,9 @@ _NO_ENTRY = (0, None)
 UNCHECKED = ""
 """A record :class:`Fingerprints` was told of but did not hash (it counts for nothing where it is asked)."""
 UNCOUNTED = frozenset({"comments"})
+MADE_TABLES = frozenset({"evidence", "signoffs"})
+"""Tables whose records hold a judgement or a sign-off, each to be made by an entry in its own name
+(:meth:`~portfolio_tui.store.roles_at.RoleCheck.maker`)."""
 """Tables readiness does not read at all."""
 
 
@@ -506,11 +509,15 @@ class Fingerprints:
             order = int(audit_id)
             if SIG_FIELD not in entry:
                 unsigned.append((order, named))
+                if role_check is not None and table in MADE_TABLES:
+                    role_check.maker(named[1], entry, False)
             else:
                 if not first_signed or order < first_signed:
                     first_signed = self.first_signed = order
                 if role_check is not None:
                     role_check.signer(named, entry)
+                    if table in MADE_TABLES:
+                        role_check.maker(named[1], entry, True)
             if table in CONFIRMED_FIELDS:
                 self.makers.entry(audit_id, entry)
             if entry.get("changes"):

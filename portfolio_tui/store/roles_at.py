@@ -86,14 +86,30 @@ class RolesAt:
 
 class RoleCheck:
     """The records a reader takes in whose judgements, sign-offs or confirmations were made by an account the
-    roster did not give that role then: each named with the time of the first such, for :meth:`flagged` to leave
-    out what a repair or an import took in."""
+    roster did not give that role then, or made by no entry of their own account: each named with the time of the
+    first such, for :meth:`flagged` to leave out what a repair or an import took in.
 
-    __slots__ = ("roles", "found")
+    The role is asked of the name a judgement or a sign-off holds (``by``), so that name must be its maker's: a
+    judgement counts only when an entry signed in the same name at the same moment lists it as made (``made``), and
+    a sign-off only when an entry in its name added it (``adders``), as ``verify`` holds them (review F3: an
+    apprentice's own signed entry holding an acceptance and a sign-off in her tutor's name counted for every
+    reader). Unsigned history vouches for what it lists, as verify takes it (``store.untaken`` decides what that
+    counts for); a tutor's ``seal`` in a repair for the judgements it lists as found.
+    """
+
+    __slots__ = ("roles", "found", "judged", "made", "signed_off", "adders")
 
     def __init__(self, roles_at: RolesAt):
         self.roles = roles_at
         self.found: dict[tuple[str, str], str] = {}
+        self.judged: dict[str, list[tuple[tuple[Any, ...], str]]] = {}
+        """Evidence id -> each judgement of a tutor's (accept, refer) it holds, as (:func:`_made`, when)."""
+        self.made: dict[str, set[tuple[Any, ...]]] = {}
+        """Evidence id -> the judgements (:func:`_made`) entries made in their signer's own name."""
+        self.signed_off: dict[str, tuple[Any, str]] = {}
+        """Sign-off id -> (who it names, when) for each sign-off (not a withdrawal)."""
+        self.adders: dict[str, set[Any]] = {}
+        """Sign-off id -> the accounts whose entries added it (:data:`ANYONE`: unsigned history)."""
 
     def records(self, table: str, records: Mapping[str, Any]) -> None:
         check = _CHECKS.get(table)
@@ -104,6 +120,13 @@ class RoleCheck:
                 at = check(self.roles, record)
                 if at is not None:
                     self.found[(table, record_id)] = at
+                if table == "evidence":
+                    judged = [(_made(j), str(j.get("at"))) for j in record.get("judgements") or ()
+                              if type(j) is dict and j.get("outcome") in JUDGING]
+                    if judged:
+                        self.judged[record_id] = judged
+                elif table == "signoffs" and record.get("withdrawal") is not True:
+                    self.signed_off[record_id] = (record.get("by"), str(record.get("created_at")))
 
     def signer(self, named: tuple[str, str], entry: dict[str, Any]) -> None:
         """A signed entry about the record ``named``: one whose key is not one that signs in its ``by``'s name
@@ -114,9 +137,64 @@ class RoleCheck:
         if keys is None or entry.get("key") not in keys:
             self.found.setdefault(named, str(entry.get("at", "")))
 
+    def maker(self, record: str, entry: dict[str, Any], signed: bool) -> None:
+        """An entry about the evidence or sign-off ``record``: what it made in its own name (see the class)."""
+        table, action = entry.get("table"), entry.get("action")
+        if table == "signoffs":
+            if action in _ADDING:
+                self.adders.setdefault(record, set()).add(entry.get("by") if signed else ANYONE)
+            return
+        who: tuple[Any, Any] | None = (entry.get("by"), entry.get("at")) if signed else None
+        if action == "seal":
+            if signed and not self.roles.holds(entry.get("by"), roles.TUTOR, entry.get("at")):
+                return
+            listed, who = entry.get("judgements"), None
+        else:
+            changes = entry.get("changes")
+            change = changes.get("judgements") if type(changes) is dict else None
+            if type(change) is not dict:
+                return
+            listed = change.get("to")
+            if not signed and type(listed) is list and type(change.get("from")) is list:
+                listed = [*listed, *change["from"]]
+        if type(listed) is not list:
+            return
+        made = self.made.setdefault(record, set())
+        for judgement in listed:
+            if type(judgement) is dict and (who is None or (judgement.get("by"), judgement.get("at")) == who):
+                made.add(_made(judgement))
+
     def flagged(self, taken_at: str) -> list[str]:
         """``table id`` of each record found, but for one whose word came before ``taken_at`` (a repair, an import)."""
-        return [f"{table} {record_id}" for (table, record_id), at in self.found.items() if at > taken_at]
+        found = self.found
+        for record_id, judged in self.judged.items():
+            made = self.made.get(record_id, ())
+            for key, at in judged:
+                if key not in made:
+                    found.setdefault(("evidence", record_id), at)
+                    break
+        for record_id, (by, at) in self.signed_off.items():
+            adders = self.adders.get(record_id, ())
+            if by not in adders and ANYONE not in adders:
+                found.setdefault(("signoffs", record_id), at)
+        return [f"{table} {record_id}" for (table, record_id), at in found.items() if at > taken_at]
+
+
+ANYONE = object()
+"""An adder that vouches for any name: unsigned history (``store.untaken`` decides what it counts for)."""
+_ADDING = frozenset({"add", "create"})
+
+
+def _made(judgement: dict[str, Any]) -> tuple[Any, ...]:
+    """What a judgement says, to tell one made from one altered (its text read as it stands: a value that cannot be
+    compared so, a list in place of a name, matches nothing made)."""
+    key = (judgement.get("outcome"), judgement.get("by"), judgement.get("at"), judgement.get("criterion"),
+           judgement.get("feedback"))
+    try:
+        hash(key)
+    except TypeError:
+        return (object(),)
+    return key
 
 
 def _judgements(held: RolesAt, record: dict[str, Any]) -> str | None:

@@ -45,5 +45,44 @@ def test_a_record_is_named_by_the_first_word_its_author_had_no_role_for() -> Non
     check.records("signoffs", {"1": {"role": "assessor", "by": "tom", "created_at": "2026-05-01T00:00:00Z"},
                                "2": {"role": "assessor", "by": "tess", "created_at": "2026-05-01T00:00:00Z"}})
     check.records("reviews", {"1": {"confirmations": [{"party": "provider", "by": "ava", "at": "2026-05-01T0:00Z"}]}})
+    for record in ("1", "2"):  # each made by entries in its makers' own names
+        check.maker(record, assessed(judged["judgements"][:1]), True)
+        check.maker(record, assessed(judged["judgements"][1:2]), True)
+    check.maker("2", {"table": "signoffs", "action": "add", "by": "tess", "at": "2026-05-01T00:00:00Z"}, True)
     assert check.flagged("") == ["evidence 1", "signoffs 1", "reviews 1"]
     assert check.flagged("2026-06-01T00:00:00Z") == []  # all before a repair (or import) took the history in
+
+
+def assessed(judgements: list[dict], by: str | None = None, before: tuple[dict, ...] = ()) -> dict:
+    """The entry that lists ``judgements`` as made, by their own author and moment (or ``by``)."""
+    first = judgements[0]
+    return {"table": "evidence", "action": "assess", "by": by or first["by"], "at": first["at"],
+            "changes": {"judgements": {"from": list(before), "to": [*before, *judgements]}}}
+
+
+def test_a_judgement_or_a_sign_off_counts_only_as_made_in_its_own_name() -> None:
+    """Review F3: ava's own entry holding tess's acceptance (listed as made by it, or as held before it) and tess's
+    assessor sign-off; tess's real referral turned into an acceptance; each is made by no entry of tess's."""
+    tess = {"outcome": "accept", "feedback": "Good", "by": "tess", "at": "2026-01-05T10:00:00Z"}
+    referral = {"outcome": "refer", "feedback": "Add the date", "by": "tess", "at": "2026-01-05T11:00:00Z"}
+    altered = {**referral, "outcome": "accept"}
+    check = RoleCheck(RolesAt(HISTORY, "ava.json"))
+    check.records("evidence", {"1": {"judgements": [tess]}, "2": {"judgements": [tess]},
+                               "3": {"judgements": [altered]}, "4": {"judgements": [tess]}})
+    check.records("signoffs", {"1": {"role": "assessor", "by": "tess", "created_at": "2026-05-01T00:00:00Z"},
+                               "2": {"role": "assessor", "by": "tess", "created_at": "2026-05-01T00:00:00Z"}})
+    check.maker("1", assessed([tess], by="ava"), True)
+    check.maker("2", {**assessed([tess], by="ava"), "changes": {"judgements": {"from": [tess], "to": [tess]}}}, True)
+    check.maker("3", assessed([referral]), True)
+    check.maker("3", assessed([altered], by="ava", before=(referral,)), True)
+    check.maker("4", assessed([tess], by="ava"), False)  # unsigned history vouches for itself (store.untaken)
+    check.maker("1", {"table": "signoffs", "action": "add", "by": "ava", "at": "2026-05-01T00:00:00Z"}, True)
+    check.maker("2", {"table": "signoffs", "action": "add", "by": "tess", "at": "2026-05-01T00:00:00Z"}, True)
+    assert check.flagged("") == ["evidence 1", "evidence 2", "evidence 3", "signoffs 1"]
+    sealed = RoleCheck(RolesAt(HISTORY, "ava.json"))
+    sealed.records("evidence", {"1": {"judgements": [tess]}, "2": {"judgements": [tess]}})
+    sealed.maker("1", {"table": "evidence", "action": "seal", "by": "tess", "at": "2026-04-02T00:00:00Z",
+                       "judgements": [tess]}, True)  # a tutor's repair takes in what the piece held
+    sealed.maker("2", {"table": "evidence", "action": "seal", "by": "ava", "at": "2026-04-02T00:00:00Z",
+                       "judgements": [tess]}, True)  # an apprentice's own "seal" vouches for nothing
+    assert sealed.flagged("") == ["evidence 2"]

@@ -1,0 +1,51 @@
+"""A judgement or a sign-off in the tutor's name, in an entry an apprentice signs in her own (review F3).
+
+The same cohort as ``test_os_signing`` (every key enrolled by root). The readers ask the roster whether the name a
+judgement or a sign-off holds had that role then, and whether the key of the entry is its ``by``'s: app1 wrote the
+tutor's name into both and signed the entry, in her own name, with her own key, so both checks passed and every
+reader counted the tutor's acceptance and assessor's sign-off she made (``verify`` named them). Now a judgement
+counts only when an entry in its own name made it, and a sign-off only when an entry in its own name added it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.functional import os_accounts
+from tests.functional import test_os_signing as signing
+from tests.functional.test_os_rewrites import gateway_entry
+from tests.functional.test_os_signing import Env, verify_breaks
+
+env = signing.env
+portfolio = signing.portfolio
+
+pytestmark = pytest.mark.skipif(os_accounts.unavailable() is not None, reason=str(os_accounts.unavailable()))
+
+_IN_HER_ENTRY = signing._SELF_ASSESS.replace("path = sys.argv[1]", "path, tutor, how = sys.argv[1:4]").replace(
+    '"feedback": "Meets every criterion", "by": me', '"feedback": "Meets every criterion", "by": tutor').replace(
+    'fields = {"role": "assessor", "by": me', 'fields = {"role": "assessor", "by": tutor').replace(
+    '"changes": {"judgements": {"from": before, "to": evidence["judgements"]}},',
+    '"changes": {"judgements": {"from": evidence["judgements"] if how == "from" else before, '
+    '"to": evidence["judgements"]}},')
+
+
+@pytest.mark.parametrize("how", ["to", "from"])
+def test_the_tutors_name_in_an_apprentices_entry_counts_for_no_reader(env: Env, portfolio: Path, how: str) -> None:
+    """``how``: the acceptance listed as made by her entry, or listed as held before it (made by no one)."""
+    forged = env.python_as("app1", _IN_HER_ENTRY, str(portfolio), env.people["tutor"], how)
+    assert forged.returncode == 0, forged.stderr
+    code, breaks = verify_breaks(env, "mgr", str(portfolio))
+    assert code == 1 and ("signoffs 1", "forged") in breaks, breaks
+    for label in ("tutor", "mgr", "app1"):
+        entry = gateway_entry(env, label, portfolio)
+        assert {"evidence 2", "signoffs 1"} <= set(entry["changed_outside"]), (label, entry["changed_outside"])
+        assert entry["coverage"]["full"] == 0 and entry["rag"] != "green", (label, entry["coverage"])
+        listed = env.run(label, "evidence", "list", str(portfolio), "--json")
+        assert "evidence 2" in json.loads(listed.stdout)["changed_outside"], (label, listed.stdout)
+    env.ok("tutor", "repair", str(portfolio), "--reason", "app1's entry in the tutor's name kept as history, void")
+    env.ok("tutor", "evidence", "assess", str(portfolio), "1", "--accept", "--feedback", "Now dated")
+    entry = gateway_entry(env, "mgr", portfolio)
+    assert entry["changed_outside"] == [] and entry["coverage"]["full"] == 1, entry
