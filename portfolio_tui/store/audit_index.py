@@ -358,9 +358,7 @@ _NO_ENTRY = (0, None)
 UNCHECKED = ""
 """A record :class:`Fingerprints` was told of but did not hash (it counts for nothing where it is asked)."""
 UNCOUNTED = frozenset({"comments"})
-MADE_TABLES = frozenset({"evidence", "signoffs"})
-"""Tables whose records hold a judgement or a sign-off, each to be made by an entry in its own name
-(:meth:`~portfolio_tui.store.roles_at.RoleCheck.maker`)."""
+_ADDING = frozenset({"add", "create"})
 """Tables readiness does not read at all."""
 
 
@@ -507,26 +505,29 @@ class Fingerprints:
             self.sealed = True
             named = (str(table), str(record))
             order = int(audit_id)
-            if SIG_FIELD not in entry:
+            signed = SIG_FIELD in entry
+            if not signed:
                 unsigned.append((order, named))
-                if role_check is not None and table in MADE_TABLES:
-                    role_check.maker(named[1], entry, False)
             else:
                 if not first_signed or order < first_signed:
                     first_signed = self.first_signed = order
                 if role_check is not None:
                     role_check.signer(named, entry)
-                    if table in MADE_TABLES:
-                        role_check.maker(named[1], entry, True)
             if table in CONFIRMED_FIELDS:
                 self.makers.entry(audit_id, entry)
-            if entry.get("changes"):
+            changes = entry.get("changes")
+            if changes:
                 if table == "evidence":
                     reopenings.entry(order, entry)
+                    if role_check is not None and "judgements" in changes:
+                        role_check.maker(named[1], entry, signed)
                 if entry["record_hash"] is None:  # deleted (the app lists the record it deletes)
                     added.discard(named)
             else:
                 action = entry.get("action")
+                if role_check is not None and (table == "signoffs" if action in _ADDING else (
+                        action == "seal" and table == "evidence")):  # (a sign-off added; a tutor's repair)
+                    role_check.maker(named[1], entry, signed)
                 if action == "add" or action == "create":
                     if named in added:
                         self.rewrites.append((order, named))

@@ -102,10 +102,10 @@ class RoleCheck:
     def __init__(self, roles_at: RolesAt):
         self.roles = roles_at
         self.found: dict[tuple[str, str], str] = {}
-        self.judged: dict[str, list[tuple[tuple[Any, ...], str]]] = {}
-        """Evidence id -> each judgement of a tutor's (accept, refer) it holds, as (:func:`_made`, when)."""
-        self.made: dict[str, set[tuple[Any, ...]]] = {}
-        """Evidence id -> the judgements (:func:`_made`) entries made in their signer's own name."""
+        self.judged: dict[str, list[Any]] = {}
+        """Evidence id -> the judgements it holds (the record's own list: nothing is made of it unless asked)."""
+        self.made: dict[str, list[tuple[tuple[Any, Any] | None, list[Any]]]] = {}
+        """Evidence id -> (who made them, by and at; ``None``: any) and the judgements each entry listed as made."""
         self.signed_off: dict[str, tuple[Any, str]] = {}
         """Sign-off id -> (who it names, when) for each sign-off (not a withdrawal)."""
         self.adders: dict[str, set[Any]] = {}
@@ -121,10 +121,9 @@ class RoleCheck:
                 if at is not None:
                     self.found[(table, record_id)] = at
                 if table == "evidence":
-                    judged = [(_made(j), str(j.get("at"))) for j in record.get("judgements") or ()
-                              if type(j) is dict and j.get("outcome") in JUDGING]
-                    if judged:
-                        self.judged[record_id] = judged
+                    judgements = record.get("judgements")
+                    if judgements:
+                        self.judged[record_id] = judgements
                 elif table == "signoffs" and record.get("withdrawal") is not True:
                     self.signed_off[record_id] = (record.get("by"), str(record.get("created_at")))
 
@@ -138,40 +137,41 @@ class RoleCheck:
             self.found.setdefault(named, str(entry.get("at", "")))
 
     def maker(self, record: str, entry: dict[str, Any], signed: bool) -> None:
-        """An entry about the evidence or sign-off ``record``: what it made in its own name (see the class)."""
-        table, action = entry.get("table"), entry.get("action")
-        if table == "signoffs":
-            if action in _ADDING:
-                self.adders.setdefault(record, set()).add(entry.get("by") if signed else ANYONE)
-            return
-        who: tuple[Any, Any] | None = (entry.get("by"), entry.get("at")) if signed else None
-        if action == "seal":
-            if signed and not self.roles.holds(entry.get("by"), roles.TUTOR, entry.get("at")):
-                return
-            listed, who = entry.get("judgements"), None
-        else:
-            changes = entry.get("changes")
-            change = changes.get("judgements") if type(changes) is dict else None
-            if type(change) is not dict:
-                return
+        """An entry about the evidence or sign-off ``record``: what it made in its own name (see the class). (Lean:
+        it runs for every such entry the gateway reads.)"""
+        changes = entry.get("changes")
+        change = changes.get("judgements") if type(changes) is dict else None
+        if type(change) is dict:
             listed = change.get("to")
             if not signed and type(listed) is list and type(change.get("from")) is list:
                 listed = [*listed, *change["from"]]
-        if type(listed) is not list:
+            who = (entry.get("by"), entry.get("at")) if signed else None
+        elif entry.get("table") == "signoffs":
+            if entry.get("action") in _ADDING:
+                self.adders.setdefault(record, set()).add(entry.get("by") if signed else ANYONE)
             return
-        made = self.made.setdefault(record, set())
-        for judgement in listed:
-            if type(judgement) is dict and (who is None or (judgement.get("by"), judgement.get("at")) == who):
-                made.add(_made(judgement))
+        elif entry.get("action") == "seal" and (
+                not signed or self.roles.holds(entry.get("by"), roles.TUTOR, entry.get("at"))):
+            listed, who = entry.get("judgements"), None
+        else:
+            return
+        if type(listed) is list:
+            self.made.setdefault(record, []).append((who, listed))
 
     def flagged(self, taken_at: str) -> list[str]:
         """``table id`` of each record found, but for one whose word came before ``taken_at`` (a repair, an import)."""
         found = self.found
-        for record_id, judged in self.judged.items():
+        for record_id, judgements in self.judged.items():
             made = self.made.get(record_id, ())
-            for key, at in judged:
-                if key not in made:
-                    found.setdefault(("evidence", record_id), at)
+            for judgement in judgements:
+                if type(judgement) is not dict or judgement.get("outcome") not in JUDGING:
+                    continue
+                mine = (judgement.get("by"), judgement.get("at"))
+                for who, listed in made:
+                    if (who is None or who == mine) and judgement in listed:
+                        break
+                else:
+                    found.setdefault(("evidence", record_id), str(judgement.get("at")))
                     break
         for record_id, (by, at) in self.signed_off.items():
             adders = self.adders.get(record_id, ())
@@ -183,18 +183,6 @@ class RoleCheck:
 ANYONE = object()
 """An adder that vouches for any name: unsigned history (``store.untaken`` decides what it counts for)."""
 _ADDING = frozenset({"add", "create"})
-
-
-def _made(judgement: dict[str, Any]) -> tuple[Any, ...]:
-    """What a judgement says, to tell one made from one altered (its text read as it stands: a value that cannot be
-    compared so, a list in place of a name, matches nothing made)."""
-    key = (judgement.get("outcome"), judgement.get("by"), judgement.get("at"), judgement.get("criterion"),
-           judgement.get("feedback"))
-    try:
-        hash(key)
-    except TypeError:
-        return (object(),)
-    return key
 
 
 def _judgements(held: RolesAt, record: dict[str, Any]) -> str | None:
