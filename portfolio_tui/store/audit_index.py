@@ -495,7 +495,8 @@ class Fingerprints:
         unsigned = self.unsigned
         for audit_id, entry in entries.items():
             if type(entry) is not dict or "record_hash" not in entry:
-                if type(entry) is dict and audit_chain.takes_in(entry) and audit_id.isdigit():  # a repair, an import
+                if type(entry) is dict and audit_chain.takes_in(entry) and audit_id.isdigit() and (
+                        role_check is None or role_check.may_take_in(entry)):  # a tutor's repair, an import
                     self.repaired = max(self.repaired, int(audit_id))
                     self.taken_at = max(self.taken_at, str(entry.get("at", "")))
                 continue

@@ -136,6 +136,19 @@ class RoleCheck:
         if keys is None or entry.get("key") not in keys:
             self.found.setdefault(named, str(entry.get("at", "")))
 
+    def may_take_in(self, entry: dict[str, Any]) -> bool:
+        """May a repair or an import (``audit_chain.takes_in``) take in the history before it, for readers: signed,
+        with a key that signs in its ``by``'s name (as :meth:`signer`), by a tutor of the portfolio then (review F4:
+        an apprentice's own "repair" made everything before it history, her own acceptance included). Its digest
+        of that history is ``verify``'s to check (``store.sealing.taken_in`` before a save)."""
+        by = entry.get("by")
+        if SIG_FIELD not in entry or type(by) is not str:
+            return False
+        keys = self.roles.keys.get(by)
+        if (keys is not None or self.roles.anchored) and (keys is None or entry.get("key") not in keys):
+            return False
+        return self.roles.holds(by, roles.TUTOR, entry.get("at"))
+
     def maker(self, record: str, entry: dict[str, Any], signed: bool) -> None:
         """An entry about the evidence or sign-off ``record``: what it made in its own name (see the class). (Lean:
         it runs for every such entry the gateway reads.)"""

@@ -1,4 +1,5 @@
-"""A judgement or a sign-off in the tutor's name, in an entry an apprentice signs in her own (review F3).
+"""A judgement, a sign-off or a repair in the tutor's name or power, in an entry an apprentice signs in her own
+(review F3, F4).
 
 The same cohort as ``test_os_signing`` (every key enrolled by root). The readers ask the roster whether the name a
 judgement or a sign-off holds had that role then, and whether the key of the entry is its ``by``'s: app1 wrote the
@@ -49,3 +50,43 @@ def test_the_tutors_name_in_an_apprentices_entry_counts_for_no_reader(env: Env, 
     env.ok("tutor", "evidence", "assess", str(portfolio), "1", "--accept", "--feedback", "Now dated")
     entry = gateway_entry(env, "mgr", portfolio)
     assert entry["changed_outside"] == [] and entry["coverage"]["full"] == 1, entry
+
+
+_OWN_REPAIR = """
+import json, sys
+from datetime import UTC, datetime
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.signatures import AUDIT
+from portfolio_tui.identity import current_user
+from portfolio_tui.store import keys
+path, action = sys.argv[1:3]
+doc = json.load(open(path))
+me, at = current_user(), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+audit = doc["audit"]
+entries = [e for _, e in audit_chain.ordered(audit)]
+entry = {"at": at, "by": me, "action": action, "table": "meta", "record": 1 if action == "import" else None,
+         "detail": "repaired: checked", audit_chain.TAKEN_IN: audit_chain.history_digest(entries)}
+audit[str(max(map(int, audit)) + 1)] = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT, keys.own_signer())
+with open(path, "r+") as f:
+    f.seek(0), f.write(json.dumps(doc)), f.truncate()
+"""
+
+
+@pytest.mark.parametrize("action", ["repair", "import"])
+def test_an_apprentices_own_repair_takes_nothing_in_for_the_readers(env: Env, portfolio: Path, action: str) -> None:
+    """Review F4: readers took any entry called a repair (or an import) with a ``taken_in`` digest as a tutor's, and
+    asked nothing again of what came before it: app1 accepted her own evidence and signed the gateway off as
+    assessor (R7-8), then appended a "repair" of her own, signed with her own key, and every reader counted both.
+    Only a repair or an import signed by a tutor of the portfolio then, with a key that signs in its name, counts."""
+    forged = env.python_as("app1", signing._SELF_ASSESS, str(portfolio))
+    assert forged.returncode == 0, forged.stderr
+    repaired = env.python_as("app1", _OWN_REPAIR, str(portfolio), action)
+    assert repaired.returncode == 0, repaired.stderr
+    code, breaks = verify_breaks(env, "mgr", str(portfolio))
+    assert code == 1, breaks
+    for label in ("tutor", "mgr", "app1"):
+        entry = gateway_entry(env, label, portfolio)
+        assert {"evidence 2", "signoffs 1"} <= set(entry["changed_outside"]), (label, entry["changed_outside"])
+        assert entry["coverage"]["full"] == 0 and entry["rag"] != "green", (label, entry["coverage"])
+        listed = env.run(label, "evidence", "list", str(portfolio), "--json")
+        assert "evidence 2" in json.loads(listed.stdout)["changed_outside"], (label, listed.stdout)
