@@ -107,7 +107,7 @@ def each_entry(
             else:
                 result, reading, outline = next(worked_out)
             if reading is not None:
-                _keep(cache, path, as_of, result, reading)
+                _keep(cache, path, as_of, result, reading, _anchors_once(digests))
                 if outline is not None and outlines is not None:
                     outlines.keep(path, reading, outline)
             yield result
@@ -283,7 +283,7 @@ def _kept(cache: result_cache.Cache, path: str | Path, as_of: date, digests: dic
             or not _card_ok(card)):
         return None
     digest = _standard_now(standard_id, digests)
-    if not digest or key != _key(path, as_of, digest):
+    if not digest or key != _key(path, as_of, digest, _anchors_once(digests)):
         return None
     return ready, text, None if aggregate is None else (aggregate[0], aggregate[1], aggregate[2]), card
 
@@ -323,19 +323,21 @@ def _encoded(
 
 
 def _keep(
-    cache: result_cache.Cache, path: str | Path, as_of: date, result: Encoded, reading: readiness.Reading
+    cache: result_cache.Cache, path: str | Path, as_of: date, result: Encoded, reading: readiness.Reading, anchors: str
 ) -> None:
     import json  # (one short line: orjson's import would cost a one-file run more than it saves)
 
     meta = json.dumps({"ready": result[0], "aggregate": result[2], "standard": reading.standard_id,
                        "card": result[3]}, separators=(",", ":"))
     payload = meta.encode() + b"\n" + result[1].encode("utf-8", "surrogatepass")
-    cache.keep(path, reading.line, reading.read_at_ns, _key(path, as_of, reading.standard_digest), payload)
+    cache.keep(path, reading.line, reading.read_at_ns, _key(path, as_of, reading.standard_digest, anchors), payload)
 
 
-def _key(path: str | Path, as_of: date, standard_digest: str) -> bytes:
-    """Everything an entry depends on besides the file, in one digest."""
-    parts = (as_of.isoformat(), code_digest(), standard_digest, os.fsencode(path).hex(), _cohort(path))
+def _key(path: str | Path, as_of: date, standard_digest: str, anchors: str) -> bytes:
+    """Everything an entry depends on besides the file, in one digest: the trust anchors' file as it is
+    (:func:`_anchors_now`) among it, as for an outline (review F5: an entry outlived root's enrolling or revoking a
+    key all day, though the keys that sign in each name, and whether the roster is refused, follow them)."""
+    parts = (as_of.isoformat(), code_digest(), standard_digest, os.fsencode(path).hex(), _cohort(path), anchors)
     return own_files.digest("\0".join(parts).encode()).encode()
 
 
@@ -358,8 +360,21 @@ def _cohort(path: str | Path) -> str:
     return f"1{int(bool(shared))} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
 
 
+_ANCHORS = "\0anchors"
+"""Where a run's look-ups (``digests``) hold :func:`_anchors_now`, looked at once per run: no standard's id."""
+
+
+def _anchors_once(digests: dict[str, str]) -> str:
+    """:func:`_anchors_now`, once per run (its look-ups, ``digests``)."""
+    if _ANCHORS not in digests:
+        digests[_ANCHORS] = _anchors_now()
+    return digests[_ANCHORS]
+
+
 def _standard_now(standard_id: str, digests: dict[str, str]) -> str:
     """The digest of the files the standard would be loaded from now; ``""`` if one cannot be read."""
+    if "\0" in standard_id:  # (no standard's id: where the run's other look-ups are held)
+        return ""
     if standard_id not in digests:
         digests[standard_id] = standard_files.digest(standard_id)
     return digests[standard_id]

@@ -258,6 +258,19 @@ def test_a_changed_roster_works_everything_out_again(cohort: Path, capsys) -> No
     assert (code, out) == fresh(capsys, cohort)
 
 
+def test_trust_anchors_changed_work_everything_out_again(cohort: Path, capsys, tmp_path: Path, monkeypatch) -> None:
+    """Review F5: which keys sign in each account's name, and whether a roster is refused, follow the trust anchors
+    (``store.roles_at``, ``roster``): a day's entry kept before root enrolled or revoked a key answered all day."""
+    anchors = tmp_path / "trust" / "allowed_signers"
+    anchors.parent.mkdir()
+    monkeypatch.setenv("PORTFOLIO_TUI_TRUST", str(anchors))
+    cached_then_forged(capsys, cohort)
+    anchors.write_text("")
+    code, out = gateway(capsys, cohort)
+    assert "FORGED" not in out
+    assert (code, out) == fresh(capsys, cohort)
+
+
 def test_a_file_being_changed_is_read_afresh(cohort: Path, capsys) -> None:
     from filelock import FileLock
 
