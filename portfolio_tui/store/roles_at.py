@@ -252,8 +252,9 @@ def _anchors() -> Anchors | None:
         return None
 
 
-_held: dict[str, tuple[tuple[int, ...], RolesAt]] = {}
-"""Folder and portfolio -> (the roster file's identity, its spans): read once per process while unchanged."""
+_held: dict[str, tuple[tuple[object, ...], RolesAt]] = {}
+"""Folder and portfolio -> (the roster file's identity and the anchors', its spans): read once per process while
+neither changed."""
 
 
 def for_portfolio(path: str | Path) -> RolesAt | None:
@@ -274,7 +275,7 @@ def for_portfolio(path: str | Path) -> RolesAt | None:
         return _unrostered(folder or ".", name)
     except OSError:
         return RolesAt((), name, _anchors())
-    identity = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    identity = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, *_anchors_identity())
     key = f"{folder}\0{name}"
     kept = _held.get(key)
     if kept is not None and kept[0] == identity:
@@ -287,6 +288,24 @@ def for_portfolio(path: str | Path) -> RolesAt | None:
     spans = RolesAt(checked[1] if checked is not None else (), name, _anchors())
     _held[key] = (identity, spans)
     return spans
+
+
+def _anchors_identity() -> tuple[object, ...]:
+    """The trust anchors' file as it is now, and who may write its folder: the keys each account signs with, and
+    whether the roster is refused, follow them (review F6: a program that ran on kept spans and keys while root
+    enrolled or revoked a key, its roster unchanged). (``store.trust`` is imported by the roster's reading anyway.)"""
+    from portfolio_tui.store import trust
+
+    path = trust.trust_path()
+    found: list[object] = []
+    for place in (path, path.parent):
+        try:
+            st = os.stat(place)
+        except OSError as exc:
+            found.append(type(exc).__name__)
+            continue
+        found += [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_mode, st.st_uid]
+    return tuple(found)
 
 
 def _unrostered(folder: str, name: str) -> RolesAt | None:
