@@ -569,8 +569,8 @@ def _shared_lock(path: str | Path) -> Iterator[bool]:
 
     # The lock beside the file a link names (``persistence.link_target``), as text: no Path of each file.
     folder, name = os.path.split(os.path.realpath(path) if os.path.islink(path) else os.fspath(path))
-    try:
-        fd = os.open(os.path.join(folder, lock_name(name)), os.O_RDONLY | os.O_NOFOLLOW)
+    try:  # (without blocking: a FIFO a group member put in the lock's place would hold the run up for good)
+        fd = os.open(os.path.join(folder, lock_name(name)), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:  # no change is under way: a change makes the lock file before anything else
         yield True
         return
@@ -579,6 +579,8 @@ def _shared_lock(path: str | Path) -> Iterator[bool]:
         return
     try:
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # (not a lock: the file is read afresh, which says why)
+                raise OSError("not a regular file")
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except OSError:
             yield False

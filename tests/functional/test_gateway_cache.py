@@ -271,6 +271,17 @@ def test_trust_anchors_changed_work_everything_out_again(cohort: Path, capsys, t
     assert (code, out) == fresh(capsys, cohort)
 
 
+def test_a_fifo_in_place_of_a_portfolio_s_lock_holds_no_run_up(cohort: Path, capsys) -> None:
+    """Review F8: a group member's FIFO put where a portfolio's lock file goes (``mkfifo``, or a rename over it, in the
+    cohort's folder) held the tutor's next run up for good, opening it to check the kept entry under the lock; now
+    the file is read afresh, and the run prints what it printed before."""
+    first = gateway(capsys, cohort)
+    os.mkfifo(cohort / f".{SAMPLE}.lock")
+    done = subprocess.run([sys.executable, "-m", "portfolio_tui", "gateway", str(cohort), "--json", "--as-of", AS_OF],
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == first, done.stderr
+
+
 def test_a_file_being_changed_is_read_afresh(cohort: Path, capsys) -> None:
     from filelock import FileLock
 
