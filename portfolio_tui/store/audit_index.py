@@ -34,7 +34,7 @@ from portfolio_tui.domain.evidence import ACCEPT, JUDGED_FIELDS
 from portfolio_tui.store import own_files, roles_at
 from portfolio_tui.store.confirmation_makers import CONFIRMED_FIELDS, Makers
 from portfolio_tui.store.reading import parse_fragments
-from portfolio_tui.store.roles_at import RoleCheck, RolesAt
+from portfolio_tui.store.roles_at import UNLISTING, RoleCheck, RolesAt
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up)
 if TYPE_CHECKING:
@@ -514,6 +514,8 @@ class Fingerprints:
                     first_signed = self.first_signed = order
                 if role_check is not None:
                     role_check.signer(named, entry)
+                    if entry.get("action") in UNLISTING:
+                        role_check.unlisted(named, entry)
             if table in CONFIRMED_FIELDS:
                 self.makers.entry(audit_id, entry)
             changes = entry.get("changes")

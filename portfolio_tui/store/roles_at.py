@@ -136,6 +136,19 @@ class RoleCheck:
         if keys is None or entry.get("key") not in keys:
             self.found.setdefault(named, str(entry.get("at", "")))
 
+    def unlisted(self, named: tuple[str, str], entry: dict[str, Any]) -> None:
+        """A signed entry about the record ``named`` that changes it without listing how, as only the app's own
+        bookkeeping does (:data:`UNLISTING`): a ``seal`` is a tutor's repair, and a ``migrate`` or an ``import``
+        entry changes no record, so one by anyone else, or about a record, leaves it not believed (review F11: an
+        apprentice's own seal made what a review held as added "not to be told", so a confirmation in her tutor's
+        name, dated as the tutor's adding of it, counted)."""
+        action = entry.get("action")
+        if action == "seal" and self.roles.holds(entry.get("by"), roles.TUTOR, entry.get("at")):
+            return
+        if action == "create" and named == ("learner", "1"):
+            return  # (the portfolio's start; a second is a rewrite: ``audit_index.Fingerprints.rewrites``)
+        self.found.setdefault(named, str(entry.get("at", "")))
+
     def may_take_in(self, entry: dict[str, Any]) -> bool:
         """May a repair or an import (``audit_chain.takes_in``) take in the history before it, for readers: signed,
         with a key that signs in its ``by``'s name (as :meth:`signer`), by a tutor of the portfolio then (review F4:
@@ -193,6 +206,9 @@ class RoleCheck:
         return [f"{table} {record_id}" for (table, record_id), at in found.items() if at > taken_at]
 
 
+UNLISTING = frozenset({"seal", "migrate", "import", "create"})
+"""Actions :meth:`RoleCheck.unlisted` asks about (an ``add`` or a ``delete`` is the record's own; ``repair`` is
+``meta``'s)."""
 ANYONE = object()
 """An adder that vouches for any name: unsigned history (``store.untaken`` decides what it counts for)."""
 _ADDING = frozenset({"add", "create"})

@@ -90,3 +90,42 @@ def test_an_apprentices_own_repair_takes_nothing_in_for_the_readers(env: Env, po
         assert entry["coverage"]["full"] == 0 and entry["rag"] != "green", (label, entry["coverage"])
         listed = env.run(label, "evidence", "list", str(portfolio), "--json")
         assert "evidence 2" in json.loads(listed.stdout)["changed_outside"], (label, listed.stdout)
+
+
+_OWN_SEAL = """
+import json, sys
+from datetime import UTC, datetime
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.signatures import AUDIT
+from portfolio_tui.identity import current_user
+from portfolio_tui.store import keys
+path, tutor, action = sys.argv[1:4]
+doc = json.load(open(path))
+me, now = current_user(), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+audit = doc["audit"]
+added = [e["at"] for _, e in audit_chain.ordered(audit) if e.get("table") == "reviews" and e.get("action") == "add"][-1]
+row = doc["reviews"]["1"]
+row["confirmations"] = [*row.get("confirmations", []), {"party": "provider", "by": tutor, "at": added}]
+entry = {"at": now, "by": me, "action": action, "table": "reviews", "record": 1, "detail": "recorded as found",
+         "record_hash": audit_chain.record_digest(row)}
+audit[str(max(map(int, audit)) + 1)] = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT, keys.own_signer())
+with open(path, "r+") as f:
+    f.seek(0), f.write(json.dumps(doc)), f.truncate()
+"""
+
+
+@pytest.mark.parametrize("action", ["seal", "migrate"])
+def test_a_seal_of_an_apprentices_own_vouches_for_nothing(env: Env, portfolio: Path, action: str) -> None:
+    """Review F11: a confirmation counts when the entry that added its record was in its name and moment and the
+    record, walked back, held it then; a ``seal`` (a tutor's repair) or ``migrate`` entry on the way makes that walk
+    "not to be told", and the confirmation was believed. app1 put the provider's confirmation, dated as the tutor's
+    adding of the review, into it and appended a seal (or a migrate entry) of her own: every reader counted it."""
+    env.ok("tutor", "review", "add", str(portfolio), "--date", "2025-06-01", "--notes", "Behind on S3")
+    forged = env.python_as("app1", _OWN_SEAL, str(portfolio), env.people["tutor"], action)
+    assert forged.returncode == 0, forged.stderr
+    assert verify_breaks(env, "mgr", str(portfolio))[0] == 1
+    for label in ("tutor", "mgr", "app1"):
+        assert "reviews 1" in gateway_entry(env, label, portfolio)["changed_outside"], label
+    timeline = json.loads(env.ok("mgr", "timeline", str(portfolio), "--json"))
+    [held] = timeline["reviews"]["held"]
+    assert held["confirmations"] == [] and "provider" in held["awaiting"], held
