@@ -518,19 +518,21 @@ class Fingerprints:
                         role_check.unlisted(named, entry)
             if table in CONFIRMED_FIELDS:
                 self.makers.entry(audit_id, entry)
+            if role_check is not None and entry["record_hash"] is None:  # deleted: nothing made of it stands
+                role_check.deleted[named] = max(order, role_check.deleted.get(named, 0))
             changes = entry.get("changes")
             if changes:
                 if table == "evidence":
                     reopenings.entry(order, entry)
                     if role_check is not None and "judgements" in changes:
-                        role_check.maker(named[1], entry, signed)
+                        role_check.maker(named[1], entry, signed, order)
                 if entry["record_hash"] is None:  # deleted (the app lists the record it deletes)
                     added.discard(named)
             else:
                 action = entry.get("action")
                 if role_check is not None and (table == "signoffs" if action in _ADDING else (
                         action == "seal" and table == "evidence")):  # (a sign-off added; a tutor's repair)
-                    role_check.maker(named[1], entry, signed)
+                    role_check.maker(named[1], entry, signed, order)
                 if action == "add" or action == "create":
                     if named in added:
                         self.rewrites.append((order, named))

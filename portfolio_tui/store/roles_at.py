@@ -97,19 +97,23 @@ class RoleCheck:
     counts for); a tutor's ``seal`` in a repair for the judgements it lists as found.
     """
 
-    __slots__ = ("roles", "found", "judged", "made", "signed_off", "adders")
+    __slots__ = ("roles", "found", "judged", "made", "signed_off", "adders", "deleted")
 
     def __init__(self, roles_at: RolesAt):
         self.roles = roles_at
         self.found: dict[tuple[str, str], str] = {}
         self.judged: dict[str, list[Any]] = {}
         """Evidence id -> the judgements it holds (the record's own list: nothing is made of it unless asked)."""
-        self.made: dict[str, list[tuple[tuple[Any, Any] | None, list[Any]]]] = {}
-        """Evidence id -> (who made them, by and at; ``None``: any) and the judgements each entry listed as made."""
+        self.made: dict[str, list[tuple[int, tuple[Any, Any] | None, list[Any]]]] = {}
+        """Evidence id -> (audit id, who made them, by and at; ``None``: any) and the judgements each entry listed as
+        made."""
         self.signed_off: dict[str, tuple[Any, str]] = {}
         """Sign-off id -> (who it names, when) for each sign-off (not a withdrawal)."""
-        self.adders: dict[str, set[Any]] = {}
-        """Sign-off id -> the accounts whose entries added it (:data:`ANYONE`: unsigned history)."""
+        self.adders: dict[str, list[tuple[int, Any]]] = {}
+        """Sign-off id -> (audit id, the account) of each entry that added it (:data:`ANYONE`: unsigned history)."""
+        self.deleted: dict[tuple[str, str], int] = {}
+        """Record -> the audit id of the newest entry deleting it: what was made of it before is not of the record
+        now there under its id (review F12: a piece "deleted" and added again, wider, kept its acceptance)."""
 
     def records(self, table: str, records: Mapping[str, Any]) -> None:
         check = _CHECKS.get(table)
@@ -162,7 +166,7 @@ class RoleCheck:
             return False
         return self.roles.holds(by, roles.TUTOR, entry.get("at"))
 
-    def maker(self, record: str, entry: dict[str, Any], signed: bool) -> None:
+    def maker(self, record: str, entry: dict[str, Any], signed: bool, order: int) -> None:
         """An entry about the evidence or sign-off ``record``: what it made in its own name (see the class). (Lean:
         it runs for every such entry the gateway reads.)"""
         changes = entry.get("changes")
@@ -174,7 +178,7 @@ class RoleCheck:
             who = (entry.get("by"), entry.get("at")) if signed else None
         elif entry.get("table") == "signoffs":
             if entry.get("action") in _ADDING:
-                self.adders.setdefault(record, set()).add(entry.get("by") if signed else ANYONE)
+                self.adders.setdefault(record, []).append((order, entry.get("by") if signed else ANYONE))
             return
         elif entry.get("action") == "seal" and (
                 not signed or self.roles.holds(entry.get("by"), roles.TUTOR, entry.get("at"))):
@@ -182,26 +186,28 @@ class RoleCheck:
         else:
             return
         if type(listed) is list:
-            self.made.setdefault(record, []).append((who, listed))
+            self.made.setdefault(record, []).append((order, who, listed))
 
     def flagged(self, taken_at: str) -> list[str]:
         """``table id`` of each record found, but for one whose word came before ``taken_at`` (a repair, an import)."""
         found = self.found
+        deleted = self.deleted
         for record_id, judgements in self.judged.items():
-            made = self.made.get(record_id, ())
+            made, since = self.made.get(record_id, ()), deleted.get(("evidence", record_id), 0)
             for judgement in judgements:
                 if type(judgement) is not dict or judgement.get("outcome") not in JUDGING:
                     continue
                 mine = (judgement.get("by"), judgement.get("at"))
-                for who, listed in made:
-                    if (who is None or who == mine) and judgement in listed:
+                for order, who, listed in made:
+                    if (who is None or who == mine) and order > since and judgement in listed:
                         break
                 else:
                     found.setdefault(("evidence", record_id), str(judgement.get("at")))
                     break
         for record_id, (by, at) in self.signed_off.items():
-            adders = self.adders.get(record_id, ())
-            if by not in adders and ANYONE not in adders:
+            since = deleted.get(("signoffs", record_id), 0)
+            if not any(order > since and (adder is ANYONE or adder == by)
+                       for order, adder in self.adders.get(record_id, ())):
                 found.setdefault(("signoffs", record_id), at)
         return [f"{table} {record_id}" for (table, record_id), at in found.items() if at > taken_at]
 

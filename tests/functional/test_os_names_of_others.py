@@ -129,3 +129,44 @@ def test_a_seal_of_an_apprentices_own_vouches_for_nothing(env: Env, portfolio: P
     timeline = json.loads(env.ok("mgr", "timeline", str(portfolio), "--json"))
     [held] = timeline["reviews"]["held"]
     assert held["confirmations"] == [] and "provider" in held["awaiting"], held
+
+
+_GONE_AND_BACK = """
+import json, sys
+from datetime import UTC, datetime
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.signatures import AUDIT
+from portfolio_tui.identity import current_user
+from portfolio_tui.store import keys
+path = sys.argv[1]
+doc = json.load(open(path))
+me, at = current_user(), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+audit = doc["audit"]
+def append(entry):
+    audit[str(max(map(int, audit)) + 1)] = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT,
+                                                            keys.own_signer())
+piece = doc["evidence"]["2"]
+append({"at": at, "by": me, "action": "delete", "table": "evidence", "record": 2, "detail": "deleted",
+        "changes": {"rev": {"from": piece["rev"], "to": None}}, "record_hash": None})
+piece.update(criteria=["S1", "S2", "S3", "S4", "S5", "K1", "K2"], rev=1, created_by=me, created_at=at,
+             updated_by=me, updated_at=at)
+append({"at": at, "by": me, "action": "add", "table": "evidence", "record": 2, "detail": "added evidence 2",
+        "record_hash": audit_chain.record_digest(piece)})
+with open(path, "r+") as f:
+    f.seek(0), f.write(json.dumps(doc)), f.truncate()
+"""
+
+
+def test_a_piece_deleted_and_added_again_keeps_no_judgement(env: Env, portfolio: Path) -> None:
+    """Review F12: a judgement counts when an entry in its author's name made it, on that record's id; app1 "deleted"
+    the piece the tutor accepted and added it again under the same id, wider, still holding the acceptance (not a
+    second add: a deletion came between), and every reader counted the tutor's acceptance for seven criteria."""
+    env.ok("tutor", "evidence", "assess", str(portfolio), "2", "--accept", "--feedback", "Good")
+    covered = gateway_entry(env, "tutor", portfolio)["coverage"]["full"]
+    forged = env.python_as("app1", _GONE_AND_BACK, str(portfolio))
+    assert forged.returncode == 0, forged.stderr
+    assert verify_breaks(env, "mgr", str(portfolio))[0] == 1
+    for label in ("tutor", "mgr", "app1"):
+        entry = gateway_entry(env, label, portfolio)
+        assert "evidence 2" in entry["changed_outside"], (label, entry["changed_outside"])
+        assert entry["coverage"]["full"] <= covered, (label, entry["coverage"])

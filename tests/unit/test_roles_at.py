@@ -46,9 +46,9 @@ def test_a_record_is_named_by_the_first_word_its_author_had_no_role_for() -> Non
                                "2": {"role": "assessor", "by": "tess", "created_at": "2026-05-01T00:00:00Z"}})
     check.records("reviews", {"1": {"confirmations": [{"party": "provider", "by": "ava", "at": "2026-05-01T0:00Z"}]}})
     for record in ("1", "2"):  # each made by entries in its makers' own names
-        check.maker(record, assessed(judged["judgements"][:1]), True)
-        check.maker(record, assessed(judged["judgements"][1:2]), True)
-    check.maker("2", {"table": "signoffs", "action": "add", "by": "tess", "at": "2026-05-01T00:00:00Z"}, True)
+        _make(check, record, assessed(judged["judgements"][:1]), True)
+        _make(check, record, assessed(judged["judgements"][1:2]), True)
+    _make(check, "2", {"table": "signoffs", "action": "add", "by": "tess", "at": "2026-05-01T00:00:00Z"}, True)
     assert check.flagged("") == ["evidence 1", "signoffs 1", "reviews 1"]
     assert check.flagged("2026-06-01T00:00:00Z") == []  # all before a repair (or import) took the history in
 
@@ -71,18 +71,27 @@ def test_a_judgement_or_a_sign_off_counts_only_as_made_in_its_own_name() -> None
                                "3": {"judgements": [altered]}, "4": {"judgements": [tess]}})
     check.records("signoffs", {"1": {"role": "assessor", "by": "tess", "created_at": "2026-05-01T00:00:00Z"},
                                "2": {"role": "assessor", "by": "tess", "created_at": "2026-05-01T00:00:00Z"}})
-    check.maker("1", assessed([tess], by="ava"), True)
-    check.maker("2", {**assessed([tess], by="ava"), "changes": {"judgements": {"from": [tess], "to": [tess]}}}, True)
-    check.maker("3", assessed([referral]), True)
-    check.maker("3", assessed([altered], by="ava", before=(referral,)), True)
-    check.maker("4", assessed([tess], by="ava"), False)  # unsigned history vouches for itself (store.untaken)
-    check.maker("1", {"table": "signoffs", "action": "add", "by": "ava", "at": "2026-05-01T00:00:00Z"}, True)
-    check.maker("2", {"table": "signoffs", "action": "add", "by": "tess", "at": "2026-05-01T00:00:00Z"}, True)
+    _make(check, "1", assessed([tess], by="ava"), True)
+    _make(check, "2", {**assessed([tess], by="ava"), "changes": {"judgements": {"from": [tess], "to": [tess]}}}, True)
+    _make(check, "3", assessed([referral]), True)
+    _make(check, "3", assessed([altered], by="ava", before=(referral,)), True)
+    _make(check, "4", assessed([tess], by="ava"), False)  # unsigned history vouches for itself (store.untaken)
+    _make(check, "1", {"table": "signoffs", "action": "add", "by": "ava", "at": "2026-05-01T00:00:00Z"}, True)
+    _make(check, "2", {"table": "signoffs", "action": "add", "by": "tess", "at": "2026-05-01T00:00:00Z"}, True)
     assert check.flagged("") == ["evidence 1", "evidence 2", "evidence 3", "signoffs 1"]
     sealed = RoleCheck(RolesAt(HISTORY, "ava.json"))
     sealed.records("evidence", {"1": {"judgements": [tess]}, "2": {"judgements": [tess]}})
-    sealed.maker("1", {"table": "evidence", "action": "seal", "by": "tess", "at": "2026-04-02T00:00:00Z",
+    _make(sealed, "1", {"table": "evidence", "action": "seal", "by": "tess", "at": "2026-04-02T00:00:00Z",
                        "judgements": [tess]}, True)  # a tutor's repair takes in what the piece held
-    sealed.maker("2", {"table": "evidence", "action": "seal", "by": "ava", "at": "2026-04-02T00:00:00Z",
+    _make(sealed, "2", {"table": "evidence", "action": "seal", "by": "ava", "at": "2026-04-02T00:00:00Z",
                        "judgements": [tess]}, True)  # an apprentice's own "seal" vouches for nothing
     assert sealed.flagged("") == ["evidence 2"]
+
+
+_ORDER = [0]
+
+
+def _make(check: RoleCheck, record: str, entry: dict, signed: bool) -> None:
+    """``check.maker`` with each entry the next audit id."""
+    _ORDER[0] += 1
+    check.maker(record, entry, signed, _ORDER[0])
