@@ -38,7 +38,7 @@ Key = tuple[str, str]
 class Makers:
     """The confirmations each entry made, followed entry by entry (in any order: each is the entry's own word)."""
 
-    __slots__ = ("listed", "adding", "loose", "entries", "at_adding")
+    __slots__ = ("listed", "adding", "loose", "entries", "at_adding", "deleted")
 
     def __init__(self) -> None:
         self.listed: dict[Key, dict[bytes, Made]] = {}
@@ -51,6 +51,9 @@ class Makers:
         """Record -> (audit id, entry) of each entry fingerprinting it, to walk back to what its adding held."""
         self.at_adding: dict[Key, frozenset[bytes] | None] = {}
         """Record -> the confirmations it held as added (``None``: not to be told), once asked."""
+        self.deleted: dict[Key, int] = {}
+        """Record -> the audit id of its newest deletion: no entry before it made anything of the record now under
+        its id (review F12: a review deleted and added again kept the provider's confirmation of the old one)."""
 
     def entry(self, audit_id: str, entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
         """Take in an entry; returns the confirmations it lists as added in another's name (forged, by its signer)."""
@@ -63,10 +66,12 @@ class Makers:
         action = entry.get("action")
         if "record_hash" in entry and audit_id.isdigit():
             self.entries.setdefault(key, []).append((int(audit_id), entry))
+            if entry["record_hash"] is None:
+                self.deleted[key] = max(int(audit_id), self.deleted.get(key, 0))
         if SIG_FIELD not in entry and action in LOOSE:
-            self.loose.setdefault(key, {}).setdefault(who, (audit_id, entry))
+            _newest(self.loose.setdefault(key, {}), who, (audit_id, entry))
         if action in ADDING:
-            self.adding.setdefault(key, {}).setdefault(who, (audit_id, entry))
+            _newest(self.adding.setdefault(key, {}), who, (audit_id, entry))
         changes = entry.get("changes")
         change = changes.get(field) if isinstance(changes, Mapping) else None
         if not isinstance(change, Mapping):
@@ -79,7 +84,7 @@ class Makers:
             if text in before:
                 continue
             if (made.get("by"), made.get("at")) == who:
-                made_here.setdefault(text, (audit_id, entry))
+                _newest(made_here, text, (audit_id, entry))
             else:
                 others.append(made)
         return others
@@ -93,15 +98,16 @@ class Makers:
         changed more than it lists, makes none)."""
         key = (table, record_id)
         text = canonical(made)
+        since = self.deleted.get(key, 0)
         found = self.listed.get(key, {}).get(text)
-        if found is not None:
+        if found is not None and _order(found) > since:
             return found
         who = (made.get("by"), made.get("at"))
         found = self.loose.get(key, {}).get(who)
-        if found is not None:
+        if found is not None and _order(found) > since:
             return found
         found = self.adding.get(key, {}).get(who)
-        if found is None:
+        if found is None or _order(found) <= since:
             return None
         if key not in self.at_adding:
             self.at_adding[key] = self._held_as_added(key, found, record)
@@ -132,6 +138,17 @@ class Makers:
         """The confirmations ``record`` holds that no entry made."""
         held = record.get(CONFIRMED_FIELDS[table]) if isinstance(record, Mapping) else None
         return [made for made in listed(held) if self.maker(table, record_id, made, record) is None]
+
+
+def _order(made: Made) -> int:
+    return int(made[0]) if made[0].isdigit() else 0
+
+
+def _newest(found: dict[Any, Made], key: Any, made: Made) -> None:
+    """Keep ``made`` for ``key`` unless a newer entry is kept (entries come in any order)."""
+    held = found.get(key)
+    if held is None or _order(made) > _order(held):
+        found[key] = made
 
 
 def listed(value: Any) -> list[Mapping[str, Any]]:

@@ -138,20 +138,19 @@ from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.signatures import AUDIT
 from portfolio_tui.identity import current_user
 from portfolio_tui.store import keys
-path = sys.argv[1]
+path, table, record, fields = sys.argv[1:5]
 doc = json.load(open(path))
 me, at = current_user(), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 audit = doc["audit"]
 def append(entry):
     audit[str(max(map(int, audit)) + 1)] = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT,
                                                             keys.own_signer())
-piece = doc["evidence"]["2"]
-append({"at": at, "by": me, "action": "delete", "table": "evidence", "record": 2, "detail": "deleted",
-        "changes": {"rev": {"from": piece["rev"], "to": None}}, "record_hash": None})
-piece.update(criteria=["S1", "S2", "S3", "S4", "S5", "K1", "K2"], rev=1, created_by=me, created_at=at,
-             updated_by=me, updated_at=at)
-append({"at": at, "by": me, "action": "add", "table": "evidence", "record": 2, "detail": "added evidence 2",
-        "record_hash": audit_chain.record_digest(piece)})
+row = doc[table][record]
+append({"at": at, "by": me, "action": "delete", "table": table, "record": int(record), "detail": "deleted",
+        "changes": {"rev": {"from": row["rev"], "to": None}}, "record_hash": None})
+row.update(json.loads(fields), rev=1, created_by=me, created_at=at, updated_by=me, updated_at=at)
+append({"at": at, "by": me, "action": "add", "table": table, "record": int(record), "detail": f"added {table}",
+        "record_hash": audit_chain.record_digest(row)})
 with open(path, "r+") as f:
     f.seek(0), f.write(json.dumps(doc)), f.truncate()
 """
@@ -163,10 +162,26 @@ def test_a_piece_deleted_and_added_again_keeps_no_judgement(env: Env, portfolio:
     second add: a deletion came between), and every reader counted the tutor's acceptance for seven criteria."""
     env.ok("tutor", "evidence", "assess", str(portfolio), "2", "--accept", "--feedback", "Good")
     covered = gateway_entry(env, "tutor", portfolio)["coverage"]["full"]
-    forged = env.python_as("app1", _GONE_AND_BACK, str(portfolio))
+    wider = json.dumps({"criteria": ["S1", "S2", "S3", "S4", "S5", "K1", "K2"]})
+    forged = env.python_as("app1", _GONE_AND_BACK, str(portfolio), "evidence", "2", wider)
     assert forged.returncode == 0, forged.stderr
     assert verify_breaks(env, "mgr", str(portfolio))[0] == 1
     for label in ("tutor", "mgr", "app1"):
         entry = gateway_entry(env, label, portfolio)
         assert "evidence 2" in entry["changed_outside"], (label, entry["changed_outside"])
         assert entry["coverage"]["full"] <= covered, (label, entry["coverage"])
+
+
+def test_a_review_deleted_and_added_again_keeps_no_confirmation(env: Env, portfolio: Path) -> None:
+    """Review F12, for confirmations: the tutor confirmed a review as the provider; the line manager "deleted" it and
+    added it again under its id with notes of his own, the tutor's confirmation still in it, and every reader
+    counted it as the provider's confirmation of what he wrote."""
+    env.ok("tutor", "review", "add", str(portfolio), "--date", "2025-06-01", "--notes", "Behind on S3")
+    env.ok("tutor", "review", "confirm", str(portfolio), "1")
+    forged = env.python_as("mgr", _GONE_AND_BACK, str(portfolio), "reviews", "1", json.dumps({"notes": "On track"}))
+    assert forged.returncode == 0, forged.stderr
+    assert verify_breaks(env, "tutor", str(portfolio))[0] == 1
+    for label in ("tutor", "mgr", "app1"):
+        assert "reviews 1" in gateway_entry(env, label, portfolio)["changed_outside"], label
+    [held] = json.loads(env.ok("app1", "timeline", str(portfolio), "--json"))["reviews"]["held"]
+    assert held["confirmations"] == [] and "provider" in held["awaiting"], held
