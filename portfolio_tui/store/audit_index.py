@@ -516,6 +516,8 @@ class Fingerprints:
                     role_check.signer(named, entry)
                     if entry.get("action") in UNLISTING:
                         role_check.unlisted(named, entry)
+                        if entry.get("action") == "seal":
+                            role_check.seals.add(order)
             if table in CONFIRMED_FIELDS:
                 self.makers.entry(audit_id, entry)
             if role_check is not None and entry["record_hash"] is None:  # deleted: nothing made of it stands
@@ -584,7 +586,15 @@ class Fingerprints:
                                                        if order > self.repaired and key in digests)
                       if named not in found]
         if self.role_check is not None:
-            found += [named for named in self.role_check.flagged(self.taken_at) if named not in found]
+            repaired = self.repaired
+            seals = self.role_check.seals  # (a repair's own seals change nothing it took in)
+
+            def after(key: Key) -> bool:
+                order = latest.get(key, _NO_ENTRY)[0]
+                return order > repaired and order not in seals
+
+            found += [named for named in self.role_check.flagged(self.taken_at, after if repaired else None)
+                      if named not in found]
         if self.unsigned and self.first_signed:
             found += [named for named in dict.fromkeys(
                 f"{key[0]} {key[1]}" for order, key in self.unsigned

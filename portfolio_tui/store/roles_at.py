@@ -97,7 +97,7 @@ class RoleCheck:
     counts for); a tutor's ``seal`` in a repair for the judgements it lists as found.
     """
 
-    __slots__ = ("roles", "found", "judged", "made", "signed_off", "adders", "deleted")
+    __slots__ = ("roles", "found", "judged", "made", "signed_off", "adders", "deleted", "seals")
 
     def __init__(self, roles_at: RolesAt):
         self.roles = roles_at
@@ -111,6 +111,8 @@ class RoleCheck:
         """Sign-off id -> (who it names, when) for each sign-off (not a withdrawal)."""
         self.adders: dict[str, list[tuple[int, Any]]] = {}
         """Sign-off id -> (audit id, the account) of each entry that added it (:data:`ANYONE`: unsigned history)."""
+        self.seals: set[int] = set()
+        """The audit ids of the signed ``seal`` entries (a repair's, once :meth:`unlisted` let them stand)."""
         self.deleted: dict[tuple[str, str], int] = {}
         """Record -> the audit id of the newest entry deleting it: what was made of it before is not of the record
         now there under its id (review F12: a piece "deleted" and added again, wider, kept its acceptance)."""
@@ -188,8 +190,10 @@ class RoleCheck:
         if type(listed) is list:
             self.made.setdefault(record, []).append((order, who, listed))
 
-    def flagged(self, taken_at: str) -> list[str]:
-        """``table id`` of each record found, but for one whose word came before ``taken_at`` (a repair, an import)."""
+    def flagged(self, taken_at: str, changed_after: Callable[[tuple[str, str]], bool] | None = None) -> list[str]:
+        """``table id`` of each record found, but for one whose word came before ``taken_at`` (a repair, an import) and
+        that did not change since (``changed_after``: was it changed by an entry after the repair? A word's date is its
+        writer's to give: one dated back before a repair, in an entry after it, passed as history, review F13)."""
         found = self.found
         deleted = self.deleted
         for record_id, judgements in self.judged.items():
@@ -209,7 +213,8 @@ class RoleCheck:
             if not any(order > since and (adder is ANYONE or adder == by)
                        for order, adder in self.adders.get(record_id, ())):
                 found.setdefault(("signoffs", record_id), at)
-        return [f"{table} {record_id}" for (table, record_id), at in found.items() if at > taken_at]
+        return [f"{table} {record_id}" for (table, record_id), at in found.items()
+                if at > taken_at or (changed_after is not None and changed_after((table, record_id)))]
 
 
 UNLISTING = frozenset({"seal", "migrate", "import", "create"})

@@ -185,3 +185,21 @@ def test_a_review_deleted_and_added_again_keeps_no_confirmation(env: Env, portfo
         assert "reviews 1" in gateway_entry(env, label, portfolio)["changed_outside"], label
     [held] = json.loads(env.ok("app1", "timeline", str(portfolio), "--json"))["reviews"]["held"]
     assert held["confirmations"] == [] and "provider" in held["awaiting"], held
+
+
+def test_a_judgement_dated_back_before_a_repair_is_not_history(env: Env, portfolio: Path) -> None:
+    """Review F13: readers leave out what a tutor's repair took in by the time a record's word claims, so once the
+    file had a repair, app1's own acceptance and assessor sign-off appended after it, dated back before it, passed
+    as history and counted for every reader. What changed after the repair is judged, whatever date it gives."""
+    edited = env.python_as("tutor", signing._HAND_EDIT, str(portfolio), "learner", "1", "employer", '"HMRC"')
+    assert edited.returncode == 0, edited.stderr
+    env.ok("tutor", "repair", str(portfolio), "--reason", "the employer's name typed in by hand; checked with them")
+    now = 'datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")'
+    backdated = signing._SELF_ASSESS.replace(now, '"2025-05-01T09:00:00Z"')
+    forged = env.python_as("app1", backdated, str(portfolio))
+    assert forged.returncode == 0, forged.stderr
+    assert verify_breaks(env, "mgr", str(portfolio))[0] == 1
+    for label in ("tutor", "mgr", "app1"):
+        entry = gateway_entry(env, label, portfolio)
+        assert {"evidence 2", "signoffs 1"} <= set(entry["changed_outside"]), (label, entry["changed_outside"])
+        assert entry["coverage"]["full"] == 0, (label, entry["coverage"])
