@@ -62,7 +62,7 @@ from portfolio_tui.domain.evidence import awaiting_assessment
 from portfolio_tui.domain.frozen import frozen, replace
 from portfolio_tui.domain.grading import FAIL, REFER_GRADE, REFERRAL, Prediction, aggregate_mark, listed, predict
 from portfolio_tui.domain.learner import REVIEW_CADENCES, Learner
-from portfolio_tui.domain.learning_months import quiet_months
+from portfolio_tui.domain.learning_months import activity_months, quiet_in
 from portfolio_tui.domain.otj import OtjStatus, held_hours, otj_status
 from portfolio_tui.domain.portfolio import (
     Portfolio,
@@ -311,8 +311,11 @@ def checklist(
     otj: OtjStatus,
     reviews: ReviewStatus,
     gate: date | None = None,
+    *,
+    last_day_evidenced: bool,
 ) -> list[ChecklistResult]:
-    """The gateway's items; ``gate`` is :func:`gateway_date`, where the caller has worked it out already."""
+    """The gateway's items; ``gate`` is :func:`gateway_date`, where the caller has worked it out already;
+    ``last_day_evidenced`` is :attr:`ReadinessBasis.last_day_evidenced` (the portfolio's evidence is not read)."""
     learner = portfolio.learner
     gate = gate if gate is not None else gateway_date(standard, portfolio, as_of)
     apprenticeship = is_apprenticeship(standard)
@@ -354,7 +357,7 @@ def checklist(
             pass  # a level-2 standard's Level 1 English and maths is an entry requirement, checked at the start
         else:
             items.append(_english_maths_item(learner, english_maths, achieved, as_of, gate))
-        items.append(_last_day_item(portfolio, as_of, gate))
+        items.append(_last_day_item(portfolio, as_of, gate, last_day_evidenced))
     else:
         items.extend(_qualification_items(standard, portfolio, as_of))
 
@@ -467,7 +470,7 @@ def _english_maths_item(
     return ChecklistResult("english-maths", title, not open_, detail, gate, rule)
 
 
-def _last_day_item(portfolio: Portfolio, as_of: date, gate: date) -> ChecklistResult:
+def _last_day_item(portfolio: Portfolio, as_of: date, gate: date, evidenced: bool) -> ChecklistResult:
     rule = funding_rules.rule("gateway-last-day-of-learning")
     title = "Last day of learning recorded, with evidence of learning on it"
     day = portfolio.learner.last_day_of_learning
@@ -475,8 +478,7 @@ def _last_day_item(portfolio: Portfolio, as_of: date, gate: date) -> ChecklistRe
         return ChecklistResult("last-day-of-learning", title, False, "not recorded", gate, rule)
     if day > as_of:
         return ChecklistResult("last-day-of-learning", title, False, f"{day.isoformat()} is still to come", day, rule)
-    evidenced = [e for e in portfolio.live_evidence if e.date == day] + [o for o in portfolio.otj if o.date == day]
-    if not evidenced:
+    if not evidenced and not any(o.date == day for o in portfolio.otj):
         detail = f"{day.isoformat()}: no evidence or off-the-job hours dated on it"
         return ChecklistResult("last-day-of-learning", title, False, detail, None, rule)
     return ChecklistResult(
@@ -535,23 +537,83 @@ def rag(items: list[ChecklistResult], as_of: date) -> str:
     return "red"
 
 
-def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> ReadinessReport:
+@frozen
+class ReadinessBasis:
+    """What readiness makes of a portfolio whatever the day it is judged on: coverage, the gaps, the predicted grade,
+    the pieces awaiting assessment, the months with learning in them, and the rest of the portfolio as readiness
+    counts it (a piece or record changed outside the app not believed), its evidence left out.
+
+    :func:`assess_on` works out a day's report from it alone, and :func:`assess_readiness` is the two in turn, so
+    a report is the same however it was come to; ``services.gateway_cache`` keeps a file's basis between days, so
+    that a new day's report reads neither the file nor its evidence again.
+    """
+
+    portfolio: Portfolio
+    """The portfolio as readiness counts it, its evidence and comments left out (no day's part reads them)."""
+    criteria: dict[str, cov_rules.CriterionCoverage]
+    summary: cov_rules.CoverageSummary
+    gaps: tuple[str, ...]
+    groups: tuple[cov_rules.GroupCoverage, ...]
+    duties: tuple[cov_rules.DutyCoverage, ...]
+    distinction: cov_rules.CoverageSummary | None
+    prediction: Prediction
+    awaiting_assessment: int
+    active_months: frozenset[int]
+    """The months (``learning_months.month_number``) with learning activity: a live piece of evidence, off-the-job
+    hours or a progress review dated in them."""
+    last_day_evidenced: bool
+    """Whether a live piece of evidence is dated on the recorded last day of learning (off-the-job hours on it are
+    in :attr:`portfolio`)."""
+    changed_outside: tuple[str, ...] = ()
+    """Records changed outside the app that readiness counts (``portfolio.counted_changes``)."""
+
+
+def readiness_basis(standard: Standard, portfolio: Portfolio) -> ReadinessBasis:
+    """The part of ``portfolio``'s readiness that no day changes (:class:`ReadinessBasis`)."""
     counted = counted_changes(portfolio) if portfolio.changed_outside else ()
     if counted:  # the judgements of a piece changed by hand are not believed
         changed = frozenset(counted)
         portfolio = replace(portfolio, evidence=tuple(unjudged(e) if f"evidence {e.id}" in changed else e
                                                       for e in portfolio.evidence), changed_outside=counted)
         portfolio = unconfirmed_where_changed(portfolio, changed)
+    evidence = portfolio.evidence
+    criteria = cov_rules.coverage(standard, evidence)
+    last_day = portfolio.learner.last_day_of_learning
+    return ReadinessBasis(
+        portfolio=replace(portfolio, evidence=(), comments=()),
+        criteria=criteria,
+        summary=cov_rules.summary(standard, criteria),
+        gaps=tuple(cov_rules.missing(standard, criteria)),
+        groups=tuple(cov_rules.group_summaries(standard, criteria)),
+        duties=tuple(cov_rules.duty_coverage(standard, criteria)),
+        distinction=cov_rules.distinction_summary(standard, criteria) if any(
+            c.band == "distinction" for c in standard.all_criteria()) else None,
+        prediction=predict(standard, portfolio, criteria),
+        awaiting_assessment=awaiting_assessment(evidence),
+        active_months=frozenset(activity_months(portfolio)),
+        last_day_evidenced=last_day is not None and any(e.date == last_day and not e.deleted for e in evidence),
+        changed_outside=counted,
+    )
+
+
+def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> ReadinessReport:
+    return assess_on(standard, readiness_basis(standard, portfolio), as_of)
+
+
+def assess_on(standard: Standard, basis: ReadinessBasis, as_of: date) -> ReadinessReport:
+    """The report on ``as_of`` of the portfolio ``basis`` was made of (:func:`readiness_basis`, with ``standard``):
+    the day's part (milestones, the gateway date, off-the-job pace, reviews due, dated records, quiet months) worked
+    out, the rest as the basis holds it."""
+    portfolio = basis.portfolio
+    counted = basis.changed_outside
     learner = portfolio.learner
-    criteria = cov_rules.coverage(standard, portfolio.evidence)
-    summary = cov_rules.summary(standard, criteria)
-    gaps = cov_rules.missing(standard, criteria)
+    summary, gaps, prediction = basis.summary, list(basis.gaps), basis.prediction
     timeline = milestones(standard, portfolio, as_of)
     gate = gateway_date(standard, portfolio, as_of)
     otj = otj_status(learner, standard, portfolio.otj, as_of, portfolio.breaks, gate)
     reviews = review_status(learner, portfolio.reviews, portfolio.breaks, as_of, gate)
-    items = checklist(standard, portfolio, as_of, summary, gaps, timeline, otj, reviews, gate)
-    prediction = predict(standard, portfolio, criteria)
+    items = checklist(standard, portfolio, as_of, summary, gaps, timeline, otj, reviews, gate,
+                      last_day_evidenced=basis.last_day_evidenced)
     if portfolio.grades and prediction.grade in (FAIL, REFERRAL, REFER_GRADE):
         # A result already recorded against the standard's own rule (an ILM project referred on a
         # section, a failed component) means the learner is not through, whatever the evidence says.
@@ -572,25 +634,24 @@ def assess_readiness(standard: Standard, portfolio: Portfolio, as_of: date) -> R
         ready=colour == "green",
         rag=colour,
         coverage=summary,
-        groups=tuple(cov_rules.group_summaries(standard, criteria)),
-        criteria=criteria,
-        missing=tuple(gaps),
+        groups=basis.groups,
+        criteria=basis.criteria,
+        missing=basis.gaps,
         milestones=tuple(timeline),
         checklist=tuple(items),
         otj=otj,
         reviews=reviews,
         prediction=prediction,
-        quiet_months=tuple(quiet_months(portfolio, as_of, gate)),
+        quiet_months=tuple(quiet_in(learner.start, basis.active_months, portfolio.breaks, as_of, gate)),
         entry_requirements=tuple(
             p.title
             for p in standard.plan.prerequisites
             if is_apprenticeship(standard) and p.kind in ("english", "maths") and "entry requirement" in p.note.lower()
         ),
-        duties=tuple(cov_rules.duty_coverage(standard, criteria)),
+        duties=basis.duties,
         signoffs=portfolio.signoffs,
-        awaiting_assessment=awaiting_assessment(portfolio.evidence),
+        awaiting_assessment=basis.awaiting_assessment,
         awaiting_employer=employer_decisions.awaiting(learner) if is_apprenticeship(standard) else (),
-        distinction=cov_rules.distinction_summary(standard, criteria) if any(
-            c.band == "distinction" for c in standard.all_criteria()) else None,
+        distinction=basis.distinction,
         changed_outside=counted,
     )
