@@ -8,9 +8,9 @@ each file written by the store as the app writes it) in a temp folder, then in o
    process on one core (``floors.py``). Target: at most 2x. The same command on all cores is
    printed too, with the floor shared out over them for comparison. Each in four states of this
    account's gateway cache (``store/result_cache.py``): cold (no valid entry: what a first run costs,
-   each folder's packs of entries and outlines written besides), warm (every file unchanged since the last
+   each folder's packs of entries and readiness bases written besides), warm (every file unchanged since the last
    run), a day (a tenth of the files rewritten by another process since the last run), a new day (the
-   next day judged, no file changed: every entry yesterday's, every file's outline kept, as a tutor's first
+   next day judged, no file changed: every entry yesterday's, every file's readiness basis kept, as a tutor's first
    run of a day), and ``--no-cache`` (every file read, nothing kept: what a cold run costs less the cache's
    own part).
 2. Start-up: ``portfolio gateway ONE_FILE`` (its table, and ``--json``; each again on the unchanged file,
@@ -142,7 +142,7 @@ def startup(one: Path, env: dict[str, str], runs: int, pythons: list[str], homes
     Each installation keeps its results in a data folder of its own under ``homes``, as two users' would be:
     each is keyed by its own code, so in one folder each would throw out the other's entry.
     """
-    from portfolio_tui.store.result_cache import FOLDER, OUTLINE_FOLDER, RACY_NS
+    from portfolio_tui.store.result_cache import FOLDER, BASIS_FOLDER, RACY_NS
 
     wait_ns = one.stat().st_ctime_ns + RACY_NS - time.time_ns()
     if wait_ns > 0:  # a file changed moments ago is not kept (a small cohort is made just before)
@@ -157,8 +157,8 @@ def startup(one: Path, env: dict[str, str], runs: int, pythons: list[str], homes
         cached = "--no-cache" in subprocess.run([*command, "gateway", "--help"], capture_output=True, text=True,
                                                 env=own).stdout
         bare = [python, "-c", "pass"]
-        def forget(home: Path = home) -> None:  # the day's entries and the outlines: a first run reads the file
-            for kept in (FOLDER, OUTLINE_FOLDER):
+        def forget(home: Path = home) -> None:  # the day's entries and the bases: a first run reads the file
+            for kept in (FOLDER, BASIS_FOLDER):
                 shutil.rmtree(home / kept, ignore_errors=True)
 
         for form in ([], ["--json"]):
@@ -416,7 +416,7 @@ CACHE_STATES = {
     "cold": "no valid entry: a first run",
     "warm": "every file unchanged since the last run",
     "a day": "1 file in 10 changed since the last run",
-    "new day": "every file unchanged since yesterday's run: judged again from its kept outline",
+    "new day": "every file unchanged since yesterday's run: judged for the day from its kept readiness basis",
     "--no-cache": "every file read, nothing kept or looked up",
 }
 
@@ -432,13 +432,13 @@ def p1(paths: list[Path], gateway: list[str], pin: list[str], core: int, cores: 
     save would (same bytes, a new change time), then a wait of ``RACY_NS``, so that they changed "since
     the last run", not a moment before the gateway reads them (a file changed a moment ago is read but
     not kept: ``store/result_cache.py``). A new day: straight after, the day after the last one judged
-    (``--as-of``), no file changed: every entry is the day before's, every file's outline kept, so only
-    readiness is worked out (a tutor's first run of the day).
+    (``--as-of``), no file changed: every entry is the day before's, every file's readiness basis kept, so
+    only the day's part of readiness is worked out (a tutor's first run of the day).
     """
     from portfolio_tui import locations
     from portfolio_tui.store import result_cache
 
-    folders = [locations.data_dir() / result_cache.FOLDER, locations.data_dir() / result_cache.OUTLINE_FOLDER]
+    folders = [locations.data_dir() / result_cache.FOLDER, locations.data_dir() / result_cache.BASIS_FOLDER]
     tenth = max(1, len(paths) // 10)
     turn = [0]
 

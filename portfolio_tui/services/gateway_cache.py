@@ -22,14 +22,15 @@ read has no entry, so it is refused in the same words as before. ``--no-cache`` 
 A run whose every file has an entry that holds imports nothing of readiness, the standards' model or
 orjson: a tutor's repeated check of a caseload starts in a few times the interpreter's own start-up.
 
-The day is part of every entry's key, so a tutor's first run of each day would read every file again. What
-reading and checking a file yields does not depend on the day: its outline (``store.outline``: the records
-readiness reads, and what readers do not believe, ``changed_outside``). So each file's outline is kept too
-(``store.kept_outline``, in packs of their own, ``result_cache.OUTLINE_FOLDER``), under the file's identity
-checked under its lock as an entry is, and a key of everything else it depends on (:meth:`_Outlines.key`: the
-code, the path, the folder's roster as it is, the trust anchors' file and the standard's files); a file whose
-entry does not hold but whose outline does is only judged again, for the day. A run that needs no outline never
-opens their packs, and a run over one file keeps none (reading it again costs what loading one would).
+The day is part of every entry's key, so a tutor's first run of each day would read every file again. Most of
+what reading and judging a file yields does not depend on the day: its readiness basis
+(``domain.gateway.ReadinessBasis``: coverage, the gaps, the predicted grade, the months with learning in them, and
+the records the day's part reads, as readers believe them). So each file's basis is kept too (``store.kept_basis``,
+in packs of their own, ``result_cache.BASIS_FOLDER``), under the file's identity checked under its lock as an
+entry is, and a key of everything else it depends on (:meth:`_Bases.key`: the code, the path, the folder's roster
+as it is, the trust anchors' file and the standard's files); a file whose entry does not hold but whose basis
+does is only judged for the day (``domain.gateway.assess_on``). A run that needs no basis never opens their packs,
+and a run over one file keeps none (reading it again costs what loading pickle's machinery would).
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ if TYPE_CHECKING:
     and its card, for the table (``readiness.gateway_card``)."""
 
 _code: list[str] = []
-OUTLINES_FROM = 2
-"""Files a run checks at least for their outlines to be kept and used (:class:`_Outlines`)."""
+BASES_FROM = 2
+"""Files a run checks at least for their bases to be kept and used (:class:`_Bases`)."""
 
 
 def each_entry(
@@ -65,10 +66,10 @@ def each_entry(
 ) -> Iterator[Encoded]:
     """``encode`` of each portfolio's check, in the order of ``paths``: kept entries where they still hold,
     the others worked out (shared among worker processes when many) and kept for next time; a file whose
-    outline is kept (:class:`_Outlines`: it was read on another day) is not read again, only judged.
+    readiness basis is kept (:class:`_Bases`: it was read on another day) is not read again, only judged for the day.
 
     Only whether each file has an entry is noted at first, not the entry: it is read again as its turn
-    comes, so that the caseload's documents (and outlines) are never all held at once. What is worked out is
+    comes, so that the caseload's documents (and bases) are never all held at once. What is worked out is
     kept here, not in the workers: each folder's pack is written once, when the caseload is done.
     """
     if not cached:
@@ -81,18 +82,17 @@ def each_entry(
     cache = result_cache.Cache()
     digests: dict[str, str] = {}  # the standards as they are now, looked up once per run
     named = as_named(paths)
-    # One file is read again in about the time loading the outlines' machinery takes (pickle): none kept for it.
-    outlines = (_Outlines(result_cache.Cache(locations.data_dir() / result_cache.OUTLINE_FOLDER), digests)
-                if len(named) >= OUTLINES_FROM else None)
+    # One file is read again in about the time loading the bases' machinery takes (pickle): none kept for it.
+    bases = (_Bases(result_cache.Cache(locations.data_dir() / result_cache.BASIS_FOLDER), digests)
+             if len(named) >= BASES_FROM else None)
     try:
         kept = [_kept(cache, path, as_of, digests) is not None for path in named]
         # Of the others, those read on another day: only judged again, not read.
-        outlined = [not hit and outlines is not None and outlines.likely(path)
-                    for path, hit in zip(named, kept, strict=True)]
-        missing = PathList(path for path, hit, known in zip(named, kept, outlined, strict=True) if not (hit or known))
-        worked_out = _worked_out(missing, as_of, encode, keep_outline=outlines is not None)
+        based = [not hit and bases is not None and bases.likely(path) for path, hit in zip(named, kept, strict=True)]
+        missing = PathList(path for path, hit, known in zip(named, kept, based, strict=True) if not (hit or known))
+        worked_out = _worked_out(missing, as_of, encode, keep_basis=bases is not None)
         standards: readiness.Standards = {}
-        for path, hit, known in zip(named, kept, outlined, strict=True):
+        for path, hit, known in zip(named, kept, based, strict=True):
             if hit:
                 found = _kept(cache, path, as_of, digests)
                 if found is not None:
@@ -100,28 +100,28 @@ def each_entry(
                     yield found
                     continue
             if hit or known:
-                judged = outlines.judged(path, as_of, standards) if known and outlines is not None else None
+                judged = bases.judged(path, as_of, standards) if known and bases is not None else None
                 if judged is None:  # changed since it was first looked at: read now, as it is
-                    judged = _checked_now(path, as_of, standards, keep_outline=outlines is not None)
-                result, reading, outline = _encoded(encode, judged)
+                    judged = _checked_now(path, as_of, standards, keep_basis=bases is not None)
+                result, reading, basis = _encoded(encode, judged)
             else:
-                result, reading, outline = next(worked_out)
+                result, reading, basis = next(worked_out)
             if reading is not None:
                 _keep(cache, path, as_of, result, reading, _anchors_once(digests))
-                if outline is not None and outlines is not None:
-                    outlines.keep(path, reading, outline)
+                if basis is not None and bases is not None:
+                    bases.keep(path, reading, basis)
             yield result
         cache.save()
-        if outlines is not None:
-            outlines.cache.save()
+        if bases is not None:
+            bases.cache.save()
     finally:
         cache.close()
-        if outlines is not None:
-            outlines.cache.close()
+        if bases is not None:
+            bases.cache.close()
 
 
 def _worked_out(
-    paths: Sequence[Path], as_of: date, encode: Callable[[readiness.Checked], Encoded], *, keep_outline: bool
+    paths: Sequence[Path], as_of: date, encode: Callable[[readiness.Checked], Encoded], *, keep_basis: bool
 ) -> Iterator[tuple[Encoded, readiness.Reading | None, bytes | None]]:
     """The files with no entry that holds, checked (shared among worker processes when many); with none,
     readiness is not even imported."""
@@ -130,21 +130,21 @@ def _worked_out(
     from portfolio_tui.services import readiness
 
     return readiness.each_checked(paths, as_of, parallel=True, then=partial(_encoded, encode),
-                                  keep_outline=keep_outline)
+                                  keep_basis=keep_basis)
 
 
 def _checked_now(
-    path: str | Path, as_of: date, standards: readiness.Standards, *, keep_outline: bool
+    path: str | Path, as_of: date, standards: readiness.Standards, *, keep_basis: bool
 ) -> readiness.Checked:
     """A file whose entry no longer held when its turn came (it changed meanwhile), read as it is now."""
     from portfolio_tui.services import readiness
 
-    return readiness.check_portfolio(path, as_of, standards, keep_outline=keep_outline)
+    return readiness.check_portfolio(path, as_of, standards, keep_basis=keep_basis)
 
 
-class _Outlines:
-    """The outlines kept for a run (``result_cache.OUTLINE_FOLDER``), each for the file exactly as it was read and
-    under everything else an outline depends on (:meth:`key`); what that is for each folder is looked up once."""
+class _Bases:
+    """The readiness bases kept for a run (``result_cache.BASIS_FOLDER``), each for the file exactly as it was read
+    and under everything else a basis depends on (:meth:`key`); what that is for each folder is looked up once."""
 
     def __init__(self, cache: result_cache.Cache, digests: dict[str, str]) -> None:
         self.cache = cache
@@ -153,24 +153,24 @@ class _Outlines:
         self.anchors: list[str] = []
 
     def kept(self, path: str | Path) -> tuple[bytes, bytes] | None:
-        """The identity line of the file at ``path`` and its outline's bytes (``store.kept_outline``), kept from a
+        """The identity line of the file at ``path`` and its basis's bytes (``store.kept_basis``), kept from a
         reading of the file exactly as it is now (``result_cache``: its identity, checked under its lock), if what
-        else the outline depends on is the same (:meth:`key`); else None."""
+        else the basis depends on is the same (:meth:`key`); else None."""
         found = self.cache.fetch_as_read(path)
         if found is None:
             return None
         line, key, payload = found
-        standard_id, newline, outline = payload.partition(b"\n")
+        standard_id, newline, basis = payload.partition(b"\n")
         try:
             standard = _standard_now(standard_id.decode("ascii"), self.digests) if newline else ""
         except UnicodeDecodeError:
             return None
-        return (line, outline) if standard and key == self.key(path, standard) else None
+        return (line, basis) if standard and key == self.key(path, standard) else None
 
     def likely(self, path: str | Path) -> bool:
-        """Whether :meth:`kept` will most likely find an outline for ``path``: its entry's key holds and the file's
+        """Whether :meth:`kept` will most likely find a basis for ``path``: its entry's key holds and the file's
         stat is the one it names (``result_cache.Cache.peek``; the lock, the file's first line and the entry's
-        digest are for :meth:`kept` to check, when the outline is used)."""
+        digest are for :meth:`kept` to check, when the basis is used)."""
         head = self.cache.peek(path)
         if head is None:
             return False
@@ -184,42 +184,42 @@ class _Outlines:
             return False
         return bool(standard) and key == self.key(path, standard)
 
-    def keep(self, path: str | Path, reading: readiness.Reading, outline: bytes) -> None:
+    def keep(self, path: str | Path, reading: readiness.Reading, basis: bytes) -> None:
         if reading.standard_id.isascii() and "\n" not in reading.standard_id:  # (every standard's id is)
-            payload = reading.standard_id.encode("ascii") + b"\n" + outline
+            payload = reading.standard_id.encode("ascii") + b"\n" + basis
             self.cache.keep(path, reading.line, reading.read_at_ns, self.key(path, reading.standard_digest), payload)
 
     def key(self, path: str | Path, standard_digest: str) -> bytes:
-        """Everything a file's outline depends on besides the file, and more: not the day (an outline is the file's
-        records as read and checked, and what readers do not believe, ``changed_outside``); the app's code (how it
-        reads and what it believes), the path, the folder as a cohort (:func:`_cohort`), its roster as it is now
-        (:func:`_roster_now`: who holds which role decides what readers believe), the trust anchors' file (in a
-        group-writable folder with no roster, anchors make it a cohort's, ``store.untaken.in_cohort``), and the
-        standard the portfolio names, as its files are now (no reading looks at it today: a new standard is rare,
-        and then the file is read again rather than a reading trusted for it)."""
-        from portfolio_tui.store import kept_outline
+        """Everything a file's readiness basis depends on besides the file, and more: not the day (a basis is what
+        readiness makes of the file's records as read and checked, whatever the day, and what readers do not
+        believe, ``changed_outside``); the app's code (how it reads, what it believes and how readiness counts), the
+        path, the folder as a cohort (:func:`_cohort`), its roster as it is now (:func:`_roster_now`: who holds which
+        role decides what readers believe), the trust anchors' file (in a group-writable folder with no roster,
+        anchors make it a cohort's, ``store.untaken.in_cohort``), and the standard the portfolio names, as its
+        files are now (coverage and the grade are counted against it)."""
+        from portfolio_tui.store import kept_basis
 
         folder = os.path.dirname(os.path.abspath(path))
         if folder not in self.folders:
             self.folders[folder] = _roster_now(folder)
         if not self.anchors:
             self.anchors.append(_anchors_now())
-        parts = (kept_outline.FORMAT, code_digest(), os.fsencode(path).hex(), _cohort(path), self.folders[folder],
+        parts = (kept_basis.FORMAT, code_digest(), os.fsencode(path).hex(), _cohort(path), self.folders[folder],
                  self.anchors[0], standard_digest)
         return own_files.digest("\0".join(parts).encode()).encode()
 
     def judged(self, path: str | Path, as_of: date, standards: readiness.Standards) -> readiness.Checked | None:
-        """The report worked out on ``as_of`` from the outline kept for ``path``, for the file as it is now (the
-        outline kept on: the result's :attr:`~readiness.Checked.outline` is left unset); None if none holds now."""
+        """The report worked out on ``as_of`` from the basis kept for ``path``, for the file as it is now (the
+        basis kept on: the result's :attr:`~readiness.Checked.basis` is left unset); None if none holds now."""
         from portfolio_tui.services import readiness
-        from portfolio_tui.store import kept_outline
+        from portfolio_tui.store import kept_basis
 
         found = self.kept(path)
-        portfolio = None if found is None else kept_outline.loads(found[1])
-        if found is None or portfolio is None:
+        basis = None if found is None else kept_basis.loads(found[1])
+        if found is None or basis is None:
             return None
         self.cache.hold(path)
-        judged = readiness.check_outline(path, portfolio, as_of, standards)
+        judged = readiness.check_basis(path, basis, as_of, standards)
         if judged.report is None or judged.reading is None:
             return judged
         reading = readiness.Reading(found[0], result_cache.now_ns(), judged.reading.standard_id,
@@ -241,7 +241,7 @@ def _roster_now(folder: str) -> str:
 
 
 TRUST_ENV, TRUST_FILE = "PORTFOLIO_TUI_TRUST", "/etc/portfolio-tui/allowed_signers"
-"""Where ``store.trust.trust_path`` finds the anchors (held equal by ``tests/functional/test_gateway_outlines.py``):
+"""Where ``store.trust.trust_path`` finds the anchors (held equal by ``tests/functional/test_gateway_bases.py``):
 ``store.trust`` itself is not imported, as its import costs a first run over one file a tenth of its start-up."""
 
 
@@ -315,11 +315,11 @@ def _encoded(
     encode: Callable[[readiness.Checked], Encoded], checked: readiness.Checked
 ) -> tuple[Encoded, readiness.Reading | None, bytes | None]:
     """``encode(checked)`` (where it was checked: a worker, maybe), and what it was worked out from when it
-    may be kept: the reading, and the outline's bytes (``store.kept_outline``) when there is one to keep."""
+    may be kept: the reading, and the basis's bytes (``store.kept_basis``) when there is one to keep."""
     result = encode(checked)
     if result[0] is None or checked.reading is None:
         return result, None, None
-    return result, checked.reading, checked.outline
+    return result, checked.reading, checked.basis
 
 
 def _keep(

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from portfolio_tui import catalog
 from portfolio_tui.domain.frozen import frozen
-from portfolio_tui.domain.gateway import ReadinessReport, assess_readiness
+from portfolio_tui.domain.gateway import ReadinessBasis, ReadinessReport, assess_on, assess_readiness, readiness_basis
 from portfolio_tui.domain.grading import Prediction
-from portfolio_tui.domain.portfolio import Portfolio, PortfolioOutline
+from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.store.files import as_named
 
@@ -51,10 +51,10 @@ class Checked:
     error: str = ""
     reading: Reading | None = None
     """Set when the file did not change while it was read (so the report may be kept for it)."""
-    outline: bytes | None = None
-    """What the report was worked out from, when asked for (``keep_outline``), as bytes (``store.kept_outline``):
-    with :attr:`reading` set, ``services.gateway_cache`` keeps it, so that another day's report is worked out
-    without reading the file."""
+    basis: bytes | None = None
+    """The readiness basis the report was worked out from, when asked for (``keep_basis``), as bytes
+    (``store.kept_basis``): with :attr:`reading` set, ``services.gateway_cache`` keeps it, so that another day's
+    report is worked out without reading the file."""
 
     @property
     def path(self) -> Path:
@@ -66,11 +66,12 @@ Standards = dict[str, tuple[Standard, str]]
 
 
 def check_portfolio(
-    path: str | Path, as_of: date, standards: Standards | None = None, *, keep_outline: bool = False
+    path: str | Path, as_of: date, standards: Standards | None = None, *, keep_basis: bool = False
 ) -> Checked:
     """One portfolio's report; ``standards`` keeps the standards already looked up, across a caseload.
-    ``keep_outline``: the outline it was worked out from is given with it (:attr:`Checked.outline`), as bytes made
-    before the report is worked out (the pickler's working memory then does not add to the report's)."""
+    ``keep_basis``: the readiness basis it was worked out from is given with it (:attr:`Checked.basis`), as bytes
+    made once the file's outline is let go, before the report is worked out (so neither the outline's evidence nor
+    the pickler's working memory is held beside the report)."""
     from portfolio_tui.store import result_cache
     from portfolio_tui.store.errors import StoreError
     from portfolio_tui.store.outline import read_outline
@@ -81,29 +82,40 @@ def check_portfolio(
         portfolio = read_outline(path)  # record by record, the texts left out: readiness reads none
     except StoreError as exc:
         return Checked(path, error=str(exc))
+    held = _standard(path, portfolio.learner.standard_id, standards)
+    if isinstance(held, Checked):
+        return held
+    try:
+        basis = readiness_basis(held[0], portfolio)
+    except (ArithmeticError, ValueError) as exc:
+        return _not_worked_out(path, exc)
+    del portfolio
     kept = None
-    if keep_outline:
-        from portfolio_tui.store import kept_outline
+    if keep_basis:
+        from portfolio_tui.store import kept_basis
 
-        kept = kept_outline.dumps(portfolio)
-    judged = check_outline(path, portfolio, as_of, standards)
+        kept = kept_basis.dumps(basis)
+    judged = _judged(path, basis, held, as_of)
     if judged.report is None or judged.reading is None:
         return judged
     line = result_cache.reading_identity(path, before)
     reading = Reading(line, read_at, judged.reading.standard_id, judged.reading.standard_digest) if line else None
-    return Checked(path, judged.report, reading=reading, outline=kept if reading else None)
+    return Checked(path, judged.report, reading=reading, basis=kept if reading else None)
 
 
-def check_outline(
-    path: str | Path, portfolio: PortfolioOutline, as_of: date, standards: Standards | None = None
-) -> Checked:
-    """The report of a portfolio already read (its outline: read now, or kept from a reading of the file exactly
-    as it is, ``services.gateway_cache``), judged on ``as_of``. Its :attr:`Checked.reading` names the standard only
-    (its ``line`` empty): the file's identity is the caller's to say."""
+def check_basis(path: str | Path, basis: ReadinessBasis, as_of: date, standards: Standards | None = None) -> Checked:
+    """The report on ``as_of`` of a portfolio whose readiness basis is kept (``services.gateway_cache``: from a reading
+    of the file exactly as it is). Its :attr:`Checked.reading` names the standard only (its ``line`` empty): the
+    file's identity is the caller's to say."""
+    held = _standard(path, basis.portfolio.learner.standard_id, standards)
+    return held if isinstance(held, Checked) else _judged(path, basis, held, as_of)
+
+
+def _standard(path: str | Path, standard_id: str, standards: Standards | None) -> tuple[Standard, str] | Checked:
+    """The standard ``standard_id`` and the digest of its files, looked up once a caseload; or why it cannot be."""
     from portfolio_tui.store.errors import StoreError
 
     try:
-        standard_id = portfolio.learner.standard_id
         held = standards.get(standard_id) if standards is not None else None
         if held is None:
             held = catalog.get_with_source(standard_id)
@@ -111,17 +123,26 @@ def check_outline(
                 standards[standard_id] = held
     except (StoreError, catalog.StandardNotFound) as exc:
         return Checked(path, error=str(exc))
+    return held
+
+
+def _judged(path: str | Path, basis: ReadinessBasis, held: tuple[Standard, str], as_of: date) -> Checked:
     standard, digest = held
     try:
-        report = assess(standard, portfolio, as_of)
+        report = assess_on(standard, basis, as_of)
     except (ArithmeticError, ValueError) as exc:
-        # A sum of dates out of the calendar, from values no check foresaw: this learner's row says so, and the
-        # rest of the caseload is still checked (the store keeps dates in years 1900-2199, so none is known).
-        from portfolio_tui.domain.text import clean_text
-
-        why = clean_text(str(exc))
-        return Checked(path, error=f"{clean_text(str(path))}: its readiness cannot be worked out ({why})")
+        return _not_worked_out(path, exc)
+    standard_id = basis.portfolio.learner.standard_id  # (as the portfolio names it: its key looks it up so)
     return Checked(path, report, reading=Reading(b"", 0, standard_id, digest) if digest else None)
+
+
+def _not_worked_out(path: str | Path, exc: Exception) -> Checked:
+    """A sum of dates out of the calendar, from values no check foresaw: this learner's row says so, and the rest of
+    the caseload is still checked (the store keeps dates in years 1900-2199, so none is known)."""
+    from portfolio_tui.domain.text import clean_text
+
+    why = clean_text(str(exc))
+    return Checked(path, error=f"{clean_text(str(path))}: its readiness cannot be worked out ({why})")
 
 
 PARALLEL_FROM = 40
@@ -139,7 +160,7 @@ def check_portfolios(
 
 def each_checked(
     paths: Sequence[Path], as_of: date, *, parallel: bool = False, then: Callable[[Checked], Any] | None = None,
-    keep_outline: bool = False,
+    keep_basis: bool = False,
 ) -> Iterator[Any]:
     """Each portfolio's report, in the order of ``paths``, or what ``then`` makes of it, as each is ready.
 
@@ -151,14 +172,14 @@ def each_checked(
     may use. They are forked, so they start without importing anything again; only call it so from a
     program that runs no threads (the CLI; not the TUI), since forking a threaded process is unsafe.
     ``then`` runs in the workers too, so that its work is shared out and only its result is sent back.
-    ``keep_outline``: see :func:`check_portfolio` (``then`` should make what it keeps of it small).
+    ``keep_basis``: see :func:`check_portfolio` (``then`` should make what it keeps of it small).
     """
     workers = min(_cpus(), len(paths) // PARALLEL_FROM) if parallel else 1
     if workers < 2 or not _can_fork():
         standards: Standards = {}
         for path in as_named(paths):
-            result = check_portfolio(path, as_of, standards, keep_outline=keep_outline)
-            if then is not None:  # (the report, and the outline, let go before the next file is read)
+            result = check_portfolio(path, as_of, standards, keep_basis=keep_basis)
+            if then is not None:  # (the report, and the basis, let go before the next file is read)
                 result = then(result)
             yield result
             del result
@@ -180,7 +201,7 @@ def each_checked(
         # it raises KeyboardInterrupt as usual: chunks not started are cancelled, started ones finish.
         unblocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            futures = [pool.submit(_check_all, chunk, as_of, then, keep_outline) for chunk in chunks]
+            futures = [pool.submit(_check_all, chunk, as_of, then, keep_basis) for chunk in chunks]
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)
         futures.reverse()
@@ -211,12 +232,12 @@ every chunk of 16 portfolios before."""
 
 
 def _check_all(
-    paths: Sequence[Path], as_of: date, then: Callable[[Checked], Any] | None, keep_outline: bool = False
+    paths: Sequence[Path], as_of: date, then: Callable[[Checked], Any] | None, keep_basis: bool = False
 ) -> list[Any]:
     standards = _worker_standards
     done = []
     for path in as_named(paths):
-        checked = check_portfolio(path, as_of, standards, keep_outline=keep_outline)
+        checked = check_portfolio(path, as_of, standards, keep_basis=keep_basis)
         done.append(checked if then is None else then(checked))  # each report let go once used, with ``then``
         del checked  # (and let go before the next file is read)
         _let_go()

@@ -53,9 +53,9 @@ if TYPE_CHECKING:
     from array import array
 
 FOLDER = "gateway-cache"
-OUTLINE_FOLDER = "gateway-outlines"
-"""Where each file's outline is kept (``services.gateway_cache``): packs of their own, which a run answered from
-the day's entries never opens."""
+BASIS_FOLDER = "gateway-bases"
+"""Where each file's readiness basis is kept (``services.gateway_cache``): packs of their own, which a run answered
+from the day's entries never opens."""
 FORMAT = b"portfolio-tui result cache 1\n"
 """The first line of every entry."""
 PACK = b"portfolio-tui result pack 1\n"

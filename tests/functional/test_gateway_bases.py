@@ -1,10 +1,10 @@
-"""A new day's first ``gateway --json`` judges each file from its kept outline (``services.gateway_cache``,
-``store.kept_outline``), and no kept outline is believed where a fresh reading would differ.
+"""A new day's first ``gateway --json`` judges each file from its kept readiness basis (``services.gateway_cache``,
+``store.kept_basis``), and no kept basis is believed where a fresh reading would differ.
 
-Not timed. Each test first proves the outline is used: it forges the kept outline (the learner named FORGED,
-its digest and the pack's index made good, as only this account could write it) and sees the forgery printed
-on another day. Then it changes what the outline depends on, as another process or a tutor would, and the
-forgery must be gone: the output is then byte for byte what ``--no-cache`` prints that day.
+Not timed. Each test first proves the basis is used: it forges the kept basis (the learner named FORGED, its
+digest and the pack's index made good, as only this account could write it) and sees the forgery printed on
+another day. Then it changes what the basis depends on, as another process or a tutor would, and the forgery
+must be gone: the output is then byte for byte what ``--no-cache`` prints that day.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pytest
 
 from portfolio_tui import locations
 from portfolio_tui.cli import main
-from portfolio_tui.store import kept_outline, own_files, result_cache
+from portfolio_tui.store import kept_basis, own_files, result_cache
 from tests.functional.test_gateway_cache import (
     AS_OF,
     IN_PLACE,
@@ -40,22 +40,30 @@ from tests.functional.test_gateway_cache import (
 NEXT_DAY = "2026-11-25"
 
 
-def outline_pack_of(path: Path) -> Path:
-    return locations.data_dir() / result_cache.OUTLINE_FOLDER / (own_files.note_name(path.parent) + ".pack")
+def basis_pack_of(path: Path) -> Path:
+    return locations.data_dir() / result_cache.BASIS_FOLDER / (own_files.note_name(path.parent) + ".pack")
 
 
-def forge_outline(path: Path, change=None) -> None:
-    """Make the outline kept for ``path`` name its learner FORGED (or ``change`` its payload), its digests good."""
-    pack = outline_pack_of(path)
+def kept_basis_of(path: Path):
+    """The basis kept for ``path``, as loaded."""
+    data = entries_in(basis_pack_of(path))[own_files.note_name(path)].split(b"\n", 4)[4].partition(b"\n")[2]
+    return kept_basis.loads(data)
+
+
+def forge_basis(path: Path, change=None) -> None:
+    """Make the basis kept for ``path`` name its learner FORGED (or ``change`` its payload), its digests good."""
+    pack = basis_pack_of(path)
     entries = entries_in(pack)
     name = own_files.note_name(path)
     lines = entries[name].split(b"\n", 4)
     standard_id, _, data = lines[4].partition(b"\n")
     if change is None:
-        outline = kept_outline.loads(data)
-        assert outline is not None
-        forged = dataclasses.replace(outline, learner=dataclasses.replace(outline.learner, name="FORGED"))
-        payload = standard_id + b"\n" + kept_outline.dumps(forged)
+        basis = kept_basis.loads(data)
+        assert basis is not None
+        portfolio = basis.portfolio
+        forged = dataclasses.replace(basis, portfolio=dataclasses.replace(
+            portfolio, learner=dataclasses.replace(portfolio.learner, name="FORGED")))
+        payload = standard_id + b"\n" + kept_basis.dumps(forged)
     else:
         payload = standard_id + b"\n" + change
     lines[3] = hashlib.sha256(payload).hexdigest().encode()
@@ -65,9 +73,9 @@ def forge_outline(path: Path, change=None) -> None:
 
 
 def kept_then_forged(capsys: pytest.CaptureFixture[str], folder: Path) -> str:
-    """Run once to keep the entries and outlines, forge one outline, and show the next day's run prints it."""
+    """Run once to keep the entries and bases, forge one basis, and show the next day's run prints it."""
     first = gateway(capsys, folder)
-    forge_outline(folder / SAMPLE)
+    forge_basis(folder / SAMPLE)
     assert "FORGED" not in gateway(capsys, folder)[1]  # the same day: its entry answers
     fresh_next = fresh(capsys, folder, as_of=NEXT_DAY)[1]
     forged = gateway(capsys, folder, as_of=NEXT_DAY)[1]
@@ -76,10 +84,10 @@ def kept_then_forged(capsys: pytest.CaptureFixture[str], folder: Path) -> str:
     return first[1]
 
 
-def test_a_new_day_is_judged_from_the_outlines_byte_for_byte(cohort: Path, capsys) -> None:  # noqa: F811
+def test_a_new_day_is_judged_from_the_bases_byte_for_byte(cohort: Path, capsys) -> None:  # noqa: F811
     gateway(capsys, cohort)
-    folder = locations.data_dir() / result_cache.OUTLINE_FOLDER
-    pack = outline_pack_of(cohort / SAMPLE)
+    folder = locations.data_dir() / result_cache.BASIS_FOLDER
+    pack = basis_pack_of(cohort / SAMPLE)
     assert list(folder.iterdir()) == [pack]
     assert sorted(entries_in(pack)) == sorted(own_files.note_name(p) for p in cohort.glob("*.json"))
     assert folder.stat().st_mode & 0o777 == 0o700
@@ -89,19 +97,19 @@ def test_a_new_day_is_judged_from_the_outlines_byte_for_byte(cohort: Path, capsy
         assert gateway(capsys, cohort, as_of=day) == fresh(capsys, cohort, as_of=day)
         assert gateway(capsys, cohort, as_of=day) == fresh(capsys, cohort, as_of=day)  # that day's entries, kept
     after = pack.stat()
-    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # every outline good: not rewritten
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # every basis good: not rewritten
     assert len(entries_in(pack_of(cohort / SAMPLE))) == len(list(cohort.glob("*.json")))
 
 
-def test_the_outline_is_used_and_warm_runs_never_open_it(cohort: Path, capsys) -> None:  # noqa: F811
+def test_the_basis_is_used_and_warm_runs_never_open_it(cohort: Path, capsys) -> None:  # noqa: F811
     kept_then_forged(capsys, cohort)
-    (outline_pack_of(cohort / SAMPLE)).write_bytes(b"not a pack")
-    os.chmod(outline_pack_of(cohort / SAMPLE), 0o600)
-    assert gateway(capsys, cohort, as_of=NEXT_DAY)[1].count("FORGED") == 1  # that day's entry, kept from the outline
+    (basis_pack_of(cohort / SAMPLE)).write_bytes(b"not a pack")
+    os.chmod(basis_pack_of(cohort / SAMPLE), 0o600)
+    assert gateway(capsys, cohort, as_of=NEXT_DAY)[1].count("FORGED") == 1  # that day's entry, kept from the basis
 
 
 @pytest.mark.parametrize("writer", [IN_PLACE, RENAME_OVER], ids=["in place, same size, mtime put back", "rename over"])
-def test_another_process_s_write_invalidates_the_outline(cohort: Path, capsys, writer: str) -> None:  # noqa: F811
+def test_another_process_s_write_invalidates_the_basis(cohort: Path, capsys, writer: str) -> None:  # noqa: F811
     kept_then_forged(capsys, cohort)
     path = cohort / SAMPLE
     subprocess.run([sys.executable, "-c", writer, str(path), NAME.decode(), NAME.decode().replace("Shah", "Shaw")],
@@ -124,7 +132,7 @@ def test_a_hand_edited_file_is_read_again_and_named_changed_outside(cohort: Path
     assert (code, out) == fresh(capsys, cohort, as_of="2026-11-26")
 
 
-def test_a_roster_started_or_changed_invalidates_the_outline(cohort: Path, capsys) -> None:  # noqa: F811
+def test_a_roster_started_or_changed_invalidates_the_basis(cohort: Path, capsys) -> None:  # noqa: F811
     from portfolio_tui.identity import current_user
 
     kept_then_forged(capsys, cohort)
@@ -137,7 +145,7 @@ def test_a_roster_started_or_changed_invalidates_the_outline(cohort: Path, capsy
     assert main(["roster", "add", str(cohort), current_user(), "--role", "tutor", "--portfolio", "*"]) == 0
     capsys.readouterr()
     assert gateway(capsys, cohort, as_of="2026-11-27") == fresh(capsys, cohort, as_of="2026-11-27")
-    forge_outline(cohort / SAMPLE)  # kept again under this roster: forged, it is used...
+    forge_basis(cohort / SAMPLE)  # kept again under this roster: forged, it is used...
     assert "FORGED" in gateway(capsys, cohort, as_of="2026-11-28")[1]
     time.sleep(0.05)
     assert main(["roster", "add", str(cohort), "nobody", "--role", "line-manager", "--portfolio", SAMPLE]) == 0
@@ -147,7 +155,7 @@ def test_a_roster_started_or_changed_invalidates_the_outline(cohort: Path, capsy
     assert (code, out) == fresh(capsys, cohort, as_of="2026-11-29")
 
 
-def test_a_changed_standard_file_invalidates_the_outline(cohort: Path, capsys, user_standards_dir: Path) -> None:  # noqa: F811
+def test_a_changed_standard_file_invalidates_the_basis(cohort: Path, capsys, user_standards_dir: Path) -> None:  # noqa: F811
     kept_then_forged(capsys, cohort)
     shipped = locations.shipped_standards_dir() / "odo-l3.json"
     (user_standards_dir / "odo-l3.json").write_bytes(shipped.read_bytes())
@@ -157,7 +165,7 @@ def test_a_changed_standard_file_invalidates_the_outline(cohort: Path, capsys, u
     assert (code, out) == fresh(capsys, cohort, as_of="2026-11-26")
 
 
-def test_trust_anchors_enrolled_invalidate_the_outline(cohort: Path, capsys, tmp_path: Path, monkeypatch) -> None:  # noqa: F811
+def test_trust_anchors_enrolled_invalidate_the_basis(cohort: Path, capsys, tmp_path: Path, monkeypatch) -> None:  # noqa: F811
     anchors = tmp_path / "trust" / "allowed_signers"
     anchors.parent.mkdir()
     monkeypatch.setenv("PORTFOLIO_TUI_TRUST", str(anchors))
@@ -168,7 +176,7 @@ def test_trust_anchors_enrolled_invalidate_the_outline(cohort: Path, capsys, tmp
     assert (code, out) == fresh(capsys, cohort, as_of="2026-11-26")
 
 
-def test_a_new_version_of_the_app_invalidates_the_outline(cohort: Path, capsys, monkeypatch) -> None:  # noqa: F811
+def test_a_new_version_of_the_app_invalidates_the_basis(cohort: Path, capsys, monkeypatch) -> None:  # noqa: F811
     from portfolio_tui.services import gateway_cache
 
     kept_then_forged(capsys, cohort)
@@ -188,44 +196,41 @@ class _Marker:
         return (os.mkdir, (str(self.where),))
 
 
-@pytest.mark.parametrize("payload", ["code", "garbage", "a portfolio", "columns cut short"])
-def test_an_outline_that_is_not_one_is_ignored(cohort: Path, capsys, tmp_path: Path, payload: str) -> None:  # noqa: F811
+@pytest.mark.parametrize("payload", ["code", "garbage", "a portfolio", "coverage not a mapping", "no grade"])
+def test_a_basis_that_is_not_one_is_ignored(cohort: Path, capsys, tmp_path: Path, payload: str) -> None:  # noqa: F811
     marker = tmp_path / "made"
     gateway(capsys, cohort)
-    outline = kept_outline.loads(entries_in(outline_pack_of(cohort / SAMPLE))[own_files.note_name(cohort / SAMPLE)]
-                                 .split(b"\n", 4)[4].partition(b"\n")[2])
-    assert outline is not None
-    count, columns, others = pickle.loads(kept_outline.dumps(outline))
+    basis = kept_basis_of(cohort / SAMPLE)
+    assert basis is not None
     change = {
-        "code": pickle.dumps((1, (_Marker(marker),), ())),
+        "code": pickle.dumps(dataclasses.replace(basis, gaps=(_Marker(marker),))),
         "garbage": b"\x80\x05not a pickle",
-        "a portfolio": pickle.dumps(outline),  # a record, not the columns
-        "columns cut short": pickle.dumps((count, tuple(c[:-1] for c in columns), others), 5),
+        "a portfolio": pickle.dumps(basis.portfolio),  # a record, not a basis
+        "coverage not a mapping": pickle.dumps(dataclasses.replace(basis, criteria=list(basis.criteria.values()))),
+        "no grade": pickle.dumps(dataclasses.replace(basis, prediction=None)),
     }[payload]
-    forge_outline(cohort / SAMPLE, change)
-    assert (kept_outline.loads(change), marker.exists()) == (None, False)
+    forge_basis(cohort / SAMPLE, change)
+    assert (kept_basis.loads(change), marker.exists()) == (None, False)
     assert gateway(capsys, cohort, as_of=NEXT_DAY) == fresh(capsys, cohort, as_of=NEXT_DAY)
     assert not marker.exists()
 
 
-def test_no_cache_keeps_no_outline(cohort: Path, capsys) -> None:  # noqa: F811
+def test_no_cache_keeps_no_basis(cohort: Path, capsys) -> None:  # noqa: F811
     fresh(capsys, cohort)
     fresh(capsys, cohort, as_of=NEXT_DAY)
-    assert not (locations.data_dir() / result_cache.OUTLINE_FOLDER).exists()
+    assert not (locations.data_dir() / result_cache.BASIS_FOLDER).exists()
 
 
-def test_every_sample_s_outline_comes_back_as_it_was() -> None:
-    from dataclasses import fields
-
-    from portfolio_tui.domain.portfolio import PortfolioOutline
+def test_every_sample_s_basis_comes_back_as_it_was() -> None:
+    from portfolio_tui import catalog
+    from portfolio_tui.domain.gateway import readiness_basis
     from portfolio_tui.locations import samples_dir
     from portfolio_tui.store.outline import read_outline
 
-    assert PortfolioOutline.__match_args__ == tuple(f.name for f in fields(PortfolioOutline))
-
     for sample in sorted(samples_dir().glob("*.json")):
         outline = read_outline(sample)
-        assert kept_outline.loads(kept_outline.dumps(outline)) == outline, sample.name
+        basis = readiness_basis(catalog.get(outline.learner.standard_id), outline)
+        assert kept_basis.loads(kept_basis.dumps(basis)) == basis, sample.name
     assert AS_OF != NEXT_DAY
 
 
@@ -241,19 +246,19 @@ def test_the_anchors_are_looked_for_where_the_store_finds_them(tmp_path: Path, m
         assert gateway_cache.anchors_path() == str(trust.trust_path())
 
 
-def test_outlines_kept_by_workers_answer_a_new_day_and_a_day_s_changes(tmp_path: Path, capsys, monkeypatch) -> None:
+def test_bases_kept_by_workers_answer_a_new_day_and_a_day_s_changes(tmp_path: Path, capsys, monkeypatch) -> None:
     from portfolio_tui.locations import samples_dir
     from portfolio_tui.services import readiness
 
     monkeypatch.setattr(result_cache, "RACY_NS", 0)
-    monkeypatch.setattr(readiness, "_cpus", lambda: 2)  # read in two forked workers, their outlines kept here
+    monkeypatch.setattr(readiness, "_cpus", lambda: 2)  # read in two forked workers, their bases kept here
     folder = tmp_path / "caseload"
     folder.mkdir()
     samples = sorted(samples_dir().glob("*.json"))
     for n in range(90):
         (folder / f"learner-{n:03d}.json").write_bytes(samples[n % len(samples)].read_bytes())
     gateway(capsys, folder)
-    assert len(entries_in(outline_pack_of(folder / "learner-000.json"))) == 90
+    assert len(entries_in(basis_pack_of(folder / "learner-000.json"))) == 90
     assert gateway(capsys, folder, as_of=NEXT_DAY) == fresh(capsys, folder, as_of=NEXT_DAY)
     time.sleep(0.05)
     for n in range(0, 90, 10):  # one file in ten changed by another process, then another day
@@ -267,11 +272,11 @@ def test_outlines_kept_by_workers_answer_a_new_day_and_a_day_s_changes(tmp_path:
     assert gateway(capsys, folder, as_of="2026-11-27") == fresh(capsys, folder, as_of="2026-11-27")
 
 
-def test_a_run_over_one_file_keeps_no_outline_and_loads_no_pickle(cohort: Path, capsys, tmp_path: Path) -> None:  # noqa: F811
+def test_a_run_over_one_file_keeps_no_basis_and_loads_no_pickle(cohort: Path, capsys, tmp_path: Path) -> None:  # noqa: F811
     """Reading one file again costs about what loading the pickle machinery would (start-up: issue 15)."""
     gateway(capsys, cohort / SAMPLE)
     gateway(capsys, cohort / SAMPLE, as_of=NEXT_DAY)
-    assert not (locations.data_dir() / result_cache.OUTLINE_FOLDER).exists()
+    assert not (locations.data_dir() / result_cache.BASIS_FOLDER).exists()
     script = (
         "import contextlib, io, sys\nfrom portfolio_tui.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"

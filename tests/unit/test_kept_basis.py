@@ -1,4 +1,4 @@
-"""A kept outline's bytes make only the domain's records, dates and plain values (``store.kept_outline``).
+"""A kept readiness basis's bytes make only the domain's records, dates and plain values (``store.kept_basis``).
 
 The pickles live in the account's own private cache, so whoever could write one could already run code as the
 account; the restricted unpickler is the second wall, and it must hold: a pickle that reaches a class a domain
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from portfolio_tui.store import kept_outline
+from portfolio_tui.store import kept_basis
 
 
 def _global(module: str, name: str) -> bytes:
@@ -48,9 +48,9 @@ def _makes_folder(where: Path, getter: tuple[str, str]) -> bytes:
 
 @pytest.mark.parametrize("getter", [("portfolio_tui.domain.evidence", "attrgetter"),
                                     ("portfolio_tui.domain.learning_months", "attrgetter")])
-def test_an_outline_s_bytes_call_nothing(tmp_path: Path, getter: tuple[str, str]) -> None:
+def test_a_basis_s_bytes_call_nothing(tmp_path: Path, getter: tuple[str, str]) -> None:
     where = tmp_path / "made"
-    assert kept_outline.loads(_makes_folder(where, getter)) is None
+    assert kept_basis.loads(_makes_folder(where, getter)) is None
     assert not where.exists()
 
 
@@ -58,4 +58,4 @@ def test_a_class_a_domain_module_imports_or_a_dotted_name_is_not_made() -> None:
     for module, name in (("portfolio_tui.domain.evidence", "attrgetter"), ("portfolio_tui.domain.evidence", "date"),
                          ("portfolio_tui.domain.evidence", "Judgement.__class__")):
         with pytest.raises(pickle.UnpicklingError):
-            kept_outline._Unpickler(io.BytesIO(b"\x80\x05" + _global(module, name) + b".")).load()
+            kept_basis._Unpickler(io.BytesIO(b"\x80\x05" + _global(module, name) + b".")).load()
