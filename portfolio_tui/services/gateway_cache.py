@@ -86,7 +86,7 @@ def each_entry(
     bases = (_Bases(result_cache.Cache(locations.data_dir() / result_cache.BASIS_FOLDER), digests)
              if len(named) >= BASES_FROM else None)
     try:
-        kept = [_kept(cache, path, as_of, digests) is not None for path in named]
+        kept = [_likely_kept(cache, path, as_of, digests) for path in named]
         # Of the others, those read on another day: only judged again, not read.
         based = [not hit and bases is not None and bases.likely(path) for path, hit in zip(named, kept, strict=True)]
         missing = PathList(path for path, hit, known in zip(named, kept, based, strict=True) if not (hit or known))
@@ -286,6 +286,26 @@ def _kept(cache: result_cache.Cache, path: str | Path, as_of: date, digests: dic
     if not digest or key != _key(path, as_of, digest, _anchors_once(digests)):
         return None
     return ready, text, None if aggregate is None else (aggregate[0], aggregate[1], aggregate[2]), card
+
+
+def _likely_kept(cache: result_cache.Cache, path: str | Path, as_of: date, digests: dict[str, str]) -> bool:
+    """Whether :func:`_kept` will most likely find the entry for ``path`` holds: the file's stat is the one it names
+    and its key is the one the day would have (``result_cache.Cache.peek``; the lock, the file's first line, the
+    entry's digest and the entry itself are for :func:`_kept` to check, when its file's turn comes). Yesterday's
+    entries are told from the head alone, not each read whole under the file's lock to be refused."""
+    import json
+
+    head = cache.peek(path, 512)
+    parts = None if head is None else head.split(b"\n", 4)  # the format, the identity, the key, the digest, the rest
+    if parts is None or len(parts) < 5:
+        return False
+    at = parts[4].find(b',"standard":"')
+    try:  # (the entry's first line, its JSON, names the standard before the card: see _keep)
+        standard_id = json.JSONDecoder().raw_decode(parts[4].decode("utf-8", "replace"), at + len(',"standard":'))[0]
+    except ValueError:
+        return False
+    digest = _standard_now(standard_id, digests) if at > 0 and type(standard_id) is str else ""
+    return bool(digest) and parts[2] == _key(path, as_of, digest, _anchors_once(digests))
 
 
 def _aggregate_ok(aggregate: object) -> bool:

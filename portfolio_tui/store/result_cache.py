@@ -186,11 +186,13 @@ class Cache:
     def peek(self, path: str | Path, most: int = 1024) -> bytes | None:
         """The first ``most`` bytes of the entry kept for the file at ``path``, if the file's device, inode, size and
         times are still those the entry names: a hint, for a run to tell which files to share among its workers,
-        cheaper than :meth:`fetch` (no lock, no digest, the file not opened). Never a reason to use an entry."""
+        cheaper than :meth:`fetch` (no lock, no digest, the file not opened). Never a reason to use an entry; as after
+        :meth:`fetch`, until :meth:`hold` says it was used, the entry is one the next pack leaves out."""
         pack_name, name = _names(path)
         pack = self._pack(pack_name)
         if pack is None or name not in pack.where:
             return None
+        self._changes_of(pack_name).dropped.add(name)
         try:
             started = b"%s%s " % (FORMAT, " ".join(map(str, own_files.stat_key(os.stat(path)))).encode())
         except OSError:
