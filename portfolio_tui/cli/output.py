@@ -13,6 +13,11 @@ if TYPE_CHECKING:
     from typing import Any
 
 INDENT = 2
+PLAIN_MOST = 64
+"""Documents a process encodes by the json module (:func:`_plain_text`) before it loads orjson for the rest: json
+indents in Python, some 200 us a gateway document where orjson takes 25, and loading orjson costs some 17 ms
+(a new day's caseload, judged from kept bases, reads no file, so nothing else has loaded it)."""
+_plain_count = [0]
 
 
 def _orjson_options() -> int:
@@ -29,7 +34,10 @@ def json_text(value: Any, depth: int = 0) -> str:
     Encoding is the slow part of printing a big document, so the parts of one can be encoded apart
     (in worker processes) and joined by :func:`print_json_lists` into the same text.
     """
-    text = _plain_text(value) if "orjson" not in sys.modules else None
+    text = None
+    if "orjson" not in sys.modules and _plain_count[0] < PLAIN_MOST:
+        _plain_count[0] += 1
+        text = _plain_text(value)
     text = escape_json_text(_orjson_text(value) if text is None else text)
     return text.replace("\n", "\n" + " " * (INDENT * depth)) if depth else text
 

@@ -54,3 +54,21 @@ def test_a_gateway_document_is_written_by_json_when_orjson_is_not_loaded() -> No
     document = {"learner": "Zo\u00eb \u2028", "ready": False, "hours": [138.0, 0.5, 12.25], "rag": None,
                 "missing": ("K2", "S3"), "n": 2**70, "nested": {"empty": {}, "none": []}}
     assert _plain_text(document) == _orjson_text(document)
+
+
+def test_a_process_that_encodes_many_documents_loads_orjson_for_the_rest_and_writes_the_same() -> None:
+    """The json module writes the first :data:`~portfolio_tui.cli.output.PLAIN_MOST` documents of a process that has
+    not loaded orjson (a gateway run on one file, or a new day's caseload judged from kept bases), orjson the rest."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nfrom portfolio_tui.cli.output import PLAIN_MOST, json_text\n"
+        "document = {'learner': 'Zo\\u00eb', 'ready': False, 'hours': [138.0, 0.5], 'missing': ['K2'], 'n': 2**70}\n"
+        "texts = [json_text(document, depth=2) for _ in range(PLAIN_MOST)]\n"
+        "before = 'orjson' in sys.modules\n"
+        "texts.append(json_text(document, depth=2))\n"
+        "print(before, 'orjson' in sys.modules, len(set(texts)), len(texts) == PLAIN_MOST + 1)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.split() == ["False", "True", "1", "True"], done.stderr
