@@ -81,12 +81,13 @@ def each_entry(
 
     cache = result_cache.Cache()
     digests: dict[str, str] = {}  # the standards as they are now, looked up once per run
+    cohorts: dict[str, str] = {}  # each folder as a cohort (_cohort), looked up once per run, before any reading
     named = as_named(paths)
     # One file is read again in about the time loading the bases' machinery takes (pickle): none kept for it.
-    bases = (_Bases(result_cache.Cache(locations.data_dir() / result_cache.BASIS_FOLDER), digests)
+    bases = (_Bases(result_cache.Cache(locations.data_dir() / result_cache.BASIS_FOLDER), digests, cohorts)
              if len(named) >= BASES_FROM else None)
     try:
-        kept = [_likely_kept(cache, path, as_of, digests) for path in named]
+        kept = [_likely_kept(cache, path, as_of, digests, cohorts) for path in named]
         # Of the others, those read on another day: only judged again, not read.
         based = [not hit and bases is not None and bases.likely(path) for path, hit in zip(named, kept, strict=True)]
         missing = PathList(path for path, hit, known in zip(named, kept, based, strict=True) if not (hit or known))
@@ -94,7 +95,7 @@ def each_entry(
         standards: readiness.Standards = {}
         for path, hit, known in zip(named, kept, based, strict=True):
             if hit:
-                found = _kept(cache, path, as_of, digests)
+                found = _kept(cache, path, as_of, digests, cohorts)
                 if found is not None:
                     cache.hold(path)
                     yield found
@@ -107,7 +108,7 @@ def each_entry(
             else:
                 result, reading, basis = next(worked_out)
             if reading is not None:
-                _keep(cache, path, as_of, result, reading, _anchors_once(digests))
+                _keep(cache, path, as_of, result, reading, _anchors_once(digests), cohorts)
                 if basis is not None and bases is not None:
                     bases.keep(path, reading, basis)
             yield result
@@ -146,9 +147,10 @@ class _Bases:
     """The readiness bases kept for a run (``result_cache.BASIS_FOLDER``), each for the file exactly as it was read
     and under everything else a basis depends on (:meth:`key`); what that is for each folder is looked up once."""
 
-    def __init__(self, cache: result_cache.Cache, digests: dict[str, str]) -> None:
+    def __init__(self, cache: result_cache.Cache, digests: dict[str, str], cohorts: dict[str, str]) -> None:
         self.cache = cache
         self.digests = digests
+        self.cohorts = cohorts
         self.folders: dict[str, str] = {}
         self.anchors: list[str] = []
 
@@ -204,8 +206,8 @@ class _Bases:
             self.folders[folder] = _roster_now(folder)
         if not self.anchors:
             self.anchors.append(_anchors_now())
-        parts = (kept_basis.FORMAT, code_digest(), os.fsencode(path).hex(), _cohort(path), self.folders[folder],
-                 self.anchors[0], standard_digest)
+        parts = (kept_basis.FORMAT, code_digest(), os.fsencode(path).hex(), _cohort(path, self.cohorts),
+                 self.folders[folder], self.anchors[0], standard_digest)
         return own_files.digest("\0".join(parts).encode()).encode()
 
     def judged(self, path: str | Path, as_of: date, standards: readiness.Standards) -> readiness.Checked | None:
@@ -264,7 +266,9 @@ def _anchors_now() -> str:
     return ";".join(found)
 
 
-def _kept(cache: result_cache.Cache, path: str | Path, as_of: date, digests: dict[str, str]) -> Encoded | None:
+def _kept(
+    cache: result_cache.Cache, path: str | Path, as_of: date, digests: dict[str, str], cohorts: dict[str, str]
+) -> Encoded | None:
     """The entry kept for ``path`` if it holds for the file as it is and for everything else it depends on."""
     import json  # not orjson: for one short line, its import would cost more than all the rest of a kept run
 
@@ -283,12 +287,14 @@ def _kept(cache: result_cache.Cache, path: str | Path, as_of: date, digests: dic
             or not _card_ok(card)):
         return None
     digest = _standard_now(standard_id, digests)
-    if not digest or key != _key(path, as_of, digest, _anchors_once(digests)):
+    if not digest or key != _key(path, as_of, digest, _anchors_once(digests), cohorts):
         return None
     return ready, text, None if aggregate is None else (aggregate[0], aggregate[1], aggregate[2]), card
 
 
-def _likely_kept(cache: result_cache.Cache, path: str | Path, as_of: date, digests: dict[str, str]) -> bool:
+def _likely_kept(
+    cache: result_cache.Cache, path: str | Path, as_of: date, digests: dict[str, str], cohorts: dict[str, str]
+) -> bool:
     """Whether :func:`_kept` will most likely find the entry for ``path`` holds: the file's stat is the one it names
     and its key is the one the day would have (``result_cache.Cache.peek``; the lock, the file's first line, the
     entry's digest and the entry itself are for :func:`_kept` to check, when its file's turn comes). Yesterday's
@@ -305,7 +311,7 @@ def _likely_kept(cache: result_cache.Cache, path: str | Path, as_of: date, diges
     except ValueError:
         return False
     digest = _standard_now(standard_id, digests) if at > 0 and type(standard_id) is str else ""
-    return bool(digest) and parts[2] == _key(path, as_of, digest, _anchors_once(digests))
+    return bool(digest) and parts[2] == _key(path, as_of, digest, _anchors_once(digests), cohorts)
 
 
 def _aggregate_ok(aggregate: object) -> bool:
@@ -343,32 +349,48 @@ def _encoded(
 
 
 def _keep(
-    cache: result_cache.Cache, path: str | Path, as_of: date, result: Encoded, reading: readiness.Reading, anchors: str
+    cache: result_cache.Cache, path: str | Path, as_of: date, result: Encoded, reading: readiness.Reading, anchors: str,
+    cohorts: dict[str, str],
 ) -> None:
     import json  # (one short line: orjson's import would cost a one-file run more than it saves)
 
     meta = json.dumps({"ready": result[0], "aggregate": result[2], "standard": reading.standard_id,
                        "card": result[3]}, separators=(",", ":"))
     payload = meta.encode() + b"\n" + result[1].encode("utf-8", "surrogatepass")
-    cache.keep(path, reading.line, reading.read_at_ns, _key(path, as_of, reading.standard_digest, anchors), payload)
+    cache.keep(path, reading.line, reading.read_at_ns, _key(path, as_of, reading.standard_digest, anchors, cohorts),
+               payload)
 
 
-def _key(path: str | Path, as_of: date, standard_digest: str, anchors: str) -> bytes:
+def _key(path: str | Path, as_of: date, standard_digest: str, anchors: str, cohorts: dict[str, str]) -> bytes:
     """Everything an entry depends on besides the file, in one digest: the trust anchors' file as it is
-    (:func:`_anchors_now`) among it, as for an outline (review F5: an entry outlived root's enrolling or revoking a
-    key all day, though the keys that sign in each name, and whether the roster is refused, follow them)."""
-    parts = (as_of.isoformat(), code_digest(), standard_digest, os.fsencode(path).hex(), _cohort(path), anchors)
+    (:func:`_anchors_now`) among it, as for a basis (review F5: an entry outlived root's enrolling or revoking a
+    key all day, though the keys that sign in each name, and whether the roster is refused, follow them); ``cohorts``:
+    see :func:`_cohort`."""
+    parts = (as_of.isoformat(), code_digest(), standard_digest, os.fsencode(path).hex(), _cohort(path, cohorts),
+             anchors)
     return own_files.digest("\0".join(parts).encode()).encode()
 
 
-def _cohort(path: str | Path) -> str:
+def _cohort(path: str | Path, cohorts: dict[str, str]) -> str:
     """Whether the file's folder has a roster, which one, and whether its group may write it: in a cohort folder a
     history from before signing that no tutor took in counts for nothing (``store.untaken``), and a judgement, a
     sign-off or a confirmation counts only by an account the roster gave that role then (``store.roles_at``), so an
     entry worked out under one roster, or before the folder had one, no longer holds under another (the roster's
     file identity: every change to it is a new file, by rename). (Trust anchors enrolled later, for a shared
-    folder with no roster, are not followed: such a folder refuses every change until a roster is started.)"""
+    folder with no roster, are not followed: such a folder refuses every change until a roster is started.)
+
+    Looked up once per folder a run (``cohorts``), when the run first asks, before it reads any of the folder's files:
+    an entry or a basis worked out after a change to the roster during the run is then kept under the roster before
+    it, which the next run does not find (it reads the file again): never one worked out under a roster kept under
+    another."""
     folder = os.path.dirname(os.fspath(path)) or "."
+    found = cohorts.get(folder)
+    if found is None:
+        found = cohorts[folder] = _cohort_now(folder)
+    return found
+
+
+def _cohort_now(folder: str) -> str:
     try:
         shared = os.stat(folder).st_mode & 0o020
     except OSError:

@@ -43,6 +43,7 @@ import time
 from collections import namedtuple
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
+from functools import lru_cache
 from pathlib import Path
 
 from portfolio_tui import locations
@@ -294,7 +295,13 @@ class Cache:
 
 def _names(path: str | Path) -> tuple[str, str]:
     """The name of the pack for the folder of ``path``, and of the file's entry in it."""
-    absolute = os.path.abspath(path)
+    return _names_of(os.path.abspath(path))
+
+
+@lru_cache(maxsize=16)
+def _names_of(absolute: str) -> tuple[str, str]:
+    """:func:`_names` of an absolute path (a run asks it of each file five times or so, one after the other: two
+    digests each time)."""
     return own_files.note_name(os.path.dirname(absolute)) + SUFFIX, own_files.note_name(absolute)
 
 
