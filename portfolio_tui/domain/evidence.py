@@ -60,6 +60,9 @@ REOPEN = "reopen"
 """Not a tutor's decision: the mark left when a judged piece (accepted or referred) changes, sending it back for
 assessment."""
 
+_DECIDED = (ACCEPT, REFER)
+"""The outcomes that decide a piece judged whole (any other, a reopen mark, leaves it awaiting assessment)."""
+
 JUDGED_FIELDS = ("title", "date", "kind", "criteria", "description", "files", "simulated")
 """What a tutor judged when accepting a piece: a change to any of these means the acceptance no longer
 covers the piece as it stands (hours are off-the-job bookkeeping, not part of the judgement)."""
@@ -179,5 +182,18 @@ def reopening(evidence: Evidence, changed: Iterable[str], by: str, at: str) -> J
 
 def awaiting_assessment(evidence: Iterable[Evidence]) -> int:
     """How many live pieces no tutor has judged in full yet, resubmissions included (the caseload's "to assess"
-    column)."""
-    return sum(1 for e in evidence if not e.deleted and (not e.judgements or e.status == "submitted"))
+    column): those with no judgement, and those whose :attr:`Evidence.status` is ``submitted``. The usual judged
+    piece has one judgement, of the whole piece, whose outcome is its status (worked out here without the property:
+    readiness counts every piece of every portfolio of a caseload)."""
+    count = 0
+    for piece in evidence:
+        if piece.deleted:
+            continue
+        judgements = piece.judgements
+        if not judgements:
+            count += 1
+        elif len(judgements) == 1 and not judgements[0].criterion:
+            count += judgements[0].outcome not in _DECIDED
+        elif piece.status == "submitted":
+            count += 1
+    return count

@@ -16,7 +16,7 @@ import pytest
 from portfolio_tui import catalog
 from portfolio_tui.domain import coverage as cov_rules
 from portfolio_tui.domain import employer_decisions
-from portfolio_tui.domain.evidence import ACCEPT, REFER, REOPEN, Evidence, Judgement, awaiting_assessment
+from portfolio_tui.domain.evidence import ACCEPT, REFER, REOPEN, Evidence, Judgement
 from portfolio_tui.domain.frozen import replace
 from portfolio_tui.domain.gateway import (
     CHANGED_OUTSIDE,
@@ -96,7 +96,8 @@ def one_pass(standard, portfolio: Portfolio, as_of: date) -> ReadinessReport:
         entry_requirements=tuple(p.title for p in standard.plan.prerequisites if apprenticeship
                                  and p.kind in ("english", "maths") and "entry requirement" in p.note.lower()),
         duties=tuple(cov_rules.duty_coverage(standard, criteria)), signoffs=portfolio.signoffs,
-        awaiting_assessment=awaiting_assessment(portfolio.evidence),
+        awaiting_assessment=sum(1 for e in portfolio.evidence if not e.deleted and (not e.judgements
+                                                                             or e.status == "submitted")),
         awaiting_employer=employer_decisions.awaiting(learner) if apprenticeship else (),
         distinction=cov_rules.distinction_summary(standard, criteria) if any(
             c.band == "distinction" for c in standard.all_criteria()) else None,
