@@ -117,6 +117,14 @@ def run(argv: list[str], env: dict[str, str]) -> None:
         sys.exit(f"{' '.join(argv)} failed: {result.stderr.decode()}")
 
 
+def children_cpu_ms() -> float:
+    """The CPU time (user + sys) of the waited-for child processes so far, in milliseconds."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (used.ru_utime + used.ru_stime) * 1000
+
+
 def peak_rss(argv: list[str], env: dict[str, str]) -> int:
     """The peak RSS in bytes of the biggest process ``argv`` runs (itself or one of its workers)."""
     code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
@@ -142,7 +150,7 @@ def startup(one: Path, env: dict[str, str], runs: int, pythons: list[str], homes
     Each installation keeps its results in a data folder of its own under ``homes``, as two users' would be:
     each is keyed by its own code, so in one folder each would throw out the other's entry.
     """
-    from portfolio_tui.store.result_cache import FOLDER, BASIS_FOLDER, RACY_NS
+    from portfolio_tui.store.result_cache import BASIS_FOLDER, FOLDER, RACY_NS
 
     wait_ns = one.stat().st_ctime_ns + RACY_NS - time.time_ns()
     if wait_ns > 0:  # a file changed moments ago is not kept (a small cohort is made just before)
@@ -460,14 +468,19 @@ def p1(paths: list[Path], gateway: list[str], pin: list[str], core: int, cores: 
 
     prepare = {"cold": cold, "warm": lambda: None, "a day": a_day, "new day": new_day,
                "--no-cache": lambda: None}
-    places = {f"one core ({'taskset' if pin else 'NOT pinned'})": [*pin, *gateway], f"all {len(cores)} cores": gateway}
+    places_pinned = [*pin, *gateway]
+    places = {f"one core ({'taskset' if pin else 'NOT pinned'})": places_pinned, f"all {len(cores)} cores": gateway}
     time.sleep(result_cache.RACY_NS / 1e9)  # the cohort was written a moment ago
     floors: list[float] = []
+    floors_cpu: list[float] = []
     samples: dict[tuple[str, str], list[float]] = {}
+    cpu: dict[str, list[float]] = {}  # one core's runs: CPU time (user + sys), which others' load does not share out
     for _ in range(runs):
         os.sched_setaffinity(0, {core})  # the floor on the same one core
         try:
+            started = time.process_time()
             floors.append(median_ms(lambda: read_floor(paths), 1))
+            floors_cpu.append((time.process_time() - started) * 1000)
         finally:
             os.sched_setaffinity(0, cores)
         for place, argv in places.items():
@@ -477,7 +490,10 @@ def p1(paths: list[Path], gateway: list[str], pin: list[str], core: int, cores: 
                 if state == "new day":
                     day = (date.fromisoformat(AS_OF) + timedelta(days=days[0])).isoformat()
                     command = [day if word == AS_OF else word for word in argv]
+                before = children_cpu_ms()
                 samples.setdefault((place, state), []).append(median_ms(lambda argv=command: run(argv, env), 1))
+                if argv is places_pinned:
+                    cpu.setdefault(state, []).append(children_cpu_ms() - before)
     floor = statistics.median(floors)
     for n, place in enumerate(places):
         shared = floor if n == 0 else floor / len(cores)
@@ -488,6 +504,10 @@ def p1(paths: list[Path], gateway: list[str], pin: list[str], core: int, cores: 
             else:
                 target = f"(floor / {len(cores)} cores; {meaning})"
             print(ratio_line(f"{'P1' if n == 0 else '  '} gateway --json, {place}, {state}", figure, shared, target))
+    floor_cpu = statistics.median(floors_cpu)
+    for state in CACHE_STATES:
+        print(ratio_line(f"   one core, {state}, CPU time (user + sys)", statistics.median(cpu[state]),
+                         floor_cpu, "(the floor's CPU time; on a loaded machine the wall times above share it out)"))
 
 
 def phases(paths: list[Path], core: int, runs: int) -> None:
