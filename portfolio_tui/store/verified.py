@@ -51,8 +51,15 @@ CLEAN = "clean="
 it keeps the other rules too, known criteria checked against the criteria with that digest."""
 
 
+READERS = b"readers 2 "
+"""The first words of every note: what a reading checks before it notes a file (``store.audit_index.changed_outside``
+and the role checks of ``store.roles_at``), as of this version. A note vouches for what its maker's readers
+checked: one made by a version that checked less (before review F2-F13) would spare an unchanged file this
+version's checks for good (review F14), so a change to what readers check changes this, and older notes go."""
+
+
 def _line(key: tuple[int, ...], head: bytes, clean: str | None = None) -> bytes:
-    line = identity_line(key, head)
+    line = READERS + identity_line(key, head)
     return line if clean is None else line[:-1] + f" {CLEAN}{clean}\n".encode()
 
 

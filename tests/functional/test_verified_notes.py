@@ -194,3 +194,23 @@ def test_a_file_others_of_its_group_may_write_is_never_noted_and_always_checked(
     os.chmod(path, 0o600)  # its owner alone again: a full read notes it
     read_snapshot(path, noted=True)
     assert verified.vouches(path, *identity(path))
+
+
+def test_a_note_from_a_version_that_checked_less_vouches_for_nothing(tmp_path: Path) -> None:
+    """Review F14: a note vouches for what its maker's readers checked. One in the form notes had before the
+    readers checked more (a record changed by hand here stands for whatever an older reader missed) spared the file
+    every check of this version for as long as it did not change; it vouches for nothing now."""
+    path = new_portfolio(tmp_path, evidence=1)
+    verified.flush()  # (the save's own note, on disk: the one below takes its place)
+    doc = json.loads(path.read_text())
+    doc["evidence"]["1"]["hours"] = 40.0
+    path.write_bytes(b"".join(render(doc, {}, None)))
+    key, head = identity(path)
+    folder = locations.data_dir() / verified.FOLDER
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    note = folder / verified._name(path)
+    note.write_bytes(verified.identity_line(key, head))  # as the notes were written before
+    note.chmod(0o600)
+    assert verified.standing(path, key, head) is None
+    assert read_snapshot(path, noted=True).outside == ("evidence 1",)
