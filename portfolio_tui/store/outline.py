@@ -62,7 +62,7 @@ from portfolio_tui.store.records import (
 )
 from portfolio_tui.store.roles_at import RoleCheck
 from portfolio_tui.store.size_limit import refuse_oversized
-from portfolio_tui.store.untaken import begins_unsigned
+from portfolio_tui.store.untaken import begins_unsigned, in_cohort
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up)
 if TYPE_CHECKING:
@@ -298,8 +298,8 @@ class _Outline:
                 raise _NotSure
             ids.update(records)
         if name == "audit":
-            if begins_unsigned(records.get("1")):  # in a cohort, not counted until taken in: the whole reading says
-                raise _NotSure
+            if begins_unsigned(records.get("1")) and in_cohort(Path(self.path)):
+                raise _NotSure  # (not counted until a tutor takes it in: the whole reading says; outside, it counts)
             self.prints.entries(records)
         else:
             self.prints.records(name, records, counted=True)

@@ -112,6 +112,32 @@ def test_a_history_from_before_signing_counts_in_a_cohort_only_once_a_tutor_take
     assert code == 1 and (f"audit {repair}", "changed") in kinds(report), report
 
 
+def test_a_history_begun_before_signing_is_read_record_by_record_outside_a_cohort(tmp_path: Path, monkeypatch) -> None:
+    """Review D8: the gateway read every file whose history begins unsigned whole, on each run, on an apprentice's
+    laptop too, where that history is her own and counts. Now only in a cohort, where it counts for nothing until a
+    tutor takes it in, and the whole reading names what it wrote."""
+    from portfolio_tui.domain.portfolio import outline
+    from portfolio_tui.store import outline as outline_reader
+    from portfolio_tui.store.reading import read_portfolio
+
+    path = legacy_file(tmp_path)
+    PortfolioService(path, ME).assess(2, "accept", "Good")  # saved at the current version, its history as it was
+    assert SIG_FIELD not in json.loads(path.read_text())["audit"]["1"]
+    expected = outline(read_portfolio(path))
+    read_whole: list[Path] = []
+
+    def whole(at: Path) -> object:
+        read_whole.append(at)
+        return read_portfolio(at)
+
+    monkeypatch.setattr(outline_reader, "read_portfolio", whole)
+    assert outline_reader.read_outline(path) == expected and read_whole == []
+    assert expected.changed_outside == () and len(expected.evidence[0].judgements) == 1
+    manage(tmp_path, monkeypatch)
+    found = outline_reader.read_outline(path)
+    assert read_whole == [path] and "evidence 1" in found.changed_outside
+
+
 def gateway(capsys: pytest.CaptureFixture[str], path: Path, *more: str) -> dict:
     main(["gateway", str(path), "--json", *more])
     return json.loads(capsys.readouterr().out)["portfolios"][0]
