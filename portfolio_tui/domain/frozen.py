@@ -333,6 +333,11 @@ def _shared(made: type[T], *, guards: bool) -> type[T]:
     return made
 
 
+_FOLLOWS = ("non-default argument {0!r} follows default argument {1!r}" if sys.version_info >= (3, 13)
+            else "non-default argument {0!r} follows default argument")
+"""What dataclass says of a field without a default after one with (Python 3.13 names the one with)."""
+
+
 def _init(cls: type, every: tuple[Field[Any], ...]) -> Callable[..., None]:
     """The ``__init__`` a frozen dataclass with these fields has (its parameters annotated alike): each field set
     through ``object.__setattr__``, a default factory called when its field is not given, ``__post_init__``
@@ -356,7 +361,7 @@ def _init(cls: type, every: tuple[Field[Any], ...]) -> Callable[..., None]:
             elif f.default_factory is not MISSING:
                 parameter += "=__dataclass_HAS_DEFAULT_FACTORY__"
             if not f.kw_only and positional and "=" in positional[-1] and "=" not in parameter:
-                raise TypeError(f"non-default argument {f.name!r} follows default argument")  # (as dataclass says)
+                raise TypeError(_FOLLOWS.format(f.name, positional[-1].partition(":")[0]))
             (keyword if f.kw_only else positional).append(parameter)
             value = (f"{default}() if {f.name} is __dataclass_HAS_DEFAULT_FACTORY__ else {f.name}"
                      if f.default_factory is not MISSING else f.name)
