@@ -1,7 +1,8 @@
 """Gateway over a tutor's caseload, measured: ``python benchmarks/bench_gateway.py``.
 
-Generates a synthetic cohort (500 portfolios x 200 evidence, ODO standard, realistic record sizes,
-each file written by the store as the app writes it) in a temp folder, then in one run times:
+Generates a synthetic cohort (500 portfolios x 200 evidence, ODO standard, realistic record sizes, two pieces in
+three accepted, each in an entry of its own as the tutor's acceptance is; each file written by the store as the app
+writes it) in a temp folder, then in one run times:
 
 1. P1: ``portfolio gateway FOLDER --json`` (a fresh process, as a tutor runs it) pinned to one core
    with ``taskset``, against the read floor: ``orjson.loads`` of the same files' bytes in one
@@ -79,7 +80,7 @@ def make_cohort(folder: Path, portfolios: int, evidence: int) -> None:
     with svc.store.transaction() as tx:
         for i in range(evidence):
             day = date(2025, 6, 2) + timedelta(days=i % 500)
-            tx.insert(
+            piece = tx.insert(
                 "evidence",
                 {
                     "title": f"Letter to a customer about a delayed refund, case {i}",
@@ -92,10 +93,12 @@ def make_cohort(folder: Path, portfolios: int, evidence: int) -> None:
                     "files": [f"letters/refund-{i}.pdf"],
                     "simulated": False,
                     "deleted": False,
-                    "judgements": [{"outcome": "accept", "feedback": "Clear and courteous.",
-                                    "by": "tom.jones", "at": f"{day.isoformat()}T10:00:00Z"}] if i % 3 else [],
+                    "judgements": [],
                 },
             )
+            if i % 3:  # accepted as the app accepts a piece: in an entry of the tutor's that lists the judgement
+                tx.update("evidence", piece, {"judgements": [{"outcome": "accept", "feedback": "Clear and courteous.",
+                                                              "by": tx.actor, "at": tx.now}]}, action="assess")
     doc = read_snapshot(template).doc
     template.unlink()
     # Every file as the app wrote it, the learner's name included: a name set by hand here would be a record

@@ -31,7 +31,7 @@ from itertools import repeat
 from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.audit_chain import SIG_FIELD
 from portfolio_tui.domain.evidence import ACCEPT, JUDGED_FIELDS
-from portfolio_tui.store import own_files, roles_at
+from portfolio_tui.store import own_files, roles_at, signed_words
 from portfolio_tui.store.confirmation_makers import CONFIRMED_FIELDS, Makers
 from portfolio_tui.store.reading import parse_fragments
 from portfolio_tui.store.roles_at import UNLISTING, RoleCheck, RolesAt
@@ -382,7 +382,7 @@ class Fingerprints:
     """
 
     __slots__ = ("digests", "latest", "sealed", "reopenings", "unsure", "doubtful", "added", "rewrites", "repaired",
-                 "makers", "confirmed", "first_signed", "unsigned", "role_check", "taken_at", "plain")
+                 "makers", "confirmed", "first_signed", "unsigned", "role_check", "taken_at", "plain", "badly_signed")
 
     def __init__(self, *, doubtful: bool = False) -> None:
         global _files_read, _sha256
@@ -420,6 +420,9 @@ class Fingerprints:
         R7-8), when there is a roster to ask (``store.roles_at``)."""
         self.taken_at = ""
         """When the newest repair or import took in the history before it (its word is not asked again)."""
+        self.badly_signed: list[tuple[int, Key]] = []
+        """(audit id, record) of each entry making a judgement, a sign-off or a confirmation whose signature does not
+        verify (``store.signed_words``): forged, or changed since it was signed (review R7-6)."""
         self.unsigned: list[tuple[int, Key]] = []
         """(audit id, record) of each entry with no signature: after signing began, written outside the app
         (review R7-9); before, history from before signing (``store.untaken`` decides what that counts for)."""
@@ -520,6 +523,8 @@ class Fingerprints:
                             role_check.seals.add(order)
             if table in CONFIRMED_FIELDS:
                 self.makers.entry(audit_id, entry)
+            if signed and table in WORDS and _makes_word(table, entry) and not signed_words.valid(entry):
+                self.badly_signed.append((order, named))
             if role_check is not None and entry["record_hash"] is None:  # deleted: nothing made of it stands
                 role_check.deleted[named] = max(order, role_check.deleted.get(named, 0))
             changes = entry.get("changes")
@@ -585,6 +590,10 @@ class Fingerprints:
             found += [named for named in dict.fromkeys(f"{key[0]} {key[1]}" for order, key in self.rewrites
                                                        if order > self.repaired and key in digests)
                       if named not in found]
+        if self.badly_signed:
+            found += [named for named in dict.fromkeys(f"{key[0]} {key[1]}" for order, key in self.badly_signed
+                                                       if order > self.repaired and key in digests)
+                      if named not in found]
         if self.role_check is not None:
             repaired = self.repaired
             seals = self.role_check.seals  # (a repair's own seals change nothing it took in)
@@ -600,6 +609,23 @@ class Fingerprints:
                 f"{key[0]} {key[1]}" for order, key in self.unsigned
                 if order > self.first_signed and order > self.repaired and key in digests) if named not in found]
         return tuple(found)
+
+
+WORDS = frozenset({"evidence", "signoffs", *CONFIRMED_FIELDS})
+"""The tables whose records hold what readers count in someone's word: judgements, sign-offs, confirmations."""
+
+
+def _makes_word(table: str, entry: dict[str, Any]) -> bool:
+    """Does an entry about a record of ``table`` (one of :data:`WORDS`) make what readers count: a judgement, a
+    repair's seal of a piece as found, a sign-off, a confirmation? Only such an entry's signature is checked
+    (``store.signed_words``: some 55-70 µs each, a hash for one this account signed)."""
+    changes = entry.get("changes")
+    action = entry.get("action")
+    if table == "evidence":
+        return action == "seal" or (type(changes) is dict and "judgements" in changes)
+    if table == "signoffs":
+        return True
+    return action in _ADDING or action == "seal" or (type(changes) is dict and CONFIRMED_FIELDS[table] in changes)
 
 
 def changed_outside(snap: Any, path: Any = None) -> tuple[str, ...]:

@@ -11,27 +11,23 @@ a crash can lose the newest receipt, never the portfolio's change.
 from __future__ import annotations
 
 import os
+from collections import namedtuple
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import orjson
 
 from portfolio_tui import locations
 from portfolio_tui.domain.audit_chain import HASH_FIELD
 from portfolio_tui.store import own_files
 
+TYPE_CHECKING = False  # (typing costs the gateway's start-up: readers read the receipts, store.signed_words)
+if TYPE_CHECKING:
+    from typing import Any
+
 RECEIPTS_FILE = "receipts.jsonl"
 
 
-@dataclass(frozen=True)
-class Receipt:
-    file: str
-    genesis: str
-    audit: int
-    hash: str
-    at: str
+Receipt = namedtuple("Receipt", ["file", "genesis", "audit", "hash", "at"])
+"""One entry this account signed: the file's path and first hash, the entry's id, its hash, when."""
 
 
 def receipts_path() -> Path:
@@ -48,6 +44,8 @@ def record(portfolio: Path, genesis: str, signed: Iterable[tuple[int, str, str]]
     signed = list(signed)
     if not signed:
         return
+    import orjson
+
     where = str(portfolio.resolve())
     lines = b"".join(
         orjson.dumps({"file": where, "genesis": genesis, "audit": n, "hash": h, "at": at}) + b"\n"
@@ -86,6 +84,8 @@ def _read() -> list[Receipt]:
         return []
     finally:
         os.close(fd)
+    import orjson
+
     found = []
     for line in text.splitlines():
         try:

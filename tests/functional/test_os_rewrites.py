@@ -400,3 +400,63 @@ def test_an_accepted_piece_widened_in_an_edit_that_lists_its_hours_is_not_counte
     for label in ("tutor", "mgr", "app1"):
         entry = gateway_entry(env, label, portfolio)
         assert "evidence 2" in entry["changed_outside"] and entry["coverage"]["full"] == 0, (label, entry)
+
+
+_IN_THE_TUTORS_NAME = """
+import json, sys
+from datetime import UTC, datetime
+from portfolio_tui.domain import audit_chain
+from portfolio_tui.domain.signatures import AUDIT, signed_bytes
+from portfolio_tui.identity import current_user
+from portfolio_tui.store import keys
+path, tutor, how = sys.argv[1:4]
+doc = json.load(open(path))
+me, at = current_user(), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+tutors_key = next(e["key"] for e in doc["audit"].values() if e.get("by") == tutor and "key" in e)
+audit = doc["audit"]
+def append(entry):
+    if how == "bad-signature":  # in the tutor's name, naming the tutor's key, over a signature that is not hers
+        sealed = {**entry, "by": tutor, "prev": audit_chain.table_head(audit), "key": tutors_key}
+        sealed["sig"] = keys.own_signer().sign(signed_bytes(AUDIT, sealed))
+        sealed["hash"] = audit_chain.entry_hash(sealed)
+    else:  # in her own name, signed with her own key: it verifies
+        sealed = keys.seal_signed(entry, audit_chain.table_head(audit), AUDIT, keys.own_signer())
+    audit[str(max(map(int, audit)) + 1)] = sealed
+by = tutor if how == "bad-signature" else me
+piece = doc["evidence"]["2"]
+before = list(piece["judgements"])
+piece["judgements"].append({"outcome": "accept", "feedback": "Meets every criterion", "by": tutor, "at": at})
+piece.update(rev=piece["rev"] + 1, updated_by=by, updated_at=at)
+append({"at": at, "by": by, "action": "assess" if how == "bad-signature" else "edit", "table": "evidence",
+        "record": 2, "detail": "accepted", "changes": {"judgements": {"from": before, "to": piece["judgements"]}},
+        "record_hash": audit_chain.record_digest(piece)})
+fields = {"role": "assessor", "by": tutor, "on": at[:10], "recorded_at": at, "reason": "ready", "rev": 1,
+          "created_by": by, "created_at": at, "updated_by": by, "updated_at": at}
+number = max(map(int, doc["signoffs"] or {"0": 0})) + 1
+doc["signoffs"][str(number)] = sealed = audit_chain.seal(fields, audit_chain.table_head(doc["signoffs"]))
+append({"at": at, "by": by, "action": "add", "table": "signoffs", "record": number, "detail": "signed off",
+        "record_hash": audit_chain.record_digest(sealed)})
+with open(path, "r+") as f:
+    f.seek(0), f.write(json.dumps(doc)), f.truncate()
+"""
+
+
+@pytest.mark.parametrize("how", ["bad-signature", "own-entry"])
+def test_the_tutors_acceptance_and_signoff_written_by_an_apprentice_are_not_counted(env: Env, portfolio: Path,
+                                                                                    how: str) -> None:
+    """R7-6: app1 appends the tutor's acceptance of her evidence 2 and the tutor's assessor sign-off (chain and
+    records' hashes made good), either in the tutor's name naming the tutor's own enrolled key over a signature
+    that is not hers (``bad-signature``), or in entries of her own, signed with her own key (``own-entry``: the
+    judgement and the sign-off name the tutor). verify named both (already so); the gateway and the evidence log
+    counted the first, since readers checked the key an entry names but not its signature (the second, review F3,
+    no longer counted either). Now neither counts, for anyone."""
+    forged = env.python_as("app1", _IN_THE_TUTORS_NAME, str(portfolio), env.people["tutor"], how)
+    assert forged.returncode == 0, forged.stderr
+    code, breaks = verify_breaks(env, "mgr", str(portfolio))
+    assert code == 1 and breaks, breaks
+    for label in ("tutor", "mgr", "app1"):
+        entry = gateway_entry(env, label, portfolio)
+        assert {"evidence 2", "signoffs 1"} <= set(entry["changed_outside"]), (label, entry["changed_outside"])
+        assert entry["coverage"]["full"] == 0 and entry["rag"] != "green", (label, entry["coverage"])
+        listed = env.run(label, "evidence", "list", str(portfolio), "--json")
+        assert "evidence 2" in json.loads(listed.stdout)["changed_outside"], (label, listed.stdout)
