@@ -54,8 +54,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from math import ceil
 
-from dateutil.relativedelta import relativedelta
-
 from portfolio_tui.domain import coverage as cov_rules
 from portfolio_tui.domain import employer_decisions, funding_rules
 from portfolio_tui.domain.evidence import awaiting_assessment
@@ -63,6 +61,7 @@ from portfolio_tui.domain.frozen import frozen, replace
 from portfolio_tui.domain.grading import FAIL, REFER_GRADE, REFERRAL, Prediction, aggregate_mark, listed, predict
 from portfolio_tui.domain.learner import REVIEW_CADENCES, Learner
 from portfolio_tui.domain.learning_months import activity_months, quiet_in
+from portfolio_tui.domain.months import add_months
 from portfolio_tui.domain.otj import OtjStatus, held_hours, otj_status
 from portfolio_tui.domain.portfolio import (
     Portfolio,
@@ -263,13 +262,13 @@ def funding_minimum(start: date, hours_per_week: float = 30.0) -> tuple[date, st
     """
     rule = funding_rules.applying("minimum-duration", start, start, DURATION_RULES)
     if rule.id == "duration-8-months":
-        return start + relativedelta(months=8), "8 months", rule
+        return add_months(start, 8), "8 months", rule
     earliest, words = start + timedelta(days=rule.params["days"]), "372 days"
     full_time = rule.params["full_time_hours"]
     if 0 < hours_per_week < full_time:
         months = rule.params["months"] * full_time / hours_per_week
         whole = int(months)
-        extended = start + relativedelta(months=whole) + timedelta(days=ceil((months - whole) * 365.25 / 12))
+        extended = add_months(start, whole) + timedelta(days=ceil((months - whole) * 365.25 / 12))
         if extended > earliest:
             earliest, words = extended, f"{months:g} months (12 x 30 / {hours_per_week:g} hours a week)"
     return earliest, words, rule
@@ -282,8 +281,8 @@ def minimum_duration(
     earliest, funding_words, rule = funding_minimum(start, hours_per_week)
     words = f"{funding_words} (funding rule for this start date)"
     months = standard.plan.minimum_months
-    if months is not None and start + relativedelta(months=months) > earliest:
-        earliest, words = start + relativedelta(months=months), f"{months} months (the standard's plan)"
+    if months is not None and add_months(start, months) > earliest:
+        earliest, words = add_months(start, months), f"{months} months (the standard's plan)"
         rule = funding_rules.rule("duration-standard-minimum")
     return earliest, words, rule
 
@@ -500,7 +499,7 @@ def _qualification_items(standard: Standard, portfolio: Portfolio, as_of: date) 
     items: list[ChecklistResult] = []
     limit = learner.planned_end
     if plan.maximum_months is not None:
-        limit = learner.start + relativedelta(months=plan.maximum_months)
+        limit = add_months(learner.start, plan.maximum_months)
         ok = learner.planned_end <= limit
         detail = f"to be completed by {limit.isoformat()} ({plan.maximum_months} months from the start)"
         if not ok:

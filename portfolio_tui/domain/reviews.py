@@ -21,16 +21,14 @@ leave open, written down:
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from portfolio_tui.domain import employer_decisions, funding_rules
 from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.learner import REVIEW_CADENCES, Learner
+from portfolio_tui.domain.months import add_months, month_days
 from portfolio_tui.domain.progress import REVIEW_PARTIES, BreakInLearning, Review
 
 REVIEW_RULES = ("reviews-12-weeks", "reviews-3-calendar-months")
@@ -118,8 +116,8 @@ def next_due(previous: date, cadence: str) -> date:
     count, unit = int(match.group(1)), match.group(2)
     if unit == "weeks":
         return previous + timedelta(weeks=count)
-    month = previous + relativedelta(day=1, months=count)
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    month = add_months(previous.replace(day=1), count)
+    return month.replace(day=month_days(month.year, month.month))
 
 
 def _moved_by_breaks(previous: date, due: date, breaks: Iterable[BreakInLearning], as_of: date) -> date:

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache, cached_property
 
-from dateutil.relativedelta import relativedelta
-
 from portfolio_tui.domain.frozen import field, frozen
+from portfolio_tui.domain.months import Span
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up)
 if TYPE_CHECKING:
@@ -128,23 +127,23 @@ class Component:
 
 
 @cache
-def span(years: int = 0, months: int = 0, weeks: int = 0, days: int = 0) -> relativedelta:
-    """The relativedelta of a span a plan states, made once: readiness applies the plan's spans (milestones, the
-    gateway before the EPA) to every learner of a caseload, and making one costs more than applying it. (Never
+def span(years: int = 0, months: int = 0, weeks: int = 0, days: int = 0) -> Span:
+    """A span a plan states (added to a date as relativedelta adds one: ``domain.months``), made once: readiness
+    applies the plan's spans (milestones, the gateway before the EPA) to every learner of a caseload. (Never
     changed once made: adding or subtracting one makes a new date.)"""
-    return relativedelta(years=years, months=months, weeks=weeks, days=days)
+    return Span(years, months, weeks, days)
 
 
 @frozen
 class Offset:
-    """A span of time as a plan states it ("one month"), applied with relativedelta."""
+    """A span of time as a plan states it ("one month"), applied as relativedelta applies one (``domain.months``)."""
 
     years: int = 0
     months: int = 0
     weeks: int = 0
     days: int = 0
 
-    def delta(self) -> relativedelta:
+    def delta(self) -> Span:
         return span(self.years, self.months, self.weeks, self.days)
 
     def words(self) -> str:

@@ -6,8 +6,8 @@ Rules this module keeps (each one chosen, so each one is written down):
   *effective* end is the planned end plus the total length of every break.
 * A break's length is ``end - start`` in days: ``start`` is the first day away and ``end`` the day learning
   resumes. A break still going on counts up to ``as_of`` (none of it if it starts after ``as_of``).
-* Milestones anchored on ``"end"`` are counted back from the effective end with ``relativedelta``, so
-  31 Aug minus 6 months is 28 Feb (29 Feb in a leap year).
+* Milestones anchored on ``"end"`` are counted back from the effective end as ``relativedelta`` counts
+  (``domain.months``), so 31 Aug minus 6 months is 28 Feb (29 Feb in a leap year).
 * Milestones anchored on ``"start"`` are counted forward from the start in learning time: every break that
   begins on or before the (moving) date pushes it on by the break's length.
 * ODO's submission and presentation are counted from the planned presentation date when the learner has one

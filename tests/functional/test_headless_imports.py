@@ -56,6 +56,9 @@ GATEWAY_NEVER_IMPORTS = {
     "inspect": "what dataclasses and orjson import",
     "orjson": "the parser and encoder of a caseload (one file is parsed and printed with json: jsonfile.loads_plain)",
     "uuid": "what orjson imports",
+    "dateutil": "month arithmetic (domain.months adds months as its relativedelta does)",
+    "calendar": "what dateutil imports (with locale; domain.months knows the months' lengths)",
+    "locale": "what calendar imports",
 }
 """What ``portfolio gateway ONE_FILE`` (a first run, ``--json`` or the table) must start without (issue 15: start-up
 at most 4x ``python -c pass``): each costs start-up, so each is imported where it is used, never on the way in.
