@@ -11,17 +11,19 @@ standard's ``plan``; the imported criteria are never touched, so a re-import kee
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
-from pathlib import Path
 
-from portfolio_tui import locations, standard_files
+from portfolio_tui import locations, path_text, standard_files
 from portfolio_tui.domain.frozen import frozen
 from portfolio_tui.domain.standard import Standard, StandardError, standard_from_dict
 from portfolio_tui.jsonfile import JsonFileError, loads_checked
-from portfolio_tui.standard_files import RULES_SUFFIX, rules_path
+from portfolio_tui.standard_files import RULES_SUFFIX, rules_file
+from portfolio_tui.standard_files import rules_path as rules_path  # (services.standard_rules')
 
-TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+TYPE_CHECKING = False  # (typing and pathlib cost the gateway's start-up: a standard is looked up by its text)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 
@@ -46,10 +48,11 @@ class Broken:
     problems: tuple[tuple[str, str], ...]
 
 
-def _parse(path: Path) -> Any:
+def _parse(path: str | Path) -> Any:
     """The file's strict JSON, or :class:`StandardError` saying why it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
     except FileNotFoundError:
         raise StandardError([("$", "no such file")]) from None
     except IsADirectoryError:
@@ -105,43 +108,48 @@ def _rules_problem_path(path: str, rules: Any, rules_name: str) -> str:
     return path
 
 
-def _read_with_rules(path: Path) -> Any:
+def _read_with_rules(path: str) -> Any:
     """The standard's JSON with its rules file applied; a broken rules file is a problem of the standard."""
     data = _parse(path)
-    rules_file = rules_path(path)
-    if not rules_file.is_file():
+    rules_at = rules_file(path)
+    if not path_text.is_file(rules_at):
         return data
+    rules_name = path_text.name(rules_at)
     try:
-        rules = _parse(rules_file)
+        rules = _parse(rules_at)
     except StandardError as exc:
-        raise StandardError([(f"{rules_file.name}: {p}", m) for p, m in exc.problems]) from None
-    merged, problems = with_rules(data, rules, rules_file.name)
+        raise StandardError([(f"{rules_name}: {p}", m) for p, m in exc.problems]) from None
+    merged, problems = with_rules(data, rules, rules_name)
     if problems:
         raise StandardError(problems)
     try:
         standard_from_dict(merged)
     except StandardError as exc:
-        raise StandardError([(_rules_problem_path(p, rules, rules_file.name), m) for p, m in exc.problems]) from None
+        raise StandardError([(_rules_problem_path(p, rules, rules_name), m) for p, m in exc.problems]) from None
     return merged
 
 
 @lru_cache(maxsize=64)
-def _load_cached(path: Path, mtime_ns: int, rules_mtime_ns: int) -> Standard:
+def _load_cached(path: str, mtime_ns: int, rules_mtime_ns: int) -> Standard:
     return standard_from_dict(_read_with_rules(path))
 
 
-def load_file(path: Path) -> Standard:
+def load_file(path: str | Path) -> Standard:
     """Load one standard file (with its rules file, if any), or raise :class:`StandardError` with every problem."""
-    path = Path(path)
     try:
-        mtime = path.stat().st_mtime_ns
+        mtime = os.stat(path).st_mtime_ns
     except OSError as exc:
         raise StandardError([("$", f"cannot read the file: {exc.strerror}")]) from None
     try:
-        rules_mtime = rules_path(path).stat().st_mtime_ns
+        rules_mtime = os.stat(rules_file(path)).st_mtime_ns
     except OSError:
         rules_mtime = 0
-    return _load_cached(path.resolve(), mtime, rules_mtime)
+    return _load_cached(_resolved(path), mtime, rules_mtime)
+
+
+def _resolved(path: str | Path) -> str:
+    """``str(Path(path).resolve())``, of a file that is there: its links followed, as an absolute path."""
+    return os.path.realpath(path)
 
 
 def is_standard_file(path: Path) -> bool:
@@ -152,7 +160,10 @@ def installed() -> tuple[list[Installed], list[Broken]]:
     """Every installed standard (user files first, so a user may override a shipped id) and the broken files."""
     found: dict[str, Installed] = {}
     broken: list[Broken] = []
-    for folder, origin in standard_files.folders():
+    from pathlib import Path
+
+    for text, origin in standard_files.folders():
+        folder = Path(text)
         if not folder.is_dir():
             continue
         for path in sorted(p for p in folder.glob("*.json") if is_standard_file(p)):
@@ -185,8 +196,8 @@ def _by_name(standard_id: str) -> Standard | None:
     loads and has that id; a user's only if no other account could have changed it
     (``standard_files.user_file_doubt``)."""
     for folder, origin in standard_files.folders():
-        candidate = folder / f"{standard_id}.json"
-        if candidate.is_file() and not (origin == "user" and standard_files.user_file_doubt(candidate)):
+        candidate = path_text.joined(folder, f"{standard_id}.json")
+        if path_text.is_file(candidate) and not (origin == "user" and standard_files.user_file_doubt(candidate)):
             try:
                 standard = load_file(candidate)
             except StandardError:
@@ -210,7 +221,7 @@ def get_with_source(standard_id: str) -> tuple[Standard, str]:
 def validate_file(path: Path) -> list[tuple[str, str]]:
     """Every problem in a standard file: strict JSON, the JSON Schema, then the semantic checks."""
     try:
-        data = _parse(Path(path))
+        data = _parse(path)
     except StandardError as exc:
         return exc.problems
     problems = schema_problems(data, "standard.schema.json")

@@ -29,17 +29,17 @@ import errno
 import os
 import stat
 from contextlib import contextmanager
-from pathlib import Path
 
-from portfolio_tui import sharing
+from portfolio_tui import path_text, sharing
 from portfolio_tui.domain import roles
 from portfolio_tui.domain.roles import NotAllowed, Roster
 from portfolio_tui.store.errors import StoreError
 from portfolio_tui.store.size_limit import TooLarge, refuse_oversized
 
-TYPE_CHECKING = False  # typing costs the start-up of ``portfolio gateway``
+TYPE_CHECKING = False  # typing and pathlib cost the start-up of ``portfolio gateway`` (a roster named by its text)
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from pathlib import Path
     from typing import Any
 
     from portfolio_tui.domain.signatures import Anchors
@@ -60,13 +60,18 @@ def roster_path(folder: Path) -> Path:
     return folder / ROSTER_FILE
 
 
-def load_roster(folder: Path) -> Roster | None:
+def _roster_file(folder: str | Path) -> str:
+    """:func:`roster_path` as text (``path_text``)."""
+    return path_text.joined(folder, ROSTER_FILE)
+
+
+def load_roster(folder: str | Path) -> Roster | None:
     """The folder's roster, ``None`` when it has none; :class:`RosterError` when it fails a check."""
     checked = _read(folder)
     return None if checked is None else checked[0]
 
 
-def read_roster(folder: Path, anchors: Anchors | None = None) -> tuple[Roster, list[dict[str, Any]]] | None:
+def read_roster(folder: str | Path, anchors: Anchors | None = None) -> tuple[Roster, list[dict[str, Any]]] | None:
     """The checked roster and its history (who changed what, when, oldest first), from one read.
 
     ``anchors`` given (``verify --trust``) are used instead of the ones in force here, and with any
@@ -76,9 +81,10 @@ def read_roster(folder: Path, anchors: Anchors | None = None) -> tuple[Roster, l
     return None if checked is None else checked[:2]
 
 
-def _read(folder: Path, anchors: Anchors | None = None) -> tuple[Roster, list[dict[str, Any]], str] | None:
+def _read(folder: str | Path, anchors: Anchors | None = None) -> tuple[Roster, list[dict[str, Any]], str] | None:
     """The roster, its history and the account that owns the file; ``None`` when there is no roster."""
-    path = roster_path(folder)
+    folder = path_text.normal(folder)
+    path = _roster_file(folder)
     try:
         read = _read_file(path)
     except FileNotFoundError:
@@ -98,7 +104,7 @@ def _read(folder: Path, anchors: Anchors | None = None) -> tuple[Roster, list[di
     return (*_check(path, raw, writer, anchors), writer)
 
 
-def _read_file(path: Path) -> tuple[str, str] | None:
+def _read_file(path: str) -> tuple[str, str] | None:
     """The roster's text and the account that owns it, both from one descriptor opened without following a
     link (``None`` for a link or anything but a regular file). Through a link, any roster the tutor's account
     can read, another cohort's included, would pass every check: it is signed and owned by that tutor
@@ -129,7 +135,7 @@ def check_copy(path: Path, raw: str, anchors: Anchors) -> list[dict[str, Any]]:
     return _check(path, raw, None, anchors)[1]
 
 
-def _check(path: Path, raw: str, writer: str | None, anchors: Anchors) -> tuple[Roster, list[dict[str, Any]]]:
+def _check(path: str | Path, raw: str, writer: str | None, anchors: Anchors) -> tuple[Roster, list[dict[str, Any]]]:
     from portfolio_tui.domain import audit_chain
     from portfolio_tui.jsonfile import JsonFileError, loads_strict
 
@@ -164,7 +170,7 @@ def _check(path: Path, raw: str, writer: str | None, anchors: Anchors) -> tuple[
     return roster, history
 
 
-def _anchors(path: Path) -> Anchors:
+def _anchors(path: str | Path) -> Anchors:
     from portfolio_tui.store import trust
 
     try:
@@ -173,7 +179,7 @@ def _anchors(path: Path) -> Anchors:
         raise RosterError(f"{path}: cannot be checked: {exc}") from None
 
 
-def is_managed(folder: Path) -> bool:
+def is_managed(folder: str | Path) -> bool:
     """Are there anchors, and is ``folder`` a cohort folder (group-writable, or with a roster)?"""
     from portfolio_tui.store import trust
 
@@ -181,7 +187,7 @@ def is_managed(folder: Path) -> bool:
         anchors = trust.load_anchors()
     except trust.TrustError:
         return True  # anchors that cannot be trusted manage nothing, and _anchors refuses the roster
-    return bool(anchors) and (sharing.folder_is_shared(folder) or roster_path(folder).exists())
+    return bool(anchors) and (sharing.folder_is_shared(folder) or path_text.exists(_roster_file(folder)))
 
 
 def require_managed(folder: Path) -> None:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
+
+TYPE_CHECKING = False  # (typing and pathlib cost the gateway's start-up)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SHARED_FILE_MODE = 0o660
 PRIVATE_FILE_MODE = 0o600
@@ -19,9 +22,9 @@ SHARED_FOLDER_MODE = 0o2770
 PRIVATE_FOLDER_MODE = 0o700
 
 
-def folder_is_shared(folder: Path) -> bool:
+def folder_is_shared(folder: str | Path) -> bool:
     """A folder the group can write to is a shared cohort folder."""
-    return bool(folder.stat().st_mode & stat.S_IWGRP)
+    return bool(os.stat(folder).st_mode & stat.S_IWGRP)
 
 
 def file_mode_for(folder: Path) -> int:
@@ -56,7 +59,7 @@ def prepare_new_folder(fd: int, parent: Path) -> None:
 
 def _give_group(fd: int, folder: Path) -> None:
     if hasattr(os, "fchown"):
-        folder_gid = folder.stat().st_gid
+        folder_gid = os.stat(folder).st_gid
         if os.fstat(fd).st_gid != folder_gid:
             try:
                 os.fchown(fd, -1, folder_gid)
@@ -87,6 +90,6 @@ def group_name(gid: int) -> str:
         return str(gid)
 
 
-def owner_of(path: Path) -> str:
+def owner_of(path: str | Path) -> str:
     """The OS account that owns ``path``: the one that last replaced it, since the app writes by rename."""
-    return account_name(path.stat().st_uid)
+    return account_name(os.stat(path).st_uid)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import stat
 
-from portfolio_tui import locations
+from portfolio_tui import locations, path_text
 
 TYPE_CHECKING = False  # typing costs the plain gateway's start-up
 if TYPE_CHECKING:
@@ -22,9 +22,9 @@ if TYPE_CHECKING:
 RULES_SUFFIX = ".rules.json"
 
 
-def folders() -> list[tuple[Path, str]]:
-    """The standards folders, in the order they are looked in, each with its origin."""
-    return [(locations.user_standards_dir(), "user"), (locations.shipped_standards_dir(), "shipped")]
+def folders() -> list[tuple[str, str]]:
+    """The standards folders, in the order they are looked in, each with its origin (as text: ``path_text``)."""
+    return [(locations.user_standards_folder(), "user"), (locations.shipped_standards_folder(), "shipped")]
 
 
 def rules_path(standard_path: Path) -> Path:
@@ -32,7 +32,13 @@ def rules_path(standard_path: Path) -> Path:
     return standard_path.with_name(standard_path.name.removesuffix(".json") + RULES_SUFFIX)
 
 
-def doubt(path: Path) -> str | None:
+def rules_file(standard_path: str | Path) -> str:
+    """:func:`rules_path` as text (``path_text``)."""
+    return path_text.joined(path_text.parent(standard_path),
+                            path_text.name(standard_path).removesuffix(".json") + RULES_SUFFIX)
+
+
+def doubt(path: str | Path) -> str | None:
     """Why a user's standard (or its folder, or its rules file) may not be used, if it may not: another
     account could have changed it. A standard decides what counts as covered and what grade is predicted,
     so one planted by a member of the cohort's group (in a data folder the umask left group-writable)
@@ -57,9 +63,9 @@ def doubt(path: Path) -> str | None:
     return None
 
 
-def user_file_doubt(path: Path) -> str | None:
+def user_file_doubt(path: str | Path) -> str | None:
     """:func:`doubt` of a user's standard file, its folder and its rules file, the first that has one."""
-    return doubt(path.parent) or doubt(path) or doubt(rules_path(path))
+    return doubt(path_text.parent(path)) or doubt(path) or doubt(rules_file(path))
 
 
 def digest(standard_id: str) -> str:
@@ -69,10 +75,10 @@ def digest(standard_id: str) -> str:
 
     whole = sha256()
     for folder, origin in folders():
-        path = folder / f"{standard_id}.json"
+        path = path_text.joined(folder, f"{standard_id}.json")
         if origin == "user" and os.path.isfile(path):  # the same bytes are not used once others may write them
             whole.update(b"doubted\0" if user_file_doubt(path) else b"trusted\0")
-        for file in (path, rules_path(path)):
+        for file in (path, rules_file(path)):
             try:
                 data = _regular_file(file)
             except OSError:  # it cannot be read: catalog.get says what it makes of that
@@ -83,7 +89,7 @@ def digest(standard_id: str) -> str:
     return whole.hexdigest()
 
 
-def _regular_file(file: Path) -> bytes | None:
+def _regular_file(file: str) -> bytes | None:
     """The bytes of the regular file ``file``; ``None`` when there is none: nothing by that name, or something
     else (a folder, a pipe), which ``catalog.get`` passes over as it does a missing file, and which is never
     waited on. ``OSError`` when it cannot be read."""

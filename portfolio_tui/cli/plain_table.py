@@ -22,7 +22,7 @@ from portfolio_tui.domain.text import clean_text
 
 TYPE_CHECKING = False  # typing costs the kept gateway's start-up
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from pathlib import Path
     from typing import Any
 
@@ -41,7 +41,7 @@ _WORD = re.compile(r"\s*\S+\s*")
 _TRAILING_SPACE = re.compile(r"\s+$")
 
 
-def show(cards: list[tuple[Path, dict[str, Any] | None, str]], summary: str) -> None:
+def show(cards: Sequence[tuple[str | Path, dict[str, Any] | None, str]], summary: str) -> None:
     """Print each (path, card, problem): a card as a table on stdout, a problem (a file that cannot be read)
     as one line on stderr; then the bold ``summary``."""
     how = drawing(cards, summary)
@@ -68,7 +68,7 @@ def show(cards: list[tuple[Path, dict[str, Any] | None, str]], summary: str) -> 
 
 
 def drawing(
-    cards: list[tuple[Path, dict[str, Any] | None, str]], summary: str
+    cards: Sequence[tuple[str | Path, dict[str, Any] | None, str]], summary: str
 ) -> tuple[int, Callable[[str, str], str] | None] | None:
     """How Rich would draw on stdout: the width, and in a terminal the styles' painter (else None: no styles);
     None where the tables are left to Rich (a dumb terminal, a stream that is not UTF-8, which Rich draws in
@@ -148,7 +148,7 @@ def _isatty(stream: Any) -> bool:
 
 
 def render_card(
-    path: Path, card: dict[str, Any], width: int, paint: Callable[[str, str], str] | None = None
+    path: str | Path, card: dict[str, Any], width: int, paint: Callable[[str, str], str] | None = None
 ) -> str | None:
     """One card's table as Rich prints it at ``width`` columns (lines ending in a newline): without styles, or
     with them through ``paint`` (see :func:`painter`), segment by segment as Rich writes them; None for a
@@ -350,7 +350,9 @@ def _divide_line(text: str, width: int, fold: bool) -> list[int]:
     return breaks
 
 
-def _show_with_rich(cards: list[tuple[Path, dict[str, Any] | None, str]], summary: str, out: Any = None) -> None:
+def _show_with_rich(
+    cards: Sequence[tuple[str | Path, dict[str, Any] | None, str]], summary: str, out: Any = None
+) -> None:
     from rich.table import Table
 
     from portfolio_tui.cli.output import console, text

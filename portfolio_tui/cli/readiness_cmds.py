@@ -10,18 +10,19 @@ import gc
 from contextlib import contextmanager
 from datetime import date
 from functools import partial
-from pathlib import Path
 
+from portfolio_tui import path_text
 from portfolio_tui.cli.errors import CliError
 from portfolio_tui.cli.output import json_text, print_json, print_json_lists
 from portfolio_tui.cli.refusals import refusals, warn_if_read_only
 from portfolio_tui.cli.spool import TextSpool
 from portfolio_tui.domain.dates import parse_date
 
-TYPE_CHECKING = False  # typing, argparse and the readiness services cost the plain gateway's start-up
+TYPE_CHECKING = False  # typing, argparse, pathlib and the readiness services cost the plain gateway's start-up
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from pathlib import Path
     from types import SimpleNamespace
     from typing import Any
 
@@ -76,7 +77,7 @@ def plain_gateway(argv: list[str]) -> SimpleNamespace | None:
             except ValueError:
                 return None
         elif token and not token.startswith("-"):
-            args.paths.append(Path(token))
+            args.paths.append(path_text.normal(token))  # (as its parser's ``type=Path`` would name it)
         else:
             return None
     if not args.paths:
@@ -86,6 +87,8 @@ def plain_gateway(argv: list[str]) -> SimpleNamespace | None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from pathlib import Path
+
     p = sub.add_parser("timeline", help="the EPA milestones, reviews and breaks of one portfolio")
     p.add_argument("path", type=Path)
     p.add_argument("--as-of", type=_as_of, metavar="DATE", help="the day to judge statuses on (default today)")
@@ -275,18 +278,21 @@ def _gateway_tables(paths: Sequence[Path], as_of: date, *, cached: bool = True) 
 
     from portfolio_tui.cli import plain_table
     from portfolio_tui.services import gateway_cache
+    from portfolio_tui.services.caseload import as_named
 
     encode = _encoded_entry if cached else partial(_encoded_entry, document=False)
-    shown: list[tuple[Path, dict[str, Any] | None, str]] = []  # (path, card, or why it cannot be read)
+    shown: list[tuple[str, dict[str, Any] | None, str]] = []  # (path, card, or why it cannot be read)
     status = learners = ready = unreadable = 0
     for path, (is_ready, text, _aggregate, card) in zip(
-        paths, gateway_cache.each_entry(paths, as_of, encode, cached=cached), strict=True
+        map(path_text.normal, as_named(paths)), gateway_cache.each_entry(paths, as_of, encode, cached=cached),
+        strict=True
     ):
         status = max(status, _exit_status(is_ready))
         if is_ready is None or card is None:
+            name = path_text.name(path)
             said = json.loads(text)["error"]
-            said = said.removeprefix(f"cannot open {path}: ").removeprefix(f"cannot open {path.name}: ")
-            said = said.replace(f"{path}", path.name)  # the path is named once, in full, first
+            said = said.removeprefix(f"cannot open {path}: ").removeprefix(f"cannot open {name}: ")
+            said = said.replace(f"{path}", name)  # the path is named once, in full, first
             shown.append((path, None, f"portfolio: {path}: {said}"))
             unreadable += 1
             continue

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 from portfolio_tui import identity, sharing
 from portfolio_tui import roster as roster_io
@@ -21,8 +20,9 @@ from portfolio_tui.domain.text import clean_text
 from portfolio_tui.store.errors import StoreError
 from portfolio_tui.store.files import PathList
 
-TYPE_CHECKING = False  # typing costs the start-up of ``portfolio gateway``
+TYPE_CHECKING = False  # typing and pathlib cost the start-up of ``portfolio gateway``
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     from portfolio_tui.services.views import Access
@@ -54,6 +54,8 @@ class UntrustedRoster(StoreError):
 def authorize(path: Path, action: str) -> None:
     """Raise :class:`~portfolio_tui.domain.roles.NotAllowed` (saying who may) unless this process's
     OS account may do ``action`` to the portfolio at ``path``."""
+    from pathlib import Path
+
     path = Path(path)
     roster, owner = _roster_and_owner(path, managed=True)
     roles.require(roles.may(roster, identity.current_user(), action, path.name, file_owner=owner))
@@ -90,6 +92,8 @@ def _require_enrolled(folder: Path) -> None:
 def review_parties(path: Path) -> tuple[str, ...]:
     """The review parties this process's OS account may confirm for on the portfolio at ``path``
     (``domain.roles.review_parties``): read from the roster as it is now, so call it under the lock."""
+    from pathlib import Path
+
     path = Path(path)
     roster, owner = _roster_and_owner(path)
     return roles.review_parties(roster, identity.current_user(), path.name, file_owner=owner)
@@ -114,6 +118,8 @@ def _roster_and_owner(path: Path, *, managed: bool = False) -> tuple[roles.Roste
 def require_own_party(path: Path, party: str) -> None:
     """Raise :class:`~portfolio_tui.domain.roles.NotAllowed` unless this OS account may confirm a review
     as ``party`` on the portfolio at ``path``: its own role's party, nobody else's (the refusal says whose)."""
+    from pathlib import Path
+
     path = Path(path)
     roster, owner = _roster_and_owner(path)
     me = identity.current_user()
@@ -237,7 +243,7 @@ def _action(table: str, record: Mapping[str, Any]) -> str:
         raise ValueError(f"no action decides who may change the table '{table}'") from None
 
 
-def load_roster(folder: Path) -> roles.Roster | None:
+def load_roster(folder: str | Path) -> roles.Roster | None:
     """The folder's roster (``None`` when it has none); :class:`UntrustedRoster` when it fails its checks."""
     try:
         return roster_io.load_roster(folder)
@@ -245,7 +251,7 @@ def load_roster(folder: Path) -> roles.Roster | None:
         raise UntrustedRoster(f"{exc} (nothing is shown)") from None
 
 
-def viewable(paths: Sequence[Path], named: Iterable[Path] = (), *, account: str | None = None) -> PathList:
+def viewable(paths: Sequence[str | Path], named: Iterable[str | Path] = (), *, account: str | None = None) -> PathList:
     """The portfolios among ``paths`` that ``account`` (default: this OS account) may see, by each folder's roster.
 
     A portfolio found in a folder that the viewer may not see is left out, as a line manager's
@@ -259,7 +265,7 @@ def viewable(paths: Sequence[Path], named: Iterable[Path] = (), *, account: str 
     link after this check is refused, not read.
     """
     account = account or identity.current_user()
-    explicit = {Path(p).resolve() for p in named}
+    explicit = {os.path.realpath(p) for p in named}  # (``Path.resolve()`` of a file that is there, as text)
     rosters: dict[str, roles.Roster | None] = {}
     texts = paths.texts if isinstance(paths, PathList) else [os.fspath(p) for p in paths]
     shown: list[str] = []  # as text: a caseload's paths are held from its first file to its last
@@ -271,9 +277,9 @@ def viewable(paths: Sequence[Path], named: Iterable[Path] = (), *, account: str 
         folder, name = os.path.split(text)
         if folder not in rosters:
             try:
-                rosters[folder] = load_roster(Path(folder))
+                rosters[folder] = load_roster(folder)
             except UntrustedRoster:
-                if not linked or Path(given).resolve() in explicit:
+                if not linked or os.path.realpath(given) in explicit:
                     raise
                 continue  # a link into a folder whose roster fails its checks: nothing says who may see it
         decision = roles.may(rosters[folder], account, "view", name)
@@ -281,7 +287,7 @@ def viewable(paths: Sequence[Path], named: Iterable[Path] = (), *, account: str 
             if linked:
                 targets.add(len(shown))
             shown.append(text)
-        elif Path(given).resolve() in explicit:
+        elif os.path.realpath(given) in explicit:
             roles.require(decision)
     return PathList(_each_file_once(shown, targets) if targets else shown)
 

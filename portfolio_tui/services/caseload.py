@@ -8,16 +8,17 @@ read (``store.reading``), and a learner opened from it becomes a ``services.sess
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from portfolio_tui import identity
+from portfolio_tui import identity, path_text
 from portfolio_tui.services import access
 from portfolio_tui.store.files import ROSTER_FILE, PathList, portfolio_files
+from portfolio_tui.store.files import as_named as as_named  # (how the CLI names what readable_portfolios gives)
 
-TYPE_CHECKING = False  # typing, and what only the TUI's view needs, cost ``portfolio gateway``'s start-up
+TYPE_CHECKING = False  # typing, pathlib, and what only the TUI's view needs, cost ``portfolio gateway``'s start-up
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from datetime import date
+    from pathlib import Path
 
     from portfolio_tui.services.session import PortfolioSession
     from portfolio_tui.services.views import CaseloadView
@@ -27,6 +28,8 @@ class Caseload:
     """A cohort folder as this OS account sees it: only the portfolios the folder's roster lets it view."""
 
     def __init__(self, folder: str | Path, account: str | None = None):
+        from pathlib import Path
+
         self.folder = Path(folder)
         self.account = account or identity.current_user()
 
@@ -84,13 +87,13 @@ def readable_portfolios(targets: Iterable[str | Path]) -> PathList:
     :class:`InputError`.
     """
     texts: list[str] = []
-    named: list[Path] = []
+    named: list[str] = []
     for target in targets:
-        path = Path(target)
-        if path.is_dir():
+        path = path_text.normal(target)  # (each named as its ``Path`` is: see ``path_text``)
+        if path_text.is_dir(path):
             texts.extend(portfolio_files(path).texts)
-        elif path.is_file():
-            texts.append(str(path))
+        elif path_text.is_file(path):
+            texts.append(path)
             named.append(path)
         else:
             from portfolio_tui.services.errors import InputError

@@ -77,14 +77,15 @@ def each_entry(
 
         yield from readiness.each_checked(paths, as_of, parallel=True, then=encode)
         return
-    from portfolio_tui import locations
+    from portfolio_tui import locations, path_text
 
     cache = result_cache.Cache()
     digests: dict[str, str] = {}  # the standards as they are now, looked up once per run
     cohorts: dict[str, str] = {}  # each folder as a cohort (_cohort), looked up once per run, before any reading
     named = as_named(paths)
     # One file is read again in about the time loading the bases' machinery takes (pickle): none kept for it.
-    bases = (_Bases(result_cache.Cache(locations.data_dir() / result_cache.BASIS_FOLDER), digests, cohorts)
+    bases = (_Bases(result_cache.Cache(path_text.joined(locations.data_folder(), result_cache.BASIS_FOLDER)), digests,
+                    cohorts)
              if len(named) >= BASES_FROM else None)
     try:
         kept = [_likely_kept(cache, path, as_of, digests, cohorts) for path in named]

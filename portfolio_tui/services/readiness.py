@@ -10,7 +10,6 @@ import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
-from pathlib import Path
 
 from portfolio_tui import catalog
 from portfolio_tui.domain.frozen import frozen
@@ -20,8 +19,9 @@ from portfolio_tui.domain.portfolio import Portfolio
 from portfolio_tui.domain.standard import Standard
 from portfolio_tui.store.files import as_named
 
-TYPE_CHECKING = False  # (typing costs the gateway's start-up)
+TYPE_CHECKING = False  # (typing and pathlib cost the gateway's start-up)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 
@@ -58,6 +58,8 @@ class Checked:
 
     @property
     def path(self) -> Path:
+        from pathlib import Path
+
         return Path(self.file)
 
 

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+
+TYPE_CHECKING = False  # (pathlib costs the gateway's start-up: a Path is made only for a refusal)
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _path(path: Path | str) -> Path:
+    from pathlib import Path
+
+    return Path(path)
 
 
 class StoreError(Exception):
@@ -24,7 +33,7 @@ class CorruptFile(StoreError):
     """The file is not a readable portfolio; it is left exactly as it was."""
 
     def __init__(self, path: Path | str, problem: str):
-        self.path = Path(path)
+        self.path = _path(path)
         self.problem = problem
         super().__init__(f"cannot open {path}: {problem} (the file was left as it is)")
 
@@ -33,7 +42,7 @@ class Unsound(StoreError):
     """The file's record does not check, so no change is made until a tutor repairs it (``store.sealing``)."""
 
     def __init__(self, path: Path, problem: str):
-        self.path, self.problem = Path(path), problem
+        self.path, self.problem = _path(path), problem
         super().__init__(
             f"{path}: {problem}; no change is saved to it until a tutor repairs it with "
             f"`portfolio repair {path} --reason TEXT` (`portfolio verify` lists what is wrong)"
@@ -42,7 +51,7 @@ class Unsound(StoreError):
 
 class NewerVersion(StoreError):
     def __init__(self, path: Path | str, found: int, supported: int):
-        self.path, self.found, self.supported = Path(path), found, supported
+        self.path, self.found, self.supported = _path(path), found, supported
         super().__init__(
             f"cannot open {path}: it was written by a newer portfolio-tui (schema version {found}; this one reads "
             f"up to {supported}); upgrade portfolio-tui to open it (the file was left as it is)"
@@ -53,7 +62,7 @@ class BreaksSchema(StoreError):
     """A hand-edited file breaks the schema's rules (not its types): it may be read, never changed."""
 
     def __init__(self, path: Path | str, problems: list[tuple[str, str]]):
-        self.path, self.problems = Path(path), problems
+        self.path, self.problems = _path(path), problems
         super().__init__(f"{path} {breaks_schema(problems)}; fix the file first (nothing was changed)")
 
 
@@ -83,7 +92,7 @@ class ConflictError(StoreError):
 
 class WriteFailed(StoreError):
     def __init__(self, path: Path | str, reason: str):
-        self.path, self.reason = Path(path), reason
+        self.path, self.reason = _path(path), reason
         super().__init__(f"could not save {path}: {reason} (the file on disk was not changed)")
 
 
@@ -94,7 +103,7 @@ class NotFound(StoreError):
 
 class AlreadyExists(StoreError):
     def __init__(self, path: Path | str):
-        self.path = Path(path)
+        self.path = _path(path)
         super().__init__(f"{path} already exists; choose another name (nothing was changed)")
 
 
@@ -111,7 +120,7 @@ class SealedRecord(StoreError):
 
 class LockTimeout(StoreError):
     def __init__(self, path: Path | str, seconds: float):
-        self.path = Path(path)
+        self.path = _path(path)
         super().__init__(f"{path} is being saved by another program; gave up after {seconds:g} s (try again)")
 
 

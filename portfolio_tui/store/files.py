@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path
 
-TYPE_CHECKING = False  # typing costs ``portfolio gateway``'s start-up
+TYPE_CHECKING = False  # typing and pathlib cost ``portfolio gateway``'s start-up
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
+    from pathlib import Path
     from typing import Any
 
 ROSTER_FILE = "roster.json"
@@ -22,7 +22,7 @@ def is_portfolio_name(name: str) -> bool:
     return name.endswith(".json") and name != ROSTER_FILE and not name.startswith(".")
 
 
-def portfolio_files(folder: Path) -> PathList:
+def portfolio_files(folder: str | Path) -> PathList:
     """The portfolio files of ``folder``, in name order (none if it cannot be listed, as ``Path.glob``)."""
     try:
         with os.scandir(folder) as entries:
@@ -41,14 +41,14 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def as_named(paths: Sequence[Path]) -> Sequence[str | Path]:
+def as_named(paths: Sequence[str | Path]) -> Sequence[str | Path]:
     """The files of ``paths`` as a caseload's are read: a :class:`PathList`'s as their text, no ``Path`` made of
     each (pathlib interns every name it parses, and the interpreter's table of interned texts only grows: by
     a block of 0.2 to 0.4 MB at a time, once a few hundred names have passed through it)."""
     return paths.texts if isinstance(paths, PathList) else paths
 
 
-class PathList(Sequence[Path]):
+class PathList(Sequence["Path"]):
     """Paths held as text and made into :class:`~pathlib.Path` objects one at a time, as they are used.
 
     ``gateway`` holds a caseload's paths from its first file to its last. A ``Path`` holds the list
@@ -68,9 +68,13 @@ class PathList(Sequence[Path]):
     def __getitem__(self, index: Any) -> Any:  # a Path, or a PathList of a slice
         if isinstance(index, slice):
             return PathList(self.texts[index])
+        from pathlib import Path
+
         return Path(self.texts[index])
 
     def __iter__(self) -> Iterator[Path]:
+        from pathlib import Path
+
         return map(Path, self.texts)
 
     def __eq__(self, other: object) -> bool:

@@ -10,10 +10,13 @@ the cohort's group can take it, ``0o600`` in a private one; never anything for o
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from pathlib import Path
 
 from portfolio_tui.store.errors import LockTimeout, WriteFailed
 from portfolio_tui.store.persistence import FileLockGuard
+
+TYPE_CHECKING = False  # (pathlib costs the gateway's start-up: it takes a lock's name from here)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DEFAULT_TIMEOUT = 15.0
 

@@ -28,7 +28,6 @@ own, by account) came within version 3. An app that does not know a field keeps 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from portfolio_tui import identity
 from portfolio_tui.store.errors import CorruptFile, NewerVersion
@@ -37,6 +36,7 @@ from portfolio_tui.store.records import RECORD_TABLES, TABLES
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     Document = dict[str, dict[str, Any]]

@@ -34,7 +34,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 from portfolio_tui.domain.evidence import Evidence
 from portfolio_tui.domain.learner import Learner
@@ -66,6 +65,7 @@ from portfolio_tui.store.untaken import begins_unsigned, in_cohort
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any, BinaryIO
 
     from portfolio_tui.store.records import Builder
@@ -101,7 +101,11 @@ def read_outline(path: str | Path) -> PortfolioOutline:
     (which raises :class:`StoreError` for a file it refuses), and outlined. (A path given as text is
     read as text: no ``Path`` is made of it unless the file is read whole.)"""
     found = _outline(path)
-    return found if found is not None else outline(read_portfolio(Path(path)))
+    if found is not None:
+        return found
+    from pathlib import Path  # (pathlib costs a gateway run's start-up: ``path_text``)
+
+    return outline(read_portfolio(Path(path)))
 
 
 def _outline(path: str | Path) -> PortfolioOutline | None:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import os
 from contextlib import suppress
-from pathlib import Path
 
-TYPE_CHECKING = False  # typing costs the start-up of ``portfolio gateway``
+from portfolio_tui import path_text
+
+TYPE_CHECKING = False  # typing and pathlib cost the start-up of ``portfolio gateway``
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 
@@ -99,21 +101,23 @@ def _mine(st: os.stat_result, others: int) -> bool:
     return st.st_uid == os.geteuid() and not st.st_mode & others
 
 
-def make_private_folders(folder: Path) -> None:
+def make_private_folders(folder: str | Path) -> None:
     """Make ``folder`` and every missing folder above it 0700. ``Path.mkdir(parents=True)`` gives the
     parents it makes the umask's mode instead, and with the ``umask 007`` a shared server asks for, an
     account whose own group is the cohort's got ``~/.local/share`` (and the data folder in it) writable by
-    the whole cohort, who could then rename the data folder away and put their own in its place."""
+    the whole cohort, who could then rename the data folder away and put their own in its place. (By the
+    folders' text, as ``Path`` names them: ``path_text``.)"""
     missing = []
-    while not folder.exists() and folder != folder.parent:
-        missing.append(folder)
-        folder = folder.parent
+    level = path_text.normal(folder)
+    while not path_text.exists(level) and level != path_text.parent(level):
+        missing.append(level)
+        level = path_text.parent(level)
     for level in reversed(missing):
         with suppress(FileExistsError):
-            level.mkdir(mode=0o700)
+            os.mkdir(level, 0o700)
 
 
-def open_private_folder(folder: Path, create: bool) -> int | None:
+def open_private_folder(folder: str | Path, create: bool) -> int | None:
     """``folder`` (made 0700 first if ``create``), open, if it is this account's and no one else's; else ``None``."""
     if create:
         with suppress(OSError):

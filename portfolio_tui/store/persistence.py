@@ -19,12 +19,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
-from pathlib import Path
 
 from portfolio_tui import sharing
 
 TYPE_CHECKING = False  # typing costs the start-up of ``portfolio gateway``, which locks but never writes
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import BinaryIO
 
     from filelock import BaseFileLock
@@ -157,7 +157,11 @@ def link_target(path: Path) -> Path:
     and the folder's roster) go to the target. Nothing else is written through a link: a save renames
     over whatever is at the name it was given (:func:`_temp_beside`).
     """
-    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+    if not os.path.islink(path):
+        return path
+    from pathlib import Path
+
+    return Path(os.path.realpath(path))
 
 
 @contextmanager
@@ -255,6 +259,8 @@ def _copy_permissions(
     fd: int, temp: str, existing: os.stat_result | None, mode: int | None, cohort: Path | None = None
 ) -> None:
     if existing is None:
+        from pathlib import Path
+
         sharing.prepare_new_file(fd, cohort or Path(temp).parent)
         if mode is not None:
             _chmod(fd, temp, mode & ~WORLD_BITS)

@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import chain, repeat
 from operator import itemgetter
-from pathlib import Path
 
 from portfolio_tui.domain.learner import Learner
 from portfolio_tui.domain.portfolio import Portfolio
@@ -42,6 +41,7 @@ from portfolio_tui.store.size_limit import refuse_oversized
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any, BinaryIO
 
     from portfolio_tui.store.migrations import Document

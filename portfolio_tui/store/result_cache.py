@@ -44,14 +44,14 @@ from collections import namedtuple
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from functools import lru_cache
-from pathlib import Path
 
-from portfolio_tui import locations
+from portfolio_tui import locations, path_text
 from portfolio_tui.store import own_files
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from array import array
+    from pathlib import Path
 
 FOLDER = "gateway-cache"
 BASIS_FOLDER = "gateway-bases"
@@ -89,8 +89,8 @@ class Cache:
     (on disk, not in memory) until the packs are written.
     """
 
-    def __init__(self, folder: Path | None = None) -> None:
-        self.folder = folder or locations.data_dir() / FOLDER
+    def __init__(self, folder: str | Path | None = None) -> None:
+        self.folder = folder or path_text.joined(locations.data_folder(), FOLDER)
         self._fd: int | None = None
         self._opened = False
         self._packs: dict[str, _Pack | None] = {}

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 
 from portfolio_tui.domain import roles
 from portfolio_tui.domain.audit_chain import SIG_FIELD
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     from portfolio_tui.domain.signatures import Anchors
@@ -308,7 +308,7 @@ def for_portfolio(path: str | Path) -> RolesAt | None:
     if kept is not None and kept[0] == identity:
         return kept[1]
     try:
-        checked = roster_io.read_roster(Path(folder or "."))
+        checked = roster_io.read_roster(folder or ".")
     except roster_io.RosterError:
         checked = None
     # (``None`` here: the roster went between the look and the reading; no role is known either way)

@@ -20,13 +20,13 @@ A file whose first entry is signed costs one parsed line; only an unsigned one i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 from portfolio_tui.domain import audit_chain
 from portfolio_tui.domain.audit_chain import SIG_FIELD
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 

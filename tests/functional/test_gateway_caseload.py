@@ -147,13 +147,13 @@ def test_ctrl_c_while_workers_read_a_caseload_stops_cleanly(tmp_path: Path) -> N
 def test_a_caseload_is_read_by_its_paths_text(caseload: Path, monkeypatch) -> None:
     """pathlib interns every name it parses, and the interpreter's table of interned texts only grows (a
     name let go and another met take places it gives back only when it grows, by 0.2-0.4 MB): listing
-    and reading a caseload make a ``Path`` of the folder and of files read whole (here the broken ones),
-    not of each file; the report names each file as before."""
+    and reading a caseload make a ``Path`` of the files read whole (here the broken ones) only, not of each
+    file nor of the folder (named by their text: ``path_text``); the report names each file as before."""
     made = _paths_made(monkeypatch)
     paths = readable_portfolios([caseload])
     entries = readiness.check_portfolios(paths, date.fromisoformat(AS_OF), then=readiness.gateway_entry)
     assert [entry.document["path"] for entry in entries] == [str(caseload / f"learner-{n:03d}.json") for n in range(90)]
-    assert set(made) == {str(caseload), *(str(caseload / name) for name in BROKEN)}
+    assert set(made) == {str(caseload / name) for name in BROKEN}
 
 
 def test_the_kept_gateway_makes_no_path_of_each_file_either(
@@ -181,19 +181,18 @@ def test_the_kept_gateway_makes_no_path_of_each_file_either(
 
 
 def _paths_made(monkeypatch) -> list[str]:
-    """Every ``Path`` the modules a caseload's files pass through make from now on, as text."""
-    from portfolio_tui.services import access
-    from portfolio_tui.services import caseload as caseload_module
-    from portfolio_tui.store import files, outline, result_cache
+    """Every ``Path`` made from now on (the modules a caseload's files pass through import pathlib where they make
+    one, if they do), as text."""
+    import pathlib
 
     made: list[str] = []
+    make = pathlib.Path.__new__
 
-    def counted(*parts):
+    def counted(cls, *parts, **given):
         made.append(os.path.join(*map(os.fspath, parts)))
-        return Path(*parts)
+        return make(cls, *parts, **given)
 
-    for module in (readiness, access, caseload_module, files, outline, result_cache):
-        monkeypatch.setattr(module, "Path", counted)
+    monkeypatch.setattr(pathlib.Path, "__new__", counted)
     return made
 
 

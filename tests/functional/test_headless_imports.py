@@ -42,6 +42,16 @@ def test_headless_commands_do_not_import_textual(tmp_path: Path) -> None:
         assert textual == "False", f"{' '.join(argv)} imported Textual"
 
 
+def as_installed(script: str) -> list[str]:
+    """``script`` run by an interpreter that starts as a regular install's does: ``site`` left out, this checkout and
+    the venv's libraries on the path. A development venv's ``site`` loads the editable install's import finder,
+    which imports pathlib (and more) before any of the app's code runs, where a tutor's installed copy does not."""
+    import sysconfig
+
+    where = [str(Path(__file__).resolve().parents[2]), sysconfig.get_paths()["purelib"]]
+    return [sys.executable, "-S", "-c", f"import sys; sys.path[1:1] = {where!r}\n{script}"]
+
+
 GATEWAY_NEVER_IMPORTS = {
     "textual": "the TUI",
     "rich": "tables for a terminal (--json prints none)",
@@ -59,6 +69,9 @@ GATEWAY_NEVER_IMPORTS = {
     "dateutil": "month arithmetic (domain.months adds months as its relativedelta does)",
     "calendar": "what dateutil imports (with locale; domain.months knows the months' lengths)",
     "locale": "what calendar imports",
+    "pathlib": "paths as objects (the files on the way are named by their text, as a Path would name them: path_text)",
+    "urllib": "what pathlib imports (for Path.as_uri), with ipaddress",
+    "ipaddress": "what urllib.parse imports",
 }
 """What ``portfolio gateway ONE_FILE`` (a first run, ``--json`` or the table) must start without (issue 15: start-up
 at most 4x ``python -c pass``): each costs start-up, so each is imported where it is used, never on the way in.
@@ -75,7 +88,7 @@ def test_gateway_on_one_file_starts_without_what_it_does_not_use(tmp_path: Path,
         "assert out.getvalue().startswith('{') or 'Predicted grade' in out.getvalue(), out.getvalue()\n"
         "print(code, *sorted({m.split('.')[0] if m.split('.')[0] != 'portfolio_tui' else m for m in sys.modules}))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    done = subprocess.run(as_installed(script), capture_output=True, text=True)
     code, *imported = done.stdout.split()
     assert code in ("0", "1"), done.stderr
     assert "portfolio_tui.services.readiness" in imported  # it did check the portfolio
@@ -120,7 +133,7 @@ def test_gateway_answered_from_its_kept_entry_starts_without_what_it_does_not_us
     env = {k: v for k, v in os.environ.items() if k not in ("PORTFOLIO_TUI_HOME", "XDG_DATA_HOME")}
     env["HOME"] = str(tmp_path / "home")
     cold = subprocess.run([sys.executable, "-c", first], capture_output=True, text=True, env=env)
-    warm = subprocess.run([sys.executable, "-c", again], capture_output=True, text=True, env=env)
+    warm = subprocess.run(as_installed(again), capture_output=True, text=True, env=env)
     assert (tmp_path / "home" / ".local" / "share" / "portfolio-tui" / "gateway-cache").is_dir()
     said, _, printed = warm.stdout.partition("\n")
     code, *imported = said.split()

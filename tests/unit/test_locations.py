@@ -41,3 +41,22 @@ def test_plain_linux_homes_are_worked_out_without_platformdirs(monkeypatch: pyte
     assert locations._xdg_data_dir() == "/home/tess/.local/share/portfolio-tui"
     monkeypatch.setenv("XDG_DATA_HOME", "/srv/data")
     assert locations._xdg_data_dir() == "/srv/data/portfolio-tui"
+
+
+@pytest.mark.parametrize("home", ["~/data/", "/srv//portfolio/.", "relative/data", "~"])
+@pytest.mark.parametrize("standards", [None, "~/standards", "/srv/standards/", "shared//standards"])
+def test_the_folders_as_text_are_the_paths_pathlib_makes(monkeypatch: pytest.MonkeyPatch, home: str,
+                                                         standards: str | None) -> None:
+    """A gateway run names the data and standards folders by their text (``path_text``): spelled as the ``Path`` of
+    each override, expanded, would be."""
+    monkeypatch.setenv(locations.HOME_ENV, home)
+    if standards is None:
+        monkeypatch.delenv(locations.STANDARDS_ENV, raising=False)
+    else:
+        monkeypatch.setenv(locations.STANDARDS_ENV, standards)
+    assert locations.data_folder() == str(Path(home).expanduser())
+    user = Path(standards).expanduser() if standards else Path(home).expanduser() / "standards"
+    assert locations.user_standards_folder() == str(user)
+    assert locations.user_standards_dir() == user
+    shipped = Path(locations.__file__).parent / "standards"
+    assert locations.shipped_standards_folder() == str(shipped) and locations.shipped_standards_dir() == shipped
