@@ -450,6 +450,7 @@ PLAIN_GATEWAY = [
     ["a.json", "--csv"],
     ["a.json", "--csv", "--json"],
     ["a.json", "--as-of", "2026-01-01", "--as-of", "2026-02-02"],
+    ["./a.json", "cohort//", "/srv/./cohorts/c1/"],
 ]
 NOT_PLAIN_GATEWAY = [
     [], ["--json"], ["-h"], ["a.json", "--help"], ["a.json", "--js"], ["a.json", "--jsonx"], ["a.json", "-j"],
@@ -460,14 +461,16 @@ NOT_PLAIN_GATEWAY = [
 
 @pytest.mark.parametrize("argv", PLAIN_GATEWAY, ids=" ".join)
 def test_the_plain_gateway_reads_its_arguments_as_the_parser_does(argv: list[str]) -> None:
-    """``gateway`` in its plain form skips argparse (``cli.main``): it must read the same arguments the same way."""
+    """``gateway`` in its plain form skips argparse (``cli.main``): it must read the same arguments the same way
+    (the paths as the text of the ``Path`` the parser makes of each: ``path_text``, pathlib left out)."""
     from portfolio_tui.cli import build_parser, conventions
     from portfolio_tui.cli.readiness_cmds import GATEWAY_OPTIONS, cmd_gateway, plain_gateway
 
     plain = plain_gateway(argv)
     parser = build_parser(["gateway", *argv])
     parsed = parser.parse_args(["gateway", *argv])
-    assert plain is not None and vars(plain) == vars(parsed)
+    assert plain is not None and all(type(path) is str for path in plain.paths)
+    assert vars(plain) == vars(parsed) | {"paths": [str(path) for path in parsed.paths]}
     assert plain.func is cmd_gateway
     assert conventions.options_of(parser, cmd_gateway) == GATEWAY_OPTIONS
 
