@@ -10,9 +10,10 @@ _HINT = "use 2026-11-21, 21/11/2026 or 21 Nov 2026"
 # Parsing against two defaults that differ in every field shows whether a part was missing.
 _DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 2, 2))
 # Year first is always year-month-day; dayfirst would read 2026-13-01 as 13 January.
-_YEAR_FIRST = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\Z")
+_YEAR_FIRST = r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\Z"
 # All-numeric day-first dates are read strictly: dateutil would quietly read 11/21/2025 month first.
-_DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d+)\Z")
+_DAY_FIRST = r"(\d{1,2})[-/.](\d{1,2})[-/.](\d+)\Z"
+# (Both compiled when first needed, by re's own cache: an ISO date, as ``--as-of`` is given, needs neither.)
 
 
 def _day_first(raw: str, day: int, month: int, year: int, *, year_digits: int) -> date:
@@ -62,12 +63,12 @@ def _parse_date(text: str) -> date:
         return date.fromisoformat(raw)
     except ValueError:
         pass
-    if year_first := _YEAR_FIRST.match(raw):
+    if year_first := re.match(_YEAR_FIRST, raw):
         try:
             return date(*map(int, year_first.groups()))
         except ValueError:
             raise ValueError(f"'{raw}' is not a real date ({_HINT})") from None
-    if day_first := _DAY_FIRST.match(raw):
+    if day_first := re.match(_DAY_FIRST, raw):
         return _day_first(raw, *map(int, day_first.groups()), year_digits=len(day_first.group(3)))
     from dateutil import parser
 

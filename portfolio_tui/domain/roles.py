@@ -50,7 +50,8 @@ EVERY_PORTFOLIO = "*"
 ROSTER_FORMAT = "portfolio-tui roster"
 ROSTER_VERSION = 1
 
-_ACCOUNT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}\$?$")
+_ACCOUNT = r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}\$?$"
+"""An OS account's name (compiled when first needed, by re's own cache: a gateway run with no roster needs none)."""
 
 # How a refusal names each role ("only <phrase> may ..."), and how a yes names the account's role.
 _ROLE_PHRASES = {APPRENTICE: "the apprentice", LINE_MANAGER: "their line manager", TUTOR: "an assessor (tutor)"}
@@ -192,7 +193,7 @@ def check_account(account: str) -> str | None:
     """Why ``account`` cannot be an OS account name, or ``None`` when it can."""
     if bad := unsafe_characters(account):
         return f"account name has control characters ({', '.join(bad)})"
-    if not _ACCOUNT.match(account):
+    if not re.match(_ACCOUNT, account):
         return f"'{account}' is not an account name (letters, digits, '.', '_', '-', up to 64 characters)"
     return None
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 _ALLOWED_CONTROLS = {"\n", "\t"}
 _JOINERS = {"\u200d", "\u200c"}
@@ -23,6 +22,8 @@ needed (by ``re``'s own cache: ASCII text needs none, and the pattern takes half
 def _unsafe(ch: str, multiline: bool) -> bool:
     if multiline and ch in _ALLOWED_CONTROLS:
         return False
+    import unicodedata  # (only text that is not printable is looked at: a gateway run's start-up does without it)
+
     return unicodedata.category(ch) in _UNSAFE_CATEGORIES and ch not in _JOINERS
 
 
@@ -45,6 +46,8 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
     if text.isprintable():
         # The common case, in C: a printable string has no control, format, surrogate or separator character.
         return text
+    import unicodedata
+
     return "".join(
         ("\ufffd" if unicodedata.category(ch) == "Cs" else "") if _unsafe(ch, multiline) else ch for ch in text
     )

@@ -423,8 +423,9 @@ def _standard_now(standard_id: str, digests: dict[str, str]) -> str:
     return digests[standard_id]
 
 
-LIBRARIES = ("orjson", "dateutil")
-"""The libraries whose code decides what an entry holds: the output's encoder, and the rules' date arithmetic."""
+LIBRARIES = ("orjson",)
+"""The libraries whose code decides what an entry holds: the output's encoder (the rules' date arithmetic is the
+app's own since ``domain.months``: dateutil only reads the dates people type)."""
 
 
 def code_digest() -> str:

@@ -24,11 +24,9 @@ if TYPE_CHECKING:
 def _sha256() -> Any:
     """The built-in SHA-256 (``_sha2`` from Python 3.12, ``_sha256`` before): the same digest hashlib gives,
     without loading OpenSSL; hashlib's where neither is built in."""
-    import importlib
-
-    for name in ("_sha2", "_sha256"):
+    for name in ("_sha2", "_sha256"):  # (top-level modules: __import__ spares importing importlib)
         with suppress(ImportError, AttributeError):
-            return importlib.import_module(name).sha256
+            return __import__(name).sha256
     from hashlib import sha256
 
     return sha256

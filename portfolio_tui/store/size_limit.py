@@ -19,7 +19,8 @@ from portfolio_tui.store.errors import BadSetting, CorruptFile
 
 LIMIT_ENV = "PORTFOLIO_TUI_PORTFOLIO_LIMIT_MB"
 DEFAULT_LIMIT_MB = 64
-_MEGABYTES = re.compile(r"[0-9]{1,9}(\.[0-9]{1,6})?\Z")
+_MEGABYTES = r"[0-9]{1,9}(\.[0-9]{1,6})?\Z"
+"""A size as the limits are set (compiled when one is, by re's own cache)."""
 _MB = 1024 * 1024
 
 
@@ -32,7 +33,7 @@ def megabytes_from_env(name: str, default: float) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return int(default * _MB)
-    if not _MEGABYTES.match(raw):
+    if not re.match(_MEGABYTES, raw):
         raise BadSetting(name, os.environ[name], f"a size in megabytes (a plain number, like {default:g} or 0.5)")
     return int(float(raw) * _MB)
 

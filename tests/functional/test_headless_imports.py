@@ -72,6 +72,7 @@ GATEWAY_NEVER_IMPORTS = {
     "pathlib": "paths as objects (the files on the way are named by their text, as a Path would name them: path_text)",
     "urllib": "what pathlib imports (for Path.as_uri), with ipaddress",
     "ipaddress": "what urllib.parse imports",
+    "unicodedata": "what text that is not printable is looked up in (domain.text: printable text needs none)",
 }
 """What ``portfolio gateway ONE_FILE`` (a first run, ``--json`` or the table) must start without (issue 15: start-up
 at most 4x ``python -c pass``): each costs start-up, so each is imported where it is used, never on the way in.
