@@ -73,6 +73,8 @@ GATEWAY_NEVER_IMPORTS = {
     "urllib": "what pathlib imports (for Path.as_uri), with ipaddress",
     "ipaddress": "what urllib.parse imports",
     "unicodedata": "what text that is not printable is looked up in (domain.text: printable text needs none)",
+    "importlib": "the import system's package (gateway_cache.code_digest finds a library by the bootstrap's own "
+                 "PathFinder, own_files the built-in SHA-256 by __import__)",
 }
 """What ``portfolio gateway ONE_FILE`` (a first run, ``--json`` or the table) must start without (issue 15: start-up
 at most 4x ``python -c pass``): each costs start-up, so each is imported where it is used, never on the way in.
