@@ -12,7 +12,6 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 
 from portfolio_tui.store.errors import LockTimeout, WriteFailed
-from portfolio_tui.store.persistence import FileLockGuard
 
 TYPE_CHECKING = False  # (pathlib costs the gateway's start-up: it takes a lock's name from here)
 if TYPE_CHECKING:
@@ -36,6 +35,8 @@ class PortfolioLock:
     def __init__(self, path: Path, timeout: float = DEFAULT_TIMEOUT):
         self.path = path
         self.timeout = timeout
+        from portfolio_tui.store.persistence import FileLockGuard  # (a gateway run takes only lock_name from here)
+
         self._guard = FileLockGuard(lock_path(path), timeout)
 
     def held(self) -> AbstractContextManager[None]:

@@ -31,7 +31,6 @@ from collections.abc import Callable
 
 from portfolio_tui import identity
 from portfolio_tui.store.errors import CorruptFile, NewerVersion
-from portfolio_tui.store.persistence import utc_now
 from portfolio_tui.store.records import RECORD_TABLES, TABLES
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up)
@@ -112,6 +111,7 @@ def _v0_to_v1(doc: Document) -> Document:
 def _v1_to_v2(doc: Document) -> Document:
     """Chain the audit entries and sign-offs as found, then fingerprint every record in a ``seal`` entry."""
     from portfolio_tui.domain import audit_chain  # hashing is only needed here: reading a current file skips it
+    from portfolio_tui.store.persistence import utc_now  # (so is the writer: reading needs neither)
 
     new: Document = dict(doc)
     new["meta"] = {"1": {**doc["meta"]["1"], "schema_version": 2}}
@@ -160,6 +160,8 @@ def backup_path(path: Path, version: int) -> Path:
     candidate = path.with_name(f"{path.name}.v{version}.bak")
     if not candidate.exists():
         return candidate
+    from portfolio_tui.store.persistence import utc_now
+
     stamp = utc_now().replace("-", "").replace(":", "")
     n = 1
     while (candidate := path.with_name(f"{path.name}.v{version}.{stamp}-{n}.bak")).exists():
