@@ -21,7 +21,7 @@ from portfolio_tui.domain.dates import parse_date
 TYPE_CHECKING = False  # typing, argparse, pathlib and the readiness services cost the plain gateway's start-up
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
     from pathlib import Path
     from types import SimpleNamespace
     from typing import Any
@@ -219,7 +219,6 @@ def _gateway_json(paths: Sequence[Path], as_of: date, *, cached: bool = True) ->
     account last checked it on the same terms is not read again (``services.gateway_cache``) unless
     ``cached`` is false.
     """
-    from portfolio_tui.services import gateway_cache
     from portfolio_tui.services.standing import cohort_standing
 
     status = 0
@@ -227,7 +226,7 @@ def _gateway_json(paths: Sequence[Path], as_of: date, *, cached: bool = True) ->
     marks: dict[int, tuple[str, float, float]] = {}  # document's place -> its learner's aggregate mark
     encode = _encoded_entry if cached else partial(_encoded_entry, card=False)  # (a card is kept for the table)
     with TextSpool() as documents:
-        for is_ready, text, aggregate, _card in gateway_cache.each_entry(paths, as_of, encode, cached=cached):
+        for is_ready, text, aggregate, _card in _entries(paths, as_of, encode, cached=cached):
             status = max(status, _exit_status(is_ready))
             if is_ready is None:
                 errors.append(text)
@@ -238,6 +237,21 @@ def _gateway_json(paths: Sequence[Path], as_of: date, *, cached: bool = True) ->
         standing = dict(zip(marks, cohort_standing(list(marks.values())), strict=True))
         print_json_lists({"portfolios": _with_cohort(documents, standing), "errors": errors})
     return status
+
+
+def _entries(
+    paths: Sequence[Path], as_of: date, encode: Callable[[readiness.Checked], Any], *, cached: bool
+) -> Iterator[Any]:
+    """``encode`` of each portfolio's check, in order: from this account's kept entries where they hold
+    (``services.gateway_cache``), or, with ``--no-cache``, each file read now, as ``gateway_cache`` reads one
+    (``readiness.each_checked``), without importing the kept entries' machinery."""
+    if cached:
+        from portfolio_tui.services import gateway_cache
+
+        return gateway_cache.each_entry(paths, as_of, encode)
+    from portfolio_tui.services import readiness
+
+    return readiness.each_checked(paths, as_of, parallel=True, then=encode)
 
 
 def _with_cohort(documents: Iterable[str], standing: Mapping[int, dict[str, Any] | None]) -> Iterator[str]:
@@ -277,14 +291,13 @@ def _gateway_tables(paths: Sequence[Path], as_of: date, *, cached: bool = True) 
     import json
 
     from portfolio_tui.cli import plain_table
-    from portfolio_tui.services import gateway_cache
     from portfolio_tui.services.caseload import as_named
 
     encode = _encoded_entry if cached else partial(_encoded_entry, document=False)
     shown: list[tuple[str, dict[str, Any] | None, str]] = []  # (path, card, or why it cannot be read)
     status = learners = ready = unreadable = 0
     for path, (is_ready, text, _aggregate, card) in zip(
-        map(path_text.normal, as_named(paths)), gateway_cache.each_entry(paths, as_of, encode, cached=cached),
+        map(path_text.normal, as_named(paths)), _entries(paths, as_of, encode, cached=cached),
         strict=True
     ):
         status = max(status, _exit_status(is_ready))
