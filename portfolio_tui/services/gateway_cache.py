@@ -62,7 +62,7 @@ BASES_FROM = 2
 
 
 def each_entry(
-    paths: Sequence[Path], as_of: date, encode: Callable[[readiness.Checked], Encoded], *, cached: bool = True
+    paths: Sequence[Path], as_of: date, encode: Callable[[readiness.Checked], Encoded]
 ) -> Iterator[Encoded]:
     """``encode`` of each portfolio's check, in the order of ``paths``: kept entries where they still hold,
     the others worked out (shared among worker processes when many) and kept for next time; a file whose
@@ -70,13 +70,9 @@ def each_entry(
 
     Only whether each file has an entry is noted at first, not the entry: it is read again as its turn
     comes, so that the caseload's documents (and bases) are never all held at once. What is worked out is
-    kept here, not in the workers: each folder's pack is written once, when the caseload is done.
+    kept here, not in the workers: each folder's pack is written once, when the caseload is done. (``--no-cache``
+    reads each file through ``readiness.each_checked``, without this module: ``cli.readiness_cmds``.)
     """
-    if not cached:
-        from portfolio_tui.services import readiness
-
-        yield from readiness.each_checked(paths, as_of, parallel=True, then=encode)
-        return
     from portfolio_tui import locations, path_text
 
     cache = result_cache.Cache()
