@@ -302,7 +302,7 @@ class _Outline:
                 raise _NotSure
             ids.update(records)
         if name == "audit":
-            if begins_unsigned(records.get("1")) and in_cohort(Path(self.path)):
+            if begins_unsigned(records.get("1")) and in_cohort(self.path):
                 raise _NotSure  # (not counted until a tutor takes it in: the whole reading says; outside, it counts)
             self.prints.entries(records)
         else:

@@ -13,14 +13,14 @@ from __future__ import annotations
 import os
 from collections import namedtuple
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
-from portfolio_tui import locations
+from portfolio_tui import locations, path_text
 from portfolio_tui.domain.audit_chain import HASH_FIELD
 from portfolio_tui.store import own_files
 
 TYPE_CHECKING = False  # (typing costs the gateway's start-up: readers read the receipts, store.signed_words)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 RECEIPTS_FILE = "receipts.jsonl"
@@ -31,7 +31,14 @@ Receipt = namedtuple("Receipt", ["file", "genesis", "audit", "hash", "at"])
 
 
 def receipts_path() -> Path:
-    return locations.data_dir() / RECEIPTS_FILE
+    from pathlib import Path
+
+    return Path(receipts_file())
+
+
+def receipts_file() -> str:
+    """:func:`receipts_path` as text (``path_text``: a gateway run's readers look here, and start without pathlib)."""
+    return path_text.joined(locations.data_folder(), RECEIPTS_FILE)
 
 
 def genesis_of(audit: Mapping[str, Any]) -> str:
@@ -72,7 +79,7 @@ def _read() -> list[Receipt]:
     """This account's receipts; none from a file another account owns or could have written (one that
     could replace them could hide a cut history from the person who signed it)."""
     try:
-        fd = os.open(receipts_path(), os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(receipts_file(), os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
         return []
     try:
@@ -99,6 +106,8 @@ def _read() -> list[Receipt]:
 
 def gone_from(folder: Path) -> dict[str, int]:
     """Files in ``folder`` that this account signed entries in (name -> how many) and that are not there now."""
+    from pathlib import Path
+
     where = folder.resolve()
     counts: dict[str, int] = {}
     for receipt in _read():

@@ -344,4 +344,4 @@ def _unrostered(folder: str, name: str) -> RolesAt | None:
         return None
     from portfolio_tui.store.untaken import in_cohort
 
-    return RolesAt((), name, _anchors()) if in_cohort(Path(folder, name)) else None
+    return RolesAt((), name, _anchors()) if in_cohort(os.path.join(folder, name)) else None

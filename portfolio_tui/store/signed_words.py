@@ -86,10 +86,10 @@ def _text(value: Any) -> bytes:
 
 
 def _read_receipts() -> frozenset[str]:
-    from portfolio_tui.store.receipts import receipts_path
+    from portfolio_tui.store.receipts import receipts_file
 
     try:
-        fd = os.open(receipts_path(), os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(receipts_file(), os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
         return frozenset()
     try:

@@ -56,16 +56,16 @@ def not_taken_in(snap: Any, path: Path) -> tuple[str, ...]:
     return tuple(named)
 
 
-def in_cohort(path: Path) -> bool:
+def in_cohort(path: str | Path) -> bool:
     """Is the portfolio in a cohort folder, as the store judges it before a save (``sealing.is_managed``): one
     with a roster, or one the group may write where there are trust anchors (anchors that cannot be read or
     trusted count as anchors: they manage the folder, and refuse every change in it)?"""
-    from portfolio_tui import sharing
+    from portfolio_tui import path_text, sharing
     from portfolio_tui.store.files import ROSTER_FILE
     from portfolio_tui.store.trust import TrustError, load_anchors
 
-    folder = path.parent
-    if (folder / ROSTER_FILE).exists():
+    folder = path_text.parent(path)  # (by its text, as a Path would name it: a gateway run starts without pathlib)
+    if path_text.exists(path_text.joined(folder, ROSTER_FILE)):
         return True
     try:
         if not sharing.folder_is_shared(folder):
