@@ -440,54 +440,41 @@ class Fingerprints:
             digests.update(dict.fromkeys(zip(repeat(table), records), UNCHECKED))
             return
         judged_only = counted and table == "evidence"
-        if self.doubtful:
-            self._doubtful_prints(table, records, judged_only)
-            return
+        print_of, unsure = self._print_of(), self.unsure
         for record_id, record in records.items():
             if type(record) is not dict:
                 digests[(table, record_id)] = None
             elif judged_only and not record.get("judgements"):
                 digests[(table, record_id)] = UNCHECKED
             else:
-                digest, sure = quick_print(record)
+                digest, sure = print_of(record)
                 digests[(table, record_id)] = digest
                 if not sure:
-                    self.unsure.add((table, record_id))
+                    unsure.add((table, record_id))
 
-    def _doubtful_prints(self, table: str, records: Mapping[str, Any], judged_only: bool) -> None:
-        """:meth:`records` with ``doubtful``: orjson's canonical text hashed, nothing more (its loop kept lean:
-        it runs for every record the gateway counts); json's, the digest's own, in the process's first file
-        (:attr:`plain`)."""
-        digests = self.digests
+    def _print_of(self) -> Callable[[dict[str, Any]], tuple[str | None, bool]]:
+        """How :meth:`records` takes a record's digest, and whether it is sure: ``quick_print`` (its text as
+        written, unsure where that may not be the canonical text); with ``doubtful``, the canonical text hashed,
+        always sure: orjson's, or json's (the digest's own) in the process's first file (:attr:`plain`), with the
+        interpreter's SHA-256. One loop over the records for all three: the call a record costs is measured
+        against the hash it makes (review of session 8's near-copies)."""
+        if not self.doubtful:
+            return quick_print
+        sha256 = _sha256
         if self.plain:
-            self._plain_prints(table, records, judged_only)
-            return
+            canonical = audit_chain.canonical
+            return lambda record: (sha256(canonical(record)).hexdigest(), True)
         import orjson
 
-        sha256, dumps, sort_keys = _sha256, orjson.dumps, orjson.OPT_SORT_KEYS
-        for record_id, record in records.items():
-            if type(record) is not dict:
-                digests[(table, record_id)] = None
-            elif judged_only and not record.get("judgements"):
-                digests[(table, record_id)] = UNCHECKED
-            else:
-                try:
-                    digests[(table, record_id)] = sha256(dumps(record, option=sort_keys)).hexdigest()
-                except TypeError:  # (what orjson cannot write: json's way)
-                    digests[(table, record_id)] = audit_chain.digest(record)
+        dumps, sort_keys = orjson.dumps, orjson.OPT_SORT_KEYS
 
-    def _plain_prints(self, table: str, records: Mapping[str, Any], judged_only: bool) -> None:
-        """:meth:`_doubtful_prints` by json (``audit_chain.canonical``, what the audit's hash is taken of: each digest
-        sure) and the interpreter's SHA-256."""
-        digests = self.digests
-        sha256, canonical = _sha256, audit_chain.canonical
-        for record_id, record in records.items():
-            if type(record) is not dict:
-                digests[(table, record_id)] = None
-            elif judged_only and not record.get("judgements"):
-                digests[(table, record_id)] = UNCHECKED
-            else:
-                digests[(table, record_id)] = sha256(canonical(record)).hexdigest()
+        def orjson_print(record: dict[str, Any]) -> tuple[str | None, bool]:
+            try:
+                return sha256(dumps(record, option=sort_keys)).hexdigest(), True
+            except TypeError:  # (what orjson cannot write: json's way)
+                return audit_chain.digest(record), True
+
+        return orjson_print
 
     def entries(self, entries: Mapping[str, Any]) -> None:
         latest = self.latest
