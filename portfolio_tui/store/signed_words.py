@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
-import re
 import sys
 
 from portfolio_tui.domain.audit_chain import HASH_FIELD, SIG_FIELD, canonical
@@ -53,8 +51,7 @@ def valid(entry: dict[str, Any]) -> bool:
 
 
 _receipts: frozenset[str] | None = None
-"""The hashes of the entries this account signed (``store.receipts``), read once per process."""
-_RECEIPT_HASH = re.compile(rb'"hash":"([0-9a-f]{64})"')
+"""The hashes of the entries this account signed (``store.receipts.signed_hashes``), read once per process."""
 
 
 def _signed_here(entry: dict[str, Any]) -> bool:
@@ -65,7 +62,9 @@ def _signed_here(entry: dict[str, Any]) -> bool:
     account owns that nobody else may write (as ``store.receipts`` reads them)."""
     global _receipts
     if _receipts is None:
-        _receipts = _read_receipts()
+        from portfolio_tui.store.receipts import signed_hashes
+
+        _receipts = signed_hashes()
     if entry.get(HASH_FIELD) not in _receipts:  # (an entry of another's; or one of this account's whose hash field
         return False                             # was changed: its signature, which is this account's, is checked)
     body = {name: value for name, value in entry.items() if name != HASH_FIELD}
@@ -83,25 +82,6 @@ def _text(value: Any) -> bytes:
         except TypeError:
             pass
     return canonical(value)
-
-
-def _read_receipts() -> frozenset[str]:
-    from portfolio_tui.store.receipts import receipts_file
-
-    try:
-        fd = os.open(receipts_file(), os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
-        return frozenset()
-    try:
-        if not own_files.own_private(os.fstat(fd)):
-            return frozenset()
-        with os.fdopen(fd, "rb", closefd=False) as file:
-            data = file.read()
-    except OSError:
-        return frozenset()
-    finally:
-        os.close(fd)
-    return frozenset(found.decode() for found in _RECEIPT_HASH.findall(data))
 
 
 _check: Callable[[bytes, bytes, bytes], bool] | None = None
